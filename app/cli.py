@@ -1,0 +1,140 @@
+"""The ``fjernarbeid`` command: database, seed, serve (and, later, import and query).
+
+Expected failures (unreachable database, bad input) print one clear message and exit
+non-zero; only a bug shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app.config import Config
+from app.errors import FjernarbeidError
+
+log = logging.getLogger("fjernarbeid")
+
+
+def _engine(config: Config):
+    from app.db import session as db_session
+
+    db_session.configure(config)
+    db_session.check_database()
+    return db_session.get_engine()
+
+
+def cmd_db_upgrade(args, config: Config) -> int:
+    from app.db import migrate
+
+    engine = _engine(config)
+    migrate.upgrade(engine, args.revision)
+    print(f"Database schema is at revision {migrate.current_revision(engine)}.")
+    return 0
+
+
+def cmd_db_downgrade(args, config: Config) -> int:
+    from app.db import migrate
+
+    engine = _engine(config)
+    migrate.downgrade(engine, args.revision)
+    print(f"Database schema is at revision {migrate.current_revision(engine) or 'base (empty)'}.")
+    return 0
+
+
+def cmd_db_current(args, config: Config) -> int:
+    from app.db import migrate
+
+    engine = _engine(config)
+    current, head = migrate.current_revision(engine), migrate.head_revision(engine)
+    print(f"current: {current or 'base (empty)'}  head: {head}")
+    return 0 if current == head else 1
+
+
+def cmd_seed(args, config: Config) -> int:
+    from app.db import migrate
+    from app.db.session import session_scope
+    from app.ingest.seed import seed_all
+
+    engine = _engine(config)
+    migrate.upgrade(engine)
+    with session_scope() as session:
+        report = seed_all(session)
+    for step, n in report.changed.items():
+        print(f"  {step}: {n} rows inserted or changed")
+    print("Seed complete." if report.total else "Seed complete: nothing changed, the data were already there.")
+    return 0
+
+
+def prepare_database(config: Config) -> None:
+    """Migrate an empty (or outdated) database and load the demo data on first run."""
+    from app.db import migrate
+    from app.db.session import session_scope
+    from app.ingest.seed import seed_all
+
+    engine = _engine(config)
+    was_empty = migrate.is_empty(engine)
+    if migrate.current_revision(engine) != migrate.head_revision(engine):
+        print("Migrating the database schema …")
+        migrate.upgrade(engine)
+    if was_empty and config.auto_seed:
+        print("Empty database: loading the demo data from seed/ …")
+        with session_scope() as session:
+            report = seed_all(session)
+        print(f"Loaded {report.total} rows.")
+
+
+def cmd_serve(args, config: Config) -> int:
+    from app.web import create_app
+
+    prepare_database(config)
+    app = create_app(config)
+    print(f"Dashboard on http://{args.host}:{args.port}/  (Ctrl+C to stop)")
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fjernarbeid", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database schema (Alembic migrations)")
+    dbsub = db.add_subparsers(dest="db_command", required=True)
+    up = dbsub.add_parser("upgrade", help="migrate to the newest schema (or REVISION)")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(func=cmd_db_upgrade)
+    down = dbsub.add_parser("downgrade", help="migrate down to REVISION (default: base, empty)")
+    down.add_argument("revision", nargs="?", default="base")
+    down.set_defaults(func=cmd_db_downgrade)
+    cur = dbsub.add_parser("current", help="show the current and newest revision")
+    cur.set_defaults(func=cmd_db_current)
+
+    seed = sub.add_parser("seed", help="load reference and demo data from seed/ (idempotent)")
+    seed.set_defaults(func=cmd_seed)
+
+    serve = sub.add_parser("serve", help="development server; prepares an empty database first")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.add_argument("--debug", action="store_true")
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        config = Config.from_env()
+        return args.func(args, config)
+    except FjernarbeidError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Settings, declared once with default and help, read from the environment.
+
+The README's configuration table is checked against ``SETTINGS`` by a test, so a setting
+cannot be added without being documented.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.errors import ConfigurationError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATABASE_URL", None,
+            "PostgreSQL URL (postgresql://user:pass@host:5432/db). Unset: an embedded "
+            "PostgreSQL cluster is started in the data directory."),
+    Setting("FJERNARBEID_DATA_DIR", "instance",
+            "Directory for the embedded PostgreSQL cluster and the generated secret key."),
+    Setting("SECRET_KEY", None,
+            "Flask secret key. Unset: generated once and kept in the data directory."),
+    Setting("FJERNARBEID_LANGUAGE", "nb", "Default interface language: nb, nn or en."),
+    Setting("FJERNARBEID_MIN_N", "10",
+            "Smallest unweighted group shown; smaller groups are suppressed."),
+    Setting("FJERNARBEID_AUTO_SEED", "1",
+            "1: `serve` migrates an empty database and loads the demo data. 0: never."),
+    Setting("FJERNARBEID_DB_CONNECT_TIMEOUT", "5",
+            "Seconds to wait for the database before a request fails with a friendly error."),
+)
+
+LANGUAGES = ("nb", "nn", "en")
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return next(s.default for s in SETTINGS if s.name == name)
+    return value.strip()
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings in force for one process."""
+
+    database_url: str | None
+    data_dir: Path
+    language: str = "nb"
+    min_n: int = 10
+    auto_seed: bool = True
+    connect_timeout: int = 5
+    secret_key: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls) -> "Config":
+        language = _env("FJERNARBEID_LANGUAGE") or "nb"
+        if language not in LANGUAGES:
+            raise ConfigurationError(
+                f"FJERNARBEID_LANGUAGE={language!r} is not supported; use one of {', '.join(LANGUAGES)}."
+            )
+        return cls(
+            database_url=_env("DATABASE_URL"),
+            data_dir=Path(_env("FJERNARBEID_DATA_DIR") or "instance").expanduser().resolve(),
+            language=language,
+            min_n=_int_setting("FJERNARBEID_MIN_N", minimum=1),
+            auto_seed=_env("FJERNARBEID_AUTO_SEED") not in ("0", "false", "no"),
+            connect_timeout=_int_setting("FJERNARBEID_DB_CONNECT_TIMEOUT", minimum=1),
+            secret_key=_env("SECRET_KEY"),
+        )
+
+    def resolved_secret_key(self) -> str:
+        """Return SECRET_KEY, or one generated once and kept in the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+def _int_setting(name: str, minimum: int) -> int:
+    raw = _env(name)
+    try:
+        value = int(raw or "")
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not a whole number.") from None
+    if value < minimum:
+        raise ConfigurationError(f"{name}={value} must be at least {minimum}.")
+    return value

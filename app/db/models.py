@@ -1,0 +1,435 @@
+"""SQLAlchemy 2 typed models: the whole schema, migrated by Alembic (``migrations/``).
+
+Texts shown to users are stored per language as JSONB objects ``{"nb": ..., "nn": ..., "en": ...}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+I18n = dict[str, str]
+
+QUESTION_TYPES = ("single_choice", "likert", "number", "postal_code", "year", "derived_code", "derived_number")
+SPACE_STATUSES = ("active", "planned", "closed")
+PROGRESS_STATUSES = ("not_started", "planned", "in_progress", "done", "paused")
+BATCH_STATUSES = ("succeeded", "failed", "unchanged")
+USER_ROLES = ("viewer", "editor", "admin")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSONB, I18n: JSONB, list[Any]: JSONB}
+
+
+def _now() -> Any:
+    return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+
+# --- Places -------------------------------------------------------------------------------
+
+
+class Municipality(Base):
+    """A municipality of the 2024 structure, with SSB population and centrality class."""
+
+    __tablename__ = "municipality"
+    __table_args__ = (
+        CheckConstraint("kommunenummer ~ '^[0-9]{4}$'", name="kommunenummer_four_digits"),
+        CheckConstraint("county_number ~ '^[0-9]{2}$'", name="county_number_two_digits"),
+        CheckConstraint("centrality_class BETWEEN 1 AND 6", name="centrality_class_range"),
+        CheckConstraint("population >= 0", name="population_not_negative"),
+    )
+
+    kommunenummer: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    county_number: Mapped[str] = mapped_column(String(2), index=True)
+    county_name: Mapped[str] = mapped_column(String(120))
+    population: Mapped[int] = mapped_column(Integer)
+    population_year: Mapped[int] = mapped_column(SmallInteger)
+    centrality_class: Mapped[int | None] = mapped_column(SmallInteger)
+    centrality_classification: Mapped[str | None] = mapped_column(String(200))
+
+
+class CentralityClass(Base):
+    """A municipality's class in one named centrality classification (e.g. loaded from KLASS)."""
+
+    __tablename__ = "centrality_class"
+    __table_args__ = (CheckConstraint("centrality_class BETWEEN 1 AND 6", name="class_range"),)
+
+    classification: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kommunenummer: Mapped[str] = mapped_column(
+        ForeignKey("municipality.kommunenummer", ondelete="CASCADE"), primary_key=True
+    )
+    centrality_class: Mapped[int] = mapped_column(SmallInteger)
+    index_value: Mapped[int | None] = mapped_column(Integer)
+
+
+class PostalCode(Base):
+    __tablename__ = "postal_code"
+    __table_args__ = (CheckConstraint("postnummer ~ '^[0-9]{4}$'", name="postnummer_four_digits"),)
+
+    postnummer: Mapped[str] = mapped_column(String(4), primary_key=True)
+    poststed: Mapped[str] = mapped_column(String(120))
+    kommunenummer: Mapped[str] = mapped_column(ForeignKey("municipality.kommunenummer"), index=True)
+    category: Mapped[str] = mapped_column(String(1))
+
+
+class Region(Base):
+    """A group of municipalities working together, e.g. Hardangerrådet."""
+
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    members: Mapped[list[RegionMember]] = relationship(cascade="all, delete-orphan")
+
+
+class RegionMember(Base):
+    __tablename__ = "region_member"
+
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True)
+    kommunenummer: Mapped[str] = mapped_column(ForeignKey("municipality.kommunenummer"), primary_key=True)
+
+
+# --- Surveys ------------------------------------------------------------------------------
+
+
+class Survey(Base):
+    __tablename__ = "survey"
+    __table_args__ = (
+        CheckConstraint("slug ~ '^[a-z0-9_]+$'", name="slug_format"),
+        CheckConstraint("NOT is_synthetic OR synthetic_note IS NOT NULL", name="synthetic_has_note"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[I18n]
+    year: Mapped[int] = mapped_column(SmallInteger)
+    fieldwork_start: Mapped[dt.date | None] = mapped_column(Date)
+    fieldwork_end: Mapped[dt.date | None] = mapped_column(Date)
+    population: Mapped[I18n | None]
+    weighting: Mapped[I18n | None]
+    citation: Mapped[str] = mapped_column(Text)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean)
+    synthetic_note: Mapped[I18n | None]
+    codebook: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime] = _now()
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="survey", cascade="all, delete-orphan", order_by="Question.position"
+    )
+
+
+class Question(Base):
+    """A questionnaire item or a derived variable (``is_derived``) of one survey."""
+
+    __tablename__ = "question"
+    __table_args__ = (
+        UniqueConstraint("survey_id", "variable"),
+        CheckConstraint(_in("type", QUESTION_TYPES), name="type_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    variable: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(SmallInteger)
+    theme: Mapped[str | None] = mapped_column(String(40))
+    type: Mapped[str] = mapped_column(String(20))
+    text: Mapped[I18n]
+    short: Mapped[I18n | None]
+    direction: Mapped[str | None] = mapped_column(String(30))
+    asked_if: Mapped[str | None] = mapped_column(String(200))
+    min_value: Mapped[float | None] = mapped_column(Float)
+    max_value: Mapped[float | None] = mapped_column(Float)
+    is_derived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    survey: Mapped[Survey] = relationship(back_populates="questions")
+    options: Mapped[list[AnswerOption]] = relationship(
+        cascade="all, delete-orphan", order_by="AnswerOption.position"
+    )
+
+
+class AnswerOption(Base):
+    __tablename__ = "answer_option"
+    __table_args__ = (UniqueConstraint("question_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
+    code: Mapped[int] = mapped_column(SmallInteger)
+    label: Mapped[I18n]
+    position: Mapped[int] = mapped_column(SmallInteger)
+    is_missing: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Respondent(Base):
+    __tablename__ = "respondent"
+    __table_args__ = (
+        UniqueConstraint("survey_id", "respondent_key"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+        CheckConstraint("postal_code ~ '^[0-9]{4}$'", name="postal_code_four_digits"),
+        CheckConstraint("birth_year BETWEEN 1900 AND 2100", name="birth_year_plausible"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    respondent_key: Mapped[str] = mapped_column(String(60))
+    weight: Mapped[float] = mapped_column(Float)
+    kommunenummer: Mapped[str | None] = mapped_column(ForeignKey("municipality.kommunenummer"))
+    postal_code: Mapped[str | None] = mapped_column(String(4))
+    birth_year: Mapped[int | None] = mapped_column(SmallInteger)
+    gender: Mapped[int | None] = mapped_column(SmallInteger)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
+
+
+class Answer(Base):
+    """One respondent's answer to one question: a code the question allows, or a number.
+
+    The composite foreign key to ``answer_option`` is what makes an unknown code impossible;
+    with ``code`` NULL (a number answer) PostgreSQL does not check it (MATCH SIMPLE).
+    """
+
+    __tablename__ = "answer"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["question_id", "code"],
+            ["answer_option.question_id", "answer_option.code"],
+            name="fk_answer_code_allowed",
+            ondelete="CASCADE",
+        ),
+        CheckConstraint("(code IS NULL) <> (number IS NULL)", name="code_xor_number"),
+        Index("ix_answer_question_respondent", "question_id", "respondent_id", "code"),
+    )
+
+    respondent_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("respondent.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[int | None] = mapped_column(SmallInteger)
+    number: Mapped[float | None] = mapped_column(Float)
+
+
+# --- Coworking ----------------------------------------------------------------------------
+
+
+class CoworkingSpace(Base):
+    __tablename__ = "coworking_space"
+    __table_args__ = (
+        UniqueConstraint("kommunenummer", "name"),
+        CheckConstraint(_in("status", SPACE_STATUSES), name="status_known"),
+        CheckConstraint("latitude BETWEEN 57 AND 72 AND longitude BETWEEN 4 AND 32", name="coordinates_in_norway"),
+        CheckConstraint("seats >= 0 AND cell_offices >= 0 AND meeting_rooms >= 0", name="counts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kommunenummer: Mapped[str] = mapped_column(ForeignKey("municipality.kommunenummer"), index=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    postal_code: Mapped[str | None] = mapped_column(String(4))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    seats: Mapped[int] = mapped_column(Integer, default=0)
+    cell_offices: Mapped[int] = mapped_column(Integer, default=0)
+    meeting_rooms: Mapped[int] = mapped_column(Integer, default=0)
+    price_day_nok: Mapped[float | None] = mapped_column(Numeric(10, 2))
+    price_month_nok: Mapped[float | None] = mapped_column(Numeric(10, 2))
+    price_note: Mapped[str | None] = mapped_column(Text)
+    opening_hours: Mapped[str | None] = mapped_column(String(300))
+    facilities: Mapped[list[Any]] = mapped_column(JSONB, default=list)
+    operator: Mapped[str | None] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(String(300))
+    website: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = _now()
+
+
+# --- Measures -----------------------------------------------------------------------------
+
+
+class MeasureArea(Base):
+    __tablename__ = "measure_area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    number: Mapped[int] = mapped_column(SmallInteger, unique=True)
+    title: Mapped[I18n]
+    rationale: Mapped[I18n]
+    source: Mapped[str] = mapped_column(String(300))
+    evidence: Mapped[list[Any]] = mapped_column(JSONB, default=list)
+    evidence_note: Mapped[I18n | None]
+    activities: Mapped[list[MeasureActivity]] = relationship(
+        cascade="all, delete-orphan", order_by="MeasureActivity.position"
+    )
+
+
+class MeasureActivity(Base):
+    __tablename__ = "measure_activity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("measure_area.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    position: Mapped[int] = mapped_column(SmallInteger)
+    title: Mapped[I18n]
+
+
+class MeasureProgress(Base):
+    """Progress of one activity in one municipality or one region (exactly one of them)."""
+
+    __tablename__ = "measure_progress"
+    __table_args__ = (
+        CheckConstraint("(kommunenummer IS NULL) <> (region_id IS NULL)", name="one_place"),
+        CheckConstraint(_in("status", PROGRESS_STATUSES), name="status_known"),
+        Index("uq_measure_progress_municipality", "activity_id", "kommunenummer", unique=True,
+              postgresql_where="kommunenummer IS NOT NULL"),
+        Index("uq_measure_progress_region", "activity_id", "region_id", unique=True,
+              postgresql_where="region_id IS NOT NULL"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("measure_activity.id", ondelete="CASCADE"))
+    kommunenummer: Mapped[str | None] = mapped_column(ForeignKey("municipality.kommunenummer"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    owner: Mapped[str | None] = mapped_column(String(200))
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = _now()
+    updated_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class Opportunity(Base):
+    """One of the eight opportunities for municipalities (seed 000)."""
+
+    __tablename__ = "opportunity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(SmallInteger, unique=True)
+    title: Mapped[I18n]
+    source: Mapped[str] = mapped_column(String(300))
+
+
+# --- Published figures and context series ------------------------------------------------
+
+
+class PublishedFigure(Base):
+    """A figure stated in a source document, with location and verbatim quote."""
+
+    __tablename__ = "published_figure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_document: Mapped[str] = mapped_column(String(200), index=True)
+    location: Mapped[str | None] = mapped_column(Text)
+    survey_code: Mapped[str | None] = mapped_column(String(40), index=True)
+    question_variable: Mapped[str | None] = mapped_column(String(60))
+    measure: Mapped[str] = mapped_column(Text)
+    breakdown: Mapped[str | None] = mapped_column(Text)
+    categories: Mapped[str | None] = mapped_column(String(200))
+    value: Mapped[float] = mapped_column(Float)
+    value_high: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(40))
+    approx: Mapped[bool] = mapped_column(Boolean, default=False)
+    quote: Mapped[str] = mapped_column(Text)
+
+
+class ContextSeries(Base):
+    """A national context time series point, e.g. AFI 2022 Tabell 1 (share who can work from home)."""
+
+    __tablename__ = "context_series"
+    __table_args__ = (UniqueConstraint("series_code", "year", "survey_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_code: Mapped[str] = mapped_column(String(60))
+    label: Mapped[I18n]
+    year: Mapped[int] = mapped_column(SmallInteger)
+    survey_name: Mapped[str] = mapped_column(String(60))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(300))
+    quote: Mapped[str | None] = mapped_column(Text)
+
+
+# --- Imports, users, saved views ----------------------------------------------------------
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batch"
+    __table_args__ = (
+        CheckConstraint(_in("status", BATCH_STATUSES), name="status_known"),
+        CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="sha256_hex"),
+        Index("ix_import_batch_kind_sha256", "kind", "sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(40))
+    survey_slug: Mapped[str | None] = mapped_column(String(60))
+    row_count: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    error_report: Mapped[list[Any] | None] = mapped_column(JSONB)
+    warnings: Mapped[list[Any] | None] = mapped_column(JSONB)
+    created_at: Mapped[dt.datetime] = _now()
+    created_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class User(Base):
+    __tablename__ = "app_user"
+    __table_args__ = (CheckConstraint(_in("role", USER_ROLES), name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20), default="viewer")
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = _now()
+
+
+class SavedView(Base):
+    """A named page + query string that reproduces a view of the dashboard."""
+
+    __tablename__ = "saved_view"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    page: Mapped[str] = mapped_column(String(100))
+    query_string: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = _now()

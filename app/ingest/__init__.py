@@ -1,0 +1,1 @@
+"""Getting data in: reference data, codebooks, survey and inventory importers, the seed."""

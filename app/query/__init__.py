@@ -1,0 +1,1 @@
+"""Query layer: read-only functions over SQL results. Never imports Dash."""

@@ -1,0 +1,73 @@
+"""What data the database holds: surveys, regions and the counts pages show as context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import CoworkingSpace, Municipality, PostalCode, Region, RegionMember, Respondent, Survey
+
+
+@dataclass(frozen=True)
+class SurveyInfo:
+    slug: str
+    title: dict[str, str]
+    year: int
+    citation: str
+    is_synthetic: bool
+    synthetic_note: dict[str, str] | None
+    respondents: int
+
+
+def list_surveys(session: Session) -> list[SurveyInfo]:
+    """All surveys with their respondent counts, real surveys first, then by year and slug."""
+    counts = (
+        select(Respondent.survey_id, func.count().label("n")).group_by(Respondent.survey_id).subquery()
+    )
+    rows = session.execute(
+        select(Survey, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.survey_id == Survey.id)
+        .order_by(Survey.is_synthetic, Survey.year.desc(), Survey.slug)
+    ).all()
+    return [
+        SurveyInfo(s.slug, s.title, s.year, s.citation, s.is_synthetic, s.synthetic_note, n) for s, n in rows
+    ]
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    slug: str
+    name: str
+    members: list[tuple[str, str]]  # (kommunenummer, name)
+
+
+def list_regions(session: Session) -> list[RegionInfo]:
+    rows = session.execute(
+        select(Region.slug, Region.name, Municipality.kommunenummer, Municipality.name)
+        .join(RegionMember, RegionMember.region_id == Region.id)
+        .join(Municipality, Municipality.kommunenummer == RegionMember.kommunenummer)
+        .order_by(Region.name, Municipality.name)
+    ).all()
+    regions: dict[str, RegionInfo] = {}
+    for slug, name, number, mname in rows:
+        regions.setdefault(slug, RegionInfo(slug, name, [])).members.append((number, mname))
+    return list(regions.values())
+
+
+@dataclass(frozen=True)
+class ReferenceCounts:
+    municipalities: int
+    counties: int
+    postal_codes: int
+    coworking_spaces: int
+
+
+def reference_counts(session: Session) -> ReferenceCounts:
+    return ReferenceCounts(
+        municipalities=session.scalar(select(func.count()).select_from(Municipality)) or 0,
+        counties=session.scalar(select(func.count(func.distinct(Municipality.county_number)))) or 0,
+        postal_codes=session.scalar(select(func.count()).select_from(PostalCode)) or 0,
+        coworking_spaces=session.scalar(select(func.count()).select_from(CoworkingSpace)) or 0,
+    )

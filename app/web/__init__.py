@@ -1,0 +1,50 @@
+"""Dash app factory. Pages live in ``app/web/pages`` (one module each, registered with Dash)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, dcc, html
+
+from app.config import Config
+from app.db import session as db_session
+from app.web import health, shell
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ASSETS_DIR = PROJECT_ROOT / "assets"
+PAGES_DIR = Path(__file__).parent / "pages"
+
+
+def create_app(config: Config | None = None) -> dash.Dash:
+    """Build the Dash app (and its Flask server) without touching the database.
+
+    Args:
+        config: settings to use; read from the environment when omitted.
+    """
+    config = config or Config.from_env()
+    db_session.configure(config)
+
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(PAGES_DIR),
+        assets_folder=str(ASSETS_DIR),
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        title="Fjernarbeid",
+        update_title=None,
+        external_stylesheets=[],
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.server.config["SECRET_KEY"] = config.resolved_secret_key()
+    app.server.config["FJERNARBEID"] = config
+    app.index_string = app.index_string.replace("<html>", f'<html lang="{config.language}">')
+    app.layout = shell.layout(config.language)
+    shell.register_callbacks(app, config.language)
+    health.register(app.server)
+    return app

@@ -1,0 +1,55 @@
+"""Translation catalogues (gettext .po files read with Babel) and Norwegian number formats.
+
+Message ids are English. ``translations/<lang>/LC_MESSAGES/messages.po`` holds nb and nn;
+English falls back to the message id. Catalogues are read once per process, on first use.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+from app.config import LANGUAGES
+
+TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+BABEL_LOCALES = {"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        cat = read_po(handle, locale=BABEL_LOCALES[lang])
+    return {m.id: m.string for m in cat if m.id and m.string and not m.fuzzy}
+
+
+def gettext(message: str, lang: str) -> str:
+    """Translate ``message`` into ``lang``; unknown messages come back unchanged."""
+    if lang not in LANGUAGES:
+        lang = "nb"
+    return catalogue(lang).get(message, message)
+
+
+def pick(texts: dict[str, str] | None, lang: str) -> str:
+    """Choose a language from a stored ``{"nb": ..., "nn": ..., "en": ...}`` text."""
+    if not texts:
+        return ""
+    return texts.get(lang) or texts.get("nb") or next(iter(texts.values()))
+
+
+def format_number(value: float, lang: str, decimals: int = 0) -> str:
+    """``200000`` → ``200 000`` (nb/nn, non-breaking space) or ``200,000`` (en)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=BABEL_LOCALES.get(lang, "nb_NO"))
+
+
+def format_share(proportion: float, lang: str, decimals: int = 1) -> str:
+    """``0.152`` → ``15,2 %`` (nb/nn, non-breaking space) or ``15.2%`` (en)."""
+    suffix = "%" if lang == "en" else "\u00a0%"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + suffix
+    return format_percent(proportion, format=pattern, locale=BABEL_LOCALES.get(lang, "nb_NO"))

@@ -1,0 +1,40 @@
+"""Add or update messages in the nb and nn catalogues from a '|'-separated file.
+
+Each line: ``English message id|bokmål|nynorsk``. Existing translations are replaced.
+Usage: python tools/add_translations.py FILE
+"""
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1] / "app" / "web" / "translations"
+
+
+def load(lang: str) -> Catalog:
+    path = ROOT / lang / "LC_MESSAGES" / "messages.po"
+    if path.exists():
+        with path.open("rb") as handle:
+            return read_po(handle, locale=f"{lang}_NO")
+    return Catalog(locale=f"{lang}_NO", project="fjernarbeid")
+
+
+def main(source: str) -> None:
+    catalogues = {"nb": load("nb"), "nn": load("nn")}
+    for line in Path(source).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        msgid, nb, nn = line.split("|")
+        catalogues["nb"].add(msgid, nb)
+        catalogues["nn"].add(msgid, nn)
+    for lang, cat in catalogues.items():
+        path = ROOT / lang / "LC_MESSAGES" / "messages.po"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            write_po(handle, cat, sort_output=True, width=0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
