@@ -47,7 +47,6 @@ def database_error(lang: str) -> dbc.Alert:
                      "by itself when the database is back.", lang), className="mb-0"),
         ],
         color="danger",
-        role="alert",
         className="database-error",
     )
 
@@ -66,6 +65,6 @@ def friendly(render: Callable) -> Callable:
         except Exception:  # noqa: BLE001 - shown as a message, logged with traceback
             log.exception("error while rendering %s", render.__name__)
             return dbc.Alert(_("Something went wrong while drawing this view. The error has been logged.", lang),
-                             color="danger", role="alert")
+                             color="danger")
 
     return wrapper

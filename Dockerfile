@@ -1,0 +1,23 @@
+# Production image: gunicorn serving the dashboard against an external PostgreSQL (DATABASE_URL).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    FJERNARBEID_DATA_DIR=/var/lib/fjernarbeid
+
+RUN useradd --create-home --uid 10001 fjernarbeid \
+ && mkdir -p /var/lib/fjernarbeid && chown fjernarbeid /var/lib/fjernarbeid
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY app ./app
+COPY assets ./assets
+COPY migrations ./migrations
+COPY seed ./seed
+RUN pip install -e .
+
+USER fjernarbeid
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
+  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health').status != 200)"
+# Migrations and the (idempotent) seed run at every start, then gunicorn takes over.
+CMD ["sh", "-c", "fjernarbeid db upgrade && fjernarbeid seed && exec gunicorn --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --timeout 60 --access-logfile - app.wsgi:server"]

@@ -1,0 +1,77 @@
+"""The production path: gunicorn serving app.wsgi:server against an external DATABASE_URL."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn_url(database_url, tmp_path):
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "FJERNARBEID_DATA_DIR": str(tmp_path),
+           "SECRET_KEY": "test"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--timeout", "60", "app.wsgi:server"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            requests.get(url + "/health", timeout=2)
+            break
+        except requests.ConnectionError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("gunicorn did not start:\n" + (proc.stdout.read() if proc.stdout else ""))
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_gunicorn_serves_health_and_the_front_page(gunicorn_url):
+    health = requests.get(gunicorn_url + "/health", timeout=10)
+    assert health.status_code == 200 and health.json()["database"] == "ok"
+
+    page = requests.get(gunicorn_url + "/", timeout=10)
+    assert page.status_code == 200
+    assert "_dash-renderer" in page.text or "dash_renderer" in page.text
+
+
+def test_gunicorn_renders_the_overview_from_the_database(gunicorn_url):
+    from tests.test_health import _page_request
+
+    response = requests.post(gunicorn_url + "/_dash-update-component", json=_page_request("/"), timeout=20)
+    assert response.status_code == 200
+    text = json.dumps(response.json(), ensure_ascii=False)
+    assert "Hardangerrådet" in text
+    assert "Ullensvang (4618)" in text
+
+
+def test_every_asset_of_the_page_is_served_locally(gunicorn_url):
+    import re
+
+    page = requests.get(gunicorn_url + "/", timeout=10).text
+    urls = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert urls, "the page references no assets at all"
+    external = [u for u in urls if re.match(r"^(https?:)?//", u)]
+    assert external == []
+    for u in urls:
+        assert requests.get(gunicorn_url + u, timeout=10).status_code == 200, u
