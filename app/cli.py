@@ -85,6 +85,38 @@ def prepare_database(config: Config) -> None:
         print(f"Loaded {report.total} rows.")
 
 
+def cmd_import_survey(args, config: Config) -> int:
+    from pathlib import Path
+
+    from app.db.session import session_scope
+    from app.errors import ImportValidationError
+    from app.ingest.survey_import import import_survey, record_failure
+
+    _engine(config)
+    path = Path(args.file)
+    try:
+        with session_scope() as session:
+            result = import_survey(session, path, Path(args.codebook), slug=args.survey, replace=args.replace,
+                                   margin_paths=[Path(m) for m in args.margins or []], created_by=_user())
+    except ImportValidationError as exc:
+        with session_scope() as session:
+            record_failure(session, path, args.survey, exc, created_by=_user())
+        raise
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    print(result.summary())
+    return 0
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 def cmd_serve(args, config: Config) -> int:
     from app.web import create_app
 
@@ -113,6 +145,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("seed", help="load reference and demo data from seed/ (idempotent)")
     seed.set_defaults(func=cmd_seed)
+
+    imp = sub.add_parser("import", help="import a data file (validated, all or nothing)")
+    impsub = imp.add_subparsers(dest="import_command", required=True)
+    survey = impsub.add_parser("survey", help="respondent file (CSV, XLSX or SPSS .sav) with its codebook")
+    survey.add_argument("file")
+    survey.add_argument("--codebook", required=True, help="codebook YAML (docs/codebook-format.md)")
+    survey.add_argument("--survey", help="survey slug (default: the codebook's)")
+    survey.add_argument("--replace", action="store_true", help="swap the survey's data for this file")
+    survey.add_argument("--margins", action="append", metavar="MARGINS.csv",
+                        help="population margins to rake weights to (repeatable)")
+    survey.set_defaults(func=cmd_import_survey)
 
     serve = sub.add_parser("serve", help="development server; prepares an empty database first")
     serve.add_argument("--host", default="127.0.0.1")

@@ -1,0 +1,456 @@
+"""``fjernarbeid import survey``: validate a respondent file against its codebook, then write it
+in one transaction — all or nothing.
+
+Flow: hash the file → (same file already imported? say so and stop) → read and validate every
+cell, collecting all problems → derive variables → weights (column, raking, or 1 with a
+warning) → replace or create the survey → COPY respondents and answers → record the batch.
+Cells are kept as compact numpy columns, so memory grows with respondents × questions as
+numbers, never as Python objects per cell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.db.models import AnswerOption, ImportBatch, Question, Respondent, Survey
+from app.errors import ImportValidationError
+from app.ingest.codebook import Codebook, DerivedSpec, QuestionSpec, load_codebook
+from app.ingest.problems import Problems
+from app.ingest.raking import Margin, rake, read_margin
+from app.ingest.reference_lookup import ReferenceLookup
+from app.ingest.tables import open_table
+
+log = logging.getLogger(__name__)
+
+ID_COLUMNS = ("id",)
+WEIGHT_COLUMNS = ("vekt", "weight")
+MUNICIPALITY_COLUMN = "kommunenummer"
+KIND = "survey"
+
+
+@dataclass
+class ImportResult:
+    survey_slug: str
+    status: str  # succeeded | unchanged
+    respondents: int = 0
+    answers: int = 0
+    warnings: list[str] = field(default_factory=list)
+    batch_id: int | None = None
+
+    def summary(self) -> str:
+        if self.status == "unchanged":
+            return (f"{self.survey_slug}: this exact file (same sha256) is already imported; nothing changed. "
+                    "Use --replace to import it again.")
+        return f"{self.survey_slug}: imported {self.respondents} respondents and {self.answers} answers."
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_survey(
+    session: Session,
+    path: Path,
+    codebook_path: Path,
+    slug: str | None = None,
+    replace: bool = False,
+    margin_paths: list[Path] | None = None,
+    created_by: str | None = None,
+) -> ImportResult:
+    """Import ``path`` into survey ``slug`` (default: the codebook's) inside ``session``'s transaction.
+
+    The caller commits. On any problem an ImportValidationError lists all of them and nothing
+    has been written; ``record_failure`` logs the attempt afterwards.
+
+    Raises:
+        ImportValidationError: the codebook, file or margins do not validate.
+    """
+    codebook = load_codebook(codebook_path)
+    slug = slug or codebook.survey.slug
+    digest = sha256_of(path)
+
+    existing = session.scalar(select(Survey).where(Survey.slug == slug))
+    if existing is not None and not replace:
+        same_file = session.scalar(
+            select(ImportBatch.id).where(ImportBatch.kind == KIND, ImportBatch.sha256 == digest,
+                                         ImportBatch.survey_slug == slug, ImportBatch.status == "succeeded")
+        )
+        if same_file:
+            batch = _batch(session, path, digest, slug, "unchanged", None, created_by)
+            return ImportResult(slug, "unchanged", batch_id=batch.id)
+        raise ImportValidationError(
+            f"{path.name}: survey {slug!r} already has data from another file. "
+            "Fix: add --replace to swap its data for this file, or give --survey a new slug."
+        )
+
+    lookup = ReferenceLookup.load(session)
+    parsed = _read_and_validate(path, codebook, lookup)
+    warnings = list(parsed.warnings)
+    derived = _derive(parsed, codebook, lookup)
+    weights = _weights(parsed, derived, margin_paths or [], path, warnings)
+
+    if existing is not None:
+        session.execute(delete(Survey).where(Survey.id == existing.id))
+        session.flush()
+    survey = _create_survey(session, codebook, slug, parsed, derived, lookup)
+    batch = _batch(session, path, digest, slug, "succeeded", None, created_by, warnings, len(parsed.keys))
+    answers = _copy_rows(session, survey, parsed, derived, weights, batch.id)
+    batch.row_count = len(parsed.keys)
+    return ImportResult(slug, "succeeded", len(parsed.keys), answers, warnings, batch.id)
+
+
+def record_failure(session: Session, path: Path, codebook_slug: str | None, error: ImportValidationError,
+                   created_by: str | None = None) -> None:
+    """Log a failed import as a batch (in its own transaction, after the data rollback)."""
+    digest = sha256_of(path) if path.exists() else "0" * 64
+    report = error.problems or [{"message": str(error)}]
+    _batch(session, path, digest, codebook_slug, "failed", report, created_by)
+
+
+# --- reading and validation ---------------------------------------------------------------
+
+
+@dataclass
+class Parsed:
+    keys: list[str]
+    columns: dict[str, np.ndarray]  # variable -> float array, NaN = empty
+    postal: list[str | None]
+    kommunenummer: list[str | None]
+    weight: np.ndarray | None
+    warnings: list[str]
+
+
+def _read_and_validate(path: Path, codebook: Codebook, lookup: ReferenceLookup) -> Parsed:
+    table = open_table(path)
+    problems = Problems(path.name)
+    header_lower = [h.lower() for h in table.header]
+    questions = {q.variable: q for q in codebook.questions}
+    known = set(questions) | set(ID_COLUMNS) | set(WEIGHT_COLUMNS) | {MUNICIPALITY_COLUMN}
+
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header_lower):
+        if name in seen:
+            problems.add(1, table.header[index], None, "each column once",
+                         f"remove the duplicate column (also column {seen[name] + 1})")
+        seen[name] = index
+        if name not in known:
+            problems.add(1, table.header[index], None, "a column defined in the codebook",
+                         "remove the column, or add the variable to the codebook")
+    if "id" not in seen:
+        problems.add(1, "id", None, "a respondent key column named id", "add an id column with one key per respondent")
+    for variable in questions:
+        if variable not in seen:
+            problems.add(1, variable, None, f"a column for codebook variable {variable}",
+                         "add the column (empty cells are allowed for questions not asked)")
+    weight_columns = [c for c in WEIGHT_COLUMNS if c in seen]
+    if len(weight_columns) > 1:
+        problems.add(1, "weight", None, "one weight column", "keep either vekt or weight")
+    problems.raise_if_any()
+
+    columns_idx = {v: seen[v] for v in questions}
+    values: dict[str, list[float]] = {v: [] for v in questions}
+    keys: list[str] = []
+    key_rows: dict[str, int] = {}
+    postal: list[str | None] = []
+    kommune: list[str | None] = []
+    weights: list[float] = []
+    weight_idx = seen[weight_columns[0]] if weight_columns else None
+    kommune_idx = seen.get(MUNICIPALITY_COLUMN)
+    postal_question = next((q for q in codebook.questions if q.type == "postal_code"), None)
+    padded = 0
+
+    def cell(cells, index):
+        return cells[index] if index < len(cells) else None
+
+    for row_number, cells in table.rows():
+        key = cell(cells, seen["id"])
+        if key is None:
+            problems.add(row_number, "id", None, "a respondent key", "give every row a unique id")
+        elif key in key_rows:
+            problems.add(row_number, "id", key, "a key used once",
+                         f"the same id is on row {key_rows[key]}; give each respondent its own id")
+        else:
+            key_rows[key] = row_number
+        keys.append(key or "")
+
+        row_kommune = None
+        if kommune_idx is not None:
+            raw = cell(cells, kommune_idx)
+            if raw is not None:
+                if raw.isdigit() and len(raw) == 3:
+                    raw, padded = "0" + raw, padded + 1
+                if raw not in lookup.municipalities:
+                    problems.add(row_number, MUNICIPALITY_COLUMN, raw, "a municipality number of the 2024 structure "
+                                 "(4 digits, e.g. 4622)", "correct the number or leave the cell empty")
+                else:
+                    row_kommune = raw
+        kommune.append(row_kommune)
+
+        row_postal = None
+        for variable, question in questions.items():
+            raw = cell(cells, columns_idx[variable])
+            if question.type == "postal_code":
+                if raw is not None and raw.isdigit() and len(raw) == 3:
+                    raw, padded = "0" + raw, padded + 1
+                if raw is not None and not (raw.isdigit() and len(raw) == 4):
+                    problems.add(row_number, variable, raw, "a 4-digit postal code", "write the postal code, e.g. 5600")
+                elif raw is not None and raw not in lookup.postal_to_municipality and row_kommune is None:
+                    problems.add(row_number, variable, raw, "a postal code in Posten's register (January 2026)",
+                                 "correct the postal code, or add a kommunenummer column for this respondent")
+                else:
+                    row_postal = raw
+                values[variable].append(float(raw) if row_postal else np.nan)
+                continue
+            values[variable].append(_parse_value(raw, question, row_number, problems))
+        postal.append(row_postal)
+
+        if weight_idx is not None:
+            raw = cell(cells, weight_idx)
+            try:
+                weight = float(str(raw).replace(",", "."))
+            except (TypeError, ValueError):
+                weight = np.nan
+            if not weight > 0 or not np.isfinite(weight):
+                problems.add(row_number, table.header[weight_idx], raw, "a positive number",
+                             "every respondent needs a weight above 0; fix or remove the weight column")
+            weights.append(weight)
+
+    if not keys:
+        problems.add(None, None, None, "at least one respondent row", "the file has a header but no data")
+    problems.raise_if_any()
+
+    warnings = []
+    if padded:
+        warnings.append(f"{padded} postal codes or municipality numbers had lost their leading zero "
+                        "(3 digits) and were read with it, e.g. 0301.")
+    if postal_question is None and kommune_idx is None:
+        warnings.append("No postal code question and no kommunenummer column: no geography can be derived.")
+    return Parsed(
+        keys=keys,
+        columns={v: np.array(values[v], dtype=float) for v in questions},
+        postal=postal,
+        kommunenummer=kommune,
+        weight=np.array(weights) if weight_idx is not None else None,
+        warnings=warnings,
+    )
+
+
+def _parse_value(raw: str | None, question: QuestionSpec, row: int, problems: Problems) -> float:
+    if raw is None:
+        return np.nan
+    text = raw.replace(",", ".").replace("\u00a0", "").replace(" ", "")
+    try:
+        number = float(text)
+    except ValueError:
+        expected = "a whole-number answer code" if question.options else "a number"
+        problems.add(row, question.variable, raw, expected, "write the value as digits, or leave the cell empty")
+        return np.nan
+    if question.options:
+        if not number.is_integer() or int(number) not in question.codes:
+            allowed = ", ".join(str(c) for c in sorted(question.codes))
+            problems.add(row, question.variable, raw, f"one of the codes {allowed}",
+                         "use a code from the codebook, or leave the cell empty for no answer")
+            return np.nan
+        return number
+    low, high = question.min, question.max
+    if (low is not None and number < low) or (high is not None and number > high):
+        what = "birth year" if question.type == "year" else "value"
+        problems.add(row, question.variable, raw, f"a {what} between {low:g} and {high:g}",
+                     "correct the value, or leave the cell empty if it is unknown")
+        return np.nan
+    if question.type == "year" and not number.is_integer():
+        problems.add(row, question.variable, raw, "a whole year, e.g. 1985", "write the year with four digits")
+        return np.nan
+    return number
+
+
+# --- derived variables --------------------------------------------------------------------
+
+
+@dataclass
+class DerivedColumn:
+    spec: DerivedSpec
+    values: np.ndarray  # float, NaN = missing
+    is_number: bool
+    options: list[tuple[int, dict[str, str], bool]]  # code, label, is_missing
+
+
+def _derive(parsed: Parsed, codebook: Codebook, lookup: ReferenceLookup) -> list[DerivedColumn]:
+    columns = dict(parsed.columns)
+    question_options = {q.variable: [(o.code, o.label.as_dict(), o.missing) for o in q.options]
+                        for q in codebook.questions}
+    kommunenummer = [k or lookup.postal_to_municipality.get(p or "") for k, p in zip(parsed.kommunenummer, parsed.postal)]
+    result: list[DerivedColumn] = []
+    for spec in codebook.derived:
+        options: list[tuple[int, dict[str, str], bool]] = []
+        is_number = False
+        if spec.kind == "age_from_year":
+            values, is_number = codebook.survey.year - columns[spec.source], True
+        elif spec.kind == "bins":
+            source = columns[spec.source]
+            values = np.full(len(source), np.nan)
+            for b in spec.bins:
+                values[(source >= b.min) & (source <= b.max)] = b.code
+            options = [(b.code, b.label.as_dict(), False) for b in spec.bins]
+        elif spec.kind == "copy":
+            values, options = columns[spec.source].copy(), question_options[spec.source]
+        elif spec.kind == "recode":
+            source = columns[spec.source]
+            values = np.full(len(source), np.nan)
+            for old, new in spec.map.items():
+                values[source == old] = new
+            options = [(o.code, o.label.as_dict(), o.missing) for o in spec.options]
+        elif spec.kind == "reference":
+            codes = [lookup.level_code(k, spec.level) if k else None for k in kommunenummer]
+            values = np.array([np.nan if c is None else c for c in codes], dtype=float)
+            present = sorted({int(c) for c in codes if c is not None})
+            options = [(c, lookup.level_label(c, spec.level), False) for c in present]
+        else:  # mean_index
+            items = []
+            for item in spec.items:
+                raw = columns[item.variable].copy()
+                question = codebook.question(item.variable)
+                raw[np.isin(raw, list(question.missing_codes))] = np.nan
+                scale_max = max(question.codes - question.missing_codes)
+                scale_min = min(question.codes - question.missing_codes)
+                items.append(scale_max + scale_min - raw if item.reverse else raw)
+            stacked = np.vstack(items)
+            answered = np.sum(~np.isnan(stacked), axis=0)
+            with np.errstate(invalid="ignore"):
+                values = np.nanmean(np.where(np.isnan(stacked), np.nan, stacked), axis=0) if len(items) else stacked
+            values[answered < spec.min_items] = np.nan
+            is_number = True
+        columns[spec.variable] = values
+        question_options[spec.variable] = options
+        result.append(DerivedColumn(spec, values, is_number, options))
+    parsed.columns.update({d.spec.variable: d.values for d in result})
+    parsed.kommunenummer = kommunenummer
+    return result
+
+
+# --- weights ------------------------------------------------------------------------------
+
+
+def _weights(parsed: Parsed, derived: list[DerivedColumn], margin_paths: list[Path], path: Path,
+             warnings: list[str]) -> np.ndarray:
+    n = len(parsed.keys)
+    if parsed.weight is not None:
+        if margin_paths:
+            warnings.append("The file has a weight column; --margins was ignored.")
+        return parsed.weight
+    if margin_paths:
+        margins: list[Margin] = [read_margin(p) for p in margin_paths]
+        frame = {}
+        for margin in margins:
+            for variable in margin.variables:
+                if variable not in parsed.columns:
+                    raise ImportValidationError(
+                        f"{margin.source}: column {variable!r} is not a codebook variable. "
+                        "Fix: name margin columns after codebook or derived variables, e.g. age_group, gender."
+                    )
+                column = parsed.columns[variable]
+                missing = np.isnan(column)
+                if missing.any():
+                    rows = [i + 2 for i in np.flatnonzero(missing)[:10]]
+                    raise ImportValidationError(
+                        f"{path.name}: {int(missing.sum())} respondent(s) have no {variable}, needed for weighting "
+                        f"(rows {rows}). Fix: fill in the answers, or supply a weight column instead of --margins."
+                    )
+                frame[variable] = column.astype(int)
+        return rake(pd.DataFrame(frame), margins)
+    warnings.append("No weight column and no --margins: every respondent has weight 1, so estimates are unweighted.")
+    return np.ones(n)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _create_survey(session: Session, codebook: Codebook, slug: str, parsed: Parsed,
+                   derived: list[DerivedColumn], lookup: ReferenceLookup) -> Survey:
+    meta = codebook.survey
+    survey = Survey(
+        slug=slug, title=meta.title.as_dict(), year=meta.year, fieldwork_start=meta.fieldwork_start,
+        fieldwork_end=meta.fieldwork_end, population=meta.population.as_dict() if meta.population else None,
+        weighting=meta.weighting.as_dict() if meta.weighting else None, citation=meta.citation,
+        is_synthetic=meta.is_synthetic,
+        synthetic_note=meta.synthetic_note.as_dict() if meta.synthetic_note else None,
+        codebook=codebook.model_dump(mode="json"),
+    )
+    position = 0
+    for q in codebook.questions:
+        position += 1
+        survey.questions.append(Question(
+            variable=q.variable, position=position, theme=q.theme, type=q.type, text=q.text.as_dict(),
+            short=q.short.as_dict() if q.short else None, direction=q.direction, asked_if=q.asked_if,
+            min_value=q.min, max_value=q.max, is_derived=False,
+            options=[AnswerOption(code=o.code, label=o.label.as_dict(), position=i, is_missing=o.missing)
+                     for i, o in enumerate(q.options)],
+        ))
+    for d in derived:
+        position += 1
+        survey.questions.append(Question(
+            variable=d.spec.variable, position=position, theme=d.spec.theme or "derived",
+            type="derived_number" if d.is_number else "derived_code", text=d.spec.label.as_dict(),
+            short=d.spec.label.as_dict(), is_derived=True,
+            options=[AnswerOption(code=c, label=label, position=i, is_missing=m)
+                     for i, (c, label, m) in enumerate(d.options)],
+        ))
+    session.add(survey)
+    session.flush()
+    return survey
+
+
+def _copy_rows(session: Session, survey: Survey, parsed: Parsed, derived: list[DerivedColumn],
+               weights: np.ndarray, batch_id: int) -> int:
+    connection = session.connection().connection.driver_connection
+    birth = next((q.variable for q in survey.questions if q.type == "year"), None)
+    gender = parsed.columns.get("gender")
+    with connection.cursor() as cursor:
+        with cursor.copy("COPY respondent (survey_id, respondent_key, weight, kommunenummer, postal_code, "
+                         "birth_year, gender, import_batch_id) FROM STDIN") as copy:
+            for i, key in enumerate(parsed.keys):
+                copy.write_row((
+                    survey.id, key, float(weights[i]), parsed.kommunenummer[i], parsed.postal[i],
+                    _int_or_none(parsed.columns[birth][i]) if birth else None,
+                    _int_or_none(gender[i]) if gender is not None else None, batch_id,
+                ))
+        cursor.execute("SELECT respondent_key, id FROM respondent WHERE survey_id = %s", (survey.id,))
+        ids = dict(cursor.fetchall())
+        written = 0
+        number_types = {"number", "year", "postal_code", "derived_number"}
+        with cursor.copy("COPY answer (respondent_id, question_id, code, number) FROM STDIN") as copy:
+            for question in survey.questions:
+                column = parsed.columns[question.variable]
+                is_number = question.type in number_types
+                for i in np.flatnonzero(~np.isnan(column)):
+                    value = column[i]
+                    rid = ids[parsed.keys[i]]
+                    copy.write_row((rid, question.id, None, float(value)) if is_number
+                                   else (rid, question.id, int(value), None))
+                    written += 1
+    return written
+
+
+def _int_or_none(value: float) -> int | None:
+    return None if np.isnan(value) else int(value)
+
+
+def _batch(session: Session, path: Path, digest: str, slug: str | None, status: str, report, created_by,
+           warnings: list[str] | None = None, rows: int | None = None) -> ImportBatch:
+    batch = ImportBatch(file_name=path.name, sha256=digest, kind=KIND, survey_slug=slug, row_count=rows,
+                        status=status, error_report=report, warnings=warnings or None, created_by=created_by)
+    session.add(batch)
+    session.flush()
+    return batch
