@@ -108,6 +108,43 @@ def cmd_import_survey(args, config: Config) -> int:
     return 0
 
 
+def cmd_import_coworking(args, config: Config) -> int:
+    from pathlib import Path
+
+    from app.db.session import session_scope
+    from app.errors import ImportValidationError
+    from app.ingest.coworking_import import import_coworking, record_failure
+
+    _engine(config)
+    path = Path(args.file)
+    try:
+        with session_scope() as session:
+            result = import_coworking(session, path, replace=args.replace, created_by=_user())
+    except ImportValidationError as exc:
+        with session_scope() as session:
+            record_failure(session, path, exc, created_by=_user())
+        raise
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    print(result.summary())
+    return 0
+
+
+def cmd_import_centrality(args, config: Config) -> int:
+    from pathlib import Path
+
+    from app.db.session import session_scope
+    from app.ingest.centrality import import_centrality
+
+    _engine(config)
+    with session_scope() as session:
+        changed = import_centrality(session, Path(args.file), args.name, set_default=args.set_default)
+    print(f"Centrality classification {args.name!r}: {changed} municipalities inserted or changed"
+          + (" and made the default; re-import surveys with --replace to update their centrality."
+             if args.set_default else "."))
+    return 0
+
+
 def _user() -> str:
     import getpass
 
@@ -156,6 +193,15 @@ def build_parser() -> argparse.ArgumentParser:
     survey.add_argument("--margins", action="append", metavar="MARGINS.csv",
                         help="population margins to rake weights to (repeatable)")
     survey.set_defaults(func=cmd_import_survey)
+    cowork = impsub.add_parser("coworking", help="coworking inventory (CSV or XLSX, see seed/coworking_README.md)")
+    cowork.add_argument("file")
+    cowork.add_argument("--replace", action="store_true", help="remove spaces that are not in the file")
+    cowork.set_defaults(func=cmd_import_coworking)
+    central = impsub.add_parser("centrality", help="an SSB centrality classification exported from KLASS")
+    central.add_argument("file")
+    central.add_argument("--name", required=True, help='name of the classification, e.g. "SSB sentralitet 2025"')
+    central.add_argument("--set-default", action="store_true", help="use it for the derived variable centrality")
+    central.set_defaults(func=cmd_import_centrality)
 
     serve = sub.add_parser("serve", help="development server; prepares an empty database first")
     serve.add_argument("--host", default="127.0.0.1")

@@ -1,15 +1,28 @@
-"""``fjernarbeid seed``: load everything in ``seed/`` into the database, idempotently."""
+"""``fjernarbeid seed``: load everything in ``seed/`` into the database, idempotently.
+
+Demo surveys go through the real importer (``import_survey``), exactly as a user's file
+would; a survey whose file is already imported (same sha256) is skipped without a trace.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.ingest import reference
+from app.db.models import ImportBatch, Survey
+from app.ingest import figures, measures, reference
+from app.ingest.survey_import import import_survey, sha256_of
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
+
+# (data file, codebook) for each demo survey, relative to seed/
+DEMO_SURVEYS = (
+    ("data/demo_national.csv", "codebooks/demo_national.yaml"),
+    ("data/demo_hardanger.csv", "codebooks/demo_hardanger.yaml"),
+)
 
 
 @dataclass
@@ -23,10 +36,42 @@ class SeedReport:
         return sum(self.changed.values())
 
 
-def seed_all(session: Session, seed_dir: Path = SEED_DIR) -> SeedReport:
+def seed_all(session: Session, seed_dir: Path = SEED_DIR, surveys: bool = True) -> SeedReport:
     report = SeedReport()
     ref = seed_dir / "reference"
     report.changed["municipalities"] = reference.load_municipalities(session, ref)
     report.changed["postal codes"] = reference.load_postal_codes(session, ref)
     report.changed["regions"] = reference.load_regions(session, ref)
+    report.changed["published figures"] = figures.load_published_figures(session, seed_dir / "published_figures.csv")
+    report.changed["national context series"] = figures.load_context_series(
+        session, seed_dir / "national_home_office.csv")
+    report.changed["measures catalogue"] = measures.load_measures(session, seed_dir / "measures.yaml")
+    report.changed["coworking spaces (example)"] = _seed_coworking(session, seed_dir / "coworking_example.csv")
+    if surveys:
+        for data, codebook in DEMO_SURVEYS:
+            report.changed[f"survey {Path(data).stem}"] = _seed_survey(session, seed_dir / data, seed_dir / codebook)
     return report
+
+
+def _seed_survey(session: Session, data: Path, codebook: Path) -> int:
+    """Import a demo survey unless this exact file is already in the database."""
+    from app.ingest.codebook import load_codebook
+
+    slug = load_codebook(codebook).survey.slug
+    digest = sha256_of(data)
+    current = session.scalar(
+        select(ImportBatch.sha256).join(Survey, Survey.slug == ImportBatch.survey_slug)
+        .where(ImportBatch.kind == "survey", ImportBatch.survey_slug == slug, ImportBatch.status == "succeeded")
+        .order_by(ImportBatch.id.desc()).limit(1)
+    )
+    if current == digest:
+        return 0
+    result = import_survey(session, data, codebook, replace=True, created_by="fjernarbeid seed")
+    return result.respondents
+
+
+def _seed_coworking(session: Session, path: Path) -> int:
+    from app.ingest.coworking_import import import_coworking
+
+    result = import_coworking(session, path, created_by="fjernarbeid seed")
+    return 0 if result.status == "unchanged" else result.inserted + result.updated

@@ -1,0 +1,65 @@
+"""The measures catalogue (``seed/measures.yaml``): the five measure areas of NORCE (2025)
+chapter 4 with their activities, and the eight opportunities for municipalities (seed 000)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import MeasureActivity, MeasureArea, Opportunity
+from app.db.upsert import upsert
+from app.ingest.codebook import I18nText
+
+
+class ActivitySpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str
+    title: I18nText
+
+
+class AreaSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str
+    number: int
+    title: I18nText
+    rationale: I18nText
+    source: str
+    evidence: list[str] = []
+    evidence_note: I18nText | None = None
+    activities: list[ActivitySpec]
+
+
+class OpportunitySpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    number: int
+    title: I18nText
+    source: str
+
+
+class Catalogue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    areas: list[AreaSpec]
+    opportunities: list[OpportunitySpec]
+
+
+def load_measures(session: Session, path: Path) -> int:
+    catalogue = Catalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    changed = upsert(session, MeasureArea, [
+        {"code": a.code, "number": a.number, "title": a.title.as_dict(), "rationale": a.rationale.as_dict(),
+         "source": a.source, "evidence": a.evidence,
+         "evidence_note": a.evidence_note.as_dict() if a.evidence_note else None}
+        for a in catalogue.areas
+    ], ["code"])
+    area_ids = dict(session.execute(select(MeasureArea.code, MeasureArea.id)).all())
+    changed += upsert(session, MeasureActivity, [
+        {"code": act.code, "area_id": area_ids[a.code], "position": i, "title": act.title.as_dict()}
+        for a in catalogue.areas for i, act in enumerate(a.activities, start=1)
+    ], ["code"])
+    changed += upsert(session, Opportunity, [
+        {"number": o.number, "title": o.title.as_dict(), "source": o.source} for o in catalogue.opportunities
+    ], ["number"])
+    return changed

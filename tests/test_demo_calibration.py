@@ -1,0 +1,74 @@
+"""The synthetic national demo survey reproduces every NORCE 2025 share in published_figures.csv.
+
+Each figure is recomputed from PostgreSQL (weighted, "don't know" excluded from the base) and
+must lie within ±2 percentage points of the published value.
+"""
+
+from __future__ import annotations
+
+import csv
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from app.query.shares import weighted_shares
+
+FIGURES = Path(__file__).resolve().parents[1] / "seed" / "published_figures.csv"
+TOLERANCE_PP = 2.0
+
+# Breakdowns of the published figures, as filters on the survey's variables.
+BREAKDOWNS = {
+    "all": {},
+    "uses home office (q12 < 6)": {"q12": [1, 2, 3, 4, 5]},
+    "centrality index 1-2 (central municipalities)": {"centrality": [1, 2]},
+}
+
+
+def calibrated_figures() -> list[dict]:
+    with FIGURES.open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle)
+                if r["survey"] == "norce2025" and r["question_id"] and r["categories"]
+                and r["unit"] in ("percent", "fraction") and r["breakdown"] in BREAKDOWNS]
+    return rows
+
+
+def published_percent(row: dict) -> float:
+    value = float(Fraction(row["value"]))
+    return value * 100 if row["unit"] == "fraction" else value
+
+
+def test_the_figures_to_reproduce_are_the_ones_the_issue_names():
+    questions = {r["question_id"] for r in calibrated_figures()}
+    assert {"21", "22", "23", "14", "13", "10_1", "10_2", "16_2", "16_5"} <= questions
+
+
+@pytest.mark.parametrize("row", calibrated_figures(), ids=lambda r: f"q{r['question_id']}[{r['categories']}]"
+                         f"{'' if r['breakdown'] == 'all' else ' ' + r['breakdown'][:12]}")
+def test_weighted_share_matches_the_published_figure(db, row):
+    shares = weighted_shares(db, "demo_national", "q" + row["question_id"], where=BREAKDOWNS[row["breakdown"]])
+    codes = [int(c) for c in row["categories"].split("+")]
+    computed = 100 * sum(shares.get(c, 0.0) for c in codes)
+    assert computed == pytest.approx(published_percent(row), abs=TOLERANCE_PP), row["quote"]
+
+
+def test_demo_surveys_are_flagged_synthetic(db):
+    from sqlalchemy import select
+
+    from app.db.models import Survey
+
+    surveys = {s.slug: s for s in db.scalars(select(Survey))}
+    assert surveys["demo_national"].is_synthetic and surveys["demo_hardanger"].is_synthetic
+    assert "kalibrert" not in surveys["demo_hardanger"].synthetic_note["nb"].replace("ikke kalibrert", "")
+
+
+def test_national_demo_has_500_respondents_aged_25_to_60(db):
+    from sqlalchemy import func, select
+
+    from app.db.models import Respondent, Survey
+
+    ages = db.execute(
+        select(func.count(), func.min(2025 - Respondent.birth_year), func.max(2025 - Respondent.birth_year))
+        .join(Survey).where(Survey.slug == "demo_national")
+    ).one()
+    assert ages[0] == 500 and ages[1] >= 25 and ages[2] <= 60
