@@ -71,7 +71,9 @@ def _seed_survey(session: Session, data: Path, codebook: Path) -> int:
 
 
 def _seed_coworking(session: Session, path: Path) -> int:
-    from app.ingest.coworking_import import import_coworking
+    from app.ingest.coworking_import import import_coworking, is_current
 
+    if is_current(session, path):
+        return 0
     result = import_coworking(session, path, created_by="fjernarbeid seed")
     return 0 if result.status == "unchanged" else result.inserted + result.updated

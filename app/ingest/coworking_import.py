@@ -1,0 +1,467 @@
+"""``fjernarbeid import coworking FILE [--replace]``: the inventory of coworking spaces.
+
+The file (CSV, XLSX; see ``app.ingest.tables``) has one row per space. Column names are
+case-insensitive:
+
+=================  ========  ================================================================
+column             required  meaning
+=================  ========  ================================================================
+name               yes       name of the space; unique within its municipality
+kommunenummer      yes       4-digit municipality number (2024 structure, e.g. 4622 Kvam);
+                             3 digits are read with the lost leading zero (301 → 0301)
+seats              yes       desk places, whole number ≥ 0
+address                      street address
+postal_code                  4-digit postal code in Posten's register
+latitude                     decimal degrees north, 57–72 (give both coordinates or none)
+longitude                    decimal degrees east, 4–32
+cell_offices                 closed offices, whole number ≥ 0 (default 0)
+meeting_rooms                meeting rooms, whole number ≥ 0 (default 0)
+price_day_nok                day price in NOK ≥ 0; decimal comma or point (150,50)
+price_month_nok              month price in NOK ≥ 0
+price_note                   free text about prices
+opening_hours                free text, e.g. "Mon–Fri 07–22"
+facilities                   list in one cell separated by ``|`` (or ``;``). In a
+                             ``;``-separated CSV use ``|``: a bare ``;`` would split the cell.
+operator                     who runs the space
+contact                      e-mail or phone
+website                      starting with http:// or https://
+status                       active | planned | closed (default active)
+is_example                   true/false, ja/nei, yes/no, 1/0 (default false): invented example
+                             rows, shown as such and meant to be replaced
+=================  ========  ================================================================
+
+Every row is validated with a pydantic model; every problem in the file is reported (file,
+row, column, value, what was expected, how to fix it) and nothing is written if there is one.
+Writes happen in the caller's transaction (the caller commits): spaces are matched on
+(kommunenummer, name), new ones inserted, changed ones updated (``updated_at`` = now), equal
+ones left alone; with ``replace`` spaces not in the file are deleted. The same file (sha256) as
+the last succeeded coworking import is a no-op recorded as ``unchanged`` (unless ``replace``).
+Every import is recorded as an ``ImportBatch`` of kind ``coworking``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from app.db.models import CoworkingSpace, ImportBatch
+from app.ingest.problems import Problems
+from app.ingest.reference_lookup import ReferenceLookup
+from app.ingest.survey_import import sha256_of
+from app.ingest.tables import open_table
+
+KIND = "coworking"
+KEY = ("kommunenummer", "name")
+FACILITY_SEPARATORS = re.compile(r"[|;]")
+TRUE_WORDS = {"true", "ja", "yes", "1", "sann", "j", "y"}
+FALSE_WORDS = {"false", "nei", "no", "0", "usann", "n"}
+WEBSITE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    expected: str
+    fix: str
+    required: bool = False
+
+
+AMOUNT = "an amount in NOK ≥ 0 with at most 2 decimals, e.g. 150 or 2500,50 (no 'kr')"
+COLUMNS: dict[str, ColumnSpec] = {
+    "name": ColumnSpec("the name of the space (at most 200 characters)", "write the name of the space", True),
+    "kommunenummer": ColumnSpec("a municipality number of the 2024 structure (4 digits, e.g. 4622)",
+                                "correct the number; see seed/reference/municipalities.csv", True),
+    "seats": ColumnSpec("a whole number ≥ 0 (desk places, e.g. 12)", "write the number of desk places as digits",
+                        True),
+    "address": ColumnSpec("an address of at most 300 characters", "shorten the address"),
+    "postal_code": ColumnSpec("a 4-digit postal code, e.g. 5600", "correct the postal code or leave the cell empty"),
+    "latitude": ColumnSpec("a latitude between 57 and 72 (decimal degrees north, e.g. 60.37)",
+                           "write degrees north as a decimal number; check that latitude and longitude "
+                           "are not swapped"),
+    "longitude": ColumnSpec("a longitude between 4 and 32 (decimal degrees east, e.g. 6.14)",
+                            "write degrees east as a decimal number; check that latitude and longitude "
+                            "are not swapped"),
+    "cell_offices": ColumnSpec("a whole number ≥ 0", "write the number of closed offices as digits, or leave empty"),
+    "meeting_rooms": ColumnSpec("a whole number ≥ 0", "write the number of meeting rooms as digits, or leave empty"),
+    "price_day_nok": ColumnSpec(AMOUNT, "write the day price as a number, or put the text in price_note"),
+    "price_month_nok": ColumnSpec(AMOUNT, "write the month price as a number, or put the text in price_note"),
+    "price_note": ColumnSpec("free text", "—"),
+    "opening_hours": ColumnSpec("text of at most 300 characters", "shorten the opening hours"),
+    "facilities": ColumnSpec("facilities separated by | (or ;), e.g. wifi|kaffi|parkering",
+                             "separate the facilities with |"),
+    "operator": ColumnSpec("text of at most 200 characters", "shorten the operator name"),
+    "contact": ColumnSpec("text of at most 300 characters", "shorten the contact information"),
+    "website": ColumnSpec("an address starting with http:// or https://, e.g. https://example.no",
+                          "write the full address including https://, or leave the cell empty"),
+    "status": ColumnSpec("one of active, planned, closed", "use active, planned or closed (empty means active)"),
+    "is_example": ColumnSpec("true or false (also ja/nei, yes/no, 1/0)",
+                             "write true for invented example rows, false (or nothing) for real spaces"),
+}
+REQUIRED = tuple(name for name, spec in COLUMNS.items() if spec.required)
+
+
+def _custom(expected: str, fix: str, column: str | None = None) -> PydanticCustomError:
+    context = {"expected": expected, "fix": fix}
+    if column:
+        context["column"] = column
+    return PydanticCustomError("coworking", "{expected}", context)
+
+
+def _number_text(value: Any) -> Any:
+    """'1 500,50' → '1500.50': Norwegian spreadsheets write a decimal comma and space thousands."""
+    if isinstance(value, str):
+        return value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    return value
+
+
+class CoworkingRow(BaseModel):
+    """One validated row; ``context`` must hold the ``ReferenceLookup`` as ``lookup``."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    kommunenummer: str
+    seats: int = Field(ge=0)
+    address: str | None = Field(None, max_length=300)
+    postal_code: str | None = None
+    latitude: float | None = Field(None, ge=57, le=72)
+    longitude: float | None = Field(None, ge=4, le=32)
+    cell_offices: int = Field(0, ge=0)
+    meeting_rooms: int = Field(0, ge=0)
+    price_day_nok: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    price_month_nok: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    price_note: str | None = None
+    opening_hours: str | None = Field(None, max_length=300)
+    facilities: list[str] = Field(default_factory=list)
+    operator: str | None = Field(None, max_length=200)
+    contact: str | None = Field(None, max_length=300)
+    website: str | None = Field(None, max_length=300)
+    status: Literal["active", "planned", "closed"] = "active"
+    is_example: bool = False
+
+    @field_validator("kommunenummer", mode="before")
+    @classmethod
+    def _known_municipality(cls, value: Any, info: ValidationInfo) -> str:
+        text = str(value).strip()
+        if text.isdigit() and len(text) == 3:
+            text = "0" + text
+        if not (text.isdigit() and len(text) == 4):
+            raise _custom(COLUMNS["kommunenummer"].expected, "write the 4-digit municipality number, e.g. 4622")
+        lookup: ReferenceLookup = info.context["lookup"]
+        if text not in lookup.municipalities:
+            raise _custom("a municipality number of the 2024 structure (e.g. 4618 Ullensvang, 4622 Kvam)",
+                          "this number is not a municipality in 2024 (merged or split municipalities got new "
+                          "numbers); correct it using seed/reference/municipalities.csv")
+        return text
+
+    @field_validator("postal_code", mode="before")
+    @classmethod
+    def _known_postal_code(cls, value: Any, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        text = str(value).strip()
+        if text.isdigit() and len(text) == 3:
+            text = "0" + text
+        if not (text.isdigit() and len(text) == 4):
+            raise _custom(COLUMNS["postal_code"].expected, COLUMNS["postal_code"].fix)
+        lookup: ReferenceLookup = info.context["lookup"]
+        if text not in lookup.postal_to_municipality:
+            raise _custom("a postal code in Posten's register", "correct the postal code or leave the cell empty")
+        return text
+
+    @field_validator("latitude", "longitude", "price_day_nok", "price_month_nok", mode="before")
+    @classmethod
+    def _decimal_comma(cls, value: Any) -> Any:
+        return _number_text(value)
+
+    @field_validator("seats", "cell_offices", "meeting_rooms", mode="before")
+    @classmethod
+    def _whole_number(cls, value: Any) -> Any:
+        text = _number_text(value)
+        if isinstance(text, str) and re.fullmatch(r"[+-]?\d+(\.0+)?", text):
+            return int(float(text))
+        return text
+
+    @field_validator("facilities", mode="before")
+    @classmethod
+    def _split_facilities(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            items: list[str] = []
+            for item in FACILITY_SEPARATORS.split(value):
+                item = item.strip()
+                if item and item not in items:
+                    items.append(item)
+            return items
+        return value
+
+    @field_validator("website")
+    @classmethod
+    def _http_address(cls, value: str | None) -> str | None:
+        if value is not None and not WEBSITE.match(value):
+            raise _custom(COLUMNS["website"].expected, COLUMNS["website"].fix)
+        return value
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("is_example", mode="before")
+    @classmethod
+    def _yes_no(cls, value: Any) -> bool:
+        word = str(value).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise _custom(COLUMNS["is_example"].expected, COLUMNS["is_example"].fix)
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> CoworkingRow:
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise _custom("both latitude and longitude, or neither",
+                          f"add the {missing}, or remove the other coordinate", column=missing)
+        return self
+
+    def as_row(self) -> dict[str, Any]:
+        return self.model_dump()
+
+
+@dataclass
+class CoworkingImportResult:
+    status: str  # succeeded | unchanged
+    inserted: int = 0
+    updated: int = 0
+    removed: int = 0
+    warnings: list[str] = field(default_factory=list)
+    batch_id: int | None = None
+    file_name: str = ""
+    rows: int = 0
+
+    def summary(self) -> str:
+        if self.status == "unchanged":
+            return (f"{self.file_name}: this exact file (same sha256) was the last coworking import; nothing "
+                    "changed. Use --replace to import it again.")
+        unchanged = self.rows - self.inserted - self.updated
+        text = (f"{self.file_name}: {self.rows} coworking spaces in the file — {self.inserted} new, "
+                f"{self.updated} updated, {unchanged} unchanged")
+        return text + (f", {self.removed} removed (not in the file)." if self.removed else ".")
+
+
+def import_coworking(session: Session, path: Path, replace: bool = False,
+                     created_by: str | None = None) -> CoworkingImportResult:
+    """Validate ``path`` and write its coworking spaces inside ``session``'s transaction.
+
+    The caller commits. On any problem an ImportValidationError lists all of them and nothing
+    has been written; ``record_failure`` logs the attempt afterwards (after a rollback).
+
+    Args:
+        replace: also delete spaces that are not in the file (the file becomes the inventory).
+
+    Raises:
+        ImportValidationError: the file cannot be read or does not validate.
+    """
+    path = Path(path)
+    digest = sha256_of(path) if path.exists() else None
+    if digest is not None and not replace:
+        if _last_succeeded_sha256(session) == digest:
+            batch = _batch(session, path, digest, "unchanged", created_by)
+            return CoworkingImportResult("unchanged", batch_id=batch.id, file_name=path.name)
+
+    rows, warnings = _read_and_validate(session, path)
+    assert digest is not None  # open_table raised for a missing file
+
+    keys = {(r["kommunenummer"], r["name"]) for r in rows}
+    existing = {(k, n): i for i, k, n in session.execute(
+        select(CoworkingSpace.id, CoworkingSpace.kommunenummer, CoworkingSpace.name))}
+    changed = _upsert(session, rows)
+    inserted = len(keys - existing.keys())
+    updated = changed - inserted
+
+    removed = 0
+    left_over = {key: i for key, i in existing.items() if key not in keys}
+    if replace and left_over:
+        session.execute(delete(CoworkingSpace).where(CoworkingSpace.id.in_(list(left_over.values()))))
+        removed = len(left_over)
+    elif left_over:
+        examples = session.scalar(select(func.count()).select_from(CoworkingSpace).where(
+            CoworkingSpace.id.in_(list(left_over.values())), CoworkingSpace.is_example.is_(True)))
+        if examples and not any(r["is_example"] for r in rows):
+            warnings.append(f"{examples} example space(s) (is_example) from an earlier import are still in the "
+                            "database; import with --replace to keep only the spaces in this file.")
+
+    batch = _batch(session, path, digest, "succeeded", created_by, warnings, len(rows))
+    session.expire_all()
+    return CoworkingImportResult("succeeded", inserted, updated, removed, warnings, batch.id, path.name, len(rows))
+
+
+def is_current(session: Session, path: Path) -> bool:
+    """Whether ``path`` is the file of the last succeeded coworking import (same sha256).
+
+    ``fjernarbeid seed`` can use it to skip the example without recording an ``unchanged`` batch.
+    """
+    path = Path(path)
+    return path.exists() and _last_succeeded_sha256(session) == sha256_of(path)
+
+
+def _last_succeeded_sha256(session: Session) -> str | None:
+    return session.scalar(
+        select(ImportBatch.sha256).where(ImportBatch.kind == KIND, ImportBatch.status == "succeeded")
+        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc()).limit(1)
+    )
+
+
+def record_failure(session: Session, path: Path, error: Exception, created_by: str | None = None) -> None:
+    """Log a failed import as a batch (call it in a fresh transaction, after the data rollback)."""
+    path = Path(path)
+    digest = sha256_of(path) if path.exists() else "0" * 64
+    report = getattr(error, "problems", None) or [{"message": str(error)}]
+    _batch(session, path, digest, "failed", created_by, report=report)
+
+
+# --- reading and validation ---------------------------------------------------------------
+
+
+def _read_and_validate(session: Session, path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    table = open_table(path)
+    problems = Problems(path.name)
+    lookup = ReferenceLookup.load(session)
+
+    columns: dict[str, int] = {}
+    unnamed: list[int] = []
+    for index, header in enumerate(table.header):
+        name = header.strip().lower()
+        if not name:
+            unnamed.append(index)
+        elif name in columns:
+            problems.add(1, header, None, "each column once",
+                         f"remove the duplicate column (also column {columns[name] + 1})")
+        elif name not in COLUMNS:
+            close = difflib.get_close_matches(name, COLUMNS, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            problems.add(1, header, None, "a known column: " + ", ".join(COLUMNS),
+                         f"{hint}rename or remove the column (see seed/coworking_README.md)")
+        else:
+            columns[name] = index
+    missing = [c for c in REQUIRED if c not in columns]
+    for column in missing:
+        problems.add(1, column, None, f"a column named {column} (required)", f"add a {column} column")
+
+    context = {"lookup": lookup}
+    rows: list[dict[str, Any]] = []
+    first_row_of: dict[tuple[str, str], int] = {}
+    padded = 0
+    other_municipality: list[str] = []
+    for number, cells in table.rows():
+        raw = {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
+        for i in [*unnamed, *range(len(table.header), len(cells))]:
+            if i < len(cells) and cells[i] is not None:
+                problems.add(number, f"#{i + 1} (no header)", cells[i], "values only under a named column",
+                             "give the column a name from the list, or remove the value")
+        try:
+            row = CoworkingRow.model_validate({k: v for k, v in raw.items() if v is not None}, context=context)
+        except ValidationError as exc:
+            reported = _add_pydantic_problems(problems, number, exc, raw, skip=set(missing))
+            # pydantic skips the model-level pair check when a field failed; report it anyway
+            if (raw.get("latitude") is None) != (raw.get("longitude") is None):
+                absent = "longitude" if raw.get("longitude") is None else "latitude"
+                if absent not in reported:
+                    problems.add(number, absent, None, "both latitude and longitude, or neither",
+                                 f"add the {absent}, or remove the other coordinate")
+            continue
+        key = (row.kommunenummer, " ".join(row.name.split()).casefold())
+        if key in first_row_of:
+            problems.add(number, "name", row.name, "a name used once per municipality",
+                         f"the same space is on row {first_row_of[key]} for kommunenummer {row.kommunenummer}; "
+                         "remove one of the rows or give them different names")
+            continue
+        first_row_of[key] = number
+        padded += sum(1 for c in ("kommunenummer", "postal_code") if raw.get(c) and raw[c] != getattr(row, c))
+        if row.postal_code and lookup.postal_to_municipality[row.postal_code] != row.kommunenummer:
+            other_municipality.append(f"row {number}: {row.postal_code}")
+        rows.append(row.as_row())
+
+    if not rows and not problems:
+        problems.add(None, None, None, "at least one coworking space row",
+                     "the file has a header but no data; add one row per space")
+    problems.raise_if_any()
+
+    warnings: list[str] = []
+    if padded:
+        warnings.append(f"{padded} municipality number(s) or postal code(s) had lost their leading zero "
+                        "(3 digits) and were read with it, e.g. 0301.")
+    if other_municipality:
+        warnings.append("Postal code belongs to another municipality than kommunenummer (check the row): "
+                        + ", ".join(other_municipality[:10]) + (" …" if len(other_municipality) > 10 else ""))
+    examples = sum(1 for r in rows if r["is_example"])
+    if examples:
+        warnings.append(f"{examples} of {len(rows)} rows are marked is_example: invented example data, shown as "
+                        "such; replace them with real offers.")
+    return rows, warnings
+
+
+def _add_pydantic_problems(problems: Problems, row: int, exc: ValidationError, raw: dict[str, str | None],
+                           skip: set[str]) -> set[str]:
+    """One problem per column, worded for the person who fixes the file; returns the columns."""
+    seen: set[str] = set()
+    for error in exc.errors(include_url=False):
+        context = error.get("ctx") or {}
+        column = context.get("column") or (str(error["loc"][0]) if error["loc"] else None)
+        if column in seen or column in skip:
+            continue
+        seen.add(column)
+        spec = COLUMNS.get(column or "")
+        if error["type"] == "coworking":
+            expected, fix = context["expected"], context["fix"]
+        elif error["type"] == "missing" and spec:
+            expected, fix = f"a value ({column} is required)", spec.fix
+        elif spec:
+            expected, fix = spec.expected, spec.fix
+        else:
+            expected, fix = error["msg"], "correct the value"
+        problems.add(row, column, raw.get(column or ""), expected, fix)
+    return seen
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Insert new spaces, update changed ones (and their updated_at); return how many of either.
+
+    ``app.db.upsert.upsert`` does the same but cannot stamp ``updated_at`` only on changed rows.
+    """
+    if not rows:
+        return 0
+    table = CoworkingSpace.__table__
+    changed = 0
+    for start in range(0, len(rows), 1000):
+        chunk = rows[start:start + 1000]
+        stmt = insert(table).values(chunk)
+        columns = [c for c in chunk[0] if c not in KEY]
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(KEY),
+            set_={**{c: stmt.excluded[c] for c in columns}, "updated_at": func.now()},
+            where=or_(*[table.c[c].is_distinct_from(stmt.excluded[c]) for c in columns]),
+        )
+        changed += len(session.execute(stmt.returning(table.c.id)).all())
+    return changed
+
+
+def _batch(session: Session, path: Path, digest: str, status: str, created_by: str | None,
+           warnings: list[str] | None = None, rows: int | None = None, report=None) -> ImportBatch:
+    batch = ImportBatch(file_name=path.name, sha256=digest, kind=KIND, row_count=rows, status=status,
+                        error_report=report, warnings=warnings or None, created_by=created_by)
+    session.add(batch)
+    session.flush()
+    return batch
