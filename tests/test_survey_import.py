@@ -36,6 +36,10 @@ def problems_of(db, path, **kwargs):
     return caught.value
 
 
+def mini_id(db):
+    return db.scalar(select(Survey.id).where(Survey.slug == "mini"))
+
+
 def respondents(db, slug="mini"):
     return db.scalar(select(func.count()).select_from(Respondent).join(Survey).where(Survey.slug == slug))
 
@@ -76,7 +80,7 @@ def test_encodings_and_separators_norwegian_vendors_deliver(db, tmp_path, encodi
     if bom:
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     import_survey(db, path, CODEBOOK)
-    keys = set(db.scalars(select(Respondent.respondent_key)).all())
+    keys = set(db.scalars(select(Respondent.respondent_key).where(Respondent.survey_id == mini_id(db))).all())
     assert {"Åse-1", "Øyvind-2", "Bjørn-æ"} <= keys
 
 
@@ -151,13 +155,15 @@ def test_weight_column_is_used_with_decimal_comma(db, tmp_path):
     path = tmp_path / "semicolon.csv"
     path.write_text("\n".join([HEADER.replace(",", ";") + ";weight", *rows]), encoding="utf-8")
     import_survey(db, path, CODEBOOK)
-    assert sorted(db.scalars(select(Respondent.weight)).all()) == [0.5, 1.0, 1.5, 2.0]
+    assert sorted(db.scalars(select(Respondent.weight).where(Respondent.survey_id == mini_id(db))).all()) == [
+        0.5, 1.0, 1.5, 2.0]
 
 
 def test_kommunenummer_column_wins_over_postal_code_and_allows_unknown_postal_codes(db, tmp_path):
     rows = ["a1,9999,1980,3,1,1,5,1,4620", "a2,0150,1990,2,2,2,4,2,"]
     import_survey(db, write_csv(tmp_path, rows, header=HEADER + ",kommunenummer"), CODEBOOK)
-    assert sorted(db.scalars(select(Respondent.kommunenummer)).all()) == ["0301", "4620"]
+    assert sorted(db.scalars(select(Respondent.kommunenummer).where(Respondent.survey_id == mini_id(db))).all()) == [
+        "0301", "4620"]
 
 
 def test_same_file_twice_is_a_no_op_and_another_file_needs_replace(db, tmp_path):
@@ -178,7 +184,7 @@ def test_raking_to_margins_reproduces_them(db, tmp_path):
     import_survey(db, write_csv(tmp_path, rows), CODEBOOK, margin_paths=[margins])
     data = db.execute(
         select(Respondent.weight, Answer.code, Respondent.gender).join(Answer).join(Question)
-        .where(Question.variable == "age_group")
+        .where(Question.variable == "age_group", Respondent.survey_id == mini_id(db))
     ).all()
     frame = pd.DataFrame(data, columns=["w", "age_group", "gender"])
     shares = frame.groupby(["age_group", "gender"]).w.sum() / frame.w.sum()
