@@ -1,0 +1,1 @@
+"""Design-based estimation from cell aggregates: pure functions, no SQL, no Dash."""

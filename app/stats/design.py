@@ -1,0 +1,156 @@
+"""Estimates for a weights-only design, as R's ``survey`` package computes them.
+
+The design is ``svydesign(ids = ~1, weights = ~w, data = d)`` over every respondent of the
+survey (``n_design`` of them). A breakdown is domain estimation: R's
+``subset(design, base & group)`` keeps the design's sample size for the variance, so the
+Taylor-linearised variance of a domain proportion is
+
+    var(p) = n/(n-1) · Σ_i w_i² (y_i − p)² / W²      (sum over the domain, W = Σ w_i)
+
+Everything below needs only, per cell, the unweighted count, Σw and Σw² — which PostgreSQL
+aggregates — so no microdata leave the database.
+
+* interval: ``svyciprop(method = "logit")`` — logit(p) ± t(df) · se/(p(1−p)), back-transformed,
+  with df = (respondents in the domain) − 1 as ``degf`` of the subset design;
+* test of independence: ``svychisq(statistic = "F")`` — Pearson's X² on the weighted table
+  divided by the mean generalised design effect (Rao–Scott second order), referred to
+  F(d0, d0·df) with d0 from the eigenvalues of the design-effect matrix;
+* means: ``svymean`` with a normal-quantile interval, as ``confint(svymean(...))``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class Proportion:
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+
+
+def proportion(sum_w_cell: float, sum_w2_cell: float, sum_w: float, sum_w2: float, n_domain: int,
+               n_design: int, level: float = 0.95) -> Proportion:
+    """A domain proportion with its linearised SE and logit interval.
+
+    Args:
+        sum_w_cell, sum_w2_cell: Σw and Σw² of the domain's respondents in the category.
+        sum_w, sum_w2: Σw and Σw² of all the domain's respondents.
+        n_domain: unweighted respondents in the domain (gives the t degrees of freedom).
+        n_design: respondents in the whole design (the survey).
+    """
+    p = sum_w_cell / sum_w
+    squares = (1 - p) ** 2 * sum_w2_cell + p ** 2 * (sum_w2 - sum_w2_cell)
+    variance = n_design / (n_design - 1) * squares / sum_w ** 2 if n_design > 1 else float("nan")
+    se = float(np.sqrt(max(variance, 0.0)))
+    low, high = logit_interval(p, se, n_domain - 1, level)
+    return Proportion(float(p), se, low, high)
+
+
+def logit_interval(p: float, se: float, df: int, level: float = 0.95) -> tuple[float, float]:
+    """``svyciprop(method = "logit")``: the interval for logit(p), back-transformed."""
+    if p <= 0.0 or p >= 1.0 or se == 0.0 or df < 1:
+        return float(p), float(p)
+    quantile = stats.t.ppf(1 - (1 - level) / 2, df)
+    centre = np.log(p / (1 - p))
+    half = quantile * se / (p * (1 - p))
+    return float(_expit(centre - half)), float(_expit(centre + half))
+
+
+def _expit(x: float) -> float:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+@dataclass(frozen=True)
+class Mean:
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+
+
+def mean(sum_w: float, sum_wx: float, sum_w2: float, sum_w2x: float, sum_w2x2: float, n_design: int,
+         level: float = 0.95) -> Mean:
+    """A domain mean (``svymean``) with its linearised SE and a normal interval."""
+    m = sum_wx / sum_w
+    squares = sum_w2x2 - 2 * m * sum_w2x + m ** 2 * sum_w2
+    variance = n_design / (n_design - 1) * squares / sum_w ** 2 if n_design > 1 else float("nan")
+    se = float(np.sqrt(max(variance, 0.0)))
+    z = stats.norm.ppf(1 - (1 - level) / 2)
+    return Mean(float(m), se, float(m - z * se), float(m + z * se))
+
+
+@dataclass(frozen=True)
+class IndependenceTest:
+    statistic: float
+    ndf: float
+    ddf: float
+    p_value: float
+    method: str = "Rao-Scott F (svychisq statistic='F')"
+
+
+def rao_scott_f(sum_w: np.ndarray, sum_w2: np.ndarray, n_domain: int, n_design: int) -> IndependenceTest | None:
+    """Test of independence of a rows × columns table, as ``svychisq(~row + col, design, statistic = "F")``.
+
+    Args:
+        sum_w: Σw per cell, shape (rows, columns), over the respondents in the test's domain.
+        sum_w2: Σw² per cell, same shape.
+        n_domain: unweighted respondents in the domain (``nrow(design)``; df = n_domain − 1).
+        n_design: respondents in the whole design (scales the variance).
+    Returns:
+        None when the table has fewer than two rows or columns with weight.
+    """
+    keep_rows = sum_w.sum(axis=1) > 0
+    keep_cols = sum_w.sum(axis=0) > 0
+    sum_w, sum_w2 = sum_w[keep_rows][:, keep_cols], sum_w2[keep_rows][:, keep_cols]
+    nr, nc = sum_w.shape
+    if nr < 2 or nc < 2:
+        return None
+
+    total_w = sum_w.sum()
+    p = (sum_w / total_w).ravel(order="F")  # R's expand.grid order: rows vary fastest
+    b = sum_w2.ravel(order="F")
+    total_b = b.sum()
+    # Covariance of the cell proportions (multinomial indicators, each unit in one cell).
+    V = (np.diag(b) - np.outer(p, b) - np.outer(b, p) + np.outer(p, p) * total_b) / total_w ** 2
+    V *= n_design / (n_design - 1)
+
+    rows = np.tile(np.arange(nr), nc)
+    cols = np.repeat(np.arange(nc), nr)
+    X1 = np.column_stack([np.ones(nr * nc)] + [(rows == i).astype(float) for i in range(1, nr)]
+                         + [(cols == j).astype(float) for j in range(1, nc)])
+    X12 = np.column_stack([((rows == i) & (cols == j)).astype(float) for j in range(1, nc) for i in range(1, nr)])
+    Q, _ = np.linalg.qr(X1)
+    C = X12 - Q @ (Q.T @ X12)
+
+    N = n_domain
+    inv_p = np.where(p == 0, 0.0, 1.0 / np.where(p == 0, 1.0, p))
+    denom = C.T @ (np.diag(inv_p) / N) @ C
+    numer = C.T @ np.diag(inv_p) @ V @ np.diag(inv_p) @ C
+    delta = np.linalg.solve(denom, numer)
+    trace = np.trace(delta)
+    d0 = trace ** 2 / np.trace(delta @ delta)
+
+    # Pearson X² on the weighted table scaled to N (svytable(..., Ntotal = N)).
+    table = sum_w / total_w * N
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / N
+    pearson = float(((table - expected) ** 2 / expected).sum())
+    design_df = n_domain - 1
+    statistic = pearson / trace
+    p_value = float(stats.f.sf(statistic, d0, d0 * design_df))
+    return IndependenceTest(float(statistic), float(d0), float(d0 * design_df), p_value)
+
+
+def cronbach_alpha(items: np.ndarray) -> float:
+    """Cronbach's alpha of complete cases (rows) × items (columns)."""
+    k = items.shape[1]
+    if k < 2 or items.shape[0] < 2:
+        return float("nan")
+    item_var = items.var(axis=0, ddof=1).sum()
+    total_var = items.sum(axis=1).var(ddof=1)
+    return float(k / (k - 1) * (1 - item_var / total_var))
