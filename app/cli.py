@@ -145,6 +145,61 @@ def cmd_import_centrality(args, config: Config) -> int:
     return 0
 
 
+def _parse_where(items: list[str] | None) -> dict[str, list[int]]:
+    from app.errors import FjernarbeidError
+
+    where: dict[str, list[int]] = {}
+    for item in items or []:
+        name, _, values = item.partition("=")
+        try:
+            where[name.strip()] = [int(v) for v in values.split(",") if v.strip()]
+        except ValueError:
+            raise FjernarbeidError(f"--where {item!r}: write DIM=code1,code2 with answer codes, e.g. age_group=1,2.")
+        if not name.strip() or not where[name.strip()]:
+            raise FjernarbeidError(f"--where {item!r}: write DIM=code1,code2, e.g. age_group=1,2.")
+    return where
+
+
+def cmd_query(args, config: Config) -> int:
+    from app.db.session import session_scope
+    from app.query.estimates import estimate_mean, estimate_shares, question_info, survey_id
+    from app.query.format import render
+
+    _engine(config)
+    where = _parse_where(args.where)
+    with session_scope() as session:
+        numeric = question_info(session, survey_id(session, args.survey), args.question).is_numeric
+        if numeric:
+            result = estimate_mean(session, args.survey, args.question, by=args.by, where=where,
+                                   min_n=args.min_n or config.min_n, lang=args.lang)
+        else:
+            result = estimate_shares(session, args.survey, args.question, by=args.by, where=where,
+                                     collapse=args.collapse, include_missing=args.include_missing,
+                                     min_n=args.min_n or config.min_n, lang=args.lang)
+    print(render(result, args.format))
+    return 0
+
+
+def cmd_mobility(args, config: Config) -> int:
+    from app.db.session import session_scope
+    from app.query.format import render
+    from app.query.mobility import default_region_share, mobility_funnel, standard_conditions
+
+    _engine(config)
+    ints = lambda text: [int(v) for v in text.split(",")] if text else []  # noqa: E731
+    with session_scope() as session:
+        share, source = args.region_share, "--region-share" if args.region_share is not None else None
+        if share is None and args.region:
+            share, source = default_region_share(session, args.region)
+        result = mobility_funnel(
+            session, args.survey, jobs_anywhere=args.jobs,
+            conditions=standard_conditions(args.attractive, args.take_job, args.travel_time,
+                                           ints(args.age_group), ints(args.centrality)),
+            region_share=share, region_share_source=source, lang=args.lang)
+    print(render(result, args.format))
+    return 0
+
+
 def _user() -> str:
     import getpass
 
@@ -202,6 +257,35 @@ def build_parser() -> argparse.ArgumentParser:
     central.add_argument("--name", required=True, help='name of the classification, e.g. "SSB sentralitet 2025"')
     central.add_argument("--set-default", action="store_true", help="use it for the derived variable centrality")
     central.set_defaults(func=cmd_import_centrality)
+
+    query = sub.add_parser("query", help="weighted estimates with intervals, breakdowns and tests")
+    query.add_argument("--survey", required=True, help="survey slug, e.g. demo_national")
+    query.add_argument("--question", required=True, help="variable, e.g. q22 or factory_index")
+    query.add_argument("--by", help="breakdown dimension, e.g. age_group, region, centrality")
+    query.add_argument("--where", action="append", metavar="DIM=v1,v2", help="filter (repeatable)")
+    query.add_argument("--collapse", choices=["top2", "bottom2"], help="merge the first or last two categories")
+    query.add_argument("--include-missing", action="store_true", help="keep don't-know codes in the base")
+    query.add_argument("--min-n", type=int, help="suppress groups smaller than this (default FJERNARBEID_MIN_N)")
+    query.add_argument("--lang", default="nb", choices=["nb", "nn", "en"])
+    query.add_argument("--format", default="table", choices=["table", "json", "csv"])
+    query.set_defaults(func=cmd_query)
+
+    from app.query.mobility import JOBS_ANYWHERE
+
+    mob = sub.add_parser("mobility", help="funnel from remote-capable jobs to potential movers")
+    mob.add_argument("--survey", required=True)
+    mob.add_argument("--jobs", type=float, default=JOBS_ANYWHERE.default,
+                     help=f"jobs that can be done anywhere (default {JOBS_ANYWHERE.default:.0f}; {JOBS_ANYWHERE.source})")
+    mob.add_argument("--attractive", action="store_true", help="only those finding a rural municipality attractive")
+    mob.add_argument("--take-job", action="store_true", help="only those likely to take the job along (q14)")
+    mob.add_argument("--travel-time", type=int, choices=[2, 3, 4], help="only those accepting q21 ≥ this code")
+    mob.add_argument("--age-group", help="only these age groups, e.g. 1,2")
+    mob.add_argument("--centrality", help="only residents of these centrality classes, e.g. 1,2")
+    mob.add_argument("--region", help="region slug for the default regional share, e.g. hardangerradet")
+    mob.add_argument("--region-share", type=float, help="share (0–1) that could choose the region")
+    mob.add_argument("--lang", default="nb", choices=["nb", "nn", "en"])
+    mob.add_argument("--format", default="table", choices=["table", "json", "csv"])
+    mob.set_defaults(func=cmd_mobility)
 
     serve = sub.add_parser("serve", help="development server; prepares an empty database first")
     serve.add_argument("--host", default="127.0.0.1")

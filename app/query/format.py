@@ -1,0 +1,57 @@
+"""Render query results as JSON, CSV or a plain-text table for the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+
+
+def render(result, fmt: str) -> str:
+    records = result.as_records()
+    meta = {k: v for k, v in asdict(result).items() if k not in ("rows",)}
+    if fmt == "json":
+        return json.dumps({**meta, "rows": records}, ensure_ascii=False, indent=2, default=_default)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        if records:
+            writer = csv.DictWriter(buffer, fieldnames=list(records[0]))
+            writer.writeheader()
+            writer.writerows(records)
+        return buffer.getvalue()
+    return _table(records, meta)
+
+
+def _default(value):
+    if isinstance(value, tuple):
+        return list(value)
+    return str(value)
+
+
+def _table(records: list[dict], meta: dict) -> str:
+    if not records:
+        return "(no rows)"
+    columns = list(records[0])
+    cells = [[_cell(r[c]) for c in columns] for r in records]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in cells]
+    test = meta.get("test")
+    if test:
+        lines.append(f"\n{test['method']}: F = {test['statistic']:.3f}, df = ({test['df'][0]:.2f}, "
+                     f"{test['df'][1]:.1f}), p = {test['p_value']:.4g}")
+    if meta.get("cronbach_alpha") is not None:
+        lines.append(f"Cronbach's alpha of the index items: {meta['cronbach_alpha']:.3f}")
+    if meta.get("suppressed_groups"):
+        lines.append(f"Suppressed (fewer than {meta['min_n']} respondents, or to protect one that is): "
+                     + ", ".join(meta["suppressed_groups"]))
+    return "\n".join(lines)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
