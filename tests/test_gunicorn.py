@@ -34,9 +34,9 @@ def gunicorn_url(database_url, tmp_path):
     deadline = time.monotonic() + 60
     while True:
         try:
-            requests.get(url + "/health", timeout=2)
+            requests.get(url + "/health", timeout=10)
             break
-        except requests.ConnectionError:
+        except requests.RequestException:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
                 pytest.fail("gunicorn did not start:\n" + (proc.stdout.read() if proc.stdout else ""))
@@ -56,13 +56,16 @@ def test_gunicorn_serves_health_and_the_front_page(gunicorn_url):
 
 
 def test_gunicorn_renders_the_overview_from_the_database(gunicorn_url):
-    from tests.test_health import _page_request
+    from tests.test_health import _page_request, overview_request
 
-    response = requests.post(gunicorn_url + "/_dash-update-component", json=_page_request("/"), timeout=20)
-    assert response.status_code == 200
-    text = json.dumps(response.json(), ensure_ascii=False)
-    assert "Hardangerrådet" in text
-    assert "Ullensvang (4618)" in text
+    page = requests.post(gunicorn_url + "/_dash-update-component", json=_page_request("/"), timeout=20)
+    assert page.status_code == 200
+    assert "Hardangerrådet" in json.dumps(page.json(), ensure_ascii=False)
+    content = requests.post(gunicorn_url + "/_dash-update-component",
+                            json=overview_request("?survey=demo_national&region=hardangerradet"), timeout=30)
+    assert content.status_code == 200
+    text = json.dumps(content.json(), ensure_ascii=False)
+    assert "Syntetiske data" in text and "Vestland" in text
 
 
 def test_every_asset_of_the_page_is_served_locally(gunicorn_url):

@@ -52,20 +52,33 @@ def test_pages_show_a_friendly_message_when_the_database_is_unreachable(tmp_path
                     secret_key="x", connect_timeout=1)
     app = create_app(config)
     client = app.server.test_client()
-    response = client.post("/_dash-update-component", json=_page_request("/"))
-    assert response.status_code == 200
-    text = response.get_data(as_text=True)
-    assert "Traceback" not in text
-    assert "database-error" in text
+    for request in (_page_request("/"), overview_request("")):
+        response = client.post("/_dash-update-component", json=request)
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        assert "Traceback" not in text
+        assert "database-error" in text
 
 
-def _page_request(pathname: str) -> dict:
-    """The request Dash's renderer makes to draw the page for ``pathname``."""
+def _page_request(pathname: str, search: str = "") -> dict:
+    """The request Dash's renderer makes to route to ``pathname`` (the shell's router callback)."""
     return {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                   {"id": "_pages_location", "property": "search", "value": ""}],
-        "changedPropIds": ["_pages_location.pathname"],
+        "output": "shell-page.children",
+        "outputs": {"id": "shell-page", "property": "children"},
+        "inputs": [{"id": "shell-url", "property": "pathname", "value": pathname}],
+        "changedPropIds": ["shell-url.pathname"],
+        "state": [{"id": "shell-url", "property": "search", "value": search}],
+    }
+
+
+def overview_request(search: str = "") -> dict:
+    """The request that draws the overview's content for ``search`` (its main callback)."""
+    return {
+        "output": "..overview-content.children...overview-survey.value...overview-region.value..",
+        "outputs": [{"id": "overview-content", "property": "children"},
+                    {"id": "overview-survey", "property": "value"},
+                    {"id": "overview-region", "property": "value"}],
+        "inputs": [{"id": "overview-url", "property": "search", "value": search}],
+        "changedPropIds": ["overview-url.search"],
         "state": [],
     }

@@ -224,7 +224,7 @@ def estimate_shares(
             n_cell, w_cell, w2_cell = groups[g].get(cat, [0, 0.0, 0.0])
             est = design.proportion(w_cell, w2_cell, w_group, w2_group, n_group, n_design)
             result.rows.append(EstimateRow(group_label, g if by_info else ALL, code, label, est.estimate, est.se,
-                                           est.ci_low, est.ci_high, int(n_group), float(w_group)))
+                                           _finite(est.ci_low), _finite(est.ci_high), int(n_group), float(w_group)))
     result.suppressed_groups = [by_info.label(g, lang) if by_info else _all_label(lang) for g in hidden]
 
     if by_info is not None:
@@ -236,6 +236,11 @@ def estimate_shares(
             if test is not None:
                 result.test = Test(test.statistic, (test.ndf, test.ddf), test.p_value, test.method)
     return result
+
+
+def _finite(value: float) -> float | None:
+    """NaN (e.g. no interval for a one-respondent group, as R's NA) becomes None."""
+    return None if value != value else value
 
 
 def _text(texts: dict | None, lang: str) -> str:
@@ -357,3 +362,30 @@ def index_alpha(session: Session, sid: int, variable: str) -> float | None:
         if item.get("reverse"):
             rows[:, j] = min(valid) + max(valid) - rows[:, j]
     return design.cronbach_alpha(rows)
+
+
+def estimate_category(
+    session: Session,
+    survey: str,
+    variable: str,
+    codes: Sequence[int],
+    where: Mapping[str, Sequence[int]] | None = None,
+    min_n: int = 10,
+) -> EstimateRow:
+    """The weighted share answering any of ``codes`` (e.g. 1–3: at least weekly), with SE and CI.
+
+    Suppressed (no estimate) when the base has fewer than ``min_n`` respondents.
+    """
+    where = {k: list(v) for k, v in (where or {}).items()}
+    sid = survey_id(session, survey)
+    question = question_info(session, sid, variable)
+    cells = cell_aggregates(session, sid, question, None, where, include_missing=False)
+    n = sum(c[2] for c in cells)
+    code = "+".join(map(str, codes))
+    if n < min_n or n == 0:
+        return EstimateRow(ALL, ALL, code, "", None, None, None, None, None, None, True)
+    sw, sw2 = sum(c[3] for c in cells), sum(c[4] for c in cells)
+    sw_k = sum(c[3] for c in cells if c[1] in codes)
+    sw2_k = sum(c[4] for c in cells if c[1] in codes)
+    est = design.proportion(sw_k, sw2_k, sw, sw2, n, design_size(session, sid))
+    return EstimateRow(ALL, ALL, code, "", est.estimate, est.se, est.ci_low, est.ci_high, int(n), float(sw))

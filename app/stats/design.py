@@ -54,7 +54,9 @@ def proportion(sum_w_cell: float, sum_w2_cell: float, sum_w: float, sum_w2: floa
 
 def logit_interval(p: float, se: float, df: int, level: float = 0.95) -> tuple[float, float]:
     """``svyciprop(method = "logit")``: the interval for logit(p), back-transformed."""
-    if p <= 0.0 or p >= 1.0 or se == 0.0 or df < 1:
+    if df < 1:
+        return float("nan"), float("nan")  # R: t with 0 degrees of freedom gives NA
+    if p <= 0.0 or p >= 1.0 or se == 0.0:
         return float(p), float(p)
     quantile = stats.t.ppf(1 - (1 - level) / 2, df)
     centre = np.log(p / (1 - p))
@@ -103,7 +105,8 @@ def rao_scott_f(sum_w: np.ndarray, sum_w2: np.ndarray, n_domain: int, n_design: 
         n_domain: unweighted respondents in the domain (``nrow(design)``; df = n_domain − 1).
         n_design: respondents in the whole design (scales the variance).
     Returns:
-        None when the table has fewer than two rows or columns with weight.
+        None when the table has fewer than two rows or columns with weight, or is so sparse that
+        the design-effect matrix is singular (R's svychisq stops with an error then).
     """
     keep_rows = sum_w.sum(axis=1) > 0
     keep_cols = sum_w.sum(axis=0) > 0
@@ -131,6 +134,8 @@ def rao_scott_f(sum_w: np.ndarray, sum_w2: np.ndarray, n_domain: int, n_design: 
     N = n_domain
     inv_p = np.where(p == 0, 0.0, 1.0 / np.where(p == 0, 1.0, p))
     denom = C.T @ (np.diag(inv_p) / N) @ C
+    if np.linalg.matrix_rank(denom) < denom.shape[0]:
+        return None  # too sparse a table: R stops with "system is computationally singular"
     numer = C.T @ np.diag(inv_p) @ V @ np.diag(inv_p) @ C
     delta = np.linalg.solve(denom, numer)
     trace = np.trace(delta)

@@ -1,4 +1,4 @@
-"""Dash app factory. Pages live in ``app/web/pages`` (one module each, registered with Dash)."""
+"""Dash app factory. Pages live in ``app/web/pages`` (one module each, see its registry)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,16 @@ import logging
 from pathlib import Path
 
 import dash
-import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
 
 from app.config import Config
 from app.db import session as db_session
 from app.web import health, shell
+from app.web.pages import pages
 
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ASSETS_DIR = PROJECT_ROOT / "assets"
-PAGES_DIR = Path(__file__).parent / "pages"
 
 
 def create_app(config: Config | None = None) -> dash.Dash:
@@ -31,14 +29,11 @@ def create_app(config: Config | None = None) -> dash.Dash:
 
     app = dash.Dash(
         __name__,
-        use_pages=True,
-        pages_folder=str(PAGES_DIR),
         assets_folder=str(ASSETS_DIR),
         serve_locally=True,
         suppress_callback_exceptions=True,
         title="Fjernarbeid",
         update_title=None,
-        external_stylesheets=[],
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.config["SECRET_KEY"] = config.resolved_secret_key()
@@ -46,5 +41,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
     app.index_string = app.index_string.replace("<html>", f'<html lang="{config.language}">')
     app.layout = shell.layout(config.language)
     shell.register_callbacks(app, config.language)
+    for page in pages():
+        page.register_callbacks(app)
     health.register(app.server)
     return app

@@ -52,11 +52,11 @@ def database_error(lang: str) -> dbc.Alert:
 
 
 def friendly(render: Callable) -> Callable:
-    """Wrap a layout or callback so the user sees a message, never a traceback."""
+    """Wrap a layout (called as ``layout(lang, search)``) so the user sees a message, never a traceback."""
 
     @wraps(render)
     def wrapper(*args, **kwargs):
-        lang = page_language(kwargs.get("lang"))
+        lang = page_language(args[0] if args else kwargs.get("lang"))
         try:
             return render(*args, **kwargs)
         except FjernarbeidError:
@@ -68,3 +68,81 @@ def friendly(render: Callable) -> Callable:
                              color="danger")
 
     return wrapper
+
+
+def friendly_render(extra_outputs: int = 0) -> Callable:
+    """Like ``friendly`` for a page's main callback ``render(lang, search)`` that returns the content
+    plus ``extra_outputs`` more values (left unchanged when rendering fails)."""
+
+    def decorate(render: Callable) -> Callable:
+        @wraps(render)
+        def wrapper(lang: str, *args):
+            try:
+                return render(lang, *args)
+            except FjernarbeidError:
+                log.warning("database unavailable while rendering %s", render.__name__, exc_info=True)
+                alert = database_error(lang)
+            except Exception:  # noqa: BLE001 - shown as a message, logged with traceback
+                log.exception("error while rendering %s", render.__name__)
+                alert = dbc.Alert(_("Something went wrong while drawing this view. The error has been logged.",
+                                    lang), color="danger")
+            from dash import no_update
+
+            return (alert, *[no_update] * extra_outputs) if extra_outputs else alert
+
+        return wrapper
+
+    return decorate
+
+
+def notices(ignored: list[tuple[str, str]], lang: str) -> list:
+    """Tell the user which address parameters were ignored (bad or stale) instead of failing."""
+    if not ignored:
+        return []
+    items = ", ".join(f"{name}={value}" for name, value in ignored)
+    return [dbc.Alert(_("Some settings in the address were not recognised and the defaults are shown instead:",
+                        lang) + f" {items}", color="info", dismissable=True, className="url-notice")]
+
+
+def labelled_dropdown(component_id: str, label: str, options: list[dict], value, **kwargs) -> html.Div:
+    """A dropdown with a visible label tied to it (WCAG: every control has a label)."""
+    from dash import dcc
+
+    return html.Div(
+        [html.Label(label, htmlFor=component_id, className="form-label fw-semibold", id=f"{component_id}-label"),
+         dcc.Dropdown(id=component_id, options=options, value=value, clearable=kwargs.pop("clearable", False),
+                      **kwargs)],
+        className="mb-3",
+    )
+
+
+def survey_options(surveys, lang: str) -> list[dict]:
+    return [{"label": pick(s.title, lang) + (f" ({_('synthetic', lang)})" if s.is_synthetic else ""),
+             "value": s.slug} for s in surveys]
+
+
+def default_survey(surveys) -> str | None:
+    """The first real survey; without one, the national demo; else whatever there is."""
+    real = [s.slug for s in surveys if not s.is_synthetic]
+    demo = [s.slug for s in surveys if s.slug == "demo_national"]
+    everything = [s.slug for s in surveys]
+    return (real or demo or everything or [None])[0]
+
+
+def survey_label(surveys, slug: str, lang: str) -> list:
+    """The synthetic-data label for the survey in use (nothing for a real survey)."""
+    survey = next((s for s in surveys if s.slug == slug), None)
+    return [synthetic_label(survey.synthetic_note, lang)] if survey is not None and survey.is_synthetic else []
+
+
+def key_figure_card(title: str, value: str, detail: str, link: tuple[str, str] | None, card_id: str) -> dbc.Card:
+    """A headline number with its uncertainty and a link to the page that explains it."""
+    from dash import dcc
+
+    body = [html.H2(title, className="h6 text-muted mb-1"),
+            html.P(value, className="display-6 mb-1 key-figure-value"),
+            html.P(detail, className="small mb-2")]
+    if link:
+        href, text = link
+        body.append(dcc.Link(text, href=href, className="small"))
+    return dbc.Card(dbc.CardBody(body), className="h-100 key-figure", id=card_id)

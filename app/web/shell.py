@@ -1,45 +1,47 @@
-"""The frame around every page: skip link, navigation, language switch, footer."""
+"""The frame around every page: skip link, navigation, language switch, router, footer."""
 
 from __future__ import annotations
-
-from urllib.parse import parse_qs, urlencode
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
 from app.config import LANGUAGES
+from app.web import state
+from app.web.components import friendly
 from app.web.i18n import gettext as _
+from app.web.pages import page_for, pages
 
 URL = "shell-url"
 NAV = "shell-nav"
 FOOTER = "shell-footer"
 MAIN = "main-content"
-LANG_SINK = "shell-lang-sink"
+PAGE = "shell-page"
+TITLE_SINK = "shell-title-sink"
 
 LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 
 
 def language_from_search(search: str | None, default: str) -> str:
     """The ``lang`` query parameter if it is a supported language, else the default."""
-    values = parse_qs((search or "").lstrip("?")).get("lang", [])
-    return values[0] if values and values[0] in LANGUAGES else default
+    value = state.parse(search).get("lang")
+    return value if value in LANGUAGES else default
 
 
 def with_language(search: str | None, lang: str) -> str:
-    params = parse_qs((search or "").lstrip("?"))
-    params["lang"] = [lang]
-    return "?" + urlencode(params, doseq=True)
+    params = state.parse(search)
+    params["lang"] = lang
+    return state.build(params)
 
 
 def layout(default_lang: str) -> html.Div:
     return html.Div(
         [
-            dcc.Location(id=URL, refresh="callback-nav"),
-            dcc.Store(id=LANG_SINK),
+            dcc.Location(id=URL, refresh=False),
+            dcc.Store(id=TITLE_SINK),
             html.A(_("Skip to main content", default_lang), href=f"#{MAIN}", className="skip-link"),
             html.Header(id=NAV, children=navigation("/", "", default_lang, default_lang)),
-            html.Main(dash.page_container, id=MAIN, tabIndex="-1", className="container-xl py-3"),
+            html.Main(html.Div(id=PAGE), id=MAIN, tabIndex="-1", className="container-xl py-3"),
             html.Footer(id=FOOTER, children=footer(default_lang), className="container-xl py-3 small"),
         ]
     )
@@ -48,35 +50,25 @@ def layout(default_lang: str) -> html.Div:
 def navigation(pathname: str, search: str, lang: str, default_lang: str) -> html.Nav:
     query = "" if lang == default_lang else f"?lang={lang}"
     links = [
-        dbc.NavItem(
-            dbc.NavLink(
-                _(page["name"], lang),
-                href=page["relative_path"] + query,
-                active=pathname == page["relative_path"],
-            )
-        )
-        for page in dash.page_registry.values()
+        dbc.NavItem(dbc.NavLink(_(page.NAME, lang), href=page.PATH + query, active=pathname == page.PATH))
+        for page in pages()
     ]
-    switch = html.Nav(
+    switch = html.Div(
         [
-            html.A(
-                LANGUAGE_NAMES[code],
-                href=pathname + with_language(search, code),
-                lang=code,
-                hrefLang=code,
-                className="lang-link" + (" active" if code == lang else ""),
-                **({"aria-current": "true"} if code == lang else {}),
-            )
+            html.A(LANGUAGE_NAMES[code], href=pathname + with_language(search, code), lang=code, hrefLang=code,
+                   className="lang-link" + (" active" if code == lang else ""),
+                   **({"aria-current": "true"} if code == lang else {}))
             for code in LANGUAGES
         ],
         className="language-switch",
+        role="group",
         **{"aria-label": _("Language", lang)},
     )
     navbar = dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand(_("Remote work in the region", lang), href="/" + query),
-                dbc.Nav(links, navbar=True, className="me-auto"),
+                dbc.Nav(links, navbar=True, className="me-auto flex-wrap"),
                 switch,
             ],
             fluid="xl",
@@ -98,23 +90,34 @@ def footer(lang: str) -> list:
     ]
 
 
+def not_found(lang: str) -> html.Div:
+    return html.Div([html.H1(_("Page not found", lang)),
+                     html.P(dcc.Link(_("Go to the overview", lang), href="/"))])
+
+
 def register_callbacks(app: dash.Dash, default_lang: str) -> None:
-    @app.callback(
-        Output(NAV, "children"),
-        Output(FOOTER, "children"),
-        Input(URL, "pathname"),
-        Input(URL, "search"),
-    )
+    @app.callback(Output(NAV, "children"), Output(FOOTER, "children"),
+                  Input(URL, "pathname"), Input(URL, "search"))
     def _render_frame(pathname, search):
         lang = language_from_search(search, default_lang)
         return navigation(pathname or "/", search or "", lang, default_lang), footer(lang)
 
+    @app.callback(Output(PAGE, "children"), Input(URL, "pathname"), State(URL, "search"))
+    def _route(pathname, search):
+        """Render the page for ``pathname``. Later query-string changes are the page's own business."""
+        lang = language_from_search(search, default_lang)
+        page = page_for(pathname)
+        if page is None:
+            return not_found(lang)
+        return friendly(page.layout)(lang, search or "")
+
     app.clientside_callback(
-        """function(search) {
+        """function(pathname, search) {
             const m = /[?&]lang=(nb|nn|en)\\b/.exec(search || "");
-            document.documentElement.lang = m ? m[1] : document.documentElement.lang;
-            return window.dash_clientside.no_update;
+            if (m) { document.documentElement.lang = m[1]; }
+            return null;
         }""",
-        Output(LANG_SINK, "data"),
+        Output(TITLE_SINK, "data"),
+        Input(URL, "pathname"),
         Input(URL, "search"),
     )

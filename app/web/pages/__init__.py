@@ -1,1 +1,20 @@
-"""One module per page; each calls ``dash.register_page`` and owns its component ids."""
+"""The page registry: one module per page, each with ``PATH``, ``NAME`` (an English message id),
+``layout(lang, search)`` and ``register_callbacks(app)``. Component ids are constants in the
+module that owns them, prefixed with the page's name."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+# In navigation order.
+PAGE_MODULES = ("overview",)
+
+
+def pages() -> list[ModuleType]:
+    return [importlib.import_module(f"app.web.pages.{name}") for name in PAGE_MODULES]
+
+
+def page_for(pathname: str | None) -> ModuleType | None:
+    path = (pathname or "/").rstrip("/") or "/"
+    return next((p for p in pages() if p.PATH == path), None)

@@ -1,83 +1,168 @@
-"""Oversikt: what data the dashboard holds, and for which region."""
+"""Oversikt: the region's key figures with their uncertainty, each linking to its page."""
 
 from __future__ import annotations
 
-import dash
 import dash_bootstrap_components as dbc
-from dash import html
+import plotly.graph_objects as go
+from dash import Input, Output, State, dcc, html, no_update
 
+from app.config import Config
 from app.db.session import session_scope
-from app.query.catalog import list_regions, list_surveys, reference_counts
-from app.web.components import friendly, page_language, synthetic_label
-from app.web.i18n import format_number, pick
+from app.query.catalog import list_regions, list_surveys
+from app.query.mobility import JOBS_ANYWHERE, mobility_funnel
+from app.query.overview import context_series, coworking_capacity, key_figure, measure_progress
+from app.web import state
+from app.web.charts import GRAPH_CONFIG, base_layout, percent_axis
+from app.web.components import (
+    default_language, friendly_render, key_figure_card, labelled_dropdown, notices, survey_label,
+    survey_options, default_survey,
+)
+from app.web.i18n import format_number, format_share, pick
 from app.web.i18n import gettext as _
 
-dash.register_page(__name__, path="/", name="Overview", order=0)
+PATH = "/"
+NAME = "Overview"
 
-SURVEY_LIST = "overview-survey-list"
-REGION_LIST = "overview-region-list"
+URL = "overview-url"
+SURVEY = "overview-survey"
+REGION = "overview-region"
+CONTENT = "overview-content"
+CONTEXT_CHART = "overview-context-chart"
+
+NATIONAL = "norge"
 
 
-@friendly
-def layout(lang: str | None = None, **_params) -> html.Div:
-    lang = page_language(lang)
+def _choices(session, search: str):
+    surveys = list_surveys(session)
+    regions = list_regions(session)
+    raw = state.parse(search)
+    resolved = state.Resolved()
+    survey = resolved.choice(raw, "survey", [s.slug for s in surveys], default_survey(surveys))
+    region_default = regions[0].slug if regions else NATIONAL
+    region = resolved.choice(raw, "region", [r.slug for r in regions] + [NATIONAL], region_default)
+    return surveys, regions, survey, region, resolved
+
+
+def layout(lang: str, search: str) -> html.Div:
     with session_scope() as session:
-        surveys = list_surveys(session)
-        regions = list_regions(session)
-        counts = reference_counts(session)
-    return html.Div(
-        [
-            html.H1(_("Overview", lang)),
-            html.P(_("Remote-work research for regional councils: who can work from anywhere, "
-                     "who would move, and what the region can do.", lang), className="lead"),
-            *[synthetic_label(s.synthetic_note, lang) for s in surveys if s.is_synthetic][:1],
-            dbc.Row(
-                [
-                    dbc.Col(_survey_card(surveys, lang), md=7),
-                    dbc.Col(_reference_card(regions, counts, lang), md=5),
-                ],
-                className="g-3",
-            ),
-        ]
-    )
+        surveys, regions, survey, region, _resolved = _choices(session, search)
+    region_options = [{"label": r.name, "value": r.slug} for r in regions] + [
+        {"label": _("All of Norway", lang), "value": NATIONAL}]
+    return html.Div([
+        dcc.Location(id=URL, refresh=False),
+        html.H1(_("Overview", lang)),
+        html.P(_("Remote-work research for regional councils: who can work from anywhere, who would move, "
+                 "and what the region can do.", lang), className="lead"),
+        dbc.Row([
+            dbc.Col(labelled_dropdown(SURVEY, _("Survey", lang), survey_options(surveys, lang), survey), md=7),
+            dbc.Col(labelled_dropdown(REGION, _("Region", lang), region_options, region), md=5),
+        ]),
+        dcc.Loading(html.Div(id=CONTENT), type="dot"),
+    ])
 
 
-def _survey_card(surveys, lang: str) -> dbc.Card:
-    if not surveys:
-        body = html.P(_("No survey has been imported yet.", lang))
-    else:
-        body = html.Ul(
-            [
-                html.Li(
-                    [
-                        html.Strong(pick(s.title, lang)),
-                        f" — {format_number(s.respondents, lang)} " + _("respondents", lang),
-                        dbc.Badge(_("Synthetic", lang), color="warning", text_color="dark", className="ms-2")
-                        if s.is_synthetic else None,
-                    ]
-                )
-                for s in surveys
-            ],
-            id=SURVEY_LIST,
-        )
-    return dbc.Card([dbc.CardHeader(html.H2(_("Surveys", lang), className="h5 mb-0")), dbc.CardBody(body)])
+def register_callbacks(app) -> None:
+    @app.callback(Output(URL, "search"), Input(SURVEY, "value"), Input(REGION, "value"), State(URL, "search"),
+                  prevent_initial_call=True)
+    def _controls_to_url(survey, region, search):
+        new = state.build({**state.parse(search), "survey": survey, "region": region}, search)
+        return no_update if new == (search or "") else new
+
+    @app.callback(Output(CONTENT, "children"), Output(SURVEY, "value"), Output(REGION, "value"),
+                  Input(URL, "search"))
+    def _render(search):
+        lang = state.parse(search).get("lang") or default_language()
+        return render(lang, search)
 
 
-def _reference_card(regions, counts, lang: str) -> dbc.Card:
-    items = [
-        html.Li(f"{format_number(counts.municipalities, lang)} " + _("municipalities in", lang)
-                + f" {format_number(counts.counties, lang)} " + _("counties", lang)),
-        html.Li(f"{format_number(counts.postal_codes, lang)} " + _("postal codes", lang)),
-        html.Li(f"{format_number(counts.coworking_spaces, lang)} " + _("coworking spaces", lang)),
+@friendly_render(extra_outputs=2)
+def render(lang: str, search: str):
+    """The page's main callback: everything below the selectors, for the state in ``search``."""
+    from flask import current_app
+
+    config: Config = current_app.config["FJERNARBEID"]
+    min_n = config.min_n
+    with session_scope() as session:
+        surveys, regions, survey, region, resolved = _choices(session, search)
+        region_slug = None if region == NATIONAL else region
+        figures = {
+            "weekly": key_figure(session, survey, "q12", (1, 2, 3), region_slug, min_n),
+            "willing": key_figure(session, survey, "q22", (1, 2), region_slug, min_n),
+            "attractive": key_figure(session, survey, "q23", (1, 2), region_slug, min_n),
+        }
+        funnel = mobility_funnel(session, survey, lang=lang)
+        capacity = coworking_capacity(session, region_slug)
+        progress = measure_progress(session, region_slug)
+        series = context_series(session)
+    query = state.build({"survey": survey, "region": region}, search)
+    cards = [
+        _share_card(_("Use home office at least weekly", lang), figures["weekly"], lang,
+                    ("/undersoking" + state.build({"survey": survey, "question": "q12"}, search),
+                     _("See the survey explorer", lang)), "overview-card-weekly"),
+        _share_card(_("Find moving to another municipality relevant", lang), figures["willing"], lang,
+                    ("/undersoking" + state.build({"survey": survey, "question": "q22"}, search),
+                     _("See the survey explorer", lang)), "overview-card-willing"),
+        _share_card(_("Find living in a rural municipality attractive", lang), figures["attractive"], lang,
+                    ("/undersoking" + state.build({"survey": survey, "question": "q23"}, search),
+                     _("See the survey explorer", lang)), "overview-card-attractive"),
     ]
-    region_items = [
-        html.Li([html.Strong(r.name), ": ", ", ".join(f"{name} ({number})" for number, name in r.members)])
-        for r in regions
-    ]
-    return dbc.Card(
-        [
-            dbc.CardHeader(html.H2(_("Reference data", lang), className="h5 mb-0")),
-            dbc.CardBody([html.Ul(items), html.H3(_("Regions", lang), className="h6"),
-                          html.Ul(region_items, id=REGION_LIST)]),
-        ]
-    )
+    willing = funnel.steps[1]
+    cards.append(key_figure_card(
+        _("Potential movers with a job they can take anywhere", lang),
+        "≈ " + format_number(round(willing.people, -3), lang),
+        _("95 % interval", lang) + f": {format_number(round(willing.people_low, -3), lang)}–"
+        f"{format_number(round(willing.people_high, -3), lang)} · "
+        + _("assumes", lang) + f" {format_number(JOBS_ANYWHERE.default, lang)} " + _("jobs", lang),
+        ("/mobilitet" + query, _("Adjust the assumptions", lang)), "overview-card-mobility"))
+    coworking = key_figure_card(
+        _("Coworking seats in the region", lang) if region != NATIONAL else _("Coworking seats", lang),
+        format_number(capacity["seats"], lang),
+        f"{capacity['spaces']} " + _("spaces", lang)
+        + (" · " + _("example data, to be replaced", lang) if capacity["has_examples"] else ""),
+        ("/kontorfellesskap" + query, _("See the map", lang)), "overview-card-coworking")
+    done = progress.get("done", 0)
+    total = sum(progress.values())
+    measures = key_figure_card(
+        _("Measure activities under way or done", lang),
+        f"{progress.get('in_progress', 0) + done} / {total}",
+        f"{done} " + _("done", lang) + f", {progress.get('planned', 0)} " + _("planned", lang),
+        ("/tiltak" + query, _("See the measures", lang)), "overview-card-measures")
+    return [
+        *survey_label(surveys, survey, lang),
+        *notices(resolved.ignored, lang),
+        dbc.Row([dbc.Col(c, md=6, lg=3, className="mb-3") for c in cards], className="g-3"),
+        dbc.Row([dbc.Col(coworking, md=6, lg=3, className="mb-3"), dbc.Col(measures, md=6, lg=3, className="mb-3"),
+                 dbc.Col(_context_chart(series, lang), lg=6)], className="g-3"),
+    ], survey, region
+
+
+def _share_card(title: str, figure, lang: str, link, card_id: str) -> dbc.Card:
+    if figure.estimate is None:
+        return key_figure_card(title, "–", _("Too few respondents to show", lang), link, card_id)
+    where = {"region": figure.level_name, "county": figure.level_name,
+             "national": _("all of Norway", lang)}[figure.level]
+    fallback = "" if figure.level == "region" else " (" + _("too few respondents in the region; shown for", lang) \
+        + f" {where})"
+    detail = (_("95 % interval", lang) + f": {format_share(figure.ci_low, lang, 0)}–{format_share(figure.ci_high, lang, 0)}"
+              + f" · n = {format_number(figure.n, lang)} · {where if figure.level == 'region' else ''}{fallback}")
+    return key_figure_card(title, format_share(figure.estimate, lang, 0), detail, link, card_id)
+
+
+def _context_chart(series, lang: str) -> dbc.Card:
+    fig = go.Figure(layout=base_layout(lang, _("Employees who can work from home, Norway", lang), height=300))
+    by_code: dict[str, list] = {}
+    for point in series:
+        by_code.setdefault(point.series_code, []).append(point)
+    for code, points in by_code.items():
+        if code not in ("can_wfh_total", "can_wfh_fixed"):
+            continue
+        fig.add_trace(go.Scatter(x=[p.year for p in points], y=[p.value for p in points], mode="lines+markers",
+                                 name=pick(points[0].label, lang),
+                                 hovertemplate="%{x}: %{y:.0f}" + ("%" if lang == "en" else " %") + "<extra></extra>"))
+    percent_axis(fig, "y", lang)
+    fig.update_xaxes(dtick=1, gridcolor="#f0f0f0")
+    source = series[0].source if series else ""
+    return dbc.Card(dbc.CardBody([
+        dcc.Graph(id=CONTEXT_CHART, figure=fig, config=GRAPH_CONFIG),
+        html.P(_("Source", lang) + f": {source}. " + _("Not from the survey above.", lang), className="small mb-0"),
+    ]))

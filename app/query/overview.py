@@ -1,0 +1,87 @@
+"""Headline numbers for a region: survey key figures (falling back to a larger area when the
+region's group is too small), coworking capacity, measure progress and the national series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import (
+    ContextSeries, CoworkingSpace, MeasureActivity, MeasureProgress, Municipality, Region, RegionMember,
+)
+from app.query.estimates import QueryError, estimate_category
+
+
+@dataclass
+class KeyFigure:
+    variable: str
+    codes: tuple[int, ...]
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int | None
+    level: str  # region | county | national
+    level_name: str
+
+
+def region_levels(session: Session, region_slug: str | None) -> list[tuple[str, str, dict]]:
+    """[(level, name, where-filter)] from the region up to the whole country."""
+    levels = []
+    if region_slug:
+        region = session.scalar(select(Region).where(Region.slug == region_slug))
+        if region is not None:
+            levels.append(("region", region.name, {"region": [region.id]}))
+            counties = session.execute(
+                select(Municipality.county_number, Municipality.county_name)
+                .join(RegionMember, RegionMember.kommunenummer == Municipality.kommunenummer)
+                .where(RegionMember.region_id == region.id).distinct()
+            ).all()
+            if len(counties) == 1:
+                number, name = counties[0]
+                levels.append(("county", name, {"county": [int(number)]}))
+    levels.append(("national", "Norge", {}))
+    return levels
+
+
+def key_figure(session: Session, survey: str, variable: str, codes: tuple[int, ...], region_slug: str | None,
+               min_n: int) -> KeyFigure:
+    """Weighted share answering one of ``codes`` in the smallest area with at least ``min_n`` respondents."""
+    for level, name, where in region_levels(session, region_slug):
+        try:
+            row = estimate_category(session, survey, variable, codes, where=where, min_n=min_n)
+        except QueryError:
+            continue  # the survey lacks this geography: try the next level up
+        if not row.suppressed:
+            return KeyFigure(variable, codes, row.estimate, row.ci_low, row.ci_high, row.n, level, name)
+    return KeyFigure(variable, codes, None, None, None, None, "none", "")
+
+
+def coworking_capacity(session: Session, region_slug: str | None) -> dict:
+    stmt = select(func.count(CoworkingSpace.id), func.coalesce(func.sum(CoworkingSpace.seats), 0),
+                  func.bool_or(CoworkingSpace.is_example)).where(CoworkingSpace.status == "active")
+    if region_slug:
+        stmt = (stmt.join(RegionMember, RegionMember.kommunenummer == CoworkingSpace.kommunenummer)
+                .join(Region, Region.id == RegionMember.region_id).where(Region.slug == region_slug))
+    spaces, seats, any_example = session.execute(stmt).one()
+    return {"spaces": int(spaces), "seats": int(seats), "has_examples": bool(any_example)}
+
+
+def measure_progress(session: Session, region_slug: str | None) -> dict[str, int]:
+    """How many activities have each status in the region (activities without a record: not started)."""
+    total = session.scalar(select(func.count()).select_from(MeasureActivity)) or 0
+    counts: dict[str, int] = {}
+    if region_slug:
+        rows = session.execute(
+            select(MeasureProgress.status, func.count(func.distinct(MeasureProgress.activity_id)))
+            .join(Region, Region.id == MeasureProgress.region_id).where(Region.slug == region_slug)
+            .group_by(MeasureProgress.status)
+        ).all()
+        counts = {status: int(n) for status, n in rows}
+    counts["not_started"] = counts.get("not_started", 0) + total - sum(counts.values())
+    return counts
+
+
+def context_series(session: Session) -> list[ContextSeries]:
+    return list(session.scalars(select(ContextSeries).order_by(ContextSeries.series_code, ContextSeries.year)))

@@ -1,0 +1,58 @@
+"""One Plotly look for every chart: calm, colour-blind-safe (Okabe–Ito), Norwegian numbers.
+
+Figures are built by pure functions of query results and language, so they are unit-tested
+without a browser.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from app.web.i18n import format_share
+
+# Okabe & Ito (2008) colour-blind-safe palette; dark enough on white for text at large sizes.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# Diverging scale for Likert items: positive end blue, negative end orange-red, neutral grey.
+DIVERGING = ["#08519C", "#6BAED6", "#BDBDBD", "#F4A582", "#B2182B"]
+SEPARATORS = {"nb": ",\u00a0", "nn": ",\u00a0", "en": ".,"}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+def base_layout(lang: str, title: str | None = None, height: int = 420) -> dict:
+    return dict(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}} if title else None,
+        font={"family": FONT, "size": 14, "color": "#212529"},
+        separators=SEPARATORS.get(lang, ",\u00a0"),
+        colorway=PALETTE,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 40},
+        height=height,
+        legend={"orientation": "h", "yanchor": "bottom", "y": -0.25, "x": 0},
+        hoverlabel={"font": {"family": FONT}},
+    )
+
+
+def empty_figure(message: str, lang: str) -> go.Figure:
+    fig = go.Figure(layout=base_layout(lang, height=220))
+    fig.add_annotation(text=message, showarrow=False, font={"size": 15})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def percent_axis(fig: go.Figure, axis: str = "x", lang: str = "nb", max_value: float = 100) -> None:
+    suffix = "%" if lang == "en" else "\u00a0%"
+    update = {"ticksuffix": suffix, "range": [0, max_value], "gridcolor": "#e5e5e5", "zeroline": False}
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**update)
+
+
+def share_text(value: float | None, lang: str) -> str:
+    return "–" if value is None else format_share(value, lang, decimals=0)
+
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
