@@ -1,0 +1,27 @@
+/* Accessibility fix for Dash 4's dcc.Dropdown: its keyboard focus target is an <input>
+   marked aria-hidden, so screen readers meet a focusable element with no name (WCAG 4.1.2).
+   Expose it as the combobox it acts as, named by the visible label and the current value. */
+(function () {
+  function set(el, name, value) {
+    if (el.getAttribute(name) !== value) { el.setAttribute(name, value); }
+  }
+  function fix() {
+    document.querySelectorAll(".dash-dropdown-wrapper > input.dash-dropdown-focus-target").forEach(function (input) {
+      var button = input.parentElement.querySelector("button.dash-dropdown");
+      if (!button || !button.id) { return; }
+      if (input.hasAttribute("aria-hidden")) { input.removeAttribute("aria-hidden"); }
+      set(input, "role", "combobox");
+      set(input, "aria-haspopup", "listbox");
+      set(input, "aria-expanded", button.getAttribute("aria-expanded") || "false");
+      var label = document.getElementById(button.id + "-label");
+      set(input, "aria-labelledby", (label ? label.id + " " : "") + button.id + "-value");
+    });
+  }
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; fix(); });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  document.addEventListener("click", function () { window.setTimeout(fix, 0); }, true);
+})();

@@ -1,0 +1,152 @@
+"""Browser tests: the app under gunicorn on the test database, driven by headless Chromium.
+
+Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them). Nothing is
+loaded from the internet: the page's assets are served by the app, axe-core from tests/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url, tmp_path_factory):
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "browser-tests",
+           "FJERNARBEID_DATA_DIR": str(tmp_path_factory.mktemp("live")), "FJERNARBEID_LANGUAGE": "nb"}
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                             "--threads", "4", "--timeout", "60", "app.wsgi:server"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(url + "/health", timeout=10).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("gunicorn did not start: " + (proc.stderr.read() if proc.stderr else ""))
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.fail("Browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                 "--window-size=1366,768", "--lang=nb-NO"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+class Page:
+    """Small helpers over a Selenium driver, so tests read like what a user does."""
+
+    def __init__(self, driver, base_url: str):
+        self.driver, self.base_url = driver, base_url
+
+    def open(self, path: str, ready_css: str, timeout: float = 60):
+        self.driver.get(self.base_url + path)
+        return self.wait_for(ready_css, timeout)
+
+    def wait_for(self, css: str, timeout: float = 30):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(self.driver, timeout).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+    def wait_until(self, condition, timeout: float = 30, message: str = ""):
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(self.driver, timeout).until(lambda d: condition(), message)
+
+    def text(self, css: str) -> str:
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_element(By.CSS_SELECTOR, css).text
+
+    def find_all(self, css: str):
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def wait_idle(self, timeout: float = 30) -> None:
+        """Wait until Dash has no callback in flight."""
+        self.wait_until(lambda: self.driver.execute_script(
+            "return !document.querySelector('[data-dash-is-loading=\"true\"]') && "
+            "document.readyState === 'complete';"), timeout)
+        time.sleep(0.3)
+
+    def choose(self, dropdown_id: str, option_text: str) -> None:
+        """Open a dcc.Dropdown and pick the option whose text contains ``option_text``."""
+        from selenium.webdriver.common.by import By
+
+        self.driver.find_element(By.CSS_SELECTOR, f"#{dropdown_id}").click()
+        self.wait_for("[role=listbox] [role=option]")
+        options = self.find_all("[role=listbox] [role=option]")
+        match = next((o for o in options if option_text in o.text), None)
+        assert match is not None, f"no option containing {option_text!r} in {[o.text for o in options]}"
+        match.click()
+
+    def axe_violations(self, impacts=("serious", "critical")) -> list[dict]:
+        """Run axe-core (WCAG 2.1 A/AA rules) on the current page."""
+        self.driver.execute_script(AXE.read_text(encoding="utf-8"))
+        result = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+            ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
+            ".catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));")
+        return [v for v in result if v["impact"] in impacts]
+
+    def console_errors(self) -> list[str]:
+        return [entry["message"] for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.driver.save_screenshot(str(path))
+        return path
+
+
+@pytest.fixture
+def page(browser, live_server):
+    browser.get_log("browser")  # start each test with an empty console log
+    return Page(browser, live_server)
