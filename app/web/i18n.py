@@ -1,7 +1,8 @@
 """Translation catalogues (gettext .po files read with Babel) and Norwegian number formats.
 
-Message ids are English. ``translations/<lang>/LC_MESSAGES/messages.po`` holds nb and nn;
-English falls back to the message id. Catalogues are read once per process, on first use.
+Message ids are English. ``translations/<lang>/LC_MESSAGES/*.po`` hold nb and nn — one gettext
+domain per page (``survey.po``, …) plus ``messages.po`` for the shell; English falls back to the
+message id. Catalogues are read once per process, on first use.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ BABEL_LOCALES = {"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}
 
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, str]:
-    path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as handle:
-        cat = read_po(handle, locale=BABEL_LOCALES[lang])
-    return {m.id: m.string for m in cat if m.id and m.string and not m.fuzzy}
+    messages: dict[str, str] = {}
+    for path in sorted((TRANSLATIONS_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            cat = read_po(handle, locale=BABEL_LOCALES[lang])
+        messages.update({m.id: m.string for m in cat if m.id and m.string and not m.fuzzy})
+    return messages
 
 
 def gettext(message: str, lang: str) -> str:

@@ -5,14 +5,16 @@ module that owns them, prefixed with the page's name."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from types import ModuleType
 
-# In navigation order.
-PAGE_MODULES = ("overview",)
+# In navigation order. tests/test_pages.py checks that every one exists.
+PAGE_MODULES = ("overview", "survey", "relationships", "mobility", "coworking", "measures", "about")
 
 
 def pages() -> list[ModuleType]:
-    return [importlib.import_module(f"app.web.pages.{name}") for name in PAGE_MODULES]
+    return [importlib.import_module(f"app.web.pages.{name}") for name in PAGE_MODULES
+            if importlib.util.find_spec(f"app.web.pages.{name}") is not None]
 
 
 def page_for(pathname: str | None) -> ModuleType | None:

@@ -1,0 +1,20 @@
+"""Every page of the dashboard is registered, translated in its navigation, and drawn."""
+
+import pytest
+
+from app.web.i18n import gettext
+from app.web.pages import PAGE_MODULES, pages
+
+PATHS = {"overview": "/", "survey": "/undersoking", "relationships": "/samanhengar", "mobility": "/mobilitet",
+         "coworking": "/kontorfellesskap", "measures": "/tiltak", "about": "/om"}
+
+
+def test_all_seven_pages_exist_in_navigation_order():
+    assert [p.__name__.rsplit(".", 1)[1] for p in pages()] == list(PAGE_MODULES)
+    assert {p.__name__.rsplit(".", 1)[1]: p.PATH for p in pages()} == PATHS
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_page_names_are_translated(lang):
+    for page in pages():
+        assert gettext(page.NAME, lang) != page.NAME or page.NAME == "Overview" and lang == "en"
