@@ -6,6 +6,7 @@ Loaded into pydantic models so a malformed codebook fails with the path of the b
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -80,13 +81,14 @@ class QuestionSpec(BaseModel):
             raise ValueError(f"{self.variable}: option codes must be unique")
         return self
 
-    @property
-    def codes(self) -> set[int]:
-        return {o.code for o in self.options}
+    @cached_property
+    def codes(self) -> frozenset[int]:
+        """Allowed codes; cached because validation asks once per cell."""
+        return frozenset(o.code for o in self.options)
 
-    @property
-    def missing_codes(self) -> set[int]:
-        return {o.code for o in self.options if o.missing}
+    @cached_property
+    def missing_codes(self) -> frozenset[int]:
+        return frozenset(o.code for o in self.options if o.missing)
 
 
 class Bin(BaseModel):

@@ -330,9 +330,10 @@ def _derive(parsed: Parsed, codebook: Codebook, lookup: ReferenceLookup) -> list
                 items.append(scale_max + scale_min - raw if item.reverse else raw)
             stacked = np.vstack(items)
             answered = np.sum(~np.isnan(stacked), axis=0)
-            with np.errstate(invalid="ignore"):
-                values = np.nanmean(np.where(np.isnan(stacked), np.nan, stacked), axis=0) if len(items) else stacked
-            values[answered < spec.min_items] = np.nan
+            totals = np.nansum(stacked, axis=0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                values = totals / answered
+            values[answered < max(spec.min_items, 1)] = np.nan
             is_number = True
         columns[spec.variable] = values
         question_options[spec.variable] = options
@@ -432,16 +433,21 @@ def _copy_rows(session: Session, survey: Survey, parsed: Parsed, derived: list[D
         ids = dict(cursor.fetchall())
         written = 0
         number_types = {"number", "year", "postal_code", "derived_number"}
+        respondent_ids = np.array([ids[key] for key in parsed.keys], dtype=np.int64)
         with cursor.copy("COPY answer (respondent_id, question_id, code, number) FROM STDIN") as copy:
             for question in survey.questions:
                 column = parsed.columns[question.variable]
-                is_number = question.type in number_types
-                for i in np.flatnonzero(~np.isnan(column)):
-                    value = column[i]
-                    rid = ids[parsed.keys[i]]
-                    copy.write_row((rid, question.id, None, float(value)) if is_number
-                                   else (rid, question.id, int(value), None))
-                    written += 1
+                present = np.flatnonzero(~np.isnan(column))
+                qid = question.id
+                if question.type in number_types:
+                    rows = zip(respondent_ids[present].tolist(), column[present].tolist())
+                    for rid, value in rows:
+                        copy.write_row((rid, qid, None, value))
+                else:
+                    rows = zip(respondent_ids[present].tolist(), column[present].astype(np.int64).tolist())
+                    for rid, code in rows:
+                        copy.write_row((rid, qid, code, None))
+                written += len(present)
     return written
 
 
