@@ -1,0 +1,362 @@
+"""Undersøking: explore one question of a survey, by a breakdown and with filters.
+
+Every setting lives in the URL (survey, question, by, f_<dim>, collapse, view), so a view can be
+shared and back/forward restore it. Where the NORCE (2025) report published a figure for the
+question, it is shown beside the one computed from the data, with its source.
+"""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from app.config import Config
+from app.db.session import session_scope
+from app.query.catalog import list_surveys
+from app.query.estimates import estimate_mean, estimate_shares
+from app.query.published import BASES, COMPARABLE, comparisons
+from app.query.survey import answer_codes, list_questions
+from app.web import state
+from app.web.charts import GRAPH_CONFIG
+from app.web.components import (
+    default_language, default_survey, friendly_render, labelled_dropdown, notices, survey_label, survey_options,
+)
+from app.web.i18n import format_number, format_share, pick
+from app.web.i18n import gettext as _
+from app.web.survey_figures import bar_figure, group_label, interval_text, likert_figure, mean_figure
+
+PATH = "/undersoking"
+NAME = "Survey explorer"
+
+URL = "survey-url"
+SURVEY = "survey-survey"
+QUESTION = "survey-question"
+BY = "survey-by"
+COLLAPSE = "survey-collapse"
+VIEW = "survey-view"
+FILTER = "survey-filter"  # one dropdown per dimension: survey-filter-<variable>
+CONTENT = "survey-content"
+CHART = "survey-chart"
+TABLE = "survey-table"
+PUBLISHED = "survey-published"
+TEST = "survey-test"
+
+DEFAULT_QUESTION = "q22"
+BREAKDOWNS = ("age_group", "gender", "education", "sector", "home_office_3plus", "workspace", "centrality",
+              "county", "region", "municipality")
+FILTERS = ("age_group", "gender", "education", "centrality", "home_office_3plus", "municipality")
+COLLAPSES = ("none", "top2")
+VIEWS = ("chart", "table")
+THEMES = {"background": "Background", "work": "Work", "home_office": "Home office",
+          "views_home_office": "Views on home office", "views_workplace": "Views on the workplace",
+          "residence": "Choice of residence", "mobility": "Mobility", "derived": "Derived variables"}
+THEME_ORDER = list(THEMES)
+SIGNIFICANCE = 0.05
+SHORT_LABELS = {"home_office_3plus": "Home office 3+ days a week"}  # the codebook's label wraps in a filter
+
+
+def _choices(session, search: str, lang: str):
+    """Validate every URL parameter against what the chosen survey offers."""
+    surveys = list_surveys(session)
+    raw = state.parse(search)
+    resolved = state.Resolved()
+    survey = resolved.choice(raw, "survey", [s.slug for s in surveys], default_survey(surveys))
+    questions = list_questions(session, survey) if survey else []
+    variables = [q.variable for q in questions]
+    question = resolved.choice(raw, "question", variables,
+                               DEFAULT_QUESTION if DEFAULT_QUESTION in variables else (variables or [None])[0])
+    present = set(variables) | {q for q in BREAKDOWNS if answer_codes(session, survey, q, lang)} if survey else set()
+    by = resolved.choice(raw, "by", ["none"] + [b for b in BREAKDOWNS if b in present and b != question], "none")
+    filters = {}
+    for dim in FILTERS:
+        codes = [c for c, _l in answer_codes(session, survey, dim, lang)] if survey else []
+        picked = resolved.choices(raw, f"f_{dim}", codes)
+        if picked:
+            filters[dim] = picked
+    collapse = resolved.choice(raw, "collapse", COLLAPSES, "none")
+    view = resolved.choice(raw, "view", VIEWS, "chart")
+    entry = next((q for q in questions if q.variable == question), None)
+    return dict(surveys=surveys, survey=survey, questions=questions, question=question, entry=entry,
+                by=None if by == "none" else by, filters=filters, collapse=collapse, view=view,
+                resolved=resolved)
+
+
+def question_options(questions, lang: str) -> list[dict]:
+    """Searchable labels "Theme – short text", grouped by theme in the questionnaire's order."""
+    ordered = sorted(questions, key=lambda q: THEME_ORDER.index(q.theme) if q.theme in THEMES else len(THEMES))
+    return [{"label": f"{_(THEMES.get(q.theme, q.theme), lang)} – {pick(q.short, lang)}", "value": q.variable}
+            for q in ordered]
+
+
+def _dimension_label(session, survey: str, variable: str, lang: str) -> str:
+    from app.query.estimates import question_info, survey_id
+
+    info = question_info(session, survey_id(session, survey), variable)
+    return pick(info.short or info.text, lang)
+
+
+def _control_options(session, c: dict, lang: str) -> dict:
+    """Options of the question, breakdown and filter dropdowns for the chosen survey."""
+    survey = c["survey"]
+    if survey is None:
+        return {"question": [], "by": [], "filters": [[] for _dim in FILTERS], "filter_labels": list(FILTERS)}
+    codes = {dim: answer_codes(session, survey, dim, lang) for dim in set(BREAKDOWNS) | set(FILTERS)}
+    return {
+        "question": question_options(c["questions"], lang),
+        "by": [{"label": _("No breakdown", lang), "value": "none"}] + [
+            {"label": _dimension_label(session, survey, b, lang), "value": b} for b in BREAKDOWNS
+            if codes[b] and b != c["question"]],
+        "filters": [[{"label": label, "value": code} for code, label in codes[dim]] for dim in FILTERS],
+        "filter_labels": [_(SHORT_LABELS[dim], lang) if dim in SHORT_LABELS else
+                          _dimension_label(session, survey, dim, lang) if codes[dim] else dim for dim in FILTERS],
+    }
+
+
+def layout(lang: str, search: str) -> html.Div:
+    with session_scope() as session:
+        c = _choices(session, search, lang)
+        options = _control_options(session, c, lang)
+    filter_controls = [
+        dbc.Col(labelled_dropdown(_filter_id(dim), label, opts, c["filters"].get(dim, []), multi=True,
+                                  clearable=True, placeholder=_("All", lang)), md=4, lg=2)
+        for dim, label, opts in zip(FILTERS, options["filter_labels"], options["filters"])]
+    return html.Div([
+        dcc.Location(id=URL, refresh=False),
+        html.H1(_("Survey explorer", lang)),
+        html.P(_("Pick a question and a breakdown. Shares are weighted, with 95 % intervals; groups with too few "
+                 "respondents are not shown.", lang)),
+        dbc.Row([
+            dbc.Col(labelled_dropdown(SURVEY, _("Survey", lang), survey_options(c["surveys"], lang), c["survey"]),
+                    lg=4),
+            dbc.Col(labelled_dropdown(QUESTION, _("Question", lang), options["question"], c["question"],
+                                      searchable=True), lg=5),
+            dbc.Col(labelled_dropdown(BY, _("Breakdown", lang), options["by"], c["by"] or "none"), lg=3),
+        ]),
+        html.Fieldset([
+            html.Legend(_("Filters", lang), className="h6 fw-semibold"),
+            dbc.Row(filter_controls, className="g-2"),
+        ], className="mb-1"),
+        dbc.Row([
+            dbc.Col(_radio(COLLAPSE, _("Answer categories", lang),
+                           [(_("All answers", lang), "none"), (_("Merge the two first answers", lang), "top2")],
+                           c["collapse"]), md="auto"),
+            dbc.Col(_radio(VIEW, _("Show", lang), [(_("Chart and table", lang), "chart"),
+                                                   (_("Table only", lang), "table")], c["view"]), md="auto"),
+        ], className="g-4 mb-2"),
+        dcc.Loading(html.Div(id=CONTENT), type="dot"),
+    ])
+
+
+def _filter_id(dim: str) -> str:
+    return f"{FILTER}-{dim}"
+
+
+def _radio(component_id: str, label: str, options: list[tuple[str, str]], value: str) -> html.Fieldset:
+    """Radio buttons grouped under a visible legend (their accessible group name)."""
+    return html.Fieldset([
+        html.Legend(label, className="form-label fw-semibold fs-6 mb-1"),
+        dbc.RadioItems(id=component_id, options=[{"label": text, "value": v} for text, v in options], value=value,
+                       inline=True),
+    ])
+
+
+def register_callbacks(app) -> None:
+    @app.callback(Output(URL, "search"),
+                  Input(SURVEY, "value"), Input(QUESTION, "value"), Input(BY, "value"), Input(COLLAPSE, "value"),
+                  Input(VIEW, "value"), *[Input(_filter_id(dim), "value") for dim in FILTERS], State(URL, "search"),
+                  prevent_initial_call=True)
+    def _controls_to_url(survey, question, by, collapse, view, *rest):
+        *filter_values, search = rest
+        params = {k: v for k, v in state.parse(search).items() if not k.startswith("f_")}
+        params.update({"survey": survey, "question": question, "by": None if by == "none" else by,
+                       "collapse": None if collapse == "none" else collapse, "view": None if view == "chart" else view})
+        if ctx.triggered_id == SURVEY and survey != state.parse(search).get("survey"):
+            params = {"survey": survey}  # another survey: its questions and codes may differ
+        else:
+            for dim, value in zip(FILTERS, filter_values):
+                params[f"f_{dim}"] = sorted(value or [])
+        new = state.build(params, search)
+        return no_update if new == (search or "") else new
+
+    @app.callback(Output(CONTENT, "children"), Output(SURVEY, "value"), Output(QUESTION, "value"),
+                  Output(QUESTION, "options"), Output(BY, "value"), Output(BY, "options"),
+                  Output(COLLAPSE, "value"), Output(VIEW, "value"),
+                  *[Output(_filter_id(dim), "value") for dim in FILTERS],
+                  *[Output(_filter_id(dim), "options") for dim in FILTERS],
+                  Input(URL, "search"))
+    def _render(search):
+        lang = state.parse(search).get("lang") or default_language()
+        content, *values, filter_values, filter_options = render(lang, search)
+        if filter_values is no_update:
+            return (content, *values, *[no_update] * (2 * len(FILTERS)))
+        return (content, *values, *filter_values, *filter_options)
+
+
+@friendly_render(extra_outputs=9)
+def render(lang: str, search: str):
+    """The page's main callback: results for the state in ``search``, plus the controls' values."""
+    from flask import current_app
+
+    config: Config = current_app.config["FJERNARBEID"]
+    with session_scope() as session:
+        c = _choices(session, search, lang)
+        entry, survey, by = c["entry"], c["survey"], c["by"]
+        if entry is None:
+            body = [dbc.Alert(_("This survey has no questions to show.", lang), color="info")]
+        elif entry.is_numeric:
+            body = _numeric(session, c, config.min_n, lang)
+        else:
+            body = _coded(session, c, config.min_n, lang)
+        options = _control_options(session, c, lang)
+    return ([*survey_label(c["surveys"], survey, lang), *notices(c["resolved"].ignored, lang), *body],
+            survey, c["question"], options["question"], by or "none", options["by"], c["collapse"], c["view"],
+            [c["filters"].get(dim, []) for dim in FILTERS], options["filters"])
+
+
+def _coded(session, c: dict, min_n: int, lang: str) -> list:
+    entry = c["entry"]
+    collapse = c["collapse"] if entry.direction or entry.type in ("single_choice", "likert") else "none"
+    result = estimate_shares(session, c["survey"], entry.variable, by=c["by"], where=c["filters"],
+                             collapse=None if collapse == "none" else collapse, min_n=min_n, lang=lang)
+    title = result.question + (f" – {_('by', lang)} {result.by_label.lower()}" if result.by_label else "")
+    figure = likert_figure(result, title, lang) if entry.direction else bar_figure(result, title, lang)
+    published = _published_card(session, c, min_n, lang)
+    parts = [_base_sentence(result.rows, c["filters"], lang)]
+    if entry.direction and c["view"] == "chart":
+        parts.append(html.P(_("Answers in the chart are shown on the right (agreeing end) and left (disagreeing end) "
+                              "of zero; the middle answer is split across zero.", lang), className="small"))
+    if result.suppressed_groups:
+        parts.append(html.P(_("Too few respondents to show:", lang) + " " + ", ".join(result.suppressed_groups) + ".",
+                            className="suppressed-note"))
+    if result.test is not None:
+        parts.append(_test_sentence(result.test, lang))
+    chart = dcc.Graph(id=CHART, figure=figure, config=GRAPH_CONFIG)
+    main = [chart, *parts] if c["view"] == "chart" else parts
+    return [
+        dbc.Row([dbc.Col(main, lg=9 if published else 12), dbc.Col(published, lg=3) if published else None]),
+        html.H2(_("Table", lang), className="h5 mt-3"),
+        _share_table(result.rows, lang),
+    ]
+
+
+def _numeric(session, c: dict, min_n: int, lang: str) -> list:
+    result = estimate_mean(session, c["survey"], c["entry"].variable, by=c["by"], where=c["filters"], min_n=min_n,
+                           lang=lang)
+    by_label = _dimension_label(session, c["survey"], c["by"], lang).lower() if c["by"] else None
+    title = _("Mean", lang) + f": {result.question}" + (f" – {_('by', lang)} {by_label}" if by_label else "")
+    parts = [_base_sentence(result.rows, c["filters"], lang)]
+    if result.cronbach_alpha is not None:
+        parts.append(html.P(_("The index is the mean of six statements; their internal consistency (Cronbach's "
+                              "alpha) is", lang) + f" {format_number(result.cronbach_alpha, lang, 2)}.",
+                            className="alpha-note"))
+    if result.suppressed_groups:
+        parts.append(html.P(_("Too few respondents to show:", lang) + " " + ", ".join(result.suppressed_groups) + ".",
+                            className="suppressed-note"))
+    chart = dcc.Graph(id=CHART, figure=mean_figure(result, title, lang), config=GRAPH_CONFIG)
+    rows = [{"group": r.group, "category": _("Mean", lang),
+             "share": "–" if r.suppressed else format_number(r.estimate, lang, 2),
+             "value": r.estimate, "interval": "–" if r.suppressed else
+             f"{format_number(r.ci_low, lang, 2)}–{format_number(r.ci_high, lang, 2)}",
+             "n": r.n, "suppressed": _("too few respondents", lang) if r.suppressed else ""} for r in result.rows]
+    return [*([chart] if c["view"] == "chart" else []), *parts,
+            html.H2(_("Table", lang), className="h5 mt-3"), _grid(rows, _("Mean", lang), lang)]
+
+
+def _base_sentence(rows, filters: dict, lang: str) -> html.P:
+    n = sum({r.group: r.n or 0 for r in rows}.values())
+    text = _("Respondents who answered", lang) + f": n = {format_number(n, lang)}."
+    if filters:
+        text += " " + _("Filters are applied; the figures describe only the selected respondents.", lang)
+    return html.P(text, className="small text-muted base-note")
+
+
+def p_text(p: float, lang: str) -> str:
+    """``p = 0,003`` or ``p < 0,001``."""
+    return "p < " + format_number(0.001, lang, 3) if p < 0.001 else "p = " + format_number(p, lang, 3)
+
+
+def independence_sentence(test, lang: str) -> str:
+    """The test of independence in plain words, e.g. "The difference … is statistically significant"."""
+    key = ("The difference between the groups is statistically significant ({test}, {p})."
+           if test.p_value < SIGNIFICANCE else
+           "The difference between the groups is not statistically significant ({test}, {p}).")
+    return _(key, lang).format(test=_("Rao–Scott F test", lang), p=p_text(test.p_value, lang))
+
+
+def _test_sentence(test, lang: str) -> html.P:
+    return html.P([html.Strong(independence_sentence(test, lang)), " ",
+                   html.Span(_("Statistically significant means that a difference this large would rarely (less "
+                               "than 5 % of the time) arise by chance if the groups were really alike.", lang),
+                             className="small")], id=TEST, className="test-note")
+
+
+def _share_table(rows, lang: str) -> dag.AgGrid:
+    records = [{"group": r.group, "category": r.label,
+                "share": "–" if r.suppressed else format_share(r.estimate, lang), "value": r.estimate,
+                "interval": "–" if r.suppressed else interval_text(r.ci_low, r.ci_high, lang, 1),
+                "n": r.n, "suppressed": _("too few respondents", lang) if r.suppressed else ""} for r in rows]
+    return _grid(records, _("Share", lang), lang)
+
+
+def _grid(records: list[dict], value_header: str, lang: str) -> dag.AgGrid:
+    """A sortable table of the chart's numbers; it is also the chart's text alternative."""
+    columns = [
+        {"field": "group", "headerName": _("Group", lang)},
+        {"field": "category", "headerName": _("Answer", lang), "flex": 2},
+        # Sorting uses the raw number, the cell shows the Norwegian-formatted text.
+        {"field": "value", "headerName": value_header, "valueFormatter": {"function": "params.data.share"},
+         "type": "rightAligned"},
+        {"field": "interval", "headerName": _("95 % interval", lang)},
+        {"field": "n", "headerName": "n", "type": "rightAligned"},
+        {"field": "suppressed", "headerName": _("Note", lang)},
+    ]
+    return dag.AgGrid(id=TABLE, rowData=records, columnDefs=columns, columnSize="responsiveSizeToFit",
+                      defaultColDef={"sortable": True, "resizable": True, "flex": 1, "minWidth": 90},
+                      dashGridOptions={"domLayout": "autoHeight", "ensureDomOrder": True,
+                                       "suppressColumnVirtualisation": True},
+                      className="ag-theme-alpine survey-table", style={"height": None})
+
+
+def _published_card(session, c: dict, min_n: int, lang: str):
+    """The report's figure for this question beside the one computed on the same base, with its source."""
+    survey = c["survey"]
+    if survey not in COMPARABLE or c["entry"] is None:
+        return None
+    items = comparisons(session, survey, c["entry"].variable, min_n)
+    if not items:
+        return None
+    labels = dict(answer_codes(session, survey, c["entry"].variable, lang))
+    body = [html.H2(_("Published figure", lang), className="h6")]
+    if COMPARABLE[survey] == "other":
+        body.append(html.P(_("The report describes employed people across Norway; this survey covers another "
+                             "population, so the numbers are not meant to agree.", lang), className="small fw-semibold"))
+    for item in items:
+        answers = " / ".join(labels.get(code, str(code)).lower() for code in item.categories)
+        approx = _("approx.", lang) + " " if item.approx else ""
+        base = _(BASE_TEXT.get(item.breakdown, ""), lang) if item.breakdown in BASE_TEXT else item.breakdown
+        published = [html.Strong(f"{approx}{format_share(item.published, lang, 0)}"), f" ({answers}; {base})"]
+        computed = item.computed
+        if computed is None:
+            mine = _("Not computed: the report's base is not in the data.", lang)
+        elif computed.suppressed:
+            mine = _("Too few respondents to show", lang)
+        else:
+            mine = (f"{format_share(computed.estimate, lang, 1)} (" + _("95 % interval", lang)
+                    + f" {interval_text(computed.ci_low, computed.ci_high, lang, 0)}, n = "
+                    f"{format_number(computed.n, lang)})")
+        body.append(html.Div([
+            html.P([_("Published in NORCE (2025)", lang) + (f", {item.location}" if item.location else "") + ": ",
+                    *published], className="mb-1 small"),
+            html.Blockquote(f"«{item.quote}»", className="small fst-italic mb-1 ps-2 border-start"),
+            html.P([_("Computed from these data, same base", lang) + ": ", html.Strong(mine)],
+                   className="small mb-3 computed-figure"),
+        ]))
+    body.append(html.P(_("Source: NORCE (2025): Fjernarbeid i Hardanger – fase 2. Filters and breakdown above do "
+                         "not apply here.", lang), className="small text-muted mb-0"))
+    return dbc.Card(dbc.CardBody(body), id=PUBLISHED, className="published-card")
+
+
+BASE_TEXT = {"all": "all respondents", "uses home office (q12 < 6)": "those who use home office",
+             "centrality index 1-2 (central municipalities)": "central municipalities (centrality 1–2)"}
+assert set(BASE_TEXT) == set(BASES)

@@ -1,0 +1,233 @@
+"""Figures for the survey explorer, as pure functions of query results and language.
+
+Likert items become diverging stacked bars (agreeing side right of zero, disagreeing left, the
+neutral answer split across zero); other coded questions grouped bars with 95 % intervals;
+numeric variables bars of means with intervals. Suppressed groups keep their row, labelled
+"too few respondents", so a missing bar is never unexplained.
+"""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+from app.query.estimates import EstimateRow, MeanResult, ShareResult
+from app.web.charts import DIVERGING, PALETTE, base_layout, empty_figure, percent_axis
+from app.web.i18n import format_number, format_share
+from app.web.i18n import gettext as _
+
+MAX_COLOUR_GROUPS = 6  # more groups than this: one row per group instead of one colour per group
+
+
+def group_label(group: str, n: int | None, lang: str) -> str:
+    """``Kvinne (n = 240)``; a suppressed group keeps just its name."""
+    return group if n is None else f"{group} (n = {format_number(n, lang)})"
+
+
+def interval_text(low: float | None, high: float | None, lang: str, decimals: int = 0) -> str:
+    if low is None or high is None:
+        return "–"
+    return f"{format_share(low, lang, decimals)}–{format_share(high, lang, decimals)}"
+
+
+def _hover(row: EstimateRow, lang: str) -> str:
+    return (f"<b>{row.group}</b><br>{row.label}: {format_share(row.estimate, lang)}<br>"
+            + _("95 % interval", lang) + f": {interval_text(row.ci_low, row.ci_high, lang, 1)}<br>"
+            f"n = {format_number(row.n, lang)}")
+
+
+def _groups(result) -> list[tuple[str, int | None, bool]]:
+    """(name, n, suppressed) per group, in order."""
+    seen: dict[str, tuple[str, int | None, bool]] = {}
+    for row in result.rows:
+        seen.setdefault(row.group, (row.group, row.n, row.suppressed))
+    return list(seen.values())
+
+
+def _height(rows: int, per_row: int = 34, extra: int = 150) -> int:
+    return max(300, min(1600, extra + per_row * rows))
+
+
+def _too_few_trace(labels: list[str], lang: str, x: float = 0) -> go.Scatter:
+    """A text-only row for each suppressed group: the label stays, the bar is replaced by words."""
+    return go.Scatter(x=[x] * len(labels), y=labels, mode="text", text=[_("too few respondents", lang)] * len(labels),
+                      textposition="middle right", textfont={"color": "#495057", "size": 13},
+                      hoverinfo="skip", showlegend=False, cliponaxis=False)
+
+
+def likert_sides(codes: list) -> tuple[list, list, list]:
+    """Split category codes (in answer order, positive end first) into positive, neutral and negative.
+
+    A collapsed code like ``"1+2"`` counts by its first answer code. With an odd number of
+    original answers the middle one is neutral.
+    """
+    first = [int(str(c).split("+")[0]) for c in codes]
+    last = [int(str(c).split("+")[-1]) for c in codes]
+    low, high = min(first), max(last)
+    middle = (low + high) / 2
+    positive = [c for c, f, l in zip(codes, first, last) if l < middle]
+    neutral = [c for c, f, l in zip(codes, first, last) if f == middle == l]
+    negative = [c for c, f, l in zip(codes, first, last) if f > middle]
+    return positive, neutral, negative
+
+
+def _side_colours(positive: list, negative: list) -> dict:
+    colours = {}
+    pos_scale, neg_scale = DIVERGING[:2], DIVERGING[3:]
+    for i, code in enumerate(positive):  # extreme first → darkest
+        colours[code] = pos_scale[min(i, len(pos_scale) - 1)] if len(positive) > 1 else pos_scale[0]
+    for i, code in enumerate(reversed(negative)):  # extreme last → darkest
+        colours[code] = neg_scale[::-1][min(i, len(neg_scale) - 1)] if len(negative) > 1 else neg_scale[-1]
+    return colours
+
+
+def likert_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
+    """Diverging stacked bars: one row per group, negative answers to the left of zero."""
+    groups = _groups(result)
+    shown = [g for g in groups if not g[2]]
+    if not shown:
+        return empty_figure(_("Too few respondents to show", lang), lang)
+    labels = {name: group_label(name, n, lang) for name, n, _s in groups}
+    codes = list(dict.fromkeys(r.code for r in result.rows))
+    names = {r.code: r.label for r in result.rows}
+    positive, neutral, negative = likert_sides(codes)
+    colours = _side_colours(positive, negative)
+    colours.update({c: DIVERGING[2] for c in neutral})
+    fig = go.Figure(layout=base_layout(lang, title, height=_height(len(groups), 44, 190)))
+    rank = {c: i for i, c in enumerate(codes)}
+
+    def add(code, sign: int, half: bool, legend: bool):
+        rows = [r for r in result.rows if r.code == code and not r.suppressed]
+        factor = 0.5 if half else 1.0
+        fig.add_trace(go.Bar(
+            y=[labels[r.group] for r in rows], x=[sign * 100 * factor * (r.estimate or 0) for r in rows],
+            orientation="h", name=names[code], marker_color=colours[code], legendrank=rank[code],
+            legendgroup=str(code), showlegend=legend, customdata=[_hover(r, lang) for r in rows],
+            hovertemplate="%{customdata}<extra></extra>",
+            text=[format_share(r.estimate, lang, 0) if (r.estimate or 0) * factor >= 0.08 and not half else ""
+                  for r in rows],
+            textposition="inside", insidetextanchor="middle", textangle=0,
+            textfont={"color": "white" if colours[code] in (DIVERGING[0], DIVERGING[4]) else "#212529"},
+        ))
+
+    # Stacking runs outwards from zero in trace order on each side.
+    for code in neutral:
+        add(code, -1, True, False)
+        add(code, 1, True, True)
+    for code in negative:
+        add(code, -1, False, True)
+    for code in reversed(positive):
+        add(code, 1, False, True)
+    hidden = [labels[name] for name, _n, s in groups if s]
+    if hidden:
+        fig.add_trace(_too_few_trace(hidden, lang, x=0))
+    fig.update_layout(barmode="relative", bargap=0.35)
+    bottom_legend(fig)
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=[labels[g[0]] for g in groups],
+                     automargin=True)
+    reach = _reach(result, positive, neutral, negative)
+    ticks = list(range(-reach, reach + 1, 25))
+    fig.update_xaxes(range=[-reach, reach], tickvals=ticks,
+                     ticktext=[f"{abs(v)}" + ("%" if lang == "en" else "\u00a0%") for v in ticks],
+                     gridcolor="#e5e5e5", zeroline=True, zerolinecolor="#212529", zerolinewidth=1.5)
+    return fig
+
+
+def _reach(result: ShareResult, positive: list, neutral: list, negative: list) -> int:
+    """Half-width of a symmetric axis that holds the longest side, in steps of 25 percentage points."""
+    longest = 0.0
+    for name, _n, suppressed in _groups(result):
+        if suppressed:
+            continue
+        share = {r.code: (r.estimate or 0) for r in result.rows if r.group == name}
+        middle = sum(share[c] for c in neutral) / 2
+        longest = max(longest, middle + sum(share[c] for c in positive), middle + sum(share[c] for c in negative))
+    return int(min(100, max(25, 25 * math.ceil(round(100 * longest, 6) / 25))))
+
+
+def bottom_legend(fig: go.Figure) -> None:
+    """The legend below the plot at a fixed distance, so it never covers the axis of a short chart."""
+    fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
+                      margin={"b": 100})
+
+
+def bar_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
+    """Horizontal bars with 95 % intervals (error bars).
+
+    Without a breakdown one row per answer; with a few groups one colour per group (rows are
+    answers); with many groups one row per group and one colour per answer.
+    """
+    groups = _groups(result)
+    shown = [g for g in groups if not g[2]]
+    if not shown:
+        return empty_figure(_("Too few respondents to show", lang), lang)
+    labels = {name: group_label(name, n, lang) for name, n, _s in groups}
+    codes = list(dict.fromkeys(r.code for r in result.rows))
+    names = {r.code: r.label for r in result.rows}
+    rows_ok = [r for r in result.rows if not r.suppressed]
+    hidden = [labels[name] for name, _n, s in groups if s]
+    fig = go.Figure()
+    if result.by is None:
+        _add_bars(fig, rows_ok, [r.label for r in rows_ok], labels[shown[0][0]], PALETTE[0], lang)
+        categories, n_rows = [r.label for r in rows_ok], len(rows_ok)
+    elif len(groups) > MAX_COLOUR_GROUPS:
+        for i, code in enumerate(codes):
+            rows = [r for r in rows_ok if r.code == code]
+            _add_bars(fig, rows, [labels[r.group] for r in rows], names[code], PALETTE[i % len(PALETTE)], lang)
+        if hidden:
+            fig.add_trace(_too_few_trace(hidden, lang))
+        categories, n_rows = [labels[g[0]] for g in groups], len(groups) * max(1, len(codes) // 2)
+    else:
+        for i, (name, _n, suppressed) in enumerate(groups):
+            rows = [r for r in rows_ok if r.group == name]
+            trace_name = labels[name] if not suppressed else f"{name}: {_('too few respondents', lang)}"
+            _add_bars(fig, rows or [], [names[r.code] for r in rows], trace_name, PALETTE[i % len(PALETTE)], lang)
+        categories, n_rows = [names[c] for c in codes], len(codes) * len(shown)
+    top = max((r.ci_high if r.ci_high is not None else r.estimate or 0) for r in rows_ok)
+    fig.update_layout(base_layout(lang, title, height=_height(n_rows, 22, 200)))
+    fig.update_layout(barmode="group", bargap=0.25, showlegend=result.by is not None)
+    if result.by is not None:
+        bottom_legend(fig)
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=categories, automargin=True)
+    percent_axis(fig, "x", lang, max_value=min(100, max(10, 100 * top + 8)))
+    return fig
+
+
+def _add_bars(fig: go.Figure, rows: list[EstimateRow], y: list[str], name: str, colour: str, lang: str,
+              visible_in_legend: bool = True) -> None:
+    x = [100 * (r.estimate or 0) for r in rows]
+    fig.add_trace(go.Bar(
+        x=x, y=y, orientation="h", name=name, marker_color=colour, showlegend=visible_in_legend,
+        error_x={"type": "data", "symmetric": False, "color": "#343a40", "thickness": 1.2, "width": 3,
+                 "array": [100 * ((r.ci_high if r.ci_high is not None else r.estimate) - r.estimate) for r in rows],
+                 "arrayminus": [100 * (r.estimate - (r.ci_low if r.ci_low is not None else r.estimate))
+                                for r in rows]},
+        customdata=[_hover(r, lang) for r in rows], hovertemplate="%{customdata}<extra></extra>",
+    ))
+
+
+def mean_figure(result: MeanResult, title: str, lang: str) -> go.Figure:
+    """Bars of weighted means with 95 % intervals, one row per group."""
+    shown = [r for r in result.rows if not r.suppressed]
+    if not shown:
+        return empty_figure(_("Too few respondents to show", lang), lang)
+    labels = [group_label(r.group, r.n, lang) for r in result.rows]
+    fig = go.Figure(layout=base_layout(lang, title, height=_height(len(result.rows), 40, 170)))
+    fig.add_trace(go.Bar(
+        x=[r.estimate for r in shown], y=[group_label(r.group, r.n, lang) for r in shown], orientation="h",
+        marker_color=PALETTE[0], showlegend=False,
+        error_x={"type": "data", "symmetric": False, "color": "#343a40", "thickness": 1.2, "width": 3,
+                 "array": [r.ci_high - r.estimate for r in shown],
+                 "arrayminus": [r.estimate - r.ci_low for r in shown]},
+        customdata=[f"<b>{r.group}</b><br>" + _("Mean", lang) + f": {format_number(r.estimate, lang, 2)}<br>"
+                    + _("95 % interval", lang) + f": {format_number(r.ci_low, lang, 2)}–"
+                    f"{format_number(r.ci_high, lang, 2)}<br>n = {format_number(r.n, lang)}" for r in shown],
+        hovertemplate="%{customdata}<extra></extra>",
+    ))
+    hidden = [group_label(r.group, None, lang) for r in result.rows if r.suppressed]
+    if hidden:
+        fig.add_trace(_too_few_trace(hidden, lang, x=0))
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, automargin=True)
+    fig.update_xaxes(gridcolor="#e5e5e5", rangemode="tozero", title=_("Mean", lang))
+    return fig
