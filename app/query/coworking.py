@@ -1,0 +1,121 @@
+"""Coworking spaces (kontorfellesskap) for a region: the inventory, capacity per municipality and
+the municipalities without an offer.
+
+A region is a slug from ``region``; ``None`` means every registered space. The municipalities
+"in scope" for ``None`` are those with a registered space or in some region, so the capacity
+table stays a readable list instead of all of Norway's municipalities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app.db.models import CoworkingSpace, Municipality, Region, RegionMember
+
+ACTIVE = ("active",)
+
+
+@dataclass(frozen=True)
+class Space:
+    id: int
+    name: str
+    kommunenummer: str
+    municipality: str
+    address: str | None
+    postal_code: str | None
+    latitude: float | None
+    longitude: float | None
+    seats: int
+    cell_offices: int
+    meeting_rooms: int
+    price_day_nok: float | None
+    price_month_nok: float | None
+    price_note: str | None
+    opening_hours: str | None
+    facilities: list[str]
+    operator: str | None
+    contact: str | None
+    website: str | None
+    status: str
+    is_example: bool
+
+
+@dataclass(frozen=True)
+class MunicipalityCapacity:
+    kommunenummer: str
+    name: str
+    population: int
+    centrality_class: int | None
+    spaces: int
+    seats: int
+
+    @property
+    def seats_per_1000(self) -> float:
+        """Seats per 1 000 inhabitants (0 when the population is unknown)."""
+        return 1000 * self.seats / self.population if self.population else 0.0
+
+
+def _region_numbers(region_slug: str):
+    return (select(RegionMember.kommunenummer).join(Region, Region.id == RegionMember.region_id)
+            .where(Region.slug == region_slug))
+
+
+def _scope_condition(region_slug: str | None):
+    """Which municipalities a region covers (see the module docstring for ``None``)."""
+    if region_slug:
+        return Municipality.kommunenummer.in_(_region_numbers(region_slug))
+    return or_(Municipality.kommunenummer.in_(select(CoworkingSpace.kommunenummer)),
+               Municipality.kommunenummer.in_(select(RegionMember.kommunenummer)))
+
+
+def list_spaces(session: Session, region_slug: str | None = None,
+                statuses: Sequence[str] = ACTIVE) -> list[Space]:
+    """The spaces with one of ``statuses`` in the region (all regions for ``None``), by municipality and name."""
+    stmt = (select(CoworkingSpace, Municipality.name)
+            .join(Municipality, Municipality.kommunenummer == CoworkingSpace.kommunenummer)
+            .where(CoworkingSpace.status.in_(list(statuses)))
+            .order_by(Municipality.name, CoworkingSpace.name))
+    if region_slug:
+        stmt = stmt.where(CoworkingSpace.kommunenummer.in_(_region_numbers(region_slug)))
+    return [
+        Space(s.id, s.name, s.kommunenummer, mname, s.address, s.postal_code, s.latitude, s.longitude,
+              int(s.seats or 0), int(s.cell_offices or 0), int(s.meeting_rooms or 0),
+              None if s.price_day_nok is None else float(s.price_day_nok),
+              None if s.price_month_nok is None else float(s.price_month_nok),
+              s.price_note, s.opening_hours, [str(f) for f in (s.facilities or [])], s.operator, s.contact,
+              s.website, s.status, bool(s.is_example))
+        for s, mname in session.execute(stmt).all()
+    ]
+
+
+def capacity_by_municipality(session: Session, region_slug: str | None = None,
+                             statuses: Sequence[str] = ACTIVE) -> list[MunicipalityCapacity]:
+    """Every municipality in scope with its population and the spaces/seats with ``statuses``
+    (zero where there are none), by name."""
+    spaces = (select(CoworkingSpace.kommunenummer, func.count(CoworkingSpace.id).label("spaces"),
+                     func.sum(CoworkingSpace.seats).label("seats"))
+              .where(CoworkingSpace.status.in_(list(statuses)))
+              .group_by(CoworkingSpace.kommunenummer).subquery())
+    rows = session.execute(
+        select(Municipality.kommunenummer, Municipality.name, Municipality.population,
+               Municipality.centrality_class, func.coalesce(spaces.c.spaces, 0), func.coalesce(spaces.c.seats, 0))
+        .outerjoin(spaces, spaces.c.kommunenummer == Municipality.kommunenummer)
+        .where(_scope_condition(region_slug))
+        .order_by(Municipality.name)
+    ).all()
+    return [MunicipalityCapacity(k, n, int(p or 0), c, int(sp), int(se)) for k, n, p, c, sp, se in rows]
+
+
+def municipalities_without_space(session: Session, region_slug: str | None = None,
+                                 statuses: Sequence[str] = ACTIVE) -> list[MunicipalityCapacity]:
+    """Municipalities in scope with no space of ``statuses`` (default: no active space)."""
+    return [m for m in capacity_by_municipality(session, region_slug, statuses) if m.spaces == 0]
+
+
+def total_seats(session: Session, region_slug: str | None = None, statuses: Sequence[str] = ACTIVE) -> int:
+    """Seats in the spaces with ``statuses`` in the region (the page's headline number)."""
+    return sum(s.seats for s in list_spaces(session, region_slug, statuses))
