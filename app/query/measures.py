@@ -1,0 +1,167 @@
+"""The measures catalogue, its progress per place and the survey evidence behind each area.
+
+The catalogue (five areas with their activities, eight opportunities) comes from
+seed/measures.yaml. Progress is recorded per activity for a municipality or a whole region;
+an activity without a record counts as "not started", so the page can always show the full
+grid. Evidence turns each area's evidence variables into one short, national-level figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.db.models import (
+    PROGRESS_STATUSES, MeasureActivity, MeasureArea, MeasureProgress, Municipality, Opportunity, Region,
+    RegionMember,
+)
+from app.query.estimates import (
+    QueryError, estimate_category, estimate_mean, question_info, survey_id,
+)
+
+NOT_STARTED = "not_started"
+STATUSES = PROGRESS_STATUSES
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: int
+    code: str
+    position: int
+    title: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    number: int
+    title: dict[str, str]
+    rationale: dict[str, str]
+    source: str
+    evidence: list[str]
+    evidence_note: dict[str, str] | None
+    activities: list[Activity]
+
+
+@dataclass(frozen=True)
+class OpportunityInfo:
+    number: int
+    title: dict[str, str]
+    source: str
+
+
+def catalogue(session: Session) -> list[Area]:
+    """The measure areas in their report order, each with its activities in order."""
+    areas = session.scalars(select(MeasureArea).options(selectinload(MeasureArea.activities))
+                            .order_by(MeasureArea.number))
+    return [Area(a.code, a.number, a.title, a.rationale, a.source, list(a.evidence or []), a.evidence_note,
+                 [Activity(x.id, x.code, x.position, x.title) for x in a.activities]) for a in areas]
+
+
+def opportunities(session: Session) -> list[OpportunityInfo]:
+    return [OpportunityInfo(o.number, o.title, o.source)
+            for o in session.scalars(select(Opportunity).order_by(Opportunity.number))]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A column of the progress grid: one municipality, or the region as a whole."""
+
+    key: str  # kommunenummer, or "region"
+    name: str
+    is_region: bool = False
+
+
+@dataclass(frozen=True)
+class Progress:
+    status: str = NOT_STARTED
+    owner: str | None = None
+    due_date: dt.date | None = None
+    note: str | None = None
+    is_example: bool = False
+    recorded: bool = False  # False: no row in measure_progress, shown as not started
+
+
+@dataclass
+class ProgressGrid:
+    places: list[Place]
+    cells: dict[tuple[int, str], Progress] = field(default_factory=dict)
+    recorded: int = 0
+
+    def get(self, activity_id: int, place_key: str) -> Progress:
+        return self.cells.get((activity_id, place_key), Progress())
+
+    def statuses(self, activity_id: int) -> set[str]:
+        return {self.get(activity_id, p.key).status for p in self.places}
+
+
+def progress_grid(session: Session, region_slug: str) -> ProgressGrid:
+    """Progress of every activity in the region's municipalities and in the region itself."""
+    region = session.scalar(select(Region).where(Region.slug == region_slug))
+    if region is None:
+        return ProgressGrid([])
+    members = session.execute(
+        select(Municipality.kommunenummer, Municipality.name)
+        .join(RegionMember, RegionMember.kommunenummer == Municipality.kommunenummer)
+        .where(RegionMember.region_id == region.id).order_by(Municipality.name)
+    ).all()
+    places = [Place(number, name) for number, name in members] + [Place("region", region.name, True)]
+    numbers = [number for number, _ in members]
+    rows = session.scalars(select(MeasureProgress).where(or_(
+        MeasureProgress.region_id == region.id, MeasureProgress.kommunenummer.in_(numbers))))
+    grid = ProgressGrid(places)
+    for row in rows:
+        key = "region" if row.region_id is not None else row.kommunenummer
+        grid.cells[(row.activity_id, key)] = Progress(row.status, row.owner, row.due_date, row.note,
+                                                      row.is_example, True)
+        grid.recorded += 1
+    return grid
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One survey figure behind a measure area, for the whole survey (national level)."""
+
+    variable: str
+    kind: str  # share | mean | unavailable
+    question: str = ""
+    categories: str = ""  # the answer labels the share counts
+    estimate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    n: int | None = None
+    suppressed: bool = False
+
+
+def evidence_codes(options: Sequence[tuple[int, dict, bool]], qtype: str, variable: str) -> tuple[int, ...]:
+    """Which answers a short figure counts: the two first (agreeing/important) for a Likert item,
+    at least weekly for home-office use, otherwise the first answer (e.g. q13: an own room)."""
+    valid = [code for code, _, missing in options if not missing]
+    if variable == "q12":
+        return tuple(valid[:3])
+    if qtype == "likert":
+        return tuple(valid[:2])
+    return tuple(valid[:1])
+
+
+def evidence(session: Session, survey: str, variable: str, min_n: int = 10, lang: str = "nb") -> Evidence:
+    """A weighted share (coded variable) or mean (numeric variable) of ``variable`` in ``survey``."""
+    try:
+        info = question_info(session, survey_id(session, survey), variable)
+    except QueryError:
+        return Evidence(variable, "unavailable")
+    question = (info.short or info.text or {})
+    question = question.get(lang) or question.get("nb") or variable
+    if info.is_numeric:
+        row = estimate_mean(session, survey, variable, min_n=min_n, lang=lang).rows[0]
+        return Evidence(variable, "mean", question, "", row.estimate, row.ci_low, row.ci_high, row.n,
+                        row.suppressed or row.estimate is None)
+    codes = evidence_codes(info.options, info.type, variable)
+    row = estimate_category(session, survey, variable, codes, min_n=min_n)
+    labels = " / ".join(info.label(c, lang) for c in codes)
+    return Evidence(variable, "share", question, labels, row.estimate, row.ci_low, row.ci_high, row.n,
+                    row.suppressed or row.estimate is None)
