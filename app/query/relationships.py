@@ -1,0 +1,105 @@
+"""The NORCE (2025) report's key relationships, re-estimated from one survey.
+
+The Samanhengar page shows each relationship the report states (chapter 3.2.3–3.2.5) next to
+the same breakdown computed from the chosen survey. Shares and their Rao–Scott tests come from
+``estimate_shares``. Where the page shows one share per group ("agree", "attractive"), its
+test is the Rao–Scott test of that share against the rest (``top2_test``): it tests what the
+chart shows, and unlike the test over all answer categories it does not fail on the sparse
+tables of small groups. The factory-paradigm index is numeric, so it is compared across the
+answers to q22 as means, with a design-based Wald test of equal means (defined here because
+``estimate_mean`` has no test).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+from sqlalchemy.orm import Session
+
+from app.query.estimates import (
+    MeanResult, ShareResult, Test, cell_aggregates, design_size, estimate_mean, estimate_shares, question_info,
+    survey_id,
+)
+from app.stats import design
+
+# Attitudes to home office (q6_1 is positive, q6_2–q6_4 negative statements), "agree" = top 2.
+STATEMENTS = ("q6_1", "q6_2", "q6_3", "q6_4")
+WALD_METHOD = "design-based Wald F test of equal means"
+
+
+@dataclass
+class Findings:
+    """Everything the page draws for one survey."""
+
+    home_office: list[ShareResult]  # q6_x, share agreeing, by q12 (home office frequency)
+    workspace: list[ShareResult]  # q6_x, share agreeing, by q13 (workspace at home)
+    travel: ShareResult  # q21 distribution, by home office 3+ days a week
+    factory: MeanResult  # mean factory-paradigm index, by q22 (willingness to move)
+    factory_test: Test | None
+    centrality: ShareResult  # q23 attractive (top 2), by SSB centrality class
+    education: ShareResult  # q23 attractive (top 2), by education
+
+
+def findings(session: Session, survey: str, min_n: int = 10, lang: str = "nb") -> Findings:
+    def agree(variable: str, by: str) -> ShareResult:
+        result = estimate_shares(session, survey, variable, by=by, collapse="top2", min_n=min_n, lang=lang)
+        result.test = top2_test(session, survey, variable, by)  # the test of the share the page shows
+        return result
+
+    factory = estimate_mean(session, survey, "factory_index", by="q22", min_n=min_n, lang=lang)
+    return Findings(
+        home_office=[agree(v, "home_office") for v in STATEMENTS],
+        workspace=[agree(v, "workspace") for v in STATEMENTS],
+        travel=estimate_shares(session, survey, "q21", by="home_office_3plus", min_n=min_n, lang=lang),
+        factory=factory,
+        factory_test=equal_means_test(factory),
+        centrality=agree("q23", "centrality"),
+        education=agree("q23", "education"),
+    )
+
+
+def equal_means_test(result: MeanResult) -> Test | None:
+    """Wald F test that every shown group has the same mean (suppressed groups left out).
+
+    Disjoint domains' linearised means are uncorrelated in this design (each domain's
+    linearised values sum to zero), so the covariance of the means is diagonal. The F form
+    uses the design's degrees of freedom (respondents in the groups − 1), as ``regTermTest``.
+    Returns None with fewer than two groups or a degenerate (zero-variance) group.
+    """
+    rows = [r for r in result.rows if not r.suppressed and r.estimate is not None and r.se]
+    k = len(rows)
+    if k < 2:
+        return None
+    means = np.array([r.estimate for r in rows])
+    variances = np.diag([r.se ** 2 for r in rows])
+    contrasts = np.hstack([np.ones((k - 1, 1)), -np.eye(k - 1)])  # first group − each other group
+    diff = contrasts @ means
+    try:
+        wald = float(diff @ np.linalg.solve(contrasts @ variances @ contrasts.T, diff))
+    except np.linalg.LinAlgError:
+        return None
+    ndf, ddf = k - 1, sum(r.n or 0 for r in rows) - 1
+    statistic = wald / ndf
+    return Test(statistic, (float(ndf), float(ddf)), float(stats.f.sf(statistic, ndf, ddf)), WALD_METHOD)
+
+
+def top2_test(session: Session, survey: str, variable: str, by: str) -> Test | None:
+    """Rao–Scott F test that the top-2 share ("agree", "attractive") is the same in every group of ``by``.
+
+    The same test as ``estimate_shares`` runs, on the 2-column table top 2 / other valid answers
+    ("don't know" and missing groups left out, as in the estimates).
+    """
+    sid = survey_id(session, survey)
+    question, groups = question_info(session, sid, variable), question_info(session, sid, by)
+    top = [c for c, _, missing in question.options if not missing][:2]
+    cells = cell_aggregates(session, sid, question, groups, {}, include_missing=False)
+    order = sorted({g for g, *_ in cells})
+    sum_w, sum_w2 = np.zeros((len(order), 2)), np.zeros((len(order), 2))
+    for g, y, _n, sw, sw2 in cells:
+        column = 0 if y in top else 1
+        sum_w[order.index(g), column] += sw
+        sum_w2[order.index(g), column] += sw2
+    test = design.rao_scott_f(sum_w, sum_w2, sum(c[2] for c in cells), design_size(session, sid))
+    return None if test is None else Test(test.statistic, (test.ndf, test.ddf), test.p_value, test.method)
