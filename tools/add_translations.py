@@ -27,8 +27,10 @@ def main(source: str, domain: str = "messages") -> None:
         if not line.strip():
             continue
         msgid, nb, nn = line.split("|")
-        catalogues["nb"].add(msgid, nb)
-        catalogues["nn"].add(msgid, nn)
+        for lang, text in (("nb", nb), ("nn", nn)):
+            if msgid in catalogues[lang]:
+                del catalogues[lang][msgid]  # Catalog.add would keep the old translation
+            catalogues[lang].add(msgid, text)
     for lang, cat in catalogues.items():
         path = ROOT / lang / "LC_MESSAGES" / f"{domain}.po"
         path.parent.mkdir(parents=True, exist_ok=True)
