@@ -44,4 +44,15 @@ def create_app(config: Config | None = None) -> dash.Dash:
     for page in pages():
         page.register_callbacks(app)
     health.register(app.server)
+    _finish_setup(app)
     return app
+
+
+def _finish_setup(app: dash.Dash) -> None:
+    """Let Dash finish its one-time setup now, in one thread.
+
+    Dash does it lazily on the first request and marks it done before its script paths are
+    registered, so concurrent first requests to a threaded worker can get a 500 for a script.
+    Serving the index once here (no database involved) removes that race.
+    """
+    app.server.test_client().get("/")

@@ -93,9 +93,12 @@ class Page:
         return WebDriverWait(self.driver, timeout).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
 
     def wait_until(self, condition, timeout: float = 30, message: str = ""):
+        """Wait for ``condition``; elements replaced by a re-render meanwhile are simply looked up again."""
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        return WebDriverWait(self.driver, timeout).until(lambda d: condition(), message)
+        return WebDriverWait(self.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: condition(), message)
 
     def text(self, css: str) -> str:
         from selenium.webdriver.common.by import By
@@ -116,14 +119,22 @@ class Page:
 
     def choose(self, dropdown_id: str, option_text: str) -> None:
         """Open a dcc.Dropdown and pick the option whose text contains ``option_text``."""
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.common.by import By
 
-        self.driver.find_element(By.CSS_SELECTOR, f"#{dropdown_id}").click()
-        self.wait_for("[role=listbox] [role=option]")
-        options = self.find_all("[role=listbox] [role=option]")
-        match = next((o for o in options if option_text in o.text), None)
-        assert match is not None, f"no option containing {option_text!r} in {[o.text for o in options]}"
-        match.click()
+        for attempt in range(3):  # the dropdown may be re-rendered while we pick
+            try:
+                self.driver.find_element(By.CSS_SELECTOR, f"#{dropdown_id}").click()
+                self.wait_for("[role=listbox] [role=option]")
+                options = self.find_all("[role=listbox] [role=option]")
+                match = next((o for o in options if option_text in o.text), None)
+                assert match is not None, f"no option containing {option_text!r} in {[o.text for o in options]}"
+                match.click()
+                return
+            except StaleElementReferenceException:
+                if attempt == 2:
+                    raise
+                time.sleep(0.5)
 
     def axe_violations(self, impacts=("serious", "critical")) -> list[dict]:
         """Run axe-core (WCAG 2.1 A/AA rules) on the current page."""
