@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from app.db.models import AnswerOption, ImportBatch, Question, Respondent, Survey
@@ -108,6 +108,9 @@ def import_survey(
     batch = _batch(session, path, digest, slug, "succeeded", None, created_by, warnings, len(parsed.keys))
     answers = _copy_rows(session, survey, parsed, derived, weights, batch.id)
     batch.row_count = len(parsed.keys)
+    # Fresh statistics, so the planner does not pick nested loops over a table it thinks is small.
+    session.execute(text("ANALYZE respondent"))
+    session.execute(text("ANALYZE answer"))
     return ImportResult(slug, "succeeded", len(parsed.keys), answers, warnings, batch.id)
 
 
