@@ -31,7 +31,7 @@ def _respondent(db, survey, key="r1", weight=1.0):
     return r
 
 
-def _rejects(db, obj):
+def _assert_rejected(db, obj):
     db.add(obj)
     with pytest.raises(IntegrityError):
         db.flush()
@@ -47,12 +47,12 @@ def test_answer_with_a_code_the_question_allows_is_stored(db, survey):
 
 def test_answer_with_a_code_the_question_does_not_allow_is_rejected(db, survey):
     r = _respondent(db, survey)
-    _rejects(db, Answer(respondent_id=r.id, question_id=survey.questions[0].id, code=9))
+    _assert_rejected(db, Answer(respondent_id=r.id, question_id=survey.questions[0].id, code=9))
 
 
 def test_answer_needs_exactly_one_of_code_and_number(db, survey):
     r = _respondent(db, survey)
-    _rejects(db, Answer(respondent_id=r.id, question_id=survey.questions[0].id, code=1, number=1.0))
+    _assert_rejected(db, Answer(respondent_id=r.id, question_id=survey.questions[0].id, code=1, number=1.0))
 
 
 def test_one_answer_per_respondent_and_question(db, survey):
@@ -60,26 +60,26 @@ def test_one_answer_per_respondent_and_question(db, survey):
     db.add(Answer(respondent_id=r.id, question_id=survey.questions[1].id, number=3))
     db.flush()
     db.expunge_all()
-    _rejects(db, Answer(respondent_id=r.id, question_id=survey.questions[1].id, number=4))
+    _assert_rejected(db, Answer(respondent_id=r.id, question_id=survey.questions[1].id, number=4))
 
 
 def test_respondent_key_is_unique_within_a_survey(db, survey):
     _respondent(db, survey, key="same")
-    _rejects(db, Respondent(survey_id=survey.id, respondent_key="same", weight=1.0))
+    _assert_rejected(db, Respondent(survey_id=survey.id, respondent_key="same", weight=1.0))
 
 
 @pytest.mark.parametrize("weight", [0.0, -1.5])
 def test_weights_must_be_positive(db, survey, weight):
-    _rejects(db, Respondent(survey_id=survey.id, respondent_key="w", weight=weight))
+    _assert_rejected(db, Respondent(survey_id=survey.id, respondent_key="w", weight=weight))
 
 
 def test_kommunenummer_must_have_four_digits(db):
-    _rejects(db, Municipality(kommunenummer="462", name="X", county_number="46", county_name="Vestland",
+    _assert_rejected(db, Municipality(kommunenummer="462", name="X", county_number="46", county_name="Vestland",
                               population=1, population_year=2026))
 
 
 def test_unknown_municipality_is_rejected(db, survey):
-    _rejects(db, Respondent(survey_id=survey.id, respondent_key="x", weight=1.0, kommunenummer="9999"))
+    _assert_rejected(db, Respondent(survey_id=survey.id, respondent_key="x", weight=1.0, kommunenummer="9999"))
 
 
 def test_measure_progress_belongs_to_exactly_one_place(db):
@@ -87,7 +87,7 @@ def test_measure_progress_belongs_to_exactly_one_place(db):
                        activities=[MeasureActivity(code="t_a", position=1, title={"nb": "a"})])
     db.add(area)
     db.flush()
-    _rejects(db, MeasureProgress(activity_id=area.activities[0].id, status="planned"))
+    _assert_rejected(db, MeasureProgress(activity_id=area.activities[0].id, status="planned"))
 
 
 def test_measure_progress_status_must_be_known(db):
@@ -95,4 +95,4 @@ def test_measure_progress_status_must_be_known(db):
                        activities=[MeasureActivity(code="t2_a", position=1, title={"nb": "a"})])
     db.add(area)
     db.flush()
-    _rejects(db, MeasureProgress(activity_id=area.activities[0].id, kommunenummer="4622", status="maybe"))
+    _assert_rejected(db, MeasureProgress(activity_id=area.activities[0].id, kommunenummer="4622", status="maybe"))
