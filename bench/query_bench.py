@@ -46,11 +46,12 @@ The import subprocess entry point is this module with ``--worker import``.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import platform
+import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -465,6 +466,7 @@ def run_benchmark(args: argparse.Namespace, sizes: list[int]) -> dict:
     from app.ingest.seed import seed_all
 
     work_dir = Path(tempfile.mkdtemp(prefix="fjq-data-"))
+    atexit.register(shutil.rmtree, work_dir, True)
     print(f"Starting database ({'BENCH_DATABASE_URL' if os.environ.get('BENCH_DATABASE_URL') else 'embedded'})...",
           flush=True)
     started = time.perf_counter()

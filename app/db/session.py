@@ -48,7 +48,10 @@ def get_engine() -> Engine:
                 pool_pre_ping=True,
                 pool_size=5,
                 max_overflow=5,
-                connect_args={"connect_timeout": config.connect_timeout},
+                # prepare_threshold=None: no server-side prepared statements, so PostgreSQL plans
+                # each aggregate for its actual question ids instead of switching to a generic
+                # plan after five runs (measured 2-3x slower at 100 000 respondents).
+                connect_args={"connect_timeout": config.connect_timeout, "prepare_threshold": None},
             )
         return _engine
 
