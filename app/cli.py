@@ -162,13 +162,14 @@ def _parse_where(items: list[str] | None) -> dict[str, list[int]]:
 
 def cmd_query(args, config: Config) -> int:
     from app.db.session import session_scope
-    from app.query.estimates import estimate_mean, estimate_shares, question_info, survey_id
+    from app.query.estimates import estimate_mean, estimate_shares
+    from app.query.metadata import survey_meta
     from app.query.format import render
 
     _engine(config)
     where = _parse_where(args.where)
     with session_scope() as session:
-        numeric = question_info(session, survey_id(session, args.survey), args.question).is_numeric
+        numeric = survey_meta(session, args.survey).question(args.question).is_numeric
         if numeric:
             result = estimate_mean(session, args.survey, args.question, by=args.by, where=where,
                                    min_n=args.min_n or config.min_n, lang=args.lang)

@@ -26,11 +26,13 @@ What it does, in one run:
        filter, and weighted shares per group (proportions only). Missing-code metadata is looked
        up once, outside the timing. Skipped above ``--pandas-max-rows`` answers (memory);
    (c) **SQL floor**: the exact aggregate statement ``cell_aggregates`` sends (captured once
-       from SQLAlchemy, with its bound parameters) replayed on a warm autocommit psycopg
-       connection;
-   (d) for the breakdown, ``cell_aggregates(session, sid, question, by, where, False)`` on a warm
-       session with the ids/metadata looked up once (SQLAlchemy compile + the ``where``
-       lookup it does itself + the aggregate).
+       from SQLAlchemy, with its bound parameters; it reads the wide ``answer_vector`` rows
+       the importer keeps) replayed on a warm autocommit psycopg connection;
+   (d) **long-table SQL**: the same cells aggregated straight from the normalised tables
+       (respondent ⋈ answer per variable ⋈ answer_option), hand-written — the floor without
+       the importer's wide rows, for comparison;
+   (e) for the breakdown, ``cell_aggregates(session, meta, question, by, where, False)`` on a
+       warm session with the metadata looked up once (SQLAlchemy compile + the aggregate).
 
    It checks the layer's estimates against pandas, records one instrumented layer call
    (every statement, its time, transaction events) and ``EXPLAIN (ANALYZE, BUFFERS)`` of the
@@ -240,11 +242,12 @@ def _sa_text(sql: str):
 
 
 def capture_aggregate(engine, slug: str, query: dict) -> dict:
-    """Look up ids once; capture the exact SQL + parameters ``cell_aggregates`` sends."""
+    """Look up the metadata once; capture the exact SQL + parameters ``cell_aggregates`` sends."""
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
-    from app.query.estimates import cell_aggregates, question_info, survey_id
+    from app.query.estimates import cell_aggregates
+    from app.query.metadata import survey_meta
 
     statements: list[tuple[str, object]] = []
 
@@ -252,17 +255,33 @@ def capture_aggregate(engine, slug: str, query: dict) -> dict:
         statements.append((statement, parameters))
 
     with Session(engine) as session:
-        sid = survey_id(session, slug)
-        question = question_info(session, sid, query["variable"])
-        by = question_info(session, sid, query["by"])
+        meta = survey_meta(session, slug)
+        question, by = meta.question(query["variable"]), meta.question(query["by"])
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            cells = cell_aggregates(session, sid, question, by, query["where"], False)
+            cells = cell_aggregates(session, meta, question, by, query["where"], False)
         finally:
             event.remove(engine, "before_cursor_execute", listener)
     sql, params = statements[-1]
-    return {"sid": sid, "question": question, "by": by, "sql": sql, "params": params, "cells": cells,
-            "statements_in_cell_aggregates": len(statements)}
+    (filter_variable, filter_codes), = query["where"].items()
+    long_params = {"sid": meta.id, "qy": question.id, "qg": by.id, "qf": meta.question(filter_variable).id,
+                   "fcodes": list(filter_codes)}
+    return {"meta": meta, "question": question, "by": by, "sql": sql, "params": params, "cells": cells,
+            "long_params": long_params, "statements_in_cell_aggregates": len(statements)}
+
+
+# The same cells from the normalised tables: one join per variable, "don't know" codes excluded.
+LONG_TABLE_SQL = """
+SELECT g.code AS g, y.code AS y, count(*), sum(r.weight), sum(r.weight * r.weight)
+FROM respondent r
+JOIN answer y ON y.respondent_id = r.id AND y.question_id = %(qy)s
+JOIN answer_option oy ON oy.question_id = y.question_id AND oy.code = y.code AND NOT oy.is_missing
+JOIN answer g ON g.respondent_id = r.id AND g.question_id = %(qg)s
+JOIN answer_option og ON og.question_id = g.question_id AND og.code = g.code AND NOT og.is_missing
+JOIN answer f ON f.respondent_id = r.id AND f.question_id = %(qf)s AND f.code = ANY(%(fcodes)s)
+WHERE r.survey_id = %(sid)s
+GROUP BY g.code, y.code
+"""
 
 
 def _libpq_url(url: str) -> str:
@@ -319,35 +338,10 @@ def explain(conn, sql: str, params) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def explain_generic(url: str, sql: str, params: dict) -> list[str]:
-    """EXPLAIN ANALYZE of the statement as a prepared statement's generic plan (what a pooled
-    psycopg connection ends up running after it auto-prepares the statement)."""
-    import psycopg
-
-    names = list(params)
-    prepared = sql
-    for i, name in enumerate(names, 1):
-        prepared = prepared.replace(f"%({name})s", f"${i}")
-    values = ", ".join(_sql_literal(params[name]) for name in names)
-    with psycopg.connect(_libpq_url(url), autocommit=True) as conn:
-        conn.execute("SET plan_cache_mode = force_generic_plan")
-        conn.execute("PREPARE bench_generic AS " + prepared, prepare=False)
-        rows = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_generic({values})", prepare=False).fetchall()
-    return [row[0] for row in rows]
-
-
-def _sql_literal(value) -> str:
-    if isinstance(value, bool) or value is None:
-        return {True: "true", False: "false", None: "NULL"}[value]
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 # --- driver -------------------------------------------------------------------------------
 
 
-def measure_size(db_url: str, engine, pg, pg_prepared, slug: str, n: int, repeat: int, pandas_max_rows: int,
+def measure_size(db_url: str, engine, pg, slug: str, n: int, repeat: int, pandas_max_rows: int,
                  answers_in_survey: int) -> list[dict]:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
@@ -379,28 +373,28 @@ def measure_size(db_url: str, engine, pg, pg_prepared, slug: str, n: int, repeat
                 cursor.execute(sql, params, prepare=False)
                 return cursor.fetchall()
 
-        def floor_auto_prepared():  # psycopg's default: prepared from the 6th execution on
-            with pg_prepared.cursor() as cursor:
-                cursor.execute(sql, params)
+        def long_table_sql():
+            with pg.cursor() as cursor:
+                cursor.execute(LONG_TABLE_SQL, captured["long_params"], prepare=False)
                 return cursor.fetchall()
 
-        # Layer, floor and cell_aggregates() alternate within each round, so a busy machine
-        # slows all three alike; pandas (seconds per call) runs as its own block afterwards.
+        # Layer, floors and cell_aggregates() alternate within each round, so a busy machine
+        # slows them alike; pandas (seconds per call) runs as its own block afterwards.
         with Session(engine) as warm:
-            sid, qi, bi = captured["sid"], captured["question"], captured["by"]
+            meta, qi, bi = captured["meta"], captured["question"], captured["by"]
             timed = _time_interleaved({
                 "layer": lambda: layer_call(slug, query),
                 "floor": floor,
-                "floor_auto_prepared": floor_auto_prepared,
-                "cell_aggregates": lambda: cell_aggregates(warm, sid, qi, bi, query["where"], False),
+                "long_table_sql": long_table_sql,
+                "cell_aggregates": lambda: cell_aggregates(warm, meta, qi, bi, query["where"], False),
             }, repeat)
             # Instrumented right after the timed rounds, while ``warm`` still holds its connection,
             # so it runs on the pooled connection the timed layer calls used (same prepared-plan state).
             profile = instrumented_layer_call(engine, slug, query)
             warm.rollback()
-        (layer, result), (floor_stats, floor_rows), (cell_stats, _), (prepared_stats, _) = (
-            timed["layer"], timed["floor"], timed["cell_aggregates"], timed["floor_auto_prepared"])
-        for label, st in (("layer", layer), ("floor", floor_stats), ("floor auto-prepared", prepared_stats),
+        (layer, result), (floor_stats, floor_rows), (cell_stats, _), (long_stats, long_rows) = (
+            timed["layer"], timed["floor"], timed["cell_aggregates"], timed["long_table_sql"])
+        for label, st in (("layer", layer), ("floor", floor_stats), ("long-table SQL", long_stats),
                           ("cell_aggregates()", cell_stats)):
             print(f"    {label:19}: median {st['median_ms']:9.2f} ms, p95 {st['p95_ms']:9.2f} ms", flush=True)
 
@@ -422,11 +416,12 @@ def measure_size(db_url: str, engine, pg, pg_prepared, slug: str, n: int, repeat
         if pandas_shares is not None:
             keys = set(layer_shares) | set(pandas_shares)
             max_diff = max(abs(layer_shares.get(k, 0.0) - pandas_shares.get(k, 0.0)) for k in keys)
-        cells_match = sorted((g, y, c) for y, c, _, _, g in floor_rows) == sorted(
-            (g, y, c) for g, y, c, _, _ in captured["cells"])
+        layer_cells = sorted((g, y, c) for g, y, c, _, _ in captured["cells"])
+        cells_match = (sorted((g, y, c) for g, y, c, _, _ in floor_rows) == layer_cells
+                       == sorted((g, y, c) for g, y, c, _, _ in long_rows))
 
         plan = explain(pg, sql, params)
-        generic_plan = explain_generic(db_url, sql, params)
+        long_plan = explain(pg, LONG_TABLE_SQL, captured["long_params"])
 
         def ratio(a, b):
             return round(a / b, 2) if a is not None and b else None
@@ -439,18 +434,18 @@ def measure_size(db_url: str, engine, pg, pg_prepared, slug: str, n: int, repeat
             "n_design": result.n_design,
             "n_in_base": sum(c for _, _, c, _, _ in captured["cells"]),
             "layer": layer, "pandas": pandas_stats, "pandas_note": pandas_note,
-            "sql_floor": floor_stats, "sql_floor_auto_prepared": prepared_stats, "cell_aggregates_fn": cell_stats,
+            "sql_floor": floor_stats, "long_table_sql": long_stats, "cell_aggregates_fn": cell_stats,
             "speedup_vs_pandas_p95": ratio(pandas_stats and pandas_stats["p95_ms"], layer["p95_ms"]),
             "speedup_vs_pandas_median": ratio(pandas_stats and pandas_stats["median_ms"], layer["median_ms"]),
             "layer_over_floor_median": ratio(layer["median_ms"], floor_stats["median_ms"]),
             "layer_over_floor_p95": ratio(layer["p95_ms"], floor_stats["p95_ms"]),
             "max_abs_diff_layer_vs_pandas": max_diff,
-            "floor_cells_match_layer": cells_match,
+            "floor_and_long_table_cells_match_layer": cells_match,
             "aggregate_sql": " ".join(sql.split()),
             "aggregate_params": {k: v for k, v in (params or {}).items()} if isinstance(params, dict) else params,
             "layer_call_profile": profile,
             "explain_analyze": plan,
-            "explain_analyze_generic_plan": generic_plan,
+            "explain_analyze_long_table": long_plan,
         })
     return out
 
@@ -488,7 +483,6 @@ def run_benchmark(args: argparse.Namespace, sizes: list[int]) -> dict:
     app_session.configure(Config(database_url=db.url, data_dir=work_dir))
     app_engine = app_session.get_engine()
     pg = psycopg.connect(_libpq_url(db.url), autocommit=True)
-    pg_prepared = psycopg.connect(_libpq_url(db.url), autocommit=True)
 
     results, skipped = [], []
     for n in sizes:
@@ -516,7 +510,7 @@ def run_benchmark(args: argparse.Namespace, sizes: list[int]) -> dict:
         vacuum_s = time.perf_counter() - start
         answers_total = pg.execute("SELECT count(*) FROM answer").fetchone()[0]
         print(f"  VACUUM ANALYZE {vacuum_s:.1f} s; answer table now {answers_total:,} rows", flush=True)
-        per_query = measure_size(db.url, app_engine, pg, pg_prepared, slug, n, args.repeat, args.pandas_max_rows,
+        per_query = measure_size(db.url, app_engine, pg, slug, n, args.repeat, args.pandas_max_rows,
                                  imported["answers"])
         results.append({
             "size": n, "slug": slug, "csv_bytes": info["bytes"], "generate_s": round(gen_s, 2),
@@ -527,7 +521,6 @@ def run_benchmark(args: argparse.Namespace, sizes: list[int]) -> dict:
         _write(args.out, _report(args, db, server_version, settings, results, skipped))  # partial results
 
     pg.close()
-    pg_prepared.close()
     app_session.configure(Config(database_url=db.url, data_dir=work_dir))  # disposes the app engine
     engine.dispose()
     report = _report(args, db, server_version, settings, results, skipped)
@@ -564,7 +557,7 @@ def _write(path: Path, report: dict) -> None:
 
 def format_tables(report: dict) -> str:
     headers = ["query", "layer med", "layer p95", "pandas med", "pandas p95", "floor med", "floor p95",
-               "×pandas (p95)", "layer/floor med", "layer/floor p95", "floor prepared med", "stmts"]
+               "×pandas (p95)", "layer/floor med", "layer/floor p95", "long-table SQL med", "long-table SQL p95", "stmts"]
     blocks = []
     for size in report["results"]:
         lines = []
@@ -576,7 +569,8 @@ def format_tables(report: dict) -> str:
                 f"{q['sql_floor']['median_ms']:.1f}", f"{q['sql_floor']['p95_ms']:.1f}",
                 f"{q['speedup_vs_pandas_p95']:.1f}×" if q["speedup_vs_pandas_p95"] else "–",
                 f"{q['layer_over_floor_median']:.2f}×", f"{q['layer_over_floor_p95']:.2f}×",
-                f"{q['sql_floor_auto_prepared']['median_ms']:.1f}", str(q["layer_call_profile"]["statements"]),
+                f"{q['long_table_sql']['median_ms']:.1f}", f"{q['long_table_sql']['p95_ms']:.1f}",
+                str(q["layer_call_profile"]["statements"]),
             ])
         widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
 
@@ -623,7 +617,7 @@ def profile_lines(report: dict) -> list[str]:
                          f"{p['outside_statements_ms']:.1f}; cell_aggregates() med "
                          f"{q['cell_aggregates_fn']['median_ms']:.1f} ms; layer≟pandas max |Δ| "
                          f"{q['max_abs_diff_layer_vs_pandas'] if q['max_abs_diff_layer_vs_pandas'] is not None else '–'}"
-                         f"; floor cells match: {q['floor_cells_match_layer']}")
+                         f"; floor and long-table cells match: {q['floor_and_long_table_cells_match_layer']}")
     return lines
 
 
@@ -667,17 +661,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the aggregate, {largest['size']:,} respondents, "
               f"{largest['queries'][0]['query']}:")
         print("\n".join("  " + line for line in largest["queries"][0]["explain_analyze"]))
-        print("Execution time of the same statement as a prepared statement's generic plan "
-              "(what psycopg's automatic preparation leads to after 5 + 5 executions):")
-        for q in largest["queries"]:
-            custom = next((x for x in q["explain_analyze"] if x.startswith("Execution Time")), "?")
-            generic = next((x for x in q["explain_analyze_generic_plan"] if x.startswith("Execution Time")), "?")
-            print(f"  {q['query']}: custom plan {custom.split(': ')[-1]}, generic plan {generic.split(': ')[-1]}")
     print("\nlayer = estimate_shares in a fresh session_scope() per call (app engine, pool_pre_ping); "
           "pandas = read_sql of all the survey's answers + pivot + weighted shares per call; "
-          "floor = the captured aggregate SQL on a warm autocommit psycopg connection, never prepared "
-          "(custom plan); floor prepared = the same with psycopg's default automatic preparation. "
-          "Layer, floor, floor prepared and cell_aggregates() alternate within each round.")
+          "floor = the captured aggregate SQL (over answer_vector) on a warm autocommit psycopg connection; "
+          "long-table SQL = the same cells joined from respondent/answer/answer_option. "
+          "Layer, floor, long-table SQL and cell_aggregates() alternate within each round.")
     loads = [q["loadavg_before"][0] for size in report["results"] for q in size["queries"]]
     if loads:
         print(f"1-minute load average before each query block: {min(loads):.1f}–{max(loads):.1f} "

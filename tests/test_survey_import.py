@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from app.db.models import Answer, ImportBatch, Question, Respondent, Survey
+from app.db.models import Answer, AnswerVector, ImportBatch, Question, Respondent, Survey
 from app.errors import ImportValidationError
 from app.ingest.survey_import import import_survey
 
@@ -198,3 +198,31 @@ def test_margins_with_an_empty_cell_are_refused(db, tmp_path):
     rows = [f"r{i},5600,1990,3,1,1,5,{1 + i % 2}" for i in range(6)]  # nobody aged 45–60
     assert "no respondent in margin cell" in str(problems_of(db, write_csv(tmp_path, rows), margin_paths=[margins]))
     assert respondents(db) == 0
+
+
+def test_each_respondents_wide_row_holds_exactly_their_answers_in_question_order(db, tmp_path):
+    import_survey(db, write_csv(tmp_path, GOOD_ROWS), CODEBOOK)
+    sid = mini_id(db)
+    questions = db.scalars(select(Question).where(Question.survey_id == sid).order_by(Question.position)).all()
+    for respondent in db.scalars(select(Respondent).where(Respondent.survey_id == sid)):
+        vector = db.get(AnswerVector, respondent.id)
+        assert vector.weight == respondent.weight
+        answers = {a.question_id: (a.code, a.number)
+                   for a in db.scalars(select(Answer).where(Answer.respondent_id == respondent.id))}
+        assert len(vector.codes) == len(vector.numbers) == len(questions)
+        for slot, question in enumerate(questions):
+            assert (vector.codes[slot], vector.numbers[slot]) == answers.get(question.id, (None, None)), \
+                (respondent.respondent_key, question.variable)
+
+
+def test_replacing_a_survey_replaces_its_wide_rows_and_what_queries_see(db, tmp_path):
+    from app.query.estimates import estimate_shares
+
+    import_survey(db, write_csv(tmp_path, GOOD_ROWS), CODEBOOK)
+    before = estimate_shares(db, "mini", "q12", min_n=1)
+    import_survey(db, write_csv(tmp_path, GOOD_ROWS[:2], name="two.csv"), CODEBOOK, replace=True)
+    after = estimate_shares(db, "mini", "q12", min_n=1)
+    assert (before.n_design, after.n_design) == (4, 2)
+    assert {r.code for r in after.rows if r.estimate} == {1, 2}
+    assert db.scalar(select(func.count()).select_from(AnswerVector)
+                     .join(Survey, Survey.id == AnswerVector.survey_id).where(Survey.slug == "mini")) == 2

@@ -27,7 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -161,6 +161,7 @@ class Question(Base):
     __tablename__ = "question"
     __table_args__ = (
         UniqueConstraint("survey_id", "variable"),
+        UniqueConstraint("survey_id", "position"),
         CheckConstraint(_in("type", QUESTION_TYPES), name="type_known"),
     )
 
@@ -241,6 +242,27 @@ class Answer(Base):
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[int | None] = mapped_column(SmallInteger)
     number: Mapped[float | None] = mapped_column(Float)
+
+
+class AnswerVector(Base):
+    """Every answer of one respondent in one row: the form breakdown queries aggregate over.
+
+    ``codes[i]`` / ``numbers[i]`` hold the answer to the survey's i-th question in ``position``
+    order (NULL where there is none; NULL array elements take no space). ``answer`` stays the
+    source of truth with its constraints; the importer derives these rows from it in the same
+    transaction (``app.ingest.vectors``). A breakdown with filters is then one scan of the
+    survey's rows instead of one join per variable over every answer of every survey.
+    """
+
+    __tablename__ = "answer_vector"
+
+    respondent_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("respondent.id", ondelete="CASCADE"), primary_key=True
+    )
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    weight: Mapped[float] = mapped_column(Float)
+    codes: Mapped[list[int | None]] = mapped_column(ARRAY(SmallInteger))
+    numbers: Mapped[list[float | None]] = mapped_column(ARRAY(Float))
 
 
 # --- Coworking ----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from app.ingest.problems import Problems
 from app.ingest.raking import Margin, rake, read_margin
 from app.ingest.reference_lookup import ReferenceLookup
 from app.ingest.tables import open_table
+from app.ingest.vectors import rebuild_answer_vectors
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +109,10 @@ def import_survey(
     batch = _batch(session, path, digest, slug, "succeeded", None, created_by, warnings, len(parsed.keys))
     answers = _copy_rows(session, survey, parsed, derived, weights, batch.id)
     batch.row_count = len(parsed.keys)
+    rebuild_answer_vectors(session, survey.id)
     # Fresh statistics, so the planner does not pick nested loops over a table it thinks is small.
-    session.execute(text("ANALYZE respondent"))
-    session.execute(text("ANALYZE answer"))
+    for table in ("respondent", "answer", "answer_vector"):
+        session.execute(text(f"ANALYZE {table}"))
     return ImportResult(slug, "succeeded", len(parsed.keys), answers, warnings, batch.id)
 
 

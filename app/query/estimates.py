@@ -11,21 +11,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from sqlalchemy import and_, func, literal, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import Session
 
-from app.db.models import Answer, AnswerOption, Question, Respondent, Survey
-from app.errors import FjernarbeidError
+from app.db.models import AnswerVector
+from app.query.metadata import QueryError, QuestionInfo, SurveyMeta, survey_meta, survey_meta_by_id
 from app.stats import design
 from app.query.suppression import suppress_groups
 
+__all__ = ["QueryError", "QuestionInfo", "estimate_shares", "estimate_mean", "estimate_category",
+           "cell_aggregates", "survey_id", "question_info", "design_size"]
+
 ALL = "all"
-
-
-class QueryError(FjernarbeidError):
-    """A query names an unknown survey, variable or code."""
-
-    exit_code = 2
+VECTOR = AnswerVector.__table__
 
 
 @dataclass
@@ -69,87 +67,55 @@ class ShareResult:
         return [asdict(r) for r in self.rows]
 
 
-@dataclass
-class QuestionInfo:
-    id: int
-    variable: str
-    type: str
-    text: dict
-    short: dict | None
-    options: list[tuple[int, dict, bool]]  # code, label, is_missing
-
-    def label(self, code: int, lang: str) -> str:
-        for c, label, _ in self.options:
-            if c == code:
-                return label.get(lang) or label.get("nb") or str(code)
-        return str(code)
-
-    @property
-    def is_numeric(self) -> bool:
-        return self.type in ("number", "year", "derived_number")
-
-
 def survey_id(session: Session, slug: str) -> int:
-    found = session.scalar(select(Survey.id).where(Survey.slug == slug))
-    if found is None:
-        known = ", ".join(session.scalars(select(Survey.slug).order_by(Survey.slug)).all()) or "none"
-        raise QueryError(f"Unknown survey {slug!r}. Known surveys: {known}.")
-    return found
+    return survey_meta(session, slug).id
 
 
 def question_info(session: Session, sid: int, variable: str) -> QuestionInfo:
-    question = session.scalar(select(Question).where(Question.survey_id == sid, Question.variable == variable))
-    if question is None:
-        raise QueryError(f"The survey has no variable {variable!r}.")
-    return QuestionInfo(question.id, question.variable, question.type, question.text, question.short,
-                        [(o.code, o.label, o.is_missing) for o in question.options])
-
-
-def _filtered_respondents(session: Session, sid: int, where: Mapping[str, Sequence[int]]):
-    """Respondent ids of the survey that satisfy every ``variable in codes`` filter."""
-    stmt = select(Respondent.id.label("rid"), Respondent.weight.label("w")).where(Respondent.survey_id == sid)
-    for variable, codes in where.items():
-        info = question_info(session, sid, variable)
-        allowed = {c for c, _, _ in info.options}
-        unknown = [c for c in codes if c not in allowed]
-        if unknown or not codes:
-            raise QueryError(f"--where {variable}: codes {unknown or codes} are not among {sorted(allowed)}.")
-        filt = aliased(Answer)
-        stmt = stmt.join(filt, and_(filt.respondent_id == Respondent.id, filt.question_id == info.id,
-                                    filt.code.in_(list(codes))))
-    return stmt.subquery()
-
-
-def cell_aggregates(session: Session, sid: int, question: QuestionInfo, by: QuestionInfo | None,
-                    where: Mapping[str, Sequence[int]], include_missing: bool) -> list[tuple]:
-    """(group code, answer code, n, Σw, Σw²) for every non-empty cell of the base."""
-    people = _filtered_respondents(session, sid, where)
-    answer = aliased(Answer)
-    option = aliased(AnswerOption)
-    group_col = literal(0).label("g")
-    stmt = (
-        select(answer.code.label("y"), func.count(), func.sum(people.c.w), func.sum(people.c.w * people.c.w))
-        .select_from(people)
-        .join(answer, and_(answer.respondent_id == people.c.rid, answer.question_id == question.id))
-        .join(option, and_(option.question_id == answer.question_id, option.code == answer.code))
-    )
-    if not include_missing:
-        stmt = stmt.where(option.is_missing.is_(False))
-    if by is not None:
-        group = aliased(Answer)
-        group_option = aliased(AnswerOption)
-        group_col = group.code.label("g")
-        stmt = (stmt.join(group, and_(group.respondent_id == people.c.rid, group.question_id == by.id))
-                .join(group_option, and_(group_option.question_id == group.question_id,
-                                         group_option.code == group.code)))
-        if not include_missing:
-            stmt = stmt.where(group_option.is_missing.is_(False))
-    stmt = stmt.add_columns(group_col).group_by(group_col, answer.code)
-    return [(g, y, n, sw, sw2) for y, n, sw, sw2, g in session.execute(stmt).all()]
+    return survey_meta_by_id(session, sid).question(variable)
 
 
 def design_size(session: Session, sid: int) -> int:
-    return session.scalar(select(func.count()).select_from(Respondent).where(Respondent.survey_id == sid)) or 0
+    return survey_meta_by_id(session, sid).n_design
+
+
+def _code(info: QuestionInfo):
+    return VECTOR.c.codes[info.slot]
+
+
+def _number(info: QuestionInfo):
+    return VECTOR.c.numbers[info.slot]
+
+
+def _in_base(column, info: QuestionInfo, include_missing: bool):
+    return column.is_not(None) if include_missing else column.in_(info.valid_codes)
+
+
+def _filters(meta: SurveyMeta, where: Mapping[str, Sequence[int]]) -> list:
+    """``survey = meta`` and one ``codes[slot] IN (...)`` condition per filter, codes validated."""
+    conditions = [VECTOR.c.survey_id == meta.id]
+    for variable, codes in where.items():
+        info = meta.question(variable)
+        allowed = set(info.codes)
+        unknown = [c for c in codes if c not in allowed]
+        if unknown or not codes:
+            raise QueryError(f"--where {variable}: codes {unknown or codes} are not among {sorted(allowed)}.")
+        conditions.append(_code(info).in_(list(codes)))
+    return conditions
+
+
+def cell_aggregates(session: Session, meta: SurveyMeta, question: QuestionInfo, by: QuestionInfo | None,
+                    where: Mapping[str, Sequence[int]], include_missing: bool) -> list[tuple]:
+    """(group code, answer code, n, Σw, Σw²) for every non-empty cell of the base, in one statement."""
+    w = VECTOR.c.weight
+    y = _code(question).label("y")
+    g = _code(by).label("g") if by is not None else literal(0).label("g")
+    stmt = (select(g, y, func.count(), func.sum(w), func.sum(w * w))
+            .where(*_filters(meta, where), _in_base(_code(question), question, include_missing))
+            .group_by(g, y))
+    if by is not None:
+        stmt = stmt.where(_in_base(_code(by), by, include_missing))
+    return [tuple(row) for row in session.execute(stmt).all()]
 
 
 def collapse_codes(question: QuestionInfo, collapse: str | None, include_missing: bool) -> dict[int, tuple]:
@@ -183,16 +149,16 @@ def estimate_shares(
     breakdown, the Rao–Scott F test of independence.
     """
     where = {k: list(v) for k, v in (where or {}).items()}
-    sid = survey_id(session, survey)
-    question = question_info(session, sid, variable)
+    meta = survey_meta(session, survey)
+    question = meta.question(variable)
     if question.is_numeric:
         raise QueryError(f"{variable} is numeric; use the mean (estimate_mean / --format with a numeric variable).")
-    by_info = question_info(session, sid, by) if by else None
+    by_info = meta.question(by) if by else None
     if by_info is not None and by_info.is_numeric:
         raise QueryError(f"--by {by}: a breakdown needs a coded variable (e.g. age_group instead of age).")
 
-    cells = cell_aggregates(session, sid, question, by_info, where, include_missing)
-    n_design = design_size(session, sid)
+    cells = cell_aggregates(session, meta, question, by_info, where, include_missing)
+    n_design = meta.n_design
     categories = collapse_codes(question, collapse, include_missing)
     category_order = list(dict.fromkeys(categories[c] for c, _, m in question.options if include_missing or not m))
 
@@ -297,29 +263,21 @@ def estimate_mean(
     For a ``mean_index`` variable the result also carries Cronbach's alpha of its items.
     """
     where = {k: list(v) for k, v in (where or {}).items()}
-    sid = survey_id(session, survey)
-    question = question_info(session, sid, variable)
+    meta = survey_meta(session, survey)
+    question = meta.question(variable)
     if not question.is_numeric:
         raise QueryError(f"{variable} is coded; use shares (estimate_shares).")
-    by_info = question_info(session, sid, by) if by else None
-    people = _filtered_respondents(session, sid, where)
-    answer = aliased(Answer)
-    x, w = answer.number, people.c.w
-    group_col = literal(0).label("g")
+    by_info = meta.question(by) if by else None
+    x, w = _number(question), VECTOR.c.weight
+    group_col = _code(by_info).label("g") if by_info is not None else literal(0).label("g")
     stmt = (select(func.count(), func.sum(w), func.sum(w * x), func.sum(w * w), func.sum(w * w * x),
-                   func.sum(w * w * x * x))
-            .select_from(people)
-            .join(answer, and_(answer.respondent_id == people.c.rid, answer.question_id == question.id)))
+                   func.sum(w * w * x * x), group_col)
+            .where(*_filters(meta, where), x.is_not(None))
+            .group_by(group_col))
     if by_info is not None:
-        group, group_option = aliased(Answer), aliased(AnswerOption)
-        group_col = group.code.label("g")
-        stmt = (stmt.join(group, and_(group.respondent_id == people.c.rid, group.question_id == by_info.id))
-                .join(group_option, and_(group_option.question_id == group.question_id,
-                                         group_option.code == group.code))
-                .where(group_option.is_missing.is_(False)))
-    stmt = stmt.add_columns(group_col).group_by(group_col)
+        stmt = stmt.where(_in_base(_code(by_info), by_info, include_missing=False))
     aggregates = {row[-1]: row[:-1] for row in session.execute(stmt).all()}
-    n_design = design_size(session, sid)
+    n_design = meta.n_design
     group_order = [c for c, _, _ in by_info.options if c in aggregates] if by_info else [0]
     hidden = suppress_groups({g: aggregates[g][0] for g in group_order}, min_n, has_total=by_info is not None)
     result = MeanResult(survey, variable, _text(question.short or question.text, lang), by, where, min_n, n_design)
@@ -333,34 +291,35 @@ def estimate_mean(
         m = design.mean(sw, swx, sw2, sw2x, sw2x2, n_design)
         result.rows.append(MeanRow(label, code, m.estimate, m.se, m.ci_low, m.ci_high, int(n), float(sw)))
     result.suppressed_groups = [by_info.label(g, lang) if by_info else _all_label(lang) for g in hidden]
-    result.cronbach_alpha = index_alpha(session, sid, variable)
+    result.cronbach_alpha = index_alpha(session, meta, variable)
     return result
 
 
-def index_alpha(session: Session, sid: int, variable: str) -> float | None:
-    """Cronbach's alpha (unweighted, complete cases) of a ``mean_index`` variable's recoded items."""
-    codebook = session.scalar(select(Survey.codebook).where(Survey.id == sid)) or {}
-    spec = next((d for d in codebook.get("derived", []) if d["variable"] == variable and d["kind"] == "mean_index"),
-                None)
+def index_alpha(session: Session, meta: SurveyMeta, variable: str) -> float | None:
+    """Cronbach's alpha (unweighted, complete cases) of a ``mean_index`` variable's recoded items.
+
+    It describes the whole survey, not a filtered group, so it is computed once per survey.
+    """
+    key = ("cronbach_alpha", variable)
+    if key not in meta.derived_cache:
+        meta.derived_cache[key] = _index_alpha(session, meta, variable)
+    return meta.derived_cache[key]
+
+
+def _index_alpha(session: Session, meta: SurveyMeta, variable: str) -> float | None:
+    spec = next((d for d in meta.codebook.get("derived", [])
+                 if d["variable"] == variable and d["kind"] == "mean_index"), None)
     if spec is None:
         return None
-    columns = []
-    for item in spec["items"]:
-        info = question_info(session, sid, item["variable"])
-        valid = [c for c, _, missing in info.options if not missing]
-        answer = aliased(Answer)
-        columns.append((item, info, valid, answer))
-    stmt = select(Respondent.id).where(Respondent.survey_id == sid)
-    for item, info, valid, answer in columns:
-        stmt = stmt.join(answer, and_(answer.respondent_id == Respondent.id, answer.question_id == info.id,
-                                      answer.code.in_(valid)))
-        stmt = stmt.add_columns(answer.code)
-    rows = np.array([r[1:] for r in session.execute(stmt).all()], dtype=float)
+    items = [(item, meta.question(item["variable"])) for item in spec["items"]]
+    stmt = select(*[_code(info) for _, info in items]).where(
+        VECTOR.c.survey_id == meta.id, *[_code(info).in_(info.valid_codes) for _, info in items])
+    rows = np.array(session.execute(stmt).all(), dtype=float)
     if rows.size == 0:
         return None
-    for j, (item, info, valid, _) in enumerate(columns):
+    for j, (item, info) in enumerate(items):
         if item.get("reverse"):
-            rows[:, j] = min(valid) + max(valid) - rows[:, j]
+            rows[:, j] = min(info.valid_codes) + max(info.valid_codes) - rows[:, j]
     return design.cronbach_alpha(rows)
 
 
@@ -377,9 +336,9 @@ def estimate_category(
     Suppressed (no estimate) when the base has fewer than ``min_n`` respondents.
     """
     where = {k: list(v) for k, v in (where or {}).items()}
-    sid = survey_id(session, survey)
-    question = question_info(session, sid, variable)
-    cells = cell_aggregates(session, sid, question, None, where, include_missing=False)
+    meta = survey_meta(session, survey)
+    question = meta.question(variable)
+    cells = cell_aggregates(session, meta, question, None, where, include_missing=False)
     n = sum(c[2] for c in cells)
     code = "+".join(map(str, codes))
     if n < min_n or n == 0:
@@ -387,5 +346,5 @@ def estimate_category(
     sw, sw2 = sum(c[3] for c in cells), sum(c[4] for c in cells)
     sw_k = sum(c[3] for c in cells if c[1] in codes)
     sw2_k = sum(c[4] for c in cells if c[1] in codes)
-    est = design.proportion(sw_k, sw2_k, sw, sw2, n, design_size(session, sid))
+    est = design.proportion(sw_k, sw2_k, sw, sw2, n, meta.n_design)
     return EstimateRow(ALL, ALL, code, "", est.estimate, est.se, est.ci_low, est.ci_high, int(n), float(sw))

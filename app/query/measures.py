@@ -19,9 +19,8 @@ from app.db.models import (
     PROGRESS_STATUSES, MeasureActivity, MeasureArea, MeasureProgress, Municipality, Opportunity, Region,
     RegionMember,
 )
-from app.query.estimates import (
-    QueryError, estimate_category, estimate_mean, question_info, survey_id,
-)
+from app.query.estimates import QueryError, estimate_category, estimate_mean
+from app.query.metadata import survey_meta
 
 NOT_STARTED = "not_started"
 STATUSES = PROGRESS_STATUSES
@@ -151,7 +150,7 @@ def evidence_codes(options: Sequence[tuple[int, dict, bool]], qtype: str, variab
 def evidence(session: Session, survey: str, variable: str, min_n: int = 10, lang: str = "nb") -> Evidence:
     """A weighted share (coded variable) or mean (numeric variable) of ``variable`` in ``survey``."""
     try:
-        info = question_info(session, survey_id(session, survey), variable)
+        info = survey_meta(session, survey).question(variable)
     except QueryError:
         return Evidence(variable, "unavailable")
     question = (info.short or info.text or {})

@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import and_, case, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.orm import Session
 
-from app.db.models import Answer, AnswerOption, Municipality, Region, RegionMember, Respondent
-from app.query.estimates import QueryError, design_size, question_info, survey_id
+from app.db.models import AnswerVector, Municipality, Region, RegionMember
+from app.query.metadata import QueryError, SurveyMeta, survey_meta
 from app.stats import design
 
 
@@ -104,24 +104,16 @@ class MobilityResult:
         return [asdict(s) for s in self.steps]
 
 
-def joint_share(session: Session, sid: int, conditions: Sequence[Condition]) -> tuple[float, float, float, float, int]:
+def joint_share(session: Session, meta: SurveyMeta, conditions: Sequence[Condition]) -> tuple[float, float, float, float, int]:
     """(Σw meeting all conditions, their Σw², Σw of the base, Σw² of the base, n of the base)."""
-    q22 = question_info(session, sid, "q22")
-    base_answer, base_option = aliased(Answer), aliased(AnswerOption)
-    met = []
-    for condition in conditions:
-        info = question_info(session, sid, condition.variable)
-        a = aliased(Answer)
-        met.append(exists(select(1).select_from(a).where(
-            a.respondent_id == Respondent.id, a.question_id == info.id, a.code.in_(condition.codes))))
-    indicator = case((and_(*met), 1.0), else_=0.0) if met else 1.0
-    w = Respondent.weight
+    vector = AnswerVector.__table__
+    q22 = meta.question("q22")
+    met = [vector.c.codes[meta.question(c.variable).slot].in_(list(c.codes)) for c in conditions]
+    indicator = case((and_(*met), 1.0), else_=0.0) if met else literal(1.0)
+    w = vector.c.weight
     stmt = (
         select(func.sum(w * indicator), func.sum(w * w * indicator), func.sum(w), func.sum(w * w), func.count())
-        .join(base_answer, and_(base_answer.respondent_id == Respondent.id, base_answer.question_id == q22.id))
-        .join(base_option, and_(base_option.question_id == base_answer.question_id,
-                                base_option.code == base_answer.code))
-        .where(Respondent.survey_id == sid, base_option.is_missing.is_(False))
+        .where(vector.c.survey_id == meta.id, vector.c.codes[q22.slot].in_(q22.valid_codes))
     )
     sw_met, sw2_met, sw, sw2, n = session.execute(stmt).one()
     return float(sw_met or 0), float(sw2_met or 0), float(sw or 0), float(sw2 or 0), int(n or 0)
@@ -158,8 +150,8 @@ def mobility_funnel(
         raise QueryError("jobs_anywhere must be positive.")
     if region_share is not None and not 0 <= region_share <= 1:
         raise QueryError("region_share must be between 0 and 1.")
-    sid = survey_id(session, survey)
-    n_design = design_size(session, sid)
+    meta = survey_meta(session, survey)
+    n_design = meta.n_design
     result = MobilityResult(survey, jobs_anywhere, region_share, region_share_source)
     result.steps.append(FunnelStep("jobs", {"nb": "Jobber som kan gjøres hvor som helst",
                                             "nn": "Jobbar som kan gjerast kvar som helst",
@@ -169,7 +161,7 @@ def mobility_funnel(
     last = None
     for condition in [WILLING, *conditions]:
         chosen.append(condition)
-        sw_met, sw2_met, sw, sw2, n = joint_share(session, sid, chosen)
+        sw_met, sw2_met, sw, sw2, n = joint_share(session, meta, chosen)
         if not n:
             raise QueryError(f"Nobody in {survey} answered q22.")
         share = design.proportion(sw_met, sw2_met, sw, sw2, n, n_design)

@@ -18,10 +18,8 @@ import numpy as np
 from scipy import stats
 from sqlalchemy.orm import Session
 
-from app.query.estimates import (
-    MeanResult, ShareResult, Test, cell_aggregates, design_size, estimate_mean, estimate_shares, question_info,
-    survey_id,
-)
+from app.query.estimates import MeanResult, ShareResult, Test, cell_aggregates, estimate_mean, estimate_shares
+from app.query.metadata import survey_meta
 from app.stats import design
 
 # Attitudes to home office (q6_1 is positive, q6_2–q6_4 negative statements), "agree" = top 2.
@@ -91,15 +89,15 @@ def top2_test(session: Session, survey: str, variable: str, by: str) -> Test | N
     The same test as ``estimate_shares`` runs, on the 2-column table top 2 / other valid answers
     ("don't know" and missing groups left out, as in the estimates).
     """
-    sid = survey_id(session, survey)
-    question, groups = question_info(session, sid, variable), question_info(session, sid, by)
-    top = [c for c, _, missing in question.options if not missing][:2]
-    cells = cell_aggregates(session, sid, question, groups, {}, include_missing=False)
+    meta = survey_meta(session, survey)
+    question, groups = meta.question(variable), meta.question(by)
+    top = question.valid_codes[:2]
+    cells = cell_aggregates(session, meta, question, groups, {}, include_missing=False)
     order = sorted({g for g, *_ in cells})
     sum_w, sum_w2 = np.zeros((len(order), 2)), np.zeros((len(order), 2))
     for g, y, _n, sw, sw2 in cells:
         column = 0 if y in top else 1
         sum_w[order.index(g), column] += sw
         sum_w2[order.index(g), column] += sw2
-    test = design.rao_scott_f(sum_w, sum_w2, sum(c[2] for c in cells), design_size(session, sid))
+    test = design.rao_scott_f(sum_w, sum_w2, sum(c[2] for c in cells), meta.n_design)
     return None if test is None else Test(test.statistic, (test.ndf, test.ddf), test.p_value, test.method)

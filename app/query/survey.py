@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Question
-from app.query.estimates import QueryError, question_info, survey_id
+from app.query.metadata import NUMERIC_TYPES, QueryError, survey_meta
 
 # Not meaningful to tabulate: raw postal codes, birth years (``age`` is there) and hundreds of
 # municipalities as answer categories (municipality stays available as breakdown and filter).
 NOT_EXPLORABLE = ("q201", "q202", "municipality")
-NUMERIC_TYPES = ("number", "year", "derived_number")
 
 
 @dataclass(frozen=True)
@@ -31,18 +28,16 @@ class QuestionEntry:
 
 def list_questions(session: Session, survey: str) -> list[QuestionEntry]:
     """The survey's explorable questions and derived variables, in questionnaire order."""
-    sid = survey_id(session, survey)
-    rows = session.scalars(select(Question).where(Question.survey_id == sid).order_by(Question.position))
     return [QuestionEntry(q.variable, q.theme or ("derived" if q.is_derived else "other"), q.type,
                           q.short or q.text, q.direction)
-            for q in rows if q.variable not in NOT_EXPLORABLE and q.type != "postal_code"]
+            for q in survey_meta(session, survey).questions.values()
+            if q.variable not in NOT_EXPLORABLE and q.type != "postal_code"]
 
 
 def answer_codes(session: Session, survey: str, variable: str, lang: str) -> list[tuple[int, str]]:
     """(code, label) of the valid (non-missing) answers of ``variable``; empty if it is unknown."""
-    sid = survey_id(session, survey)
     try:
-        info = question_info(session, sid, variable)
+        info = survey_meta(session, survey).question(variable)
     except QueryError:  # a survey without this variable simply offers no filter
         return []
     return [(c, label.get(lang) or label.get("nb") or str(c)) for c, label, missing in info.options if not missing]

@@ -13,7 +13,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from app.db.session import session_scope
 from app.query.catalog import list_regions, list_surveys
-from app.query.estimates import question_info, survey_id
+from app.query.metadata import survey_meta
 from app.query.mobility import JOBS_ANYWHERE, MobilityResult, default_region_share, mobility_funnel, \
     standard_conditions
 from app.web import state
@@ -75,9 +75,8 @@ def _choices(session, search: str):
     region = resolved.choice(raw, "region", [r.slug for r in regions] + [NATIONAL], region_default)
     jobs = resolved.number(raw, "jobs", JOBS_MIN, JOBS_MAX, JOBS_ANYWHERE.default)
     filters = resolved.choices(raw, "filters", FILTER_KEYS)
-    sid = survey_id(session, survey)
-    age_info = question_info(session, sid, "age_group")
-    centrality_info = question_info(session, sid, "centrality")
+    meta = survey_meta(session, survey)
+    age_info, centrality_info = meta.question("age_group"), meta.question("centrality")
     ages = resolved.choices(raw, "age", [c for c, _l, missing in age_info.options if not missing])
     centrality = resolved.choices(raw, "centrality", [c for c, _l, missing in centrality_info.options if not missing])
     share_default, share_source = (None, None) if region == NATIONAL else default_region_share(session, region)

@@ -90,9 +90,9 @@ def question_options(questions, lang: str) -> list[dict]:
 
 
 def _dimension_label(session, survey: str, variable: str, lang: str) -> str:
-    from app.query.estimates import question_info, survey_id
+    from app.query.metadata import survey_meta
 
-    info = question_info(session, survey_id(session, survey), variable)
+    info = survey_meta(session, survey).question(variable)
     return pick(info.short or info.text, lang)
 
 
