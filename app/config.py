@@ -36,6 +36,9 @@ SETTINGS: tuple[Setting, ...] = (
             "1: `serve` migrates an empty database and loads the demo data. 0: never."),
     Setting("FJERNARBEID_DB_CONNECT_TIMEOUT", "5",
             "Seconds to wait for the database before a request fails with a friendly error."),
+    Setting("FJERNARBEID_CACHE_MB", "64",
+            "Memory per server process for answers to repeated page requests (dropped whenever the "
+            "data change). 0: no cache."),
 )
 
 LANGUAGES = ("nb", "nn", "en")
@@ -58,6 +61,7 @@ class Config:
     min_n: int = 10
     auto_seed: bool = True
     connect_timeout: int = 5
+    cache_mb: int = 64
     secret_key: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -74,6 +78,7 @@ class Config:
             min_n=_int_setting("FJERNARBEID_MIN_N", minimum=1),
             auto_seed=_env("FJERNARBEID_AUTO_SEED") not in ("0", "false", "no"),
             connect_timeout=_int_setting("FJERNARBEID_DB_CONNECT_TIMEOUT", minimum=1),
+            cache_mb=_int_setting("FJERNARBEID_CACHE_MB", minimum=0),
             secret_key=_env("SECRET_KEY"),
         )
 

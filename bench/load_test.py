@@ -5,9 +5,12 @@
 Starts gunicorn (``app.wsgi:server``) on a free 127.0.0.1 port against ``DATABASE_URL`` (or an
 embedded PostgreSQL seeded with the demo data), then runs ``--users`` threads for ``--seconds``:
 each user repeatedly asks for one page's main callback (the one driven by ``<page>-url.search``)
-with a randomly chosen filter state, as the browser does after a click. Reports requests,
-errors, median and p95 latency overall and per page, and the same for a reference request
-(``/health``) measured in the same run. Every loop is bounded in time and stops by itself.
+with a randomly chosen filter state and language (15 states × 3 languages = 45 distinct
+requests), as the browser does after a click. Reports requests, errors, median and p95 latency
+overall, per page and split by whether the server's response cache answered (``hit``) or the
+page was computed (``miss``), and the same for a reference request (``/health``) measured in
+the same run. ``--cache-mb 0`` switches the response cache off, to measure computing every
+request. Every loop is bounded in time and stops by itself.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ SEARCHES = {
     "measures": ["?survey={s}&region=hardangerradet"],
     "about": ["?survey={s}"],
 }
+
+
+LANGUAGES = ("nb", "nn", "en")
 
 
 def _free_port() -> int:
@@ -100,6 +106,8 @@ def run(args) -> dict:
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": database_url(), "SECRET_KEY": "load-test",
            "FJERNARBEID_DATA_DIR": tempfile.mkdtemp(prefix="fj-load-app-")}
+    if args.cache_mb is not None:
+        env["FJERNARBEID_CACHE_MB"] = str(args.cache_mb)
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
                                str(args.workers), "--threads", str(args.threads), "--timeout", "60",
                                "app.wsgi:server"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -117,7 +125,7 @@ def run(args) -> dict:
             time.sleep(0.3)
         callbacks = main_callbacks(base)
         pages = [p for p in SEARCHES if p in callbacks]
-        results: list[tuple[str, float, bool]] = []
+        results: list[tuple[str, float, bool, str | None]] = []
         lock = threading.Lock()
         stop_at = time.monotonic() + args.seconds
 
@@ -127,18 +135,20 @@ def run(args) -> dict:
             while time.monotonic() < stop_at:
                 page = rng.choice(pages + ["health"])
                 started = time.perf_counter()
+                cache = None
                 try:
                     if page == "health":
                         ok = session.get(base + "/health", timeout=30).status_code == 200
                     else:
-                        search = rng.choice(SEARCHES[page]).format(s=args.survey)
+                        search = rng.choice(SEARCHES[page]).format(s=args.survey) + "&lang=" + rng.choice(LANGUAGES)
                         response = session.post(base + "/_dash-update-component",
                                                 json=payload(callbacks[page], search), timeout=30)
                         ok = response.status_code == 200 and "Traceback" not in response.text
+                        cache = response.headers.get("X-Fjernarbeid-Cache")
                 except requests.RequestException:
                     ok = False
                 with lock:
-                    results.append((page, time.perf_counter() - started, ok))
+                    results.append((page, time.perf_counter() - started, ok, cache))
                 time.sleep(rng.uniform(0.2, 1.0))  # think time between clicks
 
         threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(args.users)]
@@ -158,8 +168,10 @@ def run(args) -> dict:
                 "median_ms": round(statistics.median(times), 1),
                 "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1)}
 
-    report = {"users": args.users, "seconds": args.seconds, "workers": args.workers,
+    report = {"users": args.users, "seconds": args.seconds, "workers": args.workers, "cache_mb": args.cache_mb,
               "all_callbacks": summary([r for r in results if r[0] != "health"]),
+              "cache_hits": summary([r for r in results if r[0] != "health" and r[3] == "hit"]),
+              "cache_misses": summary([r for r in results if r[0] != "health" and r[3] != "hit"]),
               "reference_health": summary([r for r in results if r[0] == "health"]),
               "per_page": {p: summary([r for r in results if r[0] == p]) for p in pages}}
     return report
@@ -172,15 +184,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--survey", default="demo_national")
+    parser.add_argument("--cache-mb", type=int, default=None,
+                        help="FJERNARBEID_CACHE_MB for the server (default: the app's default; 0 = off)")
     args = parser.parse_args()
     report = run(args)
-    print(f"{args.users} users for {args.seconds} s, gunicorn {args.workers} workers × {args.threads} threads")
+    print(f"{args.users} users for {args.seconds} s, gunicorn {args.workers} workers × {args.threads} threads, "
+          f"response cache {'default' if args.cache_mb is None else f'{args.cache_mb} MB'}")
     print(f"{'page':15} {'requests':>8} {'errors':>6} {'median ms':>10} {'p95 ms':>8}")
-    for name, row in [("ALL callbacks", report["all_callbacks"]), ("(ref) /health", report["reference_health"]),
+    for name, row in [("ALL callbacks", report["all_callbacks"]), ("  cache hits", report["cache_hits"]),
+                      ("  computed", report["cache_misses"]), ("(ref) /health", report["reference_health"]),
                       *report["per_page"].items()]:
         print(f"{name:15} {row.get('requests', 0):>8} {row.get('errors', 0):>6} {row.get('median_ms', 0):>10} "
               f"{row.get('p95_ms', 0):>8}")
-    out = ROOT / "bench" / "results" / "load.json"
+    out = ROOT / "bench" / "results" / ("load-cache-off.json" if args.cache_mb == 0 else "load.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
 

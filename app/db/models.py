@@ -265,6 +265,17 @@ class AnswerVector(Base):
     numbers: Mapped[list[float | None]] = mapped_column(ARRAY(Float))
 
 
+class DataVersion(Base):
+    """One counter that every write to a content table increments (statement-level triggers,
+    migration 0003). Caches of computed pages key on it, so they cannot outlive their data."""
+
+    __tablename__ = "data_version"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 # --- Coworking ----------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ aggregates — so no microdata leave the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -58,10 +59,21 @@ def logit_interval(p: float, se: float, df: int, level: float = 0.95) -> tuple[f
         return float("nan"), float("nan")  # R: t with 0 degrees of freedom gives NA
     if p <= 0.0 or p >= 1.0 or se == 0.0:
         return float(p), float(p)
-    quantile = stats.t.ppf(1 - (1 - level) / 2, df)
+    quantile = _t_quantile(level, df)
     centre = np.log(p / (1 - p))
     half = quantile * se / (p * (1 - p))
     return float(_expit(centre - half)), float(_expit(centre + half))
+
+
+@lru_cache(maxsize=4096)
+def _t_quantile(level: float, df: int) -> float:
+    """Every category of a group shares its degrees of freedom; scipy's ppf is slow enough to matter."""
+    return float(stats.t.ppf(1 - (1 - level) / 2, df))
+
+
+@lru_cache(maxsize=16)
+def _normal_quantile(level: float) -> float:
+    return float(stats.norm.ppf(1 - (1 - level) / 2))
 
 
 def _expit(x: float) -> float:
@@ -83,7 +95,7 @@ def mean(sum_w: float, sum_wx: float, sum_w2: float, sum_w2x: float, sum_w2x2: f
     squares = sum_w2x2 - 2 * m * sum_w2x + m ** 2 * sum_w2
     variance = n_design / (n_design - 1) * squares / sum_w ** 2 if n_design > 1 else float("nan")
     se = float(np.sqrt(max(variance, 0.0)))
-    z = stats.norm.ppf(1 - (1 - level) / 2)
+    z = _normal_quantile(level)
     return Mean(float(m), se, float(m - z * se), float(m + z * se))
 
 

@@ -14,6 +14,7 @@ from app.config import LANGUAGES
 from app.errors import FjernarbeidError
 from app.web.i18n import gettext as _
 from app.web.i18n import pick
+from app.web.response_cache import do_not_cache_this_response
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +62,19 @@ def friendly(render: Callable) -> Callable:
             return render(*args, **kwargs)
         except FjernarbeidError:
             log.warning("database unavailable while rendering %s", render.__name__, exc_info=True)
+            do_not_cache_this_response()
             return database_error(lang)
         except Exception:  # noqa: BLE001 - shown as a message, logged with traceback
             log.exception("error while rendering %s", render.__name__)
-            return dbc.Alert(_("Something went wrong while drawing this view. The error has been logged.", lang),
-                             color="danger")
+            do_not_cache_this_response()
+            return render_failed(lang)
 
     return wrapper
+
+
+def render_failed(lang: str) -> dbc.Alert:
+    return dbc.Alert(_("Something went wrong while drawing this view. The error has been logged.", lang),
+                     color="danger")
 
 
 def friendly_render(extra_outputs: int = 0) -> Callable:
@@ -84,8 +91,8 @@ def friendly_render(extra_outputs: int = 0) -> Callable:
                 alert = database_error(lang)
             except Exception:  # noqa: BLE001 - shown as a message, logged with traceback
                 log.exception("error while rendering %s", render.__name__)
-                alert = dbc.Alert(_("Something went wrong while drawing this view. The error has been logged.",
-                                    lang), color="danger")
+                alert = render_failed(lang)
+            do_not_cache_this_response()
             from dash import no_update
 
             return (alert, *[no_update] * extra_outputs) if extra_outputs else alert

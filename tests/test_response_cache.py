@@ -1,0 +1,77 @@
+"""Identical callback requests are answered from memory until the data change."""
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app.config import Config
+from app.query.data_version import data_version
+from app.web import create_app
+from app.web.response_cache import ResponseCache
+from tests.test_health import overview_request
+
+CACHE_HEADER = "X-Fjernarbeid-Cache"
+
+
+def post(client, search):
+    response = client.post("/_dash-update-component", json=overview_request(search))
+    assert response.status_code == 200
+    return response
+
+
+def test_a_repeated_request_is_served_from_memory_with_the_same_answer(client):
+    first = post(client, "?survey=demo_national&region=hardangerradet")
+    again = post(client, "?survey=demo_national&region=hardangerradet")
+    other = post(client, "?survey=demo_national&region=norge")
+    assert (first.headers[CACHE_HEADER], again.headers[CACHE_HEADER], other.headers[CACHE_HEADER]) == \
+        ("miss", "hit", "miss")
+    assert again.get_data() == first.get_data() != other.get_data()
+
+
+def test_any_write_to_the_data_makes_the_next_request_recompute(client, database_url):
+    search = "?survey=demo_national&region=norge&lang=en"
+    post(client, search)
+    assert post(client, search).headers[CACHE_HEADER] == "hit"
+    engine = create_engine(database_url)
+    with engine.begin() as conn:  # a write that changes nothing still moves the data version
+        conn.execute(text("UPDATE municipality SET population = population WHERE kommunenummer = '4622'"))
+    engine.dispose()
+    assert post(client, search).headers[CACHE_HEADER] == "miss"
+    assert post(client, search).headers[CACHE_HEADER] == "hit"
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE municipality SET population = population",
+    "DELETE FROM published_figure WHERE false",
+    "UPDATE answer_vector SET weight = weight WHERE false",
+    "UPDATE measure_progress SET status = status",
+])
+def test_every_statement_on_a_content_table_moves_the_data_version(db, statement):
+    before = data_version(db)
+    db.execute(text(statement))
+    assert data_version(db) == before + 1
+
+
+def test_answers_showing_an_error_are_not_kept(tmp_path):
+    config = Config(database_url="postgresql://nobody@127.0.0.1:1/none", data_dir=tmp_path,
+                    secret_key="x", connect_timeout=1)
+    client = create_app(config).server.test_client()
+    response = client.post("/_dash-update-component", json=overview_request(""))
+    assert "database-error" in response.get_data(as_text=True)
+    assert CACHE_HEADER not in response.headers
+
+
+def test_the_cache_drops_least_recently_used_answers_beyond_its_size():
+    cache = ResponseCache(max_bytes=10)
+    cache.put((1, b"a"), b"12345")
+    cache.put((1, b"b"), b"12345")
+    assert cache.get((1, b"a")) == b"12345"  # now most recently used
+    cache.put((1, b"c"), b"123")
+    assert cache.get((1, b"b")) is None and cache.get((1, b"a")) and cache.get((1, b"c"))
+    cache.put((2, b"a"), b"1")  # a new data version makes older answers unreachable: dropped
+    assert [cache.get((1, k)) for k in (b"a", b"c")] == [None, None]
+
+
+def test_cache_can_be_switched_off(app_config):
+    app = create_app(Config(**{**app_config.__dict__, "cache_mb": 0}))
+    client = app.server.test_client()
+    assert CACHE_HEADER not in post(client, "?survey=demo_national").headers
