@@ -114,3 +114,12 @@ def test_the_share_test_runs_where_the_all_categories_test_fails_on_a_sparse_tab
     test = top2_test(db, "demo_national", "q6_1", "home_office")
     assert full.test is None  # "every day" has empty disagree cells: singular, as in R's svychisq
     assert test is not None and test.df[0] == pytest.approx(test.df[0]) and test.p_value < 0.05
+
+
+@pytest.mark.parametrize("variable,by", [("q6_1", "home_office"), ("q6_3", "workspace"), ("q23", "centrality"),
+                                         ("q23", "education")])
+def test_the_top2_test_from_the_shares_cells_equals_the_separate_top2_test(db, variable, by):
+    shares = estimate_shares(db, "demo_national", variable, by=by, collapse="top2", test="top2")
+    separate = top2_test(db, "demo_national", variable, by)
+    assert shares.test.statistic == pytest.approx(separate.statistic, rel=1e-9)
+    assert shares.test.df == pytest.approx(separate.df) and shares.test.p_value == pytest.approx(separate.p_value)

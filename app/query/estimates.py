@@ -141,13 +141,18 @@ def estimate_shares(
     include_missing: bool = False,
     min_n: int = 10,
     lang: str = "nb",
+    test: str = "all",
 ) -> ShareResult:
     """Weighted shares of each answer category of ``variable``, per group of ``by``.
 
     Returns every group × category with estimate, SE, logit CI, n and weighted n; groups with
     fewer than ``min_n`` respondents (and, where needed, one more group) are suppressed; for a
-    breakdown, the Rao–Scott F test of independence.
+    breakdown, the Rao–Scott F test of independence: over all the categories shown
+    (``test="all"``), or of the top-2 share against the other valid answers (``test="top2"``,
+    what a chart of one "agree" share per group shows).
     """
+    if test not in ("all", "top2"):
+        raise QueryError(f"test={test!r}: use all or top2.")
     where = {k: list(v) for k, v in (where or {}).items()}
     meta = survey_meta(session, survey)
     question = meta.question(variable)
@@ -193,14 +198,22 @@ def estimate_shares(
                                            _finite(est.ci_low), _finite(est.ci_high), int(n_group), float(w_group)))
     result.suppressed_groups = [by_info.label(g, lang) if by_info else _all_label(lang) for g in hidden]
 
-    if by_info is not None:
-        if len(group_order) >= 2:
-            sum_w = np.array([[groups[g].get(cat, [0, 0.0, 0.0])[1] for cat in category_order] for g in group_order])
-            sum_w2 = np.array([[groups[g].get(cat, [0, 0.0, 0.0])[2] for cat in category_order] for g in group_order])
-            n_domain = sum(totals[g][0] for g in group_order)
-            test = design.rao_scott_f(sum_w, sum_w2, n_domain, n_design)
-            if test is not None:
-                result.test = Test(test.statistic, (test.ndf, test.ddf), test.p_value, test.method)
+    if by_info is not None and len(group_order) >= 2:
+        if test == "top2":
+            top = set(question.valid_codes[:2])
+            columns = [[c for c in category_order if c[0] in top], [c for c in category_order if c[0] not in top]]
+        else:
+            columns = [[c] for c in category_order]
+
+        def table(k: int) -> np.ndarray:
+            return np.array([[sum(groups[g].get(c, (0, 0.0, 0.0))[k] for c in column) for column in columns]
+                             for g in group_order])
+
+        n_domain = sum(totals[g][0] for g in group_order)
+        rao_scott = design.rao_scott_f(table(1), table(2), n_domain, n_design)
+        if rao_scott is not None:
+            result.test = Test(rao_scott.statistic, (rao_scott.ndf, rao_scott.ddf), rao_scott.p_value,
+                               rao_scott.method)
     return result
 
 

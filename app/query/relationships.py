@@ -42,9 +42,9 @@ class Findings:
 
 def findings(session: Session, survey: str, min_n: int = 10, lang: str = "nb") -> Findings:
     def agree(variable: str, by: str) -> ShareResult:
-        result = estimate_shares(session, survey, variable, by=by, collapse="top2", min_n=min_n, lang=lang)
-        result.test = top2_test(session, survey, variable, by)  # the test of the share the page shows
-        return result
+        # one statement gives the shares and the test of the share the page shows
+        return estimate_shares(session, survey, variable, by=by, collapse="top2", min_n=min_n, lang=lang,
+                               test="top2")
 
     factory = estimate_mean(session, survey, "factory_index", by="q22", min_n=min_n, lang=lang)
     return Findings(
