@@ -75,3 +75,40 @@ def test_cache_can_be_switched_off(app_config):
     app = create_app(Config(**{**app_config.__dict__, "cache_mb": 0}))
     client = app.server.test_client()
     assert CACHE_HEADER not in post(client, "?survey=demo_national").headers
+
+
+def test_workers_sharing_a_data_directory_reuse_each_others_answers(app_config):
+    first = create_app(app_config).server.test_client()
+    second = create_app(app_config).server.test_client()  # another gunicorn worker, same machine
+    computed = post(first, "?survey=demo_hardanger&region=hardangerradet")
+    reused = post(second, "?survey=demo_hardanger&region=hardangerradet")
+    assert (computed.headers[CACHE_HEADER], reused.headers[CACHE_HEADER]) == ("miss", "hit")
+    assert reused.get_data() == computed.get_data()
+
+
+def test_a_request_for_an_answer_being_computed_waits_for_it(app_config, database_url):
+    import hashlib
+    import json
+    import threading
+
+    from app.web.response_cache import SharedStore
+
+    client = create_app(app_config).server.test_client()
+    body = json.dumps(overview_request("?survey=demo_national&region=norge&lang=nn")).encode()
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        version = conn.execute(text("SELECT version FROM data_version")).scalar()
+    engine.dispose()
+    store = SharedStore(app_config.data_dir / "response-cache", 1 << 20)
+    key = (version, hashlib.sha256(body).digest())
+    held = store.lock(key)  # as if another worker were computing this answer
+    answers = []
+    waiting = threading.Thread(target=lambda: answers.append(
+        client.post("/_dash-update-component", data=body, content_type="application/json")))
+    waiting.start()
+    waiting.join(timeout=1.0)
+    assert waiting.is_alive() and not answers  # blocked on the other worker's lock
+    store.put(key, b'{"computed": "elsewhere"}')
+    held.close()
+    waiting.join(timeout=30)
+    assert answers[0].headers[CACHE_HEADER] == "hit" and answers[0].get_data() == b'{"computed": "elsewhere"}'

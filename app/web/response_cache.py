@@ -1,19 +1,31 @@
-"""Answers to Dash callback requests, remembered per data version.
+"""Answers to Dash callback requests, remembered per data version and shared by the workers.
 
 A page's callbacks are pure functions of their inputs and the database, and the database only
 changes by imports and seeding. So an identical callback request (same body: same page, filters
 and language) gets the identical answer until the data version changes, and a council meeting
-where twenty people open the same view computes it once. Answers to failed renders (the
-friendly error messages) are never kept, and when the data version cannot be read (database
-down) requests bypass the cache.
+where twenty people open the same view computes it once:
+
+- each process keeps recent answers in memory;
+- answers are also written to ``<data dir>/response-cache/<data version>/``, so the other
+  gunicorn workers reuse them instead of computing them again;
+- a request for an answer being computed waits for it (a lock file per answer, held by the
+  computing thread of whichever process), instead of computing it in parallel.
+
+Answers to failed renders (the friendly error messages) are never kept, and when the data
+version cannot be read (database down) requests bypass the cache.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
+import os
+import shutil
+import tempfile
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 from flask import Flask, Response, g, has_request_context, request
 
@@ -23,10 +35,11 @@ from app.query.data_version import data_version
 log = logging.getLogger(__name__)
 
 CALLBACK_ROUTE = "_dash-update-component"
+HEADER = "X-Fjernarbeid-Cache"
 
 
 class ResponseCache:
-    """Least-recently-used bytes, bounded by their total size."""
+    """Least-recently-used bytes in memory, bounded by their total size."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
@@ -58,17 +71,77 @@ class ResponseCache:
                 self._size -= len(self._items.pop(stale))
 
 
+class SharedStore:
+    """Answers as files, one directory per data version, for every process on the machine."""
+
+    def __init__(self, directory: Path, max_bytes: int):
+        self.directory = directory
+        self.max_bytes = max_bytes
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: tuple) -> Path:
+        version, digest = key
+        return self.directory / str(version) / digest.hex()
+
+    def get(self, key: tuple) -> bytes | None:
+        try:
+            return self._path(key).read_bytes()
+        except OSError:
+            return None
+
+    def lock(self, key: tuple):
+        """Block until no other thread or process computes this answer; returns the held lock."""
+        path = self._path(key).with_suffix(".lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a")  # one open file description per caller: flock excludes threads too
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return handle
+
+    def put(self, key: tuple, body: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+            tmp.write(body)
+        os.replace(tmp.name, path)  # readers see the whole answer or none
+        self._prune(keep=path.parent)
+
+    def _prune(self, keep: Path) -> None:
+        """Drop other data versions' answers, then the oldest answers beyond ``max_bytes``."""
+        for other in self.directory.iterdir():
+            if other != keep:
+                shutil.rmtree(other, ignore_errors=True)
+        try:
+            files = sorted((p.stat().st_mtime, p.stat().st_size, p) for p in keep.iterdir() if not p.suffix)
+        except OSError:
+            return
+        total = sum(size for _, size, _ in files)
+        for _, size, path in files:
+            if total <= self.max_bytes:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
+
+
 def do_not_cache_this_response() -> None:
     """Called by a callback whose answer must not be reused (it shows an error)."""
     if has_request_context():
         g.fjernarbeid_no_cache = True
 
 
-def install(server: Flask, routes_prefix: str, max_bytes: int) -> ResponseCache | None:
+def install(server: Flask, routes_prefix: str, max_bytes: int, directory: Path) -> ResponseCache | None:
     if max_bytes <= 0:
         return None
-    cache = ResponseCache(max_bytes)
+    memory = ResponseCache(max_bytes)
+    shared = SharedStore(directory, max_bytes)
     path = routes_prefix + CALLBACK_ROUTE
+
+    def remembered(key: tuple) -> bytes | None:
+        body = memory.get(key)
+        if body is None:
+            body = shared.get(key)
+            if body is not None:
+                memory.put(key, body)
+        return body
 
     @server.before_request
     def serve_remembered():
@@ -80,19 +153,33 @@ def install(server: Flask, routes_prefix: str, max_bytes: int) -> ResponseCache 
         except Exception:  # noqa: BLE001 - database down: compute, so the page shows why
             log.debug("data version unavailable; callback not cached", exc_info=True)
             return None
-        g.fjernarbeid_cache_key = (version, hashlib.sha256(request.get_data()).digest())
-        body = cache.get(g.fjernarbeid_cache_key)
+        key = (version, hashlib.sha256(request.get_data()).digest())
+        body = remembered(key)
         if body is None:
-            return None
-        return Response(body, mimetype="application/json", headers={"X-Fjernarbeid-Cache": "hit"})
+            g.fjernarbeid_cache_lock = shared.lock(key)
+            body = remembered(key)  # computed by another worker while we waited
+        if body is not None:
+            return Response(body, mimetype="application/json", headers={HEADER: "hit"})
+        g.fjernarbeid_cache_key = key
+        return None
 
     @server.after_request
     def remember(response: Response) -> Response:
         key = g.pop("fjernarbeid_cache_key", None)
-        if (key is not None and response.status_code == 200 and not g.get("fjernarbeid_no_cache")
-                and response.headers.get("X-Fjernarbeid-Cache") != "hit"):
-            cache.put(key, response.get_data())
-            response.headers["X-Fjernarbeid-Cache"] = "miss"
+        if key is not None and response.status_code == 200 and not g.get("fjernarbeid_no_cache"):
+            body = response.get_data()
+            memory.put(key, body)
+            try:
+                shared.put(key, body)
+            except OSError:
+                log.warning("could not write the shared response cache in %s", directory, exc_info=True)
+            response.headers[HEADER] = "miss"
         return response
 
-    return cache
+    @server.teardown_request
+    def release(_exc):
+        handle = g.pop("fjernarbeid_cache_lock", None)
+        if handle is not None:
+            handle.close()  # closing the file releases its flock
+
+    return memory
