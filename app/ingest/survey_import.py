@@ -109,10 +109,12 @@ def import_survey(
     batch = _batch(session, path, digest, slug, "succeeded", None, created_by, warnings, len(parsed.keys))
     answers = _copy_rows(session, survey, parsed, derived, weights, batch.id)
     batch.row_count = len(parsed.keys)
+    # Fresh statistics, so the planner does not pick nested loops over a table it thinks is
+    # small: before building the wide rows from the answers, and for the queries after.
+    session.execute(text("ANALYZE respondent"))
+    session.execute(text("ANALYZE answer"))
     rebuild_answer_vectors(session, survey.id)
-    # Fresh statistics, so the planner does not pick nested loops over a table it thinks is small.
-    for table in ("respondent", "answer", "answer_vector"):
-        session.execute(text(f"ANALYZE {table}"))
+    session.execute(text("ANALYZE answer_vector"))
     return ImportResult(slug, "succeeded", len(parsed.keys), answers, warnings, batch.id)
 
 

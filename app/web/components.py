@@ -111,16 +111,29 @@ def notices(ignored: list[tuple[str, str]], lang: str) -> list:
                         lang) + f" {items}", color="info", dismissable=True, className="url-notice")]
 
 
-def labelled_dropdown(component_id: str, label: str, options: list[dict], value, **kwargs) -> html.Div:
-    """A dropdown with a visible label tied to it (WCAG: every control has a label)."""
+def labelled_dropdown(lang: str, component_id: str, label: str, options: list[dict], value, **kwargs) -> html.Div:
+    """A dropdown with a visible label tied to it (WCAG: every control has a label), its own
+    texts ("2 selected", "Search", …) in the page's language."""
     from dash import dcc
 
     return html.Div(
         [html.Label(label, htmlFor=component_id, className="form-label fw-semibold", id=f"{component_id}-label"),
          dcc.Dropdown(id=component_id, options=options, value=value, clearable=kwargs.pop("clearable", False),
-                      **kwargs)],
+                      labels=dropdown_labels(lang), **kwargs)],
         className="mb-3",
     )
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    return {
+        "select_all": _("Select all", lang),
+        "deselect_all": _("Deselect all", lang),
+        "selected_count": _("{num_selected} selected", lang),
+        "search": _("Search", lang),
+        "clear_search": _("Clear search", lang),
+        "clear_selection": _("Clear selection", lang),
+        "no_options_found": _("No options found", lang),
+    }
 
 
 def survey_options(surveys, lang: str) -> list[dict]:

@@ -69,7 +69,7 @@ def layout(lang: str, search: str) -> html.Div:
         html.H1(_("About data and methods", lang)),
         html.P(_("Where the numbers come from, how they are computed and which versions of the data are shown.",
                  lang), className="lead"),
-        dbc.Row(dbc.Col(labelled_dropdown(SURVEY, _("Survey to show in detail", lang),
+        dbc.Row(dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey to show in detail", lang),
                                           survey_options(surveys, lang), survey), md=7)),
         dcc.Loading(html.Div(id=CONTENT), type="dot"),
     ])

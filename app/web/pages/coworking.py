@@ -77,13 +77,13 @@ def layout(lang: str, search: str) -> html.Div:
         html.P(_("Where people can work near home: coworking spaces in the region, their capacity against a "
                  "rough indicator of demand, and the municipalities with no offer.", lang), className="lead"),
         dbc.Row([
-            dbc.Col(labelled_dropdown(REGION, _("Region", lang), region_options, region), md=3),
+            dbc.Col(labelled_dropdown(lang, REGION, _("Region", lang), region_options, region), md=3),
             dbc.Col(html.Fieldset([
                 html.Legend(_("Status", lang), className="form-label fw-semibold fs-6"),
                 # dbc's checklist: plain checkboxes with labels (Dash 4's nests them in a listbox, failing axe)
                 dbc.Checklist(id=STATUS, options=_status_options(lang), value=statuses, inline=True),
             ], className="mb-3"), md=4),
-            dbc.Col(labelled_dropdown(SURVEY, _("Survey (for the demand indicator)", lang),
+            dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey (for the demand indicator)", lang),
                                       survey_options(surveys, lang), survey), md=5),
         ]),
         dcc.Loading(html.Div(id=CONTENT), type="dot"),

@@ -69,11 +69,11 @@ def layout(lang: str, search: str) -> html.Div:
         html.P(_("The five measure areas proposed in the NORCE report, the survey figures behind each of them, "
                  "and how far each municipality has come with the activities.", lang), className="lead"),
         dbc.Row([
-            dbc.Col(labelled_dropdown(SURVEY, _("Survey (for the figures)", lang), survey_options(surveys, lang),
+            dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey (for the figures)", lang), survey_options(surveys, lang),
                                       survey), md=5),
-            dbc.Col(labelled_dropdown(REGION, _("Region", lang), [{"label": r.name, "value": r.slug}
+            dbc.Col(labelled_dropdown(lang, REGION, _("Region", lang), [{"label": r.name, "value": r.slug}
                                                                    for r in regions], region), md=4),
-            dbc.Col(labelled_dropdown(STATUS, _("Show activities with status", lang), _status_options(lang),
+            dbc.Col(labelled_dropdown(lang, STATUS, _("Show activities with status", lang), _status_options(lang),
                                       status), md=3),
         ]),
         dcc.Loading(html.Div(id=CONTENT), type="dot"),

@@ -121,8 +121,8 @@ def layout(lang: str, search: str) -> html.Div:
         {"label": _("Accept at least one hour's trip to the office (q21)", lang), "value": "travel"},
     ]
     controls = [
-        labelled_dropdown(SURVEY, _("Survey", lang), survey_options(c["surveys"], lang), c["survey"]),
-        labelled_dropdown(REGION, _("Region", lang), region_options, c["region"]),
+        labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(c["surveys"], lang), c["survey"]),
+        labelled_dropdown(lang, REGION, _("Region", lang), region_options, c["region"]),
         html.Div([
             html.Label(_("Jobs that can be done anywhere", lang), htmlFor=JOBS, id=f"{JOBS}-label",
                        className="form-label fw-semibold"),
@@ -139,9 +139,9 @@ def layout(lang: str, search: str) -> html.Div:
             html.Legend(_("Only those who also …", lang), className="form-label fw-semibold fs-6"),
             dbc.Checklist(id=FILTERS, options=filter_options, value=c["filters"]),
         ], className="mb-3"),
-        labelled_dropdown(AGES, _("Age groups", lang), _options(c["age_info"], lang), c["ages"], multi=True,
+        labelled_dropdown(lang, AGES, _("Age groups", lang), _options(c["age_info"], lang), c["ages"], multi=True,
                           clearable=True, placeholder=_("All age groups", lang)),
-        labelled_dropdown(CENTRALITY, _("Centrality of current residence", lang),
+        labelled_dropdown(lang, CENTRALITY, _("Centrality of current residence", lang),
                           _options(c["centrality_info"], lang), c["centrality"], multi=True, clearable=True,
                           placeholder=_("All centrality classes", lang)),
         html.Div([

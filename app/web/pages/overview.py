@@ -54,8 +54,8 @@ def layout(lang: str, search: str) -> html.Div:
         html.P(_("Remote-work research for regional councils: who can work from anywhere, who would move, "
                  "and what the region can do.", lang), className="lead"),
         dbc.Row([
-            dbc.Col(labelled_dropdown(SURVEY, _("Survey", lang), survey_options(surveys, lang), survey), md=7),
-            dbc.Col(labelled_dropdown(REGION, _("Region", lang), region_options, region), md=5),
+            dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(surveys, lang), survey), md=7),
+            dbc.Col(labelled_dropdown(lang, REGION, _("Region", lang), region_options, region), md=5),
         ]),
         dcc.Loading(html.Div(id=CONTENT), type="dot"),
     ])

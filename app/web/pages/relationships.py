@@ -62,7 +62,7 @@ def layout(lang: str, search: str) -> html.Div:
                  "states it, a chart with 95 % intervals, a test, and a one-line reading of the numbers.", lang),
                className="lead"),
         dbc.Row([
-            dbc.Col(labelled_dropdown(SURVEY, _("Survey", lang), survey_options(surveys, lang), survey), md=7),
+            dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(surveys, lang), survey), md=7),
             dbc.Col(html.Nav([
                 html.P(_("Jump to a finding", lang), className="form-label fw-semibold mb-1",
                        id="relationships-jump-label"),

@@ -118,7 +118,7 @@ def layout(lang: str, search: str) -> html.Div:
         c = _choices(session, search, lang)
         options = _control_options(session, c, lang)
     filter_controls = [
-        dbc.Col(labelled_dropdown(_filter_id(dim), label, opts, c["filters"].get(dim, []), multi=True,
+        dbc.Col(labelled_dropdown(lang, _filter_id(dim), label, opts, c["filters"].get(dim, []), multi=True,
                                   clearable=True, placeholder=_("All", lang)), md=4, lg=2)
         for dim, label, opts in zip(FILTERS, options["filter_labels"], options["filters"])]
     return html.Div([
@@ -127,11 +127,11 @@ def layout(lang: str, search: str) -> html.Div:
         html.P(_("Pick a question and a breakdown. Shares are weighted, with 95 % intervals; groups with too few "
                  "respondents are not shown.", lang)),
         dbc.Row([
-            dbc.Col(labelled_dropdown(SURVEY, _("Survey", lang), survey_options(c["surveys"], lang), c["survey"]),
+            dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(c["surveys"], lang), c["survey"]),
                     lg=4),
-            dbc.Col(labelled_dropdown(QUESTION, _("Question", lang), options["question"], c["question"],
+            dbc.Col(labelled_dropdown(lang, QUESTION, _("Question", lang), options["question"], c["question"],
                                       searchable=True), lg=5),
-            dbc.Col(labelled_dropdown(BY, _("Breakdown", lang), options["by"], c["by"] or "none"), lg=3),
+            dbc.Col(labelled_dropdown(lang, BY, _("Breakdown", lang), options["by"], c["by"] or "none"), lg=3),
         ]),
         html.Fieldset([
             html.Legend(_("Filters", lang), className="h6 fw-semibold"),
