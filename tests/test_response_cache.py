@@ -112,3 +112,11 @@ def test_a_request_for_an_answer_being_computed_waits_for_it(app_config, databas
     held.close()
     waiting.join(timeout=30)
     assert answers[0].headers[CACHE_HEADER] == "hit" and answers[0].get_data() == b'{"computed": "elsewhere"}'
+
+
+def test_without_a_writable_data_directory_the_cache_stays_in_memory(app_config, tmp_path):
+    not_a_directory = tmp_path / "plain-file"
+    not_a_directory.write_text("")
+    client = create_app(Config(**{**app_config.__dict__, "data_dir": not_a_directory})).server.test_client()
+    assert post(client, "?survey=demo_national&lang=nn").headers[CACHE_HEADER] == "miss"
+    assert post(client, "?survey=demo_national&lang=nn").headers[CACHE_HEADER] == "hit"

@@ -132,12 +132,16 @@ def install(server: Flask, routes_prefix: str, max_bytes: int, directory: Path) 
     if max_bytes <= 0:
         return None
     memory = ResponseCache(max_bytes)
-    shared = SharedStore(directory, max_bytes)
+    try:
+        shared = SharedStore(directory, max_bytes)
+    except OSError:
+        log.warning("cannot write %s: the response cache is not shared between processes", directory)
+        shared = None
     path = routes_prefix + CALLBACK_ROUTE
 
     def remembered(key: tuple) -> bytes | None:
         body = memory.get(key)
-        if body is None:
+        if body is None and shared is not None:
             body = shared.get(key)
             if body is not None:
                 memory.put(key, body)
@@ -155,9 +159,13 @@ def install(server: Flask, routes_prefix: str, max_bytes: int, directory: Path) 
             return None
         key = (version, hashlib.sha256(request.get_data()).digest())
         body = remembered(key)
-        if body is None:
-            g.fjernarbeid_cache_lock = shared.lock(key)
-            body = remembered(key)  # computed by another worker while we waited
+        if body is None and shared is not None:
+            try:
+                g.fjernarbeid_cache_lock = shared.lock(key)
+            except OSError:
+                log.warning("could not lock in the shared response cache %s", directory, exc_info=True)
+            else:
+                body = remembered(key)  # computed by another worker while we waited
         if body is not None:
             return Response(body, mimetype="application/json", headers={HEADER: "hit"})
         g.fjernarbeid_cache_key = key
@@ -170,7 +178,8 @@ def install(server: Flask, routes_prefix: str, max_bytes: int, directory: Path) 
             body = response.get_data()
             memory.put(key, body)
             try:
-                shared.put(key, body)
+                if shared is not None:
+                    shared.put(key, body)
             except OSError:
                 log.warning("could not write the shared response cache in %s", directory, exc_info=True)
             response.headers[HEADER] = "miss"
