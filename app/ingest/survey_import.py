@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from app.db.models import AnswerOption, ImportBatch, Question, Respondent, Survey
+from app.db.models import AnswerOption, ImportBatch, Question, Survey
 from app.errors import ImportValidationError
 from app.ingest.codebook import Codebook, DerivedSpec, QuestionSpec, load_codebook
 from app.ingest.problems import Problems

@@ -16,8 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db.models import (
-    PROGRESS_STATUSES, MeasureActivity, MeasureArea, MeasureProgress, Municipality, Opportunity, Region,
-    RegionMember,
+    PROGRESS_STATUSES, MeasureArea, MeasureProgress, Municipality, Opportunity, Region, RegionMember,
 )
 from app.query.estimates import QueryError, estimate_category, estimate_mean
 from app.query.metadata import survey_meta

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, State, html, no_update
 from flask import current_app, has_app_context
 
 from app.config import LANGUAGES
 from app.errors import FjernarbeidError
+from app.web import state
 from app.web.i18n import gettext as _
 from app.web.i18n import pick
 from app.web.response_cache import do_not_cache_this_response
@@ -166,3 +167,33 @@ def key_figure_card(title: str, value: str, detail: str, link: tuple[str, str] |
         href, text = link
         body.append(dcc.Link(text, href=href, className="small"))
     return dbc.Card(dbc.CardBody(body), className="h-100 key-figure", id=card_id)
+
+
+def register_url_sync(app, url: str, content: str, controls: Sequence[tuple[str, str]],
+                      render: Callable, to_params: Callable[..., dict] | None = None) -> None:
+    """The two callbacks that keep a page's state in its address.
+
+    Changing a control writes the URL query string (so the address reproduces the view and
+    back/forward work); a new query string redraws ``content`` and sets the controls to the
+    state actually shown (bad parameters fall back to defaults).
+
+    Args:
+        controls: (URL parameter, component id) of each control, in the order ``render``
+            returns their values after the content.
+        render: the page's ``render(lang, search)``.
+        to_params: maps the controls' values to URL parameters (default: each value as it is).
+    """
+    names = [name for name, _component in controls]
+
+    @app.callback(Output(url, "search"), *[Input(component, "value") for _name, component in controls],
+                  State(url, "search"), prevent_initial_call=True)
+    def controls_to_url(*values_and_search):
+        *values, search = values_and_search
+        params = to_params(*values) if to_params else dict(zip(names, values))
+        new = state.build({**state.parse(search), **params}, search)
+        return no_update if new == (search or "") else new
+
+    @app.callback(Output(content, "children"), *[Output(component, "value") for _name, component in controls],
+                  Input(url, "search"))
+    def url_to_page(search):
+        return render(state.parse(search).get("lang") or default_language(), search)

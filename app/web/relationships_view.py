@@ -123,7 +123,7 @@ def reading_travel(result: ShareResult, lang: str) -> str:
     shown = [g for g in over_half_hour(result) if g[1] is not None]
     if len(shown) < 2:
         return _("Too few respondents in the groups to compare.", lang)
-    (a, x, _lo, _hi), (b, y, _lo2, _hi2) = shown[0], shown[-1]
+    (a, x), (b, y) = shown[0][:2], shown[-1][:2]
     return _("Among those with home office “{a}”, {x} accept more than 30 minutes' travel to the office (one way), "
              "compared with {y} among those with “{b}”.", lang).format(
         a=a, x=format_share(x, lang, 0), y=format_share(y, lang, 0), b=b)

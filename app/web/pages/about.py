@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
 from babel.dates import format_date
-from dash import Input, Output, State, dcc, html, no_update
+from dash import dcc, html
 
 import app as fjernarbeid
 from app.db.session import session_scope
@@ -16,7 +16,7 @@ from app.query.about import SurveyDetails, reference_info, schema_revision, surv
 from app.query.mobility import JOBS_ANYWHERE
 from app.web import state
 from app.web.components import (
-    default_language, default_survey, friendly_render, labelled_dropdown, notices, survey_label, survey_options,
+    default_survey, friendly_render, labelled_dropdown, notices, register_url_sync, survey_label, survey_options,
 )
 from app.web.i18n import BABEL_LOCALES, format_number, pick
 from app.web.i18n import gettext as _
@@ -76,15 +76,7 @@ def layout(lang: str, search: str) -> html.Div:
 
 
 def register_callbacks(app) -> None:
-    @app.callback(Output(URL, "search"), Input(SURVEY, "value"), State(URL, "search"), prevent_initial_call=True)
-    def _controls_to_url(survey, search):
-        new = state.build({**state.parse(search), "survey": survey}, search)
-        return no_update if new == (search or "") else new
-
-    @app.callback(Output(CONTENT, "children"), Output(SURVEY, "value"), Input(URL, "search"))
-    def _render(search):
-        lang = state.parse(search).get("lang") or default_language()
-        return render(lang, search)
+    register_url_sync(app, URL, CONTENT, [("survey", SURVEY)], render)
 
 
 @friendly_render(extra_outputs=1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html, no_update
+from dash import dcc, html
 
 from app.config import Config
 from app.db.models import SPACE_STATUSES
@@ -20,8 +20,8 @@ from app.query.estimates import estimate_category
 from app.web import state
 from app.web.charts import GRAPH_CONFIG
 from app.web.components import (
-    default_language, default_survey, friendly_render, key_figure_card, labelled_dropdown, notices, survey_label,
-    survey_options,
+    default_survey, friendly_render, key_figure_card, labelled_dropdown, notices,
+    register_url_sync, survey_label, survey_options,
 )
 from app.web.coworking_figures import STATUS_NAMES, DemandRow, demand_figure, demand_rows, map_figure
 from app.web.i18n import format_number, format_share
@@ -91,18 +91,11 @@ def layout(lang: str, search: str) -> html.Div:
 
 
 def register_callbacks(app) -> None:
-    @app.callback(Output(URL, "search"), Input(SURVEY, "value"), Input(REGION, "value"), Input(STATUS, "value"),
-                  State(URL, "search"), prevent_initial_call=True)
-    def _controls_to_url(survey, region, statuses, search):
-        ordered = [s for s in SPACE_STATUSES if s in (statuses or [])]
-        new = state.build({**state.parse(search), "survey": survey, "region": region, "status": ordered}, search)
-        return no_update if new == (search or "") else new
+    def to_params(survey, region, statuses):
+        return {"survey": survey, "region": region, "status": [s for s in SPACE_STATUSES if s in (statuses or [])]}
 
-    @app.callback(Output(CONTENT, "children"), Output(SURVEY, "value"), Output(REGION, "value"),
-                  Output(STATUS, "value"), Input(URL, "search"))
-    def _render(search):
-        lang = state.parse(search).get("lang") or default_language()
-        return render(lang, search)
+    register_url_sync(app, URL, CONTENT, [("survey", SURVEY), ("region", REGION), ("status", STATUS)], render,
+                      to_params)
 
 
 @friendly_render(extra_outputs=3)

@@ -8,7 +8,7 @@ without a record is shown as "not started", so the grid is complete even before 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html, no_update
+from dash import dcc, html
 
 from app.config import Config
 from app.db.session import session_scope
@@ -18,7 +18,7 @@ from app.query.measures import (
 )
 from app.web import state
 from app.web.components import (
-    default_language, default_survey, friendly_render, labelled_dropdown, notices, survey_label, survey_options,
+    default_survey, friendly_render, labelled_dropdown, notices, register_url_sync, survey_label, survey_options,
 )
 from app.web.i18n import format_number, format_share, pick
 from app.web.i18n import gettext as _
@@ -81,19 +81,11 @@ def layout(lang: str, search: str) -> html.Div:
 
 
 def register_callbacks(app) -> None:
-    @app.callback(Output(URL, "search"), Input(SURVEY, "value"), Input(REGION, "value"), Input(STATUS, "value"),
-                  State(URL, "search"), prevent_initial_call=True)
-    def _controls_to_url(survey, region, status, search):
-        params = {**state.parse(search), "survey": survey, "region": region,
-                  "status": None if status in (None, ALL) else status}
-        new = state.build(params, search)
-        return no_update if new == (search or "") else new
+    def to_params(survey, region, status):
+        return {"survey": survey, "region": region, "status": None if status in (None, ALL) else status}
 
-    @app.callback(Output(CONTENT, "children"), Output(SURVEY, "value"), Output(REGION, "value"),
-                  Output(STATUS, "value"), Input(URL, "search"))
-    def _render(search):
-        lang = state.parse(search).get("lang") or default_language()
-        return render(lang, search)
+    register_url_sync(app, URL, CONTENT, [("survey", SURVEY), ("region", REGION), ("status", STATUS)], render,
+                      to_params)
 
 
 @friendly_render(extra_outputs=3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, State, dcc, html, no_update
+from dash import dcc, html
 
 from app.config import Config
 from app.db.session import session_scope
@@ -14,8 +14,8 @@ from app.query.overview import context_series, coworking_capacity, key_figure, m
 from app.web import state
 from app.web.charts import GRAPH_CONFIG, base_layout, percent_axis
 from app.web.components import (
-    default_language, friendly_render, key_figure_card, labelled_dropdown, notices, survey_label,
-    survey_options, default_survey,
+    default_survey, friendly_render, key_figure_card, labelled_dropdown, notices,
+    register_url_sync, survey_label, survey_options,
 )
 from app.web.i18n import format_number, format_share, pick
 from app.web.i18n import gettext as _
@@ -62,17 +62,7 @@ def layout(lang: str, search: str) -> html.Div:
 
 
 def register_callbacks(app) -> None:
-    @app.callback(Output(URL, "search"), Input(SURVEY, "value"), Input(REGION, "value"), State(URL, "search"),
-                  prevent_initial_call=True)
-    def _controls_to_url(survey, region, search):
-        new = state.build({**state.parse(search), "survey": survey, "region": region}, search)
-        return no_update if new == (search or "") else new
-
-    @app.callback(Output(CONTENT, "children"), Output(SURVEY, "value"), Output(REGION, "value"),
-                  Input(URL, "search"))
-    def _render(search):
-        lang = state.parse(search).get("lang") or default_language()
-        return render(lang, search)
+    register_url_sync(app, URL, CONTENT, [("survey", SURVEY), ("region", REGION)], render)
 
 
 @friendly_render(extra_outputs=2)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, State, dcc, html, no_update
+from dash import dcc, html
 
 from app.config import Config
 from app.db.session import session_scope
@@ -19,7 +19,7 @@ from app.query.relationships import Findings, findings
 from app.web import relationships_view as view
 from app.web import state
 from app.web.charts import GRAPH_CONFIG
-from app.web.components import default_language, default_survey, friendly_render, labelled_dropdown, notices
+from app.web.components import default_survey, friendly_render, labelled_dropdown, notices, register_url_sync
 from app.web.components import survey_label, survey_options
 from app.web.i18n import gettext as _
 
@@ -75,15 +75,7 @@ def layout(lang: str, search: str) -> html.Div:
 
 
 def register_callbacks(app) -> None:
-    @app.callback(Output(URL, "search"), Input(SURVEY, "value"), State(URL, "search"), prevent_initial_call=True)
-    def _controls_to_url(survey, search):
-        new = state.build({**state.parse(search), "survey": survey}, search)
-        return no_update if new == (search or "") else new
-
-    @app.callback(Output(CONTENT, "children"), Output(SURVEY, "value"), Input(URL, "search"))
-    def _render(search):
-        lang = state.parse(search).get("lang") or default_language()
-        return render(lang, search)
+    register_url_sync(app, URL, CONTENT, [("survey", SURVEY)], render)
 
 
 @friendly_render(extra_outputs=1)

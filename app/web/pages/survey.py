@@ -24,7 +24,7 @@ from app.web.components import (
 )
 from app.web.i18n import format_number, format_share, pick
 from app.web.i18n import gettext as _
-from app.web.survey_figures import bar_figure, group_label, interval_text, likert_figure, mean_figure
+from app.web.survey_figures import bar_figure, interval_text, likert_figure, mean_figure
 
 PATH = "/undersoking"
 NAME = "Survey explorer"
