@@ -42,9 +42,14 @@ def empty_figure(message: str, lang: str) -> go.Figure:
 
 
 def percent_axis(fig: go.Figure, axis: str = "x", lang: str = "nb", max_value: float = 100) -> None:
-    suffix = "%" if lang == "en" else "\u00a0%"
-    update = {"ticksuffix": suffix, "range": [0, max_value], "gridcolor": "#e5e5e5", "zeroline": False}
+    update = percent_axis_settings(lang, max_value)
     (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**update)
+
+
+def percent_axis_settings(lang: str, max_value: float = 100) -> dict:
+    """A 0–``max_value`` % axis, with the language's percent sign spacing."""
+    return {"ticksuffix": "%" if lang == "en" else "\u00a0%", "range": [0, max_value], "gridcolor": "#e5e5e5",
+            "zeroline": False}
 
 
 def share_text(value: float | None, lang: str) -> str:

@@ -11,11 +11,10 @@ import textwrap
 
 import plotly.graph_objects as go
 from dash import html
-from plotly.subplots import make_subplots
 
 from app.query.estimates import EstimateRow, MeanResult, ShareResult, Test
 from app.query.relationships import WALD_METHOD
-from app.web.charts import PALETTE, base_layout, percent_axis
+from app.web.charts import PALETTE, base_layout, percent_axis, percent_axis_settings
 from app.web.i18n import format_number, format_share
 from app.web.i18n import gettext as _
 
@@ -183,25 +182,35 @@ def _hover(lang: str, axis: str = "x") -> str:
 
 
 def facet_figure(results: list[ShareResult], lang: str, title: str) -> go.Figure:
-    """One panel per statement, groups as horizontal bars with 95 % intervals."""
-    fig = make_subplots(rows=1, cols=len(results), shared_yaxes=True, horizontal_spacing=0.06,
-                        subplot_titles=[_wrap(r.question, 26) for r in results])
+    """One panel per statement, groups as horizontal bars with 95 % intervals.
+
+    The panels' axes and titles are laid out here in one layout dict (what ``make_subplots``
+    with shared y axes would produce): building the figure in one go is several times faster
+    than Plotly's incremental updates, and this page draws ten figures.
+    """
+    count, spacing = len(results), 0.06
+    width = (1 - spacing * (count - 1)) / count
+    x_axis = {**percent_axis_settings(lang), "dtick": 25}
+    traces, layout = [], {**base_layout(lang, title, height=340), "margin": {"l": 10, "r": 20, "t": 105, "b": 40},
+                          "bargap": 0.35, "annotations": []}
     for i, result in enumerate(results, start=1):
+        suffix = "" if i == 1 else str(i)
+        left = (i - 1) * (width + spacing)
         rows = top_rows(result)
         est = [None if r.suppressed else r.estimate for r in rows]
         labels = [_wrap(r.group, 30) for r in rows]
-        fig.add_trace(go.Bar(
-            x=[None if e is None else e * 100 for e in est], y=labels, orientation="h",
-            marker_color=PALETTE[0], error_x=_error(est, [r.ci_low for r in rows], [r.ci_high for r in rows]),
-            hovertemplate=_hover(lang), showlegend=False), row=1, col=i)
-        _marksuppressed_note(fig, rows, labels, lang, f"x{i if i > 1 else ''}", f"y{i if i > 1 else ''}")
-    fig.update_layout(**base_layout(lang, title, height=340))
-    fig.update_layout(margin={"l": 10, "r": 20, "t": 105, "b": 40}, bargap=0.35)
-    fig.update_annotations(font_size=13)
-    fig.update_yaxes(autorange="reversed")
-    percent_axis(fig, "x", lang)
-    fig.update_xaxes(dtick=25)
-    return fig
+        traces.append(go.Bar(
+            x=[None if e is None else e * 100 for e in est], y=labels, orientation="h", xaxis=f"x{suffix}",
+            yaxis=f"y{suffix}", marker_color=PALETTE[0], hovertemplate=_hover(lang), showlegend=False,
+            error_x=_error(est, [r.ci_low for r in rows], [r.ci_high for r in rows])))
+        layout[f"xaxis{suffix}"] = {**x_axis, "domain": [left, left + width], "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "autorange": "reversed",
+                                    **({} if i == 1 else {"matches": "y", "showticklabels": False})}
+        layout["annotations"].append({"text": _wrap(result.question, 26), "x": left + width / 2, "y": 1.0,
+                                      "xref": "paper", "yref": "paper", "xanchor": "center", "yanchor": "bottom",
+                                      "showarrow": False, "font": {"size": 13}})
+        layout["annotations"] += _suppressed_annotations(rows, labels, lang, f"x{suffix}", f"y{suffix}")
+    return go.Figure(data=traces, layout=layout)
 
 
 def bars_figure(result: ShareResult, lang: str, title: str) -> go.Figure:
@@ -209,26 +218,26 @@ def bars_figure(result: ShareResult, lang: str, title: str) -> go.Figure:
     rows = top_rows(result)
     est = [None if r.suppressed else r.estimate for r in rows]
     labels = [_wrap(r.group, 26) for r in rows]
-    fig = go.Figure(go.Bar(
+    height = 110 + sum(max(40, 22 * label.count("<br>") + 30) for label in labels)
+    layout = {**base_layout(lang, _wrap(title, 55), height=height), "margin": {"l": 10, "r": 20, "t": 70, "b": 40},
+              "bargap": 0.3, "xaxis": {**percent_axis_settings(lang), "dtick": 25}, "yaxis": {"autorange": "reversed"},
+              "annotations": _suppressed_annotations(rows, labels, lang)}
+    return go.Figure(go.Bar(
         x=[None if e is None else e * 100 for e in est], y=labels, orientation="h",
         marker_color=PALETTE[0], error_x=_error(est, [r.ci_low for r in rows], [r.ci_high for r in rows]),
-        hovertemplate=_hover(lang)))
-    height = 110 + sum(max(40, 22 * label.count("<br>") + 30) for label in labels)
-    fig.update_layout(**base_layout(lang, _wrap(title, 55), height=height))
-    fig.update_layout(margin={"l": 10, "r": 20, "t": 70, "b": 40}, bargap=0.3)
-    fig.update_yaxes(autorange="reversed")
-    percent_axis(fig, "x", lang)
-    fig.update_xaxes(dtick=25)
-    _marksuppressed_note(fig, rows, labels, lang)
-    return fig
+        hovertemplate=_hover(lang)), layout=layout)
+
+
+def _suppressed_annotations(rows, labels, lang: str, xref: str = "x", yref: str = "y", x: float = 1) -> list[dict]:
+    """Say "too few respondents" where a suppressed group's bar would be, never an unexplained gap."""
+    return [{"x": x, "y": label, "xref": xref, "yref": yref, "text": _("too few respondents", lang),
+             "showarrow": False, "xanchor": "left", "font": {"size": 12, "color": "#555555"}}
+            for row, label in zip(rows, labels) if row.suppressed or row.estimate is None]
 
 
 def _marksuppressed_note(fig: go.Figure, rows, labels, lang: str, xref: str = "x", yref: str = "y", x: float = 1) -> None:
-    """Say "too few respondents" where a suppressed group's bar would be, never an unexplained gap."""
-    for row, label in zip(rows, labels):
-        if row.suppressed or row.estimate is None:
-            fig.add_annotation(x=x, y=label, xref=xref, yref=yref, text=_("too few respondents", lang),
-                               showarrow=False, xanchor="left", font={"size": 12, "color": "#555555"})
+    for annotation in _suppressed_annotations(rows, labels, lang, xref, yref, x):
+        fig.add_annotation(**annotation)
 
 
 def travel_figure(result: ShareResult, lang: str) -> go.Figure:

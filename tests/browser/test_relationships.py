@@ -33,6 +33,10 @@ def test_the_findings_are_drawn_with_claims_readings_tests_and_the_synthetic_lab
     assert f"«{central.group}» synes {share}" in page.text(CENTRALITY)
     assert page.console_errors() == []
     page.screenshot("samanhengar")
+    page.driver.execute_script("const r = document.querySelector('#relationships-home-office').getBoundingClientRect();"
+                               "window.scrollTo(0, window.scrollY + r.top - 8);")
+    page.wait_idle()
+    page.screenshot("samanhengar-chart")
 
 
 def test_the_tables_behind_the_charts_open(page, db):
