@@ -8,7 +8,7 @@ import json
 import pytest
 
 from app.cli import main
-from app.query.estimates import QueryError, estimate_mean, estimate_shares
+from app.query.estimates import QueryError, estimate_categories, estimate_category, estimate_mean, estimate_shares
 from app.query.mobility import mobility_funnel, standard_conditions
 from app.query.suppression import suppress_groups
 
@@ -134,3 +134,20 @@ def test_mobility_command_prints_the_funnel(database_url, tmp_path, monkeypatch,
                  "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("key,label,share") and "region" in out
+
+
+@pytest.mark.parametrize("where", [{}, {"gender": [2]}, {"home_office_3plus": [1], "age_group": [2, 3]}])
+def test_several_category_shares_from_one_scan_equal_the_collapsed_breakdowns(db, where):
+    items = [("q22", (1, 2)), ("q23", (1, 2)), ("q6_1", (1, 2))]
+    together = estimate_categories(db, "demo_national", items, where=where)
+    for (variable, codes), row in zip(items, together):
+        top2 = next(r for r in estimate_shares(db, "demo_national", variable, where=where, collapse="top2").rows
+                    if r.code == "1+2")
+        assert (row.estimate, row.se, row.ci_low, row.ci_high, row.n) == pytest.approx(
+            (top2.estimate, top2.se, top2.ci_low, top2.ci_high, top2.n), rel=1e-12)
+        assert estimate_category(db, "demo_national", variable, codes, where=where) == row
+
+
+def test_a_dont_know_code_is_never_counted_in_a_category_share(db):
+    with_missing = estimate_category(db, "demo_national", "q6_1", (1, 2, 6))
+    assert with_missing.estimate == pytest.approx(estimate_category(db, "demo_national", "q6_1", (1, 2)).estimate)

@@ -20,7 +20,7 @@ from app.stats import design
 from app.query.suppression import suppress_groups
 
 __all__ = ["QueryError", "QuestionInfo", "estimate_shares", "estimate_mean", "estimate_category",
-           "cell_aggregates", "survey_id", "question_info", "design_size"]
+           "estimate_categories", "cell_aggregates", "survey_id", "question_info", "design_size"]
 
 ALL = "all"
 VECTOR = AnswerVector.__table__
@@ -348,16 +348,42 @@ def estimate_category(
 
     Suppressed (no estimate) when the base has fewer than ``min_n`` respondents.
     """
+    return estimate_categories(session, survey, [(variable, codes)], where, min_n)[0]
+
+
+def estimate_categories(
+    session: Session,
+    survey: str,
+    items: Sequence[tuple[str, Sequence[int]]],
+    where: Mapping[str, Sequence[int]] | None = None,
+    min_n: int = 10,
+) -> list[EstimateRow]:
+    """``estimate_category`` for several (variable, codes) at once, from one scan of the survey.
+
+    A page of headline figures (overview, measures) needs one share from each of many
+    questions; each share has its own base (valid answers to its question).
+    """
+    if not items:
+        return []
     where = {k: list(v) for k, v in (where or {}).items()}
     meta = survey_meta(session, survey)
-    question = meta.question(variable)
-    cells = cell_aggregates(session, meta, question, None, where, include_missing=False)
-    n = sum(c[2] for c in cells)
-    code = "+".join(map(str, codes))
-    if n < min_n or n == 0:
-        return EstimateRow(ALL, ALL, code, "", None, None, None, None, None, None, True)
-    sw, sw2 = sum(c[3] for c in cells), sum(c[4] for c in cells)
-    sw_k = sum(c[3] for c in cells if c[1] in codes)
-    sw2_k = sum(c[4] for c in cells if c[1] in codes)
-    est = design.proportion(sw_k, sw2_k, sw, sw2, n, meta.n_design)
-    return EstimateRow(ALL, ALL, code, "", est.estimate, est.se, est.ci_low, est.ci_high, int(n), float(sw))
+    w = VECTOR.c.weight
+    columns = []
+    for variable, codes in items:
+        question = meta.question(variable)
+        counted = [c for c in codes if c in question.valid_codes]  # "don't know" is never in the base
+        in_base, chosen = _code(question).in_(question.valid_codes), _code(question).in_(counted)
+        columns += [func.count().filter(in_base), func.sum(w).filter(in_base), func.sum(w * w).filter(in_base),
+                    func.sum(w).filter(chosen), func.sum(w * w).filter(chosen)]
+    sums = session.execute(select(*columns).where(*_filters(meta, where))).one()
+    rows = []
+    for i, (variable, codes) in enumerate(items):
+        n, sw, sw2, sw_k, sw2_k = (value or 0 for value in sums[5 * i:5 * i + 5])
+        code = "+".join(map(str, codes))
+        if n < min_n or n == 0:
+            rows.append(EstimateRow(ALL, ALL, code, "", None, None, None, None, None, None, True))
+            continue
+        est = design.proportion(sw_k, sw2_k, sw, sw2, n, meta.n_design)
+        rows.append(EstimateRow(ALL, ALL, code, "", est.estimate, est.se, est.ci_low, est.ci_high, int(n),
+                                float(sw)))
+    return rows

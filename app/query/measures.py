@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.db.models import (
     PROGRESS_STATUSES, MeasureArea, MeasureProgress, Municipality, Opportunity, Region, RegionMember,
 )
-from app.query.estimates import QueryError, estimate_category, estimate_mean
+from app.query.estimates import estimate_categories, estimate_mean
 from app.query.metadata import survey_meta
 
 NOT_STARTED = "not_started"
@@ -148,18 +148,31 @@ def evidence_codes(options: Sequence[tuple[int, dict, bool]], qtype: str, variab
 
 def evidence(session: Session, survey: str, variable: str, min_n: int = 10, lang: str = "nb") -> Evidence:
     """A weighted share (coded variable) or mean (numeric variable) of ``variable`` in ``survey``."""
-    try:
-        info = survey_meta(session, survey).question(variable)
-    except QueryError:
-        return Evidence(variable, "unavailable")
-    question = (info.short or info.text or {})
-    question = question.get(lang) or question.get("nb") or variable
-    if info.is_numeric:
-        row = estimate_mean(session, survey, variable, min_n=min_n, lang=lang).rows[0]
-        return Evidence(variable, "mean", question, "", row.estimate, row.ci_low, row.ci_high, row.n,
-                        row.suppressed or row.estimate is None)
-    codes = evidence_codes(info.options, info.type, variable)
-    row = estimate_category(session, survey, variable, codes, min_n=min_n)
-    labels = " / ".join(info.label(c, lang) for c in codes)
-    return Evidence(variable, "share", question, labels, row.estimate, row.ci_low, row.ci_high, row.n,
-                    row.suppressed or row.estimate is None)
+    return evidence_for(session, survey, [variable], min_n, lang)[variable]
+
+
+def evidence_for(session: Session, survey: str, variables: Sequence[str], min_n: int = 10,
+                 lang: str = "nb") -> dict[str, Evidence]:
+    """``evidence`` for each of ``variables``; the shares come from one scan of the survey."""
+    meta = survey_meta(session, survey)
+    found: dict[str, Evidence] = {}
+    shares = []
+    for variable in dict.fromkeys(variables):
+        info = meta.questions.get(variable)
+        if info is None:
+            found[variable] = Evidence(variable, "unavailable")
+            continue
+        question = (info.short or info.text or {})
+        question = question.get(lang) or question.get("nb") or variable
+        if info.is_numeric:
+            row = estimate_mean(session, survey, variable, min_n=min_n, lang=lang).rows[0]
+            found[variable] = Evidence(variable, "mean", question, "", row.estimate, row.ci_low, row.ci_high, row.n,
+                                       row.suppressed or row.estimate is None)
+        else:
+            shares.append((variable, info, question, evidence_codes(info.options, info.type, variable)))
+    rows = estimate_categories(session, survey, [(v, codes) for v, _, _, codes in shares], min_n=min_n)
+    for (variable, info, question, codes), row in zip(shares, rows):
+        labels = " / ".join(info.label(c, lang) for c in codes)
+        found[variable] = Evidence(variable, "share", question, labels, row.estimate, row.ci_low, row.ci_high, row.n,
+                                   row.suppressed or row.estimate is None)
+    return found

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.db.models import (
     ContextSeries, CoworkingSpace, MeasureActivity, MeasureProgress, Municipality, Region, RegionMember,
 )
-from app.query.estimates import QueryError, estimate_category
+from app.query.estimates import QueryError, estimate_categories
 
 
 @dataclass
@@ -45,17 +45,24 @@ def region_levels(session: Session, region_slug: str | None) -> list[tuple[str, 
     return levels
 
 
-def key_figure(session: Session, survey: str, variable: str, codes: tuple[int, ...], region_slug: str | None,
-               min_n: int) -> KeyFigure:
-    """Weighted share answering one of ``codes`` in the smallest area with at least ``min_n`` respondents."""
+def key_figures(session: Session, survey: str, items: list[tuple[str, tuple[int, ...]]], region_slug: str | None,
+                min_n: int) -> dict[str, KeyFigure]:
+    """The weighted share answering one of ``codes``, per (variable, codes), each in the smallest area
+    (region, county, country) with at least ``min_n`` respondents; one scan per area level tried."""
+    found: dict[str, KeyFigure] = {}
     for level, name, where in region_levels(session, region_slug):
+        pending = [(variable, codes) for variable, codes in items if variable not in found]
+        if not pending:
+            break
         try:
-            row = estimate_category(session, survey, variable, codes, where=where, min_n=min_n)
+            rows = estimate_categories(session, survey, pending, where=where, min_n=min_n)
         except QueryError:
             continue  # the survey lacks this geography: try the next level up
-        if not row.suppressed:
-            return KeyFigure(variable, codes, row.estimate, row.ci_low, row.ci_high, row.n, level, name)
-    return KeyFigure(variable, codes, None, None, None, None, "none", "")
+        for (variable, codes), row in zip(pending, rows):
+            if not row.suppressed:
+                found[variable] = KeyFigure(variable, codes, row.estimate, row.ci_low, row.ci_high, row.n, level, name)
+    return {variable: found.get(variable, KeyFigure(variable, codes, None, None, None, None, "none", ""))
+            for variable, codes in items}
 
 
 def coworking_capacity(session: Session, region_slug: str | None) -> dict:

@@ -14,7 +14,7 @@ from app.config import Config
 from app.db.session import session_scope
 from app.query.catalog import list_regions, list_surveys
 from app.query.measures import (
-    NOT_STARTED, STATUSES, Area, Evidence, ProgressGrid, catalogue, evidence, opportunities, progress_grid,
+    NOT_STARTED, STATUSES, Area, Evidence, ProgressGrid, catalogue, evidence_for, opportunities, progress_grid,
 )
 from app.web import state
 from app.web.components import (
@@ -98,8 +98,9 @@ def render(lang: str, search: str):
         surveys, regions, survey, region, status, resolved = _choices(session, search)
         areas = catalogue(session)
         grid = progress_grid(session, region) if region else ProgressGrid([])
-        figures = {v: evidence(session, survey, v, config.min_n, lang) if survey else Evidence(v, "unavailable")
-                   for a in areas for v in a.evidence}
+        variables = [v for a in areas for v in a.evidence]
+        figures = (evidence_for(session, survey, variables, config.min_n, lang) if survey
+                   else {v: Evidence(v, "unavailable") for v in variables})
         chances = opportunities(session)
     return [
         *survey_label(surveys, survey, lang),

@@ -10,7 +10,7 @@ from app.config import Config
 from app.db.session import session_scope
 from app.query.catalog import list_regions, list_surveys
 from app.query.mobility import JOBS_ANYWHERE, mobility_funnel
-from app.query.overview import context_series, coworking_capacity, key_figure, measure_progress
+from app.query.overview import context_series, coworking_capacity, key_figures, measure_progress
 from app.web import state
 from app.web.charts import GRAPH_CONFIG, base_layout, percent_axis
 from app.web.components import (
@@ -75,11 +75,9 @@ def render(lang: str, search: str):
     with session_scope() as session:
         surveys, regions, survey, region, resolved = _choices(session, search)
         region_slug = None if region == NATIONAL else region
-        figures = {
-            "weekly": key_figure(session, survey, "q12", (1, 2, 3), region_slug, min_n),
-            "willing": key_figure(session, survey, "q22", (1, 2), region_slug, min_n),
-            "attractive": key_figure(session, survey, "q23", (1, 2), region_slug, min_n),
-        }
+        by_variable = key_figures(session, survey, [("q12", (1, 2, 3)), ("q22", (1, 2)), ("q23", (1, 2))],
+                                  region_slug, min_n)
+        figures = {"weekly": by_variable["q12"], "willing": by_variable["q22"], "attractive": by_variable["q23"]}
         funnel = mobility_funnel(session, survey, lang=lang)
         capacity = coworking_capacity(session, region_slug)
         progress = measure_progress(session, region_slug)
