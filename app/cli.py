@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -215,6 +216,8 @@ def cmd_serve(args, config: Config) -> int:
 
     prepare_database(config)
     app = create_app(config)
+    # A service manager stops with SIGTERM: exit normally so the embedded PostgreSQL is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"Dashboard on http://{args.host}:{args.port}/  (Ctrl+C to stop)")
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0

