@@ -8,7 +8,9 @@ import json
 import pytest
 
 from app.cli import main
-from app.query.estimates import QueryError, estimate_categories, estimate_category, estimate_mean, estimate_shares
+from app.query.estimates import (
+    QueryError, estimate_categories, estimate_category, estimate_mean, estimate_shares, estimate_shares_many,
+)
 from app.query.mobility import mobility_funnel, standard_conditions
 from app.query.suppression import suppress_groups
 
@@ -151,3 +153,18 @@ def test_several_category_shares_from_one_scan_equal_the_collapsed_breakdowns(db
 def test_a_dont_know_code_is_never_counted_in_a_category_share(db):
     with_missing = estimate_category(db, "demo_national", "q6_1", (1, 2, 6))
     assert with_missing.estimate == pytest.approx(estimate_category(db, "demo_national", "q6_1", (1, 2)).estimate)
+
+
+@pytest.mark.parametrize("by,where", [("home_office", {}), ("workspace", {"gender": [1]}), (None, {"age_group": [2]})])
+def test_several_variables_from_one_scan_equal_one_at_a_time(db, by, where):
+    variables = ["q6_1", "q6_2", "q6_3", "q6_4"]
+    together = estimate_shares_many(db, "demo_national", variables, by=by, where=where, collapse="top2")
+    for variable, result in zip(variables, together):
+        alone = estimate_shares(db, "demo_national", variable, by=by, where=where, collapse="top2")
+        assert [(r.group_code, r.code, r.n, r.suppressed) for r in result.rows] == \
+            [(r.group_code, r.code, r.n, r.suppressed) for r in alone.rows]
+        assert [r.estimate for r in result.rows] == pytest.approx([r.estimate for r in alone.rows], rel=1e-12)
+        assert [r.se for r in result.rows] == pytest.approx([r.se for r in alone.rows], rel=1e-12)
+        assert (result.test is None) == (alone.test is None)
+        if alone.test is not None:
+            assert result.test.p_value == pytest.approx(alone.test.p_value, rel=1e-9)

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.db.models import AnswerVector
@@ -19,7 +19,7 @@ from app.query.metadata import QueryError, QuestionInfo, SurveyMeta, survey_meta
 from app.stats import design
 from app.query.suppression import suppress_groups
 
-__all__ = ["QueryError", "QuestionInfo", "estimate_shares", "estimate_mean", "estimate_category",
+__all__ = ["QueryError", "QuestionInfo", "estimate_shares", "estimate_shares_many", "estimate_mean", "estimate_category",
            "estimate_categories", "cell_aggregates", "survey_id", "question_info", "design_size"]
 
 ALL = "all"
@@ -118,6 +118,37 @@ def cell_aggregates(session: Session, meta: SurveyMeta, question: QuestionInfo, 
     return [tuple(row) for row in session.execute(stmt).all()]
 
 
+def cell_aggregates_many(session: Session, meta: SurveyMeta, questions: Sequence[QuestionInfo],
+                         by: QuestionInfo | None, where: Mapping[str, Sequence[int]],
+                         include_missing: bool) -> list[list[tuple]]:
+    """``cell_aggregates`` for each question, from one scan: ``GROUPING SETS ((g, y1), (g, y2), …)``.
+
+    Each question's base (a valid answer to it) differs, so the scan keeps everyone in the
+    breakdown's base and the filters, and cells outside a question's base are dropped here.
+    """
+    if len(questions) == 1:
+        return [cell_aggregates(session, meta, questions[0], by, where, include_missing)]
+    w = VECTOR.c.weight
+    answers = [_code(question) for question in questions]
+    group = [_code(by)] if by is not None else []
+    stmt = (select(*(group or [literal(0)]), *answers, func.grouping(*answers), func.count(), func.sum(w),
+                   func.sum(w * w))
+            .where(*_filters(meta, where))
+            .group_by(func.grouping_sets(*[tuple_(*group, answer) for answer in answers])))
+    if by is not None:
+        stmt = stmt.where(_in_base(_code(by), by, include_missing))
+    cells: list[list[tuple]] = [[] for _ in questions]
+    k = len(questions)
+    for row in session.execute(stmt).all():
+        g, codes, mask, n, sw, sw2 = row[0], row[1:1 + k], row[1 + k], *row[2 + k:]
+        i = next(j for j in range(k) if not mask & (1 << (k - 1 - j)))  # the set that grouped by answer j
+        y = codes[i]
+        if y is None or not (include_missing or y in questions[i].valid_codes):
+            continue
+        cells[i].append((g, y, n, sw, sw2))
+    return cells
+
+
 def collapse_codes(question: QuestionInfo, collapse: str | None, include_missing: bool) -> dict[int, tuple]:
     """Map each answer code to its category: itself, or the merged top-2 / bottom-2 category."""
     valid = [c for c, _, missing in question.options if not missing]
@@ -151,18 +182,45 @@ def estimate_shares(
     (``test="all"``), or of the top-2 share against the other valid answers (``test="top2"``,
     what a chart of one "agree" share per group shows).
     """
+    return estimate_shares_many(session, survey, [variable], by, where, collapse, include_missing, min_n, lang,
+                                test)[0]
+
+
+def estimate_shares_many(
+    session: Session,
+    survey: str,
+    variables: Sequence[str],
+    by: str | None = None,
+    where: Mapping[str, Sequence[int]] | None = None,
+    collapse: str | None = None,
+    include_missing: bool = False,
+    min_n: int = 10,
+    lang: str = "nb",
+    test: str = "all",
+) -> list[ShareResult]:
+    """``estimate_shares`` for several variables with the same breakdown, from one scan of the survey."""
     if test not in ("all", "top2"):
         raise QueryError(f"test={test!r}: use all or top2.")
     where = {k: list(v) for k, v in (where or {}).items()}
     meta = survey_meta(session, survey)
-    question = meta.question(variable)
-    if question.is_numeric:
-        raise QueryError(f"{variable} is numeric; use the mean (estimate_mean / --format with a numeric variable).")
+    questions = [meta.question(variable) for variable in variables]
+    for question in questions:
+        if question.is_numeric:
+            raise QueryError(f"{question.variable} is numeric; use the mean (estimate_mean / --format with a "
+                             "numeric variable).")
     by_info = meta.question(by) if by else None
     if by_info is not None and by_info.is_numeric:
         raise QueryError(f"--by {by}: a breakdown needs a coded variable (e.g. age_group instead of age).")
+    cells = cell_aggregates_many(session, meta, questions, by_info, where, include_missing)
+    return [_shares(survey, meta, question, by_info, where, cells_of, collapse, include_missing, min_n, lang, test)
+            for question, cells_of in zip(questions, cells)]
 
-    cells = cell_aggregates(session, meta, question, by_info, where, include_missing)
+
+def _shares(survey: str, meta: SurveyMeta, question: QuestionInfo, by_info: QuestionInfo | None,
+            where: dict[str, list[int]], cells: list[tuple], collapse: str | None, include_missing: bool,
+            min_n: int, lang: str, test: str) -> ShareResult:
+    """Estimates, suppression and the test for one variable, from its (group, code, n, Σw, Σw²) cells."""
+    variable, by = question.variable, by_info.variable if by_info else None
     n_design = meta.n_design
     categories = collapse_codes(question, collapse, include_missing)
     category_order = list(dict.fromkeys(categories[c] for c, _, m in question.options if include_missing or not m))

@@ -18,7 +18,9 @@ import numpy as np
 from scipy import stats
 from sqlalchemy.orm import Session
 
-from app.query.estimates import MeanResult, ShareResult, Test, cell_aggregates, estimate_mean, estimate_shares
+from app.query.estimates import (
+    MeanResult, ShareResult, Test, cell_aggregates, estimate_mean, estimate_shares, estimate_shares_many,
+)
 from app.query.metadata import survey_meta
 from app.stats import design
 
@@ -41,20 +43,20 @@ class Findings:
 
 
 def findings(session: Session, survey: str, min_n: int = 10, lang: str = "nb") -> Findings:
-    def agree(variable: str, by: str) -> ShareResult:
-        # one statement gives the shares and the test of the share the page shows
-        return estimate_shares(session, survey, variable, by=by, collapse="top2", min_n=min_n, lang=lang,
-                               test="top2")
+    def agree(variables: tuple[str, ...], by: str) -> list[ShareResult]:
+        # one scan gives every statement's shares and the test of the share the page shows
+        return estimate_shares_many(session, survey, variables, by=by, collapse="top2", min_n=min_n, lang=lang,
+                                    test="top2")
 
     factory = estimate_mean(session, survey, "factory_index", by="q22", min_n=min_n, lang=lang)
     return Findings(
-        home_office=[agree(v, "home_office") for v in STATEMENTS],
-        workspace=[agree(v, "workspace") for v in STATEMENTS],
+        home_office=agree(STATEMENTS, "home_office"),
+        workspace=agree(STATEMENTS, "workspace"),
         travel=estimate_shares(session, survey, "q21", by="home_office_3plus", min_n=min_n, lang=lang),
         factory=factory,
         factory_test=equal_means_test(factory),
-        centrality=agree("q23", "centrality"),
-        education=agree("q23", "education"),
+        centrality=agree(("q23",), "centrality")[0],
+        education=agree(("q23",), "education")[0],
     )
 
 
