@@ -101,9 +101,18 @@ class Page:
             lambda d: condition(), message)
 
     def text(self, css: str) -> str:
+        """The element's visible text; looked up again if a re-render replaces it while reading."""
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.common.by import By
 
-        return self.driver.find_element(By.CSS_SELECTOR, css).text
+        for attempt in range(5):
+            try:
+                return self.driver.find_element(By.CSS_SELECTOR, css).text
+            except StaleElementReferenceException:
+                if attempt == 4:
+                    raise
+                time.sleep(0.2)
+        raise AssertionError("unreachable")
 
     def find_all(self, css: str):
         from selenium.webdriver.common.by import By
