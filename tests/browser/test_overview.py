@@ -31,6 +31,7 @@ def test_changing_the_survey_updates_the_address_and_the_figures(page):
     page.wait_until(lambda: "demo_national" in page.driver.current_url)
     page.wait_until(lambda: page.text("#overview-card-willing .key-figure-value") == before,
                     message="back did not restore the view")
+    assert "demo_national" in page.driver.current_url and "Vestland" in page.text("#overview-card-willing")
 
 
 def test_a_bad_parameter_falls_back_to_defaults_with_a_notice(page):

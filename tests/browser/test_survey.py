@@ -57,6 +57,7 @@ def test_changing_a_filter_changes_the_address_and_the_numbers(page):
     page.driver.back()
     page.wait_until(lambda: "f_gender" not in page.driver.current_url)
     page.wait_until(lambda: page.text("#survey-table") == before, message="back did not restore the view")
+    assert "f_gender" not in page.driver.current_url and page.text("#survey-table") == before
 
 
 def test_small_groups_are_shown_as_too_few_respondents(page, db):
