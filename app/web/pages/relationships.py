@@ -102,22 +102,16 @@ def sections(found: Findings, lang: str) -> list:
     titles = _section_titles(lang)
     agree_title = _("Share who agree (fully or partly)", lang) + " – "
     return [
-        _section("home-office", titles, lang, "NORCE (2025) kap. 3.2.3",
-                 _("More use of home office goes with more positive views of how home office affects efficiency, "
-                   "collaboration, creativity and building a good working environment.", lang),
-                 [_graph("home-office", view.facet_figure(found.home_office, lang,
-                                                          agree_title + _("by home office use", lang)))],
-                 view.reading_agree(found.home_office, lang), view.statement_tests(found.home_office, lang),
-                 view.statements_table(found.home_office, lang, _("Share who agree, by home office use", lang)),
-                 view.suppressed_note(found.home_office, lang)),
-        _section("workspace", titles, lang, "NORCE (2025) kap. 3.2.3",
-                 _("Employees with their own room or a fixed place at home rate these conditions significantly more "
-                   "positively than employees without a fixed workplace at home.", lang),
-                 [_graph("workspace", view.facet_figure(found.workspace, lang,
-                                                        agree_title + _("by workspace at home", lang)))],
-                 view.reading_agree(found.workspace, lang), view.statement_tests(found.workspace, lang),
-                 view.statements_table(found.workspace, lang, _("Share who agree, by workspace at home", lang)),
-                 view.suppressed_note(found.workspace, lang)),
+        _statements_section("home-office", titles, lang,
+                            _("More use of home office goes with more positive views of how home office affects "
+                              "efficiency, collaboration, creativity and building a good working environment.", lang),
+                            found.home_office, agree_title + _("by home office use", lang),
+                            _("Share who agree, by home office use", lang)),
+        _statements_section("workspace", titles, lang,
+                            _("Employees with their own room or a fixed place at home rate these conditions "
+                              "significantly more positively than employees without a fixed workplace at home.", lang),
+                            found.workspace, agree_title + _("by workspace at home", lang),
+                            _("Share who agree, by workspace at home", lang)),
         _section("doughnut", titles, lang, "NORCE (2025) kap. 3.2.5",
                  _("Acceptable travel time differs significantly between those who work from home 3 days a week or "
                    "more and those who do so less often. The report reads this as support for “the doughnut "
@@ -136,6 +130,15 @@ def sections(found: Findings, lang: str) -> list:
                  + view.alpha_note(found.factory, lang)),
         _attractiveness_section(found, titles, lang),
     ]
+
+
+def _statements_section(key: str, titles: dict, lang: str, claim: str, results: list, figure_title: str,
+                        table_caption: str) -> html.Section:
+    """A finding about the four home-office statements: one panel each, their tests and table."""
+    return _section(key, titles, lang, "NORCE (2025) kap. 3.2.3", claim,
+                    [_graph(key, view.facet_figure(results, lang, figure_title))],
+                    view.reading_agree(results, lang), view.statement_tests(results, lang),
+                    view.statements_table(results, lang, table_caption), view.suppressed_note(results, lang))
 
 
 def _section(key, titles, lang, source, claim, charts, reading, tests, table, extra=()) -> html.Section:
