@@ -197,7 +197,7 @@ def cmd_mobility(args, config: Config) -> int:
             session, args.survey, jobs_anywhere=args.jobs,
             conditions=standard_conditions(args.attractive, args.take_job, args.travel_time,
                                            ints(args.age_group), ints(args.centrality)),
-            region_share=share, region_share_source=source, lang=args.lang)
+            region_share=share, region_share_source=source, lang=args.lang, min_n=config.min_n)
     print(render(result, args.format))
     return 0
 

@@ -270,6 +270,15 @@ def capture_aggregate(engine, slug: str, query: dict) -> dict:
             "long_params": long_params, "statements_in_cell_aggregates": len(statements)}
 
 
+def _shown_cells(cells) -> list[tuple]:
+    """(group, answer, n) summed over the patterns that meet every filter, groups in the breakdown only."""
+    totals: dict[tuple, int] = {}
+    for g, y, pattern, n in cells:
+        if g is not None and None not in pattern:
+            totals[(g, y)] = totals.get((g, y), 0) + n
+    return sorted((g, y, n) for (g, y), n in totals.items())
+
+
 # The same cells from the normalised tables: one join per variable, "don't know" codes excluded.
 LONG_TABLE_SQL = """
 SELECT g.code AS g, y.code AS y, count(*), sum(r.weight), sum(r.weight * r.weight)
@@ -416,9 +425,13 @@ def measure_size(db_url: str, engine, pg, slug: str, n: int, repeat: int, pandas
         if pandas_shares is not None:
             keys = set(layer_shares) | set(pandas_shares)
             max_diff = max(abs(layer_shares.get(k, 0.0) - pandas_shares.get(k, 0.0)) for k in keys)
-        layer_cells = sorted((g, y, c) for g, y, c, _, _ in captured["cells"])
-        cells_match = (sorted((g, y, c) for g, y, c, _, _ in floor_rows) == layer_cells
-                       == sorted((g, y, c) for g, y, c, _, _ in long_rows))
+        # The layer's statement groups by breakdown, answer and one pattern column per filter (the
+        # disclosure check's hypercube); the cells shown are those meeting every filter.
+        filters = len(query["where"])
+        layer_cells = _shown_cells((g, y, pattern, n) for g, y, pattern, n, _, _ in captured["cells"])
+        floor_cells = _shown_cells((row[0], row[1], tuple(row[3:3 + filters]), row[3 + filters])
+                                   for row in floor_rows)
+        cells_match = floor_cells == layer_cells == sorted((g, y, c) for g, y, c, _, _ in long_rows)
 
         plan = explain(pg, sql, params)
         long_plan = explain(pg, LONG_TABLE_SQL, captured["long_params"])
@@ -432,7 +445,7 @@ def measure_size(db_url: str, engine, pg, slug: str, n: int, repeat: int, pandas
             "loadavg_before": load_before, "loadavg_after": [round(x, 2) for x in os.getloadavg()],
             "groups": len({r.group_code for r in result.rows}), "rows_returned": len(result.rows),
             "n_design": result.n_design,
-            "n_in_base": sum(c for _, _, c, _, _ in captured["cells"]),
+            "n_in_base": sum(n for _g, _y, n in layer_cells),
             "layer": layer, "pandas": pandas_stats, "pandas_note": pandas_note,
             "sql_floor": floor_stats, "long_table_sql": long_stats, "cell_aggregates_fn": cell_stats,
             "speedup_vs_pandas_p95": ratio(pandas_stats and pandas_stats["p95_ms"], layer["p95_ms"]),

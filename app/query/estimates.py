@@ -7,20 +7,43 @@ those into estimates, standard errors, intervals and the Rao–Scott test, exact
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from sqlalchemy import func, literal, select, tuple_
+from sqlalchemy import case, func, literal, null, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.db.models import AnswerVector
-from app.query.metadata import QueryError, QuestionInfo, SurveyMeta, survey_meta, survey_meta_by_id
+from app.query.disclosure import (
+    check_min_n,
+    hidden_groups,
+    is_selected,
+    single_view_is_safe,
+)
+from app.query.metadata import (
+    QueryError,
+    QuestionInfo,
+    SurveyMeta,
+    survey_meta,
+    survey_meta_by_id,
+)
 from app.stats import design
-from app.query.suppression import suppress_groups
 
-__all__ = ["QueryError", "QuestionInfo", "estimate_shares", "estimate_shares_many", "estimate_mean", "estimate_category",
-           "estimate_categories", "cell_aggregates", "survey_id", "question_info", "design_size"]
+__all__ = [
+    "QueryError",
+    "QuestionInfo",
+    "cell_aggregates",
+    "design_size",
+    "estimate_categories",
+    "estimate_category",
+    "estimate_mean",
+    "estimate_shares",
+    "estimate_shares_many",
+    "question_info",
+    "survey_id",
+]
 
 ALL = "all"
 VECTOR = AnswerVector.__table__
@@ -91,61 +114,95 @@ def _in_base(column, info: QuestionInfo, include_missing: bool):
     return column.is_not(None) if include_missing else column.in_(info.valid_codes)
 
 
-def _filters(meta: SurveyMeta, where: Mapping[str, Sequence[int]]) -> list:
-    """``survey = meta`` and one ``codes[slot] IN (...)`` condition per filter, codes validated."""
-    conditions = [VECTOR.c.survey_id == meta.id]
-    for variable, codes in where.items():
+def checked_where(meta: SurveyMeta, where: Mapping[str, Sequence[int]] | None) -> dict[str, list[int]]:
+    """Filters with their codes validated against the codebook, de-duplicated and sorted."""
+    checked: dict[str, list[int]] = {}
+    for variable, codes in (where or {}).items():
         info = meta.question(variable)
         allowed = set(info.codes)
-        unknown = [c for c in codes if c not in allowed]
-        if unknown or not codes:
-            raise QueryError(f"--where {variable}: codes {unknown or codes} are not among {sorted(allowed)}.")
-        conditions.append(_code(info).in_(list(codes)))
-    return conditions
+        picked = sorted(set(codes))  # a code repeated 100 000 times is one code
+        unknown = [c for c in picked if c not in allowed]
+        if unknown or not picked:
+            raise QueryError(f"--where {variable}: codes {unknown or list(codes)[:10]} are not among "
+                             f"{sorted(allowed)}.")
+        checked[variable] = picked
+    return checked
+
+
+def pattern_columns(meta: SurveyMeta, where: Mapping[str, Sequence[int]], fixed: Set[str] = frozenset()) -> list:
+    """One column per filter: the respondent's code where it is selected, NULL otherwise.
+
+    Filters are not applied in SQL. Grouping by these columns gives the request's hypercube
+    (``app.query.disclosure``): the respondents a view with other filter values would include.
+    A ``fixed`` filter can only be switched on or off as a whole (its codes are not the user's
+    choice), so its selected codes form one cell (0) instead of one cell per code.
+    """
+    columns = []
+    for i, (variable, codes) in enumerate(where.items()):
+        code = _code(meta.question(variable))
+        selected = literal(0) if variable in fixed else code
+        columns.append(case((code.in_(list(codes)), selected), else_=null()).label(f"f{i}"))
+    return columns
+
+
+def _group_column(by: QuestionInfo | None, include_missing: bool):
+    """The breakdown group; NULL (``disclosure.OUTSIDE``) for respondents outside the breakdown."""
+    if by is None:
+        return literal(0).label("g")
+    return case((_in_base(_code(by), by, include_missing), _code(by)), else_=null()).label("g")
+
+
+def listed_groups(by: QuestionInfo | None, where: Mapping[str, Sequence[int]], include_missing: bool) -> list:
+    """Every group a breakdown lists, in the codebook's order — empty ones too, so an empty group
+    looks exactly like a small one. A filter on the breakdown variable itself leaves out the
+    groups it excludes (that follows from the request, not from the data)."""
+    if by is None:
+        return [0]
+    codes = [c for c, _label, missing in by.options if include_missing or not missing]
+    if by.variable in where:
+        codes = [c for c in codes if c in set(where[by.variable])]
+    return codes
 
 
 def cell_aggregates(session: Session, meta: SurveyMeta, question: QuestionInfo, by: QuestionInfo | None,
                     where: Mapping[str, Sequence[int]], include_missing: bool) -> list[tuple]:
-    """(group code, answer code, n, Σw, Σw²) for every non-empty cell of the base, in one statement."""
-    w = VECTOR.c.weight
-    y = _code(question).label("y")
-    g = _code(by).label("g") if by is not None else literal(0).label("g")
-    stmt = (select(g, y, func.count(), func.sum(w), func.sum(w * w))
-            .where(*_filters(meta, where), _in_base(_code(question), question, include_missing))
-            .group_by(g, y))
-    if by is not None:
-        stmt = stmt.where(_in_base(_code(by), by, include_missing))
-    return [tuple(row) for row in session.execute(stmt).all()]
+    """(group, answer code, pattern, n, Σw, Σw²) for every non-empty cell of the question's base, in one
+    statement; ``pattern`` holds each filter's selected code or None (see ``pattern_columns``)."""
+    return cell_aggregates_many(session, meta, [question], by, where, include_missing)[0]
 
 
 def cell_aggregates_many(session: Session, meta: SurveyMeta, questions: Sequence[QuestionInfo],
                          by: QuestionInfo | None, where: Mapping[str, Sequence[int]],
                          include_missing: bool) -> list[list[tuple]]:
-    """``cell_aggregates`` for each question, from one scan: ``GROUPING SETS ((g, y1), (g, y2), …)``.
+    """``cell_aggregates`` for each question, from one scan: ``GROUPING SETS ((g, y1, f…), (g, y2, f…), …)``.
 
-    Each question's base (a valid answer to it) differs, so the scan keeps everyone in the
-    breakdown's base and the filters, and cells outside a question's base are dropped here.
+    Each question's base (a valid answer to it) differs, so with several questions the scan
+    keeps every respondent of the survey and cells outside a question's base are dropped here.
     """
-    if len(questions) == 1:
-        return [cell_aggregates(session, meta, questions[0], by, where, include_missing)]
     w = VECTOR.c.weight
-    answers = [_code(question) for question in questions]
-    group = [_code(by)] if by is not None else []
-    stmt = (select(*(group or [literal(0)]), *answers, func.grouping(*answers), func.count(), func.sum(w),
-                   func.sum(w * w))
-            .where(*_filters(meta, where))
-            .group_by(func.grouping_sets(*[tuple_(*group, answer) for answer in answers])))
-    if by is not None:
-        stmt = stmt.where(_in_base(_code(by), by, include_missing))
+    patterns = pattern_columns(meta, where)
+    group = _group_column(by, include_missing)
+    k, f = len(questions), len(patterns)
+    if k == 1:
+        y = _code(questions[0]).label("y")
+        stmt = (select(group, y, literal(0), *patterns, func.count(), func.sum(w), func.sum(w * w))
+                .where(VECTOR.c.survey_id == meta.id, _in_base(_code(questions[0]), questions[0], include_missing))
+                .group_by(group, y, *patterns))
+    else:
+        answers = [_code(question).label(f"y{i}") for i, question in enumerate(questions)]
+        stmt = (select(group, *answers, func.grouping(*answers), *patterns, func.count(), func.sum(w),
+                       func.sum(w * w))
+                .where(VECTOR.c.survey_id == meta.id)
+                .group_by(func.grouping_sets(*[tuple_(group, answer, *patterns) for answer in answers])))
     cells: list[list[tuple]] = [[] for _ in questions]
-    k = len(questions)
     for row in session.execute(stmt).all():
-        g, codes, mask, n, sw, sw2 = row[0], row[1:1 + k], row[1 + k], *row[2 + k:]
-        i = next(j for j in range(k) if not mask & (1 << (k - 1 - j)))  # the set that grouped by answer j
+        g, codes, mask = row[0], row[1:1 + k], row[1 + k]
+        pattern, (n, sw, sw2) = tuple(row[2 + k:2 + k + f]), row[2 + k + f:]
+        i = 0 if k == 1 else next(j for j in range(k) if not mask & (1 << (k - 1 - j)))  # the set grouping answer j
         y = codes[i]
         if y is None or not (include_missing or y in questions[i].valid_codes):
             continue
-        cells[i].append((g, y, n, sw, sw2))
+        cells[i].append((g, y, pattern, n, sw, sw2))
     return cells
 
 
@@ -201,8 +258,9 @@ def estimate_shares_many(
     """``estimate_shares`` for several variables with the same breakdown, from one scan of the survey."""
     if test not in ("all", "top2"):
         raise QueryError(f"test={test!r}: use all or top2.")
-    where = {k: list(v) for k, v in (where or {}).items()}
+    min_n = check_min_n(min_n)
     meta = survey_meta(session, survey)
+    where = checked_where(meta, where)
     questions = [meta.question(variable) for variable in variables]
     for question in questions:
         if question.is_numeric:
@@ -219,29 +277,32 @@ def estimate_shares_many(
 def _shares(survey: str, meta: SurveyMeta, question: QuestionInfo, by_info: QuestionInfo | None,
             where: dict[str, list[int]], cells: list[tuple], collapse: str | None, include_missing: bool,
             min_n: int, lang: str, test: str) -> ShareResult:
-    """Estimates, suppression and the test for one variable, from its (group, code, n, Σw, Σw²) cells."""
+    """Estimates, disclosure control and the test for one variable, from its
+    (group, code, pattern, n, Σw, Σw²) cells."""
     variable, by = question.variable, by_info.variable if by_info else None
     n_design = meta.n_design
     categories = collapse_codes(question, collapse, include_missing)
     category_order = list(dict.fromkeys(categories[c] for c, _, m in question.options if include_missing or not m))
 
-    groups: dict[int, dict[tuple, list[float]]] = {}
-    for g, y, n, sw, sw2 in cells:
-        cat = categories[y]
-        acc = groups.setdefault(g, {}).setdefault(cat, [0, 0.0, 0.0])
+    hypercube: Counter = Counter()
+    groups: dict[int, dict[tuple, list[float]]] = defaultdict(dict)
+    for g, y, pattern, n, sw, sw2 in cells:
+        hypercube[(g, pattern)] += n
+        if g is None or not is_selected(pattern):
+            continue
+        acc = groups[g].setdefault(categories[y], [0, 0.0, 0.0])
         acc[0] += n
         acc[1] += sw
         acc[2] += sw2
 
-    group_order = ([c for c, _, m in by_info.options if c in groups] if by_info else [0])
+    group_order = listed_groups(by_info, where, include_missing)
+    hidden = hidden_groups(hypercube, group_order, min_n)
+    shown = [g for g in group_order if g not in hidden]
     result = ShareResult(survey, variable, _text(question.short or question.text, lang), by,
                          _text(by_info.short or by_info.text, lang) if by_info else None, where, min_n, n_design)
-    totals = {g: (sum(v[0] for v in groups[g].values()), sum(v[1] for v in groups[g].values()),
-                  sum(v[2] for v in groups[g].values())) for g in group_order}
-    hidden = suppress_groups({g: totals[g][0] for g in group_order}, min_n, has_total=by_info is not None)
+    totals = {g: tuple(sum(v[k] for v in groups[g].values()) for k in range(3)) for g in shown}
 
     for g in group_order:
-        n_group, w_group, w2_group = totals[g]
         group_label = by_info.label(g, lang) if by_info else _all_label(lang)
         for cat in category_order:
             code = cat[0] if len(cat) == 1 else "+".join(map(str, cat))
@@ -250,13 +311,16 @@ def _shares(survey: str, meta: SurveyMeta, question: QuestionInfo, by_info: Ques
                 result.rows.append(EstimateRow(group_label, g if by_info else ALL, code, label,
                                                None, None, None, None, None, None, True))
                 continue
-            n_cell, w_cell, w2_cell = groups[g].get(cat, [0, 0.0, 0.0])
+            n_group, w_group, w2_group = totals[g]
+            _n_cell, w_cell, w2_cell = groups[g].get(cat, [0, 0.0, 0.0])
             est = design.proportion(w_cell, w2_cell, w_group, w2_group, n_group, n_design)
             result.rows.append(EstimateRow(group_label, g if by_info else ALL, code, label, est.estimate, est.se,
                                            _finite(est.ci_low), _finite(est.ci_high), int(n_group), float(w_group)))
-    result.suppressed_groups = [by_info.label(g, lang) if by_info else _all_label(lang) for g in hidden]
+    result.suppressed_groups = [by_info.label(g, lang) if by_info else _all_label(lang)
+                                for g in group_order if g in hidden]
 
-    if by_info is not None and len(group_order) >= 2:
+    if by_info is not None and len(shown) >= 2:
+        # Over the shown groups only: a test over hidden groups would say something about them.
         if test == "top2":
             top = set(question.valid_codes[:2])
             columns = [[c for c in category_order if c[0] in top], [c for c in category_order if c[0] not in top]]
@@ -265,9 +329,9 @@ def _shares(survey: str, meta: SurveyMeta, question: QuestionInfo, by_info: Ques
 
         def table(k: int) -> np.ndarray:
             return np.array([[sum(groups[g].get(c, (0, 0.0, 0.0))[k] for c in column) for column in columns]
-                             for g in group_order])
+                             for g in shown])
 
-        n_domain = sum(totals[g][0] for g in group_order)
+        n_domain = sum(totals[g][0] for g in shown)
         rao_scott = design.rao_scott_f(table(1), table(2), n_domain, n_design)
         if rao_scott is not None:
             result.test = Test(rao_scott.statistic, (rao_scott.ndf, rao_scott.ddf), rao_scott.p_value,
@@ -333,35 +397,43 @@ def estimate_mean(
 
     For a ``mean_index`` variable the result also carries Cronbach's alpha of its items.
     """
-    where = {k: list(v) for k, v in (where or {}).items()}
+    min_n = check_min_n(min_n)
     meta = survey_meta(session, survey)
+    where = checked_where(meta, where)
     question = meta.question(variable)
     if not question.is_numeric:
         raise QueryError(f"{variable} is coded; use shares (estimate_shares).")
     by_info = meta.question(by) if by else None
+    if by_info is not None and by_info.is_numeric:
+        raise QueryError(f"--by {by}: a breakdown needs a coded variable (e.g. age_group instead of age).")
     x, w = _number(question), VECTOR.c.weight
-    group_col = _code(by_info).label("g") if by_info is not None else literal(0).label("g")
-    stmt = (select(func.count(), func.sum(w), func.sum(w * x), func.sum(w * w), func.sum(w * w * x),
-                   func.sum(w * w * x * x), group_col)
-            .where(*_filters(meta, where), x.is_not(None))
-            .group_by(group_col))
-    if by_info is not None:
-        stmt = stmt.where(_in_base(_code(by_info), by_info, include_missing=False))
-    aggregates = {row[-1]: row[:-1] for row in session.execute(stmt).all()}
+    group, patterns = _group_column(by_info, include_missing=False), pattern_columns(meta, where)
+    stmt = (select(group, *patterns, func.count(), func.sum(w), func.sum(w * x), func.sum(w * w),
+                   func.sum(w * w * x), func.sum(w * w * x * x))
+            .where(VECTOR.c.survey_id == meta.id, x.is_not(None))
+            .group_by(group, *patterns))
+    hypercube: Counter = Counter()
+    aggregates: dict = defaultdict(lambda: np.zeros(6))
+    for row in session.execute(stmt).all():
+        g, pattern, sums = row[0], tuple(row[1:1 + len(patterns)]), row[1 + len(patterns):]
+        hypercube[(g, pattern)] += sums[0]
+        if g is not None and is_selected(pattern):
+            aggregates[g] += np.array(sums, dtype=float)
     n_design = meta.n_design
-    group_order = [c for c, _, _ in by_info.options if c in aggregates] if by_info else [0]
-    hidden = suppress_groups({g: aggregates[g][0] for g in group_order}, min_n, has_total=by_info is not None)
+    group_order = listed_groups(by_info, where, include_missing=False)
+    hidden = hidden_groups(hypercube, group_order, min_n)
     result = MeanResult(survey, variable, _text(question.short or question.text, lang), by, where, min_n, n_design)
     for g in group_order:
         label = by_info.label(g, lang) if by_info else _all_label(lang)
         code = g if by_info else ALL
-        if g in hidden or g not in aggregates:
+        if g in hidden:
             result.rows.append(MeanRow(label, code, None, None, None, None, None, None, True))
             continue
         n, sw, swx, sw2, sw2x, sw2x2 = aggregates[g]
         m = design.mean(sw, swx, sw2, sw2x, sw2x2, n_design)
         result.rows.append(MeanRow(label, code, m.estimate, m.se, m.ci_low, m.ci_high, int(n), float(sw)))
-    result.suppressed_groups = [by_info.label(g, lang) if by_info else _all_label(lang) for g in hidden]
+    result.suppressed_groups = [by_info.label(g, lang) if by_info else _all_label(lang)
+                                for g in group_order if g in hidden]
     result.cronbach_alpha = index_alpha(session, meta, variable)
     return result
 
@@ -423,9 +495,11 @@ def estimate_categories(
     """
     if not items:
         return []
-    where = {k: list(v) for k, v in (where or {}).items()}
+    min_n = check_min_n(min_n)
     meta = survey_meta(session, survey)
+    where = checked_where(meta, where)
     w = VECTOR.c.weight
+    patterns = pattern_columns(meta, where)
     columns = []
     for variable, codes in items:
         question = meta.question(variable)
@@ -433,15 +507,18 @@ def estimate_categories(
         in_base, chosen = _code(question).in_(question.valid_codes), _code(question).in_(counted)
         columns += [func.count().filter(in_base), func.sum(w).filter(in_base), func.sum(w * w).filter(in_base),
                     func.sum(w).filter(chosen), func.sum(w * w).filter(chosen)]
-    sums = session.execute(select(*columns).where(*_filters(meta, where))).one()
+    stmt = select(*patterns, *columns).where(VECTOR.c.survey_id == meta.id).group_by(*patterns)
+    by_pattern = [(tuple(row[:len(patterns)]), row[len(patterns):]) for row in session.execute(stmt).all()]
     rows = []
     for i, (variable, codes) in enumerate(items):
-        n, sw, sw2, sw_k, sw2_k = (value or 0 for value in sums[5 * i:5 * i + 5])
+        hypercube = {pattern: sums[5 * i] or 0 for pattern, sums in by_pattern}
+        n, sw, sw2, sw_k, sw2_k = (sum(float(sums[5 * i + j] or 0) for pattern, sums in by_pattern
+                                       if is_selected(pattern)) for j in range(5))
         code = "+".join(map(str, codes))
-        if n < min_n or n == 0:
+        if n < min_n or not single_view_is_safe(hypercube, min_n):
             rows.append(EstimateRow(ALL, ALL, code, "", None, None, None, None, None, None, True))
             continue
-        est = design.proportion(sw_k, sw2_k, sw, sw2, n, meta.n_design)
-        rows.append(EstimateRow(ALL, ALL, code, "", est.estimate, est.se, est.ci_low, est.ci_high, int(n),
-                                float(sw)))
+        est = design.proportion(sw_k, sw2_k, sw, sw2, int(n), meta.n_design)
+        rows.append(EstimateRow(ALL, ALL, code, "", est.estimate, est.se, _finite(est.ci_low),
+                                _finite(est.ci_high), int(n), float(sw)))
     return rows

@@ -94,12 +94,12 @@ def top2_test(session: Session, survey: str, variable: str, by: str) -> Test | N
     meta = survey_meta(session, survey)
     question, groups = meta.question(variable), meta.question(by)
     top = question.valid_codes[:2]
-    cells = cell_aggregates(session, meta, question, groups, {}, include_missing=False)
+    cells = [c for c in cell_aggregates(session, meta, question, groups, {}, include_missing=False) if c[0] is not None]
     order = sorted({g for g, *_ in cells})
     sum_w, sum_w2 = np.zeros((len(order), 2)), np.zeros((len(order), 2))
-    for g, y, _n, sw, sw2 in cells:
+    for g, y, _pattern, _n, sw, sw2 in cells:
         column = 0 if y in top else 1
         sum_w[order.index(g), column] += sw
         sum_w2[order.index(g), column] += sw2
-    test = design.rao_scott_f(sum_w, sum_w2, sum(c[2] for c in cells), meta.n_design)
+    test = design.rao_scott_f(sum_w, sum_w2, sum(c[3] for c in cells), meta.n_design)
     return None if test is None else Test(test.statistic, (test.ndf, test.ddf), test.p_value, test.method)

@@ -206,14 +206,18 @@ def _share_param(share, shown: dict, region: str) -> str | None:
 @friendly_render(extra_outputs=9)
 def render(lang: str, search: str):
     """The page's main callback: the funnel, the sensitivity and the assumptions for the state in ``search``."""
+    from flask import current_app
+
     with session_scope() as session:
         c = _choices(session, search)
         conditions = standard_conditions(
             attractive="attractive" in c["filters"], take_job="take_job" in c["filters"],
             travel_time_min=TRAVEL_TIME_MIN if "travel" in c["filters"] else None,
             age_groups=c["ages"], centrality=c["centrality"])
-        result = mobility_funnel(session, c["survey"], c["jobs"], conditions, c["share"], c["share_source"], lang)
-        baseline = mobility_funnel(session, c["survey"], lang=lang)
+        min_n = current_app.config["FJERNARBEID"].min_n
+        result = mobility_funnel(session, c["survey"], c["jobs"], conditions, c["share"], c["share_source"], lang,
+                                 min_n=min_n)
+        baseline = mobility_funnel(session, c["survey"], lang=lang, min_n=min_n)
     share_source = "" if c["share_source"] is None else (
         _("Default", lang) + f" {format_share(c['share_default'], lang, 2)}. " + _("Source", lang) + ": "
         + _source_text("region_share", c["share_source"], lang))

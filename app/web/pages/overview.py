@@ -78,7 +78,7 @@ def render(lang: str, search: str):
         by_variable = key_figures(session, survey, [("q12", (1, 2, 3)), ("q22", (1, 2)), ("q23", (1, 2))],
                                   region_slug, min_n)
         figures = {"weekly": by_variable["q12"], "willing": by_variable["q22"], "attractive": by_variable["q23"]}
-        funnel = mobility_funnel(session, survey, lang=lang)
+        funnel = mobility_funnel(session, survey, lang=lang, min_n=min_n)
         capacity = coworking_capacity(session, region_slug)
         progress = measure_progress(session, region_slug)
         series = context_series(session)
