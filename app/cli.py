@@ -164,22 +164,36 @@ def _parse_where(items: list[str] | None) -> dict[str, list[int]]:
 def cmd_query(args, config: Config) -> int:
     from app.db.session import session_scope
     from app.query.estimates import estimate_mean, estimate_shares
-    from app.query.metadata import survey_meta
     from app.query.format import render
+    from app.query.metadata import survey_meta
+    from app.query.publish import publishable
 
+    min_n = _min_n(args.min_n, config)
     _engine(config)
     where = _parse_where(args.where)
     with session_scope() as session:
         numeric = survey_meta(session, args.survey).question(args.question).is_numeric
         if numeric:
             result = estimate_mean(session, args.survey, args.question, by=args.by, where=where,
-                                   min_n=args.min_n or config.min_n, lang=args.lang)
+                                   min_n=min_n, lang=args.lang)
         else:
             result = estimate_shares(session, args.survey, args.question, by=args.by, where=where,
                                      collapse=args.collapse, include_missing=args.include_missing,
-                                     min_n=args.min_n or config.min_n, lang=args.lang)
-    print(render(result, args.format))
+                                     min_n=min_n, lang=args.lang)
+    print(render(result if args.exact else publishable(result), args.format))
     return 0
+
+
+def _min_n(requested: int | None, config: Config) -> int:
+    """``--min-n``: at least 1; below the deployment's ``FJERNARBEID_MIN_N`` it works, with a warning."""
+    if requested is None:
+        return config.min_n
+    if requested < 1:
+        raise FjernarbeidError(f"--min-n {requested}: the smallest group shown must be at least 1 respondent.")
+    if requested < config.min_n:
+        print(f"warning: --min-n {requested} is below this deployment's minimum (FJERNARBEID_MIN_N={config.min_n}); "
+              "groups that small may identify respondents. Do not publish the output.", file=sys.stderr)
+    return requested
 
 
 def cmd_mobility(args, config: Config) -> int:
@@ -269,7 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--where", action="append", metavar="DIM=v1,v2", help="filter (repeatable)")
     query.add_argument("--collapse", choices=["top2", "bottom2"], help="merge the first or last two categories")
     query.add_argument("--include-missing", action="store_true", help="keep don't-know codes in the base")
-    query.add_argument("--min-n", type=int, help="suppress groups smaller than this (default FJERNARBEID_MIN_N)")
+    query.add_argument("--min-n", type=int, help="suppress groups smaller than this (default FJERNARBEID_MIN_N; "
+                       "at least 1, a warning below the default)")
+    query.add_argument("--exact", action="store_true",
+                       help="print unrounded estimates, standard errors and weighted counts (for checking against "
+                            "other software; groups are suppressed all the same). Default: rounded as published")
     query.add_argument("--lang", default="nb", choices=["nb", "nn", "en"])
     query.add_argument("--format", default="table", choices=["table", "json", "csv"])
     query.set_defaults(func=cmd_query)

@@ -9,6 +9,7 @@ read independently from the normalised ``answer`` table.
 from __future__ import annotations
 
 import itertools
+import json
 import random
 from collections.abc import Callable
 
@@ -269,3 +270,53 @@ def test_headline_shares_are_protected_like_the_explorer(db, microdata):
             if 0 < len(everyone - these) < MIN_N:
                 leaks.append((municipality, age))
     assert not leaks
+
+
+# --- the command line at default settings --------------------------------------------------
+
+
+def _cli_json(monkeypatch, capsys, database_url, *args) -> tuple[int, dict | None, str]:
+    from app.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    code = main(["query", "--format", "json", *args])
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if code == 0 else None), err
+
+
+def test_query_refuses_min_n_below_one_and_warns_below_the_configured_minimum(monkeypatch, capsys, database_url):
+    code, _result, err = _cli_json(monkeypatch, capsys, database_url, "--survey", "demo_national", "--question",
+                                   "q22", "--min-n", "0")
+    assert code == 1 and "--min-n 0" in err and "Traceback" not in err
+    code, result, err = _cli_json(monkeypatch, capsys, database_url, "--survey", "demo_national", "--question",
+                                  "q22", "--by", "age_group", "--min-n", "5")
+    assert code == 0 and "warning" in err and "FJERNARBEID_MIN_N=10" in err
+    assert result["min_n"] == 5
+
+
+def test_query_prints_rounded_figures_without_weighted_counts_by_default(monkeypatch, capsys, database_url):
+    code, result, _err = _cli_json(monkeypatch, capsys, database_url, "--survey", "demo_national", "--question",
+                                   "q22", "--by", "age_group")
+    assert code == 0
+    for row in result["rows"]:
+        assert "n_weighted" not in row and "se" not in row
+        for key in ("estimate", "ci_low", "ci_high"):
+            assert row[key] is None or row[key] == round(row[key], 3)
+    code, exact, _err = _cli_json(monkeypatch, capsys, database_url, "--survey", "demo_national", "--question",
+                                  "q22", "--by", "age_group", "--exact")
+    assert any(row["estimate"] != round(row["estimate"], 3) for row in exact["rows"] if row["estimate"])
+    assert all("n_weighted" in row for row in exact["rows"])
+
+
+def test_a_differencing_search_through_the_cli_finds_nothing(monkeypatch, capsys, database_url):
+    """The attack of the issue, as a script would run it against ``fjernarbeid query``."""
+    base = ["--survey", "demo_hardanger", "--question", "q22", "--where", "municipality=4620", "--where",
+            "gender=1"]
+    shown = []
+    for extra in ([], ["--where", "age_group=1,2,3"], ["--where", "age_group=1,2,3,4"], ["--where", "age_group=4"]):
+        code, result, _err = _cli_json(monkeypatch, capsys, database_url, *base, *extra)
+        assert code == 0
+        row = result["rows"][0]
+        shown.append(None if row["suppressed"] else row["n"])
+    present = [n for n in shown if n is not None]
+    assert all(a == b or abs(a - b) >= MIN_N for a, b in itertools.combinations(present, 2)), shown

@@ -8,8 +8,13 @@ import json
 from dataclasses import asdict
 
 
+MAX_NAMED_GROUPS = 20  # more hidden groups than this are counted, not named
+
+
 def render(result, fmt: str) -> str:
     records = result.as_records()
+    unpublished = [c for c in ("se", "n_weighted") if records and all(r.get(c) is None for r in records)]
+    records = [{k: v for k, v in r.items() if k not in unpublished} for r in records]  # dropped by publishable()
     meta = {k: v for k, v in asdict(result).items() if k not in ("rows",)}
     if fmt == "json":
         return json.dumps({**meta, "rows": records}, ensure_ascii=False, indent=2, default=_default)
@@ -30,8 +35,9 @@ def _default(value):
 
 
 def _table(records: list[dict], meta: dict) -> str:
+    records = [r for r in records if not r.get("suppressed")]  # hidden groups are named below
     if not records:
-        return "(no rows)"
+        return "(no group can be shown: " + _hidden_text(meta) + ")"
     columns = list(records[0])
     cells = [[_cell(r[c]) for c in columns] for r in records]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
@@ -44,9 +50,16 @@ def _table(records: list[dict], meta: dict) -> str:
     if meta.get("cronbach_alpha") is not None:
         lines.append(f"Cronbach's alpha of the index items: {meta['cronbach_alpha']:.3f}")
     if meta.get("suppressed_groups"):
-        lines.append(f"Suppressed (fewer than {meta['min_n']} respondents, or to protect one that is): "
-                     + ", ".join(meta["suppressed_groups"]))
+        lines.append("Suppressed: " + _hidden_text(meta))
     return "\n".join(lines)
+
+
+def _hidden_text(meta: dict) -> str:
+    """Which groups are hidden, without saying which are empty and which small (that would itself tell)."""
+    groups = meta.get("suppressed_groups") or []
+    named = ", ".join(groups) if len(groups) <= MAX_NAMED_GROUPS else f"{len(groups)} groups"
+    return (f"{named} (fewer than {meta['min_n']} respondents, possibly none, or hidden so that no combination "
+            "of views isolates a small group)")
 
 
 def _cell(value) -> str:
