@@ -51,6 +51,20 @@ class ReferenceLookup:
             return region.id if region else None
         return municipality.centrality_class
 
+    def level_codes(self, level: str) -> list[int]:
+        """Every code of ``level`` in the reference data, whether or not a respondent has it.
+
+        A derived geography offers all of them, so the list of options never tells which
+        municipalities (or counties, regions) have respondents: an empty one looks like a small one.
+        """
+        if level == "municipality":
+            return sorted(int(number) for number in self.municipalities)
+        if level == "county":
+            return sorted({int(m.county_number) for m in self.municipalities.values()})
+        if level == "region":
+            return sorted({r.id for r in self.region_of.values()})
+        return sorted(CENTRALITY_LABELS)
+
     def level_label(self, code: int, level: str) -> dict[str, str]:
         if level == "municipality":
             name = self.municipalities[f"{code:04d}"].name

@@ -322,10 +322,7 @@ def _derive(parsed: Parsed, codebook: Codebook, lookup: ReferenceLookup) -> list
         elif spec.kind == "reference":
             codes = [lookup.level_code(k, spec.level) if k else None for k in kommunenummer]
             values = np.array([np.nan if c is None else c for c in codes], dtype=float)
-            present = sorted({int(c) for c in codes if c is not None})
-            if spec.level == "centrality":
-                present = list(range(1, 7))  # the whole scale, so filters work on any survey
-            options = [(c, lookup.level_label(c, spec.level), False) for c in present]
+            options = [(c, lookup.level_label(c, spec.level), False) for c in lookup.level_codes(spec.level)]
         else:  # mean_index
             items = []
             for item in spec.items:
