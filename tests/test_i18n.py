@@ -23,3 +23,23 @@ def test_messages_are_translated_into_bokmal_and_nynorsk():
 
 def test_unknown_language_falls_back_to_bokmal():
     assert gettext("Overview", "xx") == "Oversikt"
+
+
+def test_every_message_in_the_web_code_is_translated_into_bokmal_and_nynorsk():
+    """Every literal passed to ``_()`` in app/web has a translation in both catalogues."""
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_file
+
+    from app.web.i18n import catalogue
+
+    root = Path(__file__).resolve().parents[1] / "app" / "web"
+    missing = []
+    for path in sorted(root.rglob("*.py")):
+        for lineno, message, _comments, _context in extract_from_file("python", str(path),
+                                                                       keywords={"_": None, "gettext": None}):
+            message = message[0] if isinstance(message, tuple) else message
+            for lang in ("nb", "nn"):
+                if message not in catalogue(lang):
+                    missing.append(f"{path.relative_to(root)}:{lineno} [{lang}] {message[:60]!r}")
+    assert not missing, "untranslated:\n" + "\n".join(missing)

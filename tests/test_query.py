@@ -111,8 +111,9 @@ def test_query_command_prints_json(database_url, tmp_path, monkeypatch, capsys):
                  "--collapse", "top2", "--format", "json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["test"]["p_value"] < 0.05
-    assert {"group", "group_code", "code", "label", "estimate", "se", "ci_low", "ci_high", "n", "n_weighted",
+    assert {"group", "group_code", "code", "label", "estimate", "ci_low", "ci_high", "n",
             "suppressed"} <= set(payload["rows"][0])
+    assert not {"se", "n_weighted"} & set(payload["rows"][0])  # published rounded; --exact adds them
 
 
 def test_query_command_rejects_a_bad_where(database_url, tmp_path, monkeypatch, capsys):

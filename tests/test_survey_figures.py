@@ -47,6 +47,6 @@ def test_bar_figure_has_intervals_for_every_bar():
 def test_independence_sentence_in_plain_words():
     significant = Independence(5.0, (1.0, 400.0), 0.003, "Rao-Scott")
     assert independence_sentence(significant, "nb") == \
-        "Forskjellen mellom gruppene er statistisk sikker (Rao–Scott F-test, p = 0,003)."
-    assert "er ikkje statistisk sikker" in independence_sentence(Independence(0.4, (1.0, 400.0), 0.79, "x"), "nn")
+        "Forskjellen mellom gruppene er statistisk signifikant (Rao–Scott F-test, p = 0,003)."
+    assert "er ikkje statistisk signifikant" in independence_sentence(Independence(0.4, (1.0, 400.0), 0.79, "x"), "nn")
     assert p_text(0.0001, "en") == "p < 0.001"

@@ -7,8 +7,10 @@ those into estimates, standard errors, intervals and the Rao–Scott test, exact
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -85,6 +87,9 @@ class ShareResult:
     rows: list[EstimateRow] = field(default_factory=list)
     test: Test | None = None
     suppressed_groups: list[str] = field(default_factory=list)
+    # For a scale with a direction (Likert): per shown group, the share at the positive end (the first
+    # half of the valid answers) and at the negative end (the last half), with their intervals.
+    sides: dict = field(default_factory=dict)
 
     def as_records(self) -> list[dict]:
         return [asdict(r) for r in self.rows]
@@ -129,7 +134,8 @@ def checked_where(meta: SurveyMeta, where: Mapping[str, Sequence[int]] | None) -
     return checked
 
 
-def pattern_columns(meta: SurveyMeta, where: Mapping[str, Sequence[int]], fixed: Set[str] = frozenset()) -> list:
+def pattern_columns(meta: SurveyMeta, where: Mapping[str, Sequence[int]],
+                    fixed: AbstractSet[str] = frozenset()) -> list:
     """One column per filter: the respondent's code where it is selected, NULL otherwise.
 
     Filters are not applied in SQL. Grouping by these columns gives the request's hypercube
@@ -318,6 +324,19 @@ def _shares(survey: str, meta: SurveyMeta, question: QuestionInfo, by_info: Ques
                                            _finite(est.ci_low), _finite(est.ci_high), int(n_group), float(w_group)))
     result.suppressed_groups = [by_info.label(g, lang) if by_info else _all_label(lang)
                                 for g in group_order if g in hidden]
+    if question.direction:
+        valid = question.valid_codes
+        ends = {"positive": set(valid[:len(valid) // 2]), "negative": set(valid[len(valid) - len(valid) // 2:])}
+        for g in shown:
+            n_group, w_group, w2_group = totals[g]
+            result.sides[g if by_info else ALL] = {}
+            for side, codes in ends.items():
+                cells = [v for cat, v in groups[g].items() if set(cat) <= codes]
+                est = design.proportion(sum(v[1] for v in cells), sum(v[2] for v in cells), w_group, w2_group,
+                                        n_group, n_design)
+                result.sides[g if by_info else ALL][side] = EstimateRow(
+                    "", g if by_info else ALL, "+".join(map(str, sorted(codes))), side, est.estimate, est.se,
+                    _finite(est.ci_low), _finite(est.ci_high), int(n_group), float(w_group))
 
     if by_info is not None and len(shown) >= 2:
         # Over the shown groups only: a test over hidden groups would say something about them.
@@ -341,7 +360,7 @@ def _shares(survey: str, meta: SurveyMeta, question: QuestionInfo, by_info: Ques
 
 def _finite(value: float) -> float | None:
     """NaN (e.g. no interval for a one-respondent group, as R's NA) becomes None."""
-    return None if value != value else value
+    return None if math.isnan(value) else value
 
 
 def _text(texts: dict | None, lang: str) -> str:

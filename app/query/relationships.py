@@ -22,6 +22,7 @@ from app.query.estimates import (
     MeanResult, ShareResult, Test, cell_aggregates, estimate_mean, estimate_shares, estimate_shares_many,
 )
 from app.query.metadata import survey_meta
+from app.query.publish import publishable, publishable_test
 from app.stats import design
 
 # Attitudes to home office (q6_1 is positive, q6_2–q6_4 negative statements), "agree" = top 2.
@@ -40,6 +41,13 @@ class Findings:
     factory_test: Test | None
     centrality: ShareResult  # q23 attractive (top 2), by SSB centrality class
     education: ShareResult  # q23 attractive (top 2), by education
+
+    def published(self) -> "Findings":
+        """The findings as they may leave the server (``app.query.publish``)."""
+        return Findings([publishable(r) for r in self.home_office], [publishable(r) for r in self.workspace],
+                        publishable(self.travel), publishable(self.factory),
+                        None if self.factory_test is None else publishable_test(self.factory_test),
+                        publishable(self.centrality), publishable(self.education))
 
 
 def findings(session: Session, survey: str, min_n: int = 10, lang: str = "nb") -> Findings:

@@ -20,16 +20,23 @@ class QuestionEntry:
     type: str
     short: dict
     direction: str | None
+    answers: int = 0  # valid (not "don't know") answer codes
 
     @property
     def is_numeric(self) -> bool:
         return self.type in NUMERIC_TYPES
 
+    @property
+    def can_merge_first_two(self) -> bool:
+        """Merging the first two answers ("agree" = fully or partly agree) makes sense on an ordered
+        scale of at least three answers; on two answers (gender) it would merge everything."""
+        return bool(self.direction) and self.answers >= 3
+
 
 def list_questions(session: Session, survey: str) -> list[QuestionEntry]:
     """The survey's explorable questions and derived variables, in questionnaire order."""
     return [QuestionEntry(q.variable, q.theme or ("derived" if q.is_derived else "other"), q.type,
-                          q.short or q.text, q.direction)
+                          q.short or q.text, q.direction, len(q.valid_codes))
             for q in survey_meta(session, survey).questions.values()
             if q.variable not in NOT_EXPLORABLE and q.type != "postal_code"]
 

@@ -11,7 +11,8 @@ from dash import Input, Output, State, html, no_update
 from flask import current_app, has_app_context
 
 from app.config import LANGUAGES
-from app.errors import FjernarbeidError
+from app.errors import DatabaseUnavailable
+from app.query.metadata import QueryError
 from app.web import state
 from app.web.i18n import gettext as _
 from app.web.i18n import pick
@@ -53,6 +54,38 @@ def database_error(lang: str) -> dbc.Alert:
     )
 
 
+def query_error(lang: str) -> dbc.Alert:
+    """A view the chosen survey cannot answer (a variable or answer code it does not have)."""
+    return dbc.Alert(
+        [
+            html.H2(_("This view cannot be computed", lang), className="h5"),
+            html.P(_("The chosen survey does not have what these settings ask for (a question, a breakdown or an "
+                     "answer code). Choose other settings, or go back to the page's defaults.", lang),
+                   className="mb-0"),
+        ],
+        color="warning",
+        className="query-error",
+    )
+
+
+def render_failed(lang: str) -> dbc.Alert:
+    return dbc.Alert(_("Something went wrong while drawing this view. The error has been logged.", lang),
+                     color="danger", className="render-failed")
+
+
+def error_message(error: Exception, lang: str) -> dbc.Alert:
+    """The message for a failed render: each kind of failure says what it is, and "the database does
+    not answer" only when it does not. The details go to the log, never to the page."""
+    if isinstance(error, DatabaseUnavailable):
+        log.warning("database unavailable: %s", error)
+        return database_error(lang)
+    if isinstance(error, QueryError):
+        log.warning("view cannot be computed: %s", error)
+        return query_error(lang)
+    log.error("error while rendering a view", exc_info=error)
+    return render_failed(lang)
+
+
 def friendly(render: Callable) -> Callable:
     """Wrap a layout (called as ``layout(lang, search)``) so the user sees a message, never a traceback."""
 
@@ -61,38 +94,26 @@ def friendly(render: Callable) -> Callable:
         lang = page_language(args[0] if args else kwargs.get("lang"))
         try:
             return render(*args, **kwargs)
-        except FjernarbeidError:
-            log.warning("database unavailable while rendering %s", render.__name__, exc_info=True)
+        except Exception as error:  # noqa: BLE001 - shown as a message, logged with its details
             do_not_cache_this_response()
-            return database_error(lang)
-        except Exception:  # noqa: BLE001 - shown as a message, logged with traceback
-            log.exception("error while rendering %s", render.__name__)
-            do_not_cache_this_response()
-            return render_failed(lang)
+            return error_message(error, lang)
 
     return wrapper
 
 
-def render_failed(lang: str) -> dbc.Alert:
-    return dbc.Alert(_("Something went wrong while drawing this view. The error has been logged.", lang),
-                     color="danger")
-
-
 def friendly_render(extra_outputs: int = 0) -> Callable:
     """Like ``friendly`` for a page's main callback ``render(lang, search)`` that returns the content
-    plus ``extra_outputs`` more values (left unchanged when rendering fails)."""
+    plus ``extra_outputs`` more values (left unchanged when rendering fails). An unsupported
+    language falls back to the default (the shell says so)."""
 
     def decorate(render: Callable) -> Callable:
         @wraps(render)
         def wrapper(lang: str, *args):
+            lang = page_language(lang)
             try:
                 return render(lang, *args)
-            except FjernarbeidError:
-                log.warning("database unavailable while rendering %s", render.__name__, exc_info=True)
-                alert = database_error(lang)
-            except Exception:  # noqa: BLE001 - shown as a message, logged with traceback
-                log.exception("error while rendering %s", render.__name__)
-                alert = render_failed(lang)
+            except Exception as error:  # noqa: BLE001 - shown as a message, logged with its details
+                alert = error_message(error, lang)
             do_not_cache_this_response()
             from dash import no_update
 
@@ -103,11 +124,19 @@ def friendly_render(extra_outputs: int = 0) -> Callable:
     return decorate
 
 
+MAX_NOTICES = 5  # ignored parameters named in the notice; an address can hold thousands
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def notices(ignored: list[tuple[str, str]], lang: str) -> list:
     """Tell the user which address parameters were ignored (bad or stale) instead of failing."""
     if not ignored:
         return []
-    items = ", ".join(f"{name}={value}" for name, value in ignored)
+    shown = [f"{name}={_shorten(value)}" for name, value in ignored[:MAX_NOTICES]]
+    items = ", ".join(shown) + (" …" if len(ignored) > MAX_NOTICES else "")
     return [dbc.Alert(_("Some settings in the address were not recognised and the defaults are shown instead:",
                         lang) + f" {items}", color="info", dismissable=True, className="url-notice")]
 

@@ -104,14 +104,14 @@ def map_figure(scope: Boundaries, context: Boundaries, spaces: Sequence[Space], 
 
 @dataclass(frozen=True)
 class DemandRow:
-    """Seats in a municipality next to a rough indicator of residents who may work remotely weekly."""
+    """Seats in a municipality next to a rough indicator of residents who use home office weekly."""
 
     kommunenummer: str
     name: str
     population: int
     seats: int
     seats_per_1000: float
-    remote_weekly: float | None  # population × survey share; None when the share is suppressed
+    remote_weekly: float | None  # population × survey share, to the nearest ten; None when the share is suppressed
     seats_per_1000_remote: float | None
 
 
@@ -123,20 +123,21 @@ def demand_rows(capacity: Sequence[MunicipalityCapacity], weekly_share: float | 
     """
     rows = []
     for m in capacity:
-        remote = None if weekly_share is None else weekly_share * m.population
-        per_remote = 1000 * m.seats / remote if remote else None
+        remote = None if weekly_share is None else round(weekly_share * m.population, -1)
+        per_remote = round(1000 * m.seats / remote, 1) if remote else None
         rows.append(DemandRow(m.kommunenummer, m.name, m.population, m.seats, m.seats_per_1000, remote, per_remote))
     return rows
 
 
 def demand_figure(rows: Sequence[DemandRow], lang: str, height: int = 380) -> go.Figure:
-    """Horizontal bars: seats per 1 000 residents who may work remotely weekly, per municipality."""
+    """Horizontal bars: seats per 1 000 residents who use home office weekly, per municipality."""
     usable = [r for r in rows if r.seats_per_1000_remote is not None]
     if not usable:
         return empty_figure(_("Too few respondents to estimate the indicator.", lang), lang)
     usable = sorted(usable, key=lambda r: r.seats_per_1000_remote)
     height = max(height, 90 + 34 * len(usable))
-    fig = go.Figure(layout=base_layout(lang, _("Seats per 1 000 residents<br>who may work remotely weekly", lang),
+    title = _("Seats per 1 000 residents<br>who use home office at least weekly", lang)
+    fig = go.Figure(layout=base_layout(lang, title,
                                        height=height))
     fig.add_trace(go.Bar(
         y=[r.name for r in usable], x=[r.seats_per_1000_remote for r in usable], orientation="h",
@@ -147,7 +148,8 @@ def demand_figure(rows: Sequence[DemandRow], lang: str, height: int = 380) -> go
         customdata=[[format_number(r.seats, lang), format_number(round(r.remote_weekly or 0, -1), lang)]
                     for r in usable],
         hovertemplate="<b>%{y}</b><br>" + _("Seats", lang) + ": %{customdata[0]}<br>"
-                      + _("Residents who may work remotely weekly", lang) + ": ≈ %{customdata[1]}<extra></extra>",
+                      + _("Residents who use home office at least weekly", lang)
+                      + ": ≈ %{customdata[1]}<extra></extra>",
         showlegend=False))
     top = max(r.seats_per_1000_remote for r in usable)
     fig.update_xaxes(title=_("Seats per 1 000 (rough indicator)", lang), gridcolor="#e5e5e5",

@@ -172,8 +172,8 @@ def _wrap(text: str, width: int = 28) -> str:
 
 def _error(est: list, low: list, high: list) -> dict:
     return dict(type="data", symmetric=False, color="#333333", thickness=1.5, width=4,
-                array=[0 if h is None or e is None else (h - e) * 100 for e, h in zip(est, high)],
-                arrayminus=[0 if lo is None or e is None else (e - lo) * 100 for e, lo in zip(est, low)])
+                array=[0 if h is None or e is None else round((h - e) * 100, 1) for e, h in zip(est, high)],
+                arrayminus=[0 if lo is None or e is None else round((e - lo) * 100, 1) for e, lo in zip(est, low)])
 
 
 def _hover(lang: str, axis: str = "x") -> str:
@@ -200,7 +200,7 @@ def facet_figure(results: list[ShareResult], lang: str, title: str) -> go.Figure
         est = [None if r.suppressed else r.estimate for r in rows]
         labels = [_wrap(r.group, 30) for r in rows]
         traces.append(go.Bar(
-            x=[None if e is None else e * 100 for e in est], y=labels, orientation="h", xaxis=f"x{suffix}",
+            x=[None if e is None else round(e * 100, 1) for e in est], y=labels, orientation="h", xaxis=f"x{suffix}",
             yaxis=f"y{suffix}", marker_color=PALETTE[0], hovertemplate=_hover(lang), showlegend=False,
             error_x=_error(est, [r.ci_low for r in rows], [r.ci_high for r in rows])))
         layout[f"xaxis{suffix}"] = {**x_axis, "domain": [left, left + width], "anchor": f"y{suffix}"}
@@ -223,7 +223,7 @@ def bars_figure(result: ShareResult, lang: str, title: str) -> go.Figure:
               "bargap": 0.3, "xaxis": {**percent_axis_settings(lang), "dtick": 25}, "yaxis": {"autorange": "reversed"},
               "annotations": _suppressed_annotations(rows, labels, lang)}
     return go.Figure(go.Bar(
-        x=[None if e is None else e * 100 for e in est], y=labels, orientation="h",
+        x=[None if e is None else round(e * 100, 1) for e in est], y=labels, orientation="h",
         marker_color=PALETTE[0], error_x=_error(est, [r.ci_low for r in rows], [r.ci_high for r in rows]),
         hovertemplate=_hover(lang)), layout=layout)
 
@@ -250,7 +250,7 @@ def travel_figure(result: ShareResult, lang: str) -> go.Figure:
     for i, (group, rows) in enumerate(groups.items()):
         est = [None if r.suppressed else r.estimate for r in rows]
         fig.add_trace(go.Bar(
-            x=[r.label for r in rows], y=[None if e is None else e * 100 for e in est], name=group,
+            x=[r.label for r in rows], y=[None if e is None else round(e * 100, 1) for e in est], name=group,
             marker_color=PALETTE[i % len(PALETTE)], hovertemplate=_hover(lang, "y"),
             error_y=_error(est, [r.ci_low for r in rows], [r.ci_high for r in rows])))
     percent_axis(fig, "y", lang)
@@ -266,8 +266,10 @@ def mean_figure(result: MeanResult, lang: str) -> go.Figure:
     fig = go.Figure(go.Scatter(
         x=est, y=labels, mode="markers", marker={"size": 11, "color": PALETTE[5]},
         error_x=dict(type="data", symmetric=False, color="#333333", thickness=1.5, width=5,
-                     array=[0 if r.suppressed or r.ci_high is None else r.ci_high - r.estimate for r in rows],
-                     arrayminus=[0 if r.suppressed or r.ci_low is None else r.estimate - r.ci_low for r in rows]),
+                     array=[0 if r.suppressed or r.ci_high is None else round(r.ci_high - r.estimate, 2)
+                            for r in rows],
+                     arrayminus=[0 if r.suppressed or r.ci_low is None else round(r.estimate - r.ci_low, 2)
+                                 for r in rows]),
         hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
     fig.update_layout(**base_layout(lang, _("Mean factory-paradigm index, by willingness to move", lang),
                                     height=320))

@@ -100,7 +100,14 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
                   Input(URL, "pathname"), Input(URL, "search"))
     def _render_frame(pathname, search):
         lang = language_from_search(search, default_lang)
-        return navigation(pathname or "/", search or "", lang, default_lang), footer(lang)
+        frame = [navigation(pathname or "/", search or "", lang, default_lang)]
+        requested = state.parse(search).get("lang")
+        if requested is not None and requested not in LANGUAGES:
+            frame.append(dbc.Alert(
+                _("The language in the address is not available; the page is shown in {language}.", lang).format(
+                    language=LANGUAGE_NAMES[lang]) + f" (lang={requested[:20]})",
+                color="info", dismissable=True, className="container-xl url-notice language-notice"))
+        return frame, footer(lang)
 
     @app.callback(Output(PAGE, "children"), Input(URL, "pathname"), State(URL, "search"))
     def _route(pathname, search):

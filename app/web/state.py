@@ -58,10 +58,13 @@ class Resolved:
         if value is None:
             self.values[name] = list(default)
             return self.values[name]
+        by_text = {str(a): a for a in allowed}
         picked, bad = [], []
-        for part in value.split(","):
-            match = next((a for a in allowed if str(a) == part.strip()), None)
-            (picked if match is not None else bad).append(match if match is not None else part)
+        for part in dict.fromkeys(p.strip() for p in value.split(",")):  # a value repeated 100 000 times is one
+            if part in by_text:
+                picked.append(by_text[part])
+            elif part:
+                bad.append(part)
         if bad:
             self.ignored.append((name, ",".join(bad)))
         self.values[name] = picked

@@ -18,6 +18,19 @@ from app.web.i18n import format_number, format_share
 from app.web.i18n import gettext as _
 
 MAX_COLOUR_GROUPS = 6  # more groups than this: one row per group instead of one colour per group
+MAX_LISTED_HIDDEN = 8  # more hidden groups than this (e.g. municipalities): counted in a note, not drawn as rows
+
+
+def listed_rows(rows: list) -> list:
+    """The rows a chart or table lists: every group when few are hidden; otherwise only the shown ones
+    (the hidden ones are counted in a note)."""
+    hidden = {r.group for r in rows if r.suppressed}
+    return rows if len(hidden) <= MAX_LISTED_HIDDEN else [r for r in rows if not r.suppressed]
+
+
+def _pct(proportion: float | None) -> float:
+    """A proportion as the percentage the chart draws: to the tenth shown (no finer number leaves the server)."""
+    return round(100 * (proportion or 0.0), 1)
 
 
 def group_label(group: str, n: int | None, lang: str) -> str:
@@ -38,9 +51,9 @@ def _hover(row: EstimateRow, lang: str) -> str:
 
 
 def _groups(result) -> list[tuple[str, int | None, bool]]:
-    """(name, n, suppressed) per group, in order."""
+    """(name, n, suppressed) per listed group, in order."""
     seen: dict[str, tuple[str, int | None, bool]] = {}
-    for row in result.rows:
+    for row in listed_rows(result.rows):
         seen.setdefault(row.group, (row.group, row.n, row.suppressed))
     return list(seen.values())
 
@@ -101,7 +114,7 @@ def likert_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
         rows = [r for r in result.rows if r.code == code and not r.suppressed]
         factor = 0.5 if half else 1.0
         fig.add_trace(go.Bar(
-            y=[labels[r.group] for r in rows], x=[sign * 100 * factor * (r.estimate or 0) for r in rows],
+            y=[labels[r.group] for r in rows], x=[round(sign * factor * _pct(r.estimate), 2) for r in rows],
             orientation="h", name=names[code], marker_color=colours[code], legendrank=rank[code],
             legendgroup=str(code), showlegend=legend, customdata=[_hover(r, lang) for r in rows],
             hovertemplate="%{customdata}<extra></extra>",
@@ -119,6 +132,7 @@ def likert_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
         add(code, -1, False, True)
     for code in reversed(positive):
         add(code, 1, False, True)
+    _add_side_intervals(fig, result, shown, labels, neutral)
     hidden = [labels[name] for name, _n, s in groups if s]
     if hidden:
         fig.add_trace(_too_few_trace(hidden, lang, x=0))
@@ -134,15 +148,42 @@ def likert_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
     return fig
 
 
+def _add_side_intervals(fig: go.Figure, result: ShareResult, shown: list, labels: dict, neutral: list) -> None:
+    """The 95 % interval of the share at each end of a diverging bar, drawn where that end is."""
+    by_group = {r.group: r.group_code for r in result.rows}
+    for side, sign in (("positive", 1), ("negative", -1)):
+        xs, ys, plus, minus = [], [], [], []
+        for name, _n, _s in shown:
+            end = result.sides.get(by_group[name], {}).get(side)
+            if end is None or end.ci_low is None or end.ci_high is None:
+                continue
+            middle = sum(r.estimate or 0 for r in result.rows if r.group == name and r.code in neutral) / 2
+            xs.append(round(sign * (_pct(middle) + _pct(end.estimate)), 2))
+            ys.append(labels[name])
+            high = round(_pct(end.ci_high) - _pct(end.estimate), 1)
+            low = round(_pct(end.estimate) - _pct(end.ci_low), 1)
+            plus.append(high if sign > 0 else low)
+            minus.append(low if sign > 0 else high)
+        if xs:
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="markers", marker={"size": 1, "color": "#212529"}, showlegend=False,
+                hoverinfo="skip", error_x={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
+                                           "color": "#212529", "thickness": 1.5, "width": 5}))
+
+
 def _reach(result: ShareResult, positive: list, neutral: list, negative: list) -> int:
     """Half-width of a symmetric axis that holds the longest side, in steps of 25 percentage points."""
     longest = 0.0
     for name, _n, suppressed in _groups(result):
         if suppressed:
             continue
-        share = {r.code: (r.estimate or 0) for r in result.rows if r.group == name}
+        rows = [r for r in result.rows if r.group == name]
+        share = {r.code: (r.estimate or 0) for r in rows}
         middle = sum(share[c] for c in neutral) / 2
-        longest = max(longest, middle + sum(share[c] for c in positive), middle + sum(share[c] for c in negative))
+        ends = result.sides.get(rows[0].group_code, {}) if rows else {}
+        reach = {side: max(sum(share[c] for c in codes), (ends[side].ci_high or 0) if side in ends else 0)
+                 for side, codes in (("positive", positive), ("negative", negative))}
+        longest = max(longest, middle + reach["positive"], middle + reach["negative"])
     return int(min(100, max(25, 25 * math.ceil(round(100 * longest, 6) / 25))))
 
 
@@ -190,18 +231,19 @@ def bar_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
     if result.by is not None:
         bottom_legend(fig)
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=categories, automargin=True)
-    percent_axis(fig, "x", lang, max_value=min(100, max(10, 100 * top + 8)))
+    percent_axis(fig, "x", lang, max_value=min(100, max(10, round(100 * top + 8))))
     return fig
 
 
 def _add_bars(fig: go.Figure, rows: list[EstimateRow], y: list[str], name: str, colour: str, lang: str,
               visible_in_legend: bool = True) -> None:
-    x = [100 * (r.estimate or 0) for r in rows]
+    x = [_pct(r.estimate) for r in rows]
     fig.add_trace(go.Bar(
         x=x, y=y, orientation="h", name=name, marker_color=colour, showlegend=visible_in_legend,
         error_x={"type": "data", "symmetric": False, "color": "#343a40", "thickness": 1.2, "width": 3,
-                 "array": [100 * ((r.ci_high if r.ci_high is not None else r.estimate) - r.estimate) for r in rows],
-                 "arrayminus": [100 * (r.estimate - (r.ci_low if r.ci_low is not None else r.estimate))
+                 "array": [round(_pct(r.ci_high if r.ci_high is not None else r.estimate) - _pct(r.estimate), 1)
+                           for r in rows],
+                 "arrayminus": [round(_pct(r.estimate) - _pct(r.ci_low if r.ci_low is not None else r.estimate), 1)
                                 for r in rows]},
         customdata=[_hover(r, lang) for r in rows], hovertemplate="%{customdata}<extra></extra>",
     ))
@@ -212,20 +254,20 @@ def mean_figure(result: MeanResult, title: str, lang: str) -> go.Figure:
     shown = [r for r in result.rows if not r.suppressed]
     if not shown:
         return empty_figure(_("Too few respondents to show", lang), lang)
-    labels = [group_label(r.group, r.n, lang) for r in result.rows]
+    labels = [group_label(r.group, r.n, lang) for r in listed_rows(result.rows)]
     fig = go.Figure(layout=base_layout(lang, title, height=_height(len(result.rows), 40, 170)))
     fig.add_trace(go.Bar(
         x=[r.estimate for r in shown], y=[group_label(r.group, r.n, lang) for r in shown], orientation="h",
         marker_color=PALETTE[0], showlegend=False,
         error_x={"type": "data", "symmetric": False, "color": "#343a40", "thickness": 1.2, "width": 3,
-                 "array": [r.ci_high - r.estimate for r in shown],
-                 "arrayminus": [r.estimate - r.ci_low for r in shown]},
+                 "array": [round(r.ci_high - r.estimate, 2) for r in shown],
+                 "arrayminus": [round(r.estimate - r.ci_low, 2) for r in shown]},
         customdata=[f"<b>{r.group}</b><br>" + _("Mean", lang) + f": {format_number(r.estimate, lang, 2)}<br>"
                     + _("95 % interval", lang) + f": {format_number(r.ci_low, lang, 2)}–"
                     f"{format_number(r.ci_high, lang, 2)}<br>n = {format_number(r.n, lang)}" for r in shown],
         hovertemplate="%{customdata}<extra></extra>",
     ))
-    hidden = [group_label(r.group, None, lang) for r in result.rows if r.suppressed]
+    hidden = [group_label(r.group, None, lang) for r in listed_rows(result.rows) if r.suppressed]
     if hidden:
         fig.add_trace(_too_few_trace(hidden, lang, x=0))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, automargin=True)

@@ -28,8 +28,9 @@ def test_the_page_documents_surveys_imports_and_reference_data(page, db):
     national = next(s for s in survey_details(db) if s.slug == "demo_national")
     assert f"Respondenter: {format_number(national.respondents, 'nb')}" in card
     assert "ikke offentlige" in card and "ikke funn" in card
-    assert national.batch.short_sha in page.text("#about-card-demo_national")  # open card shows its import
-    assert national.batch.short_sha in page.text("table")
+    assert national.batch.file_name in card  # the open card shows its import, in words, without hashes
+    assert national.batch.file_name in page.text("table")
+    assert national.batch.short_sha not in page.text("#about-content") and "sha256" not in page.text("#about-content")
     assert "svychisq" in page.text("#about-methods")
     assert page.console_errors() == []
     page.screenshot("om")

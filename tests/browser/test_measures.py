@@ -26,7 +26,8 @@ def test_the_page_shows_the_evidence_the_progress_grid_and_the_synthetic_label(p
     for name in ("Kvam", "Ulvik", "Eidfjord", "Ullensvang", "Hardangerrådet"):
         assert name in table
     assert "Ikke startet" in table
-    assert "ingen er registrert ennå" in page.text(".measures-progress-note")
+    assert "ikke registrert framdrift" in page.text(".measures-progress-note")
+    assert "measure_progress" not in page.text("#measures-content")
     assert page.console_errors() == []
     page.screenshot("tiltak")
 

@@ -41,8 +41,8 @@ def test_a_known_share_appears_in_the_table(page, db):
                     message="expected share not in the table")
     assert "Kvinne" in page.text("#survey-table")
     sentence = page.text("#survey-test")
-    assert "statistisk sikker" in sentence and "Rao–Scott" in sentence
-    assert ("ikke statistisk sikker" in sentence) == (result.test.p_value >= 0.05)
+    assert "statistisk signifikant" in sentence and "Rao–Scott" in sentence
+    assert ("ikke statistisk signifikant" in sentence) == (result.test.p_value >= 0.05)
 
 
 def test_changing_a_filter_changes_the_address_and_the_numbers(page):
@@ -61,15 +61,26 @@ def test_changing_a_filter_changes_the_address_and_the_numbers(page):
 
 
 def test_small_groups_are_shown_as_too_few_respondents(page, db):
-    page.open("/undersoking?survey=demo_hardanger&question=q22&by=municipality&f_age_group=4", CONTENT)
+    page.open("/undersoking?survey=demo_hardanger&question=q22&by=age_group&f_municipality=4620", CONTENT)
     page.wait_idle()
-    result = estimate_shares(db, "demo_hardanger", "q22", by="municipality", where={"age_group": [4]})
+    result = estimate_shares(db, "demo_hardanger", "q22", by="age_group", where={"municipality": [4620]})
     assert result.suppressed_groups  # the test needs a suppressed group
     content = page.text("#survey-content")
-    assert "For få svar til å vises:" in content
+    assert "Vises ikke (færre enn 10 svar" in content
     assert all(name in content for name in result.suppressed_groups)
     assert "for få svar" in page.text("#survey-table")
     assert "ikke ment å stemme overens" in page.text("#survey-published")  # regional sample vs national report
+
+
+def test_a_breakdown_by_municipality_counts_the_hidden_municipalities_instead_of_listing_them(page, db):
+    page.open("/undersoking?survey=demo_hardanger&question=q22&by=municipality", CONTENT)
+    page.wait_idle()
+    result = estimate_shares(db, "demo_hardanger", "q22", by="municipality")
+    hidden = len(result.suppressed_groups)
+    assert hidden > 300  # every municipality of Norway is listed, with or without respondents
+    count = f"{hidden // 1000} {hidden % 1000:03d}" if hidden >= 1000 else str(hidden)
+    assert f"{count} grupper" in page.text("#survey-content")
+    assert "Båtsfjord" not in page.text("#survey-content")
 
 
 def test_factory_index_shows_means_and_cronbachs_alpha(page):

@@ -35,7 +35,9 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 # The seed documents (see the seeds README) and what the dashboard takes from each.
 SOURCES = (
-    ("NORCE (2025): Fjernarbeid i Hardanger – fase 2. Rapport til Hardangerrådet.",
+    ("NORCE (2025): rapport fra fase 2 av forskningsprosjektet om fjernarbeid, i samarbeid med Hardangerrådet. "
+     "Spørreskjema: «Undersøkelse blant yrkesaktive, april/mai 2025» (Respons Analyse for NORCE). "
+     "Tittel, forfattere og rapportnummer står ikke i teksten prosjektet har.",
      "The questionnaire and codebook of the main survey, the published figures the demo data are calibrated to, "
      "the relationships the dashboard reproduces, the mobility arithmetic (about 15 % of 1.2–1.4 million jobs) "
      "and the five measure areas."),
@@ -159,8 +161,7 @@ def _batch_text(s: SurveyDetails, lang: str) -> str:
     if b is None:
         return _("No import recorded", lang)
     rows = format_number(b.row_count, lang) if b.row_count is not None else "–"
-    return (f"{b.file_name} · sha256 {b.short_sha} · {_timestamp(b.imported_at, lang)} · "
-            f"{rows} {_('rows', lang)}")
+    return f"{b.file_name} · {_timestamp(b.imported_at, lang)} · {rows} {_('rows', lang)}"
 
 
 def _methods(min_n: int, lang: str) -> html.Section:
@@ -172,16 +173,19 @@ def _methods(min_n: int, lang: str) -> html.Section:
         _("Standard errors use Taylor linearisation for a design with weights only, as in R's survey package: "
           "svydesign(ids=~1, weights=~w); subgroups are estimated as domains (subset), not as separate samples.",
           lang),
-        _("95 % intervals for proportions are logit intervals, as svyciprop(method=\"logit\").", lang),
+        _("95 % intervals for proportions are logit intervals, as svyciprop(method=\"logit\"); a share of exactly "
+          "0 or 100 % gets the Korn–Graubard (Clopper–Pearson) interval instead, so it is never 0–0 %.", lang),
         _("Differences between groups are tested for independence with the Rao–Scott F test, as "
-          "svychisq(statistic=\"F\").", lang),
+          "svychisq(statistic=\"F\"), over the groups that are shown.", lang),
         _("Means (e.g. the factory-paradigm index) have a normal-approximation 95 % interval.", lang),
-        _("The factory-paradigm index is the mean of six items (6_1–6_4, 10_1, 10_2); its internal consistency "
-          "is reported as Cronbach's alpha.", lang),
+        _("The factory-paradigm index is the mean of six statements about home office and the workplace; its "
+          "internal consistency is reported as Cronbach's alpha.", lang),
         html.Span([_("Suppression: groups with fewer than", lang), " ",
                    html.Strong(str(min_n), id=MIN_N), " ",
-                   _("unweighted respondents are hidden and shown as “too few respondents”; when exactly one group "
-                     "would be hidden, one more group is hidden too, so it cannot be worked out from the total.",
+                   _("unweighted respondents are hidden and shown as “too few respondents”, exactly like groups with "
+                     "none. A group is hidden too when a view with one filter value more or less would differ from "
+                     "it by fewer respondents than that, and more groups are hidden until the hidden ones together "
+                     "cannot be worked out from the total. Numbers leave the server rounded as they are shown.",
                      lang)]),
         _("Weights are raked (iterative proportional fitting) to age group × gender margins.", lang),
         _("Mobility potential: the number of jobs that can be done anywhere is an assumption,", lang)
@@ -191,8 +195,7 @@ def _methods(min_n: int, lang: str) -> html.Section:
     return html.Section([
         html.H2(_("Methods", lang), className="h3 mt-4"),
         html.Ul([html.Li(item) for item in items], id="about-methods"),
-        html.P(_("The estimates are checked against R's survey package in the automated tests (tests/r_reference).",
-                 lang)),
+        html.P(_("The estimates are checked against R's survey package in the automated tests.", lang)),
     ])
 
 
@@ -212,7 +215,7 @@ def _reference(reference, lang: str) -> html.Section:
 
 
 def _version(surveys: list[SurveyDetails], revision: str | None, lang: str) -> html.Section:
-    rows = [html.Tr([html.Td(pick(s.title, lang)), html.Td(s.batch.file_name), html.Td(html.Code(s.batch.short_sha)),
+    rows = [html.Tr([html.Td(pick(s.title, lang)), html.Td(s.batch.file_name),
                      html.Td(_timestamp(s.batch.imported_at, lang)),
                      html.Td(format_number(s.batch.row_count, lang) if s.batch.row_count is not None else "–",
                              className="text-end")])
@@ -220,7 +223,7 @@ def _version(surveys: list[SurveyDetails], revision: str | None, lang: str) -> h
     table = dbc.Table([
         html.Caption(_("Latest import of each survey", lang)),
         html.Thead(html.Tr([html.Th(_(h, lang), scope="col") for h in
-                            ("Survey", "File", "sha256 (first 12)", "Imported", "Rows")])),
+                            ("Survey", "File", "Imported", "Rows")])),
         html.Tbody(rows),
     ], size="sm", bordered=True, responsive=True, className="caption-top") if rows else html.P(
         _("No import recorded", lang))

@@ -17,6 +17,7 @@ from app.query.boundaries import boundaries, neighbours
 from app.query.catalog import list_regions, list_surveys
 from app.query.coworking import capacity_by_municipality, list_spaces
 from app.query.estimates import estimate_category
+from app.query.publish import publishable
 from app.web import state
 from app.web.charts import GRAPH_CONFIG
 from app.web.components import (
@@ -109,7 +110,8 @@ def render(lang: str, search: str):
         slug = None if region == ALL else region
         spaces = list_spaces(session, slug, statuses)
         capacity = capacity_by_municipality(session, slug, statuses)
-        weekly = estimate_category(session, survey, "q12", WEEKLY_CODES, min_n=config.min_n)
+        weekly = publishable(estimate_category(session, survey, "q12", WEEKLY_CODES, min_n=config.min_n),
+                             share_decimals=2)  # shown as a whole percentage
     rows = demand_rows(capacity, weekly.estimate)
     no_offer = [m for m in capacity if m.spaces == 0]
     total = sum(s.seats for s in spaces)
@@ -191,7 +193,7 @@ def _capacity_table(rows: list[DemandRow], lang: str) -> html.Section:
         return "–" if value is None else format_number(value, lang, decimals)
 
     headings = ("Municipality", "Inhabitants", "Seats", "Seats per 1 000 inhabitants",
-                "Residents who may work remotely weekly (≈)", "Seats per 1 000 of them")
+                "Residents who use home office at least weekly (≈)", "Seats per 1 000 of them")
     head = html.Thead(html.Tr([html.Th(_(h, lang), scope="col", className="text-end" if i else None)
                                for i, h in enumerate(headings)]))
     body = html.Tbody([html.Tr([html.Th(r.name, scope="row")] + [html.Td(v, className="text-end") for v in (

@@ -121,10 +121,9 @@ def _contents(areas: list[Area], lang: str) -> html.Nav:
 
 def _progress_note(grid: ProgressGrid, lang: str) -> html.P:
     if grid.recorded == 0:
-        text = _("Progress is recorded in the database (table measure_progress); none has been recorded yet.", lang)
+        text = _("No progress has been recorded for these activities yet.", lang)
     else:
-        text = _("Progress is recorded in the database (table measure_progress). Activities without a record "
-                 "are shown as not started.", lang)
+        text = _("Activities with no progress recorded are shown as not started.", lang)
     return html.P(text, className="alert alert-info measures-progress-note", role="note")
 
 

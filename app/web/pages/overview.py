@@ -144,13 +144,20 @@ def _context_chart(series, lang: str) -> dbc.Card:
     for code, points in by_code.items():
         if code not in ("can_wfh_total", "can_wfh_fixed"):
             continue
-        fig.add_trace(go.Scatter(x=[p.year for p in points], y=[p.value for p in points], mode="lines+markers",
-                                 name=pick(points[0].label, lang),
-                                 hovertemplate="%{x}: %{y:.0f}" + ("%" if lang == "en" else " %") + "<extra></extra>"))
+        # Points only, no line: each year comes from a different survey, and 2019's asked another question.
+        fig.add_trace(go.Scatter(x=[p.year for p in points], y=[p.value for p in points], mode="markers",
+                                 marker={"size": 10}, name=pick(points[0].label, lang),
+                                 customdata=[p.survey_name for p in points],
+                                 hovertemplate="%{x} (%{customdata}): %{y:.0f}" + ("%" if lang == "en" else " %")
+                                 + "<extra></extra>"))
     percent_axis(fig, "y", lang)
     fig.update_xaxes(dtick=1, gridcolor="#f0f0f0")
     source = series[0].source if series else ""
     return dbc.Card(dbc.CardBody([
         dcc.Graph(id=CONTEXT_CHART, figure=fig, config=GRAPH_CONFIG),
-        html.P(_("Source", lang) + f": {source}. " + _("Not from the survey above.", lang), className="small mb-0"),
+        html.P(_("Source", lang) + f": {source}. " + _("Not from the survey above.", lang), className="small mb-1"),
+        html.P(_("Each year comes from a different survey: AKU 2017, Levekårsundersøkelsen 2019, YS "
+                 "Arbeidslivsbarometer 2020 and AFI's surveys 2021 and 2022. 2019 asked another question, and only "
+                 "employees with office work, so it is not comparable with the other years; the points are therefore "
+                 "not joined by a line.", lang), className="small mb-0 context-break-note"),
     ]))

@@ -86,7 +86,7 @@ def render(lang: str, search: str):
     config: Config = current_app.config["FJERNARBEID"]
     with session_scope() as session:
         surveys, survey, resolved = _choices(session, search)
-        found = findings(session, survey, config.min_n, lang)
+        found = findings(session, survey, config.min_n, lang).published()
     return [
         *survey_label(surveys, survey, lang),
         *notices(resolved.ignored, lang),

@@ -15,16 +15,23 @@ from app.config import Config
 from app.db.session import session_scope
 from app.query.catalog import list_surveys
 from app.query.estimates import estimate_mean, estimate_shares
+from app.query.publish import publishable
 from app.query.published import BASES, COMPARABLE, comparisons
 from app.query.survey import answer_codes, list_questions
 from app.web import state
 from app.web.charts import GRAPH_CONFIG
 from app.web.components import (
-    default_language, default_survey, friendly_render, labelled_dropdown, notices, survey_label, survey_options,
+    default_language,
+    default_survey,
+    friendly_render,
+    labelled_dropdown,
+    notices,
+    survey_label,
+    survey_options,
 )
 from app.web.i18n import format_number, format_share, pick
 from app.web.i18n import gettext as _
-from app.web.survey_figures import bar_figure, interval_text, likert_figure, mean_figure
+from app.web.survey_figures import MAX_LISTED_HIDDEN, bar_figure, interval_text, likert_figure, listed_rows, mean_figure
 
 PATH = "/undersoking"
 NAME = "Survey explorer"
@@ -74,9 +81,10 @@ def _choices(session, search: str, lang: str):
         picked = resolved.choices(raw, f"f_{dim}", codes)
         if picked:
             filters[dim] = picked
-    collapse = resolved.choice(raw, "collapse", COLLAPSES, "none")
-    view = resolved.choice(raw, "view", VIEWS, "chart")
     entry = next((q for q in questions if q.variable == question), None)
+    collapse = resolved.choice(raw, "collapse", COLLAPSES if entry and entry.can_merge_first_two else ["none"],
+                               "none")
+    view = resolved.choice(raw, "view", VIEWS, "chart")
     return dict(surveys=surveys, survey=survey, questions=questions, question=question, entry=entry,
                 by=None if by == "none" else by, filters=filters, collapse=collapse, view=view,
                 resolved=resolved)
@@ -138,8 +146,7 @@ def layout(lang: str, search: str) -> html.Div:
             dbc.Row(filter_controls, className="g-2"),
         ], className="mb-1"),
         dbc.Row([
-            dbc.Col(_radio(COLLAPSE, _("Answer categories", lang),
-                           [(_("All answers", lang), "none"), (_("Merge the two first answers", lang), "top2")],
+            dbc.Col(_radio(COLLAPSE, _("Answer categories", lang), _collapse_options(c["entry"], lang),
                            c["collapse"]), md="auto"),
             dbc.Col(_radio(VIEW, _("Show", lang), [(_("Chart and table", lang), "chart"),
                                                    (_("Table only", lang), "table")], c["view"]), md="auto"),
@@ -148,17 +155,27 @@ def layout(lang: str, search: str) -> html.Div:
     ])
 
 
+def _collapse_options(entry, lang: str) -> list[tuple[str, str, bool]]:
+    """"Merge the two first answers" is offered only where it means something (an ordered scale of 3+)."""
+    mergeable = entry is not None and entry.can_merge_first_two
+    return [(_("All answers", lang), "none", False), (_("Merge the two first answers", lang), "top2", not mergeable)]
+
+
 def _filter_id(dim: str) -> str:
     return f"{FILTER}-{dim}"
 
 
-def _radio(component_id: str, label: str, options: list[tuple[str, str]], value: str) -> html.Fieldset:
+def _radio(component_id: str, label: str, options: list[tuple], value: str) -> html.Fieldset:
     """Radio buttons grouped under a visible legend (their accessible group name)."""
     return html.Fieldset([
         html.Legend(label, className="form-label fw-semibold fs-6 mb-1"),
-        dbc.RadioItems(id=component_id, options=[{"label": text, "value": v} for text, v in options], value=value,
-                       inline=True),
+        dbc.RadioItems(id=component_id, options=_radio_options(options), value=value, inline=True),
     ])
+
+
+def _radio_options(options: list[tuple]) -> list[dict]:
+    """(label, value) or (label, value, disabled) → RadioItems options."""
+    return [{"label": o[0], "value": o[1], "disabled": bool(o[2]) if len(o) > 2 else False} for o in options]
 
 
 def register_callbacks(app) -> None:
@@ -181,7 +198,7 @@ def register_callbacks(app) -> None:
 
     @app.callback(Output(CONTENT, "children"), Output(SURVEY, "value"), Output(QUESTION, "value"),
                   Output(QUESTION, "options"), Output(BY, "value"), Output(BY, "options"),
-                  Output(COLLAPSE, "value"), Output(VIEW, "value"),
+                  Output(COLLAPSE, "value"), Output(COLLAPSE, "options"), Output(VIEW, "value"),
                   *[Output(_filter_id(dim), "value") for dim in FILTERS],
                   *[Output(_filter_id(dim), "options") for dim in FILTERS],
                   Input(URL, "search"))
@@ -193,7 +210,7 @@ def register_callbacks(app) -> None:
         return (content, *values, *filter_values, *filter_options)
 
 
-@friendly_render(extra_outputs=9)
+@friendly_render(extra_outputs=10)
 def render(lang: str, search: str):
     """The page's main callback: results for the state in ``search``, plus the controls' values."""
     from flask import current_app
@@ -210,25 +227,24 @@ def render(lang: str, search: str):
             body = _coded(session, c, config.min_n, lang)
         options = _control_options(session, c, lang)
     return ([*survey_label(c["surveys"], survey, lang), *notices(c["resolved"].ignored, lang), *body],
-            survey, c["question"], options["question"], by or "none", options["by"], c["collapse"], c["view"],
+            survey, c["question"], options["question"], by or "none", options["by"], c["collapse"],
+            _radio_options(_collapse_options(entry, lang)), c["view"],
             [c["filters"].get(dim, []) for dim in FILTERS], options["filters"])
 
 
 def _coded(session, c: dict, min_n: int, lang: str) -> list:
-    entry = c["entry"]
-    collapse = c["collapse"] if entry.direction or entry.type in ("single_choice", "likert") else "none"
-    result = estimate_shares(session, c["survey"], entry.variable, by=c["by"], where=c["filters"],
-                             collapse=None if collapse == "none" else collapse, min_n=min_n, lang=lang)
+    entry, collapse = c["entry"], c["collapse"]
+    result = publishable(estimate_shares(session, c["survey"], entry.variable, by=c["by"], where=c["filters"],
+                                         collapse=None if collapse == "none" else collapse, min_n=min_n, lang=lang))
     title = result.question + (f" – {_('by', lang)} {result.by_label.lower()}" if result.by_label else "")
     figure = likert_figure(result, title, lang) if entry.direction else bar_figure(result, title, lang)
     published = _published_card(session, c, min_n, lang)
     parts = [_base_sentence(result.rows, c["filters"], lang)]
     if entry.direction and c["view"] == "chart":
         parts.append(html.P(_("Answers in the chart are shown on the right (agreeing end) and left (disagreeing end) "
-                              "of zero; the middle answer is split across zero.", lang), className="small"))
-    if result.suppressed_groups:
-        parts.append(html.P(_("Too few respondents to show:", lang) + " " + ", ".join(result.suppressed_groups) + ".",
-                            className="suppressed-note"))
+                              "of zero; the middle answer is split across zero. The black lines at the ends of each "
+                              "bar are the 95 % intervals of the share at that end.", lang), className="small"))
+    parts += _suppressed_note(result.suppressed_groups, result.min_n, lang)
     if result.test is not None:
         parts.append(_test_sentence(result.test, lang))
     chart = dcc.Graph(id=CHART, figure=figure, config=GRAPH_CONFIG)
@@ -241,8 +257,8 @@ def _coded(session, c: dict, min_n: int, lang: str) -> list:
 
 
 def _numeric(session, c: dict, min_n: int, lang: str) -> list:
-    result = estimate_mean(session, c["survey"], c["entry"].variable, by=c["by"], where=c["filters"], min_n=min_n,
-                           lang=lang)
+    result = publishable(estimate_mean(session, c["survey"], c["entry"].variable, by=c["by"], where=c["filters"],
+                                       min_n=min_n, lang=lang))
     by_label = _dimension_label(session, c["survey"], c["by"], lang).lower() if c["by"] else None
     title = _("Mean", lang) + f": {result.question}" + (f" – {_('by', lang)} {by_label}" if by_label else "")
     parts = [_base_sentence(result.rows, c["filters"], lang)]
@@ -250,22 +266,26 @@ def _numeric(session, c: dict, min_n: int, lang: str) -> list:
         parts.append(html.P(_("The index is the mean of six statements; their internal consistency (Cronbach's "
                               "alpha) is", lang) + f" {format_number(result.cronbach_alpha, lang, 2)}.",
                             className="alpha-note"))
-    if result.suppressed_groups:
-        parts.append(html.P(_("Too few respondents to show:", lang) + " " + ", ".join(result.suppressed_groups) + ".",
-                            className="suppressed-note"))
+    parts += _suppressed_note(result.suppressed_groups, result.min_n, lang)
     chart = dcc.Graph(id=CHART, figure=mean_figure(result, title, lang), config=GRAPH_CONFIG)
     rows = [{"group": r.group, "category": _("Mean", lang),
              "share": "–" if r.suppressed else format_number(r.estimate, lang, 2),
              "value": r.estimate, "interval": "–" if r.suppressed else
              f"{format_number(r.ci_low, lang, 2)}–{format_number(r.ci_high, lang, 2)}",
-             "n": r.n, "suppressed": _("too few respondents", lang) if r.suppressed else ""} for r in result.rows]
+             "n": r.n, "suppressed": _("too few respondents", lang) if r.suppressed else ""}
+            for r in listed_rows(result.rows)]
+    rows += _hidden_summary_row(result.rows, _("Mean", lang), lang)
     return [*([chart] if c["view"] == "chart" else []), *parts,
             html.H2(_("Table", lang), className="h5 mt-3"), _grid(rows, _("Mean", lang), lang)]
 
 
 def _base_sentence(rows, filters: dict, lang: str) -> html.P:
-    n = sum({r.group: r.n or 0 for r in rows}.values())
-    text = _("Respondents who answered", lang) + f": n = {format_number(n, lang)}."
+    shown = {r.group: r.n for r in rows if not r.suppressed}
+    if not shown:
+        text = _("No group can be shown: each has too few respondents, or is hidden so that no other view can "
+                 "reveal a small group. Try fewer filters or another breakdown.", lang)
+        return html.P(text, className="small text-muted base-note")
+    text = _("Respondents in the groups shown", lang) + f": n = {format_number(sum(shown.values()), lang)}."
     if filters:
         text += " " + _("Filters are applied; the figures describe only the selected respondents.", lang)
     return html.P(text, className="small text-muted base-note")
@@ -295,8 +315,29 @@ def _share_table(rows, lang: str) -> dag.AgGrid:
     records = [{"group": r.group, "category": r.label,
                 "share": "–" if r.suppressed else format_share(r.estimate, lang), "value": r.estimate,
                 "interval": "–" if r.suppressed else interval_text(r.ci_low, r.ci_high, lang, 1),
-                "n": r.n, "suppressed": _("too few respondents", lang) if r.suppressed else ""} for r in rows]
-    return _grid(records, _("Share", lang), lang)
+                "n": r.n, "suppressed": _("too few respondents", lang) if r.suppressed else ""}
+               for r in listed_rows(rows)]
+    return _grid(records + _hidden_summary_row(rows, "", lang), _("Share", lang), lang)
+
+
+def _suppressed_note(groups: list[str], min_n: int, lang: str) -> list:
+    """Which groups are hidden — named when there are few, counted when many (an empty group and a small
+    one look the same: the note never says which is which)."""
+    if not groups:
+        return []
+    named = ", ".join(groups) if len(groups) <= MAX_LISTED_HIDDEN else _("{count} groups", lang).format(
+        count=format_number(len(groups), lang))
+    return [html.P(_("Not shown (fewer than {min_n} respondents, or hidden so that other views cannot reveal a "
+                     "small group):", lang).format(min_n=min_n) + " " + named + ".", className="suppressed-note")]
+
+
+def _hidden_summary_row(rows, category: str, lang: str) -> list[dict]:
+    """One table row for many hidden groups (they are not listed one by one)."""
+    hidden = list(dict.fromkeys(r.group for r in rows if r.suppressed))
+    if len(hidden) <= MAX_LISTED_HIDDEN:
+        return []
+    return [{"group": _("{count} groups", lang).format(count=format_number(len(hidden), lang)), "category": category,
+             "share": "–", "value": None, "interval": "–", "n": None, "suppressed": _("too few respondents", lang)}]
 
 
 def _grid(records: list[dict], value_header: str, lang: str) -> dag.AgGrid:
@@ -352,8 +393,9 @@ def _published_card(session, c: dict, min_n: int, lang: str):
             html.P([_("Computed from these data, same base", lang) + ": ", html.Strong(mine)],
                    className="small mb-3 computed-figure"),
         ]))
-    body.append(html.P(_("Source: NORCE (2025): Fjernarbeid i Hardanger – fase 2. Filters and breakdown above do "
-                         "not apply here.", lang), className="small text-muted mb-0"))
+    body.append(html.P(_("Source: NORCE (2025), report from phase 2 of the research project on remote work with "
+                         "Hardangerrådet. Filters and breakdown above do not apply here.", lang),
+                       className="small text-muted mb-0"))
     return dbc.Card(dbc.CardBody(body), id=PUBLISHED, className="published-card")
 
 
