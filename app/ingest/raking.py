@@ -52,7 +52,7 @@ def read_margin(path: Path) -> Margin:
                      "add the codebook variables the margin is for")
         problems.raise_if_any()
     cells: dict[tuple[int, ...], float] = {}
-    for number, row in table.rows():
+    for number, row in table.rows(problems):
         values = dict(zip(header, row))
         try:
             key = tuple(int(values[v]) for v in variables)
@@ -64,7 +64,7 @@ def read_margin(path: Path) -> Margin:
             population = float(str(values["population"]).replace(" ", "").replace("\u00a0", ""))
         except ValueError:
             population = -1
-        if population <= 0:
+        if not np.isfinite(population) or population <= 0:
             problems.add(number, "population", values["population"], "a positive number",
                          "write the number of people in the cell without thousands separators")
             continue
@@ -91,7 +91,7 @@ def rake(data: pd.DataFrame, margins: list[Margin], max_iter: int = 100, tol: fl
     keys_per_margin = []
     for margin in margins:
         keys = list(zip(*(data[v].to_numpy() for v in margin.variables)))
-        keys = [tuple(int(k) if k == k else -1 for k in key) for key in keys]
+        keys = [tuple(int(k) if pd.notna(k) else -1 for k in key) for key in keys]
         outside = {k for k in keys if k not in margin.population}
         if outside:
             raise ImportValidationError(

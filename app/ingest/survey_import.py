@@ -12,21 +12,23 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import delete, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import AnswerOption, ImportBatch, Question, Survey
 from app.errors import ImportValidationError
 from app.ingest.codebook import Codebook, DerivedSpec, QuestionSpec, load_codebook
-from app.ingest.problems import Problems
+from app.ingest.problems import Problems, storable
 from app.ingest.raking import Margin, rake, read_margin
 from app.ingest.reference_lookup import ReferenceLookup
-from app.ingest.tables import open_table
+from app.ingest.tables import Table, open_table
 from app.ingest.vectors import rebuild_answer_vectors
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,10 @@ ID_COLUMNS = ("id",)
 WEIGHT_COLUMNS = ("vekt", "weight")
 MUNICIPALITY_COLUMN = "kommunenummer"
 KIND = "survey"
+SLUG_MAX = 60  # survey.slug and import_batch.survey_slug
+SLUG = re.compile(rf"[a-z0-9_]{{1,{SLUG_MAX}}}")
+KEY_MAX = 60  # respondent.respondent_key
+LOCK_CLASS = 0x464A  # first key of the advisory lock an import takes per survey slug ("FJ")
 
 
 @dataclass
@@ -80,8 +86,17 @@ def import_survey(
     """
     codebook = load_codebook(codebook_path)
     slug = slug or codebook.survey.slug
+    if not SLUG.fullmatch(slug):
+        raise ImportValidationError(
+            f"--survey {slug!r}: a survey slug is 1 to {SLUG_MAX} characters a-z, 0-9 or _. "
+            "Fix: choose a slug such as hardanger2026."
+        )
+    table = open_table(path)  # refuses a missing, binary or wrongly encoded file before anything else
     digest = sha256_of(path)
 
+    # Imports of one survey take turns: the second waits here until the first has committed or
+    # rolled back, then sees its result (the lock is released with this transaction).
+    existed_before_wait = _lock_survey(session, slug)
     existing = session.scalar(select(Survey).where(Survey.slug == slug))
     if existing is not None and not replace:
         same_file = session.scalar(
@@ -91,13 +106,15 @@ def import_survey(
         if same_file:
             batch = _batch(session, path, digest, slug, "unchanged", None, created_by)
             return ImportResult(slug, "unchanged", batch_id=batch.id)
+        if existed_before_wait is False:
+            raise _finished_first(path, slug)
         raise ImportValidationError(
             f"{path.name}: survey {slug!r} already has data from another file. "
             "Fix: add --replace to swap its data for this file, or give --survey a new slug."
         )
 
     lookup = ReferenceLookup.load(session)
-    parsed = _read_and_validate(path, codebook, lookup)
+    parsed = _read_and_validate(table, codebook, lookup)
     warnings = list(parsed.warnings)
     derived = _derive(parsed, codebook, lookup)
     weights = _weights(parsed, derived, margin_paths or [], path, warnings)
@@ -105,7 +122,16 @@ def import_survey(
     if existing is not None:
         session.execute(delete(Survey).where(Survey.id == existing.id))
         session.flush()
-    survey = _create_survey(session, codebook, slug, parsed, derived, lookup)
+    try:
+        survey = _create_survey(session, codebook, slug, parsed, derived, lookup)
+    except IntegrityError as exc:
+        # The advisory lock makes imports of one slug take turns; a survey created some other way
+        # in the meantime still ends here, as a message rather than a traceback.
+        orig = exc.orig
+        if getattr(orig, "sqlstate", None) == "23505" and getattr(getattr(orig, "diag", None), "table_name",
+                                                                 None) == "survey":
+            raise _finished_first(path, slug) from None
+        raise
     batch = _batch(session, path, digest, slug, "succeeded", None, created_by, warnings, len(parsed.keys))
     answers = _copy_rows(session, survey, parsed, derived, weights, batch.id)
     batch.row_count = len(parsed.keys)
@@ -118,12 +144,48 @@ def import_survey(
     return ImportResult(slug, "succeeded", len(parsed.keys), answers, warnings, batch.id)
 
 
-def record_failure(session: Session, path: Path, codebook_slug: str | None, error: ImportValidationError,
-                   created_by: str | None = None) -> None:
-    """Log a failed import as a batch (in its own transaction, after the data rollback)."""
-    digest = sha256_of(path) if path.exists() else "0" * 64
-    report = error.problems or [{"message": str(error)}]
-    _batch(session, path, digest, codebook_slug, "failed", report, created_by)
+def record_failure(session: Session, path: Path, codebook_slug: str | None, error: Exception,
+                   created_by: str | None = None, codebook_path: Path | None = None) -> None:
+    """Log a failed import as a batch (in its own transaction, after the data rollback).
+
+    Without a slug, the codebook's is used when the codebook can be read.
+    """
+    path = Path(path)
+    if codebook_slug is None and codebook_path is not None:
+        try:
+            codebook_slug = load_codebook(Path(codebook_path)).survey.slug
+        except ImportValidationError:
+            pass
+    try:
+        digest = sha256_of(path) if path.is_file() else "0" * 64
+    except OSError:
+        digest = "0" * 64
+    report = storable(getattr(error, "problems", None) or [{"message": str(error)}])
+    slug = codebook_slug[:SLUG_MAX] if codebook_slug else None
+    _batch(session, path, digest, slug, "failed", report, created_by)
+
+
+def _lock_survey(session: Session, slug: str) -> bool | None:
+    """Take the transaction-level advisory lock for ``slug``.
+
+    Returns None when it was free; when another import held it, whether the survey existed
+    before waiting for that import to end.
+    """
+    params = {"class": LOCK_CLASS, "slug": slug}
+    if session.scalar(text("SELECT pg_try_advisory_xact_lock(:class, hashtext(:slug))"), params):
+        return None
+    existed = session.scalar(select(Survey.id).where(Survey.slug == slug)) is not None
+    log.info("Another import of survey %r is running; waiting for it to finish …", slug)
+    session.execute(text("SELECT pg_advisory_xact_lock(:class, hashtext(:slug))"), params)
+    return existed
+
+
+def _finished_first(path: Path, slug: str) -> ImportValidationError:
+    return ImportValidationError(
+        f"{path.name}: another import of survey {slug!r} finished first, so this one stopped; nothing was imported "
+        "from this file. Fix: run it again with --replace to swap that import's data for this file, "
+        "or give --survey a new slug."
+    )
 
 
 # --- reading and validation ---------------------------------------------------------------
@@ -139,15 +201,18 @@ class Parsed:
     warnings: list[str]
 
 
-def _read_and_validate(path: Path, codebook: Codebook, lookup: ReferenceLookup) -> Parsed:
-    table = open_table(path)
-    problems = Problems(path.name)
+def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup) -> Parsed:
+    problems = Problems(table.path.name)
     header_lower = [h.lower() for h in table.header]
     questions = {q.variable: q for q in codebook.questions}
     known = set(questions) | set(ID_COLUMNS) | set(WEIGHT_COLUMNS) | {MUNICIPALITY_COLUMN}
 
     seen: dict[str, int] = {}
+    unnamed: list[int] = []  # allowed while empty (a separator at the end of the line, a formatted cell)
     for index, name in enumerate(header_lower):
+        if not name:
+            unnamed.append(index)
+            continue
         if name in seen:
             problems.add(1, table.header[index], None, "each column once",
                          f"remove the duplicate column (also column {seen[name] + 1})")
@@ -181,10 +246,17 @@ def _read_and_validate(path: Path, codebook: Codebook, lookup: ReferenceLookup) 
     def cell(cells, index):
         return cells[index] if index < len(cells) else None
 
-    for row_number, cells in table.rows():
+    for row_number, cells in table.rows(problems):
+        for index in unnamed:
+            if cells[index] is not None:
+                problems.add(row_number, f"#{index + 1} (no header)", cells[index], "values only under a named column",
+                             "give the column a codebook variable's name in row 1, or remove the value")
         key = cell(cells, seen["id"])
         if key is None:
             problems.add(row_number, "id", None, "a respondent key", "give every row a unique id")
+        elif len(key) > KEY_MAX:
+            problems.add(row_number, "id", key, f"a respondent key of at most {KEY_MAX} characters",
+                         "shorten the id (it only has to be unique within the file)")
         elif key in key_rows:
             problems.add(row_number, "id", key, "a key used once",
                          f"the same id is on row {key_rows[key]}; give each respondent its own id")
@@ -234,7 +306,7 @@ def _read_and_validate(path: Path, codebook: Codebook, lookup: ReferenceLookup) 
                              "every respondent needs a weight above 0; fix or remove the weight column")
             weights.append(weight)
 
-    if not keys:
+    if not keys and not problems:
         problems.add(None, None, None, "at least one respondent row", "the file has a header but no data")
     problems.raise_if_any()
 
@@ -260,6 +332,8 @@ def _parse_value(raw: str | None, question: QuestionSpec, row: int, problems: Pr
     text = raw.replace(",", ".").replace("\u00a0", "").replace(" ", "")
     try:
         number = float(text)
+        if not np.isfinite(number):
+            raise ValueError(text)
     except ValueError:
         expected = "a whole-number answer code" if question.options else "a number"
         problems.add(row, question.variable, raw, expected, "write the value as digits, or leave the cell empty")
@@ -277,8 +351,9 @@ def _parse_value(raw: str | None, question: QuestionSpec, row: int, problems: Pr
         problems.add(row, question.variable, raw, f"a {what} between {low:g} and {high:g}",
                      "correct the value, or leave the cell empty if it is unknown")
         return np.nan
-    if question.type == "year" and not number.is_integer():
-        problems.add(row, question.variable, raw, "a whole year, e.g. 1985", "write the year with four digits")
+    if question.type == "year" and not (number.is_integer() and 1900 <= number <= 2100):
+        problems.add(row, question.variable, raw, "a whole year between 1900 and 2100, e.g. 1985",
+                     "write the year with four digits")
         return np.nan
     return number
 

@@ -2,21 +2,58 @@
 
 CSV may be UTF-8 (with or without BOM) or Windows-1252, separated by ``;`` or ``,``.
 Every cell is read as text (or None when empty) so validation sees exactly what the file says.
+
+A file that is not what its name says (an image, a zip archive, UTF-16 text, a damaged
+workbook …) is refused with one message that names the file, what it is and how to fix it;
+a row whose number of cells does not match the header is reported as such by ``Table.rows``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import ImportValidationError
+from app.ingest.problems import Problems
 
 CSV_SUFFIXES = {".csv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx"}
 SPSS_SUFFIXES = {".sav", ".zsav"}
+
+SAVE_AS_CSV = "save the data as CSV in UTF-8 (in Excel: Save As → CSV UTF-8)"
+CSV_FIX = SAVE_AS_CSV + ", or as .xlsx or .sav"
+SNIFF_BYTES = 1 << 16
+
+# What a file is, by its first bytes; each with the fix for someone who gave it as a table.
+_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", CSV_FIX),
+    (b"\xff\xd8\xff", "a JPEG image", CSV_FIX),
+    (b"GIF87a", "a GIF image", CSV_FIX),
+    (b"GIF89a", "a GIF image", CSV_FIX),
+    (b"%PDF", "a PDF document", CSV_FIX),
+    (b"PK\x03\x04", "a zip archive (an .xlsx workbook is one)",
+     "if it is an Excel workbook, give it the name ending .xlsx; otherwise " + CSV_FIX),
+    (b"PK\x05\x06", "an empty zip archive", CSV_FIX),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+     "an old-format Office file (Excel 97–2003 .xls, or a password-protected workbook)",
+     "open it in Excel, remove any password and save it as .xlsx or as CSV UTF-8"),
+    (b"$FL2", "an SPSS data file", "give it the name ending .sav"),
+    (b"$FL3", "a compressed SPSS data file", "give it the name ending .zsav"),
+    (b"\x1f\x8b", "a gzip archive", "unpack it first, then import the table inside"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "unpack it first, then import the table inside"),
+    (b"Rar!", "a RAR archive", "unpack it first, then import the table inside"),
+    (b"\xff\xfe\x00\x00", "UTF-32 text", "save it as CSV in UTF-8 (in Excel: Save As → CSV UTF-8)"),
+    (b"\x00\x00\xfe\xff", "UTF-32 text", "save it as CSV in UTF-8 (in Excel: Save As → CSV UTF-8)"),
+    (b"\xff\xfe", "UTF-16 text (Excel's \"Unicode text\")", "save it as CSV in UTF-8 (in Excel: Save As → CSV UTF-8)"),
+    (b"\xfe\xff", "UTF-16 text", "save it as CSV in UTF-8 (in Excel: Save As → CSV UTF-8)"),
+)
+# C0 control characters a text export does not contain (tab, line breaks, form feed, vertical
+# tab and the old DOS end-of-file mark are allowed).
+_CONTROL = {chr(c) for c in range(32)} - set("\t\n\r\f\v\x1a")
 
 
 @dataclass
@@ -26,30 +63,110 @@ class Table:
     path: Path
     header: list[str]
     encoding: str | None
-    _rows: object
+    _rows: Callable[[], Iterator[tuple[int, list[str | None]]]]
+    # CSV rows must have as many cells as the header; spreadsheets simply leave trailing cells empty.
+    fixed_width: bool = False
 
-    def rows(self) -> Iterator[tuple[int, list[str | None]]]:
-        yield from self._rows()  # type: ignore[operator]
+    def rows(self, problems: Problems) -> Iterator[tuple[int, list[str | None]]]:
+        """Data rows, each with exactly one cell per header column.
+
+        A row with fewer cells than the header (CSV) or with values beyond the last header
+        column is added to ``problems`` (naming the row and both counts) and not yielded.
+        Empty cells after the last column (a separator at the end of the line) are dropped.
+        """
+        width = len(self.header)
+        for number, cells in self._rows():
+            if len(cells) > width:
+                if any(c is not None for c in cells[width:]):
+                    if self.fixed_width:
+                        shown, fix = len(cells), (
+                            "the row has more values than the header has columns: a separator too many, or a cell "
+                            f"containing the separator without double quotes; correct it to {width} cells")
+                    else:  # a spreadsheet row ends at its last value
+                        shown = max(i for i, c in enumerate(cells) if c is not None) + 1
+                        fix = ("the row has values right of the last named column; give that column a name in row 1, "
+                               "or move or delete the values")
+                    problems.add(number, None, None, "one cell per header column", fix,
+                                 detail=_width_detail(shown, width))
+                    continue
+                cells = cells[:width]
+            elif len(cells) < width:
+                if self.fixed_width:
+                    problems.add(number, None, None, "one cell per header column",
+                                 f"a separator is missing in the row, or a line break splits it; correct it to "
+                                 f"{width} cells (an empty answer is an empty cell between two separators)",
+                                 detail=_width_detail(len(cells), width))
+                    continue
+                cells = cells + [None] * (width - len(cells))
+            yield number, cells
+
+
+def _width_detail(cells: int, width: int) -> str:
+    return f"has {cells} cell{'' if cells == 1 else 's'}, the header has {width}"
 
 
 def open_table(path: Path) -> Table:
-    """Open ``path`` by its suffix.
+    """Open ``path`` by its suffix, after checking that its content fits the suffix.
 
     Raises:
-        ImportValidationError: unknown format, unreadable or empty file.
+        ImportValidationError: unknown format, unreadable, binary, wrongly encoded or empty file.
     """
+    path = Path(path)
     suffix = path.suffix.lower()
-    if not path.exists():
-        raise ImportValidationError(f"{path}: file not found.")
+    head = _head(path)
     if suffix in CSV_SUFFIXES:
         return _csv_table(path)
     if suffix in EXCEL_SUFFIXES:
-        return _xlsx_table(path)
+        return _xlsx_table(path, head)
     if suffix in SPSS_SUFFIXES:
-        return _sav_table(path)
+        return _sav_table(path, head)
     raise ImportValidationError(
         f"{path.name}: unknown file type {suffix!r}. Fix: save it as .csv (UTF-8 or Windows-1252), .xlsx or .sav."
     )
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of ``path``; a missing, unreadable or empty file is refused here."""
+    if path.is_dir():
+        raise ImportValidationError(f"{path}: is a folder, not a file. Fix: give the path of the data file.")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except FileNotFoundError:
+        raise ImportValidationError(f"{path}: file not found. Fix: check the path and the file name.") from None
+    except OSError as exc:
+        raise ImportValidationError(
+            f"{path}: the file cannot be read ({exc.strerror or exc}). Fix: check that it exists and that you may "
+            "read it."
+        ) from None
+    if not head.strip():
+        raise ImportValidationError(
+            f"{path.name}: the file is empty. Fix: export the data again with a header row and one row per record."
+        )
+    return head
+
+
+def _magic(head: bytes) -> tuple[str, str] | None:
+    for prefix, kind, fix in _MAGIC:
+        if head.startswith(prefix):
+            return kind, fix
+    return None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head or _magic(head):
+        return False
+    text = head.decode("utf-8", errors="ignore") if _is_utf8(head) else head.decode("cp1252", errors="ignore")
+    return sum(1 for ch in text if ch in _CONTROL) <= len(text) / 100
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut off at the end of a sample is still UTF-8
+        return exc.start >= len(raw) - 3 and exc.reason == "unexpected end of data"
+    return True
 
 
 def detect_encoding(raw: bytes) -> str:
@@ -66,7 +183,7 @@ def _clean(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, float):
-        if value != value:  # NaN from SPSS/Excel
+        if math.isnan(value):  # NaN from SPSS/Excel
             return None
         if value.is_integer():
             value = int(value)
@@ -74,12 +191,53 @@ def _clean(value) -> str | None:
     return text or None
 
 
-def _csv_table(path: Path) -> Table:
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise ImportValidationError(f"{path.name}: the file is empty. Fix: export the data again with a header row.")
+def _refuse_binary_text(path: Path, raw: bytes) -> tuple[str, str]:
+    """Encoding and first line of ``raw`` if it is UTF-8 or Windows-1252 text; otherwise refuse the file."""
+    name = path.name
+    found = _magic(raw)
+    if found:
+        kind, fix = found
+        wanted = "CSV text in UTF-8 or Windows-1252" if "text" in kind else "a CSV text file"
+        raise ImportValidationError(f"{name}: this is {kind}, not {wanted}. Fix: {fix}.")
+    if b"\x00" in raw:
+        sample = raw[:SNIFF_BYTES]
+        nul_share = sample.count(b"\x00") / len(sample)
+        kind = ("UTF-16 text without a byte-order mark" if 0.3 < nul_share < 0.6
+                else "a binary file (it contains NUL bytes)")
+        raise ImportValidationError(
+            f"{name}: this is {kind}, not CSV text in UTF-8 or Windows-1252. Fix: {CSV_FIX}."
+        )
     encoding = detect_encoding(raw)
-    first_line = raw.decode(encoding, errors="replace").splitlines()[0]
+    if encoding == "cp1252":
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise ImportValidationError(
+                f"{name}: not text in UTF-8 or Windows-1252 (byte 0x{raw[exc.start]:02X} on line {line} is neither). "
+                f"Fix: {CSV_FIX}."
+            ) from None
+    else:
+        text = raw.decode(encoding)
+    sample = text[:SNIFF_BYTES]
+    controls = [i for i, ch in enumerate(sample) if ch in _CONTROL]
+    if len(controls) > len(sample) / 100:
+        line = sample.count("\n", 0, controls[0]) + 1
+        raise ImportValidationError(
+            f"{name}: does not look like a text file ({len(controls)} control characters in the first "
+            f"{len(sample)} characters, the first on line {line}). Fix: {CSV_FIX}."
+        )
+    lines = sample.lstrip("\ufeff").splitlines()
+    return encoding, lines[0] if lines else ""
+
+
+def _csv_table(path: Path) -> Table:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportValidationError(f"{path}: the file cannot be read ({exc.strerror or exc}).") from None
+    encoding, first_line = _refuse_binary_text(path, raw)
+    del raw
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
 
     def open_reader():
@@ -88,38 +246,89 @@ def _csv_table(path: Path) -> Table:
 
     handle, reader = open_reader()
     with handle:
-        header = [h.strip() for h in next(reader)]
+        try:
+            header = [h.strip() for h in next(reader, [])]
+        except csv.Error as exc:
+            raise ImportValidationError(
+                f"{path.name}: the header (row 1) cannot be read as CSV ({exc}). Fix: {CSV_FIX}."
+            ) from None
+    if not any(header):
+        raise ImportValidationError(
+            f"{path.name}: row 1 is empty, but it must hold the column names. Fix: remove the empty lines above the "
+            "header."
+        )
 
     def rows():
         handle, reader = open_reader()
+        number = 1
         with handle:
             next(reader)
-            for number, cells in enumerate(reader, start=2):
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise ImportValidationError(
+                        f"{path.name}, line {reader.line_num}: cannot be read as CSV ({exc}). Fix: a cell that holds "
+                        "the separator, a double quote or a line break must be in double quotes, with quotes inside "
+                        "it doubled (\"\")."
+                    ) from None
+                number += 1
                 if not any(c.strip() for c in cells):
                     continue
                 yield number, [_clean(c) for c in cells]
 
-    return Table(path, header, f"{encoding}, '{delimiter}'-separated", rows)
+    return Table(path, header, f"{encoding}, '{delimiter}'-separated", rows, fixed_width=True)
 
 
-def _xlsx_table(path: Path) -> Table:
+def _not_what_the_name_says(path: Path, head: bytes, wanted: str, fix: str) -> ImportValidationError:
+    found = _magic(head)
+    if found:
+        what = found[0]
+        fix = found[1]
+    elif _looks_like_text(head):
+        what, fix = "a text file (perhaps CSV)", "if it is CSV, give it the name ending .csv"
+    else:
+        what = "not one"
+    return ImportValidationError(f"{path.name}: {wanted}; this file is {what}. Fix: {fix}.")
+
+
+def _xlsx_table(path: Path, head: bytes) -> Table:
     from openpyxl import load_workbook
 
+    fix = "open it in Excel and save it again as .xlsx, or " + SAVE_AS_CSV
+    if not head.startswith(b"PK\x03\x04"):
+        raise _not_what_the_name_says(path, head, "an .xlsx name means an Excel workbook (a zip archive)", fix)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file problem
-        raise ImportValidationError(f"{path.name}: cannot be read as an Excel workbook ({exc}).") from exc
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
+        raise ImportValidationError(
+            f"{path.name}: cannot be read as an Excel workbook ({_short(exc)}). Fix: {fix}."
+        ) from None
     try:
-        header = [str(h).strip() if h is not None else "" for h in next(iterator)]
-    except StopIteration:
-        raise ImportValidationError(f"{path.name}: the first sheet is empty.") from None
+        if not workbook.worksheets:
+            raise ImportValidationError(f"{path.name}: the workbook has no worksheet. Fix: {fix}.")
+        iterator = workbook.worksheets[0].iter_rows(values_only=True)
+        first = next(iterator, None)
+    except ImportValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise ImportValidationError(
+            f"{path.name}: the first sheet cannot be read ({_short(exc)}). Fix: {fix}."
+        ) from None
     finally:
         workbook.close()
+    if first is None or all(h is None for h in first):
+        raise ImportValidationError(
+            f"{path.name}: the first sheet is empty or its row 1 is. Fix: put the column names in row 1 of the first "
+            "sheet."
+        )
+    header = [str(h).strip() if h is not None else "" for h in first]
 
     def rows():
         wb = load_workbook(path, read_only=True, data_only=True)
+        number = 1
         try:
             it = wb.worksheets[0].iter_rows(values_only=True)
             next(it)
@@ -127,26 +336,51 @@ def _xlsx_table(path: Path) -> Table:
                 cleaned = [_clean(c) for c in cells]
                 if any(c is not None for c in cleaned):
                     yield number, cleaned
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet is the user's file problem
+            raise ImportValidationError(
+                f"{path.name}: the first sheet cannot be read from row {number + 1} on ({_short(exc)}). Fix: {fix}."
+            ) from None
         finally:
             wb.close()
 
     return Table(path, header, None, rows)
 
 
-def _sav_table(path: Path) -> Table:
+def _sav_table(path: Path, head: bytes) -> Table:
     import pyreadstat
 
+    fix = "save it again from SPSS (File → Save As → .sav), or " + SAVE_AS_CSV
+    if not head.startswith((b"$FL2", b"$FL3")):
+        raise _not_what_the_name_says(path, head, "a .sav name means an SPSS data file", fix)
     try:
         _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
     except Exception as exc:  # noqa: BLE001
-        raise ImportValidationError(f"{path.name}: cannot be read as an SPSS file ({exc}).") from exc
+        raise ImportValidationError(
+            f"{path.name}: cannot be read as an SPSS file ({_short(exc)}). Fix: {fix}."
+        ) from None
     header = list(meta.column_names)
+    if not header:
+        raise ImportValidationError(f"{path.name}: the SPSS file has no variables. Fix: {fix}.")
 
     def rows():
         number = 2
-        for chunk, _ in pyreadstat.read_file_in_chunks(pyreadstat.read_sav, str(path), chunksize=10000):
-            for record in chunk.itertuples(index=False, name=None):
-                yield number, [_clean(c) for c in record]
-                number += 1
+        try:
+            for chunk, _ in pyreadstat.read_file_in_chunks(pyreadstat.read_sav, str(path), chunksize=10000):
+                for record in chunk.itertuples(index=False, name=None):
+                    yield number, [_clean(c) for c in record]
+                    number += 1
+        except ImportValidationError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged file is the user's file problem
+            raise ImportValidationError(
+                f"{path.name}: the SPSS file cannot be read from row {number} on ({_short(exc)}). Fix: {fix}."
+            ) from None
 
     return Table(path, header, None, rows)
+
+
+def _short(exc: BaseException) -> str:
+    """The first line of an exception's text, at most 200 characters (no tracebacks for users)."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "…"

@@ -34,6 +34,12 @@ Data sets:
 * ``synth_norce1200``: 1200 generated respondents in the ``seed/codebooks/norce2025.yaml``
   format; log-normal weights (σ = 0.9) with a few extreme ones; small education, centrality and
   county groups; q13/q14 routed (empty when q12 = 6).
+* ``synth_boundary``: 82 generated respondents in the mini format, built for shares of exactly
+  0 and 1 in small groups (log-normal weights, σ = 0.8). Centrality groups of 40, 20, 12, 6, 3
+  and 1 respondents: in class 4 (6) everybody answers q12 = 1 ("every day", so also
+  home_office_3plus = 1), q6_1 = 1 but one "ikke sikker" (a base of 5), q6_2 = 2; in class 3 (12)
+  nobody answers q12 = 6; in class 2 (20) nobody answers q6_1 = 5; no woman answers q12 = 6;
+  nobody at all answers q6_2 = 5; class 5 has bases of 2 for q6_2 and, among women, for q12.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app.ingest.codebook import Codebook, load_codebook  # noqa: E402
+from app.ingest.codebook import Codebook, load_codebook
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -59,6 +65,7 @@ DATASETS = {
     "demo_national": (ROOT / "seed" / "data" / "demo_national.csv", ROOT / "seed" / "codebooks" / "demo_national.yaml"),
     "synth_mini300": (IMPORT / "synth_mini300.csv", ROOT / "tests" / "data" / "mini_codebook.yaml"),
     "synth_norce1200": (IMPORT / "synth_norce1200.csv", ROOT / "seed" / "codebooks" / "norce2025.yaml"),
+    "synth_boundary": (IMPORT / "synth_boundary.csv", ROOT / "tests" / "data" / "mini_codebook.yaml"),
 }
 
 
@@ -208,24 +215,29 @@ def format_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if c in ("id", "q201"):
             continue
         if c == "vekt":
-            text[c] = ["%.17g" % v for v in frame[c]]
+            text[c] = [f"{v:.17g}" for v in frame[c]]
         else:
             text[c] = ["" if pd.isna(v) else str(int(v)) for v in frame[c]]
     return text
 
 
-def generate_mini300() -> pd.DataFrame:
-    rng = np.random.default_rng(20250301)
-    n = 300
+def largest_municipalities() -> tuple[dict[int, list[str]], dict[str, list[str]]]:
+    """The most populous municipality of each centrality class (two for class 1), so the
+    municipality groups are as uneven as the centrality groups; and the postal codes of each."""
     municipalities, postal = reference_tables()
     postal_codes = street_postal_codes(postal)
-    # The most populous municipality of each centrality class (two for class 1), so the
-    # municipality groups are as uneven as the centrality groups.
     municipalities = municipalities[municipalities["kommunenummer"].isin(postal_codes)].copy()
     municipalities["population"] = municipalities["population"].astype(int)
     by_class = {int(c): list(g.sort_values(["population", "kommunenummer"], ascending=[False, True])
                              ["kommunenummer"][: 2 if c == "1" else 1])
                 for c, g in municipalities.groupby("centrality_class")}
+    return by_class, postal_codes
+
+
+def generate_mini300() -> pd.DataFrame:
+    rng = np.random.default_rng(20250301)
+    n = 300
+    by_class, postal_codes = largest_municipalities()
     sizes = {1: 150, 2: 80, 3: 40, 4: 15, 5: 10, 6: 5}
     classes = rng.permutation(np.repeat(list(sizes), list(sizes.values())))
     q201 = pick_postal(rng, by_class, postal_codes, classes)
@@ -244,6 +256,45 @@ def generate_mini300() -> pd.DataFrame:
         "id": [f"M{i:04d}" for i in range(1, n + 1)], "q201": q201, "q202": q202, "q3": q3, "q12": q12,
         "q6_1": q6_1, "q6_2": q6_2, "q207": gender,
         "vekt": lognormal_weights(rng, n, 1.1),
+    })
+    return frame
+
+
+def generate_boundary() -> pd.DataFrame:
+    """Small groups in which a category is chosen by nobody, or by everybody (see the docstring)."""
+    rng = np.random.default_rng(20250303)
+    by_class, postal_codes = largest_municipalities()
+    sizes = {1: 40, 2: 20, 3: 12, 4: 6, 5: 3, 6: 1}
+    classes = np.repeat(list(sizes), list(sizes.values()))
+    n = len(classes)
+    q201 = pick_postal(rng, by_class, postal_codes, classes)
+    gender = rng.integers(1, 3, n)
+    gender[classes == 6] = 1
+    age = rng.integers(25, 61, n)
+    q3 = rng.integers(1, 7, n)
+
+    def per_class(choices: dict[int, object]) -> np.ndarray:
+        """Codes per centrality class: a list of codes drawn at random, or the exact codes (tuple)."""
+        out = np.full(n, np.nan)
+        for c, spec in choices.items():
+            rows = np.flatnonzero(classes == c)
+            out[rows] = spec if isinstance(spec, tuple) else rng.choice(spec, len(rows))
+        return out
+
+    q12 = per_class({1: [1, 2, 3, 6], 2: [1, 2, 3, 6], 3: [1, 2, 3], 4: (1,) * 6, 5: (2, 3, 3), 6: (6,)})
+    women = (gender == 2) & (q12 == 6)
+    q12[women] = rng.choice([1, 2, 3], women.sum())
+    q6_1 = per_class({1: [1, 2, 3, 4, 5, 6], 2: [1, 2, 3, 4, 6], 3: [1, 2, 3, 4, 5],
+                      4: (1, 1, 6, 1, 1, 1), 5: (4, 5, 5), 6: (1,)})
+    q6_1[np.flatnonzero(classes == 1)[:2]] = np.nan  # not answered
+    q6_2 = per_class({1: [1, 2, 3, 4], 2: [1, 2, 3, 4], 3: [1, 2, 3, 4], 4: (2,) * 6, 5: (1, 3, 6), 6: (4,)})
+    q6_2[(classes <= 2) & (rng.random(n) < 0.08)] = 6
+    q6_2[np.flatnonzero(classes == 2)[:1]] = np.nan
+    order = rng.permutation(n)  # respondents not sorted by class in the file
+    frame = pd.DataFrame({
+        "id": [f"B{i:04d}" for i in range(1, n + 1)], "q201": np.asarray(q201)[order], "q202": (2025 - age)[order],
+        "q3": q3[order], "q12": q12[order], "q6_1": q6_1[order], "q6_2": q6_2[order], "q207": gender[order],
+        "vekt": lognormal_weights(rng, n, 0.8),
     })
     return frame
 
@@ -306,6 +357,7 @@ def write_import_file(name: str, frame: pd.DataFrame) -> None:
 def main() -> None:
     write_import_file("synth_mini300", generate_mini300())
     write_import_file("synth_norce1200", generate_norce1200())
+    write_import_file("synth_boundary", generate_boundary())
     for name in DATASETS:
         write_r_frame(name)
 
