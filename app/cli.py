@@ -251,20 +251,28 @@ def _min_n(requested: int | None, config: Config) -> int:
 def cmd_mobility(args, config: Config) -> int:
     from app.db.session import session_scope
     from app.query.format import render
-    from app.query.mobility import default_region_share, mobility_funnel, standard_conditions
+    from app.query.mobility import is_rural_region, mobility_funnel, publishable, regional_funnel, standard_conditions
 
     _engine(config)
-    ints = lambda text: [int(v) for v in text.split(",")] if text else []  # noqa: E731
+
+    def ints(text: str | None) -> list[int]:
+        return [int(v) for v in text.split(",")] if text else []
+
     with session_scope() as session:
-        share, source = args.region_share, "--region-share" if args.region_share is not None else None
-        if share is None and args.region:
-            share, source = default_region_share(session, args.region)
-        result = mobility_funnel(
-            session, args.survey, jobs_anywhere=args.jobs,
-            conditions=standard_conditions(args.attractive, args.take_job, args.travel_time,
-                                           ints(args.age_group), ints(args.centrality)),
-            region_share=share, region_share_source=source, lang=args.lang, min_n=config.min_n)
-    print(render(result, args.format))
+        attractive = args.attractive
+        if attractive is None:  # default: on for a region with rural municipalities, as on the page
+            attractive = bool(args.region) and is_rural_region(session, args.region)
+        conditions = standard_conditions(attractive, args.take_job, args.travel_time, ints(args.age_group),
+                                         ints(args.centrality))
+        if args.region:
+            result, _shares = regional_funnel(session, args.survey, args.region, args.jobs, conditions,
+                                              args.region_share, args.lang, config.min_n)
+        else:
+            result = mobility_funnel(session, args.survey, jobs_anywhere=args.jobs, conditions=conditions,
+                                     region_share=args.region_share,
+                                     region_share_source="--region-share" if args.region_share is not None else None,
+                                     lang=args.lang, min_n=config.min_n)
+    print(render(result if args.exact else publishable(result), args.format))
     return 0
 
 
@@ -353,14 +361,20 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"jobs that can be done anywhere (default {jobs_default}; NORCE (2025) ch. 3.2.5: "
                      f"40–50 %% of all jobs, {JOBS_ANYWHERE.low / 1e6:g}–{JOBS_ANYWHERE.high / 1e6:g} million "
                      "(Ingelsrud et al. 2022))")
-    mob.add_argument("--attractive", action="store_true", help="only those finding a rural municipality attractive")
+    mob.add_argument("--attractive", action=argparse.BooleanOptionalAction, default=None,
+                     help="only those finding living in a rural municipality attractive (default: on with a --region "
+                          "that has rural municipalities, else off)")
     mob.add_argument("--take-job", action="store_true", help="only those likely to take the job along (q14)")
     mob.add_argument("--travel-time", type=int, choices=[2, 3, 4], metavar="2|3|4",
                      help="only those accepting q21 ≥ this code")
     mob.add_argument("--age-group", help="only these age groups, e.g. 1,2")
     mob.add_argument("--centrality", help="only residents of these centrality classes, e.g. 1,2")
-    mob.add_argument("--region", help="region slug for the default regional share, e.g. hardangerradet")
-    mob.add_argument("--region-share", type=float, help="share (0–1) that could choose the region")
+    mob.add_argument("--region", help="add the region step with the region's share of employed residents in the "
+                                      "municipalities movers could choose (SSB 11618), e.g. hardangerradet")
+    mob.add_argument("--region-share", type=float, help="share (0–1) that could choose the region, instead of the "
+                                                        "region's default")
+    mob.add_argument("--exact", action="store_true",
+                     help="print unrounded numbers and standard errors (for checking); default: rounded as shown")
     mob.add_argument("--lang", default="nb", choices=["nb", "nn", "en"], metavar="nb|nn|en")
     mob.add_argument("--format", default="table", choices=["table", "json", "csv"], metavar="table|json|csv")
     mob.set_defaults(func=cmd_mobility)

@@ -8,8 +8,14 @@ import json
 import pytest
 
 from app.cli import main
+from app.query import mobility
 from app.query.estimates import (
-    QueryError, estimate_categories, estimate_category, estimate_mean, estimate_shares, estimate_shares_many,
+    QueryError,
+    estimate_categories,
+    estimate_category,
+    estimate_mean,
+    estimate_shares,
+    estimate_shares_many,
 )
 from app.query.mobility import mobility_funnel, standard_conditions
 
@@ -93,12 +99,118 @@ def test_mobility_reproduces_the_reports_200000_at_its_assumptions(db):
 
 def test_each_funnel_step_is_smaller_and_carries_an_interval(db):
     result = mobility_funnel(db, "demo_national", conditions=standard_conditions(attractive=True, take_job=True),
-                             region_share=0.01)
+                             region_share=0.01, region_range=(0.008, 0.012))
     people = [s.people for s in result.steps]
     assert people == sorted(people, reverse=True)
     for step in result.steps[1:]:
         assert step.people_low <= step.people <= step.people_high
     assert {s["assumption"] for s in result.sensitivity} == {"jobs_anywhere", "survey_share", "region_share"}
+    bare = mobility_funnel(db, "demo_national", region_share=0.01)  # a share without a range is taken as given
+    assert {s["assumption"] for s in bare.sensitivity} == {"jobs_anywhere", "survey_share"}
+
+
+def _employed(db, numbers=None, classes=None) -> int:
+    """Employed residents 15–74, Q4 2022 (SSB 11618), summed independently of the code under test."""
+    from sqlalchemy import text
+
+    rows = db.execute(text(
+        "SELECT m.kommunenummer, m.centrality_class, s.value FROM municipality m JOIN municipality_statistic s "
+        "ON s.kommunenummer = m.kommunenummer WHERE s.measure = 'employed_by_residence_15_74' "
+        "AND s.period = '2022-Q4'")).all()
+    return sum(v for k, c, v in rows if (numbers is None or k in numbers) and (classes is None or c in classes))
+
+
+HARDANGER = {"4618", "4619", "4620", "4622"}
+
+
+def test_the_region_step_counts_the_same_municipalities_above_and_below_the_line(db):
+    """Numerator and denominator are employed residents of the same destination set (centrality 4–6), so
+    Kvam (class 4) is in both: 10 881 of 787 056 = 1.38 %, not the 2.77 % of Hardanger's whole population
+    over the population of classes 5–6."""
+    shares = mobility.region_share(db, "hardangerradet")
+    default = shares.default
+    assert (default.measure, default.classes) == ("employed", (4, 5, 6))
+    assert default.region_value == _employed(db, HARDANGER) == 10_881  # all four members, Kvam included
+    assert default.set_value == _employed(db, classes=(4, 5, 6)) == 787_056
+    assert shares.value == pytest.approx(10_881 / 787_056) and 0.013 < shares.value < 0.014
+    assert default.left_out == ()
+    for definition in shares.definitions:  # every definition: the region's counted members are in the set
+        assert definition.region_value < definition.set_value
+        assert definition.left_out == (() if 4 in definition.classes else ("Kvam",))
+
+
+def test_the_region_shares_range_spans_the_defensible_definitions(db):
+    shares = mobility.region_share(db, "hardangerradet")
+    assert {(d.measure, d.classes) for d in shares.definitions} == {
+        ("employed", (4, 5, 6)), ("employed", (5, 6)), ("population_25_60", (4, 5, 6)), ("population_25_60", (5, 6))}
+    assert (shares.low.measure, shares.low.classes) == ("population_25_60", (4, 5, 6))
+    assert (shares.high.measure, shares.high.classes) == ("employed", (5, 6))
+    assert shares.low.share == pytest.approx(9_135 / 712_400)  # population 25–60, 1 Jan 2026
+    assert shares.high.share == pytest.approx(_employed(db, {"4618", "4619", "4620"}) / _employed(db, classes=(5, 6)))
+    assert 0.0125 < shares.low.share < shares.value < shares.high.share < 0.0175
+    assert "Kilde: Statistisk sentralbyrå (SSB), tabell 11618" in shares.source("nb")
+
+
+def test_without_the_rural_condition_the_set_is_every_municipality(db):
+    shares = mobility.region_share(db, "hardangerradet", rural_only=False)
+    assert {d.classes for d in shares.definitions} == {None}
+    assert shares.default.set_value == _employed(db)
+    assert shares.value == pytest.approx(10_881 / _employed(db))
+
+
+def test_the_regional_funnel_shows_the_assumptions_range_with_the_result(db):
+    conditions = standard_conditions(attractive=True)
+    result, shares = mobility.regional_funnel(db, "demo_national", "hardangerradet", conditions=conditions)
+    last, before = result.steps[-1], result.steps[-2]
+    assert last.key == "region" and last.people == pytest.approx(before.people * shares.value)
+    ranges = {r["assumption"]: (r["low"], r["high"]) for r in result.sensitivity}
+    assert ranges["region_share"] == pytest.approx((before.people * shares.low.share,
+                                                    before.people * shares.high.share))
+    assert result.overall_low == pytest.approx(1_200_000 * (before.people_low / 1_300_000) * shares.low.share)
+    assert result.overall_high == pytest.approx(1_400_000 * (before.people_high / 1_300_000) * shares.high.share)
+    assert result.overall_low < last.people_low < last.people < last.people_high < result.overall_high
+
+
+def test_a_share_set_by_hand_widens_the_range_to_include_it(db):
+    result, shares = mobility.regional_funnel(db, "demo_national", "hardangerradet",
+                                              conditions=standard_conditions(attractive=True),
+                                              region_share_override=0.03)
+    assert result.region_share == 0.03 and result.region_range == (pytest.approx(shares.low.share), 0.03)
+
+
+def test_the_national_funnel_is_refused_for_a_regional_survey(db):
+    with pytest.raises(mobility.NotNationalSurvey, match="national"):
+        mobility_funnel(db, "demo_hardanger")
+    assert mobility.survey_coverage(db, "demo_hardanger") == "regional"
+    assert mobility.survey_coverage(db, "demo_national") == "national"
+
+
+def test_the_report_check_says_whether_the_default_funnel_lands_near_200000(db, monkeypatch):
+    check = mobility.report_check(db, "demo_national")
+    assert check.reproduces and abs(check.difference) < 25_000
+    monkeypatch.setattr(mobility, "REPORT_FIGURE", 300_000)
+    far = mobility.report_check(db, "demo_national")
+    assert not far.reproduces and far.difference == pytest.approx(check.people - 300_000)
+
+
+def test_an_unknown_language_falls_back_to_bokmal(db):
+    result = mobility_funnel(db, "demo_national", conditions=standard_conditions(attractive=True), lang="xx")
+    assert result.steps[0].label == "Jobber som kan gjøres hvor som helst"
+    assert "hvilken som helst" in result.steps[1].label  # q22 is about any municipality, and says so
+
+
+def test_published_funnel_is_rounded_as_shown(db):
+    exact, _shares = mobility.regional_funnel(db, "demo_national", "hardangerradet",
+                                              conditions=standard_conditions(attractive=True))
+    shown = mobility.publishable(exact)
+    for step in shown.steps:
+        assert step.share_se is None
+        for value in (step.people, step.people_low, step.people_high):
+            assert value == mobility.round_people(value)
+        if step.share is not None:
+            assert step.share == round(step.share, 4)
+    assert shown.steps[-1].people != exact.steps[-1].people  # something was rounded
+    assert shown.region_share == round(exact.region_share, 4)
 
 
 # --- command line ----------------------------------------------------------------------------
@@ -130,6 +242,30 @@ def test_mobility_command_prints_the_funnel(database_url, tmp_path, monkeypatch,
                  "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("key,label,share") and "region" in out
+
+
+def test_mobility_command_refuses_a_regional_survey_in_words(database_url, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("FJERNARBEID_DATA_DIR", str(tmp_path))
+    assert main(["mobility", "--survey", "demo_hardanger"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "national" in captured.err and "Traceback" not in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
+
+
+def test_mobility_command_turns_the_rural_condition_on_for_a_region_unless_told(database_url, tmp_path, monkeypatch,
+                                                                                capsys):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("FJERNARBEID_DATA_DIR", str(tmp_path))
+    assert main(["mobility", "--survey", "demo_national", "--region", "hardangerradet", "--format", "json"]) == 0
+    default = json.loads(capsys.readouterr().out)
+    assert [s["key"] for s in default["steps"]] == ["jobs", "willing", "attractive", "region"]
+    assert all(s["share_se"] is None for s in default["steps"])  # rounded as shown unless --exact
+    assert main(["mobility", "--survey", "demo_national", "--region", "hardangerradet", "--no-attractive",
+                 "--format", "json"]) == 0
+    off = json.loads(capsys.readouterr().out)
+    assert [s["key"] for s in off["steps"]] == ["jobs", "willing", "region"]
+    assert off["region_share"] < default["region_share"]  # all municipalities instead of the rural ones
 
 
 @pytest.mark.parametrize("where", [{}, {"gender": [2]}, {"home_office_3plus": [1], "age_group": [2, 3]}])

@@ -2,8 +2,9 @@
 
 from sqlalchemy import func, select
 
-from app.db.models import Municipality, PostalCode, Region, RegionMember
-from app.ingest.seed import seed_all
+from app.db.models import Municipality, PostalCode, Region, RegionMember, Survey
+from app.ingest import reference
+from app.ingest.seed import SEED_DIR, seed_all
 
 
 def test_second_seed_changes_nothing(db):
@@ -35,3 +36,38 @@ def test_hardangerradet_has_its_four_municipalities(db):
         .order_by(RegionMember.kommunenummer)
     ).all()
     assert members == ["4618", "4619", "4620", "4622"]
+
+
+def test_ssb_figures_per_municipality_are_loaded_with_2024_codes(db):
+    from app.db.models import MunicipalityStatistic as Stat
+
+    def value(number, measure, period):
+        return db.get(Stat, (number, measure, period))
+
+    employed = select(func.count()).select_from(Stat).where(Stat.measure == "employed_by_residence_15_74",
+                                                           Stat.period == "2022-Q4")
+    assert db.scalar(employed) == 357  # every 2024 municipality
+    assert value("4622", "employed_by_residence_15_74", "2022-Q4").value == 4258  # Kvam, SSB 11618
+    assert value("4622", "employed_by_residence_15_74", "2022-Q4").source == "SSB 11618"
+    assert value("4622", "population_25_60", "2026-01-01").value == 3500  # SSB 07459, summed by age
+    # 1507 Ålesund (2020 code) was split in 2024: its figure is shared out and marked as an estimate
+    aalesund, haram = (value(n, "employed_by_residence_15_74", "2022-Q4") for n in ("1508", "1580"))
+    assert aalesund.is_estimate and haram.is_estimate and not value("4622", "population_15_74", "2022-Q4").is_estimate
+    original = next(r for r in reference.read_csv(SEED_DIR / "reference" / reference.EMPLOYMENT_FILE)
+                    if r["kommunenummer"] == "1507" and r["year"] == "2022")
+    assert aalesund.value + haram.value == int(original["employed_by_residence_15_74"])
+    assert aalesund.value > 5 * haram.value
+
+
+def test_a_surveys_coverage_comes_from_its_codebook_and_seed_restores_it(db):
+    assert db.scalar(select(Survey.coverage).where(Survey.slug == "demo_hardanger")) == "regional"
+    assert db.scalar(select(Survey.coverage).where(Survey.slug == "demo_national")) == "national"
+    db.execute(Survey.__table__.update().where(Survey.slug == "demo_hardanger").values(coverage="national"))
+    report = seed_all(db)
+    assert report.changed["survey demo_hardanger"] == 1
+    assert db.scalar(select(Survey.coverage).where(Survey.slug == "demo_hardanger")) == "regional"
+
+
+def test_share_out_keeps_the_total():
+    assert reference.share_out(10, [1, 1, 1]) == [4, 3, 3]
+    assert reference.share_out(38_059, [43_815, 6_786]) == [32_955, 5_104]  # 32 955.2 and 5 103.8

@@ -44,6 +44,7 @@ QUESTION_TYPES = ("single_choice", "likert", "number", "postal_code", "year", "d
 SPACE_STATUSES = ("active", "planned", "closed")
 PROGRESS_STATUSES = ("not_started", "planned", "in_progress", "done", "paused")
 BATCH_STATUSES = ("succeeded", "failed", "unchanged")
+SURVEY_COVERAGES = ("national", "regional")
 USER_ROLES = ("viewer", "editor", "admin")
 
 
@@ -126,6 +127,26 @@ class RegionMember(Base):
     kommunenummer: Mapped[str] = mapped_column(ForeignKey("municipality.kommunenummer"), primary_key=True)
 
 
+class MunicipalityStatistic(Base):
+    """One SSB figure for one municipality and reference time, e.g. employed residents aged 15–74 in
+    Q4 2022 (SSB 11618) or residents aged 25–60 on 1 January 2026 (SSB 07459). Loaded by ``fjernarbeid
+    seed`` from ``seed/reference/ssb/`` (provenance in its SOURCES.md)."""
+
+    __tablename__ = "municipality_statistic"
+    __table_args__ = (CheckConstraint("value >= 0", name="value_not_negative"),)
+
+    kommunenummer: Mapped[str] = mapped_column(
+        ForeignKey("municipality.kommunenummer", ondelete="CASCADE"), primary_key=True
+    )
+    measure: Mapped[str] = mapped_column(String(60), primary_key=True)  # e.g. employed_by_residence_15_74
+    period: Mapped[str] = mapped_column(String(20), primary_key=True)  # e.g. 2022-Q4, 2026-01-01
+    value: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(200))  # e.g. "SSB 11618"
+    # True where the figure is not SSB's own: a municipality split since the reference time, its
+    # figure shared out (see SOURCES.md)
+    is_estimate: Mapped[bool] = mapped_column(Boolean, server_default="false")
+
+
 # --- Surveys ------------------------------------------------------------------------------
 
 
@@ -134,6 +155,7 @@ class Survey(Base):
     __table_args__ = (
         CheckConstraint("slug ~ '^[a-z0-9_]+$'", name="slug_format"),
         CheckConstraint("NOT is_synthetic OR synthetic_note IS NOT NULL", name="synthetic_has_note"),
+        CheckConstraint(_in("coverage", SURVEY_COVERAGES), name="coverage_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,6 +169,9 @@ class Survey(Base):
     citation: Mapped[str] = mapped_column(Text)
     is_synthetic: Mapped[bool] = mapped_column(Boolean)
     synthetic_note: Mapped[I18n | None]
+    # whom the sample represents: "national" (the country's target population) or "regional"
+    # (residents of one region only); national estimates such as the mobility funnel need "national"
+    coverage: Mapped[str] = mapped_column(String(20), server_default="national")
     codebook: Mapped[dict[str, Any]]
     created_at: Mapped[dt.datetime] = _now()
 

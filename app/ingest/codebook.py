@@ -53,6 +53,8 @@ class SurveyMeta(BaseModel):
     citation: str
     is_synthetic: bool = False
     synthetic_note: I18nText | None = None
+    # whom the sample represents: the whole country's target population, or residents of one region
+    coverage: Literal["national", "regional"] = "national"
 
     @model_validator(mode="after")
     def _synthetic_needs_note(self):

@@ -1,6 +1,8 @@
-"""Reference data from ``seed/reference``: municipalities, counties, centrality, postal codes.
+"""Reference data from ``seed/reference``: municipalities, counties, centrality, postal codes, and
+SSB figures per municipality (``seed/reference/ssb``: employed residents, population by age band).
 
-Sources and licences are in ``seed/reference/SOURCES.md``; the app shows the attribution.
+Sources and licences are in ``seed/reference/SOURCES.md`` and ``seed/reference/ssb/SOURCES.md``;
+the app shows the attribution.
 """
 
 from __future__ import annotations
@@ -11,10 +13,19 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Municipality, PostalCode, Region, RegionMember
+from app.db.models import Municipality, MunicipalityStatistic, PostalCode, Region, RegionMember
 from app.db.upsert import upsert
 
 CENTRALITY_2024 = "SSB sentralitetsindeks, 2024-versjon (KLASS 128)"
+
+EMPLOYMENT_FILE = "ssb/employment_11618_2020_2022_all.csv"
+POPULATION_BANDS_FILE = "ssb/population_bands_07459.csv"
+EMPLOYMENT_MEASURES = ("population_15_74", "employed_by_residence_15_74", "employed_by_workplace_15_74")
+POPULATION_MEASURES = ("population_15_74", "population_25_60")
+# 2020 municipalities split since: 1507 Ålesund became 1508 Ålesund and 1580 Haram on 1 January
+# 2024. Their SSB 11618 figures are shared out by population aged 15–74 on that day (SOURCES.md).
+SPLIT_SINCE_2020 = {"1507": ("1508", "1580")}
+SPLIT_KEY = ("population_15_74", "2024-01-01")
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -64,3 +75,43 @@ def load_regions(session: Session, reference_dir: Path) -> int:
             ["region_id", "kommunenummer"],
         )
     return changed
+
+
+def load_municipality_statistics(session: Session, reference_dir: Path) -> int:
+    """SSB 11618 (Q4 2020–2022, 2020 codes mapped to 2024 codes) and the 07459 age bands
+    (1 January 2024–2026) into ``municipality_statistic``; idempotent."""
+    rows: dict[tuple[str, str, str], dict] = {}
+
+    def add(number: str, measure: str, period: str, value: int, source: str, estimate: bool = False) -> None:
+        rows[(number, measure, period)] = {"kommunenummer": number, "measure": measure, "period": period,
+                                           "value": value, "source": source, "is_estimate": estimate}
+
+    for r in read_csv(reference_dir / POPULATION_BANDS_FILE):
+        for measure in POPULATION_MEASURES:
+            add(r["kommunenummer"], measure, f"{r['year']}-01-01", int(r[measure]), "SSB 07459")
+    split_rows = []
+    for r in read_csv(reference_dir / EMPLOYMENT_FILE):
+        if r["kommunenummer_2024"].strip():
+            for measure in EMPLOYMENT_MEASURES:
+                add(r["kommunenummer_2024"], measure, f"{r['year']}-Q4", int(r[measure]), "SSB 11618")
+        elif r["kommunenummer"] in SPLIT_SINCE_2020:
+            split_rows.append(r)
+        else:
+            raise ValueError(f"{EMPLOYMENT_FILE}: {r['kommunenummer']} has no 2024 code and no known split.")
+    for r in split_rows:
+        successors = SPLIT_SINCE_2020[r["kommunenummer"]]
+        weights = [rows[(n, *SPLIT_KEY)]["value"] for n in successors]
+        for measure in EMPLOYMENT_MEASURES:
+            for number, value in zip(successors, share_out(int(r[measure]), weights)):
+                add(number, measure, f"{r['year']}-Q4", value, "SSB 11618", estimate=True)
+    return upsert(session, MunicipalityStatistic, list(rows.values()), ["kommunenummer", "measure", "period"])
+
+
+def share_out(total: int, weights: list[int]) -> list[int]:
+    """``total`` split in proportion to ``weights`` in whole numbers that add up to ``total``
+    (largest remainder)."""
+    exact = [total * w / sum(weights) for w in weights]
+    parts = [int(x) for x in exact]
+    for i in sorted(range(len(exact)), key=lambda i: exact[i] - parts[i], reverse=True)[:total - sum(parts)]:
+        parts[i] += 1
+    return parts

@@ -42,6 +42,7 @@ def seed_all(session: Session, seed_dir: Path = SEED_DIR, surveys: bool = True) 
     report.changed["municipalities"] = reference.load_municipalities(session, ref)
     report.changed["postal codes"] = reference.load_postal_codes(session, ref)
     report.changed["regions"] = reference.load_regions(session, ref)
+    report.changed["SSB figures per municipality"] = reference.load_municipality_statistics(session, ref)
     report.changed["published figures"] = figures.load_published_figures(session, seed_dir / "published_figures.csv")
     report.changed["national context series"] = figures.load_context_series(
         session, seed_dir / "national_home_office.csv")
@@ -65,7 +66,7 @@ def _seed_survey(session: Session, data: Path, codebook: Path) -> int:
         .order_by(ImportBatch.id.desc()).limit(1)
     )
     if current == digest:
-        return 0
+        return _sync_survey_block(session, codebook)
     result = import_survey(session, data, codebook, replace=True, created_by="fjernarbeid seed")
     return result.respondents
 
@@ -77,3 +78,16 @@ def _seed_coworking(session: Session, path: Path) -> int:
         return 0
     result = import_coworking(session, path, created_by="fjernarbeid seed")
     return 0 if result.status == "unchanged" else result.inserted + result.updated
+
+
+def _sync_survey_block(session: Session, codebook: Path) -> int:
+    """Survey-level facts added to the codebook after the data were imported (``coverage``) are
+    brought up to date without re-importing the unchanged data; 1 when something changed."""
+    from sqlalchemy import update
+
+    from app.ingest.codebook import load_codebook
+
+    meta = load_codebook(codebook).survey
+    result = session.execute(update(Survey).where(Survey.slug == meta.slug, Survey.coverage != meta.coverage)
+                             .values(coverage=meta.coverage))
+    return result.rowcount

@@ -467,7 +467,7 @@ def _create_survey(session: Session, codebook: Codebook, slug: str, parsed: Pars
         fieldwork_end=meta.fieldwork_end, population=meta.population.as_dict() if meta.population else None,
         weighting=meta.weighting.as_dict() if meta.weighting else None, citation=meta.citation,
         is_synthetic=meta.is_synthetic,
-        synthetic_note=meta.synthetic_note.as_dict() if meta.synthetic_note else None,
+        synthetic_note=meta.synthetic_note.as_dict() if meta.synthetic_note else None, coverage=meta.coverage,
         codebook=codebook.model_dump(mode="json"),
     )
     position = 0

@@ -19,6 +19,7 @@ class SurveyInfo:
     is_synthetic: bool
     synthetic_note: dict[str, str] | None
     respondents: int
+    coverage: str = "national"  # whom the sample represents: national | regional
 
 
 def list_surveys(session: Session) -> list[SurveyInfo]:
@@ -32,7 +33,8 @@ def list_surveys(session: Session) -> list[SurveyInfo]:
         .order_by(Survey.is_synthetic, Survey.year.desc(), Survey.slug)
     ).all()
     return [
-        SurveyInfo(s.slug, s.title, s.year, s.citation, s.is_synthetic, s.synthetic_note, n) for s, n in rows
+        SurveyInfo(s.slug, s.title, s.year, s.citation, s.is_synthetic, s.synthetic_note, n, s.coverage)
+        for s, n in rows
     ]
 
 

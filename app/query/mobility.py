@@ -8,21 +8,39 @@ Each funnel step multiplies the number of remote-capable jobs by the weighted sh
 respondents who meet every condition chosen so far. The share is one domain proportion
 (base: respondents with a valid q22 answer; a condition not answered counts as not met), so
 its standard error and logit interval come from the survey design exactly as other estimates.
+
+q22 asks about moving to *any* other municipality. The regional step therefore distributes the
+movers over a *destination set* of municipalities in proportion to their employed residents: the
+municipalities classed 4–6 by SSB's centrality index ("distriktskommuner") when only those who
+find a rural municipality attractive (q23) are counted, every municipality otherwise. Numerator
+and denominator are the same kind of figure for the same municipalities (the region's members in
+the set ÷ the whole set). Other defensible definitions (population aged 25–60 instead of employed
+residents; classes 5–6 instead of 4–6) give the range tried in the sensitivity analysis.
+
+The funnel multiplies national job counts by shares of a national sample, so it is refused for a
+survey whose coverage is regional (``survey.coverage``, from the codebook).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.db.models import AnswerVector, Municipality, Region, RegionMember
+from app.db.models import AnswerVector, Municipality, MunicipalityStatistic, Region, RegionMember, Survey
 from app.query.disclosure import check_min_n, is_selected, single_view_is_safe
 from app.query.estimates import pattern_columns
 from app.query.metadata import QueryError, SurveyMeta, survey_meta
 from app.stats import design
+
+Texts = Mapping[str, str]
+
+
+def text(texts: Texts, lang: str) -> str:
+    """``texts[lang]``, falling back to bokmål for a language the texts do not have."""
+    return texts.get(lang) or texts["nb"]
 
 
 @dataclass(frozen=True)
@@ -31,14 +49,79 @@ class Assumption:
     default: float
     low: float
     high: float
-    source: str
+    source_texts: Texts  # per language
+    caveats: tuple[Texts, ...] = ()  # what the sources say limits the assumption
+
+    @property
+    def source(self) -> str:
+        """The source in bokmål."""
+        return self.source_texts["nb"]
 
 
 JOBS_ANYWHERE = Assumption(
     "jobs_anywhere", 1_300_000, 1_200_000, 1_400_000,
-    "NORCE (2025) kap. 3.2.5: 40–50 % av jobbene, 1,2–1,4 millioner (Ingelsrud m.fl. 2022); "
-    "prosjektskissen (seed 000): ca. 1,4 mill.",
+    {"nb": "NORCE (2025) kap. 3.2.5: «mellom 40–50 % av jobbene i Norge» kan i prinsippet utføres hvor som "
+           "helst, «mellom 1,2–1,4 millioner jobber» (med henvisning til Ingelsrud m.fl. 2022). Prosjektskissen "
+           "for fjernarbeid i Hardanger: «50 % av jobbene i Norge», «ca. 1,4 mill.».",
+     "nn": "NORCE (2025) kap. 3.2.5: «mellom 40–50 % av jobbene i Norge» kan i prinsippet utførast kvar som "
+           "helst, «mellom 1,2–1,4 millioner jobber» (med tilvising til Ingelsrud m.fl. 2022). Prosjektskissa "
+           "for fjernarbeid i Hardanger: «50 % av jobbene i Norge», «ca. 1,4 mill.».",
+     "en": "NORCE (2025) ch. 3.2.5: “between 40–50 % of jobs in Norway” can in principle be done anywhere, "
+           "“between 1.2–1.4 million jobs” (citing Ingelsrud et al. 2022). The outline of the Hardanger "
+           "remote-work project: “50 % of jobs in Norway”, “about 1.4 million”."},
+    caveats=(
+        {"nb": "AFI-rapport 2022:04 (Ingelsrud m.fl.), tabell 1: omtrent halvparten av arbeidstakerne kan jobbe "
+               "hjemmefra (50 % i 2022), men bare 20–22 % har det som fast ordning – resten bare ved behov. At en "
+               "jobb kan gjøres hjemmefra, betyr ikke at den kan gjøres hvor som helst.",
+         "nn": "AFI-rapport 2022:04 (Ingelsrud m.fl.), tabell 1: om lag halvparten av arbeidstakarane kan jobbe "
+               "heimanfrå (50 % i 2022), men berre 20–22 % har det som fast ordning – resten berre ved behov. At "
+               "ein jobb kan gjerast heimanfrå, tyder ikkje at han kan gjerast kvar som helst.",
+         "en": "AFI report 2022:04 (Ingelsrud et al.), table 1: about half of employees can work from home (50 % in "
+               "2022), but only 20–22 % have it as a fixed arrangement – the rest only when needed. A job that can "
+               "be done from home is not necessarily one that can be done anywhere."},
+        {"nb": "Undersøkelsen gjelder yrkesaktive 25–60 år, jobbtallet alle aldre. Modellen bruker andelen fra "
+               "undersøkelsen også for yngre og eldre arbeidstakere, men rapporten regner med at mange under 25 er "
+               "under utdanning og at mobiliteten er lavere etter 60.",
+         "nn": "Undersøkinga gjeld yrkesaktive 25–60 år, jobbtalet alle aldrar. Modellen brukar delen frå "
+               "undersøkinga også for yngre og eldre arbeidstakarar, men rapporten reknar med at mange under 25 er "
+               "under utdanning og at mobiliteten er lågare etter 60.",
+         "en": "The survey covers employed people aged 25–60, the job count all ages. The model applies the "
+               "survey's share to younger and older workers too, while the report expects many under 25 to be in "
+               "education and mobility to be lower after 60."},
+    ),
 )
+
+# The report's figure the default national funnel is checked against (NORCE 2025, 3.2.5), and how
+# near counts as reproducing "rundt 200 000": what rounds to it at the nearest 50 000.
+REPORT_FIGURE = 200_000
+REPORT_TOLERANCE = 25_000
+
+# The regional step's destination sets (SSB centrality classes of the 2024 version; 1 = most central)
+RURAL_CLASSES = (4, 5, 6)  # "distriktskommune" (q23): the default set for the attracted
+NARROW_RURAL_CLASSES = (5, 6)  # the narrower reading, tried in the range
+# Figures the regional share is computed from: (measure, period, SSB table)
+SHARE_MEASURES = {
+    "employed": ("employed_by_residence_15_74", "2022-Q4", "11618"),
+    "population_25_60": ("population_25_60", "2026-01-01", "07459"),
+}
+DEFAULT_MEASURE = "employed"
+MEASURE_TEXTS = {
+    "employed": {"nb": "sysselsatte 15–74 år etter bosted, 4. kvartal 2022 (SSB tabell 11618)",
+                 "nn": "sysselsette 15–74 år etter bustad, 4. kvartal 2022 (SSB tabell 11618)",
+                 "en": "employed residents aged 15–74, Q4 2022 (Statistics Norway table 11618)"},
+    "population_25_60": {"nb": "befolkningen 25–60 år 1.1.2026 (SSB tabell 07459)",
+                         "nn": "folketalet 25–60 år 1.1.2026 (SSB tabell 07459)",
+                         "en": "population aged 25–60 on 1 Jan 2026 (Statistics Norway table 07459)"},
+}
+
+
+def set_text(classes: tuple[int, ...] | None, lang: str) -> str:
+    """The destination set in words."""
+    if classes is None:
+        return text({"nb": "alle kommuner", "nn": "alle kommunar", "en": "all municipalities"}, lang)
+    span = f"{classes[0]}–{classes[-1]}"
+    return text({"nb": f"kommunene i sentralitetsklasse {span}", "nn": f"kommunane i sentralitetsklasse {span}",
+                 "en": f"municipalities in centrality classes {span}"}, lang)
 
 
 @dataclass(frozen=True)
@@ -46,7 +129,7 @@ class Condition:
     key: str
     variable: str
     codes: tuple[int, ...]
-    label: dict[str, str]
+    label: Texts
     fixed: bool = True  # switched on or off as a whole; False: the user picks the codes (age groups, …)
 
 
@@ -56,8 +139,9 @@ def standard_conditions(attractive: bool = False, take_job: bool = False, travel
     conditions = []
     if attractive:
         conditions.append(Condition("attractive", "q23", (1, 2), {
-            "nb": "… synes en distriktskommune er attraktiv", "nn": "… synest ein distriktskommune er attraktiv",
-            "en": "… find a rural municipality attractive"}))
+            "nb": "… synes det er attraktivt å bo i en distriktskommune",
+            "nn": "… synest det er attraktivt å bu i ein distriktskommune",
+            "en": "… find living in a rural municipality attractive"}))
     if take_job:
         conditions.append(Condition("take_job", "q14", (1, 2), {
             "nb": "… kan sannsynligvis ta jobben med seg", "nn": "… kan truleg ta jobben med seg",
@@ -78,8 +162,129 @@ def standard_conditions(attractive: bool = False, take_job: bool = False, travel
 
 
 WILLING = Condition("willing", "q22", (1, 2), {
-    "nb": "… synes det er aktuelt å flytte (q22)", "nn": "… synest det er aktuelt å flytte (q22)",
-    "en": "… find moving relevant (q22)"})
+    "nb": "… synes det er aktuelt å flytte til en annen kommune (hvilken som helst)",
+    "nn": "… synest det er aktuelt å flytte til ein annan kommune (kva kommune som helst)",
+    "en": "… would consider moving to another municipality (any municipality)"})
+WILLING_NOTE = {
+    "nb": "Spørsmålet gjelder flytting til en hvilken som helst annen kommune dersom man ikke kan ha fast "
+          "arbeidsplass i arbeidsgiverens lokaler – ikke flytting til en distriktskommune eller til denne "
+          "regionen.",
+    "nn": "Spørsmålet gjeld flytting til kva som helst annan kommune dersom ein ikkje kan ha fast arbeidsplass "
+          "i lokala til arbeidsgjevaren – ikkje flytting til ein distriktskommune eller til denne regionen.",
+    "en": "The question asks about moving to any other municipality if it means having no permanent workplace "
+          "at the employer's premises – not about moving to a rural municipality or to this region."}
+
+
+class NotNationalSurvey(QueryError):
+    """The funnel was asked of a survey that does not stand for the whole country."""
+
+
+@dataclass(frozen=True)
+class ShareDefinition:
+    """The region's share of the destination set by one measure."""
+
+    measure: str  # a key of SHARE_MEASURES
+    classes: tuple[int, ...] | None  # the destination set; None: every municipality
+    share: float
+    region_value: int  # the measure summed over the region's members in the set
+    set_value: int  # … over every municipality in the set
+    left_out: tuple[str, ...]  # names of the region's members outside the set (not counted)
+
+
+@dataclass(frozen=True)
+class RegionShare:
+    """The share of potential movers who could choose the region: its default and its range."""
+
+    region: str
+    region_name: str
+    rural_only: bool  # True: the set is the rural municipalities (the movers find them attractive)
+    default: ShareDefinition
+    definitions: tuple[ShareDefinition, ...]  # every definition tried; the range is their lowest and highest
+
+    @property
+    def value(self) -> float:
+        return self.default.share
+
+    @property
+    def low(self) -> ShareDefinition:
+        return min(self.definitions, key=lambda d: d.share)
+
+    @property
+    def high(self) -> ShareDefinition:
+        return max(self.definitions, key=lambda d: d.share)
+
+    def source(self, lang: str) -> str:
+        """The default in one sentence, with the attribution SSB asks for."""
+        d = self.default
+        left_out = ("" if not d.left_out else " " + text({
+            "nb": "Ikke med (utenfor mengden): ", "nn": "Ikkje med (utanfor mengda): ",
+            "en": "Not counted (outside the set): "}, lang) + ", ".join(d.left_out) + ".")
+        return text({
+            "nb": "Regionens andel av {measure} i {set}: {region} av {total}.{left_out} Forutsetter at "
+                  "tilflytterne fordeler seg på kommunene i mengden som de sysselsatte. Kilde: Statistisk "
+                  "sentralbyrå (SSB), tabell {table}.",
+            "nn": "Delen regionen har av {measure} i {set}: {region} av {total}.{left_out} Føreset at "
+                  "tilflyttarane fordeler seg på kommunane i mengda som dei sysselsette. Kjelde: Statistisk "
+                  "sentralbyrå (SSB), tabell {table}.",
+            "en": "The region's share of {measure} in {set}: {region} of {total}.{left_out} Assumes movers spread "
+                  "over the municipalities in the set as the employed do. Source: Statistics Norway (SSB), table "
+                  "{table}."}, lang).format(
+            measure=text(MEASURE_TEXTS[d.measure], lang), set=set_text(d.classes, lang),
+            region=_plain_int(d.region_value, lang), total=_plain_int(d.set_value, lang), left_out=left_out,
+            table=SHARE_MEASURES[d.measure][2])
+
+
+def _plain_int(value: int, lang: str) -> str:
+    return f"{value:,}".replace(",", "," if lang == "en" else "\u00a0")
+
+
+def region_share(session: Session, region_slug: str, rural_only: bool = True) -> RegionShare:
+    """The region's share of the municipalities movers could choose, by employed residents (default) and
+    by the other definitions that give its range. ``rural_only``: the movers counted find a rural
+    municipality attractive (q23), so the set is centrality classes 4–6; otherwise every municipality."""
+    region = session.scalar(select(Region).where(Region.slug == region_slug))
+    if region is None:
+        raise QueryError(f"Unknown region {region_slug!r}.")
+    members = {m.kommunenummer for m in region.members}
+    sets = [RURAL_CLASSES, NARROW_RURAL_CLASSES] if rural_only else [None]
+    rows = session.execute(
+        select(Municipality.kommunenummer, Municipality.name, Municipality.centrality_class,
+               MunicipalityStatistic.measure, MunicipalityStatistic.period, MunicipalityStatistic.value)
+        .join(MunicipalityStatistic, MunicipalityStatistic.kommunenummer == Municipality.kommunenummer)
+        .where(tuple_(MunicipalityStatistic.measure, MunicipalityStatistic.period)
+               .in_([(m, p) for m, p, _t in SHARE_MEASURES.values()]))
+    ).all()
+    definitions = []
+    for key, (measure, period, _table) in SHARE_MEASURES.items():
+        values = [(number, name, cls, value) for number, name, cls, m, p, value in rows if (m, p) == (measure, period)]
+        if not values:
+            raise QueryError(f"No {measure} figures for {period}; run fjernarbeid seed.")
+        for classes in sets:
+            in_set = [v for v in values if classes is None or v[2] in classes]
+            total = sum(v[3] for v in in_set)
+            ours = sum(v[3] for v in in_set if v[0] in members)
+            left_out = tuple(sorted(name for number, name, cls, _v in values
+                                    if number in members and classes is not None and cls not in classes))
+            definitions.append(ShareDefinition(key, classes, ours / total if total else 0.0, ours, total, left_out))
+    default = definitions[[d.measure for d in definitions].index(DEFAULT_MEASURE)]
+    return RegionShare(region.slug, region.name, rural_only, default, tuple(definitions))
+
+
+def is_rural_region(session: Session, region_slug: str) -> bool:
+    """Whether any of the region's members is a rural municipality (centrality class 4–6): then the
+    movers who matter are those who find a rural municipality attractive."""
+    return bool(session.scalar(
+        select(func.count()).select_from(RegionMember)
+        .join(Region, Region.id == RegionMember.region_id)
+        .join(Municipality, Municipality.kommunenummer == RegionMember.kommunenummer)
+        .where(Region.slug == region_slug, Municipality.centrality_class.in_(RURAL_CLASSES))))
+
+
+def survey_coverage(session: Session, survey: str) -> str:
+    coverage = session.scalar(select(Survey.coverage).where(Survey.slug == survey))
+    if coverage is None:
+        survey_meta(session, survey)  # raises the usual error naming the known surveys
+    return coverage
 
 
 @dataclass
@@ -101,9 +306,18 @@ class MobilityResult:
     jobs_anywhere: float
     region_share: float | None
     region_share_source: str | None
+    region_range: tuple[float, float] | None = None  # the regional share's lowest and highest definition
     steps: list[FunnelStep] = field(default_factory=list)
     sensitivity: list[dict] = field(default_factory=list)
     assumptions: list[dict] = field(default_factory=list)
+    # the result with every assumption at its low (high) end: jobs, survey interval and region share
+    overall_low: float | None = None
+    overall_high: float | None = None
+
+    @property
+    def shown(self) -> bool:
+        """False when the last step is suppressed (too few respondents): no result, no sensitivity."""
+        return not self.steps[-1].suppressed
 
     def as_records(self) -> list[dict]:
         return [asdict(s) for s in self.steps]
@@ -143,19 +357,6 @@ def step_figures(hypercube: Sequence[tuple], steps: int, min_n: int) -> tuple[fl
     return sum(row[2] for row in met), sum(row[3] for row in met), sw, sw2, n, suppressed
 
 
-def default_region_share(session: Session, region_slug: str) -> tuple[float, str]:
-    """The region's share of the population of rural municipalities (SSB centrality 5–6)."""
-    rural = select(func.sum(Municipality.population)).where(Municipality.centrality_class >= 5)
-    in_region = (select(func.sum(Municipality.population))
-                 .join(RegionMember, RegionMember.kommunenummer == Municipality.kommunenummer)
-                 .join(Region, Region.id == RegionMember.region_id).where(Region.slug == region_slug))
-    total, region = session.scalar(rural) or 0, session.scalar(in_region) or 0
-    if not total:
-        raise QueryError("No population data for rural municipalities; run fjernarbeid seed.")
-    return region / total, ("Regionens andel av befolkningen i distriktskommuner (SSB sentralitet 5–6), "
-                            "1.1.2026 — en forenkling: like stor tiltrekning per innbygger.")
-
-
 def mobility_funnel(
     session: Session,
     survey: str,
@@ -165,23 +366,38 @@ def mobility_funnel(
     region_share_source: str | None = None,
     lang: str = "nb",
     min_n: int = 10,
+    region_range: tuple[float, float] | None = None,
 ) -> MobilityResult:
     """Each step of the funnel from remote-capable jobs to potential movers, with 95 % intervals.
 
-    Intervals carry the survey uncertainty of each step's share; ``sensitivity`` shows how
-    the last step moves across each assumption's range.
+    Intervals carry the survey uncertainty of each step's share; ``sensitivity`` shows how the last
+    step moves across each assumption's range (the regional share's is ``region_range``, widened to
+    include ``region_share`` when that was set by hand; without a range the share is taken as given),
+    and ``overall_low``/``overall_high`` with every assumption at its low or high end together.
+
+    Raises:
+        NotNationalSurvey: the survey's coverage is not national.
     """
     if jobs_anywhere <= 0:
         raise QueryError("jobs_anywhere must be positive.")
     if region_share is not None and not 0 <= region_share <= 1:
         raise QueryError("region_share must be between 0 and 1.")
     min_n = check_min_n(min_n)
+    coverage = survey_coverage(session, survey)
+    if coverage != "national":
+        raise NotNationalSurvey(
+            f"The survey {survey!r} has {coverage} coverage (its respondents do not stand for the whole "
+            "country): the funnel multiplies national job counts by national shares, so it needs a survey with "
+            "national coverage.")
     meta = survey_meta(session, survey)
     n_design = meta.n_design
-    result = MobilityResult(survey, jobs_anywhere, region_share, region_share_source)
-    result.steps.append(FunnelStep("jobs", {"nb": "Jobber som kan gjøres hvor som helst",
-                                            "nn": "Jobbar som kan gjerast kvar som helst",
-                                            "en": "Jobs that can be done anywhere"}[lang],
+    if region_share is not None and region_range is not None:
+        region_range = (min(region_range[0], region_share), max(region_range[1], region_share))
+    result = MobilityResult(survey, jobs_anywhere, region_share, region_share_source,
+                            region_range if region_share is not None else None)
+    result.steps.append(FunnelStep("jobs", text({"nb": "Jobber som kan gjøres hvor som helst",
+                                                 "nn": "Jobbar som kan gjerast kvar som helst",
+                                                 "en": "Jobs that can be done anywhere"}, lang),
                                    None, None, jobs_anywhere, JOBS_ANYWHERE.low, JOBS_ANYWHERE.high, 0))
     all_conditions = [WILLING, *conditions]
     hypercube = condition_hypercube(session, meta, all_conditions)
@@ -191,39 +407,119 @@ def mobility_funnel(
     for k, condition in enumerate(all_conditions, start=1):
         sw_met, sw2_met, sw, sw2, n, suppressed = step_figures(hypercube, k, min_n)
         if suppressed:
-            result.steps.append(FunnelStep(condition.key, condition.label[lang], None, None, None, None, None, n,
-                                           suppressed=True))
+            result.steps.append(FunnelStep(condition.key, text(condition.label, lang), None, None, None, None, None,
+                                           n, suppressed=True))
             last = None
             continue
         share = design.proportion(sw_met, sw2_met, sw, sw2, n, n_design)
         last = share
-        result.steps.append(FunnelStep(condition.key, condition.label[lang], share.estimate, share.se,
+        result.steps.append(FunnelStep(condition.key, text(condition.label, lang), share.estimate, share.se,
                                        jobs_anywhere * share.estimate, jobs_anywhere * share.ci_low,
                                        jobs_anywhere * share.ci_high, n))
     if region_share is not None:
         prev = result.steps[-1]
-        label = {"nb": "… og kunne valgt denne regionen", "nn": "… og kunne valt denne regionen",
-                 "en": "… and could choose this region"}[lang]
+        label = text({"nb": "… og kunne valgt denne regionen", "nn": "… og kunne valt denne regionen",
+                      "en": "… and could choose this region"}, lang)
         if last is None:
             result.steps.append(FunnelStep("region", label, None, None, None, None, None, prev.n, suppressed=True))
         else:
             result.steps.append(FunnelStep("region", label, last.estimate * region_share, last.se * region_share,
                                            prev.people * region_share, prev.people_low * region_share,
                                            prev.people_high * region_share, prev.n))
-    if last is not None:
-        final_share = last.estimate * (region_share if region_share is not None else 1.0)
-        result.sensitivity = [
-            {"assumption": "jobs_anywhere", "low": JOBS_ANYWHERE.low * final_share,
-             "high": JOBS_ANYWHERE.high * final_share},
-            {"assumption": "survey_share", "low": jobs_anywhere * last.ci_low * (region_share or 1.0),
-             "high": jobs_anywhere * last.ci_high * (region_share or 1.0)},
-        ]
-        if region_share is not None:
-            result.sensitivity.append({"assumption": "region_share",
-                                       "low": jobs_anywhere * last.estimate * region_share / 2,
-                                       "high": jobs_anywhere * last.estimate * min(1.0, region_share * 2)})
-    result.assumptions = [asdict(JOBS_ANYWHERE)]
+    jobs = JOBS_ANYWHERE
+    result.assumptions = [{"name": jobs.name, "default": jobs.default, "low": jobs.low, "high": jobs.high,
+                           "source": text(jobs.source_texts, lang), "caveats": [text(c, lang) for c in jobs.caveats]}]
     if region_share is not None:
-        result.assumptions.append({"name": "region_share", "default": region_share, "low": region_share / 2,
-                                   "high": min(1.0, region_share * 2), "source": region_share_source or ""})
+        low, high = result.region_range or (region_share, region_share)
+        result.assumptions.append({"name": "region_share", "default": region_share, "low": low, "high": high,
+                                   "source": region_share_source or "", "caveats": []})
+    if last is not None:
+        region = region_share if region_share is not None else 1.0
+        region_low, region_high = result.region_range or (region, region)
+        result.sensitivity = [
+            {"assumption": "jobs_anywhere", "low": JOBS_ANYWHERE.low * last.estimate * region,
+             "high": JOBS_ANYWHERE.high * last.estimate * region},
+            {"assumption": "survey_share", "low": jobs_anywhere * last.ci_low * region,
+             "high": jobs_anywhere * last.ci_high * region},
+        ]
+        if result.region_range is not None:
+            result.sensitivity.append({"assumption": "region_share", "low": jobs_anywhere * last.estimate * region_low,
+                                       "high": jobs_anywhere * last.estimate * region_high})
+        result.overall_low = min(JOBS_ANYWHERE.low, jobs_anywhere) * last.ci_low * region_low
+        result.overall_high = max(JOBS_ANYWHERE.high, jobs_anywhere) * last.ci_high * region_high
     return result
+
+
+def regional_funnel(session: Session, survey: str, region_slug: str, jobs_anywhere: float = JOBS_ANYWHERE.default,
+                    conditions: Sequence[Condition] = (), region_share_override: float | None = None,
+                    lang: str = "nb", min_n: int = 10) -> tuple[MobilityResult, RegionShare]:
+    """The funnel with the region step: the region's share computed for the destination set the
+    conditions imply (rural when the q23 condition is among them), or ``region_share_override``."""
+    rural_only = any(c.variable == "q23" for c in conditions)
+    shares = region_share(session, region_slug, rural_only)
+    share = shares.value if region_share_override is None else region_share_override
+    source = shares.source(lang) if region_share_override is None else None
+    result = mobility_funnel(session, survey, jobs_anywhere, conditions, share, source, lang, min_n,
+                             region_range=(shares.low.share, shares.high.share))
+    return result, shares
+
+
+@dataclass(frozen=True)
+class ReportCheck:
+    """The default national funnel against the report's "rundt 200 000"."""
+
+    people: float | None  # None: the default funnel's last step is suppressed
+    share: float | None
+    reproduces: bool
+    difference: float | None  # people − REPORT_FIGURE
+
+
+def report_check(session: Session, survey: str, min_n: int = 10) -> ReportCheck:
+    """Run the default national funnel (1.3 million jobs, q22 only, no region) and say whether it lands
+    where the report's "rundt 200 000" does (within REPORT_TOLERANCE)."""
+    last = mobility_funnel(session, survey, min_n=min_n).steps[-1]
+    if last.suppressed:
+        return ReportCheck(None, None, False, None)
+    difference = last.people - REPORT_FIGURE
+    return ReportCheck(last.people, last.share, abs(difference) < REPORT_TOLERANCE, difference)
+
+
+# --- what may leave the server -----------------------------------------------------------------
+
+PEOPLE_ROUNDING = ((10_000, -3), (1_000, -2), (100, -1))
+
+
+def round_people(value: float) -> float:
+    """Round to a precision the survey can carry: thousands for big numbers, fewer digits for small."""
+    for limit, digits in PEOPLE_ROUNDING:
+        if value >= limit:
+            return float(round(value, digits))
+    return float(round(value))
+
+
+def share_decimals(share: float) -> int:
+    """Decimals of a proportion as pages show it: a tenth of a percentage point, a hundredth below 1 %."""
+    return 4 if share < 0.01 else 3
+
+
+def round_share(share: float | None) -> float | None:
+    return None if share is None else round(share, share_decimals(share))
+
+
+def publishable(result: MobilityResult) -> MobilityResult:
+    """A copy rounded as pages and the command line show it: people with ``round_people``, shares to the
+    displayed decimals (the regional share to a hundredth of a percentage point); standard errors dropped."""
+    def people(value):
+        return None if value is None else round_people(value)
+
+    steps = [replace(s, share=round_share(s.share), share_se=None, people=people(s.people),
+                     people_low=people(s.people_low), people_high=people(s.people_high)) for s in result.steps]
+    sensitivity = [{**r, "low": people(r["low"]), "high": people(r["high"])} for r in result.sensitivity]
+    assumptions = [a if a["name"] != "region_share" else
+                   {**a, "default": round(a["default"], 4), "low": round(a["low"], 4), "high": round(a["high"], 4)}
+                   for a in result.assumptions]
+    region_range = None if result.region_range is None else tuple(round(v, 4) for v in result.region_range)
+    return replace(result, steps=steps, sensitivity=sensitivity, assumptions=assumptions,
+                   region_share=None if result.region_share is None else round(result.region_share, 4),
+                   region_range=region_range, overall_low=people(result.overall_low),
+                   overall_high=people(result.overall_high))

@@ -1,11 +1,11 @@
 """Mobilitetspotensial in a real browser: assumptions in the address, the funnel's headline,
-sensitivity, languages and accessibility."""
+sensitivity, number fields in the page's format, regional surveys, languages and accessibility."""
 
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from app.query.mobility import default_region_share, mobility_funnel, standard_conditions
+from app.query.mobility import mobility_funnel, region_share, regional_funnel, standard_conditions
 from app.web.i18n import format_number
 from app.web.pages.mobility import round_people
 
@@ -23,8 +23,18 @@ def _shown(page) -> str:
     return text.replace("\u00a0", " ")  # read in one script call: no stale element while Dash re-renders
 
 
+def _value(page, element_id: str) -> str:
+    return page.driver.execute_script(f"return document.getElementById('{element_id}').value;").replace("\u00a0", " ")
+
+
 def _params(page) -> dict:
     return {k: v[0] for k, v in parse_qs(urlparse(page.driver.current_url).query).items()}
+
+
+def _regional(db, **conditions) -> float:
+    result, _shares = regional_funnel(db, "demo_national", "hardangerradet",
+                                      conditions=standard_conditions(**conditions))
+    return result.steps[-1].people
 
 
 def test_default_national_funnel_reproduces_the_reports_200_000(page, db):
@@ -33,20 +43,43 @@ def test_default_national_funnel_reproduces_the_reports_200_000(page, db):
     page.wait_idle()
     assert _shown(page) == ("≈ " + expected).replace("\u00a0", " ")
     assert "Syntetiske data" in page.text(".synthetic-label")
-    assert "rundt 200 000" in page.text("#mobility-content")
+    check = page.text("#mobility-report-check")
+    assert "rundt 200 000" in check and "altså det samme" in check
+    assert "hvilken som helst" in page.text("#mobility-content")  # q22 is about any municipality
     assert page.find_all("#mobility-funnel .main-svg")
     assert page.console_errors() == []
 
 
-def test_region_step_uses_the_regions_default_share(page, db):
-    share, source = default_region_share(db, "hardangerradet")
-    expected = mobility_funnel(db, "demo_national", region_share=share).steps[-1].people
+def test_region_step_uses_employed_residents_of_the_rural_municipalities_by_default(page, db):
+    shares = region_share(db, "hardangerradet")
     page.open("/mobilitet", HEADLINE)
     page.wait_idle()
-    assert _shown(page) == _headline(expected)
-    assert "SSB sentralitet 5–6" in page.text("#mobility-share-source")
-    assert "share" not in _params(page)  # the default is not written into the address
+    assert _shown(page) == _headline(_regional(db, attractive=True))  # the rural condition is on by default
+    source = page.text("#mobility-share-source")
+    assert "sentralitetsklasse 4–6" in source and "10 881 av 787 056" in source
+    assert "Kilde: Statistisk sentralbyrå (SSB), tabell 11618" in source
+    assert _value(page, "mobility-share-input") == format_number(round(shares.value * 100, 2), "nb", 2)
+    assert _value(page, "mobility-jobs-input") == "1 300 000"
+    headline = page.text("#mobility-headline")
+    assert "alle forutsetningene i nedre eller øvre ende" in headline and "usikkerheten i undersøkelsen" in headline
+    assert "Nedre ende 1,28" in page.text("#mobility-assumptions")
+    assert "share" not in _params(page) and "filters" not in _params(page)  # defaults stay out of the address
     page.screenshot("mobilitet")
+
+
+def test_the_rural_condition_can_be_switched_off_and_the_address_keeps_it(page, db):
+    page.open("/mobilitet?survey=demo_national", HEADLINE)
+    page.wait_idle()
+    checkbox = next(label for label in page.find_all("#mobility-filters label") if "distriktskommune" in label.text)
+    page.driver.execute_script("arguments[0].click();", checkbox)
+    page.wait_until(lambda: _params(page).get("filters") == "none", message="URL did not say the condition is off")
+    page.wait_until(lambda: _shown(page) == _headline(_regional(db)), message="headline did not change")
+    assert "alle kommuner" in page.text("#mobility-share-source")
+    page.driver.refresh()  # the address alone reproduces the view
+    page.wait_for(HEADLINE)
+    page.wait_idle()
+    assert _shown(page) == _headline(_regional(db))
+    assert not any(box.is_selected() for box in page.find_all("#mobility-filters input"))
 
 
 def test_changing_the_assumptions_updates_the_address_and_the_headline(page, db):
@@ -54,7 +87,8 @@ def test_changing_the_assumptions_updates_the_address_and_the_headline(page, db)
     page.wait_idle()
     at_1_4 = mobility_funnel(db, "demo_national", 1_400_000).steps[-1].people
     assert _shown(page) == _headline(at_1_4)
-    checkbox = next(label for label in page.find_all("#mobility-filters label") if "q14" in label.text)
+    assert _value(page, "mobility-jobs-input") == "1 400 000"
+    checkbox = next(label for label in page.find_all("#mobility-filters label") if "jobben med seg" in label.text)
     page.driver.execute_script("arguments[0].click();", checkbox)  # a real click event; no scrolling races
     page.wait_until(lambda: _params(page).get("filters") == "take_job", message="URL did not change")
     filtered = mobility_funnel(db, "demo_national", 1_400_000, standard_conditions(take_job=True)).steps[-1].people
@@ -65,15 +99,32 @@ def test_changing_the_assumptions_updates_the_address_and_the_headline(page, db)
     page.wait_until(lambda: _shown(page) == _headline(at_1_4), message="back did not restore the view")
 
 
-def test_region_share_from_the_address_and_reset_to_default(page, db):
-    share, _source = default_region_share(db, "hardangerradet")
-    page.open("/mobilitet?survey=demo_national&region=hardangerradet&share=1.5", HEADLINE)
+def test_jobs_typed_in_norwegian_format(page, db):
+    from selenium.webdriver.common.keys import Keys
+
+    page.open(NATIONAL, HEADLINE)
     page.wait_idle()
-    assert _shown(page) == _headline(mobility_funnel(db, "demo_national", region_share=0.015).steps[-1].people)
+    field = page.driver.find_element("id", "mobility-jobs-input")
+    field.clear()
+    field.send_keys("1 250 000", Keys.ENTER)
+    page.wait_until(lambda: _params(page).get("jobs") == "1250000", message="typed number not in the address")
+    expected = mobility_funnel(db, "demo_national", 1_250_000).steps[-1].people
+    page.wait_until(lambda: _shown(page) == _headline(expected), message="headline did not change")
+    page.wait_until(lambda: _value(page, "mobility-jobs-input") == "1 250 000")
+
+
+def test_region_share_from_the_address_and_reset_to_default(page, db):
+    page.open("/mobilitet?survey=demo_national&region=hardangerradet&share=2.5", HEADLINE)
+    page.wait_idle()
+    conditions = standard_conditions(attractive=True)
+    at_2_5 = mobility_funnel(db, "demo_national", conditions=conditions, region_share=0.025).steps[-1].people
+    assert _shown(page) == _headline(at_2_5)
+    assert _value(page, "mobility-share-input") == "2,50"
+    assert "Satt for hånd" in page.text("#mobility-assumptions")
     page.driver.execute_script("document.getElementById('mobility-share-reset').click();")
     page.wait_until(lambda: "share" not in _params(page), message="reset did not drop the share")
-    expected = mobility_funnel(db, "demo_national", region_share=share).steps[-1].people
-    page.wait_until(lambda: _shown(page) == _headline(expected), message="headline did not return to the default")
+    page.wait_until(lambda: _shown(page) == _headline(_regional(db, attractive=True)),
+                    message="headline did not return to the default")
 
 
 def test_sensitivity_names_the_widest_assumption_first(page):
@@ -81,7 +132,29 @@ def test_sensitivity_names_the_widest_assumption_first(page):
     page.wait_idle()
     summary = page.text("#mobility-tornado-summary")
     assert "Usikkerhet i undersøkelsen (95 %)" in summary  # wider than 1,2–1,4 mill. jobs without region
-    assert "Antall jobber som kan gjøres hvor som helst" in page.text("#mobility-assumptions")
+    assumptions = page.text("#mobility-assumptions")
+    assert "Antall jobber som kan gjøres hvor som helst" in assumptions
+    assert "20–22 % har det som fast ordning" in assumptions and "25–60 år" in assumptions
+
+
+def test_steps_with_too_few_respondents_show_no_numbers(page):
+    page.open(NATIONAL + "&filters=attractive,take_job,travel&age=1&centrality=6", HEADLINE)
+    page.wait_idle()
+    assert _shown(page) == "–"
+    assert "For få respondenter" in page.text("#mobility-headline")
+    assert "For få svar til å vises" in page.text("#mobility-funnel-table")
+    assert not page.find_all("#mobility-tornado")
+    assert "kan ikke vises" in page.text("#mobility-tornado-summary")
+
+
+def test_a_regional_survey_is_explained_in_words(page):
+    page.open("/mobilitet?survey=demo_hardanger", "#mobility-refused")
+    page.wait_idle()
+    assert "krever en landsdekkende undersøkelse" in page.text("#mobility-refused")
+    assert not page.find_all(".alert-danger") and not page.find_all(HEADLINE)
+    page.driver.find_element("css selector", "#mobility-refused a").click()
+    page.wait_until(lambda: _params(page).get("survey") == "demo_national")
+    page.wait_for(HEADLINE)
 
 
 def test_a_bad_parameter_falls_back_to_defaults_with_a_notice(page, db):
@@ -91,6 +164,13 @@ def test_a_bad_parameter_falls_back_to_defaults_with_a_notice(page, db):
     assert _shown(page) == _headline(mobility_funnel(db, "demo_national").steps[-1].people)
 
 
+def test_an_unknown_language_shows_the_page_in_bokmal(page):
+    page.open("/mobilitet?lang=xx", HEADLINE)
+    page.wait_idle()
+    assert page.text("h1") == "Mobilitetspotensial"
+    assert not page.find_all(".alert-danger")
+
+
 @pytest.mark.parametrize("lang,heading", [("nb", "Mobilitetspotensial"), ("nn", "Mobilitetspotensial"),
                                           ("en", "Mobility potential")])
 def test_every_language_and_no_serious_accessibility_violations(page, lang, heading):
@@ -98,4 +178,21 @@ def test_every_language_and_no_serious_accessibility_violations(page, lang, head
     page.wait_idle()
     assert page.text("h1") == heading
     assert page.driver.execute_script("return document.documentElement.lang") == lang
+    assert _value(page, "mobility-jobs-input") == ("1,300,000" if lang == "en" else "1 300 000")
     assert page.axe_violations() == []
+
+
+@pytest.mark.parametrize("lang,jobs,share", [("nb", "1 300 000", "1,38 %"), ("en", "1,300,000", "1.38%")])
+def test_slider_tooltips_use_the_pages_number_format(page, lang, jobs, share):
+    page.open(f"/mobilitet?lang={lang}", HEADLINE)
+    page.wait_idle()
+    for slider, expected in (("mobility-jobs", jobs), ("mobility-share", share)):
+        page.driver.execute_script(f"document.querySelector('#{slider} [role=slider]').focus();")
+        page.wait_until(lambda: _tooltip(page, slider) == expected,
+                        message=f"{slider} tooltip shows {_tooltip(page, slider)!r}, not {expected!r}")
+
+
+def _tooltip(page, slider: str) -> str:
+    return (page.driver.execute_script(
+        f"const e = document.getElementById('{slider}-tooltip-1-content'); return e ? e.innerText : '';")
+        or "").replace("\u00a0", " ")

@@ -47,3 +47,17 @@ def test_every_language_and_no_serious_accessibility_violations(page, lang, head
     assert page.text("h1") == heading
     assert page.driver.execute_script("return document.documentElement.lang") == lang
     assert page.axe_violations() == []
+
+
+def test_the_mobility_card_says_it_counts_all_of_norway(page):
+    page.open("/?survey=demo_national&region=hardangerradet", CONTENT)
+    page.wait_idle()
+    card = page.text("#overview-card-mobility")
+    assert card.startswith("Hele landet: synes det er aktuelt å flytte til en annen kommune")
+    assert "ikke bare til denne regionen" in card and "≈" in card
+    assert "tilflytt" not in card.lower()  # not people moving in
+    page.open("/?survey=demo_hardanger&region=hardangerradet", CONTENT)
+    page.wait_idle()
+    card = page.text("#overview-card-mobility")
+    assert "Krever en landsdekkende undersøkelse" in card and "≈" not in card
+    assert not page.find_all(".alert-danger")

@@ -2,10 +2,17 @@
 
 The report's reasoning (NORCE 2025, 3.2.5) as a funnel. Every assumption is a control kept in
 the address, so a council can show exactly which numbers it used; the survey uncertainty is an
-error bar, and a sensitivity ("tornado") chart shows which assumption moves the result most.
+error bar, the headline gives the range with every assumption at its low or high end, and a
+sensitivity ("tornado") chart shows which assumption moves the result most.
+
+What reaches the browser is what is displayed: the result is rounded by
+``app.query.mobility.publishable`` before any figure, table or text is built from it.
 """
 
 from __future__ import annotations
+
+import re
+import textwrap
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
@@ -14,15 +21,41 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from app.db.session import session_scope
 from app.query.catalog import list_regions, list_surveys
 from app.query.metadata import survey_meta
-from app.query.mobility import JOBS_ANYWHERE, MobilityResult, default_region_share, mobility_funnel, \
-    standard_conditions
+from app.query.mobility import (
+    JOBS_ANYWHERE,
+    MEASURE_TEXTS,
+    WILLING_NOTE,
+    MobilityResult,
+    NotNationalSurvey,
+    ReportCheck,
+    ShareDefinition,
+    is_rural_region,
+    mobility_funnel,
+    publishable,
+    region_share,
+    regional_funnel,
+    report_check,
+    round_people,
+    set_text,
+    standard_conditions,
+    text,
+)
 from app.web import state
 from app.web.charts import GRAPH_CONFIG, PALETTE, base_layout
 from app.web.components import (
-    default_language, default_survey, friendly_render, labelled_dropdown, notices, survey_label, survey_options,
+    default_language,
+    default_survey,
+    friendly_render,
+    labelled_dropdown,
+    notices,
+    page_language,
+    survey_label,
+    survey_options,
 )
 from app.web.i18n import format_number, format_share, pick
 from app.web.i18n import gettext as _
+
+__all__ = ["round_people"]  # re-exported for the tests: the page rounds with the query layer's function
 
 PATH = "/mobilitet"
 NAME = "Mobility potential"
@@ -31,10 +64,12 @@ URL = "mobility-url"
 SURVEY = "mobility-survey"
 REGION = "mobility-region"
 JOBS = "mobility-jobs"
+JOBS_INPUT = "mobility-jobs-input"
 FILTERS = "mobility-filters"
 AGES = "mobility-ages"
 CENTRALITY = "mobility-centrality"
 SHARE = "mobility-share"
+SHARE_INPUT = "mobility-share-input"
 SHARE_RESET = "mobility-share-reset"
 SHARE_SOURCE = "mobility-share-source"
 CONTENT = "mobility-content"
@@ -42,11 +77,14 @@ HEADLINE = "mobility-headline"
 FUNNEL_CHART = "mobility-funnel"
 TORNADO_CHART = "mobility-tornado"
 ASSUMPTIONS = "mobility-assumptions"
+REFUSED = "mobility-refused"
+REPORT_CHECK = "mobility-report-check"
 
 NATIONAL = "norge"  # no region step: potential movers for all of Norway
 JOBS_MIN, JOBS_MAX, JOBS_STEP = 1_000_000, 1_600_000, 50_000
-SHARE_MAX, SHARE_STEP = 5.0, 0.05  # region share slider, in per cent
+SHARE_MAX, SHARE_STEP = 5.0, 0.01  # region share slider, in per cent
 FILTER_KEYS = ("attractive", "take_job", "travel")
+NO_FILTERS = "none"  # ?filters=none: every condition switched off (an absent parameter means the default)
 TRAVEL_TIME_MIN = 2  # q21 code 2 = "up to one hour": accepts at least an hour's trip
 
 ASSUMPTION_NAMES = {
@@ -54,13 +92,11 @@ ASSUMPTION_NAMES = {
     "survey_share": "Survey uncertainty (95 %)",
     "region_share": "Share who could choose the region",
 }
-# English/nynorsk versions of the query layer's (bokmål) source texts; bokmål shows the query's own text.
-SOURCE_IDS = {
-    "jobs_anywhere": "NORCE (2025) ch. 3.2.5: 40–50 % of jobs, 1.2–1.4 million (Ingelsrud et al. 2022); "
-                     "the project outline (seed 000): about 1.4 million.",
-    "region_share": "The region's share of the population of rural municipalities (Statistics Norway "
-                    "centrality 5–6), 1 Jan 2026 — a simplification: equal attraction per inhabitant.",
-}
+
+
+def default_filters(session, region: str) -> list[str]:
+    """The conditions on when nothing is said: for a rural region, finding a rural municipality attractive."""
+    return ["attractive"] if region != NATIONAL and is_rural_region(session, region) else []
 
 
 def _choices(session, search: str):
@@ -74,70 +110,103 @@ def _choices(session, search: str):
                           regions[0].slug if regions else NATIONAL)
     region = resolved.choice(raw, "region", [r.slug for r in regions] + [NATIONAL], region_default)
     jobs = resolved.number(raw, "jobs", JOBS_MIN, JOBS_MAX, JOBS_ANYWHERE.default)
-    filters = resolved.choices(raw, "filters", FILTER_KEYS)
+    filters_default = default_filters(session, region)
+    if raw.get("filters") == NO_FILTERS:
+        filters = resolved.values["filters"] = []
+    else:
+        filters = resolved.choices(raw, "filters", FILTER_KEYS, filters_default)
     meta = survey_meta(session, survey)
     age_info, centrality_info = meta.question("age_group"), meta.question("centrality")
     ages = resolved.choices(raw, "age", [c for c, _l, missing in age_info.options if not missing])
     centrality = resolved.choices(raw, "centrality", [c for c, _l, missing in centrality_info.options if not missing])
-    share_default, share_source = (None, None) if region == NATIONAL else default_region_share(session, region)
+    shares = None if region == NATIONAL else region_share(session, region, rural_only="attractive" in filters)
     share = None
-    if share_default is not None:
-        share = round(resolved.number(raw, "share", 0, SHARE_MAX, share_default * 100), 2) / 100 \
-            if "share" in raw else share_default
-    return dict(surveys=surveys, regions=regions, survey=survey, region=region, jobs=jobs, filters=filters,
-                ages=ages, centrality=centrality, share=share, share_default=share_default,
-                share_source=share_source, age_info=age_info, centrality_info=centrality_info, resolved=resolved)
+    if shares is not None:
+        share = round(resolved.number(raw, "share", 0, SHARE_MAX, shares.value * 100), 2) / 100 \
+            if "share" in raw else shares.value
+    coverage = next((s.coverage for s in surveys if s.slug == survey), "national")
+    return {"surveys": surveys, "regions": regions, "survey": survey, "region": region, "jobs": jobs,
+            "filters": filters, "filters_default": filters_default, "ages": ages, "centrality": centrality,
+            "share": share, "shares": shares, "coverage": coverage, "age_info": age_info,
+            "centrality_info": centrality_info, "resolved": resolved}
 
 
 def _marks(labels: dict) -> dict:
     """Slider marks in full-contrast text (Dash greys out marks beyond the handle)."""
-    return {v: {"label": text, "style": {"color": "#212529"}} for v, text in labels.items()}
+    return {v: {"label": label, "style": {"color": "#212529"}} for v, label in labels.items()}
 
 
-def _share_slider(share: float | None) -> float | None:
+def _share_percent(share: float | None) -> float | None:
     """The region share as the slider shows it: per cent with two decimals (the exact default is used in
     the calculation; a slider value within 0.005 of it counts as the default)."""
     return None if share is None else round(share * 100, 2)
+
+
+def _share_field(share: float | None, lang: str) -> str:
+    return "" if share is None else format_number(_share_percent(share), lang, 2)
+
+
+def parse_number(value, lang: str, integer: bool = False) -> float | None:
+    """A number typed in the page's format: "1 300 000" / "1,300,000", "1,38" / "1.38" (a trailing % and
+    spaces are ignored); None when it is not a number."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    cleaned = re.sub(r"[\s\u00a0\u202f%]", "", str(value or ""))
+    if integer:
+        cleaned = re.sub(r"[.,'’]", "", cleaned)
+    elif lang == "en":
+        cleaned = cleaned.replace(",", "") if "." in cleaned else cleaned.replace(",", ".")
+    else:
+        cleaned = cleaned.replace(".", "") if "," in cleaned else cleaned
+        cleaned = cleaned.replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
 
 
 def _options(info, lang: str) -> list[dict]:
     return [{"label": pick(label, lang), "value": code} for code, label, missing in info.options if not missing]
 
 
-def _source_text(name: str, source: str, lang: str) -> str:
-    if lang == "nb" or name not in SOURCE_IDS:
-        return source
-    return _(SOURCE_IDS[name], lang)
-
-
 def layout(lang: str, search: str) -> html.Div:
+    lang = page_language(lang)
     with session_scope() as session:
         c = _choices(session, search)
     region_options = [{"label": r.name, "value": r.slug} for r in c["regions"]] + [
         {"label": _("All of Norway (no region step)", lang), "value": NATIONAL}]
     filter_options = [
-        {"label": _("Find a rural municipality attractive (q23)", lang), "value": "attractive"},
-        {"label": _("Can probably take the job along (q14)", lang), "value": "take_job"},
-        {"label": _("Accept at least one hour's trip to the office (q21)", lang), "value": "travel"},
+        {"label": _("Find living in a rural municipality attractive", lang), "value": "attractive"},
+        {"label": _("Can probably take the job along", lang), "value": "take_job"},
+        {"label": _("Accept at least one hour's trip to the office", lang), "value": "travel"},
     ]
+    jobs = JOBS_ANYWHERE
     controls = [
         labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(c["surveys"], lang), c["survey"]),
         labelled_dropdown(lang, REGION, _("Region", lang), region_options, c["region"]),
         html.Div([
-            html.Label(_("Jobs that can be done anywhere", lang), htmlFor=JOBS, id=f"{JOBS}-label",
+            html.Label(_("Jobs that can be done anywhere", lang), htmlFor=JOBS_INPUT, id=f"{JOBS}-label",
                        className="form-label fw-semibold"),
-            dcc.Slider(id=JOBS, min=JOBS_MIN, max=JOBS_MAX, step=JOBS_STEP, value=c["jobs"],
+            dbc.Input(id=JOBS_INPUT, type="text", inputMode="numeric", debounce=True, className="mb-2",
+                      value=format_number(c["jobs"], lang)),
+            dcc.Slider(id=JOBS, min=JOBS_MIN, max=JOBS_MAX, step=JOBS_STEP, value=c["jobs"], allow_direct_input=False,
                        marks=_marks({v: format_number(v / 1e6, lang, 1) + " " + _("million", lang)
-                                     for v in (JOBS_MIN, JOBS_ANYWHERE.default, JOBS_MAX)}),
-                       tooltip={"placement": "bottom", "always_visible": False}),
-            html.P(_("Default", lang) + f" {format_number(JOBS_ANYWHERE.default, lang)}, "
-                   + _("range", lang) + f" {format_number(JOBS_ANYWHERE.low, lang)}–"
-                   f"{format_number(JOBS_ANYWHERE.high, lang)}. " + _("Source", lang) + ": "
-                   + _source_text("jobs_anywhere", JOBS_ANYWHERE.source, lang), className="small text-muted"),
+                                     for v in (JOBS_MIN, jobs.default, JOBS_MAX)}),
+                       tooltip={"placement": "bottom", "always_visible": False, "transform": "mobilityJobs"}),
+            html.P(_("Default", lang) + f" {format_number(jobs.default, lang)}, " + _("range", lang)
+                   + f" {format_number(jobs.low, lang)}–{format_number(jobs.high, lang)}. " + _("Source", lang) + ": "
+                   + text(jobs.source_texts, lang), className="small text-muted mb-1", id=f"{JOBS}-help"),
+            html.P(_("What the sources say limits this assumption:", lang), className="small fw-semibold mb-0"),
+            html.Ul([html.Li(text(caveat, lang)) for caveat in jobs.caveats], className="small text-muted",
+                    id=f"{JOBS}-caveats"),
         ], className="mb-3"),
         html.Fieldset([
             html.Legend(_("Only those who also …", lang), className="form-label fw-semibold fs-6"),
             dbc.Checklist(id=FILTERS, options=filter_options, value=c["filters"]),
+            html.P(_("For a region with rural municipalities (Statistics Norway centrality classes 4–6) “Find "
+                     "living in a rural municipality attractive” is on by default, and the share who could choose "
+                     "the region is taken among those municipalities. Switched off, it is taken among all "
+                     "municipalities.", lang), className="small text-muted mt-1 mb-0"),
         ], className="mb-3"),
         labelled_dropdown(lang, AGES, _("Age groups", lang), _options(c["age_info"], lang), c["ages"], multi=True,
                           clearable=True, placeholder=_("All age groups", lang)),
@@ -145,12 +214,14 @@ def layout(lang: str, search: str) -> html.Div:
                           _options(c["centrality_info"], lang), c["centrality"], multi=True, clearable=True,
                           placeholder=_("All centrality classes", lang)),
         html.Div([
-            html.Label(_("Share who could choose the region (%)", lang), htmlFor=SHARE, id=f"{SHARE}-label",
+            html.Label(_("Share who could choose the region (%)", lang), htmlFor=SHARE_INPUT, id=f"{SHARE}-label",
                        className="form-label fw-semibold"),
-            dcc.Slider(id=SHARE, min=0, max=SHARE_MAX, step=SHARE_STEP,
-                       value=_share_slider(c["share"]),
-                       disabled=c["share"] is None, marks=_marks({v: str(v) for v in range(0, 6)}),
-                       tooltip={"placement": "bottom", "always_visible": False}),
+            dbc.Input(id=SHARE_INPUT, type="text", inputMode="decimal", debounce=True, className="mb-2",
+                      value=_share_field(c["share"], lang), disabled=c["share"] is None),
+            dcc.Slider(id=SHARE, min=0, max=SHARE_MAX, step=SHARE_STEP, value=_share_percent(c["share"]),
+                       allow_direct_input=False, disabled=c["share"] is None,
+                       marks=_marks({v: str(v) for v in range(6)}),
+                       tooltip={"placement": "bottom", "always_visible": False, "transform": "mobilityShare"}),
             html.P(id=SHARE_SOURCE, className="small text-muted mb-1"),
             dbc.Button(_("Reset to default", lang), id=SHARE_RESET, size="sm", color="secondary", outline=True),
         ], className="mb-3"),
@@ -170,83 +241,142 @@ def layout(lang: str, search: str) -> html.Div:
 
 def register_callbacks(app) -> None:
     @app.callback(Output(URL, "search"),
-                  Input(SURVEY, "value"), Input(REGION, "value"), Input(JOBS, "value"), Input(FILTERS, "value"),
-                  Input(AGES, "value"), Input(CENTRALITY, "value"), Input(SHARE, "value"),
-                  Input(SHARE_RESET, "n_clicks"), State(URL, "search"), prevent_initial_call=True)
-    def _controls_to_url(survey, region, jobs, filters, ages, centrality, share, _reset, search):
+                  Input(SURVEY, "value"), Input(REGION, "value"), Input(JOBS, "value"), Input(JOBS_INPUT, "value"),
+                  Input(FILTERS, "value"), Input(AGES, "value"), Input(CENTRALITY, "value"), Input(SHARE, "value"),
+                  Input(SHARE_INPUT, "value"), Input(SHARE_RESET, "n_clicks"), State(URL, "search"),
+                  prevent_initial_call=True)
+    def _controls_to_url(survey, region, jobs, jobs_text, filters, ages, centrality, share, share_text, _reset,
+                         search):
+        triggered = {t["prop_id"].rsplit(".", 1)[0] for t in (ctx.triggered or [])}
         with session_scope() as session:
-            shown = _choices(session, search)
-        params = {**state.parse(search), "survey": survey, "region": region,
-                  "jobs": None if jobs in (None, JOBS_ANYWHERE.default) else int(jobs),
-                  "filters": [k for k in FILTER_KEYS if k in (filters or [])],
-                  "age": sorted(ages or []), "centrality": sorted(centrality or []),
-                  "share": _share_param(share, shown, region)}
-        new = state.build(params, search)
+            new = url_for_controls(session, search, triggered, survey=survey, region=region, jobs=jobs,
+                                   jobs_text=jobs_text, filters=filters, ages=ages, centrality=centrality,
+                                   share=share, share_text=share_text)
         return no_update if new == (search or "") else new
 
     @app.callback(Output(CONTENT, "children"), Output(SURVEY, "value"), Output(REGION, "value"),
-                  Output(JOBS, "value"), Output(FILTERS, "value"), Output(AGES, "value"),
-                  Output(CENTRALITY, "value"), Output(SHARE, "value"), Output(SHARE, "disabled"),
-                  Output(SHARE_SOURCE, "children"), Input(URL, "search"))
+                  Output(JOBS, "value"), Output(JOBS_INPUT, "value"), Output(FILTERS, "value"), Output(AGES, "value"),
+                  Output(CENTRALITY, "value"), Output(SHARE, "value"), Output(SHARE_INPUT, "value"),
+                  Output(SHARE, "disabled"), Output(SHARE_INPUT, "disabled"), Output(SHARE_SOURCE, "children"),
+                  Input(URL, "search"))
     def _render(search):
         lang = state.parse(search).get("lang") or default_language()
         return render(lang, search)
 
 
-def _share_param(share, shown: dict, region: str) -> str | None:
-    """The region share for the address, in per cent; left out when it is the region's default, so a
-    new region or "reset" brings back that region's own default."""
-    if share is None or region == NATIONAL or region != shown["region"] or ctx.triggered_id == SHARE_RESET:
-        return None
-    if shown["share_default"] is not None and abs(share - shown["share_default"] * 100) < 0.005:
-        return None
-    return f"{share:g}"
+def url_for_controls(session, search: str, triggered: set[str], *, survey, region, jobs, jobs_text, filters, ages,
+                     centrality, share, share_text) -> str:
+    """The address for the controls' values. ``triggered``: the ids of the controls the user changed (the
+    slider and the field beside it hold the same value; the one changed wins). Values equal to their
+    defaults are left out, so a new region brings its own defaults."""
+    raw = state.parse(search)
+    lang = page_language(raw.get("lang") or default_language())
+    shown = _choices(session, search)
+    region_changed = region != shown["region"]
+    chosen = [k for k in FILTER_KEYS if k in (filters or [])]
+    new_default = default_filters(session, region)
+    if region_changed:  # the rural condition follows the new region's default; the others stay
+        chosen = [k for k in FILTER_KEYS if ((k in new_default) if k == "attractive" else (k in chosen))]
+    filters_param = None if chosen == new_default else (chosen or NO_FILTERS)
+
+    if JOBS_INPUT in triggered:
+        typed = parse_number(jobs_text, lang, integer=True)
+        jobs_value = (jobs_text or None) if typed is None else typed  # not a number: the page says so
+    elif JOBS in triggered:
+        jobs_value = jobs
+    else:
+        jobs_value = raw.get("jobs")
+    jobs_param = None if jobs_value in (None, JOBS_ANYWHERE.default) else (
+        f"{jobs_value:.0f}" if isinstance(jobs_value, float) else jobs_value)
+
+    share_param = raw.get("share")
+    if region == NATIONAL or region_changed or SHARE_RESET in triggered:
+        share_param = None
+    elif SHARE_INPUT in triggered or SHARE in triggered:
+        value = parse_number(share_text, lang) if SHARE_INPUT in triggered else share
+        default = region_share(session, region, rural_only="attractive" in chosen).value * 100
+        if value is None:
+            share_param = share_text or None  # not a number: the page says so
+        else:
+            share_param = None if abs(value - default) < 0.005 else f"{value:g}"
+    params = {**raw, "survey": survey, "region": region, "jobs": jobs_param, "filters": filters_param,
+              "age": sorted(ages or []), "centrality": sorted(centrality or []), "share": share_param}
+    return state.build(params, search)
 
 
-@friendly_render(extra_outputs=9)
+@friendly_render(extra_outputs=12)
 def render(lang: str, search: str):
     """The page's main callback: the funnel, the sensitivity and the assumptions for the state in ``search``."""
     from flask import current_app
 
+    lang = page_language(lang)
+    min_n = current_app.config["FJERNARBEID"].min_n
     with session_scope() as session:
         c = _choices(session, search)
+        controls = (c["survey"], c["region"], c["jobs"], format_number(c["jobs"], lang), c["filters"], c["ages"],
+                    c["centrality"], _share_percent(c["share"]), _share_field(c["share"], lang), c["share"] is None,
+                    c["share"] is None, _share_source(c, lang))
+        head = [*survey_label(c["surveys"], c["survey"], lang), *notices(c["resolved"].ignored, lang)]
+        if c["coverage"] != "national":
+            return ([*head, refused(c, lang, search)], *controls)
         conditions = standard_conditions(
             attractive="attractive" in c["filters"], take_job="take_job" in c["filters"],
             travel_time_min=TRAVEL_TIME_MIN if "travel" in c["filters"] else None,
             age_groups=c["ages"], centrality=c["centrality"])
-        min_n = current_app.config["FJERNARBEID"].min_n
-        result = mobility_funnel(session, c["survey"], c["jobs"], conditions, c["share"], c["share_source"], lang,
-                                 min_n=min_n)
-        baseline = mobility_funnel(session, c["survey"], lang=lang, min_n=min_n)
-    share_source = "" if c["share_source"] is None else (
-        _("Default", lang) + f" {format_share(c['share_default'], lang, 2)}. " + _("Source", lang) + ": "
-        + _source_text("region_share", c["share_source"], lang))
-    if c["region"] == NATIONAL:
-        share_source = _("Choose a region to add the last step.", lang)
+        try:
+            if c["region"] == NATIONAL:
+                exact = mobility_funnel(session, c["survey"], c["jobs"], conditions, lang=lang, min_n=min_n)
+            else:
+                override = None if c["share"] == c["shares"].value else c["share"]
+                exact, _shares = regional_funnel(session, c["survey"], c["region"], c["jobs"], conditions, override,
+                                                 lang, min_n)
+            check = report_check(session, c["survey"], min_n)
+        except NotNationalSurvey:  # the survey changed its coverage since the list was read
+            return ([*head, refused(c, lang, search)], *controls)
+    result = publishable(exact)
     content = [
-        *survey_label(c["surveys"], c["survey"], lang),
-        *notices(c["resolved"].ignored, lang),
+        *head,
         headline(result, lang),
         dcc.Graph(id=FUNNEL_CHART, figure=funnel_figure(result, lang), config=GRAPH_CONFIG),
         funnel_table(result, lang),
+        html.P([html.Strong(_("About the second step:", lang) + " "), text(WILLING_NOTE, lang)], className="small"),
         html.H2(_("Which assumption matters most?", lang), className="h4 mt-4"),
         html.P(sensitivity_sentence(result, lang), id=f"{TORNADO_CHART}-summary"),
-        dcc.Graph(id=TORNADO_CHART, figure=tornado_figure(result, lang), config=GRAPH_CONFIG),
-        html.H2(_("Assumptions and sources", lang), className="h4 mt-4"),
-        assumptions_table(result, lang),
-        html.P(report_check(baseline, lang), className="small"),
     ]
-    share_value = _share_slider(c["share"])
-    return (content, c["survey"], c["region"], c["jobs"], c["filters"], c["ages"], c["centrality"], share_value,
-            c["share"] is None, share_source)
+    if result.shown:
+        content.append(dcc.Graph(id=TORNADO_CHART, figure=tornado_figure(result, lang), config=GRAPH_CONFIG))
+    content += [
+        html.H2(_("Assumptions and sources", lang), className="h4 mt-4"),
+        assumptions_table(result, lang, c["shares"]),
+        html.P(report_check_text(check, lang), className="small", id=REPORT_CHECK),
+    ]
+    return (content, *controls)
 
 
-def round_people(value: float) -> float:
-    """Round to a precision the survey can carry: thousands for big numbers, fewer digits for small."""
-    for limit, digits in ((10_000, -3), (1_000, -2), (100, -1)):
-        if value >= limit:
-            return round(value, digits)
-    return round(value)
+def _share_source(c: dict, lang: str) -> str:
+    if c["region"] == NATIONAL:
+        return _("Choose a region to add the last step.", lang)
+    shares = c["shares"]
+    return (_("Default", lang) + f" {format_share(round(shares.value, 4), lang, 2)}. " + _("Source", lang) + ": "
+            + shares.source(lang))
+
+
+def refused(c: dict, lang: str, search: str) -> dbc.Alert:
+    """Why the funnel is not computed for a survey that does not cover the whole country."""
+    title = next((pick(s.title, lang) for s in c["surveys"] if s.slug == c["survey"]), c["survey"])
+    national = [s for s in c["surveys"] if s.coverage == "national"]
+    body = [
+        html.H2(_("The mobility potential needs a national survey", lang), className="h5"),
+        html.P(_("“{title}” asks residents of one region, not a national sample of people who can work remotely. "
+                 "The funnel multiplies the number of jobs in all of Norway that can be done anywhere by shares "
+                 "from the survey, so those shares must describe the whole country. This survey's answers are "
+                 "shown on the survey page.", lang).format(title=title)),
+    ]
+    if national:
+        target = default_survey(national)
+        body.append(dcc.Link(_("Show the funnel with a national survey", lang),
+                             href=PATH + state.build({**state.parse(search), "survey": target}, search)))
+    return dbc.Alert(body, color="info", id=REFUSED, className="mb-3")
 
 
 def _interval(low: float, high: float, lang: str) -> str:
@@ -263,55 +393,90 @@ def people_text(value: float, lang: str) -> str:
 
 def headline(result: MobilityResult, lang: str) -> dbc.Card:
     last = result.steps[-1]
-    low, high = format_number(round_people(last.people_low), lang), format_number(round_people(last.people_high), lang)
     title = (_("Potential movers who could choose the region", lang) if result.region_share is not None
              else _("Potential movers with a job they can do anywhere", lang))
-    words = _("With these assumptions, about {n} people; the 95 % interval goes from {low} to {high}.", lang).format(
-        n=format_number(round_people(last.people), lang), low=low, high=high)
-    if last.share and last.share_se and last.share_se / last.share > 0.5:
-        words += " " + _("Very uncertain: few respondents meet all the conditions.", lang)
+    if not result.shown:
+        value = "–"
+        words = _("Too few respondents meet all the conditions to show a number. Switch a condition off or choose "
+                  "wider groups.", lang)
+    else:
+        value = people_text(last.people, lang)
+        words = _("With these assumptions, about {n} people. With every assumption at its low or high end: {low} to "
+                  "{high}; survey uncertainty alone (95 % interval): {survey_low} to {survey_high}.", lang).format(
+            n=format_number(round_people(last.people), lang),
+            low=format_number(round_people(result.overall_low), lang),
+            high=format_number(round_people(result.overall_high), lang),
+            survey_low=format_number(round_people(last.people_low), lang),
+            survey_high=format_number(round_people(last.people_high), lang))
+        if last.people_high - last.people_low > 2 * last.people:  # roughly: standard error over half the estimate
+            words += " " + _("Very uncertain: few respondents meet all the conditions.", lang)
     return dbc.Card(dbc.CardBody([
         html.H2(title, className="h6 text-muted mb-1"),
-        html.P(people_text(last.people, lang), className="display-6 mb-1 key-figure-value"),
+        html.P(value, className="display-6 mb-1 key-figure-value"),
         html.P(words, className="mb-0"),
     ]), id=HEADLINE, className="mb-3 key-figure")
 
 
 def funnel_figure(result: MobilityResult, lang: str) -> go.Figure:
-    """Horizontal bars, first step on top, with the 95 % interval as error bars and "≈ n" labels."""
+    """Horizontal bars, first step on top, with the 95 % interval as error bars and "≈ n" labels; a step
+    with too few respondents has no bar and says so."""
     steps = result.steps
     fig = go.Figure(layout=base_layout(lang, _("From jobs that can be done anywhere to potential movers", lang),
                                        height=120 + 55 * len(steps)))
     colours = [PALETTE[4]] + [PALETTE[0]] * (len(steps) - 2) + [PALETTE[5]] if len(steps) > 1 else [PALETTE[4]]
+    shown = [s for s in steps if not s.suppressed]
+    labels = [_wrap(s.label) for s in steps]
+
+    def people(s, attr):
+        return None if s.suppressed else round_people(getattr(s, attr))
+
     fig.add_trace(go.Bar(
-        y=[s.label for s in steps], x=[s.people for s in steps], orientation="h", marker_color=colours,
-        error_x={"type": "data", "symmetric": False, "array": [s.people_high - s.people for s in steps],
-                 "arrayminus": [s.people - s.people_low for s in steps], "color": "#333", "thickness": 1.5},
-        customdata=[_interval(s.people_low, s.people_high, lang) for s in steps],
+        y=labels, x=[people(s, "people") for s in steps], orientation="h", marker_color=colours,
+        error_x={"type": "data", "symmetric": False,
+                 "array": [None if s.suppressed else people(s, "people_high") - people(s, "people") for s in steps],
+                 "arrayminus": [None if s.suppressed else people(s, "people") - people(s, "people_low")
+                                for s in steps],
+                 "color": "#333", "thickness": 1.5},
+        customdata=[_("too few respondents to show", lang) if s.suppressed
+                    else _interval(s.people_low, s.people_high, lang) for s in steps],
         hovertemplate="%{y}: %{x:,.0f}<br>" + _("Interval", lang) + ": %{customdata}<extra></extra>",
     ))
-    for s in steps:
-        fig.add_annotation(x=s.people_high, y=s.label, text=people_text(s.people, lang), showarrow=False,
-                           xanchor="left", xshift=6, font={"size": 13})
-    top = max(s.people_high for s in steps)
-    fig.update_xaxes(range=[0, top * 1.3], gridcolor="#e5e5e5", tickformat=",.0f", title=_("People", lang))
+    for s, label in zip(steps, labels):
+        if s.suppressed:
+            fig.add_annotation(x=0, y=label, text=_("too few respondents to show", lang), showarrow=False,
+                               xanchor="left", xshift=6, font={"size": 13, "color": "#495057"})
+        else:
+            fig.add_annotation(x=people(s, "people_high"), y=label, text=people_text(s.people, lang),
+                               showarrow=False, xanchor="left", xshift=6, font={"size": 13})
+    top = max((round_people(s.people_high) for s in shown), default=1)
+    fig.update_xaxes(range=[0, round_people(top * 1.45)], gridcolor="#e5e5e5", tickformat=",.0f",
+                     title=_("People", lang), nticks=5)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(showlegend=False, margin={"l": 10, "r": 20, "t": 60, "b": 50})
     return fig
 
 
+def _wrap(label: str, width: int = 36) -> str:
+    """A long step label over several lines, so the bars keep their room."""
+    return "<br>".join(textwrap.wrap(label, width)) or label
+
+
 def funnel_table(result: MobilityResult, lang: str) -> dbc.Table:
-    """The funnel as numbers (the chart's text alternative)."""
+    """The funnel as numbers (the chart's text alternative); a suppressed step has no numbers."""
     head = html.Thead(html.Tr([html.Th(_("Step", lang), scope="col"), html.Th(_("Share", lang), scope="col"),
                                html.Th(_("People", lang), scope="col"),
                                html.Th(_("95 % interval", lang), scope="col")]))
     rows = []
     for s in result.steps:
+        label = html.Th(s.label, scope="row", className="fw-normal")
+        if s.suppressed:
+            rows.append(html.Tr([label, html.Td(_("Too few respondents to show", lang), colSpan=3,
+                                                className="text-muted fst-italic")], className="suppressed-step"))
+            continue
         interval = _interval(s.people_low, s.people_high, lang)
         if s.key == "jobs":
             interval += " (" + _("assumption's range", lang) + ")"
-        rows.append(html.Tr([html.Th(s.label, scope="row", className="fw-normal"),
-                             html.Td("–" if s.share is None else _share_text(s.share, lang)),
+        rows.append(html.Tr([label, html.Td("–" if s.share is None else _share_text(s.share, lang)),
                              html.Td(people_text(s.people, lang)), html.Td(interval)]))
     return dbc.Table([head, html.Tbody(rows)], size="sm", striped=True, className="small", id=f"{FUNNEL_CHART}-table")
 
@@ -321,6 +486,8 @@ def _sorted_sensitivity(result: MobilityResult) -> list[dict]:
 
 
 def sensitivity_sentence(result: MobilityResult, lang: str) -> str:
+    if not result.shown:
+        return _("No sensitivity can be shown: too few respondents meet all the conditions.", lang)
     rows = _sorted_sensitivity(result)
     if not rows:
         return ""
@@ -333,28 +500,55 @@ def sensitivity_sentence(result: MobilityResult, lang: str) -> str:
 
 def tornado_figure(result: MobilityResult, lang: str) -> go.Figure:
     """One bar per assumption from the result at its low end to its high end; the widest on top."""
-    rows = _sorted_sensitivity(result)
+    rows = [{**r, "low": round_people(r["low"]), "high": round_people(r["high"])} for r in _sorted_sensitivity(result)]
     names = [_(ASSUMPTION_NAMES.get(r["assumption"], r["assumption"]), lang) for r in rows]
     fig = go.Figure(layout=base_layout(lang, _("How much the result moves across each assumption's range", lang),
                                        height=140 + 60 * len(rows)))
     fig.add_trace(go.Bar(y=names, x=[r["high"] - r["low"] for r in rows], base=[r["low"] for r in rows],
                          orientation="h", marker_color=PALETTE[0], hoverinfo="skip", width=0.55))
     for name, r in zip(names, rows):
-        fig.add_annotation(x=r["low"], y=name, text=format_number(round_people(r["low"]), lang), showarrow=False,
+        fig.add_annotation(x=r["low"], y=name, text=format_number(r["low"], lang), showarrow=False,
                            xanchor="right", xshift=-4, font={"size": 12})
-        fig.add_annotation(x=r["high"], y=name, text=format_number(round_people(r["high"]), lang), showarrow=False,
+        fig.add_annotation(x=r["high"], y=name, text=format_number(r["high"], lang), showarrow=False,
                            xanchor="left", xshift=4, font={"size": 12})
-    final = result.steps[-1].people
+    final = round_people(result.steps[-1].people)
     fig.add_vline(x=final, line_dash="dash", line_color="#333")
-    top = max([r["high"] for r in rows] + [final]) if rows else final
-    fig.update_xaxes(range=[0, top * 1.25], gridcolor="#e5e5e5", tickformat=",.0f",
+    top = max([r["high"] for r in rows] + [final])
+    fig.update_xaxes(range=[0, round_people(top * 1.25)], gridcolor="#e5e5e5", tickformat=",.0f",
                      title=_("Potential movers", lang))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(showlegend=False, margin={"l": 10, "r": 20, "t": 60, "b": 50})
     return fig
 
 
-def assumptions_table(result: MobilityResult, lang: str) -> dbc.Table:
+def _definition_text(definition: ShareDefinition, lang: str) -> str:
+    words = f"{text(MEASURE_TEXTS[definition.measure], lang)}, {set_text(definition.classes, lang)}"
+    if definition.left_out:
+        words += " (" + _("not counted:", lang) + " " + ", ".join(definition.left_out) + ")"
+    return words
+
+
+def _region_source(result: MobilityResult, shares, lang: str) -> list:
+    """The regional share's source: the default, where each end of the range comes from, what is untested."""
+    if shares is None:
+        return [result.region_share_source or ""]
+    low, high = shares.low, shares.high
+    parts = [html.Span(shares.source(lang))]
+    if abs(result.region_share - round(shares.value, 4)) >= 0.00005:
+        parts.append(html.Span(" " + _("Set by hand; the region's default is", lang)
+                               + f" {format_share(round(shares.value, 4), lang, 2)}."))
+    parts.append(html.Ul([
+        html.Li(_("Low end", lang) + f" {format_share(round(low.share, 4), lang, 2)}: {_definition_text(low, lang)}."),
+        html.Li(_("High end", lang) + f" {format_share(round(high.share, 4), lang, 2)}: "
+                f"{_definition_text(high, lang)}."),
+    ], className="mb-1"))
+    parts.append(html.Span(_("The range covers the choice of definition only. That movers choose among the "
+                             "municipalities in proportion to their employed residents cannot be tested with the "
+                             "survey, which does not ask where people would move.", lang)))
+    return parts
+
+
+def assumptions_table(result: MobilityResult, lang: str, shares=None) -> dbc.Table:
     """Each assumption: the value used, the range tried in the sensitivity chart, and its source."""
     last_share = next((s for s in reversed(result.steps) if s.key != "region"), result.steps[-1])
     rows = []
@@ -362,16 +556,21 @@ def assumptions_table(result: MobilityResult, lang: str) -> dbc.Table:
         if a["name"] == "jobs_anywhere":
             value, span = format_number(result.jobs_anywhere, lang), \
                 f"{format_number(a['low'], lang)}–{format_number(a['high'], lang)}"
+            source = [html.Span(a["source"]), html.Ul([html.Li(c) for c in a.get("caveats", [])], className="mb-0")]
         else:
             value = format_share(result.region_share, lang, 2)
             span = f"{format_share(a['low'], lang, 2)}–{format_share(a['high'], lang, 2)}"
-        rows.append((a["name"], value, span, _source_text(a["name"], a["source"], lang)))
-    if last_share.share is not None:
+            source = _region_source(result, shares, lang)
+        rows.append((a["name"], value, span, source))
+    if last_share.suppressed:
+        rows.insert(1, ("survey_share", "–", "–", _("Too few respondents to show", lang)))
+    elif last_share.share is not None:
         low, high = last_share.people_low / result.jobs_anywhere, last_share.people_high / result.jobs_anywhere
         rows.insert(1, ("survey_share", _share_text(last_share.share, lang),
                         f"{_share_text(low, lang)}–{_share_text(high, lang)}",
-                        _("The survey: weighted share meeting every chosen condition (q22 = very or fairly "
-                          "relevant), n =", lang) + f" {format_number(last_share.n, lang)}"))
+                        _("The survey: weighted share meeting every chosen condition (moving to another municipality "
+                          "very or fairly relevant, and each condition chosen), n =", lang)
+                        + f" {format_number(last_share.n, lang)}"))
     head = html.Thead(html.Tr([html.Th(_(h, lang), scope="col")
                                for h in ("Assumption", "Value", "Range", "Source")]))
     body = html.Tbody([html.Tr([html.Th(_(ASSUMPTION_NAMES.get(n, n), lang), scope="row", className="fw-normal"),
@@ -379,9 +578,24 @@ def assumptions_table(result: MobilityResult, lang: str) -> dbc.Table:
     return dbc.Table([head, body], size="sm", bordered=True, id=ASSUMPTIONS)
 
 
-def report_check(baseline: MobilityResult, lang: str) -> str:
-    """Tie the tool to the report: the default assumptions give the report's "rundt 200 000"."""
-    last = baseline.steps[-1]
-    return _("Check against the report: 1.2–1.4 million jobs × about 15 % gives \u201caround 200,000\u201d "
-             "(NORCE 2025). The default assumptions without filters or region give {n} ({share}), which "
-             "reproduces it.", lang).format(n=people_text(last.people, lang), share=format_share(last.share, lang, 1))
+def report_check_text(check: ReportCheck, lang: str) -> str:
+    """Tie the tool to the report: does the default national funnel give the report's "rundt 200 000"?"""
+    intro = _("Check against the report: 1.2–1.4 million jobs × about 15 % gives “around 200,000” (NORCE 2025).",
+              lang)
+    if check.people is None:
+        return intro + " " + _("With this survey the default assumptions cannot be checked: too few respondents.",
+                               lang)
+    values = {"n": people_text(check.people, lang), "share": format_share(round(check.share, 3), lang, 1),
+              "diff": format_number(round_people(abs(check.difference)), lang),
+              "jobs": format_number(JOBS_ANYWHERE.default, lang)}
+    if check.reproduces:
+        sentence = _("With this survey the default assumptions ({jobs} jobs, no conditions, no region) give {n} "
+                     "({share}), which reproduces it.", lang)
+    elif check.difference > 0:
+        sentence = _("With this survey the default assumptions ({jobs} jobs, no conditions, no region) give {n} "
+                     "({share}): {diff} more than the report's figure, so the survey does not reproduce it.", lang)
+    else:
+        sentence = _("With this survey the default assumptions ({jobs} jobs, no conditions, no region) give {n} "
+                     "({share}): {diff} fewer than the report's figure, so the survey does not reproduce it.", lang)
+    return intro + " " + sentence.format(**values)
+

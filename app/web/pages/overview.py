@@ -9,7 +9,7 @@ from dash import dcc, html
 from app.config import Config
 from app.db.session import session_scope
 from app.query.catalog import list_regions, list_surveys
-from app.query.mobility import JOBS_ANYWHERE, mobility_funnel
+from app.query.mobility import JOBS_ANYWHERE, NotNationalSurvey, mobility_funnel, publishable, round_people
 from app.query.overview import context_series, coworking_capacity, key_figures, measure_progress
 from app.web import state
 from app.web.charts import GRAPH_CONFIG, base_layout, percent_axis
@@ -78,7 +78,10 @@ def render(lang: str, search: str):
         by_variable = key_figures(session, survey, [("q12", (1, 2, 3)), ("q22", (1, 2)), ("q23", (1, 2))],
                                   region_slug, min_n)
         figures = {"weekly": by_variable["q12"], "willing": by_variable["q22"], "attractive": by_variable["q23"]}
-        funnel = mobility_funnel(session, survey, lang=lang, min_n=min_n)
+        try:  # the national funnel, published rounded; a regional survey cannot give it
+            funnel = publishable(mobility_funnel(session, survey, lang=lang, min_n=min_n))
+        except NotNationalSurvey:
+            funnel = None
         capacity = coworking_capacity(session, region_slug)
         progress = measure_progress(session, region_slug)
         series = context_series(session)
@@ -94,14 +97,7 @@ def render(lang: str, search: str):
                     ("/undersoking" + state.build({"survey": survey, "question": "q23"}, search),
                      _("See the survey explorer", lang)), "overview-card-attractive"),
     ]
-    willing = funnel.steps[1]
-    cards.append(key_figure_card(
-        _("Potential movers with a job they can take anywhere", lang),
-        "≈ " + format_number(round(willing.people, -3), lang),
-        _("95 % interval", lang) + f": {format_number(round(willing.people_low, -3), lang)}–"
-        f"{format_number(round(willing.people_high, -3), lang)} · "
-        + _("assumes", lang) + f" {format_number(JOBS_ANYWHERE.default, lang)} " + _("jobs", lang),
-        ("/mobilitet" + query, _("Adjust the assumptions", lang)), "overview-card-mobility"))
+    cards.append(_mobility_card(funnel, lang, "/mobilitet" + query))
     coworking = key_figure_card(
         _("Coworking seats in the region", lang) if region != NATIONAL else _("Coworking seats", lang),
         format_number(capacity["seats"], lang),
@@ -122,6 +118,27 @@ def render(lang: str, search: str):
         dbc.Row([dbc.Col(coworking, md=6, lg=3, className="mb-3"), dbc.Col(measures, md=6, lg=3, className="mb-3"),
                  dbc.Col(_context_chart(series, lang), lg=6)], className="g-3"),
     ], survey, region
+
+
+def _mobility_card(funnel, lang: str, href: str) -> dbc.Card:
+    """The national mobility potential (q22 × jobs that can be done anywhere), labelled as national: it
+    counts people anywhere in Norway who would consider moving to any other municipality, not movers
+    into the region."""
+    title = _("All of Norway: find moving to another municipality relevant and have a job that can be done "
+              "anywhere", lang)
+    link = (href, _("Adjust the assumptions", lang))
+    if funnel is None:
+        return key_figure_card(title, "–", _("Needs a national survey: the chosen survey asks residents of one "
+                                             "region.", lang), link, "overview-card-mobility")
+    willing = funnel.steps[1]
+    if willing.suppressed:
+        return key_figure_card(title, "–", _("Too few respondents to show", lang), link, "overview-card-mobility")
+    detail = (_("95 % interval", lang) + f": {format_number(round_people(willing.people_low), lang)}–"
+              f"{format_number(round_people(willing.people_high), lang)} · " + _("assumes", lang)
+              + f" {format_number(JOBS_ANYWHERE.default, lang)} " + _("jobs", lang) + " · "
+              + _("moving to any municipality, not only to this region", lang))
+    return key_figure_card(title, "≈\u00a0" + format_number(round_people(willing.people), lang), detail, link,
+                           "overview-card-mobility")
 
 
 def _share_card(title: str, figure, lang: str, link, card_id: str) -> dbc.Card:
