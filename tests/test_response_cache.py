@@ -91,7 +91,7 @@ def test_a_request_for_an_answer_being_computed_waits_for_it(app_config, databas
     import json
     import threading
 
-    from app.web.response_cache import SharedStore
+    from app.web.response_cache import SharedStore, code_version
 
     client = create_app(app_config).server.test_client()
     body = json.dumps(overview_request("?survey=demo_national&region=norge&lang=nn")).encode()
@@ -100,7 +100,7 @@ def test_a_request_for_an_answer_being_computed_waits_for_it(app_config, databas
         version = conn.execute(text("SELECT version FROM data_version")).scalar()
     engine.dispose()
     store = SharedStore(app_config.data_dir / "response-cache", 1 << 20)
-    key = (version, hashlib.sha256(body).digest())
+    key = (f"{version}-{code_version()}", hashlib.sha256(body).digest())
     held = store.lock(key)  # as if another worker were computing this answer
     answers = []
     waiting = threading.Thread(target=lambda: answers.append(
@@ -120,3 +120,14 @@ def test_without_a_writable_data_directory_the_cache_stays_in_memory(app_config,
     client = create_app(Config(**{**app_config.__dict__, "data_dir": not_a_directory})).server.test_client()
     assert post(client, "?survey=demo_national&lang=nn").headers[CACHE_HEADER] == "miss"
     assert post(client, "?survey=demo_national&lang=nn").headers[CACHE_HEADER] == "hit"
+
+
+def test_a_new_version_of_the_code_does_not_reuse_answers_drawn_by_the_old_one(app_config, monkeypatch):
+    from app.web import response_cache
+
+    first = create_app(app_config).server.test_client()
+    assert post(first, "?survey=demo_national").headers[CACHE_HEADER] == "miss"
+    monkeypatch.setattr(response_cache, "code_version", lambda: "upgraded")  # as after an upgrade and restart
+    restarted = create_app(app_config).server.test_client()
+    assert post(restarted, "?survey=demo_national").headers[CACHE_HEADER] == "miss"
+    assert post(restarted, "?survey=demo_national").headers[CACHE_HEADER] == "hit"

@@ -71,3 +71,13 @@ def test_a_surveys_coverage_comes_from_its_codebook_and_seed_restores_it(db):
 def test_share_out_keeps_the_total():
     assert reference.share_out(10, [1, 1, 1]) == [4, 3, 3]
     assert reference.share_out(38_059, [43_815, 6_786]) == [32_955, 5_104]  # 32 955.2 and 5 103.8
+
+
+def test_seed_brings_a_demo_surveys_describing_texts_up_to_date_without_reimporting(db):
+    db.execute(Survey.__table__.update().where(Survey.slug == "demo_national")
+               .values(citation="old text (seed/generate_demo.py)", weighting={"nb": "old"}))
+    report = seed_all(db)
+    assert report.changed["survey demo_national"] == 1
+    survey = db.scalar(select(Survey).where(Survey.slug == "demo_national"))
+    assert survey.citation.startswith("Syntetisk") and "seed/" not in survey.citation
+    assert "seed/" not in survey.weighting["nb"] and "aldersgruppe" in survey.weighting["nb"]

@@ -81,13 +81,23 @@ def _seed_coworking(session: Session, path: Path) -> int:
 
 
 def _sync_survey_block(session: Session, codebook: Path) -> int:
-    """Survey-level facts added to the codebook after the data were imported (``coverage``) are
-    brought up to date without re-importing the unchanged data; 1 when something changed."""
-    from sqlalchemy import update
+    """The describing texts of a demo survey's codebook (title, population, weighting, citation, synthetic
+    note, coverage) are brought up to date without re-importing the unchanged data; 1 when something
+    changed. The answers and weights only change through an import."""
+    from sqlalchemy import select
 
     from app.ingest.codebook import load_codebook
 
     meta = load_codebook(codebook).survey
-    result = session.execute(update(Survey).where(Survey.slug == meta.slug, Survey.coverage != meta.coverage)
-                             .values(coverage=meta.coverage))
-    return result.rowcount
+    survey = session.scalar(select(Survey).where(Survey.slug == meta.slug))
+    if survey is None:
+        return 0
+    texts = {"title": meta.title.as_dict(), "population": meta.population.as_dict() if meta.population else None,
+             "weighting": meta.weighting.as_dict() if meta.weighting else None, "citation": meta.citation,
+             "synthetic_note": meta.synthetic_note.as_dict() if meta.synthetic_note else None,
+             "coverage": meta.coverage}
+    changed = {name: value for name, value in texts.items() if getattr(survey, name) != value}
+    for name, value in changed.items():
+        setattr(survey, name, value)
+    session.flush()
+    return 1 if changed else 0

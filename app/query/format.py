@@ -35,7 +35,8 @@ def _default(value):
 
 
 def _table(records: list[dict], meta: dict) -> str:
-    records = [r for r in records if not r.get("suppressed")]  # hidden groups are named below
+    if "suppressed_groups" in meta:  # a breakdown: hidden groups are named below the table, not as rows
+        records = [r for r in records if not r.get("suppressed")]
     if not records:
         return "(no group can be shown: " + _hidden_text(meta) + ")"
     columns = list(records[0])

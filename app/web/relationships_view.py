@@ -346,6 +346,6 @@ def suppressed_note(results, lang: str) -> list:
 def alpha_note(result: MeanResult, lang: str) -> list:
     if result.cronbach_alpha is None:
         return []
-    return [html.P(_("The index is the mean of six statements on home office (q6_1–q6_4, q10_1, q10_2); "
-                     "Cronbach's alpha", lang) + " " + format_number(result.cronbach_alpha, lang, 2) + ".",
+    return [html.P(_("The index is the mean of six statements on home office and the workplace; Cronbach's alpha",
+                     lang) + " " + format_number(result.cronbach_alpha, lang, 2) + ".",
                    className="small text-body-secondary mb-1")]

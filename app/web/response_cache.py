@@ -6,7 +6,7 @@ and language) gets the identical answer until the data version changes, and a co
 where twenty people open the same view computes it once:
 
 - each process keeps recent answers in memory;
-- answers are also written to ``<data dir>/response-cache/<data version>/``, so the other
+- answers are also written to ``<data dir>/response-cache/<data version>-<code version>/``, so the other
   gunicorn workers reuse them instead of computing them again;
 - a request for an answer being computed waits for it (a lock file per answer, held by the
   computing thread of whichever process), instead of computing it in parallel.
@@ -18,6 +18,7 @@ version cannot be read (database down) requests bypass the cache.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import logging
 import os
@@ -36,6 +37,21 @@ log = logging.getLogger(__name__)
 
 CALLBACK_ROUTE = "_dash-update-component"
 HEADER = "X-Fjernarbeid-Cache"
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """A fingerprint of the code and texts that draw the answers (the ``app`` package and its translations).
+
+    An answer depends on the data *and* on the code: after an upgrade a restarted server must not serve
+    pages drawn by the old code from the shared cache directory, even when the data did not change."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".po") and path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 class ResponseCache:
@@ -158,7 +174,7 @@ def install(server: Flask, routes_prefix: str, max_bytes: int, directory: Path) 
         except Exception:  # noqa: BLE001 - database down: compute, so the page shows why
             log.debug("data version unavailable; callback not cached", exc_info=True)
             return None
-        key = (version, hashlib.sha256(request.get_data()).digest())
+        key = (f"{version}-{code_version()}", hashlib.sha256(request.get_data()).digest())
         body = remembered(key)
         if body is None and shared is not None:
             try:

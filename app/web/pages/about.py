@@ -190,7 +190,7 @@ def _methods(min_n: int, lang: str) -> html.Section:
         _("Weights are raked (iterative proportional fitting) to age group × gender margins.", lang),
         _("Mobility potential: the number of jobs that can be done anywhere is an assumption,", lang)
         + f" {format_number(jobs.default, lang)} ({format_number(jobs.low, lang)}–{format_number(jobs.high, lang)}). "
-        + _("Source", lang) + f": {jobs.source}",
+        + _("Source", lang) + f": {pick(jobs.source_texts, lang)}",
     ]
     return html.Section([
         html.H2(_("Methods", lang), className="h3 mt-4"),

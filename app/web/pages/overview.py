@@ -169,6 +169,9 @@ def _context_chart(series, lang: str) -> dbc.Card:
                                  + "<extra></extra>"))
     percent_axis(fig, "y", lang)
     fig.update_xaxes(dtick=1, gridcolor="#f0f0f0")
+    # the legend below the year axis, at a fixed distance (it covered the years when placed in paper units)
+    fig.update_layout(height=340, margin={"b": 90},
+                      legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0})
     source = series[0].source if series else ""
     return dbc.Card(dbc.CardBody([
         dcc.Graph(id=CONTEXT_CHART, figure=fig, config=GRAPH_CONFIG),
