@@ -153,16 +153,15 @@ def _evidence_box(area: Area, figures: dict[str, Evidence], survey: str | None, 
 def evidence_text(figure: Evidence, lang: str) -> tuple[str, str]:
     """(headline number, what it counts) for one evidence figure, in ``lang``."""
     if figure.kind == "unavailable":
-        return "–", _("This survey does not have the question", lang) + f" ({figure.variable})"
+        return "–", _("This survey does not have the question", lang)
     if figure.suppressed:
-        return "–", f"{figure.question}: " + _("too few respondents to show", lang) + f" ({figure.variable})"
+        return "–", f"{figure.question}: " + _("too few respondents to show", lang)
     if figure.kind == "mean":
         return (format_number(figure.estimate, lang, 1),
                 f"{figure.question}: " + _("mean for all respondents", lang)
-                + f" ({figure.variable}; " + _("lower means a more positive view of remote work", lang) + ")")
+                + " (" + _("lower means a more positive view of remote work", lang) + ")")
     opening, closing = ("“", "”") if lang == "en" else ("«", "»")
-    return (format_share(figure.estimate, lang, 0),
-            f"{figure.question}: {opening}{figure.categories}{closing} ({figure.variable})")
+    return (format_share(figure.estimate, lang, 0), f"{figure.question}: {opening}{figure.categories}{closing}")
 
 
 def _evidence_item(figure: Evidence, survey: str | None, search: str, lang: str) -> html.Li:
