@@ -135,22 +135,26 @@ def test_funnel_steps_resting_on_few_respondents_are_suppressed(db):
 # --- property: enumerate views that differ in one filter ---------------------------------
 
 
+def load_microdata(connection, slug: str) -> pd.DataFrame:
+    """Respondent × variable → code (or number), from the normalised ``answer`` table."""
+    long = pd.read_sql(text(
+        "SELECT a.respondent_id, q.variable, coalesce(a.code::float8, a.number) AS value, "
+        "coalesce(o.is_missing, false) AS missing "
+        "FROM answer a JOIN question q ON q.id = a.question_id JOIN survey s ON s.id = q.survey_id "
+        "LEFT JOIN answer_option o ON o.question_id = a.question_id AND o.code = a.code "
+        "WHERE s.slug = :slug"), connection, params={"slug": slug})
+    long.loc[long["missing"], "value"] = -1.0  # "don't know": outside every base and group
+    return long.pivot(index="respondent_id", columns="variable", values="value")
+
+
 @pytest.fixture(scope="module")
 def microdata(engine) -> Callable[[str], pd.DataFrame]:
-    """Respondent × variable → code (or number), from the normalised ``answer`` table."""
     cache: dict[str, pd.DataFrame] = {}
 
     def load(slug: str) -> pd.DataFrame:
         if slug not in cache:
             with engine.connect() as connection:
-                long = pd.read_sql(text(
-                    "SELECT a.respondent_id, q.variable, coalesce(a.code::float8, a.number) AS value, "
-                    "coalesce(o.is_missing, false) AS missing "
-                    "FROM answer a JOIN question q ON q.id = a.question_id JOIN survey s ON s.id = q.survey_id "
-                    "LEFT JOIN answer_option o ON o.question_id = a.question_id AND o.code = a.code "
-                    "WHERE s.slug = :slug"), connection, params={"slug": slug})
-            long.loc[long["missing"], "value"] = -1.0  # "don't know": outside every base and group
-            cache[slug] = long.pivot(index="respondent_id", columns="variable", values="value")
+                cache[slug] = load_microdata(connection, slug)
         return cache[slug]
 
     return load
@@ -201,7 +205,33 @@ SCENARIOS = [
                          ids=[s[0] for s in SCENARIOS])
 def test_no_two_views_differing_in_one_filter_isolate_a_small_group(db, microdata, survey, questions, breakdowns,
                                                                      filter_variables):
-    data = microdata(survey)
+    leaks, views_checked = differencing_search(db, microdata(survey), survey, questions, breakdowns, filter_variables)
+    assert not leaks, f"{len(leaks)} pairs of views isolate fewer than {MIN_N} respondents, e.g. {leaks[:3]}"
+    assert views_checked > 400
+
+
+def test_a_survey_the_rules_were_not_written_for_leaks_nothing_either(db):
+    """An independently generated survey with very uneven weights and small groups (the R reference's
+    mini data set, its own codebook), imported as a council would."""
+    from pathlib import Path
+
+    from app.ingest.survey_import import import_survey
+
+    here = Path(__file__).resolve().parent
+    import_survey(db, here / "r_reference" / "import" / "synth_mini300.csv", here / "data" / "mini_codebook.yaml",
+                  slug="unseen")
+    db.flush()
+    data = load_microdata(db.connection(), "unseen")
+    leaks, views_checked = differencing_search(
+        db, data, "unseen", [("q12", False), ("q6_1", False), ("q3", True)], [None, "gender", "age_group", "q12"],
+        ["gender", "age_group", "home_office_3plus", "centrality", "municipality"])
+    assert not leaks, f"{len(leaks)} pairs of views isolate fewer than {MIN_N} respondents, e.g. {leaks[:3]}"
+    assert views_checked > 300
+
+
+def differencing_search(db, data: pd.DataFrame, survey: str, questions, breakdowns, filter_variables):
+    """Every pair of views that differ in one filter, for each question × breakdown × fixed other filter:
+    the (question, by, group, view A, view B, respondents apart) of each pair that isolates 1 to min_n − 1."""
     meta = survey_meta(db, survey)
     rng = random.Random(2025)
     leaks, views_checked = [], 0
@@ -213,14 +243,11 @@ def test_no_two_views_differing_in_one_filter_isolate_a_small_group(db, microdat
             # the other filters held fixed: none, or one other filter at one of its codes
             contexts: list[dict] = [{}]
             for other in others:
-                codes = meta.question(other).valid_codes
+                codes = _present(data, meta, other)
                 contexts += [{other: [c]} for c in rng.sample(codes, k=min(2, len(codes)))]
             for context in contexts:
                 views = {}
-                # the codes an attacker would try: those someone has (all 357 municipalities would add nothing)
-                present = set(data[attacked].dropna().astype(int))
-                codes = [c for c in meta.question(attacked).valid_codes if c in present]
-                for variant in _variants(codes, rng):
+                for variant in _variants(_present(data, meta, attacked), rng):
                     where = {**context, **({attacked: list(variant)} if variant else {})}
                     views[variant] = (where, _view(db, survey, question, numeric, by, where))
                 views_checked += len(views)
@@ -231,8 +258,13 @@ def test_no_two_views_differing_in_one_filter_isolate_a_small_group(db, microdat
                         assert len(a) == shown_a[group] and len(b) == shown_b[group]
                         if 0 < len(a ^ b) < MIN_N:
                             leaks.append((question, by, group, where_a, where_b, len(a ^ b)))
-    assert not leaks, f"{len(leaks)} pairs of views isolate fewer than {MIN_N} respondents, e.g. {leaks[:3]}"
-    assert views_checked > 400
+    return leaks, views_checked
+
+
+def _present(data: pd.DataFrame, meta, variable: str) -> list[int]:
+    """The codes an attacker would try: those someone has (all 357 municipalities would add nothing)."""
+    present = set(data[variable].dropna().astype(int))
+    return [c for c in meta.question(variable).valid_codes if c in present]
 
 
 @pytest.mark.slow
