@@ -73,7 +73,8 @@ def test_a_valid_file_is_imported_with_its_derived_variables(db, tmp_path):
     assert db.scalar(select(ImportBatch.status).where(ImportBatch.id == result.batch_id)) == "succeeded"
 
 
-@pytest.mark.parametrize("encoding,sep,bom", [("cp1252", ";", False), ("utf-8", ",", True), ("utf-8", ";", False)])
+@pytest.mark.parametrize("encoding,sep,bom", [("cp1252", ";", False), ("utf-8", ",", True), ("utf-8", ";", False),
+                                             ("utf-8", "\t", False)])
 def test_encodings_and_separators_norwegian_vendors_deliver(db, tmp_path, encoding, sep, bom):
     rows = ["Åse-1,5600,1980,3,1,1,5,1", "Øyvind-2,0150,1990,2,2,2,4,2", "Bjørn-æ,5780,1970,1,3,6,2,1"]
     path = write_csv(tmp_path, rows, encoding=encoding, sep=sep)

@@ -238,7 +238,7 @@ def _csv_table(path: Path) -> Table:
         raise ImportValidationError(f"{path}: the file cannot be read ({exc.strerror or exc}).") from None
     encoding, first_line = _refuse_binary_text(path, raw)
     del raw
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = max(",;\t", key=first_line.count)  # the separator the header uses most (Excel: ; or tab)
 
     def open_reader():
         handle = io.TextIOWrapper(path.open("rb"), encoding=encoding, newline="")
