@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from app.db.models import CentralityClass, ImportBatch, Municipality
 from app.db.upsert import upsert
 from app.errors import ImportValidationError
-from app.ingest.problems import Problems, storable
-from app.ingest.survey_import import sha256_of
+from app.ingest.batches import record_failed_import, sha256_of
+from app.ingest.problems import Problems
 from app.ingest.tables import open_table
 
 KIND = "centrality"
@@ -92,16 +92,8 @@ def import_centrality(session: Session, path: Path, classification: str, set_def
 
 
 def record_failure(session: Session, path: Path, error: Exception, created_by: str | None = None) -> None:
-    """Log a failed import as a batch (call it in a fresh transaction, after the data rollback)."""
-    path = Path(path)
-    try:
-        digest = sha256_of(path) if path.is_file() else "0" * 64
-    except OSError:
-        digest = "0" * 64
-    report = storable(getattr(error, "problems", None) or [{"message": str(error)}])
-    session.add(ImportBatch(file_name=path.name[:300], sha256=digest, kind=KIND, status="failed",
-                            error_report=report, created_by=created_by))
-    session.flush()
+    """Log a failed centrality import (see ``app.ingest.batches``)."""
+    record_failed_import(session, path, error, KIND, created_by)
 
 
 def _add(rows, problems, known, number, municipality, klass, index, classification) -> None:

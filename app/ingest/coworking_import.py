@@ -55,9 +55,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.db.models import CoworkingSpace, ImportBatch
-from app.ingest.problems import Problems, storable
+from app.ingest.batches import record_failed_import, sha256_of
+from app.ingest.problems import Problems
 from app.ingest.reference_lookup import ReferenceLookup
-from app.ingest.survey_import import sha256_of
 from app.ingest.tables import Table, open_table
 
 KIND = "coworking"
@@ -321,14 +321,8 @@ def _last_succeeded_sha256(session: Session) -> str | None:
 
 
 def record_failure(session: Session, path: Path, error: Exception, created_by: str | None = None) -> None:
-    """Log a failed import as a batch (call it in a fresh transaction, after the data rollback)."""
-    path = Path(path)
-    try:
-        digest = sha256_of(path) if path.is_file() else "0" * 64
-    except OSError:
-        digest = "0" * 64
-    report = storable(getattr(error, "problems", None) or [{"message": str(error)}])
-    _batch(session, path, digest, "failed", created_by, report=report)
+    """Log a failed coworking import (see ``app.ingest.batches``)."""
+    record_failed_import(session, path, error, KIND, created_by)
 
 
 # --- reading and validation ---------------------------------------------------------------

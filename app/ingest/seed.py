@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from app.db.models import ImportBatch, Survey
 from app.ingest import figures, measures, reference
-from app.ingest.survey_import import import_survey, sha256_of
+from app.ingest.batches import sha256_of
+from app.ingest.survey_import import import_survey
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 

@@ -10,7 +10,6 @@ numbers, never as Python objects per cell.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -24,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from app.db.models import AnswerOption, ImportBatch, Question, Survey
 from app.errors import ImportValidationError
+from app.ingest.batches import record_failed_import, sha256_of
 from app.ingest.codebook import Codebook, DerivedSpec, QuestionSpec, load_codebook
-from app.ingest.problems import Problems, storable
+from app.ingest.problems import Problems
 from app.ingest.raking import Margin, rake, read_margin
 from app.ingest.reference_lookup import ReferenceLookup
 from app.ingest.tables import Table, open_table
@@ -57,14 +57,6 @@ class ImportResult:
             return (f"{self.survey_slug}: this exact file (same sha256) is already imported; nothing changed. "
                     "Use --replace to import it again.")
         return f"{self.survey_slug}: imported {self.respondents} respondents and {self.answers} answers."
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def import_survey(
@@ -156,13 +148,7 @@ def record_failure(session: Session, path: Path, codebook_slug: str | None, erro
             codebook_slug = load_codebook(Path(codebook_path)).survey.slug
         except ImportValidationError:
             pass
-    try:
-        digest = sha256_of(path) if path.is_file() else "0" * 64
-    except OSError:
-        digest = "0" * 64
-    report = storable(getattr(error, "problems", None) or [{"message": str(error)}])
-    slug = codebook_slug[:SLUG_MAX] if codebook_slug else None
-    _batch(session, path, digest, slug, "failed", report, created_by)
+    record_failed_import(session, path, error, KIND, created_by, codebook_slug[:SLUG_MAX] if codebook_slug else None)
 
 
 def _lock_survey(session: Session, slug: str) -> bool | None:
