@@ -93,8 +93,8 @@ def selected_total(cells: Iterable[tuple[Pattern, float]]) -> float:
 
 
 def check_min_n(min_n: int) -> int:
-    """``min_n`` must be a positive whole number: 0 would publish empty groups' placeholders as
-    figures and a negative number is meaningless."""
+    """``min_n`` must be a positive whole number: with 0 an empty group would count as shown, and a
+    negative number means nothing."""
     if not isinstance(min_n, int) or isinstance(min_n, bool) or min_n < 1:
         from app.query.metadata import QueryError
 

@@ -111,6 +111,7 @@ def test_jobs_typed_in_norwegian_format(page, db):
     expected = mobility_funnel(db, "demo_national", 1_250_000).steps[-1].people
     page.wait_until(lambda: _shown(page) == _headline(expected), message="headline did not change")
     page.wait_until(lambda: _value(page, "mobility-jobs-input") == "1 250 000")
+    assert _params(page).get("jobs") == "1250000" and _shown(page) == _headline(expected)
 
 
 def test_region_share_from_the_address_and_reset_to_default(page, db):
@@ -190,6 +191,7 @@ def test_slider_tooltips_use_the_pages_number_format(page, lang, jobs, share):
         page.driver.execute_script(f"document.querySelector('#{slider} [role=slider]').focus();")
         page.wait_until(lambda: _tooltip(page, slider) == expected,
                         message=f"{slider} tooltip shows {_tooltip(page, slider)!r}, not {expected!r}")
+        assert _tooltip(page, slider) == expected
 
 
 def _tooltip(page, slider: str) -> str:
