@@ -149,11 +149,20 @@ def cmd_import_survey(args, config: Config) -> int:
     _engine(config)
     path, codebook = Path(args.file), Path(args.codebook)
     result = _run_import(
-        "survey", path,
-        lambda session: import_survey(session, path, codebook, slug=args.survey, replace=args.replace,
-                                      margin_paths=[Path(m) for m in args.margins or []], created_by=_user()),
-        lambda session, error: record_failure(session, path, args.survey, error, created_by=_user(),
-                                              codebook_path=codebook),
+        "survey",
+        path,
+        lambda session: import_survey(
+            session,
+            path,
+            codebook,
+            slug=args.survey,
+            replace=args.replace,
+            margin_paths=[Path(m) for m in args.margins or []],
+            created_by=_user(),
+        ),
+        lambda session, error: record_failure(
+            session, path, args.survey, error, created_by=_user(), codebook_path=codebook
+        ),
     )
     for warning in result.warnings:
         print(f"warning: {warning}")
@@ -169,7 +178,8 @@ def cmd_import_coworking(args, config: Config) -> int:
     _engine(config)
     path = Path(args.file)
     result = _run_import(
-        "coworking", path,
+        "coworking",
+        path,
         lambda session: import_coworking(session, path, replace=args.replace, created_by=_user()),
         lambda session, error: record_failure(session, path, error, created_by=_user()),
     )
@@ -187,14 +197,19 @@ def cmd_import_centrality(args, config: Config) -> int:
     _engine(config)
     path = Path(args.file)
     changed = _run_import(
-        "centrality", path,
-        lambda session: import_centrality(session, path, args.name, set_default=args.set_default,
-                                          created_by=_user()),
+        "centrality",
+        path,
+        lambda session: import_centrality(session, path, args.name, set_default=args.set_default, created_by=_user()),
         lambda session, error: record_failure(session, path, error, created_by=_user()),
     )
-    print(f"Centrality classification {args.name!r}: {changed} municipalities inserted or changed"
-          + (" and made the default; re-import surveys with --replace to update their centrality."
-             if args.set_default else "."))
+    print(
+        f"Centrality classification {args.name!r}: {changed} municipalities inserted or changed"
+        + (
+            " and made the default; re-import surveys with --replace to update their centrality."
+            if args.set_default
+            else "."
+        )
+    )
     return 0
 
 
@@ -207,7 +222,9 @@ def _parse_where(items: list[str] | None) -> dict[str, list[int]]:
         try:
             where[name.strip()] = [int(v) for v in values.split(",") if v.strip()]
         except ValueError:
-            raise FjernarbeidError(f"--where {item!r}: write DIM=code1,code2 with answer codes, e.g. age_group=1,2.")
+            raise FjernarbeidError(
+                f"--where {item!r}: write DIM=code1,code2 with answer codes, e.g. age_group=1,2."
+            ) from None
         if not name.strip() or not where[name.strip()]:
             raise FjernarbeidError(f"--where {item!r}: write DIM=code1,code2, e.g. age_group=1,2.")
     return where
@@ -226,12 +243,21 @@ def cmd_query(args, config: Config) -> int:
     with session_scope() as session:
         numeric = survey_meta(session, args.survey).question(args.question).is_numeric
         if numeric:
-            result = estimate_mean(session, args.survey, args.question, by=args.by, where=where,
-                                   min_n=min_n, lang=args.lang)
+            result = estimate_mean(
+                session, args.survey, args.question, by=args.by, where=where, min_n=min_n, lang=args.lang
+            )
         else:
-            result = estimate_shares(session, args.survey, args.question, by=args.by, where=where,
-                                     collapse=args.collapse, include_missing=args.include_missing,
-                                     min_n=min_n, lang=args.lang)
+            result = estimate_shares(
+                session,
+                args.survey,
+                args.question,
+                by=args.by,
+                where=where,
+                collapse=args.collapse,
+                include_missing=args.include_missing,
+                min_n=min_n,
+                lang=args.lang,
+            )
     print(render(result if args.exact else publishable(result), args.format))
     return 0
 
@@ -243,8 +269,11 @@ def _min_n(requested: int | None, config: Config) -> int:
     if requested < 1:
         raise FjernarbeidError(f"--min-n {requested}: the smallest group shown must be at least 1 respondent.")
     if requested < config.min_n:
-        print(f"warning: --min-n {requested} is below this deployment's minimum (FJERNARBEID_MIN_N={config.min_n}); "
-              "groups that small may identify respondents. Do not publish the output.", file=sys.stderr)
+        print(
+            f"warning: --min-n {requested} is below this deployment's minimum (FJERNARBEID_MIN_N={config.min_n}); "
+            "groups that small may identify respondents. Do not publish the output.",
+            file=sys.stderr,
+        )
     return requested
 
 
@@ -262,16 +291,24 @@ def cmd_mobility(args, config: Config) -> int:
         attractive = args.attractive
         if attractive is None:  # default: on for a region with rural municipalities, as on the page
             attractive = bool(args.region) and is_rural_region(session, args.region)
-        conditions = standard_conditions(attractive, args.take_job, args.travel_time, ints(args.age_group),
-                                         ints(args.centrality))
+        conditions = standard_conditions(
+            attractive, args.take_job, args.travel_time, ints(args.age_group), ints(args.centrality)
+        )
         if args.region:
-            result, _shares = regional_funnel(session, args.survey, args.region, args.jobs, conditions,
-                                              args.region_share, args.lang, config.min_n)
+            result, _shares = regional_funnel(
+                session, args.survey, args.region, args.jobs, conditions, args.region_share, args.lang, config.min_n
+            )
         else:
-            result = mobility_funnel(session, args.survey, jobs_anywhere=args.jobs, conditions=conditions,
-                                     region_share=args.region_share,
-                                     region_share_source="--region-share" if args.region_share is not None else None,
-                                     lang=args.lang, min_n=config.min_n)
+            result = mobility_funnel(
+                session,
+                args.survey,
+                jobs_anywhere=args.jobs,
+                conditions=conditions,
+                region_share=args.region_share,
+                region_share_source="--region-share" if args.region_share is not None else None,
+                lang=args.lang,
+                min_n=config.min_n,
+            )
     print(render(result if args.exact else publishable(result), args.format))
     return 0
 
@@ -323,8 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
     survey.add_argument("--codebook", required=True, help="codebook YAML (docs/codebook-format.md)")
     survey.add_argument("--survey", help="survey slug (default: the codebook's)")
     survey.add_argument("--replace", action="store_true", help="swap the survey's data for this file")
-    survey.add_argument("--margins", action="append", metavar="MARGINS.csv",
-                        help="population margins to rake weights to (repeatable)")
+    survey.add_argument(
+        "--margins", action="append", metavar="MARGINS.csv", help="population margins to rake weights to (repeatable)"
+    )
     survey.set_defaults(func=cmd_import_survey)
     cowork = impsub.add_parser("coworking", help="coworking inventory (CSV or XLSX, see seed/coworking_README.md)")
     cowork.add_argument("file")
@@ -343,11 +381,17 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--where", action="append", metavar="DIM=v1,v2", help="filter (repeatable)")
     query.add_argument("--collapse", choices=["top2", "bottom2"], help="merge the first or last two categories")
     query.add_argument("--include-missing", action="store_true", help="keep don't-know codes in the base")
-    query.add_argument("--min-n", type=int, help="suppress groups smaller than this (default FJERNARBEID_MIN_N; "
-                       "at least 1, a warning below the default)")
-    query.add_argument("--exact", action="store_true",
-                       help="print unrounded estimates, standard errors and weighted counts (for checking against "
-                            "other software; groups are suppressed all the same). Default: rounded as published")
+    query.add_argument(
+        "--min-n",
+        type=int,
+        help="suppress groups smaller than this (default FJERNARBEID_MIN_N; at least 1, a warning below the default)",
+    )
+    query.add_argument(
+        "--exact",
+        action="store_true",
+        help="print unrounded estimates, standard errors and weighted counts (for checking against "
+        "other software; groups are suppressed all the same). Default: rounded as published",
+    )
     query.add_argument("--lang", default="nb", choices=["nb", "nn", "en"])
     query.add_argument("--format", default="table", choices=["table", "json", "csv"])
     query.set_defaults(func=cmd_query)
@@ -357,24 +401,40 @@ def build_parser() -> argparse.ArgumentParser:
     mob = sub.add_parser("mobility", help="funnel from remote-capable jobs to potential movers")
     mob.add_argument("--survey", required=True)
     jobs_default = f"{JOBS_ANYWHERE.default:,.0f}".replace(",", " ")
-    mob.add_argument("--jobs", type=float, default=JOBS_ANYWHERE.default,
-                     help=f"jobs that can be done anywhere (default {jobs_default}; NORCE (2025) ch. 3.2.5: "
-                     f"40–50 %% of all jobs, {JOBS_ANYWHERE.low / 1e6:g}–{JOBS_ANYWHERE.high / 1e6:g} million "
-                     "(Ingelsrud et al. 2022))")
-    mob.add_argument("--attractive", action=argparse.BooleanOptionalAction, default=None,
-                     help="only those finding living in a rural municipality attractive (default: on with a --region "
-                          "that has rural municipalities, else off)")
+    mob.add_argument(
+        "--jobs",
+        type=float,
+        default=JOBS_ANYWHERE.default,
+        help=f"jobs that can be done anywhere (default {jobs_default}; NORCE (2025) ch. 3.2.5: "
+        f"40–50 %% of all jobs, {JOBS_ANYWHERE.low / 1e6:g}–{JOBS_ANYWHERE.high / 1e6:g} million "
+        "(Ingelsrud et al. 2022))",
+    )
+    mob.add_argument(
+        "--attractive",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="only those finding living in a rural municipality attractive (default: on with a --region "
+        "that has rural municipalities, else off)",
+    )
     mob.add_argument("--take-job", action="store_true", help="only those likely to take the job along (q14)")
-    mob.add_argument("--travel-time", type=int, choices=[2, 3, 4], metavar="2|3|4",
-                     help="only those accepting q21 ≥ this code")
+    mob.add_argument(
+        "--travel-time", type=int, choices=[2, 3, 4], metavar="2|3|4", help="only those accepting q21 ≥ this code"
+    )
     mob.add_argument("--age-group", help="only these age groups, e.g. 1,2")
     mob.add_argument("--centrality", help="only residents of these centrality classes, e.g. 1,2")
-    mob.add_argument("--region", help="add the region step with the region's share of employed residents in the "
-                                      "municipalities movers could choose (SSB 11618), e.g. hardangerradet")
-    mob.add_argument("--region-share", type=float, help="share (0–1) that could choose the region, instead of the "
-                                                        "region's default")
-    mob.add_argument("--exact", action="store_true",
-                     help="print unrounded numbers and standard errors (for checking); default: rounded as shown")
+    mob.add_argument(
+        "--region",
+        help="add the region step with the region's share of employed residents in the "
+        "municipalities movers could choose (SSB 11618), e.g. hardangerradet",
+    )
+    mob.add_argument(
+        "--region-share", type=float, help="share (0–1) that could choose the region, instead of the region's default"
+    )
+    mob.add_argument(
+        "--exact",
+        action="store_true",
+        help="print unrounded numbers and standard errors (for checking); default: rounded as shown",
+    )
     mob.add_argument("--lang", default="nb", choices=["nb", "nn", "en"], metavar="nb|nn|en")
     mob.add_argument("--format", default="table", choices=["table", "json", "csv"], metavar="table|json|csv")
     mob.set_defaults(func=cmd_mobility)
@@ -389,8 +449,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         config = Config.from_env()
         return args.func(args, config)

@@ -22,23 +22,32 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DATABASE_URL", None,
-            "PostgreSQL URL (postgresql://user:pass@host:5432/db). Unset: an embedded "
-            "PostgreSQL cluster is started in the data directory."),
-    Setting("FJERNARBEID_DATA_DIR", "instance",
-            "Directory for the embedded PostgreSQL cluster and the generated secret key."),
-    Setting("SECRET_KEY", None,
-            "Flask secret key. Unset: generated once and kept in the data directory."),
+    Setting(
+        "DATABASE_URL",
+        None,
+        "PostgreSQL URL (postgresql://user:pass@host:5432/db). Unset: an embedded "
+        "PostgreSQL cluster is started in the data directory.",
+    ),
+    Setting(
+        "FJERNARBEID_DATA_DIR",
+        "instance",
+        "Directory for the embedded PostgreSQL cluster and the generated secret key.",
+    ),
+    Setting("SECRET_KEY", None, "Flask secret key. Unset: generated once and kept in the data directory."),
     Setting("FJERNARBEID_LANGUAGE", "nb", "Default interface language: nb, nn or en."),
-    Setting("FJERNARBEID_MIN_N", "10",
-            "Smallest unweighted group shown; smaller groups are suppressed."),
-    Setting("FJERNARBEID_AUTO_SEED", "1",
-            "1: `serve` migrates an empty database and loads the demo data. 0: never."),
-    Setting("FJERNARBEID_DB_CONNECT_TIMEOUT", "5",
-            "Seconds to wait for the database before a request fails with a friendly error."),
-    Setting("FJERNARBEID_CACHE_MB", "64",
-            "Memory per server process for answers to repeated page requests (dropped whenever the "
-            "data change). 0: no cache."),
+    Setting("FJERNARBEID_MIN_N", "10", "Smallest unweighted group shown; smaller groups are suppressed."),
+    Setting("FJERNARBEID_AUTO_SEED", "1", "1: `serve` migrates an empty database and loads the demo data. 0: never."),
+    Setting(
+        "FJERNARBEID_DB_CONNECT_TIMEOUT",
+        "5",
+        "Seconds to wait for the database before a request fails with a friendly error.",
+    ),
+    Setting(
+        "FJERNARBEID_CACHE_MB",
+        "64",
+        "Memory per server process for answers to repeated page requests (dropped whenever the "
+        "data change). 0: no cache.",
+    ),
 )
 
 LANGUAGES = ("nb", "nn", "en")
@@ -65,7 +74,7 @@ class Config:
     secret_key: str | None = field(default=None, repr=False)
 
     @classmethod
-    def from_env(cls) -> "Config":
+    def from_env(cls) -> Config:
         language = _env("FJERNARBEID_LANGUAGE") or "nb"
         if language not in LANGUAGES:
             raise ConfigurationError(

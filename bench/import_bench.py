@@ -91,8 +91,11 @@ def generate_csv(path: Path, n: int, codebook_path: Path = CODEBOOK, seed: int =
         if q.options:
             codes = np.array([o.code for o in q.options])
             missing = np.array([o.missing for o in q.options])
-            p = np.where(missing, MISSING_SHARE / max(missing.sum(), 1),
-                         (1 - (MISSING_SHARE if missing.any() else 0)) / (~missing).sum())
+            p = np.where(
+                missing,
+                MISSING_SHARE / max(missing.sum(), 1),
+                (1 - (MISSING_SHARE if missing.any() else 0)) / (~missing).sum(),
+            )
             values = rng.choice(codes, size=n, p=p / p.sum())
         elif q.type == "year":
             low = codebook.survey.year - 60 if q.min is None else max(q.min, codebook.survey.year - 60)
@@ -111,8 +114,14 @@ def generate_csv(path: Path, n: int, codebook_path: Path = CODEBOOK, seed: int =
         if not match or match.group(1) not in raw:
             continue
         source, op, value = raw[match.group(1)], match.group(2), float(match.group(3))
-        asked = {"<": source < value, "<=": source <= value, ">": source > value, ">=": source >= value,
-                 "==": source == value, "!=": source != value}[op]
+        asked = {
+            "<": source < value,
+            "<=": source <= value,
+            ">": source > value,
+            ">=": source >= value,
+            "==": source == value,
+            "!=": source != value,
+        }[op]
         column = pd.array(raw[q.variable], dtype="Int64")
         column[~asked] = pd.NA
         columns[q.variable] = column
@@ -122,8 +131,13 @@ def generate_csv(path: Path, n: int, codebook_path: Path = CODEBOOK, seed: int =
     columns["vekt"] = weights / weights.mean()
     frame = pd.DataFrame(columns)
     frame.to_csv(path, index=False, float_format="%.6f", lineterminator="\n")
-    return {"questions": len(codebook.questions), "derived": len(codebook.derived),
-            "columns": frame.shape[1], "empty_cells": routed, "bytes": path.stat().st_size}
+    return {
+        "questions": len(codebook.questions),
+        "derived": len(codebook.derived),
+        "columns": frame.shape[1],
+        "empty_cells": routed,
+        "bytes": path.stat().st_size,
+    }
 
 
 # --- subprocess workers -------------------------------------------------------------------
@@ -185,8 +199,11 @@ def _worker(args: argparse.Namespace) -> dict:
             connection = raw.driver_connection
             start = time.perf_counter()
             with connection.cursor() as cursor, Path(args.csv).open("rb") as handle:
-                statement = (f"COPY {STAGING_TABLE} FROM STDIN (FORMAT csv, HEADER true)" if args.target == "csv"
-                             else f"COPY {ANSWER_STAGING_TABLE} FROM STDIN")
+                statement = (
+                    f"COPY {STAGING_TABLE} FROM STDIN (FORMAT csv, HEADER true)"
+                    if args.target == "csv"
+                    else f"COPY {ANSWER_STAGING_TABLE} FROM STDIN"
+                )
                 with cursor.copy(statement) as copy:
                     while block := handle.read(1 << 20):
                         copy.write(block)
@@ -201,8 +218,14 @@ def _worker(args: argparse.Namespace) -> dict:
     return out
 
 
-def _run_worker(mode: str, url: str, csv: Path | None = None, slug: str | None = None,
-                profile_out: Path | None = None, target: str = "csv") -> dict:
+def _run_worker(
+    mode: str,
+    url: str,
+    csv: Path | None = None,
+    slug: str | None = None,
+    profile_out: Path | None = None,
+    target: str = "csv",
+) -> dict:
     command = [sys.executable, "-m", "bench.import_bench", "--worker", mode, "--url", url, "--target", target]
     if csv is not None:
         command += ["--csv", str(csv)]
@@ -217,7 +240,7 @@ def _run_worker(mode: str, url: str, csv: Path | None = None, slug: str | None =
         sys.stderr.write(completed.stdout + completed.stderr)
         raise RuntimeError(f"worker {mode} failed with exit code {completed.returncode}")
     line = next(x for x in reversed(completed.stdout.splitlines()) if x.startswith(RESULT_PREFIX))
-    result = json.loads(line[len(RESULT_PREFIX):])
+    result = json.loads(line[len(RESULT_PREFIX) :])
     result["process_seconds"] = elapsed
     return result
 
@@ -299,8 +322,10 @@ class BenchDatabase:
 
     def clear_surveys(self) -> None:
         """Empty the survey tables (only bench data is in them) so every run starts alike."""
-        self.execute("TRUNCATE answer, answer_option, respondent, question, survey",
-                     "DELETE FROM import_batch WHERE kind = 'survey'")
+        self.execute(
+            "TRUNCATE answer, answer_option, respondent, question, survey",
+            "DELETE FROM import_batch WHERE kind = 'survey'",
+        )
         self.execute("VACUUM ANALYZE", "CHECKPOINT", autocommit=True)
 
     def dump_answers(self, path: Path) -> None:
@@ -308,7 +333,9 @@ class BenchDatabase:
         raw = self.engine.raw_connection()
         try:
             with raw.driver_connection.cursor() as cursor, path.open("wb") as handle:
-                with cursor.copy("COPY (SELECT respondent_id, question_id, code, number FROM answer) TO STDOUT") as copy:
+                with cursor.copy(
+                    "COPY (SELECT respondent_id, question_id, code, number FROM answer) TO STDOUT"
+                ) as copy:
                     for block in copy:
                         handle.write(block)
             raw.driver_connection.commit()
@@ -335,8 +362,10 @@ def run_benchmark(sizes: list[int], repeat: int, out_path: Path, profile: bool, 
     else:
         print(f"Generated files are kept in {work_dir}")
 
-    print(f"Starting database ({'BENCH_DATABASE_URL' if os.environ.get('BENCH_DATABASE_URL') else 'embedded'})...",
-          flush=True)
+    print(
+        f"Starting database ({'BENCH_DATABASE_URL' if os.environ.get('BENCH_DATABASE_URL') else 'embedded'})...",
+        flush=True,
+    )
     started = time.perf_counter()
     db = BenchDatabase()
     from app.ingest.codebook import load_codebook
@@ -344,8 +373,11 @@ def run_benchmark(sizes: list[int], repeat: int, out_path: Path, profile: bool, 
     codebook = load_codebook(CODEBOOK)
     staging_columns = 1 + len(codebook.questions) + 1  # id, questions, vekt
     server_version = db.prepare(staging_columns)
-    print(f"  PostgreSQL {server_version}, database {db.name}: migrated and seeded in "
-          f"{time.perf_counter() - started:.1f} s", flush=True)
+    print(
+        f"  PostgreSQL {server_version}, database {db.name}: migrated and seeded in "
+        f"{time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
 
     baselines = [_run_worker("baseline", db.url)["maxrss_kib"] for _ in range(repeat)]
     baseline_kib = statistics.median(baselines)
@@ -368,8 +400,11 @@ def run_benchmark(sizes: list[int], repeat: int, out_path: Path, profile: bool, 
                 raise RuntimeError(f"import did not succeed: {result}")
             result["answers_in_db"] = db.count_survey_answers(slug)
             imports.append(result)
-            print(f"  import #{r + 1}: {result['seconds']:.2f} s, max RSS {_mb(result['maxrss_kib']):.1f} MB, "
-                  f"{result['answers']} answers", flush=True)
+            print(
+                f"  import #{r + 1}: {result['seconds']:.2f} s, max RSS {_mb(result['maxrss_kib']):.1f} MB, "
+                f"{result['answers']} answers",
+                flush=True,
+            )
             db.clear_staging()
             copy = _run_worker("copy", db.url, csv_path)
             if copy["rows"] != n:
@@ -388,30 +423,33 @@ def run_benchmark(sizes: list[int], repeat: int, out_path: Path, profile: bool, 
         import_median = statistics.median(x["seconds"] for x in imports)
         copy_median = statistics.median(x["seconds"] for x in copies)
         peak_kib = statistics.median(x["maxrss_kib"] for x in imports)
-        rows_out.append({
-            "size": n,
-            "questions": info["questions"],
-            "derived_variables": info["derived"],
-            "respondents_x_questions": n * info["questions"],
-            "answers_written": imports[-1]["answers"],
-            "answers_in_db": imports[-1]["answers_in_db"],
-            "csv_bytes": info["bytes"],
-            "generate_seconds": round(gen_seconds, 3),
-            "import_seconds": [round(x["seconds"], 4) for x in imports],
-            "import_median_s": round(import_median, 4),
-            "copy_seconds": [round(x["seconds"], 4) for x in copies],
-            "copy_median_s": round(copy_median, 4),
-            "ratio_import_to_copy": round(import_median / copy_median, 1),
-            "answer_rows_copy_seconds": [round(x["seconds"], 4) for x in answer_copies],
-            "answer_rows_copy_median_s": round(statistics.median(x["seconds"] for x in answer_copies), 4),
-            "import_peak_rss_mb": round(_mb(peak_kib), 1),
-            "import_peak_rss_over_baseline_mb": round(_mb(peak_kib - baseline_kib), 1),
-            "copy_peak_rss_over_baseline_mb": round(_mb(statistics.median(x["maxrss_kib"] for x in copies)
-                                                        - baseline_kib), 1),
-            "baseline_rss_mb": round(_mb(baseline_kib), 1),
-            "respondents_per_s": round(n / import_median),
-            "answers_per_s": round(imports[-1]["answers"] / import_median),
-        })
+        rows_out.append(
+            {
+                "size": n,
+                "questions": info["questions"],
+                "derived_variables": info["derived"],
+                "respondents_x_questions": n * info["questions"],
+                "answers_written": imports[-1]["answers"],
+                "answers_in_db": imports[-1]["answers_in_db"],
+                "csv_bytes": info["bytes"],
+                "generate_seconds": round(gen_seconds, 3),
+                "import_seconds": [round(x["seconds"], 4) for x in imports],
+                "import_median_s": round(import_median, 4),
+                "copy_seconds": [round(x["seconds"], 4) for x in copies],
+                "copy_median_s": round(copy_median, 4),
+                "ratio_import_to_copy": round(import_median / copy_median, 1),
+                "answer_rows_copy_seconds": [round(x["seconds"], 4) for x in answer_copies],
+                "answer_rows_copy_median_s": round(statistics.median(x["seconds"] for x in answer_copies), 4),
+                "import_peak_rss_mb": round(_mb(peak_kib), 1),
+                "import_peak_rss_over_baseline_mb": round(_mb(peak_kib - baseline_kib), 1),
+                "copy_peak_rss_over_baseline_mb": round(
+                    _mb(statistics.median(x["maxrss_kib"] for x in copies) - baseline_kib), 1
+                ),
+                "baseline_rss_mb": round(_mb(baseline_kib), 1),
+                "respondents_per_s": round(n / import_median),
+                "answers_per_s": round(imports[-1]["answers"] / import_median),
+            }
+        )
 
     profile_info = None
     if profile and sizes:
@@ -450,18 +488,37 @@ def run_benchmark(sizes: list[int], repeat: int, out_path: Path, profile: bool, 
 
 
 def format_table(rows: list[dict]) -> str:
-    headers = ["size", "resp×questions", "answers written", "import med (s)", "COPY floor med (s)", "ratio",
-               "import peak RSS −base (MB)", "baseline RSS (MB)", "rows/s", "answer-rows COPY (s)"]
-    lines = [[
-        f"{r['size']:,}", f"{r['size']:,}×{r['questions']} = {r['respondents_x_questions']:,}",
-        f"{r['answers_written']:,}", f"{r['import_median_s']:.2f}", f"{r['copy_median_s']:.3f}",
-        f"{r['ratio_import_to_copy']:.1f}×", f"{r['import_peak_rss_over_baseline_mb']:.1f}",
-        f"{r['baseline_rss_mb']:.1f}", f"{r['respondents_per_s']:,}", f"{r['answer_rows_copy_median_s']:.2f}",
-    ] for r in rows]
+    headers = [
+        "size",
+        "resp×questions",
+        "answers written",
+        "import med (s)",
+        "COPY floor med (s)",
+        "ratio",
+        "import peak RSS −base (MB)",
+        "baseline RSS (MB)",
+        "rows/s",
+        "answer-rows COPY (s)",
+    ]
+    lines = [
+        [
+            f"{r['size']:,}",
+            f"{r['size']:,}×{r['questions']} = {r['respondents_x_questions']:,}",
+            f"{r['answers_written']:,}",
+            f"{r['import_median_s']:.2f}",
+            f"{r['copy_median_s']:.3f}",
+            f"{r['ratio_import_to_copy']:.1f}×",
+            f"{r['import_peak_rss_over_baseline_mb']:.1f}",
+            f"{r['baseline_rss_mb']:.1f}",
+            f"{r['respondents_per_s']:,}",
+            f"{r['answer_rows_copy_median_s']:.2f}",
+        ]
+        for r in rows
+    ]
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
 
     def fmt(cells):
-        return "| " + " | ".join(c.rjust(w) for c, w in zip(cells, widths)) + " |"
+        return "| " + " | ".join(c.rjust(w) for c, w in zip(cells, widths, strict=False)) + " |"
 
     return "\n".join([fmt(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(fmt, lines)])
 
@@ -471,8 +528,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="500,10000,100000", help="respondent counts, comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; medians are reported")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "import.json", help="JSON results file")
-    parser.add_argument("--profile", action="store_true",
-                        help="also run cProfile on one import of the largest size and print the top functions")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also run cProfile on one import of the largest size and print the top functions",
+    )
     parser.add_argument("--keep-files", action="store_true", help="keep the generated CSV files (path printed)")
     # subprocess entry point
     parser.add_argument("--worker", choices=["baseline", "import", "copy", "profile"], help=argparse.SUPPRESS)
@@ -493,10 +553,12 @@ def main(argv: list[str] | None = None) -> int:
     report = run_benchmark(sizes, args.repeat, args.out, args.profile, args.keep_files)
     print()
     print(format_table(report["results"]))
-    print(f"\nCOPY floor: the same CSV into an UNLOGGED table of {report['results'][0]['questions'] + 2} text columns, "
-          "no indexes or constraints. Answer-rows COPY: the rows the importer wrote to answer, COPYed into an "
-          "UNLOGGED table of the same four column types, no indexes or constraints.\n"
-          "RSS is the importing process only (not the PostgreSQL server); rows/s = respondents per second.")
+    print(
+        f"\nCOPY floor: the same CSV into an UNLOGGED table of {report['results'][0]['questions'] + 2} text columns, "
+        "no indexes or constraints. Answer-rows COPY: the rows the importer wrote to answer, COPYed into an "
+        "UNLOGGED table of the same four column types, no indexes or constraints.\n"
+        "RSS is the importing process only (not the PostgreSQL server); rows/s = respondents per second."
+    )
     print(f"Written: {args.out}")
     return 0
 

@@ -34,11 +34,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SEARCHES = {
     "overview": ["?survey={s}&region=hardangerradet", "?survey={s}&region=norge", "?survey={s}"],
-    "survey": ["?survey={s}&question=q22&by=age_group", "?survey={s}&question=q23&by=centrality&f_gender=2",
-               "?survey={s}&question=q12&by=education", "?survey={s}&question=factory_index&by=gender"],
+    "survey": [
+        "?survey={s}&question=q22&by=age_group",
+        "?survey={s}&question=q23&by=centrality&f_gender=2",
+        "?survey={s}&question=q12&by=education",
+        "?survey={s}&question=factory_index&by=gender",
+    ],
     "relationships": ["?survey={s}"],
-    "mobility": ["?survey={s}&region=hardangerradet", "?survey={s}&jobs=1400000&filters=none",
-                 "?survey={s}&jobs=1200000&filters=attractive,take_job&region=norge"],
+    "mobility": [
+        "?survey={s}&region=hardangerradet",
+        "?survey={s}&jobs=1400000&filters=none",
+        "?survey={s}&jobs=1200000&filters=attractive,take_job&region=norge",
+    ],
     "coworking": ["?region=hardangerradet&survey={s}", "?region=hardangerradet&status=active&survey={s}"],
     "measures": ["?survey={s}&region=hardangerradet"],
     "about": ["?survey={s}"],
@@ -86,8 +93,9 @@ def main_callbacks(base: str) -> dict[str, dict]:
             outputs = dep["output"].strip(".").split("...")
             found[page] = {
                 "output": dep["output"],
-                "outputs": [dict(zip(("id", "property"), o.split("."))) for o in outputs]
-                if dep["output"].startswith("..") else dict(zip(("id", "property"), dep["output"].split("."))),
+                "outputs": [dict(zip(("id", "property"), o.split("."), strict=False)) for o in outputs]
+                if dep["output"].startswith("..")
+                else dict(zip(("id", "property"), dep["output"].split("."), strict=False)),
                 "input_id": inputs[0]["id"],
                 "state": dep.get("state", []),
             }
@@ -95,23 +103,46 @@ def main_callbacks(base: str) -> dict[str, dict]:
 
 
 def payload(callback: dict, search: str) -> dict:
-    return {"output": callback["output"], "outputs": callback["outputs"],
-            "inputs": [{"id": callback["input_id"], "property": "search", "value": search}],
-            "changedPropIds": [callback["input_id"] + ".search"],
-            "state": [{"id": s["id"], "property": s["property"], "value": None} for s in callback["state"]]}
+    return {
+        "output": callback["output"],
+        "outputs": callback["outputs"],
+        "inputs": [{"id": callback["input_id"], "property": "search", "value": search}],
+        "changedPropIds": [callback["input_id"] + ".search"],
+        "state": [{"id": s["id"], "property": s["property"], "value": None} for s in callback["state"]],
+    }
 
 
 def run(args) -> dict:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": database_url(), "SECRET_KEY": "load-test",
-           "FJERNARBEID_DATA_DIR": tempfile.mkdtemp(prefix="fj-load-app-")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "SECRET_KEY": "load-test",
+        "FJERNARBEID_DATA_DIR": tempfile.mkdtemp(prefix="fj-load-app-"),
+    }
     if args.cache_mb is not None:
         env["FJERNARBEID_CACHE_MB"] = str(args.cache_mb)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
-                               str(args.workers), "--threads", str(args.threads), "--timeout", "60",
-                               "app.wsgi:server"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--timeout",
+            "60",
+            "app.wsgi:server",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -141,8 +172,9 @@ def run(args) -> dict:
                         ok = session.get(base + "/health", timeout=30).status_code == 200
                     else:
                         search = rng.choice(SEARCHES[page]).format(s=args.survey) + "&lang=" + rng.choice(LANGUAGES)
-                        response = session.post(base + "/_dash-update-component",
-                                                json=payload(callbacks[page], search), timeout=30)
+                        response = session.post(
+                            base + "/_dash-update-component", json=payload(callbacks[page], search), timeout=30
+                        )
                         ok = response.status_code == 200 and "Traceback" not in response.text
                         cache = response.headers.get("X-Fjernarbeid-Cache")
                 except requests.RequestException:
@@ -164,16 +196,24 @@ def run(args) -> dict:
         times = sorted(r[1] * 1000 for r in rows)
         if not times:
             return {"requests": 0}
-        return {"requests": len(rows), "errors": sum(not r[2] for r in rows),
-                "median_ms": round(statistics.median(times), 1),
-                "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1)}
+        return {
+            "requests": len(rows),
+            "errors": sum(not r[2] for r in rows),
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
+        }
 
-    report = {"users": args.users, "seconds": args.seconds, "workers": args.workers, "cache_mb": args.cache_mb,
-              "all_callbacks": summary([r for r in results if r[0] != "health"]),
-              "cache_hits": summary([r for r in results if r[0] != "health" and r[3] == "hit"]),
-              "cache_misses": summary([r for r in results if r[0] != "health" and r[3] != "hit"]),
-              "reference_health": summary([r for r in results if r[0] == "health"]),
-              "per_page": {p: summary([r for r in results if r[0] == p]) for p in pages}}
+    report = {
+        "users": args.users,
+        "seconds": args.seconds,
+        "workers": args.workers,
+        "cache_mb": args.cache_mb,
+        "all_callbacks": summary([r for r in results if r[0] != "health"]),
+        "cache_hits": summary([r for r in results if r[0] != "health" and r[3] == "hit"]),
+        "cache_misses": summary([r for r in results if r[0] != "health" and r[3] != "hit"]),
+        "reference_health": summary([r for r in results if r[0] == "health"]),
+        "per_page": {p: summary([r for r in results if r[0] == p]) for p in pages},
+    }
     return report
 
 
@@ -184,18 +224,30 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--survey", default="demo_national")
-    parser.add_argument("--cache-mb", type=int, default=None,
-                        help="FJERNARBEID_CACHE_MB for the server (default: the app's default; 0 = off)")
+    parser.add_argument(
+        "--cache-mb",
+        type=int,
+        default=None,
+        help="FJERNARBEID_CACHE_MB for the server (default: the app's default; 0 = off)",
+    )
     args = parser.parse_args()
     report = run(args)
-    print(f"{args.users} users for {args.seconds} s, gunicorn {args.workers} workers × {args.threads} threads, "
-          f"response cache {'default' if args.cache_mb is None else f'{args.cache_mb} MB'}")
+    print(
+        f"{args.users} users for {args.seconds} s, gunicorn {args.workers} workers × {args.threads} threads, "
+        f"response cache {'default' if args.cache_mb is None else f'{args.cache_mb} MB'}"
+    )
     print(f"{'page':15} {'requests':>8} {'errors':>6} {'median ms':>10} {'p95 ms':>8}")
-    for name, row in [("ALL callbacks", report["all_callbacks"]), ("  cache hits", report["cache_hits"]),
-                      ("  computed", report["cache_misses"]), ("(ref) /health", report["reference_health"]),
-                      *report["per_page"].items()]:
-        print(f"{name:15} {row.get('requests', 0):>8} {row.get('errors', 0):>6} {row.get('median_ms', 0):>10} "
-              f"{row.get('p95_ms', 0):>8}")
+    for name, row in [
+        ("ALL callbacks", report["all_callbacks"]),
+        ("  cache hits", report["cache_hits"]),
+        ("  computed", report["cache_misses"]),
+        ("(ref) /health", report["reference_health"]),
+        *report["per_page"].items(),
+    ]:
+        print(
+            f"{name:15} {row.get('requests', 0):>8} {row.get('errors', 0):>6} {row.get('median_ms', 0):>10} "
+            f"{row.get('p95_ms', 0):>8}"
+        )
     out = ROOT / "bench" / "results" / ("load-cache-off.json" if args.cache_mb == 0 else "load.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))

@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _stats(samples: list[float]) -> dict:
     ordered = sorted(s * 1000 for s in samples)
-    return {"median_ms": round(statistics.median(ordered), 1),
-            "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1)}
+    return {
+        "median_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1),
+    }
 
 
 def _timed(fn, repeat: int) -> dict:
@@ -45,9 +47,9 @@ def build_database(size: int) -> str:
     from sqlalchemy.orm import Session
 
     from app.db import migrate
-    from bench.import_bench import BenchDatabase, generate_csv
     from app.ingest.seed import seed_all
     from app.ingest.survey_import import import_survey
+    from bench.import_bench import BenchDatabase, generate_csv
 
     db = BenchDatabase()
     engine = create_engine(db.url)
@@ -83,6 +85,7 @@ def run(args) -> dict:
     surveys = ["demo_national"] + ([f"bench_{args.size}"] if args.size else [])
     report: dict = {"repeat": args.repeat, "size": args.size, "pages": {}}
     with app.server.test_request_context("/"):
+
         def reference():
             with get_engine().connect() as conn:
                 conn.execute(text("SELECT 1"))

@@ -71,8 +71,12 @@ TARGET_FLOOR_RATIO = 2.0
 
 QUERIES = [
     {"name": "q22 by age_group where gender=2", "variable": "q22", "by": "age_group", "where": {"gender": [2]}},
-    {"name": "q23 by centrality where home_office_3plus=1", "variable": "q23", "by": "centrality",
-     "where": {"home_office_3plus": [1]}},
+    {
+        "name": "q23 by centrality where home_office_3plus=1",
+        "variable": "q23",
+        "by": "centrality",
+        "where": {"home_office_3plus": [1]},
+    },
 ]
 
 PANDAS_SQL = (
@@ -147,8 +151,13 @@ def _worker_import(args: argparse.Namespace) -> dict:
         session.commit()
     seconds = time.perf_counter() - start
     engine.dispose()
-    return {"status": result.status, "respondents": result.respondents, "answers": result.answers,
-            "seconds": seconds, "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+    return {
+        "status": result.status,
+        "respondents": result.respondents,
+        "answers": result.answers,
+        "seconds": seconds,
+        "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
 
 
 def _rss_kib(pid: int) -> int:
@@ -164,8 +173,19 @@ def _rss_kib(pid: int) -> int:
 
 def _import_watched(url: str, csv: Path, slug: str, timeout: float, max_rss_gb: float) -> dict:
     """Run the importer in a subprocess; kill it past ``timeout`` s or ``max_rss_gb`` GB RSS."""
-    command = [sys.executable, "-m", "bench.query_bench", "--worker", "import", "--url", url,
-               "--csv", str(csv), "--slug", slug]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.query_bench",
+        "--worker",
+        "import",
+        "--url",
+        url,
+        "--csv",
+        str(csv),
+        "--slug",
+        slug,
+    ]
     limit_kib = max_rss_gb * 1024 * 1024
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -188,18 +208,25 @@ def _import_watched(url: str, csv: Path, slug: str, timeout: float, max_rss_gb: 
             break
         if time.perf_counter() - last_report >= 15:
             last_report = time.perf_counter()
-            print(f"    ... importing: {elapsed:.0f} s elapsed, RSS {_rss_kib(process.pid) / 1024:.0f} MB "
-                  f"(peak {peak_kib / 1024:.0f} MB)", flush=True)
+            print(
+                f"    ... importing: {elapsed:.0f} s elapsed, RSS {_rss_kib(process.pid) / 1024:.0f} MB "
+                f"(peak {peak_kib / 1024:.0f} MB)",
+                flush=True,
+            )
     stdout, stderr = process.communicate()
     elapsed = time.perf_counter() - start
     if reason:
-        return {"skipped": True, "reason": reason, "elapsed_s": round(elapsed, 1),
-                "peak_rss_mb": round(peak_kib / 1024, 1)}
+        return {
+            "skipped": True,
+            "reason": reason,
+            "elapsed_s": round(elapsed, 1),
+            "peak_rss_mb": round(peak_kib / 1024, 1),
+        }
     if process.returncode != 0:
         sys.stderr.write(stdout + stderr)
         raise RuntimeError(f"import worker failed with exit code {process.returncode}")
     line = next(x for x in reversed(stdout.splitlines()) if x.startswith(RESULT_PREFIX))
-    result = json.loads(line[len(RESULT_PREFIX):])
+    result = json.loads(line[len(RESULT_PREFIX) :])
     result["peak_rss_mb"] = round(max(peak_kib, result["maxrss_kib"]) / 1024, 1)
     result["process_seconds"] = round(elapsed, 2)
     return result
@@ -263,11 +290,24 @@ def capture_aggregate(engine, slug: str, query: dict) -> dict:
         finally:
             event.remove(engine, "before_cursor_execute", listener)
     sql, params = statements[-1]
-    (filter_variable, filter_codes), = query["where"].items()
-    long_params = {"sid": meta.id, "qy": question.id, "qg": by.id, "qf": meta.question(filter_variable).id,
-                   "fcodes": list(filter_codes)}
-    return {"meta": meta, "question": question, "by": by, "sql": sql, "params": params, "cells": cells,
-            "long_params": long_params, "statements_in_cell_aggregates": len(statements)}
+    ((filter_variable, filter_codes),) = query["where"].items()
+    long_params = {
+        "sid": meta.id,
+        "qy": question.id,
+        "qg": by.id,
+        "qf": meta.question(filter_variable).id,
+        "fcodes": list(filter_codes),
+    }
+    return {
+        "meta": meta,
+        "question": question,
+        "by": by,
+        "sql": sql,
+        "params": params,
+        "cells": cells,
+        "long_params": long_params,
+        "statements_in_cell_aggregates": len(statements),
+    }
 
 
 def _shown_cells(cells) -> list[tuple]:
@@ -310,9 +350,15 @@ def instrumented_layer_call(engine, slug: str, query: dict) -> dict:
         pending["start"] = time.perf_counter()
 
     def after(conn, cursor, statement, parameters, context, executemany):
-        log.append({"kind": "statement", "sql": " ".join(statement.split())[:110], "full_sql": statement,
-                    "ms": round((time.perf_counter() - pending["start"]) * 1000, 3),
-                    "rows": cursor.rowcount})
+        log.append(
+            {
+                "kind": "statement",
+                "sql": " ".join(statement.split())[:110],
+                "full_sql": statement,
+                "ms": round((time.perf_counter() - pending["start"]) * 1000, 3),
+                "rows": cursor.rowcount,
+            }
+        )
 
     def on_checkout(dbapi_connection, record, proxy):
         log.append({"kind": "pool checkout (incl. pre-ping)"})
@@ -320,8 +366,12 @@ def instrumented_layer_call(engine, slug: str, query: dict) -> dict:
     def on_commit(conn):
         log.append({"kind": "commit"})
 
-    hooks = [(engine, "before_cursor_execute", before), (engine, "after_cursor_execute", after),
-             (engine.pool, "checkout", on_checkout), (engine, "commit", on_commit)]
+    hooks = [
+        (engine, "before_cursor_execute", before),
+        (engine, "after_cursor_execute", after),
+        (engine.pool, "checkout", on_checkout),
+        (engine, "commit", on_commit),
+    ]
     for target, name, fn in hooks:
         event.listen(target, name, fn)
     try:
@@ -336,9 +386,15 @@ def instrumented_layer_call(engine, slug: str, query: dict) -> dict:
     aggregate_ms = sum(x["ms"] for x in statements if "GROUP BY" in x["full_sql"])
     for x in statements:
         del x["full_sql"]
-    return {"total_ms": round(total, 3), "statements": len(statements), "statement_ms": round(sql_ms, 3),
-            "aggregate_ms": round(aggregate_ms, 3), "other_statements_ms": round(sql_ms - aggregate_ms, 3),
-            "outside_statements_ms": round(total - sql_ms, 3), "events": log}
+    return {
+        "total_ms": round(total, 3),
+        "statements": len(statements),
+        "statement_ms": round(sql_ms, 3),
+        "aggregate_ms": round(aggregate_ms, 3),
+        "other_statements_ms": round(sql_ms - aggregate_ms, 3),
+        "outside_statements_ms": round(total - sql_ms, 3),
+        "events": log,
+    }
 
 
 def explain(conn, sql: str, params) -> list[str]:
@@ -350,8 +406,9 @@ def explain(conn, sql: str, params) -> list[str]:
 # --- driver -------------------------------------------------------------------------------
 
 
-def measure_size(db_url: str, engine, pg, slug: str, n: int, repeat: int, pandas_max_rows: int,
-                 answers_in_survey: int) -> list[dict]:
+def measure_size(
+    db_url: str, engine, pg, slug: str, n: int, repeat: int, pandas_max_rows: int, answers_in_survey: int
+) -> list[dict]:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
@@ -360,9 +417,11 @@ def measure_size(db_url: str, engine, pg, slug: str, n: int, repeat: int, pandas
 
     with Session(engine) as session:
         rows = session.execute(
-            select(Question.variable, AnswerOption.code).join(AnswerOption, AnswerOption.question_id == Question.id)
+            select(Question.variable, AnswerOption.code)
+            .join(AnswerOption, AnswerOption.question_id == Question.id)
             .join(Survey, Survey.id == Question.survey_id)
-            .where(Survey.slug == slug, AnswerOption.is_missing.is_(True))).all()
+            .where(Survey.slug == slug, AnswerOption.is_missing.is_(True))
+        ).all()
     missing: dict[str, set[int]] = {}
     for variable, code in rows:
         missing.setdefault(variable, set()).add(code)
@@ -391,36 +450,51 @@ def measure_size(db_url: str, engine, pg, slug: str, n: int, repeat: int, pandas
         # slows them alike; pandas (seconds per call) runs as its own block afterwards.
         with Session(engine) as warm:
             meta, qi, bi = captured["meta"], captured["question"], captured["by"]
-            timed = _time_interleaved({
-                "layer": lambda: layer_call(slug, query),
-                "floor": floor,
-                "long_table_sql": long_table_sql,
-                "cell_aggregates": lambda: cell_aggregates(warm, meta, qi, bi, query["where"], False),
-            }, repeat)
+            timed = _time_interleaved(
+                {
+                    "layer": lambda: layer_call(slug, query),
+                    "floor": floor,
+                    "long_table_sql": long_table_sql,
+                    "cell_aggregates": lambda: cell_aggregates(warm, meta, qi, bi, query["where"], False),
+                },
+                repeat,
+            )
             # Instrumented right after the timed rounds, while ``warm`` still holds its connection,
             # so it runs on the pooled connection the timed layer calls used (same prepared-plan state).
             profile = instrumented_layer_call(engine, slug, query)
             warm.rollback()
         (layer, result), (floor_stats, floor_rows), (cell_stats, _), (long_stats, long_rows) = (
-            timed["layer"], timed["floor"], timed["cell_aggregates"], timed["long_table_sql"])
-        for label, st in (("layer", layer), ("floor", floor_stats), ("long-table SQL", long_stats),
-                          ("cell_aggregates()", cell_stats)):
+            timed["layer"],
+            timed["floor"],
+            timed["cell_aggregates"],
+            timed["long_table_sql"],
+        )
+        for label, st in (
+            ("layer", layer),
+            ("floor", floor_stats),
+            ("long-table SQL", long_stats),
+            ("cell_aggregates()", cell_stats),
+        ):
             print(f"    {label:19}: median {st['median_ms']:9.2f} ms, p95 {st['p95_ms']:9.2f} ms", flush=True)
 
         pandas_stats, pandas_shares, pandas_note = None, None, None
         if answers_in_survey > pandas_max_rows:
-            pandas_note = (f"skipped: {answers_in_survey:,} answer rows > --pandas-max-rows {pandas_max_rows:,} "
-                           "(read_sql of all of them would need many GB)")
+            pandas_note = (
+                f"skipped: {answers_in_survey:,} answer rows > --pandas-max-rows {pandas_max_rows:,} "
+                "(read_sql of all of them would need many GB)"
+            )
             print(f"    {'pandas':19}: {pandas_note}", flush=True)
         else:
-            pandas_stats, pandas_shares = _time_calls(lambda: pandas_call(engine, slug, query, missing), repeat,
-                                                      warmups=WARMUPS)
-            print(f"    {'pandas':19}: median {pandas_stats['median_ms']:9.2f} ms, p95 {pandas_stats['p95_ms']:9.2f} ms",
-                  flush=True)
+            pandas_stats, pandas_shares = _time_calls(
+                lambda: pandas_call(engine, slug, query, missing), repeat, warmups=WARMUPS
+            )
+            print(
+                f"    {'pandas':19}: median {pandas_stats['median_ms']:9.2f} ms, p95 {pandas_stats['p95_ms']:9.2f} ms",
+                flush=True,
+            )
 
         # correctness: the layer's shares equal pandas' (and the floor returns the same cells)
-        layer_shares = {(int(r.group_code), int(r.code)): r.estimate for r in result.rows
-                        if r.estimate is not None}
+        layer_shares = {(int(r.group_code), int(r.code)): r.estimate for r in result.rows if r.estimate is not None}
         max_diff = None
         if pandas_shares is not None:
             keys = set(layer_shares) | set(pandas_shares)
@@ -429,8 +503,9 @@ def measure_size(db_url: str, engine, pg, slug: str, n: int, repeat: int, pandas
         # disclosure check's hypercube); the cells shown are those meeting every filter.
         filters = len(query["where"])
         layer_cells = _shown_cells((g, y, pattern, n) for g, y, pattern, n, _, _ in captured["cells"])
-        floor_cells = _shown_cells((row[0], row[1], tuple(row[3:3 + filters]), row[3 + filters])
-                                   for row in floor_rows)
+        floor_cells = _shown_cells(
+            (row[0], row[1], tuple(row[3 : 3 + filters]), row[3 + filters]) for row in floor_rows
+        )
         cells_match = floor_cells == layer_cells == sorted((g, y, c) for g, y, c, _, _ in long_rows)
 
         plan = explain(pg, sql, params)
@@ -439,27 +514,37 @@ def measure_size(db_url: str, engine, pg, slug: str, n: int, repeat: int, pandas
         def ratio(a, b):
             return round(a / b, 2) if a is not None and b else None
 
-        out.append({
-            "query": query["name"],
-            "variable": query["variable"], "by": query["by"], "where": query["where"],
-            "loadavg_before": load_before, "loadavg_after": [round(x, 2) for x in os.getloadavg()],
-            "groups": len({r.group_code for r in result.rows}), "rows_returned": len(result.rows),
-            "n_design": result.n_design,
-            "n_in_base": sum(n for _g, _y, n in layer_cells),
-            "layer": layer, "pandas": pandas_stats, "pandas_note": pandas_note,
-            "sql_floor": floor_stats, "long_table_sql": long_stats, "cell_aggregates_fn": cell_stats,
-            "speedup_vs_pandas_p95": ratio(pandas_stats and pandas_stats["p95_ms"], layer["p95_ms"]),
-            "speedup_vs_pandas_median": ratio(pandas_stats and pandas_stats["median_ms"], layer["median_ms"]),
-            "layer_over_floor_median": ratio(layer["median_ms"], floor_stats["median_ms"]),
-            "layer_over_floor_p95": ratio(layer["p95_ms"], floor_stats["p95_ms"]),
-            "max_abs_diff_layer_vs_pandas": max_diff,
-            "floor_and_long_table_cells_match_layer": cells_match,
-            "aggregate_sql": " ".join(sql.split()),
-            "aggregate_params": {k: v for k, v in (params or {}).items()} if isinstance(params, dict) else params,
-            "layer_call_profile": profile,
-            "explain_analyze": plan,
-            "explain_analyze_long_table": long_plan,
-        })
+        out.append(
+            {
+                "query": query["name"],
+                "variable": query["variable"],
+                "by": query["by"],
+                "where": query["where"],
+                "loadavg_before": load_before,
+                "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+                "groups": len({r.group_code for r in result.rows}),
+                "rows_returned": len(result.rows),
+                "n_design": result.n_design,
+                "n_in_base": sum(n for _g, _y, n in layer_cells),
+                "layer": layer,
+                "pandas": pandas_stats,
+                "pandas_note": pandas_note,
+                "sql_floor": floor_stats,
+                "long_table_sql": long_stats,
+                "cell_aggregates_fn": cell_stats,
+                "speedup_vs_pandas_p95": ratio(pandas_stats and pandas_stats["p95_ms"], layer["p95_ms"]),
+                "speedup_vs_pandas_median": ratio(pandas_stats and pandas_stats["median_ms"], layer["median_ms"]),
+                "layer_over_floor_median": ratio(layer["median_ms"], floor_stats["median_ms"]),
+                "layer_over_floor_p95": ratio(layer["p95_ms"], floor_stats["p95_ms"]),
+                "max_abs_diff_layer_vs_pandas": max_diff,
+                "floor_and_long_table_cells_match_layer": cells_match,
+                "aggregate_sql": " ".join(sql.split()),
+                "aggregate_params": {k: v for k, v in (params or {}).items()} if isinstance(params, dict) else params,
+                "layer_call_profile": profile,
+                "explain_analyze": plan,
+                "explain_analyze_long_table": long_plan,
+            }
+        )
     return out
 
 
@@ -475,8 +560,10 @@ def run_benchmark(args: argparse.Namespace, sizes: list[int]) -> dict:
 
     work_dir = Path(tempfile.mkdtemp(prefix="fjq-data-"))
     atexit.register(shutil.rmtree, work_dir, True)
-    print(f"Starting database ({'BENCH_DATABASE_URL' if os.environ.get('BENCH_DATABASE_URL') else 'embedded'})...",
-          flush=True)
+    print(
+        f"Starting database ({'BENCH_DATABASE_URL' if os.environ.get('BENCH_DATABASE_URL') else 'embedded'})...",
+        flush=True,
+    )
     started = time.perf_counter()
     db = BenchDatabase()
     engine = create_engine(db.url)
@@ -486,11 +573,15 @@ def run_benchmark(args: argparse.Namespace, sizes: list[int]) -> dict:
         session.commit()
     with engine.connect() as conn:
         server_version = conn.execute(text("SHOW server_version")).scalar()
-        settings = {name: conn.execute(text(f"SHOW {name}")).scalar()
-                    for name in ("shared_buffers", "work_mem", "effective_cache_size", "max_parallel_workers_per_gather",
-                                 "jit")}
-    print(f"  PostgreSQL {server_version}, database {db.name}: migrated and seeded in "
-          f"{time.perf_counter() - started:.1f} s", flush=True)
+        settings = {
+            name: conn.execute(text(f"SHOW {name}")).scalar()
+            for name in ("shared_buffers", "work_mem", "effective_cache_size", "max_parallel_workers_per_gather", "jit")
+        }
+    print(
+        f"  PostgreSQL {server_version}, database {db.name}: migrated and seeded in "
+        f"{time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
 
     # The layer runs through the app's own engine and session_scope (pool_pre_ping, commit).
     app_session.configure(Config(database_url=db.url, data_dir=work_dir))
@@ -509,28 +600,42 @@ def run_benchmark(args: argparse.Namespace, sizes: list[int]) -> dict:
         imported = _import_watched(db.url, csv_path, slug, args.import_timeout, args.import_max_rss_gb)
         csv_path.unlink(missing_ok=True)
         if imported.get("skipped"):
-            note = (f"{n:,} respondents skipped: {imported['reason']} (after {imported['elapsed_s']} s, "
-                    f"peak RSS {imported['peak_rss_mb']} MB)")
+            note = (
+                f"{n:,} respondents skipped: {imported['reason']} (after {imported['elapsed_s']} s, "
+                f"peak RSS {imported['peak_rss_mb']} MB)"
+            )
             print(f"  {note}", flush=True)
             skipped.append({"size": n, **imported, "note": note})
             continue
         if imported["status"] != "succeeded" or imported["respondents"] != n:
             raise RuntimeError(f"import did not succeed: {imported}")
-        print(f"  imported {imported['answers']:,} answers in {imported['seconds']:.1f} s "
-              f"(peak RSS {imported['peak_rss_mb']:.0f} MB); VACUUM ANALYZE ...", flush=True)
+        print(
+            f"  imported {imported['answers']:,} answers in {imported['seconds']:.1f} s "
+            f"(peak RSS {imported['peak_rss_mb']:.0f} MB); VACUUM ANALYZE ...",
+            flush=True,
+        )
         start = time.perf_counter()
         pg.execute("VACUUM ANALYZE")
         vacuum_s = time.perf_counter() - start
         answers_total = pg.execute("SELECT count(*) FROM answer").fetchone()[0]
         print(f"  VACUUM ANALYZE {vacuum_s:.1f} s; answer table now {answers_total:,} rows", flush=True)
-        per_query = measure_size(db.url, app_engine, pg, slug, n, args.repeat, args.pandas_max_rows,
-                                 imported["answers"])
-        results.append({
-            "size": n, "slug": slug, "csv_bytes": info["bytes"], "generate_s": round(gen_s, 2),
-            "import_s": round(imported["seconds"], 2), "import_peak_rss_mb": imported["peak_rss_mb"],
-            "answers_in_survey": imported["answers"], "answers_in_database": answers_total,
-            "vacuum_analyze_s": round(vacuum_s, 2), "queries": per_query,
-        })
+        per_query = measure_size(
+            db.url, app_engine, pg, slug, n, args.repeat, args.pandas_max_rows, imported["answers"]
+        )
+        results.append(
+            {
+                "size": n,
+                "slug": slug,
+                "csv_bytes": info["bytes"],
+                "generate_s": round(gen_s, 2),
+                "import_s": round(imported["seconds"], 2),
+                "import_peak_rss_mb": imported["peak_rss_mb"],
+                "answers_in_survey": imported["answers"],
+                "answers_in_database": answers_total,
+                "vacuum_analyze_s": round(vacuum_s, 2),
+                "queries": per_query,
+            }
+        )
         _write(args.out, _report(args, db, server_version, settings, results, skipped))  # partial results
 
     pg.close()
@@ -556,8 +661,12 @@ def _report(args, db, server_version, settings, results, skipped) -> dict:
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "targets": {"size": TARGET_SIZE, "layer_p95_ms_max": TARGET_P95_MS,
-                    "speedup_vs_pandas_p95_min": TARGET_SPEEDUP, "layer_over_floor_max": TARGET_FLOOR_RATIO},
+        "targets": {
+            "size": TARGET_SIZE,
+            "layer_p95_ms_max": TARGET_P95_MS,
+            "speedup_vs_pandas_p95_min": TARGET_SPEEDUP,
+            "layer_over_floor_max": TARGET_FLOOR_RATIO,
+        },
         "results": results,
         "skipped": skipped,
     }
@@ -569,32 +678,61 @@ def _write(path: Path, report: dict) -> None:
 
 
 def format_tables(report: dict) -> str:
-    headers = ["query", "layer med", "layer p95", "pandas med", "pandas p95", "floor med", "floor p95",
-               "×pandas (p95)", "layer/floor med", "layer/floor p95", "long-table SQL med", "long-table SQL p95", "stmts"]
+    headers = [
+        "query",
+        "layer med",
+        "layer p95",
+        "pandas med",
+        "pandas p95",
+        "floor med",
+        "floor p95",
+        "×pandas (p95)",
+        "layer/floor med",
+        "layer/floor p95",
+        "long-table SQL med",
+        "long-table SQL p95",
+        "stmts",
+    ]
     blocks = []
     for size in report["results"]:
         lines = []
         for q in size["queries"]:
             pandas = q["pandas"]
-            lines.append([
-                q["query"], f"{q['layer']['median_ms']:.1f}", f"{q['layer']['p95_ms']:.1f}",
-                f"{pandas['median_ms']:.1f}" if pandas else "skipped", f"{pandas['p95_ms']:.1f}" if pandas else "–",
-                f"{q['sql_floor']['median_ms']:.1f}", f"{q['sql_floor']['p95_ms']:.1f}",
-                f"{q['speedup_vs_pandas_p95']:.1f}×" if q["speedup_vs_pandas_p95"] else "–",
-                f"{q['layer_over_floor_median']:.2f}×", f"{q['layer_over_floor_p95']:.2f}×",
-                f"{q['long_table_sql']['median_ms']:.1f}", f"{q['long_table_sql']['p95_ms']:.1f}",
-                str(q["layer_call_profile"]["statements"]),
-            ])
+            lines.append(
+                [
+                    q["query"],
+                    f"{q['layer']['median_ms']:.1f}",
+                    f"{q['layer']['p95_ms']:.1f}",
+                    f"{pandas['median_ms']:.1f}" if pandas else "skipped",
+                    f"{pandas['p95_ms']:.1f}" if pandas else "–",
+                    f"{q['sql_floor']['median_ms']:.1f}",
+                    f"{q['sql_floor']['p95_ms']:.1f}",
+                    f"{q['speedup_vs_pandas_p95']:.1f}×" if q["speedup_vs_pandas_p95"] else "–",
+                    f"{q['layer_over_floor_median']:.2f}×",
+                    f"{q['layer_over_floor_p95']:.2f}×",
+                    f"{q['long_table_sql']['median_ms']:.1f}",
+                    f"{q['long_table_sql']['p95_ms']:.1f}",
+                    str(q["layer_call_profile"]["statements"]),
+                ]
+            )
         widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
 
         def fmt(cells, widths=widths):
-            return "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                                     for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+            return (
+                "| "
+                + " | ".join(
+                    c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+                )
+                + " |"
+            )
 
-        title = (f"{size['size']:,} respondents ({size['answers_in_survey']:,} answers; import "
-                 f"{size['import_s']:.1f} s) — times in ms, {report['repeat']} runs after {report['warmups']} warm-ups")
-        blocks.append("\n".join([title, fmt(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|",
-                                 *map(fmt, lines)]))
+        title = (
+            f"{size['size']:,} respondents ({size['answers_in_survey']:,} answers; import "
+            f"{size['import_s']:.1f} s) — times in ms, {report['repeat']} runs after {report['warmups']} warm-ups"
+        )
+        blocks.append(
+            "\n".join([title, fmt(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(fmt, lines)])
+        )
     return "\n\n".join(blocks)
 
 
@@ -610,8 +748,11 @@ def target_lines(report: dict) -> list[str]:
             checks = [
                 f"p95 {p95:.1f} ms {'≤' if p95 <= TARGET_P95_MS else '>'} {TARGET_P95_MS:.0f} ms "
                 f"[{'ok' if p95 <= TARGET_P95_MS else 'MISSED'}]",
-                (f"{speed:.1f}× vs pandas [{'ok' if speed >= TARGET_SPEEDUP else 'MISSED'}]" if speed
-                 else "pandas skipped"),
+                (
+                    f"{speed:.1f}× vs pandas [{'ok' if speed >= TARGET_SPEEDUP else 'MISSED'}]"
+                    if speed
+                    else "pandas skipped"
+                ),
                 f"layer/floor p95 {ratio:.2f}× (median {q['layer_over_floor_median']:.2f}×) "
                 f"[{'ok' if ratio <= TARGET_FLOOR_RATIO else 'MISSED'}]",
             ]
@@ -624,13 +765,15 @@ def profile_lines(report: dict) -> list[str]:
     for size in report["results"]:
         for q in size["queries"]:
             p = q["layer_call_profile"]
-            lines.append(f"  {size['size']:>9,} {q['query']}: one layer call {p['total_ms']:.1f} ms = "
-                         f"aggregate {p['aggregate_ms']:.1f} + {p['statements'] - 1} other statements "
-                         f"{p['other_statements_ms']:.1f} + outside statements (pool/ping/begin/commit/Python) "
-                         f"{p['outside_statements_ms']:.1f}; cell_aggregates() med "
-                         f"{q['cell_aggregates_fn']['median_ms']:.1f} ms; layer≟pandas max |Δ| "
-                         f"{q['max_abs_diff_layer_vs_pandas'] if q['max_abs_diff_layer_vs_pandas'] is not None else '–'}"
-                         f"; floor and long-table cells match: {q['floor_and_long_table_cells_match_layer']}")
+            lines.append(
+                f"  {size['size']:>9,} {q['query']}: one layer call {p['total_ms']:.1f} ms = "
+                f"aggregate {p['aggregate_ms']:.1f} + {p['statements'] - 1} other statements "
+                f"{p['other_statements_ms']:.1f} + outside statements (pool/ping/begin/commit/Python) "
+                f"{p['outside_statements_ms']:.1f}; cell_aggregates() med "
+                f"{q['cell_aggregates_fn']['median_ms']:.1f} ms; layer≟pandas max |Δ| "
+                f"{q['max_abs_diff_layer_vs_pandas'] if q['max_abs_diff_layer_vs_pandas'] is not None else '–'}"
+                f"; floor and long-table cells match: {q['floor_and_long_table_cells_match_layer']}"
+            )
     return lines
 
 
@@ -639,12 +782,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="500,10000,100000,1000000", help="respondent counts, comma-separated")
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per approach (after 3 warm-ups)")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "query.json", help="JSON results file")
-    parser.add_argument("--import-timeout", type=float, default=600.0,
-                        help="skip a size whose import takes longer than this many seconds")
-    parser.add_argument("--import-max-rss-gb", type=float, default=4.0,
-                        help="skip a size whose import process grows beyond this resident memory")
-    parser.add_argument("--pandas-max-rows", type=int, default=20_000_000,
-                        help="skip the pandas reference above this many answer rows in the survey")
+    parser.add_argument(
+        "--import-timeout",
+        type=float,
+        default=600.0,
+        help="skip a size whose import takes longer than this many seconds",
+    )
+    parser.add_argument(
+        "--import-max-rss-gb",
+        type=float,
+        default=4.0,
+        help="skip a size whose import process grows beyond this resident memory",
+    )
+    parser.add_argument(
+        "--pandas-max-rows",
+        type=int,
+        default=20_000_000,
+        help="skip the pandas reference above this many answer rows in the survey",
+    )
     parser.add_argument("--worker", choices=["import"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
@@ -664,25 +819,33 @@ def main(argv: list[str] | None = None) -> int:
     for s in report["skipped"]:
         print(f"\nSKIPPED {s['note']}")
     if any(size["size"] == TARGET_SIZE for size in report["results"]):
-        print(f"\nTargets at {TARGET_SIZE:,} respondents (p95 ≤ {TARGET_P95_MS:.0f} ms, ≥ {TARGET_SPEEDUP:.0f}× "
-              f"faster than pandas, ≤ {TARGET_FLOOR_RATIO:.0f}× the bare SQL):")
+        print(
+            f"\nTargets at {TARGET_SIZE:,} respondents (p95 ≤ {TARGET_P95_MS:.0f} ms, ≥ {TARGET_SPEEDUP:.0f}× "
+            f"faster than pandas, ≤ {TARGET_FLOOR_RATIO:.0f}× the bare SQL):"
+        )
         print("\n".join(target_lines(report)))
     print("\nWhere one layer call's time goes:")
     print("\n".join(profile_lines(report)))
     largest = report["results"][-1] if report["results"] else None
     if largest:
-        print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the aggregate, {largest['size']:,} respondents, "
-              f"{largest['queries'][0]['query']}:")
+        print(
+            f"\nEXPLAIN (ANALYZE, BUFFERS) of the aggregate, {largest['size']:,} respondents, "
+            f"{largest['queries'][0]['query']}:"
+        )
         print("\n".join("  " + line for line in largest["queries"][0]["explain_analyze"]))
-    print("\nlayer = estimate_shares in a fresh session_scope() per call (app engine, pool_pre_ping); "
-          "pandas = read_sql of all the survey's answers + pivot + weighted shares per call; "
-          "floor = the captured aggregate SQL (over answer_vector) on a warm autocommit psycopg connection; "
-          "long-table SQL = the same cells joined from respondent/answer/answer_option. "
-          "Layer, floor, long-table SQL and cell_aggregates() alternate within each round.")
+    print(
+        "\nlayer = estimate_shares in a fresh session_scope() per call (app engine, pool_pre_ping); "
+        "pandas = read_sql of all the survey's answers + pivot + weighted shares per call; "
+        "floor = the captured aggregate SQL (over answer_vector) on a warm autocommit psycopg connection; "
+        "long-table SQL = the same cells joined from respondent/answer/answer_option. "
+        "Layer, floor, long-table SQL and cell_aggregates() alternate within each round."
+    )
     loads = [q["loadavg_before"][0] for size in report["results"] for q in size["queries"]]
     if loads:
-        print(f"1-minute load average before each query block: {min(loads):.1f}–{max(loads):.1f} "
-              f"on {os.cpu_count()} CPUs.")
+        print(
+            f"1-minute load average before each query block: {min(loads):.1f}–{max(loads):.1f} "
+            f"on {os.cpu_count()} CPUs."
+        )
     print(f"Written: {args.out}")
     return 0
 

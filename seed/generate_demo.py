@@ -94,66 +94,151 @@ NATIONAL_CSV = DATA / "demo_national.csv"
 HARDANGER_CSV = DATA / "demo_hardanger.csv"
 MARGINS_CSV = MARGINS_DIR / "norway_25_60_age_gender.csv"
 
-COLUMNS = ["id", "q201", "q202", "q1", "q2", "q3", "q4", "q5", "q6_1", "q6_2", "q6_3", "q6_4",
-           "q10_1", "q10_2", "q11", "q12", "q13", "q14", "q16_1", "q16_2", "q16_3", "q16_4", "q16_5",
-           "q21", "q22", "q23", "q207", "vekt"]
+COLUMNS = [
+    "id",
+    "q201",
+    "q202",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "q5",
+    "q6_1",
+    "q6_2",
+    "q6_3",
+    "q6_4",
+    "q10_1",
+    "q10_2",
+    "q11",
+    "q12",
+    "q13",
+    "q14",
+    "q16_1",
+    "q16_2",
+    "q16_3",
+    "q16_4",
+    "q16_5",
+    "q21",
+    "q22",
+    "q23",
+    "q207",
+    "vekt",
+]
 
 # Population 25–60 by age group × gender (1 = Mann, 2 = Kvinne). Round approximations for the
 # synthetic demo only, NOT official statistics (see seed/margins/README.md).
 AGE_GROUPS = {1: (25, 34), 2: (35, 44), 3: (45, 54), 4: (55, 60)}
 MARGINS = {
-    (1, 1): 385_000, (1, 2): 365_000,
-    (2, 1): 378_000, (2, 2): 362_000,
-    (3, 1): 369_000, (3, 2): 361_000,
-    (4, 1): 206_000, (4, 2): 204_000,
+    (1, 1): 385_000,
+    (1, 2): 365_000,
+    (2, 1): 378_000,
+    (2, 2): 362_000,
+    (3, 1): 369_000,
+    (3, 2): 361_000,
+    (4, 1): 206_000,
+    (4, 2): 204_000,
 }
 # Phone-survey sample: under-35s under-represented, over-45s over-represented.
 SAMPLE_CELL_PROBS = {
-    (1, 1): 0.10, (1, 2): 0.10,
-    (2, 1): 0.13, (2, 2): 0.14,
-    (3, 1): 0.15, (3, 2): 0.16,
-    (4, 1): 0.11, (4, 2): 0.11,
+    (1, 1): 0.10,
+    (1, 2): 0.10,
+    (2, 1): 0.13,
+    (2, 2): 0.14,
+    (3, 1): 0.15,
+    (3, 2): 0.16,
+    (4, 1): 0.11,
+    (4, 2): 0.11,
 }
 
 # Full target distributions (weighted, over valid codes, in code order). They reproduce every
 # published figure; the split inside a published group (e.g. 1 vs 2 in "1+2") is our choice.
 TARGETS: dict[str, list[float]] = {
-    "q12": [5.0, 11.0, 30.0, 25.0, 16.0, 13.0],     # shape only: 3 and 4 most common, 6 ≈ 13 %
-    "q13": [49.5, 28.8, 21.7],                      # published ≈ 50 / 29 / 22
-    "q14": [15.0, 18.3, 9.7, 22.0, 35.0],           # 1+2 = 33.3, 4+5 = 57
-    "q6_1": [30.0, 32.0, 9.0, 17.0, 12.0],          # most agree
-    "q6_2": [8.0, 34.0, 8.0, 28.0, 22.0],           # 2 = 34, 4+5 = 50
-    "q6_3": [8.0, 20.0, 10.0, 30.0, 32.0],          # most disagree
-    "q6_4": [28.0, 34.0, 10.0, 16.0, 12.0],         # most agree: the most negative view
-    "q10_1": [45.0, 30.0, 9.0, 9.0, 7.0],           # 1+2 = 75
-    "q10_2": [30.0, 32.0, 12.0, 15.0, 11.0],        # 1+2 = 62
+    "q12": [5.0, 11.0, 30.0, 25.0, 16.0, 13.0],  # shape only: 3 and 4 most common, 6 ≈ 13 %
+    "q13": [49.5, 28.8, 21.7],  # published ≈ 50 / 29 / 22
+    "q14": [15.0, 18.3, 9.7, 22.0, 35.0],  # 1+2 = 33.3, 4+5 = 57
+    "q6_1": [30.0, 32.0, 9.0, 17.0, 12.0],  # most agree
+    "q6_2": [8.0, 34.0, 8.0, 28.0, 22.0],  # 2 = 34, 4+5 = 50
+    "q6_3": [8.0, 20.0, 10.0, 30.0, 32.0],  # most disagree
+    "q6_4": [28.0, 34.0, 10.0, 16.0, 12.0],  # most agree: the most negative view
+    "q10_1": [45.0, 30.0, 9.0, 9.0, 7.0],  # 1+2 = 75
+    "q10_2": [30.0, 32.0, 12.0, 15.0, 11.0],  # 1+2 = 62
     "q16_1": [35.0, 42.0, 14.0, 6.0, 3.0],
-    "q16_2": [60.0, 30.0, 6.0, 3.0, 1.0],           # 1+2 = 90
+    "q16_2": [60.0, 30.0, 6.0, 3.0, 1.0],  # 1+2 = 90
     "q16_3": [25.0, 35.0, 20.0, 13.0, 7.0],
     "q16_4": [40.0, 42.0, 11.0, 5.0, 2.0],
-    "q16_5": [48.0, 36.0, 9.0, 5.0, 2.0],           # 1+2 = 84
+    "q16_5": [48.0, 36.0, 9.0, 5.0, 2.0],  # 1+2 = 84
     # q21: the report gives 42 / 2.3 / 2.3 and "over halvparten" for code 1 (100 − 46.6 = 53.4).
     # seed/published_figures.csv records code 1 as ≈ 50; 51.7 / 43.7 is within ±2 pp of both.
     "q21": [51.7, 43.7, 2.3, 2.3],
-    "q22": [5.0, 10.0, 21.0, 24.0, 40.0],           # 1+2 = 15, 4+5 = 64
-    "q23": [12.0, 26.0, 24.0, 22.0, 16.0],          # 1+2 = 38
+    "q22": [5.0, 10.0, 21.0, 24.0, 40.0],  # 1+2 = 15, 4+5 = 64
+    "q23": [12.0, 26.0, 24.0, 22.0, 16.0],  # 1+2 = 38
 }
 Q23_CENTRAL_TARGET = 24.0  # "i underkant av 25 %" among centrality class 1–2
 
 # Code meaning "ikke sikker / ubesvart" per item (excluded from bases), and its rate.
-MISSING_CODE = {"q6_1": 6, "q6_2": 6, "q6_3": 6, "q6_4": 6, "q10_1": 6, "q10_2": 6, "q13": 4, "q14": 6,
-                "q16_1": 6, "q16_2": 6, "q16_3": 6, "q16_4": 6, "q16_5": 6, "q21": 5, "q22": 6, "q23": 6}
-MISSING_RATE = {"q6_1": 0.015, "q6_2": 0.02, "q6_3": 0.025, "q6_4": 0.02, "q10_1": 0.015, "q10_2": 0.02,
-                "q13": 0.01, "q14": 0.025, "q16_1": 0.01, "q16_2": 0.01, "q16_3": 0.015, "q16_4": 0.015,
-                "q16_5": 0.01, "q21": 0.02, "q22": 0.025, "q23": 0.03}
+MISSING_CODE = {
+    "q6_1": 6,
+    "q6_2": 6,
+    "q6_3": 6,
+    "q6_4": 6,
+    "q10_1": 6,
+    "q10_2": 6,
+    "q13": 4,
+    "q14": 6,
+    "q16_1": 6,
+    "q16_2": 6,
+    "q16_3": 6,
+    "q16_4": 6,
+    "q16_5": 6,
+    "q21": 5,
+    "q22": 6,
+    "q23": 6,
+}
+MISSING_RATE = {
+    "q6_1": 0.015,
+    "q6_2": 0.02,
+    "q6_3": 0.025,
+    "q6_4": 0.02,
+    "q10_1": 0.015,
+    "q10_2": 0.02,
+    "q13": 0.01,
+    "q14": 0.025,
+    "q16_1": 0.01,
+    "q16_2": 0.01,
+    "q16_3": 0.015,
+    "q16_4": 0.015,
+    "q16_5": 0.01,
+    "q21": 0.02,
+    "q22": 0.025,
+    "q23": 0.03,
+}
 
 # Rural affinity A: centrality profile (multiplied by a tuned coefficient) and education shift.
 CENTRALITY_PROFILE = {1: -1.0, 2: -0.8, 3: -0.2, 4: 0.2, 5: 0.5, 6: 0.8}
 EDUCATION_SHIFT = {1: 0.25, 2: 0.2, 3: 0.0, 4: -0.45, 5: 0.1}
 
 # Ordering of noise draws; never reorder (it would change every file).
-NOISE_ITEMS = ["R", "M", "A", "q12", "q13", "q14", "q6_1", "q6_2", "q6_3", "q6_4", "q10_1", "q10_2",
-               "q16_1", "q16_2", "q16_3", "q16_4", "q16_5", "q21", "q22"]
+NOISE_ITEMS = [
+    "R",
+    "M",
+    "A",
+    "q12",
+    "q13",
+    "q14",
+    "q6_1",
+    "q6_2",
+    "q6_3",
+    "q6_4",
+    "q10_1",
+    "q10_2",
+    "q16_1",
+    "q16_2",
+    "q16_3",
+    "q16_4",
+    "q16_5",
+    "q21",
+    "q22",
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,7 +248,7 @@ NOISE_ITEMS = ["R", "M", "A", "q12", "q13", "q14", "q6_1", "q6_2", "q6_3", "q6_4
 @dataclass
 class Reference:
     municipalities: pd.DataFrame  # kommunenummer, population, centrality_class
-    postal: pd.DataFrame          # postnummer, kommunenummer (categories G and B only)
+    postal: pd.DataFrame  # postnummer, kommunenummer (categories G and B only)
     postal_to_kommune: dict[str, str]
     centrality: dict[str, int]
 
@@ -178,8 +263,8 @@ def load_reference() -> Reference:
     return Reference(
         municipalities=municipalities,
         postal=postal,
-        postal_to_kommune=dict(zip(postal["postnummer"], postal["kommunenummer"])),
-        centrality=dict(zip(municipalities["kommunenummer"], municipalities["centrality_class"])),
+        postal_to_kommune=dict(zip(postal["postnummer"], postal["kommunenummer"], strict=False)),
+        centrality=dict(zip(municipalities["kommunenummer"], municipalities["centrality_class"], strict=False)),
     )
 
 
@@ -233,12 +318,24 @@ def demographics(rng: np.random.Generator, ref: Reference, kommuner: np.ndarray,
     upbringing = [0.05, 0.50, 0.45] if rural else [0.09, 0.30, 0.61]
     q5 = draw_categorical(rng, upbringing, n)
     q11 = np.where(rng.random(n) < np.where(gender == 1, 0.31, 0.23), 1, 2)
-    return pd.DataFrame({
-        "age_group": age_group, "gender": gender, "age": age, "q202": SURVEY_YEAR - age,
-        "q201": postal, "kommune": kommuner,
-        "centrality": np.array([ref.centrality[k] for k in kommuner]),
-        "q1": q1, "q2": 1, "q3": q3, "q4": q4, "q5": q5, "q11": q11, "q207": gender,
-    })
+    return pd.DataFrame(
+        {
+            "age_group": age_group,
+            "gender": gender,
+            "age": age,
+            "q202": SURVEY_YEAR - age,
+            "q201": postal,
+            "kommune": kommuner,
+            "centrality": np.array([ref.centrality[k] for k in kommuner]),
+            "q1": q1,
+            "q2": 1,
+            "q3": q3,
+            "q4": q4,
+            "q5": q5,
+            "q11": q11,
+            "q207": gender,
+        }
+    )
 
 
 def fit_cuts(latent: np.ndarray, weights: np.ndarray, shares) -> np.ndarray:
@@ -270,6 +367,7 @@ def apply_cuts(latent: np.ndarray, cuts: np.ndarray) -> np.ndarray:
 @dataclass
 class Model:
     """Cut-points and tuned constants fitted on the national sample, reused for Hardanger."""
+
     cuts: dict
     centrality_coef: float
     age_offsets: dict[int, float]
@@ -455,10 +553,15 @@ def generate() -> None:
     ans_h, _ = answers(bg_h, weights_h, latents(rng, bg_h), model)
     write_csv(HARDANGER_CSV, COLUMNS, to_rows("H", bg_h, ans_h, weights_h))
 
-    write_csv(MARGINS_CSV, ["age_group", "gender", "population"],
-              [[str(a), str(g), str(v)] for (a, g), v in sorted(MARGINS.items())])
-    print(f"wrote {NATIONAL_CSV.relative_to(ROOT)} ({N_NATIONAL} rows), "
-          f"{HARDANGER_CSV.relative_to(ROOT)} ({len(bg_h)} rows), {MARGINS_CSV.relative_to(ROOT)}")
+    write_csv(
+        MARGINS_CSV,
+        ["age_group", "gender", "population"],
+        [[str(a), str(g), str(v)] for (a, g), v in sorted(MARGINS.items())],
+    )
+    print(
+        f"wrote {NATIONAL_CSV.relative_to(ROOT)} ({N_NATIONAL} rows), "
+        f"{HARDANGER_CSV.relative_to(ROOT)} ({len(bg_h)} rows), {MARGINS_CSV.relative_to(ROOT)}"
+    )
     print(f"centrality coefficient of rural affinity: {model.centrality_coef}")
 
 
@@ -514,26 +617,51 @@ def check_format(df: pd.DataFrame, name: str, ref: Reference, allowed_kommuner, 
     print(f"\nFormat: {name}")
     n = len(df)
     c.line(df["id"].tolist() == [f"{prefix}{i + 1:04d}" for i in range(n)], f"ids {prefix}0001…{prefix}{n:04d}")
-    c.line(df["q201"].str.fullmatch(r"\d{4}").all() and df["kommune"].notna().all(),
-           "q201: 4-digit postal codes of category G/B in seed/reference/postal_codes.csv")
-    c.line(allowed_kommuner is None or df["kommune"].isin(allowed_kommuner).all(),
-           "postal codes in the intended municipalities")
-    c.line(df["age"].between(25, 60).all(),
-           f"age 2025 − q202 in 25..60 (min {df['age'].min()}, max {df['age'].max()})")
+    c.line(
+        df["q201"].str.fullmatch(r"\d{4}").all() and df["kommune"].notna().all(),
+        "q201: 4-digit postal codes of category G/B in seed/reference/postal_codes.csv",
+    )
+    c.line(
+        allowed_kommuner is None or df["kommune"].isin(allowed_kommuner).all(),
+        "postal codes in the intended municipalities",
+    )
+    c.line(df["age"].between(25, 60).all(), f"age 2025 − q202 in 25..60 (min {df['age'].min()}, max {df['age'].max()})")
     c.line(df["q1"].isin([1, 2]).all() and (df["q2"] == 1).all(), "q1 ∈ {1,2}, q2 = 1")
     c.line(df["q3"].between(1, 8).all() and df["q207"].isin([1, 2]).all(), "q3 in 1..8, q207 ∈ {1,2}")
     ranges = {"q4": 5, "q5": 3, "q11": 2, "q12": 6, "q21": 5}
-    ranges.update({k: 6 for k in ("q6_1", "q6_2", "q6_3", "q6_4", "q10_1", "q10_2", "q16_1", "q16_2",
-                                  "q16_3", "q16_4", "q16_5", "q22", "q23")})
+    ranges.update(
+        {
+            k: 6
+            for k in (
+                "q6_1",
+                "q6_2",
+                "q6_3",
+                "q6_4",
+                "q10_1",
+                "q10_2",
+                "q16_1",
+                "q16_2",
+                "q16_3",
+                "q16_4",
+                "q16_5",
+                "q22",
+                "q23",
+            )
+        }
+    )
     ok = all(df[k].between(1, top).all() for k, top in ranges.items())
     c.line(ok, "every answer code inside its codebook range, no empty cell except q13/q14")
     never = df["q12"] == 6
-    routed = (df.loc[never, ["q13", "q14"]].isna().all().all()
-              and df.loc[~never, "q13"].between(1, 4).all() and df.loc[~never, "q14"].between(1, 6).all())
+    routed = (
+        df.loc[never, ["q13", "q14"]].isna().all().all()
+        and df.loc[~never, "q13"].between(1, 4).all()
+        and df.loc[~never, "q14"].between(1, 6).all()
+    )
     c.line(routed, "q13/q14 empty exactly when q12 = 6")
     w = df["vekt"]
-    c.line(w.gt(0).all() and abs(w.mean() - 1) < 1e-4,
-           f"vekt > 0, mean {w.mean():.4f}, range {w.min():.2f}–{w.max():.2f}")
+    c.line(
+        w.gt(0).all() and abs(w.mean() - 1) < 1e-4, f"vekt > 0, mean {w.mean():.4f}, range {w.min():.2f}–{w.max():.2f}"
+    )
     cells = df.groupby(["age_group", "gender"])["vekt"].sum()
     total = sum(MARGINS.values())
     worst = max(abs(cells[k] / w.sum() - v / total) for k, v in MARGINS.items())
@@ -576,25 +704,34 @@ def check_calibration(df: pd.DataFrame, c: Checker) -> list[tuple[str, float, fl
     q12 = {k: wshare(df, "q12", [k]) for k in range(1, 7)}
     c.line(10 <= q12[6] <= 15, f"q12 = 6 (never) {q12[6]:.1f} % (10–15 %)")
     top2 = sorted(q12, key=q12.get, reverse=True)[:2]
-    c.line(set(top2) == {3, 4}, "q12 most common answers are 3 and 4: "
-           + ", ".join(f"{k}: {v:.1f}" for k, v in q12.items()))
+    c.line(
+        set(top2) == {3, 4},
+        "q12 most common answers are 3 and 4: " + ", ".join(f"{k}: {v:.1f}" for k, v in q12.items()),
+    )
     young = df["age_group"] == 1
     m_young = np.average(df.loc[young, "q12"], weights=df.loc[young, "vekt"])
     m_rest = np.average(df.loc[~young, "q12"], weights=df.loc[~young, "vekt"])
-    by_age = {a: np.average(df.loc[df["age_group"] == a, "q12"], weights=df.loc[df["age_group"] == a, "vekt"])
-              for a in (1, 2, 3, 4)}
-    c.line(by_age[1] == max(by_age.values()),
-           f"age 25–34 works least from home: mean q12 {m_young:.2f} vs {m_rest:.2f} for 35–60 "
-           f"(by group {', '.join(f'{v:.2f}' for v in by_age.values())})")
+    by_age = {
+        a: np.average(df.loc[df["age_group"] == a, "q12"], weights=df.loc[df["age_group"] == a, "vekt"])
+        for a in (1, 2, 3, 4)
+    }
+    c.line(
+        by_age[1] == max(by_age.values()),
+        f"age 25–34 works least from home: mean q12 {m_young:.2f} vs {m_rest:.2f} for 35–60 "
+        f"(by group {', '.join(f'{v:.2f}' for v in by_age.values())})",
+    )
     agree = {k: wshare(df, k, [1, 2]) for k in ("q6_1", "q6_2", "q6_3", "q6_4")}
     disagree = {k: wshare(df, k, [4, 5]) for k in ("q6_1", "q6_2", "q6_3", "q6_4")}
     c.line(agree["q6_1"] > 50, f"most agree with q6_1 (effective): 1+2 = {agree['q6_1']:.1f} %")
     c.line(disagree["q6_3"] > 50, f"most disagree with q6_3 (hard to be creative): 4+5 = {disagree['q6_3']:.1f} %")
     c.line(agree["q6_4"] > 50, f"most agree with q6_4 (hard to build work environment): 1+2 = {agree['q6_4']:.1f} %")
     negative = {"q6_1": disagree["q6_1"], "q6_2": agree["q6_2"], "q6_3": agree["q6_3"], "q6_4": agree["q6_4"]}
-    c.line(max(negative, key=negative.get) == "q6_4",
-           "q6_4 most negatively viewed (share with the negative view: "
-           + ", ".join(f"{k} {v:.1f}" for k, v in negative.items()) + ")")
+    c.line(
+        max(negative, key=negative.get) == "q6_4",
+        "q6_4 most negatively viewed (share with the negative view: "
+        + ", ".join(f"{k} {v:.1f}" for k, v in negative.items())
+        + ")",
+    )
     return table
 
 
@@ -606,13 +743,21 @@ def check_published_figures(df: pd.DataFrame, c: Checker) -> None:
     if not PUBLISHED_FIGURES.exists():
         print(f"\n{PUBLISHED_FIGURES.relative_to(ROOT)} not found; published-figure check skipped")
         return
-    breakdowns = {"all": None, "uses home office (q12 < 6)": df["q12"] < 6,
-                  "centrality index 1-2 (central municipalities)": df["centrality"].isin([1, 2])}
+    breakdowns = {
+        "all": None,
+        "uses home office (q12 < 6)": df["q12"] < 6,
+        "centrality index 1-2 (central municipalities)": df["centrality"].isin([1, 2]),
+    }
     print(f"\nFigures in {PUBLISHED_FIGURES.relative_to(ROOT)} (survey norce2025, shares; ±2 pp)")
     with PUBLISHED_FIGURES.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            if not (row["survey"] == "norce2025" and row["question_id"] and row["categories"]
-                    and row["unit"] in ("percent", "fraction") and row["breakdown"] in breakdowns):
+            if not (
+                row["survey"] == "norce2025"
+                and row["question_id"]
+                and row["categories"]
+                and row["unit"] in ("percent", "fraction")
+                and row["breakdown"] in breakdowns
+            ):
                 continue
             item = "q" + row["question_id"]
             if item not in df.columns:
@@ -649,8 +794,12 @@ def check_relationships(df: pd.DataFrame, c: Checker) -> None:
     df["q21_is_1"] = (df["q21"] == 1).astype(float)
 
     print(" 1. more home office (lower q12) ↔ more positive view of home office")
-    for item, sign, text in (("q6_1", +1, "effective"), ("q6_2", -1, "hard to cooperate"),
-                             ("q6_3", -1, "hard to be creative"), ("q6_4", -1, "hard to build environment")):
+    for item, sign, text in (
+        ("q6_1", +1, "effective"),
+        ("q6_2", -1, "hard to cooperate"),
+        ("q6_3", -1, "hard to be creative"),
+        ("q6_4", -1, "hard to build environment"),
+    ):
         res, n = wls(df, item, ["q12"])
         report(c, f"{item} ({text}) ~ q12", res, "q12", sign, n)
 
@@ -661,8 +810,12 @@ def check_relationships(df: pd.DataFrame, c: Checker) -> None:
     report(c, "q16_5 (job opportunities, higher = less important) ~ 3+ days", res, "ho3", +1, n)
     for item in ("q16_1", "q16_2", "q16_3", "q16_4"):
         res, n = wls(df, item, ["ho3"])
-        report_null(c, f"{item} ~ 3+ days: no difference", res.pvalues["ho3"],
-                    f"b = {res.params['ho3']:+.3f}, z = {res.tvalues['ho3']:+.2f}")
+        report_null(
+            c,
+            f"{item} ~ 3+ days: no difference",
+            res.pvalues["ho3"],
+            f"b = {res.params['ho3']:+.3f}, z = {res.tvalues['ho3']:+.2f}",
+        )
 
     print(" 3. factory index ↔ willingness to move; q10_1 vs q10_2")
     res, n = wls(df, "q22", ["factory"])
@@ -689,8 +842,10 @@ def check_relationships(df: pd.DataFrame, c: Checker) -> None:
     for level in (1, 2, 3, 4):
         m = valid(df, "q23") & (df["q4"] == level)
         means[level] = np.average(df.loc[m, "q23"], weights=df.loc[m, "vekt"])
-    c.line(means[4] == max(means.values()),
-           "master+ has the most negative mean q23: " + ", ".join(f"q4={k}: {v:.2f}" for k, v in means.items()))
+    c.line(
+        means[4] == max(means.values()),
+        "master+ has the most negative mean q23: " + ", ".join(f"q4={k}: {v:.2f}" for k, v in means.items()),
+    )
 
     print(" 6. no fixed workspace at home (q13 = 3) vs q13 ∈ {1,2}")
     fixed = df["q13"].isin([1, 2, 3])
@@ -708,8 +863,10 @@ def check_relationships(df: pd.DataFrame, c: Checker) -> None:
 def check_hardanger(df: pd.DataFrame, national: pd.DataFrame, c: Checker) -> None:
     print("\nHardanger file (not calibrated; plausibility only)")
     counts = df["kommune"].value_counts().to_dict()
-    c.line(abs(len(df) - 600) <= 60, "respondents per municipality: "
-           + ", ".join(f"{k}: {counts.get(k, 0)}" for k in HARDANGER_COUNTS))
+    c.line(
+        abs(len(df) - 600) <= 60,
+        "respondents per municipality: " + ", ".join(f"{k}: {counts.get(k, 0)}" for k in HARDANGER_COUNTS),
+    )
     h, n = wshare(df, "q23", [1, 2]), wshare(national, "q23", [1, 2])
     c.line(h > n, f"q23 1+2 (rural attractive) {h:.1f} % vs national {n:.1f} %")
 
@@ -721,9 +878,11 @@ def check() -> int:
     hardanger = read_survey(HARDANGER_CSV, ref)
     margins = pd.read_csv(MARGINS_CSV)
     print(f"Margins: {MARGINS_CSV.relative_to(ROOT)}")
-    c.line(list(margins.columns) == ["age_group", "gender", "population"]
-           and {(int(a), int(g)): int(p) for a, g, p in margins.itertuples(index=False)} == MARGINS,
-           f"{len(margins)} cells, total {margins['population'].sum():,}")
+    c.line(
+        list(margins.columns) == ["age_group", "gender", "population"]
+        and {(int(a), int(g)): int(p) for a, g, p in margins.itertuples(index=False)} == MARGINS,
+        f"{len(margins)} cells, total {margins['population'].sum():,}",
+    )
     check_format(national, NATIONAL_CSV.name, ref, None, "N", c)
     check_format(hardanger, HARDANGER_CSV.name, ref, set(HARDANGER_COUNTS), "H", c)
     check_calibration(national, c)

@@ -70,11 +70,21 @@ FIXTURES = json.loads((REFERENCE / "fixtures.json").read_text(encoding="utf-8"))
 # fixtures name -> (survey slug in the test database, importer file, codebook); None = seeded.
 DATASETS = {
     "demo_national": ("demo_national", None, None),
-    "synth_mini300": ("r_synth_mini300", REFERENCE / "import" / "synth_mini300.csv", HERE / "data" / "mini_codebook.yaml"),
-    "synth_norce1200": ("r_synth_norce1200", REFERENCE / "import" / "synth_norce1200.csv",
-                        HERE.parent / "seed" / "codebooks" / "norce2025.yaml"),
-    "synth_boundary": ("r_synth_boundary", REFERENCE / "import" / "synth_boundary.csv",
-                       HERE / "data" / "mini_codebook.yaml"),
+    "synth_mini300": (
+        "r_synth_mini300",
+        REFERENCE / "import" / "synth_mini300.csv",
+        HERE / "data" / "mini_codebook.yaml",
+    ),
+    "synth_norce1200": (
+        "r_synth_norce1200",
+        REFERENCE / "import" / "synth_norce1200.csv",
+        HERE.parent / "seed" / "codebooks" / "norce2025.yaml",
+    ),
+    "synth_boundary": (
+        "r_synth_boundary",
+        REFERENCE / "import" / "synth_boundary.csv",
+        HERE / "data" / "mini_codebook.yaml",
+    ),
 }
 
 TOL_ESTIMATE = 1e-9  # absolute
@@ -123,8 +133,7 @@ def session(engine) -> Iterator[Session]:
     transaction.rollback()
     connection.close()
     if MAX_DIFF:
-        print("\nmax |ours - R| per quantity: "
-              + ", ".join(f"{k} {v:.3g}" for k, v in sorted(MAX_DIFF.items())))
+        print("\nmax |ours - R| per quantity: " + ", ".join(f"{k} {v:.3g}" for k, v in sorted(MAX_DIFF.items())))
 
 
 def _record(quantity: str, ours: float, theirs: float) -> float:
@@ -137,8 +146,9 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _compare(problems: list[str], where: str, quantity: str, ours, theirs, absolute: float = 0.0,
-             relative: float = 0.0) -> None:
+def _compare(
+    problems: list[str], where: str, quantity: str, ours, theirs, absolute: float = 0.0, relative: float = 0.0
+) -> None:
     if theirs is None:  # R gives NA
         if not _missing(ours):
             problems.append(f"{where} {quantity}: ours {ours!r}, R NA")
@@ -158,8 +168,9 @@ def test_matches_r(session, case):
     where = {k: list(v) for k, v in case["where"].items()}
     problems: list[str] = []
     if case["kind"] == "share":
-        result = estimate_shares(session, slug, case["variable"], by=case["by"], where=where,
-                                 collapse=case.get("collapse"), min_n=1)
+        result = estimate_shares(
+            session, slug, case["variable"], by=case["by"], where=where, collapse=case.get("collapse"), min_n=1
+        )
         ours = {(str(r.group_code), str(r.code)): r for r in result.rows if not r.suppressed}
         theirs = {(str(r["group_code"]), str(r["code"])): r for r in case["rows"]}
     else:
@@ -198,7 +209,7 @@ def test_matches_r(session, case):
         if case["kind"] == "share" and row.estimate is not None and 0 < row.estimate < 1:
             # The Korn–Graubard formula is R's: our estimate and SE in beta_interval against
             # svyciprop(method = "beta") (NA for a one-respondent group: t with 0 df).
-            n_eff = row.estimate * (1 - row.estimate) / row.se ** 2
+            n_eff = row.estimate * (1 - row.estimate) / row.se**2
             low, high = design.beta_interval(row.estimate, n_eff, row.n, row.n - 1)
             _compare(problems, label, "beta_low", low, ref["beta_low"], absolute=TOL_CI_BETA)
             _compare(problems, label, "beta_high", high, ref["beta_high"], absolute=TOL_CI_BETA)
@@ -211,8 +222,10 @@ def test_matches_r(session, case):
         elif "error" in ref_test:
             # R's svychisq stops (e.g. a singular design-effect matrix): we should offer no test.
             if result.test is not None:
-                problems.append(f"test: R fails ({ref_test['error']}), ours F = {result.test.statistic!r}, "
-                                f"df = {result.test.df!r}, p = {result.test.p_value!r}")
+                problems.append(
+                    f"test: R fails ({ref_test['error']}), ours F = {result.test.statistic!r}, "
+                    f"df = {result.test.df!r}, p = {result.test.p_value!r}"
+                )
         elif result.test is None:
             problems.append(f"test: ours none, R F = {ref_test['statistic']!r}")
         else:
@@ -284,8 +297,10 @@ def test_rao_scott_over_some_groups_matches_r(case):
     ref = case["test"]
     direct = design.rao_scott_f(sum_w[keep], sum_w2[keep], n_domain, case["n_design"])
     problems: list[str] = []
-    for how, ours in [("rao_scott_f_groups", design.rao_scott_f_groups(sum_w, sum_w2, n_group, case["n_design"], keep)),
-                      ("rao_scott_f on the sub-table", direct)]:
+    for how, ours in [
+        ("rao_scott_f_groups", design.rao_scott_f_groups(sum_w, sum_w2, n_group, case["n_design"], keep)),
+        ("rao_scott_f on the sub-table", direct),
+    ]:
         assert ours is not None, f"{how}: no test, R F = {ref['statistic']!r}"
         _compare(problems, how, "subset F", ours.statistic, ref["statistic"], relative=TOL_TEST)
         _compare(problems, how, "subset ndf", ours.ndf, ref["ndf"], relative=TOL_TEST)

@@ -92,9 +92,16 @@ def cli(bad_db_url, bad_engine, monkeypatch, capsys, tmp_path):
         captured = capsys.readouterr()
         after = counts()
         with bad_engine.connect() as conn:
-            batches = [tuple(r) for r in conn.execute(text(
-                "SELECT kind, status, file_name, survey_slug, error_report FROM import_batch WHERE id > :last "
-                "ORDER BY id"), {"last": last})]
+            batches = [
+                tuple(r)
+                for r in conn.execute(
+                    text(
+                        "SELECT kind, status, file_name, survey_slug, error_report FROM import_batch WHERE id > :last "
+                        "ORDER BY id"
+                    ),
+                    {"last": last},
+                )
+            ]
         changed = {t: (before[t], after[t]) for t in TABLES if before[t] != after[t]}
         return Outcome(code, captured.out, captured.err, batches, changed)
 
@@ -160,34 +167,61 @@ def _file_cases(tmp_path: Path | None, good: list[str], header: str) -> dict[str
     text_data = "\n".join([header, *good]) + "\n"
     return {
         "png renamed to csv": ("picture.csv", PNG, ("picture.csv", "PNG image", "not a CSV text file", "CSV UTF-8")),
-        "xlsx renamed to csv": ("workbook.csv", lambda: xlsx_bytes(good, header),
-                                ("workbook.csv", "zip archive", ".xlsx")),
+        "xlsx renamed to csv": (
+            "workbook.csv",
+            lambda: xlsx_bytes(good, header),
+            ("workbook.csv", "zip archive", ".xlsx"),
+        ),
         "random bytes": ("noise.csv", random_bytes(), ("noise.csv", "binary file", "CSV in UTF-8")),
         "utf-16 with bom": ("unicode.csv", text_data.encode("utf-16"), ("unicode.csv", "UTF-16", "CSV in UTF-8")),
-        "utf-16 without bom": ("unicode_le.csv", text_data.encode("utf-16-le"),
-                               ("unicode_le.csv", "UTF-16", "CSV in UTF-8")),
-        "not utf-8 nor windows-1252": ("latin.csv", (header + "\n").encode() + b"a1,5600,1980,3,1,1,5,\x81\n",
-                                       ("latin.csv", "0x81", "line 2", "CSV in UTF-8")),
-        "control characters": ("controls.csv", (header + "\n").encode() + b"\x01\x02\x03\x04\x05\x06" * 20 + b"\n",
-                               ("controls.csv", "control characters", "CSV in UTF-8")),
+        "utf-16 without bom": (
+            "unicode_le.csv",
+            text_data.encode("utf-16-le"),
+            ("unicode_le.csv", "UTF-16", "CSV in UTF-8"),
+        ),
+        "not utf-8 nor windows-1252": (
+            "latin.csv",
+            (header + "\n").encode() + b"a1,5600,1980,3,1,1,5,\x81\n",
+            ("latin.csv", "0x81", "line 2", "CSV in UTF-8"),
+        ),
+        "control characters": (
+            "controls.csv",
+            (header + "\n").encode() + b"\x01\x02\x03\x04\x05\x06" * 20 + b"\n",
+            ("controls.csv", "control characters", "CSV in UTF-8"),
+        ),
         "empty file": ("empty.csv", b"", ("empty.csv", "empty")),
         "blank lines only": ("blank.csv", b"\n\n  \n", ("blank.csv", "empty")),
         "empty first line": ("gap.csv", b"\n" + text_data.encode(), ("gap.csv", "row 1 is empty")),
         "xlsx that is csv text": ("text.xlsx", text_data.encode(), ("text.xlsx", "Excel workbook", ".csv")),
         "xlsx that is random bytes": ("noise.xlsx", random_bytes(), ("noise.xlsx", "Excel workbook")),
-        "xlsx that is an old xls": ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + random_bytes(1000),
-                                    ("old.xlsx", "Excel 97–2003", "save it as .xlsx")),
-        "truncated xlsx": ("cut.xlsx", lambda: xlsx_bytes(good, header)[:300],
-                           ("cut.xlsx", "cannot be read as an Excel")),
+        "xlsx that is an old xls": (
+            "old.xlsx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + random_bytes(1000),
+            ("old.xlsx", "Excel 97–2003", "save it as .xlsx"),
+        ),
+        "truncated xlsx": (
+            "cut.xlsx",
+            lambda: xlsx_bytes(good, header)[:300],
+            ("cut.xlsx", "cannot be read as an Excel"),
+        ),
         "sav that is csv text": ("text.sav", text_data.encode(), ("text.sav", "SPSS", ".csv")),
         "corrupt sav": ("broken.sav", b"$FL2" + random_bytes(600), ("broken.sav", "SPSS")),
         "truncated sav": ("cut.sav", lambda: sav_bytes(tmp_path)[:700], ("cut.sav", "SPSS")),
-        "sav cut in its data": ("short.sav", lambda: sav_bytes(tmp_path)[:-40],
-                                ("short.sav", "the SPSS file cannot be read from row 2 on")),
-        "xlsx with a damaged sheet": ("damaged.xlsx", lambda: damaged_xlsx_bytes(good, header),
-                                      ("damaged.xlsx", "Excel")),
-        "field too large for csv": ("huge.csv", (header + "\n" + "x" * 200_000 + "\n").encode(),
-                                    ("huge.csv", "line 2", "cannot be read as CSV")),
+        "sav cut in its data": (
+            "short.sav",
+            lambda: sav_bytes(tmp_path)[:-40],
+            ("short.sav", "the SPSS file cannot be read from row 2 on"),
+        ),
+        "xlsx with a damaged sheet": (
+            "damaged.xlsx",
+            lambda: damaged_xlsx_bytes(good, header),
+            ("damaged.xlsx", "Excel"),
+        ),
+        "field too large for csv": (
+            "huge.csv",
+            (header + "\n" + "x" * 200_000 + "\n").encode(),
+            ("huge.csv", "line 2", "cannot be read as CSV"),
+        ),
     }
 
 
@@ -215,16 +249,23 @@ def test_coworking_import_refuses_a_file_that_is_not_a_readable_table(cli, tmp_p
     assert_refused(cli("import", "coworking", path), "coworking", path.name, *fragments)
 
 
-@pytest.mark.parametrize("case", ["png renamed to csv", "utf-16 with bom", "random bytes", "empty file",
-                                  "xlsx that is csv text", "corrupt sav"])
+@pytest.mark.parametrize(
+    "case",
+    ["png renamed to csv", "utf-16 with bom", "random bytes", "empty file", "xlsx that is csv text", "corrupt sav"],
+)
 def test_centrality_import_refuses_a_file_that_is_not_a_readable_table(cli, tmp_path, case):
     path, fragments = _write_case(tmp_path, case, ["4622;5", "4620;6"], "sourceCode;targetCode")
     assert_refused(cli("import", "centrality", path, "--name", "SSB test"), "centrality", path.name, *fragments)
 
 
 def test_a_missing_file_and_a_folder_are_refused(cli, tmp_path):
-    assert_refused(cli("import", "survey", tmp_path / "nowhere.csv", "--codebook", CODEBOOK), "survey",
-                   "nowhere.csv", "nowhere.csv", "file not found")
+    assert_refused(
+        cli("import", "survey", tmp_path / "nowhere.csv", "--codebook", CODEBOOK),
+        "survey",
+        "nowhere.csv",
+        "nowhere.csv",
+        "file not found",
+    )
     folder = tmp_path / "folder.csv"
     folder.mkdir()
     assert_refused(cli("import", "coworking", folder), "coworking", "folder.csv", "folder.csv", "is a folder")
@@ -234,9 +275,14 @@ def test_a_real_process_prints_exactly_one_line_for_a_binary_file(bad_db_url, tm
     """Outside pytest's capture: nothing else (warnings, log lines) reaches the terminal."""
     path = tmp_path / "picture.csv"
     path.write_bytes(PNG)
-    result = subprocess.run([sys.executable, "-m", "app.cli", "import", "survey", str(path), "--codebook",
-                             str(CODEBOOK)], check=False, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "DATABASE_URL": bad_db_url, "FJERNARBEID_DATA_DIR": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "import", "survey", str(path), "--codebook", str(CODEBOOK)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DATABASE_URL": bad_db_url, "FJERNARBEID_DATA_DIR": str(tmp_path)},
+    )
     assert result.returncode == 4
     assert result.stderr.splitlines() == [result.stderr.strip()], result.stderr
     assert result.stderr.startswith("error: picture.csv: this is a PNG image") and result.stdout == ""
@@ -252,34 +298,67 @@ def survey_file(tmp_path: Path, rows: list[str], header: str = HEADER, name: str
 
 
 SURVEY_ROW_CASES = {
-    "short row": (HEADER, [GOOD[0], "a2,0150,1990,2,2", GOOD[2]],
-                  ["data.csv, row 3 has 5 cells, the header has 8", "separator is missing"]),
+    "short row": (
+        HEADER,
+        [GOOD[0], "a2,0150,1990,2,2", GOOD[2]],
+        ["data.csv, row 3 has 5 cells, the header has 8", "separator is missing"],
+    ),
     "short row before a weight column": (
-        HEADER + ",vekt", [GOOD[0] + ",1", "a2,0150,1990,2,2,2,4", GOOD[2] + ",1"],
-        ["data.csv, row 3 has 7 cells, the header has 9"]),
-    "long row": (HEADER, [GOOD[0], GOOD[1] + ",9", GOOD[2]],
-                 ["data.csv, row 3 has 9 cells, the header has 8", "more values than the header"]),
-    "duplicate column": (HEADER + ",Q3", [g + ",3" for g in GOOD],
-                         ["data.csv, row 1, column Q3", "each column once", "also column 4"]),
-    "duplicate respondent id": (HEADER, [GOOD[0], GOOD[1], "a1" + GOOD[2][2:]],
-                                ["data.csv, row 4, column id: 'a1'", "a key used once", "row 2"]),
-    "missing id column": (HEADER.replace("id,", "nr,"), GOOD,
-                          ["data.csv, row 1, column id", "add an id column", "column nr"]),
-    "value under an unnamed column": (HEADER + ",", [GOOD[0] + ",", GOOD[1] + ",x"],
-                                      ["data.csv, row 3, column #9 (no header): 'x'", "a named column"]),
-    "too long id": (HEADER, [GOOD[0], "x" * 61 + GOOD[1][2:]],
-                    ["data.csv, row 3, column id", "at most 60 characters"]),
-    "non-numeric weight": (HEADER + ",vekt", [GOOD[0] + ",1", GOOD[1] + ",tung"],
-                           ["data.csv, row 3, column vekt: 'tung'", "a positive number", "Fix:"]),
-    "zero and negative weights": (HEADER + ",weight", [GOOD[0] + ",0", GOOD[1] + ",-1", GOOD[2] + ",1"],
-                                  ["data.csv, row 2, column weight: '0'", "data.csv, row 3, column weight: '-1'",
-                                   "a positive number"]),
-    "negative weight": (HEADER.replace(",", ";") + ";weight", [g.replace(",", ";") + ";-0,5" for g in GOOD[:2]],
-                        ["data.csv, row 2, column weight: '-0,5'", "above 0"]),
-    "code not in the codebook": (HEADER, [GOOD[0], "a2,0150,1990,2,7,2,4,2"],
-                                 ["data.csv, row 3, column q12: '7'", "one of the codes 1, 2, 3, 6", "Fix:"]),
-    "not a number": (HEADER, [GOOD[0], "a2,0150,1990,inf,2,2,4,2", "a3,5780,1970,nan,3,6,2,1"],
-                     ["data.csv, row 3, column q3: 'inf'", "data.csv, row 4, column q3: 'nan'", "a number"]),
+        HEADER + ",vekt",
+        [GOOD[0] + ",1", "a2,0150,1990,2,2,2,4", GOOD[2] + ",1"],
+        ["data.csv, row 3 has 7 cells, the header has 9"],
+    ),
+    "long row": (
+        HEADER,
+        [GOOD[0], GOOD[1] + ",9", GOOD[2]],
+        ["data.csv, row 3 has 9 cells, the header has 8", "more values than the header"],
+    ),
+    "duplicate column": (
+        HEADER + ",Q3",
+        [g + ",3" for g in GOOD],
+        ["data.csv, row 1, column Q3", "each column once", "also column 4"],
+    ),
+    "duplicate respondent id": (
+        HEADER,
+        [GOOD[0], GOOD[1], "a1" + GOOD[2][2:]],
+        ["data.csv, row 4, column id: 'a1'", "a key used once", "row 2"],
+    ),
+    "missing id column": (
+        HEADER.replace("id,", "nr,"),
+        GOOD,
+        ["data.csv, row 1, column id", "add an id column", "column nr"],
+    ),
+    "value under an unnamed column": (
+        HEADER + ",",
+        [GOOD[0] + ",", GOOD[1] + ",x"],
+        ["data.csv, row 3, column #9 (no header): 'x'", "a named column"],
+    ),
+    "too long id": (HEADER, [GOOD[0], "x" * 61 + GOOD[1][2:]], ["data.csv, row 3, column id", "at most 60 characters"]),
+    "non-numeric weight": (
+        HEADER + ",vekt",
+        [GOOD[0] + ",1", GOOD[1] + ",tung"],
+        ["data.csv, row 3, column vekt: 'tung'", "a positive number", "Fix:"],
+    ),
+    "zero and negative weights": (
+        HEADER + ",weight",
+        [GOOD[0] + ",0", GOOD[1] + ",-1", GOOD[2] + ",1"],
+        ["data.csv, row 2, column weight: '0'", "data.csv, row 3, column weight: '-1'", "a positive number"],
+    ),
+    "negative weight": (
+        HEADER.replace(",", ";") + ";weight",
+        [g.replace(",", ";") + ";-0,5" for g in GOOD[:2]],
+        ["data.csv, row 2, column weight: '-0,5'", "above 0"],
+    ),
+    "code not in the codebook": (
+        HEADER,
+        [GOOD[0], "a2,0150,1990,2,7,2,4,2"],
+        ["data.csv, row 3, column q12: '7'", "one of the codes 1, 2, 3, 6", "Fix:"],
+    ),
+    "not a number": (
+        HEADER,
+        [GOOD[0], "a2,0150,1990,inf,2,2,4,2", "a3,5780,1970,nan,3,6,2,1"],
+        ["data.csv, row 3, column q3: 'inf'", "data.csv, row 4, column q3: 'nan'", "a number"],
+    ),
     "only a header": (HEADER, [], ["data.csv", "at least one respondent row", "no data"]),
 }
 
@@ -336,28 +415,48 @@ def test_a_bad_survey_slug_is_refused_before_anything(cli, tmp_path):
 
 
 CODEBOOK_CASES = {
-    "not valid yaml": ("format: 1\nsurvey:\n  slug: mini\n  title: {nb: x, nn: y\nquestions: []\n",
-                       ["bad.yaml: not valid YAML at line", "Fix:"]),
+    "not valid yaml": (
+        "format: 1\nsurvey:\n  slug: mini\n  title: {nb: x, nn: y\nquestions: []\n",
+        ["bad.yaml: not valid YAML at line", "Fix:"],
+    ),
     "tab indentation": ("format: 1\nsurvey:\n\tslug: mini\n", ["bad.yaml: not valid YAML at line 3", "Fix:"]),
-    "missing required keys": ("format: 1\nsurvey:\n  slug: mini\nquestions: []\n",
-                              ["bad.yaml: the codebook does not follow the format", "survey.title: Field required",
-                               "survey.citation", "survey.year", "docs/codebook-format.md"]),
+    "missing required keys": (
+        "format: 1\nsurvey:\n  slug: mini\nquestions: []\n",
+        [
+            "bad.yaml: the codebook does not follow the format",
+            "survey.title: Field required",
+            "survey.citation",
+            "survey.year",
+            "docs/codebook-format.md",
+        ],
+    ),
     "a list, not a mapping": ("- a\n- b\n", ["bad.yaml: a codebook must be a YAML mapping"]),
     "extends a list": ("extends: [a, b]\n", ["bad.yaml: extends", "not a file name"]),
     "extends a missing file": ("extends: nowhere.yaml\n", ["nowhere.yaml: codebook not found"]),
     "binary": (PNG, ["bad.yaml: the codebook is not UTF-8 text", "byte 0x89 on line 1"]),
-    "windows-1252": ("format: 1\nsurvey:\n  slug: mini\n  title: {nb: Fødselsår}\n".encode("cp1252"),
-                     ["bad.yaml: the codebook is not UTF-8 text", "line 4", "save it as UTF-8"]),
-    "slug too long": (CODEBOOK.read_text(encoding="utf-8").replace("slug: mini", "slug: " + "m" * 61),
-                      ["survey.slug", "at most 60 characters"]),
+    "windows-1252": (
+        "format: 1\nsurvey:\n  slug: mini\n  title: {nb: Fødselsår}\n".encode("cp1252"),
+        ["bad.yaml: the codebook is not UTF-8 text", "line 4", "save it as UTF-8"],
+    ),
+    "slug too long": (
+        CODEBOOK.read_text(encoding="utf-8").replace("slug: mini", "slug: " + "m" * 61),
+        ["survey.slug", "at most 60 characters"],
+    ),
     # these three once passed the format check and failed in the database with a traceback
-    "recode to a code options lacks": (CODEBOOK.read_text(encoding="utf-8").replace("6: 2}", "6: 3}"),
-                                       ["home_office_3plus: map gives codes [3] that options does not list"]),
-    "year out of range": (CODEBOOK.read_text(encoding="utf-8").replace("year: 2025", "year: 20250"),
-                          ["survey.year", "less than or equal to 2100"]),
-    "answer code out of range": (CODEBOOK.read_text(encoding="utf-8").replace("{code: 6, label: {nb: \"Aldri\"",
-                                                                            "{code: 60000, label: {nb: \"Aldri\""),
-                                 ["questions.3.options.3.code", "32767"]),
+    "recode to a code options lacks": (
+        CODEBOOK.read_text(encoding="utf-8").replace("6: 2}", "6: 3}"),
+        ["home_office_3plus: map gives codes [3] that options does not list"],
+    ),
+    "year out of range": (
+        CODEBOOK.read_text(encoding="utf-8").replace("year: 2025", "year: 20250"),
+        ["survey.year", "less than or equal to 2100"],
+    ),
+    "answer code out of range": (
+        CODEBOOK.read_text(encoding="utf-8").replace(
+            '{code: 6, label: {nb: "Aldri"', '{code: 60000, label: {nb: "Aldri"'
+        ),
+        ["questions.3.options.3.code", "32767"],
+    ),
 }
 
 
@@ -378,8 +477,17 @@ def test_a_missing_codebook_is_named(cli, tmp_path):
 def test_a_margins_file_with_a_short_row_is_named(cli, tmp_path):
     margins = tmp_path / "margins.csv"
     margins.write_text("age_group,gender,population\n1,1,400\n1,2\n2,1,200\n2,2,100\n")
-    outcome = cli("import", "survey", survey_file(tmp_path, GOOD), "--codebook", CODEBOOK, "--survey", "margins_x",
-                  "--margins", margins)
+    outcome = cli(
+        "import",
+        "survey",
+        survey_file(tmp_path, GOOD),
+        "--codebook",
+        CODEBOOK,
+        "--survey",
+        "margins_x",
+        "--margins",
+        margins,
+    )
     assert_refused(outcome, "survey", "data.csv", "margins.csv, row 3 has 2 cells, the header has 3")
 
 
@@ -387,13 +495,19 @@ def test_a_margins_file_with_a_short_row_is_named(cli, tmp_path):
 
 
 COWORK_ROW_CASES = {
-    "short row": ([COWORK_GOOD[0], "Testkontor Odda,4618"],
-                  ["spaces.csv, row 3 has 2 cells, the header has 4", "separator is missing"]),
+    "short row": (
+        [COWORK_GOOD[0], "Testkontor Odda,4618"],
+        ["spaces.csv, row 3 has 2 cells, the header has 4", "separator is missing"],
+    ),
     "long row": ([COWORK_GOOD[0], COWORK_GOOD[1] + ",ekstra"], ["spaces.csv, row 3 has 5 cells, the header has 4"]),
-    "non-numeric seats": ([COWORK_GOOD[0], "Testkontor Odda,4618,mange,5750"],
-                          ["spaces.csv, row 3, column seats: 'mange'", "whole number"]),
-    "unknown municipality": ([COWORK_GOOD[0], "Testkontor Odda,1201,6,5750"],
-                             ["spaces.csv, row 3, column kommunenummer: '1201'", "2024"]),
+    "non-numeric seats": (
+        [COWORK_GOOD[0], "Testkontor Odda,4618,mange,5750"],
+        ["spaces.csv, row 3, column seats: 'mange'", "whole number"],
+    ),
+    "unknown municipality": (
+        [COWORK_GOOD[0], "Testkontor Odda,1201,6,5750"],
+        ["spaces.csv, row 3, column kommunenummer: '1201'", "2024"],
+    ),
     "duplicate name": ([COWORK_GOOD[0], COWORK_GOOD[0]], ["spaces.csv, row 3, column name", "row 2"]),
     "only a header": ([], ["spaces.csv", "at least one coworking space row"]),
 }
@@ -410,25 +524,36 @@ def test_coworking_row_problems_are_named(cli, tmp_path, case):
 def test_coworking_header_problems_are_named(cli, tmp_path):
     path = tmp_path / "spaces.csv"
     path.write_bytes(csv_bytes(["Testkontor,4622,10,5600,4"], "name,kommunenummer,seats,postal_code,Seats"))
-    assert_refused(cli("import", "coworking", path), "coworking", "spaces.csv", "row 1, column Seats",
-                   "each column once")
+    assert_refused(
+        cli("import", "coworking", path), "coworking", "spaces.csv", "row 1, column Seats", "each column once"
+    )
     path.write_bytes(csv_bytes(["Testkontor,4622"], "name,kommunenummer"))
-    assert_refused(cli("import", "coworking", path), "coworking", "spaces.csv", "row 1, column seats",
-                   "add a seats column")
+    assert_refused(
+        cli("import", "coworking", path), "coworking", "spaces.csv", "row 1, column seats", "add a seats column"
+    )
 
 
 def test_centrality_short_row_is_named_and_a_good_file_is_logged(cli, tmp_path):
     path = tmp_path / "klass.csv"
     path.write_text("sourceCode;targetCode\n4622;5\n4620\n", encoding="utf-8")
-    assert_refused(cli("import", "centrality", path, "--name", "SSB test"), "centrality", "klass.csv",
-                   "klass.csv, row 3 has 1 cell, the header has 2")
+    assert_refused(
+        cli("import", "centrality", path, "--name", "SSB test"),
+        "centrality",
+        "klass.csv",
+        "klass.csv, row 3 has 1 cell, the header has 2",
+    )
     path.write_text("code;parentCode;level\n4622\n", encoding="utf-8")
-    assert_refused(cli("import", "centrality", path, "--name", "SSB test"), "centrality", "klass.csv",
-                   "klass.csv, row 2 has 1 cell, the header has 3")
+    assert_refused(
+        cli("import", "centrality", path, "--name", "SSB test"),
+        "centrality",
+        "klass.csv",
+        "klass.csv, row 2 has 1 cell, the header has 3",
+    )
     path.write_text("sourceCode;targetCode\n4622;5\n4620;6\n", encoding="utf-8")
     outcome = cli("import", "centrality", path, "--name", "SSB test")
-    assert outcome.code == 0 and outcome.changed == {"centrality_class": (outcome.changed["centrality_class"][0],
-                                                                          outcome.changed["centrality_class"][0] + 2)}
+    assert outcome.code == 0 and outcome.changed == {
+        "centrality_class": (outcome.changed["centrality_class"][0], outcome.changed["centrality_class"][0] + 2)
+    }
     assert [b[:3] for b in outcome.new_batches] == [("centrality", "succeeded", "klass.csv")]
 
 
@@ -443,10 +568,16 @@ def test_a_database_error_inside_the_import_is_one_line_without_sql(cli, tmp_pat
 
     monkeypatch.setattr("app.ingest.survey_import._copy_rows", failing_copy)
     caplog.set_level(logging.INFO, logger="fjernarbeid")
-    outcome = cli("-v", "import", "survey", survey_file(tmp_path, GOOD), "--codebook", CODEBOOK,
-                  "--survey", "db_error")
-    assert_refused(outcome, "survey", "data.csv", "data.csv: the survey import stopped on an unexpected error",
-                   "database error: division by zero", "nothing was imported", "-v")
+    outcome = cli("-v", "import", "survey", survey_file(tmp_path, GOOD), "--codebook", CODEBOOK, "--survey", "db_error")
+    assert_refused(
+        outcome,
+        "survey",
+        "data.csv",
+        "data.csv: the survey import stopped on an unexpected error",
+        "database error: division by zero",
+        "nothing was imported",
+        "-v",
+    )
     assert len(outcome.err.strip().splitlines()) == 1, outcome.err
     assert "SELECT" not in outcome.err and "zero" not in outcome.err.replace("division by zero", "")
     assert outcome.new_batches[0][4][0]["error"] == "DataError"
@@ -457,14 +588,16 @@ def test_a_database_error_inside_the_import_is_one_line_without_sql(cli, tmp_pat
 def test_a_cancelled_statement_is_an_import_error_not_an_unreachable_database(cli, tmp_path, monkeypatch):
     """PostgreSQL reports a cancelled statement as an OperationalError, like a lost connection;
     while the server answers, it is this import that failed (exit 4, logged), not the database (3)."""
+
     def slow_copy(session, *args, **kwargs):
         session.execute(text("SET LOCAL statement_timeout = '20ms'"))
         session.execute(text("SELECT pg_sleep(2)"))
 
     monkeypatch.setattr("app.ingest.survey_import._copy_rows", slow_copy)
     outcome = cli("import", "survey", survey_file(tmp_path, GOOD), "--codebook", CODEBOOK, "--survey", "cancelled")
-    assert_refused(outcome, "survey", "data.csv", "unexpected error (database error: canceling statement due to "
-                   "statement timeout)")
+    assert_refused(
+        outcome, "survey", "data.csv", "unexpected error (database error: canceling statement due to statement timeout)"
+    )
     assert "cannot be reached" not in outcome.err and len(outcome.err.strip().splitlines()) == 1
 
 
@@ -499,13 +632,19 @@ def _wait_for(condition, what: str, timeout: float = 60) -> None:
 def _waiting_on_locks(engine, locktype: str) -> int:
     with engine.connect() as conn:
         # a transaction id lock belongs to no database; the test server runs one test at a time
-        return conn.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = :t AND "
-                                "(database IS NULL OR database = (SELECT oid FROM pg_database "
-                                "WHERE datname = current_database()))"), {"t": locktype})
+        return conn.scalar(
+            text(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = :t AND "
+                "(database IS NULL OR database = (SELECT oid FROM pg_database "
+                "WHERE datname = current_database()))"
+            ),
+            {"t": locktype},
+        )
 
 
 def test_two_processes_importing_one_new_survey_take_turns_and_the_second_is_refused_cleanly(
-        bad_db_url, bad_engine, tmp_path):
+    bad_db_url, bad_engine, tmp_path
+):
     """Both processes start while a third party holds the survey's lock; when it is released one
     imports, the other waits for it and is then refused with one line, exit 4 and a logged attempt."""
     slug = "race_cli"
@@ -518,9 +657,27 @@ def test_two_processes_importing_one_new_survey_take_turns_and_the_second_is_ref
     try:
         holder.execute(text("SELECT pg_advisory_lock(:c, hashtext(:s))"), {"c": LOCK_CLASS, "s": slug})
         holder.commit()
-        processes = [subprocess.Popen([sys.executable, "-m", "app.cli", "import", "survey", str(path), "--codebook",
-                                       str(CODEBOOK), "--survey", slug], env=env, text=True,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE) for path in (first, second)]
+        processes = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "app.cli",
+                    "import",
+                    "survey",
+                    str(path),
+                    "--codebook",
+                    str(CODEBOOK),
+                    "--survey",
+                    slug,
+                ],
+                env=env,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for path in (first, second)
+        ]
         _wait_for(lambda: _waiting_on_locks(bad_engine, "advisory") == 2, "both imports to wait for the lock")
         holder.execute(text("SELECT pg_advisory_unlock(:c, hashtext(:s))"), {"c": LOCK_CLASS, "s": slug})
         holder.commit()
@@ -537,8 +694,9 @@ def test_two_processes_importing_one_new_survey_take_turns_and_the_second_is_ref
     assert "Traceback" not in loser_err and "[SQL" not in loser_err
     with bad_engine.connect() as conn:
         statuses = sorted(conn.scalars(text("SELECT status FROM import_batch WHERE survey_slug = :s"), {"s": slug}))
-        respondents = conn.scalar(text("SELECT count(*) FROM respondent r JOIN survey s ON s.id = r.survey_id "
-                                       "WHERE s.slug = :s"), {"s": slug})
+        respondents = conn.scalar(
+            text("SELECT count(*) FROM respondent r JOIN survey s ON s.id = r.survey_id WHERE s.slug = :s"), {"s": slug}
+        )
     assert statuses == ["failed", "succeeded"]
     assert f"imported {respondents} respondents" in winner_out
 
@@ -548,8 +706,16 @@ def test_a_survey_created_behind_the_lock_ends_in_a_message_not_an_integrity_err
     slug = "race_unlocked"
     path = survey_file(tmp_path, GOOD)
     other = Session(bad_engine)
-    other.add(Survey(slug=slug, title={"nb": "x", "nn": "x", "en": "x"}, year=2025, citation="test",
-                     is_synthetic=False, codebook={}))
+    other.add(
+        Survey(
+            slug=slug,
+            title={"nb": "x", "nn": "x", "en": "x"},
+            year=2025,
+            citation="test",
+            is_synthetic=False,
+            codebook={},
+        )
+    )
     other.flush()  # inserted, not committed: the import's INSERT waits on it
     outcome: dict[str, object] = {}
 
@@ -569,8 +735,10 @@ def test_a_survey_created_behind_the_lock_ends_in_a_message_not_an_integrity_err
     worker = threading.Thread(target=run_import)
     try:
         worker.start()
-        _wait_for(lambda: not worker.is_alive() or _waiting_on_locks(bad_engine, "transactionid") >= 1,
-                  "the import to wait on the insert")
+        _wait_for(
+            lambda: not worker.is_alive() or _waiting_on_locks(bad_engine, "transactionid") >= 1,
+            "the import to wait on the insert",
+        )
         other.commit()
         worker.join(timeout=60)
         assert not worker.is_alive()

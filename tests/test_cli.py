@@ -11,13 +11,16 @@ from app.cli import main
 
 def _run(*args, env_extra=None):
     env = {**os.environ, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], check=False, capture_output=True, text=True,
-                          env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], check=False, capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def test_unreachable_database_gives_a_message_and_exit_code_3():
-    result = _run("seed", env_extra={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
-                                     "FJERNARBEID_DB_CONNECT_TIMEOUT": "1"})
+    result = _run(
+        "seed",
+        env_extra={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "FJERNARBEID_DB_CONNECT_TIMEOUT": "1"},
+    )
     assert result.returncode == 3
     assert "database cannot be reached" in result.stderr
     assert "Traceback" not in result.stderr

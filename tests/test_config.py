@@ -22,8 +22,9 @@ def test_defaults(monkeypatch):
     assert config.database_url is None and config.language == "nb" and config.min_n == 10
 
 
-@pytest.mark.parametrize("name,value", [("FJERNARBEID_MIN_N", "ten"), ("FJERNARBEID_MIN_N", "0"),
-                                        ("FJERNARBEID_LANGUAGE", "sv")])
+@pytest.mark.parametrize(
+    "name,value", [("FJERNARBEID_MIN_N", "ten"), ("FJERNARBEID_MIN_N", "0"), ("FJERNARBEID_LANGUAGE", "sv")]
+)
 def test_bad_values_are_refused(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigurationError, match=name):

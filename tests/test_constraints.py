@@ -5,18 +5,36 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.db.models import (
-    Answer, AnswerOption, MeasureActivity, MeasureArea, MeasureProgress, Municipality, Question,
-    Respondent, Survey,
+    Answer,
+    AnswerOption,
+    MeasureActivity,
+    MeasureArea,
+    MeasureProgress,
+    Municipality,
+    Question,
+    Respondent,
+    Survey,
 )
 
 
 @pytest.fixture
 def survey(db):
-    s = Survey(slug="t_survey", title={"nb": "T"}, year=2025, citation="test", is_synthetic=True,
-               synthetic_note={"nb": "test"}, codebook={})
-    q = Question(variable="q22", position=1, type="likert", text={"nb": "Flytte?"},
-                 options=[AnswerOption(code=c, label={"nb": str(c)}, position=c, is_missing=c == 6)
-                          for c in range(1, 7)])
+    s = Survey(
+        slug="t_survey",
+        title={"nb": "T"},
+        year=2025,
+        citation="test",
+        is_synthetic=True,
+        synthetic_note={"nb": "test"},
+        codebook={},
+    )
+    q = Question(
+        variable="q22",
+        position=1,
+        type="likert",
+        text={"nb": "Flytte?"},
+        options=[AnswerOption(code=c, label={"nb": str(c)}, position=c, is_missing=c == 6) for c in range(1, 7)],
+    )
     n = Question(variable="q3", position=2, type="number", text={"nb": "Husstand"})
     s.questions = [q, n]
     db.add(s)
@@ -74,8 +92,17 @@ def test_weights_must_be_positive(db, survey, weight):
 
 
 def test_kommunenummer_must_have_four_digits(db):
-    _assert_rejected(db, Municipality(kommunenummer="462", name="X", county_number="46", county_name="Vestland",
-                              population=1, population_year=2026))
+    _assert_rejected(
+        db,
+        Municipality(
+            kommunenummer="462",
+            name="X",
+            county_number="46",
+            county_name="Vestland",
+            population=1,
+            population_year=2026,
+        ),
+    )
 
 
 def test_unknown_municipality_is_rejected(db, survey):
@@ -83,16 +110,28 @@ def test_unknown_municipality_is_rejected(db, survey):
 
 
 def test_measure_progress_belongs_to_exactly_one_place(db):
-    area = MeasureArea(code="t", number=99, title={"nb": "t"}, rationale={"nb": "t"}, source="t",
-                       activities=[MeasureActivity(code="t_a", position=1, title={"nb": "a"})])
+    area = MeasureArea(
+        code="t",
+        number=99,
+        title={"nb": "t"},
+        rationale={"nb": "t"},
+        source="t",
+        activities=[MeasureActivity(code="t_a", position=1, title={"nb": "a"})],
+    )
     db.add(area)
     db.flush()
     _assert_rejected(db, MeasureProgress(activity_id=area.activities[0].id, status="planned"))
 
 
 def test_measure_progress_status_must_be_known(db):
-    area = MeasureArea(code="t2", number=98, title={"nb": "t"}, rationale={"nb": "t"}, source="t",
-                       activities=[MeasureActivity(code="t2_a", position=1, title={"nb": "a"})])
+    area = MeasureArea(
+        code="t2",
+        number=98,
+        title={"nb": "t"},
+        rationale={"nb": "t"},
+        source="t",
+        activities=[MeasureActivity(code="t2_a", position=1, title={"nb": "a"})],
+    )
     db.add(area)
     db.flush()
     _assert_rejected(db, MeasureProgress(activity_id=area.activities[0].id, kommunenummer="4622", status="maybe"))

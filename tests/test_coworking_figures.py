@@ -6,7 +6,11 @@ import pytest
 
 from app.query.boundaries import boundaries, neighbours
 from app.query.coworking import (
-    MunicipalityCapacity, capacity_by_municipality, list_spaces, municipalities_without_space, total_seats,
+    MunicipalityCapacity,
+    capacity_by_municipality,
+    list_spaces,
+    municipalities_without_space,
+    total_seats,
 )
 from app.web.coworking_figures import demand_figure, demand_rows, map_figure
 
@@ -62,8 +66,11 @@ def test_map_figure_uses_no_tiles_and_keeps_the_proportions(db):
     assert all(trace.type == "scatter" for trace in fig.data)  # no mapbox/geo traces: nothing from the internet
     assert not {"map", "mapbox", "geo"} & set(fig.to_plotly_json()["layout"])
     ratio = fig.layout.yaxis.scaleratio
-    assert fig.layout.yaxis.scaleanchor == "x" and 1.9 < ratio < 2.1 and ratio == pytest.approx(
-        1 / math.cos(math.radians(sum(fig.layout.yaxis.range) / 2)), rel=0.01)
+    assert (
+        fig.layout.yaxis.scaleanchor == "x"
+        and 1.9 < ratio < 2.1
+        and ratio == pytest.approx(1 / math.cos(math.radians(sum(fig.layout.yaxis.range) / 2)), rel=0.01)
+    )
     hatched = [t for t in fig.data if t.fillpattern and t.fillpattern.shape == "/"]
     assert [t.text for t in hatched] == ["Ulvik"]
     markers = [t for t in fig.data if t.mode == "markers"]

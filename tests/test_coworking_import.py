@@ -18,13 +18,38 @@ from app.ingest.reference_lookup import ReferenceLookup
 EXAMPLE = Path(__file__).resolve().parents[1] / "seed" / "coworking_example.csv"
 HARDANGER = {"4618", "4619", "4620", "4622"}
 
-HEADER = ["name", "kommunenummer", "seats", "postal_code", "latitude", "longitude", "price_day_nok", "status",
-          "website", "is_example"]
-GOOD = {"name": "Testkontor Norheimsund", "kommunenummer": "4622", "seats": "10", "postal_code": "5600",
-        "latitude": "60.37", "longitude": "6.14", "price_day_nok": "150", "status": "active",
-        "website": "https://example.no", "is_example": "false"}
-OTHER = {**GOOD, "name": "Testkontor Odda", "kommunenummer": "4618", "postal_code": "5750",
-         "latitude": "60.07", "longitude": "6.55"}
+HEADER = [
+    "name",
+    "kommunenummer",
+    "seats",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "price_day_nok",
+    "status",
+    "website",
+    "is_example",
+]
+GOOD = {
+    "name": "Testkontor Norheimsund",
+    "kommunenummer": "4622",
+    "seats": "10",
+    "postal_code": "5600",
+    "latitude": "60.37",
+    "longitude": "6.14",
+    "price_day_nok": "150",
+    "status": "active",
+    "website": "https://example.no",
+    "is_example": "false",
+}
+OTHER = {
+    **GOOD,
+    "name": "Testkontor Odda",
+    "kommunenummer": "4618",
+    "postal_code": "5750",
+    "latitude": "60.07",
+    "longitude": "6.55",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -55,8 +80,11 @@ def spaces(db) -> dict[str, CoworkingSpace]:
 
 
 def batches(db) -> list[tuple[str, int | None]]:
-    return db.execute(select(ImportBatch.status, ImportBatch.row_count)
-                      .where(ImportBatch.kind == "coworking").order_by(ImportBatch.id)).all()
+    return db.execute(
+        select(ImportBatch.status, ImportBatch.row_count)
+        .where(ImportBatch.kind == "coworking")
+        .order_by(ImportBatch.id)
+    ).all()
 
 
 # --- the example inventory ------------------------------------------------------------------
@@ -85,12 +113,48 @@ def test_the_example_file_imports_every_row_as_example_data(db):
 
 
 def test_all_columns_are_stored_with_their_types(db, tmp_path):
-    header = ["Name", "KOMMUNENUMMER", "Seats", "address", "postal_code", "latitude", "longitude", "cell_offices",
-              "meeting_rooms", "price_day_nok", "price_month_nok", "price_note", "opening_hours", "facilities",
-              "operator", "contact", "website", "status", "is_example"]
-    row = ["Testhuset", "4620", "8", "Testvegen 1", "5730", "60,57", "6,92", "2", "1", "150,50", "1 500",
-           "inkl. kaffi", "07–22", "wifi | kaffi|møterom|wifi", "Testlag", "post@example.no",
-           "https://example.no/kontor", "Planned", "ja"]
+    header = [
+        "Name",
+        "KOMMUNENUMMER",
+        "Seats",
+        "address",
+        "postal_code",
+        "latitude",
+        "longitude",
+        "cell_offices",
+        "meeting_rooms",
+        "price_day_nok",
+        "price_month_nok",
+        "price_note",
+        "opening_hours",
+        "facilities",
+        "operator",
+        "contact",
+        "website",
+        "status",
+        "is_example",
+    ]
+    row = [
+        "Testhuset",
+        "4620",
+        "8",
+        "Testvegen 1",
+        "5730",
+        "60,57",
+        "6,92",
+        "2",
+        "1",
+        "150,50",
+        "1 500",
+        "inkl. kaffi",
+        "07–22",
+        "wifi | kaffi|møterom|wifi",
+        "Testlag",
+        "post@example.no",
+        "https://example.no/kontor",
+        "Planned",
+        "ja",
+    ]
     import_coworking(db, write(tmp_path, [row], header=header))
 
     space = spaces(db)["Testhuset"]
@@ -153,8 +217,10 @@ def test_a_bad_cell_is_reported_with_row_column_value_and_fix(db, tmp_path, cell
 
 def test_swapped_coordinates_are_reported_on_both_columns_with_a_hint(db, tmp_path):
     problems = problems_of(db, write(tmp_path, [{**GOOD, "latitude": "6.14", "longitude": "60.37"}]))
-    assert [(p["row"], p["column"], p["value"]) for p in problems] == [(2, "latitude", "6.14"),
-                                                                       (2, "longitude", "60.37")]
+    assert [(p["row"], p["column"], p["value"]) for p in problems] == [
+        (2, "latitude", "6.14"),
+        (2, "longitude", "60.37"),
+    ]
     assert all("swapped" in p["fix"] for p in problems)
 
 
@@ -207,14 +273,22 @@ def test_an_empty_file_is_refused(db, tmp_path):
 
 
 def test_every_problem_in_the_file_is_reported_at_once(db, tmp_path):
-    path = write(tmp_path, [
-        {**GOOD, "seats": "-1", "longitude": ""},
-        {**OTHER, "status": "open", "website": "example.no"},
-        {**GOOD, "name": "Tredje", "kommunenummer": "9999"},
-    ])
+    path = write(
+        tmp_path,
+        [
+            {**GOOD, "seats": "-1", "longitude": ""},
+            {**OTHER, "status": "open", "website": "example.no"},
+            {**GOOD, "name": "Tredje", "kommunenummer": "9999"},
+        ],
+    )
     problems = problems_of(db, path)
     assert {(p["row"], p["column"]) for p in problems} == {
-        (2, "seats"), (2, "longitude"), (3, "status"), (3, "website"), (4, "kommunenummer")}
+        (2, "seats"),
+        (2, "longitude"),
+        (3, "status"),
+        (3, "website"),
+        (4, "kommunenummer"),
+    }
 
 
 # --- all or nothing, idempotence, replace ----------------------------------------------------
@@ -256,7 +330,7 @@ def test_the_same_file_twice_is_unchanged(db, tmp_path):
 
 def test_a_changed_file_updates_only_the_changed_spaces(db, tmp_path):
     import_coworking(db, write(tmp_path, [GOOD, OTHER], name="v1.csv"))
-    long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     db.execute(update(CoworkingSpace).values(updated_at=long_ago))
 
     path = write(tmp_path, [{**GOOD, "seats": "20"}, OTHER], name="v2.csv")
@@ -300,10 +374,22 @@ def test_replace_imports_the_same_file_again(db, tmp_path):
 
 def test_a_windows_1252_semicolon_file_with_norwegian_letters_imports(db, tmp_path):
     rows = [
-        {**GOOD, "name": "Kontorfellesskapet på Øystese", "postal_code": "5610", "latitude": "60,39",
-         "longitude": "6,20", "price_day_nok": "125,50"},
-        {**OTHER, "name": "Æsjbua i Ålvik", "kommunenummer": "4622", "postal_code": "5614", "latitude": "60,43",
-         "longitude": "6,42"},
+        {
+            **GOOD,
+            "name": "Kontorfellesskapet på Øystese",
+            "postal_code": "5610",
+            "latitude": "60,39",
+            "longitude": "6,20",
+            "price_day_nok": "125,50",
+        },
+        {
+            **OTHER,
+            "name": "Æsjbua i Ålvik",
+            "kommunenummer": "4622",
+            "postal_code": "5614",
+            "latitude": "60,43",
+            "longitude": "6,42",
+        },
     ]
     path = write(tmp_path, rows, sep=";", encoding="cp1252")
     assert b";" in path.read_bytes() and "Ø".encode("cp1252") in path.read_bytes()
@@ -322,8 +408,7 @@ def test_an_xlsx_file_with_numeric_cells_imports(db, tmp_path):
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["Name", "Kommunenummer", "Seats", "Postal_code", "Latitude", "Longitude", "Facilities",
-                  "Is_example"])
+    sheet.append(["Name", "Kommunenummer", "Seats", "Postal_code", "Latitude", "Longitude", "Facilities", "Is_example"])
     sheet.append(["Kontor i Eidfjord", 4619, 6, 5783, 60.47, 7.07, "wifi|kaffi", False])
     sheet.append(["Kontor i Ulvik", 4620, 8.0, 5730, 60.57, 6.92, None, True])
     path = tmp_path / "spaces.xlsx"

@@ -167,14 +167,16 @@ def test_work_from_anywhere_and_mostly_at_the_workplace_are_negatively_related(d
 
 def test_the_six_factory_index_items_have_good_internal_consistency(db):
     frame = load_wide(db, ["q6_1", "q6_2", "q6_3", "q6_4", "q10_1", "q10_2"])
-    items = pd.DataFrame({
-        "q6_1": frame["q6_1"],
-        "q6_2": 6 - frame["q6_2"],
-        "q6_3": 6 - frame["q6_3"],
-        "q6_4": 6 - frame["q6_4"],
-        "q10_1": frame["q10_1"],
-        "q10_2": 6 - frame["q10_2"],
-    })
+    items = pd.DataFrame(
+        {
+            "q6_1": frame["q6_1"],
+            "q6_2": 6 - frame["q6_2"],
+            "q6_3": 6 - frame["q6_3"],
+            "q6_4": 6 - frame["q6_4"],
+            "q10_1": frame["q10_1"],
+            "q10_2": 6 - frame["q10_2"],
+        }
+    )
     assert cronbach_alpha(items) >= 0.6
 
 
@@ -194,7 +196,9 @@ def test_age_groups_do_not_differ_in_how_attractive_a_rural_municipality_is(db):
     assert dummies.shape[1] == 3  # four age groups
     result = wls(frame.join(dummies), "q23", list(dummies.columns))
     joint = result.f_test(" = 0, ".join(dummies.columns) + " = 0")
-    assert float(joint.pvalue) > ALPHA, f"age groups differ: F = {float(joint.fvalue):.2f}, p = {float(joint.pvalue):.3g}"
+    assert float(joint.pvalue) > ALPHA, (
+        f"age groups differ: F = {float(joint.fvalue):.2f}, p = {float(joint.pvalue):.3g}"
+    )
 
 
 # --- 5. education and the attraction of a rural municipality ------------------------------

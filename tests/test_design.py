@@ -17,12 +17,15 @@ from app.stats import design
 # (p, n_eff, nrow, degf, level) -> R:
 #   n.eff <- n_eff * (qt(alpha/2, nrow - 1) / qt(alpha/2, degf))^2
 #   c(qbeta(alpha/2, n.eff * p, n.eff * (1 - p) + 1), qbeta(1 - alpha/2, n.eff * p + 1, n.eff * (1 - p)))
-@pytest.mark.parametrize(("args", "expected"), [
-    ((0.3, 40, 50, 10, 0.95), (0.15267568693661973, 0.48540472801259793)),
-    ((0.0, 20, 20, 5, 0.95), (0.0, 0.2428651824815139)),
-    ((1.0, 20, 20, 5, 0.95), (0.7571348175184861, 1.0)),
-    ((0.3, 40, 50, 49, 0.90), (0.18312127061234060, 0.44027973776573059)),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((0.3, 40, 50, 10, 0.95), (0.15267568693661973, 0.48540472801259793)),
+        ((0.0, 20, 20, 5, 0.95), (0.0, 0.2428651824815139)),
+        ((1.0, 20, 20, 5, 0.95), (0.7571348175184861, 1.0)),
+        ((0.3, 40, 50, 49, 0.90), (0.18312127061234060, 0.44027973776573059)),
+    ],
+)
 def test_beta_interval_is_svyciprops_beta_branch(args, expected):
     low, high = design.beta_interval(*args[:4], level=args[4])
     assert low == pytest.approx(expected[0], abs=1e-12)
@@ -44,8 +47,9 @@ def test_boundary_shares_get_the_clopper_pearson_interval(n, level):
 
 def test_r_binom_test_values():
     assert design.proportion(0.0, 0.0, 30.1, 40.2, 27, 500).ci_high == pytest.approx(0.12770286761543237, abs=1e-14)
-    assert design.proportion(0.0, 0.0, 30.1, 40.2, 27, 500, 0.9).ci_high == pytest.approx(0.10501923017634429,
-                                                                                          abs=1e-14)
+    assert design.proportion(0.0, 0.0, 30.1, 40.2, 27, 500, 0.9).ci_high == pytest.approx(
+        0.10501923017634429, abs=1e-14
+    )
 
 
 def test_a_share_of_one_up_to_rounding_is_a_boundary():
@@ -60,7 +64,7 @@ def test_a_share_of_one_up_to_rounding_is_a_boundary():
 
 def test_one_respondent_has_no_interval():
     for cell in (0.0, 1.7):
-        share = design.proportion(cell, cell ** 2, 1.7, 1.7 ** 2, 1, 500)
+        share = design.proportion(cell, cell**2, 1.7, 1.7**2, 1, 500)
         assert math.isnan(share.ci_low) and math.isnan(share.ci_high)
 
 
@@ -76,7 +80,7 @@ def _table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = rng.integers(3, 40, size=(5, 4))
     n[3, 2] = 0  # an empty cell
     sum_w = n * rng.uniform(0.5, 2.0, size=n.shape)
-    sum_w2 = sum_w ** 2 / np.maximum(n, 1) * rng.uniform(1.0, 1.5, size=n.shape)
+    sum_w2 = sum_w**2 / np.maximum(n, 1) * rng.uniform(1.0, 1.5, size=n.shape)
     return sum_w, sum_w2, n.sum(axis=1)
 
 

@@ -99,8 +99,10 @@ def test_an_empty_group_behaves_exactly_like_a_small_one(db, microdata):
     views = []
     for combo in (small, empty):
         where = {"municipality": [int(combo[0])], "gender": [int(combo[1])], "age_group": [int(combo[2])]}
-        for call in (lambda w: estimate_shares(db, "demo_hardanger", "q22", where=w),
-                     lambda w: estimate_mean(db, "demo_hardanger", "age", where=w)):
+        for call in (
+            lambda w: estimate_shares(db, "demo_hardanger", "q22", where=w),
+            lambda w: estimate_mean(db, "demo_hardanger", "age", where=w),
+        ):
             result = call(where)
             views.append([(r.suppressed, r.n, r.estimate) for r in result.rows])
     assert views[0] == views[2] and views[1] == views[3]
@@ -127,8 +129,14 @@ def test_the_test_of_independence_leaves_hidden_groups_out(db):
 def test_funnel_steps_resting_on_few_respondents_are_suppressed(db):
     everyone = mobility_funnel(db, "demo_national", min_n=MIN_N)
     assert all(not s.suppressed for s in everyone.steps)
-    narrow = mobility_funnel(db, "demo_national", conditions=standard_conditions(
-        attractive=True, take_job=True, travel_time_min=4, age_groups=[1], centrality=[6]), min_n=MIN_N)
+    narrow = mobility_funnel(
+        db,
+        "demo_national",
+        conditions=standard_conditions(
+            attractive=True, take_job=True, travel_time_min=4, age_groups=[1], centrality=[6]
+        ),
+        min_n=MIN_N,
+    )
     assert narrow.steps[-1].suppressed and narrow.steps[-1].people is None
 
 
@@ -137,12 +145,17 @@ def test_funnel_steps_resting_on_few_respondents_are_suppressed(db):
 
 def load_microdata(connection, slug: str) -> pd.DataFrame:
     """Respondent × variable → code (or number), from the normalised ``answer`` table."""
-    long = pd.read_sql(text(
-        "SELECT a.respondent_id, q.variable, coalesce(a.code::float8, a.number) AS value, "
-        "coalesce(o.is_missing, false) AS missing "
-        "FROM answer a JOIN question q ON q.id = a.question_id JOIN survey s ON s.id = q.survey_id "
-        "LEFT JOIN answer_option o ON o.question_id = a.question_id AND o.code = a.code "
-        "WHERE s.slug = :slug"), connection, params={"slug": slug})
+    long = pd.read_sql(
+        text(
+            "SELECT a.respondent_id, q.variable, coalesce(a.code::float8, a.number) AS value, "
+            "coalesce(o.is_missing, false) AS missing "
+            "FROM answer a JOIN question q ON q.id = a.question_id JOIN survey s ON s.id = q.survey_id "
+            "LEFT JOIN answer_option o ON o.question_id = a.question_id AND o.code = a.code "
+            "WHERE s.slug = :slug"
+        ),
+        connection,
+        params={"slug": slug},
+    )
     long.loc[long["missing"], "value"] = -1.0  # "don't know": outside every base and group
     return long.pivot(index="respondent_id", columns="variable", values="value")
 
@@ -193,18 +206,26 @@ def _variants(codes: list[int], rng: random.Random) -> list[tuple[int, ...] | No
 
 SCENARIOS = [
     # survey, questions (variable, numeric), breakdowns, filter variables
-    ("demo_hardanger", [("q22", False), ("age", True)], [None, "gender", "age_group"],
-     ["municipality", "gender", "age_group"]),
-    ("demo_national", [("q23", False), ("factory_index", True)], [None, "centrality", "education"],
-     ["age_group", "gender", "centrality", "home_office_3plus"]),
+    (
+        "demo_hardanger",
+        [("q22", False), ("age", True)],
+        [None, "gender", "age_group"],
+        ["municipality", "gender", "age_group"],
+    ),
+    (
+        "demo_national",
+        [("q23", False), ("factory_index", True)],
+        [None, "centrality", "education"],
+        ["age_group", "gender", "centrality", "home_office_3plus"],
+    ),
 ]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("survey, questions, breakdowns, filter_variables", SCENARIOS,
-                         ids=[s[0] for s in SCENARIOS])
-def test_no_two_views_differing_in_one_filter_isolate_a_small_group(db, microdata, survey, questions, breakdowns,
-                                                                     filter_variables):
+@pytest.mark.parametrize("survey, questions, breakdowns, filter_variables", SCENARIOS, ids=[s[0] for s in SCENARIOS])
+def test_no_two_views_differing_in_one_filter_isolate_a_small_group(
+    db, microdata, survey, questions, breakdowns, filter_variables
+):
     leaks, views_checked = differencing_search(db, microdata(survey), survey, questions, breakdowns, filter_variables)
     assert not leaks, f"{len(leaks)} pairs of views isolate fewer than {MIN_N} respondents, e.g. {leaks[:3]}"
     assert views_checked > 400
@@ -218,13 +239,19 @@ def test_a_survey_the_rules_were_not_written_for_leaks_nothing_either(db):
     from app.ingest.survey_import import import_survey
 
     here = Path(__file__).resolve().parent
-    import_survey(db, here / "r_reference" / "import" / "synth_mini300.csv", here / "data" / "mini_codebook.yaml",
-                  slug="unseen")
+    import_survey(
+        db, here / "r_reference" / "import" / "synth_mini300.csv", here / "data" / "mini_codebook.yaml", slug="unseen"
+    )
     db.flush()
     data = load_microdata(db.connection(), "unseen")
     leaks, views_checked = differencing_search(
-        db, data, "unseen", [("q12", False), ("q6_1", False), ("q3", True)], [None, "gender", "age_group", "q12"],
-        ["gender", "age_group", "home_office_3plus", "centrality", "municipality"])
+        db,
+        data,
+        "unseen",
+        [("q12", False), ("q6_1", False), ("q3", True)],
+        [None, "gender", "age_group", "q12"],
+        ["gender", "age_group", "home_office_3plus", "centrality", "municipality"],
+    )
     assert not leaks, f"{len(leaks)} pairs of views isolate fewer than {MIN_N} respondents, e.g. {leaks[:3]}"
     assert views_checked > 300
 
@@ -268,16 +295,21 @@ def _present(data: pd.DataFrame, meta, variable: str) -> list[int]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("survey, questions, breakdowns, filter_variables", SCENARIOS,
-                         ids=[s[0] for s in SCENARIOS])
-def test_the_overall_view_minus_the_shown_groups_never_isolates_a_small_group(db, microdata, survey, questions,
-                                                                               breakdowns, filter_variables):
+@pytest.mark.parametrize("survey, questions, breakdowns, filter_variables", SCENARIOS, ids=[s[0] for s in SCENARIOS])
+def test_the_overall_view_minus_the_shown_groups_never_isolates_a_small_group(
+    db, microdata, survey, questions, breakdowns, filter_variables
+):
     data = microdata(survey)
     meta = survey_meta(db, survey)
     leaks, checked = [], 0
     for (question, numeric), by in itertools.product(questions, [b for b in breakdowns if b]):
-        contexts = [{}] + [{v: [c]} for v in filter_variables if v != by for c in meta.question(v).valid_codes
-                           if c in set(data[v].dropna().astype(int))]
+        contexts = [{}] + [
+            {v: [c]}
+            for v in filter_variables
+            if v != by
+            for c in meta.question(v).valid_codes
+            if c in set(data[v].dropna().astype(int))
+        ]
         for where in contexts:
             total = _view(db, survey, question, numeric, None, where)
             groups = _view(db, survey, question, numeric, by, where)
@@ -321,33 +353,55 @@ def _cli_json(monkeypatch, capsys, database_url, *args) -> tuple[int, dict | Non
 
 
 def test_query_refuses_min_n_below_one_and_warns_below_the_configured_minimum(monkeypatch, capsys, database_url):
-    code, _result, err = _cli_json(monkeypatch, capsys, database_url, "--survey", "demo_national", "--question",
-                                   "q22", "--min-n", "0")
+    code, _result, err = _cli_json(
+        monkeypatch, capsys, database_url, "--survey", "demo_national", "--question", "q22", "--min-n", "0"
+    )
     assert code == 1 and "--min-n 0" in err and "Traceback" not in err
-    code, result, err = _cli_json(monkeypatch, capsys, database_url, "--survey", "demo_national", "--question",
-                                  "q22", "--by", "age_group", "--min-n", "5")
+    code, result, err = _cli_json(
+        monkeypatch,
+        capsys,
+        database_url,
+        "--survey",
+        "demo_national",
+        "--question",
+        "q22",
+        "--by",
+        "age_group",
+        "--min-n",
+        "5",
+    )
     assert code == 0 and "warning" in err and "FJERNARBEID_MIN_N=10" in err
     assert result["min_n"] == 5
 
 
 def test_query_prints_rounded_figures_without_weighted_counts_by_default(monkeypatch, capsys, database_url):
-    code, result, _err = _cli_json(monkeypatch, capsys, database_url, "--survey", "demo_national", "--question",
-                                   "q22", "--by", "age_group")
+    code, result, _err = _cli_json(
+        monkeypatch, capsys, database_url, "--survey", "demo_national", "--question", "q22", "--by", "age_group"
+    )
     assert code == 0
     for row in result["rows"]:
         assert "n_weighted" not in row and "se" not in row
         for key in ("estimate", "ci_low", "ci_high"):
             assert row[key] is None or row[key] == round(row[key], 3)
-    code, exact, _err = _cli_json(monkeypatch, capsys, database_url, "--survey", "demo_national", "--question",
-                                  "q22", "--by", "age_group", "--exact")
+    code, exact, _err = _cli_json(
+        monkeypatch,
+        capsys,
+        database_url,
+        "--survey",
+        "demo_national",
+        "--question",
+        "q22",
+        "--by",
+        "age_group",
+        "--exact",
+    )
     assert any(row["estimate"] != round(row["estimate"], 3) for row in exact["rows"] if row["estimate"])
     assert all("n_weighted" in row for row in exact["rows"])
 
 
 def test_a_differencing_search_through_the_cli_finds_nothing(monkeypatch, capsys, database_url):
     """The attack of the issue, as a script would run it against ``fjernarbeid query``."""
-    base = ["--survey", "demo_hardanger", "--question", "q22", "--where", "municipality=4620", "--where",
-            "gender=1"]
+    base = ["--survey", "demo_hardanger", "--question", "q22", "--where", "municipality=4620", "--where", "gender=1"]
     shown = []
     for extra in ([], ["--where", "age_group=1,2,3"], ["--where", "age_group=1,2,3,4"], ["--where", "age_group=4"]):
         code, result, _err = _cli_json(monkeypatch, capsys, database_url, *base, *extra)

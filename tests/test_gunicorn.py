@@ -23,12 +23,25 @@ def _free_port() -> int:
 @pytest.fixture
 def gunicorn_url(database_url, tmp_path):
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "FJERNARBEID_DATA_DIR": str(tmp_path),
-           "SECRET_KEY": "test"}
+    env = {**os.environ, "DATABASE_URL": database_url, "FJERNARBEID_DATA_DIR": str(tmp_path), "SECRET_KEY": "test"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--timeout", "60", "app.wsgi:server"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--timeout",
+            "60",
+            "app.wsgi:server",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -61,8 +74,11 @@ def test_gunicorn_renders_the_overview_from_the_database(gunicorn_url):
     page = requests.post(gunicorn_url + "/_dash-update-component", json=_page_request("/"), timeout=20)
     assert page.status_code == 200
     assert "Hardangerrådet" in json.dumps(page.json(), ensure_ascii=False)
-    content = requests.post(gunicorn_url + "/_dash-update-component",
-                            json=overview_request("?survey=demo_national&region=hardangerradet"), timeout=30)
+    content = requests.post(
+        gunicorn_url + "/_dash-update-component",
+        json=overview_request("?survey=demo_national&region=hardangerradet"),
+        timeout=30,
+    )
     assert content.status_code == 200
     text = json.dumps(content.json(), ensure_ascii=False)
     assert "Syntetiske data" in text and "Vestland" in text

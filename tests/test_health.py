@@ -48,11 +48,16 @@ def test_health_is_503_when_the_database_is_stopped_and_recovers(tmp_path):
         server.cleanup()
 
 
-@pytest.mark.parametrize("database_url, secrets", [
-    ("postgresql://fjernarbeid:pw@db-internal.example.invalid:5432/prod", ["db-internal", "example.invalid", "5432",
-                                                                          "fjernarbeid", "prod"]),
-    ("postgresql://nobody@/none?host=/srv/secret-socket-dir", ["/srv", "secret-socket-dir", ".s.PGSQL", "nobody"]),
-])
+@pytest.mark.parametrize(
+    "database_url, secrets",
+    [
+        (
+            "postgresql://fjernarbeid:pw@db-internal.example.invalid:5432/prod",
+            ["db-internal", "example.invalid", "5432", "fjernarbeid", "prod"],
+        ),
+        ("postgresql://nobody@/none?host=/srv/secret-socket-dir", ["/srv", "secret-socket-dir", ".s.PGSQL", "nobody"]),
+    ],
+)
 def test_health_when_unreachable_names_no_host_socket_or_error_text(tmp_path, caplog, database_url, secrets):
     """/health is public: the reason goes to the server log, the answer says only 'unreachable'."""
     config = Config(database_url=database_url, data_dir=tmp_path, secret_key="x", connect_timeout=1)
@@ -64,8 +69,7 @@ def test_health_when_unreachable_names_no_host_socket_or_error_text(tmp_path, ca
         db_session.configure(config)
     assert response.status_code == 503
     body = response.get_json()
-    assert body == {"status": "unavailable", "database": "unreachable", "schema_revision": None,
-                    "version": __version__}
+    assert body == {"status": "unavailable", "database": "unreachable", "schema_revision": None, "version": __version__}
     text = response.get_data(as_text=True)
     for secret in [*secrets, "connect", "failed", "Check DATABASE_URL"]:
         assert secret not in text, secret
@@ -81,16 +85,21 @@ def test_health_on_an_unexpected_error_names_only_the_category(client, monkeypat
     with caplog.at_level(logging.WARNING, logger="app.web.health"):
         response = client.get("/health")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable", "database": "error", "schema_revision": None,
-                                   "version": __version__}
+    assert response.get_json() == {
+        "status": "unavailable",
+        "database": "error",
+        "schema_revision": None,
+        "version": __version__,
+    }
     for secret in ("RuntimeError", "/var/lib", "db-internal", "secret"):
         assert secret not in response.get_data(as_text=True)
     assert "db-internal" in " ".join(r.getMessage() for r in caplog.records)
 
 
 def test_pages_show_a_friendly_message_when_the_database_is_unreachable(tmp_path):
-    config = Config(database_url="postgresql://nobody@127.0.0.1:1/none", data_dir=tmp_path,
-                    secret_key="x", connect_timeout=1)
+    config = Config(
+        database_url="postgresql://nobody@127.0.0.1:1/none", data_dir=tmp_path, secret_key="x", connect_timeout=1
+    )
     app = create_app(config)
     client = app.server.test_client()
     for request in (_page_request("/"), overview_request("")):
@@ -116,9 +125,11 @@ def overview_request(search: str = "") -> dict:
     """The request that draws the overview's content for ``search`` (its main callback)."""
     return {
         "output": "..overview-content.children...overview-survey.value...overview-region.value..",
-        "outputs": [{"id": "overview-content", "property": "children"},
-                    {"id": "overview-survey", "property": "value"},
-                    {"id": "overview-region", "property": "value"}],
+        "outputs": [
+            {"id": "overview-content", "property": "children"},
+            {"id": "overview-survey", "property": "value"},
+            {"id": "overview-region", "property": "value"},
+        ],
         "inputs": [{"id": "overview-url", "property": "search", "value": search}],
         "changedPropIds": ["overview-url.search"],
         "state": [],

@@ -36,8 +36,9 @@ def test_every_message_in_the_web_code_is_translated_into_bokmal_and_nynorsk():
     root = Path(__file__).resolve().parents[1] / "app" / "web"
     missing = []
     for path in sorted(root.rglob("*.py")):
-        for lineno, message, _comments, _context in extract_from_file("python", str(path),
-                                                                       keywords={"_": None, "gettext": None}):
+        for lineno, message, _comments, _context in extract_from_file(
+            "python", str(path), keywords={"_": None, "gettext": None}
+        ):
             message = message[0] if isinstance(message, tuple) else message
             for lang in ("nb", "nn"):
                 if message not in catalogue(lang):

@@ -36,8 +36,19 @@ def _visible_text(value, found: list) -> list:
         found.append(value)
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key in VISIBLE_KEYS or key in ("props", "figure", "layout", "annotations", "rowData", "data",
-                                              "options", "columnDefs", "xaxis", "yaxis", "legend"):
+            if key in VISIBLE_KEYS or key in (
+                "props",
+                "figure",
+                "layout",
+                "annotations",
+                "rowData",
+                "data",
+                "options",
+                "columnDefs",
+                "xaxis",
+                "yaxis",
+                "legend",
+            ):
                 _visible_text(item, found)
             elif isinstance(item, (dict, list)) and key not in ("id", "style", "className", "config", "value"):
                 _visible_text(item, found)
@@ -65,8 +76,18 @@ def texts(app) -> dict:
     return {(page.PATH, lang): _page_text(app, page, lang) for page in pages() for lang in LANGUAGES}
 
 
-INTERNALS = [r"\bseed\b", r"\bq\d+(_\d+)?\b", "measure_progress", "generate_demo", "sha256", r"\b1300000\b",
-             r"\b2\.77\b", "tests/r_reference", r"\.py\b", r"\.csv\b(?! \·)"]
+INTERNALS = [
+    r"\bseed\b",
+    r"\bq\d+(_\d+)?\b",
+    "measure_progress",
+    "generate_demo",
+    "sha256",
+    r"\b1300000\b",
+    r"\b2\.77\b",
+    "tests/r_reference",
+    r"\.py\b",
+    r"\.csv\b(?! \·)",
+]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -77,7 +98,7 @@ def test_users_do_not_see_internals(texts, lang):
             continue
         for pattern in INTERNALS:
             for match in re.finditer(pattern, text):
-                context = text[max(0, match.start() - 40):match.end() + 40].replace("\n", " ")
+                context = text[max(0, match.start() - 40) : match.end() + 40].replace("\n", " ")
                 if path == "/om" and ".csv" in match.group(0):
                     continue  # the About page names the imported files, as it should
                 found.append(f"{path} [{lang}] {match.group(0)!r}: …{context}…")
@@ -138,8 +159,7 @@ def test_likert_bars_carry_the_intervals_the_page_promises(db):
 
 
 def test_when_every_group_is_hidden_the_page_does_not_claim_n_is_zero(db):
-    result = estimate_shares(db, "demo_hardanger", "q22", by="age_group", where={"municipality": [4619],
-                                                                                   "gender": [1]})
+    result = estimate_shares(db, "demo_hardanger", "q22", by="age_group", where={"municipality": [4619], "gender": [1]})
     assert all(r.suppressed for r in result.rows)
     sentence = json.dumps(_base_sentence(result.rows, {"municipality": [4619]}, "nb").to_plotly_json(), default=str)
     assert "n = 0" not in sentence and "Ingen grupper kan vises" in sentence

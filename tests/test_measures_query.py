@@ -37,4 +37,3 @@ def test_evidence_is_the_share_of_the_first_answer_the_top_two_or_the_mean(db):
     assert index.kind == "mean"
     assert abs(index.estimate - estimate_mean(db, "demo_national", "factory_index").rows[0].estimate) < 1e-12
     assert evidence(db, "demo_national", "no_such_variable").kind == "unavailable"
-

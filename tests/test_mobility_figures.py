@@ -13,12 +13,17 @@ from app.web.pages import mobility
 
 def _result(region_share=None) -> MobilityResult:
     result = MobilityResult("demo", 1_300_000, region_share, None)
-    result.steps = [FunnelStep("jobs", "Jobs", None, None, 1_300_000, 1_200_000, 1_400_000, 0),
-                    FunnelStep("willing", "… willing", 0.15, 0.017, 195_000, 155_000, 245_000, 488)]
-    result.sensitivity = [{"assumption": "jobs_anywhere", "low": 180_000, "high": 210_000},
-                          {"assumption": "survey_share", "low": 155_000, "high": 245_000}]
-    result.assumptions = [{"name": "jobs_anywhere", "default": 1_300_000, "low": 1_200_000, "high": 1_400_000,
-                           "source": "NORCE"}]
+    result.steps = [
+        FunnelStep("jobs", "Jobs", None, None, 1_300_000, 1_200_000, 1_400_000, 0),
+        FunnelStep("willing", "… willing", 0.15, 0.017, 195_000, 155_000, 245_000, 488),
+    ]
+    result.sensitivity = [
+        {"assumption": "jobs_anywhere", "low": 180_000, "high": 210_000},
+        {"assumption": "survey_share", "low": 155_000, "high": 245_000},
+    ]
+    result.assumptions = [
+        {"name": "jobs_anywhere", "default": 1_300_000, "low": 1_200_000, "high": 1_400_000, "source": "NORCE"}
+    ]
     return result
 
 
@@ -48,9 +53,14 @@ def test_tornado_puts_the_widest_assumption_on_top_in_the_chosen_language():
 
 def test_every_message_on_the_page_is_translated():
     tree = ast.parse(Path(mobility.__file__).read_text(encoding="utf-8"))
-    ids = {node.args[0].value for node in ast.walk(tree)
-           if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args
-           and isinstance(node.args[0], ast.Constant)}
+    ids = {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "_"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
     ids |= set(mobility.ASSUMPTION_NAMES.values()) | {mobility.NAME}
     for lang in ("nb", "nn"):
         missing = sorted(i for i in ids if i not in catalogue(lang))
@@ -108,9 +118,14 @@ def test_the_headline_gives_the_assumptions_range_and_the_survey_interval():
     assert "alle forutsetningene" in words
 
 
-@pytest.mark.parametrize("people,expected", [
-    (196_000, "altså det samme"), (260_000, "60 000 flere enn rapportens tall"),
-    (120_000, "80 000 færre enn rapportens tall")])
+@pytest.mark.parametrize(
+    "people,expected",
+    [
+        (196_000, "altså det samme"),
+        (260_000, "60 000 flere enn rapportens tall"),
+        (120_000, "80 000 færre enn rapportens tall"),
+    ],
+)
 def test_the_report_check_depends_on_the_result(people, expected):
     check = ReportCheck(people, people / 1_300_000, abs(people - 200_000) < 25_000, people - 200_000)
     sentence = mobility.report_check_text(check, "nb").replace("\u00a0", " ")
@@ -122,11 +137,21 @@ def test_the_report_check_without_a_result():
     assert "for få respondenter" in mobility.report_check_text(ReportCheck(None, None, False, None), "nb")
 
 
-@pytest.mark.parametrize("typed,lang,integer,expected", [
-    ("1 300 000", "nb", True, 1_300_000), ("1\u00a0400\u00a0000", "nn", True, 1_400_000),
-    ("1,300,000", "en", True, 1_300_000), ("1.300.000", "nb", True, 1_300_000),
-    ("2,77", "nb", False, 2.77), ("2,77 %", "nn", False, 2.77), ("2.77", "en", False, 2.77),
-    ("2.77%", "en", False, 2.77), ("abc", "nb", False, None), ("", "nb", True, None)])
+@pytest.mark.parametrize(
+    "typed,lang,integer,expected",
+    [
+        ("1 300 000", "nb", True, 1_300_000),
+        ("1\u00a0400\u00a0000", "nn", True, 1_400_000),
+        ("1,300,000", "en", True, 1_300_000),
+        ("1.300.000", "nb", True, 1_300_000),
+        ("2,77", "nb", False, 2.77),
+        ("2,77 %", "nn", False, 2.77),
+        ("2.77", "en", False, 2.77),
+        ("2.77%", "en", False, 2.77),
+        ("abc", "nb", False, None),
+        ("", "nb", True, None),
+    ],
+)
 def test_numbers_typed_in_the_pages_format(typed, lang, integer, expected):
     assert mobility.parse_number(typed, lang, integer) == expected
 
@@ -138,13 +163,22 @@ def test_no_question_codes_or_seed_numbers_in_the_page_texts():
     from app.query import mobility as query
 
     tree = ast.parse(Path(mobility.__file__).read_text(encoding="utf-8"))
-    ids = [node.args[0].value for node in ast.walk(tree)
-           if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args
-           and isinstance(node.args[0], ast.Constant)]
+    ids = [
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "_"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ]
     texts = [*ids, *(catalogue("nb").get(i, i) for i in ids), *(catalogue("nn").get(i, i) for i in ids)]
     for lang in ("nb", "nn", "en"):
-        texts += [query.text(query.JOBS_ANYWHERE.source_texts, lang), query.text(query.WILLING.label, lang),
-                  query.text(query.WILLING_NOTE, lang), *(query.text(c, lang) for c in query.JOBS_ANYWHERE.caveats),
-                  *(query.text(c.label, lang) for c in query.standard_conditions(True, True, 2, [1], [1]))]
+        texts += [
+            query.text(query.JOBS_ANYWHERE.source_texts, lang),
+            query.text(query.WILLING.label, lang),
+            query.text(query.WILLING_NOTE, lang),
+            *(query.text(c, lang) for c in query.JOBS_ANYWHERE.caveats),
+            *(query.text(c.label, lang) for c in query.standard_conditions(True, True, 2, [1], [1])),
+        ]
     offending = [t for t in texts if re.search(r"\bq\d+\b|seed 0", t)]
     assert offending == []

@@ -16,8 +16,15 @@ from app.query.mobility import mobility_funnel, regional_funnel, round_people, s
 from app.web import state
 from app.web.pages import mobility
 
-SEARCHES = ["", "?region=norge", "?filters=take_job,travel", "?share=2.5&jobs=1450000", "?filters=none",
-            "?region=norge&filters=attractive,take_job&age=2,3", "?filters=attractive,take_job,travel&age=1&centrality=6"]
+SEARCHES = [
+    "",
+    "?region=norge",
+    "?filters=take_job,travel",
+    "?share=2.5&jobs=1450000",
+    "?filters=none",
+    "?region=norge&filters=attractive,take_job&age=2,3",
+    "?filters=attractive,take_job,travel&age=1&centrality=6",
+]
 
 
 @pytest.fixture
@@ -109,16 +116,25 @@ def test_the_browser_gets_people_and_shares_rounded_as_displayed(page_app, db, s
         assert round(value, 4) == value, (search, path, value)
     # 3. none of the exact figures behind the page is among them
     c = {**mobility._choices(db, search)}
-    conditions = standard_conditions("attractive" in c["filters"], "take_job" in c["filters"],
-                                     2 if "travel" in c["filters"] else None, c["ages"], c["centrality"])
+    conditions = standard_conditions(
+        "attractive" in c["filters"],
+        "take_job" in c["filters"],
+        2 if "travel" in c["filters"] else None,
+        c["ages"],
+        c["centrality"],
+    )
     if c["region"] == "norge":
         exact = mobility_funnel(db, "demo_national", c["jobs"], conditions)
     else:
         override = None if c["share"] == c["shares"].value else c["share"]
         exact, _shares = regional_funnel(db, "demo_national", c["region"], c["jobs"], conditions, override)
     text = json.dumps(sent)
-    secret = [v for s in exact.steps for v in (s.share, s.share_se, s.people, s.people_low, s.people_high)
-              if v is not None and not float(v).is_integer()]
+    secret = [
+        v
+        for s in exact.steps
+        for v in (s.share, s.share_se, s.people, s.people_low, s.people_high)
+        if v is not None and not float(v).is_integer()
+    ]
     secret += [exact.overall_low, exact.overall_high, *(r[k] for r in exact.sensitivity for k in ("low", "high"))]
     for value in secret:
         if value is not None and not math.isclose(value, round_people(value)):
@@ -173,8 +189,17 @@ def test_the_rural_condition_is_on_by_default_for_the_region_and_can_be_switched
 
 
 def _url(db, search, triggered, **values):
-    base = {"survey": "demo_national", "region": "hardangerradet", "jobs": 1_300_000, "jobs_text": "1 300 000",
-            "filters": ["attractive"], "ages": [], "centrality": [], "share": 1.38, "share_text": "1,38"}
+    base = {
+        "survey": "demo_national",
+        "region": "hardangerradet",
+        "jobs": 1_300_000,
+        "jobs_text": "1 300 000",
+        "filters": ["attractive"],
+        "ages": [],
+        "centrality": [],
+        "share": 1.38,
+        "share_text": "1,38",
+    }
     return state.parse(mobility.url_for_controls(db, search, set(triggered), **{**base, **values}))
 
 

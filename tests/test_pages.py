@@ -5,8 +5,15 @@ import pytest
 from app.web.i18n import gettext
 from app.web.pages import PAGE_MODULES, pages
 
-PATHS = {"overview": "/", "survey": "/undersoking", "relationships": "/samanhengar", "mobility": "/mobilitet",
-         "coworking": "/kontorfellesskap", "measures": "/tiltak", "about": "/om"}
+PATHS = {
+    "overview": "/",
+    "survey": "/undersoking",
+    "relationships": "/samanhengar",
+    "mobility": "/mobilitet",
+    "coworking": "/kontorfellesskap",
+    "measures": "/tiltak",
+    "about": "/om",
+}
 
 
 def test_all_seven_pages_exist_in_navigation_order():

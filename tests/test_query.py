@@ -69,8 +69,15 @@ def test_unknown_names_give_clear_errors(db):
 
 
 DIMENSIONS = ["age_group", "gender", "education", "centrality", "home_office_3plus", "region", "municipality"]
-FILTERS = [{}, {"age_group": [1]}, {"gender": [2]}, {"education": [4]}, {"age_group": [4], "gender": [1]},
-           {"centrality": [1, 2]}, {"home_office_3plus": [1]}]
+FILTERS = [
+    {},
+    {"age_group": [1]},
+    {"gender": [2]},
+    {"education": [4]},
+    {"age_group": [4], "gender": [1]},
+    {"centrality": [1, 2]},
+    {"home_office_3plus": [1]},
+]
 
 
 @pytest.mark.parametrize("survey", ["demo_national", "demo_hardanger"])
@@ -98,8 +105,13 @@ def test_mobility_reproduces_the_reports_200000_at_its_assumptions(db):
 
 
 def test_each_funnel_step_is_smaller_and_carries_an_interval(db):
-    result = mobility_funnel(db, "demo_national", conditions=standard_conditions(attractive=True, take_job=True),
-                             region_share=0.01, region_range=(0.008, 0.012))
+    result = mobility_funnel(
+        db,
+        "demo_national",
+        conditions=standard_conditions(attractive=True, take_job=True),
+        region_share=0.01,
+        region_range=(0.008, 0.012),
+    )
     people = [s.people for s in result.steps]
     assert people == sorted(people, reverse=True)
     for step in result.steps[1:]:
@@ -113,10 +125,13 @@ def _employed(db, numbers=None, classes=None) -> int:
     """Employed residents 15–74, Q4 2022 (SSB 11618), summed independently of the code under test."""
     from sqlalchemy import text
 
-    rows = db.execute(text(
-        "SELECT m.kommunenummer, m.centrality_class, s.value FROM municipality m JOIN municipality_statistic s "
-        "ON s.kommunenummer = m.kommunenummer WHERE s.measure = 'employed_by_residence_15_74' "
-        "AND s.period = '2022-Q4'")).all()
+    rows = db.execute(
+        text(
+            "SELECT m.kommunenummer, m.centrality_class, s.value FROM municipality m JOIN municipality_statistic s "
+            "ON s.kommunenummer = m.kommunenummer WHERE s.measure = 'employed_by_residence_15_74' "
+            "AND s.period = '2022-Q4'"
+        )
+    ).all()
     return sum(v for k, c, v in rows if (numbers is None or k in numbers) and (classes is None or c in classes))
 
 
@@ -142,7 +157,11 @@ def test_the_region_step_counts_the_same_municipalities_above_and_below_the_line
 def test_the_region_shares_range_spans_the_defensible_definitions(db):
     shares = mobility.region_share(db, "hardangerradet")
     assert {(d.measure, d.classes) for d in shares.definitions} == {
-        ("employed", (4, 5, 6)), ("employed", (5, 6)), ("population_25_60", (4, 5, 6)), ("population_25_60", (5, 6))}
+        ("employed", (4, 5, 6)),
+        ("employed", (5, 6)),
+        ("population_25_60", (4, 5, 6)),
+        ("population_25_60", (5, 6)),
+    }
     assert (shares.low.measure, shares.low.classes) == ("population_25_60", (4, 5, 6))
     assert (shares.high.measure, shares.high.classes) == ("employed", (5, 6))
     assert shares.low.share == pytest.approx(9_135 / 712_400)  # population 25–60, 1 Jan 2026
@@ -164,17 +183,22 @@ def test_the_regional_funnel_shows_the_assumptions_range_with_the_result(db):
     last, before = result.steps[-1], result.steps[-2]
     assert last.key == "region" and last.people == pytest.approx(before.people * shares.value)
     ranges = {r["assumption"]: (r["low"], r["high"]) for r in result.sensitivity}
-    assert ranges["region_share"] == pytest.approx((before.people * shares.low.share,
-                                                    before.people * shares.high.share))
+    assert ranges["region_share"] == pytest.approx(
+        (before.people * shares.low.share, before.people * shares.high.share)
+    )
     assert result.overall_low == pytest.approx(1_200_000 * (before.people_low / 1_300_000) * shares.low.share)
     assert result.overall_high == pytest.approx(1_400_000 * (before.people_high / 1_300_000) * shares.high.share)
     assert result.overall_low < last.people_low < last.people < last.people_high < result.overall_high
 
 
 def test_a_share_set_by_hand_widens_the_range_to_include_it(db):
-    result, shares = mobility.regional_funnel(db, "demo_national", "hardangerradet",
-                                              conditions=standard_conditions(attractive=True),
-                                              region_share_override=0.03)
+    result, shares = mobility.regional_funnel(
+        db,
+        "demo_national",
+        "hardangerradet",
+        conditions=standard_conditions(attractive=True),
+        region_share_override=0.03,
+    )
     assert result.region_share == 0.03 and result.region_range == (pytest.approx(shares.low.share), 0.03)
 
 
@@ -200,8 +224,9 @@ def test_an_unknown_language_falls_back_to_bokmal(db):
 
 
 def test_published_funnel_is_rounded_as_shown(db):
-    exact, _shares = mobility.regional_funnel(db, "demo_national", "hardangerradet",
-                                              conditions=standard_conditions(attractive=True))
+    exact, _shares = mobility.regional_funnel(
+        db, "demo_national", "hardangerradet", conditions=standard_conditions(attractive=True)
+    )
     shown = mobility.publishable(exact)
     for step in shown.steps:
         assert step.share_se is None
@@ -219,12 +244,29 @@ def test_published_funnel_is_rounded_as_shown(db):
 def test_query_command_prints_json(database_url, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("FJERNARBEID_DATA_DIR", str(tmp_path))
-    assert main(["query", "--survey", "demo_national", "--question", "q23", "--by", "centrality",
-                 "--collapse", "top2", "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "--survey",
+                "demo_national",
+                "--question",
+                "q23",
+                "--by",
+                "centrality",
+                "--collapse",
+                "top2",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     payload = json.loads(capsys.readouterr().out)
     assert payload["test"]["p_value"] < 0.05
-    assert {"group", "group_code", "code", "label", "estimate", "ci_low", "ci_high", "n",
-            "suppressed"} <= set(payload["rows"][0])
+    assert {"group", "group_code", "code", "label", "estimate", "ci_low", "ci_high", "n", "suppressed"} <= set(
+        payload["rows"][0]
+    )
     assert not {"se", "n_weighted"} & set(payload["rows"][0])  # published rounded; --exact adds them
 
 
@@ -238,8 +280,10 @@ def test_query_command_rejects_a_bad_where(database_url, tmp_path, monkeypatch, 
 def test_mobility_command_prints_the_funnel(database_url, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("FJERNARBEID_DATA_DIR", str(tmp_path))
-    assert main(["mobility", "--survey", "demo_national", "--attractive", "--region", "hardangerradet",
-                 "--format", "csv"]) == 0
+    assert (
+        main(["mobility", "--survey", "demo_national", "--attractive", "--region", "hardangerradet", "--format", "csv"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("key,label,share") and "region" in out
 
@@ -253,16 +297,30 @@ def test_mobility_command_refuses_a_regional_survey_in_words(database_url, tmp_p
     assert len(captured.err.strip().splitlines()) == 1
 
 
-def test_mobility_command_turns_the_rural_condition_on_for_a_region_unless_told(database_url, tmp_path, monkeypatch,
-                                                                                capsys):
+def test_mobility_command_turns_the_rural_condition_on_for_a_region_unless_told(
+    database_url, tmp_path, monkeypatch, capsys
+):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("FJERNARBEID_DATA_DIR", str(tmp_path))
     assert main(["mobility", "--survey", "demo_national", "--region", "hardangerradet", "--format", "json"]) == 0
     default = json.loads(capsys.readouterr().out)
     assert [s["key"] for s in default["steps"]] == ["jobs", "willing", "attractive", "region"]
     assert all(s["share_se"] is None for s in default["steps"])  # rounded as shown unless --exact
-    assert main(["mobility", "--survey", "demo_national", "--region", "hardangerradet", "--no-attractive",
-                 "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "mobility",
+                "--survey",
+                "demo_national",
+                "--region",
+                "hardangerradet",
+                "--no-attractive",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     off = json.loads(capsys.readouterr().out)
     assert [s["key"] for s in off["steps"]] == ["jobs", "willing", "region"]
     assert off["region_share"] < default["region_share"]  # all municipalities instead of the rural ones
@@ -272,11 +330,15 @@ def test_mobility_command_turns_the_rural_condition_on_for_a_region_unless_told(
 def test_several_category_shares_from_one_scan_equal_the_collapsed_breakdowns(db, where):
     items = [("q22", (1, 2)), ("q23", (1, 2)), ("q6_1", (1, 2))]
     together = estimate_categories(db, "demo_national", items, where=where)
-    for (variable, codes), row in zip(items, together):
-        top2 = next(r for r in estimate_shares(db, "demo_national", variable, where=where, collapse="top2").rows
-                    if r.code == "1+2")
+    for (variable, codes), row in zip(items, together, strict=False):
+        top2 = next(
+            r
+            for r in estimate_shares(db, "demo_national", variable, where=where, collapse="top2").rows
+            if r.code == "1+2"
+        )
         assert (row.estimate, row.se, row.ci_low, row.ci_high, row.n) == pytest.approx(
-            (top2.estimate, top2.se, top2.ci_low, top2.ci_high, top2.n), rel=1e-12)
+            (top2.estimate, top2.se, top2.ci_low, top2.ci_high, top2.n), rel=1e-12
+        )
         assert estimate_category(db, "demo_national", variable, codes, where=where) == row
 
 
@@ -289,10 +351,11 @@ def test_a_dont_know_code_is_never_counted_in_a_category_share(db):
 def test_several_variables_from_one_scan_equal_one_at_a_time(db, by, where):
     variables = ["q6_1", "q6_2", "q6_3", "q6_4"]
     together = estimate_shares_many(db, "demo_national", variables, by=by, where=where, collapse="top2")
-    for variable, result in zip(variables, together):
+    for variable, result in zip(variables, together, strict=False):
         alone = estimate_shares(db, "demo_national", variable, by=by, where=where, collapse="top2")
-        assert [(r.group_code, r.code, r.n, r.suppressed) for r in result.rows] == \
-            [(r.group_code, r.code, r.n, r.suppressed) for r in alone.rows]
+        assert [(r.group_code, r.code, r.n, r.suppressed) for r in result.rows] == [
+            (r.group_code, r.code, r.n, r.suppressed) for r in alone.rows
+        ]
         assert [r.estimate for r in result.rows] == pytest.approx([r.estimate for r in alone.rows], rel=1e-12)
         assert [r.se for r in result.rows] == pytest.approx([r.se for r in alone.rows], rel=1e-12)
         assert (result.test is None) == (alone.test is None)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.query.estimates import Test as TestResult
 from app.query.estimates import EstimateRow, MeanResult, MeanRow, ShareResult, estimate_mean, estimate_shares
+from app.query.estimates import Test as TestResult
 from app.query.relationships import WALD_METHOD, equal_means_test, findings, top2_test
-from app.web.i18n import format_share
 from app.web import relationships_view as page
+from app.web.i18n import format_share
 from app.web.pages import relationships
 
 
@@ -37,21 +37,31 @@ def _row(group, code, est, cat="1+2", label="Enig", n=50):
 
 def test_the_reading_compares_the_first_and_last_shown_group_of_the_statement_that_differs_most():
     small = _share([_row("Hver dag", 1, 0.50), _row("Aldri", 6, 0.45)], question="Liten forskjell")
-    large = _share([_row("Hver dag", 1, 0.90), _row("Sjelden", 5, 0.30), _row("Aldri", 6, None)],
-                   question="Stor forskjell")
+    large = _share(
+        [_row("Hver dag", 1, 0.90), _row("Sjelden", 5, 0.30), _row("Aldri", 6, None)], question="Stor forskjell"
+    )
     text = page.reading_agree([small, large], "nb")
-    assert text == "Blant dem som svarer «Hver dag», er 90\u00a0% enige i «Stor forskjell», mot 30\u00a0% blant dem som svarer «Sjelden»."
+    assert (
+        text
+        == "Blant dem som svarer «Hver dag», er 90\u00a0% enige i «Stor forskjell», mot 30\u00a0% blant dem som svarer «Sjelden»."
+    )
     assert "Aldri" not in text  # suppressed groups are never read out
 
 
 def test_the_reading_says_so_when_there_is_nothing_to_compare():
-    assert page.reading_agree([_share([_row("A", 1, 0.5), _row("B", 2, None)])], "en") == \
-        "Too few respondents in the groups to compare."
+    assert (
+        page.reading_agree([_share([_row("A", 1, 0.5), _row("B", 2, None)])], "en")
+        == "Too few respondents in the groups to compare."
+    )
 
 
 def test_travel_reading_uses_the_complement_of_up_to_half_an_hour_with_its_interval():
-    rows = [_row("3+", 1, 0.2, cat=1, label="Inntil 30 minutter"), _row("3+", 1, 0.8, cat=2, label="Inntil en time"),
-            _row("<3", 2, 0.6, cat=1, label="Inntil 30 minutter"), _row("<3", 2, 0.4, cat=2, label="Inntil en time")]
+    rows = [
+        _row("3+", 1, 0.2, cat=1, label="Inntil 30 minutter"),
+        _row("3+", 1, 0.8, cat=2, label="Inntil en time"),
+        _row("<3", 2, 0.6, cat=1, label="Inntil 30 minutter"),
+        _row("<3", 2, 0.4, cat=2, label="Inntil en time"),
+    ]
     result = _share(rows)
     group, share, low, high = page.over_half_hour(result)[0]
     assert group == "3+" and (share, low, high) == pytest.approx((0.8, 0.7, 0.9))
@@ -59,23 +69,29 @@ def test_travel_reading_uses_the_complement_of_up_to_half_an_hour_with_its_inter
     assert "80%" in text and "40%" in text and "“3+”" in text
 
 
-@pytest.mark.parametrize("p,lang,expected", [(0.0004, "nb", "p < 0,001"), (0.0158, "nb", "p = 0,016"),
-                                             (0.2, "en", "p = 0.200")])
+@pytest.mark.parametrize(
+    "p,lang,expected", [(0.0004, "nb", "p < 0,001"), (0.0158, "nb", "p = 0,016"), (0.2, "en", "p = 0.200")]
+)
 def test_p_values_in_the_languages_number_format(p, lang, expected):
     assert page.p_text(p, lang) == expected
 
 
 def test_the_test_in_plain_words():
     assert "statistisk signifikant (Rao–Scott-test, p = 0,012)" in page.describe_test(
-        TestResult(5.0, (1, 99), 0.012, "Rao-Scott F"), "nb")
+        TestResult(5.0, (1, 99), 0.012, "Rao-Scott F"), "nb"
+    )
     assert "ikke statistisk signifikant (Wald-test, p = 0,300)" in page.describe_test(
-        TestResult(1.0, (1, 99), 0.3, WALD_METHOD), "nb")
+        TestResult(1.0, (1, 99), 0.3, WALD_METHOD), "nb"
+    )
     assert page.describe_test(None, "en").startswith("No test")
 
 
 def test_equal_means_test_matches_a_two_group_z_test_and_skips_suppressed_groups():
-    rows = [MeanRow("A", 1, 2.0, 0.1, 1.8, 2.2, 100, 100.0), MeanRow("B", 2, 2.3, 0.1, 2.1, 2.5, 100, 100.0),
-            MeanRow("C", 3, None, None, None, None, None, None, True)]
+    rows = [
+        MeanRow("A", 1, 2.0, 0.1, 1.8, 2.2, 100, 100.0),
+        MeanRow("B", 2, 2.3, 0.1, 2.1, 2.5, 100, 100.0),
+        MeanRow("C", 3, None, None, None, None, None, None, True),
+    ]
     result = MeanResult("s", "factory_index", "Indeks", "q22", {}, 10, 200, rows=rows)
     test = equal_means_test(result)
     z2 = (0.3 / np.sqrt(0.02)) ** 2
@@ -116,8 +132,9 @@ def test_the_share_test_runs_where_the_all_categories_test_fails_on_a_sparse_tab
     assert test is not None and test.df[0] == pytest.approx(test.df[0]) and test.p_value < 0.05
 
 
-@pytest.mark.parametrize("variable,by", [("q6_1", "home_office"), ("q6_3", "workspace"), ("q23", "centrality"),
-                                         ("q23", "education")])
+@pytest.mark.parametrize(
+    "variable,by", [("q6_1", "home_office"), ("q6_3", "workspace"), ("q23", "centrality"), ("q23", "education")]
+)
 def test_the_top2_test_from_the_shares_cells_equals_the_separate_top2_test(db, variable, by):
     # min_n = 1: every group is shown, so both tests see the same table
     shares = estimate_shares(db, "demo_national", variable, by=by, collapse="top2", test="top2", min_n=1)

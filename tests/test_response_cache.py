@@ -22,8 +22,11 @@ def test_a_repeated_request_is_served_from_memory_with_the_same_answer(client):
     first = post(client, "?survey=demo_national&region=hardangerradet")
     again = post(client, "?survey=demo_national&region=hardangerradet")
     other = post(client, "?survey=demo_national&region=norge")
-    assert (first.headers[CACHE_HEADER], again.headers[CACHE_HEADER], other.headers[CACHE_HEADER]) == \
-        ("miss", "hit", "miss")
+    assert (first.headers[CACHE_HEADER], again.headers[CACHE_HEADER], other.headers[CACHE_HEADER]) == (
+        "miss",
+        "hit",
+        "miss",
+    )
     assert again.get_data() == first.get_data() != other.get_data()
 
 
@@ -39,12 +42,15 @@ def test_any_write_to_the_data_makes_the_next_request_recompute(client, database
     assert post(client, search).headers[CACHE_HEADER] == "hit"
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE municipality SET population = population",
-    "DELETE FROM published_figure WHERE false",
-    "UPDATE answer_vector SET weight = weight WHERE false",
-    "UPDATE measure_progress SET status = status",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE municipality SET population = population",
+        "DELETE FROM published_figure WHERE false",
+        "UPDATE answer_vector SET weight = weight WHERE false",
+        "UPDATE measure_progress SET status = status",
+    ],
+)
 def test_every_statement_on_a_content_table_moves_the_data_version(db, statement):
     before = data_version(db)
     db.execute(text(statement))
@@ -52,8 +58,9 @@ def test_every_statement_on_a_content_table_moves_the_data_version(db, statement
 
 
 def test_answers_showing_an_error_are_not_kept(tmp_path):
-    config = Config(database_url="postgresql://nobody@127.0.0.1:1/none", data_dir=tmp_path,
-                    secret_key="x", connect_timeout=1)
+    config = Config(
+        database_url="postgresql://nobody@127.0.0.1:1/none", data_dir=tmp_path, secret_key="x", connect_timeout=1
+    )
     client = create_app(config).server.test_client()
     response = client.post("/_dash-update-component", json=overview_request(""))
     assert "database-error" in response.get_data(as_text=True)
@@ -103,8 +110,11 @@ def test_a_request_for_an_answer_being_computed_waits_for_it(app_config, databas
     key = (f"{version}-{code_version()}", hashlib.sha256(body).digest())
     held = store.lock(key)  # as if another worker were computing this answer
     answers = []
-    waiting = threading.Thread(target=lambda: answers.append(
-        client.post("/_dash-update-component", data=body, content_type="application/json")))
+    waiting = threading.Thread(
+        target=lambda: answers.append(
+            client.post("/_dash-update-component", data=body, content_type="application/json")
+        )
+    )
     waiting.start()
     waiting.join(timeout=1.0)
     assert waiting.is_alive() and not answers  # blocked on the other worker's lock

@@ -32,7 +32,9 @@ def test_reference_data_is_complete(db):
 
 def test_hardangerradet_has_its_four_municipalities(db):
     members = db.scalars(
-        select(RegionMember.kommunenummer).join(Region).where(Region.name == "Hardangerrådet")
+        select(RegionMember.kommunenummer)
+        .join(Region)
+        .where(Region.name == "Hardangerrådet")
         .order_by(RegionMember.kommunenummer)
     ).all()
     assert members == ["4618", "4619", "4620", "4622"]
@@ -44,8 +46,11 @@ def test_ssb_figures_per_municipality_are_loaded_with_2024_codes(db):
     def value(number, measure, period):
         return db.get(Stat, (number, measure, period))
 
-    employed = select(func.count()).select_from(Stat).where(Stat.measure == "employed_by_residence_15_74",
-                                                           Stat.period == "2022-Q4")
+    employed = (
+        select(func.count())
+        .select_from(Stat)
+        .where(Stat.measure == "employed_by_residence_15_74", Stat.period == "2022-Q4")
+    )
     assert db.scalar(employed) == 357  # every 2024 municipality
     assert value("4622", "employed_by_residence_15_74", "2022-Q4").value == 4258  # Kvam, SSB 11618
     assert value("4622", "employed_by_residence_15_74", "2022-Q4").source == "SSB 11618"
@@ -53,8 +58,11 @@ def test_ssb_figures_per_municipality_are_loaded_with_2024_codes(db):
     # 1507 Ålesund (2020 code) was split in 2024: its figure is shared out and marked as an estimate
     aalesund, haram = (value(n, "employed_by_residence_15_74", "2022-Q4") for n in ("1508", "1580"))
     assert aalesund.is_estimate and haram.is_estimate and not value("4622", "population_15_74", "2022-Q4").is_estimate
-    original = next(r for r in reference.read_csv(SEED_DIR / "reference" / reference.EMPLOYMENT_FILE)
-                    if r["kommunenummer"] == "1507" and r["year"] == "2022")
+    original = next(
+        r
+        for r in reference.read_csv(SEED_DIR / "reference" / reference.EMPLOYMENT_FILE)
+        if r["kommunenummer"] == "1507" and r["year"] == "2022"
+    )
     assert aalesund.value + haram.value == int(original["employed_by_residence_15_74"])
     assert aalesund.value > 5 * haram.value
 
@@ -74,8 +82,11 @@ def test_share_out_keeps_the_total():
 
 
 def test_seed_brings_a_demo_surveys_describing_texts_up_to_date_without_reimporting(db):
-    db.execute(Survey.__table__.update().where(Survey.slug == "demo_national")
-               .values(citation="old text (seed/generate_demo.py)", weighting={"nb": "old"}))
+    db.execute(
+        Survey.__table__.update()
+        .where(Survey.slug == "demo_national")
+        .values(citation="old text (seed/generate_demo.py)", weighting={"nb": "old"})
+    )
     report = seed_all(db)
     assert report.changed["survey demo_national"] == 1
     survey = db.scalar(select(Survey).where(Survey.slug == "demo_national"))

@@ -2,7 +2,7 @@
 
 from app.query.estimates import EstimateRow, ShareResult
 from app.query.estimates import Test as Independence
-from app.web.pages.survey import p_text, independence_sentence
+from app.web.pages.survey import independence_sentence, p_text
 from app.web.survey_figures import bar_figure, group_label, likert_figure, likert_sides
 
 
@@ -10,11 +10,22 @@ def _result(by="gender", suppress_second=False) -> ShareResult:
     result = ShareResult("s", "q22", "Aktuelt å flytte", by, "Kjønn", {}, 10, 500)
     for group, code, n in (("Mann", 1, 260), ("Kvinne", 2, 8)):
         hidden = suppress_second and code == 2
-        for answer, share in zip(range(1, 6), (0.05, 0.10, 0.20, 0.25, 0.40)):
-            result.rows.append(EstimateRow(group, code, answer, f"A{answer}", None if hidden else share,
-                                           None if hidden else 0.02, None if hidden else share - 0.03,
-                                           None if hidden else share + 0.03, None if hidden else n,
-                                           None if hidden else float(n), hidden))
+        for answer, share in zip(range(1, 6), (0.05, 0.10, 0.20, 0.25, 0.40), strict=False):
+            result.rows.append(
+                EstimateRow(
+                    group,
+                    code,
+                    answer,
+                    f"A{answer}",
+                    None if hidden else share,
+                    None if hidden else 0.02,
+                    None if hidden else share - 0.03,
+                    None if hidden else share + 0.03,
+                    None if hidden else n,
+                    None if hidden else float(n),
+                    hidden,
+                )
+            )
     return result
 
 
@@ -46,7 +57,9 @@ def test_bar_figure_has_intervals_for_every_bar():
 
 def test_independence_sentence_in_plain_words():
     significant = Independence(5.0, (1.0, 400.0), 0.003, "Rao-Scott")
-    assert independence_sentence(significant, "nb") == \
-        "Forskjellen mellom gruppene er statistisk signifikant (Rao–Scott F-test, p = 0,003)."
+    assert (
+        independence_sentence(significant, "nb")
+        == "Forskjellen mellom gruppene er statistisk signifikant (Rao–Scott F-test, p = 0,003)."
+    )
     assert "er ikkje statistisk signifikant" in independence_sentence(Independence(0.4, (1.0, 400.0), 0.79, "x"), "nn")
     assert p_text(0.0001, "en") == "p < 0.001"

@@ -50,20 +50,30 @@ def test_a_valid_file_is_imported_with_its_derived_variables(db, tmp_path):
     survey = db.scalar(select(Survey).where(Survey.slug == "mini"))
     assert survey.is_synthetic
     derived = {q.variable for q in survey.questions if q.is_derived}
-    assert {"age", "age_group", "gender", "home_office_3plus", "municipality", "region", "centrality",
-            "factory_index"} <= derived
+    assert {
+        "age",
+        "age_group",
+        "gender",
+        "home_office_3plus",
+        "municipality",
+        "region",
+        "centrality",
+        "factory_index",
+    } <= derived
 
     def answer(key, variable):
         return db.execute(
-            select(Answer.code, Answer.number).join(Respondent).join(Question)
+            select(Answer.code, Answer.number)
+            .join(Respondent)
+            .join(Question)
             .where(Respondent.respondent_key == key, Question.variable == variable, Question.survey_id == survey.id)
         ).one_or_none()
 
     assert answer("a1", "age") == (None, 45.0)
     assert answer("a1", "municipality") == (4622, None)  # 5600 Norheimsund → Kvam
-    assert answer("a2", "municipality") == (301, None)   # 0150 Oslo
+    assert answer("a2", "municipality") == (301, None)  # 0150 Oslo
     assert answer("a2", "centrality") == (1, None)
-    assert answer("a2", "region") is None               # Oslo is in no region
+    assert answer("a2", "region") is None  # Oslo is in no region
     assert answer("a3", "home_office_3plus") == (2, None)
     assert answer("a4", "home_office_3plus") == (2, None)  # never → "less than 3 days"
     # factory index: q6_1 kept, q6_2 reversed (6 - code), "not sure" (6) left out
@@ -73,8 +83,9 @@ def test_a_valid_file_is_imported_with_its_derived_variables(db, tmp_path):
     assert db.scalar(select(ImportBatch.status).where(ImportBatch.id == result.batch_id)) == "succeeded"
 
 
-@pytest.mark.parametrize("encoding,sep,bom", [("cp1252", ";", False), ("utf-8", ",", True), ("utf-8", ";", False),
-                                             ("utf-8", "\t", False)])
+@pytest.mark.parametrize(
+    "encoding,sep,bom", [("cp1252", ";", False), ("utf-8", ",", True), ("utf-8", ";", False), ("utf-8", "\t", False)]
+)
 def test_encodings_and_separators_norwegian_vendors_deliver(db, tmp_path, encoding, sep, bom):
     rows = ["Åse-1,5600,1980,3,1,1,5,1", "Øyvind-2,0150,1990,2,2,2,4,2", "Bjørn-æ,5780,1970,1,3,6,2,1"]
     path = write_csv(tmp_path, rows, encoding=encoding, sep=sep)
@@ -114,12 +125,12 @@ def test_spss_sav(db, tmp_path):
 def test_every_problem_is_reported_with_row_column_and_fix_and_nothing_is_written(db, tmp_path):
     rows = [
         "a1,5600,1980,3,1,1,5,1",
-        "a1,5600,1980,3,1,1,5,1",     # duplicate key
-        "a3,9999,1970,1,3,6,2,1",     # unknown postal code
-        "a4,5783,1865,4,6,4,1,2",     # impossible birth year
-        "a5,5783,1965,tre,6,4,1,2",   # not a number
-        "a6,5783,1965,2,7,4,1,2",     # code q12 does not allow
-        ",5783,1965,2,1,4,1,2",       # no key
+        "a1,5600,1980,3,1,1,5,1",  # duplicate key
+        "a3,9999,1970,1,3,6,2,1",  # unknown postal code
+        "a4,5783,1865,4,6,4,1,2",  # impossible birth year
+        "a5,5783,1965,tre,6,4,1,2",  # not a number
+        "a6,5783,1965,2,7,4,1,2",  # code q12 does not allow
+        ",5783,1965,2,1,4,1,2",  # no key
     ]
     error = problems_of(db, write_csv(tmp_path, rows))
     found = {(p["row"], p["column"]) for p in error.problems}
@@ -132,7 +143,9 @@ def test_every_problem_is_reported_with_row_column_and_fix_and_nothing_is_writte
 
 
 def test_unknown_and_missing_columns(db, tmp_path):
-    error = problems_of(db, write_csv(tmp_path, ["a1,5600,1980,3,1,1,1,x"], header="id,q201,q202,q3,q12,q6_1,q207,extra"))
+    error = problems_of(
+        db, write_csv(tmp_path, ["a1,5600,1980,3,1,1,1,x"], header="id,q201,q202,q3,q12,q6_1,q207,extra")
+    )
     messages = {(p["column"], p["expected"]) for p in error.problems}
     assert ("extra", "a column defined in the codebook") in messages
     assert any(column == "q6_2" for column, _ in messages)
@@ -152,19 +165,25 @@ def test_non_positive_weights_are_rejected(db, tmp_path):
 
 
 def test_weight_column_is_used_with_decimal_comma(db, tmp_path):
-    rows = [r.replace(",", ";") + f";{w}" for r, w in zip(GOOD_ROWS, ["0,5", "1,5", "2", "1"])]
+    rows = [r.replace(",", ";") + f";{w}" for r, w in zip(GOOD_ROWS, ["0,5", "1,5", "2", "1"], strict=False)]
     path = tmp_path / "semicolon.csv"
     path.write_text("\n".join([HEADER.replace(",", ";") + ";weight", *rows]), encoding="utf-8")
     import_survey(db, path, CODEBOOK)
     assert sorted(db.scalars(select(Respondent.weight).where(Respondent.survey_id == mini_id(db))).all()) == [
-        0.5, 1.0, 1.5, 2.0]
+        0.5,
+        1.0,
+        1.5,
+        2.0,
+    ]
 
 
 def test_kommunenummer_column_wins_over_postal_code_and_allows_unknown_postal_codes(db, tmp_path):
     rows = ["a1,9999,1980,3,1,1,5,1,4620", "a2,0150,1990,2,2,2,4,2,"]
     import_survey(db, write_csv(tmp_path, rows, header=HEADER + ",kommunenummer"), CODEBOOK)
     assert sorted(db.scalars(select(Respondent.kommunenummer).where(Respondent.survey_id == mini_id(db))).all()) == [
-        "0301", "4620"]
+        "0301",
+        "4620",
+    ]
 
 
 def test_same_file_twice_is_a_no_op_and_another_file_needs_replace(db, tmp_path):
@@ -184,7 +203,9 @@ def test_raking_to_margins_reproduces_them(db, tmp_path):
     margins.write_text("age_group,gender,population\n1,1,400\n1,2,300\n2,1,200\n2,2,100\n")
     import_survey(db, write_csv(tmp_path, rows), CODEBOOK, margin_paths=[margins])
     data = db.execute(
-        select(Respondent.weight, Answer.code, Respondent.gender).join(Answer).join(Question)
+        select(Respondent.weight, Answer.code, Respondent.gender)
+        .join(Answer)
+        .join(Question)
         .where(Question.variable == "age_group", Respondent.survey_id == mini_id(db))
     ).all()
     frame = pd.DataFrame(data, columns=["w", "age_group", "gender"])
@@ -208,12 +229,16 @@ def test_each_respondents_wide_row_holds_exactly_their_answers_in_question_order
     for respondent in db.scalars(select(Respondent).where(Respondent.survey_id == sid)):
         vector = db.get(AnswerVector, respondent.id)
         assert vector.weight == respondent.weight
-        answers = {a.question_id: (a.code, a.number)
-                   for a in db.scalars(select(Answer).where(Answer.respondent_id == respondent.id))}
+        answers = {
+            a.question_id: (a.code, a.number)
+            for a in db.scalars(select(Answer).where(Answer.respondent_id == respondent.id))
+        }
         assert len(vector.codes) == len(vector.numbers) == len(questions)
         for slot, question in enumerate(questions):
-            assert (vector.codes[slot], vector.numbers[slot]) == answers.get(question.id, (None, None)), \
-                (respondent.respondent_key, question.variable)
+            assert (vector.codes[slot], vector.numbers[slot]) == answers.get(question.id, (None, None)), (
+                respondent.respondent_key,
+                question.variable,
+            )
 
 
 def test_replacing_a_survey_replaces_its_wide_rows_and_what_queries_see(db, tmp_path):
@@ -225,5 +250,12 @@ def test_replacing_a_survey_replaces_its_wide_rows_and_what_queries_see(db, tmp_
     after = estimate_shares(db, "mini", "q12", min_n=1)
     assert (before.n_design, after.n_design) == (4, 2)
     assert {r.code for r in after.rows if r.estimate} == {1, 2}
-    assert db.scalar(select(func.count()).select_from(AnswerVector)
-                     .join(Survey, Survey.id == AnswerVector.survey_id).where(Survey.slug == "mini")) == 2
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(AnswerVector)
+            .join(Survey, Survey.id == AnswerVector.survey_id)
+            .where(Survey.slug == "mini")
+        )
+        == 2
+    )

@@ -78,9 +78,12 @@ def test_the_frame_says_when_the_language_in_the_address_is_unknown(app):
     request = {
         "output": "..shell-nav.children...shell-footer.children..",
         "outputs": [{"id": "shell-nav", "property": "children"}, {"id": "shell-footer", "property": "children"}],
-        "inputs": [{"id": "shell-url", "property": "pathname", "value": "/"},
-                   {"id": "shell-url", "property": "search", "value": "?lang=xx"}],
-        "changedPropIds": ["shell-url.search"], "state": [],
+        "inputs": [
+            {"id": "shell-url", "property": "pathname", "value": "/"},
+            {"id": "shell-url", "property": "search", "value": "?lang=xx"},
+        ],
+        "changedPropIds": ["shell-url.search"],
+        "state": [],
     }
     response = client.post("/_dash-update-component", json=request)
     assert response.status_code == 200
@@ -88,11 +91,14 @@ def test_the_frame_says_when_the_language_in_the_address_is_unknown(app):
     assert "language-notice" in text and "lang=xx" in text
 
 
-@pytest.mark.parametrize("error, css_class", [
-    (DatabaseUnavailable("no server"), "database-error"),
-    (QueryError("The survey has no variable 'q999'."), "query-error"),
-    (RuntimeError("a bug"), "render-failed"),
-])
+@pytest.mark.parametrize(
+    "error, css_class",
+    [
+        (DatabaseUnavailable("no server"), "database-error"),
+        (QueryError("The survey has no variable 'q999'."), "query-error"),
+        (RuntimeError("a bug"), "render-failed"),
+    ],
+)
 def test_each_kind_of_failure_gets_its_own_message(error, css_class):
     alert = json.dumps(error_message(error, "nb").to_plotly_json(), default=str)
     assert css_class in alert

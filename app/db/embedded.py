@@ -87,7 +87,7 @@ def to_sqlalchemy_url(uri: str) -> str:
     """Turn a libpq URI into one SQLAlchemy routes to psycopg 3."""
     for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
         if uri.startswith(prefix):
-            return "postgresql+psycopg://" + uri[len(prefix):]
+            return "postgresql+psycopg://" + uri[len(prefix) :]
     return uri
 
 

@@ -205,9 +205,7 @@ class Question(Base):
     is_derived: Mapped[bool] = mapped_column(Boolean, default=False)
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
-    options: Mapped[list[AnswerOption]] = relationship(
-        cascade="all, delete-orphan", order_by="AnswerOption.position"
-    )
+    options: Mapped[list[AnswerOption]] = relationship(cascade="all, delete-orphan", order_by="AnswerOption.position")
 
 
 class AnswerOption(Base):
@@ -372,10 +370,20 @@ class MeasureProgress(Base):
     __table_args__ = (
         CheckConstraint("(kommunenummer IS NULL) <> (region_id IS NULL)", name="one_place"),
         CheckConstraint(_in("status", PROGRESS_STATUSES), name="status_known"),
-        Index("uq_measure_progress_municipality", "activity_id", "kommunenummer", unique=True,
-              postgresql_where="kommunenummer IS NOT NULL"),
-        Index("uq_measure_progress_region", "activity_id", "region_id", unique=True,
-              postgresql_where="region_id IS NOT NULL"),
+        Index(
+            "uq_measure_progress_municipality",
+            "activity_id",
+            "kommunenummer",
+            unique=True,
+            postgresql_where="kommunenummer IS NOT NULL",
+        ),
+        Index(
+            "uq_measure_progress_region",
+            "activity_id",
+            "region_id",
+            unique=True,
+            postgresql_where="region_id IS NOT NULL",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -22,7 +22,7 @@ def upsert(session: Session, model: type, rows: Sequence[dict[str, Any]], keys: 
     table = model.__table__
     changed = 0
     for start in range(0, len(rows), 2000):
-        chunk = rows[start:start + 2000]
+        chunk = rows[start : start + 2000]
         stmt = insert(table).values(list(chunk))
         columns = [c for c in chunk[0] if c not in keys]
         if columns:

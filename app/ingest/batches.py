@@ -25,8 +25,14 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def record_failed_import(session: Session, path: Path, error: Exception, kind: str, created_by: str | None = None,
-                         survey_slug: str | None = None) -> ImportBatch:
+def record_failed_import(
+    session: Session,
+    path: Path,
+    error: Exception,
+    kind: str,
+    created_by: str | None = None,
+    survey_slug: str | None = None,
+) -> ImportBatch:
     """Log a failed import of ``path`` (call it in a fresh transaction, after the data rollback)."""
     path = Path(path)
     try:
@@ -34,8 +40,15 @@ def record_failed_import(session: Session, path: Path, error: Exception, kind: s
     except OSError:
         digest = NO_FILE
     report = storable(getattr(error, "problems", None) or [{"message": str(error)}])
-    batch = ImportBatch(file_name=path.name[:300], sha256=digest, kind=kind, survey_slug=survey_slug,
-                        status="failed", error_report=report, created_by=created_by)
+    batch = ImportBatch(
+        file_name=path.name[:300],
+        sha256=digest,
+        kind=kind,
+        survey_slug=survey_slug,
+        status="failed",
+        error_report=report,
+        created_by=created_by,
+    )
     session.add(batch)
     session.flush()
     return batch

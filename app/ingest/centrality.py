@@ -35,8 +35,9 @@ def _class_code(value: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def import_centrality(session: Session, path: Path, classification: str, set_default: bool = False,
-                      created_by: str | None = None) -> int:
+def import_centrality(
+    session: Session, path: Path, classification: str, set_default: bool = False, created_by: str | None = None
+) -> int:
     """Store the classes in ``centrality_class`` under ``classification``; returns rows changed.
 
     The caller commits; on a problem nothing has been written and ``record_failure`` logs the attempt.
@@ -74,8 +75,13 @@ def import_centrality(session: Session, path: Path, classification: str, set_def
                 index = int(cells[notes])
             _add(rows, problems, known, number, cells[code], _class_code(cells[parent]), index, classification)
     else:
-        problems.add(1, None, ",".join(table.header), "a KLASS correspondence (sourceCode, targetCode) or code list "
-                     "(code, parentCode, level)", "export the classification from KLASS as CSV")
+        problems.add(
+            1,
+            None,
+            ",".join(table.header),
+            "a KLASS correspondence (sourceCode, targetCode) or code list (code, parentCode, level)",
+            "export the classification from KLASS as CSV",
+        )
     if not rows and not problems:
         problems.add(None, None, None, "at least one municipality row", "check that the export has level-2 rows")
     problems.raise_if_any()
@@ -83,10 +89,21 @@ def import_centrality(session: Session, path: Path, classification: str, set_def
     changed = upsert(session, CentralityClass, list(rows.values()), ["classification", "kommunenummer"])
     if set_default:
         for row in rows.values():
-            session.execute(update(Municipality).where(Municipality.kommunenummer == row["kommunenummer"])
-                            .values(centrality_class=row["centrality_class"], centrality_classification=classification))
-    session.add(ImportBatch(file_name=path.name, sha256=sha256_of(path), kind=KIND, row_count=len(rows),
-                            status="succeeded", created_by=created_by))
+            session.execute(
+                update(Municipality)
+                .where(Municipality.kommunenummer == row["kommunenummer"])
+                .values(centrality_class=row["centrality_class"], centrality_classification=classification)
+            )
+    session.add(
+        ImportBatch(
+            file_name=path.name,
+            sha256=sha256_of(path),
+            kind=KIND,
+            row_count=len(rows),
+            status="succeeded",
+            created_by=created_by,
+        )
+    )
     session.flush()
     return changed
 
@@ -98,11 +115,20 @@ def record_failure(session: Session, path: Path, error: Exception, created_by: s
 
 def _add(rows, problems, known, number, municipality, klass, index, classification) -> None:
     if municipality is None or municipality not in known:
-        problems.add(number, "code", municipality, "a municipality number of the 2024 structure",
-                     "use the KLASS version for the current municipalities")
+        problems.add(
+            number,
+            "code",
+            municipality,
+            "a municipality number of the 2024 structure",
+            "use the KLASS version for the current municipalities",
+        )
         return
     if klass is None:
         problems.add(number, "class", None, "a centrality class 1–6", "check the export's class column")
         return
-    rows[municipality] = {"classification": classification, "kommunenummer": municipality,
-                          "centrality_class": klass, "index_value": index}
+    rows[municipality] = {
+        "classification": classification,
+        "kommunenummer": municipality,
+        "centrality_class": klass,
+        "index_value": index,
+    }

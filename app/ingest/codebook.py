@@ -128,8 +128,14 @@ class DerivedSpec(BaseModel):
 
     @model_validator(mode="after")
     def _kind_has_its_fields(self):
-        need = {"age_from_year": ["source"], "bins": ["source", "bins"], "copy": ["source"],
-                "recode": ["source", "map", "options"], "reference": ["level"], "mean_index": ["items"]}
+        need = {
+            "age_from_year": ["source"],
+            "bins": ["source", "bins"],
+            "copy": ["source"],
+            "recode": ["source", "map", "options"],
+            "reference": ["level"],
+            "mean_index": ["items"],
+        }
         for name in need[self.kind]:
             if not getattr(self, name):
                 raise ValueError(f"{self.variable}: kind {self.kind} needs {name}")
@@ -233,7 +239,5 @@ def _read_yaml(path: Path, given_in: str = "--codebook") -> dict:
             "text containing ': ' or starting with a special character needs quotes."
         ) from None
     if not isinstance(data, dict):
-        raise ImportValidationError(
-            f"{path.name}: a codebook must be a YAML mapping with survey and questions. {fix}"
-        )
+        raise ImportValidationError(f"{path.name}: a codebook must be a YAML mapping with survey and questions. {fix}")
     return data

@@ -78,33 +78,42 @@ class ColumnSpec:
 AMOUNT = "an amount in NOK ≥ 0 with at most 2 decimals, e.g. 150 or 2500,50 (no 'kr')"
 COLUMNS: dict[str, ColumnSpec] = {
     "name": ColumnSpec("the name of the space (at most 200 characters)", "write the name of the space", True),
-    "kommunenummer": ColumnSpec("a municipality number of the 2024 structure (4 digits, e.g. 4622)",
-                                "correct the number; see seed/reference/municipalities.csv", True),
-    "seats": ColumnSpec("a whole number ≥ 0 (desk places, e.g. 12)", "write the number of desk places as digits",
-                        True),
+    "kommunenummer": ColumnSpec(
+        "a municipality number of the 2024 structure (4 digits, e.g. 4622)",
+        "correct the number; see seed/reference/municipalities.csv",
+        True,
+    ),
+    "seats": ColumnSpec("a whole number ≥ 0 (desk places, e.g. 12)", "write the number of desk places as digits", True),
     "address": ColumnSpec("an address of at most 300 characters", "shorten the address"),
     "postal_code": ColumnSpec("a 4-digit postal code, e.g. 5600", "correct the postal code or leave the cell empty"),
-    "latitude": ColumnSpec("a latitude between 57 and 72 (decimal degrees north, e.g. 60.37)",
-                           "write degrees north as a decimal number; check that latitude and longitude "
-                           "are not swapped"),
-    "longitude": ColumnSpec("a longitude between 4 and 32 (decimal degrees east, e.g. 6.14)",
-                            "write degrees east as a decimal number; check that latitude and longitude "
-                            "are not swapped"),
+    "latitude": ColumnSpec(
+        "a latitude between 57 and 72 (decimal degrees north, e.g. 60.37)",
+        "write degrees north as a decimal number; check that latitude and longitude are not swapped",
+    ),
+    "longitude": ColumnSpec(
+        "a longitude between 4 and 32 (decimal degrees east, e.g. 6.14)",
+        "write degrees east as a decimal number; check that latitude and longitude are not swapped",
+    ),
     "cell_offices": ColumnSpec("a whole number ≥ 0", "write the number of closed offices as digits, or leave empty"),
     "meeting_rooms": ColumnSpec("a whole number ≥ 0", "write the number of meeting rooms as digits, or leave empty"),
     "price_day_nok": ColumnSpec(AMOUNT, "write the day price as a number, or put the text in price_note"),
     "price_month_nok": ColumnSpec(AMOUNT, "write the month price as a number, or put the text in price_note"),
     "price_note": ColumnSpec("free text", "—"),
     "opening_hours": ColumnSpec("text of at most 300 characters", "shorten the opening hours"),
-    "facilities": ColumnSpec("facilities separated by | (or ;), e.g. wifi|kaffi|parkering",
-                             "separate the facilities with |"),
+    "facilities": ColumnSpec(
+        "facilities separated by | (or ;), e.g. wifi|kaffi|parkering", "separate the facilities with |"
+    ),
     "operator": ColumnSpec("text of at most 200 characters", "shorten the operator name"),
     "contact": ColumnSpec("text of at most 300 characters", "shorten the contact information"),
-    "website": ColumnSpec("an address starting with http:// or https://, e.g. https://example.no",
-                          "write the full address including https://, or leave the cell empty"),
+    "website": ColumnSpec(
+        "an address starting with http:// or https://, e.g. https://example.no",
+        "write the full address including https://, or leave the cell empty",
+    ),
     "status": ColumnSpec("one of active, planned, closed", "use active, planned or closed (empty means active)"),
-    "is_example": ColumnSpec("true or false (also ja/nei, yes/no, 1/0)",
-                             "write true for invented example rows, false (or nothing) for real spaces"),
+    "is_example": ColumnSpec(
+        "true or false (also ja/nei, yes/no, 1/0)",
+        "write true for invented example rows, false (or nothing) for real spaces",
+    ),
 }
 REQUIRED = tuple(name for name, spec in COLUMNS.items() if spec.required)
 
@@ -158,9 +167,11 @@ class CoworkingRow(BaseModel):
             raise _custom(COLUMNS["kommunenummer"].expected, "write the 4-digit municipality number, e.g. 4622")
         lookup: ReferenceLookup = info.context["lookup"]
         if text not in lookup.municipalities:
-            raise _custom("a municipality number of the 2024 structure (e.g. 4618 Ullensvang, 4622 Kvam)",
-                          "this number is not a municipality in 2024 (merged or split municipalities got new "
-                          "numbers); correct it using seed/reference/municipalities.csv")
+            raise _custom(
+                "a municipality number of the 2024 structure (e.g. 4618 Ullensvang, 4622 Kvam)",
+                "this number is not a municipality in 2024 (merged or split municipalities got new "
+                "numbers); correct it using seed/reference/municipalities.csv",
+            )
         return text
 
     @field_validator("postal_code", mode="before")
@@ -229,8 +240,11 @@ class CoworkingRow(BaseModel):
     def _both_coordinates(self) -> CoworkingRow:
         if (self.latitude is None) != (self.longitude is None):
             missing = "longitude" if self.longitude is None else "latitude"
-            raise _custom("both latitude and longitude, or neither",
-                          f"add the {missing}, or remove the other coordinate", column=missing)
+            raise _custom(
+                "both latitude and longitude, or neither",
+                f"add the {missing}, or remove the other coordinate",
+                column=missing,
+            )
         return self
 
     def as_row(self) -> dict[str, Any]:
@@ -250,16 +264,21 @@ class CoworkingImportResult:
 
     def summary(self) -> str:
         if self.status == "unchanged":
-            return (f"{self.file_name}: this exact file (same sha256) was the last coworking import; nothing "
-                    "changed. Use --replace to import it again.")
+            return (
+                f"{self.file_name}: this exact file (same sha256) was the last coworking import; nothing "
+                "changed. Use --replace to import it again."
+            )
         unchanged = self.rows - self.inserted - self.updated
-        text = (f"{self.file_name}: {self.rows} coworking spaces in the file — {self.inserted} new, "
-                f"{self.updated} updated, {unchanged} unchanged")
+        text = (
+            f"{self.file_name}: {self.rows} coworking spaces in the file — {self.inserted} new, "
+            f"{self.updated} updated, {unchanged} unchanged"
+        )
         return text + (f", {self.removed} removed (not in the file)." if self.removed else ".")
 
 
-def import_coworking(session: Session, path: Path, replace: bool = False,
-                     created_by: str | None = None) -> CoworkingImportResult:
+def import_coworking(
+    session: Session, path: Path, replace: bool = False, created_by: str | None = None
+) -> CoworkingImportResult:
     """Validate ``path`` and write its coworking spaces inside ``session``'s transaction.
 
     The caller commits. On any problem an ImportValidationError lists all of them and nothing
@@ -281,8 +300,10 @@ def import_coworking(session: Session, path: Path, replace: bool = False,
     rows, warnings = _read_and_validate(session, table)
 
     keys = {(r["kommunenummer"], r["name"]) for r in rows}
-    existing = {(k, n): i for i, k, n in session.execute(
-        select(CoworkingSpace.id, CoworkingSpace.kommunenummer, CoworkingSpace.name))}
+    existing = {
+        (k, n): i
+        for i, k, n in session.execute(select(CoworkingSpace.id, CoworkingSpace.kommunenummer, CoworkingSpace.name))
+    }
     changed = _upsert(session, rows)
     inserted = len(keys - existing.keys())
     updated = changed - inserted
@@ -293,11 +314,16 @@ def import_coworking(session: Session, path: Path, replace: bool = False,
         session.execute(delete(CoworkingSpace).where(CoworkingSpace.id.in_(list(left_over.values()))))
         removed = len(left_over)
     elif left_over:
-        examples = session.scalar(select(func.count()).select_from(CoworkingSpace).where(
-            CoworkingSpace.id.in_(list(left_over.values())), CoworkingSpace.is_example.is_(True)))
+        examples = session.scalar(
+            select(func.count())
+            .select_from(CoworkingSpace)
+            .where(CoworkingSpace.id.in_(list(left_over.values())), CoworkingSpace.is_example.is_(True))
+        )
         if examples and not any(r["is_example"] for r in rows):
-            warnings.append(f"{examples} example space(s) (is_example) from an earlier import are still in the "
-                            "database; import with --replace to keep only the spaces in this file.")
+            warnings.append(
+                f"{examples} example space(s) (is_example) from an earlier import are still in the "
+                "database; import with --replace to keep only the spaces in this file."
+            )
 
     batch = _batch(session, path, digest, "succeeded", created_by, warnings, len(rows))
     session.expire_all()
@@ -315,8 +341,10 @@ def is_current(session: Session, path: Path) -> bool:
 
 def _last_succeeded_sha256(session: Session) -> str | None:
     return session.scalar(
-        select(ImportBatch.sha256).where(ImportBatch.kind == KIND, ImportBatch.status == "succeeded")
-        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc()).limit(1)
+        select(ImportBatch.sha256)
+        .where(ImportBatch.kind == KIND, ImportBatch.status == "succeeded")
+        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+        .limit(1)
     )
 
 
@@ -339,13 +367,19 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
         if not name:
             unnamed.append(index)
         elif name in columns:
-            problems.add(1, header, None, "each column once",
-                         f"remove the duplicate column (also column {columns[name] + 1})")
+            problems.add(
+                1, header, None, "each column once", f"remove the duplicate column (also column {columns[name] + 1})"
+            )
         elif name not in COLUMNS:
             close = difflib.get_close_matches(name, COLUMNS, n=1)
             hint = f"did you mean {close[0]}? " if close else ""
-            problems.add(1, header, None, "a known column: " + ", ".join(COLUMNS),
-                         f"{hint}rename or remove the column (see seed/coworking_README.md)")
+            problems.add(
+                1,
+                header,
+                None,
+                "a known column: " + ", ".join(COLUMNS),
+                f"{hint}rename or remove the column (see seed/coworking_README.md)",
+            )
         else:
             columns[name] = index
     missing = [c for c in REQUIRED if c not in columns]
@@ -361,8 +395,13 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
         raw = {name: cells[i] for name, i in columns.items()}
         for i in unnamed:
             if cells[i] is not None:
-                problems.add(number, f"#{i + 1} (no header)", cells[i], "values only under a named column",
-                             "give the column a name from the list, or remove the value")
+                problems.add(
+                    number,
+                    f"#{i + 1} (no header)",
+                    cells[i],
+                    "values only under a named column",
+                    "give the column a name from the list, or remove the value",
+                )
         try:
             row = CoworkingRow.model_validate({k: v for k, v in raw.items() if v is not None}, context=context)
         except ValidationError as exc:
@@ -371,14 +410,24 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
             if (raw.get("latitude") is None) != (raw.get("longitude") is None):
                 absent = "longitude" if raw.get("longitude") is None else "latitude"
                 if absent not in reported:
-                    problems.add(number, absent, None, "both latitude and longitude, or neither",
-                                 f"add the {absent}, or remove the other coordinate")
+                    problems.add(
+                        number,
+                        absent,
+                        None,
+                        "both latitude and longitude, or neither",
+                        f"add the {absent}, or remove the other coordinate",
+                    )
             continue
         key = (row.kommunenummer, " ".join(row.name.split()).casefold())
         if key in first_row_of:
-            problems.add(number, "name", row.name, "a name used once per municipality",
-                         f"the same space is on row {first_row_of[key]} for kommunenummer {row.kommunenummer}; "
-                         "remove one of the rows or give them different names")
+            problems.add(
+                number,
+                "name",
+                row.name,
+                "a name used once per municipality",
+                f"the same space is on row {first_row_of[key]} for kommunenummer {row.kommunenummer}; "
+                "remove one of the rows or give them different names",
+            )
             continue
         first_row_of[key] = number
         padded += sum(1 for c in ("kommunenummer", "postal_code") if raw.get(c) and raw[c] != getattr(row, c))
@@ -387,26 +436,39 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
         rows.append(row.as_row())
 
     if not rows and not problems:
-        problems.add(None, None, None, "at least one coworking space row",
-                     "the file has a header but no data; add one row per space")
+        problems.add(
+            None,
+            None,
+            None,
+            "at least one coworking space row",
+            "the file has a header but no data; add one row per space",
+        )
     problems.raise_if_any()
 
     warnings: list[str] = []
     if padded:
-        warnings.append(f"{padded} municipality number(s) or postal code(s) had lost their leading zero "
-                        "(3 digits) and were read with it, e.g. 0301.")
+        warnings.append(
+            f"{padded} municipality number(s) or postal code(s) had lost their leading zero "
+            "(3 digits) and were read with it, e.g. 0301."
+        )
     if other_municipality:
-        warnings.append("Postal code belongs to another municipality than kommunenummer (check the row): "
-                        + ", ".join(other_municipality[:10]) + (" …" if len(other_municipality) > 10 else ""))
+        warnings.append(
+            "Postal code belongs to another municipality than kommunenummer (check the row): "
+            + ", ".join(other_municipality[:10])
+            + (" …" if len(other_municipality) > 10 else "")
+        )
     examples = sum(1 for r in rows if r["is_example"])
     if examples:
-        warnings.append(f"{examples} of {len(rows)} rows are marked is_example: invented example data, shown as "
-                        "such; replace them with real offers.")
+        warnings.append(
+            f"{examples} of {len(rows)} rows are marked is_example: invented example data, shown as "
+            "such; replace them with real offers."
+        )
     return rows, warnings
 
 
-def _add_pydantic_problems(problems: Problems, row: int, exc: ValidationError, raw: dict[str, str | None],
-                           skip: set[str]) -> set[str]:
+def _add_pydantic_problems(
+    problems: Problems, row: int, exc: ValidationError, raw: dict[str, str | None], skip: set[str]
+) -> set[str]:
     """One problem per column, worded for the person who fixes the file; returns the columns."""
     seen: set[str] = set()
     for error in exc.errors(include_url=False):
@@ -441,7 +503,7 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> int:
     table = CoworkingSpace.__table__
     changed = 0
     for start in range(0, len(rows), 1000):
-        chunk = rows[start:start + 1000]
+        chunk = rows[start : start + 1000]
         stmt = insert(table).values(chunk)
         columns = [c for c in chunk[0] if c not in KEY]
         stmt = stmt.on_conflict_do_update(
@@ -453,10 +515,26 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> int:
     return changed
 
 
-def _batch(session: Session, path: Path, digest: str, status: str, created_by: str | None,
-           warnings: list[str] | None = None, rows: int | None = None, report=None) -> ImportBatch:
-    batch = ImportBatch(file_name=path.name, sha256=digest, kind=KIND, row_count=rows, status=status,
-                        error_report=report, warnings=warnings or None, created_by=created_by)
+def _batch(
+    session: Session,
+    path: Path,
+    digest: str,
+    status: str,
+    created_by: str | None,
+    warnings: list[str] | None = None,
+    rows: int | None = None,
+    report=None,
+) -> ImportBatch:
+    batch = ImportBatch(
+        file_name=path.name,
+        sha256=digest,
+        kind=KIND,
+        row_count=rows,
+        status=status,
+        error_report=report,
+        warnings=warnings or None,
+        created_by=created_by,
+    )
     session.add(batch)
     session.flush()
     return batch

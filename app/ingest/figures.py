@@ -44,14 +44,22 @@ def _figure_rows(path: Path) -> list[dict[str, Any]]:
                     f"{path.name}, row {number}, column value: {r['value']!r} — expected a number, a range "
                     "lo-hi or a fraction a/b. Fix: correct the value."
                 ) from None
-            rows.append({
-                "source_document": r["source"], "location": r["section"] or None,
-                "survey_code": r["survey"] or None,
-                "question_variable": ("q" + r["question_id"]) if r["question_id"] else None,
-                "measure": r["measure"], "breakdown": r["breakdown"] or None,
-                "categories": r["categories"] or None, "value": value, "value_high": high,
-                "unit": r["unit"], "approx": r["approx"].strip().lower() == "true", "quote": r["quote"],
-            })
+            rows.append(
+                {
+                    "source_document": r["source"],
+                    "location": r["section"] or None,
+                    "survey_code": r["survey"] or None,
+                    "question_variable": ("q" + r["question_id"]) if r["question_id"] else None,
+                    "measure": r["measure"],
+                    "breakdown": r["breakdown"] or None,
+                    "categories": r["categories"] or None,
+                    "value": value,
+                    "value_high": high,
+                    "unit": r["unit"],
+                    "approx": r["approx"].strip().lower() == "true",
+                    "quote": r["quote"],
+                }
+            )
     return rows
 
 
@@ -60,9 +68,10 @@ def load_published_figures(session: Session, path: Path) -> int:
     rows = _figure_rows(path)
     columns = list(rows[0]) if rows else []
     existing = [
-        dict(zip(columns, values))
-        for values in session.execute(select(*[PublishedFigure.__table__.c[c] for c in columns])
-                                      .order_by(PublishedFigure.id)).all()
+        dict(zip(columns, values, strict=False))
+        for values in session.execute(
+            select(*[PublishedFigure.__table__.c[c] for c in columns]).order_by(PublishedFigure.id)
+        ).all()
     ]
     if existing == rows:
         return 0
@@ -78,8 +87,12 @@ def load_context_series(session: Session, path: Path) -> int:
             {
                 "series_code": r["series_code"],
                 "label": {"nb": r["series_nb"], "nn": r["series_nn"], "en": r["series_en"]},
-                "year": int(r["year"]), "survey_name": r["survey_name"], "value": float(r["value"]),
-                "unit": r["unit"], "source": r["source"], "quote": r.get("quote") or None,
+                "year": int(r["year"]),
+                "survey_name": r["survey_name"],
+                "value": float(r["value"]),
+                "unit": r["unit"],
+                "source": r["source"],
+                "quote": r.get("quote") or None,
             }
             for r in csv.DictReader(handle)
         ]

@@ -48,18 +48,38 @@ class Catalogue(BaseModel):
 
 def load_measures(session: Session, path: Path) -> int:
     catalogue = Catalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    changed = upsert(session, MeasureArea, [
-        {"code": a.code, "number": a.number, "title": a.title.as_dict(), "rationale": a.rationale.as_dict(),
-         "source": a.source, "evidence": a.evidence,
-         "evidence_note": a.evidence_note.as_dict() if a.evidence_note else None}
-        for a in catalogue.areas
-    ], ["code"])
+    changed = upsert(
+        session,
+        MeasureArea,
+        [
+            {
+                "code": a.code,
+                "number": a.number,
+                "title": a.title.as_dict(),
+                "rationale": a.rationale.as_dict(),
+                "source": a.source,
+                "evidence": a.evidence,
+                "evidence_note": a.evidence_note.as_dict() if a.evidence_note else None,
+            }
+            for a in catalogue.areas
+        ],
+        ["code"],
+    )
     area_ids = dict(session.execute(select(MeasureArea.code, MeasureArea.id)).all())
-    changed += upsert(session, MeasureActivity, [
-        {"code": act.code, "area_id": area_ids[a.code], "position": i, "title": act.title.as_dict()}
-        for a in catalogue.areas for i, act in enumerate(a.activities, start=1)
-    ], ["code"])
-    changed += upsert(session, Opportunity, [
-        {"number": o.number, "title": o.title.as_dict(), "source": o.source} for o in catalogue.opportunities
-    ], ["number"])
+    changed += upsert(
+        session,
+        MeasureActivity,
+        [
+            {"code": act.code, "area_id": area_ids[a.code], "position": i, "title": act.title.as_dict()}
+            for a in catalogue.areas
+            for i, act in enumerate(a.activities, start=1)
+        ],
+        ["code"],
+    )
+    changed += upsert(
+        session,
+        Opportunity,
+        [{"number": o.number, "title": o.title.as_dict(), "source": o.source} for o in catalogue.opportunities],
+        ["number"],
+    )
     return changed

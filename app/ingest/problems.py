@@ -53,8 +53,9 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
     total: int = 0
 
-    def add(self, row: int | None, column: str | None, value, expected: str, fix: str,
-            detail: str | None = None) -> None:
+    def add(
+        self, row: int | None, column: str | None, value, expected: str, fix: str, detail: str | None = None
+    ) -> None:
         self.total += 1
         if len(self.items) < self.limit:
             shown = None if value is None else str(value)

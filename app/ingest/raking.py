@@ -43,34 +43,59 @@ def read_margin(path: Path) -> Margin:
     header = [h.lower() for h in table.header]
     problems = Problems(path.name)
     if "population" not in header:
-        problems.add(1, None, ",".join(table.header), "a column named population",
-                     "add a population column with the number of people in each cell")
+        problems.add(
+            1,
+            None,
+            ",".join(table.header),
+            "a column named population",
+            "add a population column with the number of people in each cell",
+        )
         problems.raise_if_any()
     variables = tuple(h for h in header if h != "population")
     if not variables:
-        problems.add(1, None, ",".join(table.header), "at least one variable column (e.g. age_group, gender)",
-                     "add the codebook variables the margin is for")
+        problems.add(
+            1,
+            None,
+            ",".join(table.header),
+            "at least one variable column (e.g. age_group, gender)",
+            "add the codebook variables the margin is for",
+        )
         problems.raise_if_any()
     cells: dict[tuple[int, ...], float] = {}
     for number, row in table.rows(problems):
-        values = dict(zip(header, row))
+        values = dict(zip(header, row, strict=False))
         try:
             key = tuple(int(values[v]) for v in variables)
         except (TypeError, ValueError):
-            problems.add(number, ",".join(variables), ",".join(str(values.get(v)) for v in variables),
-                         "whole-number codes from the codebook", "write the answer codes, e.g. 1 or 2")
+            problems.add(
+                number,
+                ",".join(variables),
+                ",".join(str(values.get(v)) for v in variables),
+                "whole-number codes from the codebook",
+                "write the answer codes, e.g. 1 or 2",
+            )
             continue
         try:
             population = float(str(values["population"]).replace(" ", "").replace("\u00a0", ""))
         except ValueError:
             population = -1
         if not np.isfinite(population) or population <= 0:
-            problems.add(number, "population", values["population"], "a positive number",
-                         "write the number of people in the cell without thousands separators")
+            problems.add(
+                number,
+                "population",
+                values["population"],
+                "a positive number",
+                "write the number of people in the cell without thousands separators",
+            )
             continue
         if key in cells:
-            problems.add(number, ",".join(variables), ",".join(map(str, key)), "each cell once",
-                         "remove or merge the duplicate row")
+            problems.add(
+                number,
+                ",".join(variables),
+                ",".join(map(str, key)),
+                "each cell once",
+                "remove or merge the duplicate row",
+            )
         cells[key] = population
     if not cells and not problems:
         problems.add(None, None, None, "at least one data row", "add the population cells")
@@ -90,7 +115,7 @@ def rake(data: pd.DataFrame, margins: list[Margin], max_iter: int = 100, tol: fl
     weights = np.ones(len(data))
     keys_per_margin = []
     for margin in margins:
-        keys = list(zip(*(data[v].to_numpy() for v in margin.variables)))
+        keys = list(zip(*(data[v].to_numpy() for v in margin.variables), strict=False))
         keys = [tuple(int(k) if pd.notna(k) else -1 for k in key) for key in keys]
         outside = {k for k in keys if k not in margin.population}
         if outside:

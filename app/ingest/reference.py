@@ -52,8 +52,12 @@ def load_municipalities(session: Session, reference_dir: Path) -> int:
 
 def load_postal_codes(session: Session, reference_dir: Path) -> int:
     rows = [
-        {"postnummer": r["postnummer"], "poststed": r["poststed"], "kommunenummer": r["kommunenummer"],
-         "category": r["kategori"]}
+        {
+            "postnummer": r["postnummer"],
+            "poststed": r["poststed"],
+            "kommunenummer": r["kommunenummer"],
+            "category": r["kategori"],
+        }
         for r in read_csv(reference_dir / "postal_codes.csv")
     ]
     return upsert(session, PostalCode, rows, ["postnummer"])
@@ -71,7 +75,9 @@ def load_regions(session: Session, reference_dir: Path) -> int:
         changed += upsert(session, Region, [{"slug": slug, "name": name}], ["slug"])
         region_id = session.scalar(select(Region.id).where(Region.slug == slug))
         changed += upsert(
-            session, RegionMember, [{"region_id": region_id, "kommunenummer": n} for n in sorted(numbers)],
+            session,
+            RegionMember,
+            [{"region_id": region_id, "kommunenummer": n} for n in sorted(numbers)],
             ["region_id", "kommunenummer"],
         )
     return changed
@@ -83,8 +89,14 @@ def load_municipality_statistics(session: Session, reference_dir: Path) -> int:
     rows: dict[tuple[str, str, str], dict] = {}
 
     def add(number: str, measure: str, period: str, value: int, source: str, estimate: bool = False) -> None:
-        rows[(number, measure, period)] = {"kommunenummer": number, "measure": measure, "period": period,
-                                           "value": value, "source": source, "is_estimate": estimate}
+        rows[(number, measure, period)] = {
+            "kommunenummer": number,
+            "measure": measure,
+            "period": period,
+            "value": value,
+            "source": source,
+            "is_estimate": estimate,
+        }
 
     for r in read_csv(reference_dir / POPULATION_BANDS_FILE):
         for measure in POPULATION_MEASURES:
@@ -102,7 +114,7 @@ def load_municipality_statistics(session: Session, reference_dir: Path) -> int:
         successors = SPLIT_SINCE_2020[r["kommunenummer"]]
         weights = [rows[(n, *SPLIT_KEY)]["value"] for n in successors]
         for measure in EMPLOYMENT_MEASURES:
-            for number, value in zip(successors, share_out(int(r[measure]), weights)):
+            for number, value in zip(successors, share_out(int(r[measure]), weights), strict=False):
                 add(number, measure, f"{r['year']}-Q4", value, "SSB 11618", estimate=True)
     return upsert(session, MunicipalityStatistic, list(rows.values()), ["kommunenummer", "measure", "period"])
 
@@ -112,6 +124,6 @@ def share_out(total: int, weights: list[int]) -> list[int]:
     (largest remainder)."""
     exact = [total * w / sum(weights) for w in weights]
     parts = [int(x) for x in exact]
-    for i in sorted(range(len(exact)), key=lambda i: exact[i] - parts[i], reverse=True)[:total - sum(parts)]:
+    for i in sorted(range(len(exact)), key=lambda i: exact[i] - parts[i], reverse=True)[: total - sum(parts)]:
         parts[i] += 1
     return parts

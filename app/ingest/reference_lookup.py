@@ -26,7 +26,7 @@ class ReferenceLookup:
     region_of: dict[str, Region]
 
     @classmethod
-    def load(cls, session: Session) -> "ReferenceLookup":
+    def load(cls, session: Session) -> ReferenceLookup:
         postal = dict(session.execute(select(PostalCode.postnummer, PostalCode.kommunenummer)).all())
         municipalities = {m.kommunenummer: m for m in session.scalars(select(Municipality))}
         region_of = {

@@ -46,7 +46,8 @@ def seed_all(session: Session, seed_dir: Path = SEED_DIR, surveys: bool = True) 
     report.changed["SSB figures per municipality"] = reference.load_municipality_statistics(session, ref)
     report.changed["published figures"] = figures.load_published_figures(session, seed_dir / "published_figures.csv")
     report.changed["national context series"] = figures.load_context_series(
-        session, seed_dir / "national_home_office.csv")
+        session, seed_dir / "national_home_office.csv"
+    )
     report.changed["measures catalogue"] = measures.load_measures(session, seed_dir / "measures.yaml")
     report.changed["coworking spaces (example)"] = _seed_coworking(session, seed_dir / "coworking_example.csv")
     if surveys:
@@ -62,9 +63,11 @@ def _seed_survey(session: Session, data: Path, codebook: Path) -> int:
     slug = load_codebook(codebook).survey.slug
     digest = sha256_of(data)
     current = session.scalar(
-        select(ImportBatch.sha256).join(Survey, Survey.slug == ImportBatch.survey_slug)
+        select(ImportBatch.sha256)
+        .join(Survey, Survey.slug == ImportBatch.survey_slug)
         .where(ImportBatch.kind == "survey", ImportBatch.survey_slug == slug, ImportBatch.status == "succeeded")
-        .order_by(ImportBatch.id.desc()).limit(1)
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
     )
     if current == digest:
         return _sync_survey_block(session, codebook)
@@ -93,10 +96,14 @@ def _sync_survey_block(session: Session, codebook: Path) -> int:
     survey = session.scalar(select(Survey).where(Survey.slug == meta.slug))
     if survey is None:
         return 0
-    texts = {"title": meta.title.as_dict(), "population": meta.population.as_dict() if meta.population else None,
-             "weighting": meta.weighting.as_dict() if meta.weighting else None, "citation": meta.citation,
-             "synthetic_note": meta.synthetic_note.as_dict() if meta.synthetic_note else None,
-             "coverage": meta.coverage}
+    texts = {
+        "title": meta.title.as_dict(),
+        "population": meta.population.as_dict() if meta.population else None,
+        "weighting": meta.weighting.as_dict() if meta.weighting else None,
+        "citation": meta.citation,
+        "synthetic_note": meta.synthetic_note.as_dict() if meta.synthetic_note else None,
+        "coverage": meta.coverage,
+    }
     changed = {name: value for name, value in texts.items() if getattr(survey, name) != value}
     for name, value in changed.items():
         setattr(survey, name, value)

@@ -54,8 +54,10 @@ class ImportResult:
 
     def summary(self) -> str:
         if self.status == "unchanged":
-            return (f"{self.survey_slug}: this exact file (same sha256) is already imported; nothing changed. "
-                    "Use --replace to import it again.")
+            return (
+                f"{self.survey_slug}: this exact file (same sha256) is already imported; nothing changed. "
+                "Use --replace to import it again."
+            )
         return f"{self.survey_slug}: imported {self.respondents} respondents and {self.answers} answers."
 
 
@@ -92,8 +94,12 @@ def import_survey(
     existing = session.scalar(select(Survey).where(Survey.slug == slug))
     if existing is not None and not replace:
         same_file = session.scalar(
-            select(ImportBatch.id).where(ImportBatch.kind == KIND, ImportBatch.sha256 == digest,
-                                         ImportBatch.survey_slug == slug, ImportBatch.status == "succeeded")
+            select(ImportBatch.id).where(
+                ImportBatch.kind == KIND,
+                ImportBatch.sha256 == digest,
+                ImportBatch.survey_slug == slug,
+                ImportBatch.status == "succeeded",
+            )
         )
         if same_file:
             batch = _batch(session, path, digest, slug, "unchanged", None, created_by)
@@ -120,8 +126,10 @@ def import_survey(
         # The advisory lock makes imports of one slug take turns; a survey created some other way
         # in the meantime still ends here, as a message rather than a traceback.
         orig = exc.orig
-        if getattr(orig, "sqlstate", None) == "23505" and getattr(getattr(orig, "diag", None), "table_name",
-                                                                 None) == "survey":
+        if (
+            getattr(orig, "sqlstate", None) == "23505"
+            and getattr(getattr(orig, "diag", None), "table_name", None) == "survey"
+        ):
             raise _finished_first(path, slug) from None
         raise
     batch = _batch(session, path, digest, slug, "succeeded", None, created_by, warnings, len(parsed.keys))
@@ -136,8 +144,14 @@ def import_survey(
     return ImportResult(slug, "succeeded", len(parsed.keys), answers, warnings, batch.id)
 
 
-def record_failure(session: Session, path: Path, codebook_slug: str | None, error: Exception,
-                   created_by: str | None = None, codebook_path: Path | None = None) -> None:
+def record_failure(
+    session: Session,
+    path: Path,
+    codebook_slug: str | None,
+    error: Exception,
+    created_by: str | None = None,
+    codebook_path: Path | None = None,
+) -> None:
     """Log a failed import as a batch (in its own transaction, after the data rollback).
 
     Without a slug, the codebook's is used when the codebook can be read.
@@ -200,18 +214,33 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
             unnamed.append(index)
             continue
         if name in seen:
-            problems.add(1, table.header[index], None, "each column once",
-                         f"remove the duplicate column (also column {seen[name] + 1})")
+            problems.add(
+                1,
+                table.header[index],
+                None,
+                "each column once",
+                f"remove the duplicate column (also column {seen[name] + 1})",
+            )
         seen[name] = index
         if name not in known:
-            problems.add(1, table.header[index], None, "a column defined in the codebook",
-                         "remove the column, or add the variable to the codebook")
+            problems.add(
+                1,
+                table.header[index],
+                None,
+                "a column defined in the codebook",
+                "remove the column, or add the variable to the codebook",
+            )
     if "id" not in seen:
         problems.add(1, "id", None, "a respondent key column named id", "add an id column with one key per respondent")
     for variable in questions:
         if variable not in seen:
-            problems.add(1, variable, None, f"a column for codebook variable {variable}",
-                         "add the column (empty cells are allowed for questions not asked)")
+            problems.add(
+                1,
+                variable,
+                None,
+                f"a column for codebook variable {variable}",
+                "add the column (empty cells are allowed for questions not asked)",
+            )
     weight_columns = [c for c in WEIGHT_COLUMNS if c in seen]
     if len(weight_columns) > 1:
         problems.add(1, "weight", None, "one weight column", "keep either vekt or weight")
@@ -235,17 +264,32 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
     for row_number, cells in table.rows(problems):
         for index in unnamed:
             if cells[index] is not None:
-                problems.add(row_number, f"#{index + 1} (no header)", cells[index], "values only under a named column",
-                             "give the column a codebook variable's name in row 1, or remove the value")
+                problems.add(
+                    row_number,
+                    f"#{index + 1} (no header)",
+                    cells[index],
+                    "values only under a named column",
+                    "give the column a codebook variable's name in row 1, or remove the value",
+                )
         key = cell(cells, seen["id"])
         if key is None:
             problems.add(row_number, "id", None, "a respondent key", "give every row a unique id")
         elif len(key) > KEY_MAX:
-            problems.add(row_number, "id", key, f"a respondent key of at most {KEY_MAX} characters",
-                         "shorten the id (it only has to be unique within the file)")
+            problems.add(
+                row_number,
+                "id",
+                key,
+                f"a respondent key of at most {KEY_MAX} characters",
+                "shorten the id (it only has to be unique within the file)",
+            )
         elif key in key_rows:
-            problems.add(row_number, "id", key, "a key used once",
-                         f"the same id is on row {key_rows[key]}; give each respondent its own id")
+            problems.add(
+                row_number,
+                "id",
+                key,
+                "a key used once",
+                f"the same id is on row {key_rows[key]}; give each respondent its own id",
+            )
         else:
             key_rows[key] = row_number
         keys.append(key or "")
@@ -257,8 +301,13 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
                 if raw.isdigit() and len(raw) == 3:
                     raw, padded = "0" + raw, padded + 1
                 if raw not in lookup.municipalities:
-                    problems.add(row_number, MUNICIPALITY_COLUMN, raw, "a municipality number of the 2024 structure "
-                                 "(4 digits, e.g. 4622)", "correct the number or leave the cell empty")
+                    problems.add(
+                        row_number,
+                        MUNICIPALITY_COLUMN,
+                        raw,
+                        "a municipality number of the 2024 structure (4 digits, e.g. 4622)",
+                        "correct the number or leave the cell empty",
+                    )
                 else:
                     row_kommune = raw
         kommune.append(row_kommune)
@@ -272,8 +321,13 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
                 if raw is not None and not (raw.isdigit() and len(raw) == 4):
                     problems.add(row_number, variable, raw, "a 4-digit postal code", "write the postal code, e.g. 5600")
                 elif raw is not None and raw not in lookup.postal_to_municipality and row_kommune is None:
-                    problems.add(row_number, variable, raw, "a postal code in Posten's register (January 2026)",
-                                 "correct the postal code, or add a kommunenummer column for this respondent")
+                    problems.add(
+                        row_number,
+                        variable,
+                        raw,
+                        "a postal code in Posten's register (January 2026)",
+                        "correct the postal code, or add a kommunenummer column for this respondent",
+                    )
                 else:
                     row_postal = raw
                 values[variable].append(float(raw) if row_postal else np.nan)
@@ -288,8 +342,13 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
             except (TypeError, ValueError):
                 weight = np.nan
             if not weight > 0 or not np.isfinite(weight):
-                problems.add(row_number, table.header[weight_idx], raw, "a positive number",
-                             "every respondent needs a weight above 0; fix or remove the weight column")
+                problems.add(
+                    row_number,
+                    table.header[weight_idx],
+                    raw,
+                    "a positive number",
+                    "every respondent needs a weight above 0; fix or remove the weight column",
+                )
             weights.append(weight)
 
     if not keys and not problems:
@@ -298,8 +357,10 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
 
     warnings = []
     if padded:
-        warnings.append(f"{padded} postal codes or municipality numbers had lost their leading zero "
-                        "(3 digits) and were read with it, e.g. 0301.")
+        warnings.append(
+            f"{padded} postal codes or municipality numbers had lost their leading zero "
+            "(3 digits) and were read with it, e.g. 0301."
+        )
     if postal_question is None and kommune_idx is None:
         warnings.append("No postal code question and no kommunenummer column: no geography can be derived.")
     return Parsed(
@@ -327,19 +388,34 @@ def _parse_value(raw: str | None, question: QuestionSpec, row: int, problems: Pr
     if question.options:
         if not number.is_integer() or int(number) not in question.codes:
             allowed = ", ".join(str(c) for c in sorted(question.codes))
-            problems.add(row, question.variable, raw, f"one of the codes {allowed}",
-                         "use a code from the codebook, or leave the cell empty for no answer")
+            problems.add(
+                row,
+                question.variable,
+                raw,
+                f"one of the codes {allowed}",
+                "use a code from the codebook, or leave the cell empty for no answer",
+            )
             return np.nan
         return number
     low, high = question.min, question.max
     if (low is not None and number < low) or (high is not None and number > high):
         what = "birth year" if question.type == "year" else "value"
-        problems.add(row, question.variable, raw, f"a {what} between {low:g} and {high:g}",
-                     "correct the value, or leave the cell empty if it is unknown")
+        problems.add(
+            row,
+            question.variable,
+            raw,
+            f"a {what} between {low:g} and {high:g}",
+            "correct the value, or leave the cell empty if it is unknown",
+        )
         return np.nan
     if question.type == "year" and not (number.is_integer() and 1900 <= number <= 2100):
-        problems.add(row, question.variable, raw, "a whole year between 1900 and 2100, e.g. 1985",
-                     "write the year with four digits")
+        problems.add(
+            row,
+            question.variable,
+            raw,
+            "a whole year between 1900 and 2100, e.g. 1985",
+            "write the year with four digits",
+        )
         return np.nan
     return number
 
@@ -357,9 +433,13 @@ class DerivedColumn:
 
 def _derive(parsed: Parsed, codebook: Codebook, lookup: ReferenceLookup) -> list[DerivedColumn]:
     columns = dict(parsed.columns)
-    question_options = {q.variable: [(o.code, o.label.as_dict(), o.missing) for o in q.options]
-                        for q in codebook.questions}
-    kommunenummer = [k or lookup.postal_to_municipality.get(p or "") for k, p in zip(parsed.kommunenummer, parsed.postal)]
+    question_options = {
+        q.variable: [(o.code, o.label.as_dict(), o.missing) for o in q.options] for q in codebook.questions
+    }
+    kommunenummer = [
+        k or lookup.postal_to_municipality.get(p or "")
+        for k, p in zip(parsed.kommunenummer, parsed.postal, strict=False)
+    ]
     result: list[DerivedColumn] = []
     for spec in codebook.derived:
         options: list[tuple[int, dict[str, str], bool]] = []
@@ -411,8 +491,9 @@ def _derive(parsed: Parsed, codebook: Codebook, lookup: ReferenceLookup) -> list
 # --- weights ------------------------------------------------------------------------------
 
 
-def _weights(parsed: Parsed, derived: list[DerivedColumn], margin_paths: list[Path], path: Path,
-             warnings: list[str]) -> np.ndarray:
+def _weights(
+    parsed: Parsed, derived: list[DerivedColumn], margin_paths: list[Path], path: Path, warnings: list[str]
+) -> np.ndarray:
     n = len(parsed.keys)
     if parsed.weight is not None:
         if margin_paths:
@@ -445,55 +526,97 @@ def _weights(parsed: Parsed, derived: list[DerivedColumn], margin_paths: list[Pa
 # --- writing ------------------------------------------------------------------------------
 
 
-def _create_survey(session: Session, codebook: Codebook, slug: str, parsed: Parsed,
-                   derived: list[DerivedColumn], lookup: ReferenceLookup) -> Survey:
+def _create_survey(
+    session: Session,
+    codebook: Codebook,
+    slug: str,
+    parsed: Parsed,
+    derived: list[DerivedColumn],
+    lookup: ReferenceLookup,
+) -> Survey:
     meta = codebook.survey
     survey = Survey(
-        slug=slug, title=meta.title.as_dict(), year=meta.year, fieldwork_start=meta.fieldwork_start,
-        fieldwork_end=meta.fieldwork_end, population=meta.population.as_dict() if meta.population else None,
-        weighting=meta.weighting.as_dict() if meta.weighting else None, citation=meta.citation,
+        slug=slug,
+        title=meta.title.as_dict(),
+        year=meta.year,
+        fieldwork_start=meta.fieldwork_start,
+        fieldwork_end=meta.fieldwork_end,
+        population=meta.population.as_dict() if meta.population else None,
+        weighting=meta.weighting.as_dict() if meta.weighting else None,
+        citation=meta.citation,
         is_synthetic=meta.is_synthetic,
-        synthetic_note=meta.synthetic_note.as_dict() if meta.synthetic_note else None, coverage=meta.coverage,
+        synthetic_note=meta.synthetic_note.as_dict() if meta.synthetic_note else None,
+        coverage=meta.coverage,
         codebook=codebook.model_dump(mode="json"),
     )
     position = 0
     for q in codebook.questions:
         position += 1
-        survey.questions.append(Question(
-            variable=q.variable, position=position, theme=q.theme, type=q.type, text=q.text.as_dict(),
-            short=q.short.as_dict() if q.short else None, direction=q.direction, asked_if=q.asked_if,
-            min_value=q.min, max_value=q.max, is_derived=False,
-            options=[AnswerOption(code=o.code, label=o.label.as_dict(), position=i, is_missing=o.missing)
-                     for i, o in enumerate(q.options)],
-        ))
+        survey.questions.append(
+            Question(
+                variable=q.variable,
+                position=position,
+                theme=q.theme,
+                type=q.type,
+                text=q.text.as_dict(),
+                short=q.short.as_dict() if q.short else None,
+                direction=q.direction,
+                asked_if=q.asked_if,
+                min_value=q.min,
+                max_value=q.max,
+                is_derived=False,
+                options=[
+                    AnswerOption(code=o.code, label=o.label.as_dict(), position=i, is_missing=o.missing)
+                    for i, o in enumerate(q.options)
+                ],
+            )
+        )
     for d in derived:
         position += 1
-        survey.questions.append(Question(
-            variable=d.spec.variable, position=position, theme=d.spec.theme or "derived",
-            type="derived_number" if d.is_number else "derived_code", text=d.spec.label.as_dict(),
-            short=d.spec.label.as_dict(), is_derived=True,
-            options=[AnswerOption(code=c, label=label, position=i, is_missing=m)
-                     for i, (c, label, m) in enumerate(d.options)],
-        ))
+        survey.questions.append(
+            Question(
+                variable=d.spec.variable,
+                position=position,
+                theme=d.spec.theme or "derived",
+                type="derived_number" if d.is_number else "derived_code",
+                text=d.spec.label.as_dict(),
+                short=d.spec.label.as_dict(),
+                is_derived=True,
+                options=[
+                    AnswerOption(code=c, label=label, position=i, is_missing=m)
+                    for i, (c, label, m) in enumerate(d.options)
+                ],
+            )
+        )
     session.add(survey)
     session.flush()
     return survey
 
 
-def _copy_rows(session: Session, survey: Survey, parsed: Parsed, derived: list[DerivedColumn],
-               weights: np.ndarray, batch_id: int) -> int:
+def _copy_rows(
+    session: Session, survey: Survey, parsed: Parsed, derived: list[DerivedColumn], weights: np.ndarray, batch_id: int
+) -> int:
     connection = session.connection().connection.driver_connection
     birth = next((q.variable for q in survey.questions if q.type == "year"), None)
     gender = parsed.columns.get("gender")
     with connection.cursor() as cursor:
-        with cursor.copy("COPY respondent (survey_id, respondent_key, weight, kommunenummer, postal_code, "
-                         "birth_year, gender, import_batch_id) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY respondent (survey_id, respondent_key, weight, kommunenummer, postal_code, "
+            "birth_year, gender, import_batch_id) FROM STDIN"
+        ) as copy:
             for i, key in enumerate(parsed.keys):
-                copy.write_row((
-                    survey.id, key, float(weights[i]), parsed.kommunenummer[i], parsed.postal[i],
-                    _int_or_none(parsed.columns[birth][i]) if birth else None,
-                    _int_or_none(gender[i]) if gender is not None else None, batch_id,
-                ))
+                copy.write_row(
+                    (
+                        survey.id,
+                        key,
+                        float(weights[i]),
+                        parsed.kommunenummer[i],
+                        parsed.postal[i],
+                        _int_or_none(parsed.columns[birth][i]) if birth else None,
+                        _int_or_none(gender[i]) if gender is not None else None,
+                        batch_id,
+                    )
+                )
         cursor.execute("SELECT respondent_key, id FROM respondent WHERE survey_id = %s", (survey.id,))
         ids = dict(cursor.fetchall())
         written = 0
@@ -505,11 +628,13 @@ def _copy_rows(session: Session, survey: Survey, parsed: Parsed, derived: list[D
                 present = np.flatnonzero(~np.isnan(column))
                 qid = question.id
                 if question.type in number_types:
-                    rows = zip(respondent_ids[present].tolist(), column[present].tolist())
+                    rows = zip(respondent_ids[present].tolist(), column[present].tolist(), strict=False)
                     for rid, value in rows:
                         copy.write_row((rid, qid, None, value))
                 else:
-                    rows = zip(respondent_ids[present].tolist(), column[present].astype(np.int64).tolist())
+                    rows = zip(
+                        respondent_ids[present].tolist(), column[present].astype(np.int64).tolist(), strict=False
+                    )
                     for rid, code in rows:
                         copy.write_row((rid, qid, code, None))
                 written += len(present)
@@ -520,10 +645,28 @@ def _int_or_none(value: float) -> int | None:
     return None if np.isnan(value) else int(value)
 
 
-def _batch(session: Session, path: Path, digest: str, slug: str | None, status: str, report, created_by,
-           warnings: list[str] | None = None, rows: int | None = None) -> ImportBatch:
-    batch = ImportBatch(file_name=path.name, sha256=digest, kind=KIND, survey_slug=slug, row_count=rows,
-                        status=status, error_report=report, warnings=warnings or None, created_by=created_by)
+def _batch(
+    session: Session,
+    path: Path,
+    digest: str,
+    slug: str | None,
+    status: str,
+    report,
+    created_by,
+    warnings: list[str] | None = None,
+    rows: int | None = None,
+) -> ImportBatch:
+    batch = ImportBatch(
+        file_name=path.name,
+        sha256=digest,
+        kind=KIND,
+        survey_slug=slug,
+        row_count=rows,
+        status=status,
+        error_report=report,
+        warnings=warnings or None,
+        created_by=created_by,
+    )
     session.add(batch)
     session.flush()
     return batch

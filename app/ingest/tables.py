@@ -35,12 +35,17 @@ _MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"GIF87a", "a GIF image", CSV_FIX),
     (b"GIF89a", "a GIF image", CSV_FIX),
     (b"%PDF", "a PDF document", CSV_FIX),
-    (b"PK\x03\x04", "a zip archive (an .xlsx workbook is one)",
-     "if it is an Excel workbook, give it the name ending .xlsx; otherwise " + CSV_FIX),
+    (
+        b"PK\x03\x04",
+        "a zip archive (an .xlsx workbook is one)",
+        "if it is an Excel workbook, give it the name ending .xlsx; otherwise " + CSV_FIX,
+    ),
     (b"PK\x05\x06", "an empty zip archive", CSV_FIX),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-     "an old-format Office file (Excel 97–2003 .xls, or a password-protected workbook)",
-     "open it in Excel, remove any password and save it as .xlsx or as CSV UTF-8"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an old-format Office file (Excel 97–2003 .xls, or a password-protected workbook)",
+        "open it in Excel, remove any password and save it as .xlsx or as CSV UTF-8",
+    ),
     (b"$FL2", "an SPSS data file", "give it the name ending .sav"),
     (b"$FL3", "a compressed SPSS data file", "give it the name ending .zsav"),
     (b"\x1f\x8b", "a gzip archive", "unpack it first, then import the table inside"),
@@ -48,7 +53,7 @@ _MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"Rar!", "a RAR archive", "unpack it first, then import the table inside"),
     (b"\xff\xfe\x00\x00", "UTF-32 text", "save it as CSV in UTF-8 (in Excel: Save As → CSV UTF-8)"),
     (b"\x00\x00\xfe\xff", "UTF-32 text", "save it as CSV in UTF-8 (in Excel: Save As → CSV UTF-8)"),
-    (b"\xff\xfe", "UTF-16 text (Excel's \"Unicode text\")", "save it as CSV in UTF-8 (in Excel: Save As → CSV UTF-8)"),
+    (b"\xff\xfe", 'UTF-16 text (Excel\'s "Unicode text")', "save it as CSV in UTF-8 (in Excel: Save As → CSV UTF-8)"),
     (b"\xfe\xff", "UTF-16 text", "save it as CSV in UTF-8 (in Excel: Save As → CSV UTF-8)"),
 )
 # C0 control characters a text export does not contain (tab, line breaks, form feed, vertical
@@ -79,23 +84,35 @@ class Table:
             if len(cells) > width:
                 if any(c is not None for c in cells[width:]):
                     if self.fixed_width:
-                        shown, fix = len(cells), (
-                            "the row has more values than the header has columns: a separator too many, or a cell "
-                            f"containing the separator without double quotes; correct it to {width} cells")
+                        shown, fix = (
+                            len(cells),
+                            (
+                                "the row has more values than the header has columns: a separator too many, or a cell "
+                                f"containing the separator without double quotes; correct it to {width} cells"
+                            ),
+                        )
                     else:  # a spreadsheet row ends at its last value
                         shown = max(i for i, c in enumerate(cells) if c is not None) + 1
-                        fix = ("the row has values right of the last named column; give that column a name in row 1, "
-                               "or move or delete the values")
-                    problems.add(number, None, None, "one cell per header column", fix,
-                                 detail=_width_detail(shown, width))
+                        fix = (
+                            "the row has values right of the last named column; give that column a name in row 1, "
+                            "or move or delete the values"
+                        )
+                    problems.add(
+                        number, None, None, "one cell per header column", fix, detail=_width_detail(shown, width)
+                    )
                     continue
                 cells = cells[:width]
             elif len(cells) < width:
                 if self.fixed_width:
-                    problems.add(number, None, None, "one cell per header column",
-                                 f"a separator is missing in the row, or a line break splits it; correct it to "
-                                 f"{width} cells (an empty answer is an empty cell between two separators)",
-                                 detail=_width_detail(len(cells), width))
+                    problems.add(
+                        number,
+                        None,
+                        None,
+                        "one cell per header column",
+                        f"a separator is missing in the row, or a line break splits it; correct it to "
+                        f"{width} cells (an empty answer is an empty cell between two separators)",
+                        detail=_width_detail(len(cells), width),
+                    )
                     continue
                 cells = cells + [None] * (width - len(cells))
             yield number, cells
@@ -202,11 +219,12 @@ def _refuse_binary_text(path: Path, raw: bytes) -> tuple[str, str]:
     if b"\x00" in raw:
         sample = raw[:SNIFF_BYTES]
         nul_share = sample.count(b"\x00") / len(sample)
-        kind = ("UTF-16 text without a byte-order mark" if 0.3 < nul_share < 0.6
-                else "a binary file (it contains NUL bytes)")
-        raise ImportValidationError(
-            f"{name}: this is {kind}, not CSV text in UTF-8 or Windows-1252. Fix: {CSV_FIX}."
+        kind = (
+            "UTF-16 text without a byte-order mark"
+            if 0.3 < nul_share < 0.6
+            else "a binary file (it contains NUL bytes)"
         )
+        raise ImportValidationError(f"{name}: this is {kind}, not CSV text in UTF-8 or Windows-1252. Fix: {CSV_FIX}.")
     encoding = detect_encoding(raw)
     if encoding == "cp1252":
         try:
@@ -272,7 +290,7 @@ def _csv_table(path: Path) -> Table:
                     raise ImportValidationError(
                         f"{path.name}, line {reader.line_num}: cannot be read as CSV ({exc}). Fix: a cell that holds "
                         "the separator, a double quote or a line break must be in double quotes, with quotes inside "
-                        "it doubled (\"\")."
+                        'it doubled ("").'
                     ) from None
                 number += 1
                 if not any(c.strip() for c in cells):

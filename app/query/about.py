@@ -52,16 +52,31 @@ def survey_details(session: Session) -> list[SurveyDetails]:
         .outerjoin(counts, counts.c.survey_id == Survey.id)
         .order_by(Survey.is_synthetic, Survey.year.desc(), Survey.slug)
     ).all()
-    return [SurveyDetails(s.slug, s.title, s.year, s.citation, s.fieldwork_start, s.fieldwork_end, s.population,
-                          s.weighting, s.is_synthetic, s.synthetic_note, n, latest_batch(session, s.slug))
-            for s, n in rows]
+    return [
+        SurveyDetails(
+            s.slug,
+            s.title,
+            s.year,
+            s.citation,
+            s.fieldwork_start,
+            s.fieldwork_end,
+            s.population,
+            s.weighting,
+            s.is_synthetic,
+            s.synthetic_note,
+            n,
+            latest_batch(session, s.slug),
+        )
+        for s, n in rows
+    ]
 
 
 def latest_batch(session: Session, slug: str) -> BatchInfo | None:
     batch = session.scalars(
         select(ImportBatch)
         .where(ImportBatch.kind == "survey", ImportBatch.survey_slug == slug, ImportBatch.status == "succeeded")
-        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc()).limit(1)
+        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+        .limit(1)
     ).first()
     if batch is None:
         return None
@@ -77,10 +92,14 @@ class ReferenceInfo:
 def reference_info(session: Session) -> ReferenceInfo:
     """Which centrality classification and population year the municipality table holds."""
     classifications = session.scalars(
-        select(Municipality.centrality_classification).where(Municipality.centrality_classification.is_not(None))
-        .distinct().order_by(Municipality.centrality_classification)).all()
-    years = session.scalars(select(Municipality.population_year).distinct()
-                            .order_by(Municipality.population_year)).all()
+        select(Municipality.centrality_classification)
+        .where(Municipality.centrality_classification.is_not(None))
+        .distinct()
+        .order_by(Municipality.centrality_classification)
+    ).all()
+    years = session.scalars(
+        select(Municipality.population_year).distinct().order_by(Municipality.population_year)
+    ).all()
     return ReferenceInfo(list(classifications), list(years))
 
 

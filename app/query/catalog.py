@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import CoworkingSpace, Municipality, PostalCode, Region, RegionMember, Respondent, Survey
+from app.db.models import Municipality, Region, RegionMember, Respondent, Survey
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,7 @@ class SurveyInfo:
 
 def list_surveys(session: Session) -> list[SurveyInfo]:
     """All surveys with their respondent counts, real surveys first, then by year and slug."""
-    counts = (
-        select(Respondent.survey_id, func.count().label("n")).group_by(Respondent.survey_id).subquery()
-    )
+    counts = select(Respondent.survey_id, func.count().label("n")).group_by(Respondent.survey_id).subquery()
     rows = session.execute(
         select(Survey, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.survey_id == Survey.id)
@@ -56,20 +54,3 @@ def list_regions(session: Session) -> list[RegionInfo]:
     for slug, name, number, mname in rows:
         regions.setdefault(slug, RegionInfo(slug, name, [])).members.append((number, mname))
     return list(regions.values())
-
-
-@dataclass(frozen=True)
-class ReferenceCounts:
-    municipalities: int
-    counties: int
-    postal_codes: int
-    coworking_spaces: int
-
-
-def reference_counts(session: Session) -> ReferenceCounts:
-    return ReferenceCounts(
-        municipalities=session.scalar(select(func.count()).select_from(Municipality)) or 0,
-        counties=session.scalar(select(func.count(func.distinct(Municipality.county_number)))) or 0,
-        postal_codes=session.scalar(select(func.count()).select_from(PostalCode)) or 0,
-        coworking_spaces=session.scalar(select(func.count()).select_from(CoworkingSpace)) or 0,
-    )

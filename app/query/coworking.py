@@ -60,49 +60,85 @@ class MunicipalityCapacity:
 
 
 def _region_numbers(region_slug: str):
-    return (select(RegionMember.kommunenummer).join(Region, Region.id == RegionMember.region_id)
-            .where(Region.slug == region_slug))
+    return (
+        select(RegionMember.kommunenummer)
+        .join(Region, Region.id == RegionMember.region_id)
+        .where(Region.slug == region_slug)
+    )
 
 
 def _scope_condition(region_slug: str | None):
     """Which municipalities a region covers (see the module docstring for ``None``)."""
     if region_slug:
         return Municipality.kommunenummer.in_(_region_numbers(region_slug))
-    return or_(Municipality.kommunenummer.in_(select(CoworkingSpace.kommunenummer)),
-               Municipality.kommunenummer.in_(select(RegionMember.kommunenummer)))
+    return or_(
+        Municipality.kommunenummer.in_(select(CoworkingSpace.kommunenummer)),
+        Municipality.kommunenummer.in_(select(RegionMember.kommunenummer)),
+    )
 
 
-def list_spaces(session: Session, region_slug: str | None = None,
-                statuses: Sequence[str] = ACTIVE) -> list[Space]:
+def list_spaces(session: Session, region_slug: str | None = None, statuses: Sequence[str] = ACTIVE) -> list[Space]:
     """The spaces with one of ``statuses`` in the region (all regions for ``None``), by municipality and name."""
-    stmt = (select(CoworkingSpace, Municipality.name)
-            .join(Municipality, Municipality.kommunenummer == CoworkingSpace.kommunenummer)
-            .where(CoworkingSpace.status.in_(list(statuses)))
-            .order_by(Municipality.name, CoworkingSpace.name))
+    stmt = (
+        select(CoworkingSpace, Municipality.name)
+        .join(Municipality, Municipality.kommunenummer == CoworkingSpace.kommunenummer)
+        .where(CoworkingSpace.status.in_(list(statuses)))
+        .order_by(Municipality.name, CoworkingSpace.name)
+    )
     if region_slug:
         stmt = stmt.where(CoworkingSpace.kommunenummer.in_(_region_numbers(region_slug)))
     return [
-        Space(s.id, s.name, s.kommunenummer, mname, s.address, s.postal_code, s.latitude, s.longitude,
-              int(s.seats or 0), int(s.cell_offices or 0), int(s.meeting_rooms or 0),
-              None if s.price_day_nok is None else float(s.price_day_nok),
-              None if s.price_month_nok is None else float(s.price_month_nok),
-              s.price_note, s.opening_hours, [str(f) for f in (s.facilities or [])], s.operator, s.contact,
-              s.website, s.status, bool(s.is_example))
+        Space(
+            s.id,
+            s.name,
+            s.kommunenummer,
+            mname,
+            s.address,
+            s.postal_code,
+            s.latitude,
+            s.longitude,
+            int(s.seats or 0),
+            int(s.cell_offices or 0),
+            int(s.meeting_rooms or 0),
+            None if s.price_day_nok is None else float(s.price_day_nok),
+            None if s.price_month_nok is None else float(s.price_month_nok),
+            s.price_note,
+            s.opening_hours,
+            [str(f) for f in (s.facilities or [])],
+            s.operator,
+            s.contact,
+            s.website,
+            s.status,
+            bool(s.is_example),
+        )
         for s, mname in session.execute(stmt).all()
     ]
 
 
-def capacity_by_municipality(session: Session, region_slug: str | None = None,
-                             statuses: Sequence[str] = ACTIVE) -> list[MunicipalityCapacity]:
+def capacity_by_municipality(
+    session: Session, region_slug: str | None = None, statuses: Sequence[str] = ACTIVE
+) -> list[MunicipalityCapacity]:
     """Every municipality in scope with its population and the spaces/seats with ``statuses``
     (zero where there are none), by name."""
-    spaces = (select(CoworkingSpace.kommunenummer, func.count(CoworkingSpace.id).label("spaces"),
-                     func.sum(CoworkingSpace.seats).label("seats"))
-              .where(CoworkingSpace.status.in_(list(statuses)))
-              .group_by(CoworkingSpace.kommunenummer).subquery())
+    spaces = (
+        select(
+            CoworkingSpace.kommunenummer,
+            func.count(CoworkingSpace.id).label("spaces"),
+            func.sum(CoworkingSpace.seats).label("seats"),
+        )
+        .where(CoworkingSpace.status.in_(list(statuses)))
+        .group_by(CoworkingSpace.kommunenummer)
+        .subquery()
+    )
     rows = session.execute(
-        select(Municipality.kommunenummer, Municipality.name, Municipality.population,
-               Municipality.centrality_class, func.coalesce(spaces.c.spaces, 0), func.coalesce(spaces.c.seats, 0))
+        select(
+            Municipality.kommunenummer,
+            Municipality.name,
+            Municipality.population,
+            Municipality.centrality_class,
+            func.coalesce(spaces.c.spaces, 0),
+            func.coalesce(spaces.c.seats, 0),
+        )
         .outerjoin(spaces, spaces.c.kommunenummer == Municipality.kommunenummer)
         .where(_scope_condition(region_slug))
         .order_by(Municipality.name)
@@ -110,8 +146,9 @@ def capacity_by_municipality(session: Session, region_slug: str | None = None,
     return [MunicipalityCapacity(k, n, int(p or 0), c, int(sp), int(se)) for k, n, p, c, sp, se in rows]
 
 
-def municipalities_without_space(session: Session, region_slug: str | None = None,
-                                 statuses: Sequence[str] = ACTIVE) -> list[MunicipalityCapacity]:
+def municipalities_without_space(
+    session: Session, region_slug: str | None = None, statuses: Sequence[str] = ACTIVE
+) -> list[MunicipalityCapacity]:
     """Municipalities in scope with no space of ``statuses`` (default: no active space)."""
     return [m for m in capacity_by_municipality(session, region_slug, statuses) if m.spaces == 0]
 

@@ -67,8 +67,7 @@ def hidden_groups(cells: Mapping[tuple[Hashable, Pattern], int], groups: Sequenc
     def size(group) -> int:
         return sum(n for pattern, n in by_group[group].items() if is_selected(pattern))
 
-    hidden = {g for g in groups
-              if size(g) < min_n or any(_unsafe(n, min_n) for n in by_group[g].values())}
+    hidden = {g for g in groups if size(g) < min_n or any(_unsafe(n, min_n) for n in by_group[g].values())}
     order = {g: i for i, g in enumerate(groups)}
     while True:
         remainder: Counter = Counter()

@@ -128,14 +128,16 @@ def checked_where(meta: SurveyMeta, where: Mapping[str, Sequence[int]] | None) -
         picked = sorted(set(codes))  # a code repeated 100 000 times is one code
         unknown = [c for c in picked if c not in allowed]
         if unknown or not picked:
-            raise QueryError(f"--where {variable}: codes {unknown or list(codes)[:10]} are not among "
-                             f"{sorted(allowed)}.")
+            raise QueryError(
+                f"--where {variable}: codes {unknown or list(codes)[:10]} are not among {sorted(allowed)}."
+            )
         checked[variable] = picked
     return checked
 
 
-def pattern_columns(meta: SurveyMeta, where: Mapping[str, Sequence[int]],
-                    fixed: AbstractSet[str] = frozenset()) -> list:
+def pattern_columns(
+    meta: SurveyMeta, where: Mapping[str, Sequence[int]], fixed: AbstractSet[str] = frozenset()
+) -> list:
     """One column per filter: the respondent's code where it is selected, NULL otherwise.
 
     Filters are not applied in SQL. Grouping by these columns gives the request's hypercube
@@ -170,16 +172,27 @@ def listed_groups(by: QuestionInfo | None, where: Mapping[str, Sequence[int]], i
     return codes
 
 
-def cell_aggregates(session: Session, meta: SurveyMeta, question: QuestionInfo, by: QuestionInfo | None,
-                    where: Mapping[str, Sequence[int]], include_missing: bool) -> list[tuple]:
+def cell_aggregates(
+    session: Session,
+    meta: SurveyMeta,
+    question: QuestionInfo,
+    by: QuestionInfo | None,
+    where: Mapping[str, Sequence[int]],
+    include_missing: bool,
+) -> list[tuple]:
     """(group, answer code, pattern, n, Σw, Σw²) for every non-empty cell of the question's base, in one
     statement; ``pattern`` holds each filter's selected code or None (see ``pattern_columns``)."""
     return cell_aggregates_many(session, meta, [question], by, where, include_missing)[0]
 
 
-def cell_aggregates_many(session: Session, meta: SurveyMeta, questions: Sequence[QuestionInfo],
-                         by: QuestionInfo | None, where: Mapping[str, Sequence[int]],
-                         include_missing: bool) -> list[list[tuple]]:
+def cell_aggregates_many(
+    session: Session,
+    meta: SurveyMeta,
+    questions: Sequence[QuestionInfo],
+    by: QuestionInfo | None,
+    where: Mapping[str, Sequence[int]],
+    include_missing: bool,
+) -> list[list[tuple]]:
     """``cell_aggregates`` for each question, from one scan: ``GROUPING SETS ((g, y1, f…), (g, y2, f…), …)``.
 
     Each question's base (a valid answer to it) differs, so with several questions the scan
@@ -191,19 +204,22 @@ def cell_aggregates_many(session: Session, meta: SurveyMeta, questions: Sequence
     k, f = len(questions), len(patterns)
     if k == 1:
         y = _code(questions[0]).label("y")
-        stmt = (select(group, y, literal(0), *patterns, func.count(), func.sum(w), func.sum(w * w))
-                .where(VECTOR.c.survey_id == meta.id, _in_base(_code(questions[0]), questions[0], include_missing))
-                .group_by(group, y, *patterns))
+        stmt = (
+            select(group, y, literal(0), *patterns, func.count(), func.sum(w), func.sum(w * w))
+            .where(VECTOR.c.survey_id == meta.id, _in_base(_code(questions[0]), questions[0], include_missing))
+            .group_by(group, y, *patterns)
+        )
     else:
         answers = [_code(question).label(f"y{i}") for i, question in enumerate(questions)]
-        stmt = (select(group, *answers, func.grouping(*answers), *patterns, func.count(), func.sum(w),
-                       func.sum(w * w))
-                .where(VECTOR.c.survey_id == meta.id)
-                .group_by(func.grouping_sets(*[tuple_(group, answer, *patterns) for answer in answers])))
+        stmt = (
+            select(group, *answers, func.grouping(*answers), *patterns, func.count(), func.sum(w), func.sum(w * w))
+            .where(VECTOR.c.survey_id == meta.id)
+            .group_by(func.grouping_sets(*[tuple_(group, answer, *patterns) for answer in answers]))
+        )
     cells: list[list[tuple]] = [[] for _ in questions]
     for row in session.execute(stmt).all():
-        g, codes, mask = row[0], row[1:1 + k], row[1 + k]
-        pattern, (n, sw, sw2) = tuple(row[2 + k:2 + k + f]), row[2 + k + f:]
+        g, codes, mask = row[0], row[1 : 1 + k], row[1 + k]
+        pattern, (n, sw, sw2) = tuple(row[2 + k : 2 + k + f]), row[2 + k + f :]
         i = 0 if k == 1 else next(j for j in range(k) if not mask & (1 << (k - 1 - j)))  # the set grouping answer j
         y = codes[i]
         if y is None or not (include_missing or y in questions[i].valid_codes):
@@ -245,8 +261,7 @@ def estimate_shares(
     (``test="all"``), or of the top-2 share against the other valid answers (``test="top2"``,
     what a chart of one "agree" share per group shows).
     """
-    return estimate_shares_many(session, survey, [variable], by, where, collapse, include_missing, min_n, lang,
-                                test)[0]
+    return estimate_shares_many(session, survey, [variable], by, where, collapse, include_missing, min_n, lang, test)[0]
 
 
 def estimate_shares_many(
@@ -270,19 +285,32 @@ def estimate_shares_many(
     questions = [meta.question(variable) for variable in variables]
     for question in questions:
         if question.is_numeric:
-            raise QueryError(f"{question.variable} is numeric; use the mean (estimate_mean / --format with a "
-                             "numeric variable).")
+            raise QueryError(
+                f"{question.variable} is numeric; use the mean (estimate_mean / --format with a numeric variable)."
+            )
     by_info = meta.question(by) if by else None
     if by_info is not None and by_info.is_numeric:
         raise QueryError(f"--by {by}: a breakdown needs a coded variable (e.g. age_group instead of age).")
     cells = cell_aggregates_many(session, meta, questions, by_info, where, include_missing)
-    return [_shares(survey, meta, question, by_info, where, cells_of, collapse, include_missing, min_n, lang, test)
-            for question, cells_of in zip(questions, cells)]
+    return [
+        _shares(survey, meta, question, by_info, where, cells_of, collapse, include_missing, min_n, lang, test)
+        for question, cells_of in zip(questions, cells, strict=False)
+    ]
 
 
-def _shares(survey: str, meta: SurveyMeta, question: QuestionInfo, by_info: QuestionInfo | None,
-            where: dict[str, list[int]], cells: list[tuple], collapse: str | None, include_missing: bool,
-            min_n: int, lang: str, test: str) -> ShareResult:
+def _shares(
+    survey: str,
+    meta: SurveyMeta,
+    question: QuestionInfo,
+    by_info: QuestionInfo | None,
+    where: dict[str, list[int]],
+    cells: list[tuple],
+    collapse: str | None,
+    include_missing: bool,
+    min_n: int,
+    lang: str,
+    test: str,
+) -> ShareResult:
     """Estimates, disclosure control and the test for one variable, from its
     (group, code, pattern, n, Σw, Σw²) cells."""
     variable, by = question.variable, by_info.variable if by_info else None
@@ -304,8 +332,16 @@ def _shares(survey: str, meta: SurveyMeta, question: QuestionInfo, by_info: Ques
     group_order = listed_groups(by_info, where, include_missing)
     hidden = hidden_groups(hypercube, group_order, min_n)
     shown = [g for g in group_order if g not in hidden]
-    result = ShareResult(survey, variable, _text(question.short or question.text, lang), by,
-                         _text(by_info.short or by_info.text, lang) if by_info else None, where, min_n, n_design)
+    result = ShareResult(
+        survey,
+        variable,
+        _text(question.short or question.text, lang),
+        by,
+        _text(by_info.short or by_info.text, lang) if by_info else None,
+        where,
+        min_n,
+        n_design,
+    )
     totals = {g: tuple(sum(v[k] for v in groups[g].values()) for k in range(3)) for g in shown}
 
     for g in group_order:
@@ -314,29 +350,55 @@ def _shares(survey: str, meta: SurveyMeta, question: QuestionInfo, by_info: Ques
             code = cat[0] if len(cat) == 1 else "+".join(map(str, cat))
             label = " / ".join(question.label(c, lang) for c in cat)
             if g in hidden:
-                result.rows.append(EstimateRow(group_label, g if by_info else ALL, code, label,
-                                               None, None, None, None, None, None, True))
+                result.rows.append(
+                    EstimateRow(
+                        group_label, g if by_info else ALL, code, label, None, None, None, None, None, None, True
+                    )
+                )
                 continue
             n_group, w_group, w2_group = totals[g]
             _n_cell, w_cell, w2_cell = groups[g].get(cat, [0, 0.0, 0.0])
             est = design.proportion(w_cell, w2_cell, w_group, w2_group, n_group, n_design)
-            result.rows.append(EstimateRow(group_label, g if by_info else ALL, code, label, est.estimate, est.se,
-                                           _finite(est.ci_low), _finite(est.ci_high), int(n_group), float(w_group)))
-    result.suppressed_groups = [by_info.label(g, lang) if by_info else _all_label(lang)
-                                for g in group_order if g in hidden]
+            result.rows.append(
+                EstimateRow(
+                    group_label,
+                    g if by_info else ALL,
+                    code,
+                    label,
+                    est.estimate,
+                    est.se,
+                    _finite(est.ci_low),
+                    _finite(est.ci_high),
+                    int(n_group),
+                    float(w_group),
+                )
+            )
+    result.suppressed_groups = [
+        by_info.label(g, lang) if by_info else _all_label(lang) for g in group_order if g in hidden
+    ]
     if question.direction:
         valid = question.valid_codes
-        ends = {"positive": set(valid[:len(valid) // 2]), "negative": set(valid[len(valid) - len(valid) // 2:])}
+        ends = {"positive": set(valid[: len(valid) // 2]), "negative": set(valid[len(valid) - len(valid) // 2 :])}
         for g in shown:
             n_group, w_group, w2_group = totals[g]
             result.sides[g if by_info else ALL] = {}
             for side, codes in ends.items():
                 cells = [v for cat, v in groups[g].items() if set(cat) <= codes]
-                est = design.proportion(sum(v[1] for v in cells), sum(v[2] for v in cells), w_group, w2_group,
-                                        n_group, n_design)
+                est = design.proportion(
+                    sum(v[1] for v in cells), sum(v[2] for v in cells), w_group, w2_group, n_group, n_design
+                )
                 result.sides[g if by_info else ALL][side] = EstimateRow(
-                    "", g if by_info else ALL, "+".join(map(str, sorted(codes))), side, est.estimate, est.se,
-                    _finite(est.ci_low), _finite(est.ci_high), int(n_group), float(w_group))
+                    "",
+                    g if by_info else ALL,
+                    "+".join(map(str, sorted(codes))),
+                    side,
+                    est.estimate,
+                    est.se,
+                    _finite(est.ci_low),
+                    _finite(est.ci_high),
+                    int(n_group),
+                    float(w_group),
+                )
 
     if by_info is not None and len(shown) >= 2:
         # Over the shown groups only: a test over hidden groups would say something about them.
@@ -347,14 +409,14 @@ def _shares(survey: str, meta: SurveyMeta, question: QuestionInfo, by_info: Ques
             columns = [[c] for c in category_order]
 
         def table(k: int) -> np.ndarray:
-            return np.array([[sum(groups[g].get(c, (0, 0.0, 0.0))[k] for c in column) for column in columns]
-                             for g in shown])
+            return np.array(
+                [[sum(groups[g].get(c, (0, 0.0, 0.0))[k] for c in column) for column in columns] for g in shown]
+            )
 
         n_domain = sum(totals[g][0] for g in shown)
         rao_scott = design.rao_scott_f(table(1), table(2), n_domain, n_design)
         if rao_scott is not None:
-            result.test = Test(rao_scott.statistic, (rao_scott.ndf, rao_scott.ddf), rao_scott.p_value,
-                               rao_scott.method)
+            result.test = Test(rao_scott.statistic, (rao_scott.ndf, rao_scott.ddf), rao_scott.p_value, rao_scott.method)
     return result
 
 
@@ -427,14 +489,24 @@ def estimate_mean(
         raise QueryError(f"--by {by}: a breakdown needs a coded variable (e.g. age_group instead of age).")
     x, w = _number(question), VECTOR.c.weight
     group, patterns = _group_column(by_info, include_missing=False), pattern_columns(meta, where)
-    stmt = (select(group, *patterns, func.count(), func.sum(w), func.sum(w * x), func.sum(w * w),
-                   func.sum(w * w * x), func.sum(w * w * x * x))
-            .where(VECTOR.c.survey_id == meta.id, x.is_not(None))
-            .group_by(group, *patterns))
+    stmt = (
+        select(
+            group,
+            *patterns,
+            func.count(),
+            func.sum(w),
+            func.sum(w * x),
+            func.sum(w * w),
+            func.sum(w * w * x),
+            func.sum(w * w * x * x),
+        )
+        .where(VECTOR.c.survey_id == meta.id, x.is_not(None))
+        .group_by(group, *patterns)
+    )
     hypercube: Counter = Counter()
     aggregates: dict = defaultdict(lambda: np.zeros(6))
     for row in session.execute(stmt).all():
-        g, pattern, sums = row[0], tuple(row[1:1 + len(patterns)]), row[1 + len(patterns):]
+        g, pattern, sums = row[0], tuple(row[1 : 1 + len(patterns)]), row[1 + len(patterns) :]
         hypercube[(g, pattern)] += sums[0]
         if g is not None and is_selected(pattern):
             aggregates[g] += np.array(sums, dtype=float)
@@ -451,8 +523,9 @@ def estimate_mean(
         n, sw, swx, sw2, sw2x, sw2x2 = aggregates[g]
         m = design.mean(sw, swx, sw2, sw2x, sw2x2, n_design)
         result.rows.append(MeanRow(label, code, m.estimate, m.se, m.ci_low, m.ci_high, int(n), float(sw)))
-    result.suppressed_groups = [by_info.label(g, lang) if by_info else _all_label(lang)
-                                for g in group_order if g in hidden]
+    result.suppressed_groups = [
+        by_info.label(g, lang) if by_info else _all_label(lang) for g in group_order if g in hidden
+    ]
     result.cronbach_alpha = index_alpha(session, meta, variable)
     return result
 
@@ -469,13 +542,15 @@ def index_alpha(session: Session, meta: SurveyMeta, variable: str) -> float | No
 
 
 def _index_alpha(session: Session, meta: SurveyMeta, variable: str) -> float | None:
-    spec = next((d for d in meta.codebook.get("derived", [])
-                 if d["variable"] == variable and d["kind"] == "mean_index"), None)
+    spec = next(
+        (d for d in meta.codebook.get("derived", []) if d["variable"] == variable and d["kind"] == "mean_index"), None
+    )
     if spec is None:
         return None
     items = [(item, meta.question(item["variable"])) for item in spec["items"]]
     stmt = select(*[_code(info) for _, info in items]).where(
-        VECTOR.c.survey_id == meta.id, *[_code(info).in_(info.valid_codes) for _, info in items])
+        VECTOR.c.survey_id == meta.id, *[_code(info).in_(info.valid_codes) for _, info in items]
+    )
     rows = np.array(session.execute(stmt).all(), dtype=float)
     if rows.size == 0:
         return None
@@ -524,20 +599,29 @@ def estimate_categories(
         question = meta.question(variable)
         counted = [c for c in codes if c in question.valid_codes]  # "don't know" is never in the base
         in_base, chosen = _code(question).in_(question.valid_codes), _code(question).in_(counted)
-        columns += [func.count().filter(in_base), func.sum(w).filter(in_base), func.sum(w * w).filter(in_base),
-                    func.sum(w).filter(chosen), func.sum(w * w).filter(chosen)]
+        columns += [
+            func.count().filter(in_base),
+            func.sum(w).filter(in_base),
+            func.sum(w * w).filter(in_base),
+            func.sum(w).filter(chosen),
+            func.sum(w * w).filter(chosen),
+        ]
     stmt = select(*patterns, *columns).where(VECTOR.c.survey_id == meta.id).group_by(*patterns)
-    by_pattern = [(tuple(row[:len(patterns)]), row[len(patterns):]) for row in session.execute(stmt).all()]
+    by_pattern = [(tuple(row[: len(patterns)]), row[len(patterns) :]) for row in session.execute(stmt).all()]
     rows = []
-    for i, (variable, codes) in enumerate(items):
+    for i, (_variable, codes) in enumerate(items):
         hypercube = {pattern: sums[5 * i] or 0 for pattern, sums in by_pattern}
-        n, sw, sw2, sw_k, sw2_k = (sum(float(sums[5 * i + j] or 0) for pattern, sums in by_pattern
-                                       if is_selected(pattern)) for j in range(5))
+        n, sw, sw2, sw_k, sw2_k = (
+            sum(float(sums[5 * i + j] or 0) for pattern, sums in by_pattern if is_selected(pattern)) for j in range(5)
+        )
         code = "+".join(map(str, codes))
         if n < min_n or not single_view_is_safe(hypercube, min_n):
             rows.append(EstimateRow(ALL, ALL, code, "", None, None, None, None, None, None, True))
             continue
         est = design.proportion(sw_k, sw2_k, sw, sw2, int(n), meta.n_design)
-        rows.append(EstimateRow(ALL, ALL, code, "", est.estimate, est.se, _finite(est.ci_low),
-                                _finite(est.ci_high), int(n), float(sw)))
+        rows.append(
+            EstimateRow(
+                ALL, ALL, code, "", est.estimate, est.se, _finite(est.ci_low), _finite(est.ci_high), int(n), float(sw)
+            )
+        )
     return rows

@@ -7,7 +7,6 @@ import io
 import json
 from dataclasses import asdict
 
-
 MAX_NAMED_GROUPS = 20  # more hidden groups than this are counted, not named
 
 
@@ -42,12 +41,14 @@ def _table(records: list[dict], meta: dict) -> str:
     columns = list(records[0])
     cells = [[_cell(r[c]) for c in columns] for r in records]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in cells]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=False))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=False)) for row in cells]
     test = meta.get("test")
     if test:
-        lines.append(f"\n{test['method']}: F = {test['statistic']:.3f}, df = ({test['df'][0]:.2f}, "
-                     f"{test['df'][1]:.1f}), p = {test['p_value']:.4g}")
+        lines.append(
+            f"\n{test['method']}: F = {test['statistic']:.3f}, df = ({test['df'][0]:.2f}, "
+            f"{test['df'][1]:.1f}), p = {test['p_value']:.4g}"
+        )
     if meta.get("cronbach_alpha") is not None:
         lines.append(f"Cronbach's alpha of the index items: {meta['cronbach_alpha']:.3f}")
     if meta.get("suppressed_groups"):
@@ -59,8 +60,10 @@ def _hidden_text(meta: dict) -> str:
     """Which groups are hidden, without saying which are empty and which small (that would itself tell)."""
     groups = meta.get("suppressed_groups") or []
     named = ", ".join(groups) if len(groups) <= MAX_NAMED_GROUPS else f"{len(groups)} groups"
-    return (f"{named} (fewer than {meta['min_n']} respondents, possibly none, or hidden so that no combination "
-            "of views isolates a small group)")
+    return (
+        f"{named} (fewer than {meta['min_n']} respondents, possibly none, or hidden so that no combination "
+        "of views isolates a small group)"
+    )
 
 
 def _cell(value) -> str:

@@ -16,7 +16,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db.models import (
-    PROGRESS_STATUSES, MeasureArea, MeasureProgress, Municipality, Opportunity, Region, RegionMember,
+    PROGRESS_STATUSES,
+    MeasureArea,
+    MeasureProgress,
+    Municipality,
+    Opportunity,
+    Region,
+    RegionMember,
 )
 from app.query.estimates import estimate_categories, estimate_mean
 from app.query.metadata import survey_meta
@@ -54,15 +60,29 @@ class OpportunityInfo:
 
 def catalogue(session: Session) -> list[Area]:
     """The measure areas in their report order, each with its activities in order."""
-    areas = session.scalars(select(MeasureArea).options(selectinload(MeasureArea.activities))
-                            .order_by(MeasureArea.number))
-    return [Area(a.code, a.number, a.title, a.rationale, a.source, list(a.evidence or []), a.evidence_note,
-                 [Activity(x.id, x.code, x.position, x.title) for x in a.activities]) for a in areas]
+    areas = session.scalars(
+        select(MeasureArea).options(selectinload(MeasureArea.activities)).order_by(MeasureArea.number)
+    )
+    return [
+        Area(
+            a.code,
+            a.number,
+            a.title,
+            a.rationale,
+            a.source,
+            list(a.evidence or []),
+            a.evidence_note,
+            [Activity(x.id, x.code, x.position, x.title) for x in a.activities],
+        )
+        for a in areas
+    ]
 
 
 def opportunities(session: Session) -> list[OpportunityInfo]:
-    return [OpportunityInfo(o.number, o.title, o.source)
-            for o in session.scalars(select(Opportunity).order_by(Opportunity.number))]
+    return [
+        OpportunityInfo(o.number, o.title, o.source)
+        for o in session.scalars(select(Opportunity).order_by(Opportunity.number))
+    ]
 
 
 @dataclass(frozen=True)
@@ -105,17 +125,22 @@ def progress_grid(session: Session, region_slug: str) -> ProgressGrid:
     members = session.execute(
         select(Municipality.kommunenummer, Municipality.name)
         .join(RegionMember, RegionMember.kommunenummer == Municipality.kommunenummer)
-        .where(RegionMember.region_id == region.id).order_by(Municipality.name)
+        .where(RegionMember.region_id == region.id)
+        .order_by(Municipality.name)
     ).all()
     places = [Place(number, name) for number, name in members] + [Place("region", region.name, True)]
     numbers = [number for number, _ in members]
-    rows = session.scalars(select(MeasureProgress).where(or_(
-        MeasureProgress.region_id == region.id, MeasureProgress.kommunenummer.in_(numbers))))
+    rows = session.scalars(
+        select(MeasureProgress).where(
+            or_(MeasureProgress.region_id == region.id, MeasureProgress.kommunenummer.in_(numbers))
+        )
+    )
     grid = ProgressGrid(places)
     for row in rows:
         key = "region" if row.region_id is not None else row.kommunenummer
-        grid.cells[(row.activity_id, key)] = Progress(row.status, row.owner, row.due_date, row.note,
-                                                      row.is_example, True)
+        grid.cells[(row.activity_id, key)] = Progress(
+            row.status, row.owner, row.due_date, row.note, row.is_example, True
+        )
         grid.recorded += 1
     return grid
 
@@ -151,8 +176,9 @@ def evidence(session: Session, survey: str, variable: str, min_n: int = 10, lang
     return evidence_for(session, survey, [variable], min_n, lang)[variable]
 
 
-def evidence_for(session: Session, survey: str, variables: Sequence[str], min_n: int = 10,
-                 lang: str = "nb") -> dict[str, Evidence]:
+def evidence_for(
+    session: Session, survey: str, variables: Sequence[str], min_n: int = 10, lang: str = "nb"
+) -> dict[str, Evidence]:
     """``evidence`` for each of ``variables``; the shares come from one scan of the survey."""
     meta = survey_meta(session, survey)
     found: dict[str, Evidence] = {}
@@ -162,17 +188,35 @@ def evidence_for(session: Session, survey: str, variables: Sequence[str], min_n:
         if info is None:
             found[variable] = Evidence(variable, "unavailable")
             continue
-        question = (info.short or info.text or {})
+        question = info.short or info.text or {}
         question = question.get(lang) or question.get("nb") or variable
         if info.is_numeric:
             row = estimate_mean(session, survey, variable, min_n=min_n, lang=lang).rows[0]
-            found[variable] = Evidence(variable, "mean", question, "", row.estimate, row.ci_low, row.ci_high, row.n,
-                                       row.suppressed or row.estimate is None)
+            found[variable] = Evidence(
+                variable,
+                "mean",
+                question,
+                "",
+                row.estimate,
+                row.ci_low,
+                row.ci_high,
+                row.n,
+                row.suppressed or row.estimate is None,
+            )
         else:
             shares.append((variable, info, question, evidence_codes(info.options, info.type, variable)))
     rows = estimate_categories(session, survey, [(v, codes) for v, _, _, codes in shares], min_n=min_n)
-    for (variable, info, question, codes), row in zip(shares, rows):
+    for (variable, info, question, codes), row in zip(shares, rows, strict=False):
         labels = " / ".join(info.label(c, lang) for c in codes)
-        found[variable] = Evidence(variable, "share", question, labels, row.estimate, row.ci_low, row.ci_high, row.n,
-                                   row.suppressed or row.estimate is None)
+        found[variable] = Evidence(
+            variable,
+            "share",
+            question,
+            labels,
+            row.estimate,
+            row.ci_low,
+            row.ci_high,
+            row.n,
+            row.suppressed or row.estimate is None,
+        )
     return found

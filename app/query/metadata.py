@@ -115,18 +115,26 @@ def _cached(session: Session, sid: int, created_at: dt.datetime) -> SurveyMeta:
 
 def _load(session: Session, sid: int) -> SurveyMeta:
     survey = session.get(Survey, sid)
-    questions = session.scalars(select(Question).where(Question.survey_id == sid).order_by(Question.position)
-                                .options(selectinload(Question.options))).all()
+    questions = session.scalars(
+        select(Question)
+        .where(Question.survey_id == sid)
+        .order_by(Question.position)
+        .options(selectinload(Question.options))
+    ).all()
     n_design = session.scalar(select(func.count()).select_from(Respondent).where(Respondent.survey_id == sid)) or 0
     infos = {
-        q.variable: QuestionInfo(q.id, q.variable, q.type, q.text, q.short,
-                                 [(o.code, o.label, o.is_missing) for o in q.options],
-                                 slot, q.theme, q.is_derived, q.direction)
+        q.variable: QuestionInfo(
+            q.id,
+            q.variable,
+            q.type,
+            q.text,
+            q.short,
+            [(o.code, o.label, o.is_missing) for o in q.options],
+            slot,
+            q.theme,
+            q.is_derived,
+            q.direction,
+        )
         for slot, q in enumerate(questions, start=1)
     }
     return SurveyMeta(sid, survey.slug, n_design, survey.codebook or {}, infos)
-
-
-def clear_cache() -> None:
-    with _lock:
-        _cache.clear()

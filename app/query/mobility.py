@@ -59,35 +59,44 @@ class Assumption:
 
 
 JOBS_ANYWHERE = Assumption(
-    "jobs_anywhere", 1_300_000, 1_200_000, 1_400_000,
-    {"nb": "NORCE (2025) kap. 3.2.5: «mellom 40–50 % av jobbene i Norge» kan i prinsippet utføres hvor som "
-           "helst, «mellom 1,2–1,4 millioner jobber» (med henvisning til Ingelsrud m.fl. 2022). Prosjektskissen "
-           "for fjernarbeid i Hardanger: «50 % av jobbene i Norge», «ca. 1,4 mill.».",
-     "nn": "NORCE (2025) kap. 3.2.5: «mellom 40–50 % av jobbene i Norge» kan i prinsippet utførast kvar som "
-           "helst, «mellom 1,2–1,4 millioner jobber» (med tilvising til Ingelsrud m.fl. 2022). Prosjektskissa "
-           "for fjernarbeid i Hardanger: «50 % av jobbene i Norge», «ca. 1,4 mill.».",
-     "en": "NORCE (2025) ch. 3.2.5: “between 40–50 % of jobs in Norway” can in principle be done anywhere, "
-           "“between 1.2–1.4 million jobs” (citing Ingelsrud et al. 2022). The outline of the Hardanger "
-           "remote-work project: “50 % of jobs in Norway”, “about 1.4 million”."},
+    "jobs_anywhere",
+    1_300_000,
+    1_200_000,
+    1_400_000,
+    {
+        "nb": "NORCE (2025) kap. 3.2.5: «mellom 40–50 % av jobbene i Norge» kan i prinsippet utføres hvor som "
+        "helst, «mellom 1,2–1,4 millioner jobber» (med henvisning til Ingelsrud m.fl. 2022). Prosjektskissen "
+        "for fjernarbeid i Hardanger: «50 % av jobbene i Norge», «ca. 1,4 mill.».",
+        "nn": "NORCE (2025) kap. 3.2.5: «mellom 40–50 % av jobbene i Norge» kan i prinsippet utførast kvar som "
+        "helst, «mellom 1,2–1,4 millioner jobber» (med tilvising til Ingelsrud m.fl. 2022). Prosjektskissa "
+        "for fjernarbeid i Hardanger: «50 % av jobbene i Norge», «ca. 1,4 mill.».",
+        "en": "NORCE (2025) ch. 3.2.5: “between 40–50 % of jobs in Norway” can in principle be done anywhere, "
+        "“between 1.2–1.4 million jobs” (citing Ingelsrud et al. 2022). The outline of the Hardanger "
+        "remote-work project: “50 % of jobs in Norway”, “about 1.4 million”.",
+    },
     caveats=(
-        {"nb": "AFI-rapport 2022:04 (Ingelsrud m.fl.), tabell 1: omtrent halvparten av arbeidstakerne kan jobbe "
-               "hjemmefra (50 % i 2022), men bare 20–22 % har det som fast ordning – resten bare ved behov. At en "
-               "jobb kan gjøres hjemmefra, betyr ikke at den kan gjøres hvor som helst.",
-         "nn": "AFI-rapport 2022:04 (Ingelsrud m.fl.), tabell 1: om lag halvparten av arbeidstakarane kan jobbe "
-               "heimanfrå (50 % i 2022), men berre 20–22 % har det som fast ordning – resten berre ved behov. At "
-               "ein jobb kan gjerast heimanfrå, tyder ikkje at han kan gjerast kvar som helst.",
-         "en": "AFI report 2022:04 (Ingelsrud et al.), table 1: about half of employees can work from home (50 % in "
-               "2022), but only 20–22 % have it as a fixed arrangement – the rest only when needed. A job that can "
-               "be done from home is not necessarily one that can be done anywhere."},
-        {"nb": "Undersøkelsen gjelder yrkesaktive 25–60 år, jobbtallet alle aldre. Modellen bruker andelen fra "
-               "undersøkelsen også for yngre og eldre arbeidstakere, men rapporten regner med at mange under 25 er "
-               "under utdanning og at mobiliteten er lavere etter 60.",
-         "nn": "Undersøkinga gjeld yrkesaktive 25–60 år, jobbtalet alle aldrar. Modellen brukar delen frå "
-               "undersøkinga også for yngre og eldre arbeidstakarar, men rapporten reknar med at mange under 25 er "
-               "under utdanning og at mobiliteten er lågare etter 60.",
-         "en": "The survey covers employed people aged 25–60, the job count all ages. The model applies the "
-               "survey's share to younger and older workers too, while the report expects many under 25 to be in "
-               "education and mobility to be lower after 60."},
+        {
+            "nb": "AFI-rapport 2022:04 (Ingelsrud m.fl.), tabell 1: omtrent halvparten av arbeidstakerne kan jobbe "
+            "hjemmefra (50 % i 2022), men bare 20–22 % har det som fast ordning – resten bare ved behov. At en "
+            "jobb kan gjøres hjemmefra, betyr ikke at den kan gjøres hvor som helst.",
+            "nn": "AFI-rapport 2022:04 (Ingelsrud m.fl.), tabell 1: om lag halvparten av arbeidstakarane kan jobbe "
+            "heimanfrå (50 % i 2022), men berre 20–22 % har det som fast ordning – resten berre ved behov. At "
+            "ein jobb kan gjerast heimanfrå, tyder ikkje at han kan gjerast kvar som helst.",
+            "en": "AFI report 2022:04 (Ingelsrud et al.), table 1: about half of employees can work from home (50 % in "
+            "2022), but only 20–22 % have it as a fixed arrangement – the rest only when needed. A job that can "
+            "be done from home is not necessarily one that can be done anywhere.",
+        },
+        {
+            "nb": "Undersøkelsen gjelder yrkesaktive 25–60 år, jobbtallet alle aldre. Modellen bruker andelen fra "
+            "undersøkelsen også for yngre og eldre arbeidstakere, men rapporten regner med at mange under 25 er "
+            "under utdanning og at mobiliteten er lavere etter 60.",
+            "nn": "Undersøkinga gjeld yrkesaktive 25–60 år, jobbtalet alle aldrar. Modellen brukar delen frå "
+            "undersøkinga også for yngre og eldre arbeidstakarar, men rapporten reknar med at mange under 25 er "
+            "under utdanning og at mobiliteten er lågare etter 60.",
+            "en": "The survey covers employed people aged 25–60, the job count all ages. The model applies the "
+            "survey's share to younger and older workers too, while the report expects many under 25 to be in "
+            "education and mobility to be lower after 60.",
+        },
     ),
 )
 
@@ -106,12 +115,16 @@ SHARE_MEASURES = {
 }
 DEFAULT_MEASURE = "employed"
 MEASURE_TEXTS = {
-    "employed": {"nb": "sysselsatte 15–74 år etter bosted, 4. kvartal 2022 (SSB tabell 11618)",
-                 "nn": "sysselsette 15–74 år etter bustad, 4. kvartal 2022 (SSB tabell 11618)",
-                 "en": "employed residents aged 15–74, Q4 2022 (Statistics Norway table 11618)"},
-    "population_25_60": {"nb": "befolkningen 25–60 år 1.1.2026 (SSB tabell 07459)",
-                         "nn": "folketalet 25–60 år 1.1.2026 (SSB tabell 07459)",
-                         "en": "population aged 25–60 on 1 Jan 2026 (Statistics Norway table 07459)"},
+    "employed": {
+        "nb": "sysselsatte 15–74 år etter bosted, 4. kvartal 2022 (SSB tabell 11618)",
+        "nn": "sysselsette 15–74 år etter bustad, 4. kvartal 2022 (SSB tabell 11618)",
+        "en": "employed residents aged 15–74, Q4 2022 (Statistics Norway table 11618)",
+    },
+    "population_25_60": {
+        "nb": "befolkningen 25–60 år 1.1.2026 (SSB tabell 07459)",
+        "nn": "folketalet 25–60 år 1.1.2026 (SSB tabell 07459)",
+        "en": "population aged 25–60 on 1 Jan 2026 (Statistics Norway table 07459)",
+    },
 }
 
 
@@ -120,8 +133,14 @@ def set_text(classes: tuple[int, ...] | None, lang: str) -> str:
     if classes is None:
         return text({"nb": "alle kommuner", "nn": "alle kommunar", "en": "all municipalities"}, lang)
     span = f"{classes[0]}–{classes[-1]}"
-    return text({"nb": f"kommunene i sentralitetsklasse {span}", "nn": f"kommunane i sentralitetsklasse {span}",
-                 "en": f"municipalities in centrality classes {span}"}, lang)
+    return text(
+        {
+            "nb": f"kommunene i sentralitetsklasse {span}",
+            "nn": f"kommunane i sentralitetsklasse {span}",
+            "en": f"municipalities in centrality classes {span}",
+        },
+        lang,
+    )
 
 
 @dataclass(frozen=True)
@@ -133,46 +152,101 @@ class Condition:
     fixed: bool = True  # switched on or off as a whole; False: the user picks the codes (age groups, …)
 
 
-def standard_conditions(attractive: bool = False, take_job: bool = False, travel_time_min: int | None = None,
-                        age_groups: Sequence[int] = (), centrality: Sequence[int] = ()) -> list[Condition]:
+def standard_conditions(
+    attractive: bool = False,
+    take_job: bool = False,
+    travel_time_min: int | None = None,
+    age_groups: Sequence[int] = (),
+    centrality: Sequence[int] = (),
+) -> list[Condition]:
     """The filters a council can choose, in funnel order."""
     conditions = []
     if attractive:
-        conditions.append(Condition("attractive", "q23", (1, 2), {
-            "nb": "… synes det er attraktivt å bo i en distriktskommune",
-            "nn": "… synest det er attraktivt å bu i ein distriktskommune",
-            "en": "… find living in a rural municipality attractive"}))
+        conditions.append(
+            Condition(
+                "attractive",
+                "q23",
+                (1, 2),
+                {
+                    "nb": "… synes det er attraktivt å bo i en distriktskommune",
+                    "nn": "… synest det er attraktivt å bu i ein distriktskommune",
+                    "en": "… find living in a rural municipality attractive",
+                },
+            )
+        )
     if take_job:
-        conditions.append(Condition("take_job", "q14", (1, 2), {
-            "nb": "… kan sannsynligvis ta jobben med seg", "nn": "… kan truleg ta jobben med seg",
-            "en": "… can probably take the job along"}))
+        conditions.append(
+            Condition(
+                "take_job",
+                "q14",
+                (1, 2),
+                {
+                    "nb": "… kan sannsynligvis ta jobben med seg",
+                    "nn": "… kan truleg ta jobben med seg",
+                    "en": "… can probably take the job along",
+                },
+            )
+        )
     if travel_time_min:
-        conditions.append(Condition("travel_time", "q21", tuple(range(travel_time_min, 5)), {
-            "nb": "… godtar lengre reisetid til kontoret", "nn": "… godtek lengre reisetid til kontoret",
-            "en": "… accept a longer trip to the office"}, fixed=False))
+        conditions.append(
+            Condition(
+                "travel_time",
+                "q21",
+                tuple(range(travel_time_min, 5)),
+                {
+                    "nb": "… godtar lengre reisetid til kontoret",
+                    "nn": "… godtek lengre reisetid til kontoret",
+                    "en": "… accept a longer trip to the office",
+                },
+                fixed=False,
+            )
+        )
     if age_groups:
-        conditions.append(Condition("age_group", "age_group", tuple(age_groups), {
-            "nb": "… i valgte aldersgrupper", "nn": "… i valde aldersgrupper", "en": "… in the chosen age groups"},
-            fixed=False))
+        conditions.append(
+            Condition(
+                "age_group",
+                "age_group",
+                tuple(age_groups),
+                {"nb": "… i valgte aldersgrupper", "nn": "… i valde aldersgrupper", "en": "… in the chosen age groups"},
+                fixed=False,
+            )
+        )
     if centrality:
-        conditions.append(Condition("centrality", "centrality", tuple(centrality), {
-            "nb": "… bor i valgte sentralitetsklasser", "nn": "… bur i valde sentralitetsklassar",
-            "en": "… live in the chosen centrality classes"}, fixed=False))
+        conditions.append(
+            Condition(
+                "centrality",
+                "centrality",
+                tuple(centrality),
+                {
+                    "nb": "… bor i valgte sentralitetsklasser",
+                    "nn": "… bur i valde sentralitetsklassar",
+                    "en": "… live in the chosen centrality classes",
+                },
+                fixed=False,
+            )
+        )
     return conditions
 
 
-WILLING = Condition("willing", "q22", (1, 2), {
-    "nb": "… synes det er aktuelt å flytte til en annen kommune (hvilken som helst)",
-    "nn": "… synest det er aktuelt å flytte til ein annan kommune (kva kommune som helst)",
-    "en": "… would consider moving to another municipality (any municipality)"})
+WILLING = Condition(
+    "willing",
+    "q22",
+    (1, 2),
+    {
+        "nb": "… synes det er aktuelt å flytte til en annen kommune (hvilken som helst)",
+        "nn": "… synest det er aktuelt å flytte til ein annan kommune (kva kommune som helst)",
+        "en": "… would consider moving to another municipality (any municipality)",
+    },
+)
 WILLING_NOTE = {
     "nb": "Spørsmålet gjelder flytting til en hvilken som helst annen kommune dersom man ikke kan ha fast "
-          "arbeidsplass i arbeidsgiverens lokaler – ikke flytting til en distriktskommune eller til denne "
-          "regionen.",
+    "arbeidsplass i arbeidsgiverens lokaler – ikke flytting til en distriktskommune eller til denne "
+    "regionen.",
     "nn": "Spørsmålet gjeld flytting til kva som helst annan kommune dersom ein ikkje kan ha fast arbeidsplass "
-          "i lokala til arbeidsgjevaren – ikkje flytting til ein distriktskommune eller til denne regionen.",
+    "i lokala til arbeidsgjevaren – ikkje flytting til ein distriktskommune eller til denne regionen.",
     "en": "The question asks about moving to any other municipality if it means having no permanent workplace "
-          "at the employer's premises – not about moving to a rural municipality or to this region."}
+    "at the employer's premises – not about moving to a rural municipality or to this region.",
+}
 
 
 class NotNationalSurvey(QueryError):
@@ -216,22 +290,42 @@ class RegionShare:
     def source(self, lang: str) -> str:
         """The default in one sentence, with the attribution SSB asks for."""
         d = self.default
-        left_out = ("" if not d.left_out else " " + text({
-            "nb": "Ikke med (utenfor mengden): ", "nn": "Ikkje med (utanfor mengda): ",
-            "en": "Not counted (outside the set): "}, lang) + ", ".join(d.left_out) + ".")
-        return text({
-            "nb": "Regionens andel av {measure} i {set}: {region} av {total}.{left_out} Forutsetter at "
-                  "tilflytterne fordeler seg på kommunene i mengden som de sysselsatte. Kilde: Statistisk "
-                  "sentralbyrå (SSB), tabell {table}.",
-            "nn": "Delen regionen har av {measure} i {set}: {region} av {total}.{left_out} Føreset at "
-                  "tilflyttarane fordeler seg på kommunane i mengda som dei sysselsette. Kjelde: Statistisk "
-                  "sentralbyrå (SSB), tabell {table}.",
-            "en": "The region's share of {measure} in {set}: {region} of {total}.{left_out} Assumes movers spread "
-                  "over the municipalities in the set as the employed do. Source: Statistics Norway (SSB), table "
-                  "{table}."}, lang).format(
-            measure=text(MEASURE_TEXTS[d.measure], lang), set=set_text(d.classes, lang),
-            region=_plain_int(d.region_value, lang), total=_plain_int(d.set_value, lang), left_out=left_out,
-            table=SHARE_MEASURES[d.measure][2])
+        left_out = (
+            ""
+            if not d.left_out
+            else " "
+            + text(
+                {
+                    "nb": "Ikke med (utenfor mengden): ",
+                    "nn": "Ikkje med (utanfor mengda): ",
+                    "en": "Not counted (outside the set): ",
+                },
+                lang,
+            )
+            + ", ".join(d.left_out)
+            + "."
+        )
+        return text(
+            {
+                "nb": "Regionens andel av {measure} i {set}: {region} av {total}.{left_out} Forutsetter at "
+                "tilflytterne fordeler seg på kommunene i mengden som de sysselsatte. Kilde: Statistisk "
+                "sentralbyrå (SSB), tabell {table}.",
+                "nn": "Delen regionen har av {measure} i {set}: {region} av {total}.{left_out} Føreset at "
+                "tilflyttarane fordeler seg på kommunane i mengda som dei sysselsette. Kjelde: Statistisk "
+                "sentralbyrå (SSB), tabell {table}.",
+                "en": "The region's share of {measure} in {set}: {region} of {total}.{left_out} Assumes movers spread "
+                "over the municipalities in the set as the employed do. Source: Statistics Norway (SSB), table "
+                "{table}.",
+            },
+            lang,
+        ).format(
+            measure=text(MEASURE_TEXTS[d.measure], lang),
+            set=set_text(d.classes, lang),
+            region=_plain_int(d.region_value, lang),
+            total=_plain_int(d.set_value, lang),
+            left_out=left_out,
+            table=SHARE_MEASURES[d.measure][2],
+        )
 
 
 def _plain_int(value: int, lang: str) -> str:
@@ -248,11 +342,20 @@ def region_share(session: Session, region_slug: str, rural_only: bool = True) ->
     members = {m.kommunenummer for m in region.members}
     sets = [RURAL_CLASSES, NARROW_RURAL_CLASSES] if rural_only else [None]
     rows = session.execute(
-        select(Municipality.kommunenummer, Municipality.name, Municipality.centrality_class,
-               MunicipalityStatistic.measure, MunicipalityStatistic.period, MunicipalityStatistic.value)
+        select(
+            Municipality.kommunenummer,
+            Municipality.name,
+            Municipality.centrality_class,
+            MunicipalityStatistic.measure,
+            MunicipalityStatistic.period,
+            MunicipalityStatistic.value,
+        )
         .join(MunicipalityStatistic, MunicipalityStatistic.kommunenummer == Municipality.kommunenummer)
-        .where(tuple_(MunicipalityStatistic.measure, MunicipalityStatistic.period)
-               .in_([(m, p) for m, p, _t in SHARE_MEASURES.values()]))
+        .where(
+            tuple_(MunicipalityStatistic.measure, MunicipalityStatistic.period).in_(
+                [(m, p) for m, p, _t in SHARE_MEASURES.values()]
+            )
+        )
     ).all()
     definitions = []
     for key, (measure, period, _table) in SHARE_MEASURES.items():
@@ -263,8 +366,13 @@ def region_share(session: Session, region_slug: str, rural_only: bool = True) ->
             in_set = [v for v in values if classes is None or v[2] in classes]
             total = sum(v[3] for v in in_set)
             ours = sum(v[3] for v in in_set if v[0] in members)
-            left_out = tuple(sorted(name for number, name, cls, _v in values
-                                    if number in members and classes is not None and cls not in classes))
+            left_out = tuple(
+                sorted(
+                    name
+                    for number, name, cls, _v in values
+                    if number in members and classes is not None and cls not in classes
+                )
+            )
             definitions.append(ShareDefinition(key, classes, ours / total if total else 0.0, ours, total, left_out))
     default = definitions[[d.measure for d in definitions].index(DEFAULT_MEASURE)]
     return RegionShare(region.slug, region.name, rural_only, default, tuple(definitions))
@@ -273,11 +381,15 @@ def region_share(session: Session, region_slug: str, rural_only: bool = True) ->
 def is_rural_region(session: Session, region_slug: str) -> bool:
     """Whether any of the region's members is a rural municipality (centrality class 4–6): then the
     movers who matter are those who find a rural municipality attractive."""
-    return bool(session.scalar(
-        select(func.count()).select_from(RegionMember)
-        .join(Region, Region.id == RegionMember.region_id)
-        .join(Municipality, Municipality.kommunenummer == RegionMember.kommunenummer)
-        .where(Region.slug == region_slug, Municipality.centrality_class.in_(RURAL_CLASSES))))
+    return bool(
+        session.scalar(
+            select(func.count())
+            .select_from(RegionMember)
+            .join(Region, Region.id == RegionMember.region_id)
+            .join(Municipality, Municipality.kommunenummer == RegionMember.kommunenummer)
+            .where(Region.slug == region_slug, Municipality.centrality_class.in_(RURAL_CLASSES))
+        )
+    )
 
 
 def survey_coverage(session: Session, survey: str) -> str:
@@ -328,16 +440,21 @@ def condition_hypercube(session: Session, meta: SurveyMeta, conditions: Sequence
     respondent's code where it meets the condition and None where not (``app.query.disclosure``).
     One scan gives every step of the funnel: step k's figures are the rows meeting conditions 1..k."""
     q22 = meta.question("q22")
-    patterns = pattern_columns(meta, {c.variable: list(c.codes) for c in conditions},
-                               fixed={c.variable for c in conditions if c.fixed})
+    patterns = pattern_columns(
+        meta, {c.variable: list(c.codes) for c in conditions}, fixed={c.variable for c in conditions if c.fixed}
+    )
     w = AnswerVector.__table__.c.weight
     vector = AnswerVector.__table__
-    stmt = (select(*patterns, func.count(), func.sum(w), func.sum(w * w))
-            .where(vector.c.survey_id == meta.id, vector.c.codes[q22.slot].in_(q22.valid_codes))
-            .group_by(*patterns))
+    stmt = (
+        select(*patterns, func.count(), func.sum(w), func.sum(w * w))
+        .where(vector.c.survey_id == meta.id, vector.c.codes[q22.slot].in_(q22.valid_codes))
+        .group_by(*patterns)
+    )
     k = len(patterns)
-    return [(tuple(row[:k]), int(row[k]), float(row[k + 1] or 0), float(row[k + 2] or 0))
-            for row in session.execute(stmt).all()]
+    return [
+        (tuple(row[:k]), int(row[k]), float(row[k + 1] or 0), float(row[k + 2] or 0))
+        for row in session.execute(stmt).all()
+    ]
 
 
 def step_figures(hypercube: Sequence[tuple], steps: int, min_n: int) -> tuple[float, float, float, float, int, bool]:
@@ -388,17 +505,34 @@ def mobility_funnel(
         raise NotNationalSurvey(
             f"The survey {survey!r} has {coverage} coverage (its respondents do not stand for the whole "
             "country): the funnel multiplies national job counts by national shares, so it needs a survey with "
-            "national coverage.")
+            "national coverage."
+        )
     meta = survey_meta(session, survey)
     n_design = meta.n_design
     if region_share is not None and region_range is not None:
         region_range = (min(region_range[0], region_share), max(region_range[1], region_share))
-    result = MobilityResult(survey, jobs_anywhere, region_share, region_share_source,
-                            region_range if region_share is not None else None)
-    result.steps.append(FunnelStep("jobs", text({"nb": "Jobber som kan gjøres hvor som helst",
-                                                 "nn": "Jobbar som kan gjerast kvar som helst",
-                                                 "en": "Jobs that can be done anywhere"}, lang),
-                                   None, None, jobs_anywhere, JOBS_ANYWHERE.low, JOBS_ANYWHERE.high, 0))
+    result = MobilityResult(
+        survey, jobs_anywhere, region_share, region_share_source, region_range if region_share is not None else None
+    )
+    result.steps.append(
+        FunnelStep(
+            "jobs",
+            text(
+                {
+                    "nb": "Jobber som kan gjøres hvor som helst",
+                    "nn": "Jobbar som kan gjerast kvar som helst",
+                    "en": "Jobs that can be done anywhere",
+                },
+                lang,
+            ),
+            None,
+            None,
+            jobs_anywhere,
+            JOBS_ANYWHERE.low,
+            JOBS_ANYWHERE.high,
+            0,
+        )
+    )
     all_conditions = [WILLING, *conditions]
     hypercube = condition_hypercube(session, meta, all_conditions)
     if not hypercube:
@@ -407,60 +541,128 @@ def mobility_funnel(
     for k, condition in enumerate(all_conditions, start=1):
         sw_met, sw2_met, sw, sw2, n, suppressed = step_figures(hypercube, k, min_n)
         if suppressed:
-            result.steps.append(FunnelStep(condition.key, text(condition.label, lang), None, None, None, None, None,
-                                           n, suppressed=True))
+            result.steps.append(
+                FunnelStep(condition.key, text(condition.label, lang), None, None, None, None, None, n, suppressed=True)
+            )
             last = None
             continue
         share = design.proportion(sw_met, sw2_met, sw, sw2, n, n_design)
         last = share
-        result.steps.append(FunnelStep(condition.key, text(condition.label, lang), share.estimate, share.se,
-                                       jobs_anywhere * share.estimate, jobs_anywhere * share.ci_low,
-                                       jobs_anywhere * share.ci_high, n))
+        result.steps.append(
+            FunnelStep(
+                condition.key,
+                text(condition.label, lang),
+                share.estimate,
+                share.se,
+                jobs_anywhere * share.estimate,
+                jobs_anywhere * share.ci_low,
+                jobs_anywhere * share.ci_high,
+                n,
+            )
+        )
     if region_share is not None:
         prev = result.steps[-1]
-        label = text({"nb": "… og kunne valgt denne regionen", "nn": "… og kunne valt denne regionen",
-                      "en": "… and could choose this region"}, lang)
+        label = text(
+            {
+                "nb": "… og kunne valgt denne regionen",
+                "nn": "… og kunne valt denne regionen",
+                "en": "… and could choose this region",
+            },
+            lang,
+        )
         if last is None:
             result.steps.append(FunnelStep("region", label, None, None, None, None, None, prev.n, suppressed=True))
         else:
-            result.steps.append(FunnelStep("region", label, last.estimate * region_share, last.se * region_share,
-                                           prev.people * region_share, prev.people_low * region_share,
-                                           prev.people_high * region_share, prev.n))
+            result.steps.append(
+                FunnelStep(
+                    "region",
+                    label,
+                    last.estimate * region_share,
+                    last.se * region_share,
+                    prev.people * region_share,
+                    prev.people_low * region_share,
+                    prev.people_high * region_share,
+                    prev.n,
+                )
+            )
     jobs = JOBS_ANYWHERE
-    result.assumptions = [{"name": jobs.name, "default": jobs.default, "low": jobs.low, "high": jobs.high,
-                           "source": text(jobs.source_texts, lang), "caveats": [text(c, lang) for c in jobs.caveats]}]
+    result.assumptions = [
+        {
+            "name": jobs.name,
+            "default": jobs.default,
+            "low": jobs.low,
+            "high": jobs.high,
+            "source": text(jobs.source_texts, lang),
+            "caveats": [text(c, lang) for c in jobs.caveats],
+        }
+    ]
     if region_share is not None:
         low, high = result.region_range or (region_share, region_share)
-        result.assumptions.append({"name": "region_share", "default": region_share, "low": low, "high": high,
-                                   "source": region_share_source or "", "caveats": []})
+        result.assumptions.append(
+            {
+                "name": "region_share",
+                "default": region_share,
+                "low": low,
+                "high": high,
+                "source": region_share_source or "",
+                "caveats": [],
+            }
+        )
     if last is not None:
         region = region_share if region_share is not None else 1.0
         region_low, region_high = result.region_range or (region, region)
         result.sensitivity = [
-            {"assumption": "jobs_anywhere", "low": JOBS_ANYWHERE.low * last.estimate * region,
-             "high": JOBS_ANYWHERE.high * last.estimate * region},
-            {"assumption": "survey_share", "low": jobs_anywhere * last.ci_low * region,
-             "high": jobs_anywhere * last.ci_high * region},
+            {
+                "assumption": "jobs_anywhere",
+                "low": JOBS_ANYWHERE.low * last.estimate * region,
+                "high": JOBS_ANYWHERE.high * last.estimate * region,
+            },
+            {
+                "assumption": "survey_share",
+                "low": jobs_anywhere * last.ci_low * region,
+                "high": jobs_anywhere * last.ci_high * region,
+            },
         ]
         if result.region_range is not None:
-            result.sensitivity.append({"assumption": "region_share", "low": jobs_anywhere * last.estimate * region_low,
-                                       "high": jobs_anywhere * last.estimate * region_high})
+            result.sensitivity.append(
+                {
+                    "assumption": "region_share",
+                    "low": jobs_anywhere * last.estimate * region_low,
+                    "high": jobs_anywhere * last.estimate * region_high,
+                }
+            )
         result.overall_low = min(JOBS_ANYWHERE.low, jobs_anywhere) * last.ci_low * region_low
         result.overall_high = max(JOBS_ANYWHERE.high, jobs_anywhere) * last.ci_high * region_high
     return result
 
 
-def regional_funnel(session: Session, survey: str, region_slug: str, jobs_anywhere: float = JOBS_ANYWHERE.default,
-                    conditions: Sequence[Condition] = (), region_share_override: float | None = None,
-                    lang: str = "nb", min_n: int = 10) -> tuple[MobilityResult, RegionShare]:
+def regional_funnel(
+    session: Session,
+    survey: str,
+    region_slug: str,
+    jobs_anywhere: float = JOBS_ANYWHERE.default,
+    conditions: Sequence[Condition] = (),
+    region_share_override: float | None = None,
+    lang: str = "nb",
+    min_n: int = 10,
+) -> tuple[MobilityResult, RegionShare]:
     """The funnel with the region step: the region's share computed for the destination set the
     conditions imply (rural when the q23 condition is among them), or ``region_share_override``."""
     rural_only = any(c.variable == "q23" for c in conditions)
     shares = region_share(session, region_slug, rural_only)
     share = shares.value if region_share_override is None else region_share_override
     source = shares.source(lang) if region_share_override is None else None
-    result = mobility_funnel(session, survey, jobs_anywhere, conditions, share, source, lang, min_n,
-                             region_range=(shares.low.share, shares.high.share))
+    result = mobility_funnel(
+        session,
+        survey,
+        jobs_anywhere,
+        conditions,
+        share,
+        source,
+        lang,
+        min_n,
+        region_range=(shares.low.share, shares.high.share),
+    )
     return result, shares
 
 
@@ -509,17 +711,36 @@ def round_share(share: float | None) -> float | None:
 def publishable(result: MobilityResult) -> MobilityResult:
     """A copy rounded as pages and the command line show it: people with ``round_people``, shares to the
     displayed decimals (the regional share to a hundredth of a percentage point); standard errors dropped."""
+
     def people(value):
         return None if value is None else round_people(value)
 
-    steps = [replace(s, share=round_share(s.share), share_se=None, people=people(s.people),
-                     people_low=people(s.people_low), people_high=people(s.people_high)) for s in result.steps]
+    steps = [
+        replace(
+            s,
+            share=round_share(s.share),
+            share_se=None,
+            people=people(s.people),
+            people_low=people(s.people_low),
+            people_high=people(s.people_high),
+        )
+        for s in result.steps
+    ]
     sensitivity = [{**r, "low": people(r["low"]), "high": people(r["high"])} for r in result.sensitivity]
-    assumptions = [a if a["name"] != "region_share" else
-                   {**a, "default": round(a["default"], 4), "low": round(a["low"], 4), "high": round(a["high"], 4)}
-                   for a in result.assumptions]
+    assumptions = [
+        a
+        if a["name"] != "region_share"
+        else {**a, "default": round(a["default"], 4), "low": round(a["low"], 4), "high": round(a["high"], 4)}
+        for a in result.assumptions
+    ]
     region_range = None if result.region_range is None else tuple(round(v, 4) for v in result.region_range)
-    return replace(result, steps=steps, sensitivity=sensitivity, assumptions=assumptions,
-                   region_share=None if result.region_share is None else round(result.region_share, 4),
-                   region_range=region_range, overall_low=people(result.overall_low),
-                   overall_high=people(result.overall_high))
+    return replace(
+        result,
+        steps=steps,
+        sensitivity=sensitivity,
+        assumptions=assumptions,
+        region_share=None if result.region_share is None else round(result.region_share, 4),
+        region_range=region_range,
+        overall_low=people(result.overall_low),
+        overall_high=people(result.overall_high),
+    )

@@ -9,7 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import (
-    ContextSeries, CoworkingSpace, MeasureActivity, MeasureProgress, Municipality, Region, RegionMember,
+    ContextSeries,
+    CoworkingSpace,
+    MeasureActivity,
+    MeasureProgress,
+    Municipality,
+    Region,
+    RegionMember,
 )
 from app.query.estimates import QueryError, estimate_categories
 
@@ -36,7 +42,8 @@ def region_levels(session: Session, region_slug: str | None) -> list[tuple[str, 
             counties = session.execute(
                 select(Municipality.county_number, Municipality.county_name)
                 .join(RegionMember, RegionMember.kommunenummer == Municipality.kommunenummer)
-                .where(RegionMember.region_id == region.id).distinct()
+                .where(RegionMember.region_id == region.id)
+                .distinct()
             ).all()
             if len(counties) == 1:
                 number, name = counties[0]
@@ -45,8 +52,9 @@ def region_levels(session: Session, region_slug: str | None) -> list[tuple[str, 
     return levels
 
 
-def key_figures(session: Session, survey: str, items: list[tuple[str, tuple[int, ...]]], region_slug: str | None,
-                min_n: int) -> dict[str, KeyFigure]:
+def key_figures(
+    session: Session, survey: str, items: list[tuple[str, tuple[int, ...]]], region_slug: str | None, min_n: int
+) -> dict[str, KeyFigure]:
     """The weighted share answering one of ``codes``, per (variable, codes), each in the smallest area
     (region, county, country) with at least ``min_n`` respondents; one scan per area level tried."""
     found: dict[str, KeyFigure] = {}
@@ -58,19 +66,27 @@ def key_figures(session: Session, survey: str, items: list[tuple[str, tuple[int,
             rows = estimate_categories(session, survey, pending, where=where, min_n=min_n)
         except QueryError:
             continue  # the survey lacks this geography: try the next level up
-        for (variable, codes), row in zip(pending, rows):
+        for (variable, codes), row in zip(pending, rows, strict=False):
             if not row.suppressed:
                 found[variable] = KeyFigure(variable, codes, row.estimate, row.ci_low, row.ci_high, row.n, level, name)
-    return {variable: found.get(variable, KeyFigure(variable, codes, None, None, None, None, "none", ""))
-            for variable, codes in items}
+    return {
+        variable: found.get(variable, KeyFigure(variable, codes, None, None, None, None, "none", ""))
+        for variable, codes in items
+    }
 
 
 def coworking_capacity(session: Session, region_slug: str | None) -> dict:
-    stmt = select(func.count(CoworkingSpace.id), func.coalesce(func.sum(CoworkingSpace.seats), 0),
-                  func.bool_or(CoworkingSpace.is_example)).where(CoworkingSpace.status == "active")
+    stmt = select(
+        func.count(CoworkingSpace.id),
+        func.coalesce(func.sum(CoworkingSpace.seats), 0),
+        func.bool_or(CoworkingSpace.is_example),
+    ).where(CoworkingSpace.status == "active")
     if region_slug:
-        stmt = (stmt.join(RegionMember, RegionMember.kommunenummer == CoworkingSpace.kommunenummer)
-                .join(Region, Region.id == RegionMember.region_id).where(Region.slug == region_slug))
+        stmt = (
+            stmt.join(RegionMember, RegionMember.kommunenummer == CoworkingSpace.kommunenummer)
+            .join(Region, Region.id == RegionMember.region_id)
+            .where(Region.slug == region_slug)
+        )
     spaces, seats, any_example = session.execute(stmt).one()
     return {"spaces": int(spaces), "seats": int(seats), "has_examples": bool(any_example)}
 
@@ -82,7 +98,8 @@ def measure_progress(session: Session, region_slug: str | None) -> dict[str, int
     if region_slug:
         rows = session.execute(
             select(MeasureProgress.status, func.count(func.distinct(MeasureProgress.activity_id)))
-            .join(Region, Region.id == MeasureProgress.region_id).where(Region.slug == region_slug)
+            .join(Region, Region.id == MeasureProgress.region_id)
+            .where(Region.slug == region_slug)
             .group_by(MeasureProgress.status)
         ).all()
         counts = {status: int(n) for status, n in rows}

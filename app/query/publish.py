@@ -33,8 +33,9 @@ def publishable(result: Result, share_decimals: int = SHARE_DECIMALS, mean_decim
         if getattr(result, "test", None) is not None:
             changes["test"] = publishable_test(result.test)
         if getattr(result, "sides", None):
-            changes["sides"] = {g: {side: _row(row, decimals) for side, row in ends.items()}
-                                for g, ends in result.sides.items()}
+            changes["sides"] = {
+                g: {side: _row(row, decimals) for side, row in ends.items()} for g, ends in result.sides.items()
+            }
         if getattr(result, "cronbach_alpha", None) is not None:
             changes["cronbach_alpha"] = _round(result.cronbach_alpha, 2)
         return dataclasses.replace(result, **changes)
@@ -42,12 +43,21 @@ def publishable(result: Result, share_decimals: int = SHARE_DECIMALS, mean_decim
 
 
 def _row(row, decimals: int):
-    return dataclasses.replace(row, estimate=_round(row.estimate, decimals), se=None,
-                               ci_low=_round(row.ci_low, decimals), ci_high=_round(row.ci_high, decimals),
-                               n_weighted=None)
+    return dataclasses.replace(
+        row,
+        estimate=_round(row.estimate, decimals),
+        se=None,
+        ci_low=_round(row.ci_low, decimals),
+        ci_high=_round(row.ci_high, decimals),
+        n_weighted=None,
+    )
 
 
 def publishable_test(test):
     """A test of independence rounded as its sentence shows it."""
-    return dataclasses.replace(test, statistic=round(test.statistic, TEST_DECIMALS),
-                               df=tuple(round(d, 1) for d in test.df), p_value=round(test.p_value, TEST_DECIMALS))
+    return dataclasses.replace(
+        test,
+        statistic=round(test.statistic, TEST_DECIMALS),
+        df=tuple(round(d, 1) for d in test.df),
+        p_value=round(test.p_value, TEST_DECIMALS),
+    )

@@ -44,11 +44,13 @@ class Comparison:
 
 def published_figures(session: Session, variable: str, survey_code: str = SOURCE_SURVEY) -> list[PublishedFigure]:
     """Rows of ``published_figure`` for ``variable`` (e.g. "q22") of ``survey_code``."""
-    return list(session.scalars(
-        select(PublishedFigure)
-        .where(PublishedFigure.survey_code == survey_code, PublishedFigure.question_variable == variable)
-        .order_by(PublishedFigure.id)
-    ))
+    return list(
+        session.scalars(
+            select(PublishedFigure)
+            .where(PublishedFigure.survey_code == survey_code, PublishedFigure.question_variable == variable)
+            .order_by(PublishedFigure.id)
+        )
+    )
 
 
 def _codes(categories: str | None) -> tuple[int, ...] | None:

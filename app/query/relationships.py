@@ -19,7 +19,13 @@ from scipy import stats
 from sqlalchemy.orm import Session
 
 from app.query.estimates import (
-    MeanResult, ShareResult, Test, cell_aggregates, estimate_mean, estimate_shares, estimate_shares_many,
+    MeanResult,
+    ShareResult,
+    Test,
+    cell_aggregates,
+    estimate_mean,
+    estimate_shares,
+    estimate_shares_many,
 )
 from app.query.metadata import survey_meta
 from app.query.publish import publishable, publishable_test
@@ -42,19 +48,25 @@ class Findings:
     centrality: ShareResult  # q23 attractive (top 2), by SSB centrality class
     education: ShareResult  # q23 attractive (top 2), by education
 
-    def published(self) -> "Findings":
+    def published(self) -> Findings:
         """The findings as they may leave the server (``app.query.publish``)."""
-        return Findings([publishable(r) for r in self.home_office], [publishable(r) for r in self.workspace],
-                        publishable(self.travel), publishable(self.factory),
-                        None if self.factory_test is None else publishable_test(self.factory_test),
-                        publishable(self.centrality), publishable(self.education))
+        return Findings(
+            [publishable(r) for r in self.home_office],
+            [publishable(r) for r in self.workspace],
+            publishable(self.travel),
+            publishable(self.factory),
+            None if self.factory_test is None else publishable_test(self.factory_test),
+            publishable(self.centrality),
+            publishable(self.education),
+        )
 
 
 def findings(session: Session, survey: str, min_n: int = 10, lang: str = "nb") -> Findings:
     def agree(variables: tuple[str, ...], by: str) -> list[ShareResult]:
         # one scan gives every statement's shares and the test of the share the page shows
-        return estimate_shares_many(session, survey, variables, by=by, collapse="top2", min_n=min_n, lang=lang,
-                                    test="top2")
+        return estimate_shares_many(
+            session, survey, variables, by=by, collapse="top2", min_n=min_n, lang=lang, test="top2"
+        )
 
     factory = estimate_mean(session, survey, "factory_index", by="q22", min_n=min_n, lang=lang)
     return Findings(
@@ -81,7 +93,7 @@ def equal_means_test(result: MeanResult) -> Test | None:
     if k < 2:
         return None
     means = np.array([r.estimate for r in rows])
-    variances = np.diag([r.se ** 2 for r in rows])
+    variances = np.diag([r.se**2 for r in rows])
     contrasts = np.hstack([np.ones((k - 1, 1)), -np.eye(k - 1)])  # first group − each other group
     diff = contrasts @ means
     try:

@@ -35,10 +35,18 @@ class QuestionEntry:
 
 def list_questions(session: Session, survey: str) -> list[QuestionEntry]:
     """The survey's explorable questions and derived variables, in questionnaire order."""
-    return [QuestionEntry(q.variable, q.theme or ("derived" if q.is_derived else "other"), q.type,
-                          q.short or q.text, q.direction, len(q.valid_codes))
-            for q in survey_meta(session, survey).questions.values()
-            if q.variable not in NOT_EXPLORABLE and q.type != "postal_code"]
+    return [
+        QuestionEntry(
+            q.variable,
+            q.theme or ("derived" if q.is_derived else "other"),
+            q.type,
+            q.short or q.text,
+            q.direction,
+            len(q.valid_codes),
+        )
+        for q in survey_meta(session, survey).questions.values()
+        if q.variable not in NOT_EXPLORABLE and q.type != "postal_code"
+    ]
 
 
 def answer_codes(session: Session, survey: str, variable: str, lang: str) -> list[tuple[int, str]]:

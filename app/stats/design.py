@@ -62,8 +62,15 @@ class Proportion:
     ci_high: float
 
 
-def proportion(sum_w_cell: float, sum_w2_cell: float, sum_w: float, sum_w2: float, n_domain: int,
-               n_design: int, level: float = 0.95) -> Proportion:
+def proportion(
+    sum_w_cell: float,
+    sum_w2_cell: float,
+    sum_w: float,
+    sum_w2: float,
+    n_domain: int,
+    n_design: int,
+    level: float = 0.95,
+) -> Proportion:
     """A domain proportion with its linearised SE and logit interval.
 
     Args:
@@ -73,8 +80,8 @@ def proportion(sum_w_cell: float, sum_w2_cell: float, sum_w: float, sum_w2: floa
         n_design: respondents in the whole design (the survey).
     """
     p = sum_w_cell / sum_w
-    squares = (1 - p) ** 2 * sum_w2_cell + p ** 2 * (sum_w2 - sum_w2_cell)
-    variance = n_design / (n_design - 1) * squares / sum_w ** 2 if n_design > 1 else float("nan")
+    squares = (1 - p) ** 2 * sum_w2_cell + p**2 * (sum_w2 - sum_w2_cell)
+    variance = n_design / (n_design - 1) * squares / sum_w**2 if n_design > 1 else float("nan")
     se = float(np.sqrt(max(variance, 0.0)))
     if p <= BOUNDARY_TOLERANCE or p >= 1.0 - BOUNDARY_TOLERANCE:
         # Nobody (everybody) in the group: Korn–Graubard with n_eff = n (see the module docstring).
@@ -156,12 +163,13 @@ class Mean:
     ci_high: float
 
 
-def mean(sum_w: float, sum_wx: float, sum_w2: float, sum_w2x: float, sum_w2x2: float, n_design: int,
-         level: float = 0.95) -> Mean:
+def mean(
+    sum_w: float, sum_wx: float, sum_w2: float, sum_w2x: float, sum_w2x2: float, n_design: int, level: float = 0.95
+) -> Mean:
     """A domain mean (``svymean``) with its linearised SE and a normal interval."""
     m = sum_wx / sum_w
-    squares = sum_w2x2 - 2 * m * sum_w2x + m ** 2 * sum_w2
-    variance = n_design / (n_design - 1) * squares / sum_w ** 2 if n_design > 1 else float("nan")
+    squares = sum_w2x2 - 2 * m * sum_w2x + m**2 * sum_w2
+    variance = n_design / (n_design - 1) * squares / sum_w**2 if n_design > 1 else float("nan")
     se = float(np.sqrt(max(variance, 0.0)))
     z = _normal_quantile(level)
     return Mean(float(m), se, float(m - z * se), float(m + z * se))
@@ -200,13 +208,16 @@ def rao_scott_f(sum_w: np.ndarray, sum_w2: np.ndarray, n_domain: int, n_design: 
     b = sum_w2.ravel(order="F")
     total_b = b.sum()
     # Covariance of the cell proportions (multinomial indicators, each unit in one cell).
-    V = (np.diag(b) - np.outer(p, b) - np.outer(b, p) + np.outer(p, p) * total_b) / total_w ** 2
+    V = (np.diag(b) - np.outer(p, b) - np.outer(b, p) + np.outer(p, p) * total_b) / total_w**2
     V *= n_design / (n_design - 1)
 
     rows = np.tile(np.arange(nr), nc)
     cols = np.repeat(np.arange(nc), nr)
-    X1 = np.column_stack([np.ones(nr * nc)] + [(rows == i).astype(float) for i in range(1, nr)]
-                         + [(cols == j).astype(float) for j in range(1, nc)])
+    X1 = np.column_stack(
+        [np.ones(nr * nc)]
+        + [(rows == i).astype(float) for i in range(1, nr)]
+        + [(cols == j).astype(float) for j in range(1, nc)]
+    )
     X12 = np.column_stack([((rows == i) & (cols == j)).astype(float) for j in range(1, nc) for i in range(1, nr)])
     Q, _ = np.linalg.qr(X1)
     C = X12 - Q @ (Q.T @ X12)
@@ -219,7 +230,7 @@ def rao_scott_f(sum_w: np.ndarray, sum_w2: np.ndarray, n_domain: int, n_design: 
     numer = C.T @ np.diag(inv_p) @ V @ np.diag(inv_p) @ C
     delta = np.linalg.solve(denom, numer)
     trace = np.trace(delta)
-    d0 = trace ** 2 / np.trace(delta @ delta)
+    d0 = trace**2 / np.trace(delta @ delta)
 
     # Pearson X² on the weighted table scaled to N (svytable(..., Ntotal = N)).
     table = sum_w / total_w * N
@@ -231,8 +242,9 @@ def rao_scott_f(sum_w: np.ndarray, sum_w2: np.ndarray, n_domain: int, n_design: 
     return IndependenceTest(float(statistic), float(d0), float(d0 * design_df), p_value)
 
 
-def rao_scott_f_groups(sum_w: np.ndarray, sum_w2: np.ndarray, n_group: np.ndarray, n_design: int,
-                       groups: np.ndarray | None = None) -> IndependenceTest | None:
+def rao_scott_f_groups(
+    sum_w: np.ndarray, sum_w2: np.ndarray, n_group: np.ndarray, n_design: int, groups: np.ndarray | None = None
+) -> IndependenceTest | None:
     """The test over only some groups (rows) of a breakdown table, e.g. the groups a chart shows.
 
     As R's ``svychisq(~y + g, subset(dd, g %in% groups), statistic = "F")``, where ``dd`` is the

@@ -44,8 +44,9 @@ def create_app(config: Config | None = None) -> dash.Dash:
     for page in pages():
         page.register_callbacks(app)
     health.register(app.server)
-    response_cache.install(app.server, app.config.routes_pathname_prefix, config.cache_mb * 1024 * 1024,
-                          config.data_dir / "response-cache")
+    response_cache.install(
+        app.server, app.config.routes_pathname_prefix, config.cache_mb * 1024 * 1024, config.data_dir / "response-cache"
+    )
     _finish_setup(app)
     return app
 

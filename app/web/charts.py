@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from app.web.i18n import format_share
-
 # Okabe & Ito (2008) colour-blind-safe palette; dark enough on white for text at large sizes.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 # Diverging scale for Likert items: positive end blue, negative end orange-red, neutral grey.
@@ -48,12 +46,12 @@ def percent_axis(fig: go.Figure, axis: str = "x", lang: str = "nb", max_value: f
 
 def percent_axis_settings(lang: str, max_value: float = 100) -> dict:
     """A 0–``max_value`` % axis, with the language's percent sign spacing."""
-    return {"ticksuffix": "%" if lang == "en" else "\u00a0%", "range": [0, max_value], "gridcolor": "#e5e5e5",
-            "zeroline": False}
-
-
-def share_text(value: float | None, lang: str) -> str:
-    return "–" if value is None else format_share(value, lang, decimals=0)
+    return {
+        "ticksuffix": "%" if lang == "en" else "\u00a0%",
+        "range": [0, max_value],
+        "gridcolor": "#e5e5e5",
+        "zeroline": False,
+    }
 
 
 GRAPH_CONFIG = {

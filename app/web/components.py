@@ -46,8 +46,14 @@ def database_error(lang: str) -> dbc.Alert:
     return dbc.Alert(
         [
             html.H2(_("The data are not available right now", lang), className="h5"),
-            html.P(_("The database does not answer. Try again in a moment; the page recovers "
-                     "by itself when the database is back.", lang), className="mb-0"),
+            html.P(
+                _(
+                    "The database does not answer. Try again in a moment; the page recovers "
+                    "by itself when the database is back.",
+                    lang,
+                ),
+                className="mb-0",
+            ),
         ],
         color="danger",
         className="database-error",
@@ -59,9 +65,14 @@ def query_error(lang: str) -> dbc.Alert:
     return dbc.Alert(
         [
             html.H2(_("This view cannot be computed", lang), className="h5"),
-            html.P(_("The chosen survey does not have what these settings ask for (a question, a breakdown or an "
-                     "answer code). Choose other settings, or go back to the page's defaults.", lang),
-                   className="mb-0"),
+            html.P(
+                _(
+                    "The chosen survey does not have what these settings ask for (a question, a breakdown or an "
+                    "answer code). Choose other settings, or go back to the page's defaults.",
+                    lang,
+                ),
+                className="mb-0",
+            ),
         ],
         color="warning",
         className="query-error",
@@ -69,8 +80,11 @@ def query_error(lang: str) -> dbc.Alert:
 
 
 def render_failed(lang: str) -> dbc.Alert:
-    return dbc.Alert(_("Something went wrong while drawing this view. The error has been logged.", lang),
-                     color="danger", className="render-failed")
+    return dbc.Alert(
+        _("Something went wrong while drawing this view. The error has been logged.", lang),
+        color="danger",
+        className="render-failed",
+    )
 
 
 def error_message(error: Exception, lang: str) -> dbc.Alert:
@@ -137,8 +151,15 @@ def notices(ignored: list[tuple[str, str]], lang: str) -> list:
         return []
     shown = [f"{name}={_shorten(value)}" for name, value in ignored[:MAX_NOTICES]]
     items = ", ".join(shown) + (" …" if len(ignored) > MAX_NOTICES else "")
-    return [dbc.Alert(_("Some settings in the address were not recognised and the defaults are shown instead:",
-                        lang) + f" {items}", color="info", dismissable=True, className="url-notice")]
+    return [
+        dbc.Alert(
+            _("Some settings in the address were not recognised and the defaults are shown instead:", lang)
+            + f" {items}",
+            color="info",
+            dismissable=True,
+            className="url-notice",
+        )
+    ]
 
 
 def labelled_dropdown(lang: str, component_id: str, label: str, options: list[dict], value, **kwargs) -> html.Div:
@@ -147,9 +168,17 @@ def labelled_dropdown(lang: str, component_id: str, label: str, options: list[di
     from dash import dcc
 
     return html.Div(
-        [html.Label(label, htmlFor=component_id, className="form-label fw-semibold", id=f"{component_id}-label"),
-         dcc.Dropdown(id=component_id, options=options, value=value, clearable=kwargs.pop("clearable", False),
-                      labels=dropdown_labels(lang), **kwargs)],
+        [
+            html.Label(label, htmlFor=component_id, className="form-label fw-semibold", id=f"{component_id}-label"),
+            dcc.Dropdown(
+                id=component_id,
+                options=options,
+                value=value,
+                clearable=kwargs.pop("clearable", False),
+                labels=dropdown_labels(lang),
+                **kwargs,
+            ),
+        ],
         className="mb-3",
     )
 
@@ -167,8 +196,10 @@ def dropdown_labels(lang: str) -> dict[str, str]:
 
 
 def survey_options(surveys, lang: str) -> list[dict]:
-    return [{"label": pick(s.title, lang) + (f" ({_('synthetic', lang)})" if s.is_synthetic else ""),
-             "value": s.slug} for s in surveys]
+    return [
+        {"label": pick(s.title, lang) + (f" ({_('synthetic', lang)})" if s.is_synthetic else ""), "value": s.slug}
+        for s in surveys
+    ]
 
 
 def default_survey(surveys) -> str | None:
@@ -189,17 +220,25 @@ def key_figure_card(title: str, value: str, detail: str, link: tuple[str, str] |
     """A headline number with its uncertainty and a link to the page that explains it."""
     from dash import dcc
 
-    body = [html.H2(title, className="h6 text-muted mb-1"),
-            html.P(value, className="display-6 mb-1 key-figure-value"),
-            html.P(detail, className="small mb-2")]
+    body = [
+        html.H2(title, className="h6 text-muted mb-1"),
+        html.P(value, className="display-6 mb-1 key-figure-value"),
+        html.P(detail, className="small mb-2"),
+    ]
     if link:
         href, text = link
         body.append(dcc.Link(text, href=href, className="small"))
     return dbc.Card(dbc.CardBody(body), className="h-100 key-figure", id=card_id)
 
 
-def register_url_sync(app, url: str, content: str, controls: Sequence[tuple[str, str]],
-                      render: Callable, to_params: Callable[..., dict] | None = None) -> None:
+def register_url_sync(
+    app,
+    url: str,
+    content: str,
+    controls: Sequence[tuple[str, str]],
+    render: Callable,
+    to_params: Callable[..., dict] | None = None,
+) -> None:
     """The two callbacks that keep a page's state in its address.
 
     Changing a control writes the URL query string (so the address reproduces the view and
@@ -214,15 +253,22 @@ def register_url_sync(app, url: str, content: str, controls: Sequence[tuple[str,
     """
     names = [name for name, _component in controls]
 
-    @app.callback(Output(url, "search"), *[Input(component, "value") for _name, component in controls],
-                  State(url, "search"), prevent_initial_call=True)
+    @app.callback(
+        Output(url, "search"),
+        *[Input(component, "value") for _name, component in controls],
+        State(url, "search"),
+        prevent_initial_call=True,
+    )
     def controls_to_url(*values_and_search):
         *values, search = values_and_search
-        params = to_params(*values) if to_params else dict(zip(names, values))
+        params = to_params(*values) if to_params else dict(zip(names, values, strict=False))
         new = state.build({**state.parse(search), **params}, search)
         return no_update if new == (search or "") else new
 
-    @app.callback(Output(content, "children"), *[Output(component, "value") for _name, component in controls],
-                  Input(url, "search"))
+    @app.callback(
+        Output(content, "children"),
+        *[Output(component, "value") for _name, component in controls],
+        Input(url, "search"),
+    )
     def url_to_page(search):
         return render(state.parse(search).get("lang") or default_language(), search)

@@ -49,56 +49,107 @@ def _label_point(rings: Sequence[Ring]) -> tuple[float, float]:
     return (x0 + x1) / 2, (y0 + y1) / 2
 
 
-def map_figure(scope: Boundaries, context: Boundaries, spaces: Sequence[Space], no_offer: set[str],
-               lang: str, height: int = 520) -> go.Figure:
+def map_figure(
+    scope: Boundaries, context: Boundaries, spaces: Sequence[Space], no_offer: set[str], lang: str, height: int = 520
+) -> go.Figure:
     """Municipalities of the region (hatched where there is no offer), neighbours in grey, spaces as
     markers sized by seats."""
     if not scope:
         return empty_figure(_("No municipal boundaries to draw.", lang), lang)
     fig = go.Figure(layout=base_layout(lang, height=height))
-    for number, (name, rings) in context.items():
+    for _number, (_name, rings) in context.items():
         xs, ys = _xy(rings)
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=CONTEXT_FILL,
-                                 line={"color": CONTEXT_LINE, "width": 0.6}, hoverinfo="skip", showlegend=False))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                fill="toself",
+                fillcolor=CONTEXT_FILL,
+                line={"color": CONTEXT_LINE, "width": 0.6},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
     shown = {"offer": False, "none": False}
     for number, (name, rings) in scope.items():
         xs, ys = _xy(rings)
         empty = number in no_offer
         key = "none" if empty else "offer"
         legend = _("No space", lang) if empty else _("Has a space", lang)
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines", fill="toself", name=legend, legendgroup=key, showlegend=not shown[key],
-            fillcolor=NO_OFFER_FILL if empty else OFFER_FILL,
-            fillpattern={"shape": "/", "fgcolor": NO_OFFER_LINE, "size": 8, "solidity": 0.15} if empty else None,
-            line={"color": NO_OFFER_LINE if empty else OFFER_LINE, "width": 1.2},
-            hoveron="fills", text=name, hoverinfo="text"))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                fill="toself",
+                name=legend,
+                legendgroup=key,
+                showlegend=not shown[key],
+                fillcolor=NO_OFFER_FILL if empty else OFFER_FILL,
+                fillpattern={"shape": "/", "fgcolor": NO_OFFER_LINE, "size": 8, "solidity": 0.15} if empty else None,
+                line={"color": NO_OFFER_LINE if empty else OFFER_LINE, "width": 1.2},
+                hoveron="fills",
+                text=name,
+                hoverinfo="text",
+            )
+        )
         shown[key] = True
     labels = [_label_point(rings) for _, rings in scope.values()]
-    fig.add_trace(go.Scatter(x=[p[0] for p in labels], y=[p[1] for p in labels], mode="text",
-                             text=[name for name, _ in scope.values()], textfont={"size": 13, "color": "#333"},
-                             hoverinfo="skip", showlegend=False))
+    fig.add_trace(
+        go.Scatter(
+            x=[p[0] for p in labels],
+            y=[p[1] for p in labels],
+            mode="text",
+            text=[name for name, _ in scope.values()],
+            textfont={"size": 13, "color": "#333"},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     placed = [s for s in spaces if s.latitude is not None and s.longitude is not None]
     for status in ("active", "planned", "closed"):
         group = [s for s in placed if s.status == status]
         if not group:
             continue
         colour, symbol = STATUS_STYLE[status]
-        fig.add_trace(go.Scatter(
-            x=[s.longitude for s in group], y=[s.latitude for s in group], mode="markers",
-            name=_(STATUS_LEGEND[status], lang),
-            marker={"size": [8 + 2.2 * math.sqrt(s.seats) for s in group], "color": colour, "symbol": symbol,
-                    "line": {"color": "white", "width": 1.2}, "opacity": 0.9},
-            customdata=[[s.name, format_number(s.seats, lang), s.municipality] for s in group],
-            hovertemplate="<b>%{customdata[0]}</b><br>" + _("Seats", lang) + ": %{customdata[1]}<br>"
-                          + _("Municipality", lang) + ": %{customdata[2]}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[s.longitude for s in group],
+                y=[s.latitude for s in group],
+                mode="markers",
+                name=_(STATUS_LEGEND[status], lang),
+                marker={
+                    "size": [8 + 2.2 * math.sqrt(s.seats) for s in group],
+                    "color": colour,
+                    "symbol": symbol,
+                    "line": {"color": "white", "width": 1.2},
+                    "opacity": 0.9,
+                },
+                customdata=[[s.name, format_number(s.seats, lang), s.municipality] for s in group],
+                hovertemplate="<b>%{customdata[0]}</b><br>"
+                + _("Seats", lang)
+                + ": %{customdata[1]}<br>"
+                + _("Municipality", lang)
+                + ": %{customdata[2]}<extra></extra>",
+            )
+        )
     x0, y0, x1, y1 = bbox(r for _, rings in scope.values() for r in rings)
     pad_x, pad_y = (x1 - x0) * 0.04 + 0.02, (y1 - y0) * 0.04 + 0.02
     mean_lat = (y0 + y1) / 2
     fig.update_xaxes(visible=False, range=[x0 - pad_x, x1 + pad_x], constrain="domain")
-    fig.update_yaxes(visible=False, range=[y0 - pad_y, y1 + pad_y], scaleanchor="x",
-                     scaleratio=1 / math.cos(math.radians(mean_lat)), constrain="domain")
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 10}, dragmode="pan",
-                      legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0})
+    fig.update_yaxes(
+        visible=False,
+        range=[y0 - pad_y, y1 + pad_y],
+        scaleanchor="x",
+        scaleratio=1 / math.cos(math.radians(mean_lat)),
+        constrain="domain",
+    )
+    fig.update_layout(
+        margin={"l": 0, "r": 0, "t": 10, "b": 10},
+        dragmode="pan",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0},
+    )
     return fig
 
 
@@ -137,23 +188,35 @@ def demand_figure(rows: Sequence[DemandRow], lang: str, height: int = 380) -> go
     usable = sorted(usable, key=lambda r: r.seats_per_1000_remote)
     height = max(height, 90 + 34 * len(usable))
     title = _("Seats per 1 000 residents<br>who use home office at least weekly", lang)
-    fig = go.Figure(layout=base_layout(lang, title,
-                                       height=height))
-    fig.add_trace(go.Bar(
-        y=[r.name for r in usable], x=[r.seats_per_1000_remote for r in usable], orientation="h",
-        marker={"color": [NO_OFFER_LINE if r.seats == 0 else PALETTE[0] for r in usable]},
-        text=[format_number(r.seats_per_1000_remote, lang, 1) if r.seats else _("no space", lang) for r in usable],
-        textposition="outside",
-        cliponaxis=False,
-        customdata=[[format_number(r.seats, lang), format_number(round(r.remote_weekly or 0, -1), lang)]
-                    for r in usable],
-        hovertemplate="<b>%{y}</b><br>" + _("Seats", lang) + ": %{customdata[0]}<br>"
-                      + _("Residents who use home office at least weekly", lang)
-                      + ": ≈ %{customdata[1]}<extra></extra>",
-        showlegend=False))
+    fig = go.Figure(layout=base_layout(lang, title, height=height))
+    fig.add_trace(
+        go.Bar(
+            y=[r.name for r in usable],
+            x=[r.seats_per_1000_remote for r in usable],
+            orientation="h",
+            marker={"color": [NO_OFFER_LINE if r.seats == 0 else PALETTE[0] for r in usable]},
+            text=[format_number(r.seats_per_1000_remote, lang, 1) if r.seats else _("no space", lang) for r in usable],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[
+                [format_number(r.seats, lang), format_number(round(r.remote_weekly or 0, -1), lang)] for r in usable
+            ],
+            hovertemplate="<b>%{y}</b><br>"
+            + _("Seats", lang)
+            + ": %{customdata[0]}<br>"
+            + _("Residents who use home office at least weekly", lang)
+            + ": ≈ %{customdata[1]}<extra></extra>",
+            showlegend=False,
+        )
+    )
     top = max(r.seats_per_1000_remote for r in usable)
-    fig.update_xaxes(title=_("Seats per 1 000 (rough indicator)", lang), gridcolor="#e5e5e5",
-                     range=[0, top * 1.2 if top else 1], zeroline=True, zerolinecolor="#999")
+    fig.update_xaxes(
+        title=_("Seats per 1 000 (rough indicator)", lang),
+        gridcolor="#e5e5e5",
+        range=[0, top * 1.2 if top else 1],
+        zeroline=True,
+        zerolinecolor="#999",
+    )
     fig.update_yaxes(automargin=True)
     fig.update_layout(margin={"l": 10, "r": 30, "t": 80, "b": 50})
     return fig

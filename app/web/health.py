@@ -26,8 +26,7 @@ def register(server: Flask) -> None:
             revision = migrate.current_revision(get_engine())
         except FjernarbeidError as exc:
             log.warning("/health: database unreachable: %s", exc)
-            return jsonify(status="unavailable", database="unreachable", schema_revision=None,
-                           version=__version__), 503
+            return jsonify(status="unavailable", database="unreachable", schema_revision=None, version=__version__), 503
         except Exception as exc:  # noqa: BLE001 - health must answer, whatever broke
             log.warning("/health: database check failed: %s: %s", type(exc).__name__, exc)
             return jsonify(status="unavailable", database="error", schema_revision=None, version=__version__), 503

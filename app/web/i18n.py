@@ -7,7 +7,7 @@ message id. Catalogues are read once per process, on first use.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -19,7 +19,7 @@ TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 BABEL_LOCALES = {"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     messages: dict[str, str] = {}
     for path in sorted((TRANSLATIONS_DIR / lang / "LC_MESSAGES").glob("*.po")):

@@ -55,9 +55,14 @@ def navigation(pathname: str, search: str, lang: str, default_lang: str) -> html
     ]
     switch = html.Div(
         [
-            html.A(LANGUAGE_NAMES[code], href=pathname + with_language(search, code), lang=code, hrefLang=code,
-                   className="lang-link" + (" active" if code == lang else ""),
-                   **({"aria-current": "true"} if code == lang else {}))
+            html.A(
+                LANGUAGE_NAMES[code],
+                href=pathname + with_language(search, code),
+                lang=code,
+                hrefLang=code,
+                className="lang-link" + (" active" if code == lang else ""),
+                **({"aria-current": "true"} if code == lang else {}),
+            )
             for code in LANGUAGES
         ],
         className="language-switch",
@@ -84,29 +89,37 @@ def navigation(pathname: str, search: str, lang: str, default_lang: str) -> html
 def footer(lang: str) -> list:
     return [
         html.P(
-            _("Municipal boundaries © Kartverket (CC BY 4.0). Population and centrality: "
-              "Statistics Norway (CC BY 4.0). Postal codes: Posten Bring, postal code register.", lang)
+            _(
+                "Municipal boundaries © Kartverket (CC BY 4.0). Population and centrality: "
+                "Statistics Norway (CC BY 4.0). Postal codes: Posten Bring, postal code register.",
+                lang,
+            )
         ),
     ]
 
 
 def not_found(lang: str) -> html.Div:
-    return html.Div([html.H1(_("Page not found", lang)),
-                     html.P(dcc.Link(_("Go to the overview", lang), href="/"))])
+    return html.Div([html.H1(_("Page not found", lang)), html.P(dcc.Link(_("Go to the overview", lang), href="/"))])
 
 
 def register_callbacks(app: dash.Dash, default_lang: str) -> None:
-    @app.callback(Output(NAV, "children"), Output(FOOTER, "children"),
-                  Input(URL, "pathname"), Input(URL, "search"))
+    @app.callback(Output(NAV, "children"), Output(FOOTER, "children"), Input(URL, "pathname"), Input(URL, "search"))
     def _render_frame(pathname, search):
         lang = language_from_search(search, default_lang)
         frame = [navigation(pathname or "/", search or "", lang, default_lang)]
         requested = state.parse(search).get("lang")
         if requested is not None and requested not in LANGUAGES:
-            frame.append(dbc.Alert(
-                _("The language in the address is not available; the page is shown in {language}.", lang).format(
-                    language=LANGUAGE_NAMES[lang]) + f" (lang={requested[:20]})",
-                color="info", dismissable=True, className="container-xl url-notice language-notice"))
+            frame.append(
+                dbc.Alert(
+                    _("The language in the address is not available; the page is shown in {language}.", lang).format(
+                        language=LANGUAGE_NAMES[lang]
+                    )
+                    + f" (lang={requested[:20]})",
+                    color="info",
+                    dismissable=True,
+                    className="container-xl url-notice language-notice",
+                )
+            )
         return frame, footer(lang)
 
     @app.callback(Output(PAGE, "children"), Input(URL, "pathname"), State(URL, "search"))

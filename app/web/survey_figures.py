@@ -45,9 +45,12 @@ def interval_text(low: float | None, high: float | None, lang: str, decimals: in
 
 
 def _hover(row: EstimateRow, lang: str) -> str:
-    return (f"<b>{row.group}</b><br>{row.label}: {format_share(row.estimate, lang)}<br>"
-            + _("95 % interval", lang) + f": {interval_text(row.ci_low, row.ci_high, lang, 1)}<br>"
-            f"n = {format_number(row.n, lang)}")
+    return (
+        f"<b>{row.group}</b><br>{row.label}: {format_share(row.estimate, lang)}<br>"
+        + _("95 % interval", lang)
+        + f": {interval_text(row.ci_low, row.ci_high, lang, 1)}<br>"
+        f"n = {format_number(row.n, lang)}"
+    )
 
 
 def _groups(result) -> list[tuple[str, int | None, bool]]:
@@ -64,9 +67,17 @@ def _height(rows: int, per_row: int = 34, extra: int = 150) -> int:
 
 def _too_few_trace(labels: list[str], lang: str, x: float = 0) -> go.Scatter:
     """A text-only row for each suppressed group: the label stays, the bar is replaced by words."""
-    return go.Scatter(x=[x] * len(labels), y=labels, mode="text", text=[_("too few respondents", lang)] * len(labels),
-                      textposition="middle right", textfont={"color": "#495057", "size": 13},
-                      hoverinfo="skip", showlegend=False, cliponaxis=False)
+    return go.Scatter(
+        x=[x] * len(labels),
+        y=labels,
+        mode="text",
+        text=[_("too few respondents", lang)] * len(labels),
+        textposition="middle right",
+        textfont={"color": "#495057", "size": 13},
+        hoverinfo="skip",
+        showlegend=False,
+        cliponaxis=False,
+    )
 
 
 def likert_sides(codes: list) -> tuple[list, list, list]:
@@ -79,9 +90,10 @@ def likert_sides(codes: list) -> tuple[list, list, list]:
     last = [int(str(c).split("+")[-1]) for c in codes]
     low, high = min(first), max(last)
     middle = (low + high) / 2
-    positive = [c for c, f, l in zip(codes, first, last) if l < middle]
-    neutral = [c for c, f, l in zip(codes, first, last) if f == middle == l]
-    negative = [c for c, f, l in zip(codes, first, last) if f > middle]
+    spans = list(zip(codes, first, last, strict=True))
+    positive = [c for c, _start, end in spans if end < middle]
+    neutral = [c for c, start, end in spans if start == middle == end]
+    negative = [c for c, start, _end in spans if start > middle]
     return positive, neutral, negative
 
 
@@ -113,16 +125,28 @@ def likert_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
     def add(code, sign: int, half: bool, legend: bool):
         rows = [r for r in result.rows if r.code == code and not r.suppressed]
         factor = 0.5 if half else 1.0
-        fig.add_trace(go.Bar(
-            y=[labels[r.group] for r in rows], x=[round(sign * factor * _pct(r.estimate), 2) for r in rows],
-            orientation="h", name=names[code], marker_color=colours[code], legendrank=rank[code],
-            legendgroup=str(code), showlegend=legend, customdata=[_hover(r, lang) for r in rows],
-            hovertemplate="%{customdata}<extra></extra>",
-            text=[format_share(r.estimate, lang, 0) if (r.estimate or 0) * factor >= 0.08 and not half else ""
-                  for r in rows],
-            textposition="inside", insidetextanchor="middle", textangle=0,
-            textfont={"color": "white" if colours[code] in (DIVERGING[0], DIVERGING[4]) else "#212529"},
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=[labels[r.group] for r in rows],
+                x=[round(sign * factor * _pct(r.estimate), 2) for r in rows],
+                orientation="h",
+                name=names[code],
+                marker_color=colours[code],
+                legendrank=rank[code],
+                legendgroup=str(code),
+                showlegend=legend,
+                customdata=[_hover(r, lang) for r in rows],
+                hovertemplate="%{customdata}<extra></extra>",
+                text=[
+                    format_share(r.estimate, lang, 0) if (r.estimate or 0) * factor >= 0.08 and not half else ""
+                    for r in rows
+                ],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                textfont={"color": "white" if colours[code] in (DIVERGING[0], DIVERGING[4]) else "#212529"},
+            )
+        )
 
     # Stacking runs outwards from zero in trace order on each side.
     for code in neutral:
@@ -138,13 +162,20 @@ def likert_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
         fig.add_trace(_too_few_trace(hidden, lang, x=0))
     fig.update_layout(barmode="relative", bargap=0.35)
     bottom_legend(fig)
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=[labels[g[0]] for g in groups],
-                     automargin=True)
+    fig.update_yaxes(
+        autorange="reversed", categoryorder="array", categoryarray=[labels[g[0]] for g in groups], automargin=True
+    )
     reach = _reach(result, positive, neutral, negative)
     ticks = list(range(-reach, reach + 1, 25))
-    fig.update_xaxes(range=[-reach, reach], tickvals=ticks,
-                     ticktext=[f"{abs(v)}" + ("%" if lang == "en" else "\u00a0%") for v in ticks],
-                     gridcolor="#e5e5e5", zeroline=True, zerolinecolor="#212529", zerolinewidth=1.5)
+    fig.update_xaxes(
+        range=[-reach, reach],
+        tickvals=ticks,
+        ticktext=[f"{abs(v)}" + ("%" if lang == "en" else "\u00a0%") for v in ticks],
+        gridcolor="#e5e5e5",
+        zeroline=True,
+        zerolinecolor="#212529",
+        zerolinewidth=1.5,
+    )
     return fig
 
 
@@ -165,10 +196,25 @@ def _add_side_intervals(fig: go.Figure, result: ShareResult, shown: list, labels
             plus.append(high if sign > 0 else low)
             minus.append(low if sign > 0 else high)
         if xs:
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, mode="markers", marker={"size": 1, "color": "#212529"}, showlegend=False,
-                hoverinfo="skip", error_x={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
-                                           "color": "#212529", "thickness": 1.5, "width": 5}))
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="markers",
+                    marker={"size": 1, "color": "#212529"},
+                    showlegend=False,
+                    hoverinfo="skip",
+                    error_x={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": plus,
+                        "arrayminus": minus,
+                        "color": "#212529",
+                        "thickness": 1.5,
+                        "width": 5,
+                    },
+                )
+            )
 
 
 def _reach(result: ShareResult, positive: list, neutral: list, negative: list) -> int:
@@ -181,16 +227,19 @@ def _reach(result: ShareResult, positive: list, neutral: list, negative: list) -
         share = {r.code: (r.estimate or 0) for r in rows}
         middle = sum(share[c] for c in neutral) / 2
         ends = result.sides.get(rows[0].group_code, {}) if rows else {}
-        reach = {side: max(sum(share[c] for c in codes), (ends[side].ci_high or 0) if side in ends else 0)
-                 for side, codes in (("positive", positive), ("negative", negative))}
+        reach = {
+            side: max(sum(share[c] for c in codes), (ends[side].ci_high or 0) if side in ends else 0)
+            for side, codes in (("positive", positive), ("negative", negative))
+        }
         longest = max(longest, middle + reach["positive"], middle + reach["negative"])
     return int(min(100, max(25, 25 * math.ceil(round(100 * longest, 6) / 25))))
 
 
 def bottom_legend(fig: go.Figure) -> None:
     """The legend below the plot at a fixed distance, so it never covers the axis of a short chart."""
-    fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
-                      margin={"b": 100})
+    fig.update_layout(
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}, margin={"b": 100}
+    )
 
 
 def bar_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
@@ -235,18 +284,41 @@ def bar_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
     return fig
 
 
-def _add_bars(fig: go.Figure, rows: list[EstimateRow], y: list[str], name: str, colour: str, lang: str,
-              visible_in_legend: bool = True) -> None:
+def _add_bars(
+    fig: go.Figure,
+    rows: list[EstimateRow],
+    y: list[str],
+    name: str,
+    colour: str,
+    lang: str,
+    visible_in_legend: bool = True,
+) -> None:
     x = [_pct(r.estimate) for r in rows]
-    fig.add_trace(go.Bar(
-        x=x, y=y, orientation="h", name=name, marker_color=colour, showlegend=visible_in_legend,
-        error_x={"type": "data", "symmetric": False, "color": "#343a40", "thickness": 1.2, "width": 3,
-                 "array": [round(_pct(r.ci_high if r.ci_high is not None else r.estimate) - _pct(r.estimate), 1)
-                           for r in rows],
-                 "arrayminus": [round(_pct(r.estimate) - _pct(r.ci_low if r.ci_low is not None else r.estimate), 1)
-                                for r in rows]},
-        customdata=[_hover(r, lang) for r in rows], hovertemplate="%{customdata}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=y,
+            orientation="h",
+            name=name,
+            marker_color=colour,
+            showlegend=visible_in_legend,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "color": "#343a40",
+                "thickness": 1.2,
+                "width": 3,
+                "array": [
+                    round(_pct(r.ci_high if r.ci_high is not None else r.estimate) - _pct(r.estimate), 1) for r in rows
+                ],
+                "arrayminus": [
+                    round(_pct(r.estimate) - _pct(r.ci_low if r.ci_low is not None else r.estimate), 1) for r in rows
+                ],
+            },
+            customdata=[_hover(r, lang) for r in rows],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
 
 
 def mean_figure(result: MeanResult, title: str, lang: str) -> go.Figure:
@@ -256,17 +328,34 @@ def mean_figure(result: MeanResult, title: str, lang: str) -> go.Figure:
         return empty_figure(_("Too few respondents to show", lang), lang)
     labels = [group_label(r.group, r.n, lang) for r in listed_rows(result.rows)]
     fig = go.Figure(layout=base_layout(lang, title, height=_height(len(result.rows), 40, 170)))
-    fig.add_trace(go.Bar(
-        x=[r.estimate for r in shown], y=[group_label(r.group, r.n, lang) for r in shown], orientation="h",
-        marker_color=PALETTE[0], showlegend=False,
-        error_x={"type": "data", "symmetric": False, "color": "#343a40", "thickness": 1.2, "width": 3,
-                 "array": [round(r.ci_high - r.estimate, 2) for r in shown],
-                 "arrayminus": [round(r.estimate - r.ci_low, 2) for r in shown]},
-        customdata=[f"<b>{r.group}</b><br>" + _("Mean", lang) + f": {format_number(r.estimate, lang, 2)}<br>"
-                    + _("95 % interval", lang) + f": {format_number(r.ci_low, lang, 2)}–"
-                    f"{format_number(r.ci_high, lang, 2)}<br>n = {format_number(r.n, lang)}" for r in shown],
-        hovertemplate="%{customdata}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Bar(
+            x=[r.estimate for r in shown],
+            y=[group_label(r.group, r.n, lang) for r in shown],
+            orientation="h",
+            marker_color=PALETTE[0],
+            showlegend=False,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "color": "#343a40",
+                "thickness": 1.2,
+                "width": 3,
+                "array": [round(r.ci_high - r.estimate, 2) for r in shown],
+                "arrayminus": [round(r.estimate - r.ci_low, 2) for r in shown],
+            },
+            customdata=[
+                f"<b>{r.group}</b><br>"
+                + _("Mean", lang)
+                + f": {format_number(r.estimate, lang, 2)}<br>"
+                + _("95 % interval", lang)
+                + f": {format_number(r.ci_low, lang, 2)}–"
+                f"{format_number(r.ci_high, lang, 2)}<br>n = {format_number(r.n, lang)}"
+                for r in shown
+            ],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
     hidden = [group_label(r.group, None, lang) for r in listed_rows(result.rows) if r.suppressed]
     if hidden:
         fig.add_trace(_too_few_trace(hidden, lang, x=0))

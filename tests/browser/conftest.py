@@ -33,11 +33,34 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(database_url, tmp_path_factory):
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "browser-tests",
-           "FJERNARBEID_DATA_DIR": str(tmp_path_factory.mktemp("live")), "FJERNARBEID_LANGUAGE": "nb"}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                             "--threads", "4", "--timeout", "60", "app.wsgi:server"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "browser-tests",
+        "FJERNARBEID_DATA_DIR": str(tmp_path_factory.mktemp("live")),
+        "FJERNARBEID_LANGUAGE": "nb",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--timeout",
+            "60",
+            "app.wsgi:server",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -58,15 +81,26 @@ def live_server(database_url, tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.fail("Browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver")
+        pytest.fail(
+            "Browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                 "--window-size=1366,768", "--lang=nb-NO"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        "--window-size=1366,768",
+        "--lang=nb-NO",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -98,7 +132,8 @@ class Page:
         from selenium.webdriver.support.ui import WebDriverWait
 
         return WebDriverWait(self.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
-            lambda d: condition(), message)
+            lambda d: condition(), message
+        )
 
     def text(self, css: str) -> str:
         """The element's visible text; looked up again if a re-render replaces it while reading."""
@@ -121,9 +156,13 @@ class Page:
 
     def wait_idle(self, timeout: float = 30) -> None:
         """Wait until Dash has no callback in flight."""
-        self.wait_until(lambda: self.driver.execute_script(
-            "return !document.querySelector('[data-dash-is-loading=\"true\"]') && "
-            "document.readyState === 'complete';"), timeout)
+        self.wait_until(
+            lambda: self.driver.execute_script(
+                "return !document.querySelector('[data-dash-is-loading=\"true\"]') && "
+                "document.readyState === 'complete';"
+            ),
+            timeout,
+        )
         time.sleep(0.3)
 
     def choose(self, dropdown_id: str, option_text: str) -> None:
@@ -153,7 +192,8 @@ class Page:
             "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
             ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
             " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
-            ".catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));")
+            ".catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));"
+        )
         return [v for v in result if v["impact"] in impacts]
 
     def console_errors(self) -> list[str]:

@@ -9,8 +9,10 @@ from app.query.about import survey_details
 from app.web.i18n import format_number
 
 CONTENT = "#about-content #about-methods"
-ATTRIBUTION_NB = ("Kommunegrenser © Kartverket (CC BY 4.0). Befolkning og sentralitet: Statistisk sentralbyrå "
-                  "(CC BY 4.0). Postnummer: Posten Bring, postnummerregisteret.")
+ATTRIBUTION_NB = (
+    "Kommunegrenser © Kartverket (CC BY 4.0). Befolkning og sentralitet: Statistisk sentralbyrå "
+    "(CC BY 4.0). Postnummer: Posten Bring, postnummerregisteret."
+)
 
 
 def _selected(page) -> list[str]:
@@ -64,9 +66,14 @@ def test_a_bad_parameter_falls_back_to_defaults_with_a_notice(page):
     assert _selected(page) == ["about-card-demo_national"]
 
 
-@pytest.mark.parametrize("lang,heading,methods", [("nb", "Om data og metode", "Metode"),
-                                                  ("nn", "Om data og metode", "Metode"),
-                                                  ("en", "About data and methods", "Methods")])
+@pytest.mark.parametrize(
+    "lang,heading,methods",
+    [
+        ("nb", "Om data og metode", "Metode"),
+        ("nn", "Om data og metode", "Metode"),
+        ("en", "About data and methods", "Methods"),
+    ],
+)
 def test_every_language_and_no_serious_accessibility_violations(page, lang, heading, methods):
     page.open(f"/om?lang={lang}", CONTENT)
     page.wait_idle()

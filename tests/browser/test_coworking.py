@@ -67,9 +67,18 @@ def test_only_planned_spaces_leaves_municipalities_without_an_offer(page, db):
 def space_outside_the_region(engine):
     """A committed space in Bergen, visible to the app under test; removed afterwards."""
     with engine.begin() as conn:
-        conn.execute(insert(CoworkingSpace).values(name="Testfellesskap Bergen", kommunenummer="4601", seats=40,
-                                                   latitude=60.39, longitude=5.32, status="active",
-                                                   is_example=True, facilities=[]))
+        conn.execute(
+            insert(CoworkingSpace).values(
+                name="Testfellesskap Bergen",
+                kommunenummer="4601",
+                seats=40,
+                latitude=60.39,
+                longitude=5.32,
+                status="active",
+                is_example=True,
+                facilities=[],
+            )
+        )
     yield
     with engine.begin() as conn:
         conn.execute(delete(CoworkingSpace).where(CoworkingSpace.name == "Testfellesskap Bergen"))
@@ -90,8 +99,7 @@ def test_a_bad_parameter_falls_back_to_defaults_with_a_notice(page):
     assert "status=open" in notice and "region=nowhere" in notice
 
 
-@pytest.mark.parametrize("lang,heading", [("nb", "Kontorfellesskap"), ("nn", "Kontorfellesskap"),
-                                          ("en", "Coworking")])
+@pytest.mark.parametrize("lang,heading", [("nb", "Kontorfellesskap"), ("nn", "Kontorfellesskap"), ("en", "Coworking")])
 def test_every_language_and_no_serious_accessibility_violations(page, lang, heading):
     _open(page, f"?lang={lang}")
     assert page.text("h1") == heading

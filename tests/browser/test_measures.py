@@ -12,7 +12,9 @@ Q13 = "#measures-evidence-q13 .measures-evidence-value"
 
 def _own_room(db, survey: str) -> str:
     rows = estimate_shares(db, survey, "q13").rows
-    return format_share(next(r for r in rows if r.code == 1).estimate, "nb", 0).replace("\xa0", " ")  # as Selenium reads it
+    return format_share(next(r for r in rows if r.code == 1).estimate, "nb", 0).replace(
+        "\xa0", " "
+    )  # as Selenium reads it
 
 
 def test_the_page_shows_the_evidence_the_progress_grid_and_the_synthetic_label(page, db):
@@ -78,6 +80,6 @@ def test_every_language_shows_all_areas_and_opportunities_accessibly(page, db, l
     items = [li.text for li in page.find_all("#measures-opportunities li")]
     wanted = opportunities(db)
     assert len(wanted) == 8 and len(items) == 8
-    for item, opportunity in zip(items, wanted):
+    for item, opportunity in zip(items, wanted, strict=False):
         assert item.startswith(opportunity.title[lang])
     assert page.axe_violations() == []

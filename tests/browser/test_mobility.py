@@ -32,8 +32,9 @@ def _params(page) -> dict:
 
 
 def _regional(db, **conditions) -> float:
-    result, _shares = regional_funnel(db, "demo_national", "hardangerradet",
-                                      conditions=standard_conditions(**conditions))
+    result, _shares = regional_funnel(
+        db, "demo_national", "hardangerradet", conditions=standard_conditions(**conditions)
+    )
     return result.steps[-1].people
 
 
@@ -124,8 +125,10 @@ def test_region_share_from_the_address_and_reset_to_default(page, db):
     assert "Satt for hånd" in page.text("#mobility-assumptions")
     page.driver.execute_script("document.getElementById('mobility-share-reset').click();")
     page.wait_until(lambda: "share" not in _params(page), message="reset did not drop the share")
-    page.wait_until(lambda: _shown(page) == _headline(_regional(db, attractive=True)),
-                    message="headline did not return to the default")
+    page.wait_until(
+        lambda: _shown(page) == _headline(_regional(db, attractive=True)),
+        message="headline did not return to the default",
+    )
 
 
 def test_sensitivity_names_the_widest_assumption_first(page):
@@ -172,8 +175,9 @@ def test_an_unknown_language_shows_the_page_in_bokmal(page):
     assert not page.find_all(".alert-danger")
 
 
-@pytest.mark.parametrize("lang,heading", [("nb", "Mobilitetspotensial"), ("nn", "Mobilitetspotensial"),
-                                          ("en", "Mobility potential")])
+@pytest.mark.parametrize(
+    "lang,heading", [("nb", "Mobilitetspotensial"), ("nn", "Mobilitetspotensial"), ("en", "Mobility potential")]
+)
 def test_every_language_and_no_serious_accessibility_violations(page, lang, heading):
     page.open(f"/mobilitet?lang={lang}", HEADLINE)
     page.wait_idle()
@@ -189,12 +193,17 @@ def test_slider_tooltips_use_the_pages_number_format(page, lang, jobs, share):
     page.wait_idle()
     for slider, expected in (("mobility-jobs", jobs), ("mobility-share", share)):
         page.driver.execute_script(f"document.querySelector('#{slider} [role=slider]').focus();")
-        page.wait_until(lambda: _tooltip(page, slider) == expected,
-                        message=f"{slider} tooltip shows {_tooltip(page, slider)!r}, not {expected!r}")
+        page.wait_until(
+            lambda: _tooltip(page, slider) == expected,
+            message=f"{slider} tooltip shows {_tooltip(page, slider)!r}, not {expected!r}",
+        )
         assert _tooltip(page, slider) == expected
 
 
 def _tooltip(page, slider: str) -> str:
-    return (page.driver.execute_script(
-        f"const e = document.getElementById('{slider}-tooltip-1-content'); return e ? e.innerText : '';")
-        or "").replace("\u00a0", " ")
+    return (
+        page.driver.execute_script(
+            f"const e = document.getElementById('{slider}-tooltip-1-content'); return e ? e.innerText : '';"
+        )
+        or ""
+    ).replace("\u00a0", " ")

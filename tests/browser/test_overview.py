@@ -1,7 +1,5 @@
 """Oversikt in a real browser: key figures, URL state, languages, accessibility."""
 
-from urllib.parse import parse_qs, urlparse
-
 import pytest
 
 CONTENT = "#overview-content .key-figure-value"
@@ -23,14 +21,18 @@ def test_changing_the_survey_updates_the_address_and_the_figures(page):
     before = page.text("#overview-card-willing .key-figure-value")
     page.choose("overview-survey", "Hardanger")
     page.wait_until(lambda: "demo_hardanger" in page.driver.current_url, message="URL did not change")
-    page.wait_until(lambda: page.text("#overview-card-willing .key-figure-value") != before,
-                    message="figure did not change")
-    page.wait_until(lambda: "Vestland" not in page.text("#overview-card-willing"),  # enough respondents in
-                    message="the Hardanger survey should not need the county level")  # the region itself
+    page.wait_until(
+        lambda: page.text("#overview-card-willing .key-figure-value") != before, message="figure did not change"
+    )
+    page.wait_until(
+        lambda: "Vestland" not in page.text("#overview-card-willing"),  # enough respondents in
+        message="the Hardanger survey should not need the county level",
+    )  # the region itself
     page.driver.back()
     page.wait_until(lambda: "demo_national" in page.driver.current_url)
-    page.wait_until(lambda: page.text("#overview-card-willing .key-figure-value") == before,
-                    message="back did not restore the view")
+    page.wait_until(
+        lambda: page.text("#overview-card-willing .key-figure-value") == before, message="back did not restore the view"
+    )
     assert "demo_national" in page.driver.current_url and "Vestland" in page.text("#overview-card-willing")
 
 

@@ -11,8 +11,9 @@ CENTRALITY = "#relationships-reading-centrality"
 
 def _open_tables(page):
     """Open every "show the numbers as a table" disclosure."""
-    page.driver.execute_script("document.querySelectorAll('#relationships-content details')"
-                               ".forEach(d => { d.open = true; });")
+    page.driver.execute_script(
+        "document.querySelectorAll('#relationships-content details').forEach(d => { d.open = true; });"
+    )
 
 
 def test_the_findings_are_drawn_with_claims_readings_tests_and_the_synthetic_label(page, db):
@@ -20,9 +21,12 @@ def test_the_findings_are_drawn_with_claims_readings_tests_and_the_synthetic_lab
     page.wait_idle()
     assert "Syntetiske data" in page.text(".synthetic-label")
     assert [h.text for h in page.find_all("#relationships-content h2")] == [
-        "Bruk av hjemmekontor og syn på hjemmekontor", "Arbeidsplass hjemme og syn på hjemmekontor",
-        "Smultringeffekten: hjemmekontor og akseptabel reisetid", "Fabrikkparadigmet og vilje til å flytte",
-        "Sentralitet, utdanning og hvor attraktive distriktskommuner er"]
+        "Bruk av hjemmekontor og syn på hjemmekontor",
+        "Arbeidsplass hjemme og syn på hjemmekontor",
+        "Smultringeffekten: hjemmekontor og akseptabel reisetid",
+        "Fabrikkparadigmet og vilje til å flytte",
+        "Sentralitet, utdanning og hvor attraktive distriktskommuner er",
+    ]
     assert len(page.find_all("#relationships-content .js-plotly-plot")) == 6
     assert "NORCE (2025) kap. 3.2.5" in page.text("#relationships-doughnut")
     assert "Rao–Scott-test, p" in page.text("#relationships-doughnut .relationships-test")
@@ -33,8 +37,10 @@ def test_the_findings_are_drawn_with_claims_readings_tests_and_the_synthetic_lab
     assert f"«{central.group}» synes {share}" in page.text(CENTRALITY)
     assert page.console_errors() == []
     page.screenshot("samanhengar")
-    page.driver.execute_script("const r = document.querySelector('#relationships-home-office').getBoundingClientRect();"
-                               "window.scrollTo(0, window.scrollY + r.top - 8);")
+    page.driver.execute_script(
+        "const r = document.querySelector('#relationships-home-office').getBoundingClientRect();"
+        "window.scrollTo(0, window.scrollY + r.top - 8);"
+    )
     page.wait_idle()
     page.screenshot("samanhengar-chart")
 
@@ -47,7 +53,10 @@ def test_the_tables_behind_the_charts_open(page, db):
     central = next(r for r in result.rows if r.group_code == 1)
     table = page.find_all("#relationships-attractiveness table")[0]
     page.wait_until(lambda: table.is_displayed())
-    assert format_share(central.estimate, "nb", 0).replace("\u00a0", " ") in table.text and "1 – mest sentral" in table.text
+    assert (
+        format_share(central.estimate, "nb", 0).replace("\u00a0", " ") in table.text
+        and "1 – mest sentral" in table.text
+    )
 
 
 def test_changing_the_survey_updates_the_address_and_the_readings(page):

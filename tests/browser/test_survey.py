@@ -26,8 +26,10 @@ def test_default_view_shows_q22_with_the_synthetic_label_and_the_published_figur
     page.wait_until(lambda: page.find_all("#survey-table .ag-row"), message="table has no rows")
     assert page.console_errors() == []
     page.screenshot("undersoking")
-    page.driver.execute_script("const r = document.querySelector('.synthetic-label').getBoundingClientRect();"
-                               "window.scrollTo(0, window.scrollY + r.top - 8);")
+    page.driver.execute_script(
+        "const r = document.querySelector('.synthetic-label').getBoundingClientRect();"
+        "window.scrollTo(0, window.scrollY + r.top - 8);"
+    )
     page.wait_idle()
     page.screenshot("undersoking-chart")
 
@@ -37,8 +39,10 @@ def test_a_known_share_appears_in_the_table(page, db):
     page.wait_idle()
     result = estimate_shares(db, "demo_national", "q22", by="gender")
     row = next(r for r in result.rows if r.group == "Kvinne" and r.code == 5)
-    page.wait_until(lambda: format_share(row.estimate, "nb") in page.text("#survey-table"),
-                    message="expected share not in the table")
+    page.wait_until(
+        lambda: format_share(row.estimate, "nb") in page.text("#survey-table"),
+        message="expected share not in the table",
+    )
     assert "Kvinne" in page.text("#survey-table")
     sentence = page.text("#survey-test")
     assert "statistisk signifikant" in sentence and "Rao–Scott" in sentence
@@ -97,8 +101,7 @@ def test_a_bad_parameter_falls_back_to_defaults_with_a_notice(page):
     assert "question=q999" in notice and "by=shoe_size" in notice
 
 
-@pytest.mark.parametrize("lang,heading", [("nb", "Undersøkelsen"), ("nn", "Undersøkinga"),
-                                          ("en", "Survey explorer")])
+@pytest.mark.parametrize("lang,heading", [("nb", "Undersøkelsen"), ("nn", "Undersøkinga"), ("en", "Survey explorer")])
 def test_every_language_and_no_serious_accessibility_violations(page, lang, heading):
     page.open(f"/undersoking?survey=demo_national&by=age_group&lang={lang}", CONTENT)
     page.wait_idle()

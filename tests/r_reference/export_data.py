@@ -71,6 +71,7 @@ DATASETS = {
 
 # --- reference data -----------------------------------------------------------------------
 
+
 def reference_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     municipalities = pd.read_csv(REFERENCE / "municipalities.csv", dtype=str, keep_default_na=False)
     postal = pd.read_csv(REFERENCE / "postal_codes.csv", dtype=str, keep_default_na=False)
@@ -85,10 +86,11 @@ def street_postal_codes(postal: pd.DataFrame) -> dict[str, list[str]]:
 
 # --- derivation (pandas, from the codebook) -----------------------------------------------
 
+
 def derive(raw: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The wide R frame (id, w, coded questions, derived variables) and its code list."""
     municipalities, postal = reference_tables()
-    kommune_of = dict(zip(postal["postnummer"], postal["kommunenummer"]))
+    kommune_of = dict(zip(postal["postnummer"], postal["kommunenummer"], strict=False))
     info = municipalities.set_index("kommunenummer")
 
     out = pd.DataFrame({"id": raw["id"].astype(str)})
@@ -106,8 +108,9 @@ def derive(raw: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, pd.Data
         if q.options:
             out[q.variable] = columns[q.variable]
             codes += [(q.variable, o.code, o.missing) for o in q.options]
-    kommune = (columns[postal_variable].map(kommune_of) if postal_variable
-               else pd.Series([None] * len(raw), dtype="object"))
+    kommune = (
+        columns[postal_variable].map(kommune_of) if postal_variable else pd.Series([None] * len(raw), dtype="object")
+    )
 
     options = {q.variable: [(o.code, o.missing) for o in q.options] for q in codebook.questions}
     missing_codes = {q.variable: {o.code for o in q.options if o.missing} for q in codebook.questions}
@@ -136,10 +139,15 @@ def derive(raw: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, pd.Data
             if spec.level == "region":
                 continue  # region codes are database ids
             column = {"municipality": None, "county": "fylkesnummer", "centrality": "centrality_class"}[spec.level]
-            values = pd.Series([
-                np.nan if k is None or pd.isna(k) or k not in info.index
-                else float(int(k) if column is None else int(info.at[k, column]))
-                for k in kommune], index=raw.index)
+            values = pd.Series(
+                [
+                    np.nan
+                    if k is None or pd.isna(k) or k not in info.index
+                    else float(int(k) if column is None else int(info.at[k, column]))
+                    for k in kommune
+                ],
+                index=raw.index,
+            )
             options[spec.variable] = [(int(c), False) for c in sorted(values.dropna().unique())]
             numeric = False
         else:  # mean_index
@@ -168,15 +176,18 @@ def write_r_frame(name: str) -> None:
     numeric = [c for c in frame.columns if c not in ("id", "w")]
     text = frame.copy()
     for c in numeric:
-        text[c] = [("NA" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else repr(float(v))))
-                   for v in frame[c]]
+        text[c] = [
+            ("NA" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else repr(float(v)))) for v in frame[c]
+        ]
     text.to_csv(DATA / f"{name}.csv", index=False, lineterminator="\n")
     codes.assign(missing=codes["missing"].map({True: "TRUE", False: "FALSE"})).to_csv(
-        DATA / f"{name}_codes.csv", index=False, lineterminator="\n")
+        DATA / f"{name}_codes.csv", index=False, lineterminator="\n"
+    )
     print(f"{name}: {len(frame)} respondents, {len(numeric)} variables -> {DATA / (name + '.csv')}")
 
 
 # --- generated data sets ------------------------------------------------------------------
+
 
 def lognormal_weights(rng: np.random.Generator, n: int, sigma: float, extreme: int = 0) -> np.ndarray:
     w = rng.lognormal(0.0, sigma, n)
@@ -199,8 +210,9 @@ def with_dont_know(rng, codes: np.ndarray, dk_code: int, share: float, empty_sha
     return out
 
 
-def pick_postal(rng, municipalities_by_class: dict[int, list[str]], postal_codes: dict[str, list[str]],
-                classes: np.ndarray) -> list[str]:
+def pick_postal(
+    rng, municipalities_by_class: dict[int, list[str]], postal_codes: dict[str, list[str]], classes: np.ndarray
+) -> list[str]:
     result = []
     for c in classes:
         kommune = municipalities_by_class[int(c)][rng.integers(len(municipalities_by_class[int(c)]))]
@@ -228,9 +240,14 @@ def largest_municipalities() -> tuple[dict[int, list[str]], dict[str, list[str]]
     postal_codes = street_postal_codes(postal)
     municipalities = municipalities[municipalities["kommunenummer"].isin(postal_codes)].copy()
     municipalities["population"] = municipalities["population"].astype(int)
-    by_class = {int(c): list(g.sort_values(["population", "kommunenummer"], ascending=[False, True])
-                             ["kommunenummer"][: 2 if c == "1" else 1])
-                for c, g in municipalities.groupby("centrality_class")}
+    by_class = {
+        int(c): list(
+            g.sort_values(["population", "kommunenummer"], ascending=[False, True])["kommunenummer"][
+                : 2 if c == "1" else 1
+            ]
+        )
+        for c, g in municipalities.groupby("centrality_class")
+    }
     return by_class, postal_codes
 
 
@@ -252,11 +269,19 @@ def generate_mini300() -> pd.DataFrame:
     q6_1 = with_dont_know(rng, cut(-remote + rng.normal(0, 0.8, n), [-1.3, -0.4, 0.3, 1.1]), 6, 0.05, 0.02)
     q6_2 = with_dont_know(rng, cut(remote + rng.normal(0, 0.9, n), [-1.0, -0.2, 0.5, 1.3]), 6, 0.06, 0.03)
     q3 = rng.integers(1, 7, n)
-    frame = pd.DataFrame({
-        "id": [f"M{i:04d}" for i in range(1, n + 1)], "q201": q201, "q202": q202, "q3": q3, "q12": q12,
-        "q6_1": q6_1, "q6_2": q6_2, "q207": gender,
-        "vekt": lognormal_weights(rng, n, 1.1),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": [f"M{i:04d}" for i in range(1, n + 1)],
+            "q201": q201,
+            "q202": q202,
+            "q3": q3,
+            "q12": q12,
+            "q6_1": q6_1,
+            "q6_2": q6_2,
+            "q207": gender,
+            "vekt": lognormal_weights(rng, n, 1.1),
+        }
+    )
     return frame
 
 
@@ -284,18 +309,27 @@ def generate_boundary() -> pd.DataFrame:
     q12 = per_class({1: [1, 2, 3, 6], 2: [1, 2, 3, 6], 3: [1, 2, 3], 4: (1,) * 6, 5: (2, 3, 3), 6: (6,)})
     women = (gender == 2) & (q12 == 6)
     q12[women] = rng.choice([1, 2, 3], women.sum())
-    q6_1 = per_class({1: [1, 2, 3, 4, 5, 6], 2: [1, 2, 3, 4, 6], 3: [1, 2, 3, 4, 5],
-                      4: (1, 1, 6, 1, 1, 1), 5: (4, 5, 5), 6: (1,)})
+    q6_1 = per_class(
+        {1: [1, 2, 3, 4, 5, 6], 2: [1, 2, 3, 4, 6], 3: [1, 2, 3, 4, 5], 4: (1, 1, 6, 1, 1, 1), 5: (4, 5, 5), 6: (1,)}
+    )
     q6_1[np.flatnonzero(classes == 1)[:2]] = np.nan  # not answered
     q6_2 = per_class({1: [1, 2, 3, 4], 2: [1, 2, 3, 4], 3: [1, 2, 3, 4], 4: (2,) * 6, 5: (1, 3, 6), 6: (4,)})
     q6_2[(classes <= 2) & (rng.random(n) < 0.08)] = 6
     q6_2[np.flatnonzero(classes == 2)[:1]] = np.nan
     order = rng.permutation(n)  # respondents not sorted by class in the file
-    frame = pd.DataFrame({
-        "id": [f"B{i:04d}" for i in range(1, n + 1)], "q201": np.asarray(q201)[order], "q202": (2025 - age)[order],
-        "q3": q3[order], "q12": q12[order], "q6_1": q6_1[order], "q6_2": q6_2[order], "q207": gender[order],
-        "vekt": lognormal_weights(rng, n, 0.8),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": [f"B{i:04d}" for i in range(1, n + 1)],
+            "q201": np.asarray(q201)[order],
+            "q202": (2025 - age)[order],
+            "q3": q3[order],
+            "q12": q12[order],
+            "q6_1": q6_1[order],
+            "q6_2": q6_2[order],
+            "q207": gender[order],
+            "vekt": lognormal_weights(rng, n, 0.8),
+        }
+    )
     return frame
 
 
@@ -324,25 +358,50 @@ def generate_norce1200() -> pd.DataFrame:
     q12 = cut(-remote + rng.normal(0, 0.6, n), [-1.6, -0.9, 0.1, 0.7, 1.1])
     asked = q12 < 6
     q13 = np.where(asked, with_dont_know(rng, cut(-remote + rng.normal(0, 1, n), [-0.1, 0.7]), 4, 0.03), np.nan)
-    q14 = np.where(asked, with_dont_know(rng, cut(-remote + rng.normal(0, 1, n), [-0.6, 0.0, 0.3, 1.0]), 6, 0.04),
-                   np.nan)
+    q14 = np.where(
+        asked, with_dont_know(rng, cut(-remote + rng.normal(0, 1, n), [-0.6, 0.0, 0.3, 1.0]), 6, 0.04), np.nan
+    )
     likert = {}
-    for name, sign, cuts in [("q6_1", -1, [-0.9, 0.1, 0.5, 1.2]), ("q6_2", 1, [-1.0, -0.1, 0.4, 1.1]),
-                             ("q6_3", 1, [-0.6, 0.1, 0.6, 1.4]), ("q6_4", -1, [-0.3, 0.5, 0.9, 1.6]),
-                             ("q10_1", -1, [-0.7, 0.4, 0.8, 1.5]), ("q10_2", 1, [-0.5, 0.2, 0.6, 1.3])]:
+    for name, sign, cuts in [
+        ("q6_1", -1, [-0.9, 0.1, 0.5, 1.2]),
+        ("q6_2", 1, [-1.0, -0.1, 0.4, 1.1]),
+        ("q6_3", 1, [-0.6, 0.1, 0.6, 1.4]),
+        ("q6_4", -1, [-0.3, 0.5, 0.9, 1.6]),
+        ("q10_1", -1, [-0.7, 0.4, 0.8, 1.5]),
+        ("q10_2", 1, [-0.5, 0.2, 0.6, 1.3]),
+    ]:
         likert[name] = with_dont_know(rng, cut(sign * remote + rng.normal(0, 1, n), cuts), 6, 0.025)
     q11 = rng.choice([1, 2], n, p=[0.3, 0.7])
-    q16 = {f"q16_{k}": with_dont_know(rng, cut(rng.normal(0, 1, n) + 0.2 * k, [-0.4, 0.6, 1.2, 1.9]), 6, 0.02)
-           for k in range(1, 6)}
+    q16 = {
+        f"q16_{k}": with_dont_know(rng, cut(rng.normal(0, 1, n) + 0.2 * k, [-0.4, 0.6, 1.2, 1.9]), 6, 0.02)
+        for k in range(1, 6)
+    }
     q21 = with_dont_know(rng, cut(mobility + 0.5 * (q12 <= 2) + rng.normal(0, 0.5, n), [0.0, 1.6, 2.3]), 5, 0.02)
     q22 = with_dont_know(rng, cut(-mobility + rng.normal(0, 0.8, n), [-1.6, -0.9, -0.4, 0.5]), 6, 0.03)
     q23 = with_dont_know(rng, cut(-rural + rng.normal(0, 0.8, n), [-1.8, -0.8, -0.2, 0.7]), 6, 0.02)
-    frame = pd.DataFrame({
-        "id": [f"R{i:05d}" for i in range(1, n + 1)], "q201": q201, "q202": q202, "q1": q1, "q2": q2, "q3": q3,
-        "q4": q4, "q5": q5, **{k: likert[k] for k in ("q6_1", "q6_2", "q6_3", "q6_4", "q10_1", "q10_2")},
-        "q11": q11, "q12": q12, "q13": q13, "q14": q14, **q16, "q21": q21, "q22": q22, "q23": q23,
-        "q207": gender, "vekt": lognormal_weights(rng, n, 0.9, extreme=6),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": [f"R{i:05d}" for i in range(1, n + 1)],
+            "q201": q201,
+            "q202": q202,
+            "q1": q1,
+            "q2": q2,
+            "q3": q3,
+            "q4": q4,
+            "q5": q5,
+            **{k: likert[k] for k in ("q6_1", "q6_2", "q6_3", "q6_4", "q10_1", "q10_2")},
+            "q11": q11,
+            "q12": q12,
+            "q13": q13,
+            "q14": q14,
+            **q16,
+            "q21": q21,
+            "q22": q22,
+            "q23": q23,
+            "q207": gender,
+            "vekt": lognormal_weights(rng, n, 0.9, extreme=6),
+        }
+    )
     return frame
 
 
@@ -350,8 +409,10 @@ def write_import_file(name: str, frame: pd.DataFrame) -> None:
     IMPORT.mkdir(parents=True, exist_ok=True)
     w = frame["vekt"]
     format_frame(frame).to_csv(IMPORT / f"{name}.csv", index=False, lineterminator="\n")
-    print(f"{name}: {len(frame)} respondents, weights {w.min():.4g}–{w.max():.4g} "
-          f"(max/min {w.max() / w.min():.0f}) -> {IMPORT / (name + '.csv')}")
+    print(
+        f"{name}: {len(frame)} respondents, weights {w.min():.4g}–{w.max():.4g} "
+        f"(max/min {w.max() / w.min():.0f}) -> {IMPORT / (name + '.csv')}"
+    )
 
 
 def main() -> None:

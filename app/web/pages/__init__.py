@@ -13,8 +13,11 @@ PAGE_MODULES = ("overview", "survey", "relationships", "mobility", "coworking", 
 
 
 def pages() -> list[ModuleType]:
-    return [importlib.import_module(f"app.web.pages.{name}") for name in PAGE_MODULES
-            if importlib.util.find_spec(f"app.web.pages.{name}") is not None]
+    return [
+        importlib.import_module(f"app.web.pages.{name}")
+        for name in PAGE_MODULES
+        if importlib.util.find_spec(f"app.web.pages.{name}") is not None
+    ]
 
 
 def page_for(pathname: str | None) -> ModuleType | None:

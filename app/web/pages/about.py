@@ -16,7 +16,13 @@ from app.query.about import SurveyDetails, reference_info, schema_revision, surv
 from app.query.mobility import JOBS_ANYWHERE
 from app.web import state
 from app.web.components import (
-    default_survey, friendly_render, labelled_dropdown, notices, register_url_sync, survey_label, survey_options,
+    default_survey,
+    friendly_render,
+    labelled_dropdown,
+    notices,
+    register_url_sync,
+    survey_label,
+    survey_options,
 )
 from app.web.i18n import BABEL_LOCALES, format_number, pick
 from app.web.i18n import gettext as _
@@ -35,24 +41,34 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 # The seed documents (see the seeds README) and what the dashboard takes from each.
 SOURCES = (
-    ("NORCE (2025): rapport fra fase 2 av forskningsprosjektet om fjernarbeid, i samarbeid med Hardangerrådet. "
-     "Spørreskjema: «Undersøkelse blant yrkesaktive, april/mai 2025» (Respons Analyse for NORCE). "
-     "Tittel, forfattere og rapportnummer står ikke i teksten prosjektet har.",
-     "The questionnaire and codebook of the main survey, the published figures the demo data are calibrated to, "
-     "the relationships the dashboard reproduces, the mobility arithmetic (about 15 % of 1.2–1.4 million jobs) "
-     "and the five measure areas."),
-    ("Ingelsrud, M. H., Aksnes, S. Y. m.fl. (2022): Hjemme–Borte–Uavgjort. Hjemmekontor og annet fjernarbeid. "
-     "AFI-rapport 2022:04, Arbeidsforskningsinstituttet AFI, OsloMet.",
-     "The national time series of who can work from home (Tabell 1) and benchmarks for home-office frequency "
-     "and wishes."),
-    ("Prosjektpresentasjon om fjernarbeid i Hardanger (udatert, uten forfatter).",
-     "The headline potential (50 % of jobs, about 1.4 million), the factory-paradigm hypothesis and the eight "
-     "opportunities for municipalities."),
-    ("Presentasjon om hjemmearbeid i staten, IA-frokostseminar (trolig høsten 2022).",
-     "Employer-side context and notes on regulation of home office."),
-    ("Bærum kommune (2020–2021): Digitalt kontor – hjemmekontor.",
-     "An example of a municipality's own employee survey and guidelines, with benchmarks for home-office "
-     "conditions."),
+    (
+        "NORCE (2025): rapport fra fase 2 av forskningsprosjektet om fjernarbeid, i samarbeid med Hardangerrådet. "
+        "Spørreskjema: «Undersøkelse blant yrkesaktive, april/mai 2025» (Respons Analyse for NORCE). "
+        "Tittel, forfattere og rapportnummer står ikke i teksten prosjektet har.",
+        "The questionnaire and codebook of the main survey, the published figures the demo data are calibrated to, "
+        "the relationships the dashboard reproduces, the mobility arithmetic (about 15 % of 1.2–1.4 million jobs) "
+        "and the five measure areas.",
+    ),
+    (
+        "Ingelsrud, M. H., Aksnes, S. Y. m.fl. (2022): Hjemme–Borte–Uavgjort. Hjemmekontor og annet fjernarbeid. "
+        "AFI-rapport 2022:04, Arbeidsforskningsinstituttet AFI, OsloMet.",
+        "The national time series of who can work from home (Tabell 1) and benchmarks for home-office frequency "
+        "and wishes.",
+    ),
+    (
+        "Prosjektpresentasjon om fjernarbeid i Hardanger (udatert, uten forfatter).",
+        "The headline potential (50 % of jobs, about 1.4 million), the factory-paradigm hypothesis and the eight "
+        "opportunities for municipalities.",
+    ),
+    (
+        "Presentasjon om hjemmearbeid i staten, IA-frokostseminar (trolig høsten 2022).",
+        "Employer-side context and notes on regulation of home office.",
+    ),
+    (
+        "Bærum kommune (2020–2021): Digitalt kontor – hjemmekontor.",
+        "An example of a municipality's own employee survey and guidelines, with benchmarks for home-office "
+        "conditions.",
+    ),
 )
 
 
@@ -66,15 +82,25 @@ def _choices(session, search: str):
 def layout(lang: str, search: str) -> html.Div:
     with session_scope() as session:
         surveys, survey, _resolved = _choices(session, search)
-    return html.Div([
-        dcc.Location(id=URL, refresh=False),
-        html.H1(_("About data and methods", lang)),
-        html.P(_("Where the numbers come from, how they are computed and which versions of the data are shown.",
-                 lang), className="lead"),
-        dbc.Row(dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey to show in detail", lang),
-                                          survey_options(surveys, lang), survey), md=7)),
-        dcc.Loading(html.Div(id=CONTENT), type="dot"),
-    ])
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh=False),
+            html.H1(_("About data and methods", lang)),
+            html.P(
+                _("Where the numbers come from, how they are computed and which versions of the data are shown.", lang),
+                className="lead",
+            ),
+            dbc.Row(
+                dbc.Col(
+                    labelled_dropdown(
+                        lang, SURVEY, _("Survey to show in detail", lang), survey_options(surveys, lang), survey
+                    ),
+                    md=7,
+                )
+            ),
+            dcc.Loading(html.Div(id=CONTENT), type="dot"),
+        ]
+    )
 
 
 def register_callbacks(app) -> None:
@@ -95,9 +121,15 @@ def render(lang: str, search: str):
         *survey_label(surveys, survey, lang),
         *notices(resolved.ignored, lang),
         _sources(lang),
-        html.Section([html.H2(_("Surveys in the database", lang), className="h3 mt-4"),
-                      *([_survey_card(s, s.slug == survey, lang) for s in surveys]
-                        or [html.P(_("No survey has been imported yet.", lang))])]),
+        html.Section(
+            [
+                html.H2(_("Surveys in the database", lang), className="h3 mt-4"),
+                *(
+                    [_survey_card(s, s.slug == survey, lang) for s in surveys]
+                    or [html.P(_("No survey has been imported yet.", lang))]
+                ),
+            ]
+        ),
         _methods(min_n, lang),
         _reference(reference, lang),
         _version(surveys, revision, lang),
@@ -105,36 +137,64 @@ def render(lang: str, search: str):
 
 
 def _sources(lang: str) -> html.Section:
-    return html.Section([
-        html.H2(_("Sources", lang), className="h3 mt-3"),
-        html.Ul([html.Li([html.Cite(title), html.Br(), _("Used for", lang) + ": " + _(use, lang)], className="mb-2")
-                 for title, use in SOURCES], id="about-sources"),
-    ])
+    return html.Section(
+        [
+            html.H2(_("Sources", lang), className="h3 mt-3"),
+            html.Ul(
+                [
+                    html.Li([html.Cite(title), html.Br(), _("Used for", lang) + ": " + _(use, lang)], className="mb-2")
+                    for title, use in SOURCES
+                ],
+                id="about-sources",
+            ),
+        ]
+    )
 
 
 def _survey_card(s: SurveyDetails, selected: bool, lang: str) -> dbc.Card:
     """One survey; the one chosen in the address is highlighted and opened."""
     title = pick(s.title, lang) + (f" ({_('synthetic', lang)})" if s.is_synthetic else "")
-    header = [html.H3(title, className="h5 mb-1"),
-              html.P(f"{_('Citation', lang)}: {s.citation}", className="mb-1 small"),
-              html.P(f"{_('Respondents', lang)}: {format_number(s.respondents, lang)}", className="mb-1 small")]
+    header = [
+        html.H3(title, className="h5 mb-1"),
+        html.P(f"{_('Citation', lang)}: {s.citation}", className="mb-1 small"),
+        html.P(f"{_('Respondents', lang)}: {format_number(s.respondents, lang)}", className="mb-1 small"),
+    ]
     if s.is_synthetic:
-        header.append(html.Div([html.Strong(_("Synthetic data", lang) + ": "), pick(s.synthetic_note, lang), " ",
-                                _("The real microdata are not public; the demo numbers are not findings.", lang)],
-                               className="alert alert-warning synthetic-label py-2 mb-2", role="note"))
+        header.append(
+            html.Div(
+                [
+                    html.Strong(_("Synthetic data", lang) + ": "),
+                    pick(s.synthetic_note, lang),
+                    " ",
+                    _("The real microdata are not public; the demo numbers are not findings.", lang),
+                ],
+                className="alert alert-warning synthetic-label py-2 mb-2",
+                role="note",
+            )
+        )
     details = [
         _term(_("Fieldwork", lang), _fieldwork(s, lang)),
         _term(_("Population", lang), pick(s.population, lang) or "–"),
         _term(_("Weighting", lang), pick(s.weighting, lang) or "–"),
         _term(_("Latest import", lang), _batch_text(s, lang)),
     ]
-    return dbc.Card(dbc.CardBody([
-        *header,
-        html.Details([html.Summary(_("Details", lang)), html.Dl(details, className="mb-0 mt-2")],
-                     open=selected, id=f"about-details-{s.slug}"),
-    ]), id=f"about-card-{s.slug}", className="mb-3 about-survey" + (" about-survey-selected" if selected else ""),
-        color="primary" if selected else None, outline=selected,
-        style={"borderWidth": "3px"} if selected else None)
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                *header,
+                html.Details(
+                    [html.Summary(_("Details", lang)), html.Dl(details, className="mb-0 mt-2")],
+                    open=selected,
+                    id=f"about-details-{s.slug}",
+                ),
+            ]
+        ),
+        id=f"about-card-{s.slug}",
+        className="mb-3 about-survey" + (" about-survey-selected" if selected else ""),
+        color="primary" if selected else None,
+        outline=selected,
+        style={"borderWidth": "3px"} if selected else None,
+    )
 
 
 def _term(name: str, value: str) -> html.Div:
@@ -170,66 +230,122 @@ def _methods(min_n: int, lang: str) -> html.Section:
     items = [
         _("The base for every share excludes “don't know” and unanswered.", lang),
         _("Proportions are weighted with the survey weights.", lang),
-        _("Standard errors use Taylor linearisation for a design with weights only, as in R's survey package: "
-          "svydesign(ids=~1, weights=~w); subgroups are estimated as domains (subset), not as separate samples.",
-          lang),
-        _("95 % intervals for proportions are logit intervals, as svyciprop(method=\"logit\"); a share of exactly "
-          "0 or 100 % gets the Korn–Graubard (Clopper–Pearson) interval instead, so it is never 0–0 %.", lang),
-        _("Differences between groups are tested for independence with the Rao–Scott F test, as "
-          "svychisq(statistic=\"F\"), over the groups that are shown.", lang),
+        _(
+            "Standard errors use Taylor linearisation for a design with weights only, as in R's survey package: "
+            "svydesign(ids=~1, weights=~w); subgroups are estimated as domains (subset), not as separate samples.",
+            lang,
+        ),
+        _(
+            '95 % intervals for proportions are logit intervals, as svyciprop(method="logit"); a share of exactly '
+            "0 or 100 % gets the Korn–Graubard (Clopper–Pearson) interval instead, so it is never 0–0 %.",
+            lang,
+        ),
+        _(
+            "Differences between groups are tested for independence with the Rao–Scott F test, as "
+            'svychisq(statistic="F"), over the groups that are shown.',
+            lang,
+        ),
         _("Means (e.g. the factory-paradigm index) have a normal-approximation 95 % interval.", lang),
-        _("The factory-paradigm index is the mean of six statements about home office and the workplace; its "
-          "internal consistency is reported as Cronbach's alpha.", lang),
-        html.Span([_("Suppression: groups with fewer than", lang), " ",
-                   html.Strong(str(min_n), id=MIN_N), " ",
-                   _("unweighted respondents are hidden and shown as “too few respondents”, exactly like groups with "
-                     "none. A group is hidden too when a view with one filter value more or less would differ from "
-                     "it by fewer respondents than that, and more groups are hidden until the hidden ones together "
-                     "cannot be worked out from the total. Numbers leave the server rounded as they are shown.",
-                     lang)]),
+        _(
+            "The factory-paradigm index is the mean of six statements about home office and the workplace; its "
+            "internal consistency is reported as Cronbach's alpha.",
+            lang,
+        ),
+        html.Span(
+            [
+                _("Suppression: groups with fewer than", lang),
+                " ",
+                html.Strong(str(min_n), id=MIN_N),
+                " ",
+                _(
+                    "unweighted respondents are hidden and shown as “too few respondents”, exactly like groups with "
+                    "none. A group is hidden too when a view with one filter value more or less would differ from "
+                    "it by fewer respondents than that, and more groups are hidden until the hidden ones together "
+                    "cannot be worked out from the total. Numbers leave the server rounded as they are shown.",
+                    lang,
+                ),
+            ]
+        ),
         _("Weights are raked (iterative proportional fitting) to age group × gender margins.", lang),
         _("Mobility potential: the number of jobs that can be done anywhere is an assumption,", lang)
         + f" {format_number(jobs.default, lang)} ({format_number(jobs.low, lang)}–{format_number(jobs.high, lang)}). "
-        + _("Source", lang) + f": {pick(jobs.source_texts, lang)}",
+        + _("Source", lang)
+        + f": {pick(jobs.source_texts, lang)}",
     ]
-    return html.Section([
-        html.H2(_("Methods", lang), className="h3 mt-4"),
-        html.Ul([html.Li(item) for item in items], id="about-methods"),
-        html.P(_("The estimates are checked against R's survey package in the automated tests.", lang)),
-    ])
+    return html.Section(
+        [
+            html.H2(_("Methods", lang), className="h3 mt-4"),
+            html.Ul([html.Li(item) for item in items], id="about-methods"),
+            html.P(_("The estimates are checked against R's survey package in the automated tests.", lang)),
+        ]
+    )
 
 
 def _reference(reference, lang: str) -> html.Section:
     classification = ", ".join(reference.centrality_classifications) or "–"
     years = ", ".join(str(y) for y in reference.population_years) or "–"
-    return html.Section([
-        html.H2(_("Reference data", lang), className="h3 mt-4"),
-        html.P(_("Municipal boundaries © Kartverket (CC BY 4.0). Population and centrality: "
-                 "Statistics Norway (CC BY 4.0). Postal codes: Posten Bring, postal code register.", lang),
-               id=ATTRIBUTION),
-        html.Ul([
-            html.Li(f"{_('Centrality classification in use', lang)}: {classification}", id="about-centrality"),
-            html.Li(f"{_('Population as of 1 January', lang)} {years}", id="about-population-year"),
-        ]),
-    ])
+    return html.Section(
+        [
+            html.H2(_("Reference data", lang), className="h3 mt-4"),
+            html.P(
+                _(
+                    "Municipal boundaries © Kartverket (CC BY 4.0). Population and centrality: "
+                    "Statistics Norway (CC BY 4.0). Postal codes: Posten Bring, postal code register.",
+                    lang,
+                ),
+                id=ATTRIBUTION,
+            ),
+            html.Ul(
+                [
+                    html.Li(f"{_('Centrality classification in use', lang)}: {classification}", id="about-centrality"),
+                    html.Li(f"{_('Population as of 1 January', lang)} {years}", id="about-population-year"),
+                ]
+            ),
+        ]
+    )
 
 
 def _version(surveys: list[SurveyDetails], revision: str | None, lang: str) -> html.Section:
-    rows = [html.Tr([html.Td(pick(s.title, lang)), html.Td(s.batch.file_name),
-                     html.Td(_timestamp(s.batch.imported_at, lang)),
-                     html.Td(format_number(s.batch.row_count, lang) if s.batch.row_count is not None else "–",
-                             className="text-end")])
-            for s in surveys if s.batch is not None]
-    table = dbc.Table([
-        html.Caption(_("Latest import of each survey", lang)),
-        html.Thead(html.Tr([html.Th(_(h, lang), scope="col") for h in
-                            ("Survey", "File", "Imported", "Rows")])),
-        html.Tbody(rows),
-    ], size="sm", bordered=True, responsive=True, className="caption-top") if rows else html.P(
-        _("No import recorded", lang))
-    return html.Section([
-        html.H2(_("Version", lang), className="h3 mt-4"),
-        html.Ul([html.Li(f"{_('Application version', lang)}: {fjernarbeid.__version__}"),
-                 html.Li([_("Database schema revision", lang) + ": ", html.Code(revision or "–")])], id=VERSION),
-        table,
-    ])
+    rows = [
+        html.Tr(
+            [
+                html.Td(pick(s.title, lang)),
+                html.Td(s.batch.file_name),
+                html.Td(_timestamp(s.batch.imported_at, lang)),
+                html.Td(
+                    format_number(s.batch.row_count, lang) if s.batch.row_count is not None else "–",
+                    className="text-end",
+                ),
+            ]
+        )
+        for s in surveys
+        if s.batch is not None
+    ]
+    table = (
+        dbc.Table(
+            [
+                html.Caption(_("Latest import of each survey", lang)),
+                html.Thead(html.Tr([html.Th(_(h, lang), scope="col") for h in ("Survey", "File", "Imported", "Rows")])),
+                html.Tbody(rows),
+            ],
+            size="sm",
+            bordered=True,
+            responsive=True,
+            className="caption-top",
+        )
+        if rows
+        else html.P(_("No import recorded", lang))
+    )
+    return html.Section(
+        [
+            html.H2(_("Version", lang), className="h3 mt-4"),
+            html.Ul(
+                [
+                    html.Li(f"{_('Application version', lang)}: {fjernarbeid.__version__}"),
+                    html.Li([_("Database schema revision", lang) + ": ", html.Code(revision or "–")]),
+                ],
+                id=VERSION,
+            ),
+            table,
+        ]
+    )

@@ -21,8 +21,14 @@ from app.query.publish import publishable
 from app.web import state
 from app.web.charts import GRAPH_CONFIG
 from app.web.components import (
-    default_survey, friendly_render, key_figure_card, labelled_dropdown, notices,
-    register_url_sync, survey_label, survey_options,
+    default_survey,
+    friendly_render,
+    key_figure_card,
+    labelled_dropdown,
+    notices,
+    register_url_sync,
+    survey_label,
+    survey_options,
 )
 from app.web.coworking_figures import STATUS_NAMES, DemandRow, demand_figure, demand_rows, map_figure
 from app.web.i18n import format_number, format_share
@@ -71,32 +77,58 @@ def layout(lang: str, search: str) -> html.Div:
     with session_scope() as session:
         surveys, regions, survey, region, statuses, _resolved = _choices(session, search)
     region_options = [{"label": r.name, "value": r.slug} for r in regions] + [
-        {"label": _("All registered spaces", lang), "value": ALL}]
-    return html.Div([
-        dcc.Location(id=URL, refresh=False),
-        html.H1(_("Coworking", lang)),
-        html.P(_("Where people can work near home: coworking spaces in the region, their capacity against a "
-                 "rough indicator of demand, and the municipalities with no offer.", lang), className="lead"),
-        dbc.Row([
-            dbc.Col(labelled_dropdown(lang, REGION, _("Region", lang), region_options, region), md=3),
-            dbc.Col(html.Fieldset([
-                html.Legend(_("Status", lang), className="form-label fw-semibold fs-6"),
-                # dbc's checklist: plain checkboxes with labels (Dash 4's nests them in a listbox, failing axe)
-                dbc.Checklist(id=STATUS, options=_status_options(lang), value=statuses, inline=True),
-            ], className="mb-3"), md=4),
-            dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey (for the demand indicator)", lang),
-                                      survey_options(surveys, lang), survey), md=5),
-        ]),
-        dcc.Loading(html.Div(id=CONTENT), type="dot"),
-    ])
+        {"label": _("All registered spaces", lang), "value": ALL}
+    ]
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh=False),
+            html.H1(_("Coworking", lang)),
+            html.P(
+                _(
+                    "Where people can work near home: coworking spaces in the region, their capacity against a "
+                    "rough indicator of demand, and the municipalities with no offer.",
+                    lang,
+                ),
+                className="lead",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(labelled_dropdown(lang, REGION, _("Region", lang), region_options, region), md=3),
+                    dbc.Col(
+                        html.Fieldset(
+                            [
+                                html.Legend(_("Status", lang), className="form-label fw-semibold fs-6"),
+                                # dbc's checklist: plain checkboxes with labels (Dash 4's nests them in a listbox, failing axe)
+                                dbc.Checklist(id=STATUS, options=_status_options(lang), value=statuses, inline=True),
+                            ],
+                            className="mb-3",
+                        ),
+                        md=4,
+                    ),
+                    dbc.Col(
+                        labelled_dropdown(
+                            lang,
+                            SURVEY,
+                            _("Survey (for the demand indicator)", lang),
+                            survey_options(surveys, lang),
+                            survey,
+                        ),
+                        md=5,
+                    ),
+                ]
+            ),
+            dcc.Loading(html.Div(id=CONTENT), type="dot"),
+        ]
+    )
 
 
 def register_callbacks(app) -> None:
     def to_params(survey, region, statuses):
         return {"survey": survey, "region": region, "status": [s for s in SPACE_STATUSES if s in (statuses or [])]}
 
-    register_url_sync(app, URL, CONTENT, [("survey", SURVEY), ("region", REGION), ("status", STATUS)], render,
-                      to_params)
+    register_url_sync(
+        app, URL, CONTENT, [("survey", SURVEY), ("region", REGION), ("status", STATUS)], render, to_params
+    )
 
 
 @friendly_render(extra_outputs=3)
@@ -110,48 +142,106 @@ def render(lang: str, search: str):
         slug = None if region == ALL else region
         spaces = list_spaces(session, slug, statuses)
         capacity = capacity_by_municipality(session, slug, statuses)
-        weekly = publishable(estimate_category(session, survey, "q12", WEEKLY_CODES, min_n=config.min_n),
-                             share_decimals=2)  # shown as a whole percentage
+        weekly = publishable(
+            estimate_category(session, survey, "q12", WEEKLY_CODES, min_n=config.min_n), share_decimals=2
+        )  # shown as a whole percentage
     rows = demand_rows(capacity, weekly.estimate)
     no_offer = [m for m in capacity if m.spaces == 0]
     total = sum(s.seats for s in spaces)
     scope = boundaries(m.kommunenummer for m in capacity)
     status_text = ", ".join(_(STATUS_NAMES[s], lang).lower() for s in statuses)
 
-    figures = dbc.Row([
-        dbc.Col(key_figure_card(_("Seats", lang), format_number(total, lang),
-                                _("Status", lang) + f": {status_text}", None, TOTAL_SEATS), md=6, lg=3),
-        dbc.Col(key_figure_card(_("Spaces", lang), format_number(len(spaces), lang),
-                                _("Municipalities with a space", lang)
-                                + f": {len(capacity) - len(no_offer)} / {len(capacity)}", None,
-                                "coworking-card-spaces"), md=6, lg=3),
-        dbc.Col(key_figure_card(_("Municipalities with no space", lang), format_number(len(no_offer), lang),
-                                _("Status", lang) + f": {status_text}", None, "coworking-card-no-offer"),
-                md=6, lg=3),
-        dbc.Col(key_figure_card(_("Use home office at least weekly", lang),
-                                "–" if weekly.estimate is None else format_share(weekly.estimate, lang, 0),
-                                _("Too few respondents to show", lang) if weekly.estimate is None else
-                                _("Whole survey", lang) + f", n = {format_number(weekly.n, lang)}", None,
-                                "coworking-card-weekly"), md=6, lg=3),
-    ], className="g-3 mb-3")
-    map_section = html.Section([
-        html.H2(_("Map of the coworking spaces", lang), className="h4"),
-        dcc.Graph(id=MAP, figure=map_figure(scope, neighbours(scope), spaces, {m.kommunenummer for m in no_offer},
-                                            lang), config={**GRAPH_CONFIG, "scrollZoom": False}),
-        html.P([_("Marker size shows the number of seats. Hatched municipalities have no space with the chosen "
-                  "status. The table below lists every space shown on the map.", lang), " ",
-                _("Municipal boundaries © Kartverket (CC BY 4.0)", lang)],
-               className="small", id="coworking-map-note"),
-    ])
-    demand_section = html.Section([
-        html.H2(_("Capacity against demand", lang), className="h4"),
-        dcc.Graph(id=DEMAND_CHART, figure=demand_figure(rows, lang), config=GRAPH_CONFIG),
-        html.P(_("Rough indicator: the survey's share who use home office at least weekly (whole survey, "
-                 "not the municipality) × the municipality's whole population. It assumes the share is the "
-                 "same everywhere and counts children and pensioners, so it shows relative need between "
-                 "municipalities, not a number of people. The table below gives the numbers.", lang),
-               className="small", id="coworking-demand-note"),
-    ])
+    figures = dbc.Row(
+        [
+            dbc.Col(
+                key_figure_card(
+                    _("Seats", lang),
+                    format_number(total, lang),
+                    _("Status", lang) + f": {status_text}",
+                    None,
+                    TOTAL_SEATS,
+                ),
+                md=6,
+                lg=3,
+            ),
+            dbc.Col(
+                key_figure_card(
+                    _("Spaces", lang),
+                    format_number(len(spaces), lang),
+                    _("Municipalities with a space", lang) + f": {len(capacity) - len(no_offer)} / {len(capacity)}",
+                    None,
+                    "coworking-card-spaces",
+                ),
+                md=6,
+                lg=3,
+            ),
+            dbc.Col(
+                key_figure_card(
+                    _("Municipalities with no space", lang),
+                    format_number(len(no_offer), lang),
+                    _("Status", lang) + f": {status_text}",
+                    None,
+                    "coworking-card-no-offer",
+                ),
+                md=6,
+                lg=3,
+            ),
+            dbc.Col(
+                key_figure_card(
+                    _("Use home office at least weekly", lang),
+                    "–" if weekly.estimate is None else format_share(weekly.estimate, lang, 0),
+                    _("Too few respondents to show", lang)
+                    if weekly.estimate is None
+                    else _("Whole survey", lang) + f", n = {format_number(weekly.n, lang)}",
+                    None,
+                    "coworking-card-weekly",
+                ),
+                md=6,
+                lg=3,
+            ),
+        ],
+        className="g-3 mb-3",
+    )
+    map_section = html.Section(
+        [
+            html.H2(_("Map of the coworking spaces", lang), className="h4"),
+            dcc.Graph(
+                id=MAP,
+                figure=map_figure(scope, neighbours(scope), spaces, {m.kommunenummer for m in no_offer}, lang),
+                config={**GRAPH_CONFIG, "scrollZoom": False},
+            ),
+            html.P(
+                [
+                    _(
+                        "Marker size shows the number of seats. Hatched municipalities have no space with the chosen "
+                        "status. The table below lists every space shown on the map.",
+                        lang,
+                    ),
+                    " ",
+                    _("Municipal boundaries © Kartverket (CC BY 4.0)", lang),
+                ],
+                className="small",
+                id="coworking-map-note",
+            ),
+        ]
+    )
+    demand_section = html.Section(
+        [
+            html.H2(_("Capacity against demand", lang), className="h4"),
+            dcc.Graph(id=DEMAND_CHART, figure=demand_figure(rows, lang), config=GRAPH_CONFIG),
+            html.P(
+                _(
+                    "Rough indicator: the survey's share who use home office at least weekly (whole survey, "
+                    "not the municipality) × the municipality's whole population. It assumes the share is the "
+                    "same everywhere and counts children and pensioners, so it shows relative need between "
+                    "municipalities, not a number of people. The table below gives the numbers.",
+                    lang,
+                ),
+                className="small",
+                id="coworking-demand-note",
+            ),
+        ]
+    )
     content = [
         *survey_label(surveys, survey, lang),
         *_example_label(spaces, lang),
@@ -169,92 +259,184 @@ def _example_label(spaces, lang: str) -> list:
     """Example inventory rows must never be mistaken for real spaces."""
     if not any(s.is_example for s in spaces):
         return []
-    return [html.Div([html.Strong(_("Example data – replace with real spaces", lang)), ". ",
-                      _("The spaces below are invented examples, not real offers.", lang)],
-                     className="alert alert-warning example-label", role="note")]
+    return [
+        html.Div(
+            [
+                html.Strong(_("Example data – replace with real spaces", lang)),
+                ". ",
+                _("The spaces below are invented examples, not real offers.", lang),
+            ],
+            className="alert alert-warning example-label",
+            role="note",
+        )
+    ]
 
 
 def _no_offer_section(no_offer, status_text: str, lang: str) -> html.Section:
     if no_offer:
-        body = html.Ul([html.Li(f"{m.name} ({format_number(m.population, lang)} " + _("inhabitants", lang) + ")")
-                        for m in no_offer], className="mb-0")
+        body = html.Ul(
+            [
+                html.Li(f"{m.name} ({format_number(m.population, lang)} " + _("inhabitants", lang) + ")")
+                for m in no_offer
+            ],
+            className="mb-0",
+        )
     else:
         body = html.P(_("Every municipality in the selection has at least one space.", lang), className="mb-0")
-    return html.Section([
-        html.H2(_("Municipalities with no space", lang), className="h4"),
-        html.P(_("Status", lang) + f": {status_text}", className="small text-muted mb-1"),
-        body,
-    ], id=NO_OFFER, className="my-3")
+    return html.Section(
+        [
+            html.H2(_("Municipalities with no space", lang), className="h4"),
+            html.P(_("Status", lang) + f": {status_text}", className="small text-muted mb-1"),
+            body,
+        ],
+        id=NO_OFFER,
+        className="my-3",
+    )
 
 
 def _capacity_table(rows: list[DemandRow], lang: str) -> html.Section:
     """The numbers behind the demand chart (its text alternative)."""
+
     def num(value, decimals=0):
         return "–" if value is None else format_number(value, lang, decimals)
 
-    headings = ("Municipality", "Inhabitants", "Seats", "Seats per 1 000 inhabitants",
-                "Residents who use home office at least weekly (≈)", "Seats per 1 000 of them")
-    head = html.Thead(html.Tr([html.Th(_(h, lang), scope="col", className="text-end" if i else None)
-                               for i, h in enumerate(headings)]))
-    body = html.Tbody([html.Tr([html.Th(r.name, scope="row")] + [html.Td(v, className="text-end") for v in (
-        num(r.population), num(r.seats), num(r.seats_per_1000, 1),
-        num(None if r.remote_weekly is None else round(r.remote_weekly, -1)), num(r.seats_per_1000_remote, 1))])
-        for r in rows])
-    return html.Section([
-        html.H2(_("Seats and demand by municipality", lang), className="h4"),
-        html.Div(html.Table([head, body], className="table table-sm table-striped", id=CAPACITY_TABLE),
-                 className="table-responsive"),
-    ], className="my-3")
+    headings = (
+        "Municipality",
+        "Inhabitants",
+        "Seats",
+        "Seats per 1 000 inhabitants",
+        "Residents who use home office at least weekly (≈)",
+        "Seats per 1 000 of them",
+    )
+    head = html.Thead(
+        html.Tr([html.Th(_(h, lang), scope="col", className="text-end" if i else None) for i, h in enumerate(headings)])
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [html.Th(r.name, scope="row")]
+                + [
+                    html.Td(v, className="text-end")
+                    for v in (
+                        num(r.population),
+                        num(r.seats),
+                        num(r.seats_per_1000, 1),
+                        num(None if r.remote_weekly is None else round(r.remote_weekly, -1)),
+                        num(r.seats_per_1000_remote, 1),
+                    )
+                ]
+            )
+            for r in rows
+        ]
+    )
+    return html.Section(
+        [
+            html.H2(_("Seats and demand by municipality", lang), className="h4"),
+            html.Div(
+                html.Table([head, body], className="table table-sm table-striped", id=CAPACITY_TABLE),
+                className="table-responsive",
+            ),
+        ],
+        className="my-3",
+    )
 
 
 def _spaces_section(spaces, lang: str) -> html.Section:
-    number = "params.value == null ? '' : d3.formatLocale({decimal: ',', thousands: '\\u00a0', grouping: [3], " \
-             "currency: ['', '']}).format(',.0f')(params.value)" if lang != "en" else \
-             "params.value == null ? '' : d3.format(',.0f')(params.value)"
+    number = (
+        "params.value == null ? '' : d3.formatLocale({decimal: ',', thousands: '\\u00a0', grouping: [3], "
+        "currency: ['', '']}).format(',.0f')(params.value)"
+        if lang != "en"
+        else "params.value == null ? '' : d3.format(',.0f')(params.value)"
+    )
 
     def col(field, header, numeric=False, **extra):
-        spec = {"field": field, "headerName": _(header, lang),
-                "filter": "agNumberColumnFilter" if numeric else "agTextColumnFilter"}
+        spec = {
+            "field": field,
+            "headerName": _(header, lang),
+            "filter": "agNumberColumnFilter" if numeric else "agTextColumnFilter",
+        }
         if numeric:
             spec.update(type="numericColumn", valueFormatter={"function": number}, width=150)
         return {**spec, **extra}
 
-    row_data = [{
-        "name": s.name, "municipality": s.municipality, "status": _(STATUS_NAMES[s.status], lang),
-        "seats": s.seats, "cell_offices": s.cell_offices, "meeting_rooms": s.meeting_rooms,
-        "price_day": s.price_day_nok, "price_month": s.price_month_nok, "opening_hours": s.opening_hours or "",
-        "facilities": ", ".join(s.facilities), "address": " ".join(p for p in (s.address, s.postal_code) if p),
-        "operator": s.operator or "", "contact": " ".join(p for p in (s.contact, s.website) if p),
-        "example": _("Yes", lang) if s.is_example else _("No", lang),
-    } for s in spaces]
-    columns = [
-        col("name", "Name", pinned="left", width=260), col("municipality", "Municipality", width=140),
-        col("status", "Status", width=110), col("seats", "Seats", True), col("cell_offices", "Cell offices", True),
-        col("meeting_rooms", "Meeting rooms", True), col("price_day", "Price per day (NOK)", True, width=150),
-        col("price_month", "Price per month (NOK)", True, width=160),
-        col("opening_hours", "Opening hours", width=240), col("facilities", "Facilities", width=260),
-        col("address", "Address", width=160), col("operator", "Operator", width=150),
-        col("contact", "Contact", width=180), col("example", "Example data", width=130),
+    row_data = [
+        {
+            "name": s.name,
+            "municipality": s.municipality,
+            "status": _(STATUS_NAMES[s.status], lang),
+            "seats": s.seats,
+            "cell_offices": s.cell_offices,
+            "meeting_rooms": s.meeting_rooms,
+            "price_day": s.price_day_nok,
+            "price_month": s.price_month_nok,
+            "opening_hours": s.opening_hours or "",
+            "facilities": ", ".join(s.facilities),
+            "address": " ".join(p for p in (s.address, s.postal_code) if p),
+            "operator": s.operator or "",
+            "contact": " ".join(p for p in (s.contact, s.website) if p),
+            "example": _("Yes", lang) if s.is_example else _("No", lang),
+        }
+        for s in spaces
     ]
-    return html.Section([
-        html.H2(_("All spaces shown", lang), className="h4"),
-        html.P(_("Spaces shown", lang) + f": {format_number(len(spaces), lang)}. "
-               + _("Sort by clicking a column heading; filter from the column menu.", lang),
-               id=ROW_COUNT, className="small"),
-        dag.AgGrid(id=GRID, rowData=row_data, columnDefs=columns,
-                   defaultColDef={"sortable": True, "resizable": True, "filter": True},
-                   dashGridOptions={"domLayout": "autoHeight", "animateRows": False, "localeText": _grid_texts(lang)},
-                   style={"height": None}),
-    ], className="my-3")
+    columns = [
+        col("name", "Name", pinned="left", width=260),
+        col("municipality", "Municipality", width=140),
+        col("status", "Status", width=110),
+        col("seats", "Seats", True),
+        col("cell_offices", "Cell offices", True),
+        col("meeting_rooms", "Meeting rooms", True),
+        col("price_day", "Price per day (NOK)", True, width=150),
+        col("price_month", "Price per month (NOK)", True, width=160),
+        col("opening_hours", "Opening hours", width=240),
+        col("facilities", "Facilities", width=260),
+        col("address", "Address", width=160),
+        col("operator", "Operator", width=150),
+        col("contact", "Contact", width=180),
+        col("example", "Example data", width=130),
+    ]
+    return html.Section(
+        [
+            html.H2(_("All spaces shown", lang), className="h4"),
+            html.P(
+                _("Spaces shown", lang)
+                + f": {format_number(len(spaces), lang)}. "
+                + _("Sort by clicking a column heading; filter from the column menu.", lang),
+                id=ROW_COUNT,
+                className="small",
+            ),
+            dag.AgGrid(
+                id=GRID,
+                rowData=row_data,
+                columnDefs=columns,
+                defaultColDef={"sortable": True, "resizable": True, "filter": True},
+                dashGridOptions={"domLayout": "autoHeight", "animateRows": False, "localeText": _grid_texts(lang)},
+                style={"height": None},
+            ),
+        ],
+        className="my-3",
+    )
 
 
 GRID_TEXTS = {  # AG Grid's own words (filter menus), English ids as in AG Grid's defaults
-    "noRowsToShow": "No spaces with the chosen status.", "filterOoo": "Filter...", "equals": "Equals",
-    "notEqual": "Does not equal", "contains": "Contains", "notContains": "Does not contain",
-    "startsWith": "Begins with", "endsWith": "Ends with", "blank": "Blank", "notBlank": "Not blank",
-    "lessThan": "Less than", "greaterThan": "Greater than", "lessThanOrEqual": "Less than or equal to",
-    "greaterThanOrEqual": "Greater than or equal to", "inRange": "Between", "andCondition": "AND",
-    "orCondition": "OR", "ariaFilterInput": "Filter input", "ariaFilterValue": "Filter value",
+    "noRowsToShow": "No spaces with the chosen status.",
+    "filterOoo": "Filter...",
+    "equals": "Equals",
+    "notEqual": "Does not equal",
+    "contains": "Contains",
+    "notContains": "Does not contain",
+    "startsWith": "Begins with",
+    "endsWith": "Ends with",
+    "blank": "Blank",
+    "notBlank": "Not blank",
+    "lessThan": "Less than",
+    "greaterThan": "Greater than",
+    "lessThanOrEqual": "Less than or equal to",
+    "greaterThanOrEqual": "Greater than or equal to",
+    "inRange": "Between",
+    "andCondition": "AND",
+    "orCondition": "OR",
+    "ariaFilterInput": "Filter input",
+    "ariaFilterValue": "Filter value",
 }
 
 

@@ -14,11 +14,25 @@ from app.config import Config
 from app.db.session import session_scope
 from app.query.catalog import list_regions, list_surveys
 from app.query.measures import (
-    NOT_STARTED, STATUSES, Area, Evidence, ProgressGrid, catalogue, evidence_for, opportunities, progress_grid,
+    NOT_STARTED,
+    STATUSES,
+    Area,
+    Evidence,
+    ProgressGrid,
+    catalogue,
+    evidence_for,
+    opportunities,
+    progress_grid,
 )
 from app.web import state
 from app.web.components import (
-    default_survey, friendly_render, labelled_dropdown, notices, register_url_sync, survey_label, survey_options,
+    default_survey,
+    friendly_render,
+    labelled_dropdown,
+    notices,
+    register_url_sync,
+    survey_label,
+    survey_options,
 )
 from app.web.i18n import format_number, format_share, pick
 from app.web.i18n import gettext as _
@@ -36,10 +50,20 @@ DEFAULT_REGION = "hardangerradet"
 ALL = "all"
 
 # Text, not colour alone, carries the status; colours only help scanning (all pass AA contrast).
-STATUS_TEXT = {"not_started": "Not started", "planned": "Planned", "in_progress": "In progress",
-               "done": "Done", "paused": "Paused"}
-STATUS_STYLE = {"not_started": ("light", "dark"), "planned": ("primary", None), "in_progress": ("warning", "dark"),
-                "done": ("success", None), "paused": ("dark", None)}
+STATUS_TEXT = {
+    "not_started": "Not started",
+    "planned": "Planned",
+    "in_progress": "In progress",
+    "done": "Done",
+    "paused": "Paused",
+}
+STATUS_STYLE = {
+    "not_started": ("light", "dark"),
+    "planned": ("primary", None),
+    "in_progress": ("warning", "dark"),
+    "done": ("success", None),
+    "paused": ("dark", None),
+}
 
 
 def _choices(session, search: str):
@@ -49,43 +73,72 @@ def _choices(session, search: str):
     resolved = state.Resolved()
     survey = resolved.choice(raw, "survey", [s.slug for s in surveys], default_survey(surveys))
     slugs = [r.slug for r in regions]
-    region = resolved.choice(raw, "region", slugs, DEFAULT_REGION if DEFAULT_REGION in slugs else
-                             (slugs[0] if slugs else None))
+    region = resolved.choice(
+        raw, "region", slugs, DEFAULT_REGION if DEFAULT_REGION in slugs else (slugs[0] if slugs else None)
+    )
     status = resolved.choice(raw, "status", [ALL, *STATUSES], ALL)
     return surveys, regions, survey, region, status, resolved
 
 
 def _status_options(lang: str) -> list[dict]:
     return [{"label": _("All statuses", lang), "value": ALL}] + [
-        {"label": _(STATUS_TEXT[s], lang), "value": s} for s in STATUSES]
+        {"label": _(STATUS_TEXT[s], lang), "value": s} for s in STATUSES
+    ]
 
 
 def layout(lang: str, search: str) -> html.Div:
     with session_scope() as session:
         surveys, regions, survey, region, status, _resolved = _choices(session, search)
-    return html.Div([
-        dcc.Location(id=URL, refresh=False),
-        html.H1(_("Measures", lang)),
-        html.P(_("The five measure areas proposed in the NORCE report, the survey figures behind each of them, "
-                 "and how far each municipality has come with the activities.", lang), className="lead"),
-        dbc.Row([
-            dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey (for the figures)", lang), survey_options(surveys, lang),
-                                      survey), md=5),
-            dbc.Col(labelled_dropdown(lang, REGION, _("Region", lang), [{"label": r.name, "value": r.slug}
-                                                                   for r in regions], region), md=4),
-            dbc.Col(labelled_dropdown(lang, STATUS, _("Show activities with status", lang), _status_options(lang),
-                                      status), md=3),
-        ]),
-        dcc.Loading(html.Div(id=CONTENT), type="dot"),
-    ])
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh=False),
+            html.H1(_("Measures", lang)),
+            html.P(
+                _(
+                    "The five measure areas proposed in the NORCE report, the survey figures behind each of them, "
+                    "and how far each municipality has come with the activities.",
+                    lang,
+                ),
+                className="lead",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        labelled_dropdown(
+                            lang, SURVEY, _("Survey (for the figures)", lang), survey_options(surveys, lang), survey
+                        ),
+                        md=5,
+                    ),
+                    dbc.Col(
+                        labelled_dropdown(
+                            lang,
+                            REGION,
+                            _("Region", lang),
+                            [{"label": r.name, "value": r.slug} for r in regions],
+                            region,
+                        ),
+                        md=4,
+                    ),
+                    dbc.Col(
+                        labelled_dropdown(
+                            lang, STATUS, _("Show activities with status", lang), _status_options(lang), status
+                        ),
+                        md=3,
+                    ),
+                ]
+            ),
+            dcc.Loading(html.Div(id=CONTENT), type="dot"),
+        ]
+    )
 
 
 def register_callbacks(app) -> None:
     def to_params(survey, region, status):
         return {"survey": survey, "region": region, "status": None if status in (None, ALL) else status}
 
-    register_url_sync(app, URL, CONTENT, [("survey", SURVEY), ("region", REGION), ("status", STATUS)], render,
-                      to_params)
+    register_url_sync(
+        app, URL, CONTENT, [("survey", SURVEY), ("region", REGION), ("status", STATUS)], render, to_params
+    )
 
 
 @friendly_render(extra_outputs=3)
@@ -99,17 +152,25 @@ def render(lang: str, search: str):
         areas = catalogue(session)
         grid = progress_grid(session, region) if region else ProgressGrid([])
         variables = [v for a in areas for v in a.evidence]
-        figures = (evidence_for(session, survey, variables, config.min_n, lang) if survey
-                   else {v: Evidence(v, "unavailable") for v in variables})
+        figures = (
+            evidence_for(session, survey, variables, config.min_n, lang)
+            if survey
+            else {v: Evidence(v, "unavailable") for v in variables}
+        )
         chances = opportunities(session)
-    return [
-        *survey_label(surveys, survey, lang),
-        *notices(resolved.ignored, lang),
-        _contents(areas, lang),
-        _progress_note(grid, lang),
-        *[_area_card(area, figures, grid, survey, status, search, lang) for area in areas],
-        _opportunities(chances, lang),
-    ], survey, region, status
+    return (
+        [
+            *survey_label(surveys, survey, lang),
+            *notices(resolved.ignored, lang),
+            _contents(areas, lang),
+            _progress_note(grid, lang),
+            *[_area_card(area, figures, grid, survey, status, search, lang) for area in areas],
+            _opportunities(chances, lang),
+        ],
+        survey,
+        region,
+        status,
+    )
 
 
 def _contents(areas: list[Area], lang: str) -> html.Nav:
@@ -127,25 +188,38 @@ def _progress_note(grid: ProgressGrid, lang: str) -> html.P:
     return html.P(text, className="alert alert-info measures-progress-note", role="note")
 
 
-def _area_card(area: Area, figures: dict[str, Evidence], grid: ProgressGrid, survey: str | None, status: str,
-               search: str, lang: str) -> dbc.Card:
-    return dbc.Card(dbc.CardBody([
-        html.H2(f"{area.number}. {pick(area.title, lang)}", className="h4"),
-        html.P(pick(area.rationale, lang)),
-        html.P([_("Source", lang), f": {area.source}"], className="small text-muted"),
-        _evidence_box(area, figures, survey, search, lang),
-        html.H3(_("Activities and progress", lang), className="h5 mt-3"),
-        _progress_table(area, grid, status, lang),
-    ]), className="mb-4 measures-area", id=f"measures-area-{area.code}")
+def _area_card(
+    area: Area,
+    figures: dict[str, Evidence],
+    grid: ProgressGrid,
+    survey: str | None,
+    status: str,
+    search: str,
+    lang: str,
+) -> dbc.Card:
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2(f"{area.number}. {pick(area.title, lang)}", className="h4"),
+                html.P(pick(area.rationale, lang)),
+                html.P([_("Source", lang), f": {area.source}"], className="small text-muted"),
+                _evidence_box(area, figures, survey, search, lang),
+                html.H3(_("Activities and progress", lang), className="h5 mt-3"),
+                _progress_table(area, grid, status, lang),
+            ]
+        ),
+        className="mb-4 measures-area",
+        id=f"measures-area-{area.code}",
+    )
 
 
 def _evidence_box(area: Area, figures: dict[str, Evidence], survey: str | None, search: str, lang: str) -> html.Div:
     items = [_evidence_item(figures[v], survey, search, lang) for v in area.evidence]
-    body = [html.H3(_("What the survey says", lang), className="h6"),
-            html.Ul(items, className="mb-2")]
+    body = [html.H3(_("What the survey says", lang), className="h6"), html.Ul(items, className="mb-2")]
     if area.evidence_note:
-        body.append(html.P([html.Strong(_("The report", lang) + ": "), pick(area.evidence_note, lang)],
-                           className="small mb-0"))
+        body.append(
+            html.P([html.Strong(_("The report", lang) + ": "), pick(area.evidence_note, lang)], className="small mb-0")
+        )
     # White background: the link colour only reaches AA contrast on white.
     return html.Div(body, className="border border-start border-4 border-info-subtle rounded p-3 measures-evidence")
 
@@ -157,9 +231,14 @@ def evidence_text(figure: Evidence, lang: str) -> tuple[str, str]:
     if figure.suppressed:
         return "–", f"{figure.question}: " + _("too few respondents to show", lang)
     if figure.kind == "mean":
-        return (format_number(figure.estimate, lang, 1),
-                f"{figure.question}: " + _("mean for all respondents", lang)
-                + " (" + _("lower means a more positive view of remote work", lang) + ")")
+        return (
+            format_number(figure.estimate, lang, 1),
+            f"{figure.question}: "
+            + _("mean for all respondents", lang)
+            + " ("
+            + _("lower means a more positive view of remote work", lang)
+            + ")",
+        )
     opening, closing = ("“", "”") if lang == "en" else ("«", "»")
     return (format_share(figure.estimate, lang, 0), f"{figure.question}: {opening}{figure.categories}{closing}")
 
@@ -177,8 +256,12 @@ def _evidence_item(figure: Evidence, survey: str | None, search: str, lang: str)
 
 def _status_badge(progress, lang: str) -> dbc.Badge:
     color, text_color = STATUS_STYLE[progress.status]
-    return dbc.Badge(_(STATUS_TEXT[progress.status], lang), color=color, text_color=text_color,
-                     className="measures-status" + (" border" if progress.status == NOT_STARTED else ""))
+    return dbc.Badge(
+        _(STATUS_TEXT[progress.status], lang),
+        color=color,
+        text_color=text_color,
+        className="measures-status" + (" border" if progress.status == NOT_STARTED else ""),
+    )
 
 
 def _progress_cell(progress, lang: str) -> html.Td:
@@ -197,22 +280,53 @@ def _progress_table(area: Area, grid: ProgressGrid, status: str, lang: str):
         return html.P(_("Choose a region to see progress.", lang))
     activities = [a for a in area.activities if status == ALL or status in grid.statuses(a.id)]
     if not activities:
-        return html.P(_("No activities in this area have the status", lang) + f" «{_(STATUS_TEXT[status], lang)}».",
-                      className="measures-none")
-    header = html.Thead(html.Tr([html.Th(_("Activity", lang), scope="col")]
-                                + [html.Th(p.name + (f" ({_('whole region', lang)})" if p.is_region else ""),
-                                           scope="col") for p in grid.places]))
-    rows = [html.Tr([html.Th(pick(a.title, lang), scope="row", className="fw-normal")]
-                    + [_progress_cell(grid.get(a.id, p.key), lang) for p in grid.places]) for a in activities]
+        return html.P(
+            _("No activities in this area have the status", lang) + f" «{_(STATUS_TEXT[status], lang)}».",
+            className="measures-none",
+        )
+    header = html.Thead(
+        html.Tr(
+            [html.Th(_("Activity", lang), scope="col")]
+            + [
+                html.Th(p.name + (f" ({_('whole region', lang)})" if p.is_region else ""), scope="col")
+                for p in grid.places
+            ]
+        )
+    )
+    rows = [
+        html.Tr(
+            [html.Th(pick(a.title, lang), scope="row", className="fw-normal")]
+            + [_progress_cell(grid.get(a.id, p.key), lang) for p in grid.places]
+        )
+        for a in activities
+    ]
     caption = html.Caption(_("Status of each activity by municipality", lang), className="small")
-    return html.Div(dbc.Table([caption, header, html.Tbody(rows)], bordered=True, size="sm",
-                              className="measures-progress caption-top align-middle mb-0"), className="table-responsive")
+    return html.Div(
+        dbc.Table(
+            [caption, header, html.Tbody(rows)],
+            bordered=True,
+            size="sm",
+            className="measures-progress caption-top align-middle mb-0",
+        ),
+        className="table-responsive",
+    )
 
 
 def _opportunities(chances, lang: str) -> html.Section:
-    return html.Section([
-        html.H2(_("Opportunities for municipalities", lang), className="h4"),
-        html.P(_("Eight opportunities found in the Hardanger qualification project.", lang)),
-        html.Ol([html.Li([pick(o.title, lang), html.Span(f" – {o.source}", className="small text-muted")],
-                         value=o.number) for o in chances], id="measures-opportunities"),
-    ], className="mb-4", id="measures-opportunities-section")
+    return html.Section(
+        [
+            html.H2(_("Opportunities for municipalities", lang), className="h4"),
+            html.P(_("Eight opportunities found in the Hardanger qualification project.", lang)),
+            html.Ol(
+                [
+                    html.Li(
+                        [pick(o.title, lang), html.Span(f" – {o.source}", className="small text-muted")], value=o.number
+                    )
+                    for o in chances
+                ],
+                id="measures-opportunities",
+            ),
+        ],
+        className="mb-4",
+        id="measures-opportunities-section",
+    )

@@ -106,8 +106,9 @@ def _choices(session, search: str):
     raw = state.parse(search)
     resolved = state.Resolved()
     survey = resolved.choice(raw, "survey", [s.slug for s in surveys], default_survey(surveys))
-    region_default = next((r.slug for r in regions if r.slug == "hardangerradet"),
-                          regions[0].slug if regions else NATIONAL)
+    region_default = next(
+        (r.slug for r in regions if r.slug == "hardangerradet"), regions[0].slug if regions else NATIONAL
+    )
     region = resolved.choice(raw, "region", [r.slug for r in regions] + [NATIONAL], region_default)
     jobs = resolved.number(raw, "jobs", JOBS_MIN, JOBS_MAX, JOBS_ANYWHERE.default)
     filters_default = default_filters(session, region)
@@ -122,13 +123,29 @@ def _choices(session, search: str):
     shares = None if region == NATIONAL else region_share(session, region, rural_only="attractive" in filters)
     share = None
     if shares is not None:
-        share = round(resolved.number(raw, "share", 0, SHARE_MAX, shares.value * 100), 2) / 100 \
-            if "share" in raw else shares.value
+        share = (
+            round(resolved.number(raw, "share", 0, SHARE_MAX, shares.value * 100), 2) / 100
+            if "share" in raw
+            else shares.value
+        )
     coverage = next((s.coverage for s in surveys if s.slug == survey), "national")
-    return {"surveys": surveys, "regions": regions, "survey": survey, "region": region, "jobs": jobs,
-            "filters": filters, "filters_default": filters_default, "ages": ages, "centrality": centrality,
-            "share": share, "shares": shares, "coverage": coverage, "age_info": age_info,
-            "centrality_info": centrality_info, "resolved": resolved}
+    return {
+        "surveys": surveys,
+        "regions": regions,
+        "survey": survey,
+        "region": region,
+        "jobs": jobs,
+        "filters": filters,
+        "filters_default": filters_default,
+        "ages": ages,
+        "centrality": centrality,
+        "share": share,
+        "shares": shares,
+        "coverage": coverage,
+        "age_info": age_info,
+        "centrality_info": centrality_info,
+        "resolved": resolved,
+    }
 
 
 def _marks(labels: dict) -> dict:
@@ -174,7 +191,8 @@ def layout(lang: str, search: str) -> html.Div:
     with session_scope() as session:
         c = _choices(session, search)
     region_options = [{"label": r.name, "value": r.slug} for r in c["regions"]] + [
-        {"label": _("All of Norway (no region step)", lang), "value": NATIONAL}]
+        {"label": _("All of Norway (no region step)", lang), "value": NATIONAL}
+    ]
     filter_options = [
         {"label": _("Find living in a rural municipality attractive", lang), "value": "attractive"},
         {"label": _("Can probably take the job along", lang), "value": "take_job"},
@@ -184,88 +202,221 @@ def layout(lang: str, search: str) -> html.Div:
     controls = [
         labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(c["surveys"], lang), c["survey"]),
         labelled_dropdown(lang, REGION, _("Region", lang), region_options, c["region"]),
-        html.Div([
-            html.Label(_("Jobs that can be done anywhere", lang), htmlFor=JOBS_INPUT, id=f"{JOBS}-label",
-                       className="form-label fw-semibold"),
-            dbc.Input(id=JOBS_INPUT, type="text", inputMode="numeric", debounce=True, className="mb-2",
-                      value=format_number(c["jobs"], lang)),
-            dcc.Slider(id=JOBS, min=JOBS_MIN, max=JOBS_MAX, step=JOBS_STEP, value=c["jobs"], allow_direct_input=False,
-                       marks=_marks({v: format_number(v / 1e6, lang, 1) + " " + _("million", lang)
-                                     for v in (JOBS_MIN, jobs.default, JOBS_MAX)}),
-                       tooltip={"placement": "bottom", "always_visible": False, "transform": "mobilityJobs"}),
-            html.P(_("Default", lang) + f" {format_number(jobs.default, lang)}, " + _("range", lang)
-                   + f" {format_number(jobs.low, lang)}–{format_number(jobs.high, lang)}. " + _("Source", lang) + ": "
-                   + text(jobs.source_texts, lang), className="small text-muted mb-1", id=f"{JOBS}-help"),
-            html.P(_("What the sources say limits this assumption:", lang), className="small fw-semibold mb-0"),
-            html.Ul([html.Li(text(caveat, lang)) for caveat in jobs.caveats], className="small text-muted",
-                    id=f"{JOBS}-caveats"),
-        ], className="mb-3"),
-        html.Fieldset([
-            html.Legend(_("Only those who also …", lang), className="form-label fw-semibold fs-6"),
-            dbc.Checklist(id=FILTERS, options=filter_options, value=c["filters"]),
-            html.P(_("For a region with rural municipalities (Statistics Norway centrality classes 4–6) “Find "
-                     "living in a rural municipality attractive” is on by default, and the share who could choose "
-                     "the region is taken among those municipalities. Switched off, it is taken among all "
-                     "municipalities.", lang), className="small text-muted mt-1 mb-0"),
-        ], className="mb-3"),
-        labelled_dropdown(lang, AGES, _("Age groups", lang), _options(c["age_info"], lang), c["ages"], multi=True,
-                          clearable=True, placeholder=_("All age groups", lang)),
-        labelled_dropdown(lang, CENTRALITY, _("Centrality of current residence", lang),
-                          _options(c["centrality_info"], lang), c["centrality"], multi=True, clearable=True,
-                          placeholder=_("All centrality classes", lang)),
-        html.Div([
-            html.Label(_("Share who could choose the region (%)", lang), htmlFor=SHARE_INPUT, id=f"{SHARE}-label",
-                       className="form-label fw-semibold"),
-            dbc.Input(id=SHARE_INPUT, type="text", inputMode="decimal", debounce=True, className="mb-2",
-                      value=_share_field(c["share"], lang), disabled=c["share"] is None),
-            dcc.Slider(id=SHARE, min=0, max=SHARE_MAX, step=SHARE_STEP, value=_share_percent(c["share"]),
-                       allow_direct_input=False, disabled=c["share"] is None,
-                       marks=_marks({v: str(v) for v in range(6)}),
-                       tooltip={"placement": "bottom", "always_visible": False, "transform": "mobilityShare"}),
-            html.P(id=SHARE_SOURCE, className="small text-muted mb-1"),
-            dbc.Button(_("Reset to default", lang), id=SHARE_RESET, size="sm", color="secondary", outline=True),
-        ], className="mb-3"),
+        html.Div(
+            [
+                html.Label(
+                    _("Jobs that can be done anywhere", lang),
+                    htmlFor=JOBS_INPUT,
+                    id=f"{JOBS}-label",
+                    className="form-label fw-semibold",
+                ),
+                dbc.Input(
+                    id=JOBS_INPUT,
+                    type="text",
+                    inputMode="numeric",
+                    debounce=True,
+                    className="mb-2",
+                    value=format_number(c["jobs"], lang),
+                ),
+                dcc.Slider(
+                    id=JOBS,
+                    min=JOBS_MIN,
+                    max=JOBS_MAX,
+                    step=JOBS_STEP,
+                    value=c["jobs"],
+                    allow_direct_input=False,
+                    marks=_marks(
+                        {
+                            v: format_number(v / 1e6, lang, 1) + " " + _("million", lang)
+                            for v in (JOBS_MIN, jobs.default, JOBS_MAX)
+                        }
+                    ),
+                    tooltip={"placement": "bottom", "always_visible": False, "transform": "mobilityJobs"},
+                ),
+                html.P(
+                    _("Default", lang)
+                    + f" {format_number(jobs.default, lang)}, "
+                    + _("range", lang)
+                    + f" {format_number(jobs.low, lang)}–{format_number(jobs.high, lang)}. "
+                    + _("Source", lang)
+                    + ": "
+                    + text(jobs.source_texts, lang),
+                    className="small text-muted mb-1",
+                    id=f"{JOBS}-help",
+                ),
+                html.P(_("What the sources say limits this assumption:", lang), className="small fw-semibold mb-0"),
+                html.Ul(
+                    [html.Li(text(caveat, lang)) for caveat in jobs.caveats],
+                    className="small text-muted",
+                    id=f"{JOBS}-caveats",
+                ),
+            ],
+            className="mb-3",
+        ),
+        html.Fieldset(
+            [
+                html.Legend(_("Only those who also …", lang), className="form-label fw-semibold fs-6"),
+                dbc.Checklist(id=FILTERS, options=filter_options, value=c["filters"]),
+                html.P(
+                    _(
+                        "For a region with rural municipalities (Statistics Norway centrality classes 4–6) “Find "
+                        "living in a rural municipality attractive” is on by default, and the share who could choose "
+                        "the region is taken among those municipalities. Switched off, it is taken among all "
+                        "municipalities.",
+                        lang,
+                    ),
+                    className="small text-muted mt-1 mb-0",
+                ),
+            ],
+            className="mb-3",
+        ),
+        labelled_dropdown(
+            lang,
+            AGES,
+            _("Age groups", lang),
+            _options(c["age_info"], lang),
+            c["ages"],
+            multi=True,
+            clearable=True,
+            placeholder=_("All age groups", lang),
+        ),
+        labelled_dropdown(
+            lang,
+            CENTRALITY,
+            _("Centrality of current residence", lang),
+            _options(c["centrality_info"], lang),
+            c["centrality"],
+            multi=True,
+            clearable=True,
+            placeholder=_("All centrality classes", lang),
+        ),
+        html.Div(
+            [
+                html.Label(
+                    _("Share who could choose the region (%)", lang),
+                    htmlFor=SHARE_INPUT,
+                    id=f"{SHARE}-label",
+                    className="form-label fw-semibold",
+                ),
+                dbc.Input(
+                    id=SHARE_INPUT,
+                    type="text",
+                    inputMode="decimal",
+                    debounce=True,
+                    className="mb-2",
+                    value=_share_field(c["share"], lang),
+                    disabled=c["share"] is None,
+                ),
+                dcc.Slider(
+                    id=SHARE,
+                    min=0,
+                    max=SHARE_MAX,
+                    step=SHARE_STEP,
+                    value=_share_percent(c["share"]),
+                    allow_direct_input=False,
+                    disabled=c["share"] is None,
+                    marks=_marks({v: str(v) for v in range(6)}),
+                    tooltip={"placement": "bottom", "always_visible": False, "transform": "mobilityShare"},
+                ),
+                html.P(id=SHARE_SOURCE, className="small text-muted mb-1"),
+                dbc.Button(_("Reset to default", lang), id=SHARE_RESET, size="sm", color="secondary", outline=True),
+            ],
+            className="mb-3",
+        ),
     ]
-    return html.Div([
-        dcc.Location(id=URL, refresh=False),
-        html.H1(_("Mobility potential", lang)),
-        html.P(_("How many people have a job they can do anywhere and would consider moving — and how many "
-                 "of them could choose this region? Change the assumptions and see how much the answer moves.",
-                 lang), className="lead"),
-        dbc.Row([
-            dbc.Col(html.Section(controls, **{"aria-label": _("Assumptions", lang)}), lg=4),
-            dbc.Col(dcc.Loading(html.Div(id=CONTENT), type="dot"), lg=8),
-        ]),
-    ])
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh=False),
+            html.H1(_("Mobility potential", lang)),
+            html.P(
+                _(
+                    "How many people have a job they can do anywhere and would consider moving — and how many "
+                    "of them could choose this region? Change the assumptions and see how much the answer moves.",
+                    lang,
+                ),
+                className="lead",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(html.Section(controls, **{"aria-label": _("Assumptions", lang)}), lg=4),
+                    dbc.Col(dcc.Loading(html.Div(id=CONTENT), type="dot"), lg=8),
+                ]
+            ),
+        ]
+    )
 
 
 def register_callbacks(app) -> None:
-    @app.callback(Output(URL, "search"),
-                  Input(SURVEY, "value"), Input(REGION, "value"), Input(JOBS, "value"), Input(JOBS_INPUT, "value"),
-                  Input(FILTERS, "value"), Input(AGES, "value"), Input(CENTRALITY, "value"), Input(SHARE, "value"),
-                  Input(SHARE_INPUT, "value"), Input(SHARE_RESET, "n_clicks"), State(URL, "search"),
-                  prevent_initial_call=True)
-    def _controls_to_url(survey, region, jobs, jobs_text, filters, ages, centrality, share, share_text, _reset,
-                         search):
+    @app.callback(
+        Output(URL, "search"),
+        Input(SURVEY, "value"),
+        Input(REGION, "value"),
+        Input(JOBS, "value"),
+        Input(JOBS_INPUT, "value"),
+        Input(FILTERS, "value"),
+        Input(AGES, "value"),
+        Input(CENTRALITY, "value"),
+        Input(SHARE, "value"),
+        Input(SHARE_INPUT, "value"),
+        Input(SHARE_RESET, "n_clicks"),
+        State(URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _controls_to_url(survey, region, jobs, jobs_text, filters, ages, centrality, share, share_text, _reset, search):
         triggered = {t["prop_id"].rsplit(".", 1)[0] for t in (ctx.triggered or [])}
         with session_scope() as session:
-            new = url_for_controls(session, search, triggered, survey=survey, region=region, jobs=jobs,
-                                   jobs_text=jobs_text, filters=filters, ages=ages, centrality=centrality,
-                                   share=share, share_text=share_text)
+            new = url_for_controls(
+                session,
+                search,
+                triggered,
+                survey=survey,
+                region=region,
+                jobs=jobs,
+                jobs_text=jobs_text,
+                filters=filters,
+                ages=ages,
+                centrality=centrality,
+                share=share,
+                share_text=share_text,
+            )
         return no_update if new == (search or "") else new
 
-    @app.callback(Output(CONTENT, "children"), Output(SURVEY, "value"), Output(REGION, "value"),
-                  Output(JOBS, "value"), Output(JOBS_INPUT, "value"), Output(FILTERS, "value"), Output(AGES, "value"),
-                  Output(CENTRALITY, "value"), Output(SHARE, "value"), Output(SHARE_INPUT, "value"),
-                  Output(SHARE, "disabled"), Output(SHARE_INPUT, "disabled"), Output(SHARE_SOURCE, "children"),
-                  Input(URL, "search"))
+    @app.callback(
+        Output(CONTENT, "children"),
+        Output(SURVEY, "value"),
+        Output(REGION, "value"),
+        Output(JOBS, "value"),
+        Output(JOBS_INPUT, "value"),
+        Output(FILTERS, "value"),
+        Output(AGES, "value"),
+        Output(CENTRALITY, "value"),
+        Output(SHARE, "value"),
+        Output(SHARE_INPUT, "value"),
+        Output(SHARE, "disabled"),
+        Output(SHARE_INPUT, "disabled"),
+        Output(SHARE_SOURCE, "children"),
+        Input(URL, "search"),
+    )
     def _render(search):
         lang = state.parse(search).get("lang") or default_language()
         return render(lang, search)
 
 
-def url_for_controls(session, search: str, triggered: set[str], *, survey, region, jobs, jobs_text, filters, ages,
-                     centrality, share, share_text) -> str:
+def url_for_controls(
+    session,
+    search: str,
+    triggered: set[str],
+    *,
+    survey,
+    region,
+    jobs,
+    jobs_text,
+    filters,
+    ages,
+    centrality,
+    share,
+    share_text,
+) -> str:
     """The address for the controls' values. ``triggered``: the ids of the controls the user changed (the
     slider and the field beside it hold the same value; the one changed wins). Values equal to their
     defaults are left out, so a new region brings its own defaults."""
@@ -286,8 +437,11 @@ def url_for_controls(session, search: str, triggered: set[str], *, survey, regio
         jobs_value = jobs
     else:
         jobs_value = raw.get("jobs")
-    jobs_param = None if jobs_value in (None, JOBS_ANYWHERE.default) else (
-        f"{jobs_value:.0f}" if isinstance(jobs_value, float) else jobs_value)
+    jobs_param = (
+        None
+        if jobs_value in (None, JOBS_ANYWHERE.default)
+        else (f"{jobs_value:.0f}" if isinstance(jobs_value, float) else jobs_value)
+    )
 
     share_param = raw.get("share")
     if region == NATIONAL or region_changed or SHARE_RESET in triggered:
@@ -299,8 +453,16 @@ def url_for_controls(session, search: str, triggered: set[str], *, survey, regio
             share_param = share_text or None  # not a number: the page says so
         else:
             share_param = None if abs(value - default) < 0.005 else f"{value:g}"
-    params = {**raw, "survey": survey, "region": region, "jobs": jobs_param, "filters": filters_param,
-              "age": sorted(ages or []), "centrality": sorted(centrality or []), "share": share_param}
+    params = {
+        **raw,
+        "survey": survey,
+        "region": region,
+        "jobs": jobs_param,
+        "filters": filters_param,
+        "age": sorted(ages or []),
+        "centrality": sorted(centrality or []),
+        "share": share_param,
+    }
     return state.build(params, search)
 
 
@@ -313,23 +475,38 @@ def render(lang: str, search: str):
     min_n = current_app.config["FJERNARBEID"].min_n
     with session_scope() as session:
         c = _choices(session, search)
-        controls = (c["survey"], c["region"], c["jobs"], format_number(c["jobs"], lang), c["filters"], c["ages"],
-                    c["centrality"], _share_percent(c["share"]), _share_field(c["share"], lang), c["share"] is None,
-                    c["share"] is None, _share_source(c, lang))
+        controls = (
+            c["survey"],
+            c["region"],
+            c["jobs"],
+            format_number(c["jobs"], lang),
+            c["filters"],
+            c["ages"],
+            c["centrality"],
+            _share_percent(c["share"]),
+            _share_field(c["share"], lang),
+            c["share"] is None,
+            c["share"] is None,
+            _share_source(c, lang),
+        )
         head = [*survey_label(c["surveys"], c["survey"], lang), *notices(c["resolved"].ignored, lang)]
         if c["coverage"] != "national":
             return ([*head, refused(c, lang, search)], *controls)
         conditions = standard_conditions(
-            attractive="attractive" in c["filters"], take_job="take_job" in c["filters"],
+            attractive="attractive" in c["filters"],
+            take_job="take_job" in c["filters"],
             travel_time_min=TRAVEL_TIME_MIN if "travel" in c["filters"] else None,
-            age_groups=c["ages"], centrality=c["centrality"])
+            age_groups=c["ages"],
+            centrality=c["centrality"],
+        )
         try:
             if c["region"] == NATIONAL:
                 exact = mobility_funnel(session, c["survey"], c["jobs"], conditions, lang=lang, min_n=min_n)
             else:
                 override = None if c["share"] == c["shares"].value else c["share"]
-                exact, _shares = regional_funnel(session, c["survey"], c["region"], c["jobs"], conditions, override,
-                                                 lang, min_n)
+                exact, _shares = regional_funnel(
+                    session, c["survey"], c["region"], c["jobs"], conditions, override, lang, min_n
+                )
             check = report_check(session, c["survey"], min_n)
         except NotNationalSurvey:  # the survey changed its coverage since the list was read
             return ([*head, refused(c, lang, search)], *controls)
@@ -357,8 +534,13 @@ def _share_source(c: dict, lang: str) -> str:
     if c["region"] == NATIONAL:
         return _("Choose a region to add the last step.", lang)
     shares = c["shares"]
-    return (_("Default", lang) + f" {format_share(round(shares.value, 4), lang, 2)}. " + _("Source", lang) + ": "
-            + shares.source(lang))
+    return (
+        _("Default", lang)
+        + f" {format_share(round(shares.value, 4), lang, 2)}. "
+        + _("Source", lang)
+        + ": "
+        + shares.source(lang)
+    )
 
 
 def refused(c: dict, lang: str, search: str) -> dbc.Alert:
@@ -367,15 +549,24 @@ def refused(c: dict, lang: str, search: str) -> dbc.Alert:
     national = [s for s in c["surveys"] if s.coverage == "national"]
     body = [
         html.H2(_("The mobility potential needs a national survey", lang), className="h5"),
-        html.P(_("“{title}” asks residents of one region, not a national sample of people who can work remotely. "
-                 "The funnel multiplies the number of jobs in all of Norway that can be done anywhere by shares "
-                 "from the survey, so those shares must describe the whole country. This survey's answers are "
-                 "shown on the survey page.", lang).format(title=title)),
+        html.P(
+            _(
+                "“{title}” asks residents of one region, not a national sample of people who can work remotely. "
+                "The funnel multiplies the number of jobs in all of Norway that can be done anywhere by shares "
+                "from the survey, so those shares must describe the whole country. This survey's answers are "
+                "shown on the survey page.",
+                lang,
+            ).format(title=title)
+        ),
     ]
     if national:
         target = default_survey(national)
-        body.append(dcc.Link(_("Show the funnel with a national survey", lang),
-                             href=PATH + state.build({**state.parse(search), "survey": target}, search)))
+        body.append(
+            dcc.Link(
+                _("Show the funnel with a national survey", lang),
+                href=PATH + state.build({**state.parse(search), "survey": target}, search),
+            )
+        )
     return dbc.Alert(body, color="info", id=REFUSED, className="mb-3")
 
 
@@ -393,36 +584,55 @@ def people_text(value: float, lang: str) -> str:
 
 def headline(result: MobilityResult, lang: str) -> dbc.Card:
     last = result.steps[-1]
-    title = (_("Potential movers who could choose the region", lang) if result.region_share is not None
-             else _("Potential movers with a job they can do anywhere", lang))
+    title = (
+        _("Potential movers who could choose the region", lang)
+        if result.region_share is not None
+        else _("Potential movers with a job they can do anywhere", lang)
+    )
     if not result.shown:
         value = "–"
-        words = _("Too few respondents meet all the conditions to show a number. Switch a condition off or choose "
-                  "wider groups.", lang)
+        words = _(
+            "Too few respondents meet all the conditions to show a number. Switch a condition off or choose "
+            "wider groups.",
+            lang,
+        )
     else:
         value = people_text(last.people, lang)
-        words = _("With these assumptions, about {n} people. With every assumption at its low or high end: {low} to "
-                  "{high}; survey uncertainty alone (95 % interval): {survey_low} to {survey_high}.", lang).format(
+        words = _(
+            "With these assumptions, about {n} people. With every assumption at its low or high end: {low} to "
+            "{high}; survey uncertainty alone (95 % interval): {survey_low} to {survey_high}.",
+            lang,
+        ).format(
             n=format_number(round_people(last.people), lang),
             low=format_number(round_people(result.overall_low), lang),
             high=format_number(round_people(result.overall_high), lang),
             survey_low=format_number(round_people(last.people_low), lang),
-            survey_high=format_number(round_people(last.people_high), lang))
+            survey_high=format_number(round_people(last.people_high), lang),
+        )
         if last.people_high - last.people_low > 2 * last.people:  # roughly: standard error over half the estimate
             words += " " + _("Very uncertain: few respondents meet all the conditions.", lang)
-    return dbc.Card(dbc.CardBody([
-        html.H2(title, className="h6 text-muted mb-1"),
-        html.P(value, className="display-6 mb-1 key-figure-value"),
-        html.P(words, className="mb-0"),
-    ]), id=HEADLINE, className="mb-3 key-figure")
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2(title, className="h6 text-muted mb-1"),
+                html.P(value, className="display-6 mb-1 key-figure-value"),
+                html.P(words, className="mb-0"),
+            ]
+        ),
+        id=HEADLINE,
+        className="mb-3 key-figure",
+    )
 
 
 def funnel_figure(result: MobilityResult, lang: str) -> go.Figure:
     """Horizontal bars, first step on top, with the 95 % interval as error bars and "≈ n" labels; a step
     with too few respondents has no bar and says so."""
     steps = result.steps
-    fig = go.Figure(layout=base_layout(lang, _("From jobs that can be done anywhere to potential movers", lang),
-                                       height=120 + 55 * len(steps)))
+    fig = go.Figure(
+        layout=base_layout(
+            lang, _("From jobs that can be done anywhere to potential movers", lang), height=120 + 55 * len(steps)
+        )
+    )
     colours = [PALETTE[4]] + [PALETTE[0]] * (len(steps) - 2) + [PALETTE[5]] if len(steps) > 1 else [PALETTE[4]]
     shown = [s for s in steps if not s.suppressed]
     labels = [_wrap(s.label) for s in steps]
@@ -430,27 +640,52 @@ def funnel_figure(result: MobilityResult, lang: str) -> go.Figure:
     def people(s, attr):
         return None if s.suppressed else round_people(getattr(s, attr))
 
-    fig.add_trace(go.Bar(
-        y=labels, x=[people(s, "people") for s in steps], orientation="h", marker_color=colours,
-        error_x={"type": "data", "symmetric": False,
-                 "array": [None if s.suppressed else people(s, "people_high") - people(s, "people") for s in steps],
-                 "arrayminus": [None if s.suppressed else people(s, "people") - people(s, "people_low")
-                                for s in steps],
-                 "color": "#333", "thickness": 1.5},
-        customdata=[_("too few respondents to show", lang) if s.suppressed
-                    else _interval(s.people_low, s.people_high, lang) for s in steps],
-        hovertemplate="%{y}: %{x:,.0f}<br>" + _("Interval", lang) + ": %{customdata}<extra></extra>",
-    ))
-    for s, label in zip(steps, labels):
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=[people(s, "people") for s in steps],
+            orientation="h",
+            marker_color=colours,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [None if s.suppressed else people(s, "people_high") - people(s, "people") for s in steps],
+                "arrayminus": [None if s.suppressed else people(s, "people") - people(s, "people_low") for s in steps],
+                "color": "#333",
+                "thickness": 1.5,
+            },
+            customdata=[
+                _("too few respondents to show", lang) if s.suppressed else _interval(s.people_low, s.people_high, lang)
+                for s in steps
+            ],
+            hovertemplate="%{y}: %{x:,.0f}<br>" + _("Interval", lang) + ": %{customdata}<extra></extra>",
+        )
+    )
+    for s, label in zip(steps, labels, strict=False):
         if s.suppressed:
-            fig.add_annotation(x=0, y=label, text=_("too few respondents to show", lang), showarrow=False,
-                               xanchor="left", xshift=6, font={"size": 13, "color": "#495057"})
+            fig.add_annotation(
+                x=0,
+                y=label,
+                text=_("too few respondents to show", lang),
+                showarrow=False,
+                xanchor="left",
+                xshift=6,
+                font={"size": 13, "color": "#495057"},
+            )
         else:
-            fig.add_annotation(x=people(s, "people_high"), y=label, text=people_text(s.people, lang),
-                               showarrow=False, xanchor="left", xshift=6, font={"size": 13})
+            fig.add_annotation(
+                x=people(s, "people_high"),
+                y=label,
+                text=people_text(s.people, lang),
+                showarrow=False,
+                xanchor="left",
+                xshift=6,
+                font={"size": 13},
+            )
     top = max((round_people(s.people_high) for s in shown), default=1)
-    fig.update_xaxes(range=[0, round_people(top * 1.45)], gridcolor="#e5e5e5", tickformat=",.0f",
-                     title=_("People", lang), nticks=5)
+    fig.update_xaxes(
+        range=[0, round_people(top * 1.45)], gridcolor="#e5e5e5", tickformat=",.0f", title=_("People", lang), nticks=5
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(showlegend=False, margin={"l": 10, "r": 20, "t": 60, "b": 50})
     return fig
@@ -463,21 +698,43 @@ def _wrap(label: str, width: int = 36) -> str:
 
 def funnel_table(result: MobilityResult, lang: str) -> dbc.Table:
     """The funnel as numbers (the chart's text alternative); a suppressed step has no numbers."""
-    head = html.Thead(html.Tr([html.Th(_("Step", lang), scope="col"), html.Th(_("Share", lang), scope="col"),
-                               html.Th(_("People", lang), scope="col"),
-                               html.Th(_("95 % interval", lang), scope="col")]))
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(_("Step", lang), scope="col"),
+                html.Th(_("Share", lang), scope="col"),
+                html.Th(_("People", lang), scope="col"),
+                html.Th(_("95 % interval", lang), scope="col"),
+            ]
+        )
+    )
     rows = []
     for s in result.steps:
         label = html.Th(s.label, scope="row", className="fw-normal")
         if s.suppressed:
-            rows.append(html.Tr([label, html.Td(_("Too few respondents to show", lang), colSpan=3,
-                                                className="text-muted fst-italic")], className="suppressed-step"))
+            rows.append(
+                html.Tr(
+                    [
+                        label,
+                        html.Td(_("Too few respondents to show", lang), colSpan=3, className="text-muted fst-italic"),
+                    ],
+                    className="suppressed-step",
+                )
+            )
             continue
         interval = _interval(s.people_low, s.people_high, lang)
         if s.key == "jobs":
             interval += " (" + _("assumption's range", lang) + ")"
-        rows.append(html.Tr([label, html.Td("–" if s.share is None else _share_text(s.share, lang)),
-                             html.Td(people_text(s.people, lang)), html.Td(interval)]))
+        rows.append(
+            html.Tr(
+                [
+                    label,
+                    html.Td("–" if s.share is None else _share_text(s.share, lang)),
+                    html.Td(people_text(s.people, lang)),
+                    html.Td(interval),
+                ]
+            )
+        )
     return dbc.Table([head, html.Tbody(rows)], size="sm", striped=True, className="small", id=f"{FUNNEL_CHART}-table")
 
 
@@ -493,29 +750,60 @@ def sensitivity_sentence(result: MobilityResult, lang: str) -> str:
         return ""
     top = rows[0]
     name = _(ASSUMPTION_NAMES.get(top["assumption"], top["assumption"]), lang)
-    return _("The assumption that matters most is “{name}”: across its range the result goes from {low} "
-             "to {high}.", lang).format(name=name, low=format_number(round_people(top["low"]), lang),
-                                        high=format_number(round_people(top["high"]), lang))
+    return _(
+        "The assumption that matters most is “{name}”: across its range the result goes from {low} to {high}.", lang
+    ).format(
+        name=name,
+        low=format_number(round_people(top["low"]), lang),
+        high=format_number(round_people(top["high"]), lang),
+    )
 
 
 def tornado_figure(result: MobilityResult, lang: str) -> go.Figure:
     """One bar per assumption from the result at its low end to its high end; the widest on top."""
     rows = [{**r, "low": round_people(r["low"]), "high": round_people(r["high"])} for r in _sorted_sensitivity(result)]
     names = [_(ASSUMPTION_NAMES.get(r["assumption"], r["assumption"]), lang) for r in rows]
-    fig = go.Figure(layout=base_layout(lang, _("How much the result moves across each assumption's range", lang),
-                                       height=140 + 60 * len(rows)))
-    fig.add_trace(go.Bar(y=names, x=[r["high"] - r["low"] for r in rows], base=[r["low"] for r in rows],
-                         orientation="h", marker_color=PALETTE[0], hoverinfo="skip", width=0.55))
-    for name, r in zip(names, rows):
-        fig.add_annotation(x=r["low"], y=name, text=format_number(r["low"], lang), showarrow=False,
-                           xanchor="right", xshift=-4, font={"size": 12})
-        fig.add_annotation(x=r["high"], y=name, text=format_number(r["high"], lang), showarrow=False,
-                           xanchor="left", xshift=4, font={"size": 12})
+    fig = go.Figure(
+        layout=base_layout(
+            lang, _("How much the result moves across each assumption's range", lang), height=140 + 60 * len(rows)
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=names,
+            x=[r["high"] - r["low"] for r in rows],
+            base=[r["low"] for r in rows],
+            orientation="h",
+            marker_color=PALETTE[0],
+            hoverinfo="skip",
+            width=0.55,
+        )
+    )
+    for name, r in zip(names, rows, strict=False):
+        fig.add_annotation(
+            x=r["low"],
+            y=name,
+            text=format_number(r["low"], lang),
+            showarrow=False,
+            xanchor="right",
+            xshift=-4,
+            font={"size": 12},
+        )
+        fig.add_annotation(
+            x=r["high"],
+            y=name,
+            text=format_number(r["high"], lang),
+            showarrow=False,
+            xanchor="left",
+            xshift=4,
+            font={"size": 12},
+        )
     final = round_people(result.steps[-1].people)
     fig.add_vline(x=final, line_dash="dash", line_color="#333")
     top = max([r["high"] for r in rows] + [final])
-    fig.update_xaxes(range=[0, round_people(top * 1.25)], gridcolor="#e5e5e5", tickformat=",.0f",
-                     title=_("Potential movers", lang))
+    fig.update_xaxes(
+        range=[0, round_people(top * 1.25)], gridcolor="#e5e5e5", tickformat=",.0f", title=_("Potential movers", lang)
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(showlegend=False, margin={"l": 10, "r": 20, "t": 60, "b": 50})
     return fig
@@ -535,16 +823,38 @@ def _region_source(result: MobilityResult, shares, lang: str) -> list:
     low, high = shares.low, shares.high
     parts = [html.Span(shares.source(lang))]
     if abs(result.region_share - round(shares.value, 4)) >= 0.00005:
-        parts.append(html.Span(" " + _("Set by hand; the region's default is", lang)
-                               + f" {format_share(round(shares.value, 4), lang, 2)}."))
-    parts.append(html.Ul([
-        html.Li(_("Low end", lang) + f" {format_share(round(low.share, 4), lang, 2)}: {_definition_text(low, lang)}."),
-        html.Li(_("High end", lang) + f" {format_share(round(high.share, 4), lang, 2)}: "
-                f"{_definition_text(high, lang)}."),
-    ], className="mb-1"))
-    parts.append(html.Span(_("The range covers the choice of definition only. That movers choose among the "
-                             "municipalities in proportion to their employed residents cannot be tested with the "
-                             "survey, which does not ask where people would move.", lang)))
+        parts.append(
+            html.Span(
+                " "
+                + _("Set by hand; the region's default is", lang)
+                + f" {format_share(round(shares.value, 4), lang, 2)}."
+            )
+        )
+    parts.append(
+        html.Ul(
+            [
+                html.Li(
+                    _("Low end", lang)
+                    + f" {format_share(round(low.share, 4), lang, 2)}: {_definition_text(low, lang)}."
+                ),
+                html.Li(
+                    _("High end", lang) + f" {format_share(round(high.share, 4), lang, 2)}: "
+                    f"{_definition_text(high, lang)}."
+                ),
+            ],
+            className="mb-1",
+        )
+    )
+    parts.append(
+        html.Span(
+            _(
+                "The range covers the choice of definition only. That movers choose among the "
+                "municipalities in proportion to their employed residents cannot be tested with the "
+                "survey, which does not ask where people would move.",
+                lang,
+            )
+        )
+    )
     return parts
 
 
@@ -554,8 +864,10 @@ def assumptions_table(result: MobilityResult, lang: str, shares=None) -> dbc.Tab
     rows = []
     for a in result.assumptions:
         if a["name"] == "jobs_anywhere":
-            value, span = format_number(result.jobs_anywhere, lang), \
-                f"{format_number(a['low'], lang)}–{format_number(a['high'], lang)}"
+            value, span = (
+                format_number(result.jobs_anywhere, lang),
+                f"{format_number(a['low'], lang)}–{format_number(a['high'], lang)}",
+            )
             source = [html.Span(a["source"]), html.Ul([html.Li(c) for c in a.get("caveats", [])], className="mb-0")]
         else:
             value = format_share(result.region_share, lang, 2)
@@ -566,36 +878,64 @@ def assumptions_table(result: MobilityResult, lang: str, shares=None) -> dbc.Tab
         rows.insert(1, ("survey_share", "–", "–", _("Too few respondents to show", lang)))
     elif last_share.share is not None:
         low, high = last_share.people_low / result.jobs_anywhere, last_share.people_high / result.jobs_anywhere
-        rows.insert(1, ("survey_share", _share_text(last_share.share, lang),
-                        f"{_share_text(low, lang)}–{_share_text(high, lang)}",
-                        _("The survey: weighted share meeting every chosen condition (moving to another municipality "
-                          "very or fairly relevant, and each condition chosen), n =", lang)
-                        + f" {format_number(last_share.n, lang)}"))
-    head = html.Thead(html.Tr([html.Th(_(h, lang), scope="col")
-                               for h in ("Assumption", "Value", "Range", "Source")]))
-    body = html.Tbody([html.Tr([html.Th(_(ASSUMPTION_NAMES.get(n, n), lang), scope="row", className="fw-normal"),
-                                html.Td(v), html.Td(s), html.Td(src, className="small")]) for n, v, s, src in rows])
+        rows.insert(
+            1,
+            (
+                "survey_share",
+                _share_text(last_share.share, lang),
+                f"{_share_text(low, lang)}–{_share_text(high, lang)}",
+                _(
+                    "The survey: weighted share meeting every chosen condition (moving to another municipality "
+                    "very or fairly relevant, and each condition chosen), n =",
+                    lang,
+                )
+                + f" {format_number(last_share.n, lang)}",
+            ),
+        )
+    head = html.Thead(html.Tr([html.Th(_(h, lang), scope="col") for h in ("Assumption", "Value", "Range", "Source")]))
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Th(_(ASSUMPTION_NAMES.get(n, n), lang), scope="row", className="fw-normal"),
+                    html.Td(v),
+                    html.Td(s),
+                    html.Td(src, className="small"),
+                ]
+            )
+            for n, v, s, src in rows
+        ]
+    )
     return dbc.Table([head, body], size="sm", bordered=True, id=ASSUMPTIONS)
 
 
 def report_check_text(check: ReportCheck, lang: str) -> str:
     """Tie the tool to the report: does the default national funnel give the report's "rundt 200 000"?"""
-    intro = _("Check against the report: 1.2–1.4 million jobs × about 15 % gives “around 200,000” (NORCE 2025).",
-              lang)
+    intro = _("Check against the report: 1.2–1.4 million jobs × about 15 % gives “around 200,000” (NORCE 2025).", lang)
     if check.people is None:
-        return intro + " " + _("With this survey the default assumptions cannot be checked: too few respondents.",
-                               lang)
-    values = {"n": people_text(check.people, lang), "share": format_share(round(check.share, 3), lang, 1),
-              "diff": format_number(round_people(abs(check.difference)), lang),
-              "jobs": format_number(JOBS_ANYWHERE.default, lang)}
+        return intro + " " + _("With this survey the default assumptions cannot be checked: too few respondents.", lang)
+    values = {
+        "n": people_text(check.people, lang),
+        "share": format_share(round(check.share, 3), lang, 1),
+        "diff": format_number(round_people(abs(check.difference)), lang),
+        "jobs": format_number(JOBS_ANYWHERE.default, lang),
+    }
     if check.reproduces:
-        sentence = _("With this survey the default assumptions ({jobs} jobs, no conditions, no region) give {n} "
-                     "({share}), which reproduces it.", lang)
+        sentence = _(
+            "With this survey the default assumptions ({jobs} jobs, no conditions, no region) give {n} "
+            "({share}), which reproduces it.",
+            lang,
+        )
     elif check.difference > 0:
-        sentence = _("With this survey the default assumptions ({jobs} jobs, no conditions, no region) give {n} "
-                     "({share}): {diff} more than the report's figure, so the survey does not reproduce it.", lang)
+        sentence = _(
+            "With this survey the default assumptions ({jobs} jobs, no conditions, no region) give {n} "
+            "({share}): {diff} more than the report's figure, so the survey does not reproduce it.",
+            lang,
+        )
     else:
-        sentence = _("With this survey the default assumptions ({jobs} jobs, no conditions, no region) give {n} "
-                     "({share}): {diff} fewer than the report's figure, so the survey does not reproduce it.", lang)
+        sentence = _(
+            "With this survey the default assumptions ({jobs} jobs, no conditions, no region) give {n} "
+            "({share}): {diff} fewer than the report's figure, so the survey does not reproduce it.",
+            lang,
+        )
     return intro + " " + sentence.format(**values)
-

@@ -14,8 +14,14 @@ from app.query.overview import context_series, coworking_capacity, key_figures, 
 from app.web import state
 from app.web.charts import GRAPH_CONFIG, base_layout, percent_axis
 from app.web.components import (
-    default_survey, friendly_render, key_figure_card, labelled_dropdown, notices,
-    register_url_sync, survey_label, survey_options,
+    default_survey,
+    friendly_render,
+    key_figure_card,
+    labelled_dropdown,
+    notices,
+    register_url_sync,
+    survey_label,
+    survey_options,
 )
 from app.web.i18n import format_number, format_share, pick
 from app.web.i18n import gettext as _
@@ -47,18 +53,31 @@ def layout(lang: str, search: str) -> html.Div:
     with session_scope() as session:
         surveys, regions, survey, region, _resolved = _choices(session, search)
     region_options = [{"label": r.name, "value": r.slug} for r in regions] + [
-        {"label": _("All of Norway", lang), "value": NATIONAL}]
-    return html.Div([
-        dcc.Location(id=URL, refresh=False),
-        html.H1(_("Overview", lang)),
-        html.P(_("Remote-work research for regional councils: who can work from anywhere, who would move, "
-                 "and what the region can do.", lang), className="lead"),
-        dbc.Row([
-            dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(surveys, lang), survey), md=7),
-            dbc.Col(labelled_dropdown(lang, REGION, _("Region", lang), region_options, region), md=5),
-        ]),
-        dcc.Loading(html.Div(id=CONTENT), type="dot"),
-    ])
+        {"label": _("All of Norway", lang), "value": NATIONAL}
+    ]
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh=False),
+            html.H1(_("Overview", lang)),
+            html.P(
+                _(
+                    "Remote-work research for regional councils: who can work from anywhere, who would move, "
+                    "and what the region can do.",
+                    lang,
+                ),
+                className="lead",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(surveys, lang), survey), md=7
+                    ),
+                    dbc.Col(labelled_dropdown(lang, REGION, _("Region", lang), region_options, region), md=5),
+                ]
+            ),
+            dcc.Loading(html.Div(id=CONTENT), type="dot"),
+        ]
+    )
 
 
 def register_callbacks(app) -> None:
@@ -75,8 +94,9 @@ def render(lang: str, search: str):
     with session_scope() as session:
         surveys, regions, survey, region, resolved = _choices(session, search)
         region_slug = None if region == NATIONAL else region
-        by_variable = key_figures(session, survey, [("q12", (1, 2, 3)), ("q22", (1, 2)), ("q23", (1, 2))],
-                                  region_slug, min_n)
+        by_variable = key_figures(
+            session, survey, [("q12", (1, 2, 3)), ("q22", (1, 2)), ("q23", (1, 2))], region_slug, min_n
+        )
         figures = {"weekly": by_variable["q12"], "willing": by_variable["q22"], "attractive": by_variable["q23"]}
         try:  # the national funnel, published rounded; a regional survey cannot give it
             funnel = publishable(mobility_funnel(session, survey, lang=lang, min_n=min_n))
@@ -87,69 +107,124 @@ def render(lang: str, search: str):
         series = context_series(session)
     query = state.build({"survey": survey, "region": region}, search)
     cards = [
-        _share_card(_("Use home office at least weekly", lang), figures["weekly"], lang,
-                    ("/undersoking" + state.build({"survey": survey, "question": "q12"}, search),
-                     _("See the survey explorer", lang)), "overview-card-weekly"),
-        _share_card(_("Find moving to another municipality relevant", lang), figures["willing"], lang,
-                    ("/undersoking" + state.build({"survey": survey, "question": "q22"}, search),
-                     _("See the survey explorer", lang)), "overview-card-willing"),
-        _share_card(_("Find living in a rural municipality attractive", lang), figures["attractive"], lang,
-                    ("/undersoking" + state.build({"survey": survey, "question": "q23"}, search),
-                     _("See the survey explorer", lang)), "overview-card-attractive"),
+        _share_card(
+            _("Use home office at least weekly", lang),
+            figures["weekly"],
+            lang,
+            (
+                "/undersoking" + state.build({"survey": survey, "question": "q12"}, search),
+                _("See the survey explorer", lang),
+            ),
+            "overview-card-weekly",
+        ),
+        _share_card(
+            _("Find moving to another municipality relevant", lang),
+            figures["willing"],
+            lang,
+            (
+                "/undersoking" + state.build({"survey": survey, "question": "q22"}, search),
+                _("See the survey explorer", lang),
+            ),
+            "overview-card-willing",
+        ),
+        _share_card(
+            _("Find living in a rural municipality attractive", lang),
+            figures["attractive"],
+            lang,
+            (
+                "/undersoking" + state.build({"survey": survey, "question": "q23"}, search),
+                _("See the survey explorer", lang),
+            ),
+            "overview-card-attractive",
+        ),
     ]
     cards.append(_mobility_card(funnel, lang, "/mobilitet" + query))
     coworking = key_figure_card(
         _("Coworking seats in the region", lang) if region != NATIONAL else _("Coworking seats", lang),
         format_number(capacity["seats"], lang),
-        f"{capacity['spaces']} " + _("spaces", lang)
+        f"{capacity['spaces']} "
+        + _("spaces", lang)
         + (" · " + _("example data, to be replaced", lang) if capacity["has_examples"] else ""),
-        ("/kontorfellesskap" + query, _("See the map", lang)), "overview-card-coworking")
+        ("/kontorfellesskap" + query, _("See the map", lang)),
+        "overview-card-coworking",
+    )
     done = progress.get("done", 0)
     total = sum(progress.values())
     measures = key_figure_card(
         _("Measure activities under way or done", lang),
         f"{progress.get('in_progress', 0) + done} / {total}",
         f"{done} " + _("done", lang) + f", {progress.get('planned', 0)} " + _("planned", lang),
-        ("/tiltak" + query, _("See the measures", lang)), "overview-card-measures")
-    return [
-        *survey_label(surveys, survey, lang),
-        *notices(resolved.ignored, lang),
-        dbc.Row([dbc.Col(c, md=6, lg=3, className="mb-3") for c in cards], className="g-3"),
-        dbc.Row([dbc.Col(coworking, md=6, lg=3, className="mb-3"), dbc.Col(measures, md=6, lg=3, className="mb-3"),
-                 dbc.Col(_context_chart(series, lang), lg=6)], className="g-3"),
-    ], survey, region
+        ("/tiltak" + query, _("See the measures", lang)),
+        "overview-card-measures",
+    )
+    return (
+        [
+            *survey_label(surveys, survey, lang),
+            *notices(resolved.ignored, lang),
+            dbc.Row([dbc.Col(c, md=6, lg=3, className="mb-3") for c in cards], className="g-3"),
+            dbc.Row(
+                [
+                    dbc.Col(coworking, md=6, lg=3, className="mb-3"),
+                    dbc.Col(measures, md=6, lg=3, className="mb-3"),
+                    dbc.Col(_context_chart(series, lang), lg=6),
+                ],
+                className="g-3",
+            ),
+        ],
+        survey,
+        region,
+    )
 
 
 def _mobility_card(funnel, lang: str, href: str) -> dbc.Card:
     """The national mobility potential (q22 × jobs that can be done anywhere), labelled as national: it
     counts people anywhere in Norway who would consider moving to any other municipality, not movers
     into the region."""
-    title = _("All of Norway: find moving to another municipality relevant and have a job that can be done "
-              "anywhere", lang)
+    title = _(
+        "All of Norway: find moving to another municipality relevant and have a job that can be done anywhere", lang
+    )
     link = (href, _("Adjust the assumptions", lang))
     if funnel is None:
-        return key_figure_card(title, "–", _("Needs a national survey: the chosen survey asks residents of one "
-                                             "region.", lang), link, "overview-card-mobility")
+        return key_figure_card(
+            title,
+            "–",
+            _("Needs a national survey: the chosen survey asks residents of one region.", lang),
+            link,
+            "overview-card-mobility",
+        )
     willing = funnel.steps[1]
     if willing.suppressed:
         return key_figure_card(title, "–", _("Too few respondents to show", lang), link, "overview-card-mobility")
-    detail = (_("95 % interval", lang) + f": {format_number(round_people(willing.people_low), lang)}–"
-              f"{format_number(round_people(willing.people_high), lang)} · " + _("assumes", lang)
-              + f" {format_number(JOBS_ANYWHERE.default, lang)} " + _("jobs", lang) + " · "
-              + _("moving to any municipality, not only to this region", lang))
-    return key_figure_card(title, "≈\u00a0" + format_number(round_people(willing.people), lang), detail, link,
-                           "overview-card-mobility")
+    detail = (
+        _("95 % interval", lang) + f": {format_number(round_people(willing.people_low), lang)}–"
+        f"{format_number(round_people(willing.people_high), lang)} · "
+        + _("assumes", lang)
+        + f" {format_number(JOBS_ANYWHERE.default, lang)} "
+        + _("jobs", lang)
+        + " · "
+        + _("moving to any municipality, not only to this region", lang)
+    )
+    return key_figure_card(
+        title, "≈\u00a0" + format_number(round_people(willing.people), lang), detail, link, "overview-card-mobility"
+    )
 
 
 def _share_card(title: str, figure, lang: str, link, card_id: str) -> dbc.Card:
     if figure.estimate is None:
         return key_figure_card(title, "–", _("Too few respondents to show", lang), link, card_id)
-    where = {"region": figure.level_name, "county": figure.level_name,
-             "national": _("all of Norway", lang)}[figure.level]
-    fallback = "" if figure.level == "region" else " (" + _("too few respondents in the region; shown for", lang) \
-        + f" {where})"
-    detail = (_("95 % interval", lang) + f": {format_share(figure.ci_low, lang, 0)}–{format_share(figure.ci_high, lang, 0)}"
-              + f" · n = {format_number(figure.n, lang)} · {where if figure.level == 'region' else ''}{fallback}")
+    where = {"region": figure.level_name, "county": figure.level_name, "national": _("all of Norway", lang)}[
+        figure.level
+    ]
+    fallback = (
+        ""
+        if figure.level == "region"
+        else " (" + _("too few respondents in the region; shown for", lang) + f" {where})"
+    )
+    detail = (
+        _("95 % interval", lang)
+        + f": {format_share(figure.ci_low, lang, 0)}–{format_share(figure.ci_high, lang, 0)}"
+        + f" · n = {format_number(figure.n, lang)} · {where if figure.level == 'region' else ''}{fallback}"
+    )
     return key_figure_card(title, format_share(figure.estimate, lang, 0), detail, link, card_id)
 
 
@@ -162,22 +237,43 @@ def _context_chart(series, lang: str) -> dbc.Card:
         if code not in ("can_wfh_total", "can_wfh_fixed"):
             continue
         # Points only, no line: each year comes from a different survey, and 2019's asked another question.
-        fig.add_trace(go.Scatter(x=[p.year for p in points], y=[p.value for p in points], mode="markers",
-                                 marker={"size": 10}, name=pick(points[0].label, lang),
-                                 customdata=[p.survey_name for p in points],
-                                 hovertemplate="%{x} (%{customdata}): %{y:.0f}" + ("%" if lang == "en" else " %")
-                                 + "<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[p.year for p in points],
+                y=[p.value for p in points],
+                mode="markers",
+                marker={"size": 10},
+                name=pick(points[0].label, lang),
+                customdata=[p.survey_name for p in points],
+                hovertemplate="%{x} (%{customdata}): %{y:.0f}" + ("%" if lang == "en" else " %") + "<extra></extra>",
+            )
+        )
     percent_axis(fig, "y", lang)
     fig.update_xaxes(dtick=1, gridcolor="#f0f0f0")
     # the legend below the year axis, at a fixed distance (it covered the years when placed in paper units)
-    fig.update_layout(height=340, margin={"b": 90},
-                      legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0})
+    fig.update_layout(
+        height=340,
+        margin={"b": 90},
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
+    )
     source = series[0].source if series else ""
-    return dbc.Card(dbc.CardBody([
-        dcc.Graph(id=CONTEXT_CHART, figure=fig, config=GRAPH_CONFIG),
-        html.P(_("Source", lang) + f": {source}. " + _("Not from the survey above.", lang), className="small mb-1"),
-        html.P(_("Each year comes from a different survey: AKU 2017, Levekårsundersøkelsen 2019, YS "
-                 "Arbeidslivsbarometer 2020 and AFI's surveys 2021 and 2022. 2019 asked another question, and only "
-                 "employees with office work, so it is not comparable with the other years; the points are therefore "
-                 "not joined by a line.", lang), className="small mb-0 context-break-note"),
-    ]))
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                dcc.Graph(id=CONTEXT_CHART, figure=fig, config=GRAPH_CONFIG),
+                html.P(
+                    _("Source", lang) + f": {source}. " + _("Not from the survey above.", lang), className="small mb-1"
+                ),
+                html.P(
+                    _(
+                        "Each year comes from a different survey: AKU 2017, Levekårsundersøkelsen 2019, YS "
+                        "Arbeidslivsbarometer 2020 and AFI's surveys 2021 and 2022. 2019 asked another question, and only "
+                        "employees with office work, so it is not comparable with the other years; the points are therefore "
+                        "not joined by a line.",
+                        lang,
+                    ),
+                    className="small mb-0 context-break-note",
+                ),
+            ]
+        )
+    )

@@ -19,8 +19,15 @@ from app.query.relationships import Findings, findings
 from app.web import relationships_view as view
 from app.web import state
 from app.web.charts import GRAPH_CONFIG
-from app.web.components import default_survey, friendly_render, labelled_dropdown, notices, register_url_sync
-from app.web.components import survey_label, survey_options
+from app.web.components import (
+    default_survey,
+    friendly_render,
+    labelled_dropdown,
+    notices,
+    register_url_sync,
+    survey_label,
+    survey_options,
+)
 from app.web.i18n import gettext as _
 
 PATH = "/samanhengar"
@@ -55,23 +62,45 @@ def layout(lang: str, search: str) -> html.Div:
     with session_scope() as session:
         surveys, survey, _resolved = _choices(session, search)
     titles = _section_titles(lang)
-    return html.Div([
-        dcc.Location(id=URL, refresh=False),
-        html.H1(_("Relationships", lang)),
-        html.P(_("The report's key findings, each reproduced from the survey you choose: the claim as the report "
-                 "states it, a chart with 95 % intervals, a test, and a one-line reading of the numbers.", lang),
-               className="lead"),
-        dbc.Row([
-            dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(surveys, lang), survey), md=7),
-            dbc.Col(html.Nav([
-                html.P(_("Jump to a finding", lang), className="form-label fw-semibold mb-1",
-                       id="relationships-jump-label"),
-                html.Ul([html.Li(html.A(titles[key], href=f"#relationships-{key}")) for key in SECTIONS],
-                        className="small mb-3 ps-3"),
-            ], **{"aria-labelledby": "relationships-jump-label"}), md=5),
-        ]),
-        dcc.Loading(html.Div(id=CONTENT), type="dot"),
-    ])
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh=False),
+            html.H1(_("Relationships", lang)),
+            html.P(
+                _(
+                    "The report's key findings, each reproduced from the survey you choose: the claim as the report "
+                    "states it, a chart with 95 % intervals, a test, and a one-line reading of the numbers.",
+                    lang,
+                ),
+                className="lead",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(surveys, lang), survey), md=7
+                    ),
+                    dbc.Col(
+                        html.Nav(
+                            [
+                                html.P(
+                                    _("Jump to a finding", lang),
+                                    className="form-label fw-semibold mb-1",
+                                    id="relationships-jump-label",
+                                ),
+                                html.Ul(
+                                    [html.Li(html.A(titles[key], href=f"#relationships-{key}")) for key in SECTIONS],
+                                    className="small mb-3 ps-3",
+                                ),
+                            ],
+                            **{"aria-labelledby": "relationships-jump-label"},
+                        ),
+                        md=5,
+                    ),
+                ]
+            ),
+            dcc.Loading(html.Div(id=CONTENT), type="dot"),
+        ]
+    )
 
 
 def register_callbacks(app) -> None:
@@ -90,10 +119,16 @@ def render(lang: str, search: str):
     return [
         *survey_label(surveys, survey, lang),
         *notices(resolved.ignored, lang),
-        html.P(_("The claims are quoted from the report; the charts, tests and readings are computed from the "
-                 "survey chosen above. A difference is called statistically significant when a difference this "
-                 "large would arise by chance less than 5 % of the time if there were no relationship. "
-                 "Error bars show 95 % intervals.", lang), className="small text-body-secondary"),
+        html.P(
+            _(
+                "The claims are quoted from the report; the charts, tests and readings are computed from the "
+                "survey chosen above. A difference is called statistically significant when a difference this "
+                "large would arise by chance less than 5 % of the time if there were no relationship. "
+                "Error bars show 95 % intervals.",
+                lang,
+            ),
+            className="small text-body-secondary",
+        ),
         *sections(found, lang),
     ], survey
 
@@ -102,84 +137,159 @@ def sections(found: Findings, lang: str) -> list:
     titles = _section_titles(lang)
     agree_title = _("Share who agree (fully or partly)", lang) + " – "
     return [
-        _statements_section("home-office", titles, lang,
-                            _("More use of home office goes with more positive views of how home office affects "
-                              "efficiency, collaboration, creativity and building a good working environment.", lang),
-                            found.home_office, agree_title + _("by home office use", lang),
-                            _("Share who agree, by home office use", lang)),
-        _statements_section("workspace", titles, lang,
-                            _("Employees with their own room or a fixed place at home rate these conditions "
-                              "significantly more positively than employees without a fixed workplace at home.", lang),
-                            found.workspace, agree_title + _("by workspace at home", lang),
-                            _("Share who agree, by workspace at home", lang)),
-        _section("doughnut", titles, lang, "NORCE (2025) kap. 3.2.5",
-                 _("Acceptable travel time differs significantly between those who work from home 3 days a week or "
-                   "more and those who do so less often. The report reads this as support for “the doughnut "
-                   "effect”: more home office can mean accepting longer travel to the office, and so living "
-                   "outside central areas.", lang),
-                 [_graph("doughnut", view.travel_figure(found.travel, lang))],
-                 view.reading_travel(found.travel, lang), [view.describe_test(found.travel.test, lang)],
-                 view.travel_table(found.travel, lang), view.suppressed_note([found.travel], lang)),
-        _section("factory", titles, lang, "NORCE (2025) kap. 3.2.5",
-                 _("There is a significant relationship between the factory paradigm and willingness to move: a lower "
-                   "score on the index (a more positive view of remote work) goes with greater willingness to move "
-                   "to another municipality.", lang),
-                 [_graph("factory", view.mean_figure(found.factory, lang))],
-                 view.reading_factory(found.factory, lang), [view.describe_test(found.factory_test, lang)],
-                 view.mean_table(found.factory, lang), view.suppressed_note([found.factory], lang)
-                 + view.alpha_note(found.factory, lang)),
+        _statements_section(
+            "home-office",
+            titles,
+            lang,
+            _(
+                "More use of home office goes with more positive views of how home office affects "
+                "efficiency, collaboration, creativity and building a good working environment.",
+                lang,
+            ),
+            found.home_office,
+            agree_title + _("by home office use", lang),
+            _("Share who agree, by home office use", lang),
+        ),
+        _statements_section(
+            "workspace",
+            titles,
+            lang,
+            _(
+                "Employees with their own room or a fixed place at home rate these conditions "
+                "significantly more positively than employees without a fixed workplace at home.",
+                lang,
+            ),
+            found.workspace,
+            agree_title + _("by workspace at home", lang),
+            _("Share who agree, by workspace at home", lang),
+        ),
+        _section(
+            "doughnut",
+            titles,
+            lang,
+            "NORCE (2025) kap. 3.2.5",
+            _(
+                "Acceptable travel time differs significantly between those who work from home 3 days a week or "
+                "more and those who do so less often. The report reads this as support for “the doughnut "
+                "effect”: more home office can mean accepting longer travel to the office, and so living "
+                "outside central areas.",
+                lang,
+            ),
+            [_graph("doughnut", view.travel_figure(found.travel, lang))],
+            view.reading_travel(found.travel, lang),
+            [view.describe_test(found.travel.test, lang)],
+            view.travel_table(found.travel, lang),
+            view.suppressed_note([found.travel], lang),
+        ),
+        _section(
+            "factory",
+            titles,
+            lang,
+            "NORCE (2025) kap. 3.2.5",
+            _(
+                "There is a significant relationship between the factory paradigm and willingness to move: a lower "
+                "score on the index (a more positive view of remote work) goes with greater willingness to move "
+                "to another municipality.",
+                lang,
+            ),
+            [_graph("factory", view.mean_figure(found.factory, lang))],
+            view.reading_factory(found.factory, lang),
+            [view.describe_test(found.factory_test, lang)],
+            view.mean_table(found.factory, lang),
+            view.suppressed_note([found.factory], lang) + view.alpha_note(found.factory, lang),
+        ),
         _attractiveness_section(found, titles, lang),
     ]
 
 
-def _statements_section(key: str, titles: dict, lang: str, claim: str, results: list, figure_title: str,
-                        table_caption: str) -> html.Section:
+def _statements_section(
+    key: str, titles: dict, lang: str, claim: str, results: list, figure_title: str, table_caption: str
+) -> html.Section:
     """A finding about the four home-office statements: one panel each, their tests and table."""
-    return _section(key, titles, lang, "NORCE (2025) kap. 3.2.3", claim,
-                    [_graph(key, view.facet_figure(results, lang, figure_title))],
-                    view.reading_agree(results, lang), view.statement_tests(results, lang),
-                    view.statements_table(results, lang, table_caption), view.suppressed_note(results, lang))
+    return _section(
+        key,
+        titles,
+        lang,
+        "NORCE (2025) kap. 3.2.3",
+        claim,
+        [_graph(key, view.facet_figure(results, lang, figure_title))],
+        view.reading_agree(results, lang),
+        view.statement_tests(results, lang),
+        view.statements_table(results, lang, table_caption),
+        view.suppressed_note(results, lang),
+    )
 
 
 def _section(key, titles, lang, source, claim, charts, reading, tests, table, extra=()) -> html.Section:
-    return html.Section([
-        html.H2(titles[key], className="h4"),
-        html.Blockquote([html.P(claim, className="mb-1"), html.Footer(source, className="blockquote-footer mt-0")],
-                        className="relationships-claim border-start border-3 ps-3 mb-2"),
-        *charts,
-        *extra,
-        html.P(reading, className="relationships-reading fw-semibold mb-1"),
-        *[html.P(t, className="relationships-test small mb-1") for t in tests],
-        html.Details([html.Summary(_("Show the numbers as a table", lang)), table], className="mt-2"),
-    ], id=f"relationships-{key}", className="mb-5")
+    return html.Section(
+        [
+            html.H2(titles[key], className="h4"),
+            html.Blockquote(
+                [html.P(claim, className="mb-1"), html.Footer(source, className="blockquote-footer mt-0")],
+                className="relationships-claim border-start border-3 ps-3 mb-2",
+            ),
+            *charts,
+            *extra,
+            html.P(reading, className="relationships-reading fw-semibold mb-1"),
+            *[html.P(t, className="relationships-test small mb-1") for t in tests],
+            html.Details([html.Summary(_("Show the numbers as a table", lang)), table], className="mt-2"),
+        ],
+        id=f"relationships-{key}",
+        className="mb-5",
+    )
 
 
 def _attractiveness_section(found: Findings, titles, lang) -> html.Section:
     title = _("Find living in a rural municipality attractive", lang)
     parts = []
-    for key, result, reading in (("centrality", found.centrality, view.reading_centrality),
-                                 ("education", found.education, view.reading_education)):
+    for key, result, reading in (
+        ("centrality", found.centrality, view.reading_centrality),
+        ("education", found.education, view.reading_education),
+    ):
         caption = title + " – " + (result.by_label or "")
-        parts.append(dbc.Col([
-            _graph(f"attractiveness-{key}", view.bars_figure(result, lang, caption)),
-            *view.suppressed_note([result], lang),
-            html.P(reading(result, lang), className="relationships-reading fw-semibold mb-1",
-                   id=f"relationships-reading-{key}"),
-            html.P(view.describe_test(result.test, lang), className="relationships-test small mb-1"),
-            html.Details([html.Summary(_("Show the numbers as a table", lang)),
-                          view.share_table(result, lang, caption)], className="mt-2"),
-        ], lg=6))
-    return html.Section([
-        html.H2(titles["attractiveness"], className="h4"),
-        html.Blockquote([
-            html.P(_("There is a negative relationship between centrality and how attractive people find living in a "
-                     "rural municipality; still, just under 25 % of those living in central municipalities (index 1 "
-                     "and 2) find it very or fairly attractive. The higher the education, the less attractive rural "
-                     "municipalities are as a place to live.", lang), className="mb-1"),
-            html.Footer("NORCE (2025) kap. 3.2.5", className="blockquote-footer mt-0"),
-        ], className="relationships-claim border-start border-3 ps-3 mb-2"),
-        dbc.Row(parts, className="g-4"),
-    ], id="relationships-attractiveness", className="mb-5")
+        parts.append(
+            dbc.Col(
+                [
+                    _graph(f"attractiveness-{key}", view.bars_figure(result, lang, caption)),
+                    *view.suppressed_note([result], lang),
+                    html.P(
+                        reading(result, lang),
+                        className="relationships-reading fw-semibold mb-1",
+                        id=f"relationships-reading-{key}",
+                    ),
+                    html.P(view.describe_test(result.test, lang), className="relationships-test small mb-1"),
+                    html.Details(
+                        [html.Summary(_("Show the numbers as a table", lang)), view.share_table(result, lang, caption)],
+                        className="mt-2",
+                    ),
+                ],
+                lg=6,
+            )
+        )
+    return html.Section(
+        [
+            html.H2(titles["attractiveness"], className="h4"),
+            html.Blockquote(
+                [
+                    html.P(
+                        _(
+                            "There is a negative relationship between centrality and how attractive people find living in a "
+                            "rural municipality; still, just under 25 % of those living in central municipalities (index 1 "
+                            "and 2) find it very or fairly attractive. The higher the education, the less attractive rural "
+                            "municipalities are as a place to live.",
+                            lang,
+                        ),
+                        className="mb-1",
+                    ),
+                    html.Footer("NORCE (2025) kap. 3.2.5", className="blockquote-footer mt-0"),
+                ],
+                className="relationships-claim border-start border-3 ps-3 mb-2",
+            ),
+            dbc.Row(parts, className="g-4"),
+        ],
+        id="relationships-attractiveness",
+        className="mb-5",
+    )
 
 
 def _graph(key: str, figure: go.Figure) -> dcc.Graph:

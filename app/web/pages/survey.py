@@ -50,14 +50,31 @@ PUBLISHED = "survey-published"
 TEST = "survey-test"
 
 DEFAULT_QUESTION = "q22"
-BREAKDOWNS = ("age_group", "gender", "education", "sector", "home_office_3plus", "workspace", "centrality",
-              "county", "region", "municipality")
+BREAKDOWNS = (
+    "age_group",
+    "gender",
+    "education",
+    "sector",
+    "home_office_3plus",
+    "workspace",
+    "centrality",
+    "county",
+    "region",
+    "municipality",
+)
 FILTERS = ("age_group", "gender", "education", "centrality", "home_office_3plus", "municipality")
 COLLAPSES = ("none", "top2")
 VIEWS = ("chart", "table")
-THEMES = {"background": "Background", "work": "Work", "home_office": "Home office",
-          "views_home_office": "Views on home office", "views_workplace": "Views on the workplace",
-          "residence": "Choice of residence", "mobility": "Mobility", "derived": "Derived variables"}
+THEMES = {
+    "background": "Background",
+    "work": "Work",
+    "home_office": "Home office",
+    "views_home_office": "Views on home office",
+    "views_workplace": "Views on the workplace",
+    "residence": "Choice of residence",
+    "mobility": "Mobility",
+    "derived": "Derived variables",
+}
 THEME_ORDER = list(THEMES)
 SIGNIFICANCE = 0.05
 SHORT_LABELS = {"home_office_3plus": "Home office 3+ days a week"}  # the codebook's label wraps in a filter
@@ -71,8 +88,9 @@ def _choices(session, search: str, lang: str):
     survey = resolved.choice(raw, "survey", [s.slug for s in surveys], default_survey(surveys))
     questions = list_questions(session, survey) if survey else []
     variables = [q.variable for q in questions]
-    question = resolved.choice(raw, "question", variables,
-                               DEFAULT_QUESTION if DEFAULT_QUESTION in variables else (variables or [None])[0])
+    question = resolved.choice(
+        raw, "question", variables, DEFAULT_QUESTION if DEFAULT_QUESTION in variables else (variables or [None])[0]
+    )
     present = set(variables) | {q for q in BREAKDOWNS if answer_codes(session, survey, q, lang)} if survey else set()
     by = resolved.choice(raw, "by", ["none"] + [b for b in BREAKDOWNS if b in present and b != question], "none")
     filters = {}
@@ -82,19 +100,29 @@ def _choices(session, search: str, lang: str):
         if picked:
             filters[dim] = picked
     entry = next((q for q in questions if q.variable == question), None)
-    collapse = resolved.choice(raw, "collapse", COLLAPSES if entry and entry.can_merge_first_two else ["none"],
-                               "none")
+    collapse = resolved.choice(raw, "collapse", COLLAPSES if entry and entry.can_merge_first_two else ["none"], "none")
     view = resolved.choice(raw, "view", VIEWS, "chart")
-    return dict(surveys=surveys, survey=survey, questions=questions, question=question, entry=entry,
-                by=None if by == "none" else by, filters=filters, collapse=collapse, view=view,
-                resolved=resolved)
+    return dict(
+        surveys=surveys,
+        survey=survey,
+        questions=questions,
+        question=question,
+        entry=entry,
+        by=None if by == "none" else by,
+        filters=filters,
+        collapse=collapse,
+        view=view,
+        resolved=resolved,
+    )
 
 
 def question_options(questions, lang: str) -> list[dict]:
     """Searchable labels "Theme – short text", grouped by theme in the questionnaire's order."""
     ordered = sorted(questions, key=lambda q: THEME_ORDER.index(q.theme) if q.theme in THEMES else len(THEMES))
-    return [{"label": f"{_(THEMES.get(q.theme, q.theme), lang)} – {pick(q.short, lang)}", "value": q.variable}
-            for q in ordered]
+    return [
+        {"label": f"{_(THEMES.get(q.theme, q.theme), lang)} – {pick(q.short, lang)}", "value": q.variable}
+        for q in ordered
+    ]
 
 
 def _dimension_label(session, survey: str, variable: str, lang: str) -> str:
@@ -112,12 +140,21 @@ def _control_options(session, c: dict, lang: str) -> dict:
     codes = {dim: answer_codes(session, survey, dim, lang) for dim in set(BREAKDOWNS) | set(FILTERS)}
     return {
         "question": question_options(c["questions"], lang),
-        "by": [{"label": _("No breakdown", lang), "value": "none"}] + [
-            {"label": _dimension_label(session, survey, b, lang), "value": b} for b in BREAKDOWNS
-            if codes[b] and b != c["question"]],
+        "by": [{"label": _("No breakdown", lang), "value": "none"}]
+        + [
+            {"label": _dimension_label(session, survey, b, lang), "value": b}
+            for b in BREAKDOWNS
+            if codes[b] and b != c["question"]
+        ],
         "filters": [[{"label": label, "value": code} for code, label in codes[dim]] for dim in FILTERS],
-        "filter_labels": [_(SHORT_LABELS[dim], lang) if dim in SHORT_LABELS else
-                          _dimension_label(session, survey, dim, lang) if codes[dim] else dim for dim in FILTERS],
+        "filter_labels": [
+            _(SHORT_LABELS[dim], lang)
+            if dim in SHORT_LABELS
+            else _dimension_label(session, survey, dim, lang)
+            if codes[dim]
+            else dim
+            for dim in FILTERS
+        ],
     }
 
 
@@ -126,37 +163,84 @@ def layout(lang: str, search: str) -> html.Div:
         c = _choices(session, search, lang)
         options = _control_options(session, c, lang)
     filter_controls = [
-        dbc.Col(labelled_dropdown(lang, _filter_id(dim), label, opts, c["filters"].get(dim, []), multi=True,
-                                  clearable=True, placeholder=_("All", lang)), md=4, lg=2)
-        for dim, label, opts in zip(FILTERS, options["filter_labels"], options["filters"])]
-    return html.Div([
-        dcc.Location(id=URL, refresh=False),
-        html.H1(_("Survey explorer", lang)),
-        html.P(_("Pick a question and a breakdown. Shares are weighted, with 95 % intervals; groups with too few "
-                 "respondents are not shown.", lang)),
-        dbc.Row([
-            dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(c["surveys"], lang), c["survey"]),
-                    lg=4),
-            dbc.Col(labelled_dropdown(lang, QUESTION, _("Question", lang), options["question"], c["question"],
-                                      searchable=True), lg=5),
-            dbc.Col(labelled_dropdown(lang, BY, _("Breakdown", lang), options["by"], c["by"] or "none"), lg=3),
-        ]),
-        html.Fieldset([
-            html.Legend(_("Filters", lang), className="h6 fw-semibold"),
-            dbc.Row(filter_controls, className="g-2"),
-        ], className="mb-1"),
-        dbc.Row([
-            dbc.Col(_radio(COLLAPSE, _("Answer categories", lang), _collapse_options(c["entry"], lang),
-                           c["collapse"]), md="auto"),
-            dbc.Col(_radio(VIEW, _("Show", lang), [(_("Chart and table", lang), "chart"),
-                                                   (_("Table only", lang), "table")], c["view"]), md="auto"),
-        ], className="g-4 mb-2"),
-        dcc.Loading(html.Div(id=CONTENT), type="dot"),
-    ])
+        dbc.Col(
+            labelled_dropdown(
+                lang,
+                _filter_id(dim),
+                label,
+                opts,
+                c["filters"].get(dim, []),
+                multi=True,
+                clearable=True,
+                placeholder=_("All", lang),
+            ),
+            md=4,
+            lg=2,
+        )
+        for dim, label, opts in zip(FILTERS, options["filter_labels"], options["filters"], strict=False)
+    ]
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh=False),
+            html.H1(_("Survey explorer", lang)),
+            html.P(
+                _(
+                    "Pick a question and a breakdown. Shares are weighted, with 95 % intervals; groups with too few "
+                    "respondents are not shown.",
+                    lang,
+                )
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        labelled_dropdown(
+                            lang, SURVEY, _("Survey", lang), survey_options(c["surveys"], lang), c["survey"]
+                        ),
+                        lg=4,
+                    ),
+                    dbc.Col(
+                        labelled_dropdown(
+                            lang, QUESTION, _("Question", lang), options["question"], c["question"], searchable=True
+                        ),
+                        lg=5,
+                    ),
+                    dbc.Col(labelled_dropdown(lang, BY, _("Breakdown", lang), options["by"], c["by"] or "none"), lg=3),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(_("Filters", lang), className="h6 fw-semibold"),
+                    dbc.Row(filter_controls, className="g-2"),
+                ],
+                className="mb-1",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        _radio(
+                            COLLAPSE, _("Answer categories", lang), _collapse_options(c["entry"], lang), c["collapse"]
+                        ),
+                        md="auto",
+                    ),
+                    dbc.Col(
+                        _radio(
+                            VIEW,
+                            _("Show", lang),
+                            [(_("Chart and table", lang), "chart"), (_("Table only", lang), "table")],
+                            c["view"],
+                        ),
+                        md="auto",
+                    ),
+                ],
+                className="g-4 mb-2",
+            ),
+            dcc.Loading(html.Div(id=CONTENT), type="dot"),
+        ]
+    )
 
 
 def _collapse_options(entry, lang: str) -> list[tuple[str, str, bool]]:
-    """"Merge the two first answers" is offered only where it means something (an ordered scale of 3+)."""
+    """ "Merge the two first answers" is offered only where it means something (an ordered scale of 3+)."""
     mergeable = entry is not None and entry.can_merge_first_two
     return [(_("All answers", lang), "none", False), (_("Merge the two first answers", lang), "top2", not mergeable)]
 
@@ -167,10 +251,12 @@ def _filter_id(dim: str) -> str:
 
 def _radio(component_id: str, label: str, options: list[tuple], value: str) -> html.Fieldset:
     """Radio buttons grouped under a visible legend (their accessible group name)."""
-    return html.Fieldset([
-        html.Legend(label, className="form-label fw-semibold fs-6 mb-1"),
-        dbc.RadioItems(id=component_id, options=_radio_options(options), value=value, inline=True),
-    ])
+    return html.Fieldset(
+        [
+            html.Legend(label, className="form-label fw-semibold fs-6 mb-1"),
+            dbc.RadioItems(id=component_id, options=_radio_options(options), value=value, inline=True),
+        ]
+    )
 
 
 def _radio_options(options: list[tuple]) -> list[dict]:
@@ -179,29 +265,51 @@ def _radio_options(options: list[tuple]) -> list[dict]:
 
 
 def register_callbacks(app) -> None:
-    @app.callback(Output(URL, "search"),
-                  Input(SURVEY, "value"), Input(QUESTION, "value"), Input(BY, "value"), Input(COLLAPSE, "value"),
-                  Input(VIEW, "value"), *[Input(_filter_id(dim), "value") for dim in FILTERS], State(URL, "search"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(URL, "search"),
+        Input(SURVEY, "value"),
+        Input(QUESTION, "value"),
+        Input(BY, "value"),
+        Input(COLLAPSE, "value"),
+        Input(VIEW, "value"),
+        *[Input(_filter_id(dim), "value") for dim in FILTERS],
+        State(URL, "search"),
+        prevent_initial_call=True,
+    )
     def _controls_to_url(survey, question, by, collapse, view, *rest):
         *filter_values, search = rest
         params = {k: v for k, v in state.parse(search).items() if not k.startswith("f_")}
-        params.update({"survey": survey, "question": question, "by": None if by == "none" else by,
-                       "collapse": None if collapse == "none" else collapse, "view": None if view == "chart" else view})
+        params.update(
+            {
+                "survey": survey,
+                "question": question,
+                "by": None if by == "none" else by,
+                "collapse": None if collapse == "none" else collapse,
+                "view": None if view == "chart" else view,
+            }
+        )
         if ctx.triggered_id == SURVEY and survey != state.parse(search).get("survey"):
             params = {"survey": survey}  # another survey: its questions and codes may differ
         else:
-            for dim, value in zip(FILTERS, filter_values):
+            for dim, value in zip(FILTERS, filter_values, strict=False):
                 params[f"f_{dim}"] = sorted(value or [])
         new = state.build(params, search)
         return no_update if new == (search or "") else new
 
-    @app.callback(Output(CONTENT, "children"), Output(SURVEY, "value"), Output(QUESTION, "value"),
-                  Output(QUESTION, "options"), Output(BY, "value"), Output(BY, "options"),
-                  Output(COLLAPSE, "value"), Output(COLLAPSE, "options"), Output(VIEW, "value"),
-                  *[Output(_filter_id(dim), "value") for dim in FILTERS],
-                  *[Output(_filter_id(dim), "options") for dim in FILTERS],
-                  Input(URL, "search"))
+    @app.callback(
+        Output(CONTENT, "children"),
+        Output(SURVEY, "value"),
+        Output(QUESTION, "value"),
+        Output(QUESTION, "options"),
+        Output(BY, "value"),
+        Output(BY, "options"),
+        Output(COLLAPSE, "value"),
+        Output(COLLAPSE, "options"),
+        Output(VIEW, "value"),
+        *[Output(_filter_id(dim), "value") for dim in FILTERS],
+        *[Output(_filter_id(dim), "options") for dim in FILTERS],
+        Input(URL, "search"),
+    )
     def _render(search):
         lang = state.parse(search).get("lang") or default_language()
         content, *values, filter_values, filter_options = render(lang, search)
@@ -226,24 +334,51 @@ def render(lang: str, search: str):
         else:
             body = _coded(session, c, config.min_n, lang)
         options = _control_options(session, c, lang)
-    return ([*survey_label(c["surveys"], survey, lang), *notices(c["resolved"].ignored, lang), *body],
-            survey, c["question"], options["question"], by or "none", options["by"], c["collapse"],
-            _radio_options(_collapse_options(entry, lang)), c["view"],
-            [c["filters"].get(dim, []) for dim in FILTERS], options["filters"])
+    return (
+        [*survey_label(c["surveys"], survey, lang), *notices(c["resolved"].ignored, lang), *body],
+        survey,
+        c["question"],
+        options["question"],
+        by or "none",
+        options["by"],
+        c["collapse"],
+        _radio_options(_collapse_options(entry, lang)),
+        c["view"],
+        [c["filters"].get(dim, []) for dim in FILTERS],
+        options["filters"],
+    )
 
 
 def _coded(session, c: dict, min_n: int, lang: str) -> list:
     entry, collapse = c["entry"], c["collapse"]
-    result = publishable(estimate_shares(session, c["survey"], entry.variable, by=c["by"], where=c["filters"],
-                                         collapse=None if collapse == "none" else collapse, min_n=min_n, lang=lang))
+    result = publishable(
+        estimate_shares(
+            session,
+            c["survey"],
+            entry.variable,
+            by=c["by"],
+            where=c["filters"],
+            collapse=None if collapse == "none" else collapse,
+            min_n=min_n,
+            lang=lang,
+        )
+    )
     title = result.question + (f" – {_('by', lang)} {result.by_label.lower()}" if result.by_label else "")
     figure = likert_figure(result, title, lang) if entry.direction else bar_figure(result, title, lang)
     published = _published_card(session, c, min_n, lang)
     parts = [_base_sentence(result.rows, c["filters"], lang)]
     if entry.direction and c["view"] == "chart":
-        parts.append(html.P(_("Answers in the chart are shown on the right (agreeing end) and left (disagreeing end) "
-                              "of zero; the middle answer is split across zero. The black lines at the ends of each "
-                              "bar are the 95 % intervals of the share at that end.", lang), className="small"))
+        parts.append(
+            html.P(
+                _(
+                    "Answers in the chart are shown on the right (agreeing end) and left (disagreeing end) "
+                    "of zero; the middle answer is split across zero. The black lines at the ends of each "
+                    "bar are the 95 % intervals of the share at that end.",
+                    lang,
+                ),
+                className="small",
+            )
+        )
     parts += _suppressed_note(result.suppressed_groups, result.min_n, lang)
     if result.test is not None:
         parts.append(_test_sentence(result.test, lang))
@@ -257,33 +392,53 @@ def _coded(session, c: dict, min_n: int, lang: str) -> list:
 
 
 def _numeric(session, c: dict, min_n: int, lang: str) -> list:
-    result = publishable(estimate_mean(session, c["survey"], c["entry"].variable, by=c["by"], where=c["filters"],
-                                       min_n=min_n, lang=lang))
+    result = publishable(
+        estimate_mean(session, c["survey"], c["entry"].variable, by=c["by"], where=c["filters"], min_n=min_n, lang=lang)
+    )
     by_label = _dimension_label(session, c["survey"], c["by"], lang).lower() if c["by"] else None
     title = _("Mean", lang) + f": {result.question}" + (f" – {_('by', lang)} {by_label}" if by_label else "")
     parts = [_base_sentence(result.rows, c["filters"], lang)]
     if result.cronbach_alpha is not None:
-        parts.append(html.P(_("The index is the mean of six statements; their internal consistency (Cronbach's "
-                              "alpha) is", lang) + f" {format_number(result.cronbach_alpha, lang, 2)}.",
-                            className="alpha-note"))
+        parts.append(
+            html.P(
+                _("The index is the mean of six statements; their internal consistency (Cronbach's alpha) is", lang)
+                + f" {format_number(result.cronbach_alpha, lang, 2)}.",
+                className="alpha-note",
+            )
+        )
     parts += _suppressed_note(result.suppressed_groups, result.min_n, lang)
     chart = dcc.Graph(id=CHART, figure=mean_figure(result, title, lang), config=GRAPH_CONFIG)
-    rows = [{"group": r.group, "category": _("Mean", lang),
-             "share": "–" if r.suppressed else format_number(r.estimate, lang, 2),
-             "value": r.estimate, "interval": "–" if r.suppressed else
-             f"{format_number(r.ci_low, lang, 2)}–{format_number(r.ci_high, lang, 2)}",
-             "n": r.n, "suppressed": _("too few respondents", lang) if r.suppressed else ""}
-            for r in listed_rows(result.rows)]
+    rows = [
+        {
+            "group": r.group,
+            "category": _("Mean", lang),
+            "share": "–" if r.suppressed else format_number(r.estimate, lang, 2),
+            "value": r.estimate,
+            "interval": "–"
+            if r.suppressed
+            else f"{format_number(r.ci_low, lang, 2)}–{format_number(r.ci_high, lang, 2)}",
+            "n": r.n,
+            "suppressed": _("too few respondents", lang) if r.suppressed else "",
+        }
+        for r in listed_rows(result.rows)
+    ]
     rows += _hidden_summary_row(result.rows, _("Mean", lang), lang)
-    return [*([chart] if c["view"] == "chart" else []), *parts,
-            html.H2(_("Table", lang), className="h5 mt-3"), _grid(rows, _("Mean", lang), lang)]
+    return [
+        *([chart] if c["view"] == "chart" else []),
+        *parts,
+        html.H2(_("Table", lang), className="h5 mt-3"),
+        _grid(rows, _("Mean", lang), lang),
+    ]
 
 
 def _base_sentence(rows, filters: dict, lang: str) -> html.P:
     shown = {r.group: r.n for r in rows if not r.suppressed}
     if not shown:
-        text = _("No group can be shown: each has too few respondents, or is hidden so that no other view can "
-                 "reveal a small group. Try fewer filters or another breakdown.", lang)
+        text = _(
+            "No group can be shown: each has too few respondents, or is hidden so that no other view can "
+            "reveal a small group. Try fewer filters or another breakdown.",
+            lang,
+        )
         return html.P(text, className="small text-muted base-note")
     text = _("Respondents in the groups shown", lang) + f": n = {format_number(sum(shown.values()), lang)}."
     if filters:
@@ -298,25 +453,46 @@ def p_text(p: float, lang: str) -> str:
 
 def independence_sentence(test, lang: str) -> str:
     """The test of independence in plain words, e.g. "The difference … is statistically significant"."""
-    key = ("The difference between the groups is statistically significant ({test}, {p})."
-           if test.p_value < SIGNIFICANCE else
-           "The difference between the groups is not statistically significant ({test}, {p}).")
+    key = (
+        "The difference between the groups is statistically significant ({test}, {p})."
+        if test.p_value < SIGNIFICANCE
+        else "The difference between the groups is not statistically significant ({test}, {p})."
+    )
     return _(key, lang).format(test=_("Rao–Scott F test", lang), p=p_text(test.p_value, lang))
 
 
 def _test_sentence(test, lang: str) -> html.P:
-    return html.P([html.Strong(independence_sentence(test, lang)), " ",
-                   html.Span(_("Statistically significant means that a difference this large would rarely (less "
-                               "than 5 % of the time) arise by chance if the groups were really alike.", lang),
-                             className="small")], id=TEST, className="test-note")
+    return html.P(
+        [
+            html.Strong(independence_sentence(test, lang)),
+            " ",
+            html.Span(
+                _(
+                    "Statistically significant means that a difference this large would rarely (less "
+                    "than 5 % of the time) arise by chance if the groups were really alike.",
+                    lang,
+                ),
+                className="small",
+            ),
+        ],
+        id=TEST,
+        className="test-note",
+    )
 
 
 def _share_table(rows, lang: str) -> dag.AgGrid:
-    records = [{"group": r.group, "category": r.label,
-                "share": "–" if r.suppressed else format_share(r.estimate, lang), "value": r.estimate,
-                "interval": "–" if r.suppressed else interval_text(r.ci_low, r.ci_high, lang, 1),
-                "n": r.n, "suppressed": _("too few respondents", lang) if r.suppressed else ""}
-               for r in listed_rows(rows)]
+    records = [
+        {
+            "group": r.group,
+            "category": r.label,
+            "share": "–" if r.suppressed else format_share(r.estimate, lang),
+            "value": r.estimate,
+            "interval": "–" if r.suppressed else interval_text(r.ci_low, r.ci_high, lang, 1),
+            "n": r.n,
+            "suppressed": _("too few respondents", lang) if r.suppressed else "",
+        }
+        for r in listed_rows(rows)
+    ]
     return _grid(records + _hidden_summary_row(rows, "", lang), _("Share", lang), lang)
 
 
@@ -325,10 +501,24 @@ def _suppressed_note(groups: list[str], min_n: int, lang: str) -> list:
     one look the same: the note never says which is which)."""
     if not groups:
         return []
-    named = ", ".join(groups) if len(groups) <= MAX_LISTED_HIDDEN else _("{count} groups", lang).format(
-        count=format_number(len(groups), lang))
-    return [html.P(_("Not shown (fewer than {min_n} respondents, or hidden so that other views cannot reveal a "
-                     "small group):", lang).format(min_n=min_n) + " " + named + ".", className="suppressed-note")]
+    named = (
+        ", ".join(groups)
+        if len(groups) <= MAX_LISTED_HIDDEN
+        else _("{count} groups", lang).format(count=format_number(len(groups), lang))
+    )
+    return [
+        html.P(
+            _(
+                "Not shown (fewer than {min_n} respondents, or hidden so that other views cannot reveal a "
+                "small group):",
+                lang,
+            ).format(min_n=min_n)
+            + " "
+            + named
+            + ".",
+            className="suppressed-note",
+        )
+    ]
 
 
 def _hidden_summary_row(rows, category: str, lang: str) -> list[dict]:
@@ -336,8 +526,17 @@ def _hidden_summary_row(rows, category: str, lang: str) -> list[dict]:
     hidden = list(dict.fromkeys(r.group for r in rows if r.suppressed))
     if len(hidden) <= MAX_LISTED_HIDDEN:
         return []
-    return [{"group": _("{count} groups", lang).format(count=format_number(len(hidden), lang)), "category": category,
-             "share": "–", "value": None, "interval": "–", "n": None, "suppressed": _("too few respondents", lang)}]
+    return [
+        {
+            "group": _("{count} groups", lang).format(count=format_number(len(hidden), lang)),
+            "category": category,
+            "share": "–",
+            "value": None,
+            "interval": "–",
+            "n": None,
+            "suppressed": _("too few respondents", lang),
+        }
+    ]
 
 
 def _grid(records: list[dict], value_header: str, lang: str) -> dag.AgGrid:
@@ -346,17 +545,26 @@ def _grid(records: list[dict], value_header: str, lang: str) -> dag.AgGrid:
         {"field": "group", "headerName": _("Group", lang)},
         {"field": "category", "headerName": _("Answer", lang), "flex": 2},
         # Sorting uses the raw number, the cell shows the Norwegian-formatted text.
-        {"field": "value", "headerName": value_header, "valueFormatter": {"function": "params.data.share"},
-         "type": "rightAligned"},
+        {
+            "field": "value",
+            "headerName": value_header,
+            "valueFormatter": {"function": "params.data.share"},
+            "type": "rightAligned",
+        },
         {"field": "interval", "headerName": _("95 % interval", lang)},
         {"field": "n", "headerName": "n", "type": "rightAligned"},
         {"field": "suppressed", "headerName": _("Note", lang)},
     ]
-    return dag.AgGrid(id=TABLE, rowData=records, columnDefs=columns, columnSize="responsiveSizeToFit",
-                      defaultColDef={"sortable": True, "resizable": True, "flex": 1, "minWidth": 90},
-                      dashGridOptions={"domLayout": "autoHeight", "ensureDomOrder": True,
-                                       "suppressColumnVirtualisation": True},
-                      className="ag-theme-alpine survey-table", style={"height": None})
+    return dag.AgGrid(
+        id=TABLE,
+        rowData=records,
+        columnDefs=columns,
+        columnSize="responsiveSizeToFit",
+        defaultColDef={"sortable": True, "resizable": True, "flex": 1, "minWidth": 90},
+        dashGridOptions={"domLayout": "autoHeight", "ensureDomOrder": True, "suppressColumnVirtualisation": True},
+        className="ag-theme-alpine survey-table",
+        style={"height": None},
+    )
 
 
 def _published_card(session, c: dict, min_n: int, lang: str):
@@ -370,8 +578,16 @@ def _published_card(session, c: dict, min_n: int, lang: str):
     labels = dict(answer_codes(session, survey, c["entry"].variable, lang))
     body = [html.H2(_("Published figure", lang), className="h6")]
     if COMPARABLE[survey] == "other":
-        body.append(html.P(_("The report describes employed people across Norway; this survey covers another "
-                             "population, so the numbers are not meant to agree.", lang), className="small fw-semibold"))
+        body.append(
+            html.P(
+                _(
+                    "The report describes employed people across Norway; this survey covers another "
+                    "population, so the numbers are not meant to agree.",
+                    lang,
+                ),
+                className="small fw-semibold",
+            )
+        )
     for item in items:
         answers = " / ".join(labels.get(code, str(code)).lower() for code in item.categories)
         approx = _("approx.", lang) + " " if item.approx else ""
@@ -383,22 +599,48 @@ def _published_card(session, c: dict, min_n: int, lang: str):
         elif computed.suppressed:
             mine = _("Too few respondents to show", lang)
         else:
-            mine = (f"{format_share(computed.estimate, lang, 1)} (" + _("95 % interval", lang)
-                    + f" {interval_text(computed.ci_low, computed.ci_high, lang, 0)}, n = "
-                    f"{format_number(computed.n, lang)})")
-        body.append(html.Div([
-            html.P([_("Published in NORCE (2025)", lang) + (f", {item.location}" if item.location else "") + ": ",
-                    *published], className="mb-1 small"),
-            html.Blockquote(f"«{item.quote}»", className="small fst-italic mb-1 ps-2 border-start"),
-            html.P([_("Computed from these data, same base", lang) + ": ", html.Strong(mine)],
-                   className="small mb-3 computed-figure"),
-        ]))
-    body.append(html.P(_("Source: NORCE (2025), report from phase 2 of the research project on remote work with "
-                         "Hardangerrådet. Filters and breakdown above do not apply here.", lang),
-                       className="small text-muted mb-0"))
+            mine = (
+                f"{format_share(computed.estimate, lang, 1)} ("
+                + _("95 % interval", lang)
+                + f" {interval_text(computed.ci_low, computed.ci_high, lang, 0)}, n = "
+                f"{format_number(computed.n, lang)})"
+            )
+        body.append(
+            html.Div(
+                [
+                    html.P(
+                        [
+                            _("Published in NORCE (2025)", lang)
+                            + (f", {item.location}" if item.location else "")
+                            + ": ",
+                            *published,
+                        ],
+                        className="mb-1 small",
+                    ),
+                    html.Blockquote(f"«{item.quote}»", className="small fst-italic mb-1 ps-2 border-start"),
+                    html.P(
+                        [_("Computed from these data, same base", lang) + ": ", html.Strong(mine)],
+                        className="small mb-3 computed-figure",
+                    ),
+                ]
+            )
+        )
+    body.append(
+        html.P(
+            _(
+                "Source: NORCE (2025), report from phase 2 of the research project on remote work with "
+                "Hardangerrådet. Filters and breakdown above do not apply here.",
+                lang,
+            ),
+            className="small text-muted mb-0",
+        )
+    )
     return dbc.Card(dbc.CardBody(body), id=PUBLISHED, className="published-card")
 
 
-BASE_TEXT = {"all": "all respondents", "uses home office (q12 < 6)": "those who use home office",
-             "centrality index 1-2 (central municipalities)": "central municipalities (centrality 1–2)"}
+BASE_TEXT = {
+    "all": "all respondents",
+    "uses home office (q12 < 6)": "those who use home office",
+    "centrality index 1-2 (central municipalities)": "central municipalities (centrality 1–2)",
+}
 assert set(BASE_TEXT) == set(BASES)
