@@ -48,6 +48,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Memory per server process for answers to repeated page requests (dropped whenever the "
         "data change). 0: no cache.",
     ),
+    Setting(
+        "FJERNARBEID_STATEMENT_TIMEOUT_MS",
+        "15000",
+        "Longest a single SQL statement of a web request may run before PostgreSQL cancels it and the "
+        "page shows an error (milliseconds). Commands (import, seed, db) are never limited. 0: no limit.",
+    ),
 )
 
 LANGUAGES = ("nb", "nn", "en")
@@ -71,6 +77,7 @@ class Config:
     auto_seed: bool = True
     connect_timeout: int = 5
     cache_mb: int = 64
+    statement_timeout_ms: int = 15000
     secret_key: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -88,6 +95,7 @@ class Config:
             auto_seed=_env("FJERNARBEID_AUTO_SEED") not in ("0", "false", "no"),
             connect_timeout=_int_setting("FJERNARBEID_DB_CONNECT_TIMEOUT", minimum=1),
             cache_mb=_int_setting("FJERNARBEID_CACHE_MB", minimum=0),
+            statement_timeout_ms=_int_setting("FJERNARBEID_STATEMENT_TIMEOUT_MS", minimum=0),
             secret_key=_env("SECRET_KEY"),
         )
 

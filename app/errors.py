@@ -17,6 +17,11 @@ class DatabaseUnavailable(FjernarbeidError):
     exit_code = 3
 
 
+class QueryTimeout(FjernarbeidError):
+    """PostgreSQL cancelled a statement: it ran longer than FJERNARBEID_STATEMENT_TIMEOUT_MS (web
+    requests only), or an operator cancelled it. The database answers; this one view failed."""
+
+
 class ImportValidationError(FjernarbeidError):
     """An import file failed validation; nothing was written.
 

@@ -84,7 +84,11 @@ def database_url() -> str:
 
 def main_callbacks(base: str) -> dict[str, dict]:
     """For each page, the request that recomputes its content from the URL state."""
-    deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
+    return main_callbacks_in(requests.get(base + "/_dash-dependencies", timeout=30).json())
+
+
+def main_callbacks_in(deps: list[dict]) -> dict[str, dict]:
+    """``main_callbacks`` from the answer of ``/_dash-dependencies``: the callbacks whose one input is ``<page>-url.search``."""
     found = {}
     for dep in deps:
         inputs = dep["inputs"]

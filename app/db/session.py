@@ -2,6 +2,9 @@
 
 Nothing here connects at import: ``get_engine()`` is called by the first command or request
 that needs the database.
+
+The web app configures its engine with a ``statement_timeout`` (``FJERNARBEID_STATEMENT_TIMEOUT_MS``),
+so one slow query cannot hold a worker; commands (import, seed, db) configure theirs without one.
 """
 
 from __future__ import annotations
@@ -10,26 +13,34 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, text
+import psycopg.errors
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Config
 from app.db.embedded import embedded_database_url, to_sqlalchemy_url
-from app.errors import DatabaseUnavailable
+from app.errors import DatabaseUnavailable, QueryTimeout
 
 _lock = threading.Lock()
 _engine: Engine | None = None
 _config: Config | None = None
+_statement_timeout_ms = 0
 
 
-def configure(config: Config) -> None:
-    """Use ``config`` for the engine created next (tests and the app factory call this)."""
-    global _config, _engine
+def configure(config: Config, *, statement_timeout_ms: int = 0) -> None:
+    """Use ``config`` for the engine created next (tests, commands and the app factory call this).
+
+    Args:
+        statement_timeout_ms: PostgreSQL cancels any statement of this engine's sessions that runs
+            longer (0: no limit). The app factory passes ``config.statement_timeout_ms``; commands
+            leave it at 0, because an import legitimately runs for minutes.
+    """
+    global _config, _engine, _statement_timeout_ms
     with _lock:
         if _engine is not None:
             _engine.dispose()
-        _config, _engine = config, None
+        _config, _engine, _statement_timeout_ms = config, None, statement_timeout_ms
 
 
 def database_url(config: Config) -> str:
@@ -43,15 +54,24 @@ def get_engine() -> Engine:
     with _lock:
         if _engine is None:
             config = _config or Config.from_env()
+            url = database_url(config)
+            connect_args: dict = {"connect_timeout": config.connect_timeout, "prepare_threshold": None}
+            if _statement_timeout_ms > 0:
+                # set at connection start (no extra round trip per request); kept with options
+                # the URL may already carry, such as a search_path
+                options = make_url(url).query.get("options")
+                options = " ".join(options) if isinstance(options, tuple) else options
+                timeout = f"-c statement_timeout={_statement_timeout_ms}"
+                connect_args["options"] = f"{options} {timeout}" if options else timeout
             _engine = create_engine(
-                database_url(config),
+                url,
                 pool_pre_ping=True,
                 pool_size=5,
                 max_overflow=5,
                 # prepare_threshold=None: no server-side prepared statements, so PostgreSQL plans
                 # each aggregate for its actual question ids instead of switching to a generic
                 # plan after five runs (measured 2-3x slower at 100 000 respondents).
-                connect_args={"connect_timeout": config.connect_timeout, "prepare_threshold": None},
+                connect_args=connect_args,
             )
         return _engine
 
@@ -62,6 +82,7 @@ def session_scope() -> Iterator[Session]:
 
     Raises:
         DatabaseUnavailable: the server could not be reached.
+        QueryTimeout: the server cancelled a statement (``statement_timeout``, or an operator).
     """
     try:
         session = sessionmaker(bind=get_engine(), expire_on_commit=False)()
@@ -72,6 +93,8 @@ def session_scope() -> Iterator[Session]:
         session.commit()
     except OperationalError as exc:
         session.rollback()
+        if isinstance(exc.orig, psycopg.errors.QueryCanceled):
+            raise QueryTimeout(_describe_cancel(exc)) from exc
         raise DatabaseUnavailable(_describe(exc)) from exc
     except BaseException:
         session.rollback()
@@ -92,3 +115,11 @@ def check_database() -> None:
 def _describe(exc: OperationalError) -> str:
     first_line = str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc).strip() else "no answer"
     return f"The database cannot be reached ({first_line}). Check DATABASE_URL or that PostgreSQL is running."
+
+
+def _describe_cancel(exc: OperationalError) -> str:
+    reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "canceling statement"
+    limit = (
+        f" (the limit is {_statement_timeout_ms} ms, FJERNARBEID_STATEMENT_TIMEOUT_MS)" if _statement_timeout_ms else ""
+    )
+    return f"The database cancelled a query of this view: {reason}{limit}."
