@@ -9,7 +9,7 @@ import dash
 
 from app.config import Config
 from app.db import session as db_session
-from app.web import health, response_cache, shell
+from app.web import delivery, health, response_cache, shell
 from app.web.pages import pages
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
     for page in pages():
         page.register_callbacks(app)
     health.register(app.server)
+    delivery.install(app)  # before the response cache, which must see uncompressed answers
     response_cache.install(
         app.server, app.config.routes_pathname_prefix, config.cache_mb * 1024 * 1024, config.data_dir / "response-cache"
     )
