@@ -332,13 +332,15 @@ class BenchDatabase:
         """Write the answer rows as stored (text COPY format) to ``path``."""
         raw = self.engine.raw_connection()
         try:
-            with raw.driver_connection.cursor() as cursor, path.open("wb") as handle:
+            connection = raw.driver_connection
+            assert connection is not None  # a connection just checked out of the pool is open
+            with connection.cursor() as cursor, path.open("wb") as handle:
                 with cursor.copy(
                     "COPY (SELECT respondent_id, question_id, code, number FROM answer) TO STDOUT"
                 ) as copy:
                     for block in copy:
                         handle.write(block)
-            raw.driver_connection.commit()
+            connection.commit()
         finally:
             raw.close()
 

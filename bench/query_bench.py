@@ -58,7 +58,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypedDict
 
 from bench.import_bench import CODEBOOK, REPO_ROOT, RESULTS_DIR, SEED, BenchDatabase, generate_csv
 
@@ -69,7 +71,15 @@ TARGET_P95_MS = 100.0
 TARGET_SPEEDUP = 5.0
 TARGET_FLOOR_RATIO = 2.0
 
-QUERIES = [
+
+class Query(TypedDict):
+    name: str
+    variable: str
+    by: str
+    where: dict[str, list[int]]  # filter variable -> selected codes
+
+
+QUERIES: list[Query] = [
     {"name": "q22 by age_group where gender=2", "variable": "q22", "by": "age_group", "where": {"gender": [2]}},
     {
         "name": "q23 by centrality where home_office_3plus=1",
@@ -106,7 +116,7 @@ def _summary(samples: list[float]) -> dict:
     }
 
 
-def _time_calls(fn, repeat: int, warmups: int = WARMUPS) -> tuple[dict, object]:
+def _time_calls(fn: Callable[[], Any], repeat: int, warmups: int = WARMUPS) -> tuple[dict, Any]:
     result = None
     for _ in range(warmups):
         result = fn()
@@ -118,9 +128,11 @@ def _time_calls(fn, repeat: int, warmups: int = WARMUPS) -> tuple[dict, object]:
     return _summary(samples), result
 
 
-def _time_interleaved(fns: dict, repeat: int, warmups: int = WARMUPS) -> dict[str, tuple[dict, object]]:
-    """Round-robin: each round calls every function once, in order; per-function statistics."""
-    results = {name: None for name in fns}
+def _time_interleaved(
+    fns: dict[str, Callable[[], Any]], repeat: int, warmups: int = WARMUPS
+) -> dict[str, tuple[dict, Any]]:
+    """Round-robin: each round calls every function once, in order; per-function statistics and last results."""
+    results: dict[str, Any] = {name: None for name in fns}
     for _ in range(warmups):
         for name, fn in fns.items():
             results[name] = fn()
@@ -235,7 +247,7 @@ def _import_watched(url: str, csv: Path, slug: str, timeout: float, max_rss_gb: 
 # --- the three measured approaches --------------------------------------------------------
 
 
-def layer_call(slug: str, query: dict):
+def layer_call(slug: str, query: Query):
     from app.db.session import session_scope
     from app.query.estimates import estimate_shares
 
@@ -243,7 +255,7 @@ def layer_call(slug: str, query: dict):
         return estimate_shares(session, slug, query["variable"], by=query["by"], where=query["where"])
 
 
-def pandas_call(engine, slug: str, query: dict, missing: dict[str, set[int]]):
+def pandas_call(engine, slug: str, query: Query, missing: dict[str, set[int]]):
     """The "load the microdata into pandas per request" reference: weighted shares per group."""
     import pandas as pd
 
@@ -268,7 +280,7 @@ def _sa_text(sql: str):
     return text(sql.replace("%(slug)s", ":slug"))
 
 
-def capture_aggregate(engine, slug: str, query: dict) -> dict:
+def capture_aggregate(engine, slug: str, query: Query) -> dict:
     """Look up the metadata once; capture the exact SQL + parameters ``cell_aggregates`` sends."""
     from sqlalchemy import event
     from sqlalchemy.orm import Session
@@ -339,7 +351,7 @@ def _libpq_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def instrumented_layer_call(engine, slug: str, query: dict) -> dict:
+def instrumented_layer_call(engine, slug: str, query: Query) -> dict:
     """One layer call with every statement and transaction event on ``engine`` timed."""
     from sqlalchemy import event
 
@@ -366,7 +378,7 @@ def instrumented_layer_call(engine, slug: str, query: dict) -> dict:
     def on_commit(conn):
         log.append({"kind": "commit"})
 
-    hooks = [
+    hooks: list[tuple[Any, str, Callable[..., None]]] = [
         (engine, "before_cursor_execute", before),
         (engine, "after_cursor_execute", after),
         (engine.pool, "checkout", on_checkout),
@@ -617,7 +629,9 @@ def run_benchmark(args: argparse.Namespace, sizes: list[int]) -> dict:
         start = time.perf_counter()
         pg.execute("VACUUM ANALYZE")
         vacuum_s = time.perf_counter() - start
-        answers_total = pg.execute("SELECT count(*) FROM answer").fetchone()[0]
+        count = pg.execute("SELECT count(*) FROM answer").fetchone()
+        assert count is not None  # an aggregate without GROUP BY returns one row
+        answers_total = count[0]
         print(f"  VACUUM ANALYZE {vacuum_s:.1f} s; answer table now {answers_total:,} rows", flush=True)
         per_query = measure_size(
             db.url, app_engine, pg, slug, n, args.repeat, args.pandas_max_rows, imported["answers"]

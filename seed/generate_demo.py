@@ -373,18 +373,26 @@ class Model:
     age_offsets: dict[int, float]
 
 
-def latents(rng: np.random.Generator, bg: pd.DataFrame) -> dict[str, np.ndarray]:
+@dataclass
+class Draws:
+    """The random parts of the answers: normal noise per item, and who skips an item (missing code)."""
+
+    noise: dict[str, np.ndarray]
+    missing: dict[str, np.ndarray]  # item -> bool per respondent
+
+
+def latents(rng: np.random.Generator, bg: pd.DataFrame) -> Draws:
     n = len(bg)
     noise = {name: rng.standard_normal(n) for name in NOISE_ITEMS}
     missing = {item: rng.random(n) < MISSING_RATE[item] for item in MISSING_CODE}
-    return {"noise": noise, "missing": missing}
+    return Draws(noise, missing)
 
 
-def answers(bg: pd.DataFrame, weights: np.ndarray, draws: dict, model: Model | None) -> tuple[pd.DataFrame, Model]:
+def answers(bg: pd.DataFrame, weights: np.ndarray, draws: Draws, model: Model | None) -> tuple[pd.DataFrame, Model]:
     """All questionnaire answers. With ``model`` None the cut-points are fitted (national)."""
-    noise, missing = draws["noise"], draws["missing"]
+    noise, missing = draws.noise, draws.missing
     fitting = model is None
-    cuts = {} if fitting else model.cuts
+    cuts = {} if model is None else model.cuts
     out = pd.DataFrame(index=bg.index)
 
     def code(item, latent, base, group=None):
@@ -459,7 +467,7 @@ def answers(bg: pd.DataFrame, weights: np.ndarray, draws: dict, model: Model | N
     def rural_affinity(coef):
         return coef * profile + edu_shift + noise_a
 
-    if fitting:
+    if model is None:
         coef = tune_centrality(bg, weights, missing["q23"], rural_affinity)
         A = rural_affinity(coef)
         offsets = {}
@@ -703,7 +711,7 @@ def check_calibration(df: pd.DataFrame, c: Checker) -> list[tuple[str, float, fl
     print("\nShape (not published as numbers)")
     q12 = {k: wshare(df, "q12", [k]) for k in range(1, 7)}
     c.line(10 <= q12[6] <= 15, f"q12 = 6 (never) {q12[6]:.1f} % (10–15 %)")
-    top2 = sorted(q12, key=q12.get, reverse=True)[:2]
+    top2 = sorted(q12, key=lambda k: q12[k], reverse=True)[:2]
     c.line(
         set(top2) == {3, 4},
         "q12 most common answers are 3 and 4: " + ", ".join(f"{k}: {v:.1f}" for k, v in q12.items()),
@@ -727,7 +735,7 @@ def check_calibration(df: pd.DataFrame, c: Checker) -> list[tuple[str, float, fl
     c.line(agree["q6_4"] > 50, f"most agree with q6_4 (hard to build work environment): 1+2 = {agree['q6_4']:.1f} %")
     negative = {"q6_1": disagree["q6_1"], "q6_2": agree["q6_2"], "q6_3": agree["q6_3"], "q6_4": agree["q6_4"]}
     c.line(
-        max(negative, key=negative.get) == "q6_4",
+        max(negative, key=lambda k: negative[k]) == "q6_4",
         "q6_4 most negatively viewed (share with the negative view: "
         + ", ".join(f"{k} {v:.1f}" for k, v in negative.items())
         + ")",

@@ -197,6 +197,37 @@ def test_same_file_twice_is_a_no_op_and_another_file_needs_replace(db, tmp_path)
     assert respondents(db) == 2
 
 
+def test_an_earlier_file_is_not_unchanged_once_another_replaced_it(db, tmp_path):
+    """ "Unchanged" means the survey holds this file's data: the last succeeded import read it."""
+    first = write_csv(tmp_path, GOOD_ROWS, name="first.csv")
+    import_survey(db, first, CODEBOOK)
+    import_survey(db, write_csv(tmp_path, GOOD_ROWS[:2], name="second.csv"), CODEBOOK, replace=True)
+    assert "--replace" in str(problems_of(db, first))
+    assert respondents(db) == 2
+
+
+def test_a_value_outside_a_one_sided_range_is_named(db, tmp_path):
+    codebook = tmp_path / "min_only.yaml"
+    codebook.write_text(CODEBOOK.read_text(encoding="utf-8").replace("    min: 1\n    max: 20\n", "    min: 1\n"))
+    path = write_csv(tmp_path, [GOOD_ROWS[0], "a2,0150,1990,0,2,2,4,2"])
+    with pytest.raises(ImportValidationError) as caught:
+        import_survey(db, path, codebook)
+    assert [(p["row"], p["column"], p["expected"]) for p in caught.value.problems] == [
+        (3, "q3", "a value of at least 1")
+    ]
+
+
+def test_a_codebook_that_breaks_the_format_reports_each_field_as_a_problem(tmp_path):
+    from app.ingest.codebook import load_codebook
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(CODEBOOK.read_text(encoding="utf-8").replace("year: 2025", "year: 20250"))
+    with pytest.raises(ImportValidationError) as caught:
+        load_codebook(path)
+    assert [(p["file"], p["row"], p["column"]) for p in caught.value.problems] == [("bad.yaml", None, "survey.year")]
+    assert "  - survey.year: Input should be less than or equal to 2100" in str(caught.value)
+
+
 def test_raking_to_margins_reproduces_them(db, tmp_path):
     rows = [f"r{i},5600,{1990 if i % 3 else 1970},3,1,1,5,{1 if i % 4 else 2}" for i in range(40)]
     margins = tmp_path / "margins.csv"
@@ -219,6 +250,23 @@ def test_margins_with_an_empty_cell_are_refused(db, tmp_path):
     margins.write_text("age_group,gender,population\n1,1,400\n1,2,300\n2,1,200\n2,2,100\n")
     rows = [f"r{i},5600,1990,3,1,1,5,{1 + i % 2}" for i in range(6)]  # nobody aged 45–60
     assert "no respondent in margin cell" in str(problems_of(db, write_csv(tmp_path, rows), margin_paths=[margins]))
+    assert respondents(db) == 0
+
+
+def test_respondents_without_a_margin_variable_are_named_by_their_row(db, tmp_path):
+    margins = tmp_path / "margins.csv"
+    margins.write_text("age_group,gender,population\n1,1,400\n1,2,300\n2,1,200\n2,2,100\n")
+    rows = [GOOD_ROWS[0], "", "a2,0150,,2,2,2,4,2", *GOOD_ROWS[2:]]  # a blank line, then no birth year
+    error = problems_of(db, write_csv(tmp_path, rows), margin_paths=[margins])
+    assert [(p["file"], p["row"], p["column"]) for p in error.problems] == [("data.csv", 4, "age_group")]
+    assert "supply a weight column" in error.problems[0]["fix"]
+
+
+def test_a_margin_column_that_is_no_variable_is_named(db, tmp_path):
+    margins = tmp_path / "margins.csv"
+    margins.write_text("agegroup,gender,population\n1,1,400\n1,2,300\n2,1,200\n2,2,100\n")
+    error = problems_of(db, write_csv(tmp_path, GOOD_ROWS), margin_paths=[margins])
+    assert [(p["file"], p["row"], p["column"]) for p in error.problems] == [("margins.csv", 1, "agegroup")]
     assert respondents(db) == 0
 
 

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.db.models import CentralityClass, ImportBatch, Municipality
+from app.db.models import CentralityClass, Municipality
 from app.db.upsert import upsert
 from app.errors import ImportValidationError
-from app.ingest.batches import record_failed_import, sha256_of
+from app.ingest.batches import record_failed_import, record_import, sha256_of
 from app.ingest.problems import Problems
 from app.ingest.tables import open_table
 
@@ -53,27 +54,44 @@ def import_centrality(
             'Fix: e.g. --name "SSB sentralitet 2025".'
         )
     table = open_table(path)
-    header = [h.lower() for h in table.header]
     problems = Problems(path.name)
-    known = {m for (m,) in session.query(Municipality.kommunenummer).all()}
-    rows: dict[str, dict] = {}
+    columns = table.columns(problems)
+    known = {m for (m,) in session.execute(select(Municipality.kommunenummer))}
+    rows: dict[str, dict[str, Any]] = {}
 
-    if {"sourcecode", "targetcode"} <= set(header):
-        source, target = header.index("sourcecode"), header.index("targetcode")
+    def add(number: int, municipality: str | None, klass: int | None, index: int | None = None) -> None:
+        if municipality is None or municipality not in known:
+            problems.add(
+                number,
+                "code",
+                municipality,
+                "a municipality number of the 2024 structure",
+                "use the KLASS version for the current municipalities",
+            )
+        elif klass is None:
+            problems.add(number, "class", None, "a centrality class 1–6", "check the export's class column")
+        else:
+            rows[municipality] = {
+                "classification": classification,
+                "kommunenummer": municipality,
+                "centrality_class": klass,
+                "index_value": index,
+            }
+
+    if {"sourcecode", "targetcode"} <= columns.index.keys():
         for number, cells in table.rows(problems):
-            a, b = cells[source], cells[target]
+            values = columns.values(cells)
+            a, b = values["sourcecode"], values["targetcode"]
             municipality, klass = (a, b) if a and len(a) == 4 else (b, a)
-            _add(rows, problems, known, number, municipality, _class_code(klass), None, classification)
-    elif {"code", "parentcode", "level"} <= set(header):
-        code, parent, level = header.index("code"), header.index("parentcode"), header.index("level")
-        notes = header.index("notes") if "notes" in header else None
+            add(number, municipality, _class_code(klass))
+    elif {"code", "parentcode", "level"} <= columns.index.keys():
         for number, cells in table.rows(problems):
-            if cells[level] != "2":
+            values = columns.values(cells)
+            if values["level"] != "2":
                 continue
-            index = None
-            if notes is not None and cells[notes] and re.fullmatch(r"\d+", cells[notes]):
-                index = int(cells[notes])
-            _add(rows, problems, known, number, cells[code], _class_code(cells[parent]), index, classification)
+            notes = values.get("notes")
+            index = int(notes) if notes is not None and re.fullmatch(r"\d+", notes) else None
+            add(number, values["code"], _class_code(values["parentcode"]), index)
     else:
         problems.add(
             1,
@@ -94,41 +112,10 @@ def import_centrality(
                 .where(Municipality.kommunenummer == row["kommunenummer"])
                 .values(centrality_class=row["centrality_class"], centrality_classification=classification)
             )
-    session.add(
-        ImportBatch(
-            file_name=path.name,
-            sha256=sha256_of(path),
-            kind=KIND,
-            row_count=len(rows),
-            status="succeeded",
-            created_by=created_by,
-        )
-    )
-    session.flush()
+    record_import(session, path, sha256_of(path), KIND, "succeeded", created_by, rows=len(rows))
     return changed
 
 
 def record_failure(session: Session, path: Path, error: Exception, created_by: str | None = None) -> None:
     """Log a failed centrality import (see ``app.ingest.batches``)."""
     record_failed_import(session, path, error, KIND, created_by)
-
-
-def _add(rows, problems, known, number, municipality, klass, index, classification) -> None:
-    if municipality is None or municipality not in known:
-        problems.add(
-            number,
-            "code",
-            municipality,
-            "a municipality number of the 2024 structure",
-            "use the KLASS version for the current municipalities",
-        )
-        return
-    if klass is None:
-        problems.add(number, "class", None, "a centrality class 1–6", "check the export's class column")
-        return
-    rows[municipality] = {
-        "classification": classification,
-        "kommunenummer": municipality,
-        "centrality_class": klass,
-        "index_value": index,
-    }

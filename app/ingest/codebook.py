@@ -14,6 +14,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from app.errors import ImportValidationError
+from app.ingest.problems import document_error
+from app.ingest.tables import bad_byte
 
 LANGS = ("nb", "nn", "en")
 # Bounds of the database columns the codebook ends up in, so a codebook that fits the format
@@ -201,11 +203,12 @@ def load_codebook(path: Path) -> Codebook:
     try:
         return Codebook.model_validate(data)
     except ValidationError as exc:
-        lines = [f"  - {'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}" for e in exc.errors()[:30]]
-        raise ImportValidationError(
+        raise document_error(
+            path.name,
+            exc,
             f"{path.name}: the codebook does not follow the format; nothing was imported. Fix: correct the fields "
-            "below as docs/codebook-format.md describes (seed/codebooks/norce2025.yaml is a full example):\n"
-            + "\n".join(lines)
+            "below as docs/codebook-format.md describes (seed/codebooks/norce2025.yaml is a full example):",
+            "correct the field as docs/codebook-format.md describes",
         ) from None
 
 
@@ -220,9 +223,8 @@ def _read_yaml(path: Path, given_in: str = "--codebook") -> dict:
     try:
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
         raise ImportValidationError(
-            f"{path.name}: the codebook is not UTF-8 text (byte 0x{raw[exc.start]:02X} on line {line}). "
+            f"{path.name}: the codebook is not UTF-8 text ({bad_byte(raw, exc)}). "
             "Fix: save it as UTF-8 in a text editor (a codebook is a YAML text file)."
         ) from None
     try:

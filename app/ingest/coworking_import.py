@@ -49,16 +49,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
-from pydantic_core import PydanticCustomError
-from sqlalchemy import delete, func, or_, select
-from sqlalchemy.dialects.postgresql import insert
+from pydantic_core import ErrorDetails
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import CoworkingSpace, ImportBatch
-from app.ingest.batches import record_failed_import, sha256_of
-from app.ingest.problems import Problems
+from app.db.models import CoworkingSpace
+from app.db.upsert import upsert
+from app.ingest.batches import last_succeeded_sha256, record_failed_import, record_import, sha256_of
+from app.ingest.problems import Problems, add_validation_error, problem_error
 from app.ingest.reference_lookup import ReferenceLookup
-from app.ingest.tables import Table, open_table
+from app.ingest.tables import Table, leading_zero, number_text, open_table
 
 KIND = "coworking"
 KEY = ("kommunenummer", "name")
@@ -118,18 +118,25 @@ COLUMNS: dict[str, ColumnSpec] = {
 REQUIRED = tuple(name for name, spec in COLUMNS.items() if spec.required)
 
 
-def _custom(expected: str, fix: str, column: str | None = None) -> PydanticCustomError:
-    context = {"expected": expected, "fix": fix}
-    if column:
-        context["column"] = column
-    return PydanticCustomError("coworking", "{expected}", context)
+def _describe(column: str | None, error: ErrorDetails) -> tuple[str, str]:
+    """What a column expects and how to fix it, for a pydantic error the row model did not word itself."""
+    spec = COLUMNS.get(column or "")
+    if spec is None:
+        return error["msg"], "correct the value"
+    if error["type"] == "missing":
+        return f"a value ({column} is required)", spec.fix
+    return spec.expected, spec.fix
+
+
+def _lookup(info: ValidationInfo) -> ReferenceLookup:
+    """The reference data the row is validated against (``model_validate(..., context={"lookup": ...})``)."""
+    if not info.context or "lookup" not in info.context:
+        raise TypeError("CoworkingRow needs context={'lookup': ReferenceLookup}")
+    return info.context["lookup"]
 
 
 def _number_text(value: Any) -> Any:
-    """'1 500,50' → '1500.50': Norwegian spreadsheets write a decimal comma and space thousands."""
-    if isinstance(value, str):
-        return value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    return value
+    return number_text(value) if isinstance(value, str) else value
 
 
 class CoworkingRow(BaseModel):
@@ -160,14 +167,11 @@ class CoworkingRow(BaseModel):
     @field_validator("kommunenummer", mode="before")
     @classmethod
     def _known_municipality(cls, value: Any, info: ValidationInfo) -> str:
-        text = str(value).strip()
-        if text.isdigit() and len(text) == 3:
-            text = "0" + text
+        text = leading_zero(str(value).strip())
         if not (text.isdigit() and len(text) == 4):
-            raise _custom(COLUMNS["kommunenummer"].expected, "write the 4-digit municipality number, e.g. 4622")
-        lookup: ReferenceLookup = info.context["lookup"]
-        if text not in lookup.municipalities:
-            raise _custom(
+            raise problem_error(COLUMNS["kommunenummer"].expected, "write the 4-digit municipality number, e.g. 4622")
+        if text not in _lookup(info).municipalities:
+            raise problem_error(
                 "a municipality number of the 2024 structure (e.g. 4618 Ullensvang, 4622 Kvam)",
                 "this number is not a municipality in 2024 (merged or split municipalities got new "
                 "numbers); correct it using seed/reference/municipalities.csv",
@@ -179,14 +183,11 @@ class CoworkingRow(BaseModel):
     def _known_postal_code(cls, value: Any, info: ValidationInfo) -> str | None:
         if value is None:
             return None
-        text = str(value).strip()
-        if text.isdigit() and len(text) == 3:
-            text = "0" + text
+        text = leading_zero(str(value).strip())
         if not (text.isdigit() and len(text) == 4):
-            raise _custom(COLUMNS["postal_code"].expected, COLUMNS["postal_code"].fix)
-        lookup: ReferenceLookup = info.context["lookup"]
-        if text not in lookup.postal_to_municipality:
-            raise _custom("a postal code in Posten's register", "correct the postal code or leave the cell empty")
+            raise problem_error(COLUMNS["postal_code"].expected, COLUMNS["postal_code"].fix)
+        if text not in _lookup(info).postal_to_municipality:
+            raise problem_error("a postal code in Posten's register", "correct the postal code or leave the cell empty")
         return text
 
     @field_validator("latitude", "longitude", "price_day_nok", "price_month_nok", mode="before")
@@ -218,7 +219,7 @@ class CoworkingRow(BaseModel):
     @classmethod
     def _http_address(cls, value: str | None) -> str | None:
         if value is not None and not WEBSITE.match(value):
-            raise _custom(COLUMNS["website"].expected, COLUMNS["website"].fix)
+            raise problem_error(COLUMNS["website"].expected, COLUMNS["website"].fix)
         return value
 
     @field_validator("status", mode="before")
@@ -234,13 +235,13 @@ class CoworkingRow(BaseModel):
             return True
         if word in FALSE_WORDS:
             return False
-        raise _custom(COLUMNS["is_example"].expected, COLUMNS["is_example"].fix)
+        raise problem_error(COLUMNS["is_example"].expected, COLUMNS["is_example"].fix)
 
     @model_validator(mode="after")
     def _both_coordinates(self) -> CoworkingRow:
         if (self.latitude is None) != (self.longitude is None):
             missing = "longitude" if self.longitude is None else "latitude"
-            raise _custom(
+            raise problem_error(
                 "both latitude and longitude, or neither",
                 f"add the {missing}, or remove the other coordinate",
                 column=missing,
@@ -293,8 +294,8 @@ def import_coworking(
     path = Path(path)
     table = open_table(path)  # refuses a missing, binary or wrongly encoded file before anything else
     digest = sha256_of(path)
-    if not replace and _last_succeeded_sha256(session) == digest:
-        batch = _batch(session, path, digest, "unchanged", created_by)
+    if not replace and last_succeeded_sha256(session, KIND) == digest:
+        batch = record_import(session, path, digest, KIND, "unchanged", created_by)
         return CoworkingImportResult("unchanged", batch_id=batch.id, file_name=path.name)
 
     rows, warnings = _read_and_validate(session, table)
@@ -325,7 +326,7 @@ def import_coworking(
                 "database; import with --replace to keep only the spaces in this file."
             )
 
-    batch = _batch(session, path, digest, "succeeded", created_by, warnings, len(rows))
+    batch = record_import(session, path, digest, KIND, "succeeded", created_by, rows=len(rows), warnings=warnings)
     session.expire_all()
     return CoworkingImportResult("succeeded", inserted, updated, removed, warnings, batch.id, path.name, len(rows))
 
@@ -336,16 +337,7 @@ def is_current(session: Session, path: Path) -> bool:
     ``fjernarbeid seed`` can use it to skip the example without recording an ``unchanged`` batch.
     """
     path = Path(path)
-    return path.exists() and _last_succeeded_sha256(session) == sha256_of(path)
-
-
-def _last_succeeded_sha256(session: Session) -> str | None:
-    return session.scalar(
-        select(ImportBatch.sha256)
-        .where(ImportBatch.kind == KIND, ImportBatch.status == "succeeded")
-        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
-        .limit(1)
-    )
+    return path.exists() and last_succeeded_sha256(session, KIND) == sha256_of(path)
 
 
 def record_failure(session: Session, path: Path, error: Exception, created_by: str | None = None) -> None:
@@ -360,28 +352,7 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
     problems = Problems(table.path.name)
     lookup = ReferenceLookup.load(session)
 
-    columns: dict[str, int] = {}
-    unnamed: list[int] = []
-    for index, header in enumerate(table.header):
-        name = header.strip().lower()
-        if not name:
-            unnamed.append(index)
-        elif name in columns:
-            problems.add(
-                1, header, None, "each column once", f"remove the duplicate column (also column {columns[name] + 1})"
-            )
-        elif name not in COLUMNS:
-            close = difflib.get_close_matches(name, COLUMNS, n=1)
-            hint = f"did you mean {close[0]}? " if close else ""
-            problems.add(
-                1,
-                header,
-                None,
-                "a known column: " + ", ".join(COLUMNS),
-                f"{hint}rename or remove the column (see seed/coworking_README.md)",
-            )
-        else:
-            columns[name] = index
+    columns = table.columns(problems, COLUMNS, _unknown_column)
     missing = [c for c in REQUIRED if c not in columns]
     for column in missing:
         problems.add(1, column, None, f"a column named {column} (required)", f"add a {column} column")
@@ -392,20 +363,12 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
     padded = 0
     other_municipality: list[str] = []
     for number, cells in table.rows(problems):
-        raw = {name: cells[i] for name, i in columns.items()}
-        for i in unnamed:
-            if cells[i] is not None:
-                problems.add(
-                    number,
-                    f"#{i + 1} (no header)",
-                    cells[i],
-                    "values only under a named column",
-                    "give the column a name from the list, or remove the value",
-                )
+        raw = columns.values(cells)
+        columns.check_unnamed(number, cells, problems, "give the column a name from the list, or remove the value")
         try:
             row = CoworkingRow.model_validate({k: v for k, v in raw.items() if v is not None}, context=context)
         except ValidationError as exc:
-            reported = _add_pydantic_problems(problems, number, exc, raw, skip=set(missing))
+            reported = add_validation_error(problems, exc, _describe, number, raw, skip=missing)
             # pydantic skips the model-level pair check when a field failed; report it anyway
             if (raw.get("latitude") is None) != (raw.get("longitude") is None):
                 absent = "longitude" if raw.get("longitude") is None else "latitude"
@@ -466,75 +429,15 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
     return rows, warnings
 
 
-def _add_pydantic_problems(
-    problems: Problems, row: int, exc: ValidationError, raw: dict[str, str | None], skip: set[str]
-) -> set[str]:
-    """One problem per column, worded for the person who fixes the file; returns the columns."""
-    seen: set[str] = set()
-    for error in exc.errors(include_url=False):
-        context = error.get("ctx") or {}
-        column = context.get("column") or (str(error["loc"][0]) if error["loc"] else None)
-        if column in seen or column in skip:
-            continue
-        seen.add(column)
-        spec = COLUMNS.get(column or "")
-        if error["type"] == "coworking":
-            expected, fix = context["expected"], context["fix"]
-        elif error["type"] == "missing" and spec:
-            expected, fix = f"a value ({column} is required)", spec.fix
-        elif spec:
-            expected, fix = spec.expected, spec.fix
-        else:
-            expected, fix = error["msg"], "correct the value"
-        problems.add(row, column, raw.get(column or ""), expected, fix)
-    return seen
+def _unknown_column(name: str) -> tuple[str, str]:
+    close = difflib.get_close_matches(name, COLUMNS, n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return "a known column: " + ", ".join(COLUMNS), f"{hint}rename or remove the column (see seed/coworking_README.md)"
 
 
 # --- writing ------------------------------------------------------------------------------
 
 
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> int:
-    """Insert new spaces, update changed ones (and their updated_at); return how many of either.
-
-    ``app.db.upsert.upsert`` does the same but cannot stamp ``updated_at`` only on changed rows.
-    """
-    if not rows:
-        return 0
-    table = CoworkingSpace.__table__
-    changed = 0
-    for start in range(0, len(rows), 1000):
-        chunk = rows[start : start + 1000]
-        stmt = insert(table).values(chunk)
-        columns = [c for c in chunk[0] if c not in KEY]
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(KEY),
-            set_={**{c: stmt.excluded[c] for c in columns}, "updated_at": func.now()},
-            where=or_(*[table.c[c].is_distinct_from(stmt.excluded[c]) for c in columns]),
-        )
-        changed += len(session.execute(stmt.returning(table.c.id)).all())
-    return changed
-
-
-def _batch(
-    session: Session,
-    path: Path,
-    digest: str,
-    status: str,
-    created_by: str | None,
-    warnings: list[str] | None = None,
-    rows: int | None = None,
-    report=None,
-) -> ImportBatch:
-    batch = ImportBatch(
-        file_name=path.name,
-        sha256=digest,
-        kind=KIND,
-        row_count=rows,
-        status=status,
-        error_report=report,
-        warnings=warnings or None,
-        created_by=created_by,
-    )
-    session.add(batch)
-    session.flush()
-    return batch
+    """Insert new spaces, update changed ones and stamp their ``updated_at``; return how many of either."""
+    return upsert(session, CoworkingSpace, rows, KEY, touch="updated_at")

@@ -16,8 +16,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.db.models import ContextSeries, PublishedFigure
-from app.db.upsert import upsert
-from app.errors import ImportValidationError
+from app.db.upsert import table_of, upsert
+from app.ingest.problems import Problems
 
 RANGE = re.compile(r"^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$")
 
@@ -35,15 +35,16 @@ def parse_value(text: str) -> tuple[float, float | None]:
 
 def _figure_rows(path: Path) -> list[dict[str, Any]]:
     rows = []
+    problems = Problems(path.name)
     with path.open(encoding="utf-8", newline="") as handle:
         for number, r in enumerate(csv.DictReader(handle), start=2):
             try:
                 value, high = parse_value(r["value"])
             except ValueError:
-                raise ImportValidationError(
-                    f"{path.name}, row {number}, column value: {r['value']!r} — expected a number, a range "
-                    "lo-hi or a fraction a/b. Fix: correct the value."
-                ) from None
+                problems.add(
+                    number, "value", r["value"], "a number, a range lo-hi or a fraction a/b", "correct the value"
+                )
+                continue
             rows.append(
                 {
                     "source_document": r["source"],
@@ -60,6 +61,7 @@ def _figure_rows(path: Path) -> list[dict[str, Any]]:
                     "quote": r["quote"],
                 }
             )
+    problems.raise_if_any()
     return rows
 
 
@@ -67,16 +69,15 @@ def load_published_figures(session: Session, path: Path) -> int:
     """Replace the table's content when the file differs from it; returns rows changed (0 if equal)."""
     rows = _figure_rows(path)
     columns = list(rows[0]) if rows else []
+    table = table_of(PublishedFigure)
     existing = [
         dict(zip(columns, values, strict=False))
-        for values in session.execute(
-            select(*[PublishedFigure.__table__.c[c] for c in columns]).order_by(PublishedFigure.id)
-        ).all()
+        for values in session.execute(select(*[table.c[c] for c in columns]).order_by(table.c.id)).all()
     ]
     if existing == rows:
         return 0
     session.execute(delete(PublishedFigure))
-    session.execute(PublishedFigure.__table__.insert(), rows)
+    session.execute(table.insert(), rows)
     return len(rows)
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import MeasureActivity, MeasureArea, Opportunity
 from app.db.upsert import upsert
 from app.ingest.codebook import I18nText
+from app.ingest.problems import document_error
 
 
 class ActivitySpec(BaseModel):
@@ -47,7 +48,16 @@ class Catalogue(BaseModel):
 
 
 def load_measures(session: Session, path: Path) -> int:
-    catalogue = Catalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    try:
+        catalogue = Catalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except ValidationError as exc:
+        raise document_error(
+            path.name,
+            exc,
+            f"{path.name}: the measures catalogue does not follow the format; nothing was loaded. Fix: correct the "
+            "fields below like the entries around them:",
+            "correct the field like the entries around it",
+        ) from None
     changed = upsert(
         session,
         MeasureArea,

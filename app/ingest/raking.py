@@ -40,9 +40,9 @@ def read_margin(path: Path) -> Margin:
             duplicate cells.
     """
     table = open_table(path)
-    header = [h.lower() for h in table.header]
     problems = Problems(path.name)
-    if "population" not in header:
+    columns = table.columns(problems)
+    if "population" not in columns:
         problems.add(
             1,
             None,
@@ -51,7 +51,7 @@ def read_margin(path: Path) -> Margin:
             "add a population column with the number of people in each cell",
         )
         problems.raise_if_any()
-    variables = tuple(h for h in header if h != "population")
+    variables = tuple(name for name in columns.index if name != "population")
     if not variables:
         problems.add(
             1,
@@ -63,10 +63,11 @@ def read_margin(path: Path) -> Margin:
         problems.raise_if_any()
     cells: dict[tuple[int, ...], float] = {}
     for number, row in table.rows(problems):
-        values = dict(zip(header, row, strict=False))
+        columns.check_unnamed(number, row, problems, "give the column a variable's name in row 1, or remove the value")
+        values = columns.values(row)
         try:
-            key = tuple(int(values[v]) for v in variables)
-        except (TypeError, ValueError):
+            key = tuple(int(values[v] or "") for v in variables)  # an empty cell is no code either
+        except ValueError:
             problems.add(
                 number,
                 ",".join(variables),

@@ -12,9 +12,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import ImportBatch, Survey
+from app.db.models import Survey
 from app.ingest import figures, measures, reference
-from app.ingest.batches import sha256_of
+from app.ingest.batches import last_succeeded_sha256, sha256_of
+from app.ingest.codebook import load_codebook
+from app.ingest.survey_import import KIND as SURVEY
 from app.ingest.survey_import import import_survey
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
@@ -58,18 +60,9 @@ def seed_all(session: Session, seed_dir: Path = SEED_DIR, surveys: bool = True) 
 
 def _seed_survey(session: Session, data: Path, codebook: Path) -> int:
     """Import a demo survey unless this exact file is already in the database."""
-    from app.ingest.codebook import load_codebook
-
     slug = load_codebook(codebook).survey.slug
-    digest = sha256_of(data)
-    current = session.scalar(
-        select(ImportBatch.sha256)
-        .join(Survey, Survey.slug == ImportBatch.survey_slug)
-        .where(ImportBatch.kind == "survey", ImportBatch.survey_slug == slug, ImportBatch.status == "succeeded")
-        .order_by(ImportBatch.id.desc())
-        .limit(1)
-    )
-    if current == digest:
+    exists = session.scalar(select(Survey.id).where(Survey.slug == slug)) is not None
+    if exists and last_succeeded_sha256(session, SURVEY, slug) == sha256_of(data):
         return _sync_survey_block(session, codebook)
     result = import_survey(session, data, codebook, replace=True, created_by="fjernarbeid seed")
     return result.respondents
@@ -88,10 +81,6 @@ def _sync_survey_block(session: Session, codebook: Path) -> int:
     """The describing texts of a demo survey's codebook (title, population, weighting, citation, synthetic
     note, coverage) are brought up to date without re-importing the unchanged data; 1 when something
     changed. The answers and weights only change through an import."""
-    from sqlalchemy import select
-
-    from app.ingest.codebook import load_codebook
-
     meta = load_codebook(codebook).survey
     survey = session.scalar(select(Survey).where(Survey.slug == meta.slug))
     if survey is None:

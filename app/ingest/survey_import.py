@@ -21,14 +21,14 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db.models import AnswerOption, ImportBatch, Question, Survey
+from app.db.models import AnswerOption, Question, Survey
 from app.errors import ImportValidationError
-from app.ingest.batches import record_failed_import, sha256_of
+from app.ingest.batches import last_succeeded_sha256, record_failed_import, record_import, sha256_of
 from app.ingest.codebook import Codebook, DerivedSpec, QuestionSpec, load_codebook
 from app.ingest.problems import Problems
 from app.ingest.raking import Margin, rake, read_margin
 from app.ingest.reference_lookup import ReferenceLookup
-from app.ingest.tables import Table, open_table
+from app.ingest.tables import Table, leading_zero, number_text, open_table
 from app.ingest.vectors import rebuild_answer_vectors
 
 log = logging.getLogger(__name__)
@@ -93,16 +93,8 @@ def import_survey(
     existed_before_wait = _lock_survey(session, slug)
     existing = session.scalar(select(Survey).where(Survey.slug == slug))
     if existing is not None and not replace:
-        same_file = session.scalar(
-            select(ImportBatch.id).where(
-                ImportBatch.kind == KIND,
-                ImportBatch.sha256 == digest,
-                ImportBatch.survey_slug == slug,
-                ImportBatch.status == "succeeded",
-            )
-        )
-        if same_file:
-            batch = _batch(session, path, digest, slug, "unchanged", None, created_by)
+        if last_succeeded_sha256(session, KIND, slug) == digest:  # the survey holds this file's data
+            batch = record_import(session, path, digest, KIND, "unchanged", created_by, slug)
             return ImportResult(slug, "unchanged", batch_id=batch.id)
         if existed_before_wait is False:
             raise _finished_first(path, slug)
@@ -132,9 +124,8 @@ def import_survey(
         ):
             raise _finished_first(path, slug) from None
         raise
-    batch = _batch(session, path, digest, slug, "succeeded", None, created_by, warnings, len(parsed.keys))
+    batch = record_import(session, path, digest, KIND, "succeeded", created_by, slug, len(parsed.keys), warnings)
     answers = _copy_rows(session, survey, parsed, derived, weights, batch.id)
-    batch.row_count = len(parsed.keys)
     # Fresh statistics, so the planner does not pick nested loops over a table it thinks is
     # small: before building the wide rows from the answers, and for the queries after.
     session.execute(text("ANALYZE respondent"))
@@ -193,6 +184,7 @@ def _finished_first(path: Path, slug: str) -> ImportValidationError:
 
 @dataclass
 class Parsed:
+    rows: list[int]  # each respondent's row number in the file
     keys: list[str]
     columns: dict[str, np.ndarray]  # variable -> float array, NaN = empty
     postal: list[str | None]
@@ -203,33 +195,14 @@ class Parsed:
 
 def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup) -> Parsed:
     problems = Problems(table.path.name)
-    header_lower = [h.lower() for h in table.header]
     questions = {q.variable: q for q in codebook.questions}
     known = set(questions) | set(ID_COLUMNS) | set(WEIGHT_COLUMNS) | {MUNICIPALITY_COLUMN}
-
-    seen: dict[str, int] = {}
-    unnamed: list[int] = []  # allowed while empty (a separator at the end of the line, a formatted cell)
-    for index, name in enumerate(header_lower):
-        if not name:
-            unnamed.append(index)
-            continue
-        if name in seen:
-            problems.add(
-                1,
-                table.header[index],
-                None,
-                "each column once",
-                f"remove the duplicate column (also column {seen[name] + 1})",
-            )
-        seen[name] = index
-        if name not in known:
-            problems.add(
-                1,
-                table.header[index],
-                None,
-                "a column defined in the codebook",
-                "remove the column, or add the variable to the codebook",
-            )
+    columns = table.columns(
+        problems,
+        known,
+        lambda name: ("a column defined in the codebook", "remove the column, or add the variable to the codebook"),
+    )
+    seen = columns.index
     if "id" not in seen:
         problems.add(1, "id", None, "a respondent key column named id", "add an id column with one key per respondent")
     for variable in questions:
@@ -248,6 +221,7 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
 
     columns_idx = {v: seen[v] for v in questions}
     values: dict[str, list[float]] = {v: [] for v in questions}
+    row_numbers: list[int] = []
     keys: list[str] = []
     key_rows: dict[str, int] = {}
     postal: list[str | None] = []
@@ -258,20 +232,12 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
     postal_question = next((q for q in codebook.questions if q.type == "postal_code"), None)
     padded = 0
 
-    def cell(cells, index):
-        return cells[index] if index < len(cells) else None
-
     for row_number, cells in table.rows(problems):
-        for index in unnamed:
-            if cells[index] is not None:
-                problems.add(
-                    row_number,
-                    f"#{index + 1} (no header)",
-                    cells[index],
-                    "values only under a named column",
-                    "give the column a codebook variable's name in row 1, or remove the value",
-                )
-        key = cell(cells, seen["id"])
+        columns.check_unnamed(
+            row_number, cells, problems, "give the column a codebook variable's name in row 1, or remove the value"
+        )
+        row_numbers.append(row_number)
+        key = cells[seen["id"]]
         if key is None:
             problems.add(row_number, "id", None, "a respondent key", "give every row a unique id")
         elif len(key) > KEY_MAX:
@@ -296,10 +262,10 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
 
         row_kommune = None
         if kommune_idx is not None:
-            raw = cell(cells, kommune_idx)
+            raw = cells[kommune_idx]
             if raw is not None:
-                if raw.isdigit() and len(raw) == 3:
-                    raw, padded = "0" + raw, padded + 1
+                fixed = leading_zero(raw)
+                padded, raw = padded + (fixed != raw), fixed
                 if raw not in lookup.municipalities:
                     problems.add(
                         row_number,
@@ -314,12 +280,14 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
 
         row_postal = None
         for variable, question in questions.items():
-            raw = cell(cells, columns_idx[variable])
+            raw = cells[columns_idx[variable]]
             if question.type == "postal_code":
-                if raw is not None and raw.isdigit() and len(raw) == 3:
-                    raw, padded = "0" + raw, padded + 1
+                if raw is not None:
+                    fixed = leading_zero(raw)
+                    padded, raw = padded + (fixed != raw), fixed
                 if raw is not None and not (raw.isdigit() and len(raw) == 4):
                     problems.add(row_number, variable, raw, "a 4-digit postal code", "write the postal code, e.g. 5600")
+                    raw = None
                 elif raw is not None and raw not in lookup.postal_to_municipality and row_kommune is None:
                     problems.add(
                         row_number,
@@ -328,15 +296,16 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
                         "a postal code in Posten's register (January 2026)",
                         "correct the postal code, or add a kommunenummer column for this respondent",
                     )
+                    raw = None
                 else:
                     row_postal = raw
-                values[variable].append(float(raw) if row_postal else np.nan)
+                values[variable].append(np.nan if raw is None else float(raw))
                 continue
             values[variable].append(_parse_value(raw, question, row_number, problems))
         postal.append(row_postal)
 
         if weight_idx is not None:
-            raw = cell(cells, weight_idx)
+            raw = cells[weight_idx]
             try:
                 weight = float(str(raw).replace(",", "."))
             except (TypeError, ValueError):
@@ -364,6 +333,7 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
     if postal_question is None and kommune_idx is None:
         warnings.append("No postal code question and no kommunenummer column: no geography can be derived.")
     return Parsed(
+        rows=row_numbers,
         keys=keys,
         columns={v: np.array(values[v], dtype=float) for v in questions},
         postal=postal,
@@ -376,7 +346,7 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
 def _parse_value(raw: str | None, question: QuestionSpec, row: int, problems: Problems) -> float:
     if raw is None:
         return np.nan
-    text = raw.replace(",", ".").replace("\u00a0", "").replace(" ", "")
+    text = number_text(raw)
     try:
         number = float(text)
         if not np.isfinite(number):
@@ -400,11 +370,15 @@ def _parse_value(raw: str | None, question: QuestionSpec, row: int, problems: Pr
     low, high = question.min, question.max
     if (low is not None and number < low) or (high is not None and number > high):
         what = "birth year" if question.type == "year" else "value"
+        if low is not None and high is not None:
+            bounds = f"between {low:g} and {high:g}"
+        else:  # a codebook may give only one of min and max
+            bounds = f"of at least {low:g}" if low is not None else f"of at most {high:g}"
         problems.add(
             row,
             question.variable,
             raw,
-            f"a {what} between {low:g} and {high:g}",
+            f"a {what} {bounds}",
             "correct the value, or leave the cell empty if it is unknown",
         )
         return np.nan
@@ -444,27 +418,14 @@ def _derive(parsed: Parsed, codebook: Codebook, lookup: ReferenceLookup) -> list
     for spec in codebook.derived:
         options: list[tuple[int, dict[str, str], bool]] = []
         is_number = False
-        if spec.kind == "age_from_year":
-            values, is_number = codebook.survey.year - columns[spec.source], True
-        elif spec.kind == "bins":
-            source = columns[spec.source]
-            values = np.full(len(source), np.nan)
-            for b in spec.bins:
-                values[(source >= b.min) & (source <= b.max)] = b.code
-            options = [(b.code, b.label.as_dict(), False) for b in spec.bins]
-        elif spec.kind == "copy":
-            values, options = columns[spec.source].copy(), question_options[spec.source]
-        elif spec.kind == "recode":
-            source = columns[spec.source]
-            values = np.full(len(source), np.nan)
-            for old, new in spec.map.items():
-                values[source == old] = new
-            options = [(o.code, o.label.as_dict(), o.missing) for o in spec.options]
-        elif spec.kind == "reference":
-            codes = [lookup.level_code(k, spec.level) if k else None for k in kommunenummer]
+        values: np.ndarray
+        if spec.kind == "reference":
+            level = spec.level
+            assert level is not None  # DerivedSpec requires a level for this kind
+            codes = [lookup.level_code(k, level) if k else None for k in kommunenummer]
             values = np.array([np.nan if c is None else c for c in codes], dtype=float)
-            options = [(c, lookup.level_label(c, spec.level), False) for c in lookup.level_codes(spec.level)]
-        else:  # mean_index
+            options = [(c, lookup.level_label(c, level), False) for c in lookup.level_codes(level)]
+        elif spec.kind == "mean_index":
             items = []
             for item in spec.items:
                 raw = columns[item.variable].copy()
@@ -480,6 +441,23 @@ def _derive(parsed: Parsed, codebook: Codebook, lookup: ReferenceLookup) -> list
                 values = totals / answered
             values[answered < max(spec.min_items, 1)] = np.nan
             is_number = True
+        else:
+            assert spec.source is not None  # DerivedSpec requires a source for the other kinds
+            source = columns[spec.source]
+            if spec.kind == "age_from_year":
+                values, is_number = codebook.survey.year - source, True
+            elif spec.kind == "bins":
+                values = np.full(len(source), np.nan)
+                for b in spec.bins:
+                    values[(source >= b.min) & (source <= b.max)] = b.code
+                options = [(b.code, b.label.as_dict(), False) for b in spec.bins]
+            elif spec.kind == "copy":
+                values, options = source.copy(), question_options[spec.source]
+            else:  # recode
+                values = np.full(len(source), np.nan)
+                for old, new in spec.map.items():
+                    values[source == old] = new
+                options = [(o.code, o.label.as_dict(), o.missing) for o in spec.options]
         columns[spec.variable] = values
         question_options[spec.variable] = options
         result.append(DerivedColumn(spec, values, is_number, options))
@@ -501,23 +479,35 @@ def _weights(
         return parsed.weight
     if margin_paths:
         margins: list[Margin] = [read_margin(p) for p in margin_paths]
-        frame = {}
         for margin in margins:
+            unknown = Problems(margin.source)
             for variable in margin.variables:
                 if variable not in parsed.columns:
-                    raise ImportValidationError(
-                        f"{margin.source}: column {variable!r} is not a codebook variable. "
-                        "Fix: name margin columns after codebook or derived variables, e.g. age_group, gender."
+                    unknown.add(
+                        1,
+                        variable,
+                        None,
+                        "a codebook or derived variable",
+                        "name margin columns after codebook or derived variables, e.g. age_group, gender",
                     )
-                column = parsed.columns[variable]
-                missing = np.isnan(column)
-                if missing.any():
-                    rows = [i + 2 for i in np.flatnonzero(missing)[:10]]
-                    raise ImportValidationError(
-                        f"{path.name}: {int(missing.sum())} respondent(s) have no {variable}, needed for weighting "
-                        f"(rows {rows}). Fix: fill in the answers, or supply a weight column instead of --margins."
-                    )
-                frame[variable] = column.astype(int)
+            unknown.raise_if_any()
+        derived_names = {d.spec.variable for d in derived}
+        problems = Problems(path.name)
+        frame = {}
+        for variable in dict.fromkeys(v for margin in margins for v in margin.variables):
+            column = parsed.columns[variable]
+            for i in np.flatnonzero(np.isnan(column)):
+                problems.add(
+                    parsed.rows[i],
+                    variable,
+                    None,
+                    f"a value of {variable}, needed for weighting to the margins",
+                    ("fill in the answers it is derived from" if variable in derived_names else "fill in the answer")
+                    + ", or supply a weight column instead of --margins",
+                )
+            frame[variable] = column
+        problems.raise_if_any()
+        frame = {variable: column.astype(int) for variable, column in frame.items()}
         return rake(pd.DataFrame(frame), margins)
     warnings.append("No weight column and no --margins: every respondent has weight 1, so estimates are unweighted.")
     return np.ones(n)
@@ -597,6 +587,7 @@ def _copy_rows(
     session: Session, survey: Survey, parsed: Parsed, derived: list[DerivedColumn], weights: np.ndarray, batch_id: int
 ) -> int:
     connection = session.connection().connection.driver_connection
+    assert connection is not None  # the session's connection is checked out and open
     birth = next((q.variable for q in survey.questions if q.type == "year"), None)
     gender = parsed.columns.get("gender")
     with connection.cursor() as cursor:
@@ -643,30 +634,3 @@ def _copy_rows(
 
 def _int_or_none(value: float) -> int | None:
     return None if np.isnan(value) else int(value)
-
-
-def _batch(
-    session: Session,
-    path: Path,
-    digest: str,
-    slug: str | None,
-    status: str,
-    report,
-    created_by,
-    warnings: list[str] | None = None,
-    rows: int | None = None,
-) -> ImportBatch:
-    batch = ImportBatch(
-        file_name=path.name,
-        sha256=digest,
-        kind=KIND,
-        survey_slug=slug,
-        row_count=rows,
-        status=status,
-        error_report=report,
-        warnings=warnings or None,
-        created_by=created_by,
-    )
-    session.add(batch)
-    session.flush()
-    return batch

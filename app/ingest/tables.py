@@ -6,6 +6,8 @@ Every cell is read as text (or None when empty) so validation sees exactly what 
 A file that is not what its name says (an image, a zip archive, UTF-16 text, a damaged
 workbook …) is refused with one message that names the file, what it is and how to fix it;
 a row whose number of cells does not match the header is reported as such by ``Table.rows``.
+``Table.columns`` finds the named columns (case-insensitive) and reports duplicate, unknown and
+unnamed ones the same way for every importer.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from app.errors import ImportValidationError
 from app.ingest.problems import Problems
+
+if TYPE_CHECKING:
+    from _csv import _reader as CsvReader  # what csv.reader returns
 
 CSV_SUFFIXES = {".csv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx"}
@@ -60,6 +66,34 @@ _MAGIC: tuple[tuple[bytes, str, str], ...] = (
 # tab and the old DOS end-of-file mark are allowed).
 _CONTROL = {chr(c) for c in range(32)} - set("\t\n\r\f\v\x1a")
 
+Cells = list[str | None]
+
+
+@dataclass
+class Columns:
+    """The named columns of a table (lower-case name → position of its first occurrence) and
+    the unnamed ones, which may stay empty (a separator at the end of the line, a formatted cell)."""
+
+    index: dict[str, int]
+    unnamed: list[int]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.index
+
+    def values(self, cells: Cells) -> dict[str, str | None]:
+        """The cells of a row by column name."""
+        return {name: cells[i] for name, i in self.index.items()}
+
+    def check_unnamed(self, number: int, cells: Cells, problems: Problems, fix: str) -> None:
+        """A value under a column without a name is a problem (``fix`` says what to do about it)."""
+        for i in self.unnamed:
+            if cells[i] is not None:
+                problems.add(number, f"#{i + 1} (no header)", cells[i], "values only under a named column", fix)
+
+
+def _any_column(name: str) -> tuple[str, str]:
+    return "a known column", "rename or remove the column"
+
 
 @dataclass
 class Table:
@@ -68,11 +102,40 @@ class Table:
     path: Path
     header: list[str]
     encoding: str | None
-    _rows: Callable[[], Iterator[tuple[int, list[str | None]]]]
+    _rows: Callable[[], Iterator[tuple[int, Cells]]]
     # CSV rows must have as many cells as the header; spreadsheets simply leave trailing cells empty.
     fixed_width: bool = False
 
-    def rows(self, problems: Problems) -> Iterator[tuple[int, list[str | None]]]:
+    def columns(
+        self,
+        problems: Problems,
+        known: Collection[str] | None = None,
+        unknown: Callable[[str], tuple[str, str]] = _any_column,
+    ) -> Columns:
+        """The header's columns; a repeated name, and a name not in ``known`` (when given), is a
+        problem on row 1. ``unknown(name)`` gives what was expected and the fix for an unknown one.
+        """
+        index: dict[str, int] = {}
+        first: dict[str, int] = {}
+        unnamed: list[int] = []
+        for position, header in enumerate(self.header):
+            name = header.strip().lower()
+            if not name:
+                unnamed.append(position)
+            elif name in first:
+                problems.add(
+                    1, header, None, "each column once", f"remove the duplicate column (also column {first[name] + 1})"
+                )
+            else:
+                first[name] = position
+                if known is None or name in known:
+                    index[name] = position
+                else:
+                    expected, fix = unknown(name)
+                    problems.add(1, header, None, expected, fix)
+        return Columns(index, unnamed)
+
+    def rows(self, problems: Problems) -> Iterator[tuple[int, Cells]]:
         """Data rows, each with exactly one cell per header column.
 
         A row with fewer cells than the header (CSV) or with values beyond the last header
@@ -84,12 +147,10 @@ class Table:
             if len(cells) > width:
                 if any(c is not None for c in cells[width:]):
                     if self.fixed_width:
-                        shown, fix = (
-                            len(cells),
-                            (
-                                "the row has more values than the header has columns: a separator too many, or a cell "
-                                f"containing the separator without double quotes; correct it to {width} cells"
-                            ),
+                        shown = len(cells)
+                        fix = (
+                            "the row has more values than the header has columns: a separator too many, or a cell "
+                            f"containing the separator without double quotes; correct it to {width} cells"
                         )
                     else:  # a spreadsheet row ends at its last value
                         shown = max(i for i, c in enumerate(cells) if c is not None) + 1
@@ -196,7 +257,23 @@ def detect_encoding(raw: bytes) -> str:
         return "cp1252"
 
 
-def _clean(value) -> str | None:
+def bad_byte(raw: bytes, error: UnicodeDecodeError) -> str:
+    """Where ``raw`` cannot be decoded, as a person finds it: "byte 0x81 on line 2"."""
+    line = raw.count(b"\n", 0, error.start) + 1
+    return f"byte 0x{raw[error.start]:02X} on line {line}"
+
+
+def leading_zero(text: str) -> str:
+    """A municipality number or postal code that lost its leading zero (3 digits) gets it back."""
+    return "0" + text if text.isdigit() and len(text) == 3 else text
+
+
+def number_text(text: str) -> str:
+    """'1 500,50' → '1500.50': Norwegian spreadsheets write a decimal comma and space thousands."""
+    return text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+
+
+def _clean(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, float):
@@ -217,8 +294,8 @@ def _refuse_binary_text(path: Path, raw: bytes) -> tuple[str, str]:
         wanted = "CSV text in UTF-8 or Windows-1252" if "text" in kind else "a CSV text file"
         raise ImportValidationError(f"{name}: this is {kind}, not {wanted}. Fix: {fix}.")
     if b"\x00" in raw:
-        sample = raw[:SNIFF_BYTES]
-        nul_share = sample.count(b"\x00") / len(sample)
+        head = raw[:SNIFF_BYTES]
+        nul_share = head.count(b"\x00") / len(head)
         kind = (
             "UTF-16 text without a byte-order mark"
             if 0.3 < nul_share < 0.6
@@ -230,10 +307,8 @@ def _refuse_binary_text(path: Path, raw: bytes) -> tuple[str, str]:
         try:
             text = raw.decode("cp1252")
         except UnicodeDecodeError as exc:
-            line = raw.count(b"\n", 0, exc.start) + 1
             raise ImportValidationError(
-                f"{name}: not text in UTF-8 or Windows-1252 (byte 0x{raw[exc.start]:02X} on line {line} is neither). "
-                f"Fix: {CSV_FIX}."
+                f"{name}: not text in UTF-8 or Windows-1252 ({bad_byte(raw, exc)} is neither). Fix: {CSV_FIX}."
             ) from None
     else:
         text = raw.decode(encoding)
@@ -258,7 +333,7 @@ def _csv_table(path: Path) -> Table:
     del raw
     delimiter = max(",;\t", key=first_line.count)  # the separator the header uses most (Excel: ; or tab)
 
-    def open_reader():
+    def open_reader() -> tuple[IO[str], CsvReader]:
         handle = io.TextIOWrapper(path.open("rb"), encoding=encoding, newline="")
         return handle, csv.reader(handle, delimiter=delimiter)
 
@@ -276,7 +351,7 @@ def _csv_table(path: Path) -> Table:
             "header."
         )
 
-    def rows():
+    def rows() -> Iterator[tuple[int, Cells]]:
         handle, reader = open_reader()
         number = 1
         with handle:
@@ -344,7 +419,7 @@ def _xlsx_table(path: Path, head: bytes) -> Table:
         )
     header = [str(h).strip() if h is not None else "" for h in first]
 
-    def rows():
+    def rows() -> Iterator[tuple[int, Cells]]:
         wb = load_workbook(path, read_only=True, data_only=True)
         number = 1
         try:
@@ -380,7 +455,7 @@ def _sav_table(path: Path, head: bytes) -> Table:
     if not header:
         raise ImportValidationError(f"{path.name}: the SPSS file has no variables. Fix: {fix}.")
 
-    def rows():
+    def rows() -> Iterator[tuple[int, Cells]]:
         number = 2
         try:
             for chunk, _ in pyreadstat.read_file_in_chunks(pyreadstat.read_sav, str(path), chunksize=10000):

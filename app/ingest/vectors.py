@@ -26,4 +26,5 @@ GROUP BY r.id, r.survey_id, r.weight
 def rebuild_answer_vectors(session: Session, survey_id: int) -> int:
     """Replace the survey's wide rows with ones built from its answers; returns the row count."""
     session.execute(text("DELETE FROM answer_vector WHERE survey_id = :survey_id"), {"survey_id": survey_id})
-    return session.execute(text(BUILD_SQL), {"survey_id": survey_id}).rowcount
+    # on the session's connection (its transaction), whose result carries the row count
+    return session.connection().execute(text(BUILD_SQL), {"survey_id": survey_id}).rowcount
