@@ -128,10 +128,10 @@ def _asset_is_current(req: Request, assets_folder: str) -> bool:
 
 def _file_key(req: Request, assets_folder: str) -> str:
     """The key under which a compressed script or stylesheet is kept: the file itself, not the URL."""
-    kind = _kind(req)
+    kind, args = _kind(req), req.view_args or {}
     if kind == "suite" and req.method in ("GET", "HEAD"):
-        path_in_package, _ = check_fingerprint(req.view_args["fingerprinted_path"])
-        return f"suite:{req.view_args['package_name']}/{path_in_package}"
+        path_in_package, _ = check_fingerprint(args["fingerprinted_path"])
+        return f"suite:{args['package_name']}/{path_in_package}"
     if kind == "asset" and req.method in ("GET", "HEAD") and "Range" not in req.headers:
         path = _asset_path(req, assets_folder)
         try:
