@@ -1,34 +1,51 @@
-"""Server time of each page's main callback, on the demo survey and on 100 000 respondents.
+"""Server time of each page's main callback, and the share of it spent in SQL, on the demo survey and at 100 000 respondents.
 
     python -m bench.pages_bench [--repeat 20] [--size 100000]
 
 Builds a database (embedded PostgreSQL, or BENCH_DATABASE_URL's server) with the demo data and
-a generated survey of ``--size`` respondents imported by the real importer, then times each
-page's ``render(lang, search)`` — the function behind the callback that redraws the page when
-its URL state changes — inside a Flask request context, for the filter states the load test
-uses. The reference measured in the same run is ``SELECT 1`` through the same engine.
+a generated survey of ``--size`` respondents imported by the real importer. Then, in this
+process, it sends each page's main callback — the request the browser makes when the page's URL
+state changes, found in ``/_dash-dependencies`` as the callback whose one input is
+``<page>-url.search`` — through Flask's test client with the response cache off
+(``FJERNARBEID_CACHE_MB=0``), so every request is computed: the ``render`` time is the whole
+callback (Dash's dispatch, the page's code, the queries, the JSON answer), without the network.
+During each render, the time spent in SQL statements is summed with SQLAlchemy's
+``before_cursor_execute``/``after_cursor_execute`` events (as ``bench/query_bench.py`` does),
+so each page's time is also given as a ratio against its own query time. The states are the
+load test's ``SEARCHES``, in turn in the three languages. The reference measured in the same run
+is ``SELECT 1`` through the same engine.
+
+Targets (issue 10 §3): render p95 ≤ 100 ms on the demo survey, ≤ 300 ms at 100 000 respondents.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
 import statistics
+import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-from bench.load_test import SEARCHES
+from bench.load_test import LANGUAGES, SEARCHES, main_callbacks_in, payload
 
 ROOT = Path(__file__).resolve().parents[1]
+TARGET_P95_MS = {"demo": 100.0, "large": 300.0}
+WARMUPS = 1
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def _stats(samples: list[float]) -> dict:
-    ordered = sorted(s * 1000 for s in samples)
-    return {
-        "median_ms": round(statistics.median(ordered), 1),
-        "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1),
-    }
+    ms = [s * 1000 for s in samples]
+    return {"median_ms": round(statistics.median(ms), 1), "p95_ms": round(_percentile(ms, 0.95), 1)}
 
 
 def _timed(fn, repeat: int) -> dict:
@@ -66,10 +83,46 @@ def build_database(size: int) -> str:
             import_survey(session, csv, ROOT / "seed" / "codebooks" / "norce2025.yaml", slug=f"bench_{size}")
             session.commit()
         print(f"  imported in {time.perf_counter() - started:.0f} s", flush=True)
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
     engine.dispose()
     return db.url
+
+
+class SqlClock:
+    """Sums the time of every SQL statement an engine runs (per thread), between ``start`` and ``stop``."""
+
+    def __init__(self, engine):
+        self._local = threading.local()
+        self.engine = engine
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._before)
+        event.listen(self.engine, "after_cursor_execute", self._after)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._before)
+        event.remove(self.engine, "after_cursor_execute", self._after)
+
+    def start(self) -> None:
+        self._local.total, self._local.statements = 0.0, 0
+
+    def stop(self) -> tuple[float, int]:
+        return self._local.total, self._local.statements
+
+    def _before(self, conn, cursor, statement, parameters, context, executemany):
+        conn.info.setdefault("fjb_started", []).append(time.perf_counter())
+
+    def _after(self, conn, cursor, statement, parameters, context, executemany):
+        started = conn.info["fjb_started"].pop()
+        if hasattr(self._local, "total"):
+            self._local.total += time.perf_counter() - started
+            self._local.statements += 1
 
 
 def run(args) -> dict:
@@ -78,50 +131,114 @@ def run(args) -> dict:
     from app.config import Config
     from app.db.session import get_engine
     from app.web import create_app
-    from app.web.pages import pages
 
     url = build_database(args.size)
-    app = create_app(Config(database_url=url, data_dir=Path(tempfile.mkdtemp()), secret_key="bench"))
-    surveys = ["demo_national"] + ([f"bench_{args.size}"] if args.size else [])
-    report: dict = {"repeat": args.repeat, "size": args.size, "pages": {}}
-    with app.server.test_request_context("/"):
+    app = create_app(Config(database_url=url, data_dir=Path(tempfile.mkdtemp()), secret_key="bench", cache_mb=0))
+    client = app.server.test_client()
+    callbacks = main_callbacks_in(client.get("/_dash-dependencies").get_json())
+    surveys = {"demo": "demo_national"} | ({"large": f"bench_{args.size}"} if args.size else {})
+    report: dict = {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "cpu_count": os.cpu_count(),
+        "loadavg_before": os.getloadavg(),
+        "repeat": args.repeat,
+        "size": args.size,
+        "targets_p95_ms": TARGET_P95_MS,
+        "pages": {},
+        "missing_pages": sorted(set(SEARCHES) - set(callbacks)),
+    }
 
-        def reference():
-            with get_engine().connect() as conn:
-                conn.execute(text("SELECT 1"))
+    def reference():
+        with get_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
 
-        report["reference_select_1"] = _timed(reference, args.repeat)
-        for page in pages():
-            name = page.__name__.rsplit(".", 1)[1]
-            render = getattr(page, "render", None)
-            if render is None or name not in SEARCHES:
+    report["reference_select_1"] = _timed(reference, args.repeat)
+    with SqlClock(get_engine()) as clock:
+        for page in SEARCHES:
+            if page not in callbacks:
                 continue
-            for survey in surveys:
-                searches = [s.format(s=survey) for s in SEARCHES[name]]
-                samples = []
-                for search in searches:
-                    for _ in range(2):
-                        render("nb", search)
-                    for _ in range(max(1, args.repeat // len(searches))):
-                        started = time.perf_counter()
-                        render("nb", search)
-                        samples.append(time.perf_counter() - started)
-                report["pages"][f"{name} [{survey}]"] = _stats(samples)
+            for kind, survey in surveys.items():
+                states = [
+                    payload(callbacks[page], search.format(s=survey) + "&lang=" + LANGUAGES[i % len(LANGUAGES)])
+                    for i, search in enumerate(SEARCHES[page])
+                ]
+                for body in states:
+                    for _ in range(WARMUPS):
+                        client.post("/_dash-update-component", json=body)
+                renders, sql, statements, failed = [], [], [], 0
+                for i in range(max(args.repeat, len(states))):
+                    body = states[i % len(states)]
+                    clock.start()
+                    started = time.perf_counter()
+                    response = client.post("/_dash-update-component", json=body)
+                    renders.append(time.perf_counter() - started)
+                    seconds, count = clock.stop()
+                    sql.append(seconds)
+                    statements.append(count)
+                    answer = response.get_data(as_text=True)
+                    failed += response.status_code != 200 or '"color":"danger"' in answer or "Traceback" in answer
+                ratios = [r / s for r, s in zip(renders, sql, strict=True) if s > 0]
+                row = {
+                    "survey": survey,
+                    "render": _stats(renders),
+                    "sql": _stats(sql),
+                    "render_over_sql_median": round(statistics.median(ratios), 1) if ratios else None,
+                    "sql_share_median": round(statistics.median(s / r for r, s in zip(renders, sql, strict=True)), 2),
+                    "statements_median": statistics.median(statements),
+                    "samples": len(renders),
+                    "failed": failed,
+                }
+                row["target_met"] = row["render"]["p95_ms"] <= TARGET_P95_MS[kind]
+                report["pages"][f"{page} [{kind}]"] = row
+                print(f"  {page} [{survey}]: p95 {row['render']['p95_ms']} ms", flush=True)
+    report["loadavg_after"] = os.getloadavg()
     return report
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "app"], cwd=ROOT, capture_output=True, text=True)
+        return out.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+    except OSError:
+        return "unknown"
+
+
+def print_report(report: dict) -> None:
+    ref = report["reference_select_1"]
+    print(
+        f"\ncommit {report['commit']}, {report['date']}, {report['cpu_count']} CPUs, load average before "
+        f"{', '.join(f'{x:.2f}' for x in report['loadavg_before'])}, after "
+        f"{', '.join(f'{x:.2f}' for x in report['loadavg_after'])}"
+    )
+    print(f"reference SELECT 1: median {ref['median_ms']} ms, p95 {ref['p95_ms']} ms")
+    print(
+        f"{'page [survey]':22} {'render med':>10} {'render p95':>10} {'SQL med':>8} {'SQL p95':>8} "
+        f"{'render/SQL':>10} {'stmts':>5} {'p95/ref':>7} {'target':>12}"
+    )
+    for name, row in report["pages"].items():
+        kind = name.rsplit("[", 1)[1].rstrip("]")
+        target = report["targets_p95_ms"][kind]
+        ratio = f"{row['render_over_sql_median']:.1f}×" if row["render_over_sql_median"] else "–"
+        verdict = f"≤{target:g} {'met' if row['target_met'] else 'MISSED'}"
+        over_ref = row["render"]["p95_ms"] / ref["p95_ms"] if ref["p95_ms"] else float("nan")
+        print(
+            f"{name:22} {row['render']['median_ms']:>10} {row['render']['p95_ms']:>10} {row['sql']['median_ms']:>8} "
+            f"{row['sql']['p95_ms']:>8} {ratio:>10} {row['statements_median']:>5} {over_ref:>7.0f} {verdict:>12}"
+            + (f"  ({row['failed']} failed)" if row["failed"] else "")
+        )
+    if report["missing_pages"]:
+        print("pages without a main callback found: " + ", ".join(report["missing_pages"]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=20, help="timed renders per page and survey")
     parser.add_argument("--size", type=int, default=100_000, help="respondents in the large survey (0: none)")
     args = parser.parse_args()
     report = run(args)
-    ref = report["reference_select_1"]
-    print(f"\nreference SELECT 1: median {ref['median_ms']} ms, p95 {ref['p95_ms']} ms")
-    print(f"{'page [survey]':40} {'median ms':>10} {'p95 ms':>8} {'p95 / ref':>10}")
-    for name, row in report["pages"].items():
-        ratio = row["p95_ms"] / ref["p95_ms"] if ref["p95_ms"] else float("nan")
-        print(f"{name:40} {row['median_ms']:>10} {row['p95_ms']:>8} {ratio:>10.0f}")
+    print_report(report)
     out = ROOT / "bench" / "results" / "pages.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
