@@ -130,6 +130,10 @@ def _one_line(exc: BaseException) -> str:
     """An exception as one short line: the database's own message for SQL errors, never the SQL or its parameters."""
     from sqlalchemy.exc import StatementError
 
+    from app.errors import QueryTimeout
+
+    if isinstance(exc, QueryTimeout) and exc.__cause__ is not None:
+        exc = exc.__cause__  # the database's own words ("canceling statement due to statement timeout")
     if isinstance(exc, StatementError) and exc.orig is not None:
         label, text = "database error", str(exc.orig)
     else:

@@ -43,6 +43,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds to wait for the database before a request fails with a friendly error.",
     ),
     Setting(
+        "FJERNARBEID_DEFAULT_REGION",
+        None,
+        "Slug of the region pages show first (e.g. hardangerradet). Unset: the first region by name; "
+        "without regions, all of Norway.",
+    ),
+    Setting(
         "FJERNARBEID_CACHE_MB",
         "64",
         "Memory per server process for answers to repeated page requests (dropped whenever the "
@@ -78,6 +84,7 @@ class Config:
     connect_timeout: int = 5
     cache_mb: int = 64
     statement_timeout_ms: int = 15000
+    default_region: str | None = None
     secret_key: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -96,6 +103,7 @@ class Config:
             connect_timeout=_int_setting("FJERNARBEID_DB_CONNECT_TIMEOUT", minimum=1),
             cache_mb=_int_setting("FJERNARBEID_CACHE_MB", minimum=0),
             statement_timeout_ms=_int_setting("FJERNARBEID_STATEMENT_TIMEOUT_MS", minimum=0),
+            default_region=_env("FJERNARBEID_DEFAULT_REGION"),
             secret_key=_env("SECRET_KEY"),
         )
 

@@ -18,6 +18,7 @@ from app.web.i18n import catalogue
 from app.web.pages import pages
 from app.web.pages.survey import _base_sentence
 from app.web.survey_figures import likert_figure
+from tests.page_answers import page_answer
 
 LANGUAGES = ("nb", "nn", "en")
 VISIBLE_KEYS = ("children", "label", "placeholder", "title", "text", "headerName", "alt")
@@ -59,13 +60,11 @@ def _visible_text(value, found: list) -> list:
 
 
 def _page_text(app, page, lang: str, search: str = "") -> str:
+    answer = page_answer(app, page, search, lang)
     with app.server.app_context():
-        rendered = page.render(lang, search)
-        parts = [page.layout(lang, search)]
-    if isinstance(rendered, tuple):  # the content, then the controls' values (codes) and options (labels)
-        parts += [rendered[0], *[extra for extra in rendered[1:] if isinstance(extra, (list, dict))]]
-    else:
-        parts.append(rendered)
+        parts = [page.layout(lang)]
+    # the content and the controls' options (labels), not their values (codes) or the defaults store
+    parts += [value for key, value in answer.items() if key == "content" or key.endswith(".options")]
     raw = json.loads(pio_json.to_json_plotly(parts))
     return "\n".join(_visible_text(raw, []))
 
@@ -115,8 +114,7 @@ def test_the_afi_series_notes_its_break_and_draws_no_line_across_it(app, texts):
     assert "ikke sammenlignbart" in texts[("/", "nb")] and "ikkje samanliknbart" in texts[("/", "nn")]
     from app.web.pages import overview
 
-    with app.server.app_context():
-        output = overview.render("nb", "")
+    output = page_answer(app, overview, "")
     figures = _figures(json.loads(pio_json.to_json_plotly(output)), [])
     scatter = [t for f in figures for t in f["data"] if t.get("type") == "scatter"]
     assert scatter and all(t.get("mode") == "markers" for t in scatter)

@@ -17,6 +17,7 @@ import pytest
 from app.query.estimates import estimate_mean, estimate_shares
 from app.web import create_app
 from app.web.pages import page_for
+from tests.page_answers import page_answer
 
 # (path, query string): charts and tables of every kind the pages draw
 VIEWS = [
@@ -48,9 +49,7 @@ NOT_DATA = ("geojson", "lon", "lat", "coordinates")  # public map geometry
 
 
 def _payload(app, path: str, search: str, lang: str = "nb") -> str:
-    page = page_for(path)
-    with app.server.app_context():
-        output = page.render(lang, search)
+    output = page_answer(app, page_for(path), search, lang)
     return json.dumps(_without(json.loads(pio_json.to_json_plotly(output))))
 
 

@@ -13,6 +13,7 @@ from app.query.metadata import QueryError
 from app.web import create_app
 from app.web.components import error_message
 from app.web.pages import page_for, pages
+from tests.page_answers import page_answer
 
 MANY = ",".join(["1"] * 100_000)
 
@@ -25,8 +26,7 @@ def app(database_url, tmp_path_factory):
 
 
 def _render(app, path: str, search: str, lang: str = "nb") -> str:
-    with app.server.app_context():
-        output = page_for(path).render(lang, search)
+    output = page_answer(app, page_for(path), search, lang)
     return json.dumps(json.loads(pio_json.to_json_plotly(output)), ensure_ascii=False)
 
 

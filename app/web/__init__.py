@@ -9,7 +9,7 @@ import dash
 
 from app.config import Config
 from app.db import session as db_session
-from app.web import delivery, health, response_cache, shell
+from app.web import delivery, health, page_state, response_cache, shell
 from app.web.pages import pages
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,10 @@ def create_app(config: Config | None = None) -> dash.Dash:
     app.layout = shell.layout(config.language)
     shell.register_callbacks(app, config.language)
     for page in pages():
-        page.register_callbacks(app)
+        if hasattr(page, "register_callbacks"):  # a page with controls the state cannot describe alone
+            page.register_callbacks(app)
+        else:
+            page_state.register(app, page)
     health.register(app.server)
     delivery.install(app)  # before the response cache, which must see uncompressed answers
     response_cache.install(

@@ -11,7 +11,7 @@ from dash import Input, Output, State, html, no_update
 from flask import current_app, has_app_context
 
 from app.config import LANGUAGES
-from app.errors import DatabaseUnavailable
+from app.errors import DatabaseUnavailable, QueryTimeout
 from app.query.metadata import QueryError
 from app.web import state
 from app.web.i18n import gettext as _
@@ -96,6 +96,23 @@ def error_message(error: Exception, lang: str) -> dbc.Alert:
     if isinstance(error, QueryError):
         log.warning("view cannot be computed: %s", error)
         return query_error(lang)
+    if isinstance(error, QueryTimeout):
+        log.warning("view stopped by the statement timeout: %s", error)
+        return dbc.Alert(
+            [
+                html.H2(_("This view took too long", lang), className="h5"),
+                html.P(
+                    _(
+                        "Computing it was stopped so that the dashboard stays quick for everyone. Try fewer filters, "
+                        "or try again in a moment.",
+                        lang,
+                    ),
+                    className="mb-0",
+                ),
+            ],
+            color="warning",
+            className="query-timeout",
+        )
     log.error("error while rendering a view", exc_info=error)
     return render_failed(lang)
 
@@ -210,10 +227,12 @@ def default_survey(surveys) -> str | None:
     return (real or demo or everything or [None])[0]
 
 
-def survey_label(surveys, slug: str, lang: str) -> list:
-    """The synthetic-data label for the survey in use (nothing for a real survey)."""
-    survey = next((s for s in surveys if s.slug == slug), None)
-    return [synthetic_label(survey.synthetic_note, lang)] if survey is not None and survey.is_synthetic else []
+def survey_label(state) -> list:
+    """The synthetic-data label for the state's survey (nothing for a real survey)."""
+    from app.web.page_state import chosen_survey
+
+    survey = chosen_survey(state)
+    return [synthetic_label(survey.synthetic_note, state.lang)] if survey is not None and survey.is_synthetic else []
 
 
 def key_figure_card(title: str, value: str, detail: str, link: tuple[str, str] | None, card_id: str) -> dbc.Card:

@@ -129,6 +129,8 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
         page = page_for(pathname)
         if page is None:
             return not_found(lang)
+        if hasattr(page, "STATE"):  # the page's state comes with its first callback
+            return friendly(page.layout)(lang)
         return friendly(page.layout)(lang, search or "")
 
     app.clientside_callback(

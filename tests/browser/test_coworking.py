@@ -88,7 +88,7 @@ def test_changing_the_region_updates_the_address_and_the_table(page, space_outsi
     _open(page)
     before = len(page.find_all(GRID_ROWS))
     page.choose("coworking-region", "Alle registrerte")
-    page.wait_until(lambda: _query(page).get("region") == ["all"], message="URL did not change")
+    page.wait_until(lambda: _query(page).get("region") == ["norge"], message="URL did not change")
     page.wait_until(lambda: len(page.find_all(GRID_ROWS)) == before + 1, message="table did not change")
     assert "Bergen" in page.text("#coworking-capacity-table")
 

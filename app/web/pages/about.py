@@ -11,26 +11,18 @@ from babel.dates import format_date
 from dash import dcc, html
 
 import app as fjernarbeid
-from app.db.session import session_scope
 from app.query.about import SurveyDetails, reference_info, schema_revision, survey_details
 from app.query.mobility import JOBS_ANYWHERE
-from app.web import state
-from app.web.components import (
-    default_survey,
-    friendly_render,
-    labelled_dropdown,
-    notices,
-    register_url_sync,
-    survey_label,
-    survey_options,
-)
+from app.web import page_state
+from app.web.components import labelled_dropdown, survey_label
 from app.web.i18n import BABEL_LOCALES, format_number, pick
 from app.web.i18n import gettext as _
+from app.web.page_state import PageState, Spec, survey_param
 
 PATH = "/om"
 NAME = "About data and methods"
 
-URL = "about-url"
+ID = "about"
 SURVEY = "about-survey"
 CONTENT = "about-content"
 ATTRIBUTION = "about-attribution"
@@ -72,19 +64,13 @@ SOURCES = (
 )
 
 
-def _choices(session, search: str):
-    surveys = survey_details(session)
-    resolved = state.Resolved()
-    survey = resolved.choice(state.parse(search), "survey", [s.slug for s in surveys], default_survey(surveys))
-    return surveys, survey, resolved
+STATE = Spec(survey_param(SURVEY))
 
 
-def layout(lang: str, search: str) -> html.Div:
-    with session_scope() as session:
-        surveys, survey, _resolved = _choices(session, search)
+def layout(lang: str) -> html.Div:
     return html.Div(
         [
-            dcc.Location(id=URL, refresh=False),
+            *page_state.frame(ID),
             html.H1(_("About data and methods", lang)),
             html.P(
                 _("Where the numbers come from, how they are computed and which versions of the data are shown.", lang),
@@ -92,9 +78,7 @@ def layout(lang: str, search: str) -> html.Div:
             ),
             dbc.Row(
                 dbc.Col(
-                    labelled_dropdown(
-                        lang, SURVEY, _("Survey to show in detail", lang), survey_options(surveys, lang), survey
-                    ),
+                    labelled_dropdown(lang, SURVEY, _("Survey to show in detail", lang), [], None),
                     md=7,
                 )
             ),
@@ -103,37 +87,31 @@ def layout(lang: str, search: str) -> html.Div:
     )
 
 
-def register_callbacks(app) -> None:
-    register_url_sync(app, URL, CONTENT, [("survey", SURVEY)], render)
-
-
-@friendly_render(extra_outputs=1)
-def render(lang: str, search: str):
-    """The page's main callback: sources, survey cards (``survey`` expanded), methods, versions."""
-    from flask import current_app
-
-    min_n = current_app.config["FJERNARBEID"].min_n
-    with session_scope() as session:
-        surveys, survey, resolved = _choices(session, search)
-        reference = reference_info(session)
+def render(state: PageState, session) -> dict:
+    """Sources, survey cards (the chosen one expanded), methods, versions."""
+    lang, survey = state.lang, state["survey"]
+    surveys = survey_details(session)
+    reference = reference_info(session)
     revision = schema_revision()
-    return [
-        *survey_label(surveys, survey, lang),
-        *notices(resolved.ignored, lang),
-        _sources(lang),
-        html.Section(
-            [
-                html.H2(_("Surveys in the database", lang), className="h3 mt-4"),
-                *(
-                    [_survey_card(s, s.slug == survey, lang) for s in surveys]
-                    or [html.P(_("No survey has been imported yet.", lang))]
-                ),
-            ]
-        ),
-        _methods(min_n, lang),
-        _reference(reference, lang),
-        _version(surveys, revision, lang),
-    ], survey
+    min_n = page_state.min_n()
+    return {
+        "content": [
+            *survey_label(state),
+            _sources(lang),
+            html.Section(
+                [
+                    html.H2(_("Surveys in the database", lang), className="h3 mt-4"),
+                    *(
+                        [_survey_card(s, s.slug == survey, lang) for s in surveys]
+                        or [html.P(_("No survey has been imported yet.", lang))]
+                    ),
+                ]
+            ),
+            _methods(min_n, lang),
+            _reference(reference, lang),
+            _version(surveys, revision, lang),
+        ]
+    }
 
 
 def _sources(lang: str) -> html.Section:

@@ -10,34 +10,23 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from app.config import Config
 from app.db.models import SPACE_STATUSES
-from app.db.session import session_scope
 from app.query.boundaries import boundaries, neighbours
-from app.query.catalog import list_regions, list_surveys
 from app.query.coworking import capacity_by_municipality, list_spaces
 from app.query.estimates import estimate_category
 from app.query.publish import publishable
-from app.web import state
+from app.web import page_state
 from app.web.charts import GRAPH_CONFIG
-from app.web.components import (
-    default_survey,
-    friendly_render,
-    key_figure_card,
-    labelled_dropdown,
-    notices,
-    register_url_sync,
-    survey_label,
-    survey_options,
-)
+from app.web.components import key_figure_card, labelled_dropdown, survey_label
 from app.web.coworking_figures import STATUS_NAMES, DemandRow, demand_figure, demand_rows, map_figure
 from app.web.i18n import format_number, format_share
 from app.web.i18n import gettext as _
+from app.web.page_state import NATIONAL, Option, PageState, Param, Spec, region_param, survey_param
 
 PATH = "/kontorfellesskap"
 NAME = "Coworking"
 
-URL = "coworking-url"
+ID = "coworking"
 SURVEY = "coworking-survey"
 REGION = "coworking-region"
 STATUS = "coworking-status"
@@ -50,38 +39,28 @@ TOTAL_SEATS = "coworking-total-seats"
 NO_OFFER = "coworking-no-offer"
 CAPACITY_TABLE = "coworking-capacity-table"
 
-ALL = "all"
-ALIASES = {"norge": ALL}  # the overview page calls "all of Norway" norge
 DEFAULT_STATUSES = ("active",)
 WEEKLY_CODES = (1, 2, 3)  # q12: every day, 3–4 days, 1–2 days a week
 
-
-def _choices(session, search: str):
-    surveys = list_surveys(session)
-    regions = list_regions(session)
-    raw = state.parse(search)
-    if raw.get("region") in ALIASES:
-        raw["region"] = ALIASES[raw["region"]]
-    resolved = state.Resolved()
-    survey = resolved.choice(raw, "survey", [s.slug for s in surveys], default_survey(surveys))
-    region = resolved.choice(raw, "region", [r.slug for r in regions] + [ALL], regions[0].slug if regions else ALL)
-    statuses = resolved.choices(raw, "status", SPACE_STATUSES, DEFAULT_STATUSES) or list(DEFAULT_STATUSES)
-    return surveys, regions, survey, region, statuses, resolved
-
-
-def _status_options(lang: str) -> list[dict]:
-    return [{"label": _(STATUS_NAMES[s], lang), "value": s} for s in SPACE_STATUSES]
+STATE = Spec(
+    region_param(REGION, national="All registered spaces"),
+    Param(
+        "status",
+        STATUS,
+        options=lambda _context: [Option(s, STATUS_NAMES[s]) for s in SPACE_STATUSES],
+        default=DEFAULT_STATUSES,
+        many=True,
+        widget="checklist",
+        in_words=True,
+    ),
+    survey_param(SURVEY),
+)
 
 
-def layout(lang: str, search: str) -> html.Div:
-    with session_scope() as session:
-        surveys, regions, survey, region, statuses, _resolved = _choices(session, search)
-    region_options = [{"label": r.name, "value": r.slug} for r in regions] + [
-        {"label": _("All registered spaces", lang), "value": ALL}
-    ]
+def layout(lang: str) -> html.Div:
     return html.Div(
         [
-            dcc.Location(id=URL, refresh=False),
+            *page_state.frame(ID),
             html.H1(_("Coworking", lang)),
             html.P(
                 _(
@@ -93,26 +72,20 @@ def layout(lang: str, search: str) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(labelled_dropdown(lang, REGION, _("Region", lang), region_options, region), md=3),
+                    dbc.Col(labelled_dropdown(lang, REGION, _("Region", lang), [], None), md=3),
                     dbc.Col(
                         html.Fieldset(
                             [
                                 html.Legend(_("Status", lang), className="form-label fw-semibold fs-6"),
                                 # dbc's checklist: plain checkboxes with labels (Dash 4's nests them in a listbox, failing axe)
-                                dbc.Checklist(id=STATUS, options=_status_options(lang), value=statuses, inline=True),
+                                dbc.Checklist(id=STATUS, options=[], value=[], inline=True),
                             ],
                             className="mb-3",
                         ),
                         md=4,
                     ),
                     dbc.Col(
-                        labelled_dropdown(
-                            lang,
-                            SURVEY,
-                            _("Survey (for the demand indicator)", lang),
-                            survey_options(surveys, lang),
-                            survey,
-                        ),
+                        labelled_dropdown(lang, SURVEY, _("Survey (for the demand indicator)", lang), [], None),
                         md=5,
                     ),
                 ]
@@ -122,29 +95,16 @@ def layout(lang: str, search: str) -> html.Div:
     )
 
 
-def register_callbacks(app) -> None:
-    def to_params(survey, region, statuses):
-        return {"survey": survey, "region": region, "status": [s for s in SPACE_STATUSES if s in (statuses or [])]}
-
-    register_url_sync(
-        app, URL, CONTENT, [("survey", SURVEY), ("region", REGION), ("status", STATUS)], render, to_params
-    )
-
-
-@friendly_render(extra_outputs=3)
-def render(lang: str, search: str):
-    """The page's main callback: everything below the controls, for the state in ``search``."""
-    from flask import current_app
-
-    config: Config = current_app.config["FJERNARBEID"]
-    with session_scope() as session:
-        surveys, regions, survey, region, statuses, resolved = _choices(session, search)
-        slug = None if region == ALL else region
-        spaces = list_spaces(session, slug, statuses)
-        capacity = capacity_by_municipality(session, slug, statuses)
-        weekly = publishable(
-            estimate_category(session, survey, "q12", WEEKLY_CODES, min_n=config.min_n), share_decimals=2
-        )  # shown as a whole percentage
+def render(state: PageState, session) -> dict:
+    """Everything below the controls."""
+    lang, survey, region = state.lang, state["survey"], state["region"]
+    statuses = state["status"] or list(DEFAULT_STATUSES)
+    slug = None if region == NATIONAL else region
+    spaces = list_spaces(session, slug, statuses)
+    capacity = capacity_by_municipality(session, slug, statuses)
+    weekly = publishable(
+        estimate_category(session, survey, "q12", WEEKLY_CODES, min_n=page_state.min_n()), share_decimals=2
+    )  # shown as a whole percentage
     rows = demand_rows(capacity, weekly.estimate)
     no_offer = [m for m in capacity if m.spaces == 0]
     total = sum(s.seats for s in spaces)
@@ -243,16 +203,15 @@ def render(lang: str, search: str):
         ]
     )
     content = [
-        *survey_label(surveys, survey, lang),
+        *survey_label(state),
         *_example_label(spaces, lang),
-        *notices(resolved.ignored, lang),
         figures,
         dbc.Row([dbc.Col(map_section, lg=7), dbc.Col(demand_section, lg=5)], className="g-3"),
         _no_offer_section(no_offer, status_text, lang),
         _capacity_table(rows, lang),
         _spaces_section(spaces, lang),
     ]
-    return content, survey, region, statuses
+    return {"content": content}
 
 
 def _example_label(spaces, lang: str) -> list:

@@ -10,9 +10,6 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from app.config import Config
-from app.db.session import session_scope
-from app.query.catalog import list_regions, list_surveys
 from app.query.measures import (
     NOT_STARTED,
     STATUSES,
@@ -24,29 +21,21 @@ from app.query.measures import (
     opportunities,
     progress_grid,
 )
-from app.web import state
-from app.web.components import (
-    default_survey,
-    friendly_render,
-    labelled_dropdown,
-    notices,
-    register_url_sync,
-    survey_label,
-    survey_options,
-)
+from app.web import page_state
+from app.web.components import labelled_dropdown, survey_label
 from app.web.i18n import format_number, format_share, pick
 from app.web.i18n import gettext as _
+from app.web.page_state import Option, PageState, Param, Spec, region_param, survey_param
 
 PATH = "/tiltak"
 NAME = "Measures"
 
-URL = "measures-url"
+ID = "measures"
 SURVEY = "measures-survey"
 REGION = "measures-region"
 STATUS = "measures-status"
 CONTENT = "measures-content"
 
-DEFAULT_REGION = "hardangerradet"
 ALL = "all"
 
 # Text, not colour alone, carries the status; colours only help scanning (all pass AA contrast).
@@ -66,32 +55,23 @@ STATUS_STYLE = {
 }
 
 
-def _choices(session, search: str):
-    surveys = list_surveys(session)
-    regions = list_regions(session)
-    raw = state.parse(search)
-    resolved = state.Resolved()
-    survey = resolved.choice(raw, "survey", [s.slug for s in surveys], default_survey(surveys))
-    slugs = [r.slug for r in regions]
-    region = resolved.choice(
-        raw, "region", slugs, DEFAULT_REGION if DEFAULT_REGION in slugs else (slugs[0] if slugs else None)
-    )
-    status = resolved.choice(raw, "status", [ALL, *STATUSES], ALL)
-    return surveys, regions, survey, region, status, resolved
+STATE = Spec(
+    survey_param(SURVEY),
+    region_param(REGION, national=None),  # progress is recorded per region and municipality
+    Param(
+        "status",
+        STATUS,
+        options=lambda _context: [Option(ALL, "All statuses")] + [Option(s, STATUS_TEXT[s]) for s in STATUSES],
+        default=ALL,
+        in_words=True,
+    ),
+)
 
 
-def _status_options(lang: str) -> list[dict]:
-    return [{"label": _("All statuses", lang), "value": ALL}] + [
-        {"label": _(STATUS_TEXT[s], lang), "value": s} for s in STATUSES
-    ]
-
-
-def layout(lang: str, search: str) -> html.Div:
-    with session_scope() as session:
-        surveys, regions, survey, region, status, _resolved = _choices(session, search)
+def layout(lang: str) -> html.Div:
     return html.Div(
         [
-            dcc.Location(id=URL, refresh=False),
+            *page_state.frame(ID),
             html.H1(_("Measures", lang)),
             html.P(
                 _(
@@ -104,25 +84,15 @@ def layout(lang: str, search: str) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(
-                        labelled_dropdown(
-                            lang, SURVEY, _("Survey (for the figures)", lang), survey_options(surveys, lang), survey
-                        ),
+                        labelled_dropdown(lang, SURVEY, _("Survey (for the figures)", lang), [], None),
                         md=5,
                     ),
                     dbc.Col(
-                        labelled_dropdown(
-                            lang,
-                            REGION,
-                            _("Region", lang),
-                            [{"label": r.name, "value": r.slug} for r in regions],
-                            region,
-                        ),
+                        labelled_dropdown(lang, REGION, _("Region", lang), [], None),
                         md=4,
                     ),
                     dbc.Col(
-                        labelled_dropdown(
-                            lang, STATUS, _("Show activities with status", lang), _status_options(lang), status
-                        ),
+                        labelled_dropdown(lang, STATUS, _("Show activities with status", lang), [], None),
                         md=3,
                     ),
                 ]
@@ -132,45 +102,27 @@ def layout(lang: str, search: str) -> html.Div:
     )
 
 
-def register_callbacks(app) -> None:
-    def to_params(survey, region, status):
-        return {"survey": survey, "region": region, "status": None if status in (None, ALL) else status}
-
-    register_url_sync(
-        app, URL, CONTENT, [("survey", SURVEY), ("region", REGION), ("status", STATUS)], render, to_params
+def render(state: PageState, session) -> dict:
+    """Everything below the selectors."""
+    lang, survey, region, status = state.lang, state["survey"], state["region"], state["status"]
+    areas = catalogue(session)
+    grid = progress_grid(session, region) if region else ProgressGrid([])
+    variables = [v for a in areas for v in a.evidence]
+    figures = (
+        evidence_for(session, survey, variables, page_state.min_n(), lang)
+        if survey
+        else {v: Evidence(v, "unavailable") for v in variables}
     )
-
-
-@friendly_render(extra_outputs=3)
-def render(lang: str, search: str):
-    """The page's main callback: everything below the selectors, for the state in ``search``."""
-    from flask import current_app
-
-    config: Config = current_app.config["FJERNARBEID"]
-    with session_scope() as session:
-        surveys, regions, survey, region, status, resolved = _choices(session, search)
-        areas = catalogue(session)
-        grid = progress_grid(session, region) if region else ProgressGrid([])
-        variables = [v for a in areas for v in a.evidence]
-        figures = (
-            evidence_for(session, survey, variables, config.min_n, lang)
-            if survey
-            else {v: Evidence(v, "unavailable") for v in variables}
-        )
-        chances = opportunities(session)
-    return (
-        [
-            *survey_label(surveys, survey, lang),
-            *notices(resolved.ignored, lang),
+    chances = opportunities(session)
+    return {
+        "content": [
+            *survey_label(state),
             _contents(areas, lang),
             _progress_note(grid, lang),
-            *[_area_card(area, figures, grid, survey, status, search, lang) for area in areas],
+            *[_area_card(area, figures, grid, state, status) for area in areas],
             _opportunities(chances, lang),
-        ],
-        survey,
-        region,
-        status,
-    )
+        ]
+    }
 
 
 def _contents(areas: list[Area], lang: str) -> html.Nav:
@@ -188,22 +140,15 @@ def _progress_note(grid: ProgressGrid, lang: str) -> html.P:
     return html.P(text, className="alert alert-info measures-progress-note", role="note")
 
 
-def _area_card(
-    area: Area,
-    figures: dict[str, Evidence],
-    grid: ProgressGrid,
-    survey: str | None,
-    status: str,
-    search: str,
-    lang: str,
-) -> dbc.Card:
+def _area_card(area: Area, figures: dict[str, Evidence], grid: ProgressGrid, state: PageState, status: str) -> dbc.Card:
+    lang = state.lang
     return dbc.Card(
         dbc.CardBody(
             [
                 html.H2(f"{area.number}. {pick(area.title, lang)}", className="h4"),
                 html.P(pick(area.rationale, lang)),
                 html.P([_("Source", lang), f": {area.source}"], className="small text-muted"),
-                _evidence_box(area, figures, survey, search, lang),
+                _evidence_box(area, figures, state),
                 html.H3(_("Activities and progress", lang), className="h5 mt-3"),
                 _progress_table(area, grid, status, lang),
             ]
@@ -213,8 +158,9 @@ def _area_card(
     )
 
 
-def _evidence_box(area: Area, figures: dict[str, Evidence], survey: str | None, search: str, lang: str) -> html.Div:
-    items = [_evidence_item(figures[v], survey, search, lang) for v in area.evidence]
+def _evidence_box(area: Area, figures: dict[str, Evidence], state: PageState) -> html.Div:
+    lang = state.lang
+    items = [_evidence_item(figures[v], state) for v in area.evidence]
     body = [html.H3(_("What the survey says", lang), className="h6"), html.Ul(items, className="mb-2")]
     if area.evidence_note:
         body.append(
@@ -243,13 +189,14 @@ def evidence_text(figure: Evidence, lang: str) -> tuple[str, str]:
     return (format_share(figure.estimate, lang, 0), f"{figure.question}: {opening}{figure.categories}{closing}")
 
 
-def _evidence_item(figure: Evidence, survey: str | None, search: str, lang: str) -> html.Li:
+def _evidence_item(figure: Evidence, state: PageState) -> html.Li:
+    lang, survey = state.lang, state["survey"]
     value, what = evidence_text(figure, lang)
     parts = [html.Strong(value, className="measures-evidence-value"), " – ", what]
     if figure.n:
         parts.append(f", n = {format_number(figure.n, lang)}")
     if survey and figure.kind != "unavailable":
-        href = "/undersoking" + state.build({"survey": survey, "question": figure.variable}, search)
+        href = state.link("/undersoking", survey=survey, question=figure.variable)
         parts += [" · ", dcc.Link(_("See the survey explorer", lang), href=href)]
     return html.Li(parts, id=f"measures-evidence-{figure.variable}")
 

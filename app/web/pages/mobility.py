@@ -12,14 +12,16 @@ What reaches the browser is what is displayed: the result is rounded by
 from __future__ import annotations
 
 import re
+import sys
 import textwrap
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import Input, Output, State, ctx, dcc, html, no_update
+from flask import current_app, has_app_context
 
+from app.config import Config
 from app.db.session import session_scope
-from app.query.catalog import list_regions, list_surveys
 from app.query.metadata import survey_meta
 from app.query.mobility import (
     JOBS_ANYWHERE,
@@ -40,27 +42,24 @@ from app.query.mobility import (
     standard_conditions,
     text,
 )
-from app.web import state
+from app.web import page_state, state
 from app.web.charts import GRAPH_CONFIG, PALETTE, base_layout
 from app.web.components import (
     default_language,
-    default_survey,
-    friendly_render,
     labelled_dropdown,
-    notices,
     page_language,
     survey_label,
-    survey_options,
 )
 from app.web.i18n import format_number, format_share, pick
 from app.web.i18n import gettext as _
+from app.web.page_state import NATIONAL, Context, Option, PageState, Param, Spec, region_param, survey_param
 
 __all__ = ["round_people"]  # re-exported for the tests: the page rounds with the query layer's function
 
 PATH = "/mobilitet"
 NAME = "Mobility potential"
 
-URL = "mobility-url"
+ID = "mobility"
 SURVEY = "mobility-survey"
 REGION = "mobility-region"
 JOBS = "mobility-jobs"
@@ -80,7 +79,6 @@ ASSUMPTIONS = "mobility-assumptions"
 REFUSED = "mobility-refused"
 REPORT_CHECK = "mobility-report-check"
 
-NATIONAL = "norge"  # no region step: potential movers for all of Norway
 JOBS_MIN, JOBS_MAX, JOBS_STEP = 1_000_000, 1_600_000, 50_000
 SHARE_MAX, SHARE_STEP = 5.0, 0.01  # region share slider, in per cent
 FILTER_KEYS = ("attractive", "take_job", "travel")
@@ -99,52 +97,97 @@ def default_filters(session, region: str) -> list[str]:
     return ["attractive"] if region != NATIONAL and is_rural_region(session, region) else []
 
 
-def _choices(session, search: str):
-    """Validated page state from the address; bad values fall back to defaults with a notice."""
-    surveys = list_surveys(session)
-    regions = list_regions(session)
-    raw = state.parse(search)
-    resolved = state.Resolved()
-    survey = resolved.choice(raw, "survey", [s.slug for s in surveys], default_survey(surveys))
-    region_default = next(
-        (r.slug for r in regions if r.slug == "hardangerradet"), regions[0].slug if regions else NATIONAL
-    )
-    region = resolved.choice(raw, "region", [r.slug for r in regions] + [NATIONAL], region_default)
-    jobs = resolved.number(raw, "jobs", JOBS_MIN, JOBS_MAX, JOBS_ANYWHERE.default)
-    filters_default = default_filters(session, region)
-    if raw.get("filters") == NO_FILTERS:
-        filters = resolved.values["filters"] = []
-    else:
-        filters = resolved.choices(raw, "filters", FILTER_KEYS, filters_default)
-    meta = survey_meta(session, survey)
-    age_info, centrality_info = meta.question("age_group"), meta.question("centrality")
-    ages = resolved.choices(raw, "age", [c for c, _l, missing in age_info.options if not missing])
-    centrality = resolved.choices(raw, "centrality", [c for c, _l, missing in centrality_info.options if not missing])
-    shares = None if region == NATIONAL else region_share(session, region, rural_only="attractive" in filters)
+FILTER_LABELS = {
+    "attractive": "Find living in a rural municipality attractive",
+    "take_job": "Can probably take the job along",
+    "travel": "Accept at least one hour's trip to the office",
+}
+
+
+def _region_shares(context: Context):
+    """The region's share and its range (None for all of Norway), read once per parse."""
+    region, rural = context.values.get("region"), "attractive" in (context.values.get("filters") or [])
+    if region in (None, NATIONAL):
+        return None
+    return context.once(("shares", region, rural), lambda: region_share(context.session, region, rural_only=rural))
+
+
+def _code_options(variable: str):
+    def options(context: Context) -> list[Option]:
+        survey = context.values.get("survey")
+        if survey is None:
+            return []
+        info = context.once(("meta", survey), lambda: survey_meta(context.session, survey)).questions.get(variable)
+        return [Option(code, label) for code, label, missing in info.options if not missing] if info else []
+
+    return options
+
+
+def _default_share(context: Context) -> float | None:
+    shares = _region_shares(context)
+    return None if shares is None else shares.value * 100
+
+
+STATE = Spec(
+    survey_param(SURVEY),
+    region_param(REGION, national="All of Norway (no region step)"),
+    Param("jobs", None, number=(JOBS_MIN, JOBS_MAX), default=JOBS_ANYWHERE.default),
+    Param(
+        "filters",
+        FILTERS,
+        options=lambda _context: [Option(k, FILTER_LABELS[k]) for k in FILTER_KEYS],
+        default=lambda context: default_filters(context.session, context.values["region"]),
+        many=True,
+        none_value=NO_FILTERS,
+        widget="checklist",
+        in_words=True,
+    ),
+    Param("age", AGES, options=_code_options("age_group"), default=(), many=True, in_words=True),
+    Param("centrality", CENTRALITY, options=_code_options("centrality"), default=(), many=True, in_words=True),
+    Param("share", None, number=(0, SHARE_MAX), default=_default_share),
+)
+EXTRA_OUTPUTS = {
+    "jobs": Output(JOBS, "value"),
+    "jobs_text": Output(JOBS_INPUT, "value"),
+    "share": Output(SHARE, "value"),
+    "share_text": Output(SHARE_INPUT, "value"),
+    "share_disabled": Output(SHARE, "disabled"),
+    "share_text_disabled": Output(SHARE_INPUT, "disabled"),
+    "share_source": Output(SHARE_SOURCE, "children"),
+}
+
+
+def _choices(session, search: str, config: Config | None = None) -> dict:
+    """The page's state with what the funnel needs beside it (the region's shares, the survey's coverage)."""
+    if config is None:
+        config = current_app.config["FJERNARBEID"] if has_app_context() else Config.from_env()
+    return _facts(STATE.parse(session, config, search), session)
+
+
+def _facts(state: PageState, session) -> dict:
+    region, filters = state["region"], state["filters"]
+    shares = None if region == NATIONAL else state.lookups.get(("shares", region, "attractive" in filters))
+    if shares is None and region != NATIONAL:
+        shares = region_share(session, region, rural_only="attractive" in filters)
     share = None
     if shares is not None:
-        share = (
-            round(resolved.number(raw, "share", 0, SHARE_MAX, shares.value * 100), 2) / 100
-            if "share" in raw
-            else shares.value
-        )
-    coverage = next((s.coverage for s in surveys if s.slug == survey), "national")
+        given = state["share"] != state.defaults["share"]
+        share = round(state["share"], 2) / 100 if given else shares.value
+    surveys = state.lookups.get("surveys", [])
     return {
+        "state": state,
         "surveys": surveys,
-        "regions": regions,
-        "survey": survey,
+        "survey": state["survey"],
         "region": region,
-        "jobs": jobs,
+        "jobs": state["jobs"],
         "filters": filters,
-        "filters_default": filters_default,
-        "ages": ages,
-        "centrality": centrality,
+        "filters_default": state.defaults["filters"],
+        "ages": state["age"],
+        "centrality": state["centrality"],
         "share": share,
         "shares": shares,
-        "coverage": coverage,
-        "age_info": age_info,
-        "centrality_info": centrality_info,
-        "resolved": resolved,
+        "coverage": next((s.coverage for s in surveys if s.slug == state["survey"]), "national"),
+        "resolved": state,
     }
 
 
@@ -186,22 +229,12 @@ def _options(info, lang: str) -> list[dict]:
     return [{"label": pick(label, lang), "value": code} for code, label, missing in info.options if not missing]
 
 
-def layout(lang: str, search: str) -> html.Div:
+def layout(lang: str) -> html.Div:
     lang = page_language(lang)
-    with session_scope() as session:
-        c = _choices(session, search)
-    region_options = [{"label": r.name, "value": r.slug} for r in c["regions"]] + [
-        {"label": _("All of Norway (no region step)", lang), "value": NATIONAL}
-    ]
-    filter_options = [
-        {"label": _("Find living in a rural municipality attractive", lang), "value": "attractive"},
-        {"label": _("Can probably take the job along", lang), "value": "take_job"},
-        {"label": _("Accept at least one hour's trip to the office", lang), "value": "travel"},
-    ]
     jobs = JOBS_ANYWHERE
     controls = [
-        labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(c["surveys"], lang), c["survey"]),
-        labelled_dropdown(lang, REGION, _("Region", lang), region_options, c["region"]),
+        labelled_dropdown(lang, SURVEY, _("Survey", lang), [], None),
+        labelled_dropdown(lang, REGION, _("Region", lang), [], None),
         html.Div(
             [
                 html.Label(
@@ -216,14 +249,13 @@ def layout(lang: str, search: str) -> html.Div:
                     inputMode="numeric",
                     debounce=True,
                     className="mb-2",
-                    value=format_number(c["jobs"], lang),
                 ),
                 dcc.Slider(
                     id=JOBS,
                     min=JOBS_MIN,
                     max=JOBS_MAX,
                     step=JOBS_STEP,
-                    value=c["jobs"],
+                    value=jobs.default,
                     allow_direct_input=False,
                     marks=_marks(
                         {
@@ -256,7 +288,7 @@ def layout(lang: str, search: str) -> html.Div:
         html.Fieldset(
             [
                 html.Legend(_("Only those who also …", lang), className="form-label fw-semibold fs-6"),
-                dbc.Checklist(id=FILTERS, options=filter_options, value=c["filters"]),
+                dbc.Checklist(id=FILTERS, options=[], value=[]),
                 html.P(
                     _(
                         "For a region with rural municipalities (Statistics Norway centrality classes 4–6) “Find "
@@ -274,8 +306,8 @@ def layout(lang: str, search: str) -> html.Div:
             lang,
             AGES,
             _("Age groups", lang),
-            _options(c["age_info"], lang),
-            c["ages"],
+            [],
+            [],
             multi=True,
             clearable=True,
             placeholder=_("All age groups", lang),
@@ -284,8 +316,8 @@ def layout(lang: str, search: str) -> html.Div:
             lang,
             CENTRALITY,
             _("Centrality of current residence", lang),
-            _options(c["centrality_info"], lang),
-            c["centrality"],
+            [],
+            [],
             multi=True,
             clearable=True,
             placeholder=_("All centrality classes", lang),
@@ -304,17 +336,13 @@ def layout(lang: str, search: str) -> html.Div:
                     inputMode="decimal",
                     debounce=True,
                     className="mb-2",
-                    value=_share_field(c["share"], lang),
-                    disabled=c["share"] is None,
                 ),
                 dcc.Slider(
                     id=SHARE,
                     min=0,
                     max=SHARE_MAX,
                     step=SHARE_STEP,
-                    value=_share_percent(c["share"]),
                     allow_direct_input=False,
-                    disabled=c["share"] is None,
                     marks=_marks({v: str(v) for v in range(6)}),
                     tooltip={"placement": "bottom", "always_visible": False, "transform": "mobilityShare"},
                 ),
@@ -326,7 +354,7 @@ def layout(lang: str, search: str) -> html.Div:
     ]
     return html.Div(
         [
-            dcc.Location(id=URL, refresh=False),
+            *page_state.frame(ID),
             html.H1(_("Mobility potential", lang)),
             html.P(
                 _(
@@ -348,7 +376,7 @@ def layout(lang: str, search: str) -> html.Div:
 
 def register_callbacks(app) -> None:
     @app.callback(
-        Output(URL, "search"),
+        Output(page_state.ids(ID)["url"], "search"),
         Input(SURVEY, "value"),
         Input(REGION, "value"),
         Input(JOBS, "value"),
@@ -359,7 +387,7 @@ def register_callbacks(app) -> None:
         Input(SHARE, "value"),
         Input(SHARE_INPUT, "value"),
         Input(SHARE_RESET, "n_clicks"),
-        State(URL, "search"),
+        State(page_state.ids(ID)["url"], "search"),
         prevent_initial_call=True,
     )
     def _controls_to_url(survey, region, jobs, jobs_text, filters, ages, centrality, share, share_text, _reset, search):
@@ -381,25 +409,7 @@ def register_callbacks(app) -> None:
             )
         return no_update if new == (search or "") else new
 
-    @app.callback(
-        Output(CONTENT, "children"),
-        Output(SURVEY, "value"),
-        Output(REGION, "value"),
-        Output(JOBS, "value"),
-        Output(JOBS_INPUT, "value"),
-        Output(FILTERS, "value"),
-        Output(AGES, "value"),
-        Output(CENTRALITY, "value"),
-        Output(SHARE, "value"),
-        Output(SHARE_INPUT, "value"),
-        Output(SHARE, "disabled"),
-        Output(SHARE_INPUT, "disabled"),
-        Output(SHARE_SOURCE, "children"),
-        Input(URL, "search"),
-    )
-    def _render(search):
-        lang = state.parse(search).get("lang") or default_language()
-        return render(lang, search)
+    page_state.register_renderer(app, sys.modules[__name__])
 
 
 def url_for_controls(
@@ -466,50 +476,40 @@ def url_for_controls(
     return state.build(params, search)
 
 
-@friendly_render(extra_outputs=12)
-def render(lang: str, search: str):
-    """The page's main callback: the funnel, the sensitivity and the assumptions for the state in ``search``."""
-    from flask import current_app
-
-    lang = page_language(lang)
-    min_n = current_app.config["FJERNARBEID"].min_n
-    with session_scope() as session:
-        c = _choices(session, search)
-        controls = (
-            c["survey"],
-            c["region"],
-            c["jobs"],
-            format_number(c["jobs"], lang),
-            c["filters"],
-            c["ages"],
-            c["centrality"],
-            _share_percent(c["share"]),
-            _share_field(c["share"], lang),
-            c["share"] is None,
-            c["share"] is None,
-            _share_source(c, lang),
-        )
-        head = [*survey_label(c["surveys"], c["survey"], lang), *notices(c["resolved"].ignored, lang)]
-        if c["coverage"] != "national":
-            return ([*head, refused(c, lang, search)], *controls)
-        conditions = standard_conditions(
-            attractive="attractive" in c["filters"],
-            take_job="take_job" in c["filters"],
-            travel_time_min=TRAVEL_TIME_MIN if "travel" in c["filters"] else None,
-            age_groups=c["ages"],
-            centrality=c["centrality"],
-        )
-        try:
-            if c["region"] == NATIONAL:
-                exact = mobility_funnel(session, c["survey"], c["jobs"], conditions, lang=lang, min_n=min_n)
-            else:
-                override = None if c["share"] == c["shares"].value else c["share"]
-                exact, _shares = regional_funnel(
-                    session, c["survey"], c["region"], c["jobs"], conditions, override, lang, min_n
-                )
-            check = report_check(session, c["survey"], min_n)
-        except NotNationalSurvey:  # the survey changed its coverage since the list was read
-            return ([*head, refused(c, lang, search)], *controls)
+def render(state: PageState, session) -> dict:
+    """The funnel, the sensitivity and the assumptions, and the number controls' values."""
+    lang, min_n = state.lang, page_state.min_n()
+    c = _facts(state, session)
+    controls = {
+        "jobs": c["jobs"],
+        "jobs_text": format_number(c["jobs"], lang),
+        "share": _share_percent(c["share"]),
+        "share_text": _share_field(c["share"], lang),
+        "share_disabled": c["share"] is None,
+        "share_text_disabled": c["share"] is None,
+        "share_source": _share_source(c, lang),
+    }
+    head = survey_label(state)
+    if c["coverage"] != "national":
+        return {"content": [*head, refused(c, state)], **controls}
+    conditions = standard_conditions(
+        attractive="attractive" in c["filters"],
+        take_job="take_job" in c["filters"],
+        travel_time_min=TRAVEL_TIME_MIN if "travel" in c["filters"] else None,
+        age_groups=c["ages"],
+        centrality=c["centrality"],
+    )
+    try:
+        if c["region"] == NATIONAL:
+            exact = mobility_funnel(session, c["survey"], c["jobs"], conditions, lang=lang, min_n=min_n)
+        else:
+            override = None if c["share"] == c["shares"].value else c["share"]
+            exact, _shares = regional_funnel(
+                session, c["survey"], c["region"], c["jobs"], conditions, override, lang, min_n
+            )
+        check = report_check(session, c["survey"], min_n)
+    except NotNationalSurvey:  # the survey changed its coverage since the list was read
+        return {"content": [*head, refused(c, state)], **controls}
     result = publishable(exact)
     content = [
         *head,
@@ -527,7 +527,7 @@ def render(lang: str, search: str):
         assumptions_table(result, lang, c["shares"]),
         html.P(report_check_text(check, lang), className="small", id=REPORT_CHECK),
     ]
-    return (content, *controls)
+    return {"content": content, **controls}
 
 
 def _share_source(c: dict, lang: str) -> str:
@@ -543,8 +543,9 @@ def _share_source(c: dict, lang: str) -> str:
     )
 
 
-def refused(c: dict, lang: str, search: str) -> dbc.Alert:
+def refused(c: dict, state: PageState) -> dbc.Alert:
     """Why the funnel is not computed for a survey that does not cover the whole country."""
+    lang = state.lang
     title = next((pick(s.title, lang) for s in c["surveys"] if s.slug == c["survey"]), c["survey"])
     national = [s for s in c["surveys"] if s.coverage == "national"]
     body = [
@@ -560,11 +561,9 @@ def refused(c: dict, lang: str, search: str) -> dbc.Alert:
         ),
     ]
     if national:
-        target = default_survey(national)
         body.append(
             dcc.Link(
-                _("Show the funnel with a national survey", lang),
-                href=PATH + state.build({**state.parse(search), "survey": target}, search),
+                _("Show the funnel with a national survey", lang), href=PATH + state.query(survey=national[0].slug)
             )
         )
     return dbc.Alert(body, color="info", id=REFUSED, className="mb-3")

@@ -6,58 +6,31 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from app.config import Config
-from app.db.session import session_scope
-from app.query.catalog import list_regions, list_surveys
 from app.query.mobility import JOBS_ANYWHERE, NotNationalSurvey, mobility_funnel, publishable, round_people
 from app.query.overview import context_series, coworking_capacity, key_figures, measure_progress
-from app.web import state
+from app.web import page_state
 from app.web.charts import GRAPH_CONFIG, base_layout, percent_axis
-from app.web.components import (
-    default_survey,
-    friendly_render,
-    key_figure_card,
-    labelled_dropdown,
-    notices,
-    register_url_sync,
-    survey_label,
-    survey_options,
-)
+from app.web.components import key_figure_card, labelled_dropdown, survey_label
 from app.web.i18n import format_number, format_share, pick
 from app.web.i18n import gettext as _
+from app.web.page_state import NATIONAL, PageState, Spec, region_param, survey_param
 
 PATH = "/"
 NAME = "Overview"
 
-URL = "overview-url"
+ID = "overview"
 SURVEY = "overview-survey"
 REGION = "overview-region"
 CONTENT = "overview-content"
 CONTEXT_CHART = "overview-context-chart"
 
-NATIONAL = "norge"
+STATE = Spec(survey_param(SURVEY), region_param(REGION))
 
 
-def _choices(session, search: str):
-    surveys = list_surveys(session)
-    regions = list_regions(session)
-    raw = state.parse(search)
-    resolved = state.Resolved()
-    survey = resolved.choice(raw, "survey", [s.slug for s in surveys], default_survey(surveys))
-    region_default = regions[0].slug if regions else NATIONAL
-    region = resolved.choice(raw, "region", [r.slug for r in regions] + [NATIONAL], region_default)
-    return surveys, regions, survey, region, resolved
-
-
-def layout(lang: str, search: str) -> html.Div:
-    with session_scope() as session:
-        surveys, regions, survey, region, _resolved = _choices(session, search)
-    region_options = [{"label": r.name, "value": r.slug} for r in regions] + [
-        {"label": _("All of Norway", lang), "value": NATIONAL}
-    ]
+def layout(lang: str) -> html.Div:
     return html.Div(
         [
-            dcc.Location(id=URL, refresh=False),
+            *page_state.frame(ID),
             html.H1(_("Overview", lang)),
             html.P(
                 _(
@@ -69,10 +42,8 @@ def layout(lang: str, search: str) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(
-                        labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(surveys, lang), survey), md=7
-                    ),
-                    dbc.Col(labelled_dropdown(lang, REGION, _("Region", lang), region_options, region), md=5),
+                    dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), [], None), md=7),
+                    dbc.Col(labelled_dropdown(lang, REGION, _("Region", lang), [], None), md=5),
                 ]
             ),
             dcc.Loading(html.Div(id=CONTENT), type="dot"),
@@ -80,39 +51,29 @@ def layout(lang: str, search: str) -> html.Div:
     )
 
 
-def register_callbacks(app) -> None:
-    register_url_sync(app, URL, CONTENT, [("survey", SURVEY), ("region", REGION)], render)
-
-
-@friendly_render(extra_outputs=2)
-def render(lang: str, search: str):
-    """The page's main callback: everything below the selectors, for the state in ``search``."""
-    from flask import current_app
-
-    config: Config = current_app.config["FJERNARBEID"]
-    min_n = config.min_n
-    with session_scope() as session:
-        surveys, regions, survey, region, resolved = _choices(session, search)
-        region_slug = None if region == NATIONAL else region
-        by_variable = key_figures(
-            session, survey, [("q12", (1, 2, 3)), ("q22", (1, 2)), ("q23", (1, 2))], region_slug, min_n
-        )
-        figures = {"weekly": by_variable["q12"], "willing": by_variable["q22"], "attractive": by_variable["q23"]}
-        try:  # the national funnel, published rounded; a regional survey cannot give it
-            funnel = publishable(mobility_funnel(session, survey, lang=lang, min_n=min_n))
-        except NotNationalSurvey:
-            funnel = None
-        capacity = coworking_capacity(session, region_slug)
-        progress = measure_progress(session, region_slug)
-        series = context_series(session)
-    query = state.build({"survey": survey, "region": region}, search)
+def render(state: PageState, session) -> dict:
+    """Everything below the selectors."""
+    lang, survey, region, min_n = state.lang, state["survey"], state["region"], page_state.min_n()
+    region_slug = None if region == NATIONAL else region
+    by_variable = key_figures(
+        session, survey, [("q12", (1, 2, 3)), ("q22", (1, 2)), ("q23", (1, 2))], region_slug, min_n
+    )
+    figures = {"weekly": by_variable["q12"], "willing": by_variable["q22"], "attractive": by_variable["q23"]}
+    try:  # the national funnel, published rounded; a regional survey cannot give it
+        funnel = publishable(mobility_funnel(session, survey, lang=lang, min_n=min_n))
+    except NotNationalSurvey:
+        funnel = None
+    capacity = coworking_capacity(session, region_slug)
+    progress = measure_progress(session, region_slug)
+    series = context_series(session)
+    query = state.query()
     cards = [
         _share_card(
             _("Use home office at least weekly", lang),
             figures["weekly"],
             lang,
             (
-                "/undersoking" + state.build({"survey": survey, "question": "q12"}, search),
+                state.link("/undersoking", survey=survey, question="q12"),
                 _("See the survey explorer", lang),
             ),
             "overview-card-weekly",
@@ -122,7 +83,7 @@ def render(lang: str, search: str):
             figures["willing"],
             lang,
             (
-                "/undersoking" + state.build({"survey": survey, "question": "q22"}, search),
+                state.link("/undersoking", survey=survey, question="q22"),
                 _("See the survey explorer", lang),
             ),
             "overview-card-willing",
@@ -132,7 +93,7 @@ def render(lang: str, search: str):
             figures["attractive"],
             lang,
             (
-                "/undersoking" + state.build({"survey": survey, "question": "q23"}, search),
+                state.link("/undersoking", survey=survey, question="q23"),
                 _("See the survey explorer", lang),
             ),
             "overview-card-attractive",
@@ -157,10 +118,9 @@ def render(lang: str, search: str):
         ("/tiltak" + query, _("See the measures", lang)),
         "overview-card-measures",
     )
-    return (
-        [
-            *survey_label(surveys, survey, lang),
-            *notices(resolved.ignored, lang),
+    return {
+        "content": [
+            *survey_label(state),
             dbc.Row([dbc.Col(c, md=6, lg=3, className="mb-3") for c in cards], className="g-3"),
             dbc.Row(
                 [
@@ -170,10 +130,8 @@ def render(lang: str, search: str):
                 ],
                 className="g-3",
             ),
-        ],
-        survey,
-        region,
-    )
+        ]
+    }
 
 
 def _mobility_card(funnel, lang: str, href: str) -> dbc.Card:

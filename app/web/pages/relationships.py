@@ -12,40 +12,25 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from app.config import Config
-from app.db.session import session_scope
-from app.query.catalog import list_surveys
 from app.query.relationships import Findings, findings
+from app.web import page_state
 from app.web import relationships_view as view
-from app.web import state
 from app.web.charts import GRAPH_CONFIG
-from app.web.components import (
-    default_survey,
-    friendly_render,
-    labelled_dropdown,
-    notices,
-    register_url_sync,
-    survey_label,
-    survey_options,
-)
+from app.web.components import labelled_dropdown, survey_label
 from app.web.i18n import gettext as _
+from app.web.page_state import PageState, Spec, survey_param
 
 PATH = "/samanhengar"
 NAME = "Relationships"
+ID = "relationships"
 
-URL = "relationships-url"
 SURVEY = "relationships-survey"
 CONTENT = "relationships-content"
 
+STATE = Spec(survey_param(SURVEY))
+
 # Section anchors (also the jump list's targets) and chart ids are built from these keys.
 SECTIONS = ("home-office", "workspace", "doughnut", "factory", "attractiveness")
-
-
-def _choices(session, search: str):
-    surveys = list_surveys(session)
-    resolved = state.Resolved()
-    survey = resolved.choice(state.parse(search), "survey", [s.slug for s in surveys], default_survey(surveys))
-    return surveys, survey, resolved
 
 
 def _section_titles(lang: str) -> dict[str, str]:
@@ -58,13 +43,11 @@ def _section_titles(lang: str) -> dict[str, str]:
     }
 
 
-def layout(lang: str, search: str) -> html.Div:
-    with session_scope() as session:
-        surveys, survey, _resolved = _choices(session, search)
+def layout(lang: str) -> html.Div:
     titles = _section_titles(lang)
     return html.Div(
         [
-            dcc.Location(id=URL, refresh=False),
+            *page_state.frame(ID),
             html.H1(_("Relationships", lang)),
             html.P(
                 _(
@@ -76,9 +59,7 @@ def layout(lang: str, search: str) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(
-                        labelled_dropdown(lang, SURVEY, _("Survey", lang), survey_options(surveys, lang), survey), md=7
-                    ),
+                    dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), [], None), md=7),
                     dbc.Col(
                         html.Nav(
                             [
@@ -103,34 +84,26 @@ def layout(lang: str, search: str) -> html.Div:
     )
 
 
-def register_callbacks(app) -> None:
-    register_url_sync(app, URL, CONTENT, [("survey", SURVEY)], render)
-
-
-@friendly_render(extra_outputs=1)
-def render(lang: str, search: str):
-    """The page's main callback: every finding for the survey in ``search``."""
-    from flask import current_app
-
-    config: Config = current_app.config["FJERNARBEID"]
-    with session_scope() as session:
-        surveys, survey, resolved = _choices(session, search)
-        found = findings(session, survey, config.min_n, lang).published()
-    return [
-        *survey_label(surveys, survey, lang),
-        *notices(resolved.ignored, lang),
-        html.P(
-            _(
-                "The claims are quoted from the report; the charts, tests and readings are computed from the "
-                "survey chosen above. A difference is called statistically significant when a difference this "
-                "large would arise by chance less than 5 % of the time if there were no relationship. "
-                "Error bars show 95 % intervals.",
-                lang,
+def render(state: PageState, session) -> dict:
+    """Every finding for the chosen survey."""
+    lang = state.lang
+    found = findings(session, state["survey"], page_state.min_n(), lang).published()
+    return {
+        "content": [
+            *survey_label(state),
+            html.P(
+                _(
+                    "The claims are quoted from the report; the charts, tests and readings are computed from the "
+                    "survey chosen above. A difference is called statistically significant when a difference this "
+                    "large would arise by chance less than 5 % of the time if there were no relationship. "
+                    "Error bars show 95 % intervals.",
+                    lang,
+                ),
+                className="small text-body-secondary",
             ),
-            className="small text-body-secondary",
-        ),
-        *sections(found, lang),
-    ], survey
+            *sections(found, lang),
+        ]
+    }
 
 
 def sections(found: Findings, lang: str) -> list:

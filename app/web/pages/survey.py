@@ -9,34 +9,25 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import Output, dcc, html
 
-from app.config import Config
-from app.db.session import session_scope
-from app.query.catalog import list_surveys
 from app.query.estimates import estimate_mean, estimate_shares
+from app.query.metadata import survey_meta
 from app.query.publish import publishable
 from app.query.published import BASES, COMPARABLE, comparisons
 from app.query.survey import answer_codes, list_questions
-from app.web import state
+from app.web import page_state
 from app.web.charts import GRAPH_CONFIG
-from app.web.components import (
-    default_language,
-    default_survey,
-    friendly_render,
-    labelled_dropdown,
-    notices,
-    survey_label,
-    survey_options,
-)
+from app.web.components import labelled_dropdown, survey_label
 from app.web.i18n import format_number, format_share, pick
 from app.web.i18n import gettext as _
+from app.web.page_state import Context, Option, PageState, Param, Spec, survey_param
 from app.web.survey_figures import MAX_LISTED_HIDDEN, bar_figure, interval_text, likert_figure, listed_rows, mean_figure
 
 PATH = "/undersoking"
 NAME = "Survey explorer"
 
-URL = "survey-url"
+ID = "survey"
 SURVEY = "survey-survey"
 QUESTION = "survey-question"
 BY = "survey-by"
@@ -80,96 +71,98 @@ SIGNIFICANCE = 0.05
 SHORT_LABELS = {"home_office_3plus": "Home office 3+ days a week"}  # the codebook's label wraps in a filter
 
 
-def _choices(session, search: str, lang: str):
-    """Validate every URL parameter against what the chosen survey offers."""
-    surveys = list_surveys(session)
-    raw = state.parse(search)
-    resolved = state.Resolved()
-    survey = resolved.choice(raw, "survey", [s.slug for s in surveys], default_survey(surveys))
-    questions = list_questions(session, survey) if survey else []
-    variables = [q.variable for q in questions]
-    question = resolved.choice(
-        raw, "question", variables, DEFAULT_QUESTION if DEFAULT_QUESTION in variables else (variables or [None])[0]
-    )
-    present = set(variables) | {q for q in BREAKDOWNS if answer_codes(session, survey, q, lang)} if survey else set()
-    by = resolved.choice(raw, "by", ["none"] + [b for b in BREAKDOWNS if b in present and b != question], "none")
-    filters = {}
-    for dim in FILTERS:
-        codes = [c for c, _l in answer_codes(session, survey, dim, lang)] if survey else []
-        picked = resolved.choices(raw, f"f_{dim}", codes)
-        if picked:
-            filters[dim] = picked
-    entry = next((q for q in questions if q.variable == question), None)
-    collapse = resolved.choice(raw, "collapse", COLLAPSES if entry and entry.can_merge_first_two else ["none"], "none")
-    view = resolved.choice(raw, "view", VIEWS, "chart")
-    return dict(
-        surveys=surveys,
-        survey=survey,
-        questions=questions,
-        question=question,
-        entry=entry,
-        by=None if by == "none" else by,
-        filters=filters,
-        collapse=collapse,
-        view=view,
-        resolved=resolved,
-    )
+def _filter_id(dim: str) -> str:
+    return f"{FILTER}-{dim}"
 
 
-def question_options(questions, lang: str) -> list[dict]:
+def _meta(context: Context):
+    """The chosen survey's questions and codebook (None without a survey)."""
+    survey = context.values.get("survey")
+    if survey is None:
+        return None
+    return context.once(("meta", survey), lambda: survey_meta(context.session, survey))
+
+
+def _entries(context: Context) -> list:
+    survey = context.values.get("survey")
+    return context.once(("questions", survey), lambda: list_questions(context.session, survey) if survey else [])
+
+
+def _question_options(context: Context) -> list[Option]:
     """Searchable labels "Theme – short text", grouped by theme in the questionnaire's order."""
-    ordered = sorted(questions, key=lambda q: THEME_ORDER.index(q.theme) if q.theme in THEMES else len(THEMES))
-    return [
-        {"label": f"{_(THEMES.get(q.theme, q.theme), lang)} – {pick(q.short, lang)}", "value": q.variable}
-        for q in ordered
+    ordered = sorted(_entries(context), key=lambda q: THEME_ORDER.index(q.theme) if q.theme in THEMES else len(THEMES))
+    return [Option(q.variable, _theme_label(q)) for q in ordered]
+
+
+def _theme_label(entry):
+    return lambda lang: f"{_(THEMES.get(entry.theme, entry.theme), lang)} – {pick(entry.short, lang)}"
+
+
+def _default_question(context: Context) -> str | None:
+    variables = [q.variable for q in _entries(context)]
+    return DEFAULT_QUESTION if DEFAULT_QUESTION in variables else (variables or [None])[0]
+
+
+def _dimension(context: Context, variable: str):
+    """The codebook entry of a breakdown or filter variable, if the survey has it with answer codes."""
+    meta = _meta(context)
+    info = meta.questions.get(variable) if meta else None
+    return info if info is not None and info.valid_codes else None
+
+
+def _by_options(context: Context) -> list[Option]:
+    question = context.values.get("question")
+    return [Option("none", "No breakdown")] + [
+        Option(b, info.short or info.text)
+        for b in BREAKDOWNS
+        if b != question and (info := _dimension(context, b)) is not None
     ]
 
 
-def _dimension_label(session, survey: str, variable: str, lang: str) -> str:
-    from app.query.metadata import survey_meta
+def _filter_options(dim: str):
+    def options(context: Context) -> list[Option]:
+        info = _dimension(context, dim)
+        return [Option(code, label) for code, label, missing in info.options if not missing] if info else []
 
-    info = survey_meta(session, survey).question(variable)
-    return pick(info.short or info.text, lang)
-
-
-def _control_options(session, c: dict, lang: str) -> dict:
-    """Options of the question, breakdown and filter dropdowns for the chosen survey."""
-    survey = c["survey"]
-    if survey is None:
-        return {"question": [], "by": [], "filters": [[] for _dim in FILTERS], "filter_labels": list(FILTERS)}
-    codes = {dim: answer_codes(session, survey, dim, lang) for dim in set(BREAKDOWNS) | set(FILTERS)}
-    return {
-        "question": question_options(c["questions"], lang),
-        "by": [{"label": _("No breakdown", lang), "value": "none"}]
-        + [
-            {"label": _dimension_label(session, survey, b, lang), "value": b}
-            for b in BREAKDOWNS
-            if codes[b] and b != c["question"]
-        ],
-        "filters": [[{"label": label, "value": code} for code, label in codes[dim]] for dim in FILTERS],
-        "filter_labels": [
-            _(SHORT_LABELS[dim], lang)
-            if dim in SHORT_LABELS
-            else _dimension_label(session, survey, dim, lang)
-            if codes[dim]
-            else dim
-            for dim in FILTERS
-        ],
-    }
+    return options
 
 
-def layout(lang: str, search: str) -> html.Div:
-    with session_scope() as session:
-        c = _choices(session, search, lang)
-        options = _control_options(session, c, lang)
+def _collapse_options(context: Context) -> list[Option]:
+    """ "Merge the two first answers" is offered only where it means something (an ordered scale of 3+)."""
+    entry = next((q for q in _entries(context) if q.variable == context.values.get("question")), None)
+    mergeable = entry is not None and entry.can_merge_first_two
+    return [Option("none", "All answers"), Option("top2", "Merge the two first answers", disabled=not mergeable)]
+
+
+STATE = Spec(
+    survey_param(SURVEY, resets=("question", "by", "collapse", *[f"f_{dim}" for dim in FILTERS])),
+    Param("question", QUESTION, options=_question_options, default=_default_question),
+    Param("by", BY, options=_by_options, default="none"),
+    *[
+        Param(f"f_{dim}", _filter_id(dim), options=_filter_options(dim), default=(), many=True, in_words=True)
+        for dim in FILTERS
+    ],
+    Param("collapse", COLLAPSE, options=_collapse_options, default="none", widget="radio"),
+    Param(
+        "view",
+        VIEW,
+        options=lambda _c: [Option("chart", "Chart and table"), Option("table", "Table only")],
+        default="chart",
+        widget="radio",
+    ),
+)
+EXTRA_OUTPUTS = {f"{dim}-label": Output(f"{_filter_id(dim)}-label", "children") for dim in FILTERS}
+
+
+def layout(lang: str) -> html.Div:
     filter_controls = [
         dbc.Col(
             labelled_dropdown(
                 lang,
                 _filter_id(dim),
-                label,
-                opts,
-                c["filters"].get(dim, []),
+                _(SHORT_LABELS.get(dim, dim), lang),
+                [],
+                [],
                 multi=True,
                 clearable=True,
                 placeholder=_("All", lang),
@@ -177,11 +170,11 @@ def layout(lang: str, search: str) -> html.Div:
             md=4,
             lg=2,
         )
-        for dim, label, opts in zip(FILTERS, options["filter_labels"], options["filters"], strict=False)
+        for dim in FILTERS
     ]
     return html.Div(
         [
-            dcc.Location(id=URL, refresh=False),
+            *page_state.frame(ID),
             html.H1(_("Survey explorer", lang)),
             html.P(
                 _(
@@ -192,19 +185,9 @@ def layout(lang: str, search: str) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(
-                        labelled_dropdown(
-                            lang, SURVEY, _("Survey", lang), survey_options(c["surveys"], lang), c["survey"]
-                        ),
-                        lg=4,
-                    ),
-                    dbc.Col(
-                        labelled_dropdown(
-                            lang, QUESTION, _("Question", lang), options["question"], c["question"], searchable=True
-                        ),
-                        lg=5,
-                    ),
-                    dbc.Col(labelled_dropdown(lang, BY, _("Breakdown", lang), options["by"], c["by"] or "none"), lg=3),
+                    dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), [], None), lg=4),
+                    dbc.Col(labelled_dropdown(lang, QUESTION, _("Question", lang), [], None, searchable=True), lg=5),
+                    dbc.Col(labelled_dropdown(lang, BY, _("Breakdown", lang), [], None), lg=3),
                 ]
             ),
             html.Fieldset(
@@ -216,21 +199,8 @@ def layout(lang: str, search: str) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(
-                        _radio(
-                            COLLAPSE, _("Answer categories", lang), _collapse_options(c["entry"], lang), c["collapse"]
-                        ),
-                        md="auto",
-                    ),
-                    dbc.Col(
-                        _radio(
-                            VIEW,
-                            _("Show", lang),
-                            [(_("Chart and table", lang), "chart"), (_("Table only", lang), "table")],
-                            c["view"],
-                        ),
-                        md="auto",
-                    ),
+                    dbc.Col(_radio(COLLAPSE, _("Answer categories", lang)), md="auto"),
+                    dbc.Col(_radio(VIEW, _("Show", lang)), md="auto"),
                 ],
                 className="g-4 mb-2",
             ),
@@ -239,114 +209,50 @@ def layout(lang: str, search: str) -> html.Div:
     )
 
 
-def _collapse_options(entry, lang: str) -> list[tuple[str, str, bool]]:
-    """ "Merge the two first answers" is offered only where it means something (an ordered scale of 3+)."""
-    mergeable = entry is not None and entry.can_merge_first_two
-    return [(_("All answers", lang), "none", False), (_("Merge the two first answers", lang), "top2", not mergeable)]
-
-
-def _filter_id(dim: str) -> str:
-    return f"{FILTER}-{dim}"
-
-
-def _radio(component_id: str, label: str, options: list[tuple], value: str) -> html.Fieldset:
-    """Radio buttons grouped under a visible legend (their accessible group name)."""
+def _radio(component_id: str, label: str) -> html.Fieldset:
+    """Radio buttons grouped under a visible legend (their accessible group name); options come with the state."""
     return html.Fieldset(
         [
             html.Legend(label, className="form-label fw-semibold fs-6 mb-1"),
-            dbc.RadioItems(id=component_id, options=_radio_options(options), value=value, inline=True),
+            dbc.RadioItems(id=component_id, options=[], value=None, inline=True),
         ]
     )
 
 
-def _radio_options(options: list[tuple]) -> list[dict]:
-    """(label, value) or (label, value, disabled) → RadioItems options."""
-    return [{"label": o[0], "value": o[1], "disabled": bool(o[2]) if len(o) > 2 else False} for o in options]
-
-
-def register_callbacks(app) -> None:
-    @app.callback(
-        Output(URL, "search"),
-        Input(SURVEY, "value"),
-        Input(QUESTION, "value"),
-        Input(BY, "value"),
-        Input(COLLAPSE, "value"),
-        Input(VIEW, "value"),
-        *[Input(_filter_id(dim), "value") for dim in FILTERS],
-        State(URL, "search"),
-        prevent_initial_call=True,
-    )
-    def _controls_to_url(survey, question, by, collapse, view, *rest):
-        *filter_values, search = rest
-        params = {k: v for k, v in state.parse(search).items() if not k.startswith("f_")}
-        params.update(
-            {
-                "survey": survey,
-                "question": question,
-                "by": None if by == "none" else by,
-                "collapse": None if collapse == "none" else collapse,
-                "view": None if view == "chart" else view,
-            }
+def render(state: PageState, session) -> dict:
+    """The results for the state, and the filters' labels in the survey's own words."""
+    lang = state.lang
+    entries = state.lookups.get(("questions", state["survey"]), [])
+    entry = next((q for q in entries if q.variable == state["question"]), None)
+    c = {
+        "survey": state["survey"],
+        "question": state["question"],
+        "entry": entry,
+        "by": None if state["by"] == "none" else state["by"],
+        "filters": {dim: state[f"f_{dim}"] for dim in FILTERS if state[f"f_{dim}"]},
+        "collapse": state["collapse"],
+        "view": state["view"],
+    }
+    min_n = page_state.min_n()
+    if entry is None:
+        body = [dbc.Alert(_("This survey has no questions to show.", lang), color="info")]
+    elif entry.is_numeric:
+        body = _numeric(session, c, min_n, lang)
+    else:
+        body = _coded(session, c, min_n, lang)
+    meta = state.lookups.get(("meta", state["survey"]))
+    labels = {}
+    for dim in FILTERS:
+        info = meta.questions.get(dim) if meta else None
+        labels[f"{dim}-label"] = (
+            _(SHORT_LABELS[dim], lang) if dim in SHORT_LABELS else pick(info.short or info.text, lang) if info else dim
         )
-        if ctx.triggered_id == SURVEY and survey != state.parse(search).get("survey"):
-            params = {"survey": survey}  # another survey: its questions and codes may differ
-        else:
-            for dim, value in zip(FILTERS, filter_values, strict=False):
-                params[f"f_{dim}"] = sorted(value or [])
-        new = state.build(params, search)
-        return no_update if new == (search or "") else new
-
-    @app.callback(
-        Output(CONTENT, "children"),
-        Output(SURVEY, "value"),
-        Output(QUESTION, "value"),
-        Output(QUESTION, "options"),
-        Output(BY, "value"),
-        Output(BY, "options"),
-        Output(COLLAPSE, "value"),
-        Output(COLLAPSE, "options"),
-        Output(VIEW, "value"),
-        *[Output(_filter_id(dim), "value") for dim in FILTERS],
-        *[Output(_filter_id(dim), "options") for dim in FILTERS],
-        Input(URL, "search"),
-    )
-    def _render(search):
-        lang = state.parse(search).get("lang") or default_language()
-        content, *values, filter_values, filter_options = render(lang, search)
-        if filter_values is no_update:
-            return (content, *values, *[no_update] * (2 * len(FILTERS)))
-        return (content, *values, *filter_values, *filter_options)
+    return {"content": [*survey_label(state), *body], **labels}
 
 
-@friendly_render(extra_outputs=10)
-def render(lang: str, search: str):
-    """The page's main callback: results for the state in ``search``, plus the controls' values."""
-    from flask import current_app
-
-    config: Config = current_app.config["FJERNARBEID"]
-    with session_scope() as session:
-        c = _choices(session, search, lang)
-        entry, survey, by = c["entry"], c["survey"], c["by"]
-        if entry is None:
-            body = [dbc.Alert(_("This survey has no questions to show.", lang), color="info")]
-        elif entry.is_numeric:
-            body = _numeric(session, c, config.min_n, lang)
-        else:
-            body = _coded(session, c, config.min_n, lang)
-        options = _control_options(session, c, lang)
-    return (
-        [*survey_label(c["surveys"], survey, lang), *notices(c["resolved"].ignored, lang), *body],
-        survey,
-        c["question"],
-        options["question"],
-        by or "none",
-        options["by"],
-        c["collapse"],
-        _radio_options(_collapse_options(entry, lang)),
-        c["view"],
-        [c["filters"].get(dim, []) for dim in FILTERS],
-        options["filters"],
-    )
+def _dimension_label(session, survey: str, variable: str, lang: str) -> str:
+    info = survey_meta(session, survey).question(variable)
+    return pick(info.short or info.text, lang)
 
 
 def _coded(session, c: dict, min_n: int, lang: str) -> list:

@@ -1,0 +1,13 @@
+"""How tests get what a page's main callback answers, without a browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.web.page_state import render_page
+
+
+def page_answer(app, page, search: str, lang: str = "nb") -> dict[str, Any]:
+    """The page's named outputs for ``search`` (``content`` first), as its callback would send them."""
+    with app.server.app_context():
+        return render_page(page, search, lang)
