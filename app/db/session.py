@@ -5,6 +5,7 @@ that needs the database.
 
 The web app configures its engine with a ``statement_timeout`` (``FJERNARBEID_STATEMENT_TIMEOUT_MS``),
 so one slow query cannot hold a worker; commands (import, seed, db) configure theirs without one.
+A cancelled statement raises ``QueryTimeout`` in both.
 """
 
 from __future__ import annotations
@@ -28,19 +29,20 @@ _config: Config | None = None
 _statement_timeout_ms = 0
 
 
-def configure(config: Config, *, statement_timeout_ms: int = 0) -> None:
+def configure(config: Config, *, web: bool = False) -> None:
     """Use ``config`` for the engine created next (tests, commands and the app factory call this).
 
     Args:
-        statement_timeout_ms: PostgreSQL cancels any statement of this engine's sessions that runs
-            longer (0: no limit). The app factory passes ``config.statement_timeout_ms``; commands
-            leave it at 0, because an import legitimately runs for minutes.
+        web: the web app's engine (the app factory passes True): PostgreSQL cancels any statement
+            that runs longer than ``config.statement_timeout_ms`` (0: no limit). Commands leave it
+            False: an import legitimately runs for minutes.
     """
     global _config, _engine, _statement_timeout_ms
     with _lock:
         if _engine is not None:
             _engine.dispose()
-        _config, _engine, _statement_timeout_ms = config, None, statement_timeout_ms
+        _config, _engine = config, None
+        _statement_timeout_ms = config.statement_timeout_ms if web else 0
 
 
 def database_url(config: Config) -> str:
@@ -122,4 +124,4 @@ def _describe_cancel(exc: OperationalError) -> str:
     limit = (
         f" (the limit is {_statement_timeout_ms} ms, FJERNARBEID_STATEMENT_TIMEOUT_MS)" if _statement_timeout_ms else ""
     )
-    return f"The database cancelled a query of this view: {reason}{limit}."
+    return f"The database cancelled a query: {reason}{limit}."

@@ -25,7 +25,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
         config: settings to use; read from the environment when omitted.
     """
     config = config or Config.from_env()
-    db_session.configure(config, statement_timeout_ms=config.statement_timeout_ms)
+    db_session.configure(config, web=True)  # the statement_timeout of web requests
 
     app = dash.Dash(
         __name__,
