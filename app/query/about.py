@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import ColumnElement, Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.db.migrate import current_revision
@@ -47,8 +47,9 @@ class SurveyDetails:
 def survey_details(session: Session) -> list[SurveyDetails]:
     """Every survey with its documentation fields and latest successful import, real ones first."""
     counts = select(Respondent.survey_id, func.count().label("n")).group_by(Respondent.survey_id).subquery()
+    respondents: ColumnElement[int] = counts.c.n
     rows = session.execute(
-        select(Survey, func.coalesce(counts.c.n, 0))
+        select(Survey, func.coalesce(respondents, 0))
         .outerjoin(counts, counts.c.survey_id == Survey.id)
         .order_by(Survey.is_synthetic, Survey.year.desc(), Survey.slug)
     ).all()
@@ -100,7 +101,7 @@ def reference_info(session: Session) -> ReferenceInfo:
     years = session.scalars(
         select(Municipality.population_year).distinct().order_by(Municipality.population_year)
     ).all()
-    return ReferenceInfo(list(classifications), list(years))
+    return ReferenceInfo([c for c in classifications if c is not None], list(years))  # the query excludes None
 
 
 def schema_revision(engine: Engine | None = None) -> str | None:

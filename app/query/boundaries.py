@@ -38,7 +38,8 @@ def boundaries(numbers: Iterable[str]) -> dict[str, tuple[str, tuple[Ring, ...]]
 
 def bbox(rings: Iterable[Ring]) -> tuple[float, float, float, float]:
     """(min lon, min lat, max lon, max lat) of the rings."""
-    xs, ys = [], []
+    xs: list[float] = []
+    ys: list[float] = []
     for ring in rings:
         xs.extend(x for x, _ in ring)
         ys.extend(y for _, y in ring)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Municipality, Region, RegionMember, Respondent, Survey
@@ -25,8 +25,9 @@ class SurveyInfo:
 def list_surveys(session: Session) -> list[SurveyInfo]:
     """All surveys with their respondent counts, real surveys first, then by year and slug."""
     counts = select(Respondent.survey_id, func.count().label("n")).group_by(Respondent.survey_id).subquery()
+    respondents: ColumnElement[int] = counts.c.n
     rows = session.execute(
-        select(Survey, func.coalesce(counts.c.n, 0))
+        select(Survey, func.coalesce(respondents, 0))
         .outerjoin(counts, counts.c.survey_id == Survey.id)
         .order_by(Survey.is_synthetic, Survey.year.desc(), Survey.slug)
     ).all()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import CoworkingSpace, Municipality, Region, RegionMember
@@ -130,14 +130,16 @@ def capacity_by_municipality(
         .group_by(CoworkingSpace.kommunenummer)
         .subquery()
     )
+    space_count: ColumnElement[int] = spaces.c.spaces
+    seat_sum: ColumnElement[int] = spaces.c.seats
     rows = session.execute(
         select(
             Municipality.kommunenummer,
             Municipality.name,
             Municipality.population,
             Municipality.centrality_class,
-            func.coalesce(spaces.c.spaces, 0),
-            func.coalesce(spaces.c.seats, 0),
+            func.coalesce(space_count, 0),
+            func.coalesce(seat_sum, 0),
         )
         .outerjoin(spaces, spaces.c.kommunenummer == Municipality.kommunenummer)
         .where(_scope_condition(region_slug))

@@ -115,6 +115,8 @@ def _cached(session: Session, sid: int, created_at: dt.datetime) -> SurveyMeta:
 
 def _load(session: Session, sid: int) -> SurveyMeta:
     survey = session.get(Survey, sid)
+    if survey is None:
+        raise QueryError(f"No survey with id {sid}.")
     questions = session.scalars(
         select(Question)
         .where(Question.survey_id == sid)

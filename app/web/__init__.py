@@ -33,7 +33,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
         serve_locally=True,
         suppress_callback_exceptions=True,
         title="Fjernarbeid",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # Dash documents None (no title while updating); its stub says str
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.config["SECRET_KEY"] = config.resolved_secret_key()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from functools import wraps
+from typing import TYPE_CHECKING
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
@@ -17,6 +18,9 @@ from app.web import state
 from app.web.i18n import gettext as _
 from app.web.i18n import pick
 from app.web.response_cache import do_not_cache_this_response
+
+if TYPE_CHECKING:
+    from dash import dcc
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +204,7 @@ def labelled_dropdown(lang: str, component_id: str, label: str, options: list[di
     )
 
 
-def dropdown_labels(lang: str) -> dict[str, str]:
+def dropdown_labels(lang: str) -> dcc.Dropdown.Labels:
     return {
         "select_all": _("Select all", lang),
         "deselect_all": _("Deselect all", lang),

@@ -182,24 +182,26 @@ def demand_rows(capacity: Sequence[MunicipalityCapacity], weekly_share: float | 
 
 def demand_figure(rows: Sequence[DemandRow], lang: str, height: int = 380) -> go.Figure:
     """Horizontal bars: seats per 1 000 residents who use home office weekly, per municipality."""
-    usable = [r for r in rows if r.seats_per_1000_remote is not None]
+    usable = sorted(
+        ((r, r.seats_per_1000_remote) for r in rows if r.seats_per_1000_remote is not None), key=lambda pair: pair[1]
+    )  # (row, indicator)
     if not usable:
         return empty_figure(_("Too few respondents to estimate the indicator.", lang), lang)
-    usable = sorted(usable, key=lambda r: r.seats_per_1000_remote)
     height = max(height, 90 + 34 * len(usable))
     title = _("Seats per 1 000 residents<br>who use home office at least weekly", lang)
     fig = go.Figure(layout=base_layout(lang, title, height=height))
     fig.add_trace(
         go.Bar(
-            y=[r.name for r in usable],
-            x=[r.seats_per_1000_remote for r in usable],
+            y=[r.name for r, _indicator in usable],
+            x=[indicator for _r, indicator in usable],
             orientation="h",
-            marker={"color": [NO_OFFER_LINE if r.seats == 0 else PALETTE[0] for r in usable]},
-            text=[format_number(r.seats_per_1000_remote, lang, 1) if r.seats else _("no space", lang) for r in usable],
+            marker={"color": [NO_OFFER_LINE if r.seats == 0 else PALETTE[0] for r, _indicator in usable]},
+            text=[format_number(indicator, lang, 1) if r.seats else _("no space", lang) for r, indicator in usable],
             textposition="outside",
             cliponaxis=False,
             customdata=[
-                [format_number(r.seats, lang), format_number(round(r.remote_weekly or 0, -1), lang)] for r in usable
+                [format_number(r.seats, lang), format_number(round(r.remote_weekly or 0, -1), lang)]
+                for r, _indicator in usable
             ],
             hovertemplate="<b>%{y}</b><br>"
             + _("Seats", lang)
@@ -209,7 +211,7 @@ def demand_figure(rows: Sequence[DemandRow], lang: str, height: int = 380) -> go
             showlegend=False,
         )
     )
-    top = max(r.seats_per_1000_remote for r in usable)
+    top = max(indicator for _r, indicator in usable)
     fig.update_xaxes(
         title=_("Seats per 1 000 (rough indicator)", lang),
         gridcolor="#e5e5e5",

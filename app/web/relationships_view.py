@@ -124,7 +124,7 @@ def over_half_hour(result: ShareResult) -> list[tuple[str, float | None, float |
 
     The logit interval of a complement is the complement of the interval, so it carries over.
     """
-    out = []
+    out: list[tuple[str, float | None, float | None, float | None]] = []
     for row in top_rows(result):  # code 1 = up to 30 minutes comes first
         if row.suppressed or row.estimate is None:
             out.append((row.group, None, None, None))
@@ -141,10 +141,10 @@ def over_half_hour(result: ShareResult) -> list[tuple[str, float | None, float |
 
 
 def reading_travel(result: ShareResult, lang: str) -> str:
-    shown = [g for g in over_half_hour(result) if g[1] is not None]
+    shown = [(group, share) for group, share, _low, _high in over_half_hour(result) if share is not None]
     if len(shown) < 2:
         return _("Too few respondents in the groups to compare.", lang)
-    (a, x), (b, y) = shown[0][:2], shown[-1][:2]
+    (a, x), (b, y) = shown[0], shown[-1]
     return _(
         "Among those with home office “{a}”, {x} accept more than 30 minutes' travel to the office (one way), "
         "compared with {y} among those with “{b}”.",
@@ -379,8 +379,14 @@ def mean_figure(result: MeanResult, lang: str) -> go.Figure:
                 color="#333333",
                 thickness=1.5,
                 width=5,
-                array=[0 if r.suppressed or r.ci_high is None else round(r.ci_high - r.estimate, 2) for r in rows],
-                arrayminus=[0 if r.suppressed or r.ci_low is None else round(r.estimate - r.ci_low, 2) for r in rows],
+                array=[
+                    0 if r.suppressed or r.estimate is None or r.ci_high is None else round(r.ci_high - r.estimate, 2)
+                    for r in rows
+                ],
+                arrayminus=[
+                    0 if r.suppressed or r.estimate is None or r.ci_low is None else round(r.estimate - r.ci_low, 2)
+                    for r in rows
+                ],
             ),
             hovertemplate="%{y}: %{x:.2f}<extra></extra>",
         )
@@ -435,7 +441,7 @@ def share_table(result: ShareResult, lang: str, caption: str) -> html.Table:
 
 
 def travel_table(result: ShareResult, lang: str) -> html.Table:
-    groups: dict = {}
+    groups: dict[str, dict[int | str, EstimateRow]] = {}
     for row in result.rows:
         groups.setdefault(row.group, {})[row.code] = row
     first = next(iter(groups.values()), {})
@@ -465,7 +471,7 @@ def mean_table(result: MeanResult, lang: str) -> html.Table:
         text = format_number(r.estimate, lang, 2)
         if r.ci_low is not None and r.ci_high is not None:
             text += f" ({format_number(r.ci_low, lang, 2)}–{format_number(r.ci_high, lang, 2)})"
-        body.append([r.group, text, format_number(r.n, lang)])
+        body.append([r.group, text, "–" if r.n is None else format_number(r.n, lang)])
     return _table(
         _("Mean factory-paradigm index, by willingness to move", lang) + " " + _("(95 % interval in brackets)", lang),
         [_("Moving to another municipality is …", lang), _("Mean index", lang), "n"],

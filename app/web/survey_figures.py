@@ -38,6 +38,21 @@ def group_label(group: str, n: int | None, lang: str) -> str:
     return group if n is None else f"{group} (n = {format_number(n, lang)})"
 
 
+def number_text(value: float | None, lang: str, decimals: int = 0) -> str:
+    """A number as shown, or "–" when there is none."""
+    return "–" if value is None else format_number(value, lang, decimals)
+
+
+def share_text(proportion: float | None, lang: str, decimals: int = 1) -> str:
+    """A proportion as a percentage, or "–" when there is none."""
+    return "–" if proportion is None else format_share(proportion, lang, decimals)
+
+
+def _gap(end: float | None, start: float | None) -> float | None:
+    """``end − start`` to two decimals (an error bar's length); None, no bar, when either is missing."""
+    return None if end is None or start is None else round(end - start, 2)
+
+
 def interval_text(low: float | None, high: float | None, lang: str, decimals: int = 0) -> str:
     if low is None or high is None:
         return "–"
@@ -46,10 +61,10 @@ def interval_text(low: float | None, high: float | None, lang: str, decimals: in
 
 def _hover(row: EstimateRow, lang: str) -> str:
     return (
-        f"<b>{row.group}</b><br>{row.label}: {format_share(row.estimate, lang)}<br>"
+        f"<b>{row.group}</b><br>{row.label}: {share_text(row.estimate, lang)}<br>"
         + _("95 % interval", lang)
         + f": {interval_text(row.ci_low, row.ci_high, lang, 1)}<br>"
-        f"n = {format_number(row.n, lang)}"
+        f"n = {number_text(row.n, lang)}"
     )
 
 
@@ -138,7 +153,9 @@ def likert_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
                 customdata=[_hover(r, lang) for r in rows],
                 hovertemplate="%{customdata}<extra></extra>",
                 text=[
-                    format_share(r.estimate, lang, 0) if (r.estimate or 0) * factor >= 0.08 and not half else ""
+                    format_share(r.estimate, lang, 0)
+                    if r.estimate is not None and r.estimate * factor >= 0.08 and not half
+                    else ""
                     for r in rows
                 ],
                 textposition="inside",
@@ -341,16 +358,16 @@ def mean_figure(result: MeanResult, title: str, lang: str) -> go.Figure:
                 "color": "#343a40",
                 "thickness": 1.2,
                 "width": 3,
-                "array": [round(r.ci_high - r.estimate, 2) for r in shown],
-                "arrayminus": [round(r.estimate - r.ci_low, 2) for r in shown],
+                "array": [_gap(r.ci_high, r.estimate) for r in shown],
+                "arrayminus": [_gap(r.estimate, r.ci_low) for r in shown],
             },
             customdata=[
                 f"<b>{r.group}</b><br>"
                 + _("Mean", lang)
-                + f": {format_number(r.estimate, lang, 2)}<br>"
+                + f": {number_text(r.estimate, lang, 2)}<br>"
                 + _("95 % interval", lang)
-                + f": {format_number(r.ci_low, lang, 2)}–"
-                f"{format_number(r.ci_high, lang, 2)}<br>n = {format_number(r.n, lang)}"
+                + f": {number_text(r.ci_low, lang, 2)}–"
+                f"{number_text(r.ci_high, lang, 2)}<br>n = {number_text(r.n, lang)}"
                 for r in shown
             ],
             hovertemplate="%{customdata}<extra></extra>",
