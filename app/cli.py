@@ -285,6 +285,7 @@ def cmd_mobility(args, config: Config) -> int:
     from app.db.session import session_scope
     from app.query.format import render
     from app.query.mobility import is_rural_region, mobility_funnel, publishable, regional_funnel, standard_conditions
+    from app.web.mobility_texts import in_words
 
     _engine(config)
 
@@ -298,9 +299,10 @@ def cmd_mobility(args, config: Config) -> int:
         conditions = standard_conditions(
             attractive, args.take_job, args.travel_time, ints(args.age_group), ints(args.centrality)
         )
+        shares = None
         if args.region:
-            result, _shares = regional_funnel(
-                session, args.survey, args.region, args.jobs, conditions, args.region_share, args.lang, config.min_n
+            result, shares = regional_funnel(
+                session, args.survey, args.region, args.jobs, conditions, args.region_share, config.min_n
             )
         else:
             result = mobility_funnel(
@@ -309,11 +311,11 @@ def cmd_mobility(args, config: Config) -> int:
                 jobs_anywhere=args.jobs,
                 conditions=conditions,
                 region_share=args.region_share,
-                region_share_source="--region-share" if args.region_share is not None else None,
-                lang=args.lang,
                 min_n=config.min_n,
             )
-    print(render(result if args.exact else publishable(result), args.format))
+    given = "--region-share" if args.region_share is not None else None  # the share's source: the user
+    shown = result if args.exact else publishable(result)
+    print(render(in_words(shown, args.lang, shares, given), args.format))  # labels and sources in --lang
     return 0
 
 
@@ -439,7 +441,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print unrounded numbers and standard errors (for checking); default: rounded as shown",
     )
-    mob.add_argument("--lang", default="nb", choices=["nb", "nn", "en"], metavar="nb|nn|en")
+    mob.add_argument(
+        "--lang",
+        default="nb",
+        choices=["nb", "nn", "en"],
+        metavar="nb|nn|en",
+        help="language of the labels and sources",
+    )
     mob.add_argument("--format", default="table", choices=["table", "json", "csv"], metavar="table|json|csv")
     mob.set_defaults(func=cmd_mobility)
 

@@ -1,29 +1,37 @@
 """Mobility page's pure pieces: rounding, the funnel and tornado figures, suppressed steps, the headline's
-ranges, the report check, numbers typed in the page's format, and complete translations."""
+ranges, the report check, numbers typed in the page's format, step labels and sources said from keys in each
+language, and complete translations."""
 
 import ast
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from app.query.mobility import FunnelStep, MobilityResult, ReportCheck
+from app.query.mobility import (
+    FunnelStep,
+    MobilityResult,
+    RegionShare,
+    ReportCheck,
+    ShareDefinition,
+    standard_conditions,
+)
+from app.web import mobility_texts
 from app.web.i18n import catalogue
 from app.web.pages import mobility
 
 
 def _result(region_share=None) -> MobilityResult:
-    result = MobilityResult("demo", 1_300_000, region_share, None)
+    result = MobilityResult("demo", 1_300_000, region_share)
     result.steps = [
-        FunnelStep("jobs", "Jobs", None, None, 1_300_000, 1_200_000, 1_400_000, 0),
-        FunnelStep("willing", "… willing", 0.15, 0.017, 195_000, 155_000, 245_000, 488),
+        FunnelStep("jobs", None, None, 1_300_000, 1_200_000, 1_400_000, 0),
+        FunnelStep("willing", 0.15, 0.017, 195_000, 155_000, 245_000, 488),
     ]
     result.sensitivity = [
         {"assumption": "jobs_anywhere", "low": 180_000, "high": 210_000},
         {"assumption": "survey_share", "low": 155_000, "high": 245_000},
     ]
-    result.assumptions = [
-        {"name": "jobs_anywhere", "default": 1_300_000, "low": 1_200_000, "high": 1_400_000, "source": "NORCE"}
-    ]
+    result.assumptions = [{"name": "jobs_anywhere", "default": 1_300_000, "low": 1_200_000, "high": 1_400_000}]
     return result
 
 
@@ -51,17 +59,24 @@ def test_tornado_puts_the_widest_assumption_on_top_in_the_chosen_language():
     assert "Survey uncertainty" in mobility.sensitivity_sentence(_result(), "en")
 
 
+def _message_ids() -> list[str]:
+    """Every literal passed to ``_()`` on the page and in its texts (app/web/mobility_texts.py)."""
+    ids = []
+    for module in (mobility, mobility_texts):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        ids += [
+            node.args[0].value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and getattr(node.func, "id", None) == "_"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ]
+    return ids
+
+
 def test_every_message_on_the_page_is_translated():
-    tree = ast.parse(Path(mobility.__file__).read_text(encoding="utf-8"))
-    ids = {
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and getattr(node.func, "id", None) == "_"
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-    }
-    ids |= set(mobility.ASSUMPTION_NAMES.values()) | {mobility.NAME}
+    ids = {*_message_ids(), mobility.NAME, *mobility.FILTER_LABELS.values()}
     for lang in ("nb", "nn"):
         missing = sorted(i for i in ids if i not in catalogue(lang))
         assert missing == [], (lang, missing)
@@ -69,8 +84,8 @@ def test_every_message_on_the_page_is_translated():
 
 def test_assumptions_table_survives_a_zero_region_share():
     result = _result(region_share=0.0)
-    result.steps.append(FunnelStep("region", "… region", 0.0, 0.0, 0.0, 0.0, 0.0, 488))
-    result.assumptions.append({"name": "region_share", "default": 0.0, "low": 0.0, "high": 0.0, "source": "SSB"})
+    result.steps.append(FunnelStep("region", 0.0, 0.0, 0.0, 0.0, 0.0, 488))
+    result.assumptions.append({"name": "region_share", "default": 0.0, "low": 0.0, "high": 0.0})
     table = str(mobility.assumptions_table(result, "nb"))
     assert "15,0" in table and "0,00" in table  # the survey share, then the region share
 
@@ -88,8 +103,8 @@ def _text(component) -> str:
 
 def _suppressed_last() -> MobilityResult:
     result = _result(region_share=0.0138)
-    result.steps.append(FunnelStep("take_job", "… take the job", None, None, None, None, None, 488, suppressed=True))
-    result.steps.append(FunnelStep("region", "… region", None, None, None, None, None, 488, suppressed=True))
+    result.steps.append(FunnelStep("take_job", None, None, None, None, None, 488, suppressed=True))
+    result.steps.append(FunnelStep("region", None, None, None, None, None, 488, suppressed=True))
     result.sensitivity = []
     return result
 
@@ -162,23 +177,106 @@ def test_no_question_codes_or_seed_numbers_in_the_page_texts():
 
     from app.query import mobility as query
 
-    tree = ast.parse(Path(mobility.__file__).read_text(encoding="utf-8"))
-    ids = [
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and getattr(node.func, "id", None) == "_"
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-    ]
+    ids = _message_ids()
     texts = [*ids, *(catalogue("nb").get(i, i) for i in ids), *(catalogue("nn").get(i, i) for i in ids)]
     for lang in ("nb", "nn", "en"):
         texts += [
-            query.text(query.JOBS_ANYWHERE.source_texts, lang),
-            query.text(query.WILLING.label, lang),
-            query.text(query.WILLING_NOTE, lang),
-            *(query.text(c, lang) for c in query.JOBS_ANYWHERE.caveats),
-            *(query.text(c.label, lang) for c in query.standard_conditions(True, True, 2, [1], [1])),
+            mobility_texts.jobs_anywhere_source(lang),
+            *mobility_texts.jobs_anywhere_caveats(lang),
+            mobility_texts.willing_note(lang),
+            *(
+                mobility_texts.step_label(c.key, lang)
+                for c in [query.WILLING, *query.standard_conditions(True, True, 2, [1], [1])]
+            ),
         ]
     offending = [t for t in texts if re.search(r"\bq\d+\b|seed 0", t)]
     assert offending == []
+
+
+@pytest.mark.parametrize(
+    "lang,expected",
+    [
+        (
+            "nb",
+            [
+                "Jobber som kan gjøres hvor som helst",
+                "… synes det er aktuelt å flytte til en annen kommune (hvilken som helst)",
+                "… synes det er attraktivt å bo i en distriktskommune",
+                "… og kunne valgt denne regionen",
+            ],
+        ),
+        (
+            "nn",
+            [
+                "Jobbar som kan gjerast kvar som helst",
+                "… synest det er aktuelt å flytte til ein annan kommune (kva kommune som helst)",
+                "… synest det er attraktivt å bu i ein distriktskommune",
+                "… og kunne valt denne regionen",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Jobs that can be done anywhere",
+                "… would consider moving to another municipality (any municipality)",
+                "… find living in a rural municipality attractive",
+                "… and could choose this region",
+            ],
+        ),
+        (
+            "xx",
+            [
+                "Jobber som kan gjøres hvor som helst",
+                "… synes det er aktuelt å flytte til en annen kommune (hvilken som helst)",
+                "… synes det er attraktivt å bo i en distriktskommune",
+                "… og kunne valgt denne regionen",
+            ],
+        ),
+    ],
+)
+def test_steps_are_labelled_by_key_in_the_chosen_language(lang, expected):
+    """q22 is about any municipality and says so; an unknown language falls back to bokmål."""
+    keys = ["jobs", "willing", "attractive", "region"]
+    assert [mobility_texts.step_label(k, lang) for k in keys] == expected
+    result = _result(region_share=0.0138)
+    result.steps.insert(2, FunnelStep("attractive", 0.09, 0.01, 119_000, 87_000, 161_000, 488))
+    result.steps.append(FunnelStep("region", 0.0012, 0.0002, 1_600, 1_200, 2_200, 488))
+    rows = mobility.funnel_table(result, lang).children[1].children
+    assert [row.children[0].children for row in rows] == expected
+    assert list(mobility.funnel_figure(result, lang).data[0].y) == [mobility._wrap(e) for e in expected]
+    labels = [mobility_texts.step_label(c.key, lang) for c in standard_conditions(True, True, 2, [1], [1])]
+    assert len(set(labels)) == 5 and not any(label in keys for label in labels)  # every condition has words
+
+
+def test_the_regional_share_is_said_whole_with_its_numbers_in_each_language():
+    kvam_out = ShareDefinition("employed", (5, 6), 0.0172, 6_000, 350_000, ("Kvam",))
+    everyone = ShareDefinition("population_25_60", None, 0.0021, 9_135, 4_400_000, ())
+    assert mobility_texts.definition_text(kvam_out, "nb") == (
+        "sysselsatte 15–74 år etter bosted, 4. kvartal 2022 (SSB tabell 11618), kommunene i sentralitetsklasse "
+        "5–6 (ikke med: Kvam)"
+    )
+    assert (
+        mobility_texts.definition_text(everyone, "nn")
+        == "folketalet 25–60 år 1.1.2026 (SSB tabell 07459), alle kommunar"
+    )
+    assert mobility_texts.definition_text(everyone, "en") == (
+        "population aged 25–60 on 1 Jan 2026 (Statistics Norway table 07459), all municipalities"
+    )
+
+
+def test_the_regional_shares_source_is_one_sentence_with_its_numbers():
+    kvam_out = ShareDefinition("employed", (5, 6), 0.0172, 6_000, 350_000, ("Kvam",))
+    shares = RegionShare("hardangerradet", "Hardangerrådet", True, kvam_out, (kvam_out,))
+    assert mobility_texts.region_share_source(shares, "nb") == (
+        "Regionens andel av sysselsatte 15–74 år etter bosted, 4. kvartal 2022 (SSB tabell 11618) i kommunene i "
+        "sentralitetsklasse 5–6: 6\u00a0000 av 350\u00a0000. Ikke med (utenfor mengden): Kvam. Forutsetter at "
+        "tilflytterne fordeler seg på kommunene i mengden som de sysselsatte. Kilde: Statistisk sentralbyrå (SSB), "
+        "tabell 11618."
+    )
+    everyone = replace(shares, default=replace(kvam_out, classes=None, left_out=()))
+    assert mobility_texts.region_share_source(everyone, "en") == (
+        "The region's share of employed residents aged 15–74, Q4 2022 (Statistics Norway table 11618) in all "
+        "municipalities: 6,000 of 350,000. Assumes movers spread over the municipalities in the set as the "
+        "employed do. Source: Statistics Norway (SSB), table 11618."
+    )
+    assert "Kjelde: Statistisk sentralbyrå (SSB), tabell 11618." in mobility_texts.region_share_source(everyone, "nn")

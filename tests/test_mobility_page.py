@@ -178,6 +178,33 @@ def test_an_unknown_language_draws_the_page_in_bokmal(page_app, lang):
     assert "render-failed" not in text and "alert-danger" not in text
 
 
+@pytest.mark.parametrize(
+    "lang,step,source,note",
+    [
+        (
+            "nn",
+            "… synest det er attraktivt å bu i ein distriktskommune",
+            "Kjelde: Statistisk sentralbyrå (SSB), tabell 11618",
+            "Spørsmålet gjeld flytting til kva som helst annan kommune",
+        ),
+        (
+            "en",
+            "… find living in a rural municipality attractive",
+            "Source: Statistics Norway (SSB), table 11618",
+            "The question asks about moving to any other municipality",
+        ),
+    ],
+)
+def test_the_funnel_is_said_in_the_pages_language(page_app, lang, step, source, note):
+    """The query layer gives keys; the page says the steps, the share's source and the note in its language."""
+    output = _render(f"?lang={lang}", lang)
+    steps = [row.children[0].children for row in _find(output[0], "mobility-funnel-table").children[1].children]
+    assert step in steps and steps[-1] == mobility.step_label("region", lang)
+    assert source in output[12]
+    text = json.dumps(output[0], cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+    assert note in text and source in text  # the assumptions table cites the same source
+
+
 def test_a_regional_survey_gets_an_explanation_not_a_funnel(page_app):
     output = _render("?survey=demo_hardanger")
     text = json.dumps(output[0], cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -167,7 +170,7 @@ def test_the_region_shares_range_spans_the_defensible_definitions(db):
     assert shares.low.share == pytest.approx(9_135 / 712_400)  # population 25–60, 1 Jan 2026
     assert shares.high.share == pytest.approx(_employed(db, {"4618", "4619", "4620"}) / _employed(db, classes=(5, 6)))
     assert 0.0125 < shares.low.share < shares.value < shares.high.share < 0.0175
-    assert "Kilde: Statistisk sentralbyrå (SSB), tabell 11618" in shares.source("nb")
+    assert mobility.SHARE_MEASURES[shares.default.measure][2] == "11618"  # the SSB table the page cites
 
 
 def test_without_the_rural_condition_the_set_is_every_municipality(db):
@@ -217,10 +220,15 @@ def test_the_report_check_says_whether_the_default_funnel_lands_near_200000(db, 
     assert not far.reproduces and far.difference == pytest.approx(check.people - 300_000)
 
 
-def test_an_unknown_language_falls_back_to_bokmal(db):
-    result = mobility_funnel(db, "demo_national", conditions=standard_conditions(attractive=True), lang="xx")
-    assert result.steps[0].label == "Jobber som kan gjøres hvor som helst"
-    assert "hvilken som helst" in result.steps[1].label  # q22 is about any municipality, and says so
+def test_the_funnel_names_its_steps_by_key_and_holds_no_words(db):
+    """Language at the edge: the query layer gives keys and numbers; app.web.mobility_texts says them."""
+    result = mobility_funnel(db, "demo_national", conditions=standard_conditions(attractive=True, take_job=True))
+    assert [s.key for s in result.steps] == ["jobs", "willing", "attractive", "take_job"]
+    assert not hasattr(result.steps[0], "label") and [a["name"] for a in result.assumptions] == ["jobs_anywhere"]
+    for function in (mobility.mobility_funnel, mobility.regional_funnel, mobility.region_share, mobility.report_check):
+        assert "lang" not in inspect.signature(function).parameters, function.__name__
+    source = Path(mobility.__file__).read_text(encoding="utf-8")
+    assert not re.search(r"""["'](nb|nn|en)["']\s*:""", source)  # no texts per language
 
 
 def test_published_funnel_is_rounded_as_shown(db):
@@ -286,6 +294,30 @@ def test_mobility_command_prints_the_funnel(database_url, tmp_path, monkeypatch,
     )
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("key,label,share") and "region" in out
+    assert "… og kunne valgt denne regionen" in out  # bokmål by default
+
+
+@pytest.mark.parametrize(
+    "lang,label,source",
+    [
+        ("nn", "… synest det er aktuelt å flytte til ein annan kommune", "Kjelde: Statistisk sentralbyrå (SSB)"),
+        ("en", "… would consider moving to another municipality", "Source: Statistics Norway (SSB)"),
+    ],
+)
+def test_mobility_command_prints_its_texts_in_the_chosen_language(
+    database_url, tmp_path, monkeypatch, capsys, lang, label, source
+):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("FJERNARBEID_DATA_DIR", str(tmp_path))
+    args = ["mobility", "--survey", "demo_national", "--region", "hardangerradet", "--lang", lang]
+    assert main([*args, "--format", "table"]) == 0
+    assert label in capsys.readouterr().out
+    assert main([*args, "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert [s["label"].startswith("…") for s in payload["steps"]] == [False, True, True, True]
+    assert source in payload["region_share_source"]
+    jobs = payload["assumptions"][0]
+    assert jobs["name"] == "jobs_anywhere" and "NORCE (2025)" in jobs["source"] and len(jobs["caveats"]) == 2
 
 
 def test_mobility_command_refuses_a_regional_survey_in_words(database_url, tmp_path, monkeypatch, capsys):

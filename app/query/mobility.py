@@ -19,11 +19,15 @@ residents; classes 5–6 instead of 4–6) give the range tried in the sensitivi
 
 The funnel multiplies national job counts by shares of a national sample, so it is refused for a
 survey whose coverage is regional (``survey.coverage``, from the codebook).
+
+This module holds numbers and codes only: steps, conditions, assumptions and the regional share's
+definitions are named by keys (``FunnelStep.key``, ``Assumption.name``, ``ShareDefinition.measure`` …),
+and ``app.web.mobility_texts`` says them in nb, nn or en through the translation catalogues.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from sqlalchemy import func, select, tuple_
@@ -35,70 +39,20 @@ from app.query.estimates import pattern_columns
 from app.query.metadata import QueryError, SurveyMeta, survey_meta
 from app.stats import design
 
-Texts = Mapping[str, str]
-
-
-def text(texts: Texts, lang: str) -> str:
-    """``texts[lang]``, falling back to bokmål for a language the texts do not have."""
-    return texts.get(lang) or texts["nb"]
-
 
 @dataclass(frozen=True)
 class Assumption:
+    """A number the funnel takes from outside the survey: its default and the range tried. What it is and
+    where it comes from is said in the web layer (``app.web.mobility_texts``), by ``name``."""
+
     name: str
     default: float
     low: float
     high: float
-    source_texts: Texts  # per language
-    caveats: tuple[Texts, ...] = ()  # what the sources say limits the assumption
-
-    @property
-    def source(self) -> str:
-        """The source in bokmål."""
-        return self.source_texts["nb"]
 
 
-JOBS_ANYWHERE = Assumption(
-    "jobs_anywhere",
-    1_300_000,
-    1_200_000,
-    1_400_000,
-    {
-        "nb": "NORCE (2025) kap. 3.2.5: «mellom 40–50 % av jobbene i Norge» kan i prinsippet utføres hvor som "
-        "helst, «mellom 1,2–1,4 millioner jobber» (med henvisning til Ingelsrud m.fl. 2022). Prosjektskissen "
-        "for fjernarbeid i Hardanger: «50 % av jobbene i Norge», «ca. 1,4 mill.».",
-        "nn": "NORCE (2025) kap. 3.2.5: «mellom 40–50 % av jobbene i Norge» kan i prinsippet utførast kvar som "
-        "helst, «mellom 1,2–1,4 millioner jobber» (med tilvising til Ingelsrud m.fl. 2022). Prosjektskissa "
-        "for fjernarbeid i Hardanger: «50 % av jobbene i Norge», «ca. 1,4 mill.».",
-        "en": "NORCE (2025) ch. 3.2.5: “between 40–50 % of jobs in Norway” can in principle be done anywhere, "
-        "“between 1.2–1.4 million jobs” (citing Ingelsrud et al. 2022). The outline of the Hardanger "
-        "remote-work project: “50 % of jobs in Norway”, “about 1.4 million”.",
-    },
-    caveats=(
-        {
-            "nb": "AFI-rapport 2022:04 (Ingelsrud m.fl.), tabell 1: omtrent halvparten av arbeidstakerne kan jobbe "
-            "hjemmefra (50 % i 2022), men bare 20–22 % har det som fast ordning – resten bare ved behov. At en "
-            "jobb kan gjøres hjemmefra, betyr ikke at den kan gjøres hvor som helst.",
-            "nn": "AFI-rapport 2022:04 (Ingelsrud m.fl.), tabell 1: om lag halvparten av arbeidstakarane kan jobbe "
-            "heimanfrå (50 % i 2022), men berre 20–22 % har det som fast ordning – resten berre ved behov. At "
-            "ein jobb kan gjerast heimanfrå, tyder ikkje at han kan gjerast kvar som helst.",
-            "en": "AFI report 2022:04 (Ingelsrud et al.), table 1: about half of employees can work from home (50 % in "
-            "2022), but only 20–22 % have it as a fixed arrangement – the rest only when needed. A job that can "
-            "be done from home is not necessarily one that can be done anywhere.",
-        },
-        {
-            "nb": "Undersøkelsen gjelder yrkesaktive 25–60 år, jobbtallet alle aldre. Modellen bruker andelen fra "
-            "undersøkelsen også for yngre og eldre arbeidstakere, men rapporten regner med at mange under 25 er "
-            "under utdanning og at mobiliteten er lavere etter 60.",
-            "nn": "Undersøkinga gjeld yrkesaktive 25–60 år, jobbtalet alle aldrar. Modellen brukar delen frå "
-            "undersøkinga også for yngre og eldre arbeidstakarar, men rapporten reknar med at mange under 25 er "
-            "under utdanning og at mobiliteten er lågare etter 60.",
-            "en": "The survey covers employed people aged 25–60, the job count all ages. The model applies the "
-            "survey's share to younger and older workers too, while the report expects many under 25 to be in "
-            "education and mobility to be lower after 60.",
-        },
-    ),
-)
+# NORCE (2025) 3.2.5: 40–50 % of jobs in Norway, 1.2–1.4 million, can in principle be done anywhere
+JOBS_ANYWHERE = Assumption("jobs_anywhere", 1_300_000, 1_200_000, 1_400_000)
 
 # The report's figure the default national funnel is checked against (NORCE 2025, 3.2.5), and how
 # near counts as reproducing "rundt 200 000": what rounds to it at the nearest 50 000.
@@ -114,41 +68,16 @@ SHARE_MEASURES = {
     "population_25_60": ("population_25_60", "2026-01-01", "07459"),
 }
 DEFAULT_MEASURE = "employed"
-MEASURE_TEXTS = {
-    "employed": {
-        "nb": "sysselsatte 15–74 år etter bosted, 4. kvartal 2022 (SSB tabell 11618)",
-        "nn": "sysselsette 15–74 år etter bustad, 4. kvartal 2022 (SSB tabell 11618)",
-        "en": "employed residents aged 15–74, Q4 2022 (Statistics Norway table 11618)",
-    },
-    "population_25_60": {
-        "nb": "befolkningen 25–60 år 1.1.2026 (SSB tabell 07459)",
-        "nn": "folketalet 25–60 år 1.1.2026 (SSB tabell 07459)",
-        "en": "population aged 25–60 on 1 Jan 2026 (Statistics Norway table 07459)",
-    },
-}
-
-
-def set_text(classes: tuple[int, ...] | None, lang: str) -> str:
-    """The destination set in words."""
-    if classes is None:
-        return text({"nb": "alle kommuner", "nn": "alle kommunar", "en": "all municipalities"}, lang)
-    span = f"{classes[0]}–{classes[-1]}"
-    return text(
-        {
-            "nb": f"kommunene i sentralitetsklasse {span}",
-            "nn": f"kommunane i sentralitetsklasse {span}",
-            "en": f"municipalities in centrality classes {span}",
-        },
-        lang,
-    )
 
 
 @dataclass(frozen=True)
 class Condition:
+    """A condition of the funnel: respondents whose ``variable`` has one of ``codes``. ``key`` names it (and
+    its funnel step) for the web layer, which says it in words."""
+
     key: str
     variable: str
     codes: tuple[int, ...]
-    label: Texts
     fixed: bool = True  # switched on or off as a whole; False: the user picks the codes (age groups, …)
 
 
@@ -159,94 +88,26 @@ def standard_conditions(
     age_groups: Sequence[int] = (),
     centrality: Sequence[int] = (),
 ) -> list[Condition]:
-    """The filters a council can choose, in funnel order."""
+    """The filters a council can choose, in funnel order: finding a rural municipality attractive (q23),
+    probably taking the job along (q14), accepting a longer trip to the office (q21 ≥ ``travel_time_min``),
+    age groups and centrality classes of the current residence."""
     conditions = []
     if attractive:
-        conditions.append(
-            Condition(
-                "attractive",
-                "q23",
-                (1, 2),
-                {
-                    "nb": "… synes det er attraktivt å bo i en distriktskommune",
-                    "nn": "… synest det er attraktivt å bu i ein distriktskommune",
-                    "en": "… find living in a rural municipality attractive",
-                },
-            )
-        )
+        conditions.append(Condition("attractive", "q23", (1, 2)))
     if take_job:
-        conditions.append(
-            Condition(
-                "take_job",
-                "q14",
-                (1, 2),
-                {
-                    "nb": "… kan sannsynligvis ta jobben med seg",
-                    "nn": "… kan truleg ta jobben med seg",
-                    "en": "… can probably take the job along",
-                },
-            )
-        )
+        conditions.append(Condition("take_job", "q14", (1, 2)))
     if travel_time_min:
-        conditions.append(
-            Condition(
-                "travel_time",
-                "q21",
-                tuple(range(travel_time_min, 5)),
-                {
-                    "nb": "… godtar lengre reisetid til kontoret",
-                    "nn": "… godtek lengre reisetid til kontoret",
-                    "en": "… accept a longer trip to the office",
-                },
-                fixed=False,
-            )
-        )
+        conditions.append(Condition("travel_time", "q21", tuple(range(travel_time_min, 5)), fixed=False))
     if age_groups:
-        conditions.append(
-            Condition(
-                "age_group",
-                "age_group",
-                tuple(age_groups),
-                {"nb": "… i valgte aldersgrupper", "nn": "… i valde aldersgrupper", "en": "… in the chosen age groups"},
-                fixed=False,
-            )
-        )
+        conditions.append(Condition("age_group", "age_group", tuple(age_groups), fixed=False))
     if centrality:
-        conditions.append(
-            Condition(
-                "centrality",
-                "centrality",
-                tuple(centrality),
-                {
-                    "nb": "… bor i valgte sentralitetsklasser",
-                    "nn": "… bur i valde sentralitetsklassar",
-                    "en": "… live in the chosen centrality classes",
-                },
-                fixed=False,
-            )
-        )
+        conditions.append(Condition("centrality", "centrality", tuple(centrality), fixed=False))
     return conditions
 
 
-WILLING = Condition(
-    "willing",
-    "q22",
-    (1, 2),
-    {
-        "nb": "… synes det er aktuelt å flytte til en annen kommune (hvilken som helst)",
-        "nn": "… synest det er aktuelt å flytte til ein annan kommune (kva kommune som helst)",
-        "en": "… would consider moving to another municipality (any municipality)",
-    },
-)
-WILLING_NOTE = {
-    "nb": "Spørsmålet gjelder flytting til en hvilken som helst annen kommune dersom man ikke kan ha fast "
-    "arbeidsplass i arbeidsgiverens lokaler – ikke flytting til en distriktskommune eller til denne "
-    "regionen.",
-    "nn": "Spørsmålet gjeld flytting til kva som helst annan kommune dersom ein ikkje kan ha fast arbeidsplass "
-    "i lokala til arbeidsgjevaren – ikkje flytting til ein distriktskommune eller til denne regionen.",
-    "en": "The question asks about moving to any other municipality if it means having no permanent workplace "
-    "at the employer's premises – not about moving to a rural municipality or to this region.",
-}
+# The funnel's first condition: moving to another municipality (any municipality, not a rural one or this
+# region) very or fairly relevant
+WILLING = Condition("willing", "q22", (1, 2))
 
 
 class NotNationalSurvey(QueryError):
@@ -286,50 +147,6 @@ class RegionShare:
     @property
     def high(self) -> ShareDefinition:
         return max(self.definitions, key=lambda d: d.share)
-
-    def source(self, lang: str) -> str:
-        """The default in one sentence, with the attribution SSB asks for."""
-        d = self.default
-        left_out = (
-            ""
-            if not d.left_out
-            else " "
-            + text(
-                {
-                    "nb": "Ikke med (utenfor mengden): ",
-                    "nn": "Ikkje med (utanfor mengda): ",
-                    "en": "Not counted (outside the set): ",
-                },
-                lang,
-            )
-            + ", ".join(d.left_out)
-            + "."
-        )
-        return text(
-            {
-                "nb": "Regionens andel av {measure} i {set}: {region} av {total}.{left_out} Forutsetter at "
-                "tilflytterne fordeler seg på kommunene i mengden som de sysselsatte. Kilde: Statistisk "
-                "sentralbyrå (SSB), tabell {table}.",
-                "nn": "Delen regionen har av {measure} i {set}: {region} av {total}.{left_out} Føreset at "
-                "tilflyttarane fordeler seg på kommunane i mengda som dei sysselsette. Kjelde: Statistisk "
-                "sentralbyrå (SSB), tabell {table}.",
-                "en": "The region's share of {measure} in {set}: {region} of {total}.{left_out} Assumes movers spread "
-                "over the municipalities in the set as the employed do. Source: Statistics Norway (SSB), table "
-                "{table}.",
-            },
-            lang,
-        ).format(
-            measure=text(MEASURE_TEXTS[d.measure], lang),
-            set=set_text(d.classes, lang),
-            region=_plain_int(d.region_value, lang),
-            total=_plain_int(d.set_value, lang),
-            left_out=left_out,
-            table=SHARE_MEASURES[d.measure][2],
-        )
-
-
-def _plain_int(value: int, lang: str) -> str:
-    return f"{value:,}".replace(",", "," if lang == "en" else "\u00a0")
 
 
 def region_share(session: Session, region_slug: str, rural_only: bool = True) -> RegionShare:
@@ -396,13 +213,15 @@ def survey_coverage(session: Session, survey: str) -> str:
     coverage = session.scalar(select(Survey.coverage).where(Survey.slug == survey))
     if coverage is None:
         survey_meta(session, survey)  # raises the usual error naming the known surveys
+        raise QueryError(f"The survey {survey!r} does not say what it covers.")
     return coverage
 
 
 @dataclass
 class FunnelStep:
+    """One step of the funnel; ``key`` is "jobs", a condition's key ("willing", "attractive", …) or "region"."""
+
     key: str
-    label: str
     share: float | None
     share_se: float | None
     people: float | None
@@ -417,7 +236,6 @@ class MobilityResult:
     survey: str
     jobs_anywhere: float
     region_share: float | None
-    region_share_source: str | None
     region_range: tuple[float, float] | None = None  # the regional share's lowest and highest definition
     steps: list[FunnelStep] = field(default_factory=list)
     sensitivity: list[dict] = field(default_factory=list)
@@ -480,8 +298,6 @@ def mobility_funnel(
     jobs_anywhere: float = JOBS_ANYWHERE.default,
     conditions: Sequence[Condition] = (),
     region_share: float | None = None,
-    region_share_source: str | None = None,
-    lang: str = "nb",
     min_n: int = 10,
     region_range: tuple[float, float] | None = None,
 ) -> MobilityResult:
@@ -511,28 +327,8 @@ def mobility_funnel(
     n_design = meta.n_design
     if region_share is not None and region_range is not None:
         region_range = (min(region_range[0], region_share), max(region_range[1], region_share))
-    result = MobilityResult(
-        survey, jobs_anywhere, region_share, region_share_source, region_range if region_share is not None else None
-    )
-    result.steps.append(
-        FunnelStep(
-            "jobs",
-            text(
-                {
-                    "nb": "Jobber som kan gjøres hvor som helst",
-                    "nn": "Jobbar som kan gjerast kvar som helst",
-                    "en": "Jobs that can be done anywhere",
-                },
-                lang,
-            ),
-            None,
-            None,
-            jobs_anywhere,
-            JOBS_ANYWHERE.low,
-            JOBS_ANYWHERE.high,
-            0,
-        )
-    )
+    result = MobilityResult(survey, jobs_anywhere, region_share, region_range if region_share is not None else None)
+    result.steps.append(FunnelStep("jobs", None, None, jobs_anywhere, JOBS_ANYWHERE.low, JOBS_ANYWHERE.high, 0))
     all_conditions = [WILLING, *conditions]
     hypercube = condition_hypercube(session, meta, all_conditions)
     if not hypercube:
@@ -541,9 +337,7 @@ def mobility_funnel(
     for k, condition in enumerate(all_conditions, start=1):
         sw_met, sw2_met, sw, sw2, n, suppressed = step_figures(hypercube, k, min_n)
         if suppressed:
-            result.steps.append(
-                FunnelStep(condition.key, text(condition.label, lang), None, None, None, None, None, n, suppressed=True)
-            )
+            result.steps.append(FunnelStep(condition.key, None, None, None, None, None, n, suppressed=True))
             last = None
             continue
         share = design.proportion(sw_met, sw2_met, sw, sw2, n, n_design)
@@ -551,7 +345,6 @@ def mobility_funnel(
         result.steps.append(
             FunnelStep(
                 condition.key,
-                text(condition.label, lang),
                 share.estimate,
                 share.se,
                 jobs_anywhere * share.estimate,
@@ -562,52 +355,25 @@ def mobility_funnel(
         )
     if region_share is not None:
         prev = result.steps[-1]
-        label = text(
-            {
-                "nb": "… og kunne valgt denne regionen",
-                "nn": "… og kunne valt denne regionen",
-                "en": "… and could choose this region",
-            },
-            lang,
-        )
         if last is None:
-            result.steps.append(FunnelStep("region", label, None, None, None, None, None, prev.n, suppressed=True))
+            result.steps.append(FunnelStep("region", None, None, None, None, None, prev.n, suppressed=True))
         else:
             result.steps.append(
                 FunnelStep(
                     "region",
-                    label,
                     last.estimate * region_share,
                     last.se * region_share,
-                    prev.people * region_share,
-                    prev.people_low * region_share,
-                    prev.people_high * region_share,
+                    jobs_anywhere * last.estimate * region_share,  # the step before's people × the share
+                    jobs_anywhere * last.ci_low * region_share,
+                    jobs_anywhere * last.ci_high * region_share,
                     prev.n,
                 )
             )
     jobs = JOBS_ANYWHERE
-    result.assumptions = [
-        {
-            "name": jobs.name,
-            "default": jobs.default,
-            "low": jobs.low,
-            "high": jobs.high,
-            "source": text(jobs.source_texts, lang),
-            "caveats": [text(c, lang) for c in jobs.caveats],
-        }
-    ]
+    result.assumptions = [{"name": jobs.name, "default": jobs.default, "low": jobs.low, "high": jobs.high}]
     if region_share is not None:
         low, high = result.region_range or (region_share, region_share)
-        result.assumptions.append(
-            {
-                "name": "region_share",
-                "default": region_share,
-                "low": low,
-                "high": high,
-                "source": region_share_source or "",
-                "caveats": [],
-            }
-        )
+        result.assumptions.append({"name": "region_share", "default": region_share, "low": low, "high": high})
     if last is not None:
         region = region_share if region_share is not None else 1.0
         region_low, region_high = result.region_range or (region, region)
@@ -643,7 +409,6 @@ def regional_funnel(
     jobs_anywhere: float = JOBS_ANYWHERE.default,
     conditions: Sequence[Condition] = (),
     region_share_override: float | None = None,
-    lang: str = "nb",
     min_n: int = 10,
 ) -> tuple[MobilityResult, RegionShare]:
     """The funnel with the region step: the region's share computed for the destination set the
@@ -651,17 +416,8 @@ def regional_funnel(
     rural_only = any(c.variable == "q23" for c in conditions)
     shares = region_share(session, region_slug, rural_only)
     share = shares.value if region_share_override is None else region_share_override
-    source = shares.source(lang) if region_share_override is None else None
     result = mobility_funnel(
-        session,
-        survey,
-        jobs_anywhere,
-        conditions,
-        share,
-        source,
-        lang,
-        min_n,
-        region_range=(shares.low.share, shares.high.share),
+        session, survey, jobs_anywhere, conditions, share, min_n, region_range=(shares.low.share, shares.high.share)
     )
     return result, shares
 
@@ -680,7 +436,7 @@ def report_check(session: Session, survey: str, min_n: int = 10) -> ReportCheck:
     """Run the default national funnel (1.3 million jobs, q22 only, no region) and say whether it lands
     where the report's "rundt 200 000" does (within REPORT_TOLERANCE)."""
     last = mobility_funnel(session, survey, min_n=min_n).steps[-1]
-    if last.suppressed:
+    if last.suppressed or last.people is None:
         return ReportCheck(None, None, False, None)
     difference = last.people - REPORT_FIGURE
     return ReportCheck(last.people, last.share, abs(difference) < REPORT_TOLERANCE, difference)
@@ -733,7 +489,9 @@ def publishable(result: MobilityResult) -> MobilityResult:
         else {**a, "default": round(a["default"], 4), "low": round(a["low"], 4), "high": round(a["high"], 4)}
         for a in result.assumptions
     ]
-    region_range = None if result.region_range is None else tuple(round(v, 4) for v in result.region_range)
+    region_range = (
+        None if result.region_range is None else (round(result.region_range[0], 4), round(result.region_range[1], 4))
+    )
     return replace(
         result,
         steps=steps,

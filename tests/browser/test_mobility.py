@@ -176,12 +176,18 @@ def test_an_unknown_language_shows_the_page_in_bokmal(page):
 
 
 @pytest.mark.parametrize(
-    "lang,heading", [("nb", "Mobilitetspotensial"), ("nn", "Mobilitetspotensial"), ("en", "Mobility potential")]
+    "lang,heading,step,source",
+    [
+        ("nb", "Mobilitetspotensial", "synes det er aktuelt å flytte til en annen kommune", "Kilde: Statistisk"),
+        ("nn", "Mobilitetspotensial", "synest det er aktuelt å flytte til ein annan kommune", "Kjelde: Statistisk"),
+        ("en", "Mobility potential", "would consider moving to another municipality", "Source: Statistics Norway"),
+    ],
 )
-def test_every_language_and_no_serious_accessibility_violations(page, lang, heading):
+def test_every_language_and_no_serious_accessibility_violations(page, lang, heading, step, source):
     page.open(f"/mobilitet?lang={lang}", HEADLINE)
     page.wait_idle()
     assert page.text("h1") == heading
+    assert step in page.text("#mobility-funnel-table") and source in page.text("#mobility-share-source")
     assert page.driver.execute_script("return document.documentElement.lang") == lang
     assert _value(page, "mobility-jobs-input") == ("1,300,000" if lang == "en" else "1 300 000")
     assert page.axe_violations() == []

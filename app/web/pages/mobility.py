@@ -14,10 +14,13 @@ from __future__ import annotations
 import re
 import sys
 import textwrap
+from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
+from babel.numbers import get_decimal_symbol
 from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash.development.base_component import Component
 from flask import current_app, has_app_context
 
 from app.config import Config
@@ -25,12 +28,10 @@ from app.db.session import session_scope
 from app.query.metadata import survey_meta
 from app.query.mobility import (
     JOBS_ANYWHERE,
-    MEASURE_TEXTS,
-    WILLING_NOTE,
+    FunnelStep,
     MobilityResult,
     NotNationalSurvey,
     ReportCheck,
-    ShareDefinition,
     is_rural_region,
     mobility_funnel,
     publishable,
@@ -38,9 +39,7 @@ from app.query.mobility import (
     regional_funnel,
     report_check,
     round_people,
-    set_text,
     standard_conditions,
-    text,
 )
 from app.web import page_state, state
 from app.web.charts import GRAPH_CONFIG, PALETTE, base_layout
@@ -50,8 +49,17 @@ from app.web.components import (
     page_language,
     survey_label,
 )
-from app.web.i18n import format_number, format_share, pick
+from app.web.i18n import BABEL_LOCALES, format_number, format_share, pick
 from app.web.i18n import gettext as _
+from app.web.mobility_texts import (
+    assumption_name,
+    definition_text,
+    jobs_anywhere_caveats,
+    jobs_anywhere_source,
+    region_share_source,
+    step_label,
+    willing_note,
+)
 from app.web.page_state import NATIONAL, Context, Option, PageState, Param, Spec, region_param, survey_param
 
 __all__ = ["round_people"]  # re-exported for the tests: the page rounds with the query layer's function
@@ -79,17 +87,13 @@ ASSUMPTIONS = "mobility-assumptions"
 REFUSED = "mobility-refused"
 REPORT_CHECK = "mobility-report-check"
 
+GRAPH_OPTIONS: Any = GRAPH_CONFIG  # Dash's stub wants its own Config type for the same keys
+
 JOBS_MIN, JOBS_MAX, JOBS_STEP = 1_000_000, 1_600_000, 50_000
 SHARE_MAX, SHARE_STEP = 5.0, 0.01  # region share slider, in per cent
 FILTER_KEYS = ("attractive", "take_job", "travel")
 NO_FILTERS = "none"  # ?filters=none: every condition switched off (an absent parameter means the default)
 TRAVEL_TIME_MIN = 2  # q21 code 2 = "up to one hour": accepts at least an hour's trip
-
-ASSUMPTION_NAMES = {
-    "jobs_anywhere": "Number of jobs that can be done anywhere",
-    "survey_share": "Survey uncertainty (95 %)",
-    "region_share": "Share who could choose the region",
-}
 
 
 def default_filters(session, region: str) -> list[str]:
@@ -107,9 +111,10 @@ FILTER_LABELS = {
 def _region_shares(context: Context):
     """The region's share and its range (None for all of Norway), read once per parse."""
     region, rural = context.values.get("region"), "attractive" in (context.values.get("filters") or [])
-    if region in (None, NATIONAL):
+    if region is None or region == NATIONAL:
         return None
-    return context.once(("shares", region, rural), lambda: region_share(context.session, region, rural_only=rural))
+    slug = str(region)
+    return context.once(("shares", slug, rural), lambda: region_share(context.session, slug, rural_only=rural))
 
 
 def _code_options(variable: str):
@@ -191,6 +196,11 @@ def _facts(state: PageState, session) -> dict:
     }
 
 
+def _aria_label(label: str) -> dict[str, Any]:
+    """``aria-label`` for a Dash html component (not a Python name, so passed as ``**``)."""
+    return {"aria-label": label}
+
+
 def _marks(labels: dict) -> dict:
     """Slider marks in full-contrast text (Dash greys out marks beyond the handle)."""
     return {v: {"label": label, "style": {"color": "#212529"}} for v, label in labels.items()}
@@ -203,7 +213,7 @@ def _share_percent(share: float | None) -> float | None:
 
 
 def _share_field(share: float | None, lang: str) -> str:
-    return "" if share is None else format_number(_share_percent(share), lang, 2)
+    return "" if share is None else format_number(round(share * 100, 2), lang, 2)
 
 
 def parse_number(value, lang: str, integer: bool = False) -> float | None:
@@ -214,11 +224,12 @@ def parse_number(value, lang: str, integer: bool = False) -> float | None:
     cleaned = re.sub(r"[\s\u00a0\u202f%]", "", str(value or ""))
     if integer:
         cleaned = re.sub(r"[.,'’]", "", cleaned)
-    elif lang == "en":
-        cleaned = cleaned.replace(",", "") if "." in cleaned else cleaned.replace(",", ".")
-    else:
-        cleaned = cleaned.replace(".", "") if "," in cleaned else cleaned
-        cleaned = cleaned.replace(",", ".")
+    else:  # the language's decimal mark; the other mark groups thousands, or stands for the decimal mark alone
+        decimal = get_decimal_symbol(BABEL_LOCALES.get(lang, BABEL_LOCALES["nb"]))
+        other = "," if decimal == "." else "."
+        cleaned = (
+            cleaned.replace(other, "").replace(decimal, ".") if decimal in cleaned else cleaned.replace(other, ".")
+        )
     try:
         return float(cleaned)
     except ValueError:
@@ -259,26 +270,25 @@ def layout(lang: str) -> html.Div:
                     allow_direct_input=False,
                     marks=_marks(
                         {
-                            v: format_number(v / 1e6, lang, 1) + " " + _("million", lang)
+                            v: _("{n} million", lang).format(n=format_number(v / 1e6, lang, 1))
                             for v in (JOBS_MIN, jobs.default, JOBS_MAX)
                         }
                     ),
                     tooltip={"placement": "bottom", "always_visible": False, "transform": "mobilityJobs"},
                 ),
                 html.P(
-                    _("Default", lang)
-                    + f" {format_number(jobs.default, lang)}, "
-                    + _("range", lang)
-                    + f" {format_number(jobs.low, lang)}–{format_number(jobs.high, lang)}. "
-                    + _("Source", lang)
-                    + ": "
-                    + text(jobs.source_texts, lang),
+                    _("Default {default}, range {low}–{high}. Source: {source}", lang).format(
+                        default=format_number(jobs.default, lang),
+                        low=format_number(jobs.low, lang),
+                        high=format_number(jobs.high, lang),
+                        source=jobs_anywhere_source(lang),
+                    ),
                     className="small text-muted mb-1",
                     id=f"{JOBS}-help",
                 ),
                 html.P(_("What the sources say limits this assumption:", lang), className="small fw-semibold mb-0"),
                 html.Ul(
-                    [html.Li(text(caveat, lang)) for caveat in jobs.caveats],
+                    [html.Li(caveat) for caveat in jobs_anywhere_caveats(lang)],
                     className="small text-muted",
                     id=f"{JOBS}-caveats",
                 ),
@@ -366,7 +376,7 @@ def layout(lang: str) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(html.Section(controls, **{"aria-label": _("Assumptions", lang)}), lg=4),
+                    dbc.Col(html.Section(controls, **_aria_label(_("Assumptions", lang))), lg=4),
                     dbc.Col(dcc.Loading(html.Div(id=CONTENT), type="dot"), lg=8),
                 ]
             ),
@@ -501,12 +511,10 @@ def render(state: PageState, session) -> dict:
     )
     try:
         if c["region"] == NATIONAL:
-            exact = mobility_funnel(session, c["survey"], c["jobs"], conditions, lang=lang, min_n=min_n)
+            exact = mobility_funnel(session, c["survey"], c["jobs"], conditions, min_n=min_n)
         else:
             override = None if c["share"] == c["shares"].value else c["share"]
-            exact, _shares = regional_funnel(
-                session, c["survey"], c["region"], c["jobs"], conditions, override, lang, min_n
-            )
+            exact, _shares = regional_funnel(session, c["survey"], c["region"], c["jobs"], conditions, override, min_n)
         check = report_check(session, c["survey"], min_n)
     except NotNationalSurvey:  # the survey changed its coverage since the list was read
         return {"content": [*head, refused(c, state)], **controls}
@@ -514,14 +522,14 @@ def render(state: PageState, session) -> dict:
     content = [
         *head,
         headline(result, lang),
-        dcc.Graph(id=FUNNEL_CHART, figure=funnel_figure(result, lang), config=GRAPH_CONFIG),
+        dcc.Graph(id=FUNNEL_CHART, figure=funnel_figure(result, lang), config=GRAPH_OPTIONS),
         funnel_table(result, lang),
-        html.P([html.Strong(_("About the second step:", lang) + " "), text(WILLING_NOTE, lang)], className="small"),
+        html.P([html.Strong(_("About the second step:", lang) + " "), willing_note(lang)], className="small"),
         html.H2(_("Which assumption matters most?", lang), className="h4 mt-4"),
         html.P(sensitivity_sentence(result, lang), id=f"{TORNADO_CHART}-summary"),
     ]
     if result.shown:
-        content.append(dcc.Graph(id=TORNADO_CHART, figure=tornado_figure(result, lang), config=GRAPH_CONFIG))
+        content.append(dcc.Graph(id=TORNADO_CHART, figure=tornado_figure(result, lang), config=GRAPH_OPTIONS))
     content += [
         html.H2(_("Assumptions and sources", lang), className="h4 mt-4"),
         assumptions_table(result, lang, c["shares"]),
@@ -534,12 +542,8 @@ def _share_source(c: dict, lang: str) -> str:
     if c["region"] == NATIONAL:
         return _("Choose a region to add the last step.", lang)
     shares = c["shares"]
-    return (
-        _("Default", lang)
-        + f" {format_share(round(shares.value, 4), lang, 2)}. "
-        + _("Source", lang)
-        + ": "
-        + shares.source(lang)
+    return _("Default {share}. Source: {source}", lang).format(
+        share=format_share(round(shares.value, 4), lang, 2), source=region_share_source(shares, lang)
     )
 
 
@@ -581,6 +585,13 @@ def people_text(value: float, lang: str) -> str:
     return "≈\u00a0" + format_number(round_people(value), lang)
 
 
+def _people(step: FunnelStep) -> tuple[float, float, float]:
+    """A shown step's people and their 95 % interval (a suppressed step has none)."""
+    if step.people is None or step.people_low is None or step.people_high is None:
+        raise ValueError(f"The step {step.key!r} has no numbers (too few respondents).")
+    return step.people, step.people_low, step.people_high
+
+
 def headline(result: MobilityResult, lang: str) -> dbc.Card:
     last = result.steps[-1]
     title = (
@@ -596,19 +607,23 @@ def headline(result: MobilityResult, lang: str) -> dbc.Card:
             lang,
         )
     else:
-        value = people_text(last.people, lang)
+        people, people_low, people_high = _people(last)
+        overall_low, overall_high = result.overall_low, result.overall_high
+        if overall_low is None or overall_high is None:
+            raise ValueError("A shown result has its range.")
+        value = people_text(people, lang)
         words = _(
             "With these assumptions, about {n} people. With every assumption at its low or high end: {low} to "
             "{high}; survey uncertainty alone (95 % interval): {survey_low} to {survey_high}.",
             lang,
         ).format(
-            n=format_number(round_people(last.people), lang),
-            low=format_number(round_people(result.overall_low), lang),
-            high=format_number(round_people(result.overall_high), lang),
-            survey_low=format_number(round_people(last.people_low), lang),
-            survey_high=format_number(round_people(last.people_high), lang),
+            n=format_number(round_people(people), lang),
+            low=format_number(round_people(overall_low), lang),
+            high=format_number(round_people(overall_high), lang),
+            survey_low=format_number(round_people(people_low), lang),
+            survey_high=format_number(round_people(people_high), lang),
         )
-        if last.people_high - last.people_low > 2 * last.people:  # roughly: standard error over half the estimate
+        if people_high - people_low > 2 * people:  # roughly: standard error over half the estimate
             words += " " + _("Very uncertain: few respondents meet all the conditions.", lang)
     return dbc.Card(
         dbc.CardBody(
@@ -633,35 +648,35 @@ def funnel_figure(result: MobilityResult, lang: str) -> go.Figure:
         )
     )
     colours = [PALETTE[4]] + [PALETTE[0]] * (len(steps) - 2) + [PALETTE[5]] if len(steps) > 1 else [PALETTE[4]]
-    shown = [s for s in steps if not s.suppressed]
-    labels = [_wrap(s.label) for s in steps]
-
-    def people(s, attr):
-        return None if s.suppressed else round_people(getattr(s, attr))
+    labels = [_wrap(step_label(s.key, lang)) for s in steps]
+    # (people, low, high) as shown, None for a suppressed step
+    figures = [None if s.suppressed else tuple(round_people(v) for v in _people(s)) for s in steps]
 
     fig.add_trace(
         go.Bar(
             y=labels,
-            x=[people(s, "people") for s in steps],
+            x=[None if f is None else f[0] for f in figures],
             orientation="h",
             marker_color=colours,
             error_x={
                 "type": "data",
                 "symmetric": False,
-                "array": [None if s.suppressed else people(s, "people_high") - people(s, "people") for s in steps],
-                "arrayminus": [None if s.suppressed else people(s, "people") - people(s, "people_low") for s in steps],
+                "array": [None if f is None else f[2] - f[0] for f in figures],
+                "arrayminus": [None if f is None else f[0] - f[1] for f in figures],
                 "color": "#333",
                 "thickness": 1.5,
             },
             customdata=[
-                _("too few respondents to show", lang) if s.suppressed else _interval(s.people_low, s.people_high, lang)
+                _("too few respondents to show", lang) if s.suppressed else _interval(*_people(s)[1:], lang)
                 for s in steps
             ],
-            hovertemplate="%{y}: %{x:,.0f}<br>" + _("Interval", lang) + ": %{customdata}<extra></extra>",
+            hovertemplate="%{y}: %{x:,.0f}<br>"
+            + _("Interval: {interval}", lang).format(interval="%{customdata}")
+            + "<extra></extra>",
         )
     )
-    for s, label in zip(steps, labels, strict=False):
-        if s.suppressed:
+    for f, label in zip(figures, labels, strict=False):
+        if f is None:
             fig.add_annotation(
                 x=0,
                 y=label,
@@ -673,15 +688,15 @@ def funnel_figure(result: MobilityResult, lang: str) -> go.Figure:
             )
         else:
             fig.add_annotation(
-                x=people(s, "people_high"),
+                x=f[2],
                 y=label,
-                text=people_text(s.people, lang),
+                text=people_text(f[0], lang),
                 showarrow=False,
                 xanchor="left",
                 xshift=6,
                 font={"size": 13},
             )
-    top = max((round_people(s.people_high) for s in shown), default=1)
+    top = max((f[2] for f in figures if f is not None), default=1)
     fig.update_xaxes(
         range=[0, round_people(top * 1.45)], gridcolor="#e5e5e5", tickformat=",.0f", title=_("People", lang), nticks=5
     )
@@ -709,7 +724,7 @@ def funnel_table(result: MobilityResult, lang: str) -> dbc.Table:
     )
     rows = []
     for s in result.steps:
-        label = html.Th(s.label, scope="row", className="fw-normal")
+        label = html.Th(step_label(s.key, lang), scope="row", className="fw-normal")
         if s.suppressed:
             rows.append(
                 html.Tr(
@@ -721,15 +736,16 @@ def funnel_table(result: MobilityResult, lang: str) -> dbc.Table:
                 )
             )
             continue
-        interval = _interval(s.people_low, s.people_high, lang)
+        people, people_low, people_high = _people(s)
+        interval = _interval(people_low, people_high, lang)
         if s.key == "jobs":
-            interval += " (" + _("assumption's range", lang) + ")"
+            interval = _("{interval} (assumption's range)", lang).format(interval=interval)
         rows.append(
             html.Tr(
                 [
                     label,
                     html.Td("–" if s.share is None else _share_text(s.share, lang)),
-                    html.Td(people_text(s.people, lang)),
+                    html.Td(people_text(people, lang)),
                     html.Td(interval),
                 ]
             )
@@ -748,7 +764,7 @@ def sensitivity_sentence(result: MobilityResult, lang: str) -> str:
     if not rows:
         return ""
     top = rows[0]
-    name = _(ASSUMPTION_NAMES.get(top["assumption"], top["assumption"]), lang)
+    name = assumption_name(top["assumption"], lang)
     return _(
         "The assumption that matters most is “{name}”: across its range the result goes from {low} to {high}.", lang
     ).format(
@@ -761,7 +777,7 @@ def sensitivity_sentence(result: MobilityResult, lang: str) -> str:
 def tornado_figure(result: MobilityResult, lang: str) -> go.Figure:
     """One bar per assumption from the result at its low end to its high end; the widest on top."""
     rows = [{**r, "low": round_people(r["low"]), "high": round_people(r["high"])} for r in _sorted_sensitivity(result)]
-    names = [_(ASSUMPTION_NAMES.get(r["assumption"], r["assumption"]), lang) for r in rows]
+    names = [assumption_name(r["assumption"], lang) for r in rows]
     fig = go.Figure(
         layout=base_layout(
             lang, _("How much the result moves across each assumption's range", lang), height=140 + 60 * len(rows)
@@ -797,7 +813,7 @@ def tornado_figure(result: MobilityResult, lang: str) -> go.Figure:
             xshift=4,
             font={"size": 12},
         )
-    final = round_people(result.steps[-1].people)
+    final = round_people(_people(result.steps[-1])[0])
     fig.add_vline(x=final, line_dash="dash", line_color="#333")
     top = max([r["high"] for r in rows] + [final])
     fig.update_xaxes(
@@ -808,37 +824,33 @@ def tornado_figure(result: MobilityResult, lang: str) -> go.Figure:
     return fig
 
 
-def _definition_text(definition: ShareDefinition, lang: str) -> str:
-    words = f"{text(MEASURE_TEXTS[definition.measure], lang)}, {set_text(definition.classes, lang)}"
-    if definition.left_out:
-        words += " (" + _("not counted:", lang) + " " + ", ".join(definition.left_out) + ")"
-    return words
-
-
 def _region_source(result: MobilityResult, shares, lang: str) -> list:
     """The regional share's source: the default, where each end of the range comes from, what is untested."""
     if shares is None:
-        return [result.region_share_source or ""]
+        return []
     low, high = shares.low, shares.high
-    parts = [html.Span(shares.source(lang))]
+    parts: list[Component] = [html.Span(region_share_source(shares, lang))]
     if abs(result.region_share - round(shares.value, 4)) >= 0.00005:
         parts.append(
             html.Span(
                 " "
-                + _("Set by hand; the region's default is", lang)
-                + f" {format_share(round(shares.value, 4), lang, 2)}."
+                + _("Set by hand; the region's default is {share}.", lang).format(
+                    share=format_share(round(shares.value, 4), lang, 2)
+                )
             )
         )
     parts.append(
         html.Ul(
             [
                 html.Li(
-                    _("Low end", lang)
-                    + f" {format_share(round(low.share, 4), lang, 2)}: {_definition_text(low, lang)}."
+                    _("Low end {share}: {definition}.", lang).format(
+                        share=format_share(round(low.share, 4), lang, 2), definition=definition_text(low, lang)
+                    )
                 ),
                 html.Li(
-                    _("High end", lang) + f" {format_share(round(high.share, 4), lang, 2)}: "
-                    f"{_definition_text(high, lang)}."
+                    _("High end {share}: {definition}.", lang).format(
+                        share=format_share(round(high.share, 4), lang, 2), definition=definition_text(high, lang)
+                    )
                 ),
             ],
             className="mb-1",
@@ -860,23 +872,27 @@ def _region_source(result: MobilityResult, shares, lang: str) -> list:
 def assumptions_table(result: MobilityResult, lang: str, shares=None) -> dbc.Table:
     """Each assumption: the value used, the range tried in the sensitivity chart, and its source."""
     last_share = next((s for s in reversed(result.steps) if s.key != "region"), result.steps[-1])
-    rows = []
+    rows: list[tuple[str, str, str, Any]] = []  # (assumption, value, range, source)
     for a in result.assumptions:
         if a["name"] == "jobs_anywhere":
             value, span = (
                 format_number(result.jobs_anywhere, lang),
                 f"{format_number(a['low'], lang)}–{format_number(a['high'], lang)}",
             )
-            source = [html.Span(a["source"]), html.Ul([html.Li(c) for c in a.get("caveats", [])], className="mb-0")]
+            source = [
+                html.Span(jobs_anywhere_source(lang)),
+                html.Ul([html.Li(c) for c in jobs_anywhere_caveats(lang)], className="mb-0"),
+            ]
         else:
-            value = format_share(result.region_share, lang, 2)
+            value = format_share(a["default"], lang, 2)
             span = f"{format_share(a['low'], lang, 2)}–{format_share(a['high'], lang, 2)}"
             source = _region_source(result, shares, lang)
         rows.append((a["name"], value, span, source))
     if last_share.suppressed:
         rows.insert(1, ("survey_share", "–", "–", _("Too few respondents to show", lang)))
     elif last_share.share is not None:
-        low, high = last_share.people_low / result.jobs_anywhere, last_share.people_high / result.jobs_anywhere
+        _people_now, people_low, people_high = _people(last_share)
+        low, high = people_low / result.jobs_anywhere, people_high / result.jobs_anywhere
         rows.insert(
             1,
             (
@@ -885,18 +901,18 @@ def assumptions_table(result: MobilityResult, lang: str, shares=None) -> dbc.Tab
                 f"{_share_text(low, lang)}–{_share_text(high, lang)}",
                 _(
                     "The survey: weighted share meeting every chosen condition (moving to another municipality "
-                    "very or fairly relevant, and each condition chosen), n =",
+                    "very or fairly relevant, and each condition chosen), n = {n}",
                     lang,
-                )
-                + f" {format_number(last_share.n, lang)}",
+                ).format(n=format_number(last_share.n, lang)),
             ),
         )
-    head = html.Thead(html.Tr([html.Th(_(h, lang), scope="col") for h in ("Assumption", "Value", "Range", "Source")]))
+    headings = (_("Assumption", lang), _("Value", lang), _("Range", lang), _("Source", lang))
+    head = html.Thead(html.Tr([html.Th(h, scope="col") for h in headings]))
     body = html.Tbody(
         [
             html.Tr(
                 [
-                    html.Th(_(ASSUMPTION_NAMES.get(n, n), lang), scope="row", className="fw-normal"),
+                    html.Th(assumption_name(n, lang), scope="row", className="fw-normal"),
                     html.Td(v),
                     html.Td(s),
                     html.Td(src, className="small"),
@@ -911,7 +927,7 @@ def assumptions_table(result: MobilityResult, lang: str, shares=None) -> dbc.Tab
 def report_check_text(check: ReportCheck, lang: str) -> str:
     """Tie the tool to the report: does the default national funnel give the report's "rundt 200 000"?"""
     intro = _("Check against the report: 1.2–1.4 million jobs × about 15 % gives “around 200,000” (NORCE 2025).", lang)
-    if check.people is None:
+    if check.people is None or check.share is None or check.difference is None:
         return intro + " " + _("With this survey the default assumptions cannot be checked: too few respondents.", lang)
     values = {
         "n": people_text(check.people, lang),

@@ -60,7 +60,7 @@ def render(state: PageState, session) -> dict:
     )
     figures = {"weekly": by_variable["q12"], "willing": by_variable["q22"], "attractive": by_variable["q23"]}
     try:  # the national funnel, published rounded; a regional survey cannot give it
-        funnel = publishable(mobility_funnel(session, survey, lang=lang, min_n=min_n))
+        funnel = publishable(mobility_funnel(session, survey, min_n=min_n))
     except NotNationalSurvey:
         funnel = None
     capacity = coworking_capacity(session, region_slug)
