@@ -240,6 +240,7 @@ def cmd_query(args, config: Config) -> int:
     from app.query.format import render
     from app.query.metadata import survey_meta
     from app.query.publish import publishable
+    from app.web.i18n import localized
 
     min_n = _min_n(args.min_n, config)
     _engine(config)
@@ -247,9 +248,7 @@ def cmd_query(args, config: Config) -> int:
     with session_scope() as session:
         numeric = survey_meta(session, args.survey).question(args.question).is_numeric
         if numeric:
-            result = estimate_mean(
-                session, args.survey, args.question, by=args.by, where=where, min_n=min_n, lang=args.lang
-            )
+            result = estimate_mean(session, args.survey, args.question, by=args.by, where=where, min_n=min_n)
         else:
             result = estimate_shares(
                 session,
@@ -260,9 +259,8 @@ def cmd_query(args, config: Config) -> int:
                 collapse=args.collapse,
                 include_missing=args.include_missing,
                 min_n=min_n,
-                lang=args.lang,
             )
-    print(render(result if args.exact else publishable(result), args.format))
+    print(render(localized(result if args.exact else publishable(result), args.lang), args.format))
     return 0
 
 

@@ -25,3 +25,20 @@
   }).observe(document.documentElement, { childList: true, subtree: true });
   document.addEventListener("click", function () { window.setTimeout(fix, 0); }, true);
 })();
+
+
+/* AG Grid tables: one Tab stop per table, not one per row. Rows are reached with the arrow keys once
+   the grid has focus (AG Grid's own keyboard navigation); Tab then leaves the grid (the pages set
+   tabToNextCell to let the browser move on). */
+(function () {
+  function fix() {
+    document.querySelectorAll(".ag-root-wrapper .ag-row[tabindex='0'], .ag-root-wrapper .ag-header-row[tabindex='0']")
+      .forEach(function (row) { row.setAttribute("tabindex", "-1"); });
+  }
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; fix(); });
+  }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["tabindex"] });
+})();

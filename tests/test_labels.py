@@ -14,7 +14,7 @@ import pytest
 
 from app.query.estimates import estimate_shares
 from app.web import create_app
-from app.web.i18n import catalogue
+from app.web.i18n import catalogue, localized
 from app.web.pages import pages
 from app.web.pages.survey import _base_sentence
 from app.web.survey_figures import likert_figure
@@ -150,7 +150,7 @@ def test_one_term_per_concept_in_each_language():
 
 def test_likert_bars_carry_the_intervals_the_page_promises(db):
     result = estimate_shares(db, "demo_national", "q6_1", by="gender")
-    figure = likert_figure(result, "q6_1", "nb")
+    figure = likert_figure(localized(result, "nb"), "q6_1", "nb")
     intervals = [t for t in figure.data if t.type == "scatter" and t.error_x and t.error_x.array is not None]
     assert len(intervals) == 2  # the agreeing and the disagreeing end
     assert all(len(t.x) == 2 and all(v > 0 for v in t.error_x.array) for t in intervals)

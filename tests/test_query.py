@@ -393,3 +393,30 @@ def test_several_variables_from_one_scan_equal_one_at_a_time(db, by, where):
         assert (result.test is None) == (alone.test is None)
         if alone.test is not None:
             assert result.test.p_value == pytest.approx(alone.test.p_value, rel=1e-9)
+
+
+def test_shares_for_several_breakdowns_from_one_scan_equal_one_at_a_time(db):
+    from app.query.estimates import estimate_shares_sets
+
+    requests = [
+        ("q23", "centrality", "top2", "top2"),
+        ("q23", "education", "top2", "top2"),
+        ("q21", "home_office_3plus", None, "all"),
+        ("q22", None, None, "all"),
+        ("q23", "centrality", "top2", "top2"),
+    ]  # a repeated request gets the same answer
+    together = estimate_shares_sets(db, "demo_national", requests, where={"gender": [2]})
+    for (variable, by, collapse, test), result in zip(requests, together, strict=True):
+        alone = estimate_shares(
+            db, "demo_national", variable, by=by, where={"gender": [2]}, collapse=collapse, test=test
+        )
+        assert [(r.group_code, r.code, r.n, r.suppressed) for r in result.rows] == [
+            (r.group_code, r.code, r.n, r.suppressed) for r in alone.rows
+        ]
+        for mine, theirs in zip(result.rows, alone.rows, strict=True):  # sums in another order: 1e-12 apart
+            for key in ("estimate", "ci_low", "ci_high"):
+                expected = getattr(theirs, key)
+                assert getattr(mine, key) == (None if expected is None else pytest.approx(expected, rel=1e-9))
+        assert (result.test is None) == (alone.test is None)
+        if result.test is not None:
+            assert result.test.statistic == pytest.approx(alone.test.statistic, rel=1e-12)

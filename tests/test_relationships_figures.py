@@ -9,7 +9,7 @@ from app.query.estimates import EstimateRow, MeanResult, MeanRow, ShareResult, e
 from app.query.estimates import Test as TestResult
 from app.query.relationships import WALD_METHOD, equal_means_test, findings, top2_test
 from app.web import relationships_view as page
-from app.web.i18n import format_share
+from app.web.i18n import format_share, localized
 from app.web.pages import relationships
 
 
@@ -102,7 +102,7 @@ def test_equal_means_test_matches_a_two_group_z_test_and_skips_suppressed_groups
 def test_figures_and_tables_for_both_demo_surveys_in_every_language(db):
     for survey in ("demo_national", "demo_hardanger"):
         for lang in ("nb", "nn", "en"):
-            found = findings(db, survey, 10, lang)
+            found = findings(db, survey, 10).map(lambda r, lang=lang: localized(r, lang))
             content = relationships.sections(found, lang)
             assert len(content) == 5
             fig = page.facet_figure(found.home_office, lang, "t")
@@ -114,13 +114,13 @@ def test_figures_and_tables_for_both_demo_surveys_in_every_language(db):
 def test_the_centrality_table_shows_the_query_layers_number(db):
     result = estimate_shares(db, "demo_national", "q23", by="centrality", collapse="top2")
     central = next(r for r in result.rows if r.group_code == 1)
-    table = page.share_table(result, "nb", "Tabell")
+    table = page.share_table(localized(result, "nb"), "nb", "Tabell")
     assert format_share(central.estimate, "nb", 0) in " ".join(_texts(table))
 
 
 def test_factory_reading_is_written_from_the_means(db):
     result = estimate_mean(db, "demo_national", "factory_index", by="q22")
-    text = page.reading_factory(result, "nb")
+    text = page.reading_factory(localized(result, "nb"), "nb")
     assert "«Svært aktuelt»" in text and "«Helt uaktuelt»" in text
     assert equal_means_test(result).p_value < 0.05  # the report's direction holds in the demo data
 

@@ -76,8 +76,13 @@ def test_an_unknown_language_falls_back_instead_of_failing(app, page):
 def test_the_frame_says_when_the_language_in_the_address_is_unknown(app):
     client = app.server.test_client()
     request = {
-        "output": "..shell-nav.children...shell-footer.children..",
-        "outputs": [{"id": "shell-nav", "property": "children"}, {"id": "shell-footer", "property": "children"}],
+        "output": "..shell-nav.children...shell-footer.children...shell-skip-link.children...shell-title.data..",
+        "outputs": [
+            {"id": "shell-nav", "property": "children"},
+            {"id": "shell-footer", "property": "children"},
+            {"id": "shell-skip-link", "property": "children"},
+            {"id": "shell-title", "property": "data"},
+        ],
         "inputs": [
             {"id": "shell-url", "property": "pathname", "value": "/"},
             {"id": "shell-url", "property": "search", "value": "?lang=xx"},

@@ -51,12 +51,15 @@ ALL = "all"
 VECTOR = AnswerVector.__table__
 
 
+Texts = dict[str, str]  # a text per language, from the codebook; the web or the CLI picks one
+
+
 @dataclass
 class EstimateRow:
-    group: str
+    group: Texts | None  # the group's label; None: everyone (the page says "All" in its language)
     group_code: int | str
     code: int | str
-    label: str
+    label: Texts
     estimate: float | None
     se: float | None
     ci_low: float | None
@@ -78,15 +81,15 @@ class Test:
 class ShareResult:
     survey: str
     variable: str
-    question: str
+    question: Texts
     by: str | None
-    by_label: str | None
+    by_label: Texts | None
     where: dict[str, list[int]]
     min_n: int
     n_design: int
     rows: list[EstimateRow] = field(default_factory=list)
     test: Test | None = None
-    suppressed_groups: list[str] = field(default_factory=list)
+    suppressed_groups: list[Texts | None] = field(default_factory=list)
     # For a scale with a direction (Likert): per shown group, the share at the positive end (the first
     # half of the valid answers) and at the negative end (the last half), with their intervals.
     sides: dict = field(default_factory=dict)
@@ -193,38 +196,70 @@ def cell_aggregates_many(
     where: Mapping[str, Sequence[int]],
     include_missing: bool,
 ) -> list[list[tuple]]:
-    """``cell_aggregates`` for each question, from one scan: ``GROUPING SETS ((g, y1, f…), (g, y2, f…), …)``.
+    """``cell_aggregates`` for each question with the same breakdown, from one scan."""
+    return cell_aggregates_sets(session, meta, [(question, by) for question in questions], where, include_missing)
 
-    Each question's base (a valid answer to it) differs, so with several questions the scan
-    keeps every respondent of the survey and cells outside a question's base are dropped here.
+
+def cell_aggregates_sets(
+    session: Session,
+    meta: SurveyMeta,
+    pairs: Sequence[tuple[QuestionInfo, QuestionInfo | None]],
+    where: Mapping[str, Sequence[int]],
+    include_missing: bool,
+) -> list[list[tuple]]:
+    """``cell_aggregates`` for each (question, breakdown) pair, from one scan of the survey:
+    ``GROUPING SETS ((g1, y1, f…), (g2, y2, f…), …)``.
+
+    Each question's base (a valid answer to it) differs, so with several pairs the scan keeps every
+    respondent of the survey and cells outside a question's base are dropped here. A page of
+    findings (Samanhengar) gets all its breakdowns from one scan instead of one per breakdown.
     """
     w = VECTOR.c.weight
     patterns = pattern_columns(meta, where)
-    group = _group_column(by, include_missing)
-    k, f = len(questions), len(patterns)
-    if k == 1:
-        y = _code(questions[0]).label("y")
+    f = len(patterns)
+    if len(pairs) == 1:
+        question, by = pairs[0]
+        group, y = _group_column(by, include_missing), _code(question).label("y")
         stmt = (
-            select(group, y, literal(0), *patterns, func.count(), func.sum(w), func.sum(w * w))
-            .where(VECTOR.c.survey_id == meta.id, _in_base(_code(questions[0]), questions[0], include_missing))
+            select(group, y, *patterns, func.count(), func.sum(w), func.sum(w * w))
+            .where(VECTOR.c.survey_id == meta.id, _in_base(_code(question), question, include_missing))
             .group_by(group, y, *patterns)
         )
-    else:
-        answers = [_code(question).label(f"y{i}") for i, question in enumerate(questions)]
-        stmt = (
-            select(group, *answers, func.grouping(*answers), *patterns, func.count(), func.sum(w), func.sum(w * w))
-            .where(VECTOR.c.survey_id == meta.id)
-            .group_by(func.grouping_sets(*[tuple_(group, answer, *patterns) for answer in answers]))
+        return [[(row[0], row[1], tuple(row[2 : 2 + f]), *row[2 + f :]) for row in session.execute(stmt).all()]]
+    bys = list(dict.fromkeys(by.variable for _q, by in pairs if by is not None))
+    variables = list(dict.fromkeys(question.variable for question, _by in pairs))
+    groups = [_group_column(meta.question(b), include_missing).label(f"g{i}") for i, b in enumerate(bys)]
+    answers = [_code(meta.question(v)).label(f"y{i}") for i, v in enumerate(variables)]
+    sets = {}  # one grouping set per distinct (breakdown, question): a repeated set would repeat its rows
+    for question, by in pairs:  # a breakdown-less pair groups by its answer alone (g = 0 in Python)
+        head = [groups[bys.index(by.variable)]] if by is not None else []
+        key = (by.variable if by is not None else None, question.variable)
+        sets.setdefault(key, tuple_(*head, answers[variables.index(question.variable)], *patterns))
+    columns = [*groups, *answers]
+    stmt = (
+        select(*columns, func.grouping(*columns), *patterns, func.count(), func.sum(w), func.sum(w * w))
+        .where(VECTOR.c.survey_id == meta.id)
+        .group_by(func.grouping_sets(*sets.values()))
+    )
+    width = len(columns)
+    which = {}  # grouping() bits of a set (0 = grouped) → the pairs it answers
+    for i, (question, by) in enumerate(pairs):
+        grouped = {variables.index(question.variable) + len(groups)} | (
+            {bys.index(by.variable)} if by is not None else set()
         )
-    cells: list[list[tuple]] = [[] for _ in questions]
+        mask = sum(1 << (width - 1 - c) for c in range(width) if c not in grouped)
+        which.setdefault(mask, []).append(i)
+    cells: list[list[tuple]] = [[] for _ in pairs]
     for row in session.execute(stmt).all():
-        g, codes, mask = row[0], row[1 : 1 + k], row[1 + k]
-        pattern, (n, sw, sw2) = tuple(row[2 + k : 2 + k + f]), row[2 + k + f :]
-        i = 0 if k == 1 else next(j for j in range(k) if not mask & (1 << (k - 1 - j)))  # the set grouping answer j
-        y = codes[i]
-        if y is None or not (include_missing or y in questions[i].valid_codes):
-            continue
-        cells[i].append((g, y, pattern, n, sw, sw2))
+        values, mask = row[:width], row[width]
+        pattern, (n, sw, sw2) = tuple(row[width + 1 : width + 1 + f]), row[width + 1 + f :]
+        for i in which.get(mask, []):
+            question, by = pairs[i]
+            y = values[len(groups) + variables.index(question.variable)]
+            if y is None or not (include_missing or y in question.valid_codes):
+                continue
+            g = values[bys.index(by.variable)] if by is not None else 0
+            cells[i].append((g, y, pattern, n, sw, sw2))
     return cells
 
 
@@ -250,7 +285,6 @@ def estimate_shares(
     collapse: str | None = None,
     include_missing: bool = False,
     min_n: int = 10,
-    lang: str = "nb",
     test: str = "all",
 ) -> ShareResult:
     """Weighted shares of each answer category of ``variable``, per group of ``by``.
@@ -261,7 +295,7 @@ def estimate_shares(
     (``test="all"``), or of the top-2 share against the other valid answers (``test="top2"``,
     what a chart of one "agree" share per group shows).
     """
-    return estimate_shares_many(session, survey, [variable], by, where, collapse, include_missing, min_n, lang, test)[0]
+    return estimate_shares_many(session, survey, [variable], by, where, collapse, include_missing, min_n, test)[0]
 
 
 def estimate_shares_many(
@@ -273,28 +307,45 @@ def estimate_shares_many(
     collapse: str | None = None,
     include_missing: bool = False,
     min_n: int = 10,
-    lang: str = "nb",
     test: str = "all",
 ) -> list[ShareResult]:
     """``estimate_shares`` for several variables with the same breakdown, from one scan of the survey."""
-    if test not in ("all", "top2"):
-        raise QueryError(f"test={test!r}: use all or top2.")
+    return estimate_shares_sets(
+        session, survey, [(v, by, collapse, test) for v in variables], where, include_missing, min_n
+    )
+
+
+def estimate_shares_sets(
+    session: Session,
+    survey: str,
+    requests: Sequence[tuple[str, str | None, str | None, str]],
+    where: Mapping[str, Sequence[int]] | None = None,
+    include_missing: bool = False,
+    min_n: int = 10,
+) -> list[ShareResult]:
+    """``estimate_shares`` for several (variable, by, collapse, test) requests with the same filters, from
+    one scan of the survey, whatever their breakdowns."""
+    for _v, _by, _collapse, test in requests:
+        if test not in ("all", "top2"):
+            raise QueryError(f"test={test!r}: use all or top2.")
     min_n = check_min_n(min_n)
     meta = survey_meta(session, survey)
-    where = checked_where(meta, where)
-    questions = [meta.question(variable) for variable in variables]
-    for question in questions:
+    checked = checked_where(meta, where)
+    pairs = []
+    for variable, by, _collapse, _test in requests:
+        question = meta.question(variable)
         if question.is_numeric:
             raise QueryError(
                 f"{question.variable} is numeric; use the mean (estimate_mean / --format with a numeric variable)."
             )
-    by_info = meta.question(by) if by else None
-    if by_info is not None and by_info.is_numeric:
-        raise QueryError(f"--by {by}: a breakdown needs a coded variable (e.g. age_group instead of age).")
-    cells = cell_aggregates_many(session, meta, questions, by_info, where, include_missing)
+        by_info = meta.question(by) if by else None
+        if by_info is not None and by_info.is_numeric:
+            raise QueryError(f"--by {by}: a breakdown needs a coded variable (e.g. age_group instead of age).")
+        pairs.append((question, by_info))
+    cells = cell_aggregates_sets(session, meta, pairs, checked, include_missing)
     return [
-        _shares(survey, meta, question, by_info, where, cells_of, collapse, include_missing, min_n, lang, test)
-        for question, cells_of in zip(questions, cells, strict=False)
+        _shares(survey, meta, question, by_info, checked, cells_of, collapse, include_missing, min_n, test)
+        for (question, by_info), cells_of, (_v, _by, collapse, test) in zip(pairs, cells, requests, strict=True)
     ]
 
 
@@ -308,7 +359,6 @@ def _shares(
     collapse: str | None,
     include_missing: bool,
     min_n: int,
-    lang: str,
     test: str,
 ) -> ShareResult:
     """Estimates, disclosure control and the test for one variable, from its
@@ -335,9 +385,9 @@ def _shares(
     result = ShareResult(
         survey,
         variable,
-        _text(question.short or question.text, lang),
+        question.short or question.text,
         by,
-        _text(by_info.short or by_info.text, lang) if by_info else None,
+        (by_info.short or by_info.text) if by_info else None,
         where,
         min_n,
         n_design,
@@ -345,10 +395,10 @@ def _shares(
     totals = {g: tuple(sum(v[k] for v in groups[g].values()) for k in range(3)) for g in shown}
 
     for g in group_order:
-        group_label = by_info.label(g, lang) if by_info else _all_label(lang)
+        group_label = by_info.label(g) if by_info else None
         for cat in category_order:
             code = cat[0] if len(cat) == 1 else "+".join(map(str, cat))
-            label = " / ".join(question.label(c, lang) for c in cat)
+            label = joined([question.label(c) for c in cat], " / ")
             if g in hidden:
                 result.rows.append(
                     EstimateRow(
@@ -373,9 +423,7 @@ def _shares(
                     float(w_group),
                 )
             )
-    result.suppressed_groups = [
-        by_info.label(g, lang) if by_info else _all_label(lang) for g in group_order if g in hidden
-    ]
+    result.suppressed_groups = [by_info.label(g) if by_info else None for g in group_order if g in hidden]
     if question.direction:
         valid = question.valid_codes
         ends = {"positive": set(valid[: len(valid) // 2]), "negative": set(valid[len(valid) - len(valid) // 2 :])}
@@ -388,10 +436,10 @@ def _shares(
                     sum(v[1] for v in cells), sum(v[2] for v in cells), w_group, w2_group, n_group, n_design
                 )
                 result.sides[g if by_info else ALL][side] = EstimateRow(
-                    "",
+                    None,
                     g if by_info else ALL,
                     "+".join(map(str, sorted(codes))),
-                    side,
+                    {"nb": side},
                     est.estimate,
                     est.se,
                     _finite(est.ci_low),
@@ -425,19 +473,15 @@ def _finite(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
-def _text(texts: dict | None, lang: str) -> str:
-    if not texts:
-        return ""
-    return texts.get(lang) or texts.get("nb") or ""
-
-
-def _all_label(lang: str) -> str:
-    return {"nb": "Alle", "nn": "Alle", "en": "All"}.get(lang, "Alle")
+def joined(labels: Sequence[Texts], separator: str) -> Texts:
+    """Several labels as one, in every language any of them has ("Svært aktuelt / Ganske aktuelt")."""
+    languages = dict.fromkeys(lang for label in labels for lang in label)
+    return {lang: separator.join(label.get(lang) or label.get("nb", "") for label in labels) for lang in languages}
 
 
 @dataclass
 class MeanRow:
-    group: str
+    group: Texts | None
     group_code: int | str
     estimate: float | None
     se: float | None
@@ -452,14 +496,14 @@ class MeanRow:
 class MeanResult:
     survey: str
     variable: str
-    question: str
+    question: Texts
     by: str | None
     where: dict[str, list[int]]
     min_n: int
     n_design: int
     rows: list[MeanRow] = field(default_factory=list)
     cronbach_alpha: float | None = None
-    suppressed_groups: list[str] = field(default_factory=list)
+    suppressed_groups: list[Texts | None] = field(default_factory=list)
 
     def as_records(self) -> list[dict]:
         return [asdict(r) for r in self.rows]
@@ -472,7 +516,6 @@ def estimate_mean(
     by: str | None = None,
     where: Mapping[str, Sequence[int]] | None = None,
     min_n: int = 10,
-    lang: str = "nb",
 ) -> MeanResult:
     """Weighted mean of a numeric variable (e.g. ``factory_index``, ``age``) per group of ``by``.
 
@@ -513,9 +556,9 @@ def estimate_mean(
     n_design = meta.n_design
     group_order = listed_groups(by_info, where, include_missing=False)
     hidden = hidden_groups(hypercube, group_order, min_n)
-    result = MeanResult(survey, variable, _text(question.short or question.text, lang), by, where, min_n, n_design)
+    result = MeanResult(survey, variable, question.short or question.text, by, where, min_n, n_design)
     for g in group_order:
-        label = by_info.label(g, lang) if by_info else _all_label(lang)
+        label = by_info.label(g) if by_info else None
         code = g if by_info else ALL
         if g in hidden:
             result.rows.append(MeanRow(label, code, None, None, None, None, None, None, True))
@@ -523,9 +566,7 @@ def estimate_mean(
         n, sw, swx, sw2, sw2x, sw2x2 = aggregates[g]
         m = design.mean(sw, swx, sw2, sw2x, sw2x2, n_design)
         result.rows.append(MeanRow(label, code, m.estimate, m.se, m.ci_low, m.ci_high, int(n), float(sw)))
-    result.suppressed_groups = [
-        by_info.label(g, lang) if by_info else _all_label(lang) for g in group_order if g in hidden
-    ]
+    result.suppressed_groups = [by_info.label(g) if by_info else None for g in group_order if g in hidden]
     result.cronbach_alpha = index_alpha(session, meta, variable)
     return result
 

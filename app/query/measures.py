@@ -24,7 +24,7 @@ from app.db.models import (
     Region,
     RegionMember,
 )
-from app.query.estimates import estimate_categories, estimate_mean
+from app.query.estimates import estimate_categories, estimate_mean, joined
 from app.query.metadata import survey_meta
 
 NOT_STARTED = "not_started"
@@ -151,8 +151,8 @@ class Evidence:
 
     variable: str
     kind: str  # share | mean | unavailable
-    question: str = ""
-    categories: str = ""  # the answer labels the share counts
+    question: dict[str, str] = field(default_factory=dict)  # per language, from the codebook
+    categories: dict[str, str] = field(default_factory=dict)  # the answer labels the share counts, per language
     estimate: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
@@ -171,14 +171,12 @@ def evidence_codes(options: Sequence[tuple[int, dict, bool]], qtype: str, variab
     return tuple(valid[:1])
 
 
-def evidence(session: Session, survey: str, variable: str, min_n: int = 10, lang: str = "nb") -> Evidence:
+def evidence(session: Session, survey: str, variable: str, min_n: int = 10) -> Evidence:
     """A weighted share (coded variable) or mean (numeric variable) of ``variable`` in ``survey``."""
-    return evidence_for(session, survey, [variable], min_n, lang)[variable]
+    return evidence_for(session, survey, [variable], min_n)[variable]
 
 
-def evidence_for(
-    session: Session, survey: str, variables: Sequence[str], min_n: int = 10, lang: str = "nb"
-) -> dict[str, Evidence]:
+def evidence_for(session: Session, survey: str, variables: Sequence[str], min_n: int = 10) -> dict[str, Evidence]:
     """``evidence`` for each of ``variables``; the shares come from one scan of the survey."""
     meta = survey_meta(session, survey)
     found: dict[str, Evidence] = {}
@@ -188,15 +186,14 @@ def evidence_for(
         if info is None:
             found[variable] = Evidence(variable, "unavailable")
             continue
-        question = info.short or info.text or {}
-        question = question.get(lang) or question.get("nb") or variable
+        question = info.short or info.text or {"nb": variable}
         if info.is_numeric:
-            row = estimate_mean(session, survey, variable, min_n=min_n, lang=lang).rows[0]
+            row = estimate_mean(session, survey, variable, min_n=min_n).rows[0]
             found[variable] = Evidence(
                 variable,
                 "mean",
                 question,
-                "",
+                {},
                 row.estimate,
                 row.ci_low,
                 row.ci_high,
@@ -207,7 +204,7 @@ def evidence_for(
             shares.append((variable, info, question, evidence_codes(info.options, info.type, variable)))
     rows = estimate_categories(session, survey, [(v, codes) for v, _, _, codes in shares], min_n=min_n)
     for (variable, info, question, codes), row in zip(shares, rows, strict=False):
-        labels = " / ".join(info.label(c, lang) for c in codes)
+        labels = joined([info.label(c) for c in codes], " / ")
         found[variable] = Evidence(
             variable,
             "share",

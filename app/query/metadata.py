@@ -42,11 +42,12 @@ class QuestionInfo:
     is_derived: bool = False
     direction: str | None = None
 
-    def label(self, code: int, lang: str) -> str:
+    def label(self, code: int) -> dict[str, str]:
+        """The codebook's label of ``code``, per language (the code itself when the codebook has none)."""
         for c, label, _ in self.options:
             if c == code:
-                return label.get(lang) or label.get("nb") or str(code)
-        return str(code)
+                return label
+        return {"nb": str(code)}
 
     @property
     def is_numeric(self) -> bool:

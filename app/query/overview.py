@@ -48,7 +48,7 @@ def region_levels(session: Session, region_slug: str | None) -> list[tuple[str, 
             if len(counties) == 1:
                 number, name = counties[0]
                 levels.append(("county", name, {"county": [int(number)]}))
-    levels.append(("national", "Norge", {}))
+    levels.append(("national", "", {}))  # named by the page, in its language
     return levels
 
 

@@ -12,6 +12,7 @@ answers to q22 as means, with a design-based Wald test of equal means (defined h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,8 +25,7 @@ from app.query.estimates import (
     Test,
     cell_aggregates,
     estimate_mean,
-    estimate_shares,
-    estimate_shares_many,
+    estimate_shares_sets,
 )
 from app.query.metadata import survey_meta
 from app.query.publish import publishable, publishable_test
@@ -48,35 +48,45 @@ class Findings:
     centrality: ShareResult  # q23 attractive (top 2), by SSB centrality class
     education: ShareResult  # q23 attractive (top 2), by education
 
+    def map(self, change: Callable) -> Findings:
+        """The findings with ``change`` applied to every result (rounding, labels in a language)."""
+        return Findings(
+            [change(r) for r in self.home_office],
+            [change(r) for r in self.workspace],
+            change(self.travel),
+            change(self.factory),
+            self.factory_test,
+            change(self.centrality),
+            change(self.education),
+        )
+
     def published(self) -> Findings:
         """The findings as they may leave the server (``app.query.publish``)."""
-        return Findings(
-            [publishable(r) for r in self.home_office],
-            [publishable(r) for r in self.workspace],
-            publishable(self.travel),
-            publishable(self.factory),
-            None if self.factory_test is None else publishable_test(self.factory_test),
-            publishable(self.centrality),
-            publishable(self.education),
-        )
+        rounded = self.map(publishable)
+        rounded.factory_test = None if self.factory_test is None else publishable_test(self.factory_test)
+        return rounded
 
 
-def findings(session: Session, survey: str, min_n: int = 10, lang: str = "nb") -> Findings:
-    def agree(variables: tuple[str, ...], by: str) -> list[ShareResult]:
-        # one scan gives every statement's shares and the test of the share the page shows
-        return estimate_shares_many(
-            session, survey, variables, by=by, collapse="top2", min_n=min_n, lang=lang, test="top2"
-        )
-
-    factory = estimate_mean(session, survey, "factory_index", by="q22", min_n=min_n, lang=lang)
+def findings(session: Session, survey: str, min_n: int = 10) -> Findings:
+    """Every relationship the page shows. All the shares come from one scan of the survey (one grouping
+    set per statement and breakdown), the means from one more."""
+    agree = [(v, by, "top2", "top2") for by in ("home_office", "workspace") for v in STATEMENTS]
+    rest = [
+        ("q21", "home_office_3plus", None, "all"),
+        ("q23", "centrality", "top2", "top2"),
+        ("q23", "education", "top2", "top2"),
+    ]
+    shares = estimate_shares_sets(session, survey, [*agree, *rest], min_n=min_n)
+    statements = len(STATEMENTS)
+    factory = estimate_mean(session, survey, "factory_index", by="q22", min_n=min_n)
     return Findings(
-        home_office=agree(STATEMENTS, "home_office"),
-        workspace=agree(STATEMENTS, "workspace"),
-        travel=estimate_shares(session, survey, "q21", by="home_office_3plus", min_n=min_n, lang=lang),
+        home_office=shares[:statements],
+        workspace=shares[statements : 2 * statements],
+        travel=shares[-3],
         factory=factory,
         factory_test=equal_means_test(factory),
-        centrality=agree(("q23",), "centrality")[0],
-        education=agree(("q23",), "education")[0],
+        centrality=shares[-2],
+        education=shares[-1],
     )
 
 

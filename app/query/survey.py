@@ -49,10 +49,10 @@ def list_questions(session: Session, survey: str) -> list[QuestionEntry]:
     ]
 
 
-def answer_codes(session: Session, survey: str, variable: str, lang: str) -> list[tuple[int, str]]:
-    """(code, label) of the valid (non-missing) answers of ``variable``; empty if it is unknown."""
+def answer_codes(session: Session, survey: str, variable: str) -> list[tuple[int, dict[str, str]]]:
+    """(code, label per language) of the valid (non-missing) answers of ``variable``; empty if it is unknown."""
     try:
         info = survey_meta(session, survey).question(variable)
     except QueryError:  # a survey without this variable simply offers no filter
         return []
-    return [(c, label.get(lang) or label.get("nb") or str(c)) for c, label, missing in info.options if not missing]
+    return [(c, label) for c, label, missing in info.options if not missing]

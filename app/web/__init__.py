@@ -47,6 +47,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
         else:
             page_state.register(app, page)
     health.register(app.server)
+    shell.register_not_found(app)
     delivery.install(app)  # before the response cache, which must see uncompressed answers
     response_cache.install(
         app.server, app.config.routes_pathname_prefix, config.cache_mb * 1024 * 1024, config.data_dir / "response-cache"

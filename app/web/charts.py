@@ -6,6 +6,8 @@ without a browser.
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 
 # Okabe & Ito (2008) colour-blind-safe palette; dark enough on white for text at large sizes.
@@ -59,3 +61,9 @@ GRAPH_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
 }
+
+
+def graph_config(lang: str, **extra: object) -> Any:  # Dash's stub wants its own Config type for the same keys
+    """The charts' toolbar settings, with Plotly's own texts (tooltips, dates) in the page's language
+    (``assets/plotly_locales.js``; English is Plotly's default)."""
+    return {**GRAPH_CONFIG, "locale": lang if lang in ("nb", "nn") else "en", **extra}

@@ -7,8 +7,11 @@ message id. Catalogues are read once per process, on first use.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -54,3 +57,41 @@ def format_share(proportion: float, lang: str, decimals: int = 1) -> str:
     suffix = "%" if lang == "en" else "\u00a0%"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + suffix
     return format_percent(proportion, format=pattern, locale=BABEL_LOCALES.get(lang, "nb_NO"))
+
+
+def text(value: str | Mapping[str, str] | None, lang: str) -> str:
+    """One lookup for every text shown: a message id (translated), a text per language from the data
+    (picked), or None (empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return gettext(value, lang)
+    return pick(dict(value), lang)
+
+
+ResultT = TypeVar("ResultT")
+
+
+def localized(result: ResultT, lang: str) -> ResultT:
+    """A query result (``ShareResult``, ``MeanResult``, ``Evidence``, their rows) with its labels, which the
+    query layer gives per language, as text in ``lang``; a group labelled None is everyone ("All")."""
+    if not dataclasses.is_dataclass(result) or isinstance(result, type):
+        return result
+    changes: dict = {}
+    for name in ("question", "by_label", "label", "categories"):
+        value = getattr(result, name, None)
+        if isinstance(value, Mapping):
+            changes[name] = pick(dict(value), lang)
+    if hasattr(result, "group"):
+        changes["group"] = gettext("All", lang) if result.group is None else text(result.group, lang)
+    if hasattr(result, "rows"):
+        changes["rows"] = [localized(row, lang) for row in result.rows]
+    if hasattr(result, "suppressed_groups"):
+        changes["suppressed_groups"] = [
+            gettext("All", lang) if group is None else text(group, lang) for group in result.suppressed_groups
+        ]
+    if getattr(result, "sides", None):
+        changes["sides"] = {
+            g: {side: localized(row, lang) for side, row in ends.items()} for g, ends in result.sides.items()
+        }
+    return dataclasses.replace(result, **changes)

@@ -18,6 +18,11 @@ FOOTER = "shell-footer"
 MAIN = "main-content"
 PAGE = "shell-page"
 TITLE_SINK = "shell-title-sink"
+TITLE = "shell-title"  # the browser tab's title, in the page's language
+SKIP = "shell-skip-link"
+NAV_TOGGLE = "shell-nav-toggle"
+NAV_COLLAPSE = "shell-nav-collapse"
+SITE_NAME = "Remote work in the region"
 
 LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 
@@ -39,7 +44,8 @@ def layout(default_lang: str) -> html.Div:
         [
             dcc.Location(id=URL, refresh=False),
             dcc.Store(id=TITLE_SINK),
-            html.A(_("Skip to main content", default_lang), href=f"#{MAIN}", className="skip-link"),
+            dcc.Store(id=TITLE),
+            html.A(_("Skip to main content", default_lang), href=f"#{MAIN}", className="skip-link", id=SKIP),
             html.Header(id=NAV, children=navigation("/", "", default_lang, default_lang)),
             html.Main(html.Div(id=PAGE), id=MAIN, tabIndex="-1", className="container-xl py-3"),
             html.Footer(id=FOOTER, children=footer(default_lang), className="container-xl py-3 small"),
@@ -72,9 +78,21 @@ def navigation(pathname: str, search: str, lang: str, default_lang: str) -> html
     navbar = dbc.Navbar(
         dbc.Container(
             [
-                dbc.NavbarBrand(_("Remote work in the region", lang), href="/" + query),
-                dbc.Nav(links, navbar=True, className="me-auto flex-wrap"),
-                switch,
+                dbc.NavbarBrand(_(SITE_NAME, lang), href="/" + query),
+                # on a phone the links and languages fold behind one button
+                html.Button(
+                    html.Span(className="navbar-toggler-icon"),
+                    id=NAV_TOGGLE,
+                    className="navbar-toggler",
+                    type="button",
+                    **{"aria-label": _("Menu", lang), "aria-controls": NAV_COLLAPSE},
+                ),
+                dbc.Collapse(
+                    [dbc.Nav(links, navbar=True, className="me-auto flex-wrap"), switch],
+                    id=NAV_COLLAPSE,
+                    navbar=True,
+                    is_open=False,
+                ),
             ],
             fluid="xl",
         ),
@@ -98,12 +116,26 @@ def footer(lang: str) -> list:
     ]
 
 
+def title(pathname: str | None, lang: str) -> str:
+    """The browser tab's title: the page's name, then the site's, in the page's language."""
+    page = page_for(pathname)
+    name = _(page.NAME, lang) if page else _("Page not found", lang)
+    return f"{name} – {_(SITE_NAME, lang)}"
+
+
 def not_found(lang: str) -> html.Div:
     return html.Div([html.H1(_("Page not found", lang)), html.P(dcc.Link(_("Go to the overview", lang), href="/"))])
 
 
 def register_callbacks(app: dash.Dash, default_lang: str) -> None:
-    @app.callback(Output(NAV, "children"), Output(FOOTER, "children"), Input(URL, "pathname"), Input(URL, "search"))
+    @app.callback(
+        Output(NAV, "children"),
+        Output(FOOTER, "children"),
+        Output(SKIP, "children"),
+        Output(TITLE, "data"),
+        Input(URL, "pathname"),
+        Input(URL, "search"),
+    )
     def _render_frame(pathname, search):
         lang = language_from_search(search, default_lang)
         frame = [navigation(pathname or "/", search or "", lang, default_lang)]
@@ -120,7 +152,7 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
                     className="container-xl url-notice language-notice",
                 )
             )
-        return frame, footer(lang)
+        return frame, footer(lang), _("Skip to main content", lang), title(pathname, lang)
 
     @app.callback(Output(PAGE, "children"), Input(URL, "pathname"), State(URL, "search"))
     def _route(pathname, search):
@@ -134,6 +166,19 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
         return friendly(page.layout)(lang, search or "")
 
     app.clientside_callback(
+        """function(title) { if (title) { document.title = title; } return null; }""",
+        Output(TITLE_SINK, "data", allow_duplicate=True),
+        Input(TITLE, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        """function(clicks, open) { return clicks ? !open : open; }""",
+        Output(NAV_COLLAPSE, "is_open"),
+        Input(NAV_TOGGLE, "n_clicks"),
+        State(NAV_COLLAPSE, "is_open"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
         """function(pathname, search) {
             const m = /[?&]lang=(nb|nn|en)\\b/.exec(search || "");
             if (m) { document.documentElement.lang = m[1]; }
@@ -143,3 +188,23 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
         Input(URL, "pathname"),
         Input(URL, "search"),
     )
+
+
+def register_not_found(app: dash.Dash) -> None:
+    """An address that is no page answers 404 (with the app, which says so in the page's language)."""
+    from flask import request
+
+    server = app.server
+    known = {page.PATH for page in pages()}
+
+    @server.before_request
+    def _not_found():
+        path = request.path.rstrip("/") or "/"
+        if request.method != "GET" or path in known or _served_by_dash(path):
+            return None
+        return app.index(), 404
+
+
+def _served_by_dash(path: str) -> bool:
+    """Dash's own routes, the assets, and the server's routes (health, …) are not pages."""
+    return path.startswith(("/_", "/assets", "/health")) or "." in path.rsplit("/", 1)[-1]

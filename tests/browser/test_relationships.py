@@ -3,7 +3,7 @@
 import pytest
 
 from app.query.estimates import estimate_shares
-from app.web.i18n import format_share
+from app.web.i18n import format_share, localized
 
 READY = "#relationships-content .relationships-reading"
 CENTRALITY = "#relationships-reading-centrality"
@@ -31,7 +31,7 @@ def test_the_findings_are_drawn_with_claims_readings_tests_and_the_synthetic_lab
     assert "NORCE (2025) kap. 3.2.5" in page.text("#relationships-doughnut")
     assert "Rao–Scott-test, p" in page.text("#relationships-doughnut .relationships-test")
     # A known number from the query layer: the top-2 share for the most central municipalities.
-    result = estimate_shares(db, "demo_national", "q23", by="centrality", collapse="top2")
+    result = localized(estimate_shares(db, "demo_national", "q23", by="centrality", collapse="top2"), "nb")
     central = next(r for r in result.rows if r.group_code == 1)
     share = format_share(central.estimate, "nb", 0).replace("\u00a0", " ")  # Selenium's .text turns NBSP into spaces
     assert f"«{central.group}» synes {share}" in page.text(CENTRALITY)
@@ -49,7 +49,7 @@ def test_the_tables_behind_the_charts_open(page, db):
     page.open("/samanhengar?survey=demo_national", READY)
     page.wait_idle()
     _open_tables(page)
-    result = estimate_shares(db, "demo_national", "q23", by="centrality", collapse="top2")
+    result = localized(estimate_shares(db, "demo_national", "q23", by="centrality", collapse="top2"), "nb")
     central = next(r for r in result.rows if r.group_code == 1)
     table = page.find_all("#relationships-attractiveness table")[0]
     page.wait_until(lambda: table.is_displayed())

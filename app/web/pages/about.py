@@ -17,6 +17,7 @@ from app.web import page_state
 from app.web.components import labelled_dropdown, survey_label
 from app.web.i18n import BABEL_LOCALES, format_number, pick
 from app.web.i18n import gettext as _
+from app.web.mobility_texts import jobs_anywhere_source
 from app.web.page_state import PageState, Spec, survey_param
 
 PATH = "/om"
@@ -248,7 +249,7 @@ def _methods(min_n: int, lang: str) -> html.Section:
         _("Mobility potential: the number of jobs that can be done anywhere is an assumption,", lang)
         + f" {format_number(jobs.default, lang)} ({format_number(jobs.low, lang)}–{format_number(jobs.high, lang)}). "
         + _("Source", lang)
-        + f": {pick(jobs.source_texts, lang)}",
+        + f": {jobs_anywhere_source(lang)}",
     ]
     return html.Section(
         [

@@ -16,7 +16,7 @@ from app.query.coworking import capacity_by_municipality, list_spaces
 from app.query.estimates import estimate_category
 from app.query.publish import publishable
 from app.web import page_state
-from app.web.charts import GRAPH_CONFIG
+from app.web.charts import graph_config
 from app.web.components import key_figure_card, labelled_dropdown, survey_label
 from app.web.coworking_figures import STATUS_NAMES, DemandRow, demand_figure, demand_rows, map_figure
 from app.web.i18n import format_number, format_share
@@ -168,7 +168,7 @@ def render(state: PageState, session) -> dict:
             dcc.Graph(
                 id=MAP,
                 figure=map_figure(scope, neighbours(scope), spaces, {m.kommunenummer for m in no_offer}, lang),
-                config={**GRAPH_CONFIG, "scrollZoom": False},
+                config=graph_config(lang, scrollZoom=False),
             ),
             html.P(
                 [
@@ -188,7 +188,7 @@ def render(state: PageState, session) -> dict:
     demand_section = html.Section(
         [
             html.H2(_("Capacity against demand", lang), className="h4"),
-            dcc.Graph(id=DEMAND_CHART, figure=demand_figure(rows, lang), config=GRAPH_CONFIG),
+            dcc.Graph(id=DEMAND_CHART, figure=demand_figure(rows, lang), config=graph_config(lang)),
             html.P(
                 _(
                     "Rough indicator: the survey's share who use home office at least weekly (whole survey, "
@@ -368,7 +368,13 @@ def _spaces_section(spaces, lang: str) -> html.Section:
                 rowData=row_data,
                 columnDefs=columns,
                 defaultColDef={"sortable": True, "resizable": True, "filter": True},
-                dashGridOptions={"domLayout": "autoHeight", "animateRows": False, "localeText": _grid_texts(lang)},
+                dashGridOptions={
+                    "domLayout": "autoHeight",
+                    "animateRows": False,
+                    "localeText": _grid_texts(lang),
+                    "tabToNextCell": {"function": "false"},  # Tab leaves the table; arrows move inside it
+                    "tabToNextHeader": {"function": "false"},
+                },
                 style={"height": None},
             ),
         ],

@@ -23,7 +23,7 @@ from app.query.measures import (
 )
 from app.web import page_state
 from app.web.components import labelled_dropdown, survey_label
-from app.web.i18n import format_number, format_share, pick
+from app.web.i18n import format_number, format_share, localized, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import Option, PageState, Param, Spec, region_param, survey_param
 
@@ -109,7 +109,7 @@ def render(state: PageState, session) -> dict:
     grid = progress_grid(session, region) if region else ProgressGrid([])
     variables = [v for a in areas for v in a.evidence]
     figures = (
-        evidence_for(session, survey, variables, page_state.min_n(), lang)
+        {v: localized(e, lang) for v, e in evidence_for(session, survey, variables, page_state.min_n()).items()}
         if survey
         else {v: Evidence(v, "unavailable") for v in variables}
     )

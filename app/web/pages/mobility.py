@@ -42,7 +42,7 @@ from app.query.mobility import (
     standard_conditions,
 )
 from app.web import page_state, state
-from app.web.charts import GRAPH_CONFIG, PALETTE, base_layout
+from app.web.charts import PALETTE, base_layout, graph_config
 from app.web.components import (
     default_language,
     labelled_dropdown,
@@ -87,7 +87,6 @@ ASSUMPTIONS = "mobility-assumptions"
 REFUSED = "mobility-refused"
 REPORT_CHECK = "mobility-report-check"
 
-GRAPH_OPTIONS: Any = GRAPH_CONFIG  # Dash's stub wants its own Config type for the same keys
 
 JOBS_MIN, JOBS_MAX, JOBS_STEP = 1_000_000, 1_600_000, 50_000
 SHARE_MAX, SHARE_STEP = 5.0, 0.01  # region share slider, in per cent
@@ -522,14 +521,14 @@ def render(state: PageState, session) -> dict:
     content = [
         *head,
         headline(result, lang),
-        dcc.Graph(id=FUNNEL_CHART, figure=funnel_figure(result, lang), config=GRAPH_OPTIONS),
+        dcc.Graph(id=FUNNEL_CHART, figure=funnel_figure(result, lang), config=graph_config(lang)),
         funnel_table(result, lang),
         html.P([html.Strong(_("About the second step:", lang) + " "), willing_note(lang)], className="small"),
         html.H2(_("Which assumption matters most?", lang), className="h4 mt-4"),
         html.P(sensitivity_sentence(result, lang), id=f"{TORNADO_CHART}-summary"),
     ]
     if result.shown:
-        content.append(dcc.Graph(id=TORNADO_CHART, figure=tornado_figure(result, lang), config=GRAPH_OPTIONS))
+        content.append(dcc.Graph(id=TORNADO_CHART, figure=tornado_figure(result, lang), config=graph_config(lang)))
     content += [
         html.H2(_("Assumptions and sources", lang), className="h4 mt-4"),
         assumptions_table(result, lang, c["shares"]),

@@ -9,7 +9,7 @@ from dash import dcc, html
 from app.query.mobility import JOBS_ANYWHERE, NotNationalSurvey, mobility_funnel, publishable, round_people
 from app.query.overview import context_series, coworking_capacity, key_figures, measure_progress
 from app.web import page_state
-from app.web.charts import GRAPH_CONFIG, base_layout, percent_axis
+from app.web.charts import base_layout, graph_config, percent_axis
 from app.web.components import key_figure_card, labelled_dropdown, survey_label
 from app.web.i18n import format_number, format_share, pick
 from app.web.i18n import gettext as _
@@ -218,7 +218,7 @@ def _context_chart(series, lang: str) -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
-                dcc.Graph(id=CONTEXT_CHART, figure=fig, config=GRAPH_CONFIG),
+                dcc.Graph(id=CONTEXT_CHART, figure=fig, config=graph_config(lang)),
                 html.P(
                     _("Source", lang) + f": {source}. " + _("Not from the survey above.", lang), className="small mb-1"
                 ),

@@ -15,9 +15,10 @@ from dash import dcc, html
 from app.query.relationships import Findings, findings
 from app.web import page_state
 from app.web import relationships_view as view
-from app.web.charts import GRAPH_CONFIG
+from app.web.charts import graph_config
 from app.web.components import labelled_dropdown, survey_label
 from app.web.i18n import gettext as _
+from app.web.i18n import localized
 from app.web.page_state import PageState, Spec, survey_param
 
 PATH = "/samanhengar"
@@ -87,7 +88,7 @@ def layout(lang: str) -> html.Div:
 def render(state: PageState, session) -> dict:
     """Every finding for the chosen survey."""
     lang = state.lang
-    found = findings(session, state["survey"], page_state.min_n(), lang).published()
+    found = findings(session, state["survey"], page_state.min_n()).published().map(lambda r: localized(r, lang))
     return {
         "content": [
             *survey_label(state),
@@ -148,7 +149,7 @@ def sections(found: Findings, lang: str) -> list:
                 "outside central areas.",
                 lang,
             ),
-            [_graph("doughnut", view.travel_figure(found.travel, lang))],
+            [_graph("doughnut", view.travel_figure(found.travel, lang), lang)],
             view.reading_travel(found.travel, lang),
             [view.describe_test(found.travel.test, lang)],
             view.travel_table(found.travel, lang),
@@ -165,7 +166,7 @@ def sections(found: Findings, lang: str) -> list:
                 "to another municipality.",
                 lang,
             ),
-            [_graph("factory", view.mean_figure(found.factory, lang))],
+            [_graph("factory", view.mean_figure(found.factory, lang), lang)],
             view.reading_factory(found.factory, lang),
             [view.describe_test(found.factory_test, lang)],
             view.mean_table(found.factory, lang),
@@ -185,7 +186,7 @@ def _statements_section(
         lang,
         "NORCE (2025) kap. 3.2.3",
         claim,
-        [_graph(key, view.facet_figure(results, lang, figure_title))],
+        [_graph(key, view.facet_figure(results, lang, figure_title), lang)],
         view.reading_agree(results, lang),
         view.statement_tests(results, lang),
         view.statements_table(results, lang, table_caption),
@@ -223,7 +224,7 @@ def _attractiveness_section(found: Findings, titles, lang) -> html.Section:
         parts.append(
             dbc.Col(
                 [
-                    _graph(f"attractiveness-{key}", view.bars_figure(result, lang, caption)),
+                    _graph(f"attractiveness-{key}", view.bars_figure(result, lang, caption), lang),
                     *view.suppressed_note([result], lang),
                     html.P(
                         reading(result, lang),
@@ -265,5 +266,5 @@ def _attractiveness_section(found: Findings, titles, lang) -> html.Section:
     )
 
 
-def _graph(key: str, figure: go.Figure) -> dcc.Graph:
-    return dcc.Graph(id=f"relationships-chart-{key}", figure=figure, config=GRAPH_CONFIG)
+def _graph(key: str, figure: go.Figure, lang: str) -> dcc.Graph:
+    return dcc.Graph(id=f"relationships-chart-{key}", figure=figure, config=graph_config(lang))

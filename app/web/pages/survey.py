@@ -17,9 +17,9 @@ from app.query.publish import publishable
 from app.query.published import BASES, COMPARABLE, comparisons
 from app.query.survey import answer_codes, list_questions
 from app.web import page_state
-from app.web.charts import GRAPH_CONFIG
+from app.web.charts import graph_config
 from app.web.components import labelled_dropdown, survey_label
-from app.web.i18n import format_number, format_share, pick
+from app.web.i18n import format_number, format_share, localized, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import Context, Option, PageState, Param, Spec, survey_param
 from app.web.survey_figures import MAX_LISTED_HIDDEN, bar_figure, interval_text, likert_figure, listed_rows, mean_figure
@@ -257,18 +257,16 @@ def _dimension_label(session, survey: str, variable: str, lang: str) -> str:
 
 def _coded(session, c: dict, min_n: int, lang: str) -> list:
     entry, collapse = c["entry"], c["collapse"]
-    result = publishable(
-        estimate_shares(
-            session,
-            c["survey"],
-            entry.variable,
-            by=c["by"],
-            where=c["filters"],
-            collapse=None if collapse == "none" else collapse,
-            min_n=min_n,
-            lang=lang,
-        )
+    exact = estimate_shares(
+        session,
+        c["survey"],
+        entry.variable,
+        by=c["by"],
+        where=c["filters"],
+        collapse=None if collapse == "none" else collapse,
+        min_n=min_n,
     )
+    result = localized(publishable(exact), lang)
     title = result.question + (f" – {_('by', lang)} {result.by_label.lower()}" if result.by_label else "")
     figure = likert_figure(result, title, lang) if entry.direction else bar_figure(result, title, lang)
     published = _published_card(session, c, min_n, lang)
@@ -288,7 +286,7 @@ def _coded(session, c: dict, min_n: int, lang: str) -> list:
     parts += _suppressed_note(result.suppressed_groups, result.min_n, lang)
     if result.test is not None:
         parts.append(_test_sentence(result.test, lang))
-    chart = dcc.Graph(id=CHART, figure=figure, config=GRAPH_CONFIG)
+    chart = dcc.Graph(id=CHART, figure=figure, config=graph_config(lang))
     main = [chart, *parts] if c["view"] == "chart" else parts
     return [
         dbc.Row([dbc.Col(main, lg=9 if published else 12), dbc.Col(published, lg=3) if published else None]),
@@ -298,9 +296,8 @@ def _coded(session, c: dict, min_n: int, lang: str) -> list:
 
 
 def _numeric(session, c: dict, min_n: int, lang: str) -> list:
-    result = publishable(
-        estimate_mean(session, c["survey"], c["entry"].variable, by=c["by"], where=c["filters"], min_n=min_n, lang=lang)
-    )
+    exact = estimate_mean(session, c["survey"], c["entry"].variable, by=c["by"], where=c["filters"], min_n=min_n)
+    result = localized(publishable(exact), lang)
     by_label = _dimension_label(session, c["survey"], c["by"], lang).lower() if c["by"] else None
     title = _("Mean", lang) + f": {result.question}" + (f" – {_('by', lang)} {by_label}" if by_label else "")
     parts = [_base_sentence(result.rows, c["filters"], lang)]
@@ -313,7 +310,7 @@ def _numeric(session, c: dict, min_n: int, lang: str) -> list:
             )
         )
     parts += _suppressed_note(result.suppressed_groups, result.min_n, lang)
-    chart = dcc.Graph(id=CHART, figure=mean_figure(result, title, lang), config=GRAPH_CONFIG)
+    chart = dcc.Graph(id=CHART, figure=mean_figure(result, title, lang), config=graph_config(lang))
     rows = [
         {
             "group": r.group,
@@ -467,7 +464,13 @@ def _grid(records: list[dict], value_header: str, lang: str) -> dag.AgGrid:
         columnDefs=columns,
         columnSize="responsiveSizeToFit",
         defaultColDef={"sortable": True, "resizable": True, "flex": 1, "minWidth": 90},
-        dashGridOptions={"domLayout": "autoHeight", "ensureDomOrder": True, "suppressColumnVirtualisation": True},
+        dashGridOptions={
+            "domLayout": "autoHeight",
+            "ensureDomOrder": True,
+            "suppressColumnVirtualisation": True,
+            "tabToNextCell": {"function": "false"},  # Tab leaves the table; arrows move inside it
+            "tabToNextHeader": {"function": "false"},
+        },
         className="ag-theme-alpine survey-table",
         style={"height": None},
     )
@@ -481,7 +484,7 @@ def _published_card(session, c: dict, min_n: int, lang: str):
     items = comparisons(session, survey, c["entry"].variable, min_n)
     if not items:
         return None
-    labels = dict(answer_codes(session, survey, c["entry"].variable, lang))
+    labels = {code: pick(label, lang) for code, label in answer_codes(session, survey, c["entry"].variable)}
     body = [html.H2(_("Published figure", lang), className="h6")]
     if COMPARABLE[survey] == "other":
         body.append(
