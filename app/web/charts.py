@@ -10,6 +10,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from app.web.i18n import percent_suffix
+
 # Okabe & Ito (2008) colour-blind-safe palette; dark enough on white for text at large sizes.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 # Diverging scale for Likert items: positive end blue, negative end orange-red, neutral grey.
@@ -49,7 +51,7 @@ def percent_axis(fig: go.Figure, axis: str = "x", lang: str = "nb", max_value: f
 def percent_axis_settings(lang: str, max_value: float = 100) -> dict:
     """A 0–``max_value`` % axis, with the language's percent sign spacing."""
     return {
-        "ticksuffix": "%" if lang == "en" else "\u00a0%",
+        "ticksuffix": percent_suffix(lang),
         "range": [0, max_value],
         "gridcolor": "#e5e5e5",
         "zeroline": False,

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, html, no_update
+from dash import html
 from flask import current_app, has_app_context
 
 from app.config import LANGUAGES
 from app.errors import DatabaseUnavailable, QueryTimeout
 from app.query.metadata import QueryError
-from app.web import state
 from app.web.i18n import gettext as _
 from app.web.i18n import pick
 from app.web.response_cache import do_not_cache_this_response
@@ -136,29 +135,6 @@ def friendly(render: Callable) -> Callable:
     return wrapper
 
 
-def friendly_render(extra_outputs: int = 0) -> Callable:
-    """Like ``friendly`` for a page's main callback ``render(lang, search)`` that returns the content
-    plus ``extra_outputs`` more values (left unchanged when rendering fails). An unsupported
-    language falls back to the default (the shell says so)."""
-
-    def decorate(render: Callable) -> Callable:
-        @wraps(render)
-        def wrapper(lang: str, *args):
-            lang = page_language(lang)
-            try:
-                return render(lang, *args)
-            except Exception as error:  # noqa: BLE001 - shown as a message, logged with its details
-                alert = error_message(error, lang)
-            do_not_cache_this_response()
-            from dash import no_update
-
-            return (alert, *[no_update] * extra_outputs) if extra_outputs else alert
-
-        return wrapper
-
-    return decorate
-
-
 MAX_NOTICES = 5  # ignored parameters named in the notice; an address can hold thousands
 
 
@@ -216,21 +192,6 @@ def dropdown_labels(lang: str) -> dcc.Dropdown.Labels:
     }
 
 
-def survey_options(surveys, lang: str) -> list[dict]:
-    return [
-        {"label": pick(s.title, lang) + (f" ({_('synthetic', lang)})" if s.is_synthetic else ""), "value": s.slug}
-        for s in surveys
-    ]
-
-
-def default_survey(surveys) -> str | None:
-    """The first real survey; without one, the national demo; else whatever there is."""
-    real = [s.slug for s in surveys if not s.is_synthetic]
-    demo = [s.slug for s in surveys if s.slug == "demo_national"]
-    everything = [s.slug for s in surveys]
-    return (real or demo or everything or [None])[0]
-
-
 def survey_label(state) -> list:
     """The synthetic-data label for the state's survey (nothing for a real survey)."""
     from app.web.page_state import chosen_survey
@@ -252,46 +213,3 @@ def key_figure_card(title: str, value: str, detail: str, link: tuple[str, str] |
         href, text = link
         body.append(dcc.Link(text, href=href, className="small"))
     return dbc.Card(dbc.CardBody(body), className="h-100 key-figure", id=card_id)
-
-
-def register_url_sync(
-    app,
-    url: str,
-    content: str,
-    controls: Sequence[tuple[str, str]],
-    render: Callable,
-    to_params: Callable[..., dict] | None = None,
-) -> None:
-    """The two callbacks that keep a page's state in its address.
-
-    Changing a control writes the URL query string (so the address reproduces the view and
-    back/forward work); a new query string redraws ``content`` and sets the controls to the
-    state actually shown (bad parameters fall back to defaults).
-
-    Args:
-        controls: (URL parameter, component id) of each control, in the order ``render``
-            returns their values after the content.
-        render: the page's ``render(lang, search)``.
-        to_params: maps the controls' values to URL parameters (default: each value as it is).
-    """
-    names = [name for name, _component in controls]
-
-    @app.callback(
-        Output(url, "search"),
-        *[Input(component, "value") for _name, component in controls],
-        State(url, "search"),
-        prevent_initial_call=True,
-    )
-    def controls_to_url(*values_and_search):
-        *values, search = values_and_search
-        params = to_params(*values) if to_params else dict(zip(names, values, strict=False))
-        new = state.build({**state.parse(search), **params}, search)
-        return no_update if new == (search or "") else new
-
-    @app.callback(
-        Output(content, "children"),
-        *[Output(component, "value") for _name, component in controls],
-        Input(url, "search"),
-    )
-    def url_to_page(search):
-        return render(state.parse(search).get("lang") or default_language(), search)

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from app.query.boundaries import Ring, bbox
 from app.query.coworking import MunicipalityCapacity, Space
 from app.web.charts import PALETTE, base_layout, empty_figure
-from app.web.i18n import format_number
+from app.web.i18n import N_, format_number
 from app.web.i18n import gettext as _
 
 Boundaries = Mapping[str, tuple[str, Sequence[Ring]]]
@@ -25,8 +25,8 @@ STATUS_STYLE = {  # colour and symbol, so status does not rely on colour alone
     "planned": (PALETTE[5], "diamond"),
     "closed": ("#6c757d", "x"),
 }
-STATUS_NAMES = {"active": "Active", "planned": "Planned", "closed": "Closed"}
-STATUS_LEGEND = {"active": "Active space", "planned": "Planned space", "closed": "Closed space"}
+STATUS_NAMES = {"active": N_("Active"), "planned": N_("Planned"), "closed": N_("Closed")}
+STATUS_LEGEND = {"active": N_("Active space"), "planned": N_("Planned space"), "closed": N_("Closed space")}
 OFFER_FILL, OFFER_LINE = "rgba(86, 180, 233, 0.18)", "#4a6f8a"
 NO_OFFER_FILL, NO_OFFER_LINE = "rgba(230, 159, 0, 0.35)", "#8a5a00"
 CONTEXT_FILL, CONTEXT_LINE = "rgba(0, 0, 0, 0.03)", "#c8c8c8"

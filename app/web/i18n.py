@@ -1,7 +1,8 @@
 """Translation catalogues (gettext .po files read with Babel) and Norwegian number formats.
 
-Message ids are English. ``translations/<lang>/LC_MESSAGES/*.po`` hold nb and nn — one gettext
-domain per page (``survey.po``, …) plus ``messages.po`` for the shell; English falls back to the
+Message ids are English. ``translations/messages.pot`` is extracted from app/web by ``pybabel``
+(``python tools/i18n.py extract``: every ``_()``, ``gettext()`` and ``N_()``); ``translations/<lang>/
+LC_MESSAGES/messages.po`` hold nb and nn (``python tools/i18n.py update``); English falls back to the
 message id. Catalogues are read once per process, on first use.
 """
 
@@ -95,3 +96,38 @@ def localized(result: ResultT, lang: str) -> ResultT:
             g: {side: localized(row, lang) for side, row in ends.items()} for g, ends in result.sides.items()
         }
     return dataclasses.replace(result, **changes)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name gettext tools look for
+    """Mark a message id where it is defined (a constant, a table of names); it is translated where it is
+    shown, with ``gettext``. ``pybabel extract`` finds it by this name."""
+    return message
+
+
+def percent_suffix(lang: str) -> str:
+    """What follows a percentage: "15,2 %" in Norwegian (a non-breaking space), "15.2%" in English."""
+    return "%" if format_share(0.5, lang, 0).endswith("0%") else "\u00a0%"
+
+
+def quoted(text: str, lang: str) -> str:
+    """A quotation in the language's marks: «…» in Norwegian, “…” in English."""
+    opening, closing = QUOTES.get(lang, QUOTES["nb"])
+    return f"{opening}{text}{closing}"
+
+
+QUOTES = {"nb": ("«", "»"), "nn": ("«", "»"), "en": ("“", "”")}
+
+
+def format_long_date(value, lang: str) -> str:
+    """A date written out, as the language writes it ("1. desember 2026", "1 December 2026")."""
+    from babel.dates import format_date
+
+    return format_date(value, format="long", locale=BABEL_LOCALES.get(lang, "nb_NO"))
+
+
+def number_locale(lang: str) -> dict[str, str]:
+    """The language's decimal and grouping marks, for formatting done in the browser (d3)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = BABEL_LOCALES.get(lang, "nb_NO")
+    return {"decimal": get_decimal_symbol(locale), "thousands": get_group_symbol(locale)}

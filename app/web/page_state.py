@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from app.config import LANGUAGES, Config
 from app.db.session import session_scope
-from app.web.i18n import gettext, pick
+from app.web.i18n import N_, gettext, pick
 from app.web.response_cache import do_not_cache_this_response
 
 log = logging.getLogger(__name__)
@@ -410,7 +410,7 @@ def survey_param(control: str, resets: tuple[str, ...] = ()) -> Param:
     return Param("survey", control, options=_survey_options, default=_default_survey, resets=resets)
 
 
-def region_param(control: str, national: str | None = "All of Norway") -> Param:
+def region_param(control: str, national: str | None = N_("All of Norway")) -> Param:
     """The region: the regions in the database, and (with a label) all of Norway; default the configured
     ``FJERNARBEID_DEFAULT_REGION``, else the first region by name, else all of Norway."""
 
@@ -451,7 +451,8 @@ def _survey_options(context: Context) -> list[Option]:
 
 def _survey_label(survey) -> Callable[[str], str]:
     def label(lang: str) -> str:
-        return pick(survey.title, lang) + (f" ({gettext('synthetic', lang)})" if survey.is_synthetic else "")
+        title = pick(survey.title, lang)
+        return gettext("{title} (synthetic)", lang).format(title=title) if survey.is_synthetic else title
 
     return label
 

@@ -15,7 +15,7 @@ from dash import html
 from app.query.estimates import EstimateRow, MeanResult, ShareResult, Test
 from app.query.relationships import WALD_METHOD
 from app.web.charts import PALETTE, base_layout, percent_axis, percent_axis_settings
-from app.web.i18n import format_number, format_share
+from app.web.i18n import N_, format_number, format_share, percent_suffix
 from app.web.i18n import gettext as _
 
 ALPHA = 0.05
@@ -84,9 +84,9 @@ def statement_tests(results: list[ShareResult], lang: str) -> list[str]:
             "p": p_text(result.test.p_value, lang),
         }
         template = (
-            "“{statement}”: statistically significant difference ({method}, {p})."
+            N_("“{statement}”: statistically significant difference ({method}, {p}).")
             if result.test.p_value < ALPHA
-            else "“{statement}”: no statistically significant difference ({method}, {p})."
+            else N_("“{statement}”: no statistically significant difference ({method}, {p}).")
         )
         lines.append(_(template, lang).format(**values))
     return lines
@@ -218,7 +218,7 @@ def _error(est: list, low: list, high: list) -> dict:
 
 
 def _hover(lang: str, axis: str = "x") -> str:
-    suffix = "%" if lang == "en" else "\u00a0%"
+    suffix = percent_suffix(lang)
     return "%{" + ("y" if axis == "x" else "x") + "}: %{" + axis + ":.0f}" + suffix + "<extra></extra>"
 
 

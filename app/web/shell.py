@@ -9,6 +9,7 @@ from dash import Input, Output, State, dcc, html
 from app.config import LANGUAGES
 from app.web import state
 from app.web.components import friendly
+from app.web.i18n import N_
 from app.web.i18n import gettext as _
 from app.web.pages import page_for, pages
 
@@ -22,7 +23,7 @@ TITLE = "shell-title"  # the browser tab's title, in the page's language
 SKIP = "shell-skip-link"
 NAV_TOGGLE = "shell-nav-toggle"
 NAV_COLLAPSE = "shell-nav-collapse"
-SITE_NAME = "Remote work in the region"
+SITE_NAME = N_("Remote work in the region")
 
 LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 

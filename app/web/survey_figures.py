@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from app.query.estimates import EstimateRow, MeanResult, ShareResult
 from app.web.charts import DIVERGING, PALETTE, base_layout, empty_figure, percent_axis
-from app.web.i18n import format_number, format_share
+from app.web.i18n import format_number, format_share, percent_suffix
 from app.web.i18n import gettext as _
 
 MAX_COLOUR_GROUPS = 6  # more groups than this: one row per group instead of one colour per group
@@ -187,7 +187,7 @@ def likert_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
     fig.update_xaxes(
         range=[-reach, reach],
         tickvals=ticks,
-        ticktext=[f"{abs(v)}" + ("%" if lang == "en" else "\u00a0%") for v in ticks],
+        ticktext=[f"{abs(v)}{percent_suffix(lang)}" for v in ticks],
         gridcolor="#e5e5e5",
         zeroline=True,
         zerolinecolor="#212529",
@@ -288,7 +288,7 @@ def bar_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
     else:
         for i, (name, _n, suppressed) in enumerate(groups):
             rows = [r for r in rows_ok if r.group == name]
-            trace_name = labels[name] if not suppressed else f"{name}: {_('too few respondents', lang)}"
+            trace_name = labels[name] if not suppressed else _("{group}: too few respondents", lang).format(group=name)
             _add_bars(fig, rows or [], [names[r.code] for r in rows], trace_name, PALETTE[i % len(PALETTE)], lang)
         categories, n_rows = [names[c] for c in codes], len(codes) * len(shown)
     top = max((r.ci_high if r.ci_high is not None else r.estimate or 0) for r in rows_ok)

@@ -7,7 +7,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
-from babel.dates import format_date
 from dash import dcc, html
 
 import app as fjernarbeid
@@ -15,13 +14,13 @@ from app.query.about import SurveyDetails, reference_info, schema_revision, surv
 from app.query.mobility import JOBS_ANYWHERE
 from app.web import page_state
 from app.web.components import labelled_dropdown, survey_label
-from app.web.i18n import BABEL_LOCALES, format_number, pick
+from app.web.i18n import N_, format_long_date, format_number, pick
 from app.web.i18n import gettext as _
 from app.web.mobility_texts import jobs_anywhere_source
 from app.web.page_state import PageState, Spec, survey_param
 
 PATH = "/om"
-NAME = "About data and methods"
+NAME = N_("About data and methods")
 
 ID = "about"
 SURVEY = "about-survey"
@@ -38,29 +37,37 @@ SOURCES = (
         "NORCE (2025): rapport fra fase 2 av forskningsprosjektet om fjernarbeid, i samarbeid med Hardangerrådet. "
         "Spørreskjema: «Undersøkelse blant yrkesaktive, april/mai 2025» (Respons Analyse for NORCE). "
         "Tittel, forfattere og rapportnummer står ikke i teksten prosjektet har.",
-        "The questionnaire and codebook of the main survey, the published figures the demo data are calibrated to, "
-        "the relationships the dashboard reproduces, the mobility arithmetic (about 15 % of 1.2–1.4 million jobs) "
-        "and the five measure areas.",
+        N_(
+            "The questionnaire and codebook of the main survey, the published figures the demo data are calibrated to, "
+            "the relationships the dashboard reproduces, the mobility arithmetic (about 15 % of 1.2–1.4 million jobs) "
+            "and the five measure areas."
+        ),
     ),
     (
         "Ingelsrud, M. H., Aksnes, S. Y. m.fl. (2022): Hjemme–Borte–Uavgjort. Hjemmekontor og annet fjernarbeid. "
         "AFI-rapport 2022:04, Arbeidsforskningsinstituttet AFI, OsloMet.",
-        "The national time series of who can work from home (Tabell 1) and benchmarks for home-office frequency "
-        "and wishes.",
+        N_(
+            "The national time series of who can work from home (Tabell 1) and benchmarks for home-office frequency "
+            "and wishes."
+        ),
     ),
     (
         "Prosjektpresentasjon om fjernarbeid i Hardanger (udatert, uten forfatter).",
-        "The headline potential (50 % of jobs, about 1.4 million), the factory-paradigm hypothesis and the eight "
-        "opportunities for municipalities.",
+        N_(
+            "The headline potential (50 % of jobs, about 1.4 million), the factory-paradigm hypothesis and the eight "
+            "opportunities for municipalities."
+        ),
     ),
     (
         "Presentasjon om hjemmearbeid i staten, IA-frokostseminar (trolig høsten 2022).",
-        "Employer-side context and notes on regulation of home office.",
+        N_("Employer-side context and notes on regulation of home office."),
     ),
     (
         "Bærum kommune (2020–2021): Digitalt kontor – hjemmekontor.",
-        "An example of a municipality's own employee survey and guidelines, with benchmarks for home-office "
-        "conditions.",
+        N_(
+            "An example of a municipality's own employee survey and guidelines, with benchmarks for home-office "
+            "conditions."
+        ),
     ),
 )
 
@@ -132,11 +139,11 @@ def _sources(lang: str) -> html.Section:
 
 def _survey_card(s: SurveyDetails, selected: bool, lang: str) -> dbc.Card:
     """One survey; the one chosen in the address is highlighted and opened."""
-    title = pick(s.title, lang) + (f" ({_('synthetic', lang)})" if s.is_synthetic else "")
+    title = _("{title} (synthetic)", lang).format(title=pick(s.title, lang)) if s.is_synthetic else pick(s.title, lang)
     header = [
         html.H3(title, className="h5 mb-1"),
-        html.P(f"{_('Citation', lang)}: {s.citation}", className="mb-1 small"),
-        html.P(f"{_('Respondents', lang)}: {format_number(s.respondents, lang)}", className="mb-1 small"),
+        html.P(_("Citation: {citation}", lang).format(citation=s.citation), className="mb-1 small"),
+        html.P(_("Respondents: {n}", lang).format(n=format_number(s.respondents, lang)), className="mb-1 small"),
     ]
     if s.is_synthetic:
         header.append(
@@ -187,7 +194,7 @@ def _fieldwork(s: SurveyDetails, lang: str) -> str:
 
 
 def _date(value: dt.date, lang: str) -> str:
-    return format_date(value, "d. MMMM y" if lang != "en" else "d MMMM y", locale=BABEL_LOCALES[lang])
+    return format_long_date(value, lang)
 
 
 def _timestamp(value: dt.datetime, lang: str) -> str:
@@ -200,7 +207,9 @@ def _batch_text(s: SurveyDetails, lang: str) -> str:
     if b is None:
         return _("No import recorded", lang)
     rows = format_number(b.row_count, lang) if b.row_count is not None else "–"
-    return f"{b.file_name} · {_timestamp(b.imported_at, lang)} · {rows} {_('rows', lang)}"
+    return _("{file} · {imported} · {rows} rows", lang).format(
+        file=b.file_name, imported=_timestamp(b.imported_at, lang), rows=rows
+    )
 
 
 def _methods(min_n: int, lang: str) -> html.Section:
@@ -276,8 +285,13 @@ def _reference(reference, lang: str) -> html.Section:
             ),
             html.Ul(
                 [
-                    html.Li(f"{_('Centrality classification in use', lang)}: {classification}", id="about-centrality"),
-                    html.Li(f"{_('Population as of 1 January', lang)} {years}", id="about-population-year"),
+                    html.Li(
+                        _("Centrality classification in use: {name}", lang).format(name=classification),
+                        id="about-centrality",
+                    ),
+                    html.Li(
+                        _("Population as of 1 January {years}", lang).format(years=years), id="about-population-year"
+                    ),
                 ]
             ),
         ]
@@ -304,7 +318,11 @@ def _version(surveys: list[SurveyDetails], revision: str | None, lang: str) -> h
         dbc.Table(
             [
                 html.Caption(_("Latest import of each survey", lang)),
-                html.Thead(html.Tr([html.Th(_(h, lang), scope="col") for h in ("Survey", "File", "Imported", "Rows")])),
+                html.Thead(
+                    html.Tr(
+                        [html.Th(_(h, lang), scope="col") for h in ("Survey", N_("File"), N_("Imported"), N_("Rows"))]
+                    )
+                ),
                 html.Tbody(rows),
             ],
             size="sm",
@@ -320,7 +338,7 @@ def _version(surveys: list[SurveyDetails], revision: str | None, lang: str) -> h
             html.H2(_("Version", lang), className="h3 mt-4"),
             html.Ul(
                 [
-                    html.Li(f"{_('Application version', lang)}: {fjernarbeid.__version__}"),
+                    html.Li(_("Application version: {version}", lang).format(version=fjernarbeid.__version__)),
                     html.Li([_("Database schema revision", lang) + ": ", html.Code(revision or "–")]),
                 ],
                 id=VERSION,

@@ -19,12 +19,12 @@ from app.web import page_state
 from app.web.charts import graph_config
 from app.web.components import key_figure_card, labelled_dropdown, survey_label
 from app.web.coworking_figures import STATUS_NAMES, DemandRow, demand_figure, demand_rows, map_figure
-from app.web.i18n import format_number, format_share
+from app.web.i18n import N_, format_number, format_share, number_locale
 from app.web.i18n import gettext as _
 from app.web.page_state import NATIONAL, Option, PageState, Param, Spec, region_param, survey_param
 
 PATH = "/kontorfellesskap"
-NAME = "Coworking"
+NAME = N_("Coworking")
 
 ID = "coworking"
 SURVEY = "coworking-survey"
@@ -43,7 +43,7 @@ DEFAULT_STATUSES = ("active",)
 WEEKLY_CODES = (1, 2, 3)  # q12: every day, 3–4 days, 1–2 days a week
 
 STATE = Spec(
-    region_param(REGION, national="All registered spaces"),
+    region_param(REGION, national=N_("All registered spaces")),
     Param(
         "status",
         STATUS,
@@ -261,11 +261,11 @@ def _capacity_table(rows: list[DemandRow], lang: str) -> html.Section:
 
     headings = (
         "Municipality",
-        "Inhabitants",
+        N_("Inhabitants"),
         "Seats",
-        "Seats per 1 000 inhabitants",
-        "Residents who use home office at least weekly (≈)",
-        "Seats per 1 000 of them",
+        N_("Seats per 1 000 inhabitants"),
+        N_("Residents who use home office at least weekly (≈)"),
+        N_("Seats per 1 000 of them"),
     )
     head = html.Thead(
         html.Tr([html.Th(_(h, lang), scope="col", className="text-end" if i else None) for i, h in enumerate(headings)])
@@ -301,11 +301,10 @@ def _capacity_table(rows: list[DemandRow], lang: str) -> html.Section:
 
 
 def _spaces_section(spaces, lang: str) -> html.Section:
+    marks = number_locale(lang)  # the browser formats the table's numbers as the language writes them
     number = (
-        "params.value == null ? '' : d3.formatLocale({decimal: ',', thousands: '\\u00a0', grouping: [3], "
-        "currency: ['', '']}).format(',.0f')(params.value)"
-        if lang != "en"
-        else "params.value == null ? '' : d3.format(',.0f')(params.value)"
+        f"params.value == null ? '' : d3.formatLocale({{decimal: {marks['decimal']!r}, "
+        f"thousands: {marks['thousands']!r}, grouping: [3], currency: ['', '']}}).format(',.0f')(params.value)"
     )
 
     def col(field, header, numeric=False, **extra):
@@ -338,20 +337,20 @@ def _spaces_section(spaces, lang: str) -> html.Section:
         for s in spaces
     ]
     columns = [
-        col("name", "Name", pinned="left", width=260),
+        col("name", N_("Name"), pinned="left", width=260),
         col("municipality", "Municipality", width=140),
         col("status", "Status", width=110),
         col("seats", "Seats", True),
-        col("cell_offices", "Cell offices", True),
-        col("meeting_rooms", "Meeting rooms", True),
-        col("price_day", "Price per day (NOK)", True, width=150),
-        col("price_month", "Price per month (NOK)", True, width=160),
-        col("opening_hours", "Opening hours", width=240),
-        col("facilities", "Facilities", width=260),
-        col("address", "Address", width=160),
-        col("operator", "Operator", width=150),
-        col("contact", "Contact", width=180),
-        col("example", "Example data", width=130),
+        col("cell_offices", N_("Cell offices"), True),
+        col("meeting_rooms", N_("Meeting rooms"), True),
+        col("price_day", N_("Price per day (NOK)"), True, width=150),
+        col("price_month", N_("Price per month (NOK)"), True, width=160),
+        col("opening_hours", N_("Opening hours"), width=240),
+        col("facilities", N_("Facilities"), width=260),
+        col("address", N_("Address"), width=160),
+        col("operator", N_("Operator"), width=150),
+        col("contact", N_("Contact"), width=180),
+        col("example", N_("Example data"), width=130),
     ]
     return html.Section(
         [
@@ -383,25 +382,25 @@ def _spaces_section(spaces, lang: str) -> html.Section:
 
 
 GRID_TEXTS = {  # AG Grid's own words (filter menus), English ids as in AG Grid's defaults
-    "noRowsToShow": "No spaces with the chosen status.",
-    "filterOoo": "Filter...",
-    "equals": "Equals",
-    "notEqual": "Does not equal",
-    "contains": "Contains",
-    "notContains": "Does not contain",
-    "startsWith": "Begins with",
-    "endsWith": "Ends with",
-    "blank": "Blank",
-    "notBlank": "Not blank",
-    "lessThan": "Less than",
-    "greaterThan": "Greater than",
-    "lessThanOrEqual": "Less than or equal to",
-    "greaterThanOrEqual": "Greater than or equal to",
-    "inRange": "Between",
-    "andCondition": "AND",
-    "orCondition": "OR",
-    "ariaFilterInput": "Filter input",
-    "ariaFilterValue": "Filter value",
+    "noRowsToShow": N_("No spaces with the chosen status."),
+    "filterOoo": N_("Filter..."),
+    "equals": N_("Equals"),
+    "notEqual": N_("Does not equal"),
+    "contains": N_("Contains"),
+    "notContains": N_("Does not contain"),
+    "startsWith": N_("Begins with"),
+    "endsWith": N_("Ends with"),
+    "blank": N_("Blank"),
+    "notBlank": N_("Not blank"),
+    "lessThan": N_("Less than"),
+    "greaterThan": N_("Greater than"),
+    "lessThanOrEqual": N_("Less than or equal to"),
+    "greaterThanOrEqual": N_("Greater than or equal to"),
+    "inRange": N_("Between"),
+    "andCondition": N_("AND"),
+    "orCondition": N_("OR"),
+    "ariaFilterInput": N_("Filter input"),
+    "ariaFilterValue": N_("Filter value"),
 }
 
 

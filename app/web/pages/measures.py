@@ -23,12 +23,12 @@ from app.query.measures import (
 )
 from app.web import page_state
 from app.web.components import labelled_dropdown, survey_label
-from app.web.i18n import format_number, format_share, localized, pick
+from app.web.i18n import N_, format_number, format_share, localized, pick, quoted
 from app.web.i18n import gettext as _
 from app.web.page_state import Option, PageState, Param, Spec, region_param, survey_param
 
 PATH = "/tiltak"
-NAME = "Measures"
+NAME = N_("Measures")
 
 ID = "measures"
 SURVEY = "measures-survey"
@@ -40,11 +40,11 @@ ALL = "all"
 
 # Text, not colour alone, carries the status; colours only help scanning (all pass AA contrast).
 STATUS_TEXT = {
-    "not_started": "Not started",
-    "planned": "Planned",
-    "in_progress": "In progress",
-    "done": "Done",
-    "paused": "Paused",
+    "not_started": N_("Not started"),
+    "planned": N_("Planned"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "paused": N_("Paused"),
 }
 STATUS_STYLE = {
     "not_started": ("light", "dark"),
@@ -61,7 +61,7 @@ STATE = Spec(
     Param(
         "status",
         STATUS,
-        options=lambda _context: [Option(ALL, "All statuses")] + [Option(s, STATUS_TEXT[s]) for s in STATUSES],
+        options=lambda _context: [Option(ALL, N_("All statuses"))] + [Option(s, STATUS_TEXT[s]) for s in STATUSES],
         default=ALL,
         in_words=True,
     ),
@@ -185,8 +185,7 @@ def evidence_text(figure: Evidence, lang: str) -> tuple[str, str]:
             + _("lower means a more positive view of remote work", lang)
             + ")",
         )
-    opening, closing = ("“", "”") if lang == "en" else ("«", "»")
-    return (format_share(figure.estimate, lang, 0), f"{figure.question}: {opening}{figure.categories}{closing}")
+    return (format_share(figure.estimate, lang, 0), f"{figure.question}: {quoted(str(figure.categories), lang)}")
 
 
 def _evidence_item(figure: Evidence, state: PageState) -> html.Li:
@@ -228,14 +227,16 @@ def _progress_table(area: Area, grid: ProgressGrid, status: str, lang: str):
     activities = [a for a in area.activities if status == ALL or status in grid.statuses(a.id)]
     if not activities:
         return html.P(
-            _("No activities in this area have the status", lang) + f" «{_(STATUS_TEXT[status], lang)}».",
+            _("No activities in this area have the status {status}.", lang).format(
+                status=quoted(_(STATUS_TEXT[status], lang), lang)
+            ),
             className="measures-none",
         )
     header = html.Thead(
         html.Tr(
             [html.Th(_("Activity", lang), scope="col")]
             + [
-                html.Th(p.name + (f" ({_('whole region', lang)})" if p.is_region else ""), scope="col")
+                html.Th(_("{name} (whole region)", lang).format(name=p.name) if p.is_region else p.name, scope="col")
                 for p in grid.places
             ]
         )

@@ -49,7 +49,7 @@ from app.web.components import (
     page_language,
     survey_label,
 )
-from app.web.i18n import BABEL_LOCALES, format_number, format_share, pick
+from app.web.i18n import BABEL_LOCALES, N_, format_number, format_share, pick
 from app.web.i18n import gettext as _
 from app.web.mobility_texts import (
     assumption_name,
@@ -65,7 +65,7 @@ from app.web.page_state import NATIONAL, Context, Option, PageState, Param, Spec
 __all__ = ["round_people"]  # re-exported for the tests: the page rounds with the query layer's function
 
 PATH = "/mobilitet"
-NAME = "Mobility potential"
+NAME = N_("Mobility potential")
 
 ID = "mobility"
 SURVEY = "mobility-survey"
@@ -102,8 +102,8 @@ def default_filters(session, region: str) -> list[str]:
 
 FILTER_LABELS = {
     "attractive": "Find living in a rural municipality attractive",
-    "take_job": "Can probably take the job along",
-    "travel": "Accept at least one hour's trip to the office",
+    "take_job": N_("Can probably take the job along"),
+    "travel": N_("Accept at least one hour's trip to the office"),
 }
 
 
@@ -134,7 +134,7 @@ def _default_share(context: Context) -> float | None:
 
 STATE = Spec(
     survey_param(SURVEY),
-    region_param(REGION, national="All of Norway (no region step)"),
+    region_param(REGION, national=N_("All of Norway (no region step)")),
     Param("jobs", None, number=(JOBS_MIN, JOBS_MAX), default=JOBS_ANYWHERE.default),
     Param(
         "filters",

@@ -11,12 +11,12 @@ from app.query.overview import context_series, coworking_capacity, key_figures, 
 from app.web import page_state
 from app.web.charts import base_layout, graph_config, percent_axis
 from app.web.components import key_figure_card, labelled_dropdown, survey_label
-from app.web.i18n import format_number, format_share, pick
+from app.web.i18n import N_, format_number, format_share, percent_suffix, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import NATIONAL, PageState, Spec, region_param, survey_param
 
 PATH = "/"
-NAME = "Overview"
+NAME = N_("Overview")
 
 ID = "overview"
 SURVEY = "overview-survey"
@@ -203,7 +203,7 @@ def _context_chart(series, lang: str) -> dbc.Card:
                 marker={"size": 10},
                 name=pick(points[0].label, lang),
                 customdata=[p.survey_name for p in points],
-                hovertemplate="%{x} (%{customdata}): %{y:.0f}" + ("%" if lang == "en" else " %") + "<extra></extra>",
+                hovertemplate="%{x} (%{customdata}): %{y:.0f}" + percent_suffix(lang) + "<extra></extra>",
             )
         )
     percent_axis(fig, "y", lang)

@@ -17,12 +17,12 @@ from app.web import page_state
 from app.web import relationships_view as view
 from app.web.charts import graph_config
 from app.web.components import labelled_dropdown, survey_label
+from app.web.i18n import N_, localized
 from app.web.i18n import gettext as _
-from app.web.i18n import localized
 from app.web.page_state import PageState, Spec, survey_param
 
 PATH = "/samanhengar"
-NAME = "Relationships"
+NAME = N_("Relationships")
 ID = "relationships"
 
 SURVEY = "relationships-survey"

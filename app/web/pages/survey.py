@@ -19,13 +19,13 @@ from app.query.survey import answer_codes, list_questions
 from app.web import page_state
 from app.web.charts import graph_config
 from app.web.components import labelled_dropdown, survey_label
-from app.web.i18n import format_number, format_share, localized, pick
+from app.web.i18n import N_, format_number, format_share, localized, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import Context, Option, PageState, Param, Spec, survey_param
 from app.web.survey_figures import MAX_LISTED_HIDDEN, bar_figure, interval_text, likert_figure, listed_rows, mean_figure
 
 PATH = "/undersoking"
-NAME = "Survey explorer"
+NAME = N_("Survey explorer")
 
 ID = "survey"
 SURVEY = "survey-survey"
@@ -57,18 +57,18 @@ FILTERS = ("age_group", "gender", "education", "centrality", "home_office_3plus"
 COLLAPSES = ("none", "top2")
 VIEWS = ("chart", "table")
 THEMES = {
-    "background": "Background",
-    "work": "Work",
-    "home_office": "Home office",
-    "views_home_office": "Views on home office",
-    "views_workplace": "Views on the workplace",
-    "residence": "Choice of residence",
-    "mobility": "Mobility",
-    "derived": "Derived variables",
+    "background": N_("Background"),
+    "work": N_("Work"),
+    "home_office": N_("Home office"),
+    "views_home_office": N_("Views on home office"),
+    "views_workplace": N_("Views on the workplace"),
+    "residence": N_("Choice of residence"),
+    "mobility": N_("Mobility"),
+    "derived": N_("Derived variables"),
 }
 THEME_ORDER = list(THEMES)
 SIGNIFICANCE = 0.05
-SHORT_LABELS = {"home_office_3plus": "Home office 3+ days a week"}  # the codebook's label wraps in a filter
+SHORT_LABELS = {"home_office_3plus": N_("Home office 3+ days a week")}  # the codebook's label wraps in a filter
 
 
 def _filter_id(dim: str) -> str:
@@ -112,7 +112,7 @@ def _dimension(context: Context, variable: str):
 
 def _by_options(context: Context) -> list[Option]:
     question = context.values.get("question")
-    return [Option("none", "No breakdown")] + [
+    return [Option("none", N_("No breakdown"))] + [
         Option(b, info.short or info.text)
         for b in BREAKDOWNS
         if b != question and (info := _dimension(context, b)) is not None
@@ -131,7 +131,10 @@ def _collapse_options(context: Context) -> list[Option]:
     """ "Merge the two first answers" is offered only where it means something (an ordered scale of 3+)."""
     entry = next((q for q in _entries(context) if q.variable == context.values.get("question")), None)
     mergeable = entry is not None and entry.can_merge_first_two
-    return [Option("none", "All answers"), Option("top2", "Merge the two first answers", disabled=not mergeable)]
+    return [
+        Option("none", N_("All answers")),
+        Option("top2", N_("Merge the two first answers"), disabled=not mergeable),
+    ]
 
 
 STATE = Spec(
@@ -146,7 +149,7 @@ STATE = Spec(
     Param(
         "view",
         VIEW,
-        options=lambda _c: [Option("chart", "Chart and table"), Option("table", "Table only")],
+        options=lambda _c: [Option("chart", N_("Chart and table")), Option("table", N_("Table only"))],
         default="chart",
         widget="radio",
     ),
@@ -267,7 +270,11 @@ def _coded(session, c: dict, min_n: int, lang: str) -> list:
         min_n=min_n,
     )
     result = localized(publishable(exact), lang)
-    title = result.question + (f" – {_('by', lang)} {result.by_label.lower()}" if result.by_label else "")
+    title = (
+        _("{question} – by {breakdown}", lang).format(question=result.question, breakdown=result.by_label.lower())
+        if result.by_label
+        else result.question
+    )
     figure = likert_figure(result, title, lang) if entry.direction else bar_figure(result, title, lang)
     published = _published_card(session, c, min_n, lang)
     parts = [_base_sentence(result.rows, c["filters"], lang)]
@@ -299,7 +306,11 @@ def _numeric(session, c: dict, min_n: int, lang: str) -> list:
     exact = estimate_mean(session, c["survey"], c["entry"].variable, by=c["by"], where=c["filters"], min_n=min_n)
     result = localized(publishable(exact), lang)
     by_label = _dimension_label(session, c["survey"], c["by"], lang).lower() if c["by"] else None
-    title = _("Mean", lang) + f": {result.question}" + (f" – {_('by', lang)} {by_label}" if by_label else "")
+    title = (
+        _("Mean: {question} – by {breakdown}", lang).format(question=result.question, breakdown=by_label)
+        if by_label
+        else _("Mean: {question}", lang).format(question=result.question)
+    )
     parts = [_base_sentence(result.rows, c["filters"], lang)]
     if result.cronbach_alpha is not None:
         parts.append(
@@ -357,9 +368,9 @@ def p_text(p: float, lang: str) -> str:
 def independence_sentence(test, lang: str) -> str:
     """The test of independence in plain words, e.g. "The difference … is statistically significant"."""
     key = (
-        "The difference between the groups is statistically significant ({test}, {p})."
+        N_("The difference between the groups is statistically significant ({test}, {p}).")
         if test.p_value < SIGNIFICANCE
-        else "The difference between the groups is not statistically significant ({test}, {p})."
+        else N_("The difference between the groups is not statistically significant ({test}, {p}).")
     )
     return _(key, lang).format(test=_("Rao–Scott F test", lang), p=p_text(test.p_value, lang))
 
@@ -548,8 +559,8 @@ def _published_card(session, c: dict, min_n: int, lang: str):
 
 
 BASE_TEXT = {
-    "all": "all respondents",
-    "uses home office (q12 < 6)": "those who use home office",
-    "centrality index 1-2 (central municipalities)": "central municipalities (centrality 1–2)",
+    "all": N_("all respondents"),
+    "uses home office (q12 < 6)": N_("those who use home office"),
+    "centrality index 1-2 (central municipalities)": N_("central municipalities (centrality 1–2)"),
 }
 assert set(BASE_TEXT) == set(BASES)
