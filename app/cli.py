@@ -110,7 +110,10 @@ def _run_import(kind: str, path, do_import, record_failure):
                 check_database()
             except DatabaseUnavailable:
                 raise exc from None  # really unreachable: exit code 3, nowhere to log the attempt
-            exc = exc.__cause__ or exc  # the server answers: a deadlock, a full disk … is an error of this import
+            cause = exc.__cause__
+            exc = (
+                cause if isinstance(cause, Exception) else exc
+            )  # the server answers: a deadlock, a full disk … is an error of this import
         log.info("The %s import of %s failed on an unexpected error:", kind, path, exc_info=exc)
         error = ImportValidationError(
             f"{path.name}: the {kind} import stopped on an unexpected error ({_one_line(exc)}); nothing was "
@@ -236,7 +239,7 @@ def _parse_where(items: list[str] | None) -> dict[str, list[int]]:
 
 def cmd_query(args, config: Config) -> int:
     from app.db.session import session_scope
-    from app.query.estimates import estimate_mean, estimate_shares
+    from app.query.estimates import MeanResult, ShareResult, estimate_mean, estimate_shares
     from app.query.format import render
     from app.query.metadata import survey_meta
     from app.query.publish import publishable
@@ -247,6 +250,7 @@ def cmd_query(args, config: Config) -> int:
     where = _parse_where(args.where)
     with session_scope() as session:
         numeric = survey_meta(session, args.survey).question(args.question).is_numeric
+        result: MeanResult | ShareResult
         if numeric:
             result = estimate_mean(session, args.survey, args.question, by=args.by, where=where, min_n=min_n)
         else:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from app.query.estimates import EstimateRow, MeanResult, MeanRow, ShareResult, estimate_mean, estimate_shares
-from app.query.estimates import Test as TestResult
+from app.query.estimates import Test as GroupTest
 from app.query.relationships import WALD_METHOD, equal_means_test, findings, top2_test
 from app.web import relationships_view as page
 from app.web.i18n import format_share, localized
@@ -78,10 +78,10 @@ def test_p_values_in_the_languages_number_format(p, lang, expected):
 
 def test_the_test_in_plain_words():
     assert "statistisk signifikant (Rao–Scott-test, p = 0,012)" in page.describe_test(
-        TestResult(5.0, (1, 99), 0.012, "Rao-Scott F"), "nb"
+        GroupTest(5.0, (1, 99), 0.012, "Rao-Scott F"), "nb"
     )
     assert "ikke statistisk signifikant (Wald-test, p = 0,300)" in page.describe_test(
-        TestResult(1.0, (1, 99), 0.3, WALD_METHOD), "nb"
+        GroupTest(1.0, (1, 99), 0.3, WALD_METHOD), "nb"
     )
     assert page.describe_test(None, "en").startswith("No test")
 

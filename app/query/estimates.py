@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 from sqlalchemy import case, func, literal, null, select, tuple_
@@ -52,14 +53,17 @@ VECTOR = AnswerVector.__table__
 
 
 Texts = dict[str, str]  # a text per language, from the codebook; the web or the CLI picks one
+# A result's labels: ``Texts`` as the query layer returns them, one ``str`` once ``app.web.i18n.localized``
+# has put the result in a language. The same dataclass carries both, so the type says "either".
+Label = Any
 
 
 @dataclass
 class EstimateRow:
-    group: Texts | None  # the group's label; None: everyone (the page says "All" in its language)
+    group: Label  # the group's label; None: everyone (the page says "All" in its language)
     group_code: int | str
     code: int | str
-    label: Texts
+    label: Label
     estimate: float | None
     se: float | None
     ci_low: float | None
@@ -81,15 +85,15 @@ class Test:
 class ShareResult:
     survey: str
     variable: str
-    question: Texts
+    question: Label
     by: str | None
-    by_label: Texts | None
+    by_label: Label
     where: dict[str, list[int]]
     min_n: int
     n_design: int
     rows: list[EstimateRow] = field(default_factory=list)
     test: Test | None = None
-    suppressed_groups: list[Texts | None] = field(default_factory=list)
+    suppressed_groups: list[Label] = field(default_factory=list)
     # For a scale with a direction (Likert): per shown group, the share at the positive end (the first
     # half of the valid answers) and at the negative end (the last half), with their intervals.
     sides: dict = field(default_factory=dict)
@@ -230,7 +234,9 @@ def cell_aggregates_sets(
     variables = list(dict.fromkeys(question.variable for question, _by in pairs))
     groups = [_group_column(meta.question(b), include_missing).label(f"g{i}") for i, b in enumerate(bys)]
     answers = [_code(meta.question(v)).label(f"y{i}") for i, v in enumerate(variables)]
-    sets = {}  # one grouping set per distinct (breakdown, question): a repeated set would repeat its rows
+    sets: dict[
+        tuple[str | None, str], object
+    ] = {}  # one grouping set per distinct (breakdown, question): a repeated set would repeat its rows
     for question, by in pairs:  # a breakdown-less pair groups by its answer alone (g = 0 in Python)
         head = [groups[bys.index(by.variable)]] if by is not None else []
         key = (by.variable if by is not None else None, question.variable)
@@ -242,7 +248,7 @@ def cell_aggregates_sets(
         .group_by(func.grouping_sets(*sets.values()))
     )
     width = len(columns)
-    which = {}  # grouping() bits of a set (0 = grouped) → the pairs it answers
+    which: dict[int, list[int]] = {}  # grouping() bits of a set (0 = grouped) → the pairs it answers
     for i, (question, by) in enumerate(pairs):
         grouped = {variables.index(question.variable) + len(groups)} | (
             {bys.index(by.variable)} if by is not None else set()
@@ -266,7 +272,7 @@ def cell_aggregates_sets(
 def collapse_codes(question: QuestionInfo, collapse: str | None, include_missing: bool) -> dict[int, tuple]:
     """Map each answer code to its category: itself, or the merged top-2 / bottom-2 category."""
     valid = [c for c, _, missing in question.options if not missing]
-    mapping = {c: (c,) for c, _, _ in question.options}
+    mapping: dict[int, tuple[int, ...]] = {c: (c,) for c, _, _ in question.options}
     if collapse in ("top2", "bottom2") and len(valid) >= 3:
         merged = tuple(valid[:2]) if collapse == "top2" else tuple(valid[-2:])
         for c in merged:
@@ -408,7 +414,7 @@ def _shares(
                 continue
             n_group, w_group, w2_group = totals[g]
             _n_cell, w_cell, w2_cell = groups[g].get(cat, [0, 0.0, 0.0])
-            est = design.proportion(w_cell, w2_cell, w_group, w2_group, n_group, n_design)
+            est = design.proportion(w_cell, w2_cell, w_group, w2_group, int(n_group), n_design)
             result.rows.append(
                 EstimateRow(
                     group_label,
@@ -431,9 +437,14 @@ def _shares(
             n_group, w_group, w2_group = totals[g]
             result.sides[g if by_info else ALL] = {}
             for side, codes in ends.items():
-                cells = [v for cat, v in groups[g].items() if set(cat) <= codes]
+                side_cells = [v for cat, v in groups[g].items() if set(cat) <= codes]
                 est = design.proportion(
-                    sum(v[1] for v in cells), sum(v[2] for v in cells), w_group, w2_group, n_group, n_design
+                    sum(v[1] for v in side_cells),
+                    sum(v[2] for v in side_cells),
+                    w_group,
+                    w2_group,
+                    int(n_group),
+                    n_design,
                 )
                 result.sides[g if by_info else ALL][side] = EstimateRow(
                     None,
@@ -462,7 +473,7 @@ def _shares(
             )
 
         n_domain = sum(totals[g][0] for g in shown)
-        rao_scott = design.rao_scott_f(table(1), table(2), n_domain, n_design)
+        rao_scott = design.rao_scott_f(table(1), table(2), int(n_domain), n_design)
         if rao_scott is not None:
             result.test = Test(rao_scott.statistic, (rao_scott.ndf, rao_scott.ddf), rao_scott.p_value, rao_scott.method)
     return result
@@ -481,7 +492,7 @@ def joined(labels: Sequence[Texts], separator: str) -> Texts:
 
 @dataclass
 class MeanRow:
-    group: Texts | None
+    group: Label
     group_code: int | str
     estimate: float | None
     se: float | None
@@ -496,14 +507,14 @@ class MeanRow:
 class MeanResult:
     survey: str
     variable: str
-    question: Texts
+    question: Label
     by: str | None
     where: dict[str, list[int]]
     min_n: int
     n_design: int
     rows: list[MeanRow] = field(default_factory=list)
     cronbach_alpha: float | None = None
-    suppressed_groups: list[Texts | None] = field(default_factory=list)
+    suppressed_groups: list[Label] = field(default_factory=list)
 
     def as_records(self) -> list[dict]:
         return [asdict(r) for r in self.rows]

@@ -24,7 +24,7 @@ from app.db.models import (
     Region,
     RegionMember,
 )
-from app.query.estimates import estimate_categories, estimate_mean, joined
+from app.query.estimates import Label, estimate_categories, estimate_mean, joined
 from app.query.metadata import survey_meta
 
 NOT_STARTED = "not_started"
@@ -137,7 +137,7 @@ def progress_grid(session: Session, region_slug: str) -> ProgressGrid:
     )
     grid = ProgressGrid(places)
     for row in rows:
-        key = "region" if row.region_id is not None else row.kommunenummer
+        key = "region" if row.region_id is not None else str(row.kommunenummer)
         grid.cells[(row.activity_id, key)] = Progress(
             row.status, row.owner, row.due_date, row.note, row.is_example, True
         )
@@ -151,8 +151,8 @@ class Evidence:
 
     variable: str
     kind: str  # share | mean | unavailable
-    question: dict[str, str] = field(default_factory=dict)  # per language, from the codebook
-    categories: dict[str, str] = field(default_factory=dict)  # the answer labels the share counts, per language
+    question: Label = field(default_factory=dict)  # per language, from the codebook
+    categories: Label = field(default_factory=dict)  # the answer labels the share counts, per language
     estimate: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
@@ -188,17 +188,17 @@ def evidence_for(session: Session, survey: str, variables: Sequence[str], min_n:
             continue
         question = info.short or info.text or {"nb": variable}
         if info.is_numeric:
-            row = estimate_mean(session, survey, variable, min_n=min_n).rows[0]
+            mean = estimate_mean(session, survey, variable, min_n=min_n).rows[0]
             found[variable] = Evidence(
                 variable,
                 "mean",
                 question,
                 {},
-                row.estimate,
-                row.ci_low,
-                row.ci_high,
-                row.n,
-                row.suppressed or row.estimate is None,
+                mean.estimate,
+                mean.ci_low,
+                mean.ci_high,
+                mean.n,
+                mean.suppressed or mean.estimate is None,
             )
         else:
             shares.append((variable, info, question, evidence_codes(info.options, info.type, variable)))

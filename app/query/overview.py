@@ -4,6 +4,7 @@ region's group is too small), coworking capacity, measure progress and the natio
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -88,7 +89,7 @@ def coworking_capacity(session: Session, region_slug: str | None) -> dict:
             .where(Region.slug == region_slug)
         )
     spaces, seats, any_example = session.execute(stmt).one()
-    return {"spaces": int(spaces), "seats": int(seats), "has_examples": bool(any_example)}
+    return {"spaces": int(cast(int, spaces)), "seats": int(cast(int, seats)), "has_examples": bool(any_example)}
 
 
 def measure_progress(session: Session, region_slug: str | None) -> dict[str, int]:

@@ -103,7 +103,7 @@ def equal_means_test(result: MeanResult) -> Test | None:
     if k < 2:
         return None
     means = np.array([r.estimate for r in rows])
-    variances = np.diag([r.se**2 for r in rows])
+    variances = np.diag([float(r.se or 0.0) ** 2 for r in rows])
     contrasts = np.hstack([np.ones((k - 1, 1)), -np.eye(k - 1)])  # first group − each other group
     diff = contrasts @ means
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import dash_bootstrap_components as dbc
 from dash import html
@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from dash import dcc
 
 log = logging.getLogger(__name__)
+
+
+def aria(**attributes: str) -> dict[str, Any]:
+    """ARIA attributes as keyword arguments for a Dash component: ``html.Nav(..., **aria(label="Meny"))``
+    gives ``aria-label="Meny"`` (Python names cannot hold the hyphen)."""
+    return {f"aria-{name}": value for name, value in attributes.items()}
 
 
 def default_language() -> str:

@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from string import Formatter
 from typing import TypeVar
 
 from babel.messages.pofile import read_po
@@ -21,6 +22,7 @@ from app.config import LANGUAGES
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 BABEL_LOCALES = {"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}
+NO_VALUE = "–"  # a number that is not there (hidden, or no estimate): an en dash, as in statistical tables
 
 
 @cache
@@ -29,7 +31,13 @@ def catalogue(lang: str) -> dict[str, str]:
     for path in sorted((TRANSLATIONS_DIR / lang / "LC_MESSAGES").glob("*.po")):
         with path.open("rb") as handle:
             cat = read_po(handle, locale=BABEL_LOCALES[lang])
-        messages.update({m.id: m.string for m in cat if m.id and m.string and not m.fuzzy})
+        messages.update(
+            {
+                m.id: m.string
+                for m in cat
+                if isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy
+            }
+        )
     return messages
 
 
@@ -47,14 +55,18 @@ def pick(texts: dict[str, str] | None, lang: str) -> str:
     return texts.get(lang) or texts.get("nb") or next(iter(texts.values()))
 
 
-def format_number(value: float, lang: str, decimals: int = 0) -> str:
-    """``200000`` → ``200 000`` (nb/nn, non-breaking space) or ``200,000`` (en)."""
+def format_number(value: float | None, lang: str, decimals: int = 0) -> str:
+    """``200000`` → ``200 000`` (nb/nn, non-breaking space) or ``200,000`` (en); no value → "–"."""
+    if value is None:
+        return NO_VALUE
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=BABEL_LOCALES.get(lang, "nb_NO"))
 
 
-def format_share(proportion: float, lang: str, decimals: int = 1) -> str:
-    """``0.152`` → ``15,2 %`` (nb/nn, non-breaking space) or ``15.2%`` (en)."""
+def format_share(proportion: float | None, lang: str, decimals: int = 1) -> str:
+    """``0.152`` → ``15,2 %`` (nb/nn, non-breaking space) or ``15.2%`` (en); no value → "–"."""
+    if proportion is None:
+        return NO_VALUE
     suffix = "%" if lang == "en" else "\u00a0%"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + suffix
     return format_percent(proportion, format=pattern, locale=BABEL_LOCALES.get(lang, "nb_NO"))
@@ -91,10 +103,9 @@ def localized(result: ResultT, lang: str) -> ResultT:
         changes["suppressed_groups"] = [
             gettext("All", lang) if group is None else text(group, lang) for group in result.suppressed_groups
         ]
-    if getattr(result, "sides", None):
-        changes["sides"] = {
-            g: {side: localized(row, lang) for side, row in ends.items()} for g, ends in result.sides.items()
-        }
+    sides = getattr(result, "sides", None)
+    if sides:
+        changes["sides"] = {g: {side: localized(row, lang) for side, row in ends.items()} for g, ends in sides.items()}
     return dataclasses.replace(result, **changes)
 
 
@@ -116,6 +127,19 @@ def quoted(text: str, lang: str) -> str:
 
 
 QUOTES = {"nb": ("«", "»"), "nn": ("«", "»"), "en": ("“", "”")}
+
+
+def fill(sentence: str, **parts: object) -> list:
+    """A translated sentence with components in its ``{placeholders}``, as children for a Dash component:
+    ``fill(_("Groups with fewer than {n} respondents …", lang), n=html.Strong("10"))``. The translator
+    sees the whole sentence and may move the placeholder; the component keeps its id and markup."""
+    children: list = []
+    for literal, name, _spec, _conversion in Formatter().parse(sentence):
+        if literal:
+            children.append(literal)
+        if name is not None:
+            children.append(parts[name])
+    return children
 
 
 def format_long_date(value, lang: str) -> str:

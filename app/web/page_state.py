@@ -163,17 +163,19 @@ class PageState:
         return path + ("?" + urlencode({**kept, **chosen}) if kept or chosen else "")
 
     def describe(self, lang: str | None = None) -> str:
-        """What the state selects, in words: the labels of the parameters marked ``in_words`` that differ
-        from their defaults, e.g. "Kvinne, 25–34 år, Hardangerrådet"."""
+        """What the state selects, in words, for titles, exports and citations: the labels of the values
+        of the parameters marked ``in_words``, in the spec's order, e.g. "25–34 år, Kvinne, Hardangerrådet".
+        A one-value parameter is always named, default or not (the default region is still a choice the
+        reader must know); a list that is empty (no filter: everyone) is left out."""
         lang = lang or self.lang
         parts = []
         for param in self.spec.params:
             if not param.in_words:
                 continue
             value = self.values.get(param.name)
-            if value in (None, [], ()) or value == self.defaults.get(param.name) and not param.many:
+            if value is None or isinstance(value, list | tuple) and not value:
                 continue
-            chosen = value if param.many else [value]
+            chosen = list(value) if isinstance(value, list | tuple) else [value]
             options = {o.value: o for o in self.options.get(param.name, [])}
             parts += [options[v].text(lang) if v in options else str(v) for v in chosen]
         return ", ".join(parts)
@@ -264,12 +266,9 @@ def _resolve(param: Param, text: str | None, allowed: list[Option], default: Any
         return (by_text[text], None) if text in by_text else (default, text)
     if param.none_value is not None and text == param.none_value:
         return [], None
-    picked, bad = [], []
-    for part in dict.fromkeys(p.strip() for p in text.split(",")):  # a value repeated 100 000 times is one
-        if part in by_text:
-            picked.append(by_text[part])
-        elif part:
-            bad.append(part)
+    parts = dict.fromkeys(p.strip() for p in text.split(","))  # a value repeated 100 000 times is one
+    picked = [value for key, value in by_text.items() if key in parts]  # in the options' order: one state per choice
+    bad = [part for part in parts if part and part not in by_text]
     return picked, (",".join(bad) if bad else None)
 
 

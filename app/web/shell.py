@@ -8,7 +8,7 @@ from dash import Input, Output, State, dcc, html
 
 from app.config import LANGUAGES
 from app.web import state
-from app.web.components import friendly
+from app.web.components import aria, friendly
 from app.web.i18n import N_
 from app.web.i18n import gettext as _
 from app.web.pages import page_for, pages
@@ -68,13 +68,13 @@ def navigation(pathname: str, search: str, lang: str, default_lang: str) -> html
                 lang=code,
                 hrefLang=code,
                 className="lang-link" + (" active" if code == lang else ""),
-                **({"aria-current": "true"} if code == lang else {}),
+                **(aria(current="true") if code == lang else {}),
             )
             for code in LANGUAGES
         ],
         className="language-switch",
         role="group",
-        **{"aria-label": _("Language", lang)},
+        **aria(label=_("Language", lang)),
     )
     navbar = dbc.Navbar(
         dbc.Container(
@@ -86,7 +86,7 @@ def navigation(pathname: str, search: str, lang: str, default_lang: str) -> html
                     id=NAV_TOGGLE,
                     className="navbar-toggler",
                     type="button",
-                    **{"aria-label": _("Menu", lang), "aria-controls": NAV_COLLAPSE},
+                    **aria(label=_("Menu", lang), controls=NAV_COLLAPSE),
                 ),
                 dbc.Collapse(
                     [dbc.Nav(links, navbar=True, className="me-auto flex-wrap"), switch],
@@ -102,7 +102,7 @@ def navigation(pathname: str, search: str, lang: str, default_lang: str) -> html
         tag="div",
         className="mb-2",
     )
-    return html.Nav(navbar, **{"aria-label": _("Main navigation", lang)})
+    return html.Nav(navbar, **aria(label=_("Main navigation", lang)))
 
 
 def footer(lang: str) -> list:

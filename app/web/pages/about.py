@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 import app as fjernarbeid
 from app.query.about import SurveyDetails, reference_info, schema_revision, survey_details
 from app.query.mobility import JOBS_ANYWHERE
 from app.web import page_state
 from app.web.components import labelled_dropdown, survey_label
-from app.web.i18n import N_, format_long_date, format_number, pick
+from app.web.i18n import N_, fill, format_long_date, format_number, pick
 from app.web.i18n import gettext as _
 from app.web.mobility_texts import jobs_anywhere_source
 from app.web.page_state import PageState, Spec, survey_param
@@ -215,7 +216,7 @@ def _batch_text(s: SurveyDetails, lang: str) -> str:
 def _methods(min_n: int, lang: str) -> html.Section:
     """The estimation methods in words; each matches a call in R's survey package (tests/r_reference)."""
     jobs = JOBS_ANYWHERE
-    items = [
+    items: list[Component | str] = [
         _("The base for every share excludes “don't know” and unanswered.", lang),
         _("Proportions are weighted with the survey weights.", lang),
         _(
@@ -240,25 +241,29 @@ def _methods(min_n: int, lang: str) -> html.Section:
             lang,
         ),
         html.Span(
-            [
-                _("Suppression: groups with fewer than", lang),
-                " ",
-                html.Strong(str(min_n), id=MIN_N),
-                " ",
+            fill(
                 _(
-                    "unweighted respondents are hidden and shown as “too few respondents”, exactly like groups with "
-                    "none. A group is hidden too when a view with one filter value more or less would differ from "
-                    "it by fewer respondents than that, and more groups are hidden until the hidden ones together "
-                    "cannot be worked out from the total. Numbers leave the server rounded as they are shown.",
+                    "Suppression: groups with fewer than {min_n} unweighted respondents are hidden and shown as “too "
+                    "few respondents”, exactly like groups with none. A group is hidden too when a view with one "
+                    "filter value more or less would differ from it by fewer respondents than that, and more groups "
+                    "are hidden until the hidden ones together cannot be worked out from the total. Numbers leave "
+                    "the server rounded as they are shown.",
                     lang,
                 ),
-            ]
+                min_n=html.Strong(str(min_n), id=MIN_N),
+            )
         ),
         _("Weights are raked (iterative proportional fitting) to age group × gender margins.", lang),
-        _("Mobility potential: the number of jobs that can be done anywhere is an assumption,", lang)
-        + f" {format_number(jobs.default, lang)} ({format_number(jobs.low, lang)}–{format_number(jobs.high, lang)}). "
-        + _("Source", lang)
-        + f": {jobs_anywhere_source(lang)}",
+        _(
+            "Mobility potential: the number of jobs that can be done anywhere is an assumption, {default} "
+            "({low}–{high}). Source: {source}",
+            lang,
+        ).format(
+            default=format_number(jobs.default, lang),
+            low=format_number(jobs.low, lang),
+            high=format_number(jobs.high, lang),
+            source=jobs_anywhere_source(lang),
+        ),
     ]
     return html.Section(
         [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from app.db.models import SPACE_STATUSES
 from app.query.boundaries import boundaries, neighbours
@@ -232,6 +233,7 @@ def _example_label(spaces, lang: str) -> list:
 
 
 def _no_offer_section(no_offer, status_text: str, lang: str) -> html.Section:
+    body: Component
     if no_offer:
         body = html.Ul(
             [

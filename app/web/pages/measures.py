@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from app.query.measures import (
     NOT_STARTED,
@@ -22,7 +23,7 @@ from app.query.measures import (
     progress_grid,
 )
 from app.web import page_state
-from app.web.components import labelled_dropdown, survey_label
+from app.web.components import aria, labelled_dropdown, survey_label
 from app.web.i18n import N_, format_number, format_share, localized, pick, quoted
 from app.web.i18n import gettext as _
 from app.web.page_state import Option, PageState, Param, Spec, region_param, survey_param
@@ -129,7 +130,7 @@ def _contents(areas: list[Area], lang: str) -> html.Nav:
     """Links to each area: the page is long, and this lets keyboard and screen-reader users jump."""
     links = [html.Li(html.A(f"{a.number}. {pick(a.title, lang)}", href=f"#measures-area-{a.code}")) for a in areas]
     links.append(html.Li(html.A(_("Opportunities for municipalities", lang), href="#measures-opportunities-section")))
-    return html.Nav(html.Ul(links, className="mb-3"), **{"aria-label": _("On this page", lang)})
+    return html.Nav(html.Ul(links, className="mb-3"), **aria(label=_("On this page", lang)))
 
 
 def _progress_note(grid: ProgressGrid, lang: str) -> html.P:
@@ -191,7 +192,7 @@ def evidence_text(figure: Evidence, lang: str) -> tuple[str, str]:
 def _evidence_item(figure: Evidence, state: PageState) -> html.Li:
     lang, survey = state.lang, state["survey"]
     value, what = evidence_text(figure, lang)
-    parts = [html.Strong(value, className="measures-evidence-value"), " – ", what]
+    parts: list[Component | str] = [html.Strong(value, className="measures-evidence-value"), " – ", what]
     if figure.n:
         parts.append(f", n = {format_number(figure.n, lang)}")
     if survey and figure.kind != "unavailable":

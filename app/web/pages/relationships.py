@@ -16,7 +16,7 @@ from app.query.relationships import Findings, findings
 from app.web import page_state
 from app.web import relationships_view as view
 from app.web.charts import graph_config
-from app.web.components import labelled_dropdown, survey_label
+from app.web.components import aria, labelled_dropdown, survey_label
 from app.web.i18n import N_, localized
 from app.web.i18n import gettext as _
 from app.web.page_state import PageState, Spec, survey_param
@@ -74,7 +74,7 @@ def layout(lang: str) -> html.Div:
                                     className="small mb-3 ps-3",
                                 ),
                             ],
-                            **{"aria-labelledby": "relationships-jump-label"},
+                            **aria(labelledby="relationships-jump-label"),
                         ),
                         md=5,
                     ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Output, dcc, html
+from dash.development.base_component import Component
 
 from app.query.estimates import estimate_mean, estimate_shares
 from app.query.metadata import survey_meta
@@ -496,7 +497,7 @@ def _published_card(session, c: dict, min_n: int, lang: str):
     if not items:
         return None
     labels = {code: pick(label, lang) for code, label in answer_codes(session, survey, c["entry"].variable)}
-    body = [html.H2(_("Published figure", lang), className="h6")]
+    body: list[Component] = [html.H2(_("Published figure", lang), className="h6")]
     if COMPARABLE[survey] == "other":
         body.append(
             html.P(
@@ -512,7 +513,10 @@ def _published_card(session, c: dict, min_n: int, lang: str):
         answers = " / ".join(labels.get(code, str(code)).lower() for code in item.categories)
         approx = _("approx.", lang) + " " if item.approx else ""
         base = _(BASE_TEXT.get(item.breakdown, ""), lang) if item.breakdown in BASE_TEXT else item.breakdown
-        published = [html.Strong(f"{approx}{format_share(item.published, lang, 0)}"), f" ({answers}; {base})"]
+        published: list[Component | str] = [
+            html.Strong(f"{approx}{format_share(item.published, lang, 0)}"),
+            f" ({answers}; {base})",
+        ]
         computed = item.computed
         if computed is None:
             mine = _("Not computed: the report's base is not in the data.", lang)
