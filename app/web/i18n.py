@@ -72,6 +72,14 @@ def format_share(proportion: float | None, lang: str, decimals: int = 1) -> str:
     return format_percent(proportion, format=pattern, locale=BABEL_LOCALES.get(lang, "nb_NO"))
 
 
+def format_interval(low: float | None, high: float | None, lang: str, decimals: int = 0, share: bool = True) -> str:
+    """An interval, "12,0 %–18,5 %" (two numbers with ``share=False``); "–" when it is missing."""
+    if low is None or high is None:
+        return NO_VALUE
+    form = format_share if share else format_number
+    return f"{form(low, lang, decimals)}–{form(high, lang, decimals)}"
+
+
 def text(value: str | Mapping[str, str] | None, lang: str) -> str:
     """One lookup for every text shown: a message id (translated), a text per language from the data
     (picked), or None (empty)."""

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from app.query.estimates import EstimateRow, MeanResult, ShareResult
 from app.web.charts import DIVERGING, PALETTE, base_layout, empty_figure, percent_axis
-from app.web.i18n import format_number, format_share, percent_suffix
+from app.web.i18n import format_interval, format_number, format_share, percent_suffix
 from app.web.i18n import gettext as _
 
 MAX_COLOUR_GROUPS = 6  # more groups than this: one row per group instead of one colour per group
@@ -53,18 +53,11 @@ def _gap(end: float | None, start: float | None) -> float | None:
     return None if end is None or start is None else round(end - start, 2)
 
 
-def interval_text(low: float | None, high: float | None, lang: str, decimals: int = 0) -> str:
-    if low is None or high is None:
-        return "–"
-    return f"{format_share(low, lang, decimals)}–{format_share(high, lang, decimals)}"
-
-
 def _hover(row: EstimateRow, lang: str) -> str:
     return (
         f"<b>{row.group}</b><br>{row.label}: {share_text(row.estimate, lang)}<br>"
-        + _("95 % interval", lang)
-        + f": {interval_text(row.ci_low, row.ci_high, lang, 1)}<br>"
-        f"n = {number_text(row.n, lang)}"
+        + _("95 % interval: {interval}", lang).format(interval=format_interval(row.ci_low, row.ci_high, lang, 1))
+        + f"<br>n = {number_text(row.n, lang)}"
     )
 
 
@@ -365,9 +358,10 @@ def mean_figure(result: MeanResult, title: str, lang: str) -> go.Figure:
                 f"<b>{r.group}</b><br>"
                 + _("Mean", lang)
                 + f": {number_text(r.estimate, lang, 2)}<br>"
-                + _("95 % interval", lang)
-                + f": {number_text(r.ci_low, lang, 2)}–"
-                f"{number_text(r.ci_high, lang, 2)}<br>n = {number_text(r.n, lang)}"
+                + _("95 % interval: {interval}", lang).format(
+                    interval=format_interval(r.ci_low, r.ci_high, lang, 2, share=False)
+                )
+                + f"<br>n = {number_text(r.n, lang)}"
                 for r in shown
             ],
             hovertemplate="%{customdata}<extra></extra>",

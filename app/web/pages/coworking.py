@@ -237,7 +237,11 @@ def _no_offer_section(no_offer, status_text: str, lang: str) -> html.Section:
     if no_offer:
         body = html.Ul(
             [
-                html.Li(f"{m.name} ({format_number(m.population, lang)} " + _("inhabitants", lang) + ")")
+                html.Li(
+                    _("{municipality} ({inhabitants} inhabitants)", lang).format(
+                        municipality=m.name, inhabitants=format_number(m.population, lang)
+                    )
+                )
                 for m in no_offer
             ],
             className="mb-0",

@@ -176,15 +176,13 @@ def evidence_text(figure: Evidence, lang: str) -> tuple[str, str]:
     if figure.kind == "unavailable":
         return "–", _("This survey does not have the question", lang)
     if figure.suppressed:
-        return "–", f"{figure.question}: " + _("too few respondents to show", lang)
+        return "–", _("{question}: too few respondents to show", lang).format(question=figure.question)
     if figure.kind == "mean":
         return (
             format_number(figure.estimate, lang, 1),
-            f"{figure.question}: "
-            + _("mean for all respondents", lang)
-            + " ("
-            + _("lower means a more positive view of remote work", lang)
-            + ")",
+            _("{question}: mean for all respondents (lower means a more positive view of remote work)", lang).format(
+                question=figure.question
+            ),
         )
     return (format_share(figure.estimate, lang, 0), f"{figure.question}: {quoted(str(figure.categories), lang)}")
 

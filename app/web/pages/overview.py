@@ -11,7 +11,7 @@ from app.query.overview import context_series, coworking_capacity, key_figures, 
 from app.web import page_state
 from app.web.charts import base_layout, graph_config, percent_axis
 from app.web.components import key_figure_card, labelled_dropdown, survey_label
-from app.web.i18n import N_, format_number, format_share, percent_suffix, pick
+from app.web.i18n import N_, format_interval, format_number, format_share, percent_suffix, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import NATIONAL, PageState, Spec, region_param, survey_param
 
@@ -103,8 +103,7 @@ def render(state: PageState, session) -> dict:
     coworking = key_figure_card(
         _("Coworking seats in the region", lang) if region != NATIONAL else _("Coworking seats", lang),
         format_number(capacity["seats"], lang),
-        f"{capacity['spaces']} "
-        + _("spaces", lang)
+        _("{spaces} spaces", lang).format(spaces=format_number(capacity["spaces"], lang))
         + (" · " + _("example data, to be replaced", lang) if capacity["has_examples"] else ""),
         ("/kontorfellesskap" + query, _("See the map", lang)),
         "overview-card-coworking",
@@ -114,7 +113,7 @@ def render(state: PageState, session) -> dict:
     measures = key_figure_card(
         _("Measure activities under way or done", lang),
         f"{progress.get('in_progress', 0) + done} / {total}",
-        f"{done} " + _("done", lang) + f", {progress.get('planned', 0)} " + _("planned", lang),
+        _("{done} done, {planned} planned", lang).format(done=done, planned=progress.get("planned", 0)),
         ("/tiltak" + query, _("See the measures", lang)),
         "overview-card-measures",
     )
@@ -153,14 +152,16 @@ def _mobility_card(funnel, lang: str, href: str) -> dbc.Card:
     willing = funnel.steps[1]
     if willing.suppressed:
         return key_figure_card(title, "–", _("Too few respondents to show", lang), link, "overview-card-mobility")
-    detail = (
-        _("95 % interval", lang) + f": {format_number(round_people(willing.people_low), lang)}–"
-        f"{format_number(round_people(willing.people_high), lang)} · "
-        + _("assumes", lang)
-        + f" {format_number(JOBS_ANYWHERE.default, lang)} "
-        + _("jobs", lang)
-        + " · "
-        + _("moving to any municipality, not only to this region", lang)
+    detail = " · ".join(
+        [
+            _("95 % interval: {interval}", lang).format(
+                interval=format_interval(
+                    round_people(willing.people_low), round_people(willing.people_high), lang, share=False
+                )
+            ),
+            _("assumes {jobs} jobs", lang).format(jobs=format_number(JOBS_ANYWHERE.default, lang)),
+            _("moving to any municipality, not only to this region", lang),
+        ]
     )
     return key_figure_card(
         title, "≈\u00a0" + format_number(round_people(willing.people), lang), detail, link, "overview-card-mobility"
@@ -173,15 +174,14 @@ def _share_card(title: str, figure, lang: str, link, card_id: str) -> dbc.Card:
     where = {"region": figure.level_name, "county": figure.level_name, "national": _("all of Norway", lang)}[
         figure.level
     ]
-    fallback = (
-        ""
-        if figure.level == "region"
-        else " (" + _("too few respondents in the region; shown for", lang) + f" {where})"
-    )
-    detail = (
-        _("95 % interval", lang)
-        + f": {format_share(figure.ci_low, lang, 0)}–{format_share(figure.ci_high, lang, 0)}"
-        + f" · n = {format_number(figure.n, lang)} · {where if figure.level == 'region' else ''}{fallback}"
+    detail = " · ".join(
+        [
+            _("95 % interval: {interval}", lang).format(interval=format_interval(figure.ci_low, figure.ci_high, lang)),
+            f"n = {format_number(figure.n, lang)}",
+            where
+            if figure.level == "region"
+            else _("(too few respondents in the region; shown for {where})", lang).format(where=where),
+        ]
     )
     return key_figure_card(title, format_share(figure.estimate, lang, 0), detail, link, card_id)
 

@@ -109,7 +109,6 @@ def render(state: PageState, session) -> dict:
 
 def sections(found: Findings, lang: str) -> list:
     titles = _section_titles(lang)
-    agree_title = _("Share who agree (fully or partly)", lang) + " – "
     return [
         _statements_section(
             "home-office",
@@ -121,7 +120,7 @@ def sections(found: Findings, lang: str) -> list:
                 lang,
             ),
             found.home_office,
-            agree_title + _("by home office use", lang),
+            _("Share who agree (fully or partly) – by home office use", lang),
             _("Share who agree, by home office use", lang),
         ),
         _statements_section(
@@ -134,7 +133,7 @@ def sections(found: Findings, lang: str) -> list:
                 lang,
             ),
             found.workspace,
-            agree_title + _("by workspace at home", lang),
+            _("Share who agree (fully or partly) – by workspace at home", lang),
             _("Share who agree, by workspace at home", lang),
         ),
         _section(

@@ -20,10 +20,10 @@ from app.query.survey import answer_codes, list_questions
 from app.web import page_state
 from app.web.charts import graph_config
 from app.web.components import labelled_dropdown, survey_label
-from app.web.i18n import N_, format_number, format_share, localized, pick
+from app.web.i18n import N_, format_interval, format_number, format_share, localized, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import Context, Option, PageState, Param, Spec, survey_param
-from app.web.survey_figures import MAX_LISTED_HIDDEN, bar_figure, interval_text, likert_figure, listed_rows, mean_figure
+from app.web.survey_figures import MAX_LISTED_HIDDEN, bar_figure, likert_figure, listed_rows, mean_figure
 
 PATH = "/undersoking"
 NAME = N_("Survey explorer")
@@ -402,7 +402,7 @@ def _share_table(rows, lang: str) -> dag.AgGrid:
             "category": r.label,
             "share": "–" if r.suppressed else format_share(r.estimate, lang),
             "value": r.estimate,
-            "interval": "–" if r.suppressed else interval_text(r.ci_low, r.ci_high, lang, 1),
+            "interval": "–" if r.suppressed else format_interval(r.ci_low, r.ci_high, lang, 1),
             "n": r.n,
             "suppressed": _("too few respondents", lang) if r.suppressed else "",
         }
@@ -523,11 +523,10 @@ def _published_card(session, c: dict, min_n: int, lang: str):
         elif computed.suppressed:
             mine = _("Too few respondents to show", lang)
         else:
-            mine = (
-                f"{format_share(computed.estimate, lang, 1)} ("
-                + _("95 % interval", lang)
-                + f" {interval_text(computed.ci_low, computed.ci_high, lang, 0)}, n = "
-                f"{format_number(computed.n, lang)})"
+            mine = _("{share} (95 % interval {interval}, n = {n})", lang).format(
+                share=format_share(computed.estimate, lang, 1),
+                interval=format_interval(computed.ci_low, computed.ci_high, lang, 0),
+                n=format_number(computed.n, lang),
             )
         body.append(
             html.Div(
