@@ -1,4 +1,4 @@
-"""The ``fjernarbeid`` command: database, seed, serve (and, later, import and query).
+"""The ``fjernarbeid`` command: database, seed, import, query, mobility and serve.
 
 Expected failures (unreachable database, bad input) print one clear message and exit
 non-zero; only a bug shows a traceback. Imports end every failure, a bug included, in one
