@@ -51,40 +51,9 @@ def synthetic_label(note: dict[str, str] | None, lang: str) -> html.Div:
     )
 
 
-def database_error(lang: str) -> dbc.Alert:
+def _alert(title: str, body: str, color: str, class_name: str) -> dbc.Alert:
     return dbc.Alert(
-        [
-            html.H2(_("The data are not available right now", lang), className="h5"),
-            html.P(
-                _(
-                    "The database does not answer. Try again in a moment; the page recovers "
-                    "by itself when the database is back.",
-                    lang,
-                ),
-                className="mb-0",
-            ),
-        ],
-        color="danger",
-        className="database-error",
-    )
-
-
-def query_error(lang: str) -> dbc.Alert:
-    """A view the chosen survey cannot answer (a variable or answer code it does not have)."""
-    return dbc.Alert(
-        [
-            html.H2(_("This view cannot be computed", lang), className="h5"),
-            html.P(
-                _(
-                    "The chosen survey does not have what these settings ask for (a question, a breakdown or an "
-                    "answer code). Choose other settings, or go back to the page's defaults.",
-                    lang,
-                ),
-                className="mb-0",
-            ),
-        ],
-        color="warning",
-        className="query-error",
+        [html.H2(title, className="h5"), html.P(body, className="mb-0")], color=color, className=class_name
     )
 
 
@@ -101,26 +70,39 @@ def error_message(error: Exception, lang: str) -> dbc.Alert:
     not answer" only when it does not. The details go to the log, never to the page."""
     if isinstance(error, DatabaseUnavailable):
         log.warning("database unavailable: %s", error)
-        return database_error(lang)
-    if isinstance(error, QueryError):
+        return _alert(
+            _("The data are not available right now", lang),
+            _(
+                "The database does not answer. Try again in a moment; the page recovers "
+                "by itself when the database is back.",
+                lang,
+            ),
+            "danger",
+            "database-error",
+        )
+    if isinstance(error, QueryError):  # a view the chosen survey cannot answer
         log.warning("view cannot be computed: %s", error)
-        return query_error(lang)
+        return _alert(
+            _("This view cannot be computed", lang),
+            _(
+                "The chosen survey does not have what these settings ask for (a question, a breakdown or an "
+                "answer code). Choose other settings, or go back to the page's defaults.",
+                lang,
+            ),
+            "warning",
+            "query-error",
+        )
     if isinstance(error, QueryTimeout):
         log.warning("view stopped by the statement timeout: %s", error)
-        return dbc.Alert(
-            [
-                html.H2(_("This view took too long", lang), className="h5"),
-                html.P(
-                    _(
-                        "Computing it was stopped so that the dashboard stays quick for everyone. Try fewer filters, "
-                        "or try again in a moment.",
-                        lang,
-                    ),
-                    className="mb-0",
-                ),
-            ],
-            color="warning",
-            className="query-timeout",
+        return _alert(
+            _("This view took too long", lang),
+            _(
+                "Computing it was stopped so that the dashboard stays quick for everyone. Try fewer filters, "
+                "or try again in a moment.",
+                lang,
+            ),
+            "warning",
+            "query-timeout",
         )
     log.error("error while rendering a view", exc_info=error)
     return render_failed(lang)

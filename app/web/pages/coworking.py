@@ -112,57 +112,35 @@ def render(state: PageState, session) -> dict:
     scope = boundaries(m.kommunenummer for m in capacity)
     status_text = ", ".join(_(STATUS_NAMES[s], lang).lower() for s in statuses)
 
-    figures = dbc.Row(
-        [
-            dbc.Col(
-                key_figure_card(
-                    _("Seats", lang),
-                    format_number(total, lang),
-                    _("Status", lang) + f": {status_text}",
-                    None,
-                    TOTAL_SEATS,
-                ),
-                md=6,
-                lg=3,
-            ),
-            dbc.Col(
-                key_figure_card(
-                    _("Spaces", lang),
-                    format_number(len(spaces), lang),
-                    _("Municipalities with a space", lang) + f": {len(capacity) - len(no_offer)} / {len(capacity)}",
-                    None,
-                    "coworking-card-spaces",
-                ),
-                md=6,
-                lg=3,
-            ),
-            dbc.Col(
-                key_figure_card(
-                    _("Municipalities with no space", lang),
-                    format_number(len(no_offer), lang),
-                    _("Status", lang) + f": {status_text}",
-                    None,
-                    "coworking-card-no-offer",
-                ),
-                md=6,
-                lg=3,
-            ),
-            dbc.Col(
-                key_figure_card(
-                    _("Use home office at least weekly", lang),
-                    "–" if weekly.estimate is None else format_share(weekly.estimate, lang, 0),
-                    _("Too few respondents to show", lang)
-                    if weekly.estimate is None
-                    else _("Whole survey", lang) + f", n = {format_number(weekly.n, lang)}",
-                    None,
-                    "coworking-card-weekly",
-                ),
-                md=6,
-                lg=3,
-            ),
-        ],
-        className="g-3 mb-3",
-    )
+    cards = [
+        key_figure_card(
+            _("Seats", lang), format_number(total, lang), _("Status", lang) + f": {status_text}", None, TOTAL_SEATS
+        ),
+        key_figure_card(
+            _("Spaces", lang),
+            format_number(len(spaces), lang),
+            _("Municipalities with a space", lang) + f": {len(capacity) - len(no_offer)} / {len(capacity)}",
+            None,
+            "coworking-card-spaces",
+        ),
+        key_figure_card(
+            _("Municipalities with no space", lang),
+            format_number(len(no_offer), lang),
+            _("Status", lang) + f": {status_text}",
+            None,
+            "coworking-card-no-offer",
+        ),
+        key_figure_card(
+            _("Use home office at least weekly", lang),
+            format_share(weekly.estimate, lang, 0),
+            _("Too few respondents to show", lang)
+            if weekly.estimate is None
+            else _("Whole survey", lang) + f", n = {format_number(weekly.n, lang)}",
+            None,
+            "coworking-card-weekly",
+        ),
+    ]
+    figures = dbc.Row([dbc.Col(card, md=6, lg=3) for card in cards], className="g-3 mb-3")
     map_section = html.Section(
         [
             html.H2(_("Map of the coworking spaces", lang), className="h4"),

@@ -239,6 +239,21 @@ def _options(info, lang: str) -> list[dict]:
     return [{"label": pick(label, lang), "value": code} for code, label, missing in info.options if not missing]
 
 
+def _number_control(label: str, slider_id: str, input_id: str, input_mode: str, slider: dict, transform: str) -> list:
+    """A number as a labelled text field (to type it) above a slider (to drag it); the page keeps the two
+    in step. ``transform`` names the tooltip's formatter in assets/ (the number in the page's format)."""
+    return [
+        html.Label(label, htmlFor=input_id, id=f"{slider_id}-label", className="form-label fw-semibold"),
+        dbc.Input(id=input_id, type="text", inputMode=input_mode, debounce=True, className="mb-2"),
+        dcc.Slider(
+            id=slider_id,
+            allow_direct_input=False,
+            tooltip={"placement": "bottom", "always_visible": False, "transform": transform},
+            **slider,
+        ),
+    ]
+
+
 def layout(lang: str) -> html.Div:
     lang = page_language(lang)
     jobs = JOBS_ANYWHERE
@@ -247,33 +262,24 @@ def layout(lang: str) -> html.Div:
         labelled_dropdown(lang, REGION, _("Region", lang), [], None),
         html.Div(
             [
-                html.Label(
+                *_number_control(
                     _("Jobs that can be done anywhere", lang),
-                    htmlFor=JOBS_INPUT,
-                    id=f"{JOBS}-label",
-                    className="form-label fw-semibold",
-                ),
-                dbc.Input(
-                    id=JOBS_INPUT,
-                    type="text",
-                    inputMode="numeric",
-                    debounce=True,
-                    className="mb-2",
-                ),
-                dcc.Slider(
-                    id=JOBS,
-                    min=JOBS_MIN,
-                    max=JOBS_MAX,
-                    step=JOBS_STEP,
-                    value=jobs.default,
-                    allow_direct_input=False,
-                    marks=_marks(
-                        {
-                            v: _("{n} million", lang).format(n=format_number(v / 1e6, lang, 1))
-                            for v in (JOBS_MIN, jobs.default, JOBS_MAX)
-                        }
+                    JOBS,
+                    JOBS_INPUT,
+                    "numeric",
+                    dict(
+                        min=JOBS_MIN,
+                        max=JOBS_MAX,
+                        step=JOBS_STEP,
+                        value=jobs.default,
+                        marks=_marks(
+                            {
+                                v: _("{n} million", lang).format(n=format_number(v / 1e6, lang, 1))
+                                for v in (JOBS_MIN, jobs.default, JOBS_MAX)
+                            }
+                        ),
                     ),
-                    tooltip={"placement": "bottom", "always_visible": False, "transform": "mobilityJobs"},
+                    "mobilityJobs",
                 ),
                 html.P(
                     _("Default {default}, range {low}–{high}. Source: {source}", lang).format(
@@ -333,27 +339,13 @@ def layout(lang: str) -> html.Div:
         ),
         html.Div(
             [
-                html.Label(
+                *_number_control(
                     _("Share who could choose the region (%)", lang),
-                    htmlFor=SHARE_INPUT,
-                    id=f"{SHARE}-label",
-                    className="form-label fw-semibold",
-                ),
-                dbc.Input(
-                    id=SHARE_INPUT,
-                    type="text",
-                    inputMode="decimal",
-                    debounce=True,
-                    className="mb-2",
-                ),
-                dcc.Slider(
-                    id=SHARE,
-                    min=0,
-                    max=SHARE_MAX,
-                    step=SHARE_STEP,
-                    allow_direct_input=False,
-                    marks=_marks({v: str(v) for v in range(6)}),
-                    tooltip={"placement": "bottom", "always_visible": False, "transform": "mobilityShare"},
+                    SHARE,
+                    SHARE_INPUT,
+                    "decimal",
+                    dict(min=0, max=SHARE_MAX, step=SHARE_STEP, marks=_marks({v: str(v) for v in range(6)})),
+                    "mobilityShare",
                 ),
                 html.P(id=SHARE_SOURCE, className="small text-muted mb-1"),
                 dbc.Button(_("Reset to default", lang), id=SHARE_RESET, size="sm", color="secondary", outline=True),
