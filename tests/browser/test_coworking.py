@@ -31,7 +31,10 @@ def test_the_page_shows_the_regions_seats_with_both_labels_and_loads_nothing_fro
     assert "Syntetiske data" in page.text(".synthetic-label")
     assert "Eksempeldata – erstatt med reelle tilbud" in page.text(".example-label")
     assert "Kommunegrenser © Kartverket (CC BY 4.0)" in page.text("#coworking-map-note")
-    assert len(page.find_all("#coworking-map .scatterlayer .trace")) >= 4  # municipalities and spaces drawn
+    # municipalities and spaces drawn (Plotly draws the map after the page's content has arrived)
+    page.wait_until(
+        lambda: len(page.find_all("#coworking-map .scatterlayer .trace")) >= 4, message="the map has no traces"
+    )
     assert len(page.find_all(GRID_ROWS)) == len(list_spaces(db, "hardangerradet", ("active",)))
     resources = page.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     outside = [r for r in resources if not r.startswith(page.base_url) and not r.startswith("data:")]

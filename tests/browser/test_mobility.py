@@ -47,7 +47,7 @@ def test_default_national_funnel_reproduces_the_reports_200_000(page, db):
     check = page.text("#mobility-report-check")
     assert "rundt 200 000" in check and "altså det samme" in check
     assert "hvilken som helst" in page.text("#mobility-content")  # q22 is about any municipality
-    assert page.find_all("#mobility-funnel .main-svg")
+    page.wait_for("#mobility-funnel .main-svg")
     assert page.console_errors() == []
 
 

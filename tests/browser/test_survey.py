@@ -18,7 +18,7 @@ def test_default_view_shows_q22_with_the_synthetic_label_and_the_published_figur
     page.open("/undersoking?survey=demo_national", CONTENT)
     page.wait_idle()
     assert "Syntetiske data" in page.text(".synthetic-label")
-    assert page.find_all("#survey-chart .main-svg")
+    page.wait_for("#survey-chart .main-svg")
     # The report's "ca. 15 %" beside the share computed from the data on the same base.
     card = page.text("#survey-published")
     assert "Publisert i NORCE (2025)" in card and "ca. 15 %" in card
