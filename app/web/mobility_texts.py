@@ -3,7 +3,7 @@ definition, in nb, nn or en.
 
 ``app.query.mobility`` names steps, conditions, assumptions and share definitions by key and carries
 numbers only; this module says them through the translation catalogues (English message ids,
-``translations/*/LC_MESSAGES/mobility.po``). The mobility page and ``fjernarbeid mobility`` both use it.
+``translations/*/LC_MESSAGES/messages.po``). The mobility page and ``fjernarbeid mobility`` both use it.
 """
 
 from __future__ import annotations
@@ -11,23 +11,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.query.mobility import SHARE_MEASURES, MobilityResult, RegionShare, ShareDefinition
-from app.web.i18n import format_number
+from app.web.i18n import N_, format_number
 from app.web.i18n import gettext as _
+
+STEP_LABELS = {
+    "jobs": N_("Jobs that can be done anywhere"),
+    "willing": N_("… would consider moving to another municipality (any municipality)"),
+    "attractive": N_("… find living in a rural municipality attractive"),
+    "take_job": N_("… can probably take the job along"),
+    "travel_time": N_("… accept a longer trip to the office"),
+    "age_group": N_("… in the chosen age groups"),
+    "centrality": N_("… live in the chosen centrality classes"),
+    "region": N_("… and could choose this region"),
+}
+ASSUMPTION_NAMES = {
+    "jobs_anywhere": N_("Number of jobs that can be done anywhere"),
+    "survey_share": N_("Survey uncertainty (95 %)"),
+    "region_share": N_("Share who could choose the region"),
+}
 
 
 def step_label(key: str, lang: str) -> str:
     """A funnel step by its key: the jobs, each condition's "… who also …", the region."""
-    labels = {
-        "jobs": _("Jobs that can be done anywhere", lang),
-        "willing": _("… would consider moving to another municipality (any municipality)", lang),
-        "attractive": _("… find living in a rural municipality attractive", lang),
-        "take_job": _("… can probably take the job along", lang),
-        "travel_time": _("… accept a longer trip to the office", lang),
-        "age_group": _("… in the chosen age groups", lang),
-        "centrality": _("… live in the chosen centrality classes", lang),
-        "region": _("… and could choose this region", lang),
-    }
-    return labels.get(key, key)
+    return _(STEP_LABELS[key], lang) if key in STEP_LABELS else key
 
 
 def willing_note(lang: str) -> str:
@@ -41,12 +47,7 @@ def willing_note(lang: str) -> str:
 
 def assumption_name(name: str, lang: str) -> str:
     """An assumption of the sensitivity analysis by its name (``Assumption.name``, "survey_share", …)."""
-    names = {
-        "jobs_anywhere": _("Number of jobs that can be done anywhere", lang),
-        "survey_share": _("Survey uncertainty (95 %)", lang),
-        "region_share": _("Share who could choose the region", lang),
-    }
-    return names.get(name, name)
+    return _(ASSUMPTION_NAMES[name], lang) if name in ASSUMPTION_NAMES else name
 
 
 def jobs_anywhere_source(lang: str) -> str:
