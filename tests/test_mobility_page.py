@@ -125,11 +125,8 @@ def test_the_browser_gets_people_and_shares_rounded_as_displayed(page_app, db, s
             assert round_people(value) == value
     # 2. everything sent (content and the controls' values): no number with more decimals than shown
     sent = json.loads(json.dumps([content, *output[1:]], cls=plotly.utils.PlotlyJSONEncoder))
-    for item in sent:
-        if isinstance(item, list):
-            for graph in item:
-                if isinstance(graph, dict) and graph.get("type") == "Graph":
-                    graph["props"]["figure"]["layout"].pop("template", None)
+    for graph in _sent_graphs(sent):
+        graph["props"]["figure"]["layout"].pop("template", None)  # Plotly's own colour scales
     for path, value in _numbers(sent):
         assert round(value, 4) == value, (search, path, value)
     # 3. none of the exact figures behind the page is among them
@@ -270,3 +267,13 @@ def test_the_address_takes_numbers_typed_in_the_pages_format(db):
     assert _url(db, "", {mobility.JOBS_INPUT}, jobs_text="lots")["jobs"] == "lots"  # the page will say so
     # switching the rural condition off changes the default share; a share never set stays unset
     assert "share" not in _url(db, "", {mobility.FILTERS}, filters=[])
+
+
+def _sent_graphs(value) -> list[dict]:
+    """Every Graph component in a sent layout, however deep (charts sit in tabs)."""
+    if isinstance(value, list):
+        return [g for item in value for g in _sent_graphs(item)]
+    if isinstance(value, dict):
+        found = [value] if value.get("type") == "Graph" else []
+        return found + [g for item in value.values() for g in _sent_graphs(item)]
+    return []

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from app.config import Config
 from app.query.estimates import EstimateRow, MeanResult, MeanRow, ShareResult, estimate_mean, estimate_shares
 from app.query.estimates import Test as GroupTest
 from app.query.relationships import WALD_METHOD, equal_means_test, findings, top2_test
 from app.web import relationships_view as page
 from app.web.i18n import format_share, localized
 from app.web.pages import relationships
+from app.web.view_block import Views
 
 
 def _texts(component) -> list[str]:
@@ -103,7 +107,12 @@ def test_figures_and_tables_for_both_demo_surveys_in_every_language(db):
     for survey in ("demo_national", "demo_hardanger"):
         for lang in ("nb", "nn", "en"):
             found = findings(db, survey, 10).map(lambda r, lang=lang: localized(r, lang))
-            content = relationships.sections(found, lang)
+            state = relationships.STATE.parse(
+                db, Config(database_url=None, data_dir=Path("unused")), f"?survey={survey}", lang
+            )
+            views = Views(relationships.PATH, state)
+            content = relationships.sections(found, views)
+            assert len(views.views) == 6 and all(v.table.rows for v in views.views)
             assert len(content) == 5
             fig = page.facet_figure(found.home_office, lang, "t")
             assert len(fig.data) == 4 and fig.layout.separators

@@ -9,7 +9,7 @@ import dash
 
 from app.config import Config
 from app.db import session as db_session
-from app.web import delivery, health, page_state, response_cache, shell
+from app.web import delivery, export, health, page_state, response_cache, shell
 from app.web.pages import pages
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
         else:
             page_state.register(app, page)
     health.register(app.server)
+    export.register(app.server)
     shell.register_not_found(app)
     delivery.install(app)  # before the response cache, which must see uncompressed answers
     response_cache.install(

@@ -60,8 +60,11 @@ def percent_axis_settings(lang: str, max_value: float = 100) -> dict:
 
 GRAPH_CONFIG = {
     "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    # images come from each chart's download menu (with title, selection and source, drawn on the server);
+    # nothing is sent to Plotly's cloud
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage", "sendDataToCloud"],
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
 }
 
 

@@ -143,14 +143,17 @@ class PageState:
         option = next((o for o in self.options.get(name, []) if o.value == value), None)
         return option.text(self.lang) if option else str(value)
 
-    def query(self, **changes: Any) -> str:
-        """The address's query string for this state (with ``changes``), defaults left out."""
+    def query(self, explicit: bool = False, **changes: Any) -> str:
+        """The address's query string for this state (with ``changes``), defaults left out unless
+        ``explicit`` (an export's or a citation's address must mean the same after a default changes; a
+        number's default is still left out)."""
         values = {**self.values, **changes}
         params: dict[str, str] = {"lang": self.lang} if self.lang_in_address else {}
         for param in self.spec.params:
             value = values.get(param.name)
-            if value is None or value == self.defaults.get(param.name) and param.name not in changes:
-                continue
+            default = value == self.defaults.get(param.name) and param.name not in changes
+            if value is None or default and (not explicit or param.number is not None):  # a number's default is
+                continue  # computed (a region's share): written out it would be a long float, and not a choice
             text = to_text(param, value)
             if text:
                 params[param.name] = text
@@ -303,6 +306,7 @@ def render_page(page, search: str | None, lang: str | None = None) -> dict[str, 
         with session_scope() as session:
             state = page.STATE.parse(session, config, search, lang)
             outputs = dict(page.render(state, session))
+        outputs.pop("views", None)  # what the exports take; the page shows them through its content
         outputs["content"] = [*notices(state.ignored, state.lang), *_as_list(outputs["content"])]
         for control, value in state.control_values().items():
             outputs[f"{control}.value"] = value

@@ -22,7 +22,9 @@ from app.web.components import key_figure_card, labelled_dropdown, survey_label
 from app.web.coworking_figures import STATUS_NAMES, DemandRow, demand_figure, demand_rows, map_figure
 from app.web.i18n import N_, format_number, format_share, number_locale
 from app.web.i18n import gettext as _
-from app.web.page_state import NATIONAL, Option, PageState, Param, Spec, region_param, survey_param
+from app.web.page_state import NATIONAL, Option, PageState, Param, Spec, chosen_survey, region_param, survey_param
+from app.web.view_block import Views
+from app.web.views import Column, DataTable, View, survey_source
 
 PATH = "/kontorfellesskap"
 NAME = N_("Coworking")
@@ -141,13 +143,27 @@ def render(state: PageState, session) -> dict:
         ),
     ]
     figures = dbc.Row([dbc.Col(card, md=6, lg=3) for card in cards], className="g-3 mb-3")
+    views = Views(PATH, state)
+    inventory = _("Coworking inventory of the dashboard", lang)
+    population = _("Population: Statistics Norway (SSB), 1 January; boundaries © Kartverket", lang)
+    space_map = map_figure(scope, neighbours(scope), spaces, {m.kommunenummer for m in no_offer}, lang)
+    examples = _("example data, to be replaced", lang) if any(s.is_example for s in spaces) else ""
     map_section = html.Section(
         [
             html.H2(_("Map of the coworking spaces", lang), className="h4"),
-            dcc.Graph(
-                id=MAP,
-                figure=map_figure(scope, neighbours(scope), spaces, {m.kommunenummer for m in no_offer}, lang),
-                config=graph_config(lang, scrollZoom=False),
+            views.block(
+                View(
+                    MAP,
+                    _("Map of the coworking spaces", lang),
+                    _spaces_table(spaces, lang),
+                    space_map,
+                    source=inventory,
+                    synthetic=examples,
+                    sentence=_("{spaces} spaces with {seats} seats", lang).format(
+                        spaces=format_number(len(spaces), lang), seats=format_number(total, lang)
+                    ),
+                ),
+                graph=dcc.Graph(id=MAP, figure=space_map, config=graph_config(lang, scrollZoom=False)),
             ),
             html.P(
                 [
@@ -167,7 +183,18 @@ def render(state: PageState, session) -> dict:
     demand_section = html.Section(
         [
             html.H2(_("Capacity against demand", lang), className="h4"),
-            dcc.Graph(id=DEMAND_CHART, figure=demand_figure(rows, lang), config=graph_config(lang)),
+            views.block(
+                View(
+                    DEMAND_CHART,
+                    _("Capacity against demand", lang),
+                    _demand_table(rows, lang),
+                    demand_figure(rows, lang),
+                    n=weekly.n,
+                    source=f"{inventory}. {population}. " + survey_source(chosen_survey(state), lang)[0],
+                    method=_("Seats per 1 000 residents who use home office at least weekly (rough indicator).", lang),
+                    synthetic=survey_source(chosen_survey(state), lang)[1],
+                )
+            ),
             html.P(
                 _(
                     "Rough indicator: the survey's share who use home office at least weekly (whole survey, "
@@ -190,7 +217,7 @@ def render(state: PageState, session) -> dict:
         _capacity_table(rows, lang),
         _spaces_section(spaces, lang),
     ]
-    return {"content": content}
+    return {"content": content, "views": views.views}
 
 
 def _example_label(spaces, lang: str) -> list:
@@ -234,6 +261,54 @@ def _no_offer_section(no_offer, status_text: str, lang: str) -> html.Section:
         ],
         id=NO_OFFER,
         className="my-3",
+    )
+
+
+def _demand_table(rows: list[DemandRow], lang: str) -> DataTable:
+    columns = [
+        Column("municipality", _("Municipality", lang)),
+        Column("population", _("Inhabitants", lang), "integer"),
+        Column("seats", _("Seats", lang), "integer"),
+        Column("per_1000", _("Seats per 1 000 inhabitants", lang), "number"),
+        Column("remote", _("Residents who use home office at least weekly (≈)", lang), "integer"),
+        Column("per_1000_remote", _("Seats per 1 000 of them", lang), "number"),
+    ]
+    return DataTable(
+        columns,
+        [
+            {
+                "municipality": r.name,
+                "population": r.population,
+                "seats": r.seats,
+                "per_1000": round(r.seats_per_1000, 1),
+                "remote": None if r.remote_weekly is None else round(r.remote_weekly, -1),
+                "per_1000_remote": None if r.seats_per_1000_remote is None else round(r.seats_per_1000_remote, 1),
+            }
+            for r in rows
+        ],
+    )
+
+
+def _spaces_table(spaces, lang: str) -> DataTable:
+    columns = [
+        Column("name", _("Name", lang)),
+        Column("municipality", _("Municipality", lang)),
+        Column("seats", _("Seats", lang), "integer"),
+        Column("status", _("Status", lang)),
+        Column("address", _("Address", lang)),
+    ]
+    return DataTable(
+        columns,
+        [
+            {
+                "name": s.name,
+                "municipality": s.municipality,
+                "seats": s.seats,
+                "status": _(STATUS_NAMES[s.status], lang) if s.status in STATUS_NAMES else s.status,
+                "address": ", ".join(filter(None, [s.address, s.postal_code])),
+            }
+            for s in spaces
+        ],
     )
 
 

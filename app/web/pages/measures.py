@@ -27,6 +27,8 @@ from app.web.components import aria, labelled_dropdown, survey_label
 from app.web.i18n import N_, format_number, format_share, localized, pick, quoted
 from app.web.i18n import gettext as _
 from app.web.page_state import Option, PageState, Param, Spec, region_param, survey_param
+from app.web.view_block import toolbar
+from app.web.views import Column, DataTable, View
 
 PATH = "/tiltak"
 NAME = N_("Measures")
@@ -115,15 +117,53 @@ def render(state: PageState, session) -> dict:
         else {v: Evidence(v, "unavailable") for v in variables}
     )
     chances = opportunities(session)
+    view = progress_view(areas, grid, status, lang)
     return {
+        "views": [view],
         "content": [
             *survey_label(state),
             _contents(areas, lang),
             _progress_note(grid, lang),
+            toolbar(PATH, view, state) if grid.places else None,
             *[_area_card(area, figures, grid, state, status) for area in areas],
             _opportunities(chances, lang),
-        ]
+        ],
     }
+
+
+def progress_view(areas: list[Area], grid: ProgressGrid, status: str, lang: str) -> View:
+    """The progress tables of all areas as one table: a row per activity and place."""
+    columns = [
+        Column("area", _("Measure area", lang)),
+        Column("activity", _("Activity", lang)),
+        Column("place", _("Municipality", lang)),
+        Column("status", _("Status", lang)),
+        Column("owner", _("Owner", lang)),
+        Column("due", _("Due", lang)),
+        Column("note", _("Note", lang)),
+    ]
+    rows = [
+        {
+            "area": pick(area.title, lang),
+            "activity": pick(activity.title, lang),
+            "place": _("{name} (whole region)", lang).format(name=place.name) if place.is_region else place.name,
+            "status": _(STATUS_TEXT[cell.status], lang),
+            "owner": cell.owner or "",
+            "due": cell.due_date.isoformat() if cell.due_date else "",
+            "note": " ".join(filter(None, [cell.note, "(" + _("example", lang) + ")" if cell.is_example else ""])),
+        }
+        for area in areas
+        for activity in area.activities
+        if status == ALL or status in grid.statuses(activity.id)
+        for place in grid.places
+        if (cell := grid.get(activity.id, place.key))
+    ]
+    return View(
+        "measures-progress",
+        _("Status of each activity by municipality", lang),
+        DataTable(columns, rows),
+        source=_("Measures catalogue: NORCE (2025), chapter 4; progress as recorded by the region", lang),
+    )
 
 
 def _contents(areas: list[Area], lang: str) -> html.Nav:

@@ -42,7 +42,7 @@ from app.query.mobility import (
     standard_conditions,
 )
 from app.web import page_state, state
-from app.web.charts import PALETTE, base_layout, graph_config
+from app.web.charts import PALETTE, base_layout
 from app.web.components import (
     default_language,
     labelled_dropdown,
@@ -60,7 +60,19 @@ from app.web.mobility_texts import (
     step_label,
     willing_note,
 )
-from app.web.page_state import NATIONAL, Context, Option, PageState, Param, Spec, region_param, survey_param
+from app.web.page_state import (
+    NATIONAL,
+    Context,
+    Option,
+    PageState,
+    Param,
+    Spec,
+    chosen_survey,
+    region_param,
+    survey_param,
+)
+from app.web.view_block import Views
+from app.web.views import Column, DataTable, View, percent, survey_source
 
 __all__ = ["round_people"]  # re-exported for the tests: the page rounds with the query layer's function
 
@@ -510,23 +522,91 @@ def render(state: PageState, session) -> dict:
     except NotNationalSurvey:  # the survey changed its coverage since the list was read
         return {"content": [*head, refused(c, state)], **controls}
     result = publishable(exact)
+    views = Views(PATH, state)
+    source, synthetic = survey_source(chosen_survey(state), lang)
+    source = _("{survey}; assumptions as in the table on the page", lang).format(survey=source)
+    funnel = View(
+        FUNNEL_CHART,
+        _("From jobs that can be done anywhere to potential movers", lang),
+        funnel_data(result, lang),
+        funnel_figure(result, lang),
+        n=result.steps[-1].n,
+        source=source,
+        method=_(MOBILITY_METHOD, lang),
+        sentence=sensitivity_sentence(result, lang),
+        synthetic=synthetic,
+    )
     content = [
         *head,
         headline(result, lang),
-        dcc.Graph(id=FUNNEL_CHART, figure=funnel_figure(result, lang), config=graph_config(lang)),
+        views.block(funnel),
         funnel_table(result, lang),
         html.P([html.Strong(_("About the second step:", lang) + " "), willing_note(lang)], className="small"),
         html.H2(_("Which assumption matters most?", lang), className="h4 mt-4"),
         html.P(sensitivity_sentence(result, lang), id=f"{TORNADO_CHART}-summary"),
     ]
     if result.shown:
-        content.append(dcc.Graph(id=TORNADO_CHART, figure=tornado_figure(result, lang), config=graph_config(lang)))
+        tornado = View(
+            TORNADO_CHART,
+            _("How much the result moves across each assumption's range", lang),
+            sensitivity_data(result, lang),
+            tornado_figure(result, lang),
+            n=result.steps[-1].n,
+            source=source,
+            method=_(MOBILITY_METHOD, lang),
+            sentence=sensitivity_sentence(result, lang),
+            synthetic=synthetic,
+        )
+        content.append(views.block(tornado))
     content += [
         html.H2(_("Assumptions and sources", lang), className="h4 mt-4"),
         assumptions_table(result, lang, c["shares"]),
         html.P(report_check_text(check, lang), className="small", id=REPORT_CHECK),
     ]
-    return {"content": content, **controls}
+    return {"content": content, "views": views.views, **controls}
+
+
+MOBILITY_METHOD = N_(
+    "Jobs that can be done anywhere × weighted survey shares of each step (95 % intervals); people rounded."
+)
+
+
+def funnel_data(result: MobilityResult, lang: str) -> DataTable:
+    """The funnel's numbers as its table shows them (people rounded; a suppressed step without numbers)."""
+    columns = [
+        Column("step", _("Step", lang)),
+        Column("share", _("Share (%)", lang), "percent"),
+        Column("people", _("People", lang), "integer"),
+        Column("people_low", _("95 % interval, lower", lang), "integer"),
+        Column("people_high", _("95 % interval, upper", lang), "integer"),
+        Column("note", _("Note", lang)),
+    ]
+    rows = []
+    for step in result.steps:
+        row: dict = {"step": step_label(step.key, lang), "note": _("Too few respondents to show", lang)}
+        if not step.suppressed:
+            people, low, high = _people(step)
+            row.update(share=percent(step.share), people=round_people(people), note="")
+            row.update(people_low=round_people(low), people_high=round_people(high))
+        rows.append(row)
+    return DataTable(columns, rows)
+
+
+def sensitivity_data(result: MobilityResult, lang: str) -> DataTable:
+    columns = [
+        Column("assumption", _("Assumption", lang)),
+        Column("low", _("Result at the low end", lang), "integer"),
+        Column("high", _("Result at the high end", lang), "integer"),
+    ]
+    rows = [
+        {
+            "assumption": assumption_name(r["assumption"], lang),
+            "low": round_people(r["low"]),
+            "high": round_people(r["high"]),
+        }
+        for r in _sorted_sensitivity(result)
+    ]
+    return DataTable(columns, rows)
 
 
 def _share_source(c: dict, lang: str) -> str:

@@ -9,11 +9,13 @@ from dash import dcc, html
 from app.query.mobility import JOBS_ANYWHERE, NotNationalSurvey, mobility_funnel, publishable, round_people
 from app.query.overview import context_series, coworking_capacity, key_figures, measure_progress
 from app.web import page_state
-from app.web.charts import base_layout, graph_config, percent_axis
+from app.web.charts import base_layout, percent_axis
 from app.web.components import key_figure_card, labelled_dropdown, survey_label
 from app.web.i18n import N_, format_interval, format_number, format_share, percent_suffix, pick
 from app.web.i18n import gettext as _
-from app.web.page_state import NATIONAL, PageState, Spec, region_param, survey_param
+from app.web.page_state import NATIONAL, PageState, Spec, chosen_survey, region_param, survey_param
+from app.web.view_block import Views, toolbar
+from app.web.views import SURVEY_METHOD, Column, DataTable, View, percent, survey_source
 
 PATH = "/"
 NAME = N_("Overview")
@@ -23,6 +25,7 @@ SURVEY = "overview-survey"
 REGION = "overview-region"
 CONTENT = "overview-content"
 CONTEXT_CHART = "overview-context-chart"
+KEY_FIGURES = "overview-key-figures"
 
 STATE = Spec(survey_param(SURVEY), region_param(REGION))
 
@@ -117,20 +120,62 @@ def render(state: PageState, session) -> dict:
         ("/tiltak" + query, _("See the measures", lang)),
         "overview-card-measures",
     )
+    titles = [
+        _("Use home office at least weekly", lang),
+        _("Find moving to another municipality relevant", lang),
+        _("Find living in a rural municipality attractive", lang),
+    ]
+    key_view = View(
+        KEY_FIGURES,
+        _("Key figures", lang),
+        _key_table(titles, [figures["weekly"], figures["willing"], figures["attractive"]], lang),
+        n=max((f.n or 0 for f in figures.values()), default=0) or None,
+        source=survey_source(chosen_survey(state), lang)[0],
+        method=_(SURVEY_METHOD, lang),
+        synthetic=survey_source(chosen_survey(state), lang)[1],
+    )
+    views = Views(PATH, state)
+    views.views.append(key_view)
     return {
         "content": [
             *survey_label(state),
             dbc.Row([dbc.Col(c, md=6, lg=3, className="mb-3") for c in cards], className="g-3"),
+            toolbar(PATH, key_view, state),
             dbc.Row(
                 [
                     dbc.Col(coworking, md=6, lg=3, className="mb-3"),
                     dbc.Col(measures, md=6, lg=3, className="mb-3"),
-                    dbc.Col(_context_chart(series, lang), lg=6),
+                    dbc.Col(_context_chart(series, views), lg=6),
                 ],
                 className="g-3",
             ),
-        ]
+        ],
+        "views": views.views,
     }
+
+
+def _key_table(titles: list[str], figures: list, lang: str) -> DataTable:
+    """The cards' survey figures, each with the area it describes."""
+    columns = [
+        Column("figure", _("Key figure", lang)),
+        Column("value", _("Share (%)", lang), "percent"),
+        Column("ci_low", _("95 % interval, lower", lang), "percent"),
+        Column("ci_high", _("95 % interval, upper", lang), "percent"),
+        Column("n", "n", "integer"),
+        Column("area", _("Area", lang)),
+    ]
+    rows = [
+        {
+            "figure": title,
+            "value": percent(f.estimate),
+            "ci_low": percent(f.ci_low),
+            "ci_high": percent(f.ci_high),
+            "n": f.n if f.estimate is not None else None,
+            "area": f.level_name if f.level != "national" else _("all of Norway", lang),
+        }
+        for title, f in zip(titles, figures, strict=True)
+    ]
+    return DataTable(columns, rows)
 
 
 def _mobility_card(funnel, lang: str, href: str) -> dbc.Card:
@@ -186,8 +231,10 @@ def _share_card(title: str, figure, lang: str, link, card_id: str) -> dbc.Card:
     return key_figure_card(title, format_share(figure.estimate, lang, 0), detail, link, card_id)
 
 
-def _context_chart(series, lang: str) -> dbc.Card:
-    fig = go.Figure(layout=base_layout(lang, _("Employees who can work from home, Norway", lang), height=300))
+def _context_chart(series, views: Views) -> dbc.Card:
+    lang = views.state.lang
+    title = _("Employees who can work from home, Norway", lang)
+    fig = go.Figure(layout=base_layout(lang, title, height=300))
     by_code: dict[str, list] = {}
     for point in series:
         by_code.setdefault(point.series_code, []).append(point)
@@ -215,10 +262,29 @@ def _context_chart(series, lang: str) -> dbc.Card:
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
     )
     source = series[0].source if series else ""
+    columns = [
+        Column("series", _("Series", lang)),
+        Column("year", _("Year", lang)),
+        Column("value", _("Share (%)", lang), "percent", 0),
+        Column("survey", _("Survey", lang)),
+    ]
+    rows = [
+        {"series": pick(p.label, lang), "year": str(p.year), "value": p.value, "survey": p.survey_name}
+        for p in series
+        if p.series_code in ("can_wfh_total", "can_wfh_fixed")
+    ]
+    view = View(
+        CONTEXT_CHART,
+        title,
+        DataTable(columns, rows),
+        fig,
+        source=source,
+        sentence=_("Not from the survey above.", lang),
+    )
     return dbc.Card(
         dbc.CardBody(
             [
-                dcc.Graph(id=CONTEXT_CHART, figure=fig, config=graph_config(lang)),
+                views.block(view),
                 html.P(
                     _("Source", lang) + f": {source}. " + _("Not from the survey above.", lang), className="small mb-1"
                 ),

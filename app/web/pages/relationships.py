@@ -15,11 +15,12 @@ from dash import dcc, html
 from app.query.relationships import Findings, findings
 from app.web import page_state
 from app.web import relationships_view as view
-from app.web.charts import graph_config
 from app.web.components import aria, labelled_dropdown, survey_label
 from app.web.i18n import N_, localized
 from app.web.i18n import gettext as _
 from app.web.page_state import PageState, Spec, survey_param
+from app.web.view_block import Views
+from app.web.views import mean_table, share_table, survey_view
 
 PATH = "/samanhengar"
 NAME = N_("Relationships")
@@ -89,6 +90,7 @@ def render(state: PageState, session) -> dict:
     """Every finding for the chosen survey."""
     lang = state.lang
     found = findings(session, state["survey"], page_state.min_n()).published().map(lambda r: localized(r, lang))
+    views = Views(PATH, state)
     return {
         "content": [
             *survey_label(state),
@@ -102,13 +104,16 @@ def render(state: PageState, session) -> dict:
                 ),
                 className="small text-body-secondary",
             ),
-            *sections(found, lang),
-        ]
+            *sections(found, views),
+        ],
+        "views": views.views,
     }
 
 
-def sections(found: Findings, lang: str) -> list:
+def sections(found: Findings, views: Views) -> list:
+    lang = views.state.lang
     titles = _section_titles(lang)
+    chart = _charts(views, titles)
     return [
         _statements_section(
             "home-office",
@@ -120,6 +125,7 @@ def sections(found: Findings, lang: str) -> list:
                 lang,
             ),
             found.home_office,
+            chart,
             _("Share who agree (fully or partly) – by home office use", lang),
             _("Share who agree, by home office use", lang),
         ),
@@ -133,6 +139,7 @@ def sections(found: Findings, lang: str) -> list:
                 lang,
             ),
             found.workspace,
+            chart,
             _("Share who agree (fully or partly) – by workspace at home", lang),
             _("Share who agree, by workspace at home", lang),
         ),
@@ -148,7 +155,15 @@ def sections(found: Findings, lang: str) -> list:
                 "outside central areas.",
                 lang,
             ),
-            [_graph("doughnut", view.travel_figure(found.travel, lang), lang)],
+            [
+                chart(
+                    "doughnut",
+                    view.travel_figure(found.travel, lang),
+                    share_table([found.travel], lang),
+                    [found.travel],
+                    view.reading_travel(found.travel, lang),
+                )
+            ],
             view.reading_travel(found.travel, lang),
             [view.describe_test(found.travel.test, lang)],
             view.travel_table(found.travel, lang),
@@ -165,18 +180,38 @@ def sections(found: Findings, lang: str) -> list:
                 "to another municipality.",
                 lang,
             ),
-            [_graph("factory", view.mean_figure(found.factory, lang), lang)],
+            [
+                chart(
+                    "factory",
+                    view.mean_figure(found.factory, lang),
+                    mean_table(found.factory, lang),
+                    [found.factory],
+                    view.reading_factory(found.factory, lang),
+                )
+            ],
             view.reading_factory(found.factory, lang),
             [view.describe_test(found.factory_test, lang)],
             view.mean_table(found.factory, lang),
             view.suppressed_note([found.factory], lang) + view.alpha_note(found.factory, lang),
         ),
-        _attractiveness_section(found, titles, lang),
+        _attractiveness_section(found, titles, chart, lang),
     ]
 
 
+def _charts(views: Views, titles: dict[str, str]):
+    """A function that makes the view block of one finding's chart (its id from the finding's key)."""
+
+    def chart(key: str, figure: go.Figure, table, results: list, sentence: str, title: str | None = None):
+        title = title or titles[key]
+        return views.block(
+            survey_view(views.state, f"relationships-chart-{key}", title, table, figure, results, sentence)
+        )
+
+    return chart
+
+
 def _statements_section(
-    key: str, titles: dict, lang: str, claim: str, results: list, figure_title: str, table_caption: str
+    key: str, titles: dict, lang: str, claim: str, results: list, chart, figure_title: str, table_caption: str
 ) -> html.Section:
     """A finding about the four home-office statements: one panel each, their tests and table."""
     return _section(
@@ -185,7 +220,15 @@ def _statements_section(
         lang,
         "NORCE (2025) kap. 3.2.3",
         claim,
-        [_graph(key, view.facet_figure(results, lang, figure_title), lang)],
+        [
+            chart(
+                key,
+                view.facet_figure(results, lang, figure_title),
+                share_table(results, lang, with_question=True),
+                results,
+                view.reading_agree(results, lang),
+            )
+        ],
         view.reading_agree(results, lang),
         view.statement_tests(results, lang),
         view.statements_table(results, lang, table_caption),
@@ -212,7 +255,7 @@ def _section(key, titles, lang, source, claim, charts, reading, tests, table, ex
     )
 
 
-def _attractiveness_section(found: Findings, titles, lang) -> html.Section:
+def _attractiveness_section(found: Findings, titles, chart, lang) -> html.Section:
     title = _("Find living in a rural municipality attractive", lang)
     parts = []
     for key, result, reading in (
@@ -223,7 +266,14 @@ def _attractiveness_section(found: Findings, titles, lang) -> html.Section:
         parts.append(
             dbc.Col(
                 [
-                    _graph(f"attractiveness-{key}", view.bars_figure(result, lang, caption), lang),
+                    chart(
+                        f"attractiveness-{key}",
+                        view.bars_figure(result, lang, caption),
+                        share_table([result], lang),
+                        [result],
+                        reading(result, lang),
+                        caption,
+                    ),
                     *view.suppressed_note([result], lang),
                     html.P(
                         reading(result, lang),
@@ -263,7 +313,3 @@ def _attractiveness_section(found: Findings, titles, lang) -> html.Section:
         id="relationships-attractiveness",
         className="mb-5",
     )
-
-
-def _graph(key: str, figure: go.Figure, lang: str) -> dcc.Graph:
-    return dcc.Graph(id=f"relationships-chart-{key}", figure=figure, config=graph_config(lang))

@@ -18,12 +18,13 @@ from app.query.publish import publishable
 from app.query.published import BASES, COMPARABLE, comparisons
 from app.query.survey import answer_codes, list_questions
 from app.web import page_state
-from app.web.charts import graph_config
 from app.web.components import labelled_dropdown, survey_label
 from app.web.i18n import N_, format_interval, format_number, format_share, localized, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import Context, Option, PageState, Param, Spec, survey_param
 from app.web.survey_figures import MAX_LISTED_HIDDEN, bar_figure, likert_figure, listed_rows, mean_figure
+from app.web.view_block import view_block
+from app.web.views import View, mean_table, share_table, survey_view
 
 PATH = "/undersoking"
 NAME = N_("Survey explorer")
@@ -236,14 +237,16 @@ def render(state: PageState, session) -> dict:
         "filters": {dim: state[f"f_{dim}"] for dim in FILTERS if state[f"f_{dim}"]},
         "collapse": state["collapse"],
         "view": state["view"],
+        "state": state,
     }
     min_n = page_state.min_n()
+    views: list[View] = []
     if entry is None:
         body = [dbc.Alert(_("This survey has no questions to show.", lang), color="info")]
     elif entry.is_numeric:
-        body = _numeric(session, c, min_n, lang)
+        body = _numeric(session, c, min_n, lang, views)
     else:
-        body = _coded(session, c, min_n, lang)
+        body = _coded(session, c, min_n, lang, views)
     meta = state.lookups.get(("meta", state["survey"]))
     labels = {}
     for dim in FILTERS:
@@ -251,7 +254,7 @@ def render(state: PageState, session) -> dict:
         labels[f"{dim}-label"] = (
             _(SHORT_LABELS[dim], lang) if dim in SHORT_LABELS else pick(info.short or info.text, lang) if info else dim
         )
-    return {"content": [*survey_label(state), *body], **labels}
+    return {"content": [*survey_label(state), *body], "views": views, **labels}
 
 
 def _dimension_label(session, survey: str, variable: str, lang: str) -> str:
@@ -259,7 +262,7 @@ def _dimension_label(session, survey: str, variable: str, lang: str) -> str:
     return pick(info.short or info.text, lang)
 
 
-def _coded(session, c: dict, min_n: int, lang: str) -> list:
+def _coded(session, c: dict, min_n: int, lang: str, views: list[View]) -> list:
     entry, collapse = c["entry"], c["collapse"]
     exact = estimate_shares(
         session,
@@ -294,8 +297,10 @@ def _coded(session, c: dict, min_n: int, lang: str) -> list:
     parts += _suppressed_note(result.suppressed_groups, result.min_n, lang)
     if result.test is not None:
         parts.append(_test_sentence(result.test, lang))
-    chart = dcc.Graph(id=CHART, figure=figure, config=graph_config(lang))
-    main = [chart, *parts] if c["view"] == "chart" else parts
+    sentence = independence_sentence(result.test, lang) if result.test else _base_text(result.rows, c["filters"], lang)
+    view = survey_view(c["state"], CHART, title, share_table([result], lang), figure, [result], sentence)
+    views.append(view)
+    main = [view_block(PATH, view, c["state"]), *parts] if c["view"] == "chart" else parts
     return [
         dbc.Row([dbc.Col(main, lg=9 if published else 12), dbc.Col(published, lg=3) if published else None]),
         html.H2(_("Table", lang), className="h5 mt-3"),
@@ -303,7 +308,7 @@ def _coded(session, c: dict, min_n: int, lang: str) -> list:
     ]
 
 
-def _numeric(session, c: dict, min_n: int, lang: str) -> list:
+def _numeric(session, c: dict, min_n: int, lang: str, views: list[View]) -> list:
     exact = estimate_mean(session, c["survey"], c["entry"].variable, by=c["by"], where=c["filters"], min_n=min_n)
     result = localized(publishable(exact), lang)
     by_label = _dimension_label(session, c["survey"], c["by"], lang).lower() if c["by"] else None
@@ -322,7 +327,10 @@ def _numeric(session, c: dict, min_n: int, lang: str) -> list:
             )
         )
     parts += _suppressed_note(result.suppressed_groups, result.min_n, lang)
-    chart = dcc.Graph(id=CHART, figure=mean_figure(result, title, lang), config=graph_config(lang))
+    figure = mean_figure(result, title, lang)
+    sentence = _base_text(result.rows, c["filters"], lang)
+    view = survey_view(c["state"], CHART, title, mean_table(result, lang), figure, [result], sentence)
+    views.append(view)
     rows = [
         {
             "group": r.group,
@@ -339,7 +347,7 @@ def _numeric(session, c: dict, min_n: int, lang: str) -> list:
     ]
     rows += _hidden_summary_row(result.rows, _("Mean", lang), lang)
     return [
-        *([chart] if c["view"] == "chart" else []),
+        *([view_block(PATH, view, c["state"])] if c["view"] == "chart" else []),
         *parts,
         html.H2(_("Table", lang), className="h5 mt-3"),
         _grid(rows, _("Mean", lang), lang),
@@ -347,18 +355,22 @@ def _numeric(session, c: dict, min_n: int, lang: str) -> list:
 
 
 def _base_sentence(rows, filters: dict, lang: str) -> html.P:
+    return html.P(_base_text(rows, filters, lang), className="small text-muted base-note")
+
+
+def _base_text(rows, filters: dict, lang: str) -> str:
+    """How many respondents the shown groups hold (and that filters apply), or why nothing is shown."""
     shown = {r.group: r.n for r in rows if not r.suppressed}
     if not shown:
-        text = _(
+        return _(
             "No group can be shown: each has too few respondents, or is hidden so that no other view can "
             "reveal a small group. Try fewer filters or another breakdown.",
             lang,
         )
-        return html.P(text, className="small text-muted base-note")
     text = _("Respondents in the groups shown", lang) + f": n = {format_number(sum(shown.values()), lang)}."
     if filters:
         text += " " + _("Filters are applied; the figures describe only the selected respondents.", lang)
-    return html.P(text, className="small text-muted base-note")
+    return text
 
 
 def p_text(p: float, lang: str) -> str:

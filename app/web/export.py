@@ -1,0 +1,402 @@
+"""Numbers and charts at stable addresses (the contract of Our World in Data's Grapher).
+
+* ``/data/<page>.csv|xlsx|json?<the page's own query string>`` — the tables of the page's views;
+* ``/export/<page>.png|svg|pdf?<query>&chart=<id>`` — one chart as an image that stands alone in a
+  report: title, filters in words, source, n, method and (for synthetic data) the label.
+
+``<page>`` is the page's address without its slash (``oversikt`` for the overview). Both render
+the page for the query string exactly as its callback would, and take its ``views`` (see
+``app.web.views``): same filters, same disclosure control, same rounding, labels in ``lang``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import plotly.graph_objects as go
+from flask import Flask, Response, current_app, has_request_context, request
+
+from app.config import LANGUAGES, Config
+from app.db.session import session_scope
+from app.errors import DatabaseUnavailable
+from app.query.data_version import data_version
+from app.query.metadata import QueryError
+from app.web.i18n import format_long_date
+from app.web.i18n import gettext as _
+from app.web.page_state import PageState, chosen_survey, default_language, parse_search
+from app.web.pages import pages
+from app.web.views import SUPPRESSION_RULE, Column, View, n_text, survey_source
+
+log = logging.getLogger(__name__)
+
+DATA_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+OWN_PARAMS = ("chart", "present", "deck", "slide")  # the export's and the presentation's, not the page's
+IMAGE_WIDTH = 1100  # px at scale 1; PNGs are drawn at twice that
+PNG_SCALE = 2
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula
+
+
+def export_name(path: str) -> str:
+    """A page's name in export addresses: its path without the slash (``oversikt`` for ``/``)."""
+    return path.strip("/") or "oversikt"
+
+
+def page_named(name: str):
+    return next((p for p in pages() if hasattr(p, "STATE") and export_name(p.PATH) == name), None)
+
+
+def export_query(state: PageState, **extra: str | None) -> str:
+    """The view's query string for an export address: the page's state, always with its language."""
+    params = parse_search(state.query(explicit=True))
+    params["lang"] = state.lang
+    params.update({k: v for k, v in extra.items() if v})
+    return "?" + urlencode(params)
+
+
+def data_address(path: str, state: PageState, fmt: str, chart: str | None = None) -> str:
+    return f"/data/{export_name(path)}.{fmt}{export_query(state, chart=chart)}"
+
+
+def image_address(path: str, state: PageState, fmt: str, chart: str) -> str:
+    return f"/export/{export_name(path)}.{fmt}{export_query(state, chart=chart)}"
+
+
+def view_address(path: str, state: PageState) -> str:
+    """The page's own address for the state (absolute in a request)."""
+    base = request.host_url.rstrip("/") if has_request_context() else ""
+    return base + path + state.query(explicit=True)
+
+
+# --- rendering a page's views -------------------------------------------------------------------------
+
+
+@dataclass
+class Rendered:
+    """A page's views for one query string, with what describes them."""
+
+    page: Any
+    state: PageState
+    views: list[View]
+    data_version: int
+    min_n: int
+
+    @property
+    def lang(self) -> str:
+        return self.state.lang
+
+    def metadata(self, views: list[View] | None = None) -> list[tuple[str, str]]:
+        """(label, value) pairs describing the export, in its language: the header block of a CSV,
+        the metadata sheet of a workbook, the ``metadata`` of JSON."""
+        lang = self.lang
+        views = self.views if views is None else views
+        survey = chosen_survey(self.state)
+        source, synthetic = survey_source(survey, lang)
+        sources = list(dict.fromkeys(v.source for v in views if v.source)) or ([source] if source else [])
+        ns = [v.n for v in views if v.n is not None]
+        methods = list(dict.fromkeys(v.method for v in views if v.method))
+        rows = [
+            (_("Title", lang), " / ".join(v.title for v in views) or _(self.page.NAME, lang)),
+            (_("Page", lang), _(self.page.NAME, lang)),
+            (_("Selection", lang), self.state.describe() or _("Everyone", lang)),
+            (_("Source", lang), " · ".join(sources)),
+            (_("Survey", lang), self.state.label("survey") if "survey" in self.state.values else ""),
+            ("n", " · ".join(n_text(n, lang) for n in ns)),
+            (_("Method", lang), " ".join(methods)),
+            (_("Suppression", lang), _(SUPPRESSION_RULE, lang).format(min_n=self.min_n)),
+            (_("Data version", lang), str(self.data_version)),
+            (_("Retrieved", lang), format_long_date(dt.date.today(), lang)),
+            (_("Address", lang), view_address(self.page.PATH, self.state)),
+        ]
+        if synthetic or any(v.synthetic for v in views):
+            rows.insert(1, (_("Synthetic data", lang), synthetic or next(v.synthetic for v in views if v.synthetic)))
+        return [(label, value) for label, value in rows if value]
+
+
+def render_views(page, search: str, lang: str | None = None) -> Rendered:
+    """Render ``page`` for ``search`` as its callback would and keep its views (in an app context)."""
+    config: Config = current_app.config["FJERNARBEID"]
+    requested = lang or parse_search(search).get("lang")
+    lang = requested if requested in LANGUAGES else default_language()
+    with session_scope() as session:
+        state = page.STATE.parse(session, config, search, lang)
+        outputs = page.render(state, session)
+        version = data_version(session)
+    return Rendered(page, state, list(outputs.get("views", [])), version, config.min_n)
+
+
+def _page_search() -> str:
+    """The request's query string without the export's own parameters."""
+    kept = [(k, v) for k, v in request.args.items(multi=False) if k not in OWN_PARAMS]
+    return "?" + urlencode(kept) if kept else ""
+
+
+# --- files ------------------------------------------------------------------------------------------
+
+
+def safe_text(value: str) -> str:
+    """Text a spreadsheet shows as text: a leading ``=``, ``+``, ``-``, ``@`` (a formula) gets a ``'``."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _number_text(value: float, column: Column, lang: str) -> str:
+    """A number a Norwegian spreadsheet reads as a number: decimal comma, no thousands separator."""
+    decimals = 0 if column.kind == "integer" else column.decimals
+    text = f"{value:.{decimals}f}"
+    return text.replace(".", ",") if lang in ("nb", "nn") else text
+
+
+def _cell(value: Any, column: Column, lang: str) -> str:
+    if value is None or value == "":
+        return ""
+    if column.kind == "text" or not isinstance(value, int | float):
+        return safe_text(str(value))
+    return _number_text(float(value), column, lang)
+
+
+def to_csv(rendered: Rendered, views: list[View]) -> bytes:
+    """UTF-8 with BOM, ``;``-separated, decimal comma in nb/nn: Norwegian Excel opens it as it is."""
+    lang = rendered.lang
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for label, value in rendered.metadata(views):
+        writer.writerow([safe_text(label), safe_text(value)])
+    for view in views:
+        writer.writerow([])
+        writer.writerow([safe_text(view.title)])
+        writer.writerow([safe_text(c.header) for c in view.table.columns])
+        for row in view.table.rows:
+            writer.writerow([_cell(row.get(c.key), c, lang) for c in view.table.columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(rendered: Rendered, views: list[View]) -> bytes:
+    """One sheet per view (a title line, then the table; numbers as numbers) and a metadata sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for view in views:
+        sheet = book.create_sheet(_sheet_name(view.title, used))
+        sheet.append([safe_text(view.title)])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append([safe_text(rendered.state.describe() or _("Everyone", rendered.lang))])
+        sheet.append([])
+        sheet.append([safe_text(c.header) for c in view.table.columns])
+        for cell in sheet[4]:
+            cell.font = Font(bold=True)
+        for row in view.table.rows:
+            sheet.append([_xlsx_value(row.get(c.key), c) for c in view.table.columns])
+        for index, column in enumerate(view.table.columns, start=1):
+            if column.kind in ("percent", "number"):
+                for (cell,) in sheet.iter_rows(min_row=5, min_col=index, max_col=index):
+                    cell.number_format = "0." + "0" * column.decimals if column.decimals else "0"
+            sheet.column_dimensions[cell_letter(index)].width = 14 if column.kind != "text" else 36
+    meta = book.create_sheet(_sheet_name(_("Metadata", rendered.lang), used))
+    for label, value in rendered.metadata(views):
+        meta.append([safe_text(label), safe_text(value)])
+    meta.column_dimensions["A"].width = 22
+    meta.column_dimensions["B"].width = 100
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def cell_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def _xlsx_value(value: Any, column: Column) -> Any:
+    if value is None or value == "":
+        return None
+    if column.kind != "text" and isinstance(value, int | float):
+        return value
+    return safe_text(str(value))
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    """Excel's rules: at most 31 characters, none of ``[]:*?/\\``, unique in the workbook."""
+    base = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()[:28] or "Data"
+    name, number = base, 2
+    while name.lower() in used:
+        name, number = f"{base[:25]} ({number})", number + 1
+    used.add(name.lower())
+    return name
+
+
+def to_json(rendered: Rendered, views: list[View]) -> bytes:
+    document = {
+        "metadata": dict(rendered.metadata(views)),
+        "views": [
+            {
+                "id": v.id,
+                "title": v.title,
+                "n": v.n,
+                "columns": [{"key": c.key, "header": c.header, "kind": c.kind} for c in v.table.columns],
+                "rows": [{c.key: row.get(c.key) for c in v.table.columns} for row in v.table.rows],
+            }
+            for v in views
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+# --- images -----------------------------------------------------------------------------------------
+
+_KALEIDO = threading.Lock()  # one Chromium at a time per process: images are rare, memory is not free
+
+
+def standalone_figure(view: View, rendered: Rendered, width: int = IMAGE_WIDTH, note: str = "") -> go.Figure:
+    """The view's chart with what it needs to stand alone: the title (with room to breathe), the filters in
+    words under it, and under the chart the source, n, method and synthetic-data label (and a note)."""
+    assert view.figure is not None
+    lang = rendered.lang
+    fig = go.Figure(view.figure)
+    selection = rendered.state.describe() or _("Everyone", lang)
+    footer = [
+        _("Selection", lang) + ": " + selection,
+        _("Source", lang) + ": " + (view.source or "–") + (f" ({n_text(view.n, lang)})" if view.n is not None else ""),
+    ]
+    if view.method:
+        footer.append(view.method)
+    if view.synthetic:
+        footer.append(view.synthetic)
+    if note:
+        footer.append(_("Note", lang) + ": " + note)
+    footer.append(view_address(rendered.page.PATH, rendered.state))
+    lines = [_wrap_line(line, width) for line in footer]
+    line_count = sum(text.count("<br>") + 1 for text in lines)
+    footer_px = 24 + 17 * line_count
+    layout = fig.layout
+    top = max(int(layout.margin.t or 0), 95)
+    legend_px = 60 if layout.showlegend is not False and len(fig.data) > 1 else 0
+    bottom = 40 + footer_px + legend_px  # the legend moves to just above the footer
+    height = int(layout.height or 450) - int(layout.margin.t or 0) - int(layout.margin.b or 0) + top + bottom
+    plot_px = height - top - bottom
+    fig.update_layout(
+        width=width,
+        height=height,
+        margin={"l": max(int(layout.margin.l or 0), 30), "r": 40, "t": top, "b": bottom},
+        title={"text": f"<b>{view.title}</b>", "x": 0.02, "xanchor": "left", "y": 1 - 14 / height, "yanchor": "top"},
+        paper_bgcolor="white",
+    )
+    if legend_px:
+        legend = {"orientation": "h", "yref": "container", "y": (footer_px + 6) / height, "yanchor": "bottom", "x": 0}
+        fig.update_layout(legend=legend)
+    fig.add_annotation(  # the filters in words, under the title
+        text=selection,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1 + (top - 50) / plot_px,
+        yanchor="top",
+        xanchor="left",
+        showarrow=False,
+        align="left",
+        font={"size": 14, "color": "#333"},
+    )
+    fig.add_annotation(  # source, n, method, label, address: at the foot of the image
+        text="<br>".join(lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=(8 - bottom) / plot_px,
+        yanchor="bottom",
+        xanchor="left",
+        showarrow=False,
+        align="left",
+        font={"size": 12, "color": "#333"},
+    )
+    return fig
+
+
+def _wrap_line(text: str, width: int, char_px: float = 6.6) -> str:
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(text, max(40, int((width - 60) / char_px)))) or text
+
+
+def to_image(figure: go.Figure, fmt: str) -> bytes:
+    """``figure`` drawn by kaleido in a headless Chromium (``BROWSER_PATH`` names it; Debian's is found)."""
+    if not os.environ.get("BROWSER_PATH") and os.path.exists("/usr/bin/chromium"):
+        os.environ["BROWSER_PATH"] = "/usr/bin/chromium"
+    with _KALEIDO:
+        return figure.to_image(format=fmt, scale=PNG_SCALE if fmt == "png" else 1)
+
+
+# --- routes -----------------------------------------------------------------------------------------
+
+
+def _problem(status: int, message: str) -> Response:
+    return Response(message + "\n", status=status, mimetype="text/plain")
+
+
+def _rendered_or_problem(name: str) -> Rendered | Response:
+    page = page_named(name)
+    if page is None:
+        return _problem(404, f"No page is called {name!r}.")
+    try:
+        return render_views(page, _page_search())
+    except QueryError as error:
+        return _problem(400, f"This view cannot be computed: {error}")
+    except DatabaseUnavailable:
+        return _problem(503, "The database does not answer; try again in a moment.")
+
+
+def _filename(rendered: Rendered, fmt: str, chart: str | None = None) -> str:
+    return f"{export_name(rendered.page.PATH)}{'-' + chart if chart else ''}.{fmt}"
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def register(server: Flask) -> None:
+    @server.route("/data/<name>.<fmt>")
+    def data_file(name: str, fmt: str):
+        if fmt not in DATA_FORMATS:
+            return _problem(404, f"Data come as {', '.join(DATA_FORMATS)}, not {fmt!r}.")
+        rendered = _rendered_or_problem(name)
+        if isinstance(rendered, Response):
+            return rendered
+        chart = request.args.get("chart")
+        views = [v for v in rendered.views if chart in (None, v.id)]
+        if chart and not views:
+            return _problem(404, f"The page has no chart {chart!r}.")
+        writer = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}[fmt]
+        return _download(writer(rendered, views), DATA_FORMATS[fmt], _filename(rendered, fmt, chart))
+
+    @server.route("/export/<name>.<fmt>")
+    def image_file(name: str, fmt: str):
+        if fmt not in IMAGE_FORMATS:
+            return _problem(404, f"Images come as {', '.join(IMAGE_FORMATS)}, not {fmt!r}.")
+        rendered = _rendered_or_problem(name)
+        if isinstance(rendered, Response):
+            return rendered
+        chart = request.args.get("chart")
+        charts = [v for v in rendered.views if v.figure is not None]
+        view = next((v for v in charts if v.id == chart), None) if chart else next(iter(charts), None)
+        if view is None:
+            return _problem(404, f"The page has no chart {chart!r}." if chart else "The page has no chart.")
+        image = to_image(standalone_figure(view, rendered), fmt)
+        return _download(image, IMAGE_FORMATS[fmt], _filename(rendered, fmt, view.id))

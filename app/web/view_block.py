@@ -1,0 +1,184 @@
+"""How a view appears on its page: the chart (or its table, one click away), the selection in words,
+and a toolbar to download it, copy its link and cite it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from app.web.charts import graph_config
+from app.web.components import aria
+from app.web.export import data_address, image_address, view_address
+from app.web.i18n import N_, format_long_date
+from app.web.i18n import gettext as _
+from app.web.page_state import PageState
+from app.web.views import DataTable, View
+
+SITE_NAME = N_("Remote work in the region")
+FORMAT_LABELS = {
+    "png": N_("Image (PNG)"),
+    "svg": N_("Vector image (SVG)"),
+    "pdf": N_("PDF"),
+    "csv": N_("Table (CSV)"),
+    "xlsx": N_("Excel workbook (XLSX)"),
+    "json": N_("Data (JSON)"),
+}
+
+
+def citation(view: View, state: PageState, path: str) -> str:
+    """A citation of the view: site, title, selection, source, date retrieved and address."""
+    lang = state.lang
+    selection = state.describe() or _("Everyone", lang)
+    parts = [
+        f"{_(SITE_NAME, lang)} ({dt.date.today().year}): {view.title}",
+        _("Selection", lang) + ": " + selection,
+        _("Source", lang) + ": " + (view.source or "–"),
+        _("Retrieved {date} from {address}", lang).format(
+            date=format_long_date(dt.date.today(), lang), address=view_address(path, state)
+        ),
+    ]
+    return ". ".join(p.rstrip(".") for p in parts) + "."
+
+
+def view_block(path: str, view: View, state: PageState, *, graph: dcc.Graph | None = None) -> html.Div:
+    """The view with its toolbar; a chart gets a chart/table switch, a table is shown as a table."""
+    lang = state.lang
+    table = data_table(view.table, view.title, lang)
+    if view.figure is not None:
+        graph = graph or dcc.Graph(id=view.id, figure=view.figure, config=graph_config(lang))
+        body = dbc.Tabs(
+            [
+                dbc.Tab(graph, label=_("Chart", lang), tab_id="chart"),
+                dbc.Tab(html.Div(table, className="table-responsive mt-2"), label=_("Table", lang), tab_id="table"),
+            ],
+            id=f"{view.id}-tabs",
+            active_tab="chart",
+            className="view-tabs",
+        )
+    else:
+        body = html.Div(table, className="table-responsive")
+    return html.Div(
+        [
+            toolbar(path, view, state),
+            body,
+            html.P(
+                [
+                    html.Span(_("Selection", lang) + ": ", className="fw-semibold"),
+                    state.describe() or _("Everyone", lang),
+                ],
+                className="small text-muted view-selection mb-2",
+            ),
+        ],
+        className="view-block mb-3",
+        id=f"{view.id}-block",
+    )
+
+
+def toolbar(path: str, view: View, state: PageState) -> html.Div:
+    lang = state.lang
+    images = [
+        dbc.DropdownMenuItem(
+            _(FORMAT_LABELS[fmt], lang),
+            href=image_address(path, state, fmt, view.id),
+            external_link=True,
+            className=f"export-{fmt}",
+        )
+        for fmt in ("png", "svg", "pdf")
+        if view.figure is not None
+    ]
+    data = [
+        dbc.DropdownMenuItem(
+            _(FORMAT_LABELS[fmt], lang),
+            href=data_address(path, state, fmt, view.id),
+            external_link=True,
+            className=f"export-{fmt}",
+        )
+        for fmt in ("csv", "xlsx", "json")
+    ]
+    items = [*images, *([dbc.DropdownMenuItem(divider=True)] if images else []), *data]
+    address = view_address(path, state)
+    return html.Div(
+        [
+            dbc.DropdownMenu(
+                items,
+                label=_("Download", lang),
+                size="sm",
+                color="secondary",
+                className="export-menu",
+                id=f"{view.id}-download",
+                toggle_style={"minHeight": "32px"},
+            ),
+            html.Div(
+                [
+                    dcc.Clipboard(content=address, className="clipboard", title=_("Copy link", lang)),
+                    html.Span(_("Copy link", lang)),
+                ],
+                className="copy-link btn btn-sm btn-outline-secondary",
+                id=f"{view.id}-copy-link",
+            ),
+            html.Details(
+                [
+                    html.Summary(_("Cite this view", lang), className="btn btn-sm btn-outline-secondary"),
+                    html.Div(
+                        [
+                            html.P(citation(view, state, path), className="small mb-1 citation-text"),
+                            dcc.Clipboard(
+                                content=citation(view, state, path),
+                                title=_("Copy the citation", lang),
+                                className="clipboard",
+                            ),
+                        ],
+                        className="citation border rounded p-2 mt-1 bg-light",
+                    ),
+                ],
+                className="cite",
+            ),
+        ],
+        className="view-toolbar d-flex flex-wrap gap-2 align-items-start mb-1",
+        role="group",
+        **aria(label=_("Download, link and citation: {title}", lang).format(title=view.title)),
+    )
+
+
+def data_table(table: DataTable, caption: str, lang: str) -> html.Table:
+    """The view's numbers as a plain table (also the chart's text alternative)."""
+    numeric = {c.key for c in table.columns if c.kind != "text"}
+    return html.Table(
+        [
+            html.Caption(caption, className="visually-hidden"),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(c.header, scope="col", className="text-end" if c.key in numeric else None)
+                        for c in table.columns
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(table.cell_text(row, c, lang), className="text-end" if c.key in numeric else None)
+                            for c in table.columns
+                        ]
+                    )
+                    for row in table.rows
+                ]
+            ),
+        ],
+        className="table table-sm table-striped view-table",
+    )
+
+
+class Views:
+    """A page's view blocks as it builds them, and their views for the exports (``render``'s ``"views"``)."""
+
+    def __init__(self, path: str, state: PageState):
+        self.path, self.state = path, state
+        self.views: list[View] = []
+
+    def block(self, view: View, graph: dcc.Graph | None = None) -> html.Div:
+        self.views.append(view)
+        return view_block(self.path, view, self.state, graph=graph)

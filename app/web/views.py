@@ -1,0 +1,192 @@
+"""A view: one chart or table of a page, with everything a reader needs to use it away from the page.
+
+A page's ``render`` returns its views under ``"views"`` beside its Dash components, built from the
+same (published, rounded) results as the page itself. Everything that takes numbers out of the
+dashboard starts from them: the data addresses (``/data/…``), the images (``/export/…``), the
+presentation slides and the deck handouts. So an export can never show another number than the
+page, nor a group the page hides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import plotly.graph_objects as go
+
+from app.web.i18n import N_, format_number
+from app.web.i18n import gettext as _
+
+Kind = Literal["text", "percent", "number", "integer"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a view's table. ``percent`` holds percentages (15.2 for 15,2 %)."""
+
+    key: str
+    header: str  # in the view's language
+    kind: Kind = "text"
+    decimals: int = 1
+
+
+@dataclass
+class DataTable:
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+
+    def cell_text(self, row: dict[str, Any], column: Column, lang: str) -> str:
+        """A cell as the page shows it (Norwegian number format, "–" for no value)."""
+        value = row.get(column.key)
+        if value is None or value == "":
+            return "–" if column.kind != "text" else ""
+        if column.kind == "text":
+            return str(value)
+        decimals = 0 if column.kind == "integer" else column.decimals
+        return format_number(value, lang, decimals)
+
+
+@dataclass
+class View:
+    """One chart (or table) of a page.
+
+    Args:
+        id: the chart's component id, unique on its page (``chart=`` in export addresses).
+        title: what it shows, in the view's language.
+        table: its numbers, exactly as shown (rounded, suppressed groups without values).
+        figure: the chart, or None for a table.
+        n: respondents behind it (None where it is not survey data).
+        source: where the numbers come from.
+        method: how they were computed, in one line.
+        sentence: the one sentence a meeting should take away (shown under the chart on a slide).
+        synthetic: the synthetic-data label when the numbers come from synthetic data.
+    """
+
+    id: str
+    title: str
+    table: DataTable
+    figure: go.Figure | None = None
+    n: int | None = None
+    source: str = ""
+    method: str = ""
+    sentence: str = ""
+    synthetic: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+# The method line of the views of weighted survey estimates
+SURVEY_METHOD = N_(
+    "Weighted estimates with 95 % confidence intervals (Taylor linearisation); shares rounded to a tenth of a "
+    "percentage point."
+)
+SUPPRESSION_RULE = N_(
+    "Groups with fewer than {min_n} respondents are not shown, nor groups whose numbers other views could reveal."
+)
+
+
+def percent(proportion: float | None) -> float | None:
+    """A published proportion (to 0.001) as the percentage a table shows (to 0.1)."""
+    return None if proportion is None else round(100 * proportion, 1)
+
+
+def survey_source(survey, lang: str) -> tuple[str, str]:
+    """(source line, synthetic label) of a survey's views."""
+    from app.web.i18n import pick
+
+    if survey is None:
+        return "", ""
+    title = pick(survey.title, lang)
+    if not survey.is_synthetic:
+        return f"{title}. {survey.citation}".strip(), ""
+    label = _("Synthetic data", lang) + ": " + pick(survey.synthetic_note, lang)
+    return _("{title} (synthetic)", lang).format(title=title), label
+
+
+def n_text(n: int | None, lang: str) -> str:
+    return "" if n is None else f"n = {format_number(n, lang)}"
+
+
+def _listed(rows: list) -> list:
+    from app.web.survey_figures import listed_rows
+
+    return listed_rows(rows)
+
+
+def share_table(results: list, lang: str, with_question: bool = False) -> DataTable:
+    """Published share results (already localized) as one table: a row per group and answer, and a
+    column for the question when there are several. Hidden groups keep their row, without numbers."""
+    columns = [
+        *([Column("question", _("Question", lang))] if with_question else []),
+        Column("group", _("Group", lang)),
+        Column("answer", _("Answer", lang)),
+        Column("value", _("Share (%)", lang), "percent"),
+        Column("ci_low", _("95 % interval, lower", lang), "percent"),
+        Column("ci_high", _("95 % interval, upper", lang), "percent"),
+        Column("n", "n", "integer"),
+        Column("note", _("Note", lang)),
+    ]
+    rows = [
+        {
+            "question": result.question,
+            "group": row.group if row.group is not None else _("All", lang),
+            "answer": row.label,
+            "value": None if row.suppressed else percent(row.estimate),
+            "ci_low": None if row.suppressed else percent(row.ci_low),
+            "ci_high": None if row.suppressed else percent(row.ci_high),
+            "n": row.n,
+            "note": _("too few respondents", lang) if row.suppressed else "",
+        }
+        for result in results
+        for row in _listed(result.rows)
+    ]
+    return DataTable(columns, rows)
+
+
+def mean_table(result, lang: str, value_header: str | None = None) -> DataTable:
+    """A published mean result (localized) as a table: a row per group."""
+    columns = [
+        Column("group", _("Group", lang)),
+        Column("value", value_header or _("Mean", lang), "number", 2),
+        Column("ci_low", _("95 % interval, lower", lang), "number", 2),
+        Column("ci_high", _("95 % interval, upper", lang), "number", 2),
+        Column("n", "n", "integer"),
+        Column("note", _("Note", lang)),
+    ]
+    rows = [
+        {
+            "group": row.group if row.group is not None else _("All", lang),
+            "value": None if row.suppressed else row.estimate,
+            "ci_low": None if row.suppressed else row.ci_low,
+            "ci_high": None if row.suppressed else row.ci_high,
+            "n": row.n,
+            "note": _("too few respondents", lang) if row.suppressed else "",
+        }
+        for row in _listed(result.rows)
+    ]
+    return DataTable(columns, rows)
+
+
+def respondents(results: list) -> int | None:
+    """Respondents in the shown groups of the largest of ``results`` (None when nothing is shown)."""
+    totals = [sum({r.group: r.n for r in result.rows if not r.suppressed and r.n}.values()) for result in results]
+    return max(totals) if totals and max(totals) else None
+
+
+def survey_view(
+    state, view_id: str, title: str, table: DataTable, figure: go.Figure | None, results: list, sentence: str = ""
+) -> View:
+    """A view of weighted estimates from the state's survey, with its source, method and label."""
+    from app.web.page_state import chosen_survey
+
+    source, synthetic = survey_source(chosen_survey(state), state.lang)
+    return View(
+        view_id,
+        title,
+        table,
+        figure,
+        n=respondents(results),
+        source=source,
+        method=_(SURVEY_METHOD, state.lang),
+        sentence=sentence,
+        synthetic=synthetic,
+    )
