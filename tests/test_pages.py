@@ -12,11 +12,12 @@ PATHS = {
     "mobility": "/mobilitet",
     "coworking": "/kontorfellesskap",
     "measures": "/tiltak",
+    "decks": "/presentasjon",
     "about": "/om",
 }
 
 
-def test_all_seven_pages_exist_in_navigation_order():
+def test_all_eight_pages_exist_in_navigation_order():
     assert [p.__name__.rsplit(".", 1)[1] for p in pages()] == list(PAGE_MODULES)
     assert {p.__name__.rsplit(".", 1)[1]: p.PATH for p in pages()} == PATHS
 

@@ -487,15 +487,34 @@ class User(Base):
     created_at: Mapped[dt.datetime] = _now()
 
 
-class SavedView(Base):
-    """A named page + query string that reproduces a view of the dashboard."""
+class Deck(Base):
+    """A presentation: views of the dashboard in order, opened by an unguessable token."""
 
-    __tablename__ = "saved_view"
-    __table_args__ = (UniqueConstraint("user_id", "name"),)
+    __tablename__ = "deck"
+    __table_args__ = (CheckConstraint("length(token) >= 20", name="token_long"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(200))
-    page: Mapped[str] = mapped_column(String(100))
-    query_string: Mapped[str] = mapped_column(Text, default="")
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = _now()
+    updated_at: Mapped[dt.datetime] = _now()
+    views: Mapped[list[DeckView]] = relationship(
+        back_populates="deck", cascade="all, delete-orphan", order_by="DeckView.position"
+    )
+
+
+class DeckView(Base):
+    """One view of a deck: a page, its query string (the full state), a title and a note."""
+
+    __tablename__ = "deck_view"
+    __table_args__ = (Index("ix_deck_view_deck_position", "deck_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("deck.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(String(100))
+    query_string: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = _now()
+    deck: Mapped[Deck] = relationship(back_populates="views")

@@ -138,10 +138,34 @@ def render_views(page, search: str, lang: str | None = None) -> Rendered:
     return Rendered(page, state, list(outputs.get("views", [])), version, config.min_n)
 
 
+def chosen_view(rendered: Rendered, chart: str | None) -> View | None:
+    """The view a slide or a handout page shows: ``chart`` if the page has it, else its first chart, else its
+    first table."""
+    views = rendered.views
+    return (
+        next((v for v in views if v.id == chart), None)
+        or next((v for v in views if v.figure is not None), None)
+        or next(iter(views), None)
+    )
+
+
 def _page_search() -> str:
     """The request's query string without the export's own parameters."""
     kept = [(k, v) for k, v in request.args.items(multi=False) if k not in OWN_PARAMS]
     return "?" + urlencode(kept) if kept else ""
+
+
+def _without_own(search: str) -> str:
+    kept = {k: v for k, v in parse_search(search).items() if k not in OWN_PARAMS}
+    return "?" + urlencode(kept) if kept else ""
+
+
+def _slug(title: str) -> str:
+    import re
+    import unicodedata
+
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-").lower() or "presentasjon"
 
 
 # --- files ------------------------------------------------------------------------------------------
@@ -263,12 +287,29 @@ def to_json(rendered: Rendered, views: list[View]) -> bytes:
 _KALEIDO = threading.Lock()  # one Chromium at a time per process: images are rare, memory is not free
 
 
-def standalone_figure(view: View, rendered: Rendered, width: int = IMAGE_WIDTH, note: str = "") -> go.Figure:
+def table_figure(view: View, lang: str) -> go.Figure:
+    """A table view drawn as a figure (for a handout page)."""
+    columns = view.table.columns
+    cells = [[view.table.cell_text(row, c, lang) for row in view.table.rows] for c in columns]
+    fig = go.Figure(
+        go.Table(
+            header={"values": [f"<b>{c.header}</b>" for c in columns], "align": "left", "fill_color": "#e9ecef"},
+            cells={"values": cells, "align": ["left" if c.kind == "text" else "right" for c in columns]},
+        )
+    )
+    fig.update_layout(
+        height=min(1400, 120 + 28 * (len(view.table.rows) + 1)), margin={"l": 10, "r": 10, "t": 60, "b": 20}
+    )
+    return fig
+
+
+def standalone_figure(
+    view: View, rendered: Rendered, width: int = IMAGE_WIDTH, note: str = "", title: str | None = None
+) -> go.Figure:
     """The view's chart with what it needs to stand alone: the title (with room to breathe), the filters in
     words under it, and under the chart the source, n, method and synthetic-data label (and a note)."""
-    assert view.figure is not None
     lang = rendered.lang
-    fig = go.Figure(view.figure)
+    fig = go.Figure(view.figure) if view.figure is not None else table_figure(view, lang)
     selection = rendered.state.describe() or _("Everyone", lang)
     footer = [
         _("Selection", lang) + ": " + selection,
@@ -294,7 +335,13 @@ def standalone_figure(view: View, rendered: Rendered, width: int = IMAGE_WIDTH, 
         width=width,
         height=height,
         margin={"l": max(int(layout.margin.l or 0), 30), "r": 40, "t": top, "b": bottom},
-        title={"text": f"<b>{view.title}</b>", "x": 0.02, "xanchor": "left", "y": 1 - 14 / height, "yanchor": "top"},
+        title={
+            "text": f"<b>{title or view.title}</b>",
+            "x": 0.02,
+            "xanchor": "left",
+            "y": 1 - 14 / height,
+            "yanchor": "top",
+        },
         paper_bgcolor="white",
     )
     if legend_px:
@@ -386,6 +433,37 @@ def register(server: Flask) -> None:
         writer = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}[fmt]
         return _download(writer(rendered, views), DATA_FORMATS[fmt], _filename(rendered, fmt, chart))
 
+    @server.route("/deck/<token>.pdf")
+    def deck_handout(token: str):
+        """The deck as a PDF handout: one page per view with its title, chart, selection, note and source."""
+        from pypdf import PdfWriter
+
+        from app.db.decks import DeckError, get_deck
+        from app.web.pages import page_for
+
+        try:
+            with session_scope() as session:
+                deck = get_deck(session, token)
+        except DeckError as error:
+            return _problem(404, str(error))
+        lang = request.args.get("lang")
+        writer = PdfWriter()
+        for saved in deck.views:
+            page = page_for(saved.path)
+            if page is None or not hasattr(page, "STATE"):
+                continue
+            rendered = render_views(page, _without_own(saved.query_string), lang)
+            view = chosen_view(rendered, parse_search(saved.query_string).get("chart"))
+            if view is None:
+                continue
+            figure = standalone_figure(view, rendered, note=saved.note, title=saved.title)
+            writer.append(io.BytesIO(to_image(figure, "pdf")))
+        if not writer.pages:
+            return _problem(404, "The presentation has no view to hand out.")
+        out = io.BytesIO()
+        writer.write(out)
+        return _download(out.getvalue(), IMAGE_FORMATS["pdf"], f"{_slug(deck.title)}.pdf")
+
     @server.route("/export/<name>.<fmt>")
     def image_file(name: str, fmt: str):
         if fmt not in IMAGE_FORMATS:
@@ -394,9 +472,8 @@ def register(server: Flask) -> None:
         if isinstance(rendered, Response):
             return rendered
         chart = request.args.get("chart")
-        charts = [v for v in rendered.views if v.figure is not None]
-        view = next((v for v in charts if v.id == chart), None) if chart else next(iter(charts), None)
-        if view is None:
+        view = chosen_view(rendered, chart)
+        if view is None or chart and view.id != chart:
             return _problem(404, f"The page has no chart {chart!r}." if chart else "The page has no chart.")
         image = to_image(standalone_figure(view, rendered), fmt)
         return _download(image, IMAGE_FORMATS[fmt], _filename(rendered, fmt, view.id))

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
 from app.config import LANGUAGES
-from app.web import state
+from app.web import present, save_view, state
 from app.web.components import aria, friendly
 from app.web.i18n import N_
 from app.web.i18n import gettext as _
@@ -23,6 +23,8 @@ TITLE = "shell-title"  # the browser tab's title, in the page's language
 SKIP = "shell-skip-link"
 NAV_TOGGLE = "shell-nav-toggle"
 NAV_COLLAPSE = "shell-nav-collapse"
+SAVE_HOST = "shell-save-view"
+SLIDE_HOST = "shell-slide"
 SITE_NAME = N_("Remote work in the region")
 
 LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
@@ -48,7 +50,11 @@ def layout(default_lang: str) -> html.Div:
             dcc.Store(id=TITLE),
             html.A(_("Skip to main content", default_lang), href=f"#{MAIN}", className="skip-link", id=SKIP),
             html.Header(id=NAV, children=navigation("/", "", default_lang, default_lang)),
-            html.Main(html.Div(id=PAGE), id=MAIN, tabIndex="-1", className="container-xl py-3"),
+            dcc.Store(id=save_view.KNOWN_DECKS, storage_type="local"),
+            html.Div(id=SAVE_HOST),
+            html.Main(
+                [html.Div(id=SLIDE_HOST), html.Div(id=PAGE)], id=MAIN, tabIndex="-1", className="container-xl py-3"
+            ),
             html.Footer(id=FOOTER, children=footer(default_lang), className="container-xl py-3 small"),
         ]
     )
@@ -134,6 +140,7 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
         Output(FOOTER, "children"),
         Output(SKIP, "children"),
         Output(TITLE, "data"),
+        Output(SAVE_HOST, "children"),
         Input(URL, "pathname"),
         Input(URL, "search"),
     )
@@ -153,19 +160,41 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
                     className="container-xl url-notice language-notice",
                 )
             )
-        return frame, footer(lang), _("Skip to main content", lang), title(pathname, lang)
+        page = page_for(pathname)
+        savable = page is not None and hasattr(page, "STATE") and not present.presenting(search)
+        bar = save_view.bar(lang) if savable else None
+        return frame, footer(lang), _("Skip to main content", lang), title(pathname, lang), bar
 
     @app.callback(Output(PAGE, "children"), Input(URL, "pathname"), State(URL, "search"))
     def _route(pathname, search):
         """Render the page for ``pathname``. Later query-string changes are the page's own business."""
         lang = language_from_search(search, default_lang)
         page = page_for(pathname)
+        if present.presenting(search):
+            return None  # the slide stands in for the page (see _slide)
         if page is None:
             return not_found(lang)
         if hasattr(page, "STATE"):  # the page's state comes with its first callback
             return friendly(page.layout)(lang)
         return friendly(page.layout)(lang, search or "")
 
+    @app.callback(Output(SLIDE_HOST, "children"), Input(URL, "pathname"), Input(URL, "search"))
+    def _slide(pathname, search):
+        """Presentation mode (``?present=1``): the view as a slide instead of the page."""
+        if not present.presenting(search):
+            return None
+        return present.slide(pathname, search, language_from_search(search, default_lang))
+
+    save_view.register_callbacks(app, URL, lambda search: language_from_search(search, default_lang))
+    app.clientside_callback(
+        """function(search) {
+            document.body.classList.toggle("presenting", /[?&]present=1(&|$)/.test(search || ""));
+            return null;
+        }""",
+        Output(TITLE_SINK, "data", allow_duplicate=True),
+        Input(URL, "search"),
+        prevent_initial_call="initial_duplicate",
+    )
     app.clientside_callback(
         """function(title) { if (title) { document.title = title; } return null; }""",
         Output(TITLE_SINK, "data", allow_duplicate=True),

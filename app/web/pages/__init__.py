@@ -9,7 +9,7 @@ import importlib.util
 from types import ModuleType
 
 # In navigation order. tests/test_pages.py checks that every one exists.
-PAGE_MODULES = ("overview", "survey", "relationships", "mobility", "coworking", "measures", "about")
+PAGE_MODULES = ("overview", "survey", "relationships", "mobility", "coworking", "measures", "decks", "about")
 
 
 def pages() -> list[ModuleType]:

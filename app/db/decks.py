@@ -1,0 +1,157 @@
+"""Presentations (decks): saved views in order, for council meetings.
+
+A deck is reached by its token alone (``secrets.token_urlsafe``: 32 characters, unguessable), so
+whoever has the link may show and edit it until accounts exist. Every function takes the session
+of one request and leaves committing to ``session_scope``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.db.models import Deck, DeckView
+from app.errors import FjernarbeidError
+
+MAX_TITLE = 200
+MAX_NOTE = 2000
+MAX_QUERY = 2000
+MAX_VIEWS = 100
+
+
+class DeckError(FjernarbeidError):
+    """A deck request that cannot be carried out (unknown token, a text too long, …)."""
+
+
+@dataclass(frozen=True)
+class SavedView:
+    id: int
+    position: int
+    path: str
+    query_string: str
+    title: str
+    note: str
+
+    @property
+    def address(self) -> str:
+        return self.path + self.query_string
+
+
+@dataclass(frozen=True)
+class DeckInfo:
+    token: str
+    title: str
+    views: list[SavedView]
+
+
+def _clean(text: str | None, limit: int, what: str, required: bool = False) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise DeckError(f"The {what} is empty; give it a few words.")
+    if len(text) > limit:
+        raise DeckError(f"The {what} is {len(text)} characters long; at most {limit} are kept.")
+    return text
+
+
+def _deck(session: Session, token: str) -> Deck:
+    deck = session.scalar(select(Deck).where(Deck.token == token).options(selectinload(Deck.views)))
+    if deck is None:
+        raise DeckError("No presentation has this link; it may have been deleted.")
+    return deck
+
+
+def _info(deck: Deck) -> DeckInfo:
+    views = [SavedView(v.id, v.position, v.path, v.query_string, v.title, v.note) for v in deck.views]
+    return DeckInfo(deck.token, deck.title, views)
+
+
+def create_deck(session: Session, title: str) -> DeckInfo:
+    deck = Deck(token=secrets.token_urlsafe(24), title=_clean(title, MAX_TITLE, "title", required=True))
+    session.add(deck)
+    session.flush()
+    return DeckInfo(deck.token, deck.title, [])
+
+
+def get_deck(session: Session, token: str) -> DeckInfo:
+    return _info(_deck(session, token))
+
+
+def find_decks(session: Session, tokens: list[str]) -> list[DeckInfo]:
+    """The decks among ``tokens`` that still exist (a browser remembers the ones it made), newest first."""
+    if not tokens:
+        return []
+    decks = session.scalars(
+        select(Deck).where(Deck.token.in_(tokens[:200])).options(selectinload(Deck.views)).order_by(Deck.id.desc())
+    )
+    return [_info(d) for d in decks]
+
+
+def add_view(session: Session, token: str, path: str, query_string: str, title: str, note: str = "") -> SavedView:
+    """Append a view to the deck (``query_string`` with its ``?``, or empty)."""
+    deck = _deck(session, token)
+    if len(deck.views) >= MAX_VIEWS:
+        raise DeckError(f"A presentation holds at most {MAX_VIEWS} views.")
+    query = _clean(query_string, MAX_QUERY, "address")
+    if query and not query.startswith("?"):
+        query = "?" + query
+    position = (session.scalar(select(func.max(DeckView.position)).where(DeckView.deck_id == deck.id)) or 0) + 1
+    view = DeckView(
+        deck_id=deck.id,
+        position=position,
+        path=_clean(path, 100, "page", required=True),
+        query_string=query,
+        title=_clean(title, MAX_TITLE, "title", required=True),
+        note=_clean(note, MAX_NOTE, "note"),
+    )
+    session.add(view)
+    deck.updated_at = func.now()
+    session.flush()
+    return SavedView(view.id, view.position, view.path, view.query_string, view.title, view.note)
+
+
+def rename_deck(session: Session, token: str, title: str) -> None:
+    deck = _deck(session, token)
+    deck.title = _clean(title, MAX_TITLE, "title", required=True)
+    deck.updated_at = func.now()
+
+
+def delete_deck(session: Session, token: str) -> None:
+    session.delete(_deck(session, token))
+
+
+def _view(deck: Deck, view_id: int) -> DeckView:
+    view = next((v for v in deck.views if v.id == view_id), None)
+    if view is None:
+        raise DeckError("This view is no longer in the presentation.")
+    return view
+
+
+def move_view(session: Session, token: str, view_id: int, steps: int) -> None:
+    """Move a view ``steps`` places (negative: towards the start); positions stay 1..n."""
+    deck = _deck(session, token)
+    views = list(deck.views)
+    view = _view(deck, view_id)
+    index = views.index(view)
+    views.insert(max(0, min(len(views) - 1, index + steps)), views.pop(index))
+    for position, item in enumerate(views, start=1):
+        item.position = position
+    deck.updated_at = func.now()
+
+
+def remove_view(session: Session, token: str, view_id: int) -> None:
+    deck = _deck(session, token)
+    deck.views.remove(_view(deck, view_id))
+    for position, item in enumerate(deck.views, start=1):
+        item.position = position
+    deck.updated_at = func.now()
+
+
+def edit_view(session: Session, token: str, view_id: int, title: str, note: str) -> None:
+    deck = _deck(session, token)
+    view = _view(deck, view_id)
+    view.title = _clean(title, MAX_TITLE, "title", required=True)
+    view.note = _clean(note, MAX_NOTE, "note")
+    deck.updated_at = func.now()

@@ -1,0 +1,228 @@
+"""Presentasjonar: the presentations this browser made, and one presentation's views to reorder,
+rename, play, hand out as PDF or delete.
+
+A presentation is opened by its link (``/presentasjon?deck=<token>``); views are added with "Save
+view to a presentation" above every page with data.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+
+from app.db.decks import DeckError, DeckInfo, delete_deck, find_decks, get_deck, move_view, remove_view, rename_deck
+from app.db.session import session_scope
+from app.web.components import aria, error_message, page_language
+from app.web.i18n import N_
+from app.web.i18n import gettext as _
+from app.web.page_state import parse_search
+from app.web.pages import page_for
+from app.web.present import slide_address
+from app.web.save_view import KNOWN_DECKS
+
+PATH = "/presentasjon"
+NAME = N_("Presentations")
+
+URL = "decks-url"
+LIST = "decks-list"
+EDITOR = "decks-editor"
+RENAME = "decks-rename"
+RENAME_SAVE = "decks-rename-save"
+DELETE = "decks-delete"
+PLAY = "decks-play"
+HANDOUT = "decks-handout"
+UP = "decks-up"
+DOWN = "decks-down"
+REMOVE = "decks-remove"
+MESSAGE = "decks-message"
+
+
+def layout(lang: str, search: str = "") -> html.Div:
+    token = parse_search(search).get("deck")
+    intro = _(
+        "A presentation is a series of views for a meeting. Add a view with “Save view to a presentation” above "
+        "any page with data; play it on the projector with the arrow keys, or hand it out as a PDF. Anyone with "
+        "the link to a presentation can show and change it.",
+        lang,
+    )
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh=False),
+            html.H1(_("Presentations", lang)),
+            html.P(intro),
+            html.Div(id=MESSAGE, role="status"),
+            html.Div(id=EDITOR) if token else html.Div(id=LIST),
+        ]
+    )
+
+
+def register_callbacks(app) -> None:
+    @app.callback(Output(LIST, "children"), Input(KNOWN_DECKS, "data"), State(URL, "search"))
+    def _list(known, search):
+        lang = page_language(parse_search(search).get("lang"))
+        with session_scope() as session:
+            decks = find_decks(session, list(known or []))
+        if not decks:
+            return html.P(_("This browser has made no presentation yet.", lang), className="decks-none")
+        return html.Section(
+            [
+                html.H2(_("Presentations made in this browser", lang), className="h4"),
+                html.Ul(
+                    [
+                        html.Li(
+                            [
+                                dcc.Link(d.title, href=_deck_link(d.token, search)),
+                                " ",
+                                html.Span(
+                                    _("{count} views", lang).format(count=len(d.views)), className="text-muted small"
+                                ),
+                            ]
+                        )
+                        for d in decks
+                    ],
+                    className="decks-known",
+                ),
+            ]
+        )
+
+    @app.callback(
+        Output(EDITOR, "children"),
+        Output(MESSAGE, "children"),
+        Output(KNOWN_DECKS, "data", allow_duplicate=True),
+        Input(URL, "search"),
+        Input({"type": UP, "index": ALL}, "n_clicks"),
+        Input({"type": DOWN, "index": ALL}, "n_clicks"),
+        Input({"type": REMOVE, "index": ALL}, "n_clicks"),
+        Input(RENAME_SAVE, "n_clicks"),
+        Input(DELETE, "submit_n_clicks"),
+        State(RENAME, "value"),
+        State(KNOWN_DECKS, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _edit(search, _up, _down, _remove, _rename, _delete, new_title, known):
+        lang = page_language(parse_search(search).get("lang"))
+        token = parse_search(search).get("deck") or ""
+        trigger = ctx.triggered_id
+        clicked = bool(ctx.triggered and ctx.triggered[0].get("value"))
+        try:
+            with session_scope() as session:
+                if clicked and isinstance(trigger, dict):
+                    action = {
+                        UP: lambda i: move_view(session, token, i, -1),
+                        DOWN: lambda i: move_view(session, token, i, 1),
+                    }
+                    action[REMOVE] = lambda i: remove_view(session, token, i)
+                    action[trigger["type"]](int(trigger["index"]))
+                elif clicked and trigger == RENAME_SAVE:
+                    rename_deck(session, token, new_title or "")
+                elif clicked and trigger == DELETE:
+                    delete_deck(session, token)
+                    remaining = [t for t in (known or []) if t != token]
+                    done = dbc.Alert(_("The presentation is deleted.", lang), color="success")
+                    return html.P(dcc.Link(_("See your presentations", lang), href=PATH)), done, remaining
+                deck = get_deck(session, token)
+        except DeckError as error:
+            return None, dbc.Alert(str(error), color="warning"), no_update
+        except Exception as error:  # noqa: BLE001 - shown as a message, logged with its details
+            return None, error_message(error, lang), no_update
+        return editor(deck, search, lang), None, no_update
+
+
+def _deck_link(token: str, search: str | None) -> str:
+    lang = parse_search(search).get("lang")
+    return f"{PATH}?deck={token}" + (f"&lang={lang}" if lang else "")
+
+
+def editor(deck: DeckInfo, search: str | None, lang: str) -> list:
+    """The deck's title (to rename), its actions and its views in order (to move or remove)."""
+    in_address = parse_search(search).get("lang")
+    first = (
+        slide_address(deck.views[0].path, deck.views[0].query_string, deck.token, 1, in_address) if deck.views else None
+    )
+    actions = html.Div(
+        [
+            dcc.Link(_("Present", lang) + " ▶", href=first or "#", id=PLAY, className="btn btn-primary")
+            if first
+            else None,
+            html.A(
+                _("Handout (PDF)", lang),
+                href=f"/deck/{deck.token}.pdf" + (f"?lang={lang}" if in_address else ""),
+                id=HANDOUT,
+                className="btn btn-outline-primary",
+            )
+            if deck.views
+            else None,
+            dcc.ConfirmDialogProvider(
+                dbc.Button(_("Delete the presentation", lang), color="danger", outline=True),
+                id=DELETE,
+                message=_("Delete this presentation and its views? This cannot be undone.", lang),
+            ),
+        ],
+        className="d-flex flex-wrap gap-2 mb-3",
+    )
+    rename = html.Div(
+        [
+            html.Label(_("Title of the presentation", lang), htmlFor=RENAME, className="form-label fw-semibold"),
+            dbc.InputGroup(
+                [
+                    dbc.Input(id=RENAME, value=deck.title, maxLength=200),
+                    dbc.Button(_("Rename", lang), id=RENAME_SAVE, color="secondary"),
+                ]
+            ),
+        ],
+        className="mb-3",
+        style={"maxWidth": "40rem"},
+    )
+    views = [_view_row(deck, k, view, in_address, lang) for k, view in enumerate(deck.views, start=1)]
+    return [
+        html.H2(deck.title, className="h3", id="decks-title"),
+        rename,
+        actions,
+        html.Ol(views, className="list-group list-group-numbered decks-views")
+        if views
+        else html.P(_("No views yet: add one with “Save view to a presentation” above a page.", lang)),
+    ]
+
+
+def _view_row(deck: DeckInfo, number: int, view, in_address: str | None, lang: str) -> html.Li:
+    page = page_for(view.path)
+    page_name = _(page.NAME, lang) if page else view.path
+    address = view.path + view.query_string
+    if in_address:
+        address += ("&" if view.query_string else "?") + f"lang={in_address}"
+    buttons = [
+        _icon_button("↑", UP, view.id, _("Move up", lang), disabled=number == 1),
+        _icon_button("↓", DOWN, view.id, _("Move down", lang), disabled=number == len(deck.views)),
+        _icon_button("✕", REMOVE, view.id, _("Remove from the presentation", lang), danger=True),
+    ]
+    return html.Li(
+        [
+            html.Div(
+                [
+                    html.Div(dcc.Link(view.title, href=address), className="fw-semibold decks-view-title"),
+                    html.Div(page_name, className="small text-muted"),
+                    html.Div(view.note, className="small decks-view-note") if view.note else None,
+                ],
+                className="ms-2 me-auto",
+            ),
+            dcc.Link(
+                _("Present from here", lang),
+                href=slide_address(view.path, view.query_string, deck.token, number, in_address),
+                className="btn btn-sm btn-link",
+            ),
+            html.Div(buttons, className="btn-group", role="group"),
+        ],
+        className="list-group-item d-flex justify-content-between align-items-start decks-view",
+    )
+
+
+def _icon_button(icon: str, kind: str, view_id: int, label: str, disabled: bool = False, danger: bool = False):
+    colour = "danger" if danger else "secondary"
+    return html.Button(
+        icon,
+        id={"type": kind, "index": view_id},
+        disabled=disabled,
+        className=f"btn btn-sm btn-outline-{colour}",
+        title=label,
+        **aria(label=label),
+    )

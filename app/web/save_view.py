@@ -1,0 +1,177 @@
+""" "Save this view": put the current page and its full state into a presentation (a deck).
+
+The button sits above every page with data. The browser remembers the decks it made (their tokens,
+in local storage) so they can be chosen again and listed on the presentations page; without
+accounts, a deck's link is the only key to it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, dcc, html, no_update
+
+from app.db.decks import DeckError, add_view, create_deck, find_decks
+from app.db.session import session_scope
+from app.web.components import aria
+from app.web.export import render_views
+from app.web.i18n import gettext as _
+from app.web.page_state import parse_search
+from app.web.pages import page_for
+from app.web.present import DECKS_PATH, page_search
+
+OPEN = "save-view-open"
+MODAL = "save-view-modal"
+TITLE = "save-view-title"
+NOTE = "save-view-note"
+CHART = "save-view-chart"
+DECK = "save-view-deck"
+NEW_TITLE = "save-view-new-title"
+SUBMIT = "save-view-submit"
+STATUS = "save-view-status"
+BAR = "save-view-bar"
+KNOWN_DECKS = "known-decks"  # tokens of the decks this browser made (local storage)
+NEW = "__new__"
+
+
+def bar(lang: str) -> html.Div:
+    """The button and its dialog (the shell shows them above pages with data; the store of known decks is
+    the shell's, so it outlives a change of language)."""
+    return html.Div(
+        [
+            html.Div(
+                dbc.Button(
+                    _("Save view to a presentation", lang),
+                    id=OPEN,
+                    color="secondary",
+                    outline=True,
+                    size="sm",
+                ),
+                id=BAR,
+                className="container-xl d-flex justify-content-end save-view-bar",
+            ),
+            dbc.Modal(
+                [
+                    dbc.ModalHeader(dbc.ModalTitle(_("Save view to a presentation", lang))),
+                    dbc.ModalBody(
+                        [
+                            _field(_("Title of the slide", lang), dbc.Input(id=TITLE, maxLength=200)),
+                            _field(
+                                _("Chart", lang), dcc.Dropdown(id=CHART, clearable=False), label_id=f"{CHART}-label"
+                            ),
+                            _field(
+                                _("Note (shown on the slide and in the handout)", lang),
+                                dbc.Textarea(id=NOTE, maxLength=2000, rows=3),
+                            ),
+                            _field(
+                                _("Presentation", lang),
+                                dcc.Dropdown(id=DECK, clearable=False),
+                                label_id=f"{DECK}-label",
+                            ),
+                            _field(
+                                _("Title of the new presentation", lang),
+                                dbc.Input(id=NEW_TITLE, maxLength=200, value=_("Council meeting", lang)),
+                            ),
+                            html.Div(id=STATUS, role="status"),
+                        ]
+                    ),
+                    dbc.ModalFooter(dbc.Button(_("Save", lang), id=SUBMIT, color="primary")),
+                ],
+                id=MODAL,
+                is_open=False,
+            ),
+        ],
+        className="save-view",
+    )
+
+
+def _field(label: str, control, label_id: str | None = None) -> html.Div:
+    control_id = control.id
+    return html.Div(
+        [
+            html.Label(
+                label, htmlFor=control_id, className="form-label fw-semibold", id=label_id or f"{control_id}-label"
+            ),
+            control,
+        ],
+        className="mb-3",
+    )
+
+
+def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
+    """``url``: the shell's location; ``language_of(search)``: the page's language."""
+
+    @app.callback(
+        Output(MODAL, "is_open"),
+        Output(TITLE, "value"),
+        Output(CHART, "options"),
+        Output(CHART, "value"),
+        Output(DECK, "options"),
+        Output(DECK, "value"),
+        Output(STATUS, "children"),
+        Input(OPEN, "n_clicks"),
+        State(url, "pathname"),
+        State(url, "search"),
+        State(KNOWN_DECKS, "data"),
+        prevent_initial_call=True,
+    )
+    def _open(_clicks, pathname, search, known):
+        lang = language_of(search)
+        page = page_for(pathname)
+        rendered = render_views(page, page_search(search), lang)
+        charts = [{"label": v.title, "value": v.id} for v in rendered.views]
+        with session_scope() as session:
+            decks = find_decks(session, list(known or []))
+        options = [{"label": d.title, "value": d.token} for d in decks]
+        options.append({"label": _("New presentation", lang), "value": NEW})
+        first = charts[0] if charts else {"label": _(page.NAME, lang), "value": None}
+        return True, first["label"], charts, first["value"], options, options[0]["value"], None
+
+    @app.callback(
+        Output(STATUS, "children", allow_duplicate=True),
+        Output(KNOWN_DECKS, "data"),
+        Input(SUBMIT, "n_clicks"),
+        State(url, "pathname"),
+        State(url, "search"),
+        State(TITLE, "value"),
+        State(NOTE, "value"),
+        State(CHART, "value"),
+        State(DECK, "value"),
+        State(NEW_TITLE, "value"),
+        State(KNOWN_DECKS, "data"),
+        prevent_initial_call=True,
+    )
+    def _save(_clicks, pathname, search, title, note, chart, token, new_title, known):
+        lang = language_of(search)
+        page = page_for(pathname)
+        if page is None or not hasattr(page, "STATE"):
+            return dbc.Alert(_("This page has no view to save.", lang), color="warning"), no_update
+        params = parse_search(page_search(search))
+        params.pop("lang", None)  # a deck is shown in the language of whoever plays it
+        if chart:
+            params["chart"] = chart
+        query = "?" + urlencode(params) if params else ""
+        try:
+            with session_scope() as session:
+                if token in (None, NEW):
+                    token = create_deck(session, new_title or _("Council meeting", lang)).token
+                saved = add_view(session, token, page.PATH, query, title or _(page.NAME, lang), note or "")
+        except DeckError as error:
+            return dbc.Alert(str(error), color="danger"), no_update
+        known = [token, *[t for t in (known or []) if t != token]]
+        lang_part = f"&lang={lang}" if parse_search(search).get("lang") else ""
+        message = dbc.Alert(
+            [
+                _("Saved as view {number} of the presentation.", lang).format(number=saved.position),
+                " ",
+                dcc.Link(
+                    _("Open the presentation", lang), href=f"{DECKS_PATH}?deck={token}{lang_part}", id="save-view-link"
+                ),
+            ],
+            color="success",
+            className="mb-0",
+            **aria(live="polite"),
+        )
+        return message, known

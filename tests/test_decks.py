@@ -1,0 +1,115 @@
+"""Presentations: decks of saved views kept in PostgreSQL, played as slides, handed out as PDF."""
+
+from __future__ import annotations
+
+import io
+
+import plotly.graph_objects as go
+import pytest
+from pypdf import PdfReader
+
+from app.db.decks import (
+    DeckError,
+    add_view,
+    create_deck,
+    delete_deck,
+    find_decks,
+    get_deck,
+    move_view,
+    remove_view,
+    rename_deck,
+)
+from app.web import present
+from app.web.pages import pages
+
+
+@pytest.fixture
+def deck(db):
+    made = create_deck(db, "Rådsmøte mars")
+    add_view(db, made.token, "/undersoking", "?survey=demo_national&question=q22&by=gender", "Flytting etter kjønn")
+    add_view(db, made.token, "/samanhengar", "?survey=demo_national&chart=relationships-chart-doughnut", "Smultring")
+    add_view(db, made.token, "/tiltak", "", "Framdrift", note="Status per mars")
+    return made.token
+
+
+def test_a_deck_keeps_its_views_in_order_behind_an_unguessable_token(db, deck):
+    found = get_deck(db, deck)
+    assert len(deck) >= 32 and found.title == "Rådsmøte mars"
+    assert [v.title for v in found.views] == ["Flytting etter kjønn", "Smultring", "Framdrift"]
+    assert [v.position for v in found.views] == [1, 2, 3]
+    assert found.views[2].note == "Status per mars" and found.views[0].address.startswith("/undersoking?survey=")
+    assert create_deck(db, "Another").token != deck
+
+
+def test_views_are_reordered_removed_and_the_deck_renamed_and_deleted(db, deck):
+    first, second, third = get_deck(db, deck).views
+    move_view(db, deck, first.id, 1)
+    assert [v.title for v in get_deck(db, deck).views] == ["Smultring", "Flytting etter kjønn", "Framdrift"]
+    move_view(db, deck, third.id, -5)  # past the start: first
+    assert [v.title for v in get_deck(db, deck).views] == ["Framdrift", "Smultring", "Flytting etter kjønn"]
+    remove_view(db, deck, second.id)
+    assert [(v.position, v.title) for v in get_deck(db, deck).views] == [(1, "Framdrift"), (2, "Flytting etter kjønn")]
+    rename_deck(db, deck, "Rådsmøte april")
+    assert find_decks(db, [deck, "not-a-token"])[0].title == "Rådsmøte april"
+    delete_deck(db, deck)
+    with pytest.raises(DeckError, match="No presentation has this link"):
+        get_deck(db, deck)
+
+
+def test_bad_requests_are_refused_with_a_reason(db, deck):
+    with pytest.raises(DeckError, match="empty"):
+        create_deck(db, "   ")
+    with pytest.raises(DeckError, match="at most 200"):
+        rename_deck(db, deck, "x" * 201)
+    with pytest.raises(DeckError, match="no longer in the presentation"):
+        remove_view(db, deck, -1)
+    with pytest.raises(DeckError, match="No presentation"):
+        add_view(db, "guess" * 8, "/", "", "x")
+
+
+def test_a_figure_for_the_projector_has_no_text_under_20_px():
+    fig = go.Figure(go.Bar(x=[1], y=["a"], text=["1"], textfont={"size": 11}), layout={"font": {"size": 12}})
+    fig.add_annotation(text="note", font={"size": 10})
+    fig.update_xaxes(tickfont={"size": 9}, title={"text": "x", "font": {"size": 8}})
+    big = present.enlarge(fig)
+    assert big.layout.font.size >= 20 and big.layout.title.text is None
+    assert big.layout.annotations[0].font.size == 20 and big.layout.xaxis.tickfont.size == 20
+    assert big.data[0].textfont.size == 20 and big.layout.xaxis.title.font.size == 20
+    assert fig.layout.annotations[0].font.size == 10  # the page's own figure is untouched
+
+
+@pytest.mark.parametrize("page", [p for p in pages() if hasattr(p, "STATE")], ids=lambda p: p.PATH)
+def test_every_page_can_be_shown_as_a_slide(client, page):
+    """Each page's first view (or a message for a page without one) fits a slide; no error."""
+    from flask import current_app
+
+    with client.application.test_request_context("/"):
+        assert current_app
+        slide = present.slide(page.PATH, "?present=1", "nn")
+    text = str(slide.to_plotly_json())
+    assert "slide-title" in text or "Ingenting å presentere" in text
+    assert "render-failed" not in text and "database-error" not in text
+
+
+@pytest.mark.slow
+def test_the_handout_has_one_page_per_view_with_title_and_note(client):
+    from app.db.session import session_scope
+
+    with client.application.app_context(), session_scope() as session:  # committed: the route reads it
+        token = create_deck(session, "Handout").token
+        add_view(
+            session, token, "/undersoking", "?survey=demo_national&by=gender", "Flytting etter kjønn", "Merk: syntetisk"
+        )
+        add_view(session, token, "/tiltak", "", "Framdrift")
+        add_view(session, token, "/om", "", "Om")  # a page without views gives no page
+    try:
+        response = client.get(f"/deck/{token}.pdf?lang=nb")
+        assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+        reader = PdfReader(io.BytesIO(response.data))
+        assert len(reader.pages) == 2
+        first = reader.pages[0].extract_text()
+        assert "Flytting etter kjønn" in first and "Merk: syntetisk" in first
+        assert client.get("/deck/not-a-deck-token-at-all.pdf").status_code == 404
+    finally:
+        with client.application.app_context(), session_scope() as session:
+            delete_deck(session, token)

@@ -1,0 +1,166 @@
+"""Data and images at stable addresses: /data/<page>.csv|xlsx|json and /export/<page>.png|svg|pdf give
+exactly the numbers the view shows, described so they stand alone, and reveal nothing a page hides."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import struct
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from app.query.estimates import estimate_shares
+from app.query.publish import publishable
+from app.web.export import render_views, safe_text, to_csv, to_xlsx
+from app.web.i18n import localized
+from app.web.pages import survey
+from app.web.views import Column, DataTable, View
+from tests.page_answers import page_answer
+
+SURVEY_VIEW = "survey=demo_national&question=q22&by=gender"
+
+
+def _csv(body: bytes) -> tuple[dict[str, str], list[list[str]]]:
+    """(header block as label → value, the table rows after the view's title and header)."""
+    assert body.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, so Excel reads æøå"
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    blank = rows.index([])
+    header = {r[0]: r[1] for r in rows[:blank]}
+    return header, rows[blank + 3 :]
+
+
+def test_the_csv_of_a_survey_view_holds_the_query_layers_numbers_in_norwegian_format(client, db):
+    response = client.get(f"/data/undersoking.csv?{SURVEY_VIEW}&f_age_group=2,3")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert 'filename="undersoking.csv"' in response.headers["Content-Disposition"]
+    header, rows = _csv(response.data)
+    # the header block says what the numbers are
+    assert header["Tittel"] == "Aktuelt å flytte til annen kommune – etter kjønn"
+    assert header["Utvalg"] == "35–44 år, 45–54 år"
+    assert "syntetisk" in header["Kilde"] and header["Syntetiske data"].startswith("Syntetiske data")
+    assert "færre enn 10" in header["Skjuling"]
+    assert "/undersoking?survey=demo_national&question=q22&by=gender&f_age_group=2%2C3" in header["Adresse"]
+    assert int(header["Dataversjon"]) >= 1 and header["n"].startswith("n = ")
+    # the numbers: the published (rounded) estimate, with a decimal comma
+    result = localized(
+        publishable(estimate_shares(db, "demo_national", "q22", by="gender", where={"age_group": [2, 3]})), "nb"
+    )
+    expected = {
+        (r.group, r.label): f"{100 * r.estimate:.1f}".replace(".", ",") for r in result.rows if not r.suppressed
+    }
+    found = {(r[0], r[1]): r[2] for r in rows}
+    assert found == expected
+
+
+def test_english_data_use_a_decimal_point_and_english_labels(client):
+    header, rows = _csv(client.get(f"/data/undersoking.csv?{SURVEY_VIEW}&lang=en").data)
+    assert "Title" in header and rows[0][0] in ("Man", "Woman")
+    assert "." in rows[0][2] and "," not in rows[0][2]
+
+
+def test_the_workbook_has_the_numbers_as_numbers_and_a_metadata_sheet(client, db):
+    response = client.get(f"/data/undersoking.xlsx?{SURVEY_VIEW}")
+    book = load_workbook(io.BytesIO(response.data))
+    data, meta = book.worksheets[0], book["Metadata"]
+    assert data["A1"].value == "Aktuelt å flytte til annen kommune – etter kjønn"
+    values = {(r[0], r[1]): r[2] for r in data.iter_rows(min_row=5, values_only=True)}
+    result = localized(publishable(estimate_shares(db, "demo_national", "q22", by="gender")), "nb")
+    for row in result.rows:
+        assert values[(row.group, row.label)] == pytest.approx(round(100 * row.estimate, 1))
+    labels = [r[0] for r in meta.iter_rows(values_only=True)]
+    assert {"Tittel", "Utvalg", "Kilde", "Metode", "Skjuling", "Dataversjon", "Hentet", "Adresse"} <= set(labels)
+
+
+def test_json_carries_the_data_and_the_metadata(client):
+    document = json.loads(client.get(f"/data/undersoking.json?{SURVEY_VIEW}&lang=nn").data)
+    assert document["metadata"]["Utval"] == "Alle"
+    (view,) = document["views"]
+    assert view["id"] == survey.CHART and view["columns"][0] == {"key": "group", "header": "Gruppe", "kind": "text"}
+    assert all(isinstance(r["value"], float) for r in view["rows"])
+
+
+def test_a_data_address_shows_exactly_the_groups_and_numbers_the_page_shows(client, app, app_config):
+    """Municipalities of the national survey are mostly too small: the data address leaves out or empties
+    exactly the groups the page hides (the same disclosure control, so subtracting two data views reveals
+    no more than subtracting two pages)."""
+    search = "?survey=demo_national&question=q22&by=municipality"
+    document = json.loads(client.get("/data/undersoking.json" + search).data)
+    rows = document["views"][0]["rows"]
+    shown = {(r["group"], r["answer"], r["value"]) for r in rows if r["value"] is not None}
+    assert shown and all(r["n"] >= app_config.min_n for r in rows if r["value"] is not None)
+    grid = _find(page_answer(app, survey, search)["content"], survey.TABLE)
+    on_page = {
+        (r["group"], r["category"], None if r["value"] is None else round(100 * r["value"], 1)) for r in grid.rowData
+    }
+    assert shown == {row for row in on_page if row[2] is not None}
+
+
+def _find(component, component_id):
+    """The component with ``component_id`` in a Dash tree."""
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = component if isinstance(component, list) else getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children] if children is not None else []:
+        if not isinstance(child, str | int | float) and (found := _find(child, component_id)) is not None:
+            return found
+    return None
+
+
+@pytest.fixture
+def app(app_config):
+    from app.web import create_app
+
+    return create_app(app_config)
+
+
+@pytest.mark.parametrize("name", ["oversikt", "undersoking", "samanhengar", "mobilitet", "kontorfellesskap", "tiltak"])
+def test_every_page_with_a_chart_or_table_has_its_data(client, name):
+    document = json.loads(client.get(f"/data/{name}.json").data)
+    assert document["views"] and all(v["rows"] for v in document["views"]), name
+
+
+def test_unknown_pages_formats_and_charts_are_refused_plainly(client):
+    assert client.get("/data/nothing.csv").status_code == 404
+    assert client.get("/data/undersoking.exe").status_code == 404
+    response = client.get("/data/undersoking.csv?chart=no-such-chart")
+    assert response.status_code == 404 and b"no-such-chart" in response.data
+
+
+def test_cells_a_spreadsheet_would_run_are_neutralised(app):
+    with app.server.test_request_context("/data/undersoking.csv"):
+        rendered = render_views(survey, "?survey=demo_national")
+    table = DataTable(
+        [Column("group", "=Gruppe"), Column("value", "Andel", "percent")], [{"group": '=HYPERLINK("x")', "value": -1.5}]
+    )
+    view = View("v", "+title", table)
+    text = to_csv(rendered, [view]).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+title" in text and "'=Gruppe" in text
+    assert ";-1,5" in text  # a number stays a number
+    book = load_workbook(io.BytesIO(to_xlsx(rendered, [view])))
+    cells = [c.value for row in book.worksheets[0].iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [c for c in cells if c.startswith(("=", "+", "@"))]
+    assert safe_text("-2") == "'-2" and safe_text("Kvinne") == "Kvinne"
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.slow
+def test_a_chart_image_stands_alone(client):
+    """PNG at twice the resolution, SVG with the title and the selection, a one-page PDF."""
+    query = f"/export/undersoking.{{fmt}}?{SURVEY_VIEW}&f_gender=2&lang=nn&chart={survey.CHART}"
+    png = client.get(query.format(fmt="png"))
+    assert png.status_code == 200 and png.headers["Content-Type"] == "image/png"
+    width, height = _png_size(png.data)
+    assert width >= 2000 and height > 600
+    svg = client.get(query.format(fmt="svg")).data.decode()
+    assert "Aktuelt å flytte til annan kommune" in svg and "Kvinne" in svg and "Syntetiske data" in svg
+    assert "Kjelde" in svg and "n = " in svg
+    pdf = client.get(query.format(fmt="pdf"))
+    assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 1
