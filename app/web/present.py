@@ -69,6 +69,7 @@ def enlarge(figure: go.Figure, minimum: int = MIN_TEXT_PX) -> go.Figure:
         font={"size": max(minimum + 2, fig.layout.font.size or 0), "color": "#000"},
         legend={"font": bigger(fig.layout.legend.font)},
         margin={"t": 20, "b": 60},
+        uniformtext={"minsize": minimum, "mode": "hide"},  # a label too long for its bar at this size is left out
     )
     fig.for_each_xaxis(lambda axis: axis.update(tickfont=bigger(axis.tickfont), title_font=bigger(axis.title.font)))
     fig.for_each_yaxis(lambda axis: axis.update(tickfont=bigger(axis.tickfont), title_font=bigger(axis.title.font)))

@@ -140,7 +140,8 @@ class SharedStore:
 
 
 def do_not_cache_this_response() -> None:
-    """Called by a callback whose answer must not be reused (it shows an error)."""
+    """Called by a callback whose answer must not be reused: it shows an error, or it reads or writes what
+    the data version does not track (the presentations)."""
     if has_request_context():
         g.fjernarbeid_no_cache = True
 

@@ -15,12 +15,12 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from app.db.decks import DeckError, add_view, create_deck, find_decks
 from app.db.session import session_scope
-from app.web.components import aria
 from app.web.export import render_views
 from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
 from app.web.pages import page_for
 from app.web.present import DECKS_PATH, page_search
+from app.web.response_cache import do_not_cache_this_response
 
 OPEN = "save-view-open"
 MODAL = "save-view-modal"
@@ -117,7 +117,10 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
         State(KNOWN_DECKS, "data"),
         prevent_initial_call=True,
     )
-    def _open(_clicks, pathname, search, known):
+    def _open(clicks, pathname, search, known):
+        if not clicks:  # the shell draws the button anew with each address: that is no click
+            return (no_update,) * 7
+        do_not_cache_this_response()  # decks change without a new data version
         lang = language_of(search)
         page = page_for(pathname)
         rendered = render_views(page, page_search(search), lang)
@@ -143,7 +146,10 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
         State(KNOWN_DECKS, "data"),
         prevent_initial_call=True,
     )
-    def _save(_clicks, pathname, search, title, note, chart, token, new_title, known):
+    def _save(clicks, pathname, search, title, note, chart, token, new_title, known):
+        if not clicks:  # drawn anew, not clicked
+            return no_update, no_update
+        do_not_cache_this_response()  # a write: every click is carried out
         lang = language_of(search)
         page = page_for(pathname)
         if page is None or not hasattr(page, "STATE"):
@@ -172,6 +178,5 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
             ],
             color="success",
             className="mb-0",
-            **aria(live="polite"),
         )
         return message, known

@@ -12,6 +12,7 @@ from app.web.components import aria, friendly
 from app.web.i18n import N_
 from app.web.i18n import gettext as _
 from app.web.pages import page_for, pages
+from app.web.response_cache import do_not_cache_this_response
 
 URL = "shell-url"
 NAV = "shell-nav"
@@ -183,6 +184,8 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
         """Presentation mode (``?present=1``): the view as a slide instead of the page."""
         if not present.presenting(search):
             return None
+        if "deck=" in (search or ""):
+            do_not_cache_this_response()  # a deck changes without a new data version
         return present.slide(pathname, search, language_from_search(search, default_lang))
 
     save_view.register_callbacks(app, URL, lambda search: language_from_search(search, default_lang))

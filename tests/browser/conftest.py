@@ -149,6 +149,11 @@ class Page:
                 time.sleep(0.2)
         raise AssertionError("unreachable")
 
+    def click(self, css: str, index: int = 0) -> None:
+        """Click the element as a user would after scrolling to it (a sticky bar cannot cover it)."""
+        element = self.wait_until(lambda: (self.find_all(css) or [None])[index], message=f"nothing at {css}")
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element)
+
     def find_all(self, css: str):
         from selenium.webdriver.common.by import By
 

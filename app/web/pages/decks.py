@@ -18,6 +18,7 @@ from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
 from app.web.pages import page_for
 from app.web.present import slide_address
+from app.web.response_cache import do_not_cache_this_response
 from app.web.save_view import KNOWN_DECKS
 
 PATH = "/presentasjon"
@@ -27,6 +28,7 @@ URL = "decks-url"
 LIST = "decks-list"
 EDITOR = "decks-editor"
 RENAME = "decks-rename"
+RENAME_FIELD = '{"index":0,"type":"decks-rename"}'  # the id Dash gives the rename field in the page
 RENAME_SAVE = "decks-rename-save"
 DELETE = "decks-delete"
 PLAY = "decks-play"
@@ -59,6 +61,7 @@ def layout(lang: str, search: str = "") -> html.Div:
 def register_callbacks(app) -> None:
     @app.callback(Output(LIST, "children"), Input(KNOWN_DECKS, "data"), State(URL, "search"))
     def _list(known, search):
+        do_not_cache_this_response()  # decks change without a new data version
         lang = page_language(parse_search(search).get("lang"))
         with session_scope() as session:
             decks = find_decks(session, list(known or []))
@@ -93,29 +96,30 @@ def register_callbacks(app) -> None:
         Input({"type": UP, "index": ALL}, "n_clicks"),
         Input({"type": DOWN, "index": ALL}, "n_clicks"),
         Input({"type": REMOVE, "index": ALL}, "n_clicks"),
-        Input(RENAME_SAVE, "n_clicks"),
-        Input(DELETE, "submit_n_clicks"),
-        State(RENAME, "value"),
+        Input({"type": RENAME_SAVE, "index": ALL}, "n_clicks"),
+        Input({"type": DELETE, "index": ALL}, "submit_n_clicks"),
+        State({"type": RENAME, "index": ALL}, "value"),
         State(KNOWN_DECKS, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def _edit(search, _up, _down, _remove, _rename, _delete, new_title, known):
+    def _edit(search, _up, _down, _remove, _rename, _delete, new_titles, known):
+        do_not_cache_this_response()  # a write, or a read of what the data version does not track
         lang = page_language(parse_search(search).get("lang"))
         token = parse_search(search).get("deck") or ""
         trigger = ctx.triggered_id
         clicked = bool(ctx.triggered and ctx.triggered[0].get("value"))
         try:
             with session_scope() as session:
-                if clicked and isinstance(trigger, dict):
-                    action = {
-                        UP: lambda i: move_view(session, token, i, -1),
-                        DOWN: lambda i: move_view(session, token, i, 1),
-                    }
-                    action[REMOVE] = lambda i: remove_view(session, token, i)
-                    action[trigger["type"]](int(trigger["index"]))
-                elif clicked and trigger == RENAME_SAVE:
-                    rename_deck(session, token, new_title or "")
-                elif clicked and trigger == DELETE:
+                kind = trigger["type"] if clicked and isinstance(trigger, dict) else None
+                if kind in (UP, DOWN, REMOVE):
+                    view_id = int(trigger["index"])
+                    if kind == REMOVE:
+                        remove_view(session, token, view_id)
+                    else:
+                        move_view(session, token, view_id, -1 if kind == UP else 1)
+                elif kind == RENAME_SAVE:
+                    rename_deck(session, token, (new_titles or [""])[0] or "")
+                elif kind == DELETE:
                     delete_deck(session, token)
                     remaining = [t for t in (known or []) if t != token]
                     done = dbc.Alert(_("The presentation is deleted.", lang), color="success")
@@ -141,7 +145,7 @@ def editor(deck: DeckInfo, search: str | None, lang: str) -> list:
     )
     actions = html.Div(
         [
-            dcc.Link(_("Present", lang) + " ▶", href=first or "#", id=PLAY, className="btn btn-primary")
+            html.A(_("Present", lang) + " ▶", href=first or "#", id=PLAY, className="btn btn-primary")
             if first
             else None,
             html.A(
@@ -154,7 +158,7 @@ def editor(deck: DeckInfo, search: str | None, lang: str) -> list:
             else None,
             dcc.ConfirmDialogProvider(
                 dbc.Button(_("Delete the presentation", lang), color="danger", outline=True),
-                id=DELETE,
+                id={"type": DELETE, "index": 0},
                 message=_("Delete this presentation and its views? This cannot be undone.", lang),
             ),
         ],
@@ -162,11 +166,11 @@ def editor(deck: DeckInfo, search: str | None, lang: str) -> list:
     )
     rename = html.Div(
         [
-            html.Label(_("Title of the presentation", lang), htmlFor=RENAME, className="form-label fw-semibold"),
+            html.Label(_("Title of the presentation", lang), htmlFor=RENAME_FIELD, className="form-label fw-semibold"),
             dbc.InputGroup(
                 [
-                    dbc.Input(id=RENAME, value=deck.title, maxLength=200),
-                    dbc.Button(_("Rename", lang), id=RENAME_SAVE, color="secondary"),
+                    dbc.Input(id={"type": RENAME, "index": 0}, value=deck.title, maxLength=200),
+                    dbc.Button(_("Rename", lang), id={"type": RENAME_SAVE, "index": 0}, color="secondary"),
                 ]
             ),
         ],
@@ -205,7 +209,7 @@ def _view_row(deck: DeckInfo, number: int, view, in_address: str | None, lang: s
                 ],
                 className="ms-2 me-auto",
             ),
-            dcc.Link(
+            html.A(  # a new page load: this page's callbacks must not answer for a page that is gone
                 _("Present from here", lang),
                 href=slide_address(view.path, view.query_string, deck.token, number, in_address),
                 className="btn btn-sm btn-link",
