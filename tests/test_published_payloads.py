@@ -56,7 +56,7 @@ def _payload(app, path: str, search: str, lang: str = "nb") -> str:
 def _without(value):
     if isinstance(value, dict):
         if "map" in str(value.get("id", "")):  # the coworking map: public boundaries and addresses
-            return {k: v for k, v in value.items() if k != "figure"}
+            return {k: _without(v) for k, v in value.items() if k != "figure"}
         if "data" in value and "layout" in value:  # a figure: its traces, and the texts written on it
             annotations = [a.get("text") for a in value["layout"].get("annotations", [])]
             return {"data": _without(value["data"]), "annotations": annotations}

@@ -7,6 +7,7 @@ import datetime as dt
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from app.web.charts import graph_config
 from app.web.components import aria
@@ -42,20 +43,44 @@ def citation(view: View, state: PageState, path: str) -> str:
     return ". ".join(p.rstrip(".") for p in parts) + "."
 
 
-def view_block(path: str, view: View, state: PageState, *, graph: dcc.Graph | None = None) -> html.Div:
-    """The view with its toolbar; a chart gets a chart/table switch, a table is shown as a table."""
+def view_block(
+    path: str, view: View, state: PageState, *, graph: dcc.Graph | None = None, table: Component | None = None
+) -> html.Div:
+    """The view with its toolbar; a chart gets a chart/table switch, a table is shown as a table.
+
+    ``graph``: the chart's component when the page needs its own settings; ``table``: the table the switch
+    shows when the page has a better one than all of the view's numbers (the exports still have them all)."""
     lang = state.lang
-    table = data_table(view.table, view.title, lang)
+    table = table or data_table(view.table, view.title, lang)
     if view.figure is not None:
         graph = graph or dcc.Graph(id=view.id, figure=view.figure, config=graph_config(lang))
-        body = dbc.Tabs(
+        # which one shows follows the checked radio button, in CSS (assets/app.css): no round trip, and
+        # a printed page shows both
+        switch = html.Fieldset(
             [
-                dbc.Tab(graph, label=_("Chart", lang), tab_id="chart"),
-                dbc.Tab(html.Div(table, className="table-responsive mt-2"), label=_("Table", lang), tab_id="table"),
+                html.Legend(_("Show as", lang), className="visually-hidden"),
+                dbc.RadioItems(
+                    id=f"{view.id}-show",
+                    options=[
+                        {"label": _("Chart", lang), "value": "chart"},
+                        {"label": _("Table", lang), "value": "table"},
+                    ],
+                    value="chart",
+                    inline=True,
+                    className="btn-group",
+                    input_class_name="btn-check",
+                    label_class_name="btn btn-sm btn-outline-secondary",
+                    label_checked_class_name="active",
+                ),
             ],
-            id=f"{view.id}-tabs",
-            active_tab="chart",
-            className="view-tabs",
+            className="view-switch mb-1",
+        )
+        body = html.Div(
+            [
+                switch,
+                html.Div(graph, className="view-chart"),
+                html.Div(table, className="view-table-pane table-responsive"),
+            ]
         )
     else:
         body = html.Div(table, className="table-responsive")
@@ -179,6 +204,6 @@ class Views:
         self.path, self.state = path, state
         self.views: list[View] = []
 
-    def block(self, view: View, graph: dcc.Graph | None = None) -> html.Div:
+    def block(self, view: View, graph: dcc.Graph | None = None, table: Component | None = None) -> html.Div:
         self.views.append(view)
-        return view_block(self.path, view, self.state, graph=graph)
+        return view_block(self.path, view, self.state, graph=graph, table=table)

@@ -196,7 +196,7 @@ class Page:
             "const done = arguments[arguments.length - 1];"
             "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
             ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-            " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
+            " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').slice(0, 200))}))))"
             ".catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));"
         )
         return [v for v in result if v["impact"] in impacts]

@@ -99,8 +99,9 @@ def test_the_plotly_modebar_offers_no_image_or_cloud_and_the_table_is_one_click_
     page.wait_idle()
     titles = [b.get_attribute("data-title") for b in page.find_all(f"#{survey.CHART} .modebar-btn")]
     assert titles and not [t for t in titles if "png" in (t or "").lower() or "cloud" in (t or "").lower()]
-    page.click(f"#{survey.CHART}-tabs .nav-link", 1)
-    page.wait_until(lambda: page.find_all(f"#{survey.CHART}-block .view-table tbody tr"), message="no table")
+    page.click(f"#{survey.CHART}-show input[value=table]")
+    page.wait_until(lambda: page.find_all(f"#{survey.CHART}-block .view-table")[0].is_displayed(), message="no table")
+    assert not page.find_all(f"#{survey.CHART}")[0].is_displayed()
     assert "Kvinne" in page.text(f"#{survey.CHART}-block .view-table")
     # the citation names the view, its source, the date and the address
     page.click(f"#{survey.CHART}-block details.cite summary")

@@ -1,5 +1,7 @@
 """Samanhengar in a real browser: findings per survey, URL state, languages, accessibility."""
 
+import time
+
 import pytest
 
 from app.query.estimates import estimate_shares
@@ -10,10 +12,10 @@ CENTRALITY = "#relationships-reading-centrality"
 
 
 def _open_tables(page):
-    """Open every "show the numbers as a table" disclosure."""
-    page.driver.execute_script(
-        "document.querySelectorAll('#relationships-content details').forEach(d => { d.open = true; });"
-    )
+    """Switch every chart to its table."""
+    for switch in page.find_all("#relationships-content .view-switch input[value=table]"):
+        page.driver.execute_script("arguments[0].click();", switch)
+    time.sleep(0.5)  # the buttons' colour transition (0.15 s) is over before anyone measures contrast
 
 
 def test_the_findings_are_drawn_with_claims_readings_tests_and_the_synthetic_label(page, db):
@@ -51,7 +53,7 @@ def test_the_tables_behind_the_charts_open(page, db):
     _open_tables(page)
     result = localized(estimate_shares(db, "demo_national", "q23", by="centrality", collapse="top2"), "nb")
     central = next(r for r in result.rows if r.group_code == 1)
-    table = page.find_all("#relationships-attractiveness table")[0]
+    table = page.find_all("#relationships-attractiveness table.relationships-table")[0]
     page.wait_until(lambda: table.is_displayed())
     assert (
         format_share(central.estimate, "nb", 0).replace("\u00a0", " ") in table.text

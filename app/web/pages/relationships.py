@@ -162,11 +162,11 @@ def sections(found: Findings, views: Views) -> list:
                     share_table([found.travel], lang),
                     [found.travel],
                     view.reading_travel(found.travel, lang),
+                    view.travel_table(found.travel, lang),
                 )
             ],
             view.reading_travel(found.travel, lang),
             [view.describe_test(found.travel.test, lang)],
-            view.travel_table(found.travel, lang),
             view.suppressed_note([found.travel], lang),
         ),
         _section(
@@ -187,11 +187,11 @@ def sections(found: Findings, views: Views) -> list:
                     mean_table(found.factory, lang),
                     [found.factory],
                     view.reading_factory(found.factory, lang),
+                    view.mean_table(found.factory, lang),
                 )
             ],
             view.reading_factory(found.factory, lang),
             [view.describe_test(found.factory_test, lang)],
-            view.mean_table(found.factory, lang),
             view.suppressed_note([found.factory], lang) + view.alpha_note(found.factory, lang),
         ),
         _attractiveness_section(found, titles, chart, lang),
@@ -199,13 +199,13 @@ def sections(found: Findings, views: Views) -> list:
 
 
 def _charts(views: Views, titles: dict[str, str]):
-    """A function that makes the view block of one finding's chart (its id from the finding's key)."""
+    """A function that makes the view block of one finding's chart (its id from the finding's key): its data
+    (all answers, for the exports) and the table its switch shows (what the chart draws, with intervals)."""
 
-    def chart(key: str, figure: go.Figure, table, results: list, sentence: str, title: str | None = None):
+    def chart(key: str, figure: go.Figure, data, results: list, sentence: str, shown, title: str | None = None):
         title = title or titles[key]
-        return views.block(
-            survey_view(views.state, f"relationships-chart-{key}", title, table, figure, results, sentence)
-        )
+        view = survey_view(views.state, f"relationships-chart-{key}", title, data, figure, results, sentence)
+        return views.block(view, table=shown)
 
     return chart
 
@@ -227,16 +227,16 @@ def _statements_section(
                 share_table(results, lang, with_question=True),
                 results,
                 view.reading_agree(results, lang),
+                view.statements_table(results, lang, table_caption),
             )
         ],
         view.reading_agree(results, lang),
         view.statement_tests(results, lang),
-        view.statements_table(results, lang, table_caption),
         view.suppressed_note(results, lang),
     )
 
 
-def _section(key, titles, lang, source, claim, charts, reading, tests, table, extra=()) -> html.Section:
+def _section(key, titles, lang, source, claim, charts, reading, tests, extra=()) -> html.Section:
     return html.Section(
         [
             html.H2(titles[key], className="h4"),
@@ -248,7 +248,6 @@ def _section(key, titles, lang, source, claim, charts, reading, tests, table, ex
             *extra,
             html.P(reading, className="relationships-reading fw-semibold mb-1"),
             *[html.P(t, className="relationships-test small mb-1") for t in tests],
-            html.Details([html.Summary(_("Show the numbers as a table", lang)), table], className="mt-2"),
         ],
         id=f"relationships-{key}",
         className="mb-5",
@@ -272,6 +271,7 @@ def _attractiveness_section(found: Findings, titles, chart, lang) -> html.Sectio
                         share_table([result], lang),
                         [result],
                         reading(result, lang),
+                        view.share_table(result, lang, caption),
                         caption,
                     ),
                     *view.suppressed_note([result], lang),
@@ -281,10 +281,6 @@ def _attractiveness_section(found: Findings, titles, chart, lang) -> html.Sectio
                         id=f"relationships-reading-{key}",
                     ),
                     html.P(view.describe_test(result.test, lang), className="relationships-test small mb-1"),
-                    html.Details(
-                        [html.Summary(_("Show the numbers as a table", lang)), view.share_table(result, lang, caption)],
-                        className="mt-2",
-                    ),
                 ],
                 lg=6,
             )
