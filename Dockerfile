@@ -2,7 +2,11 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
-    FJERNARBEID_DATA_DIR=/var/lib/fjernarbeid
+    FJERNARBEID_DATA_DIR=/var/lib/fjernarbeid BROWSER_PATH=/usr/bin/chromium
+
+# Chromium draws the chart images and handouts on the server (kaleido)
+RUN apt-get update && apt-get install -y --no-install-recommends chromium \
+ && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 fjernarbeid \
  && mkdir -p /var/lib/fjernarbeid && chown fjernarbeid /var/lib/fjernarbeid
