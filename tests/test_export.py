@@ -117,7 +117,9 @@ def app(app_config):
     return create_app(app_config)
 
 
-@pytest.mark.parametrize("name", ["oversikt", "undersoking", "samanhengar", "mobilitet", "kontorfellesskap", "tiltak"])
+@pytest.mark.parametrize(
+    "name", ["oversikt", "undersoking", "samanhengar", "mobilitet", "kontorfellesskap", "tiltak", "om"]
+)
 def test_every_page_with_a_chart_or_table_has_its_data(client, name):
     document = json.loads(client.get(f"/data/{name}.json").data)
     assert document["views"] and all(v["rows"] for v in document["views"]), name

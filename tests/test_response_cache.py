@@ -94,11 +94,10 @@ def test_workers_sharing_a_data_directory_reuse_each_others_answers(app_config):
 
 
 def test_a_request_for_an_answer_being_computed_waits_for_it(app_config, database_url):
-    import hashlib
     import json
     import threading
 
-    from app.web.response_cache import SharedStore, code_version
+    from app.web.response_cache import SharedStore, cache_key
 
     client = create_app(app_config).server.test_client()
     body = json.dumps(overview_request("?survey=demo_national&region=norge&lang=nn")).encode()
@@ -107,7 +106,7 @@ def test_a_request_for_an_answer_being_computed_waits_for_it(app_config, databas
         version = conn.execute(text("SELECT version FROM data_version")).scalar()
     engine.dispose()
     store = SharedStore(app_config.data_dir / "response-cache", 1 << 20)
-    key = (f"{version}-{code_version()}", hashlib.sha256(body).digest())
+    key = cache_key(version, "localhost", body)  # the test client's host
     held = store.lock(key)  # as if another worker were computing this answer
     answers = []
     waiting = threading.Thread(

@@ -17,6 +17,7 @@ version cannot be read (database down) requests bypass the cache.
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import functools
 import hashlib
@@ -139,6 +140,14 @@ class SharedStore:
             total -= size
 
 
+def cache_key(version: int, host: str, body: bytes) -> tuple[str, bytes]:
+    """(generation, digest) of a callback request. The generation is the data version, the code version and
+    the day, and the host is in the digest: a view's citation says when and from which address it was
+    retrieved."""
+    generation = f"{version}-{code_version()}-{dt.date.today():%Y%m%d}"
+    return generation, hashlib.sha256(host.encode() + b"\n" + body).digest()
+
+
 def do_not_cache_this_response() -> None:
     """Called by a callback whose answer must not be reused: it shows an error, or it reads or writes what
     the data version does not track (the presentations)."""
@@ -175,7 +184,7 @@ def install(server: Flask, routes_prefix: str, max_bytes: int, directory: Path) 
         except Exception:  # noqa: BLE001 - database down: compute, so the page shows why
             log.debug("data version unavailable; callback not cached", exc_info=True)
             return None
-        key = (f"{version}-{code_version()}", hashlib.sha256(request.get_data()).digest())
+        key = cache_key(version, request.host, request.get_data())
         body = remembered(key)
         if body is None and shared is not None:
             try:

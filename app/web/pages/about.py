@@ -19,6 +19,8 @@ from app.web.i18n import N_, fill, format_long_date, format_number, pick
 from app.web.i18n import gettext as _
 from app.web.mobility_texts import jobs_anywhere_source
 from app.web.page_state import PageState, Spec, survey_param
+from app.web.view_block import toolbar
+from app.web.views import Column, DataTable, View
 
 PATH = "/om"
 NAME = N_("About data and methods")
@@ -103,6 +105,7 @@ def render(state: PageState, session) -> dict:
     reference = reference_info(session)
     revision = schema_revision()
     min_n = page_state.min_n()
+    imports = imports_view(surveys, lang)
     return {
         "content": [
             *survey_label(state),
@@ -119,7 +122,9 @@ def render(state: PageState, session) -> dict:
             _methods(min_n, lang),
             _reference(reference, lang),
             _version(surveys, revision, lang),
-        ]
+            toolbar(PATH, imports, state),
+        ],
+        "views": [imports],
     }
 
 
@@ -301,6 +306,27 @@ def _reference(reference, lang: str) -> html.Section:
             ),
         ]
     )
+
+
+def imports_view(surveys: list[SurveyDetails], lang: str) -> View:
+    """The latest import of each survey, for the data addresses."""
+    columns = [
+        Column("survey", _("Survey", lang)),
+        Column("file", _("File", lang)),
+        Column("imported", _("Imported", lang)),
+        Column("rows", _("Rows", lang), "integer"),
+    ]
+    rows = [
+        {
+            "survey": pick(s.title, lang),
+            "file": s.batch.file_name,
+            "imported": _timestamp(s.batch.imported_at, lang),
+            "rows": s.batch.row_count,
+        }
+        for s in surveys
+        if s.batch is not None
+    ]
+    return View("about-imports", _("Latest import of each survey", lang), DataTable(columns, rows))
 
 
 def _version(surveys: list[SurveyDetails], revision: str | None, lang: str) -> html.Section:
