@@ -101,7 +101,7 @@ def test_the_handout_has_one_page_per_view_with_title_and_note(client):
             session, token, "/undersoking", "?survey=demo_national&by=gender", "Flytting etter kjønn", "Merk: syntetisk"
         )
         add_view(session, token, "/tiltak", "", "Framdrift")
-        add_view(session, token, "/om", "", "Om")  # a page without views gives no page
+        add_view(session, token, "/presentasjon", "", "Ingen")  # a page without views gives no page
     try:
         response = client.get(f"/deck/{token}.pdf?lang=nb")
         assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
