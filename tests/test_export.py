@@ -166,3 +166,20 @@ def test_a_chart_image_stands_alone(client):
     assert "Kjelde" in svg and "n = " in svg
     pdf = client.get(query.format(fmt="pdf"))
     assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 1
+
+
+def test_without_a_browser_an_image_request_says_so_and_the_data_still_come(client, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    response = client.get(f"/export/undersoking.png?{SURVEY_VIEW}")
+    assert response.status_code == 503 and b"BROWSER_PATH" in response.data
+    assert client.get(f"/data/undersoking.csv?{SURVEY_VIEW}").status_code == 200
+
+
+def test_a_note_is_written_on_an_image_as_text_not_markup(app):
+    from app.web.export import standalone_figure
+
+    with app.server.test_request_context("/"):
+        rendered = render_views(survey, "?survey=demo_national&by=gender")
+    figure = standalone_figure(rendered.views[0], rendered, note='<a href="javascript:x">klikk</a>', title="<i>T</i>")
+    texts = " ".join(a.text for a in figure.layout.annotations) + figure.layout.title.text
+    assert "&lt;a href=" in texts and "<a href" not in texts and "&lt;i&gt;T" in texts

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import logging
@@ -27,7 +28,7 @@ from flask import Flask, Response, current_app, has_request_context, request
 
 from app.config import LANGUAGES, Config
 from app.db.session import session_scope
-from app.errors import DatabaseUnavailable
+from app.errors import DatabaseUnavailable, FjernarbeidError, QueryTimeout
 from app.query.data_version import data_version
 from app.query.metadata import QueryError
 from app.web.i18n import format_long_date
@@ -320,7 +321,7 @@ def standalone_figure(
     if view.synthetic:
         footer.append(view.synthetic)
     if note:
-        footer.append(_("Note", lang) + ": " + note)
+        footer.append(_("Note", lang) + ": " + html.escape(note))  # Plotly reads tags in text; a note is text
     footer.append(view_address(rendered.page.PATH, rendered.state))
     lines = [_wrap_line(line, width) for line in footer]
     line_count = sum(text.count("<br>") + 1 for text in lines)
@@ -336,7 +337,7 @@ def standalone_figure(
         height=height,
         margin={"l": max(int(layout.margin.l or 0), 30), "r": 40, "t": top, "b": bottom},
         title={
-            "text": f"<b>{title or view.title}</b>",
+            "text": f"<b>{html.escape(title) if title else view.title}</b>",  # a deck title is text
             "x": 0.02,
             "xanchor": "left",
             "y": 1 - 14 / height,
@@ -380,12 +381,23 @@ def _wrap_line(text: str, width: int, char_px: float = 6.6) -> str:
     return "<br>".join(textwrap.wrap(text, max(40, int((width - 60) / char_px)))) or text
 
 
+class ImagesUnavailable(FjernarbeidError):
+    """No browser to draw images with (kaleido needs Chromium)."""
+
+
 def to_image(figure: go.Figure, fmt: str) -> bytes:
     """``figure`` drawn by kaleido in a headless Chromium (``BROWSER_PATH`` names it; Debian's is found)."""
     if not os.environ.get("BROWSER_PATH") and os.path.exists("/usr/bin/chromium"):
         os.environ["BROWSER_PATH"] = "/usr/bin/chromium"
-    with _KALEIDO:
-        return figure.to_image(format=fmt, scale=PNG_SCALE if fmt == "png" else 1)
+    try:
+        with _KALEIDO:
+            return figure.to_image(format=fmt, scale=PNG_SCALE if fmt == "png" else 1)
+    except Exception as error:  # noqa: BLE001 - kaleido raises many kinds; the server log keeps the details
+        log.error("drawing an image failed (is Chromium installed, BROWSER_PATH set?)", exc_info=error)
+        raise ImagesUnavailable(
+            "The image could not be drawn on the server. The data addresses (/data/…) still work; whoever runs "
+            "the dashboard can install Chromium and set BROWSER_PATH (see the README)."
+        ) from error
 
 
 # --- routes -----------------------------------------------------------------------------------------
@@ -405,6 +417,8 @@ def _rendered_or_problem(name: str) -> Rendered | Response:
         return _problem(400, f"This view cannot be computed: {error}")
     except DatabaseUnavailable:
         return _problem(503, "The database does not answer; try again in a moment.")
+    except QueryTimeout:
+        return _problem(503, "This view took too long to compute; try fewer filters, or again in a moment.")
 
 
 def _filename(rendered: Rendered, fmt: str, chart: str | None = None) -> str:
@@ -457,7 +471,10 @@ def register(server: Flask) -> None:
             if view is None:
                 continue
             figure = standalone_figure(view, rendered, note=saved.note, title=saved.title)
-            writer.append(io.BytesIO(to_image(figure, "pdf")))
+            try:
+                writer.append(io.BytesIO(to_image(figure, "pdf")))
+            except ImagesUnavailable as error:
+                return _problem(503, str(error))
         if not writer.pages:
             return _problem(404, "The presentation has no view to hand out.")
         out = io.BytesIO()
@@ -475,5 +492,8 @@ def register(server: Flask) -> None:
         view = chosen_view(rendered, chart)
         if view is None or chart and view.id != chart:
             return _problem(404, f"The page has no chart {chart!r}." if chart else "The page has no chart.")
-        image = to_image(standalone_figure(view, rendered), fmt)
+        try:
+            image = to_image(standalone_figure(view, rendered), fmt)
+        except ImagesUnavailable as error:
+            return _problem(503, str(error))
         return _download(image, IMAGE_FORMATS[fmt], _filename(rendered, fmt, view.id))
