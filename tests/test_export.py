@@ -183,3 +183,8 @@ def test_a_note_is_written_on_an_image_as_text_not_markup(app):
     figure = standalone_figure(rendered.views[0], rendered, note='<a href="javascript:x">klikk</a>', title="<i>T</i>")
     texts = " ".join(a.text for a in figure.layout.annotations) + figure.layout.title.text
     assert "&lt;a href=" in texts and "<a href" not in texts and "&lt;i&gt;T" in texts
+
+
+def test_a_table_view_has_no_image_but_says_where_its_numbers_are(client):
+    response = client.get("/export/tiltak.png?chart=measures-progress")
+    assert response.status_code == 404 and b"/data/tiltak.csv" in response.data

@@ -288,19 +288,34 @@ def to_json(rendered: Rendered, views: list[View]) -> bytes:
 _KALEIDO = threading.Lock()  # one Chromium at a time per process: images are rare, memory is not free
 
 
-def table_figure(view: View, lang: str) -> go.Figure:
-    """A table view drawn as a figure (for a handout page)."""
+MAX_TABLE_ROWS = 40  # of a table on a handout page; the rest are counted (all of them are in the data files)
+
+
+def table_figure(view: View, lang: str, width: int = IMAGE_WIDTH) -> go.Figure:
+    """A table view drawn as a figure (a handout page): up to ``MAX_TABLE_ROWS`` rows, the rest counted in a
+    last row. The figure is as tall as its rows wrap to, since a Plotly table draws only the rows its height
+    holds."""
+    import math
+
     columns = view.table.columns
-    cells = [[view.table.cell_text(row, c, lang) for row in view.table.rows] for c in columns]
+    rows = view.table.rows[:MAX_TABLE_ROWS]
+    cells = [[view.table.cell_text(row, c, lang) for row in rows] for c in columns]
+    left = len(view.table.rows) - len(rows)
+    if left:
+        cells[0].append(
+            _("… and {count} more rows: all of them are in the CSV and Excel files", lang).format(count=left)
+        )
+        for column in cells[1:]:
+            column.append("")
+    chars = max(8, int((width - 60) / len(columns) / 8.5))  # characters on one line of a column (words wrap early)
+    lines = [max(math.ceil(len(col[i]) / chars) or 1 for col in cells) for i in range(len(cells[0]))]
     fig = go.Figure(
         go.Table(
             header={"values": [f"<b>{c.header}</b>" for c in columns], "align": "left", "fill_color": "#e9ecef"},
             cells={"values": cells, "align": ["left" if c.kind == "text" else "right" for c in columns]},
         )
     )
-    fig.update_layout(
-        height=min(1400, 120 + 28 * (len(view.table.rows) + 1)), margin={"l": 10, "r": 10, "t": 60, "b": 20}
-    )
+    fig.update_layout(height=170 + sum(15 * n + 14 for n in lines), margin={"l": 10, "r": 10, "t": 60, "b": 20})
     return fig
 
 
@@ -492,6 +507,8 @@ def register(server: Flask) -> None:
         view = chosen_view(rendered, chart)
         if view is None or chart and view.id != chart:
             return _problem(404, f"The page has no chart {chart!r}." if chart else "The page has no chart.")
+        if view.figure is None:
+            return _problem(404, f"{view.id!r} is a table; its numbers are at /data/{name}.csv (or .xlsx, .json).")
         try:
             image = to_image(standalone_figure(view, rendered), fmt)
         except ImagesUnavailable as error:
