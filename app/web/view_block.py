@@ -11,7 +11,7 @@ from dash.development.base_component import Component
 
 from app.web.charts import graph_config
 from app.web.components import aria
-from app.web.export import data_address, image_address, view_address
+from app.web.export import data_address, export_query, image_address, view_address
 from app.web.i18n import N_, format_long_date
 from app.web.i18n import gettext as _
 from app.web.page_state import PageState
@@ -124,6 +124,7 @@ def toolbar(path: str, view: View, state: PageState) -> html.Div:
     ]
     items = [*images, *([dbc.DropdownMenuItem(divider=True)] if images else []), *data]
     address = view_address(path, state)
+    present = path + export_query(state, chart=view.id) + "&present=1"
     return html.Div(
         [
             dbc.DropdownMenu(
@@ -142,6 +143,12 @@ def toolbar(path: str, view: View, state: PageState) -> html.Div:
                 ],
                 className="copy-link btn btn-sm btn-outline-secondary",
                 id=f"{view.id}-copy-link",
+            ),
+            html.A(  # a page load: the slide stands in for the page
+                _("Present", lang) + " ▶",
+                href=present,
+                className="btn btn-sm btn-outline-secondary present-link",
+                id=f"{view.id}-present",
             ),
             html.Details(
                 [

@@ -135,6 +135,11 @@ def test_any_view_can_be_presented_alone_and_left_with_escape(page):
 
     _projector(page, True)
     try:
+        page.open("/samanhengar?survey=demo_national", "#relationships-chart-factory-present")
+        page.wait_idle()
+        page.click("#relationships-chart-factory-present")  # the chart's own Present button
+        page.wait_for("#present-slide-chart .main-svg")
+        page.wait_until(lambda: page.text(".slide-title") == "Fabrikkparadigmet og vilje til å flytte")
         page.open("/undersoking?survey=demo_national&by=gender&present=1", "#present-slide-chart .main-svg")
         page.wait_idle()
         assert page.text(f"#{present.COUNTER}") == "1 / 1"
