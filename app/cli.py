@@ -321,6 +321,45 @@ def cmd_mobility(args, config: Config) -> int:
     return 0
 
 
+def cmd_small_area(args, config: Config) -> int:
+    """A municipality's model-based share, with full precision (it is a model's prediction, and the checks
+    against R need every digit)."""
+    import json
+
+    from app.db.session import session_scope
+    from app.query.small_area import small_area_estimate
+    from app.web.i18n import pick
+
+    _engine(config)
+    with session_scope() as session:
+        result = small_area_estimate(session, args.survey, args.question, args.municipality, args.collapse)
+    document = result.as_dict()
+    document["question"] = pick(result.question, args.lang)
+    document["synthetic_note"] = pick(result.synthetic_note, args.lang) if result.synthetic_note else None
+    for cell in document["cells"]:
+        cell["age_group_label"] = pick(cell["age_group_label"], args.lang)
+        cell["gender_label"] = pick(cell["gender_label"], args.lang)
+    if args.format == "json":
+        print(json.dumps(document, ensure_ascii=False, indent=1))
+        return 0
+    print(
+        f"{result.municipality} ({result.kommunenummer}), centrality class {result.centrality}: {document['question']}"
+    )
+    print(f"answers counted: {', '.join(str(c) for c in result.categories)}")
+    for key in ("estimate", "se", "ci_low", "ci_high"):
+        print(f"{key:>16}: {document[key]:.6f}")
+    print(f"{'population_year':>16}: {result.population_year}")
+    print(f"{'respondents':>16}: {result.respondents} (the whole survey; the model is not a direct estimate)")
+    print(f"{'method':>16}: {result.method}")
+    print(f"\n{'age group':<12} {'gender':<10} {'residents':>10} {'weight':>8} {'predicted':>10}")
+    for cell in document["cells"]:
+        print(
+            f"{cell['age_group_label']:<12} {cell['gender_label']:<10} {cell['population']:>10.0f} "
+            f"{cell['weight']:>8.4f} {cell['predicted']:>10.6f}"
+        )
+    return 0
+
+
 def _user() -> str:
     import getpass
 
@@ -452,6 +491,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mob.add_argument("--format", default="table", choices=["table", "json", "csv"], metavar="table|json|csv")
     mob.set_defaults(func=cmd_mobility)
+
+    small = sub.add_parser(
+        "small-area",
+        help="model-based share for one municipality (modellbasert anslag: a model over the whole survey, "
+        "weighted by the municipality's residents; not a direct estimate)",
+    )
+    small.add_argument("--survey", required=True)
+    small.add_argument("--question", required=True, help="a question with answer categories, e.g. q22")
+    small.add_argument(
+        "--collapse", choices=["top2"], help="count the two first answers (default: the first answer only)"
+    )
+    small.add_argument("--municipality", required=True, help="kommunenummer, e.g. 4622")
+    small.add_argument("--lang", default="nb", choices=["nb", "nn", "en"], metavar="nb|nn|en")
+    small.add_argument("--format", default="table", choices=["table", "json"], metavar="table|json")
+    small.set_defaults(func=cmd_small_area)
 
     serve = sub.add_parser("serve", help="development server; prepares an empty database first")
     serve.add_argument("--host", default="127.0.0.1")

@@ -61,3 +61,50 @@ def test_a_municipalitys_estimate_se_and_interval_agree_with_r(fit, reference, m
 def test_a_level_the_model_never_saw_is_refused(fit):
     with pytest.raises(ValueError, match="not among the levels"):
         area_estimate(fit, {"centrality": 9}, {(1, 1): 10.0})
+
+
+@pytest.mark.parametrize("municipality", ["4622", "4619", "4601"])
+def test_the_command_on_the_seeded_demo_survey_agrees_with_r(
+    database_url, monkeypatch, capsys, reference, municipality
+):
+    """The seeded demo survey is the respondent file R read, and the seeded SSB population the one the
+    fixture's cells were cut from: the command's numbers are R's."""
+    from app.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    code = main(
+        [
+            "small-area",
+            "--survey",
+            "demo_national",
+            "--question",
+            "q22",
+            "--collapse",
+            "top2",
+            "--municipality",
+            municipality,
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 0
+    document = json.loads(capsys.readouterr().out)
+    expected = reference["areas"][municipality]
+    assert document["estimate"] == pytest.approx(expected["estimate"], abs=1e-6)
+    assert document["se"] == pytest.approx(expected["se"], rel=1e-4)
+    assert document["ci_low"] == pytest.approx(expected["ci_low"], abs=1e-6)
+    assert document["population_year"] == 2026 and document["categories"] == [1, 2]
+    assert document["method"].startswith("model-based estimate")
+    assert "Syntetiske data" in document["synthetic_note"]
+    assert [c["predicted"] for c in document["cells"]] == pytest.approx(expected["predicted"], abs=1e-6)
+    assert {c["age_group_label"] for c in document["cells"]} == {"25–34 år", "35–44 år", "45–54 år", "55–60 år"}
+
+
+def test_the_command_says_what_a_survey_lacks(database_url, monkeypatch, capsys):
+    from app.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert main(["small-area", "--survey", "demo_national", "--question", "age", "--municipality", "4622"]) != 0
+    assert main(["small-area", "--survey", "demo_national", "--question", "q22", "--municipality", "9999"]) != 0
+    err = capsys.readouterr().err
+    assert "answer categories" in err and "9999" in err

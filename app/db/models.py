@@ -147,6 +147,26 @@ class MunicipalityStatistic(Base):
     is_estimate: Mapped[bool] = mapped_column(Boolean, server_default="false")
 
 
+class PopulationAgeSex(Base):
+    """Residents by single year of age and sex on 1 January (SSB 07459; age 105 stands for 105 and over).
+    The model-based estimates weight their cells by it (``app/query/small_area.py``)."""
+
+    __tablename__ = "population_age_sex"
+    __table_args__ = (
+        CheckConstraint("population >= 0", name="population_not_negative"),
+        CheckConstraint("sex IN (1, 2)", name="sex_known"),
+        CheckConstraint("age BETWEEN 0 AND 105", name="age_range"),
+    )
+
+    kommunenummer: Mapped[str] = mapped_column(
+        ForeignKey("municipality.kommunenummer", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    sex: Mapped[int] = mapped_column(SmallInteger, primary_key=True)  # 1 male, 2 female (SSB's codes)
+    age: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    population: Mapped[int] = mapped_column(Integer)
+
+
 # --- Surveys ------------------------------------------------------------------------------
 
 
@@ -218,6 +238,10 @@ class AnswerOption(Base):
     label: Mapped[I18n]
     position: Mapped[int] = mapped_column(SmallInteger)
     is_missing: Mapped[bool] = mapped_column(Boolean, default=False)
+    # a code that stands for a range of a number (a codebook's bins, e.g. age group 25–34): its ends,
+    # so population figures by single year can be summed into the survey's groups
+    min_value: Mapped[float | None] = mapped_column(Float)
+    max_value: Mapped[float | None] = mapped_column(Float)
 
 
 class Respondent(Base):

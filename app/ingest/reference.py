@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Municipality, MunicipalityStatistic, PostalCode, Region, RegionMember
+from app.db.models import Municipality, MunicipalityStatistic, PopulationAgeSex, PostalCode, Region, RegionMember
 from app.db.upsert import upsert
 
 CENTRALITY_2024 = "SSB sentralitetsindeks, 2024-versjon (KLASS 128)"
@@ -117,6 +117,25 @@ def load_municipality_statistics(session: Session, reference_dir: Path) -> int:
             for number, value in zip(successors, share_out(int(r[measure]), weights), strict=False):
                 add(number, measure, f"{r['year']}-Q4", value, "SSB 11618", estimate=True)
     return upsert(session, MunicipalityStatistic, list(rows.values()), ["kommunenummer", "measure", "period"])
+
+
+POPULATION_AGE_SEX_FILE = "ssb/population_age_sex_07459.csv"
+
+
+def load_population_age_sex(session: Session, reference_dir: Path) -> int:
+    """SSB 07459, residents by single year of age and sex on 1 January of the latest year, every
+    municipality (``seed/reference/ssb/SOURCES.md``); idempotent."""
+    rows = [
+        {
+            "kommunenummer": r["kommunenummer"],
+            "year": int(r["year"]),
+            "sex": int(r["sex"]),
+            "age": int(r["age"]),
+            "population": int(r["population"]),
+        }
+        for r in read_csv(reference_dir / POPULATION_AGE_SEX_FILE)
+    ]
+    return upsert(session, PopulationAgeSex, rows, ["kommunenummer", "year", "sex", "age"])
 
 
 def share_out(total: int, weights: list[int]) -> list[int]:

@@ -573,7 +573,15 @@ def _create_survey(
                 short=d.spec.label.as_dict(),
                 is_derived=True,
                 options=[
-                    AnswerOption(code=c, label=label, position=i, is_missing=m)
+                    AnswerOption(
+                        code=c,
+                        label=label,
+                        position=i,
+                        is_missing=m,
+                        min_value=bins[c].min if c in bins else None,
+                        max_value=bins[c].max if c in bins else None,
+                    )
+                    for bins in [{b.code: b for b in d.spec.bins}]
                     for i, (c, label, m) in enumerate(d.options)
                 ],
             )

@@ -41,6 +41,7 @@ class QuestionInfo:
     theme: str | None = None
     is_derived: bool = False
     direction: str | None = None
+    ranges: dict[int, tuple[float, float]] = field(default_factory=dict)  # a binned code's (min, max)
 
     def label(self, code: int) -> dict[str, str]:
         """The codebook's label of ``code``, per language (the code itself when the codebook has none)."""
@@ -137,6 +138,11 @@ def _load(session: Session, sid: int) -> SurveyMeta:
             q.theme,
             q.is_derived,
             q.direction,
+            {
+                o.code: (o.min_value, o.max_value)
+                for o in q.options
+                if o.min_value is not None and o.max_value is not None
+            },
         )
         for slot, q in enumerate(questions, start=1)
     }

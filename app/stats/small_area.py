@@ -76,6 +76,35 @@ class LogisticFit:
         return x, float(x @ self.coefficients)
 
 
+@dataclass(frozen=True)
+class Cell:
+    """The respondents sharing one combination of predictor values, as sums PostgreSQL aggregates: their
+    number, Σw, Σw·y, Σw² and Σw²·y (y is 0 or 1). The fit and its covariance need nothing more, so no
+    respondent's answers leave the database."""
+
+    values: Mapping[str, int]
+    n: int
+    sw: float
+    swy: float
+    sw2: float
+    sw2y: float
+
+
+def cells_from_rows(
+    y: Sequence[float], weights: Sequence[float], data: Mapping[str, Sequence[int]], predictors: Sequence[str]
+) -> list[Cell]:
+    sums: dict[tuple[int, ...], list[float]] = {}
+    for i, (yi, wi) in enumerate(zip(y, weights, strict=True)):
+        key = tuple(int(data[p][i]) for p in predictors)
+        total = sums.setdefault(key, [0, 0.0, 0.0, 0.0, 0.0])
+        total[0] += 1
+        total[1] += wi
+        total[2] += wi * yi
+        total[3] += wi * wi
+        total[4] += wi * wi * yi
+    return [Cell(dict(zip(predictors, key, strict=True)), int(t[0]), *t[1:]) for key, t in sorted(sums.items())]
+
+
 def fit_logistic(
     y: Sequence[float],
     weights: Sequence[float],
@@ -83,32 +112,40 @@ def fit_logistic(
     predictors: Sequence[str],
     n_design: int | None = None,
 ) -> LogisticFit:
-    """The design-weighted logistic regression of the 0/1 ``y`` (see the module docstring), by
-    Newton–Raphson on the weighted score, as ``glm``'s IRLS converges to. ``n_design``: the respondents of
-    the whole design (default: the rows given)."""
-    design = Design.from_data(data, predictors)
-    x = design.matrix(data)
-    y_arr = np.asarray(y, dtype=float)
-    w = np.asarray(weights, dtype=float)
+    """The fit from one row per respondent (tests; the query layer aggregates in SQL and calls ``fit_cells``)."""
+    return fit_cells(cells_from_rows(y, weights, data, predictors), predictors, n_design or len(y))
+
+
+def fit_cells(cells: Sequence[Cell], predictors: Sequence[str], n_design: int) -> LogisticFit:
+    """The design-weighted logistic regression (see the module docstring) from cell sums, by Newton–Raphson
+    on the weighted score, as ``glm``'s IRLS converges to. ``n_design``: the respondents of the whole design.
+
+    With μ the cell's fitted share, a cell adds to the score x (Σwy − μ Σw), to A x xᵀ μ(1−μ) Σw, and to
+    Σ z zᵀ (before A⁻¹ on both sides) x xᵀ Σ w²(y − μ)² = x xᵀ (Σw²y (1 − 2μ) + μ² Σw²)."""
+    design = Design.from_data({p: [c.values[p] for c in cells] for p in predictors}, predictors)
+    x = np.array([design.row(c.values) for c in cells])
+    sw = np.array([c.sw for c in cells])
+    swy = np.array([c.swy for c in cells])
+    sw2 = np.array([c.sw2 for c in cells])
+    sw2y = np.array([c.sw2y for c in cells])
+    n = sum(c.n for c in cells)
+    if n_design < n:
+        raise ValueError(f"the design has {n_design} respondents, fewer than the {n} in the cells")
     beta = np.zeros(x.shape[1])
     for _ in range(100):
         mu = expit(x @ beta)
-        information = (x * (w * mu * (1 - mu))[:, None]).T @ x
-        step = np.linalg.solve(information, x.T @ (w * (y_arr - mu)))
+        information = (x * (sw * mu * (1 - mu))[:, None]).T @ x
+        step = np.linalg.solve(information, x.T @ (swy - mu * sw))
         beta += step
         if np.max(np.abs(step)) < 1e-12:
             break
     mu = expit(x @ beta)
-    a_inverse = np.linalg.inv((x * (w * mu * (1 - mu))[:, None]).T @ x)
-    z = (x * (w * (y_arr - mu))[:, None]) @ a_inverse
-    n = n_design or len(y_arr)
-    if n < len(y_arr):
-        raise ValueError(f"the design has {n} respondents, fewer than the {len(y_arr)} rows fitted")
-    mean = z.sum(axis=0) / n
-    centred = z - mean
-    outside = n - len(y_arr)  # rows of the design outside the subset: z = 0, so −z̄ after centring
-    covariance = n / (n - 1) * (centred.T @ centred + outside * np.outer(mean, mean))
-    return LogisticFit(design, beta, covariance, len(y_arr))
+    a_inverse = np.linalg.inv((x * (sw * mu * (1 - mu))[:, None]).T @ x)
+    spread = (x * (sw2y * (1 - 2 * mu) + mu * mu * sw2)[:, None]).T @ x
+    score = x.T @ (swy - mu * sw)  # zero at the solution, kept for the centring R does
+    middle = spread - np.outer(score, score) / n_design
+    covariance = n_design / (n_design - 1) * a_inverse @ middle @ a_inverse
+    return LogisticFit(design, beta, covariance, n)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,175 @@
+"""Model-based estimates ("modellbasert anslag") of a share for one municipality.
+
+The national survey has too few respondents in most municipalities to describe them directly. This
+estimate borrows strength from the whole survey instead: a design-weighted logistic regression of
+the share on age group, gender and centrality class (``app/stats/small_area.py``, as R's
+``svyglm``), predicted for each age group × gender cell at the municipality's centrality class and
+weighted by the municipality's residents in each cell (SSB 07459, latest year, the survey's age
+groups summed from single years of age). It assumes that people of the same age group, gender and
+centrality class answer alike wherever they live: it is a model's answer, never a direct estimate,
+and every place that shows it says so.
+
+Only cell sums leave the database (n, Σw, Σw·y, Σw², Σw²·y per predictor combination); a cell with
+few respondents is part of the fit but is never shown.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import AnswerVector, Municipality, PopulationAgeSex, Survey
+from app.query.metadata import QueryError, QuestionInfo, survey_meta
+from app.stats.small_area import Cell, area_estimate, fit_cells
+
+VECTOR = AnswerVector.__table__
+PREDICTORS = ("age_group", "gender", "centrality")
+METHOD = (
+    "model-based estimate: design-weighted logistic regression on age group + gender + centrality class "
+    "(as R's survey::svyglm, quasibinomial), predicted per age group × gender at the municipality's "
+    "centrality class and weighted by its residents (SSB 07459); delta-method standard error, 95 % interval "
+    "on the logit scale"
+)
+SSB_SEX = {1: 1, 2: 2}  # the survey's gender code → SSB's sex code (1 male, 2 female)
+
+
+@dataclass
+class SmallAreaResult:
+    survey: str
+    variable: str
+    question: dict
+    categories: list[int]  # the answer codes counted as "yes"
+    kommunenummer: str
+    municipality: str
+    centrality: int
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    population_year: int
+    respondents: int  # in the model
+    method: str = METHOD
+    cells: list[dict] = field(default_factory=list)
+    synthetic_note: dict | None = None  # the survey's label when its data are synthetic
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def _predictor(meta, variable: str) -> QuestionInfo:
+    try:
+        return meta.question(variable)
+    except QueryError:
+        raise QueryError(
+            f"A model-based estimate needs the variable {variable!r} ({', '.join(PREDICTORS)}); "
+            f"survey {meta.slug!r} does not have it."
+        ) from None
+
+
+def small_area_estimate(
+    session: Session, survey: str, variable: str, kommunenummer: str, collapse: str | None = None
+) -> SmallAreaResult:
+    """The model-based share of ``variable``'s first valid answer (``collapse="top2"``: its two first) in
+    the municipality."""
+    meta = survey_meta(session, survey)
+    question = meta.question(variable)
+    valid = question.valid_codes
+    if question.is_numeric or len(valid) < 2:
+        raise QueryError(f"{variable!r} is not a question with answer categories; a share needs one.")
+    if collapse not in (None, "top2"):
+        raise QueryError(f"--collapse {collapse!r}: only 'top2' (the two first answers) is known.")
+    categories = valid[:2] if collapse == "top2" else valid[:1]
+    age, gender, centrality = (_predictor(meta, p) for p in PREDICTORS)
+    if not age.ranges:
+        raise QueryError(
+            f"The age groups of survey {survey!r} have no age ranges (it was imported before they were kept); "
+            "import it again."
+        )
+    place = session.get(Municipality, kommunenummer)
+    if place is None:
+        raise QueryError(f"No municipality has the number {kommunenummer!r} (four digits, e.g. 4622).")
+    if place.centrality_class is None:
+        raise QueryError(f"{place.name} has no centrality class, which the model needs.")
+
+    cells = _cells(session, meta, question, categories, age, gender, centrality)
+    fit = fit_cells(cells, PREDICTORS, meta.n_design)
+    if place.centrality_class not in fit.design.levels["centrality"]:
+        raise QueryError(
+            f"No respondent of survey {survey!r} lives in a municipality of centrality class "
+            f"{place.centrality_class}, so the model cannot speak for {place.name}."
+        )
+    year, population = _population(session, kommunenummer, age, gender, fit.design.levels)
+    result = area_estimate(fit, {"centrality": place.centrality_class}, population)
+    synthetic = session.execute(select(Survey.is_synthetic, Survey.synthetic_note).where(Survey.id == meta.id)).one()
+    return SmallAreaResult(
+        survey,
+        variable,
+        question.text,
+        categories,
+        kommunenummer,
+        place.name,
+        place.centrality_class,
+        result.estimate,
+        result.se,
+        result.ci_low,
+        result.ci_high,
+        year,
+        fit.n,
+        cells=[
+            {**c, "age_group_label": age.label(c["age_group"]), "gender_label": gender.label(c["gender"])}
+            for c in result.cells
+        ],
+        synthetic_note=(synthetic.synthetic_note or {"en": "synthetic data"}) if synthetic.is_synthetic else None,
+    )
+
+
+def _cells(session, meta, question, categories, age, gender, centrality) -> list[Cell]:
+    """Cell sums per predictor combination, over the respondents with a valid answer and all predictors."""
+    columns = [VECTOR.c.codes[info.slot] for info in (age, gender, centrality)]
+    y = VECTOR.c.codes[question.slot]
+    w = VECTOR.c.weight
+    stmt = (
+        select(*columns, y, func.count(), func.sum(w), func.sum(w * w))
+        .where(
+            VECTOR.c.survey_id == meta.id,
+            y.in_(question.valid_codes),
+            *[column.in_(info.valid_codes) for column, info in zip(columns, (age, gender, centrality), strict=True)],
+        )
+        .group_by(*columns, y)
+    )
+    sums: dict[tuple[int, int, int], list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0.0, 0.0])
+    for a, g, c, code, n, sw, sw2 in session.execute(stmt):
+        cell = sums[(a, g, c)]
+        yes = code in categories
+        cell[0] += n
+        cell[1] += sw
+        cell[2] += sw if yes else 0.0
+        cell[3] += sw2
+        cell[4] += sw2 if yes else 0.0
+    return [Cell(dict(zip(PREDICTORS, key, strict=True)), int(s[0]), *s[1:]) for key, s in sorted(sums.items())]
+
+
+def _population(session, kommunenummer: str, age: QuestionInfo, gender: QuestionInfo, levels) -> tuple[int, dict]:
+    """(year, {(age group, gender): residents}) for the model's age groups and genders, latest year."""
+    year = session.scalar(
+        select(func.max(PopulationAgeSex.year)).where(PopulationAgeSex.kommunenummer == kommunenummer)
+    )
+    if year is None:
+        raise QueryError(f"There are no SSB population figures by age and sex for {kommunenummer}.")
+    rows = session.execute(
+        select(PopulationAgeSex.sex, PopulationAgeSex.age, PopulationAgeSex.population).where(
+            PopulationAgeSex.kommunenummer == kommunenummer, PopulationAgeSex.year == year
+        )
+    ).all()
+    population: dict[tuple[int, int], float] = defaultdict(float)
+    sexes = {ssb: code for code, ssb in SSB_SEX.items() if code in levels["gender"]}
+    for sex, years, people in rows:
+        group = next((code for code, (low, high) in age.ranges.items() if low <= years <= high), None)
+        if group is not None and group in levels["age_group"] and sex in sexes:
+            population[(group, sexes[sex])] += people
+    if not population:
+        raise QueryError(f"No residents of {kommunenummer} fall in the survey's age groups and genders.")
+    return year, dict(population)
