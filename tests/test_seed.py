@@ -92,3 +92,25 @@ def test_seed_brings_a_demo_surveys_describing_texts_up_to_date_without_reimport
     survey = db.scalar(select(Survey).where(Survey.slug == "demo_national"))
     assert survey.citation.startswith("Syntetisk") and "seed/" not in survey.citation
     assert "seed/" not in survey.weighting["nb"] and "aldersgruppe" in survey.weighting["nb"]
+
+
+def test_the_ssb_series_are_seeded_as_the_files_say(db):
+    """Spot checks against SSB's published figures (seed/reference/ssb/SOURCES.md)."""
+    from sqlalchemy import func, select
+
+    from app.db.models import CommutingFlow, EducationLevel, PopulationAgeSex, PopulationChange, PopulationTotal
+
+    def total(model, *where):
+        return db.scalar(select(func.sum(model.population)).where(*where))
+
+    assert total(PopulationAgeSex, PopulationAgeSex.year == 2026) == 5_627_400  # SSB, 1 January 2026
+    assert total(PopulationAgeSex, PopulationAgeSex.kommunenummer == "4622") == 8_490  # Kvam
+    assert db.get(PopulationTotal, ("4622", 2024)).population == 8_496
+    kvam_2022 = {
+        r.work: r.employed
+        for r in db.scalars(select(CommutingFlow).where(CommutingFlow.home == "4622", CommutingFlow.year == 2022))
+    }
+    # 4 206 employed residents (SOURCES.md), less the 2 working in 1507 Ålesund, whose flows are left out
+    assert sum(kvam_2022.values()) == 4_206 - 2 and kvam_2022["4622"] == 3_269 and kvam_2022["4601"] == 345
+    assert db.get(EducationLevel, ("4622", 2024, "03a")).percent == 23.0
+    assert db.get(PopulationChange, ("4601", 2020)).net_migration == 634

@@ -167,6 +167,63 @@ class PopulationAgeSex(Base):
     population: Mapped[int] = mapped_column(Integer)
 
 
+def _municipality_key() -> Any:
+    return mapped_column(ForeignKey("municipality.kommunenummer", ondelete="CASCADE"), primary_key=True)
+
+
+class PopulationTotal(Base):
+    """Residents on 1 January by municipality, 2024 borders (SSB 07459 as remapped by csdata; a cell where
+    a municipality's figure was split by weights is no SSB figure: ``is_ssb_figure`` false)."""
+
+    __tablename__ = "population_total"
+    __table_args__ = (CheckConstraint("population >= 0", name="population_not_negative"),)
+
+    kommunenummer: Mapped[str] = _municipality_key()
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    population: Mapped[int] = mapped_column(Integer)
+    is_ssb_figure: Mapped[bool] = mapped_column(Boolean, server_default="true")
+
+
+class PopulationChange(Base):
+    """Birth surplus and net migration (including abroad) in a year (SSB 06913)."""
+
+    __tablename__ = "population_change"
+
+    kommunenummer: Mapped[str] = _municipality_key()
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    birth_surplus: Mapped[int] = mapped_column(Integer)
+    net_migration: Mapped[int] = mapped_column(Integer)
+
+
+class CommutingFlow(Base):
+    """Employed persons aged 15–74 living in one municipality and working in another (or the same), 4th
+    quarter (SSB 03321; 2024 codes)."""
+
+    __tablename__ = "commuting_flow"
+    __table_args__ = (CheckConstraint("employed >= 0", name="employed_not_negative"),)
+
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    home: Mapped[str] = mapped_column(
+        ForeignKey("municipality.kommunenummer", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    work: Mapped[str] = mapped_column(
+        ForeignKey("municipality.kommunenummer", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    employed: Mapped[int] = mapped_column(Integer)
+
+
+class EducationLevel(Base):
+    """Share of residents aged 16 and over by highest education level (SSB 09429)."""
+
+    __tablename__ = "education_level"
+
+    kommunenummer: Mapped[str] = _municipality_key()
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    level: Mapped[str] = mapped_column(String(10), primary_key=True)  # SSB's code, e.g. 03a
+    label: Mapped[str] = mapped_column(String(100))  # SSB's Norwegian label
+    percent: Mapped[float] = mapped_column(Float)
+
+
 # --- Surveys ------------------------------------------------------------------------------
 
 

@@ -59,3 +59,36 @@ def upsert(
             stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
         changed += len(session.execute(stmt.returning(table.c[keys[0]])).all())
     return changed
+
+
+def copy_upsert(session: Session, model: type[Base], rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> int:
+    """``upsert`` for tens of thousands of rows: COPY into a temporary table, then one INSERT … ON CONFLICT
+    from it. Building one statement per 2 000 rows costs seconds of Python for a large reference table at
+    every ``fjernarbeid seed``; this costs a fraction of one. Same result and the same count."""
+    if not rows:
+        return 0
+    table = table_of(model)
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    staging = f"staging_{table.name}"
+    connection = session.connection().connection.driver_connection  # psycopg's own connection
+    assert connection is not None
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE TEMPORARY TABLE "{staging}" (LIKE "{table.name}" INCLUDING DEFAULTS) ON COMMIT DROP')
+        with cursor.copy(f'COPY "{staging}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        others = [c for c in columns if c not in keys]
+        conflict = ", ".join(f'"{k}"' for k in keys)
+        if others:
+            sets = ", ".join(f'"{c}" = excluded."{c}"' for c in others)
+            changed = " OR ".join(f't."{c}" IS DISTINCT FROM excluded."{c}"' for c in others)
+            action = f"DO UPDATE SET {sets} WHERE {changed}"
+        else:
+            action = "DO NOTHING"
+        cursor.execute(
+            f'INSERT INTO "{table.name}" AS t ({names}) SELECT {names} FROM "{staging}" ON CONFLICT ({conflict}) {action}'
+        )
+        count = cursor.rowcount
+        cursor.execute(f'DROP TABLE "{staging}"')
+    return count

@@ -13,8 +13,19 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Municipality, MunicipalityStatistic, PopulationAgeSex, PostalCode, Region, RegionMember
-from app.db.upsert import upsert
+from app.db.models import (
+    CommutingFlow,
+    EducationLevel,
+    Municipality,
+    MunicipalityStatistic,
+    PopulationAgeSex,
+    PopulationChange,
+    PopulationTotal,
+    PostalCode,
+    Region,
+    RegionMember,
+)
+from app.db.upsert import copy_upsert, upsert
 
 CENTRALITY_2024 = "SSB sentralitetsindeks, 2024-versjon (KLASS 128)"
 
@@ -135,7 +146,75 @@ def load_population_age_sex(session: Session, reference_dir: Path) -> int:
         }
         for r in read_csv(reference_dir / POPULATION_AGE_SEX_FILE)
     ]
-    return upsert(session, PopulationAgeSex, rows, ["kommunenummer", "year", "sex", "age"])
+    return copy_upsert(session, PopulationAgeSex, rows, ["kommunenummer", "year", "sex", "age"])
+
+
+def load_municipal_series(session: Session, reference_dir: Path) -> int:
+    """The SSB series the municipality pages show (``seed/reference/ssb/SOURCES.md``); idempotent.
+
+    Commuting flows of 1507 Ålesund (split on 1 January 2024 into 1508 Ålesund and 1580 Haram) have no
+    2024 code and are left out: a flow cannot be shared out between the successors without guessing
+    where their residents work."""
+    changed = upsert(
+        session,
+        PopulationTotal,
+        [
+            {
+                "kommunenummer": r["kommunenummer"],
+                "year": int(r["year"]),
+                "population": int(r["population"]),
+                "is_ssb_figure": r["exact_ssb_figure"].strip().upper() == "TRUE",
+            }
+            for r in read_csv(reference_dir / "ssb/population_total_2006_2026_b2024.csv")
+        ],
+        ["kommunenummer", "year"],
+    )
+    changed += upsert(
+        session,
+        PopulationChange,
+        [
+            {
+                "kommunenummer": r["kommunenummer"],
+                "year": int(r["year"]),
+                "birth_surplus": int(r["birth_surplus"]),
+                "net_migration": int(r["net_migration"]),
+            }
+            for r in read_csv(reference_dir / "ssb/population_change_06913_vestland_2020_2025.csv")
+            if r["birth_surplus"].strip() and r["net_migration"].strip()
+        ],
+        ["kommunenummer", "year"],
+    )
+    changed += copy_upsert(
+        session,
+        CommutingFlow,
+        [
+            {
+                "year": int(r["year"]),
+                "home": r["bosted_kommunenummer_2024"],
+                "work": r["arbeidssted_kommunenummer_2024"],
+                "employed": int(r["employed"]),
+            }
+            for r in read_csv(reference_dir / "ssb/commuting_2020_2022_all.csv")
+            if r["bosted_kommunenummer_2024"].strip() and r["arbeidssted_kommunenummer_2024"].strip()
+        ],
+        ["year", "home", "work"],
+    )
+    changed += upsert(
+        session,
+        EducationLevel,
+        [
+            {
+                "kommunenummer": r["kommunenummer"],
+                "year": int(r["year"]),
+                "level": r["nivaa_code"],
+                "label": r["nivaa_label"],
+                "percent": float(r["percent_of_residents_16plus"]),
+            }
+            for r in read_csv(reference_dir / "ssb/education_09429_2024.csv")
+        ],
+        ["kommunenummer", "year", "level"],
+    )
+    return changed
 
 
 def share_out(total: int, weights: list[int]) -> list[int]:

@@ -47,6 +47,7 @@ def seed_all(session: Session, seed_dir: Path = SEED_DIR, surveys: bool = True) 
     report.changed["regions"] = reference.load_regions(session, ref)
     report.changed["SSB figures per municipality"] = reference.load_municipality_statistics(session, ref)
     report.changed["SSB population by age and sex"] = reference.load_population_age_sex(session, ref)
+    report.changed["SSB municipal series"] = reference.load_municipal_series(session, ref)
     report.changed["published figures"] = figures.load_published_figures(session, seed_dir / "published_figures.csv")
     report.changed["national context series"] = figures.load_context_series(
         session, seed_dir / "national_home_office.csv"
