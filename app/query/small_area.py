@@ -16,6 +16,7 @@ few respondents is part of the fit but is never shown.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -70,10 +71,15 @@ def _predictor(meta, variable: str) -> QuestionInfo:
 
 
 def small_area_estimate(
-    session: Session, survey: str, variable: str, kommunenummer: str, collapse: str | None = None
+    session: Session,
+    survey: str,
+    variable: str,
+    kommunenummer: str,
+    collapse: str | None = None,
+    categories: Sequence[int] | None = None,
 ) -> SmallAreaResult:
-    """The model-based share of ``variable``'s first valid answer (``collapse="top2"``: its two first) in
-    the municipality."""
+    """The model-based share of ``variable``'s first valid answer (``collapse="top2"``: its two first;
+    ``categories``: these answer codes) in the municipality."""
     meta = survey_meta(session, survey)
     question = meta.question(variable)
     valid = question.valid_codes
@@ -81,7 +87,13 @@ def small_area_estimate(
         raise QueryError(f"{variable!r} is not a question with answer categories; a share needs one.")
     if collapse not in (None, "top2"):
         raise QueryError(f"--collapse {collapse!r}: only 'top2' (the two first answers) is known.")
-    categories = valid[:2] if collapse == "top2" else valid[:1]
+    if categories is not None:
+        unknown = [c for c in categories if c not in valid]
+        if unknown or not categories:
+            raise QueryError(f"Answer codes {unknown or list(categories)} are not valid answers to {variable!r}.")
+        categories = sorted(set(categories))
+    else:
+        categories = valid[:2] if collapse == "top2" else valid[:1]
     age, gender, centrality = (_predictor(meta, p) for p in PREDICTORS)
     if not age.ranges:
         raise QueryError(
