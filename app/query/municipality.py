@@ -190,7 +190,7 @@ def education(session: Session, kommunenummer: str, county_number: str) -> list[
     ).all()
     levels: dict[str, dict] = {}
     for level, label, number, county, percent_value, weight_value in rows:
-        percent, weight = float(percent_value), float(cast(float, weight_value))
+        percent, weight = float(cast(float, percent_value)), float(cast(float, weight_value))
         item = levels.setdefault(
             str(level), {"level": level, "label": label, "year": year, "municipality": None, "sums": [0.0, 0, 0.0, 0]}
         )
