@@ -7,6 +7,7 @@ from app.web.pages import PAGE_MODULES, pages
 
 PATHS = {
     "overview": "/",
+    "municipality": "/kommune",
     "survey": "/undersoking",
     "relationships": "/samanhengar",
     "mobility": "/mobilitet",
@@ -17,7 +18,7 @@ PATHS = {
 }
 
 
-def test_all_eight_pages_exist_in_navigation_order():
+def test_all_nine_pages_exist_in_navigation_order():
     assert [p.__name__.rsplit(".", 1)[1] for p in pages()] == list(PAGE_MODULES)
     assert {p.__name__.rsplit(".", 1)[1]: p.PATH for p in pages()} == PATHS
 

@@ -32,6 +32,7 @@ VIEWS = [
     ("/kontorfellesskap", "?survey=demo_national"),
     ("/tiltak", "?survey=demo_national"),
     ("/mobilitet", "?survey=demo_national&filters=attractive"),
+    ("/kommune", "?kommune=4622&survey=demo_national"),
 ]
 
 FORBIDDEN_KEYS = ("n_weighted", "se", "share_se")

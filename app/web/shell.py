@@ -225,7 +225,7 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
 
 def register_not_found(app: dash.Dash) -> None:
     """An address that is no page answers 404 (with the app, which says so in the page's language)."""
-    from flask import request
+    from flask import redirect, request
 
     server = app.server
     known = {page.PATH for page in pages()}
@@ -235,6 +235,10 @@ def register_not_found(app: dash.Dash) -> None:
         path = request.path.rstrip("/") or "/"
         if request.method != "GET" or path in known or _served_by_dash(path):
             return None
+        number = path.removeprefix("/kommune/")
+        if number != path and number.isdigit() and len(number) == 4:  # /kommune/4622: the municipality page
+            query = request.query_string.decode()
+            return redirect(f"/kommune?kommune={number}" + (f"&{query}" if query else ""), 302)
         return app.index(), 404
 
 

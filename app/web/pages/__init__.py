@@ -9,7 +9,17 @@ import importlib.util
 from types import ModuleType
 
 # In navigation order. tests/test_pages.py checks that every one exists.
-PAGE_MODULES = ("overview", "survey", "relationships", "mobility", "coworking", "measures", "decks", "about")
+PAGE_MODULES = (
+    "overview",
+    "municipality",
+    "survey",
+    "relationships",
+    "mobility",
+    "coworking",
+    "measures",
+    "decks",
+    "about",
+)
 
 
 def pages() -> list[ModuleType]:

@@ -1,0 +1,492 @@
+"""Kommune: one municipality — SSB's facts a planner starts from, and the survey side by side.
+
+``/kommune/4622`` (or ``/kommune?kommune=4622``): population trend, the age pyramid with ages 25–60
+marked, birth surplus and net migration where SSB 06913 is loaded, commuting (where residents work,
+where the workers live, 2020–2022), education beside the county and Norway, and the survey's key
+figures for the municipality | region | county | Norway, each suppressed where too small and never
+replaced by another area's figure, with a model-based estimate beside them, labelled as such.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from app.query import municipality as facts
+from app.query.publish import SHARE_DECIMALS
+from app.web import page_state
+from app.web.charts import PALETTE, base_layout
+from app.web.components import key_figure_card, labelled_dropdown, survey_label
+from app.web.i18n import N_, format_interval, format_number, format_share
+from app.web.i18n import gettext as _
+from app.web.page_state import Context, Option, PageState, Param, Spec, chosen_survey, survey_param
+from app.web.view_block import Views
+from app.web.views import Column, DataTable, View, percent, survey_source
+
+PATH = "/kommune"
+NAME = N_("Municipality")
+ID = "municipality"
+SURVEY = "municipality-survey"
+PLACE = "municipality-place"
+CONTENT = "municipality-content"
+TREND = "municipality-trend"
+PYRAMID = "municipality-pyramid"
+CHANGE = "municipality-change"
+COMMUTING = "municipality-commuting"
+EDUCATION = "municipality-education"
+SURVEY_TABLE = "municipality-survey-figures"
+
+KEY_FIGURES = (
+    ("q12", (1, 2, 3), N_("Use home office at least weekly")),
+    ("q22", (1, 2), N_("Find moving to another municipality relevant")),
+    ("q23", (1, 2), N_("Find living in a rural municipality attractive")),
+)
+LEVELS = {
+    "municipality": N_("Municipality"),
+    "region": N_("Region"),
+    "county": N_("County"),
+    "national": N_("Norway"),
+    "model": N_("Model-based estimate"),
+}
+SSB_SOURCE = N_("Source: Statistics Norway (SSB), table {table}")
+
+
+def _places(context: Context) -> list[Option]:
+    """Every municipality; the default region's members first."""
+    found = context.once("municipalities", lambda: facts.municipalities(context.session))
+    region = context.config.default_region
+    first = [m for m in found if region and m[2] == region]
+    rest = [m for m in found if m not in first]
+    return [Option(number, {"nb": f"{name} ({number})"}) for number, name, _ in first + rest]
+
+
+def _default_place(context: Context) -> str | None:
+    options = _places(context)
+    return str(options[0].value) if options else None
+
+
+STATE = Spec(
+    Param("kommune", PLACE, options=_places, default=_default_place, in_words=True),
+    survey_param(SURVEY),
+)
+
+
+def layout(lang: str) -> html.Div:
+    return html.Div(
+        [
+            *page_state.frame(ID),
+            html.H1(_("Municipality", lang)),
+            html.P(
+                _(
+                    "The facts a planner starts from (Statistics Norway) and the survey side by side: the "
+                    "municipality, its region, its county and Norway.",
+                    lang,
+                ),
+                className="lead",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(labelled_dropdown(lang, PLACE, _("Municipality", lang), [], None, searchable=True), md=5),
+                    dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), [], None), md=7),
+                ]
+            ),
+            dcc.Loading(html.Div(id=CONTENT), type="dot"),
+        ]
+    )
+
+
+def render(state: PageState, session) -> dict:
+    lang = state.lang
+    where = facts.place(session, state["kommune"])
+    views = Views(PATH, state)
+    figures = facts.survey_figures(
+        session, state["survey"], [(v, codes) for v, codes, _t in KEY_FIGURES], where, page_state.min_n()
+    )
+    content = [
+        html.H2(where.name, className="h2 municipality-name", id="municipality-name"),
+        _cards(where, lang),
+        html.H2(_("The survey for {name} and around it", lang).format(name=where.name), className="h4 mt-4"),
+        *survey_label(state),
+        _survey_section(state, where, figures, views),
+        html.H2(_("People", lang), className="h4 mt-4"),
+        dbc.Row(
+            [
+                dbc.Col(_trend(session, where, views), lg=6),
+                dbc.Col(_pyramid(session, where, views), lg=6),
+            ]
+        ),
+        _change(session, where, views),
+        html.H2(_("Commuting", lang), className="h4 mt-4"),
+        _commuting(session, where, views),
+        html.H2(_("Education", lang), className="h4 mt-4"),
+        _education(session, where, views),
+    ]
+    return {"content": [c for c in content if c is not None], "views": views.views}
+
+
+def _source(table: str, lang: str) -> str:
+    return _(SSB_SOURCE, lang).format(table=table)
+
+
+def _caption(text: str) -> html.P:
+    return html.P(text, className="small text-muted ssb-source")
+
+
+def _cards(where: facts.Place, lang: str) -> dbc.Row:
+    cards = [
+        key_figure_card(
+            _("Residents 1 January {year}", lang).format(year=where.population_year),
+            format_number(where.population, lang),
+            _source("07459", lang),
+            None,
+            "municipality-card-population",
+        ),
+        key_figure_card(
+            _("County", lang),
+            where.county_name,
+            _("Region", lang) + ": " + (where.region_name or "–"),
+            None,
+            "municipality-card-county",
+        ),
+        key_figure_card(
+            _("Centrality (SSB)", lang),
+            "–" if where.centrality_class is None else str(where.centrality_class),
+            _("1 = most central, 6 = least central", lang),
+            None,
+            "municipality-card-centrality",
+        ),
+    ]
+    return dbc.Row([dbc.Col(c, md=4) for c in cards], className="g-3")
+
+
+def _cell(figure: facts.AreaFigure, lang: str) -> str:
+    if figure.estimate is None:
+        return _("too few respondents", lang) if figure.level != "model" else _("not available", lang)
+    share = format_share(round(figure.estimate, SHARE_DECIMALS), lang, 0)
+    interval = format_interval(round(figure.ci_low or 0, 3), round(figure.ci_high or 0, 3), lang, 0)
+    if figure.level == "model":
+        return f"{share} ({interval})"
+    return f"{share} ({interval}), n = {format_number(figure.n, lang)}"
+
+
+def _survey_section(state: PageState, where: facts.Place, figures: dict, views: Views) -> html.Div:
+    lang = state.lang
+    levels = [f.level for f in next(iter(figures.values()))]
+    names = {
+        "municipality": where.name,
+        "region": where.region_name or "",
+        "county": where.county_name,
+        "national": _("Norway", lang),
+        "model": _("{name}, model-based estimate", lang).format(name=where.name),
+    }
+    columns = [Column("figure", _("Key figure", lang))]
+    for level in levels:
+        columns += [
+            Column(f"{level}", f"{names[level]}: " + _("share (%)", lang), "percent"),
+            Column(f"{level}_low", f"{names[level]}: " + _("95 % interval, lower", lang), "percent"),
+            Column(f"{level}_high", f"{names[level]}: " + _("95 % interval, upper", lang), "percent"),
+            *([Column(f"{level}_n", f"{names[level]}: n", "integer")] if level != "model" else []),
+        ]
+    rows = []
+    for variable, _codes, title in KEY_FIGURES:
+        row: dict = {"figure": _(title, lang)}
+        for f in figures[variable]:
+            row[f.level] = percent(None if f.estimate is None else round(f.estimate, SHARE_DECIMALS))
+            row[f"{f.level}_low"] = percent(None if f.ci_low is None else round(f.ci_low, SHARE_DECIMALS))
+            row[f"{f.level}_high"] = percent(None if f.ci_high is None else round(f.ci_high, SHARE_DECIMALS))
+            if f.level != "model":
+                row[f"{f.level}_n"] = f.n
+        rows.append(row)
+    source, synthetic = survey_source(chosen_survey(state), lang)
+    view = View(
+        SURVEY_TABLE,
+        _("Key figures by area", lang),
+        DataTable(columns, rows),
+        source=source,
+        method=_(MODEL_NOTE, lang),
+        synthetic=synthetic,
+    )
+    views.views.append(view)
+    header = html.Thead(
+        html.Tr(
+            [html.Th(_("Key figure", lang), scope="col")]
+            + [
+                html.Th(names[level], scope="col", className="model-column" if level == "model" else None)
+                for level in levels
+            ]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [html.Th(_(title, lang), scope="row", className="fw-normal")]
+                + [
+                    html.Td(_cell(f, lang), className="model-column fst-italic" if f.level == "model" else None)
+                    for f in figures[variable]
+                ]
+            )
+            for variable, _codes, title in KEY_FIGURES
+        ]
+    )
+    from app.web.view_block import toolbar
+
+    return html.Div(
+        [
+            toolbar(PATH, view, state),
+            html.Div(
+                dbc.Table([header, body], bordered=True, size="sm", id=SURVEY_TABLE, className="caption-top"),
+                className="table-responsive",
+            ),
+            html.P(
+                [html.Strong(_("Model-based estimate", lang) + ": "), _(MODEL_NOTE, lang)],
+                className="small model-note",
+            ),
+            html.P(
+                _(
+                    "A direct estimate is shown only where the area has enough respondents; it is never replaced "
+                    "by another area's figure.",
+                    lang,
+                ),
+                className="small text-muted",
+            ),
+        ]
+    )
+
+
+MODEL_NOTE = N_(
+    "not a measurement in the municipality. A model of the whole survey (age group, gender and centrality "
+    "class) predicts each age group and gender at the municipality's centrality class, weighted by its "
+    "residents aged 25–60 (SSB 07459). It assumes people alike in these respects answer alike wherever they live."
+)
+
+
+def _trend(session, where: facts.Place, views: Views) -> html.Div:
+    lang = views.state.lang
+    points = facts.population_trend(session, where.kommunenummer)
+    title = _("Residents 1 January", lang)
+    fig = go.Figure(layout=base_layout(lang, title, height=320))
+    fig.add_trace(
+        go.Scatter(
+            x=[p[0] for p in points],
+            y=[p[1] for p in points],
+            mode="lines+markers",
+            marker={"color": [PALETTE[0] if p[2] else "#999" for p in points], "size": 7},
+            line={"color": PALETTE[0]},
+            name=title,
+            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(tickformat=",.0f", gridcolor="#e5e5e5", rangemode="tozero")
+    fig.update_layout(showlegend=False)
+    table = DataTable(
+        [
+            Column("year", _("Year", lang)),
+            Column("population", _("Residents", lang), "integer"),
+            Column("note", _("Note", lang)),
+        ],
+        [
+            {"year": str(y), "population": n, "note": "" if exact else _("not an SSB figure (split by weights)", lang)}
+            for y, n, exact in points
+        ],
+    )
+    view = View(TREND, title, table, fig, source=_source("07459", lang))
+    return html.Div([views.block(view), _caption(_source("07459", lang) + ". " + _("2024 borders.", lang))])
+
+
+def _pyramid(session, where: facts.Place, views: Views) -> html.Div:
+    lang = views.state.lang
+    year, ages = facts.age_pyramid(session, where.kommunenummer)
+    title = _("Age pyramid 1 January {year}", lang).format(year=year)
+    fig = go.Figure(layout=base_layout(lang, title, height=420))
+    marked = [25 <= a <= 60 for a, _m, _w in ages]
+    for sex, index, sign, colour in ((_("Men", lang), 1, -1, PALETTE[0]), (_("Women", lang), 2, 1, PALETTE[1])):
+        fig.add_trace(
+            go.Bar(
+                y=[a for a, *_rest in ages],
+                x=[sign * row[index] for row in ages],
+                orientation="h",
+                name=sex,
+                marker={"color": [colour if m else "#c8c8c8" for m in marked]},
+                customdata=[row[index] for row in ages],
+                hovertemplate="%{y}: %{customdata}<extra>" + sex + "</extra>",
+            )
+        )
+    fig.update_layout(barmode="overlay", bargap=0.05)
+    top = max([max(m, w) for _a, m, w in ages] or [1])
+    step = _nice_step(top)
+    ticks = [k * step for k in range(-int(top // step), int(top // step) + 1)]
+    fig.update_xaxes(
+        tickvals=ticks,
+        ticktext=[format_number(abs(t), lang) for t in ticks],  # men drawn left of zero, counted as people
+        gridcolor="#e5e5e5",
+        title=_("Residents (men left, women right)", lang),
+    )
+    fig.update_yaxes(title=_("Age", lang))
+    table = DataTable(
+        [
+            Column("age", _("Age", lang)),
+            Column("men", _("Men", lang), "integer"),
+            Column("women", _("Women", lang), "integer"),
+        ],
+        [{"age": str(a) if a < 105 else "105+", "men": m, "women": w} for a, m, w in ages],
+    )
+    view = View(PYRAMID, title, table, fig, source=_source("07459", lang))
+    note = _("Ages 25–60, the survey's population, in colour.", lang)
+    return html.Div([views.block(view), _caption(_source("07459", lang) + ". " + note)])
+
+
+def _nice_step(top: float) -> int:
+    """A round tick step giving two to five ticks on each side of zero."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
+        if top / step <= 5:
+            return step
+    return 20000
+
+
+def _change(session, where: facts.Place, views: Views) -> html.Div | None:
+    lang = views.state.lang
+    years = facts.population_change(session, where.kommunenummer)
+    if not years:
+        return None
+    title = _("Birth surplus and net migration", lang)
+    fig = go.Figure(layout=base_layout(lang, title, height=320))
+    fig.add_trace(go.Bar(x=[y for y, *_r in years], y=[b for _y, b, _n in years], name=_("Birth surplus", lang)))
+    fig.add_trace(go.Bar(x=[y for y, *_r in years], y=[n for _y, _b, n in years], name=_("Net migration", lang)))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(gridcolor="#e5e5e5", zerolinecolor="#333")
+    table = DataTable(
+        [
+            Column("year", _("Year", lang)),
+            Column("birth_surplus", _("Birth surplus", lang), "integer"),
+            Column("net_migration", _("Net migration", lang), "integer"),
+        ],
+        [{"year": str(y), "birth_surplus": b, "net_migration": n} for y, b, n in years],
+    )
+    view = View(CHANGE, title, table, fig, source=_source("06913", lang))
+    return html.Div([views.block(view), _caption(_source("06913", lang))])
+
+
+def _commuting(session, where: facts.Place, views: Views) -> html.Div | html.P:
+    lang = views.state.lang
+    flows = facts.commuting(session, where.kommunenummer)
+    if flows is None:
+        return html.P(_("No commuting figures are loaded.", lang))
+    title = _("Commuting {year}: the largest flows out of and into {name}", lang).format(
+        year=flows.year, name=where.name
+    )
+    fig = go.Figure(layout=base_layout(lang, title, height=460))
+    fig.add_trace(
+        go.Bar(
+            y=[n for n, _v in flows.out_flows],
+            x=[v for _n, v in flows.out_flows],
+            orientation="h",
+            name=_("Residents who work there", lang),
+            marker_color=PALETTE[0],
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=[n for n, _v in flows.in_flows],
+            x=[v for _n, v in flows.in_flows],
+            orientation="h",
+            name=_("Workers who live there", lang),
+            marker_color=PALETTE[1],
+        )
+    )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(gridcolor="#e5e5e5", tickformat=",.0f")
+    rows = [{"direction": _("out", lang), "municipality": n, "employed": v} for n, v in flows.out_flows] + [
+        {"direction": _("in", lang), "municipality": n, "employed": v} for n, v in flows.in_flows
+    ]
+    table = DataTable(
+        [
+            Column("direction", _("Direction", lang)),
+            Column("municipality", _("Municipality", lang)),
+            Column("employed", _("Employed persons", lang), "integer"),
+        ],
+        rows,
+    )
+    balance = flows.jobs - flows.employed_residents
+    sentence = _(
+        "{year}: {residents} employed residents, {staying} of them work in {name}; {jobs} people work in {name}. "
+        "In-commuting minus out-commuting: {balance}.",
+        lang,
+    ).format(
+        year=flows.year,
+        residents=format_number(flows.employed_residents, lang),
+        staying=format_number(flows.staying, lang),
+        jobs=format_number(flows.jobs, lang),
+        name=where.name,
+        balance=("+" if balance > 0 else "") + format_number(balance, lang),
+    )
+    view = View(COMMUTING, title, table, fig, source=_source("03321", lang), sentence=sentence)
+    years = dbc.Table(
+        [
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(_("Year", lang), scope="col"),
+                        html.Th(_("Employed residents", lang), scope="col"),
+                        html.Th(_("Jobs in the municipality", lang), scope="col"),
+                        html.Th(_("Live and work here", lang), scope="col"),
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr([html.Td(str(y))] + [html.Td(format_number(v, lang)) for v in (r, j, s)])
+                    for y, r, j, s in flows.by_year
+                ]
+            ),
+        ],
+        size="sm",
+        className="commuting-years",
+        id="municipality-commuting-years",
+    )
+    return html.Div(
+        [
+            html.P(sentence, className="commuting-sentence"),
+            views.block(view),
+            _caption(_source("03321", lang) + ". " + _("4th quarter; employed persons aged 15–74.", lang)),
+            html.H3(_("2020–2022", lang), className="h6"),
+            years,
+        ]
+    )
+
+
+def _education(session, where: facts.Place, views: Views) -> html.Div | html.P:
+    lang = views.state.lang
+    levels = facts.education(session, where.kommunenummer, where.county_number)
+    if not levels:
+        return html.P(_("No education figures are loaded.", lang))
+    year = levels[0]["year"]
+    title = _("Highest education, residents 16 and over, {year}", lang).format(year=year)
+    fig = go.Figure(layout=base_layout(lang, title, height=380))
+    for key, name, colour in (
+        ("municipality", where.name, PALETTE[0]),
+        ("county", where.county_name, PALETTE[1]),
+        ("norway", _("Norway", lang), PALETTE[2]),
+    ):
+        fig.add_trace(
+            go.Bar(x=[lv["label"] for lv in levels], y=[lv[key] for lv in levels], name=name, marker_color=colour)
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(ticksuffix=" %", gridcolor="#e5e5e5")
+    table = DataTable(
+        [
+            Column("label", _("Education level", lang)),
+            Column("municipality", where.name + " (%)", "percent"),
+            Column("county", where.county_name + " (%)", "percent"),
+            Column("norway", _("Norway", lang) + " (%)", "percent"),
+        ],
+        levels,
+    )
+    view = View(EDUCATION, title, table, fig, source=_source("09429", lang))
+    note = _(
+        "The county's and Norway's shares are the municipalities' weighted by their residents aged 16 and over "
+        "(SSB 07459), not SSB's own figures.",
+        lang,
+    )
+    return html.Div([views.block(view), _caption(_source("09429", lang) + ". " + note)])

@@ -1,0 +1,64 @@
+"""Kommune: SSB's facts and the survey for one municipality, its region, its county and Norway."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.config import LANGUAGES
+from app.query.estimates import estimate_categories
+from app.query.municipality import place, survey_figures
+from app.web.pages import municipality
+from tests.page_answers import page_answer
+
+
+@pytest.fixture(scope="module")
+def app(database_url, tmp_path_factory):
+    from app.config import Config
+    from app.web import create_app
+
+    return create_app(Config(database_url=database_url, data_dir=tmp_path_factory.mktemp("kommune"), secret_key="t"))
+
+
+@pytest.mark.parametrize("number", ["4622", "4620", "4619", "4618", "0301"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_hardanger_municipality_and_oslo_is_drawn_in_every_language(app, number, lang):
+    answer = page_answer(app, municipality, f"?kommune={number}&survey=demo_national", lang)
+    text = json.dumps(answer["content"], default=str, ensure_ascii=False)
+    assert "render-failed" not in text and "database-error" not in text and "query-error" not in text
+    assert {"Kilde", "Kjelde", "Source"} & set(text.replace(":", " ").split())
+    assert "07459" in text and "03321" in text and "09429" in text
+
+
+def test_a_small_municipality_is_never_given_another_areas_figure(db):
+    """Kvam has too few respondents in the national survey: its column says so, the county's column holds
+    the county's own estimate, and the model-based estimate is apart, labelled."""
+    kvam = place(db, "4622")
+    figures = survey_figures(db, "demo_national", [("q22", (1, 2))], kvam, 10)["q22"]
+    levels = [f.level for f in figures]
+    assert levels == ["municipality", "region", "county", "national", "model"]
+    assert figures[0].estimate is None and figures[0].n is None
+    county = estimate_categories(db, "demo_national", [("q22", (1, 2))], where={"county": [46]}, min_n=10)[0]
+    assert figures[2].estimate == pytest.approx(county.estimate)
+    assert figures[4].estimate is not None and figures[4].estimate != figures[2].estimate
+
+
+def test_the_page_labels_the_model_and_says_too_few(app):
+    answer = page_answer(app, municipality, "?kommune=4622&survey=demo_national", "nb")
+    text = json.dumps(answer["content"], default=str, ensure_ascii=False)
+    assert "for få svar" in text and "modellbasert anslag" in text and "ikke en måling i kommunen" in text
+
+
+def test_the_short_address_leads_to_the_page(client):
+    response = client.get("/kommune/4622?lang=nn")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/kommune?kommune=4622&lang=nn")
+    assert client.get("/kommune/46").status_code == 404
+
+
+def test_the_municipality_data_come_at_their_address(client):
+    document = json.loads(client.get("/data/kommune.json?kommune=4622&survey=demo_national").data)
+    ids = [v["id"] for v in document["views"]]
+    assert municipality.SURVEY_TABLE in ids and municipality.PYRAMID in ids and municipality.COMMUTING in ids
+    pyramid = next(v for v in document["views"] if v["id"] == municipality.PYRAMID)
+    assert sum(r["men"] + r["women"] for r in pyramid["rows"]) == 8_490  # Kvam, 1 January 2026
