@@ -156,7 +156,7 @@ def test_a_regional_survey_is_explained_in_words(page):
     page.wait_idle()
     assert "krever en landsdekkende undersøkelse" in page.text("#mobility-refused")
     assert not page.find_all(".alert-danger") and not page.find_all(HEADLINE)
-    page.driver.find_element("css selector", "#mobility-refused a").click()
+    page.click("#mobility-refused a")
     page.wait_until(lambda: _params(page).get("survey") == "demo_national")
     page.wait_for(HEADLINE)
 
