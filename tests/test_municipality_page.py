@@ -62,3 +62,22 @@ def test_the_municipality_data_come_at_their_address(client):
     assert municipality.SURVEY_TABLE in ids and municipality.PYRAMID in ids and municipality.COMMUTING in ids
     pyramid = next(v for v in document["views"] if v["id"] == municipality.PYRAMID)
     assert sum(r["men"] + r["women"] for r in pyramid["rows"]) == 8_490  # Kvam, 1 January 2026
+
+
+def test_the_county_map_colours_every_municipality_the_model_can_speak_for(db):
+    from app.query.boundaries import boundaries
+    from app.query.small_area import county_estimates
+    from app.web.model_map import WIDE_PP, model_map
+
+    found = county_estimates(db, "demo_national", "q22", "46", (1, 2))
+    results = [r for r in found if not isinstance(r, tuple)]
+    assert len(found) == 43 and len(results) >= 40  # Vestland; every centrality class is in the survey
+    estimates = {r.kommunenummer: (r.estimate, r.ci_low, r.ci_high) for r in results}
+    fig = model_map(boundaries(estimates), estimates, "4622", "nb")
+    shapes = [t for t in fig.data if t.fill == "toself"]
+    assert len(shapes) == len(estimates)
+    hatched = {t.text.split("<br>")[0] for t in shapes if t.fillpattern and t.fillpattern.shape == "/"}
+    wide = {f"<b>{r.municipality}</b>" for r in results if (r.ci_high - r.ci_low) * 100 > WIDE_PP}
+    assert hatched == wide  # the uncertainty is on the map
+    kvam = next(t for t in shapes if "Kvam" in t.text)
+    assert kvam.line.width == 3  # the chosen municipality is outlined

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import AnswerVector, Municipality, PopulationAgeSex, Survey
 from app.query.metadata import QueryError, QuestionInfo, survey_meta
-from app.stats.small_area import Cell, area_estimate, fit_cells
+from app.stats.small_area import Cell, LogisticFit, area_estimate, fit_cells
 
 VECTOR = AnswerVector.__table__
 PREDICTORS = ("age_group", "gender", "centrality")
@@ -70,16 +70,28 @@ def _predictor(meta, variable: str) -> QuestionInfo:
         ) from None
 
 
-def small_area_estimate(
+@dataclass
+class Model:
+    """A fitted model for one share of one survey, ready to predict for any municipality."""
+
+    survey: str
+    question: QuestionInfo
+    categories: list[int]
+    age: QuestionInfo
+    gender: QuestionInfo
+    fit: LogisticFit
+    synthetic_note: dict | None
+
+
+def fit_model(
     session: Session,
     survey: str,
     variable: str,
-    kommunenummer: str,
     collapse: str | None = None,
     categories: Sequence[int] | None = None,
-) -> SmallAreaResult:
-    """The model-based share of ``variable``'s first valid answer (``collapse="top2"``: its two first;
-    ``categories``: these answer codes) in the municipality."""
+) -> Model:
+    """The model of ``variable``'s first valid answer (``collapse="top2"``: its two first; ``categories``:
+    these answer codes) over the whole survey."""
     meta = survey_meta(session, survey)
     question = meta.question(variable)
     valid = question.valid_codes
@@ -91,36 +103,42 @@ def small_area_estimate(
         unknown = [c for c in categories if c not in valid]
         if unknown or not categories:
             raise QueryError(f"Answer codes {unknown or list(categories)} are not valid answers to {variable!r}.")
-        categories = sorted(set(categories))
+        chosen = sorted(set(categories))
     else:
-        categories = valid[:2] if collapse == "top2" else valid[:1]
+        chosen = valid[:2] if collapse == "top2" else valid[:1]
     age, gender, centrality = (_predictor(meta, p) for p in PREDICTORS)
     if not age.ranges:
         raise QueryError(
             f"The age groups of survey {survey!r} have no age ranges (it was imported before they were kept); "
             "import it again."
         )
+    cells = _cells(session, meta, question, chosen, age, gender, centrality)
+    fit = fit_cells(cells, PREDICTORS, meta.n_design)
+    synthetic = session.execute(select(Survey.is_synthetic, Survey.synthetic_note).where(Survey.id == meta.id)).one()
+    note = (synthetic.synthetic_note or {"en": "synthetic data"}) if synthetic.is_synthetic else None
+    return Model(survey, question, chosen, age, gender, fit, note)
+
+
+def predict(session: Session, model: Model, kommunenummer: str) -> SmallAreaResult:
+    """The model's share for one municipality (QueryError when it cannot speak for it)."""
     place = session.get(Municipality, kommunenummer)
     if place is None:
         raise QueryError(f"No municipality has the number {kommunenummer!r} (four digits, e.g. 4622).")
     if place.centrality_class is None:
         raise QueryError(f"{place.name} has no centrality class, which the model needs.")
-
-    cells = _cells(session, meta, question, categories, age, gender, centrality)
-    fit = fit_cells(cells, PREDICTORS, meta.n_design)
+    fit = model.fit
     if place.centrality_class not in fit.design.levels["centrality"]:
         raise QueryError(
-            f"No respondent of survey {survey!r} lives in a municipality of centrality class "
+            f"No respondent of survey {model.survey!r} lives in a municipality of centrality class "
             f"{place.centrality_class}, so the model cannot speak for {place.name}."
         )
-    year, population = _population(session, kommunenummer, age, gender, fit.design.levels)
+    year, population = _population(session, kommunenummer, model.age, model.gender, fit.design.levels)
     result = area_estimate(fit, {"centrality": place.centrality_class}, population)
-    synthetic = session.execute(select(Survey.is_synthetic, Survey.synthetic_note).where(Survey.id == meta.id)).one()
     return SmallAreaResult(
-        survey,
-        variable,
-        question.text,
-        categories,
+        model.survey,
+        model.question.variable,
+        model.question.text,
+        model.categories,
         kommunenummer,
         place.name,
         place.centrality_class,
@@ -131,11 +149,46 @@ def small_area_estimate(
         year,
         fit.n,
         cells=[
-            {**c, "age_group_label": age.label(c["age_group"]), "gender_label": gender.label(c["gender"])}
+            {
+                **c,
+                "age_group_label": model.age.label(c["age_group"]),
+                "gender_label": model.gender.label(c["gender"]),
+            }
             for c in result.cells
         ],
-        synthetic_note=(synthetic.synthetic_note or {"en": "synthetic data"}) if synthetic.is_synthetic else None,
+        synthetic_note=model.synthetic_note,
     )
+
+
+def small_area_estimate(
+    session: Session,
+    survey: str,
+    variable: str,
+    kommunenummer: str,
+    collapse: str | None = None,
+    categories: Sequence[int] | None = None,
+) -> SmallAreaResult:
+    """The model-based share for one municipality (see ``fit_model`` and ``predict``)."""
+    return predict(session, fit_model(session, survey, variable, collapse, categories), kommunenummer)
+
+
+def county_estimates(
+    session: Session, survey: str, variable: str, county_number: str, categories: Sequence[int] | None = None
+) -> list[SmallAreaResult | tuple[str, str]]:
+    """The model-based share for every municipality of a county, from one fit; a municipality the model
+    cannot speak for is (kommunenummer, name)."""
+    model = fit_model(session, survey, variable, categories=categories)
+    found: list[SmallAreaResult | tuple[str, str]] = []
+    for number, name in session.execute(
+        select(Municipality.kommunenummer, Municipality.name)
+        .where(Municipality.county_number == county_number)
+        .order_by(Municipality.name)
+    ):
+        try:
+            found.append(predict(session, model, number))
+        except QueryError:
+            found.append((number, name))
+    return found
 
 
 def _cells(session, meta, question, categories, age, gender, centrality) -> list[Cell]:

@@ -36,6 +36,8 @@ CHANGE = "municipality-change"
 COMMUTING = "municipality-commuting"
 EDUCATION = "municipality-education"
 SURVEY_TABLE = "municipality-survey-figures"
+MODEL_FIGURE = "municipality-model-figure"
+MODEL_MAP = "municipality-model-map"
 
 KEY_FIGURES = (
     ("q12", (1, 2, 3), N_("Use home office at least weekly")),
@@ -69,6 +71,13 @@ def _default_place(context: Context) -> str | None:
 STATE = Spec(
     Param("kommune", PLACE, options=_places, default=_default_place, in_words=True),
     survey_param(SURVEY),
+    Param(
+        "figure",
+        MODEL_FIGURE,
+        options=lambda _c: [Option(variable, title) for variable, _codes, title in KEY_FIGURES],
+        default="q22",
+        widget="radio",
+    ),
 )
 
 
@@ -91,6 +100,13 @@ def layout(lang: str) -> html.Div:
                     dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), [], None), md=7),
                 ]
             ),
+            html.Fieldset(  # the key figure of the county map (in the layout: the state fills it)
+                [
+                    html.Legend(_("Key figure on the county map", lang), className="form-label fw-semibold fs-6 mb-1"),
+                    dbc.RadioItems(id=MODEL_FIGURE, options=[], value=None, inline=True),
+                ],
+                className="mb-2",
+            ),
             dcc.Loading(html.Div(id=CONTENT), type="dot"),
         ]
     )
@@ -109,6 +125,7 @@ def render(state: PageState, session) -> dict:
         html.H2(_("The survey for {name} and around it", lang).format(name=where.name), className="h4 mt-4"),
         *survey_label(state),
         _survey_section(state, where, figures, views),
+        _model_map(session, state, where, views),
         html.H2(_("People", lang), className="h4 mt-4"),
         dbc.Row(
             [
@@ -249,6 +266,76 @@ def _survey_section(state: PageState, where: facts.Place, figures: dict, views: 
                     lang,
                 ),
                 className="small text-muted",
+            ),
+        ]
+    )
+
+
+def _model_map(session, state: PageState, where: facts.Place, views: Views) -> html.Div:
+    """The county's municipalities coloured by the chosen key figure's model-based estimate."""
+    from app.query.boundaries import boundaries
+    from app.query.estimates import QueryError
+    from app.query.small_area import county_estimates
+
+    lang = state.lang
+    variable = state["figure"]
+    codes, title_id = next((c, t) for v, c, t in KEY_FIGURES if v == variable)
+    heading = html.H3(
+        _("Model-based estimates in {county}", lang).format(county=where.county_name), className="h5 mt-4"
+    )
+    try:
+        found = county_estimates(session, state["survey"], variable, where.county_number, codes)
+    except QueryError as error:
+        return html.Div([heading, dbc.Alert(str(error), color="info")])
+    estimates = {
+        r.kommunenummer: (round(r.estimate, 3), round(r.ci_low, 3), round(r.ci_high, 3))
+        for r in found
+        if not isinstance(r, tuple)
+    }
+    names = {r.kommunenummer: r.municipality for r in found if not isinstance(r, tuple)}
+    names.update({r[0]: r[1] for r in found if isinstance(r, tuple)})
+    title = _("{figure}: model-based estimate by municipality", lang).format(figure=_(title_id, lang))
+    rows = [
+        {
+            "municipality": names[n],
+            "value": percent(e[0]),
+            "ci_low": percent(e[1]),
+            "ci_high": percent(e[2]),
+            "width": round(100 * (e[2] - e[1]), 1),
+        }
+        for n, e in sorted(estimates.items(), key=lambda item: names[item[0]])
+    ]
+    table = DataTable(
+        [
+            Column("municipality", _("Municipality", lang)),
+            Column("value", _("Share (%)", lang), "percent"),
+            Column("ci_low", _("95 % interval, lower", lang), "percent"),
+            Column("ci_high", _("95 % interval, upper", lang), "percent"),
+            Column("width", _("Interval width (percentage points)", lang), "number"),
+        ],
+        rows,
+    )
+    source, synthetic = survey_source(chosen_survey(state), lang)
+    from app.web.model_map import model_map
+
+    view = View(
+        MODEL_MAP,
+        title,
+        table,
+        model_map(boundaries(names), estimates, where.kommunenummer, lang),
+        source=f"{source}; " + _source("07459", lang),
+        method=_("Model-based estimate", lang) + ": " + _(MODEL_NOTE, lang),
+        synthetic=synthetic,
+    )
+    return html.Div(
+        [
+            heading,
+            views.block(view),
+            _caption(
+                _(
+                    "Model-based estimates, not measurements: see the note above. Municipal boundaries © Kartverket.",
+                    lang,
+                )
             ),
         ]
     )

@@ -1,0 +1,120 @@
+"""A county's municipalities coloured by a model-based estimate, with its uncertainty on the map.
+
+Drawn like the coworking map (plain scatter traces over the local boundaries, nothing fetched). The
+colour is the estimate in five bands; a municipality whose 95 % interval is wider than
+``WIDE_PP`` percentage points is hatched, so a planner sees at once where the model is unsure; one
+the model cannot speak for is grey.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import plotly.graph_objects as go
+
+from app.query.boundaries import Ring
+from app.web.charts import base_layout, empty_figure
+from app.web.i18n import format_share
+from app.web.i18n import gettext as _
+
+WIDE_PP = 20  # an interval wider than this (percentage points) is hatched
+BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]  # light to dark; text stays readable
+UNKNOWN_FILL = "#eeeeee"
+
+
+def _xy(rings: Sequence[Ring]) -> tuple[list, list]:
+    xs: list = []
+    ys: list = []
+    for ring in rings:
+        xs.extend([x for x, _ in ring] + [None])
+        ys.extend([y for _, y in ring] + [None])
+    return xs, ys
+
+
+def bands(values: Sequence[float]) -> list[float]:
+    """Five equal bands over the estimates' range, at whole percentages."""
+    low, high = min(values), max(values)
+    low, high = int(100 * low) / 100, (int(100 * high) + 1) / 100
+    step = (high - low) / 5 or 0.01
+    return [low + k * step for k in range(6)]
+
+
+def model_map(
+    shapes: Mapping[str, tuple[str, Sequence[Ring]]],
+    estimates: Mapping[str, tuple[float, float, float]],
+    chosen: str | None,
+    lang: str,
+    height: int = 560,
+) -> go.Figure:
+    """``estimates``: kommunenummer → (estimate, ci_low, ci_high) as proportions; ``chosen`` is outlined."""
+    if not shapes:
+        return empty_figure(_("No municipal boundaries to draw.", lang), lang)
+    fig = go.Figure(layout=base_layout(lang, height=height))
+    edges = bands([e[0] for e in estimates.values()]) if estimates else []
+    shown: set[str] = set()
+    for number, (name, rings) in sorted(shapes.items(), key=lambda item: item[0] == chosen):
+        xs, ys = _xy(rings)
+        found = estimates.get(number)
+        if found is None:
+            key, fill, legend = "none", UNKNOWN_FILL, _("No model-based estimate", lang)
+            text = f"{name}: " + _("no model-based estimate", lang)
+            wide = False
+        else:
+            estimate, low, high = found
+            band = min(4, max(0, next((k for k in range(5) if estimate < edges[k + 1]), 4)))
+            fill = BLUES[band]
+            key = f"band{band}"
+            legend = f"{format_share(edges[band], lang, 0)}–{format_share(edges[band + 1], lang, 0)}"
+            wide = (high - low) * 100 > WIDE_PP
+            text = (
+                f"<b>{name}</b><br>{format_share(estimate, lang, 0)} "
+                f"({format_share(low, lang, 0)}–{format_share(high, lang, 0)})"
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                fill="toself",
+                fillcolor=fill,
+                fillpattern={"shape": "/", "fgcolor": "#333", "size": 7, "solidity": 0.25} if wide else None,
+                line={"color": "#000" if number == chosen else "#555", "width": 3 if number == chosen else 0.7},
+                name=legend,
+                legendgroup=key,
+                showlegend=False,  # the legend has one plain swatch per band (below), not a hatched shape
+                hoveron="fills",
+                text=text,
+                hoverinfo="text",
+            )
+        )
+        if key not in shown:
+            shown.add(key)
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    marker={"symbol": "square", "size": 14, "color": fill, "line": {"color": "#555", "width": 1}},
+                    name=legend,
+                    legendgroup=key,
+                    legendrank=int(key[4:]) if key.startswith("band") else 99,
+                )
+            )
+    fig.add_trace(  # a legend entry for the hatching
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={
+                "symbol": "square-x-open",
+                "size": 14,
+                "color": "#333",
+            },
+            name=_("Hatched: 95 % interval wider than {pp} percentage points", lang).format(pp=WIDE_PP),
+            legendrank=100,
+        )
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=2.0)  # about right at 60° N
+    fig.update_layout(legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.01}, margin={"r": 10})
+    return fig
