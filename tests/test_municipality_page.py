@@ -73,7 +73,7 @@ def test_the_county_map_colours_every_municipality_the_model_can_speak_for(db):
     results = [r for r in found if not isinstance(r, tuple)]
     assert len(found) == 43 and len(results) >= 40  # Vestland; every centrality class is in the survey
     estimates = {r.kommunenummer: (r.estimate, r.ci_low, r.ci_high) for r in results}
-    fig = model_map(boundaries(estimates), estimates, "4622", "nb")
+    fig = model_map(boundaries(estimates), estimates, {"4622"}, "nb")
     shapes = [t for t in fig.data if t.fill == "toself"]
     assert len(shapes) == len(estimates)
     hatched = {t.text.split("<br>")[0] for t in shapes if t.fillpattern and t.fillpattern.shape == "/"}
@@ -81,3 +81,20 @@ def test_the_county_map_colours_every_municipality_the_model_can_speak_for(db):
     assert hatched == wide  # the uncertainty is on the map
     kvam = next(t for t in shapes if "Kvam" in t.text)
     assert kvam.line.width == 3  # the chosen municipality is outlined
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_region_is_its_members_together(app, db, lang):
+    answer = page_answer(app, municipality, "?kommune=hardangerradet&survey=demo_national", lang)
+    text = json.dumps(answer["content"], default=str, ensure_ascii=False)
+    assert "render-failed" not in text and "database-error" not in text
+    assert "Eidfjord, Kvam, Ullensvang, Ulvik" in text
+    hardanger = place(db, "hardangerradet")
+    assert hardanger.is_region and hardanger.population == 8_490 + 1_114 + 985 + 10_929  # 1 January 2026
+    figures = survey_figures(db, "demo_national", [("q22", (1, 2))], hardanger, 10)["q22"]
+    assert [f.level for f in figures] == ["region", "county", "national", "model"]
+
+
+def test_the_region_address_leads_to_the_page(client):
+    response = client.get("/region/hardangerradet")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/kommune?kommune=hardangerradet")

@@ -22,7 +22,7 @@ from app.db.models import (
     RegionMember,
 )
 from app.query.estimates import QueryError, estimate_categories
-from app.query.small_area import small_area_estimate
+from app.query.small_area import fit_model, predict, predict_area
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class Place:
     region_slug: str | None
     region_name: str | None
     region_id: int | None
+    numbers: tuple[str, ...] = ()  # the municipalities the area covers (one for a municipality)
+    is_region: bool = False
+    member_names: tuple[str, ...] = ()
 
 
 def municipalities(session: Session) -> list[tuple[str, str, str | None]]:
@@ -53,11 +56,42 @@ def municipalities(session: Session) -> list[tuple[str, str, str | None]]:
     return list(seen.values())
 
 
+def regions(session: Session) -> list[tuple[str, str]]:
+    """(slug, name) of every region, by name."""
+    return [(slug, name) for slug, name in session.execute(select(Region.slug, Region.name).order_by(Region.name))]
+
+
 def place(session: Session, kommunenummer: str) -> Place:
+    """A municipality by its number, or a region by its slug (its members together)."""
+    region = session.scalar(select(Region).where(Region.slug == kommunenummer))
+    if region is not None:
+        members = session.scalars(
+            select(Municipality)
+            .join(RegionMember, RegionMember.kommunenummer == Municipality.kommunenummer)
+            .where(RegionMember.region_id == region.id)
+            .order_by(Municipality.kommunenummer)
+        ).all()
+        counties = {(m.county_number, m.county_name) for m in members}
+        county_number, county_name = next(iter(counties)) if len(counties) == 1 else ("", "")
+        return Place(
+            region.slug,
+            region.name,
+            county_number,
+            county_name,
+            None,
+            sum(m.population for m in members),
+            max((m.population_year for m in members), default=0),
+            region.slug,
+            region.name,
+            region.id,
+            tuple(m.kommunenummer for m in members),
+            True,
+            tuple(sorted(m.name for m in members)),
+        )
     m = session.get(Municipality, kommunenummer)
     if m is None:
         raise QueryError(f"No municipality has the number {kommunenummer!r}.")
-    region = session.execute(
+    region_row = session.execute(
         select(Region.slug, Region.name, Region.id)
         .join(RegionMember, RegionMember.region_id == Region.id)
         .where(RegionMember.kommunenummer == kommunenummer)
@@ -71,45 +105,51 @@ def place(session: Session, kommunenummer: str) -> Place:
         m.centrality_class,
         m.population,
         m.population_year,
-        *(region if region else (None, None, None)),
+        region_row[0] if region_row else None,
+        region_row[1] if region_row else None,
+        region_row[2] if region_row else None,
+        (m.kommunenummer,),
     )
 
 
-def population_trend(session: Session, kommunenummer: str) -> list[tuple[int, int, bool]]:
-    """(year, residents 1 January, is an SSB figure) — 2024 borders."""
-    return [
-        (r.year, r.population, r.is_ssb_figure)
-        for r in session.scalars(
-            select(PopulationTotal).where(PopulationTotal.kommunenummer == kommunenummer).order_by(PopulationTotal.year)
-        )
-    ]
+def population_trend(session: Session, numbers: tuple[str, ...]) -> list[tuple[int, int, bool]]:
+    """(year, residents 1 January, all of it SSB's figures) — 2024 borders."""
+    rows = session.execute(
+        select(PopulationTotal.year, func.sum(PopulationTotal.population), func.bool_and(PopulationTotal.is_ssb_figure))
+        .where(PopulationTotal.kommunenummer.in_(numbers))
+        .group_by(PopulationTotal.year)
+        .order_by(PopulationTotal.year)
+    ).all()
+    return [(int(cast(int, year)), int(cast(int, people)), bool(exact)) for year, people, exact in rows]
 
 
-def age_pyramid(session: Session, kommunenummer: str) -> tuple[int | None, list[tuple[int, int, int]]]:
+def age_pyramid(session: Session, numbers: tuple[str, ...]) -> tuple[int | None, list[tuple[int, int, int]]]:
     """(year, [(age, men, women)]) for the latest year."""
-    year = session.scalar(
-        select(func.max(PopulationAgeSex.year)).where(PopulationAgeSex.kommunenummer == kommunenummer)
-    )
+    year = session.scalar(select(func.max(PopulationAgeSex.year)).where(PopulationAgeSex.kommunenummer.in_(numbers)))
     by_age: dict[int, list[int]] = {}
     for sex, age, people in session.execute(
         select(PopulationAgeSex.sex, PopulationAgeSex.age, PopulationAgeSex.population).where(
-            PopulationAgeSex.kommunenummer == kommunenummer, PopulationAgeSex.year == year
+            PopulationAgeSex.kommunenummer.in_(numbers), PopulationAgeSex.year == year
         )
     ):
-        by_age.setdefault(age, [0, 0])[sex - 1] = people
+        by_age.setdefault(age, [0, 0])[sex - 1] += people
     return year, [(age, men, women) for age, (men, women) in sorted(by_age.items())]
 
 
-def population_change(session: Session, kommunenummer: str) -> list[tuple[int, int, int]]:
-    """(year, birth surplus, net migration) where SSB 06913 is loaded (Vestland)."""
-    return [
-        (r.year, r.birth_surplus, r.net_migration)
-        for r in session.scalars(
-            select(PopulationChange)
-            .where(PopulationChange.kommunenummer == kommunenummer)
-            .order_by(PopulationChange.year)
+def population_change(session: Session, numbers: tuple[str, ...]) -> list[tuple[int, int, int]]:
+    """(year, birth surplus, net migration) where SSB 06913 is loaded (Vestland) for every member."""
+    rows = session.execute(
+        select(
+            PopulationChange.year,
+            func.sum(PopulationChange.birth_surplus),
+            func.sum(PopulationChange.net_migration),
+            func.count(),
         )
-    ]
+        .where(PopulationChange.kommunenummer.in_(numbers))
+        .group_by(PopulationChange.year)
+        .order_by(PopulationChange.year)
+    ).all()
+    return [(int(y), int(b), int(n)) for y, b, n, count in rows if count == len(numbers)]
 
 
 @dataclass(frozen=True)
@@ -123,46 +163,50 @@ class Commuting:
     by_year: list[tuple[int, int, int, int]]  # (year, employed residents, jobs, staying)
 
 
-def commuting(session: Session, kommunenummer: str, top: int = 10) -> Commuting | None:
-    """Where the municipality's employed residents work and where its workers live (SSB 03321)."""
+def commuting(session: Session, numbers: tuple[str, ...], top: int = 10) -> Commuting | None:
+    """Where the area's employed residents work and where its workers live (SSB 03321); flows within the
+    area count as staying."""
+    inside = set(numbers)
     names = dict(session.execute(select(Municipality.kommunenummer, Municipality.name)).all())
     years = []
     for year in session.scalars(select(CommutingFlow.year).distinct().order_by(CommutingFlow.year)):
-        out = dict(
-            session.execute(
-                select(CommutingFlow.work, CommutingFlow.employed).where(
-                    CommutingFlow.year == year, CommutingFlow.home == kommunenummer
-                )
-            ).all()
-        )
-        into = dict(
-            session.execute(
-                select(CommutingFlow.home, CommutingFlow.employed).where(
-                    CommutingFlow.year == year, CommutingFlow.work == kommunenummer
-                )
-            ).all()
-        )
+        out: dict[str, int] = {}
+        for work, employed in session.execute(
+            select(CommutingFlow.work, CommutingFlow.employed).where(
+                CommutingFlow.year == year, CommutingFlow.home.in_(numbers)
+            )
+        ):
+            key = "" if work in inside else work  # "": within the area
+            out[key] = out.get(key, 0) + employed
+        into: dict[str, int] = {}
+        for home, employed in session.execute(
+            select(CommutingFlow.home, CommutingFlow.employed).where(
+                CommutingFlow.year == year, CommutingFlow.work.in_(numbers)
+            )
+        ):
+            key = "" if home in inside else home
+            into[key] = into.get(key, 0) + employed
         years.append((year, out, into))
     if not years:
         return None
     year, out, into = years[-1]
 
     def largest(flows: dict[str, int]) -> list[tuple[str, int]]:
-        others = sorted(((names.get(k, k), v) for k, v in flows.items() if k != kommunenummer), key=lambda x: -x[1])
+        others = sorted(((names.get(k, k), v) for k, v in flows.items() if k != ""), key=lambda x: -x[1])
         return others[:top]
 
     return Commuting(
         year,
         sum(out.values()),
         sum(into.values()),
-        out.get(kommunenummer, 0),
+        out.get("", 0),
         largest(out),
         largest(into),
-        [(y, sum(o.values()), sum(i.values()), o.get(kommunenummer, 0)) for y, o, i in years],
+        [(y, sum(o.values()), sum(i.values()), o.get("", 0)) for y, o, i in years],
     )
 
 
-def education(session: Session, kommunenummer: str, county_number: str) -> list[dict]:
+def education(session: Session, numbers: tuple[str, ...], county_number: str) -> list[dict]:
     """Education levels (% of residents 16+) for the municipality, the county and Norway. SSB publishes
     the municipalities; the county's and Norway's shares here are the municipalities' weighted by their
     residents aged 16 and over on 1 January of the latest year (SSB 07459)."""
@@ -192,11 +236,12 @@ def education(session: Session, kommunenummer: str, county_number: str) -> list[
     for level, label, number, county, percent_value, weight_value in rows:
         percent, weight = float(cast(float, percent_value)), float(cast(float, weight_value))
         item = levels.setdefault(
-            str(level), {"level": level, "label": label, "year": year, "municipality": None, "sums": [0.0, 0, 0.0, 0]}
+            str(level), {"level": level, "label": label, "year": year, "sums": [0.0, 0, 0.0, 0, 0.0, 0]}
         )
-        if number == kommunenummer:
-            item["municipality"] = percent
         sums = item["sums"]
+        if number in numbers:
+            sums[4] += percent * weight
+            sums[5] += weight
         sums[0] += percent * weight
         sums[1] += weight
         if county == county_number:
@@ -207,7 +252,7 @@ def education(session: Session, kommunenummer: str, county_number: str) -> list[
             "level": item["level"],
             "label": item["label"],
             "year": item["year"],
-            "municipality": item["municipality"],
+            "municipality": round(item["sums"][4] / item["sums"][5], 1) if item["sums"][5] else None,
             "county": round(item["sums"][2] / item["sums"][3], 1) if item["sums"][3] else None,
             "norway": round(item["sums"][0] / item["sums"][1], 1) if item["sums"][1] else None,
         }
@@ -233,10 +278,12 @@ def survey_figures(
     """Per (variable, codes): the direct estimate in the municipality, its region, its county and the
     country (each suppressed when too small, none replaced by another area's figure), and the
     model-based estimate for the municipality (None when the survey cannot give one)."""
-    levels = [("municipality", where.name, {"municipality": [int(where.kommunenummer)]})]
+    levels = [] if where.is_region else [("municipality", where.name, {"municipality": [int(where.kommunenummer)]})]
     if where.region_id is not None:
         levels.append(("region", where.region_name or "", {"region": [where.region_id]}))
-    levels += [("county", where.county_name, {"county": [int(where.county_number)]}), ("national", "", {})]
+    if where.county_number:
+        levels.append(("county", where.county_name, {"county": [int(where.county_number)]}))
+    levels.append(("national", "", {}))
     figures: dict[str, list[AreaFigure]] = {variable: [] for variable, _ in items}
     for level, name, filters in levels:
         rows: list[Any]
@@ -258,11 +305,15 @@ def survey_figures(
             )
     for variable, codes in items:
         try:
-            model = small_area_estimate(session, survey, variable, where.kommunenummer, categories=codes)
+            model = fit_model(session, survey, variable, categories=codes)
+            if where.is_region:
+                found = predict_area(session, model, where.numbers)
+                estimate, low, high = found.estimate, found.ci_low, found.ci_high
+            else:
+                one = predict(session, model, where.kommunenummer)
+                estimate, low, high = one.estimate, one.ci_low, one.ci_high
         except QueryError:
             figures[variable].append(AreaFigure("model", where.name, None, None, None, None))
             continue
-        figures[variable].append(
-            AreaFigure("model", where.name, model.estimate, model.ci_low, model.ci_high, model.respondents)
-        )
+        figures[variable].append(AreaFigure("model", where.name, estimate, low, high, model.fit.n))
     return figures

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import AnswerVector, Municipality, PopulationAgeSex, Survey
 from app.query.metadata import QueryError, QuestionInfo, survey_meta
-from app.stats.small_area import Cell, LogisticFit, area_estimate, fit_cells
+from app.stats.small_area import AreaEstimate, Cell, LogisticFit, area_estimate, fit_cells
 
 VECTOR = AnswerVector.__table__
 PREDICTORS = ("age_group", "gender", "centrality")
@@ -158,6 +158,28 @@ def predict(session: Session, model: Model, kommunenummer: str) -> SmallAreaResu
         ],
         synthetic_note=model.synthetic_note,
     )
+
+
+def predict_area(session: Session, model: Model, numbers: Sequence[str]) -> AreaEstimate:
+    """The model's share for several municipalities together (a region): every member's age group × gender
+    cells at its own centrality class, weighted by its residents."""
+    fit = model.fit
+    classes = dict(
+        session.execute(
+            select(Municipality.kommunenummer, Municipality.centrality_class).where(
+                Municipality.kommunenummer.in_(list(numbers))
+            )
+        ).all()
+    )
+    population: dict[tuple[int, ...], float] = defaultdict(float)
+    for number in numbers:
+        centrality = classes.get(number)
+        if centrality not in fit.design.levels["centrality"]:
+            raise QueryError(f"The model cannot speak for {number}: its centrality class is not in the survey.")
+        _year, cells = _population(session, number, model.age, model.gender, fit.design.levels)
+        for (age, gender), people in cells.items():
+            population[(age, gender, centrality)] += people
+    return area_estimate(fit, {}, population)
 
 
 def small_area_estimate(

@@ -42,17 +42,18 @@ def bands(values: Sequence[float]) -> list[float]:
 def model_map(
     shapes: Mapping[str, tuple[str, Sequence[Ring]]],
     estimates: Mapping[str, tuple[float, float, float]],
-    chosen: str | None,
+    chosen: set[str],
     lang: str,
     height: int = 560,
 ) -> go.Figure:
-    """``estimates``: kommunenummer → (estimate, ci_low, ci_high) as proportions; ``chosen`` is outlined."""
+    """``estimates``: kommunenummer → (estimate, ci_low, ci_high) as proportions; ``chosen`` (a municipality,
+    or a region's members) is outlined."""
     if not shapes:
         return empty_figure(_("No municipal boundaries to draw.", lang), lang)
     fig = go.Figure(layout=base_layout(lang, height=height))
     edges = bands([e[0] for e in estimates.values()]) if estimates else []
     shown: set[str] = set()
-    for number, (name, rings) in sorted(shapes.items(), key=lambda item: item[0] == chosen):
+    for number, (name, rings) in sorted(shapes.items(), key=lambda item: item[0] in chosen):
         xs, ys = _xy(rings)
         found = estimates.get(number)
         if found is None:
@@ -78,7 +79,7 @@ def model_map(
                 fill="toself",
                 fillcolor=fill,
                 fillpattern={"shape": "/", "fgcolor": "#333", "size": 7, "solidity": 0.25} if wide else None,
-                line={"color": "#000" if number == chosen else "#555", "width": 3 if number == chosen else 0.7},
+                line={"color": "#000" if number in chosen else "#555", "width": 3 if number in chosen else 0.7},
                 name=legend,
                 legendgroup=key,
                 showlegend=False,  # the legend has one plain swatch per band (below), not a hatched shape

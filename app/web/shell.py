@@ -235,10 +235,13 @@ def register_not_found(app: dash.Dash) -> None:
         path = request.path.rstrip("/") or "/"
         if request.method != "GET" or path in known or _served_by_dash(path):
             return None
+        query = request.query_string.decode()
         number = path.removeprefix("/kommune/")
         if number != path and number.isdigit() and len(number) == 4:  # /kommune/4622: the municipality page
-            query = request.query_string.decode()
             return redirect(f"/kommune?kommune={number}" + (f"&{query}" if query else ""), 302)
+        slug = path.removeprefix("/region/")
+        if slug != path and slug.replace("_", "").isalnum():  # /region/hardangerradet: the same page, for a region
+            return redirect(f"/kommune?kommune={slug}" + (f"&{query}" if query else ""), 302)
         return app.index(), 404
 
 

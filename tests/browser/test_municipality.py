@@ -31,3 +31,14 @@ def test_choosing_another_municipality_changes_the_address_and_the_page(page):
     next(o for o in page.find_all("[role=listbox] [role=option]") if "Ulvik" in o.text).click()
     page.wait_until(lambda: "kommune=4620" in page.driver.current_url, message="URL did not change")
     page.wait_until(lambda: page.text("#municipality-name") == "Ulvik", message="page did not change")
+
+
+def test_the_region_page_from_the_overview(page):
+    page.open("/?survey=demo_national&region=hardangerradet", "#overview-region-link")
+    page.wait_idle()
+    page.click("#overview-region-link")
+    page.wait_until(lambda: "kommune=hardangerradet" in page.driver.current_url, message="no region page")
+    page.wait_for(READY)
+    page.wait_until(lambda: page.text("#municipality-name") == "Hardangerrådet")
+    assert "Eidfjord, Kvam, Ullensvang, Ulvik" in page.text("#municipality-card-members")
+    assert page.find_all("#municipality-model-map .main-svg")

@@ -55,12 +55,19 @@ SSB_SOURCE = N_("Source: Statistics Norway (SSB), table {table}")
 
 
 def _places(context: Context) -> list[Option]:
-    """Every municipality; the default region's members first."""
+    """The regions, then every municipality; the default region's members first."""
     found = context.once("municipalities", lambda: facts.municipalities(context.session))
+    regions = context.once("regions", lambda: facts.regions(context.session))
     region = context.config.default_region
     first = [m for m in found if region and m[2] == region]
     rest = [m for m in found if m not in first]
-    return [Option(number, {"nb": f"{name} ({number})"}) for number, name, _ in first + rest]
+    return [Option(slug, _region_label(name)) for slug, name in regions] + [
+        Option(number, {"nb": f"{name} ({number})"}) for number, name, _ in first + rest
+    ]
+
+
+def _region_label(name: str):
+    return lambda lang: _("{name} (region)", lang).format(name=name)
 
 
 def _default_place(context: Context) -> str | None:
@@ -150,7 +157,7 @@ def _caption(text: str) -> html.P:
     return html.P(text, className="small text-muted ssb-source")
 
 
-def _cards(where: facts.Place, lang: str) -> dbc.Row:
+def _cards(where: facts.Place, lang: str, session=None) -> dbc.Row:
     cards = [
         key_figure_card(
             _("Residents 1 January {year}", lang).format(year=where.population_year),
@@ -172,6 +179,14 @@ def _cards(where: facts.Place, lang: str) -> dbc.Row:
             _("1 = most central, 6 = least central", lang),
             None,
             "municipality-card-centrality",
+        )
+        if not where.is_region
+        else key_figure_card(
+            _("Municipalities", lang),
+            format_number(len(where.numbers), lang),
+            ", ".join(where.member_names),
+            None,
+            "municipality-card-members",
         ),
     ]
     return dbc.Row([dbc.Col(c, md=4) for c in cards], className="g-3")
@@ -322,7 +337,7 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
         MODEL_MAP,
         title,
         table,
-        model_map(boundaries(names), estimates, where.kommunenummer, lang),
+        model_map(boundaries(names), estimates, set(where.numbers), lang),
         source=f"{source}; " + _source("07459", lang),
         method=_("Model-based estimate", lang) + ": " + _(MODEL_NOTE, lang),
         synthetic=synthetic,
@@ -350,7 +365,7 @@ MODEL_NOTE = N_(
 
 def _trend(session, where: facts.Place, views: Views) -> html.Div:
     lang = views.state.lang
-    points = facts.population_trend(session, where.kommunenummer)
+    points = facts.population_trend(session, where.numbers)
     title = _("Residents 1 January", lang)
     fig = go.Figure(layout=base_layout(lang, title, height=320))
     fig.add_trace(
@@ -383,7 +398,7 @@ def _trend(session, where: facts.Place, views: Views) -> html.Div:
 
 def _pyramid(session, where: facts.Place, views: Views) -> html.Div:
     lang = views.state.lang
-    year, ages = facts.age_pyramid(session, where.kommunenummer)
+    year, ages = facts.age_pyramid(session, where.numbers)
     title = _("Age pyramid 1 January {year}", lang).format(year=year)
     fig = go.Figure(layout=base_layout(lang, title, height=420))
     marked = [25 <= a <= 60 for a, _m, _w in ages]
@@ -433,7 +448,7 @@ def _nice_step(top: float) -> int:
 
 def _change(session, where: facts.Place, views: Views) -> html.Div | None:
     lang = views.state.lang
-    years = facts.population_change(session, where.kommunenummer)
+    years = facts.population_change(session, where.numbers)
     if not years:
         return None
     title = _("Birth surplus and net migration", lang)
@@ -456,7 +471,7 @@ def _change(session, where: facts.Place, views: Views) -> html.Div | None:
 
 def _commuting(session, where: facts.Place, views: Views) -> html.Div | html.P:
     lang = views.state.lang
-    flows = facts.commuting(session, where.kommunenummer)
+    flows = facts.commuting(session, where.numbers)
     if flows is None:
         return html.P(_("No commuting figures are loaded.", lang))
     title = _("Commuting {year}: the largest flows out of and into {name}", lang).format(
@@ -545,7 +560,7 @@ def _commuting(session, where: facts.Place, views: Views) -> html.Div | html.P:
 
 def _education(session, where: facts.Place, views: Views) -> html.Div | html.P:
     lang = views.state.lang
-    levels = facts.education(session, where.kommunenummer, where.county_number)
+    levels = facts.education(session, where.numbers, where.county_number)
     if not levels:
         return html.P(_("No education figures are loaded.", lang))
     year = levels[0]["year"]

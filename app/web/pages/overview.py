@@ -140,6 +140,22 @@ def render(state: PageState, session) -> dict:
         "content": [
             *survey_label(state),
             dbc.Row([dbc.Col(c, md=6, lg=3, className="mb-3") for c in cards], className="g-3"),
+            *(
+                [
+                    html.P(
+                        dcc.Link(
+                            _(
+                                "{region}: SSB's figures, the survey beside county and Norway, each municipality", lang
+                            ).format(region=state.label("region")),
+                            href=state.link("/kommune", kommune=region, survey=survey),
+                            id="overview-region-link",
+                        ),
+                        className="mb-2",
+                    )
+                ]
+                if region != NATIONAL
+                else []
+            ),
             toolbar(PATH, key_view, state),
             dbc.Row(
                 [
