@@ -48,6 +48,8 @@ def test_the_page_labels_the_model_and_says_too_few(app):
     answer = page_answer(app, municipality, "?kommune=4622&survey=demo_national", "nb")
     text = json.dumps(answer["content"], default=str, ensure_ascii=False)
     assert "for få svar" in text and "modellbasert anslag" in text and "ikke en måling i kommunen" in text
+    # the municipality's coworking spaces (the example inventory has two in Kvam) and measure progress
+    assert "eksempeldata" in text.lower() and "Ikke startet" in text
 
 
 def test_the_short_address_leads_to_the_page(client):

@@ -13,7 +13,10 @@ from sqlalchemy.orm import Session
 
 from app.db.models import (
     CommutingFlow,
+    CoworkingSpace,
     EducationLevel,
+    MeasureActivity,
+    MeasureProgress,
     Municipality,
     PopulationAgeSex,
     PopulationChange,
@@ -317,3 +320,39 @@ def survey_figures(
             continue
         figures[variable].append(AreaFigure("model", where.name, estimate, low, high, model.fit.n))
     return figures
+
+
+def coworking_spaces(session: Session, numbers: tuple[str, ...]) -> list[tuple[str, str, int, str, bool]]:
+    """(name, municipality, seats, status, is example) of the area's coworking spaces."""
+    rows = session.execute(
+        select(
+            CoworkingSpace.name,
+            Municipality.name,
+            CoworkingSpace.seats,
+            CoworkingSpace.status,
+            CoworkingSpace.is_example,
+        )
+        .join(Municipality, Municipality.kommunenummer == CoworkingSpace.kommunenummer)
+        .where(CoworkingSpace.kommunenummer.in_(numbers))
+        .order_by(Municipality.name, CoworkingSpace.name)
+    ).all()
+    return [(str(a), str(b), int(c), str(d), bool(e)) for a, b, c, d, e in rows]
+
+
+def measure_status(session: Session, area: Place) -> dict[str, int]:
+    """How many measure activities have each status for the area (its municipalities' records, or the
+    region's own); activities without a record count as not started."""
+    total = session.scalar(select(func.count()).select_from(MeasureActivity)) or 0
+    where = (
+        MeasureProgress.region_id == area.region_id
+        if area.is_region
+        else MeasureProgress.kommunenummer == area.kommunenummer
+    )
+    rows = session.execute(
+        select(MeasureProgress.status, func.count(func.distinct(MeasureProgress.activity_id)))
+        .where(where)
+        .group_by(MeasureProgress.status)
+    ).all()
+    counts = {str(status): int(n) for status, n in rows}
+    counts["not_started"] = counts.get("not_started", 0) + total - sum(counts.values())
+    return counts

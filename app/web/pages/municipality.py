@@ -145,6 +145,8 @@ def render(state: PageState, session) -> dict:
         _commuting(session, where, views),
         html.H2(_("Education", lang), className="h4 mt-4"),
         _education(session, where, views),
+        html.H2(_("Coworking spaces and measures", lang), className="h4 mt-4"),
+        _local(session, state, where),
     ]
     return {"content": [c for c in content if c is not None], "views": views.views}
 
@@ -436,6 +438,54 @@ def _pyramid(session, where: facts.Place, views: Views) -> html.Div:
     view = View(PYRAMID, title, table, fig, source=_source("07459", lang))
     note = _("Ages 25–60, the survey's population, in colour.", lang)
     return html.Div([views.block(view), _caption(_source("07459", lang) + ". " + note)])
+
+
+def _local(session, state: PageState, where: facts.Place) -> dbc.Row:
+    """The area's coworking spaces and how far its measure activities have come, linked to their pages."""
+    from app.web.coworking_figures import STATUS_NAMES
+    from app.web.pages.measures import STATUS_TEXT
+
+    lang = state.lang
+    spaces = facts.coworking_spaces(session, where.numbers)
+    items = [
+        html.Li(
+            f"{name} ({town}): {format_number(seats, lang)} "
+            + _("seats", lang)
+            + ", "
+            + _(STATUS_NAMES.get(status, status), lang).lower()
+            + (" – " + _("example data, to be replaced", lang) if example else "")
+        )
+        for name, town, seats, status, example in spaces
+    ]
+    status = facts.measure_status(session, where)
+    region = where.region_slug or ""
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    html.Ul(items, id="municipality-spaces")
+                    if items
+                    else html.P(_("No coworking space is registered.", lang)),
+                    dcc.Link(_("See the map", lang), href=state.link("/kontorfellesskap", region=region or None)),
+                ],
+                md=6,
+            ),
+            dbc.Col(
+                [
+                    html.Ul(
+                        [
+                            html.Li(f"{_(STATUS_TEXT[key], lang)}: {format_number(n, lang)}")
+                            for key, n in status.items()
+                            if key in STATUS_TEXT and n
+                        ],
+                        id="municipality-measures",
+                    ),
+                    dcc.Link(_("See the measures", lang), href=state.link("/tiltak", region=region or None)),
+                ],
+                md=6,
+            ),
+        ]
+    )
 
 
 def _nice_step(top: float) -> int:
