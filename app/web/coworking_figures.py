@@ -32,7 +32,7 @@ NO_OFFER_FILL, NO_OFFER_LINE = "rgba(230, 159, 0, 0.35)", "#8a5a00"
 CONTEXT_FILL, CONTEXT_LINE = "rgba(0, 0, 0, 0.03)", "#c8c8c8"
 
 
-def _xy(rings: Sequence[Ring]) -> tuple[list, list]:
+def ring_lines(rings: Sequence[Ring]) -> tuple[list, list]:
     """All rings of a municipality as one None-separated line, so it is one trace."""
     xs: list = []
     ys: list = []
@@ -58,7 +58,7 @@ def map_figure(
         return empty_figure(_("No municipal boundaries to draw.", lang), lang)
     fig = go.Figure(layout=base_layout(lang, height=height))
     for _number, (_name, rings) in context.items():
-        xs, ys = _xy(rings)
+        xs, ys = ring_lines(rings)
         fig.add_trace(
             go.Scatter(
                 x=xs,
@@ -73,7 +73,7 @@ def map_figure(
         )
     shown = {"offer": False, "none": False}
     for number, (name, rings) in scope.items():
-        xs, ys = _xy(rings)
+        xs, ys = ring_lines(rings)
         empty = number in no_offer
         key = "none" if empty else "offer"
         legend = _("No space", lang) if empty else _("Has a space", lang)

@@ -14,21 +14,13 @@ import plotly.graph_objects as go
 
 from app.query.boundaries import Ring
 from app.web.charts import base_layout, empty_figure
+from app.web.coworking_figures import ring_lines
 from app.web.i18n import format_share
 from app.web.i18n import gettext as _
 
 WIDE_PP = 20  # an interval wider than this (percentage points) is hatched
 BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]  # light to dark; text stays readable
 UNKNOWN_FILL = "#eeeeee"
-
-
-def _xy(rings: Sequence[Ring]) -> tuple[list, list]:
-    xs: list = []
-    ys: list = []
-    for ring in rings:
-        xs.extend([x for x, _ in ring] + [None])
-        ys.extend([y for _, y in ring] + [None])
-    return xs, ys
 
 
 def bands(values: Sequence[float]) -> list[float]:
@@ -54,7 +46,7 @@ def model_map(
     edges = bands([e[0] for e in estimates.values()]) if estimates else []
     shown: set[str] = set()
     for number, (name, rings) in sorted(shapes.items(), key=lambda item: item[0] in chosen):
-        xs, ys = _xy(rings)
+        xs, ys = ring_lines(rings)
         found = estimates.get(number)
         if found is None:
             key, fill, legend = "none", UNKNOWN_FILL, _("No model-based estimate", lang)

@@ -103,25 +103,18 @@ def view_block(
 
 def toolbar(path: str, view: View, state: PageState) -> html.Div:
     lang = state.lang
-    images = [
-        dbc.DropdownMenuItem(
-            _(FORMAT_LABELS[fmt], lang),
-            href=image_address(path, state, fmt, view.id),
-            external_link=True,
-            className=f"export-{fmt}",
+
+    def item(fmt: str, address: str) -> dbc.DropdownMenuItem:
+        return dbc.DropdownMenuItem(
+            _(FORMAT_LABELS[fmt], lang), href=address, external_link=True, className=f"export-{fmt}"
         )
-        for fmt in ("png", "svg", "pdf")
+
+    images = (
+        [item(fmt, image_address(path, state, fmt, view.id)) for fmt in ("png", "svg", "pdf")]
         if view.figure is not None
-    ]
-    data = [
-        dbc.DropdownMenuItem(
-            _(FORMAT_LABELS[fmt], lang),
-            href=data_address(path, state, fmt, view.id),
-            external_link=True,
-            className=f"export-{fmt}",
-        )
-        for fmt in ("csv", "xlsx", "json")
-    ]
+        else []
+    )
+    data = [item(fmt, data_address(path, state, fmt, view.id)) for fmt in ("csv", "xlsx", "json")]
     items = [*images, *([dbc.DropdownMenuItem(divider=True)] if images else []), *data]
     address = view_address(path, state)
     present = path + export_query(state, chart=view.id) + "&present=1"

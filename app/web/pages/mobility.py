@@ -525,16 +525,26 @@ def render(state: PageState, session) -> dict:
     views = Views(PATH, state)
     source, synthetic = survey_source(chosen_survey(state), lang)
     source = _("{survey}; assumptions as in the table on the page", lang).format(survey=source)
-    funnel = View(
+
+    def view(chart_id: str, title: str, table: DataTable, figure) -> View:
+        """A chart of the funnel's result, with the result's n, source, method and sentence."""
+        return View(
+            chart_id,
+            title,
+            table,
+            figure,
+            n=result.steps[-1].n,
+            source=source,
+            method=_(MOBILITY_METHOD, lang),
+            sentence=sensitivity_sentence(result, lang),
+            synthetic=synthetic,
+        )
+
+    funnel = view(
         FUNNEL_CHART,
         _("From jobs that can be done anywhere to potential movers", lang),
         funnel_data(result, lang),
         funnel_figure(result, lang),
-        n=result.steps[-1].n,
-        source=source,
-        method=_(MOBILITY_METHOD, lang),
-        sentence=sensitivity_sentence(result, lang),
-        synthetic=synthetic,
     )
     content = [
         *head,
@@ -546,16 +556,11 @@ def render(state: PageState, session) -> dict:
         html.P(sensitivity_sentence(result, lang), id=f"{TORNADO_CHART}-summary"),
     ]
     if result.shown:
-        tornado = View(
+        tornado = view(
             TORNADO_CHART,
             _("How much the result moves across each assumption's range", lang),
             sensitivity_data(result, lang),
             tornado_figure(result, lang),
-            n=result.steps[-1].n,
-            source=source,
-            method=_(MOBILITY_METHOD, lang),
-            sentence=sensitivity_sentence(result, lang),
-            synthetic=synthetic,
         )
         content.append(views.block(tornado))
     content += [
