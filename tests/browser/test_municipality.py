@@ -43,6 +43,7 @@ def test_choosing_another_municipality_changes_the_address_and_the_page(page):
     next(o for o in page.find_all("[role=listbox] [role=option]") if "Ulvik" in o.text).click()
     page.wait_until(lambda: "kommune=4620" in page.driver.current_url, message="URL did not change")
     page.wait_until(lambda: page.text("#municipality-name") == "Ulvik", message="page did not change")
+    assert "Ulvik" in page.text("#municipality-survey-figures .model-column")
 
 
 def test_the_region_page_from_the_overview(page):
