@@ -112,6 +112,15 @@ def _listed(rows: list) -> list:
     return listed_rows(rows)
 
 
+def estimate_columns(lang: str, header: str | None = None, kind: Kind = "percent", decimals: int = 1) -> list[Column]:
+    """The three columns of an estimate with its 95 % interval: ``value``, ``ci_low``, ``ci_high``."""
+    return [
+        Column("value", header or _("Share (%)", lang), kind, decimals),
+        Column("ci_low", _("95 % interval, lower", lang), kind, decimals),
+        Column("ci_high", _("95 % interval, upper", lang), kind, decimals),
+    ]
+
+
 def share_table(results: list, lang: str, with_question: bool = False) -> DataTable:
     """Published share results (already localized) as one table: a row per group and answer, and a
     column for the question when there are several. Hidden groups keep their row, without numbers."""
@@ -119,9 +128,7 @@ def share_table(results: list, lang: str, with_question: bool = False) -> DataTa
         *([Column("question", _("Question", lang))] if with_question else []),
         Column("group", _("Group", lang)),
         Column("answer", _("Answer", lang)),
-        Column("value", _("Share (%)", lang), "percent"),
-        Column("ci_low", _("95 % interval, lower", lang), "percent"),
-        Column("ci_high", _("95 % interval, upper", lang), "percent"),
+        *estimate_columns(lang),
         Column("n", "n", "integer"),
         Column("note", _("Note", lang)),
     ]
@@ -146,9 +153,7 @@ def mean_table(result, lang: str, value_header: str | None = None) -> DataTable:
     """A published mean result (localized) as a table: a row per group."""
     columns = [
         Column("group", _("Group", lang)),
-        Column("value", value_header or _("Mean", lang), "number", 2),
-        Column("ci_low", _("95 % interval, lower", lang), "number", 2),
-        Column("ci_high", _("95 % interval, upper", lang), "number", 2),
+        *estimate_columns(lang, value_header or _("Mean", lang), "number", 2),
         Column("n", "n", "integer"),
         Column("note", _("Note", lang)),
     ]

@@ -22,7 +22,7 @@ from app.web.i18n import N_, format_interval, format_number, format_share
 from app.web.i18n import gettext as _
 from app.web.page_state import Context, Option, PageState, Param, Spec, chosen_survey, survey_param
 from app.web.view_block import Views
-from app.web.views import Column, DataTable, View, percent, survey_source
+from app.web.views import Column, DataTable, View, estimate_columns, percent, survey_source
 
 PATH = "/kommune"
 NAME = N_("Municipality")
@@ -325,9 +325,7 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
     table = DataTable(
         [
             Column("municipality", _("Municipality", lang)),
-            Column("value", _("Share (%)", lang), "percent"),
-            Column("ci_low", _("95 % interval, lower", lang), "percent"),
-            Column("ci_high", _("95 % interval, upper", lang), "percent"),
+            *estimate_columns(lang),
             Column("width", _("Interval width (percentage points)", lang), "number"),
         ],
         rows,

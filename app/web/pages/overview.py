@@ -15,7 +15,7 @@ from app.web.i18n import N_, format_interval, format_number, format_share, perce
 from app.web.i18n import gettext as _
 from app.web.page_state import NATIONAL, PageState, Spec, chosen_survey, region_param, survey_param
 from app.web.view_block import Views, toolbar
-from app.web.views import SURVEY_METHOD, Column, DataTable, View, percent, survey_source
+from app.web.views import SURVEY_METHOD, Column, DataTable, View, estimate_columns, percent, survey_source
 
 PATH = "/"
 NAME = N_("Overview")
@@ -174,9 +174,7 @@ def _key_table(titles: list[str], figures: list, lang: str) -> DataTable:
     """The cards' survey figures, each with the area it describes."""
     columns = [
         Column("figure", _("Key figure", lang)),
-        Column("value", _("Share (%)", lang), "percent"),
-        Column("ci_low", _("95 % interval, lower", lang), "percent"),
-        Column("ci_high", _("95 % interval, upper", lang), "percent"),
+        *estimate_columns(lang),
         Column("n", "n", "integer"),
         Column("area", _("Area", lang)),
     ]
