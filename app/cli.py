@@ -220,6 +220,23 @@ def cmd_import_centrality(args, config: Config) -> int:
     return 0
 
 
+def cmd_import_ssb(args, config: Config) -> int:
+    from pathlib import Path
+
+    from app.ingest.ssb_import import import_ssb, record_failure
+
+    _engine(config)
+    path = Path(args.file)
+    result = _run_import(
+        "ssb",
+        path,
+        lambda session: import_ssb(session, path, args.table, created_by=_user()),
+        lambda session, error: record_failure(session, path, args.table, error, created_by=_user()),
+    )
+    print(result.summary())
+    return 0
+
+
 def _parse_where(items: list[str] | None) -> dict[str, list[int]]:
     from app.errors import FjernarbeidError
 
@@ -420,6 +437,13 @@ def build_parser() -> argparse.ArgumentParser:
     central.add_argument("--name", required=True, help='name of the classification, e.g. "SSB sentralitet 2025"')
     central.add_argument("--set-default", action="store_true", help="use it for the derived variable centrality")
     central.set_defaults(func=cmd_import_centrality)
+    ssb = impsub.add_parser(
+        "ssb",
+        help="an SSB table downloaded as CSV or json-stat2 (07459, 03321, 11618, 06913, 09429; docs/ssb-import.md)",
+    )
+    ssb.add_argument("file")
+    ssb.add_argument("--table", help="the table number, e.g. 07459 (default: the one the file names)")
+    ssb.set_defaults(func=cmd_import_ssb)
 
     query = sub.add_parser("query", help="weighted estimates with intervals, breakdowns and tests")
     query.add_argument("--survey", required=True, help="survey slug, e.g. demo_national")

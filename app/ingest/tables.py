@@ -324,6 +324,17 @@ def _refuse_binary_text(path: Path, raw: bytes) -> tuple[str, str]:
     return encoding, lines[0] if lines else ""
 
 
+def read_text(path: Path) -> str:
+    """The whole of ``path`` as text (UTF-8 with or without BOM, or Windows-1252), after refusing
+    what is not a text file the way ``open_table`` does."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportValidationError(f"{path}: the file cannot be read ({exc.strerror or exc}).") from None
+    encoding, _ = _refuse_binary_text(path, raw)
+    return raw.decode(encoding, errors="replace").lstrip("\ufeff")
+
+
 def _csv_table(path: Path) -> Table:
     try:
         raw = path.read_bytes()

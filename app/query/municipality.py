@@ -218,7 +218,10 @@ def education(session: Session, numbers: tuple[str, ...], county_number: str) ->
         return []
     adults = (
         select(PopulationAgeSex.kommunenummer, func.sum(PopulationAgeSex.population).label("adults"))
-        .where(PopulationAgeSex.age >= 16)
+        .where(
+            PopulationAgeSex.age >= 16,
+            PopulationAgeSex.year == select(func.max(PopulationAgeSex.year)).scalar_subquery(),
+        )
         .group_by(PopulationAgeSex.kommunenummer)
         .subquery()
     )
