@@ -60,6 +60,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Longest a single SQL statement of a web request may run before PostgreSQL cancels it and the "
         "page shows an error (milliseconds). Commands (import, seed, db) are never limited. 0: no limit.",
     ),
+    Setting(
+        "FJERNARBEID_REQUIRE_LOGIN",
+        "0",
+        "1: every page, data address and export needs a logged-in user (any role). 0: anonymous visitors "
+        "read the aggregates; editing and importing always need a login.",
+    ),
+    Setting(
+        "FJERNARBEID_FRAME_ANCESTORS",
+        None,
+        "Sites allowed to show the dashboard in a frame (CSP frame-ancestors), separated by spaces, e.g. "
+        "`https://www.kvam.kommune.no`. Unset: none may.",
+    ),
+    Setting(
+        "FJERNARBEID_SECURE_COOKIES",
+        "auto",
+        "Session cookies marked Secure: `auto` when the request came over HTTPS (behind a proxy that sets "
+        "X-Forwarded-Proto and is trusted by gunicorn's --forwarded-allow-ips), 1 always, 0 never.",
+    ),
 )
 
 LANGUAGES = ("nb", "nn", "en")
@@ -85,6 +103,9 @@ class Config:
     cache_mb: int = 64
     statement_timeout_ms: int = 15000
     default_region: str | None = None
+    require_login: bool = False
+    frame_ancestors: tuple[str, ...] = ()
+    secure_cookies: str = "auto"
     secret_key: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -104,6 +125,9 @@ class Config:
             cache_mb=_int_setting("FJERNARBEID_CACHE_MB", minimum=0),
             statement_timeout_ms=_int_setting("FJERNARBEID_STATEMENT_TIMEOUT_MS", minimum=0),
             default_region=_env("FJERNARBEID_DEFAULT_REGION"),
+            require_login=_env("FJERNARBEID_REQUIRE_LOGIN") in ("1", "true", "yes"),
+            frame_ancestors=_frame_ancestors(_env("FJERNARBEID_FRAME_ANCESTORS")),
+            secure_cookies=_choice("FJERNARBEID_SECURE_COOKIES", ("auto", "1", "0")),
             secret_key=_env("SECRET_KEY"),
         )
 
@@ -128,3 +152,21 @@ def _int_setting(name: str, minimum: int) -> int:
     if value < minimum:
         raise ConfigurationError(f"{name}={value} must be at least {minimum}.")
     return value
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    value = (_env(name) or "").lower()
+    if value not in allowed:
+        raise ConfigurationError(f"{name}={value!r}: use one of {', '.join(allowed)}.")
+    return value
+
+
+def _frame_ancestors(raw: str | None) -> tuple[str, ...]:
+    """Origins such as https://www.kvam.kommune.no; anything else could widen the policy by accident."""
+    origins = tuple((raw or "").split())
+    for origin in origins:
+        if not origin.startswith("https://") or any(c in origin for c in ";,'\"*") or origin.count("/") != 2:
+            raise ConfigurationError(
+                f"FJERNARBEID_FRAME_ANCESTORS: {origin!r} is not an https origin such as https://www.kvam.kommune.no."
+            )
+    return origins

@@ -45,7 +45,6 @@ SPACE_STATUSES = ("active", "planned", "closed")
 PROGRESS_STATUSES = ("not_started", "planned", "in_progress", "done", "paused")
 BATCH_STATUSES = ("succeeded", "failed", "unchanged")
 SURVEY_COVERAGES = ("national", "regional")
-USER_ROLES = ("viewer", "editor", "admin")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -413,6 +412,8 @@ class CoworkingSpace(Base):
     status: Mapped[str] = mapped_column(String(20), default="active")
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[dt.datetime] = _now()
+    # optimistic locking: an edit names the version it started from (app/db/editing.py)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 # --- Measures -----------------------------------------------------------------------------
@@ -475,9 +476,12 @@ class MeasureProgress(Base):
     owner: Mapped[str | None] = mapped_column(String(200))
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+    status_date: Mapped[dt.date | None] = mapped_column(Date)  # when the status was reached or checked
+    link: Mapped[str | None] = mapped_column(String(500))  # a decision, a case file, a web page
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[dt.datetime] = _now()
     updated_by: Mapped[str | None] = mapped_column(String(120))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Opportunity(Base):
@@ -555,19 +559,6 @@ class ImportBatch(Base):
     created_by: Mapped[str | None] = mapped_column(String(120))
 
 
-class User(Base):
-    __tablename__ = "app_user"
-    __table_args__ = (CheckConstraint(_in("role", USER_ROLES), name="role_known"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(120), unique=True)
-    display_name: Mapped[str | None] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(20), default="viewer")
-    password_hash: Mapped[str | None] = mapped_column(String(300))
-    created_at: Mapped[dt.datetime] = _now()
-
-
 class Deck(Base):
     """A presentation: views of the dashboard in order, opened by an unguessable token."""
 
@@ -599,3 +590,58 @@ class DeckView(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = _now()
     deck: Mapped[Deck] = relationship(back_populates="views")
+
+
+# --- Accounts and the audit trail ------------------------------------------------------------
+
+ROLES = ("editor", "admin")
+
+
+class AppUser(Base):
+    """A person who may edit (``editor``) or also import, manage users and delete (``admin``).
+
+    ``session_stamp`` changes with the password, the role or disabling, which ends every session
+    made before (``app/web/auth.py``)."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    session_stamp: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = _now()
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginAttempt(Base):
+    """A failed login, kept for the rate limit (``app/db/users.py``)."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_name_at", "name", "at"),
+        Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = _now()
+
+
+class AuditEntry(Base):
+    """One change made through the app or the command line: who, when, what, before and after."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_at", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[dt.datetime] = _now()
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))  # e.g. coworking.update, progress.create, user.set_role
+    entity: Mapped[str] = mapped_column(String(40))  # e.g. coworking_space
+    entity_id: Mapped[str | None] = mapped_column(String(80))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

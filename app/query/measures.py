@@ -101,7 +101,9 @@ class Progress:
     due_date: dt.date | None = None
     note: str | None = None
     is_example: bool = False
-    recorded: bool = False  # False: no row in measure_progress, shown as not started
+    recorded: bool = False
+    status_date: dt.date | None = None
+    link: str | None = None  # False: no row in measure_progress, shown as not started
 
 
 @dataclass
@@ -139,7 +141,7 @@ def progress_grid(session: Session, region_slug: str) -> ProgressGrid:
     for row in rows:
         key = "region" if row.region_id is not None else str(row.kommunenummer)
         grid.cells[(row.activity_id, key)] = Progress(
-            row.status, row.owner, row.due_date, row.note, row.is_example, True
+            row.status, row.owner, row.due_date, row.note, row.is_example, True, row.status_date, row.link
         )
         grid.recorded += 1
     return grid

@@ -9,7 +9,7 @@ import dash
 
 from app.config import Config
 from app.db import session as db_session
-from app.web import delivery, export, health, page_state, response_cache, shell
+from app.web import auth, delivery, export, health, page_state, response_cache, security, shell
 from app.web.pages import pages
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,8 @@ def create_app(config: Config | None = None) -> dash.Dash:
             page.register_callbacks(app)
         else:
             page_state.register(app, page)
+    auth.install(app.server, config)  # before the response cache: who may read comes first
+    security.install(app, config)
     health.register(app.server)
     export.register(app.server)
     shell.register_not_found(app)

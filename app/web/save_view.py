@@ -7,14 +7,16 @@ accounts, a deck's link is the only key to it.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
+from app.db.audit import record
 from app.db.decks import DeckError, add_view, create_deck, find_decks
 from app.db.session import session_scope
+from app.web import auth
 from app.web.export import render_views
 from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
@@ -122,6 +124,11 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
             return (no_update,) * 7
         do_not_cache_this_response()  # decks change without a new data version
         lang = language_of(search)
+        who = auth.account()
+        if who is None or not who.may("editor"):
+            login = html.A(_("Log in", lang), href=f"{auth.LOGIN_PATH}?lang={lang}&next={quote(pathname or '/')}")
+            refusal = dbc.Alert([_("Saving views needs an editor's login.", lang), " ", login], color="info")
+            return True, no_update, [], None, [], None, refusal
         page = page_for(pathname)
         rendered = render_views(page, page_search(search), lang)
         charts = [{"label": v.title, "value": v.id} for v in rendered.views]
@@ -150,6 +157,7 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
         if not clicks:  # drawn anew, not clicked
             return no_update, no_update
         do_not_cache_this_response()  # a write: every click is carried out
+        who = auth.require("editor")
         lang = language_of(search)
         page = page_for(pathname)
         if page is None or not hasattr(page, "STATE"):
@@ -164,6 +172,7 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
                 if token in (None, NEW):
                     token = create_deck(session, new_title or _("Council meeting", lang)).token
                 saved = add_view(session, token, page.PATH, query, title or _(page.NAME, lang), note or "")
+                record(session, who.name, "deck.add_view", "deck", token, None, {"path": page.PATH, "query": query})
         except DeckError as error:
             return dbc.Alert(str(error), color="danger"), no_update
         known = [token, *[t for t in (known or []) if t != token]]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
 from app.config import LANGUAGES
-from app.web import present, save_view, state
+from app.web import auth, present, save_view, state
 from app.web.components import aria, friendly
 from app.web.i18n import N_
 from app.web.i18n import gettext as _
@@ -26,6 +28,7 @@ NAV_TOGGLE = "shell-nav-toggle"
 NAV_COLLAPSE = "shell-nav-collapse"
 SAVE_HOST = "shell-save-view"
 SLIDE_HOST = "shell-slide"
+ACCOUNT = "shell-account"
 SITE_NAME = N_("Remote work in the region")
 
 LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
@@ -51,6 +54,7 @@ def layout(default_lang: str) -> html.Div:
             dcc.Store(id=TITLE),
             html.A(_("Skip to main content", default_lang), href=f"#{MAIN}", className="skip-link", id=SKIP),
             html.Header(id=NAV, children=navigation("/", "", default_lang, default_lang)),
+            html.Div(id=ACCOUNT, className="container-xl account-bar"),
             dcc.Store(id=save_view.KNOWN_DECKS, storage_type="local"),
             html.Div(id=SAVE_HOST),
             html.Main(
@@ -66,6 +70,7 @@ def navigation(pathname: str, search: str, lang: str, default_lang: str) -> html
     links = [
         dbc.NavItem(dbc.NavLink(_(page.NAME, lang), href=page.PATH + query, active=pathname == page.PATH))
         for page in pages()
+        if not hasattr(page, "ROLE")  # the editing pages are reached from the account bar
     ]
     switch = html.Div(
         [
@@ -124,6 +129,56 @@ def footer(lang: str) -> list:
     ]
 
 
+def _here(pathname: str, search: str) -> str:
+    return pathname + (search if search.startswith("?") or not search else "?" + search)
+
+
+def account_bar(who, pathname: str, search: str, lang: str) -> list:
+    """Log in, or who is logged in with the editing pages their role opens and a logout button."""
+    query = f"?lang={lang}"
+    if who is None:
+        target = quote(_here(pathname, search), safe="")
+        return [html.A(_("Log in", lang), href=f"{auth.LOGIN_PATH}?lang={lang}&next={target}", id="account-login")]
+    links = [
+        html.A(_(page.NAME, lang), href=page.PATH + query, className="ms-3")
+        for page in pages()
+        if hasattr(page, "ROLE") and who.may(page.ROLE)
+    ]
+    logout = html.Form(
+        [
+            dcc.Input(type="hidden", name=auth.CSRF_FIELD, value=auth.csrf_token()),
+            html.Button(
+                _("Log out", lang), type="submit", className="btn btn-link btn-sm p-0 ms-3", id="account-logout"
+            ),
+        ],
+        method="POST",
+        action=auth.LOGOUT_PATH,
+        className="d-inline",
+    )
+    role = _("administrator", lang) if who.role == "admin" else _("editor", lang)
+    return [
+        html.Span(_("Logged in as {name} ({role})", lang).format(name=who.name, role=role), id="account-name"),
+        *links,
+        logout,
+    ]
+
+
+def login_needed(pathname: str, search: str, lang: str, logged_in: bool) -> html.Div:
+    target = quote(_here(pathname, search or ""), safe="")
+    text = (
+        _("Your role does not give access to this page.", lang)
+        if logged_in
+        else _("Log in as an editor or administrator to use this page.", lang)
+    )
+    return html.Div(
+        [
+            html.H1(_("Login needed", lang)),
+            html.P(text, id="login-needed"),
+            html.P(html.A(_("Log in", lang), href=f"{auth.LOGIN_PATH}?lang={lang}&next={target}")),
+        ]
+    )
+
+
 def title(pathname: str | None, lang: str) -> str:
     """The browser tab's title: the page's name, then the site's, in the page's language."""
     page = page_for(pathname)
@@ -175,6 +230,11 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
             return None  # the slide stands in for the page (see _slide)
         if page is None:
             return not_found(lang)
+        if hasattr(page, "ROLE"):  # an editing page: for whom it is, never from the response cache
+            do_not_cache_this_response()
+            who = auth.account()
+            if who is None or not who.may(page.ROLE):
+                return login_needed(pathname, search, lang, logged_in=who is not None)
         if hasattr(page, "STATE"):  # the page's state comes with its first callback
             return friendly(page.layout)(lang)
         return friendly(page.layout)(lang, search or "")
@@ -187,6 +247,13 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
         if "deck=" in (search or ""):
             do_not_cache_this_response()  # a deck changes without a new data version
         return present.slide(pathname, search, language_from_search(search, default_lang))
+
+    @app.callback(Output(ACCOUNT, "children"), Input(URL, "pathname"), Input(URL, "search"))
+    def _account(pathname, search):
+        do_not_cache_this_response()  # whose it is
+        if present.presenting(search):
+            return None
+        return account_bar(auth.account(), pathname or "/", search or "", language_from_search(search, default_lang))
 
     save_view.register_callbacks(app, URL, lambda search: language_from_search(search, default_lang))
     app.clientside_callback(
@@ -233,7 +300,7 @@ def register_not_found(app: dash.Dash) -> None:
     @server.before_request
     def _not_found():
         path = request.path.rstrip("/") or "/"
-        if request.method != "GET" or path in known or _served_by_dash(path):
+        if request.method != "GET" or path in known or _served_by_dash(path) or _own_route(request.url_rule):
             return None
         query = request.query_string.decode()
         number = path.removeprefix("/kommune/")
@@ -243,6 +310,11 @@ def register_not_found(app: dash.Dash) -> None:
         if slug != path and slug.replace("_", "").isalnum():  # /region/hardangerradet: the same page, for a region
             return redirect(f"/kommune?kommune={slug}" + (f"&{query}" if query else ""), 302)
         return app.index(), 404
+
+
+def _own_route(rule) -> bool:
+    """A route of the server's own (the login page, data addresses …), not Dash's catch-all for pages."""
+    return rule is not None and "<path:" not in rule.rule and rule.rule != "/"
 
 
 def _served_by_dash(path: str) -> bool:

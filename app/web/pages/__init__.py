@@ -19,6 +19,10 @@ PAGE_MODULES = (
     "measures",
     "decks",
     "about",
+    # for editors and admins, reached from the account bar (each has ROLE)
+    "edit_coworking",
+    "edit_progress",
+    "audit",
 )
 
 

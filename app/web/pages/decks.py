@@ -10,8 +10,10 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
+from app.db.audit import record
 from app.db.decks import DeckError, DeckInfo, delete_deck, find_decks, get_deck, move_view, remove_view, rename_deck
 from app.db.session import session_scope
+from app.web import auth
 from app.web.components import aria, error_message, page_language
 from app.web.i18n import N_
 from app.web.i18n import gettext as _
@@ -44,7 +46,7 @@ def layout(lang: str, search: str = "") -> html.Div:
     intro = _(
         "A presentation is a series of views for a meeting. Add a view with “Save view to a presentation” above "
         "any page with data; play it on the projector with the arrow keys, or hand it out as a PDF. Anyone with "
-        "the link to a presentation can show and change it.",
+        "the link to a presentation can show it; saving and changing views needs an editor's login.",
         lang,
     )
     return html.Div(
@@ -108,9 +110,20 @@ def register_callbacks(app) -> None:
         token = parse_search(search).get("deck") or ""
         trigger = ctx.triggered_id
         clicked = bool(ctx.triggered and ctx.triggered[0].get("value"))
+        kind = trigger["type"] if clicked and isinstance(trigger, dict) else None
+        who = auth.require("admin" if kind == DELETE else "editor") if kind else None
         try:
             with session_scope() as session:
-                kind = trigger["type"] if clicked and isinstance(trigger, dict) else None
+                if who is not None and kind is not None:
+                    record(
+                        session,
+                        who.name,
+                        f"deck.{kind.removeprefix('decks-')}",
+                        "deck",
+                        token,
+                        None,
+                        {"view": trigger["index"]},
+                    )
                 if kind in (UP, DOWN, REMOVE):
                     view_id = int(trigger["index"])
                     if kind == REMOVE:

@@ -1,7 +1,7 @@
 """Tiltak: the five measure areas with rationale, the survey figures behind them and each activity's
 progress per municipality, plus the eight opportunities for municipalities.
 
-Progress is read-only here: it is recorded in the database (table measure_progress). An activity
+Progress is read-only here; editors record it on "Record measure progress" (/rediger/tiltak). An activity
 without a record is shown as "not started", so the grid is complete even before anyone reports.
 """
 
@@ -255,8 +255,14 @@ def _progress_cell(progress, lang: str) -> html.Td:
         parts.append(html.Span(" (" + _("example", lang) + ")", className="small"))
     if progress.owner:
         parts.append(html.Div(_("Owner", lang) + f": {progress.owner}", className="small"))
+    if progress.status_date:
+        parts.append(html.Div(_("As of", lang) + f" {progress.status_date:%d.%m.%Y}", className="small"))
     if progress.due_date:
         parts.append(html.Div(_("Due", lang) + f": {progress.due_date:%d.%m.%Y}", className="small"))
+    if progress.note:
+        parts.append(html.Div(progress.note, className="small measures-note"))
+    if progress.link:
+        parts.append(html.A(_("Read more", lang), href=progress.link, className="small", rel="noopener noreferrer"))
     return html.Td(parts)
 
 

@@ -1,0 +1,306 @@
+"""Edits made in the browser: coworking spaces and measure progress, one record at a time.
+
+Each edit is validated like an imported row (a coworking space by the importer's own row model),
+checked against the municipality's boundary, written with **optimistic locking** and logged in the
+audit trail in the same transaction:
+
+- the form remembers the version of the record it started from; the write is
+  ``UPDATE … WHERE id = :id AND version = :version`` and bumps the version, so when two editors
+  change the same record the second one gets ``EditConflict`` with the values now stored, and
+  overwrites nothing;
+- problems come back as ``FieldProblem`` codes per field, which the web layer words in the user's
+  language.
+
+Authorisation is the caller's (``app.web.auth.require``); these functions trust their ``actor``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from shapely.geometry import Point, shape
+from shapely.prepared import PreparedGeometry, prep
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from app.db.audit import record
+from app.db.models import CoworkingSpace, MeasureActivity, MeasureProgress, Municipality, Region
+from app.errors import FjernarbeidError
+from app.ingest.coworking_import import WEBSITE, CoworkingRow
+from app.ingest.reference_lookup import ReferenceLookup
+
+GEOJSON = Path(__file__).resolve().parents[2] / "seed" / "reference" / "municipalities.geojson"
+# The boundaries are simplified (~650 kB for the country): a point this close outside still counts.
+BOUNDARY_MARGIN_DEGREES = 0.02  # about 1–2 km
+SPACE_FIELDS = tuple(CoworkingRow.model_fields)
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """``code`` says what is wrong with ``field`` (the web layer has a sentence for each code)."""
+
+    field: str
+    code: str  # required, too_long, not_a_number, negative, outside_norway, outside_municipality, bad_url,
+    # duplicate_name, unknown_municipality, unknown_postal_code, both_coordinates, bad_date, invalid
+
+
+class EditError(FjernarbeidError):
+    def __init__(self, problems: list[FieldProblem]):
+        super().__init__("; ".join(f"{p.field}: {p.code}" for p in problems))
+        self.problems = problems
+
+
+class EditConflict(FjernarbeidError):
+    """Someone saved the record after this form was opened; ``current`` holds what is stored now
+    (None: it was deleted)."""
+
+    def __init__(self, current: dict[str, Any] | None):
+        super().__init__("The record was changed by someone else since you opened it.")
+        self.current = current
+
+
+# --- coworking spaces -------------------------------------------------------------------------
+
+
+def space_values(space: CoworkingSpace) -> dict[str, Any]:
+    """The editable fields of a space, and its id and version."""
+    values = {name: getattr(space, name) for name in SPACE_FIELDS}
+    return {"id": space.id, "version": space.version, **values}
+
+
+def save_space(
+    session: Session, actor: str, values: dict[str, Any], space_id: int | None = None, version: int | None = None
+) -> dict[str, Any]:
+    """Create a space (``space_id`` None) or change one that is still at ``version``; the stored values.
+
+    Raises:
+        EditError: a field is invalid, the point is outside the municipality, or the name is taken.
+        EditConflict: the space changed (or was deleted) since ``version``.
+    """
+    row = _valid_space(session, values)
+    taken = session.scalar(
+        select(CoworkingSpace.id).where(
+            CoworkingSpace.kommunenummer == row["kommunenummer"],
+            func.lower(CoworkingSpace.name) == row["name"].lower(),
+            CoworkingSpace.id != (space_id or 0),
+        )
+    )
+    if taken is not None:
+        raise EditError([FieldProblem("name", "duplicate_name")])
+    if space_id is None:
+        space = CoworkingSpace(**row)
+        session.add(space)
+        session.flush()
+        after = space_values(space)
+        record(session, actor, "coworking.create", "coworking_space", str(space.id), None, after)
+        return after
+    before = _locked(session, CoworkingSpace, space_id, version, space_values)
+    session.execute(
+        update(CoworkingSpace)
+        .where(CoworkingSpace.id == space_id)
+        .values(**row, version=CoworkingSpace.version + 1, updated_at=func.now())
+    )
+    stored = session.get(CoworkingSpace, space_id)
+    assert stored is not None
+    session.refresh(stored)
+    after = space_values(stored)
+    action = "coworking.retire" if row["status"] == "closed" and before["status"] != "closed" else "coworking.update"
+    record(session, actor, action, "coworking_space", str(space_id), before, after)
+    return after
+
+
+def delete_space(session: Session, actor: str, space_id: int, version: int) -> None:
+    """Remove a space for good (an admin's act; editors retire a space by setting it closed)."""
+    before = _locked(session, CoworkingSpace, space_id, version, space_values)
+    session.execute(delete(CoworkingSpace).where(CoworkingSpace.id == space_id))
+    record(session, actor, "coworking.delete", "coworking_space", str(space_id), before, None)
+
+
+def _valid_space(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in SPACE_FIELDS}
+    cleaned = {k: v for k, v in cleaned.items() if v not in (None, "")}
+    cleaned.setdefault("facilities", [])
+    try:
+        row = CoworkingRow.model_validate(cleaned, context={"lookup": ReferenceLookup.load(session)})
+    except ValidationError as error:
+        raise EditError([_field_problem(e) for e in error.errors()]) from None
+    values = row.as_row()
+    if row.latitude is not None and row.longitude is not None:
+        area = _boundary(row.kommunenummer)
+        if area is not None and not area.intersects(Point(row.longitude, row.latitude).buffer(BOUNDARY_MARGIN_DEGREES)):
+            raise EditError([FieldProblem("latitude", "outside_municipality")])
+    return values
+
+
+def _field_problem(error: Any) -> FieldProblem:
+    field = str(error["loc"][0]) if error["loc"] else "latitude"
+    kind = error["type"]
+    if kind == "missing":
+        return FieldProblem(field, "required")
+    if kind in ("string_too_long", "too_long"):
+        return FieldProblem(field, "too_long")
+    if kind.endswith("_parsing") or kind.endswith("_type") or kind == "decimal_max_places":
+        return FieldProblem(field, "not_a_number")
+    if field in ("latitude", "longitude") and kind in ("greater_than_equal", "less_than_equal"):
+        return FieldProblem(field, "outside_norway")
+    if kind in ("greater_than_equal", "greater_than"):
+        return FieldProblem(field, "negative")
+    codes = {
+        "kommunenummer": "unknown_municipality",
+        "postal_code": "unknown_postal_code",
+        "website": "bad_url",
+        "status": "invalid",
+    }
+    if not error["loc"]:  # the model's own check: one coordinate without the other
+        return FieldProblem("latitude", "both_coordinates")
+    return FieldProblem(field, codes.get(field, "invalid"))
+
+
+@lru_cache(maxsize=1)
+def _boundaries() -> dict[str, PreparedGeometry]:
+    with GEOJSON.open(encoding="utf-8") as handle:
+        features = json.load(handle)["features"]
+    return {f["properties"]["kommunenummer"]: prep(shape(f["geometry"])) for f in features}
+
+
+def _boundary(kommunenummer: str) -> PreparedGeometry | None:
+    return _boundaries().get(kommunenummer)
+
+
+# --- measure progress ---------------------------------------------------------------------------
+
+ProgressStatus = Literal["not_started", "planned", "in_progress", "done", "paused"]
+
+
+class ProgressInput(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    status: ProgressStatus
+    status_date: dt.date | None = None
+    owner: str | None = Field(None, max_length=200)
+    due_date: dt.date | None = None
+    note: str | None = Field(None, max_length=4000)
+    link: str | None = Field(None, max_length=500)
+
+    @field_validator("link")
+    @classmethod
+    def _http_address(cls, value: str | None) -> str | None:
+        if value is not None and not WEBSITE.match(value):
+            raise ValueError("bad_url")
+        return value
+
+
+def progress_values(progress: MeasureProgress) -> dict[str, Any]:
+    return {
+        "id": progress.id,
+        "version": progress.version,
+        "activity_id": progress.activity_id,
+        "kommunenummer": progress.kommunenummer,
+        "region_id": progress.region_id,
+        **{name: getattr(progress, name) for name in ProgressInput.model_fields},
+    }
+
+
+def find_progress(session: Session, activity_id: int, place: str) -> dict[str, Any] | None:
+    """The stored progress of an activity in ``place`` (a kommunenummer or ``region:<slug>``)."""
+    progress = session.scalar(select(MeasureProgress).where(_place_filter(session, activity_id, place)))
+    return progress_values(progress) if progress else None
+
+
+def save_progress(
+    session: Session, actor: str, activity_id: int, place: str, values: dict[str, Any], version: int | None = None
+) -> dict[str, Any]:
+    """Record the progress of an activity in a municipality or region; ``version`` None: the first record.
+
+    Raises:
+        EditError: unknown activity or place, or an invalid field.
+        EditConflict: someone recorded progress for the same activity and place since ``version``.
+    """
+    if session.get(MeasureActivity, activity_id) is None:
+        raise EditError([FieldProblem("activity", "invalid")])
+    where = _place_filter(session, activity_id, place)
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    cleaned = {k: v for k, v in cleaned.items() if v not in (None, "")}
+    try:
+        checked = ProgressInput.model_validate(cleaned).model_dump()
+    except ValidationError as error:
+        raise EditError([_progress_problem(e) for e in error.errors()]) from None
+    existing = session.scalar(select(MeasureProgress).where(where))
+    if existing is None:
+        if version is not None:
+            raise EditConflict(None)
+        number, region_id = _place_columns(session, place)
+        progress = MeasureProgress(
+            activity_id=activity_id, kommunenummer=number, region_id=region_id, updated_by=actor, **checked
+        )
+        session.add(progress)
+        session.flush()
+        after = progress_values(progress)
+        record(session, actor, "progress.create", "measure_progress", str(progress.id), None, after)
+        return after
+    before = _locked(session, MeasureProgress, existing.id, version, progress_values)
+    session.execute(
+        update(MeasureProgress)
+        .where(MeasureProgress.id == existing.id)
+        .values(
+            **checked, is_example=False, updated_by=actor, version=MeasureProgress.version + 1, updated_at=func.now()
+        )
+    )
+    session.refresh(existing)
+    after = progress_values(existing)
+    record(session, actor, "progress.update", "measure_progress", str(existing.id), before, after)
+    return after
+
+
+def _progress_problem(error: Any) -> FieldProblem:
+    field = str(error["loc"][0]) if error["loc"] else "status"
+    if error["type"] in ("string_too_long",):
+        return FieldProblem(field, "too_long")
+    if field in ("status_date", "due_date"):
+        return FieldProblem(field, "bad_date")
+    if field == "link":
+        return FieldProblem(field, "bad_url")
+    return FieldProblem(field, "required" if error["type"] == "missing" else "invalid")
+
+
+def _place_columns(session: Session, place: str) -> tuple[str | None, int | None]:
+    if place.startswith("region:"):
+        region_id = session.scalar(select(Region.id).where(Region.slug == place.removeprefix("region:")))
+        if region_id is None:
+            raise EditError([FieldProblem("place", "invalid")])
+        return None, region_id
+    if not re.fullmatch(r"\d{4}", place) or session.get(Municipality, place) is None:
+        raise EditError([FieldProblem("place", "unknown_municipality")])
+    return place, None
+
+
+def _place_filter(session: Session, activity_id: int, place: str) -> Any:
+    number, region_id = _place_columns(session, place)
+    if number is not None:
+        return and_(MeasureProgress.activity_id == activity_id, MeasureProgress.kommunenummer == number)
+    return and_(MeasureProgress.activity_id == activity_id, MeasureProgress.region_id == region_id)
+
+
+# --- shared ---------------------------------------------------------------------------------------
+
+
+def _locked(session: Session, model: Any, record_id: int, version: int | None, values: Any) -> dict[str, Any]:
+    """The record's values before the change, with a row lock; ``EditConflict`` if it moved on."""
+    current = session.scalar(select(model).where(model.id == record_id).with_for_update())
+    if current is None:
+        raise EditConflict(None)
+    if version is None or current.version != version:
+        raise EditConflict(values(current))
+    return values(current)
+
+
+def load_space(session: Session, space_id: int) -> dict[str, Any] | None:
+    space = session.get(CoworkingSpace, space_id)
+    return space_values(space) if space else None

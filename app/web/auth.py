@@ -1,0 +1,218 @@
+"""Who is asking: login, logout, the session, roles checked on the server, and CSRF protection.
+
+- **Sessions** are Flask's signed cookies, ``HttpOnly`` and ``SameSite=Lax``, ``Secure`` over HTTPS
+  (``FJERNARBEID_SECURE_COOKIES``). A session holds the user's id and a stamp that changes with the
+  password, the role or disabling, so those end every earlier session at once.
+- **Roles are checked where the write happens**: every write callback and route calls
+  ``require(role)``, which answers 401 without a login and 403 with too weak a role. Hiding a button
+  is only a courtesy.
+- **CSRF**: the session holds a random token, also given to the page in the ``_csrf_token`` cookie.
+  Dash's renderer sends that cookie's value in the ``X-CSRFToken`` header of every callback, and the
+  login and logout forms carry it in a hidden field. A request that changes something while logged
+  in (any POST) without the matching token is refused with 403; so is a login without it.
+- **Reading may need a login too** (``FJERNARBEID_REQUIRE_LOGIN=1``): then everything but the login
+  page, the static files Dash needs to draw it, and ``/health`` answers 401 (callbacks, data) or
+  redirects to the login page (pages).
+
+The login page is a plain server-rendered form, not a Dash page, so it works the same when reading
+needs a login, and it is never served from the response cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, Request, Response, g, redirect, request, session
+from flask.sessions import SecureCookieSessionInterface
+from markupsafe import escape
+from werkzeug.exceptions import Forbidden, Unauthorized
+
+from app.config import LANGUAGES, Config
+from app.db.session import session_scope
+from app.db.users import Account, TooManyAttempts, authenticate, current_account
+from app.web.i18n import gettext as _
+
+LOGIN_PATH = "/logg-inn"
+LOGOUT_PATH = "/logg-ut"
+CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads
+CSRF_HEADER = "X-CSRFToken"
+CSRF_FIELD = "csrf_token"
+SESSION_HOURS = 8
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# What must answer without a login even when reading needs one: the login page and what draws it.
+OPEN_PREFIXES = ("/assets/", "/health", LOGIN_PATH, "/_favicon")
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session, ``Secure`` when the request came over HTTPS (or always/never)."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return self.mode == "1" or (self.mode == "auto" and request.is_secure)
+
+
+def account() -> Account | None:
+    """The logged-in account of this request, checked against the database once per request."""
+    if "account" not in g:
+        found = None
+        user_id, stamp = session.get("user_id"), session.get("stamp")
+        if isinstance(user_id, int) and isinstance(stamp, str):
+            with session_scope() as db:
+                found = current_account(db, user_id, stamp)
+            if found is None:
+                session.pop("user_id", None)
+                session.pop("stamp", None)
+        g.account = found
+    return g.account
+
+
+def require(role: str) -> Account:
+    """The account if it has ``role`` (or a stronger one).
+
+    Raises:
+        Unauthorized: nobody is logged in (401).
+        Forbidden: the account's role is too weak (403).
+    """
+    who = account()
+    if who is None:
+        raise Unauthorized("Log in to change anything.")
+    if not who.may(role):
+        raise Forbidden(f"This needs the role {role}.")
+    return who
+
+
+def csrf_token() -> str:
+    token = session.get("csrf")
+    if not isinstance(token, str):
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def _token_matches(req: Request) -> bool:
+    sent = req.headers.get(CSRF_HEADER) or req.form.get(CSRF_FIELD) or ""
+    expected = session.get("csrf")
+    return isinstance(expected, str) and secrets.compare_digest(sent, expected)
+
+
+def install(server: Flask, config: Config) -> None:
+    server.session_interface = _SessionInterface(config.secure_cookies)
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="fjernarbeid_session",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS),
+    )
+
+    @server.before_request
+    def _check_request():
+        if request.method in UNSAFE_METHODS and (session.get("user_id") or request.path == LOGIN_PATH):
+            if not _token_matches(request):
+                raise Forbidden("The form or page is out of date (missing or wrong CSRF token); reload it.")
+        if config.require_login and not request.path.startswith(OPEN_PREFIXES) and account() is None:
+            if (
+                request.method == "GET"
+                and "." not in request.path.rsplit("/", 1)[-1]
+                and not request.path.startswith("/_")
+            ):
+                return redirect(f"{LOGIN_PATH}?next={request.full_path.rstrip('?')}", 302)
+            raise Unauthorized("Log in to read this dashboard.")
+        return None
+
+    @server.after_request
+    def _csrf_cookie(response: Response) -> Response:
+        if request.method == "GET" and response.mimetype == "text/html":
+            token = csrf_token()
+            if request.cookies.get(CSRF_COOKIE) != token:
+                response.set_cookie(
+                    CSRF_COOKIE, token, samesite="Strict", secure=server.session_interface.get_cookie_secure(server)
+                )
+        return response
+
+    @server.route(LOGIN_PATH, methods=["GET", "POST"])
+    def _login():
+        lang = _language(config)
+        target = _safe_next(request.values.get("next"))
+        if request.method == "GET":
+            return _login_page(lang, target)
+        name, password = request.form.get("name", ""), request.form.get("password", "")
+        try:
+            with session_scope() as db:
+                who = authenticate(db, name, password, request.remote_addr or "")
+        except TooManyAttempts:
+            return _login_page(lang, target, _("Too many failed logins. Wait 15 minutes and try again.", lang)), 429
+        if who is None:
+            return _login_page(lang, target, _("Wrong user name or password.", lang)), 401
+        csrf = secrets.token_urlsafe(32)  # a new session on login: nothing from before it carries over
+        session.clear()
+        session.permanent = True
+        session.update(user_id=who.id, stamp=who.session_stamp, csrf=csrf)
+        response = redirect(target, 303)
+        response.set_cookie(
+            CSRF_COOKIE, csrf, samesite="Strict", secure=server.session_interface.get_cookie_secure(server)
+        )
+        return response
+
+    @server.route(LOGOUT_PATH, methods=["POST"])
+    def _logout():
+        session.clear()
+        response = redirect(_safe_next(request.values.get("next")), 303)
+        response.delete_cookie(CSRF_COOKIE)
+        return response
+
+
+def _language(config: Config) -> str:
+    lang = request.args.get("lang") or config.language
+    return lang if lang in LANGUAGES else config.language
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: a login must not become a way to send people elsewhere."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _login_page(lang: str, target: str, error: str | None = None) -> str:
+    title = _("Log in", lang)
+    site = _("Remote work in the region", lang)
+    intro = _(
+        "Editors and administrators log in here. Reading the dashboard needs no login unless the council has "
+        "chosen so.",
+        lang,
+    )
+    name_label, password_label, back = _("User name", lang), _("Password", lang), _("Back to the dashboard", lang)
+    alert = f'<div class="alert alert-danger" role="alert" id="login-error">{escape(error)}</div>' if error else ""
+    return f"""<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)} – {escape(site)}</title>
+<link rel="stylesheet" href="/assets/vendor/00-bootstrap-5.3.9.min.css">
+<link rel="stylesheet" href="/assets/app.css">
+</head>
+<body>
+<main class="container py-5 login-page">
+<h1 class="h3 mb-3">{escape(title)}</h1>
+<p>{escape(intro)}</p>
+{alert}
+<form method="post" action="{LOGIN_PATH}?lang={lang}">
+<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">
+<input type="hidden" name="next" value="{escape(target)}">
+<div class="mb-3"><label class="form-label" for="login-name">{escape(name_label)}</label>
+<input class="form-control" id="login-name" name="name" autocomplete="username" required maxlength="80"></div>
+<div class="mb-3"><label class="form-label" for="login-password">{escape(password_label)}</label>
+<input class="form-control" id="login-password" name="password" type="password" autocomplete="current-password"
+ required></div>
+<button class="btn btn-primary" type="submit" id="login-submit">{escape(title)}</button>
+<a class="ms-3" href="/?lang={lang}">{escape(back)}</a>
+</form>
+</main>
+</body>
+</html>"""

@@ -1,0 +1,246 @@
+"""Rediger kontorfellesskap: editors create, change and retire coworking spaces in the browser.
+
+Validated like an imported row and inside the chosen municipality (``app/ingest/editing.py``); the
+form keeps the version it loaded, so a save after someone else's is refused with their values shown.
+Every save is in the audit trail. The role is checked in each callback, not only by the shell.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+
+from app.db.session import session_scope
+from app.ingest.editing import EditConflict, EditError, load_space, save_space
+from app.query.coworking import list_spaces
+from app.query.municipality import municipalities
+from app.web import auth
+from app.web.components import page_language
+from app.web.forms import choice, field, marks, names_of, text_input, unplaced
+from app.web.i18n import N_
+from app.web.i18n import gettext as _
+from app.web.page_state import parse_search
+from app.web.response_cache import do_not_cache_this_response
+
+PATH = "/rediger/kontorfellesskap"
+NAME = N_("Edit coworking spaces")
+ROLE = "editor"
+
+URL = "edit-coworking-url"
+PICK = "edit-coworking-pick"
+FIELD = "edit-coworking-field"
+FEEDBACK = "edit-coworking-feedback"
+LOADED = "edit-coworking-loaded"  # {"id": …, "version": …} of the space the form holds
+SAVE = "edit-coworking-save"
+MESSAGE = "edit-coworking-message"
+NEW = "new"
+STATUS_TEXT = {"active": N_("Open"), "planned": N_("Planned"), "closed": N_("Closed (retired)")}
+
+
+def layout(lang: str, search: str = "") -> html.Div:
+    with session_scope() as session:
+        spaces = list_spaces(session, None, statuses=tuple(STATUS_TEXT))
+        places = municipalities(session)
+    pick = [{"label": _("New space", lang), "value": NEW}] + [
+        {"label": f"{s.name} ({s.municipality})", "value": str(s.id)} for s in sorted(spaces, key=lambda s: s.name)
+    ]
+    first = [p for p in places if p[2]] + [p for p in places if not p[2]]  # the regions' members first
+    municipality_options = [{"label": f"{name} ({number})", "value": number} for number, name, _slug in first]
+    status_options = [{"label": _(text, lang), "value": value} for value, text in STATUS_TEXT.items()]
+
+    def f(name: str, label: str, control: Any, help_text: str | None = None) -> html.Div:
+        return field(FIELD, FEEDBACK, name, label, control, help_text)
+
+    form = html.Div(
+        [
+            dbc.Row(
+                [
+                    dbc.Col(f("name", _("Name", lang), text_input(200)), md=6),
+                    dbc.Col(f("kommunenummer", _("Municipality", lang), choice(municipality_options)), md=6),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(f("address", _("Address", lang), text_input(300)), md=8),
+                    dbc.Col(f("postal_code", _("Postal code", lang), text_input(4, inputMode="numeric")), md=4),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        f("latitude", _("Latitude", lang), text_input(20), _("Degrees north, e.g. 60,37", lang)), md=6
+                    ),
+                    dbc.Col(
+                        f("longitude", _("Longitude", lang), text_input(20), _("Degrees east, e.g. 6,14", lang)), md=6
+                    ),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(f("seats", _("Desk places", lang), text_input(6, inputMode="numeric")), md=4),
+                    dbc.Col(f("cell_offices", _("Closed offices", lang), text_input(6, inputMode="numeric")), md=4),
+                    dbc.Col(f("meeting_rooms", _("Meeting rooms", lang), text_input(6, inputMode="numeric")), md=4),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(f("price_day_nok", _("Price per day (NOK)", lang), text_input(12)), md=4),
+                    dbc.Col(f("price_month_nok", _("Price per month (NOK)", lang), text_input(12)), md=4),
+                    dbc.Col(f("price_note", _("Note on prices", lang), text_input(300)), md=4),
+                ]
+            ),
+            f("opening_hours", _("Opening hours", lang), text_input(300)),
+            f(
+                "facilities",
+                _("Facilities", lang),
+                text_input(500),
+                _("Separated by |, e.g. wifi|kaffi|parkering", lang),
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(f("operator", _("Operator", lang), text_input(200)), md=4),
+                    dbc.Col(f("contact", _("Contact", lang), text_input(300)), md=4),
+                    dbc.Col(f("website", _("Website", lang), text_input(300, input_type="url")), md=4),
+                ]
+            ),
+            f(
+                "status",
+                _("Status", lang),
+                choice(status_options),
+                _("A space that has closed is retired, not deleted.", lang),
+            ),
+            dbc.Button(_("Save", lang), id=SAVE, color="primary"),
+        ],
+        className="edit-form",
+    )
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh=False),
+            dcc.Store(id=LOADED),
+            html.H1(_("Edit coworking spaces", lang)),
+            html.P(
+                _(
+                    "Create a space, or choose one to change or retire. The map and the capacity figures on the "
+                    "coworking page show the change at once; every save is kept in the change log.",
+                    lang,
+                )
+            ),
+            html.Div(
+                [
+                    dbc.Label(_("Space", lang), html_for=PICK, className="fw-semibold"),
+                    dbc.Select(id=PICK, options=pick, value=NEW),
+                ],
+                className="mb-4",
+            ),
+            form,
+            html.Div(id=MESSAGE, role="status", className="mt-3"),
+        ]
+    )
+
+
+def _shown(values: dict[str, Any], name: str) -> str:
+    value = values.get(name)
+    if value is None:
+        return ""
+    if name == "facilities":
+        return "|".join(value)
+    if isinstance(value, Decimal | float):
+        return f"{value:g}".replace(".", ",") if name not in ("latitude", "longitude") else str(value)
+    return str(value)
+
+
+def register_callbacks(app) -> None:
+    @app.callback(
+        Output({"type": FIELD, "name": ALL}, "value"),
+        Output({"type": FIELD, "name": ALL}, "invalid"),
+        Output(LOADED, "data"),
+        Output(MESSAGE, "children", allow_duplicate=True),
+        Input(PICK, "value"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _load(choice_value):
+        do_not_cache_this_response()
+        auth.require(ROLE)
+        names = names_of(ctx.outputs_list[0])
+        if not choice_value or choice_value == NEW:
+            blank = {"status": "active", "seats": 0}
+            return [_shown(blank, n) for n in names], [False] * len(names), None, None
+        with session_scope() as session:
+            values = load_space(session, int(choice_value))
+        if values is None:
+            return [no_update] * len(names), [False] * len(names), None, None
+        return (
+            [_shown(values, n) for n in names],
+            [False] * len(names),
+            {"id": values["id"], "version": values["version"]},
+            None,
+        )
+
+    @app.callback(
+        Output({"type": FIELD, "name": ALL}, "invalid", allow_duplicate=True),
+        Output({"type": FEEDBACK, "name": ALL}, "children"),
+        Output({"type": FIELD, "name": ALL}, "value", allow_duplicate=True),
+        Output(LOADED, "data", allow_duplicate=True),
+        Output(MESSAGE, "children"),
+        Input(SAVE, "n_clicks"),
+        State({"type": FIELD, "name": ALL}, "value"),
+        State(LOADED, "data"),
+        State(URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _save(clicks, values, loaded, search):
+        do_not_cache_this_response()
+        if not clicks:
+            return (no_update,) * 5
+        who = auth.require(ROLE)
+        lang = page_language(parse_search(search).get("lang"))
+        names = names_of(ctx.outputs_list[0])
+        form = dict(zip(names, values, strict=True))
+        space_id = (loaded or {}).get("id")
+        version = (loaded or {}).get("version")
+        try:
+            with session_scope() as session:
+                stored = save_space(session, who.name, form, space_id, version)
+        except EditError as error:
+            invalid, said = marks(names, error.problems, lang)
+            extra = unplaced(names, error.problems, lang)
+            message = dbc.Alert(
+                [_("Nothing was saved. Correct the marked fields.", lang), *[html.Div(t) for t in extra]],
+                color="danger",
+            )
+            return invalid, said, [no_update] * len(names), no_update, message
+        except EditConflict as conflict:
+            current = conflict.current
+            message = dbc.Alert(
+                _(
+                    "Nothing was saved: someone else changed this space after you opened it. The form now shows "
+                    "what is stored; make your change again.",
+                    lang,
+                )
+                if current
+                else _("Nothing was saved: the space has been deleted.", lang),
+                color="warning",
+            )
+            shown = [_shown(current, n) for n in names] if current else [no_update] * len(names)
+            kept = {"id": current["id"], "version": current["version"]} if current else None
+            return [False] * len(names), [""] * len(names), shown, kept, message
+        lang_part = f"?lang={lang}" if parse_search(search).get("lang") else ""
+        message = dbc.Alert(
+            [
+                _("Saved: {name}.", lang).format(name=stored["name"]),
+                " ",
+                dcc.Link(_("See it on the coworking page", lang), href=f"/kontorfellesskap{lang_part}"),
+            ],
+            color="success",
+            id="edit-coworking-saved",
+        )
+        return (
+            [False] * len(names),
+            [""] * len(names),
+            [_shown(stored, n) for n in names],
+            {"id": stored["id"], "version": stored["version"]},
+            message,
+        )

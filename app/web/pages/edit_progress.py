@@ -1,0 +1,240 @@
+"""Registrer framdrift: editors record how far a municipality (or the region) has come with an
+activity of the measures catalogue: status, the date of the status, who owns it, a due date, a note
+and a link. The Tiltak page shows it at once. Optimistic locking and the audit trail as for coworking
+spaces (``app/ingest/editing.py``); the role is checked in each callback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+
+from app.db.session import session_scope
+from app.ingest.editing import EditConflict, EditError, find_progress, save_progress
+from app.query.measures import catalogue
+from app.query.municipality import municipalities, regions
+from app.web import auth
+from app.web.components import page_language
+from app.web.forms import choice, field, marks, names_of, text_input, unplaced
+from app.web.i18n import N_, pick
+from app.web.i18n import gettext as _
+from app.web.page_state import parse_search
+from app.web.pages.measures import PATH as MEASURES_PATH
+from app.web.pages.measures import STATUS_TEXT
+from app.web.response_cache import do_not_cache_this_response
+
+PATH = "/rediger/tiltak"
+NAME = N_("Record measure progress")
+ROLE = "editor"
+
+URL = "edit-progress-url"
+ACTIVITY = "edit-progress-activity"
+PLACE = "edit-progress-place"
+FIELD = "edit-progress-field"
+FEEDBACK = "edit-progress-feedback"
+LOADED = "edit-progress-loaded"  # the version of the record the form holds (None: nothing recorded yet)
+SAVE = "edit-progress-save"
+MESSAGE = "edit-progress-message"
+FIELDS = ("status", "status_date", "owner", "due_date", "note", "link")
+
+
+def layout(lang: str, search: str = "") -> html.Div:
+    with session_scope() as session:
+        areas = catalogue(session)
+        places = municipalities(session)
+        region_list = regions(session)
+    activities = [
+        {"label": f"{area.number}. {pick(area.title, lang)} – {pick(activity.title, lang)}", "value": str(activity.id)}
+        for area in areas
+        for activity in area.activities
+    ]
+    members = [p for p in places if p[2]]
+    place_options = (
+        [{"label": f"{name} ({number})", "value": number} for number, name, _slug in members]
+        + [
+            {"label": _("{region} (the whole region)", lang).format(region=name), "value": f"region:{slug}"}
+            for slug, name in region_list
+        ]
+        + [{"label": f"{name} ({number})", "value": number} for number, name, slug in places if not slug]
+    )
+    statuses = [{"label": _(text, lang), "value": value} for value, text in STATUS_TEXT.items()]
+
+    def f(name: str, label: str, control: Any, help_text: str | None = None) -> html.Div:
+        return field(FIELD, FEEDBACK, name, label, control, help_text)
+
+    date_help = _("YYYY-MM-DD, e.g. 2026-12-01", lang)
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh=False),
+            dcc.Store(id=LOADED),
+            html.H1(_("Record measure progress", lang)),
+            html.P(
+                _(
+                    "Choose an activity and a municipality (or the whole region), then record where it stands. The "
+                    "Measures page shows it at once; every save is kept in the change log.",
+                    lang,
+                )
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label(_("Activity", lang), html_for=ACTIVITY, className="fw-semibold"),
+                            dbc.Select(
+                                id=ACTIVITY, options=activities, value=activities[0]["value"] if activities else None
+                            ),
+                        ],
+                        md=8,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label(_("Municipality or region", lang), html_for=PLACE, className="fw-semibold"),
+                            dbc.Select(
+                                id=PLACE,
+                                options=place_options,
+                                value=place_options[0]["value"] if place_options else None,
+                            ),
+                        ],
+                        md=4,
+                    ),
+                ],
+                className="mb-4",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(f("status", _("Status", lang), choice(statuses)), md=4),
+                    dbc.Col(f("status_date", _("Date of the status", lang), text_input(10), date_help), md=4),
+                    dbc.Col(f("due_date", _("Due", lang), text_input(10), date_help), md=4),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(f("owner", _("Owner", lang), text_input(200)), md=6),
+                    dbc.Col(
+                        f(
+                            "link",
+                            _("Link", lang),
+                            text_input(500, input_type="url"),
+                            _("A decision, a case or a web page", lang),
+                        ),
+                        md=6,
+                    ),
+                ]
+            ),
+            f("note", _("Note", lang), dbc.Textarea(maxLength=4000, rows=4)),
+            dbc.Button(_("Save", lang), id=SAVE, color="primary"),
+            html.Div(id=MESSAGE, role="status", className="mt-3"),
+        ]
+    )
+
+
+def _shown(values: dict[str, Any] | None, name: str) -> str:
+    if values is None:
+        return "not_started" if name == "status" else ""
+    value = values.get(name)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def register_callbacks(app) -> None:
+    @app.callback(
+        Output({"type": FIELD, "name": ALL}, "value"),
+        Output({"type": FIELD, "name": ALL}, "invalid"),
+        Output(LOADED, "data"),
+        Output(MESSAGE, "children", allow_duplicate=True),
+        Input(ACTIVITY, "value"),
+        Input(PLACE, "value"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _load(activity, place):
+        do_not_cache_this_response()
+        auth.require(ROLE)
+        names = names_of(ctx.outputs_list[0])
+        if not activity or not place:
+            return [no_update] * len(names), [False] * len(names), None, None
+        with session_scope() as session:
+            try:
+                stored = find_progress(session, int(activity), place)
+            except EditError:
+                stored = None
+        return (
+            [_shown(stored, n) for n in names],
+            [False] * len(names),
+            {"version": stored["version"] if stored else None},
+            None,
+        )
+
+    @app.callback(
+        Output({"type": FIELD, "name": ALL}, "invalid", allow_duplicate=True),
+        Output({"type": FEEDBACK, "name": ALL}, "children"),
+        Output({"type": FIELD, "name": ALL}, "value", allow_duplicate=True),
+        Output(LOADED, "data", allow_duplicate=True),
+        Output(MESSAGE, "children"),
+        Input(SAVE, "n_clicks"),
+        State(ACTIVITY, "value"),
+        State(PLACE, "value"),
+        State({"type": FIELD, "name": ALL}, "value"),
+        State(LOADED, "data"),
+        State(URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _save(clicks, activity, place, values, loaded, search):
+        do_not_cache_this_response()
+        if not clicks:
+            return (no_update,) * 5
+        who = auth.require(ROLE)
+        lang = page_language(parse_search(search).get("lang"))
+        names = names_of(ctx.outputs_list[0])
+        version = (loaded or {}).get("version")
+        try:
+            with session_scope() as session:
+                stored = save_progress(
+                    session, who.name, int(activity or 0), place or "", dict(zip(names, values, strict=True)), version
+                )
+        except EditError as error:
+            invalid, said = marks(names, error.problems, lang)
+            extra = unplaced(names, error.problems, lang)
+            message = dbc.Alert(
+                [_("Nothing was saved. Correct the marked fields.", lang), *[html.Div(t) for t in extra]],
+                color="danger",
+            )
+            return invalid, said, [no_update] * len(names), no_update, message
+        except EditConflict:
+            with session_scope() as session:
+                current = find_progress(session, int(activity), place)
+            message = dbc.Alert(
+                _(
+                    "Nothing was saved: someone else recorded progress here after you opened it. The form now shows "
+                    "what is stored; make your change again.",
+                    lang,
+                ),
+                color="warning",
+            )
+            return (
+                [False] * len(names),
+                [""] * len(names),
+                [_shown(current, n) for n in names],
+                {"version": current["version"] if current else None},
+                message,
+            )
+        lang_part = f"?lang={lang}" if parse_search(search).get("lang") else ""
+        message = dbc.Alert(
+            [
+                _("Saved.", lang),
+                " ",
+                dcc.Link(_("See it on the Measures page", lang), href=MEASURES_PATH + lang_part),
+            ],
+            color="success",
+            id="edit-progress-saved",
+        )
+        return (
+            [False] * len(names),
+            [""] * len(names),
+            [_shown(stored, n) for n in names],
+            {"version": stored["version"]},
+            message,
+        )

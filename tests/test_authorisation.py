@@ -1,0 +1,283 @@
+"""Every write path checks the role on the server: anonymous, editor and admin against each of them,
+called directly (no browser, no hidden buttons), and nothing is written when one is refused. A
+logged-in request without the CSRF token is refused too, and every answer carries the security headers.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app.db.decks import create_deck, get_deck
+from app.db.models import AppUser, AuditEntry, CoworkingSpace, Deck, MeasureActivity, MeasureProgress
+from app.db.users import add_user
+from app.web import save_view
+from app.web.auth import CSRF_COOKIE, CSRF_HEADER, LOGIN_PATH
+from app.web.pages import edit_coworking, edit_progress
+from tests.dash_calls import callback_request
+
+PASSWORD = "et langt passord for test"
+ENGINE = []  # the test database's engine, set by the accounts fixture
+
+
+@contextmanager
+def session_scope():
+    """A committed session on the test database (the app under test sees what is written)."""
+    with Session(ENGINE[0]) as session, session.begin():
+        yield session
+
+
+SPACE_FIELDS = [
+    "name", "kommunenummer", "address", "postal_code", "latitude", "longitude", "seats", "cell_offices",
+    "meeting_rooms", "price_day_nok", "price_month_nok", "price_note", "opening_hours", "facilities", "operator",
+    "contact", "website", "status",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def accounts(engine):
+    """An editor and an admin in the shared database, removed afterwards."""
+    ENGINE[:] = [engine]
+    names = {role: f"test-{role}-{secrets.token_hex(3)}" for role in ("editor", "admin")}
+    with session_scope() as session:
+        for role, name in names.items():
+            add_user(session, name, role, PASSWORD, "test")
+    yield names
+    with session_scope() as session:
+        session.execute(delete(AppUser).where(AppUser.name.in_(names.values())))
+
+
+@pytest.fixture
+def app(app_config):
+    from app.web import create_app
+
+    return create_app(app_config)
+
+
+def logged_in(app, name: str | None):
+    client = app.server.test_client()
+    page = client.get(LOGIN_PATH).get_data(as_text=True)
+    if name:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        answer = client.post(LOGIN_PATH, data={"name": name, "password": PASSWORD, "csrf_token": token})
+        assert answer.status_code == 303, answer.get_data(as_text=True)
+    return client
+
+
+def csrf(client) -> dict[str, str]:
+    cookie = client.get_cookie(CSRF_COOKIE)
+    return {CSRF_HEADER: cookie.value} if cookie else {}
+
+
+def space_request(app, name: str) -> dict:
+    ids = [{"name": f, "type": edit_coworking.FIELD} for f in SPACE_FIELDS]
+    values = {
+        f'{{"name":"{f}","type":"{edit_coworking.FIELD}"}}.value': v
+        for f, v in {"name": name, "kommunenummer": "4622", "seats": "5", "status": "active"}.items()
+    }
+    values["edit-coworking-save.n_clicks"] = 1
+    return callback_request(
+        app,
+        edit_coworking.SAVE,
+        values,
+        {edit_coworking.FIELD: ids, edit_coworking.FEEDBACK: [{**i, "type": edit_coworking.FEEDBACK} for i in ids]},
+    )
+
+
+def count(model, *where) -> int:
+    with session_scope() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+@pytest.mark.parametrize(("who", "status"), [(None, 401), ("editor", 200), ("admin", 200)])
+def test_saving_a_coworking_space(app, accounts, who, status):
+    name = f"Rolletest {secrets.token_hex(3)}"
+    client = logged_in(app, accounts.get(who))
+    answer = client.post("/_dash-update-component", json=space_request(app, name), headers=csrf(client))
+    assert answer.status_code == status
+    assert count(CoworkingSpace, CoworkingSpace.name == name) == (1 if status == 200 else 0)
+    with session_scope() as session:
+        session.execute(delete(CoworkingSpace).where(CoworkingSpace.name == name))
+
+
+def test_opening_the_space_form_needs_a_login(app, accounts):
+    request = callback_request(
+        app,
+        edit_coworking.PICK,
+        {f"{edit_coworking.PICK}.value": "new"},
+        {edit_coworking.FIELD: [{"name": f, "type": edit_coworking.FIELD} for f in SPACE_FIELDS]},
+    )
+    assert app.server.test_client().post("/_dash-update-component", json=request).status_code == 401
+
+
+@pytest.mark.parametrize(("who", "status"), [(None, 401), ("editor", 200)])
+def test_recording_progress(app, accounts, who, status, engine):
+    with session_scope() as session:
+        activity = session.scalars(select(MeasureActivity).order_by(MeasureActivity.id.desc())).first().id
+        session.execute(
+            delete(MeasureProgress).where(
+                MeasureProgress.activity_id == activity, MeasureProgress.kommunenummer == "4619"
+            )
+        )
+    fields = [{"name": f, "type": edit_progress.FIELD} for f in edit_progress.FIELDS]
+    values = {
+        f"{edit_progress.SAVE}.n_clicks": 1,
+        f"{edit_progress.ACTIVITY}.value": str(activity),
+        f"{edit_progress.PLACE}.value": "4619",
+        f'{{"name":"status","type":"{edit_progress.FIELD}"}}.value': "planned",
+    }
+    request = callback_request(
+        app,
+        edit_progress.SAVE,
+        values,
+        {edit_progress.FIELD: fields, edit_progress.FEEDBACK: [{**f, "type": edit_progress.FEEDBACK} for f in fields]},
+    )
+    client = logged_in(app, accounts.get(who))
+    assert client.post("/_dash-update-component", json=request, headers=csrf(client)).status_code == status
+    written = count(MeasureProgress, MeasureProgress.activity_id == activity, MeasureProgress.kommunenummer == "4619")
+    assert written == (1 if status == 200 else 0)
+    with session_scope() as session:
+        session.execute(
+            delete(MeasureProgress).where(
+                MeasureProgress.activity_id == activity, MeasureProgress.kommunenummer == "4619"
+            )
+        )
+
+
+def save_view_request(app) -> dict:
+    return callback_request(
+        app,
+        "save-view-submit",
+        {
+            "save-view-submit.n_clicks": 1,
+            "shell-url.pathname": "/",
+            "shell-url.search": "",
+            "save-view-title.value": "Rolletest",
+            "save-view-deck.value": save_view.NEW,
+            "save-view-new-title.value": "Rolletest-presentasjon",
+        },
+    )
+
+
+@pytest.mark.parametrize(("who", "status"), [(None, 401), ("editor", 200)])
+def test_saving_a_view_into_a_presentation(app, accounts, who, status):
+    before = count(Deck, Deck.title == "Rolletest-presentasjon")
+    client = logged_in(app, accounts.get(who))
+    assert (
+        client.post("/_dash-update-component", json=save_view_request(app), headers=csrf(client)).status_code == status
+    )
+    assert count(Deck, Deck.title == "Rolletest-presentasjon") == before + (1 if status == 200 else 0)
+    with session_scope() as session:
+        session.execute(delete(Deck).where(Deck.title == "Rolletest-presentasjon"))
+
+
+@pytest.mark.parametrize(("who", "status"), [(None, 401), ("editor", 403), ("admin", 200)])
+def test_deleting_a_presentation_is_for_admins(app, accounts, who, status):
+    with session_scope() as session:
+        token = create_deck(session, "Slettetest").token
+    request = callback_request(
+        app,
+        "decks-url",
+        {"decks-url.search": f"?deck={token}", '{"index":0,"type":"decks-delete"}.submit_n_clicks': 1},
+        {
+            "decks-up": [], "decks-down": [], "decks-remove": [], "decks-rename-save": [], "decks-rename": [],
+            "decks-delete": [{"index": 0, "type": "decks-delete"}],
+        },
+    )  # fmt: skip
+    request["changedPropIds"] = ['{"index":0,"type":"decks-delete"}.submit_n_clicks']
+    client = logged_in(app, accounts.get(who))
+    assert client.post("/_dash-update-component", json=request, headers=csrf(client)).status_code == status
+    with session_scope() as session:
+        from app.db.decks import DeckError
+
+        try:
+            get_deck(session, token)
+            exists = True
+        except DeckError:
+            exists = False
+        assert exists == (status != 200)
+        session.execute(delete(Deck).where(Deck.token == token))
+
+
+@pytest.mark.parametrize(("who", "status"), [(None, 401), ("editor", 403), ("admin", 200)])
+def test_the_change_log_is_for_admins(app, accounts, who, status):
+    client = logged_in(app, accounts.get(who))
+    answer = client.get("/admin/endringslogg.csv")
+    assert answer.status_code == status
+    if status == 200:
+        assert answer.get_data(as_text=True).lstrip("\ufeff").startswith("at;actor;action")
+
+
+def test_a_logged_in_write_without_the_csrf_token_is_refused(app, accounts):
+    name = f"CSRF-test {secrets.token_hex(3)}"
+    client = logged_in(app, accounts["editor"])
+    assert client.post("/_dash-update-component", json=space_request(app, name)).status_code == 403
+    wrong = {CSRF_HEADER: "not-the-token"}
+    assert client.post("/_dash-update-component", json=space_request(app, name), headers=wrong).status_code == 403
+    assert count(CoworkingSpace, CoworkingSpace.name == name) == 0
+
+
+def test_a_login_without_the_csrf_token_is_refused(app, accounts):
+    client = app.server.test_client()
+    answer = client.post(LOGIN_PATH, data={"name": accounts["editor"], "password": PASSWORD})
+    assert answer.status_code == 403
+
+
+def test_login_sets_a_hardened_session_cookie_and_logout_ends_it(app, accounts):
+    client = app.server.test_client()
+    page = client.get(LOGIN_PATH).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = client.post(
+        LOGIN_PATH,
+        data={"name": accounts["editor"], "password": PASSWORD, "csrf_token": token, "next": "https://evil.example/"},
+    )
+    assert answer.headers["Location"] == "/"  # never sent off-site
+    cookie = next(c for c in answer.headers.getlist("Set-Cookie") if c.startswith("fjernarbeid_session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    new_token = client.get_cookie(CSRF_COOKIE).value
+    assert new_token != token  # a fresh session at login
+    assert client.post("/logg-ut", data={"csrf_token": new_token}).status_code == 303
+    assert client.post("/_dash-update-component", json=space_request(app, "Etter utlogging")).status_code == 401
+
+
+def test_a_wrong_password_is_refused_and_logged_for_the_rate_limit(app, accounts):
+    client = app.server.test_client()
+    page = client.get(LOGIN_PATH + "?lang=nn").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = client.post(
+        LOGIN_PATH + "?lang=nn", data={"name": accounts["admin"], "password": "feil", "csrf_token": token}
+    )
+    assert answer.status_code == 401
+    assert "Feil brukarnamn eller passord" in answer.get_data(as_text=True)
+
+
+def test_changes_are_in_the_audit_trail_with_the_editor_as_actor(app, accounts):
+    name = f"Revisjon {secrets.token_hex(3)}"
+    client = logged_in(app, accounts["editor"])
+    assert (
+        client.post("/_dash-update-component", json=space_request(app, name), headers=csrf(client)).status_code == 200
+    )
+    with session_scope() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "coworking.create").order_by(AuditEntry.id.desc())
+        ).first()
+        assert (entry.actor, entry.after["name"]) == (accounts["editor"], name)
+        session.execute(delete(CoworkingSpace).where(CoworkingSpace.name == name))
+
+
+@pytest.mark.parametrize("path", ["/", "/assets/app.css", "/finnes-ikke", LOGIN_PATH, "/health", "/data/oversikt.csv"])
+def test_every_answer_carries_the_security_headers(app, path, accounts):
+    answer = app.server.test_client().get(path)
+    headers = answer.headers
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "script-src 'self' 'sha256-" in headers["Content-Security-Policy"]
+    assert "unsafe-eval" not in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Server" not in headers
