@@ -148,7 +148,7 @@ def account_bar(who, pathname: str, search: str, lang: str) -> list:
         [
             dcc.Input(type="hidden", name=auth.CSRF_FIELD, value=auth.csrf_token()),
             html.Button(
-                _("Log out", lang), type="submit", className="btn btn-link btn-sm p-0 ms-3", id="account-logout"
+                _("Log out", lang), type="submit", className="btn btn-link p-0 ms-3 align-baseline", id="account-logout"
             ),
         ],
         method="POST",

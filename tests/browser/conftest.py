@@ -204,6 +204,14 @@ class Page:
     def console_errors(self) -> list[str]:
         return [entry["message"] for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE"]
 
+    def log_in(self, name: str, password: str = "browser-test passord") -> None:
+        """Through the login form, as a person does; ends back on the dashboard."""
+        self.driver.get(self.base_url + "/logg-inn")
+        self.wait_for("#login-name").send_keys(name)
+        self.driver.find_element("css selector", "#login-password").send_keys(password)
+        self.driver.find_element("css selector", "#login-submit").click()
+        self.wait_for("#account-name")
+
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
@@ -211,7 +219,31 @@ class Page:
         return path
 
 
+PASSWORD = "browser-test passord"
+
+
+@pytest.fixture(scope="session")
+def accounts(database_url):
+    """An editor and an admin who log in through the login page (``Page.log_in``)."""
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.orm import Session
+
+    from app.db.models import AppUser
+    from app.db.users import add_user
+
+    engine = create_engine(database_url)
+    names = {"editor": "browser-editor", "admin": "browser-admin"}
+    with Session(engine) as session, session.begin():
+        for role, name in names.items():
+            if session.scalar(select(AppUser.id).where(AppUser.name == name)) is None:
+                add_user(session, name, role, PASSWORD, "browser-tests")
+    engine.dispose()
+    return names
+
+
 @pytest.fixture
 def page(browser, live_server):
     browser.get_log("browser")  # start each test with an empty console log
+    if browser.current_url.startswith(live_server):
+        browser.delete_all_cookies()  # every test starts logged out
     return Page(browser, live_server)

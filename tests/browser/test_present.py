@@ -63,9 +63,10 @@ def _projector(page, on: bool) -> None:
         page.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def test_save_three_views_reorder_and_present_them_with_the_keyboard(page, db, live_server):
+def test_save_three_views_reorder_and_present_them_with_the_keyboard(page, db, live_server, accounts):
     from selenium.webdriver.common.keys import Keys
 
+    page.log_in(accounts["editor"])
     tokens = {
         _save(page, address, title, note="Til diskusjon" if i == 0 else "") for i, (address, title) in enumerate(VIEWS)
     }

@@ -232,7 +232,11 @@ def register_callbacks(app) -> None:
             [
                 _("Saved: {name}.", lang).format(name=stored["name"]),
                 " ",
-                dcc.Link(_("See it on the coworking page", lang), href=f"/kontorfellesskap{lang_part}"),
+                dcc.Link(
+                    _("See it on the coworking page", lang),
+                    href=f"/kontorfellesskap{lang_part}",
+                    className="alert-link",
+                ),
             ],
             color="success",
             id="edit-coworking-saved",

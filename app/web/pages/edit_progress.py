@@ -226,7 +226,9 @@ def register_callbacks(app) -> None:
             [
                 _("Saved.", lang),
                 " ",
-                dcc.Link(_("See it on the Measures page", lang), href=MEASURES_PATH + lang_part),
+                dcc.Link(
+                    _("See it on the Measures page", lang), href=MEASURES_PATH + lang_part, className="alert-link"
+                ),
             ],
             color="success",
             id="edit-progress-saved",

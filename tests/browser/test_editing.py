@@ -1,0 +1,107 @@
+"""Planners keep the data current in the browser: log in, add a coworking space and see it on the map,
+record progress the Tiltak page then shows; what they type is shown as text, never run."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+from sqlalchemy import create_engine, delete
+from sqlalchemy.orm import Session
+
+from app.db.models import CoworkingSpace, MeasureActivity, MeasureProgress
+from app.web.pages import edit_coworking, edit_progress
+
+SPACE = "Testhuset <b>Ulvik</b>"
+NOTE = "<script>window.injected = 1</script> Vedtak i formannskapet"
+ULVIK = "4620"
+
+
+def _field(page, field_type: str, name: str):
+    return page.driver.find_element("css selector", f"""[id='{{"name":"{name}","type":"{field_type}"}}']""")
+
+
+def _type(page, field_type: str, name: str, text: str) -> None:
+    element = _field(page, field_type, name)
+    element.clear()
+    element.send_keys(text, Keys.TAB)
+
+
+@pytest.fixture
+def cleanup(database_url):
+    engine = create_engine(database_url)
+    yield
+    with Session(engine) as session, session.begin():
+        session.execute(delete(CoworkingSpace).where(CoworkingSpace.name == SPACE))
+        session.execute(
+            delete(MeasureProgress).where(
+                MeasureProgress.kommunenummer == ULVIK, MeasureProgress.updated_by.like("browser-%")
+            )
+        )
+    engine.dispose()
+
+
+def test_an_anonymous_visitor_is_asked_to_log_in(page):
+    page.open(edit_coworking.PATH, "#login-needed")
+    assert "Logg inn" in page.text("#account-login")
+    assert page.find_all(f"#{edit_coworking.SAVE}") == []
+
+
+def test_an_editor_adds_a_space_sees_it_on_the_map_and_records_progress(page, accounts, cleanup, db):
+    page.log_in(accounts["editor"])
+    assert "browser-editor (redaktør)" in page.text("#account-name")
+
+    page.open(edit_coworking.PATH, f"#{edit_coworking.SAVE}")
+    page.wait_idle()
+    _type(page, edit_coworking.FIELD, "name", SPACE)
+    Select(_field(page, edit_coworking.FIELD, "kommunenummer")).select_by_value(ULVIK)
+    _type(page, edit_coworking.FIELD, "latitude", "60,37")  # Kvam, not Ulvik
+    _type(page, edit_coworking.FIELD, "longitude", "6,14")
+    _type(page, edit_coworking.FIELD, "seats", "-2")
+    page.click(f"#{edit_coworking.SAVE}")
+    page.wait_until(lambda: "Ingenting ble lagret" in page.text(f"#{edit_coworking.MESSAGE}"))
+    assert "is-invalid" in _field(page, edit_coworking.FIELD, "seats").get_attribute("class")
+    assert "Tallet kan ikke være negativt" in page.text("body")
+    assert page.axe_violations() == []
+
+    _type(page, edit_coworking.FIELD, "seats", "8")
+    page.click(f"#{edit_coworking.SAVE}")
+    page.wait_until(lambda: "ikke innenfor den valgte kommunen" in page.text("body"), message="boundary not checked")
+
+    _type(page, edit_coworking.FIELD, "latitude", "60,568")
+    _type(page, edit_coworking.FIELD, "longitude", "6,912")
+    page.click(f"#{edit_coworking.SAVE}")
+    page.wait_for("#edit-coworking-saved")
+    page.screenshot("rediger-kontorfellesskap")
+
+    page.open("/kontorfellesskap", "#coworking-content #coworking-total-seats")
+    page.wait_idle()
+    page.wait_until(
+        lambda: page.driver.execute_script(
+            "const g = document.querySelector('#coworking-map .js-plotly-plot');"
+            "return !!g && g.data.some(t => JSON.stringify([t.text, t.hovertext, t.customdata]).includes(arguments[0]));",
+            SPACE,
+        ),
+        message="the new space is not on the map",
+    )
+    assert SPACE in page.text("#coworking-grid")  # as text: the <b> is not markup
+
+    activity = db.query(MeasureActivity).order_by(MeasureActivity.id).first()
+    page.open(edit_progress.PATH, f"#{edit_progress.SAVE}")
+    page.wait_idle()
+    Select(page.driver.find_element("css selector", f"#{edit_progress.ACTIVITY}")).select_by_value(str(activity.id))
+    Select(page.driver.find_element("css selector", f"#{edit_progress.PLACE}")).select_by_value(ULVIK)
+    page.wait_idle()
+    Select(_field(page, edit_progress.FIELD, "status")).select_by_value("in_progress")
+    _type(page, edit_progress.FIELD, "status_date", "2026-11-30")
+    _type(page, edit_progress.FIELD, "note", NOTE)
+    page.click(f"#{edit_progress.SAVE}")
+    page.wait_for("#edit-progress-saved")
+    assert page.axe_violations() == []
+
+    page.open("/tiltak?survey=demo_national", "#measures-content .measures-area")
+    page.wait_idle()
+    table = page.text("#measures-content")
+    assert NOTE in table and "30.11.2026" in table
+    assert page.driver.execute_script("return window.injected === undefined")
+    assert page.console_errors() == []
