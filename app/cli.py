@@ -69,6 +69,43 @@ def cmd_seed(args, config: Config) -> int:
     return 0
 
 
+def cmd_db_grant_web(args, config: Config) -> int:
+    from app.db.roles import grant_web_role
+
+    grant_web_role(_engine(config), args.role)
+    print(f"Role {args.role!r} may now read every table and write only what the web app edits.")
+    return 0
+
+
+def cmd_export_all(args, config: Config) -> int:
+    from pathlib import Path
+
+    from app.db.session import session_scope
+    from app.ingest.backup import export_all
+
+    _engine(config)
+    with session_scope() as session:
+        report = export_all(session, Path(args.directory))
+    print(f"Exported to {args.directory}: {report.summary()}.")
+    return 0
+
+
+def cmd_import_all(args, config: Config) -> int:
+    from pathlib import Path
+
+    from app.db import migrate
+    from app.ingest.backup import import_all
+
+    engine = _engine(config)
+    migrate.upgrade(engine)
+    directory = Path(args.directory)
+    report = _run_import(
+        "backup", directory, lambda session: import_all(session, directory, created_by=_user()), lambda s, e: None
+    )
+    print(f"Restored from {args.directory}: {report.summary()}.")
+    return 0
+
+
 def prepare_database(config: Config) -> None:
     """Migrate an empty (or outdated) database and load the demo data on first run."""
     from app.db import migrate
@@ -453,6 +490,9 @@ def build_parser() -> argparse.ArgumentParser:
     down.set_defaults(func=cmd_db_downgrade)
     cur = dbsub.add_parser("current", help="show the current and newest revision")
     cur.set_defaults(func=cmd_db_current)
+    grant = dbsub.add_parser("grant-web", help="give the web server's own role its rights (README: Database roles)")
+    grant.add_argument("role", help="an existing PostgreSQL role, e.g. fjernarbeid_web")
+    grant.set_defaults(func=cmd_db_grant_web)
 
     seed = sub.add_parser("seed", help="load reference and demo data from seed/ (idempotent)")
     seed.set_defaults(func=cmd_seed)
@@ -555,6 +595,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mob.add_argument("--format", default="table", choices=["table", "json", "csv"], metavar="table|json|csv")
     mob.set_defaults(func=cmd_mobility)
+
+    export = sub.add_parser("export-all", help="a complete, re-importable copy for admins (README: Backup)")
+    export.add_argument("directory", help="a new or empty directory")
+    export.set_defaults(func=cmd_export_all)
+    restore = sub.add_parser("import-all", help="restore a copy made by export-all, all or nothing")
+    restore.add_argument("directory")
+    restore.set_defaults(func=cmd_import_all)
 
     users_parser = sub.add_parser("users", help="local accounts: editors and admins (docs in README, Accounts)")
     users_sub = users_parser.add_subparsers(dest="users_command", required=True)

@@ -61,6 +61,12 @@ SETTINGS: tuple[Setting, ...] = (
         "page shows an error (milliseconds). Commands (import, seed, db) are never limited. 0: no limit.",
     ),
     Setting(
+        "FJERNARBEID_IMPORT_DATABASE_URL",
+        None,
+        "PostgreSQL URL with the table owner's rights, for imports admins start in the browser, when "
+        "DATABASE_URL is the web server's own role. Unset: DATABASE_URL.",
+    ),
+    Setting(
         "FJERNARBEID_REQUIRE_LOGIN",
         "0",
         "1: every page, data address and export needs a logged-in user (any role). 0: anonymous visitors "
@@ -104,6 +110,7 @@ class Config:
     statement_timeout_ms: int = 15000
     default_region: str | None = None
     require_login: bool = False
+    import_database_url: str | None = field(default=None, repr=False)
     frame_ancestors: tuple[str, ...] = ()
     secure_cookies: str = "auto"
     secret_key: str | None = field(default=None, repr=False)
@@ -126,6 +133,7 @@ class Config:
             statement_timeout_ms=_int_setting("FJERNARBEID_STATEMENT_TIMEOUT_MS", minimum=0),
             default_region=_env("FJERNARBEID_DEFAULT_REGION"),
             require_login=_env("FJERNARBEID_REQUIRE_LOGIN") in ("1", "true", "yes"),
+            import_database_url=_env("FJERNARBEID_IMPORT_DATABASE_URL"),
             frame_ancestors=_frame_ancestors(_env("FJERNARBEID_FRAME_ANCESTORS")),
             secure_cookies=_choice("FJERNARBEID_SECURE_COOKIES", ("auto", "1", "0")),
             secret_key=_env("SECRET_KEY"),

@@ -42,3 +42,25 @@
     window.requestAnimationFrame(function () { pending = false; fix(); });
   }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["tabindex"] });
 })();
+
+
+/* dcc.Upload's file input has no name of its own: name it by the visible label above the drop area
+   (the page gives the label the id "<upload id>-label"). */
+(function () {
+  function fix() {
+    document.querySelectorAll("[id] > .import-upload input[type='file'], .import-upload[id] input[type='file']")
+      .forEach(function (input) {
+        var holder = input.closest("[id]");
+        while (holder && !document.getElementById(holder.id + "-label")) { holder = holder.parentElement && holder.parentElement.closest("[id]"); }
+        if (holder && input.getAttribute("aria-labelledby") !== holder.id + "-label") {
+          input.setAttribute("aria-labelledby", holder.id + "-label");
+        }
+      });
+  }
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; fix(); });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();

@@ -37,11 +37,13 @@ def configure(config: Config, *, web: bool = False) -> None:
             that runs longer than ``config.statement_timeout_ms`` (0: no limit). Commands leave it
             False: an import legitimately runs for minutes.
     """
-    global _config, _engine, _statement_timeout_ms
+    global _config, _engine, _statement_timeout_ms, _import_engine
     with _lock:
         if _engine is not None:
             _engine.dispose()
-        _config, _engine = config, None
+        if _import_engine is not None:
+            _import_engine.dispose()
+        _config, _engine, _import_engine = config, None, None
         _statement_timeout_ms = config.statement_timeout_ms if web else 0
 
 
@@ -98,6 +100,43 @@ def session_scope() -> Iterator[Session]:
         if isinstance(exc.orig, psycopg.errors.QueryCanceled):
             raise QueryTimeout(_describe_cancel(exc)) from exc
         raise DatabaseUnavailable(_describe(exc)) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+_import_engine: Engine | None = None
+
+
+def get_import_engine() -> Engine:
+    """The engine of imports started in the web app: ``FJERNARBEID_IMPORT_DATABASE_URL`` (the owner's
+    rights, when the web server's own role may not write survey tables) or the usual database, and
+    never the web requests' statement timeout (an import may run for minutes)."""
+    global _import_engine
+    with _lock:
+        if _import_engine is None:
+            config = _config or Config.from_env()
+            url = to_sqlalchemy_url(config.import_database_url) if config.import_database_url else database_url(config)
+            _import_engine = create_engine(
+                url, pool_pre_ping=True, pool_size=1, max_overflow=1,
+                connect_args={"connect_timeout": config.connect_timeout, "prepare_threshold": None},
+            )  # fmt: skip
+        return _import_engine
+
+
+@contextmanager
+def import_scope(trial: bool = False) -> Iterator[Session]:
+    """A session for an import from the web: committed on success, or always rolled back when ``trial``
+    (an import tried for its report and preview)."""
+    session = sessionmaker(bind=get_import_engine(), expire_on_commit=False)()
+    try:
+        yield session
+        if trial:
+            session.rollback()
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise

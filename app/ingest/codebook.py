@@ -179,6 +179,9 @@ class Codebook(BaseModel):
         return next(q for q in self.questions if q.variable == variable)
 
 
+SHIPPED_CODEBOOKS = Path(__file__).resolve().parents[2] / "seed" / "codebooks"
+
+
 def load_codebook(path: Path) -> Codebook:
     """Read a codebook YAML file, following ``extends``.
 
@@ -193,7 +196,11 @@ def load_codebook(path: Path) -> Codebook:
                 f"{path.name}: extends: {base_name!r} is not a file name. Fix: write the codebook file to extend, "
                 "relative to this one, e.g. extends: norce2025.yaml."
             )
-        base = _read_yaml(path.parent / base_name, f"the extends: of {path.name} (relative to that file)")
+        base_path = path.parent / base_name
+        shipped = SHIPPED_CODEBOOKS / Path(base_name).name
+        if not base_path.is_file() and shipped.is_file():
+            base_path = shipped  # a questionnaire the dashboard ships (seed/codebooks), e.g. for an upload
+        base = _read_yaml(base_path, f"the extends: of {path.name} (relative to that file, or in seed/codebooks)")
         base.pop("extends", None)
         surveys = [d.get("survey") or {} for d in (base, data)]
         if all(isinstance(s, dict) for s in surveys):

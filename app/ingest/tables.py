@@ -398,12 +398,37 @@ def _not_what_the_name_says(path: Path, head: bytes, wanted: str, fix: str) -> I
     return ImportValidationError(f"{path.name}: {wanted}; this file is {what}. Fix: {fix}.")
 
 
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # what a workbook may unpack to
+MAX_PACKING_RATIO = 200  # a real sheet packs about 5–20 times; a zip bomb thousands
+
+
+def _refuse_zip_bomb(path: Path, fix: str) -> None:
+    """Refuse a workbook that would unpack to far more than it weighs, before openpyxl unpacks it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportValidationError(
+            f"{path.name}: cannot be read as an Excel workbook ({_short(exc)}). Fix: {fix}."
+        ) from None
+    unpacked = sum(m.file_size for m in members)
+    packed = max(1, sum(m.compress_size for m in members))
+    if unpacked > MAX_UNPACKED_BYTES or (unpacked > 10 * 1024 * 1024 and unpacked / packed > MAX_PACKING_RATIO):
+        raise ImportValidationError(
+            f"{path.name}: the workbook would unpack to {unpacked // (1024 * 1024)} MB from {packed // 1024} kB; "
+            f"that is not a survey table. Fix: {fix}."
+        )
+
+
 def _xlsx_table(path: Path, head: bytes) -> Table:
     from openpyxl import load_workbook
 
     fix = "open it in Excel and save it again as .xlsx, or " + SAVE_AS_CSV
     if not head.startswith(b"PK\x03\x04"):
         raise _not_what_the_name_says(path, head, "an .xlsx name means an Excel workbook (a zip archive)", fix)
+    _refuse_zip_bomb(path, fix)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file problem

@@ -105,3 +105,18 @@ def test_an_editor_adds_a_space_sees_it_on_the_map_and_records_progress(page, ac
     assert NOTE in table and "30.11.2026" in table
     assert page.driver.execute_script("return window.injected === undefined")
     assert page.console_errors() == []
+
+
+def test_the_admin_pages_pass_axe_and_an_editor_is_kept_out(page, accounts):
+    page.log_in(accounts["admin"])
+    page.open("/admin/import?lang=nn", "#import-check")
+    page.wait_idle()
+    assert page.axe_violations() == []
+    page.open("/admin/endringslogg", "#audit-table")
+    assert "coworking.create" in page.text("#audit-table") or "user.add" in page.text("#audit-table")
+    assert page.axe_violations() == []
+    assert page.console_errors() == []
+    page.driver.delete_all_cookies()
+    page.log_in(accounts["editor"])
+    page.open("/admin/import", "#login-needed")
+    assert "Rollen din gir ikke tilgang" in page.text("#login-needed")

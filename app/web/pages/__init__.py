@@ -23,6 +23,7 @@ PAGE_MODULES = (
     "edit_coworking",
     "edit_progress",
     "audit",
+    "admin_import",
 )
 
 
