@@ -281,3 +281,50 @@ def test_every_answer_carries_the_security_headers(app, path, accounts):
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "Server" not in headers
+
+
+INJECTIONS = ["'; DROP TABLE coworking_space; --", "<img src=x onerror=alert(1)>", '=HYPERLINK("http://x","klikk")']
+
+
+def test_injection_attempts_are_stored_as_text_and_exports_neutralise_formulas(app, accounts):
+    from app.ingest.editing import save_space
+
+    names = [f"{text} {secrets.token_hex(2)}" for text in INJECTIONS]
+    with session_scope() as session:
+        for name in names:
+            save_space(session, "test", {"name": name, "kommunenummer": "4622", "seats": 3, "status": "active"})
+    try:
+        client = app.server.test_client()
+        csv_text = client.get("/data/kontorfellesskap.csv?region=hardangerradet").get_data(as_text=True)
+        page = client.post(
+            "/_dash-update-component",
+            json=callback_request(
+                app, "shell-url", {"shell-url.pathname": "/kontorfellesskap", "shell-url.search": ""}
+            ),
+        )
+        with session_scope() as session:
+            stored = set(session.scalars(select(CoworkingSpace.name).where(CoworkingSpace.name.in_(names))))
+        assert stored == set(names)  # the table is there, the text verbatim
+        assert "'=HYPERLINK" in csv_text and "\n=HYPERLINK" not in csv_text and ";=HYPERLINK" not in csv_text
+        assert page.status_code == 200
+    finally:
+        with session_scope() as session:
+            session.execute(delete(CoworkingSpace).where(CoworkingSpace.name.in_(names)))
+
+
+def test_reading_can_require_a_login(app_config, accounts):
+    import dataclasses
+
+    from app.web import create_app
+
+    closed = create_app(dataclasses.replace(app_config, require_login=True))
+    client = closed.server.test_client()
+    front = client.get("/")
+    assert front.status_code == 302 and front.headers["Location"].startswith(LOGIN_PATH)
+    assert client.get("/data/oversikt.csv").status_code == 401
+    assert client.get("/_dash-layout").status_code == 401
+    assert client.get(LOGIN_PATH).status_code == 200
+    assert client.get("/assets/app.css").status_code == 200
+    assert client.get("/health").status_code == 200
+    client = logged_in(closed, accounts["editor"])
+    assert client.get("/").status_code == 200

@@ -94,3 +94,20 @@ def test_every_asset_of_the_page_is_served_locally(gunicorn_url):
     assert external == []
     for u in urls:
         assert requests.get(gunicorn_url + u, timeout=10).status_code == 200, u
+
+
+def test_gunicorn_names_no_software_version_and_sends_the_security_headers(gunicorn_url):
+    for path in ("/", "/assets/app.css", "/finnes-ikke", "/health"):
+        answer = requests.get(gunicorn_url + path, timeout=10)
+        assert answer.headers.get("Server") == "fjernarbeid", answer.headers.get("Server")
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+
+
+def test_the_development_server_names_no_python_version():
+    from werkzeug.serving import WSGIRequestHandler
+
+    from app.web.security import hide_server_banner
+
+    hide_server_banner()
+    assert WSGIRequestHandler.version_string(None) == "fjernarbeid"  # type: ignore[arg-type]
