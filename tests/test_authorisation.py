@@ -328,3 +328,26 @@ def test_reading_can_require_a_login(app_config, accounts):
     assert client.get("/health").status_code == 200
     client = logged_in(closed, accounts["editor"])
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(("who", "status"), [(None, 401), ("editor", 403), ("admin", 200)])
+def test_deleting_a_space_is_for_admins(app, accounts, who, status):
+    from app.ingest.editing import save_space
+
+    name = f"Slettes {secrets.token_hex(3)}"
+    with session_scope() as session:
+        stored = save_space(session, "test", {"name": name, "kommunenummer": "4622", "seats": 1, "status": "active"})
+    request = callback_request(
+        app,
+        edit_coworking.DELETE,
+        {
+            f"{edit_coworking.DELETE}.submit_n_clicks": 1,
+            f"{edit_coworking.LOADED}.data": {"id": stored["id"], "version": stored["version"]},
+            f"{edit_coworking.URL}.search": "",
+        },
+    )
+    client = logged_in(app, accounts.get(who))
+    assert client.post("/_dash-update-component", json=request, headers=csrf(client)).status_code == status
+    assert count(CoworkingSpace, CoworkingSpace.name == name) == (0 if status == 200 else 1)
+    with session_scope() as session:
+        session.execute(delete(CoworkingSpace).where(CoworkingSpace.name == name))

@@ -221,6 +221,32 @@ def _run(staged: Staged, directory: Path, session, actor: str) -> str:
     return import_ssb(session, directory / staged.files["ssb"], staged.table, created_by=actor).summary()
 
 
+def _before(staged: Staged, session, lang: str) -> str | None:
+    """What is there now that the import would change."""
+    from sqlalchemy import func, select
+
+    from app.db.models import CoworkingSpace, Respondent, Survey
+    from app.ingest.codebook import load_codebook
+
+    if staged.kind == "survey":
+        slug = load_codebook(_staged_dir(staged) / staged.files["codebook"]).survey.slug
+        count = session.scalar(
+            select(func.count())
+            .select_from(Respondent)
+            .join(Survey, Survey.id == Respondent.survey_id)
+            .where(Survey.slug == slug)
+        )
+        if not count:
+            return _("A new survey: {slug}.", lang).format(slug=slug)
+        return _("The survey {slug} has {n} respondents now; the import replaces them.", lang).format(
+            slug=slug, n=count
+        )
+    if staged.kind == "coworking":
+        count = session.scalar(select(func.count()).select_from(CoworkingSpace))
+        return _("The inventory has {n} spaces now.", lang).format(n=count)
+    return None
+
+
 def _preview(staged: Staged, session, lang: str) -> list:
     """For a survey: the weighted shares of its first three questions with answer options, as they would be."""
     if staged.kind != "survey":
@@ -342,6 +368,7 @@ def register_callbacks(app) -> None:
         staged = Staged(token, kind, files, digests, table if kind == "ssb" else None, bool(replace))
         try:
             with import_scope(trial=True) as session:
+                before = _before(staged, session, lang)
                 summary = _run(staged, directory, session, who.name)
                 preview = _preview(staged, session, lang)
         except ImportValidationError as error:
@@ -350,6 +377,7 @@ def register_callbacks(app) -> None:
         report = dbc.Alert(
             [
                 html.P(_("The check found no problems. This is what the import will do:", lang)),
+                html.P(before, id="import-before") if before else None,
                 html.P(summary, className="fw-semibold", id="import-summary"),
                 *preview,
                 html.P(_("Nothing has changed yet. Press Import to carry it out.", lang)),

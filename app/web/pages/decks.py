@@ -7,6 +7,8 @@ view to a presentation" above every page with data.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
@@ -142,7 +144,8 @@ def register_callbacks(app) -> None:
             return None, dbc.Alert(str(error), color="warning"), no_update
         except Exception as error:  # noqa: BLE001 - shown as a message, logged with its details
             return None, error_message(error, lang), no_update
-        return editor(deck, search, lang), None, no_update
+        who = auth.account()
+        return editor(deck, search, lang, who.role if who else None), None, no_update
 
 
 def _deck_link(token: str, search: str | None) -> str:
@@ -150,8 +153,10 @@ def _deck_link(token: str, search: str | None) -> str:
     return f"{PATH}?deck={token}" + (f"&lang={lang}" if lang else "")
 
 
-def editor(deck: DeckInfo, search: str | None, lang: str) -> list:
-    """The deck's title (to rename), its actions and its views in order (to move or remove)."""
+def editor(deck: DeckInfo, search: str | None, lang: str, role: str | None = "admin") -> list:
+    """The deck's title (to rename), its actions and its views in order (to move or remove). Without an
+    editor's login (``role``) only showing it and handing it out; the callbacks check the role anyway."""
+    may_edit = role in ("editor", "admin")
     in_address = parse_search(search).get("lang")
     first = (
         slide_address(deck.views[0].path, deck.views[0].query_string, deck.token, 1, in_address) if deck.views else None
@@ -173,7 +178,9 @@ def editor(deck: DeckInfo, search: str | None, lang: str) -> list:
                 dbc.Button(_("Delete the presentation", lang), color="danger", outline=True),
                 id={"type": DELETE, "index": 0},
                 message=_("Delete this presentation and its views? This cannot be undone.", lang),
-            ),
+            )
+            if role == "admin"
+            else None,
         ],
         className="d-flex flex-wrap gap-2 mb-3",
     )
@@ -190,10 +197,21 @@ def editor(deck: DeckInfo, search: str | None, lang: str) -> list:
         className="mb-3",
         style={"maxWidth": "40rem"},
     )
-    views = [_view_row(deck, k, view, in_address, lang) for k, view in enumerate(deck.views, start=1)]
+    views = [_view_row(deck, k, view, in_address, lang, may_edit) for k, view in enumerate(deck.views, start=1)]
+    login = html.P(
+        [
+            _("Changing the presentation needs an editor's login.", lang),
+            " ",
+            html.A(
+                _("Log in", lang), href=f"{auth.LOGIN_PATH}?lang={lang}&next={quote(_deck_link(deck.token, search))}"
+            ),
+        ],
+        className="alert alert-info",
+        id="decks-login",
+    )
     return [
         html.H2(deck.title, className="h3", id="decks-title"),
-        rename,
+        rename if may_edit else login,
         actions,
         html.Ol(views, className="list-group list-group-numbered decks-views")
         if views
@@ -201,7 +219,7 @@ def editor(deck: DeckInfo, search: str | None, lang: str) -> list:
     ]
 
 
-def _view_row(deck: DeckInfo, number: int, view, in_address: str | None, lang: str) -> html.Li:
+def _view_row(deck: DeckInfo, number: int, view, in_address: str | None, lang: str, may_edit: bool) -> html.Li:
     page = page_for(view.path)
     page_name = _(page.NAME, lang) if page else view.path
     address = view.path + view.query_string
@@ -227,7 +245,7 @@ def _view_row(deck: DeckInfo, number: int, view, in_address: str | None, lang: s
                 href=slide_address(view.path, view.query_string, deck.token, number, in_address),
                 className="btn btn-sm btn-link",
             ),
-            html.Div(buttons, className="btn-group", role="group"),
+            html.Div(buttons, className="btn-group", role="group") if may_edit else None,
         ],
         className="list-group-item d-flex justify-content-between align-items-start decks-view",
     )

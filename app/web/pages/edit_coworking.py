@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from app.db.session import session_scope
-from app.ingest.editing import EditConflict, EditError, load_space, save_space
+from app.ingest.editing import EditConflict, EditError, delete_space, load_space, save_space
 from app.query.coworking import list_spaces
 from app.query.municipality import municipalities
 from app.web import auth
@@ -35,6 +35,7 @@ FIELD = "edit-coworking-field"
 FEEDBACK = "edit-coworking-feedback"
 LOADED = "edit-coworking-loaded"  # {"id": …, "version": …} of the space the form holds
 SAVE = "edit-coworking-save"
+DELETE = "edit-coworking-delete"
 MESSAGE = "edit-coworking-message"
 NEW = "new"
 STATUS_TEXT = {"active": N_("Open"), "planned": N_("Planned"), "closed": N_("Closed (retired)")}
@@ -112,7 +113,21 @@ def layout(lang: str, search: str = "") -> html.Div:
                 choice(status_options),
                 _("A space that has closed is retired, not deleted.", lang),
             ),
-            dbc.Button(_("Save", lang), id=SAVE, color="primary"),
+            html.Div(
+                [
+                    dbc.Button(_("Save", lang), id=SAVE, color="primary"),
+                    dcc.ConfirmDialogProvider(
+                        dbc.Button(_("Delete the space", lang), color="danger", outline=True),
+                        id=DELETE,
+                        message=_(
+                            "Delete this space for good? A space that has closed is usually retired instead.", lang
+                        ),
+                    )
+                    if _is_admin()
+                    else None,
+                ],
+                className="d-flex gap-2",
+            ),
         ],
         className="edit-form",
     )
@@ -139,6 +154,11 @@ def layout(lang: str, search: str = "") -> html.Div:
             html.Div(id=MESSAGE, role="status", className="mt-3"),
         ]
     )
+
+
+def _is_admin() -> bool:
+    who = auth.account()
+    return who is not None and who.may("admin")
 
 
 def _shown(values: dict[str, Any], name: str) -> str:
@@ -248,3 +268,28 @@ def register_callbacks(app) -> None:
             {"id": stored["id"], "version": stored["version"]},
             message,
         )
+
+    @app.callback(
+        Output(MESSAGE, "children", allow_duplicate=True),
+        Output(LOADED, "data", allow_duplicate=True),
+        Input(DELETE, "submit_n_clicks"),
+        State(LOADED, "data"),
+        State(URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _delete(clicks, loaded, search):
+        do_not_cache_this_response()
+        if not clicks:
+            return no_update, no_update
+        who = auth.require("admin")
+        lang = page_language(parse_search(search).get("lang"))
+        if not loaded or not loaded.get("id"):
+            return dbc.Alert(_("Choose a saved space first.", lang), color="warning"), no_update
+        try:
+            with session_scope() as session:
+                delete_space(session, who.name, int(loaded["id"]), int(loaded["version"]))
+        except EditConflict:
+            return dbc.Alert(
+                _("Nothing was deleted: someone else changed the space; choose it again.", lang), color="warning"
+            ), no_update
+        return dbc.Alert(_("The space is deleted.", lang), color="success", id="edit-coworking-deleted"), None
