@@ -69,6 +69,45 @@ def cmd_seed(args, config: Config) -> int:
     return 0
 
 
+def cmd_compare(args, config: Config) -> int:
+    """Two surveys' shares of one question side by side, with the difference, its interval and test."""
+    import json
+
+    from app.db.session import session_scope
+    from app.query.compare import compare_shares
+    from app.web.i18n import pick
+
+    min_n = _min_n(args.min_n, config)
+    _engine(config)
+    with session_scope() as session:
+        result = compare_shares(session, args.survey, args.with_survey, args.question, args.by, args.collapse, min_n)
+    if args.format == "json":
+        document = {k: v for k, v in result.__dict__.items() if k != "rows"} | {"rows": result.as_records()}
+        print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+        return 0
+
+    def share(value: float | None) -> str:
+        return "–" if value is None else f"{100 * value:5.1f}"
+
+    print(f"{args.question}: {pick(result.question, args.lang)}   A = {result.survey_a}, B = {result.survey_b}")
+    print(f"{'group':14} {'answer':34} {'A %':>6} {'B %':>6} {'difference':>10} {'95 % CI':>16} {'p':>7}")
+    for r in result.rows:
+        group = pick(r.group, args.lang) if r.group else "all"
+        if r.suppressed:
+            print(
+                f"{group[:14]:14} {pick(r.label, args.lang)[:34]:34}  hidden (fewer than {min_n} respondents in A or B)"
+            )
+            continue
+        interval = f"{share(r.ci_low)} to {share(r.ci_high)}"
+        p = "–" if r.p_value is None else f"{r.p_value:.3f}"
+        print(
+            f"{group[:14]:14} {pick(r.label, args.lang)[:34]:34} {share(r.a):>6} {share(r.b):>6} "
+            f"{share(r.difference):>10} {interval:>16} {p:>7}"
+        )
+    print(result.method)
+    return 0
+
+
 def cmd_db_grant_web(args, config: Config) -> int:
     from app.db.roles import grant_web_role
 
@@ -595,6 +634,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mob.add_argument("--format", default="table", choices=["table", "json", "csv"], metavar="table|json|csv")
     mob.set_defaults(func=cmd_mobility)
+
+    compare = sub.add_parser("compare", help="the same question in two surveys: shares, difference, interval, test")
+    compare.add_argument("--survey", required=True, help="survey A, e.g. the earlier wave")
+    compare.add_argument("--with", dest="with_survey", required=True, help="survey B")
+    compare.add_argument("--question", required=True)
+    compare.add_argument("--by", help="a breakdown both surveys have, e.g. gender")
+    compare.add_argument("--collapse", choices=["top2", "bottom2"])
+    compare.add_argument("--min-n", type=int)
+    compare.add_argument("--lang", choices=["nb", "nn", "en"], default="nb")
+    compare.add_argument("--format", choices=["table", "json"], default="table")
+    compare.set_defaults(func=cmd_compare)
 
     export = sub.add_parser("export-all", help="a complete, re-importable copy for admins (README: Backup)")
     export.add_argument("directory", help="a new or empty directory")

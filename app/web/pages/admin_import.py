@@ -291,6 +291,15 @@ def _preview(staged: Staged, session, lang: str) -> list:
     return parts
 
 
+def _log_failure(staged: Staged, directory: Path, error: Exception, actor: str) -> None:
+    """A confirmed import that failed is logged in ``import_batch`` like a failed command-line import."""
+    from app.ingest.batches import record_failed_import
+
+    kind = {"survey": "survey", "coworking": "coworking", "ssb": f"ssb_{staged.table}"}[staged.kind]
+    with import_scope() as session:
+        record_failed_import(session, directory / staged.files[staged.kind], error, kind, actor)
+
+
 def _staged_dir(staged: Staged) -> Path:
     return _uploads_dir() / staged.token
 
@@ -426,6 +435,7 @@ def register_callbacks(app) -> None:
                     {"summary": summary},
                 )
         except ImportValidationError as error:
+            _log_failure(staged, directory, error, who.name)
             return _problems(error, lang), None, True
         finally:
             shutil.rmtree(directory, ignore_errors=True)
