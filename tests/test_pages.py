@@ -11,6 +11,7 @@ PATHS = {
     "survey": "/undersoking",
     "relationships": "/samanhengar",
     "mobility": "/mobilitet",
+    "national": "/nasjonalt",
     "coworking": "/kontorfellesskap",
     "measures": "/tiltak",
     "decks": "/presentasjon",
@@ -24,7 +25,7 @@ EDITING_PATHS = {  # for editors and admins: in the account bar, not the navigat
 }
 
 
-def test_all_nine_pages_exist_in_navigation_order_and_those_for_editors_after_them():
+def test_all_ten_pages_exist_in_navigation_order_and_those_for_editors_after_them():
     assert [p.__name__.rsplit(".", 1)[1] for p in pages()] == list(PAGE_MODULES)
     assert {p.__name__.rsplit(".", 1)[1]: p.PATH for p in pages() if not hasattr(p, "ROLE")} == PATHS
     assert {p.__name__.rsplit(".", 1)[1]: p.PATH for p in pages() if hasattr(p, "ROLE")} == EDITING_PATHS

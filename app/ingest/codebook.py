@@ -148,12 +148,28 @@ class DerivedSpec(BaseModel):
         return self
 
 
+NATIONAL_FIGURES = ("afi_weekly_2022", "afi_daily_2022", "afi_wish_weekly_2022", "afi_agreement_2022")
+
+
+class BenchmarkSpec(BaseModel):
+    """A question of this survey that measures what a national figure measures (the page "The national
+    picture" sets them side by side): the share answering ``categories`` of ``variable``, and in ``note``
+    how the two differ in population, time and wording."""
+
+    model_config = ConfigDict(extra="forbid")
+    national: Literal[NATIONAL_FIGURES]  # type: ignore[valid-type]
+    variable: Variable
+    categories: list[Code] = Field(min_length=1)
+    note: I18nText
+
+
 class Codebook(BaseModel):
     model_config = ConfigDict(extra="forbid")
     format: Literal[1] = 1
     survey: SurveyMeta
     questions: list[QuestionSpec]
     derived: list[DerivedSpec] = []
+    benchmarks: list[BenchmarkSpec] = []
 
     @model_validator(mode="after")
     def _references_resolve(self):
@@ -173,6 +189,9 @@ class Codebook(BaseModel):
                 if s not in known:
                     raise ValueError(f"{d.variable}: source {s!r} is not defined before it")
             known.add(d.variable)
+        for b in self.benchmarks:
+            if b.variable not in coded and b.variable not in {d.variable for d in self.derived}:
+                raise ValueError(f"benchmark {b.national}: {b.variable!r} is not a question with answer options")
         return self
 
     def question(self, variable: str) -> QuestionSpec:

@@ -24,7 +24,7 @@ import datetime as dt
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, g, redirect, request, session
+from flask import Flask, Request, Response, g, has_request_context, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import escape
 from werkzeug.exceptions import Forbidden, Unauthorized
@@ -57,7 +57,10 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 
 def account() -> Account | None:
-    """The logged-in account of this request, checked against the database once per request."""
+    """The logged-in account of this request, checked against the database once per request (None outside
+    a request: nobody is logged in to a page drawn by a test or a command)."""
+    if not has_request_context():
+        return None
     if "account" not in g:
         found = None
         user_id, stamp = session.get("user_id"), session.get("stamp")

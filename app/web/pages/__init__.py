@@ -15,6 +15,7 @@ PAGE_MODULES = (
     "survey",
     "relationships",
     "mobility",
+    "national",
     "coworking",
     "measures",
     "decks",
