@@ -163,13 +163,27 @@ class BenchmarkSpec(BaseModel):
     note: I18nText
 
 
+class KeyFigureSpec(BaseModel):
+    """A headline share of the survey (the overview's cards): the share answering ``categories``."""
+
+    model_config = ConfigDict(extra="forbid")
+    variable: Variable
+    categories: list[Code] = Field(min_length=1)
+    label: I18nText
+
+
 class Codebook(BaseModel):
     model_config = ConfigDict(extra="forbid")
     format: Literal[1] = 1
     survey: SurveyMeta
     questions: list[QuestionSpec]
     derived: list[DerivedSpec] = []
+    # What the survey explorer offers (variables with answer options, questions or derived). Unset: the
+    # NORCE breakdowns and filters the survey has, or else its background questions and derived groupings.
+    breakdowns: list[Variable] = []
+    filters: list[Variable] = []
     benchmarks: list[BenchmarkSpec] = []
+    key_figures: list[KeyFigureSpec] = Field(default=[], max_length=3)
 
     @model_validator(mode="after")
     def _references_resolve(self):
@@ -189,9 +203,17 @@ class Codebook(BaseModel):
                 if s not in known:
                     raise ValueError(f"{d.variable}: source {s!r} is not defined before it")
             known.add(d.variable)
+        grouping = coded | {d.variable for d in self.derived if d.kind in ("bins", "copy", "recode", "reference")}
         for b in self.benchmarks:
-            if b.variable not in coded and b.variable not in {d.variable for d in self.derived}:
+            if b.variable not in grouping:
                 raise ValueError(f"benchmark {b.national}: {b.variable!r} is not a question with answer options")
+        for k in self.key_figures:
+            if k.variable not in grouping:
+                raise ValueError(f"key_figures: {k.variable!r} is not a question with answer options")
+        for where, names in (("breakdowns", self.breakdowns), ("filters", self.filters)):
+            unknown = [n for n in names if n not in grouping]
+            if unknown:
+                raise ValueError(f"{where}: {unknown} are not questions or derived variables with answer codes")
         return self
 
     def question(self, variable: str) -> QuestionSpec:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -78,6 +79,27 @@ class SurveyMeta:
             return self.questions[variable]
         except KeyError:
             raise QueryError(f"The survey has no variable {variable!r}.") from None
+
+    def missing(self, needed: Sequence[str]) -> list[str]:
+        """The variables of ``needed`` this survey does not have (a page built for particular questions)."""
+        return [v for v in needed if v not in self.questions]
+
+    def groupings(self, kind: str, standard: Sequence[str]) -> list[str]:
+        """The variables a page may break down or filter by (``kind``: "breakdowns" or "filters"): what the
+        codebook declares; without a declaration the ``standard`` ones the survey has (the NORCE
+        questionnaire's), or else its background questions and derived groupings with answer codes."""
+
+        def coded(name: str) -> bool:
+            info = self.questions.get(name)
+            return info is not None and bool(info.valid_codes)
+
+        declared = [v for v in self.codebook.get(kind) or [] if coded(v)]
+        if declared:
+            return declared
+        present = [v for v in standard if coded(v)]
+        if present:
+            return present
+        return [v for v, info in self.questions.items() if coded(v) and (info.is_derived or info.theme == "background")]
 
 
 _cache: OrderedDict[tuple, SurveyMeta] = OrderedDict()

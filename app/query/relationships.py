@@ -34,6 +34,9 @@ from app.stats import design
 # Attitudes to home office (q6_1 is positive, q6_2–q6_4 negative statements), "agree" = top 2.
 STATEMENTS = ("q6_1", "q6_2", "q6_3", "q6_4")
 WALD_METHOD = "design-based Wald F test of equal means"
+# What the page needs: the NORCE questionnaire's variables it is built on.
+NEEDED = (*STATEMENTS, "home_office", "workspace", "q21", "home_office_3plus", "q23", "centrality", "education",
+          "factory_index", "q22")  # fmt: skip
 
 
 @dataclass

@@ -201,3 +201,34 @@ def key_figure_card(title: str, value: str, detail: str, link: tuple[str, str] |
         href, text = link
         body.append(dcc.Link(text, href=href, className="small"))
     return dbc.Card(dbc.CardBody(body), className="h-100 key-figure", id=card_id)
+
+
+def needs_message(missing: list[str], lang: str, explorer_link: str) -> dbc.Alert:
+    """For a page built for particular questions: which of them the chosen survey lacks, and where its own
+    questions can be explored instead. Never an error: a council's own survey simply asks other things."""
+    from dash import dcc
+
+    return dbc.Alert(
+        [
+            html.P(
+                _(
+                    "This page is built on questions of the NORCE questionnaire that the chosen survey does not have: "
+                    "{variables}.",
+                    lang,
+                ).format(variables=", ".join(missing)),
+                className="mb-1",
+            ),
+            html.P(
+                [
+                    _("Its own questions can be explored, broken down and filtered in the", lang),
+                    " ",
+                    dcc.Link(_("Survey explorer", lang), href=explorer_link, className="alert-link"),
+                    ".",
+                ],
+                className="mb-0",
+            ),
+        ],
+        color="info",
+        className="survey-lacks",
+        id="survey-lacks",
+    )

@@ -15,10 +15,11 @@ from app.db.models import SPACE_STATUSES
 from app.query.boundaries import boundaries, neighbours
 from app.query.coworking import capacity_by_municipality, list_spaces
 from app.query.estimates import estimate_category
+from app.query.metadata import survey_meta
 from app.query.publish import publishable
 from app.web import page_state
 from app.web.charts import graph_config
-from app.web.components import key_figure_card, labelled_dropdown, survey_label
+from app.web.components import key_figure_card, labelled_dropdown, needs_message, survey_label
 from app.web.coworking_figures import STATUS_NAMES, DemandRow, demand_figure, demand_rows, map_figure
 from app.web.i18n import N_, format_number, format_share, number_locale
 from app.web.i18n import gettext as _
@@ -105,10 +106,16 @@ def render(state: PageState, session) -> dict:
     slug = None if region == NATIONAL else region
     spaces = list_spaces(session, slug, statuses)
     capacity = capacity_by_municipality(session, slug, statuses)
-    weekly = publishable(
-        estimate_category(session, survey, "q12", WEEKLY_CODES, min_n=page_state.min_n()), share_decimals=2
+    lacks = survey_meta(session, survey).missing(["q12"]) if survey else ["q12"]
+    weekly = (
+        None
+        if lacks
+        else publishable(
+            estimate_category(session, survey, "q12", WEEKLY_CODES, min_n=page_state.min_n()), share_decimals=2
+        )
     )  # shown as a whole percentage
-    rows = demand_rows(capacity, weekly.estimate)
+    weekly_share = weekly.estimate if weekly else None
+    rows = demand_rows(capacity, weekly_share)
     no_offer = [m for m in capacity if m.spaces == 0]
     total = sum(s.seats for s in spaces)
     scope = boundaries(m.kommunenummer for m in capacity)
@@ -134,8 +141,10 @@ def render(state: PageState, session) -> dict:
         ),
         key_figure_card(
             _("Use home office at least weekly", lang),
-            format_share(weekly.estimate, lang, 0),
-            _("Too few respondents to show", lang)
+            format_share(weekly_share, lang, 0),
+            _("The chosen survey does not ask this", lang)
+            if weekly is None
+            else _("Too few respondents to show", lang)
             if weekly.estimate is None
             else _("Whole survey", lang) + f", n = {format_number(weekly.n, lang)}",
             None,
@@ -183,13 +192,15 @@ def render(state: PageState, session) -> dict:
     demand_section = html.Section(
         [
             html.H2(_("Capacity against demand", lang), className="h4"),
-            views.block(
+            needs_message(lacks, lang, state.link("/undersoking", survey=survey))
+            if weekly is None
+            else views.block(
                 View(
                     DEMAND_CHART,
                     _("Capacity against demand", lang),
                     _demand_table(rows, lang),
                     demand_figure(rows, lang),
-                    n=weekly.n,
+                    n=weekly.n if weekly else None,
                     source=f"{inventory}. {population}. " + survey_source(chosen_survey(state), lang)[0],
                     method=_("Seats per 1 000 residents who use home office at least weekly (rough indicator).", lang),
                     synthetic=survey_source(chosen_survey(state), lang)[1],

@@ -46,6 +46,7 @@ from app.web.charts import PALETTE, base_layout
 from app.web.components import (
     default_language,
     labelled_dropdown,
+    needs_message,
     page_language,
     survey_label,
 )
@@ -77,6 +78,8 @@ from app.web.views import Column, DataTable, View, percent, survey_source
 __all__ = ["round_people"]  # re-exported for the tests: the page rounds with the query layer's function
 
 PATH = "/mobilitet"
+# The NORCE questions the funnel and its conditions are built on.
+NEEDED = ("q22", "q23", "q14", "q21", "age_group", "centrality")
 NAME = N_("Mobility potential")
 
 ID = "mobility"
@@ -505,6 +508,12 @@ def render(state: PageState, session) -> dict:
     head = survey_label(state)
     if c["coverage"] != "national":
         return {"content": [*head, refused(c, state)], **controls}
+    missing = survey_meta(session, c["survey"]).missing(NEEDED)
+    if missing:
+        return {
+            "content": [*head, needs_message(missing, lang, state.link("/undersoking", survey=c["survey"]))],
+            **controls,
+        }
     conditions = standard_conditions(
         attractive="attractive" in c["filters"],
         take_job="take_job" in c["filters"],
@@ -643,7 +652,9 @@ def refused(c: dict, state: PageState) -> dbc.Alert:
     if national:
         body.append(
             dcc.Link(
-                _("Show the funnel with a national survey", lang), href=PATH + state.query(survey=national[0].slug)
+                _("Show the funnel with a national survey", lang),
+                href=PATH + state.query(survey=national[0].slug),
+                className="alert-link",
             )
         )
     return dbc.Alert(body, color="info", id=REFUSED, className="mb-3")

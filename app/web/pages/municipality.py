@@ -14,10 +14,11 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from app.query import municipality as facts
+from app.query.metadata import survey_meta
 from app.query.publish import SHARE_DECIMALS
 from app.web import page_state
 from app.web.charts import PALETTE, base_layout
-from app.web.components import key_figure_card, labelled_dropdown, survey_label
+from app.web.components import key_figure_card, labelled_dropdown, needs_message, survey_label
 from app.web.i18n import N_, format_interval, format_number, format_share
 from app.web.i18n import gettext as _
 from app.web.page_state import Context, Option, PageState, Param, Spec, chosen_survey, survey_param
@@ -123,16 +124,20 @@ def render(state: PageState, session) -> dict:
     lang = state.lang
     where = facts.place(session, state["kommune"])
     views = Views(PATH, state)
-    figures = facts.survey_figures(
-        session, state["survey"], [(v, codes) for v, codes, _t in KEY_FIGURES], where, page_state.min_n()
-    )
+    missing = survey_meta(session, state["survey"]).missing([v for v, _codes, _t in KEY_FIGURES])
+    if missing:  # a survey with other questions: the SSB side stands alone
+        survey_side = [needs_message(missing, lang, state.link("/undersoking", survey=state["survey"]))]
+    else:
+        figures = facts.survey_figures(
+            session, state["survey"], [(v, codes) for v, codes, _t in KEY_FIGURES], where, page_state.min_n()
+        )
+        survey_side = [_survey_section(state, where, figures, views), _model_map(session, state, where, views)]
     content = [
         html.H2(where.name, className="h2 municipality-name", id="municipality-name"),
         _cards(where, lang),
         html.H2(_("The survey for {name} and around it", lang).format(name=where.name), className="h4 mt-4"),
         *survey_label(state),
-        _survey_section(state, where, figures, views),
-        _model_map(session, state, where, views),
+        *survey_side,
         html.H2(_("People", lang), className="h4 mt-4"),
         dbc.Row(
             [

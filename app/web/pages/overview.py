@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from app.query.metadata import QueryError, survey_meta
 from app.query.mobility import JOBS_ANYWHERE, NotNationalSurvey, mobility_funnel, publishable, round_people
 from app.query.overview import context_series, coworking_capacity, key_figures, measure_progress
 from app.web import page_state
@@ -58,13 +59,11 @@ def render(state: PageState, session) -> dict:
     """Everything below the selectors."""
     lang, survey, region, min_n = state.lang, state["survey"], state["region"], page_state.min_n()
     region_slug = None if region == NATIONAL else region
-    by_variable = key_figures(
-        session, survey, [("q12", (1, 2, 3)), ("q22", (1, 2)), ("q23", (1, 2))], region_slug, min_n
-    )
-    figures = {"weekly": by_variable["q12"], "willing": by_variable["q22"], "attractive": by_variable["q23"]}
-    try:  # the national funnel, published rounded; a regional survey cannot give it
+    chosen = _key_figure_specs(survey_meta(session, survey), lang)
+    by_variable = key_figures(session, survey, [(v, codes) for v, codes, _t in chosen], region_slug, min_n)
+    try:  # the national funnel, published rounded; a regional survey, or one without q22, cannot give it
         funnel = publishable(mobility_funnel(session, survey, min_n=min_n))
-    except NotNationalSurvey:
+    except (NotNationalSurvey, QueryError):
         funnel = None
     capacity = coworking_capacity(session, region_slug)
     progress = measure_progress(session, region_slug)
@@ -72,35 +71,13 @@ def render(state: PageState, session) -> dict:
     query = state.query()
     cards = [
         _share_card(
-            _("Use home office at least weekly", lang),
-            figures["weekly"],
+            title,
+            by_variable[variable],
             lang,
-            (
-                state.link("/undersoking", survey=survey, question="q12"),
-                _("See the survey explorer", lang),
-            ),
-            "overview-card-weekly",
-        ),
-        _share_card(
-            _("Find moving to another municipality relevant", lang),
-            figures["willing"],
-            lang,
-            (
-                state.link("/undersoking", survey=survey, question="q22"),
-                _("See the survey explorer", lang),
-            ),
-            "overview-card-willing",
-        ),
-        _share_card(
-            _("Find living in a rural municipality attractive", lang),
-            figures["attractive"],
-            lang,
-            (
-                state.link("/undersoking", survey=survey, question="q23"),
-                _("See the survey explorer", lang),
-            ),
-            "overview-card-attractive",
-        ),
+            (state.link("/undersoking", survey=survey, question=variable), _("See the survey explorer", lang)),
+            f"overview-card-{CARD_IDS.get(variable, variable)}",
+        )
+        for variable, _codes, title in chosen
     ]
     cards.append(_mobility_card(funnel, lang, "/mobilitet" + query))
     coworking = key_figure_card(
@@ -120,16 +97,12 @@ def render(state: PageState, session) -> dict:
         ("/tiltak" + query, _("See the measures", lang)),
         "overview-card-measures",
     )
-    titles = [
-        _("Use home office at least weekly", lang),
-        _("Find moving to another municipality relevant", lang),
-        _("Find living in a rural municipality attractive", lang),
-    ]
+    figures = [by_variable[variable] for variable, _codes, _title in chosen]
     key_view = View(
         KEY_FIGURES,
         _("Key figures", lang),
-        _key_table(titles, [figures["weekly"], figures["willing"], figures["attractive"]], lang),
-        n=max((f.n or 0 for f in figures.values()), default=0) or None,
+        _key_table([title for _v, _c, title in chosen], figures, lang),
+        n=max((f.n or 0 for f in figures), default=0) or None,
         source=survey_source(chosen_survey(state), lang)[0],
         method=_(SURVEY_METHOD, lang),
         synthetic=survey_source(chosen_survey(state), lang)[1],
@@ -139,6 +112,7 @@ def render(state: PageState, session) -> dict:
     return {
         "content": [
             *survey_label(state),
+            *([] if chosen else [_no_key_figures(lang, state.link("/undersoking", survey=survey))]),
             dbc.Row([dbc.Col(c, md=6, lg=3, className="mb-3") for c in cards], className="g-3"),
             *(
                 [
@@ -168,6 +142,36 @@ def render(state: PageState, session) -> dict:
         ],
         "views": views.views,
     }
+
+
+# The NORCE questionnaire's headline shares, for a codebook that declares no ``key_figures``.
+NORCE_KEY_FIGURES = (
+    ("q12", (1, 2, 3), N_("Use home office at least weekly")),
+    ("q22", (1, 2), N_("Find moving to another municipality relevant")),
+    ("q23", (1, 2), N_("Find living in a rural municipality attractive")),
+)
+CARD_IDS = {"q12": "weekly", "q22": "willing", "q23": "attractive"}  # the cards' ids since before key_figures
+
+
+def _key_figure_specs(meta, lang: str) -> list[tuple[str, tuple[int, ...], str]]:
+    """(variable, categories, title) of the survey's key figures: its codebook's ``key_figures``, or else
+    the NORCE ones it has."""
+    declared = meta.codebook.get("key_figures") or []
+    if declared:
+        return [(k["variable"], tuple(k["categories"]), pick(k["label"], lang)) for k in declared]
+    return [(v, codes, _(title, lang)) for v, codes, title in NORCE_KEY_FIGURES if v in meta.questions]
+
+
+def _no_key_figures(lang: str, explorer: str) -> dbc.Alert:
+    return dbc.Alert(
+        [
+            _("The chosen survey's codebook names no key figures (key_figures in docs/codebook-format.md).", lang),
+            " ",
+            dcc.Link(_("Explore its questions", lang), href=explorer, className="alert-link"),
+        ],
+        color="info",
+        id="overview-no-key-figures",
+    )
 
 
 def _key_table(titles: list[str], figures: list, lang: str) -> DataTable:

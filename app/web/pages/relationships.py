@@ -12,10 +12,11 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from app.query.relationships import Findings, findings
+from app.query.metadata import survey_meta
+from app.query.relationships import NEEDED, Findings, findings
 from app.web import page_state
 from app.web import relationships_view as view
-from app.web.components import aria, labelled_dropdown, survey_label
+from app.web.components import aria, labelled_dropdown, needs_message, survey_label
 from app.web.i18n import N_, localized
 from app.web.i18n import gettext as _
 from app.web.page_state import PageState, Spec, survey_param
@@ -89,6 +90,10 @@ def layout(lang: str) -> html.Div:
 def render(state: PageState, session) -> dict:
     """Every finding for the chosen survey."""
     lang = state.lang
+    missing = survey_meta(session, state["survey"]).missing(NEEDED)
+    if missing:
+        link = state.link("/undersoking", survey=state["survey"])
+        return {"content": [*survey_label(state), needs_message(missing, lang, link)], "views": []}
     found = findings(session, state["survey"], page_state.min_n()).published().map(lambda r: localized(r, lang))
     views = Views(PATH, state)
     return {

@@ -7,6 +7,8 @@ question, it is shown beside the one computed from the data, with its source.
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Output, dcc, html
@@ -56,6 +58,9 @@ BREAKDOWNS = (
     "municipality",
 )
 FILTERS = ("age_group", "gender", "education", "centrality", "home_office_3plus", "municipality")
+# A survey's own filters (codebook ``filters:``, or its background questions and derived groupings) that
+# are not among the NORCE ones above take these slots, in order: address parameters f1 … f4.
+OWN_SLOTS = ("f1", "f2", "f3", "f4")
 COLLAPSES = ("none", "top2")
 VIEWS = ("chart", "table")
 THEMES = {
@@ -69,6 +74,7 @@ THEMES = {
     "derived": N_("Derived variables"),
 }
 THEME_ORDER = list(THEMES)
+HIDDEN = {"display": "none"}
 SIGNIFICANCE = 0.05
 SHORT_LABELS = {"home_office_3plus": N_("Home office 3+ days a week")}  # the codebook's label wraps in a filter
 
@@ -114,16 +120,37 @@ def _dimension(context: Context, variable: str):
 
 def _by_options(context: Context) -> list[Option]:
     question = context.values.get("question")
+    meta = _meta(context)
+    offered = meta.groupings("breakdowns", BREAKDOWNS) if meta else []
     return [Option("none", N_("No breakdown"))] + [
         Option(b, info.short or info.text)
-        for b in BREAKDOWNS
+        for b in offered
         if b != question and (info := _dimension(context, b)) is not None
     ]
 
 
+def _offered_filters(meta) -> tuple[list[str], dict[str, str]]:
+    """(the NORCE filters the survey offers, its own filters by slot)."""
+    if meta is None:
+        return [], {}
+    offered = meta.groupings("filters", FILTERS)
+    own = [v for v in offered if v not in FILTERS][: len(OWN_SLOTS)]
+    return [d for d in FILTERS if d in offered], dict(zip(OWN_SLOTS, own, strict=False))
+
+
 def _filter_options(dim: str):
     def options(context: Context) -> list[Option]:
-        info = _dimension(context, dim)
+        standard, _own = _offered_filters(_meta(context))
+        info = _dimension(context, dim) if dim in standard else None
+        return [Option(code, label) for code, label, missing in info.options if not missing] if info else []
+
+    return options
+
+
+def _slot_options(slot: str):
+    def options(context: Context) -> list[Option]:
+        variable = _offered_filters(_meta(context))[1].get(slot)
+        info = _dimension(context, variable) if variable else None
         return [Option(code, label) for code, label, missing in info.options if not missing] if info else []
 
     return options
@@ -140,12 +167,16 @@ def _collapse_options(context: Context) -> list[Option]:
 
 
 STATE = Spec(
-    survey_param(SURVEY, resets=("question", "by", "collapse", *[f"f_{dim}" for dim in FILTERS])),
+    survey_param(SURVEY, resets=("question", "by", "collapse", *[f"f_{dim}" for dim in FILTERS], *OWN_SLOTS)),
     Param("question", QUESTION, options=_question_options, default=_default_question),
     Param("by", BY, options=_by_options, default="none"),
     *[
         Param(f"f_{dim}", _filter_id(dim), options=_filter_options(dim), default=(), many=True, in_words=True)
         for dim in FILTERS
+    ],
+    *[
+        Param(slot, _filter_id(slot), options=_slot_options(slot), default=(), many=True, in_words=True)
+        for slot in OWN_SLOTS
     ],
     Param("collapse", COLLAPSE, options=_collapse_options, default="none", widget="radio"),
     Param(
@@ -156,7 +187,10 @@ STATE = Spec(
         widget="radio",
     ),
 )
-EXTRA_OUTPUTS = {f"{dim}-label": Output(f"{_filter_id(dim)}-label", "children") for dim in FILTERS}
+EXTRA_OUTPUTS = {
+    **{f"{dim}-label": Output(f"{_filter_id(dim)}-label", "children") for dim in (*FILTERS, *OWN_SLOTS)},
+    **{f"{dim}-shown": Output(f"{_filter_id(dim)}-col", "style") for dim in (*FILTERS, *OWN_SLOTS)},
+}
 
 
 def layout(lang: str) -> html.Div:
@@ -165,17 +199,21 @@ def layout(lang: str) -> html.Div:
             labelled_dropdown(
                 lang,
                 _filter_id(dim),
-                _(SHORT_LABELS.get(dim, dim), lang),
+                _(SHORT_LABELS[dim], lang)
+                if dim in SHORT_LABELS
+                else "",  # the survey's own label comes with the state
                 [],
                 [],
                 multi=True,
                 clearable=True,
                 placeholder=_("All", lang),
             ),
+            id=f"{_filter_id(dim)}-col",
             md=4,
             lg=2,
+            style=HIDDEN,  # shown when the chosen survey offers it
         )
-        for dim in FILTERS
+        for dim in (*FILTERS, *OWN_SLOTS)
     ]
     return html.Div(
         [
@@ -234,7 +272,7 @@ def render(state: PageState, session) -> dict:
         "question": state["question"],
         "entry": entry,
         "by": None if state["by"] == "none" else state["by"],
-        "filters": {dim: state[f"f_{dim}"] for dim in FILTERS if state[f"f_{dim}"]},
+        "filters": _chosen_filters(state),
         "collapse": state["collapse"],
         "view": state["view"],
         "state": state,
@@ -248,13 +286,24 @@ def render(state: PageState, session) -> dict:
     else:
         body = _coded(session, c, min_n, lang, views)
     meta = state.lookups.get(("meta", state["survey"]))
-    labels = {}
-    for dim in FILTERS:
-        info = meta.questions.get(dim) if meta else None
+    standard, own = _offered_filters(meta)
+    labels: dict[str, Any] = {}
+    for dim in (*FILTERS, *OWN_SLOTS):
+        variable = own.get(dim) if dim in OWN_SLOTS else dim if dim in standard else None
+        info = meta.questions.get(variable) if meta and variable else None
         labels[f"{dim}-label"] = (
-            _(SHORT_LABELS[dim], lang) if dim in SHORT_LABELS else pick(info.short or info.text, lang) if info else dim
+            _(SHORT_LABELS[dim], lang) if dim in SHORT_LABELS else pick(info.short or info.text, lang) if info else ""
         )
+        labels[f"{dim}-shown"] = None if info is not None else HIDDEN
     return {"content": [*survey_label(state), *body], "views": views, **labels}
+
+
+def _chosen_filters(state: PageState) -> dict[str, list]:
+    """variable → chosen codes, for the NORCE filters and the survey's own (slots)."""
+    _standard, own = _offered_filters(state.lookups.get(("meta", state["survey"])))
+    chosen = {dim: state[f"f_{dim}"] for dim in FILTERS if state[f"f_{dim}"]}
+    chosen.update({own[slot]: state[slot] for slot in OWN_SLOTS if state[slot] and slot in own})
+    return chosen
 
 
 def _dimension_label(session, survey: str, variable: str, lang: str) -> str:
