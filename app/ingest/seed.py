@@ -25,6 +25,7 @@ SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 DEMO_SURVEYS = (
     ("data/demo_national.csv", "codebooks/demo_national.yaml"),
     ("data/demo_hardanger.csv", "codebooks/demo_hardanger.yaml"),
+    ("data/demo_ansatte.csv", "codebooks/demo_ansatte.yaml"),  # an employee survey after Bærum 2020
 )
 
 
