@@ -74,6 +74,7 @@ def compare_shares(
     by: str | None = None,
     collapse: str | None = None,
     min_n: int = 10,
+    where: dict[str, list[int]] | None = None,
 ) -> Comparison:
     """Each answer share of ``variable`` in ``survey_a`` and ``survey_b`` (per group of ``by``), with the
     difference B − A, its interval and test.
@@ -83,15 +84,15 @@ def compare_shares(
     """
     if survey_a == survey_b:
         raise QueryError("Compare two different surveys.")
-    for name in [variable, *([by] if by else [])]:
+    for name in [variable, *([by] if by else []), *(where or {})]:
         a_codes, b_codes = _codes(session, survey_a, name), _codes(session, survey_b, name)
         if a_codes != b_codes:
             raise QueryError(
                 f"{name!r} has the answer codes {a_codes} in {survey_a!r} but {b_codes} in {survey_b!r}; only the "
                 "same question with the same codes can be compared."
             )
-    a = estimate_shares(session, survey_a, variable, by=by, collapse=collapse, min_n=min_n)
-    b = estimate_shares(session, survey_b, variable, by=by, collapse=collapse, min_n=min_n)
+    a = estimate_shares(session, survey_a, variable, by=by, where=where, collapse=collapse, min_n=min_n)
+    b = estimate_shares(session, survey_b, variable, by=by, where=where, collapse=collapse, min_n=min_n)
     b_rows = {(r.group_code, r.code): r for r in b.rows}
     result = Comparison(survey_a, survey_b, variable, a.question, by, min_n)
     for row_a in a.rows:
@@ -115,3 +116,19 @@ def _difference(a: EstimateRow, b: EstimateRow) -> Difference:
         a.group, a.group_code, a.code, a.label, a.estimate, a.se, a.n, b.estimate, b.se, b.n,
         difference, se, difference - Z95 * se, difference + Z95 * se, p_value,
     )  # fmt: skip
+
+
+def comparable_surveys(session: Session, survey: str, variable: str, candidates: list[str]) -> list[str]:
+    """The surveys of ``candidates`` (other than ``survey``) that ask ``variable`` with the same codes."""
+    try:
+        codes = _codes(session, survey, variable)
+    except QueryError:
+        return []
+    found = []
+    for other in candidates:
+        if other == survey:
+            continue
+        info = survey_meta(session, other).questions.get(variable)
+        if info is not None and info.codes == codes:
+            found.append(other)
+    return found

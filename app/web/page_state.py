@@ -452,6 +452,11 @@ def _survey_options(context: Context) -> list[Option]:
     return [Option(s.slug, _survey_label(s)) for s in surveys(context)]
 
 
+def survey_option_label(survey) -> Callable[[str], str]:
+    """A survey's name as the survey dropdowns show it (marked synthetic where it is)."""
+    return _survey_label(survey)
+
+
 def _survey_label(survey) -> Callable[[str], str]:
     def label(lang: str) -> str:
         title = pick(survey.title, lang)

@@ -11,6 +11,7 @@ from typing import Any
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
 from dash import Output, dcc, html
 from dash.development.base_component import Component
 
@@ -38,6 +39,8 @@ BY = "survey-by"
 COLLAPSE = "survey-collapse"
 VIEW = "survey-view"
 FILTER = "survey-filter"  # one dropdown per dimension: survey-filter-<variable>
+WITH = "survey-with"  # another survey asking the same question, to compare with
+COMPARE = "survey-compare"
 CONTENT = "survey-content"
 CHART = "survey-chart"
 TABLE = "survey-table"
@@ -129,6 +132,19 @@ def _by_options(context: Context) -> list[Option]:
     ]
 
 
+def _with_options(context: Context) -> list[Option]:
+    """Other surveys that ask the chosen question with the same answer codes (waves, or national beside local)."""
+    from app.query.compare import comparable_surveys
+
+    survey, question = context.values.get("survey"), context.values.get("question")
+    others = page_state.surveys(context)
+    found = (
+        comparable_surveys(context.session, survey, question, [s.slug for s in others]) if survey and question else []
+    )
+    labels = {s.slug: page_state.survey_option_label(s) for s in others}
+    return [Option("none", N_("No comparison"))] + [Option(slug, labels[slug]) for slug in found]
+
+
 def _offered_filters(meta) -> tuple[list[str], dict[str, str]]:
     """(the NORCE filters the survey offers, its own filters by slot)."""
     if meta is None:
@@ -167,9 +183,10 @@ def _collapse_options(context: Context) -> list[Option]:
 
 
 STATE = Spec(
-    survey_param(SURVEY, resets=("question", "by", "collapse", *[f"f_{dim}" for dim in FILTERS], *OWN_SLOTS)),
+    survey_param(SURVEY, resets=("question", "by", "with", "collapse", *[f"f_{dim}" for dim in FILTERS], *OWN_SLOTS)),
     Param("question", QUESTION, options=_question_options, default=_default_question),
     Param("by", BY, options=_by_options, default="none"),
+    Param("with", WITH, options=_with_options, default="none"),
     *[
         Param(f"f_{dim}", _filter_id(dim), options=_filter_options(dim), default=(), many=True, in_words=True)
         for dim in FILTERS
@@ -228,9 +245,10 @@ def layout(lang: str) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), [], None), lg=4),
-                    dbc.Col(labelled_dropdown(lang, QUESTION, _("Question", lang), [], None, searchable=True), lg=5),
-                    dbc.Col(labelled_dropdown(lang, BY, _("Breakdown", lang), [], None), lg=3),
+                    dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), [], None), lg=3),
+                    dbc.Col(labelled_dropdown(lang, QUESTION, _("Question", lang), [], None, searchable=True), lg=4),
+                    dbc.Col(labelled_dropdown(lang, BY, _("Breakdown", lang), [], None), lg=2),
+                    dbc.Col(labelled_dropdown(lang, WITH, _("Compare with another survey", lang), [], None), lg=3),
                 ]
             ),
             html.Fieldset(
@@ -285,6 +303,8 @@ def render(state: PageState, session) -> dict:
         body = _numeric(session, c, min_n, lang, views)
     else:
         body = _coded(session, c, min_n, lang, views)
+        if state["with"] not in (None, "none"):
+            body += _comparison(session, c, state["with"], min_n, lang, views)
     meta = state.lookups.get(("meta", state["survey"]))
     standard, own = _offered_filters(meta)
     labels: dict[str, Any] = {}
@@ -628,3 +648,111 @@ BASE_TEXT = {
     "centrality index 1-2 (central municipalities)": N_("central municipalities (centrality 1–2)"),
 }
 assert set(BASE_TEXT) == set(BASES)
+
+
+def _comparison(session, c: dict, other: str, min_n: int, lang: str, views: list[View]) -> list:
+    """The chosen question in this survey (A) and another that asks it the same way (B): each share, the
+    difference B − A with its 95 % interval and test (independent samples, app/query/compare.py)."""
+    from app.query.compare import compare_shares
+    from app.query.metadata import QueryError
+    from app.web.charts import base_layout
+    from app.web.views import Column, DataTable
+
+    state = c["state"]
+    try:
+        result = compare_shares(
+            session,
+            c["survey"],
+            other,
+            c["question"],
+            by=c["by"],
+            collapse=None if c["collapse"] == "none" else c["collapse"],
+            min_n=min_n,
+            where=c["filters"] or None,
+        )
+    except QueryError:
+        message = _("The other survey does not have this breakdown or these filters with the same answers.", lang)
+        return [dbc.Alert(message, color="info", id="survey-compare-unavailable")]
+    name_a, name_b = state.label("survey"), state.label("with", other)
+
+    def pct(value: float | None, decimals: int = 1) -> float | None:
+        return None if value is None else round(100 * value, decimals)
+
+    rows = [
+        {
+            "group": pick(r.group, lang) if r.group else _("All", lang),
+            "answer": pick(r.label, lang),
+            "a": pct(r.a),
+            "b": pct(r.b),
+            "difference": pct(r.difference),
+            "ci_low": pct(r.ci_low),
+            "ci_high": pct(r.ci_high),
+            "p": None if r.p_value is None else round(r.p_value, 3),
+            "note": _("Hidden: too few respondents in one of the surveys", lang) if r.suppressed else "",
+        }
+        for r in result.rows
+    ]
+    table = DataTable(
+        [
+            Column("group", _("Group", lang)),
+            Column("answer", _("Answer", lang)),
+            Column("a", "A (%)", "number", 1),
+            Column("b", "B (%)", "number", 1),
+            Column("difference", _("Difference B − A (points)", lang), "number", 1),
+            Column("ci_low", _("95 % interval, low", lang), "number", 1),
+            Column("ci_high", _("95 % interval, high", lang), "number", 1),
+            Column("p", "p", "number", 3),
+            Column("note", _("Note", lang)),
+        ],
+        rows,
+    )
+    shown = [r for r in result.rows if r.difference is not None and r.ci_low is not None and r.ci_high is not None]
+    labels = [
+        f"{pick(r.label, lang)} ({pick(r.group, lang) if r.group else _('All', lang)})"
+        if c["by"]
+        else pick(r.label, lang)
+        for r in shown
+    ]
+    figure = go.Figure(
+        go.Scatter(
+            x=[100 * float(r.difference or 0) for r in shown],
+            y=labels,
+            mode="markers",
+            marker={"size": 10, "color": "#1f4e79"},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [100 * (float(r.ci_high or 0) - float(r.difference or 0)) for r in shown],
+                "arrayminus": [100 * (float(r.difference or 0) - float(r.ci_low or 0)) for r in shown],
+            },
+        )
+    )
+    title = _("Difference B − A in percentage points, with 95 % intervals", lang)
+    figure.update_layout(base_layout(lang, height=max(260, 40 * len(shown) + 120)))
+    figure.update_layout(
+        xaxis={"title": title, "zeroline": True, "zerolinecolor": "#555"}, yaxis={"autorange": "reversed"}
+    )
+    view = survey_view(
+        state,
+        COMPARE,
+        _("{question}: {a} (A) and {b} (B)", lang).format(question=pick(result.question, lang), a=name_a, b=name_b),
+        table,
+        figure,
+        [],
+        sentence=_(
+            "A difference whose interval does not cross zero is statistically significant at the 5 % level.", lang
+        ),
+    )
+    views.append(view)
+    return [
+        html.H2(_("Compared with another survey", lang), className="h4 mt-4"),
+        html.P(
+            _(
+                "Each survey's shares are estimated on its own design; the samples are independent, so the difference "
+                "has the standard error √(SE_A² + SE_B²). Groups too small in either survey are hidden.",
+                lang,
+            ),
+            className="small",
+        ),
+        view_block(PATH, view, state),
+    ]
