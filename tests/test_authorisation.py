@@ -7,29 +7,23 @@ from __future__ import annotations
 
 import re
 import secrets
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from app.db.decks import create_deck, get_deck
-from app.db.models import AppUser, AuditEntry, CoworkingSpace, Deck, MeasureActivity, MeasureProgress
-from app.db.users import add_user
+from app.db.models import AuditEntry, CoworkingSpace, Deck, MeasureActivity, MeasureProgress
 from app.web import save_view
 from app.web.auth import CSRF_COOKIE, CSRF_HEADER, LOGIN_PATH
 from app.web.pages import edit_coworking, edit_progress
+from tests.accounts import PASSWORD, committed, csrf, logged_in, test_accounts
 from tests.dash_calls import callback_request
 
-PASSWORD = "et langt passord for test"
 ENGINE = []  # the test database's engine, set by the accounts fixture
 
 
-@contextmanager
 def session_scope():
-    """A committed session on the test database (the app under test sees what is written)."""
-    with Session(ENGINE[0]) as session, session.begin():
-        yield session
+    return committed(ENGINE[0])
 
 
 SPACE_FIELDS = [
@@ -41,15 +35,8 @@ SPACE_FIELDS = [
 
 @pytest.fixture(scope="module")
 def accounts(engine):
-    """An editor and an admin in the shared database, removed afterwards."""
     ENGINE[:] = [engine]
-    names = {role: f"test-{role}-{secrets.token_hex(3)}" for role in ("editor", "admin")}
-    with session_scope() as session:
-        for role, name in names.items():
-            add_user(session, name, role, PASSWORD, "test")
-    yield names
-    with session_scope() as session:
-        session.execute(delete(AppUser).where(AppUser.name.in_(names.values())))
+    yield from test_accounts(engine, "test")
 
 
 @pytest.fixture
@@ -57,21 +44,6 @@ def app(app_config):
     from app.web import create_app
 
     return create_app(app_config)
-
-
-def logged_in(app, name: str | None):
-    client = app.server.test_client()
-    page = client.get(LOGIN_PATH).get_data(as_text=True)
-    if name:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        answer = client.post(LOGIN_PATH, data={"name": name, "password": PASSWORD, "csrf_token": token})
-        assert answer.status_code == 303, answer.get_data(as_text=True)
-    return client
-
-
-def csrf(client) -> dict[str, str]:
-    cookie = client.get_cookie(CSRF_COOKIE)
-    return {CSRF_HEADER: cookie.value} if cookie else {}
 
 
 def space_request(app, name: str) -> dict:

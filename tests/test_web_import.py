@@ -9,40 +9,29 @@ import io
 import re
 import secrets
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
-from app.db.models import AppUser, Survey
-from app.db.users import add_user
-from app.web.auth import CSRF_COOKIE, CSRF_HEADER, LOGIN_PATH
+from app.db.models import Survey
+from app.web.auth import CSRF_COOKIE, CSRF_HEADER
 from app.web.pages import admin_import
+from tests.accounts import committed, logged_in, test_accounts
 from tests.dash_calls import callback_request
 
 SEED = Path(__file__).resolve().parents[1] / "seed"
-PASSWORD = "et langt passord for import"
 ENGINE = []
 
 
-@contextmanager
 def scope():
-    with Session(ENGINE[0]) as session, session.begin():
-        yield session
+    return committed(ENGINE[0])
 
 
 @pytest.fixture(scope="module")
 def accounts(engine):
     ENGINE[:] = [engine]
-    names = {role: f"import-{role}-{secrets.token_hex(3)}" for role in ("editor", "admin")}
-    with scope() as session:
-        for role, name in names.items():
-            add_user(session, name, role, PASSWORD, "test")
-    yield names
-    with scope() as session:
-        session.execute(delete(AppUser).where(AppUser.name.in_(names.values())))
+    yield from test_accounts(engine, "import")
 
 
 @pytest.fixture
@@ -53,11 +42,7 @@ def app(app_config):
 
 
 def client_for(app, name):
-    client = app.server.test_client()
-    page = client.get(LOGIN_PATH).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    assert client.post(LOGIN_PATH, data={"name": name, "password": PASSWORD, "csrf_token": token}).status_code == 303
-    return client
+    return logged_in(app, name)
 
 
 def data_url(raw: bytes) -> str:

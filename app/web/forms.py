@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import ALL, Output, html, no_update
 
 from app.ingest.editing import FieldProblem
 from app.web.i18n import N_
@@ -78,3 +78,29 @@ def marks(names: list[str], problems: list[FieldProblem], lang: str) -> tuple[li
 def unplaced(names: list[str], problems: list[FieldProblem], lang: str) -> list[str]:
     """Problems of fields the form does not show (said in the message instead)."""
     return [problem_text(p, lang) for p in problems if p.field not in names]
+
+
+def save_outputs(field_type: str, feedback_type: str, loaded: str, message: str) -> list[Output]:
+    """The outputs of a form's save callback, in the order ``refused``, ``conflict`` and ``saved`` answer."""
+    return [
+        Output({"type": field_type, "name": ALL}, "invalid", allow_duplicate=True),
+        Output({"type": feedback_type, "name": ALL}, "children"),
+        Output({"type": field_type, "name": ALL}, "value", allow_duplicate=True),
+        Output(loaded, "data", allow_duplicate=True),
+        Output(message, "children"),
+    ]
+
+
+def refused(names: list[str], problems: list[FieldProblem], lang: str) -> tuple:
+    """The save callback's answer when nothing was saved: the fields marked, each with its sentence."""
+    invalid, said = marks(names, problems, lang)
+    extra = unplaced(names, problems, lang)
+    alert = dbc.Alert(
+        [_("Nothing was saved. Correct the marked fields.", lang), *[html.Div(t) for t in extra]], color="danger"
+    )
+    return invalid, said, [no_update] * len(names), no_update, alert
+
+
+def answered(names: list[str], shown: list[str], loaded: dict | None, message: Any) -> tuple:
+    """The save callback's answer with the form showing ``shown`` (what is stored now) and no field marked."""
+    return [False] * len(names), [""] * len(names), shown, loaded, message

@@ -19,7 +19,7 @@ from app.query.coworking import list_spaces
 from app.query.municipality import municipalities
 from app.web import auth
 from app.web.components import page_language
-from app.web.forms import choice, field, marks, names_of, text_input, unplaced
+from app.web.forms import answered, choice, field, names_of, refused, save_outputs, text_input
 from app.web.i18n import N_
 from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
@@ -200,11 +200,7 @@ def register_callbacks(app) -> None:
         )
 
     @app.callback(
-        Output({"type": FIELD, "name": ALL}, "invalid", allow_duplicate=True),
-        Output({"type": FEEDBACK, "name": ALL}, "children"),
-        Output({"type": FIELD, "name": ALL}, "value", allow_duplicate=True),
-        Output(LOADED, "data", allow_duplicate=True),
-        Output(MESSAGE, "children"),
+        *save_outputs(FIELD, FEEDBACK, LOADED, MESSAGE),
         Input(SAVE, "n_clicks"),
         State({"type": FIELD, "name": ALL}, "value"),
         State(LOADED, "data"),
@@ -225,13 +221,7 @@ def register_callbacks(app) -> None:
             with session_scope() as session:
                 stored = save_space(session, who.name, form, space_id, version)
         except EditError as error:
-            invalid, said = marks(names, error.problems, lang)
-            extra = unplaced(names, error.problems, lang)
-            message = dbc.Alert(
-                [_("Nothing was saved. Correct the marked fields.", lang), *[html.Div(t) for t in extra]],
-                color="danger",
-            )
-            return invalid, said, [no_update] * len(names), no_update, message
+            return refused(names, error.problems, lang)
         except EditConflict as conflict:
             current = conflict.current
             message = dbc.Alert(
@@ -246,7 +236,7 @@ def register_callbacks(app) -> None:
             )
             shown = [_shown(current, n) for n in names] if current else [no_update] * len(names)
             kept = {"id": current["id"], "version": current["version"]} if current else None
-            return [False] * len(names), [""] * len(names), shown, kept, message
+            return answered(names, shown, kept, message)
         lang_part = f"?lang={lang}" if parse_search(search).get("lang") else ""
         message = dbc.Alert(
             [
@@ -261,12 +251,8 @@ def register_callbacks(app) -> None:
             color="success",
             id="edit-coworking-saved",
         )
-        return (
-            [False] * len(names),
-            [""] * len(names),
-            [_shown(stored, n) for n in names],
-            {"id": stored["id"], "version": stored["version"]},
-            message,
+        return answered(
+            names, [_shown(stored, n) for n in names], {"id": stored["id"], "version": stored["version"]}, message
         )
 
     @app.callback(

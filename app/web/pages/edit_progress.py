@@ -18,7 +18,7 @@ from app.query.measures import catalogue
 from app.query.municipality import municipalities, regions
 from app.web import auth
 from app.web.components import page_language
-from app.web.forms import choice, field, marks, names_of, text_input, unplaced
+from app.web.forms import answered, choice, field, names_of, refused, save_outputs, text_input
 from app.web.i18n import N_, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
@@ -169,11 +169,7 @@ def register_callbacks(app) -> None:
         )
 
     @app.callback(
-        Output({"type": FIELD, "name": ALL}, "invalid", allow_duplicate=True),
-        Output({"type": FEEDBACK, "name": ALL}, "children"),
-        Output({"type": FIELD, "name": ALL}, "value", allow_duplicate=True),
-        Output(LOADED, "data", allow_duplicate=True),
-        Output(MESSAGE, "children"),
+        *save_outputs(FIELD, FEEDBACK, LOADED, MESSAGE),
         Input(SAVE, "n_clicks"),
         State(ACTIVITY, "value"),
         State(PLACE, "value"),
@@ -196,13 +192,7 @@ def register_callbacks(app) -> None:
                     session, who.name, int(activity or 0), place or "", dict(zip(names, values, strict=True)), version
                 )
         except EditError as error:
-            invalid, said = marks(names, error.problems, lang)
-            extra = unplaced(names, error.problems, lang)
-            message = dbc.Alert(
-                [_("Nothing was saved. Correct the marked fields.", lang), *[html.Div(t) for t in extra]],
-                color="danger",
-            )
-            return invalid, said, [no_update] * len(names), no_update, message
+            return refused(names, error.problems, lang)
         except EditConflict:
             with session_scope() as session:
                 current = find_progress(session, int(activity), place)
@@ -214,9 +204,8 @@ def register_callbacks(app) -> None:
                 ),
                 color="warning",
             )
-            return (
-                [False] * len(names),
-                [""] * len(names),
+            return answered(
+                names,
                 [_shown(current, n) for n in names],
                 {"version": current["version"] if current else None},
                 message,
@@ -233,10 +222,4 @@ def register_callbacks(app) -> None:
             color="success",
             id="edit-progress-saved",
         )
-        return (
-            [False] * len(names),
-            [""] * len(names),
-            [_shown(stored, n) for n in names],
-            {"version": stored["version"]},
-            message,
-        )
+        return answered(names, [_shown(stored, n) for n in names], {"version": stored["version"]}, message)
