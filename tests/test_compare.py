@@ -34,10 +34,12 @@ def _check(rows, expected: dict) -> None:
 def test_the_whole_surveys_agree_with_r(db):
     result = compare_shares(db, A, B, "q22")
     _check(result.rows, FIXTURES["all"][0])
+    assert not any(r.suppressed for r in result.rows)
 
 
 def test_by_gender_agrees_with_r(db):
     result = compare_shares(db, A, B, "q22", by="gender")
+    assert {str(r.group_code) for r in result.rows} == {e["group"] for e in FIXTURES["by_gender"]}
     for expected in FIXTURES["by_gender"]:
         rows = [r for r in result.rows if str(r.group_code) == expected["group"]]
         _check(rows, expected)

@@ -42,7 +42,10 @@ def test_the_web_role_writes_what_the_web_app_edits(web_engine):
     with web_engine.connect() as connection:
         transaction = connection.begin()
         connection.execute(text("UPDATE coworking_space SET seats = seats WHERE false"))
-        connection.execute(
-            text("INSERT INTO audit_entry (actor, action, entity) VALUES ('test', 'test.check', 'nothing')")
-        )
+        inserted = connection.execute(
+            text(
+                "INSERT INTO audit_entry (actor, action, entity) VALUES ('test', 'test.check', 'nothing') RETURNING id"
+            )
+        ).scalar_one()
+        assert inserted > 0
         transaction.rollback()

@@ -264,19 +264,24 @@ def _refused(db, path: Path, table: str | None, *fragments: str) -> str:
 
 
 def test_a_file_of_another_table_is_refused(db, tmp_path):
-    _refused(db, population_json(tmp_path / "07459.json"), "03321", "07459.json", "is SSB table 07459, not 03321")
+    message = _refused(
+        db, population_json(tmp_path / "07459.json"), "03321", "07459.json", "is SSB table 07459, not 03321"
+    )
+    assert message.split(":")[0].endswith((".json", ".csv", ".xlsx")), message  # names the file first
 
 
 def test_a_table_the_dashboard_does_not_read_is_refused(db, tmp_path):
     path = tmp_path / "x.csv"
     path.write_text('"region";"år";"12345: Noe annet"\n"4622 Kvam";"2024";1\n', encoding="utf-8")
-    _refused(db, path, None, "SSB table 12345 is not one the dashboard reads", "07459")
+    message = _refused(db, path, None, "SSB table 12345 is not one the dashboard reads", "07459")
+    assert message.split(":")[0].endswith((".json", ".csv", ".xlsx")), message  # names the file first
 
 
 def test_no_table_number_anywhere_asks_for_table(db, tmp_path):
     path = tmp_path / "x.csv"
     path.write_text('"region";"år";"Personer"\n"4622 Kvam";"2024";1\n', encoding="utf-8")
-    _refused(db, path, None, "does not say which SSB table", "--table")
+    message = _refused(db, path, None, "does not say which SSB table", "--table")
+    assert message.split(":")[0].endswith((".json", ".csv", ".xlsx")), message  # names the file first
 
 
 def test_age_groups_instead_of_single_years_name_the_row(db, tmp_path):
@@ -287,7 +292,10 @@ def test_age_groups_instead_of_single_years_name_the_row(db, tmp_path):
         '"4622 Kvam";"Menn";"15-19 år";"2026";250\n',
         encoding="utf-8",
     )
-    _refused(db, path, "07459", "07459.csv, row 3, column 07459: Befolkning", "'15-19 år'", "single years of age")
+    message = _refused(
+        db, path, "07459", "07459.csv, row 3, column 07459: Befolkning", "'15-19 år'", "single years of age"
+    )
+    assert message.split(":")[0].endswith((".json", ".csv", ".xlsx")), message  # names the file first
 
 
 def test_a_municipality_of_an_old_structure_is_refused_but_empty_old_rows_are_not(db, tmp_path):
@@ -298,7 +306,8 @@ def test_a_municipality_of_an_old_structure_is_refused_but_empty_old_rows_are_no
         '"1238 Kvam (-2019)";"4622 Kvam";"2022";1500\n',
         encoding="utf-8",
     )
-    _refused(db, path, "03321", "row 3", "'1238'", "current regional division")
+    message = _refused(db, path, "03321", "row 3", "'1238'", "current regional division")
+    assert message.split(":")[0].endswith((".json", ".csv", ".xlsx")), message  # names the file first
 
 
 def test_a_value_that_is_not_a_number_is_refused(db, tmp_path):
@@ -307,7 +316,8 @@ def test_a_value_that_is_not_a_number_is_refused(db, tmp_path):
         '"bostedskommune";"arbeidsstedskommune";"år";"03321: Sysselsatte"\n"4622 Kvam";"4601 Bergen";"2022";"mange"\n',
         encoding="utf-8",
     )
-    _refused(db, path, "03321", "row 2", "'mange'", "a number, or one of SSB's symbols")
+    message = _refused(db, path, "03321", "row 2", "'mange'", "a number, or one of SSB's symbols")
+    assert message.split(":")[0].endswith((".json", ".csv", ".xlsx")), message  # names the file first
 
 
 def test_a_missing_dimension_and_an_extra_one_are_named(db, tmp_path):
@@ -323,7 +333,8 @@ def test_a_missing_dimension_and_an_extra_one_are_named(db, tmp_path):
 def test_sex_without_age_is_refused(db, tmp_path):
     path = tmp_path / "07459.csv"
     path.write_text('"region";"kjønn";"år";"07459: Befolkning"\n"4622 Kvam";"Menn";"2026";4400\n', encoding="utf-8")
-    _refused(db, path, "07459", "both sex and age, or neither")
+    message = _refused(db, path, "07459", "both sex and age, or neither")
+    assert message.split(":")[0].endswith((".json", ".csv", ".xlsx")), message  # names the file first
 
 
 @pytest.mark.parametrize(
@@ -339,7 +350,8 @@ def test_sex_without_age_is_refused(db, tmp_path):
 def test_files_that_are_not_ssb_downloads_are_refused(db, tmp_path, name, content, fragment):
     path = tmp_path / name
     path.write_bytes(content)
-    _refused(db, path, "07459", fragment)
+    message = _refused(db, path, "07459", fragment)
+    assert message.split(":")[0].endswith((".json", ".csv", ".xlsx")), message  # names the file first
 
 
 def test_cli_imports_and_a_failure_exits_4_and_is_logged(database_url, tmp_path, capsys, engine, monkeypatch):
