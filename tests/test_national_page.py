@@ -66,8 +66,11 @@ def test_the_page_shows_every_section_in_every_language(app, lang):
         national.FREQUENCY,
         national.CONDITIONS,
         national.EMPLOYERS,
+        national.MUNICIPAL,
         national.BESIDE,
     }
+    municipal = [row["value"] for row in views[national.MUNICIPAL].table.rows]
+    assert municipal[:2] == [65, round(100 / 3, 1)]  # Bærum 2020 as published ("ca 1/3" shown as a percent)
     conditions = {row["value"] for row in views[national.CONDITIONS].table.rows}
     assert (
         published(

@@ -100,6 +100,21 @@ EMPLOYER_FIGURES = (
     Wanted(N_("Have an upper limit on home-office days"), STATE_EMPLOYERS, "Hva sier", "share with an upper limit on the number of days employees can work from home"),
     Wanted(N_("Have a maximum of 2 home-office days a week"), STATE_EMPLOYERS, "Hva sier", "share with a maximum of 2 home-office days"),
 )  # fmt: skip
+BAERUM = "004_4d3028aa1a6a6b28.txt"
+MUNICIPAL_FIGURES = (
+    Wanted(N_("Would like home office to some degree after the pandemic too"), BAERUM, "Figur: Ønske om fast", "share who would like home office to some degree also after the pandemic"),
+    Wanted(N_("Of those: up to 3 days a week"), BAERUM, "Figur: Ønsket omfang", "share who would like home office up to 3 days a week"),
+    Wanted(N_("As motivated working from home (fully or partly agree)"), BAERUM, "Kommentarer (Figur: Motivasjon", "share fully/partly agreeing they are as motivated working from home"),
+    Wanted(N_("Easy to collaborate with others from home (fully or partly agree)"), BAERUM, "Kommentarer (Figur: Motivasjon", "share fully/partly agreeing it is easy to collaborate with others from home (parenthesis may also cover 'solve tasks as well')"),
+    Wanted(N_("Have a workroom of their own at home"), BAERUM, "Under halvparten", "share with own workroom at home"),
+    Wanted(N_("Have a fixed workplace at home"), BAERUM, "Under halvparten", "share with a fixed workplace at home"),
+    Wanted(N_("Lack an office desk, office chair or forearm support at home"), BAERUM, "Vi må ha bedre", "share without office desk, office chair or sufficient forearm support at home"),
+    Wanted(N_("Predictability about when and where to meet colleagues is important"), BAERUM, "Figur: Viktig for", "share for whom predictability about when/where to meet colleagues is important"),
+)  # fmt: skip
+MUNICIPAL = "national-municipal"
+BAERUM_SOURCE = N_(
+    "Bærum kommune (2020–2021): Digitalt kontor – hjemmekontor (the municipality's survey of its managers and employees, about 2 000 answers)"
+)
 WAVE_NAMES = {
     "AKU 2017": N_("Labour force survey 2017"),
     "LKU 2019": N_("Living conditions survey 2019"),
@@ -275,6 +290,13 @@ def figures_view(
     return View(view_id, title, table, None, source=source, method=_(PUBLISHED_METHOD, lang))
 
 
+def _as_percent(figure: Figure | None) -> float | None:
+    """A published share in percent ("2/3" is stored as the fraction 0.667)."""
+    if figure is None:
+        return None
+    return round(100 * figure.value, 1) if figure.unit == "fraction" else figure.value
+
+
 def render(state: PageState, session) -> dict:
     lang = state.lang
     waves = home_office_possibility(session)
@@ -288,6 +310,7 @@ def render(state: PageState, session) -> dict:
     ]
     conditions = [find_figure(session, w.source, w.location, w.measure, w.base) for w in CONDITION_FIGURES]
     employers = [find_figure(session, w.source, w.location, w.measure, w.base) for w in EMPLOYER_FIGURES]
+    municipal = [find_figure(session, w.source, w.location, w.measure, w.base) for w in MUNICIPAL_FIGURES]
     views = [
         possibility_view(waves, lang),
         frequency_view(frequency, lang),
@@ -297,6 +320,10 @@ def render(state: PageState, session) -> dict:
         ),
         figures_view(
             EMPLOYERS, _("What state employers say", lang), EMPLOYER_FIGURES, employers, _(STATE_SOURCE, lang), lang
+        ),
+        figures_view(
+            MUNICIPAL, _("A municipality's own employees: Bærum 2020", lang), MUNICIPAL_FIGURES, municipal,
+            _(BAERUM_SOURCE, lang), lang,
         ),
     ]  # fmt: skip
     survey = state["survey"]
@@ -320,7 +347,11 @@ def render(state: PageState, session) -> dict:
                 [html.H2(views[3].title, className="h4"), blocks.block(views[3]), _base(BASE_EMPLOYERS, lang)],
                 className="mb-4",
             ),
-            _beside_section(blocks, views[4] if beside else None, beside, lang),
+            html.Section(
+                [html.H2(views[4].title, className="h4"), blocks.block(views[4]), _base(BASE_MUNICIPAL, lang)],
+                className="mb-4",
+            ),
+            _beside_section(blocks, views[5] if beside else None, beside, lang),
             _rules(lang),
         ]
     )
@@ -329,6 +360,10 @@ def render(state: PageState, session) -> dict:
 
 BASE_EMPLOYEES = N_(
     "Base: employees who work from home (AFI's survey of employees, February–March 2022; 2021 the year before)."
+)
+BASE_MUNICIPAL = N_(
+    "One municipality's survey in 2020, during the pandemic, not a national figure: shown as an example of what "
+    "a council's own employee survey finds (the dashboard's employee-survey demo is modelled on it)."
 )
 BASE_EMPLOYERS = N_(
     "Base: state employers, as the presentation reports them (it refers to “AGB” and does not say how many answered)."
