@@ -105,6 +105,8 @@ def test_jobs_typed_in_norwegian_format(page, db):
 
     page.open(NATIONAL, HEADLINE)
     page.wait_idle()
+    # the page has drawn its own value into the field: typing now cannot be overwritten by that render
+    page.wait_until(lambda: _value(page, "mobility-jobs-input") == "1 300 000", message="the field was not filled")
     field = page.driver.find_element("id", "mobility-jobs-input")
     field.clear()
     field.send_keys("1 250 000", Keys.ENTER)

@@ -186,7 +186,6 @@ STATE = Spec(
     survey_param(SURVEY, resets=("question", "by", "with", "collapse", *[f"f_{dim}" for dim in FILTERS], *OWN_SLOTS)),
     Param("question", QUESTION, options=_question_options, default=_default_question),
     Param("by", BY, options=_by_options, default="none"),
-    Param("with", WITH, options=_with_options, default="none"),
     *[
         Param(f"f_{dim}", _filter_id(dim), options=_filter_options(dim), default=(), many=True, in_words=True)
         for dim in FILTERS
@@ -195,6 +194,7 @@ STATE = Spec(
         Param(slot, _filter_id(slot), options=_slot_options(slot), default=(), many=True, in_words=True)
         for slot in OWN_SLOTS
     ],
+    Param("with", WITH, options=_with_options, default="none"),
     Param("collapse", COLLAPSE, options=_collapse_options, default="none", widget="radio"),
     Param(
         "view",
