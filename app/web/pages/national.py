@@ -270,19 +270,13 @@ def figures_view(
     view_id: str, title: str, wanted: tuple[Wanted, ...], found: list[Figure | None], source: str, lang: str
 ) -> View:
     rows = [
-        {
-            "figure": _(w.label, lang),
-            "value": f.value if f else None,
-            "base": f.base if f else None,
-            "location": f.location if f else None,
-        }
+        {"figure": _(w.label, lang), "value": _as_percent(f), "location": f.location if f else None}
         for w, f in zip(wanted, found, strict=True)
     ]
     table = DataTable(
         [
             Column("figure", _("Figure", lang)),
             Column("value", _("Share (%)", lang), "number", 0),
-            Column("base", _("Base (as the source states it)", lang)),
             Column("location", _("Where in the source", lang)),
         ],
         rows,
