@@ -329,22 +329,11 @@ def render(state: PageState, session) -> dict:
     content = html.Div(
         [
             *survey_label(state),
-            html.Section(
-                [html.H2(views[0].title, className="h4"), blocks.block(views[0]), _breaks(lang)], className="mb-4"
-            ),
-            html.Section([html.H2(views[1].title, className="h4"), blocks.block(views[1])], className="mb-4"),
-            html.Section(
-                [html.H2(views[2].title, className="h4"), blocks.block(views[2]), _base(BASE_EMPLOYEES, lang)],
-                className="mb-4",
-            ),
-            html.Section(
-                [html.H2(views[3].title, className="h4"), blocks.block(views[3]), _base(BASE_EMPLOYERS, lang)],
-                className="mb-4",
-            ),
-            html.Section(
-                [html.H2(views[4].title, className="h4"), blocks.block(views[4]), _base(BASE_MUNICIPAL, lang)],
-                className="mb-4",
-            ),
+            _section(views[0].title, blocks.block(views[0]), _breaks(lang)),
+            _section(views[1].title, blocks.block(views[1])),
+            _section(views[2].title, blocks.block(views[2]), _base(BASE_EMPLOYEES, lang)),
+            _section(views[3].title, blocks.block(views[3]), _base(BASE_EMPLOYERS, lang)),
+            _section(views[4].title, blocks.block(views[4]), _base(BASE_MUNICIPAL, lang)),
             _beside_section(blocks, views[5] if beside else None, beside, lang),
             _rules(lang),
         ]
@@ -488,4 +477,9 @@ def _beside_section(blocks: Views, view: View | None, beside: list[Benchmark], l
         )
     else:
         body = blocks.block(view)
-    return html.Section([html.H2(title, className="h4"), body], className="mb-4")
+    return _section(title, body)
+
+
+def _section(title: str, *children: Component) -> html.Section:
+    """One part of the page: its heading, then what it holds."""
+    return html.Section([html.H2(title, className="h4"), *children], className="mb-4")
