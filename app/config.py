@@ -33,7 +33,12 @@ SETTINGS: tuple[Setting, ...] = (
         "instance",
         "Directory for the embedded PostgreSQL cluster and the generated secret key.",
     ),
-    Setting("SECRET_KEY", None, "Flask secret key. Unset: generated once and kept in the data directory."),
+    Setting(
+        "SECRET_KEY",
+        None,
+        "Flask secret key, at least 32 characters and not a known placeholder (the app refuses to start "
+        "otherwise). Unset: generated once and kept in the data directory.",
+    ),
     Setting("FJERNARBEID_LANGUAGE", "nb", "Default interface language: nb, nn or en."),
     Setting("FJERNARBEID_MIN_N", "10", "Smallest unweighted group shown; smaller groups are suppressed."),
     Setting("FJERNARBEID_AUTO_SEED", "1", "1: `serve` migrates an empty database and loads the demo data. 0: never."),
@@ -88,6 +93,29 @@ SETTINGS: tuple[Setting, ...] = (
 
 LANGUAGES = ("nb", "nn", "en")
 
+MIN_SECRET_KEY_LENGTH = 32
+# Keys copied from examples and templates: anyone can sign a session cookie with them.
+KNOWN_PLACEHOLDER_KEYS = frozenset(
+    {
+        "change-me",
+        "changeme",
+        "change_me",
+        "changethis",
+        "secret",
+        "secret-key",
+        "secret_key",
+        "secretkey",
+        "your-secret-key",
+        "dev",
+        "development",
+        "test",
+        "testing",
+        "default",
+        "password",
+        "fjernarbeid",
+    }
+)
+
 
 def _env(name: str) -> str | None:
     value = os.environ.get(name)
@@ -136,7 +164,7 @@ class Config:
             import_database_url=_env("FJERNARBEID_IMPORT_DATABASE_URL"),
             frame_ancestors=_frame_ancestors(_env("FJERNARBEID_FRAME_ANCESTORS")),
             secure_cookies=_choice("FJERNARBEID_SECURE_COOKIES", ("auto", "1", "0")),
-            secret_key=_env("SECRET_KEY"),
+            secret_key=_secret_key(_env("SECRET_KEY")),
         )
 
     def resolved_secret_key(self) -> str:
@@ -149,6 +177,21 @@ class Config:
             path.write_text(secrets.token_hex(32))
             path.chmod(0o600)
         return path.read_text().strip()
+
+
+def _secret_key(value: str | None) -> str | None:
+    """Refuse a key that signs cookies anyone could forge: short, or a placeholder from a template.
+
+    Unset stays unset: the key is then generated once for this data directory.
+    """
+    if value is None:
+        return None
+    hint = "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    if value.lower() in KNOWN_PLACEHOLDER_KEYS or value.lower().startswith("change"):
+        raise ConfigurationError(f"SECRET_KEY is a known placeholder; {hint}")
+    if len(value) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigurationError(f"SECRET_KEY has {len(value)} characters, fewer than {MIN_SECRET_KEY_LENGTH}; {hint}")
+    return value
 
 
 def _int_setting(name: str, minimum: int) -> int:

@@ -35,6 +35,7 @@ import itertools
 import json
 import os
 import random
+import secrets
 import socket
 import statistics
 import subprocess
@@ -201,7 +202,7 @@ def run(args) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": url,
-        "SECRET_KEY": "load-test",
+        "SECRET_KEY": secrets.token_urlsafe(48),
         "FJERNARBEID_DATA_DIR": tempfile.mkdtemp(prefix="fj-load-app-"),
     }
     if args.cache_mb is not None:

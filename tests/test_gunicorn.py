@@ -2,6 +2,7 @@
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -23,7 +24,12 @@ def _free_port() -> int:
 @pytest.fixture
 def gunicorn_url(database_url, tmp_path):
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "FJERNARBEID_DATA_DIR": str(tmp_path), "SECRET_KEY": "test"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "FJERNARBEID_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": secrets.token_urlsafe(48),
+    }
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -7,6 +7,7 @@ loaded from the internet: the page's assets are served by the app, axe-core from
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -36,7 +37,7 @@ def live_server(database_url, tmp_path_factory):
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "SECRET_KEY": "browser-tests",
+        "SECRET_KEY": "browser-tests-" + secrets.token_urlsafe(24),
         "FJERNARBEID_DATA_DIR": str(tmp_path_factory.mktemp("live")),
         "FJERNARBEID_LANGUAGE": "nb",
     }
