@@ -66,6 +66,17 @@ SETTINGS: tuple[Setting, ...] = (
         "page shows an error (milliseconds). Commands (import, seed, db) are never limited. 0: no limit.",
     ),
     Setting(
+        "FJERNARBEID_IMAGE_RENDERS",
+        "2",
+        "Chart images (/export/…) drawn at once per server process, in the process's one warm Chromium.",
+    ),
+    Setting(
+        "FJERNARBEID_IMAGE_QUEUE",
+        "8",
+        "Image requests per server process that may wait for a turn; more are refused at once with 429 and "
+        "Retry-After.",
+    ),
+    Setting(
         "FJERNARBEID_IMPORT_DATABASE_URL",
         None,
         "PostgreSQL URL with the table owner's rights, for imports admins start in the browser, when "
@@ -136,6 +147,8 @@ class Config:
     connect_timeout: int = 5
     cache_mb: int = 64
     statement_timeout_ms: int = 15000
+    image_renders: int = 2
+    image_queue: int = 8
     default_region: str | None = None
     require_login: bool = False
     import_database_url: str | None = field(default=None, repr=False)
@@ -159,6 +172,8 @@ class Config:
             connect_timeout=_int_setting("FJERNARBEID_DB_CONNECT_TIMEOUT", minimum=1),
             cache_mb=_int_setting("FJERNARBEID_CACHE_MB", minimum=0),
             statement_timeout_ms=_int_setting("FJERNARBEID_STATEMENT_TIMEOUT_MS", minimum=0),
+            image_renders=_int_setting("FJERNARBEID_IMAGE_RENDERS", minimum=1),
+            image_queue=_int_setting("FJERNARBEID_IMAGE_QUEUE", minimum=0),
             default_region=_env("FJERNARBEID_DEFAULT_REGION"),
             require_login=_env("FJERNARBEID_REQUIRE_LOGIN") in ("1", "true", "yes"),
             import_database_url=_env("FJERNARBEID_IMPORT_DATABASE_URL"),

@@ -17,8 +17,6 @@ import html
 import io
 import json
 import logging
-import os
-import threading
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -285,9 +283,6 @@ def to_json(rendered: Rendered, views: list[View]) -> bytes:
 
 # --- images -----------------------------------------------------------------------------------------
 
-_KALEIDO = threading.Lock()  # one Chromium at a time per process: images are rare, memory is not free
-
-
 MAX_TABLE_ROWS = 40  # of a table on a handout page; the rest are counted (all of them are in the data files)
 
 
@@ -400,19 +395,40 @@ class ImagesUnavailable(FjernarbeidError):
     """No browser to draw images with (kaleido needs Chromium)."""
 
 
-def to_image(figure: go.Figure, fmt: str) -> bytes:
-    """``figure`` drawn by kaleido in a headless Chromium (``BROWSER_PATH`` names it; Debian's is found)."""
-    if not os.environ.get("BROWSER_PATH") and os.path.exists("/usr/bin/chromium"):
-        os.environ["BROWSER_PATH"] = "/usr/bin/chromium"
-    try:
-        with _KALEIDO:
-            return figure.to_image(format=fmt, scale=PNG_SCALE if fmt == "png" else 1)
-    except Exception as error:  # noqa: BLE001 - kaleido raises many kinds; the server log keeps the details
-        log.error("drawing an image failed (is Chromium installed, BROWSER_PATH set?)", exc_info=error)
-        raise ImagesUnavailable(
-            "The image could not be drawn on the server. The data addresses (/data/…) still work; whoever runs "
-            "the dashboard can install Chromium and set BROWSER_PATH (see the README)."
-        ) from error
+def image_settings() -> tuple[int, int]:
+    """(images drawn at once, requests that may wait) per process: the app's settings, or their defaults."""
+    from flask import has_app_context
+
+    config = current_app.config.get("FJERNARBEID") if has_app_context() else None
+    if isinstance(config, Config):
+        return config.image_renders, config.image_queue
+    return Config.image_renders, Config.image_queue
+
+
+def to_image(figure: go.Figure, fmt: str, *, refuse_when_busy: bool = False) -> bytes:
+    """``figure`` drawn by kaleido in this process's warm headless Chromium (``app.web.image_server``;
+    ``BROWSER_PATH`` names the browser, Debian's is found). Waits for one of the process's render slots;
+    with ``refuse_when_busy`` raises ``image_server.Busy`` instead when the slots and the queue are full."""
+    from app.web import image_server
+
+    browser, gate = image_server.browser_and_gate(*image_settings())
+    spec = figure.to_dict()
+    layout = spec.get("layout", {})
+    opts = {
+        "format": fmt,
+        "width": layout.get("width") or IMAGE_WIDTH,
+        "height": layout.get("height") or 500,
+        "scale": PNG_SCALE if fmt == "png" else 1,
+    }
+    with gate.turn(bounded=refuse_when_busy):
+        try:
+            return browser.render(spec, opts)
+        except Exception as error:  # noqa: BLE001 - kaleido raises many kinds; the server log keeps the details
+            log.error("drawing an image failed (is Chromium installed, BROWSER_PATH set?)", exc_info=error)
+            raise ImagesUnavailable(
+                "The image could not be drawn on the server. The data addresses (/data/…) still work; whoever "
+                "runs the dashboard can install Chromium and set BROWSER_PATH (see the README)."
+            ) from error
 
 
 # --- routes -----------------------------------------------------------------------------------------
@@ -509,8 +525,14 @@ def register(server: Flask) -> None:
             return _problem(404, f"The page has no chart {chart!r}." if chart else "The page has no chart.")
         if view.figure is None:
             return _problem(404, f"{view.id!r} is a table; its numbers are at /data/{name}.csv (or .xlsx, .json).")
+        from app.web.image_server import Busy
+
         try:
-            image = to_image(standalone_figure(view, rendered), fmt)
+            image = to_image(standalone_figure(view, rendered), fmt, refuse_when_busy=True)
+        except Busy as busy:
+            refused = _problem(429, "Many images are being drawn just now; try again in a moment.")
+            refused.headers["Retry-After"] = str(busy.retry_after)
+            return refused
         except ImagesUnavailable as error:
             return _problem(503, str(error))
         return _download(image, IMAGE_FORMATS[fmt], _filename(rendered, fmt, view.id))
