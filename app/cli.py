@@ -502,11 +502,44 @@ def _user() -> str:
         return "unknown"
 
 
+def cmd_worker(args, config: Config) -> int:
+    """Run jobs (handouts, browser imports) until stopped (SIGINT/SIGTERM let the running job finish)."""
+    from app.db import migrate
+    from app.web.jobs import run_worker
+
+    engine = _engine(config)
+    if migrate.current_revision(engine) != migrate.head_revision(engine):
+        raise FjernarbeidError("The database schema is not at the newest revision; run `fjernarbeid db upgrade` first.")
+    print(f"Worker running ({args.concurrency} jobs at a time; Ctrl+C to stop).")
+    run_worker(config, concurrency=args.concurrency)
+    return 0
+
+
+def _start_worker_thread(config: Config, server) -> None:
+    """``serve``'s own worker: a thread beside the development server (the queue lives in PostgreSQL, so a
+    separate ``fjernarbeid worker`` works the same)."""
+    import threading
+
+    from app.web.jobs import run_worker
+
+    def work() -> None:
+        try:
+            run_worker(config, server, signals=False)
+        except Exception:  # noqa: BLE001 - the dashboard keeps serving; jobs wait for a worker
+            log.exception("the job worker stopped; jobs wait until `fjernarbeid worker` runs")
+
+    threading.Thread(target=work, name="fjernarbeid-worker", daemon=True).start()
+
+
 def cmd_serve(args, config: Config) -> int:
+    import os
+
     from app.web import create_app
 
     prepare_database(config)
     app = create_app(config)
+    if not args.no_worker and not (args.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true"):
+        _start_worker_thread(config, app.server)  # with --debug only in the reloader's child
     # A service manager stops with SIGTERM: exit normally so the embedded PostgreSQL is stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"Dashboard on http://{args.host}:{args.port}/  (Ctrl+C to stop)")
@@ -692,7 +725,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
     serve.add_argument("--debug", action="store_true")
+    serve.add_argument("--no-worker", action="store_true", help="do not run jobs in this process")
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run jobs: deck handouts and imports started in the browser")
+    worker.add_argument("--concurrency", type=int, default=2, help="jobs run at the same time (default 2)")
+    worker.set_defaults(func=cmd_worker)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from app.db.migrate import include_name
 from app.db.models import Base
 
 
@@ -16,7 +17,9 @@ def _engine():
 
 def run_migrations_online() -> None:
     with _engine().connect() as connection:
-        context.configure(connection=connection, target_metadata=Base.metadata, compare_type=True)
+        context.configure(
+            connection=connection, target_metadata=Base.metadata, compare_type=True, include_name=include_name
+        )
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()

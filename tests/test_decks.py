@@ -103,6 +103,10 @@ def test_the_handout_has_one_page_per_view_with_title_and_note(client):
         add_view(session, token, "/tiltak", "", "Framdrift")
         add_view(session, token, "/presentasjon", "", "Ingen")  # a page without views gives no page
     try:
+        from app.web.jobs import run_worker
+
+        assert client.get(f"/deck/{token}.pdf?lang=nb").status_code == 202  # made by the worker, not the request
+        run_worker(client.application.config["FJERNARBEID"], client.application, wait=False, signals=False)
         response = client.get(f"/deck/{token}.pdf?lang=nb")
         assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
         reader = PdfReader(io.BytesIO(response.data))

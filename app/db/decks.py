@@ -155,3 +155,13 @@ def edit_view(session: Session, token: str, view_id: int, title: str, note: str)
     view.title = _clean(title, MAX_TITLE, "title", required=True)
     view.note = _clean(note, MAX_NOTE, "note")
     deck.updated_at = func.now()
+
+
+def deck_version(session: Session, token: str) -> tuple[int, str]:
+    """The deck's id and a hash of everything a handout shows of it (title, views in order, notes)."""
+    import hashlib
+    import json
+
+    deck = _deck(session, token)
+    content = [deck.title, [(v.path, v.query_string, v.title, v.note) for v in deck.views]]
+    return deck.id, hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()

@@ -28,6 +28,13 @@ WEB_WRITES = (
     "data_version",
     "import_batch",
 )
+    # the job queue (app/db/jobs.py): the web app enqueues and follows jobs, keeps uploads by reference
+    "job",
+    "upload",
+    "procrastinate_jobs",
+    "procrastinate_events",
+    "procrastinate_periodic_defers",
+    "procrastinate_workers",
 
 
 def grant_web_role(engine: Engine, role: str) -> None:

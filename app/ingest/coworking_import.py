@@ -57,6 +57,7 @@ from app.db.models import CoworkingSpace
 from app.db.upsert import upsert
 from app.ingest.batches import last_succeeded_sha256, record_failed_import, record_import, sha256_of
 from app.ingest.problems import Problems, add_validation_error, problem_error
+from app.ingest.progress import Progress, no_progress
 from app.ingest.reference_lookup import ReferenceLookup
 from app.ingest.tables import Table, leading_zero, number_text, open_table
 
@@ -278,7 +279,11 @@ class CoworkingImportResult:
 
 
 def import_coworking(
-    session: Session, path: Path, replace: bool = False, created_by: str | None = None
+    session: Session,
+    path: Path,
+    replace: bool = False,
+    created_by: str | None = None,
+    progress: Progress = no_progress,
 ) -> CoworkingImportResult:
     """Validate ``path`` and write its coworking spaces inside ``session``'s transaction.
 
@@ -292,13 +297,16 @@ def import_coworking(
         ImportValidationError: the file cannot be read or does not validate.
     """
     path = Path(path)
+    progress("read")
     table = open_table(path)  # refuses a missing, binary or wrongly encoded file before anything else
     digest = sha256_of(path)
     if not replace and last_succeeded_sha256(session, KIND) == digest:
         batch = record_import(session, path, digest, KIND, "unchanged", created_by)
         return CoworkingImportResult("unchanged", batch_id=batch.id, file_name=path.name)
 
+    progress("check", None, table.size_hint)
     rows, warnings = _read_and_validate(session, table)
+    progress("save")
 
     keys = {(r["kommunenummer"], r["name"]) for r in rows}
     existing = {

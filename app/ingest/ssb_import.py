@@ -45,6 +45,7 @@ from app.db.upsert import copy_upsert, upsert
 from app.errors import ImportValidationError
 from app.ingest.batches import record_failed_import, record_import, sha256_of
 from app.ingest.problems import Problems
+from app.ingest.progress import Progress, no_progress
 from app.ingest.ssb_files import Category, Cell, SsbFile, number, read_ssb_file
 
 NOT_MUNICIPALITIES = ("21", "22", "23", "99")  # Svalbard, Jan Mayen, continental shelf, unknown
@@ -101,7 +102,11 @@ class SsbImportResult:
 
 
 def import_ssb(
-    session: Session, path: Path, table: str | None = None, created_by: str | None = None
+    session: Session,
+    path: Path,
+    table: str | None = None,
+    created_by: str | None = None,
+    progress: Progress = no_progress,
 ) -> SsbImportResult:
     """Validate ``path`` as SSB table ``table`` (or the table the file names) and write its cells.
 
@@ -112,6 +117,7 @@ def import_ssb(
             missing or extra dimensions, unknown municipalities, periods, ages or values.
     """
     path = Path(path)
+    progress("read")
     ssb = read_ssb_file(path)
     spec = _table_spec(path.name, table, ssb.table)
     problems = Problems(path.name)
@@ -134,6 +140,7 @@ def import_ssb(
             "select municipalities (not only the country or counties) and the periods you want",
         )
     problems.raise_if_any()
+    progress("save")
     digest = sha256_of(path)
     changed = _write(session, checked)
     written = {name: len(rows) for name, rows in checked.rows.items()}

@@ -26,6 +26,7 @@ from app.errors import ImportValidationError
 from app.ingest.batches import last_succeeded_sha256, record_failed_import, record_import, sha256_of
 from app.ingest.codebook import Codebook, DerivedSpec, QuestionSpec, load_codebook
 from app.ingest.problems import Problems
+from app.ingest.progress import CHECK_EVERY, Progress, no_progress
 from app.ingest.raking import Margin, rake, read_margin
 from app.ingest.reference_lookup import ReferenceLookup
 from app.ingest.tables import Table, leading_zero, number_text, open_table
@@ -69,15 +70,18 @@ def import_survey(
     replace: bool = False,
     margin_paths: list[Path] | None = None,
     created_by: str | None = None,
+    progress: Progress = no_progress,
 ) -> ImportResult:
     """Import ``path`` into survey ``slug`` (default: the codebook's) inside ``session``'s transaction.
 
     The caller commits. On any problem an ImportValidationError lists all of them and nothing
-    has been written; ``record_failure`` logs the attempt afterwards.
+    has been written; ``record_failure`` logs the attempt afterwards. ``progress`` hears each step
+    (``app/ingest/progress.py``) and may raise to stop the import.
 
     Raises:
         ImportValidationError: the codebook, file or margins do not validate.
     """
+    progress("read")
     codebook = load_codebook(codebook_path)
     slug = slug or codebook.survey.slug
     if not SLUG.fullmatch(slug):
@@ -104,10 +108,12 @@ def import_survey(
         )
 
     lookup = ReferenceLookup.load(session)
-    parsed = _read_and_validate(table, codebook, lookup)
+    parsed = _read_and_validate(table, codebook, lookup, progress)
     warnings = list(parsed.warnings)
     derived = _derive(parsed, codebook, lookup)
+    progress("weights")
     weights = _weights(parsed, derived, margin_paths or [], path, warnings)
+    progress("save")
 
     if existing is not None:
         session.execute(delete(Survey).where(Survey.id == existing.id))
@@ -193,7 +199,9 @@ class Parsed:
     warnings: list[str]
 
 
-def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup) -> Parsed:
+def _read_and_validate(
+    table: Table, codebook: Codebook, lookup: ReferenceLookup, progress: Progress = no_progress
+) -> Parsed:
     problems = Problems(table.path.name)
     questions = {q.variable: q for q in codebook.questions}
     known = set(questions) | set(ID_COLUMNS) | set(WEIGHT_COLUMNS) | {MUNICIPALITY_COLUMN}
@@ -232,7 +240,11 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
     postal_question = next((q for q in codebook.questions if q.type == "postal_code"), None)
     padded = 0
 
-    for row_number, cells in table.rows(problems):
+    total = table.size_hint
+    progress("check", 0, total)
+    for checked, (row_number, cells) in enumerate(table.rows(problems), start=1):
+        if checked % CHECK_EVERY == 0:
+            progress("check", checked, max(total, checked) if total is not None else None)
         columns.check_unnamed(
             row_number, cells, problems, "give the column a codebook variable's name in row 1, or remove the value"
         )
@@ -320,6 +332,7 @@ def _read_and_validate(table: Table, codebook: Codebook, lookup: ReferenceLookup
                 )
             weights.append(weight)
 
+    progress("check", len(row_numbers), len(row_numbers))
     if not keys and not problems:
         problems.add(None, None, None, "at least one respondent row", "the file has a header but no data")
     problems.raise_if_any()

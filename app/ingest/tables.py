@@ -105,6 +105,8 @@ class Table:
     _rows: Callable[[], Iterator[tuple[int, Cells]]]
     # CSV rows must have as many cells as the header; spreadsheets simply leave trailing cells empty.
     fixed_width: bool = False
+    # data rows the file appears to hold (for progress; None when it cannot be told cheaply); never checked
+    size_hint: int | None = None
 
     def columns(
         self,
@@ -341,6 +343,7 @@ def _csv_table(path: Path) -> Table:
     except OSError as exc:
         raise ImportValidationError(f"{path}: the file cannot be read ({exc.strerror or exc}).") from None
     encoding, first_line = _refuse_binary_text(path, raw)
+    lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
     del raw
     delimiter = max(",;\t", key=first_line.count)  # the separator the header uses most (Excel: ; or tab)
 
@@ -383,7 +386,9 @@ def _csv_table(path: Path) -> Table:
                     continue
                 yield number, [_clean(c) for c in cells]
 
-    return Table(path, header, f"{encoding}, '{delimiter}'-separated", rows, fixed_width=True)
+    return Table(
+        path, header, f"{encoding}, '{delimiter}'-separated", rows, fixed_width=True, size_hint=max(lines - 1, 0)
+    )
 
 
 def _not_what_the_name_says(path: Path, head: bytes, wanted: str, fix: str) -> ImportValidationError:
@@ -440,6 +445,7 @@ def _xlsx_table(path: Path, head: bytes) -> Table:
             raise ImportValidationError(f"{path.name}: the workbook has no worksheet. Fix: {fix}.")
         iterator = workbook.worksheets[0].iter_rows(values_only=True)
         first = next(iterator, None)
+        declared = workbook.worksheets[0].max_row
     except ImportValidationError:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -472,7 +478,7 @@ def _xlsx_table(path: Path, head: bytes) -> Table:
         finally:
             wb.close()
 
-    return Table(path, header, None, rows)
+    return Table(path, header, None, rows, size_hint=max(declared - 1, 0) if declared else None)
 
 
 def _sav_table(path: Path, head: bytes) -> Table:
@@ -505,7 +511,7 @@ def _sav_table(path: Path, head: bytes) -> Table:
                 f"{path.name}: the SPSS file cannot be read from row {number} on ({_short(exc)}). Fix: {fix}."
             ) from None
 
-    return Table(path, header, None, rows)
+    return Table(path, header, None, rows, size_hint=getattr(meta, "number_rows", None))
 
 
 def _short(exc: BaseException) -> str:

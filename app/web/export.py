@@ -478,39 +478,9 @@ def register(server: Flask) -> None:
         writer = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}[fmt]
         return _download(writer(rendered, views), DATA_FORMATS[fmt], _filename(rendered, fmt, chart))
 
-    @server.route("/deck/<token>.pdf")
-    def deck_handout(token: str):
-        """The deck as a PDF handout: one page per view with its title, chart, selection, note and source."""
-        from pypdf import PdfWriter
+    from app.web import handouts
 
-        from app.db.decks import DeckError, get_deck
-        from app.web.pages import page_for
-
-        try:
-            with session_scope() as session:
-                deck = get_deck(session, token)
-        except DeckError as error:
-            return _problem(404, str(error))
-        lang = request.args.get("lang")
-        writer = PdfWriter()
-        for saved in deck.views:
-            page = page_for(saved.path)
-            if page is None or not hasattr(page, "STATE"):
-                continue
-            rendered = render_views(page, _without_own(saved.query_string), lang)
-            view = chosen_view(rendered, parse_search(saved.query_string).get("chart"))
-            if view is None:
-                continue
-            figure = standalone_figure(view, rendered, note=saved.note, title=saved.title)
-            try:
-                writer.append(io.BytesIO(to_image(figure, "pdf")))
-            except ImagesUnavailable as error:
-                return _problem(503, str(error))
-        if not writer.pages:
-            return _problem(404, "The presentation has no view to hand out.")
-        out = io.BytesIO()
-        writer.write(out)
-        return _download(out.getvalue(), IMAGE_FORMATS["pdf"], f"{_slug(deck.title)}.pdf")
+    handouts.register(server)  # /deck/<token>.pdf: built by the job queue, not in the request
 
     @server.route("/export/<name>.<fmt>")
     def image_file(name: str, fmt: str):

@@ -126,7 +126,11 @@ def test_save_three_views_reorder_and_present_them_with_the_keyboard(page, db, l
     finally:
         _projector(page, False)
     # the handout: one page per view
-    handout = requests.get(f"{live_server}/deck/{token}.pdf", timeout=180)
+    handout = requests.get(f"{live_server}/deck/{token}.pdf", timeout=30)
+    deadline = time.monotonic() + 180
+    while handout.status_code == 202 and time.monotonic() < deadline:  # the worker makes it
+        time.sleep(1)
+        handout = requests.get(f"{live_server}/deck/{token}.pdf", timeout=30)
     assert handout.status_code == 200 and len(PdfReader(io.BytesIO(handout.content)).pages) == 3
     assert page.console_errors() == []
 

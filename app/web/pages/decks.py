@@ -41,6 +41,9 @@ UP = "decks-up"
 DOWN = "decks-down"
 REMOVE = "decks-remove"
 MESSAGE = "decks-message"
+HANDOUT_STATUS = "decks-handout-status"
+HANDOUT_POLL = "decks-handout-poll"
+HANDOUT_READY = "decks-handout-ready"
 
 
 def layout(lang: str, search: str = "") -> html.Div:
@@ -58,11 +61,15 @@ def layout(lang: str, search: str = "") -> html.Div:
             html.P(intro),
             html.Div(id=MESSAGE, role="status"),
             html.Div(id=EDITOR) if token else html.Div(id=LIST),
+            html.Div(id=HANDOUT_STATUS, role="status", className="mt-2") if token else None,
+            dcc.Interval(id=HANDOUT_POLL, interval=1500, disabled=True) if token else None,
         ]
     )
 
 
 def register_callbacks(app) -> None:
+    _handout_callbacks(app)
+
     @app.callback(Output(LIST, "children"), Input(KNOWN_DECKS, "data"), State(URL, "search"))
     def _list(known, search):
         do_not_cache_this_response()  # decks change without a new data version
@@ -148,6 +155,55 @@ def register_callbacks(app) -> None:
         return editor(deck, search, lang, who.role if who else None), None, no_update
 
 
+def _handout_callbacks(app) -> None:
+    @app.callback(
+        Output(HANDOUT_STATUS, "children"),
+        Output(HANDOUT_POLL, "disabled"),
+        Input(HANDOUT, "n_clicks"),
+        Input(HANDOUT_POLL, "n_intervals"),
+        State(URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _handout(clicks, _ticks, search):
+        """The handout is made by the worker: start (or join) its job, show its progress, then the link."""
+        from flask import request
+
+        from app.db.jobs import JobLimitReached
+        from app.web.handouts import ensure_handout
+        from app.web.jobs import describe, owner_of_request, percent
+
+        do_not_cache_this_response()
+        if not clicks:
+            return no_update, no_update
+        params = parse_search(search)
+        lang = page_language(params.get("lang"))
+        token = params.get("deck") or ""
+        try:
+            state = ensure_handout(token, lang, owner_of_request(), request.host_url)
+        except DeckError as error:
+            return dbc.Alert(str(error), color="warning"), True
+        except JobLimitReached:
+            message = _("You already have two handouts being made; try again when one is ready.", lang)
+            return dbc.Alert(message, color="warning"), True
+        if state.file is not None:
+            link = html.A(
+                _("Download the handout (PDF)", lang),
+                href=f"/deck/{token}.pdf?lang={lang}",
+                id=HANDOUT_READY,
+                className="btn btn-success",
+            )
+            return link, True
+        job = state.job
+        if job is None or job.state == "failed":
+            reason = (job.error if job is not None else "") or ""
+            return dbc.Alert(_("The handout could not be made:", lang) + " " + reason, color="danger"), True
+        done = percent(job)
+        return [
+            dbc.Progress(value=done, label=f"{done} %", className="mb-1", style={"maxWidth": "40rem"}),
+            html.Span(describe(job, lang), className="small text-muted"),
+        ], False
+
+
 def _deck_link(token: str, search: str | None) -> str:
     lang = parse_search(search).get("lang")
     return f"{PATH}?deck={token}" + (f"&lang={lang}" if lang else "")
@@ -166,12 +222,7 @@ def editor(deck: DeckInfo, search: str | None, lang: str, role: str | None = "ad
             html.A(_("Present", lang) + " ▶", href=first or "#", id=PLAY, className="btn btn-primary")
             if first
             else None,
-            html.A(
-                _("Handout (PDF)", lang),
-                href=f"/deck/{deck.token}.pdf" + (f"?lang={lang}" if in_address else ""),
-                id=HANDOUT,
-                className="btn btn-outline-primary",
-            )
+            html.Button(_("Handout (PDF)", lang), id=HANDOUT, className="btn btn-outline-primary")
             if deck.views
             else None,
             dcc.ConfirmDialogProvider(
