@@ -98,7 +98,19 @@ SETTINGS: tuple[Setting, ...] = (
         "FJERNARBEID_SECURE_COOKIES",
         "auto",
         "Session cookies marked Secure: `auto` when the request came over HTTPS (behind a proxy that sets "
-        "X-Forwarded-Proto and is trusted by gunicorn's --forwarded-allow-ips), 1 always, 0 never.",
+        "X-Forwarded-Proto, see FJERNARBEID_TRUSTED_PROXIES), 1 always, 0 never.",
+    ),
+    Setting(
+        "FJERNARBEID_TRUSTED_PROXIES",
+        "0",
+        "Reverse proxies in front of the app whose X-Forwarded-For and X-Forwarded-Proto are believed "
+        "(the client's address for the login limits; HTTPS for Secure cookies and HSTS). 0: none.",
+    ),
+    Setting(
+        "FJERNARBEID_MAX_REQUEST_KB",
+        "1024",
+        "Largest request body (kilobytes) anyone may send; only an admin's upload to the import page may "
+        "be larger. Larger requests get 413 before anything reads them.",
     ),
 )
 
@@ -154,6 +166,8 @@ class Config:
     import_database_url: str | None = field(default=None, repr=False)
     frame_ancestors: tuple[str, ...] = ()
     secure_cookies: str = "auto"
+    trusted_proxies: int = 0
+    max_request_kb: int = 1024
     secret_key: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -179,6 +193,8 @@ class Config:
             import_database_url=_env("FJERNARBEID_IMPORT_DATABASE_URL"),
             frame_ancestors=_frame_ancestors(_env("FJERNARBEID_FRAME_ANCESTORS")),
             secure_cookies=_choice("FJERNARBEID_SECURE_COOKIES", ("auto", "1", "0")),
+            trusted_proxies=_int_setting("FJERNARBEID_TRUSTED_PROXIES", minimum=0),
+            max_request_kb=_int_setting("FJERNARBEID_MAX_REQUEST_KB", minimum=64),
             secret_key=_secret_key(_env("SECRET_KEY")),
         )
 

@@ -323,3 +323,35 @@ def test_deleting_a_space_is_for_admins(app, accounts, who, status):
     assert count(CoworkingSpace, CoworkingSpace.name == name) == (0 if status == 200 else 1)
     with session_scope() as session:
         session.execute(delete(CoworkingSpace).where(CoworkingSpace.name == name))
+
+
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_a_cookie_replayed_after_logout_is_refused(app, accounts, role):
+    """Logout ends the session on the server: a copy of the cookie taken before it saves nothing and
+    opens no admin page."""
+    client = logged_in(app, accounts[role])
+    cookies = {name: client.get_cookie(name).value for name in ("fjernarbeid_session", CSRF_COOKIE)}
+    headers = csrf(client)
+    assert client.get("/admin/endringslogg.csv").status_code == (200 if role == "admin" else 403)
+    assert client.post("/logg-ut", data={"csrf_token": headers[CSRF_HEADER]}).status_code == 303
+    replay = app.server.test_client()
+    for name, value in cookies.items():
+        replay.set_cookie(name, value)
+    before = count(Deck, Deck.title == "Rolletest-presentasjon")
+    assert replay.post("/_dash-update-component", json=save_view_request(app), headers=headers).status_code == 401
+    assert count(Deck, Deck.title == "Rolletest-presentasjon") == before
+    assert replay.get("/admin/endringslogg.csv").status_code == 401
+
+
+def test_a_role_change_ends_the_session_at_once(app, accounts):
+    from app.db.users import set_role
+
+    client = logged_in(app, accounts["admin"])
+    assert client.get("/admin/endringslogg.csv").status_code == 200
+    with session_scope() as session:
+        set_role(session, accounts["admin"], "editor", "test")
+    try:
+        assert client.get("/admin/endringslogg.csv").status_code == 401
+    finally:
+        with session_scope() as session:
+            set_role(session, accounts["admin"], "admin", "test")

@@ -600,8 +600,8 @@ ROLES = ("editor", "admin")
 class AppUser(Base):
     """A person who may edit (``editor``) or also import, manage users and delete (``admin``).
 
-    ``session_stamp`` changes with the password, the role or disabling, which ends every session
-    made before (``app/web/auth.py``)."""
+    Changing the password, the role or disabling deletes the user's sessions (``user_session``);
+    ``session_stamp`` changes with them too."""
 
     __tablename__ = "app_user"
     __table_args__ = (CheckConstraint(_in("role", ROLES), name="role_known"),)
@@ -616,19 +616,33 @@ class AppUser(Base):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class LoginAttempt(Base):
-    """A failed login, kept for the rate limit (``app/db/users.py``)."""
+class UserSession(Base):
+    """A logged-in session: the signed cookie names it, and it holds only while this row exists.
 
-    __tablename__ = "login_attempt"
-    __table_args__ = (
-        Index("ix_login_attempt_name_at", "name", "at"),
-        Index("ix_login_attempt_address_at", "address", "at"),
-    )
+    Logout deletes the row, so a copy of the cookie is worthless afterwards; changing the user's role or
+    password, or disabling the user, deletes all of them (``app/db/users.py``). Only a SHA-256 of the
+    session's secret is stored."""
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    name: Mapped[str] = mapped_column(String(80))
-    address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[dt.datetime] = _now()
+    __tablename__ = "user_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = _now()
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class LoginThrottle(Base):
+    """Failed logins of one typed name from one client address (``name`` ``*``: of every name from
+    that address), and until when that pair is refused (``app/db/users.py``)."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (Index("ix_login_throttle_last_failure_at", "last_failure_at"),)
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failure_at: Mapped[dt.datetime] = _now()
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(Base):
@@ -645,63 +659,3 @@ class AuditEntry(Base):
     entity_id: Mapped[str | None] = mapped_column(String(80))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-
-
-# --- Jobs ------------------------------------------------------------------------------------
-
-JOB_STATES = ("queued", "running", "succeeded", "failed", "cancelled")
-
-
-class Job(Base):
-    """Long work done by the worker instead of inside a request (``app/db/jobs.py``): who asked, what, how
-    far it has come (a step's message key with its numbers, translated where it is shown) and how it ended.
-
-    ``key`` names the work itself (a deck's handout for one version of the deck and the data): asking for
-    the same work while it is queued or running joins that job. The queue itself is procrastinate's
-    ``procrastinate_jobs``; ``queue_job_id`` points there."""
-
-    __tablename__ = "job"
-    __table_args__ = (
-        CheckConstraint(_in("state", JOB_STATES), name="state_known"),
-        Index("ix_job_owner_kind_state", "owner", "kind", "state"),
-        Index(
-            "uq_job_active_key", "key", unique=True, postgresql_where="state IN ('queued', 'running') AND key IS NOT NULL"
-        ),
-        Index("ix_job_key", "key"),
-    )
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))  # handout | import
-    owner: Mapped[str] = mapped_column(String(120))  # user:<account id> or client:<address>
-    key: Mapped[str | None] = mapped_column(String(200))
-    state: Mapped[str] = mapped_column(String(12), default="queued", server_default="queued")
-    params: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
-    step: Mapped[str | None] = mapped_column(String(40))  # a message key, e.g. check (app/web/jobs.py)
-    step_params: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    progress_current: Mapped[int | None] = mapped_column(BigInteger)
-    progress_total: Mapped[int | None] = mapped_column(BigInteger)
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # a file under the data directory, or JSON
-    error: Mapped[str | None] = mapped_column(Text)
-    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
-    queue_job_id: Mapped[int | None] = mapped_column(BigInteger)
-    created_at: Mapped[dt.datetime] = _now()
-    updated_at: Mapped[dt.datetime] = _now()
-
-
-class Upload(Base):
-    """A file uploaded in the browser, kept under ``FJERNARBEID_DATA_DIR/uploads/<id>/`` (``app/db/uploads.py``).
-
-    The browser only ever holds the random ``id``; the server finds the file from this row, so no path from a
-    client is ever opened. Unconfirmed uploads older than a day are deleted."""
-
-    __tablename__ = "upload"
-    __table_args__ = (Index("ix_upload_created_at", "created_at"),)
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    owner: Mapped[str] = mapped_column(String(120))
-    slot: Mapped[str] = mapped_column(String(20))  # survey, codebook, margins, coworking, ssb
-    filename: Mapped[str] = mapped_column(String(200))  # the cleaned name, as stored in the upload's folder
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(BigInteger)
-    confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
-    created_at: Mapped[dt.datetime] = _now()

@@ -4,7 +4,7 @@ Migrations, seeding and imports run as the owner of the tables (``DATABASE_URL``
 web server can connect as a second role (``fjernarbeid db grant-web ROLE`` gives it its rights) that
 can read the survey tables but not change them, so a flaw in the web app cannot alter respondents'
 answers. What the web app writes: coworking spaces, measure progress, presentations, accounts' last
-logins and failed logins, the audit trail, and the data version the triggers count.
+logins, sessions and failed logins, the audit trail, and the data version the triggers count.
 
 Web imports (surveys, coworking inventories, SSB tables by admins) need the owner's rights; a
 deployment with the two roles gives the web server the owner's URL for them in
@@ -24,7 +24,8 @@ WEB_WRITES = (
     "deck_view",
     "audit_entry",
     "app_user",
-    "login_attempt",
+    "user_session",
+    "login_throttle",
     "data_version",
     "import_batch",
 )

@@ -1,31 +1,51 @@
 """Accounts: who may edit (``editor``) and who may also import, manage users and delete (``admin``).
 
-Passwords are hashed with Argon2id (argon2-cffi's defaults, which follow RFC 9106). A failed login is
-stored, and a name or an address with too many failures in the last window is refused before the
-password is even checked, so guessing is slow however many server processes answer.
+Passwords are hashed with Argon2id (argon2-cffi's defaults, which follow RFC 9106).
+
+**Failed logins** are counted per typed name *and* client address (``login_throttle``), never per name
+alone, so nobody can lock the rightful owner out by guessing from elsewhere. After
+``MAX_FAILURES_PER_PAIR`` failures that pair is refused for a minute, and every further failure doubles
+the wait (up to ``MAX_BLOCK``); an address that fails ``MAX_FAILURES_PER_ADDRESS`` times over any names
+(password spraying) backs off the same way for all names. The pair's and the address's rows are locked
+(``SELECT … FOR UPDATE``) from the check until the failure is counted, so parallel guesses queue and at
+most the limit of them reach the password check, however many server processes answer. Counts are
+forgotten ``FORGET_AFTER`` the last failure; a successful login clears its pair.
+
+**Sessions** (``user_session``) are rows a login creates and logout deletes; the signed cookie carries
+only the session's random secret (stored as a SHA-256). Changing the role or password, or disabling
+the user, deletes all of the user's sessions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.db.audit import record
-from app.db.models import ROLES, AppUser, LoginAttempt
+from app.db.models import ROLES, AppUser, LoginThrottle, UserSession
 from app.errors import FjernarbeidError
 
 NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,79}")
 MIN_PASSWORD = 12
-MAX_FAILURES_PER_NAME = 5  # in WINDOW
-MAX_FAILURES_PER_ADDRESS = 20
-WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES_PER_PAIR = 5  # of one typed name from one address, before it must wait
+MAX_FAILURES_PER_ADDRESS = 20  # over all names from one address
+FIRST_BLOCK = dt.timedelta(minutes=1)  # doubled with every further failure
+MAX_BLOCK = dt.timedelta(minutes=15)
+FORGET_AFTER = dt.timedelta(hours=1)  # without failures, a pair or an address starts afresh
+ALL_NAMES = "*"  # the ``login_throttle`` row of an address over every name (no user name can be "*")
+OTHER_NAMES = "-"  # every typed name that cannot be a user name, from one address
+LOCK_TIMEOUT_MS = 10_000  # a login waits this long behind parallel ones for the same pair
+SESSION_LIFETIME = dt.timedelta(hours=8)
 _hasher = PasswordHasher()
 # Checked when the name is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
@@ -36,7 +56,11 @@ class UserError(FjernarbeidError):
 
 
 class TooManyAttempts(FjernarbeidError):
-    """Too many failed logins for this name or address; try again later."""
+    """Too many failed logins of this name from this address, or from this address; try again later."""
+
+    def __init__(self, retry_after: dt.timedelta) -> None:
+        self.retry_after = max(retry_after, dt.timedelta(seconds=1))
+        super().__init__(f"Too many failed logins; try again in {int(self.retry_after.total_seconds())} seconds.")
 
 
 @dataclass(frozen=True)
@@ -92,6 +116,7 @@ def set_role(session: Session, name: str, role: str, actor: str) -> None:
     user = _user(session, name)
     before = {"role": user.role}
     user.role, user.session_stamp = role, secrets.token_hex(8)
+    end_sessions(session, user.id)
     record(session, actor, "user.set_role", "app_user", user.name, before, {"role": role})
 
 
@@ -99,6 +124,7 @@ def set_disabled(session: Session, name: str, disabled: bool, actor: str) -> Non
     user = _user(session, name)
     before = {"disabled": user.disabled}
     user.disabled, user.session_stamp = disabled, secrets.token_hex(8)
+    end_sessions(session, user.id)
     record(
         session,
         actor,
@@ -115,6 +141,7 @@ def set_password(session: Session, name: str, password: str, actor: str) -> None
         raise UserError(f"The password must have at least {MIN_PASSWORD} characters.")
     user = _user(session, name)
     user.password_hash, user.session_stamp = _hasher.hash(password), secrets.token_hex(8)
+    end_sessions(session, user.id)
     record(session, actor, "user.set_password", "app_user", user.name, None, None)
 
 
@@ -123,21 +150,42 @@ def list_users(session: Session) -> list[AppUser]:
 
 
 def authenticate(session: Session, name: str, password: str, address: str) -> Account | None:
-    """The account if ``password`` is right; None otherwise (the failure is stored).
+    """The account if ``password`` is right; None otherwise (the failure is counted).
+
+    The caller commits: the pair's and the address's rows stay locked until then, so that parallel
+    guesses are checked one after the other against the count.
 
     Raises:
-        TooManyAttempts: the name or the address has failed too often in the last 15 minutes.
+        TooManyAttempts: this name from this address, or this address, must wait.
     """
     name = (name or "").strip().lower()[:80]
     address = (address or "unknown")[:64]
-    since = dt.datetime.now(dt.UTC) - WINDOW
-    session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
-    by_name = session.scalar(select(func.count()).where(LoginAttempt.name == name, LoginAttempt.at >= since)) or 0
-    by_address = (
-        session.scalar(select(func.count()).where(LoginAttempt.address == address, LoginAttempt.at >= since)) or 0
+    pair_name = name if NAME.fullmatch(name) else OTHER_NAMES
+    now = dt.datetime.now(dt.UTC)
+    _forget_old_failures(session, now)
+    session.execute(text(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}"))
+    session.execute(
+        insert(LoginThrottle)
+        .values([{"name": ALL_NAMES, "address": address}, {"name": pair_name, "address": address}])
+        .on_conflict_do_nothing()
     )
-    if by_name >= MAX_FAILURES_PER_NAME or by_address >= MAX_FAILURES_PER_ADDRESS:
-        raise TooManyAttempts("Too many failed logins; wait 15 minutes.")
+    try:  # always the address's row first, then the pair's: two logins never wait for each other in a circle
+        rows = [
+            session.scalars(
+                select(LoginThrottle)
+                .where(LoginThrottle.name == row_name, LoginThrottle.address == address)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            ).one()
+            for row_name in (ALL_NAMES, pair_name)
+        ]
+    except OperationalError:  # lock_timeout: many parallel logins for this pair
+        raise TooManyAttempts(FIRST_BLOCK) from None
+    for row in rows:
+        if row.failures and row.last_failure_at < now - FORGET_AFTER:
+            row.failures, row.blocked_until = 0, None
+        if row.blocked_until is not None and row.blocked_until > now:
+            raise TooManyAttempts(row.blocked_until - now)
     user = session.scalar(select(AppUser).where(AppUser.name == name))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
@@ -145,18 +193,64 @@ def authenticate(session: Session, name: str, password: str, address: str) -> Ac
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None:
-        session.add(LoginAttempt(name=name, address=address))
+        for row, limit in zip(rows, (MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_PAIR), strict=True):
+            row.failures += 1
+            row.last_failure_at = now
+            if row.failures >= limit:
+                row.blocked_until = now + min(FIRST_BLOCK * 2 ** (row.failures - limit), MAX_BLOCK)
+        session.flush()
         return None
+    if pair_name != ALL_NAMES:
+        session.delete(rows[1])
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    user.last_login_at = dt.datetime.now(dt.UTC)
+    user.last_login_at = now
     return _account(user)
 
 
-def current_account(session: Session, user_id: int, stamp: str) -> Account | None:
-    """The account of a session, if it still holds: the user exists, is not disabled, and neither the
-    password nor the role changed since the login."""
-    user = session.get(AppUser, user_id)
-    if user is None or user.disabled or not secrets.compare_digest(user.session_stamp, stamp or ""):
+def _forget_old_failures(session: Session, now: dt.datetime) -> None:
+    """Delete counts nobody needs any more; rows another login holds are left for the next time."""
+    session.execute(
+        text(
+            "DELETE FROM login_throttle WHERE ctid IN (SELECT ctid FROM login_throttle WHERE last_failure_at < :old "
+            "AND (blocked_until IS NULL OR blocked_until < :now) FOR UPDATE SKIP LOCKED)"
+        ),
+        {"old": now - FORGET_AFTER, "now": now},
+    )
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, account: Account) -> str:
+    """A new session of ``account``: the secret the cookie carries."""
+    now = dt.datetime.now(dt.UTC)
+    session.execute(delete(UserSession).where(UserSession.expires_at < now))
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(token_hash=_hash(token), user_id=account.id, expires_at=now + SESSION_LIFETIME))
+    session.flush()
+    return token
+
+
+def end_session(session: Session, token: str) -> None:
+    """Logout: the session's cookie, and every copy of it, no longer counts."""
+    session.execute(delete(UserSession).where(UserSession.token_hash == _hash(token)))
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every session of the user (role, password or disabling changed)."""
+    session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+
+
+def current_account(session: Session, token: str) -> Account | None:
+    """The account of a session, if it still holds: the session was not ended or revoked and has not
+    expired, and the user exists and is not disabled."""
+    user = session.scalar(
+        select(AppUser)
+        .join(UserSession, UserSession.user_id == AppUser.id)
+        .where(UserSession.token_hash == _hash(token or ""), UserSession.expires_at > dt.datetime.now(dt.UTC))
+    )
+    if user is None or user.disabled:
         return None
     return _account(user)

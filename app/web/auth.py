@@ -1,8 +1,11 @@
 """Who is asking: login, logout, the session, roles checked on the server, and CSRF protection.
 
 - **Sessions** are Flask's signed cookies, ``HttpOnly`` and ``SameSite=Lax``, ``Secure`` over HTTPS
-  (``FJERNARBEID_SECURE_COOKIES``). A session holds the user's id and a stamp that changes with the
-  password, the role or disabling, so those end every earlier session at once.
+  (``FJERNARBEID_SECURE_COOKIES``). A logged-in session holds only the secret of a ``user_session``
+  row, checked on every request: logout deletes the row (a copy of the cookie is worthless after it),
+  and changing the password or the role, or disabling the user, deletes all of the user's rows.
+- **Failed logins** back off per typed name and client address (``app/db/users.py``); the client
+  address is the connection's, or with ``FJERNARBEID_TRUSTED_PROXIES`` the one the proxies name.
 - **Roles are checked where the write happens**: every write callback and route calls
   ``require(role)``, which answers 401 without a login and 403 with too weak a role. Hiding a button
   is only a courtesy.
@@ -20,18 +23,26 @@ needs a login, and it is never served from the response cache.
 
 from __future__ import annotations
 
-import datetime as dt
+import math
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, g, has_request_context, redirect, request, session
+from flask import Flask, Request, Response, g, has_request_context, make_response, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import escape
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from app.config import LANGUAGES, Config
 from app.db.session import session_scope
-from app.db.users import Account, TooManyAttempts, authenticate, current_account
+from app.db.users import (
+    SESSION_LIFETIME,
+    Account,
+    TooManyAttempts,
+    authenticate,
+    current_account,
+    end_session,
+    start_session,
+)
 from app.web.i18n import gettext as _
 
 LOGIN_PATH = "/logg-inn"
@@ -39,7 +50,6 @@ LOGOUT_PATH = "/logg-ut"
 CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads
 CSRF_HEADER = "X-CSRFToken"
 CSRF_FIELD = "csrf_token"
-SESSION_HOURS = 8
 MAX_REQUEST_BYTES = 160 * 1024 * 1024  # three uploads of 50 MB, base64-encoded, in one callback
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # What must answer without a login even when reading needs one: the login page and what draws it.
@@ -63,13 +73,12 @@ def account() -> Account | None:
         return None
     if "account" not in g:
         found = None
-        user_id, stamp = session.get("user_id"), session.get("stamp")
-        if isinstance(user_id, int) and isinstance(stamp, str):
+        token = session.get("sid")
+        if isinstance(token, str):
             with session_scope() as db:
-                found = current_account(db, user_id, stamp)
+                found = current_account(db, token)
             if found is None:
-                session.pop("user_id", None)
-                session.pop("stamp", None)
+                session.pop("sid", None)
         g.account = found
     return g.account
 
@@ -108,13 +117,13 @@ def install(server: Flask, config: Config) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="fjernarbeid_session",
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS),
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,  # larger requests get 413 before anything reads them
     )
 
     @server.before_request
     def _check_request():
-        if request.method in UNSAFE_METHODS and (session.get("user_id") or request.path == LOGIN_PATH):
+        if request.method in UNSAFE_METHODS and (session.get("sid") or request.path == LOGIN_PATH):
             if not _token_matches(request):
                 raise Forbidden("The form or page is out of date (missing or wrong CSRF token); reload it.")
         if config.require_login and not request.path.startswith(OPEN_PREFIXES) and account() is None:
@@ -147,14 +156,19 @@ def install(server: Flask, config: Config) -> None:
         try:
             with session_scope() as db:
                 who = authenticate(db, name, password, request.remote_addr or "")
-        except TooManyAttempts:
-            return _login_page(lang, target, _("Too many failed logins. Wait 15 minutes and try again.", lang)), 429
+                token = start_session(db, who) if who is not None else None
+        except TooManyAttempts as refused:
+            minutes = math.ceil(refused.retry_after.total_seconds() / 60)
+            message = _("Too many failed logins. Wait {minutes} minutes and try again.", lang).format(minutes=minutes)
+            answer = make_response(_login_page(lang, target, message), 429)
+            answer.headers["Retry-After"] = str(math.ceil(refused.retry_after.total_seconds()))
+            return answer
         if who is None:
             return _login_page(lang, target, _("Wrong user name or password.", lang)), 401
         csrf = secrets.token_urlsafe(32)  # a new session on login: nothing from before it carries over
         session.clear()
         session.permanent = True
-        session.update(user_id=who.id, stamp=who.session_stamp, csrf=csrf)
+        session.update(sid=token, csrf=csrf)
         response = redirect(target, 303)
         response.set_cookie(
             CSRF_COOKIE, csrf, samesite="Strict", secure=server.session_interface.get_cookie_secure(server)
@@ -163,6 +177,10 @@ def install(server: Flask, config: Config) -> None:
 
     @server.route(LOGOUT_PATH, methods=["POST"])
     def _logout():
+        token = session.get("sid")
+        if isinstance(token, str):
+            with session_scope() as db:
+                end_session(db, token)
         session.clear()
         response = redirect(_safe_next(request.values.get("next")), 303)
         response.delete_cookie(CSRF_COOKIE)

@@ -1,4 +1,8 @@
-"""Security headers on every response, and no server software banner.
+"""Security headers on every response, no server software banner, and which proxies are believed.
+
+Behind ``FJERNARBEID_TRUSTED_PROXIES`` reverse proxies, werkzeug's ``ProxyFix`` takes the client's
+address from their ``X-Forwarded-For`` and the scheme from ``X-Forwarded-Proto`` (so ``Secure``
+cookies and HSTS follow the browser's HTTPS); with 0, both headers are ignored.
 
 The Content-Security-Policy allows only the app's own origin: scripts from its own files plus
 Dash's inline scripts by their hashes (``Dash.csp_hashes``, so no 'unsafe-inline' for scripts);
@@ -13,6 +17,7 @@ from collections.abc import Sequence
 
 import dash
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config
 
@@ -60,6 +65,10 @@ def install(app: dash.Dash, config: Config) -> None:
         headers.pop("Server", None)
         return response
 
+    if config.trusted_proxies:
+        server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            server.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies
+        )
     hide_server_banner()
 
 
