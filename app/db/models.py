@@ -659,3 +659,63 @@ class AuditEntry(Base):
     entity_id: Mapped[str | None] = mapped_column(String(80))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+# --- Jobs ------------------------------------------------------------------------------------
+
+JOB_STATES = ("queued", "running", "succeeded", "failed", "cancelled")
+
+
+class Job(Base):
+    """Long work done by the worker instead of inside a request (``app/db/jobs.py``): who asked, what, how
+    far it has come (a step's message key with its numbers, translated where it is shown) and how it ended.
+
+    ``key`` names the work itself (a deck's handout for one version of the deck and the data): asking for
+    the same work while it is queued or running joins that job. The queue itself is procrastinate's
+    ``procrastinate_jobs``; ``queue_job_id`` points there."""
+
+    __tablename__ = "job"
+    __table_args__ = (
+        CheckConstraint(_in("state", JOB_STATES), name="state_known"),
+        Index("ix_job_owner_kind_state", "owner", "kind", "state"),
+        Index(
+            "uq_job_active_key", "key", unique=True, postgresql_where="state IN ('queued', 'running') AND key IS NOT NULL"
+        ),
+        Index("ix_job_key", "key"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # handout | import
+    owner: Mapped[str] = mapped_column(String(120))  # user:<account id> or client:<address>
+    key: Mapped[str | None] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(12), default="queued", server_default="queued")
+    params: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    step: Mapped[str | None] = mapped_column(String(40))  # a message key, e.g. check (app/web/jobs.py)
+    step_params: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    progress_current: Mapped[int | None] = mapped_column(BigInteger)
+    progress_total: Mapped[int | None] = mapped_column(BigInteger)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # a file under the data directory, or JSON
+    error: Mapped[str | None] = mapped_column(Text)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    queue_job_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = _now()
+    updated_at: Mapped[dt.datetime] = _now()
+
+
+class Upload(Base):
+    """A file uploaded in the browser, kept under ``FJERNARBEID_DATA_DIR/uploads/<id>/`` (``app/db/uploads.py``).
+
+    The browser only ever holds the random ``id``; the server finds the file from this row, so no path from a
+    client is ever opened. Unconfirmed uploads older than a day are deleted."""
+
+    __tablename__ = "upload"
+    __table_args__ = (Index("ix_upload_created_at", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(120))
+    slot: Mapped[str] = mapped_column(String(20))  # survey, codebook, margins, coworking, ssb
+    filename: Mapped[str] = mapped_column(String(200))  # the cleaned name, as stored in the upload's folder
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    created_at: Mapped[dt.datetime] = _now()
