@@ -72,7 +72,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "FJERNARBEID_IMAGE_QUEUE",
-        "8",
+        "4",
         "Image requests per server process that may wait for a turn; more are refused at once with 429 and "
         "Retry-After.",
     ),
@@ -160,7 +160,7 @@ class Config:
     cache_mb: int = 64
     statement_timeout_ms: int = 15000
     image_renders: int = 2
-    image_queue: int = 8
+    image_queue: int = 4
     default_region: str | None = None
     require_login: bool = False
     import_database_url: str | None = field(default=None, repr=False)

@@ -405,10 +405,20 @@ def image_settings() -> tuple[int, int]:
     return Config.image_renders, Config.image_queue
 
 
-def to_image(figure: go.Figure, fmt: str, *, refuse_when_busy: bool = False) -> bytes:
+def image_turn(bounded: bool = True):
+    """One of this process's image slots, held for the ``with`` block (``to_image`` inside it takes no other):
+    waits in the queue, or with ``bounded`` raises ``image_server.Busy`` when the slots and the queue are full."""
+    from app.web import image_server
+
+    return image_server.browser_and_gate(*image_settings())[1].turn(bounded=bounded)
+
+
+def to_image(figure: go.Figure, fmt: str, *, in_turn: bool = False) -> bytes:
     """``figure`` drawn by kaleido in this process's warm headless Chromium (``app.web.image_server``;
-    ``BROWSER_PATH`` names the browser, Debian's is found). Waits for one of the process's render slots;
-    with ``refuse_when_busy`` raises ``image_server.Busy`` instead when the slots and the queue are full."""
+    ``BROWSER_PATH`` names the browser, Debian's is found). Waits for one of the process's render slots,
+    unless the caller holds one already (``in_turn``, inside ``image_turn()``)."""
+    import contextlib
+
     from app.web import image_server
 
     browser, gate = image_server.browser_and_gate(*image_settings())
@@ -420,7 +430,7 @@ def to_image(figure: go.Figure, fmt: str, *, refuse_when_busy: bool = False) -> 
         "height": layout.get("height") or 500,
         "scale": PNG_SCALE if fmt == "png" else 1,
     }
-    with gate.turn(bounded=refuse_when_busy):
+    with contextlib.nullcontext() if in_turn else gate.turn(bounded=False):
         try:
             return browser.render(spec, opts)
         except Exception as error:  # noqa: BLE001 - kaleido raises many kinds; the server log keeps the details
@@ -484,8 +494,23 @@ def register(server: Flask) -> None:
 
     @server.route("/export/<name>.<fmt>")
     def image_file(name: str, fmt: str):
+        """A chart as an image. The request takes its turn before it computes anything, so a refused one (429
+        with ``Retry-After``: the process's image slots and queue are full) costs next to nothing."""
+        from app.web.image_server import Busy
+
         if fmt not in IMAGE_FORMATS:
             return _problem(404, f"Images come as {', '.join(IMAGE_FORMATS)}, not {fmt!r}.")
+        if page_named(name) is None:
+            return _problem(404, f"No page is called {name!r}.")
+        try:
+            with image_turn():
+                return _image_answer(name, fmt)
+        except Busy as busy:
+            refused = _problem(429, "Many images are being drawn just now; try again in a moment.")
+            refused.headers["Retry-After"] = str(busy.retry_after)
+            return refused
+
+    def _image_answer(name: str, fmt: str) -> Response:
         rendered = _rendered_or_problem(name)
         if isinstance(rendered, Response):
             return rendered
@@ -495,14 +520,8 @@ def register(server: Flask) -> None:
             return _problem(404, f"The page has no chart {chart!r}." if chart else "The page has no chart.")
         if view.figure is None:
             return _problem(404, f"{view.id!r} is a table; its numbers are at /data/{name}.csv (or .xlsx, .json).")
-        from app.web.image_server import Busy
-
         try:
-            image = to_image(standalone_figure(view, rendered), fmt, refuse_when_busy=True)
-        except Busy as busy:
-            refused = _problem(429, "Many images are being drawn just now; try again in a moment.")
-            refused.headers["Retry-After"] = str(busy.retry_after)
-            return refused
+            image = to_image(standalone_figure(view, rendered), fmt, in_turn=True)
         except ImagesUnavailable as error:
             return _problem(503, str(error))
         return _download(image, IMAGE_FORMATS[fmt], _filename(rendered, fmt, view.id))

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 START_SECONDS = 60.0  # for Chromium to start and load plotly.js into its tabs
 RENDER_SECONDS = 45.0  # for one image (kaleido's own limit per image is this too)
 WAIT_SECONDS = 20.0  # longest a request waits in the queue for a turn before it is refused
+BROWSER_NICE = 10  # Chromium yields the CPU to the web server's own threads (/health, pages) when both want it
 
 
 class Busy(Exception):
@@ -149,6 +150,7 @@ class WarmBrowser:
             thread.join(timeout=5)
             loop.close()
             raise
+        _lower_priority(browser.subprocess.pid)
         self._loop, self._thread, self._kaleido, self._pid = loop, thread, browser, os.getpid()
         self._browser_path = os.environ.get("BROWSER_PATH")
         self.starts += 1
@@ -192,6 +194,31 @@ class WarmBrowser:
         except BaseException:
             future.cancel()
             raise
+
+
+def _lower_priority(root: int) -> None:
+    """Renice Chromium and every process it has started (its zygote forks the renderers, which inherit).
+    Best effort: where /proc is missing, nothing changes."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            threads = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+        except OSError:
+            threads = [pid]
+        for thread in threads:  # on Linux a nice value belongs to each thread; new threads inherit it
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, thread, max(os.getpriority(os.PRIO_PROCESS, thread), BROWSER_NICE))
 
 
 async def _cancel_the_rest() -> None:

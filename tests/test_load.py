@@ -1,0 +1,152 @@
+"""Chart images under load do not take the server down (issue 19).
+
+The README's production gunicorn command (read from the README itself, bound to a free loopback
+port) serves the test database; 20 clients ask for chart images at the same moment, a few times
+each, while another thread polls ``/health``. No worker may be killed (gunicorn logs "WORKER TIMEOUT"
+or "SIGKILL"), no request may fail with a 5xx (429 with ``Retry-After`` is how a full image queue
+says no), and ``/health`` must keep answering: p95 ≤ 1 s.
+
+Bounded: 20 clients × 3 images, each request at most 90 s, the whole burst at most 4 minutes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIENTS = 20
+IMAGES_PER_CLIENT = 3
+HEALTH_P95_SECONDS = 1.0
+BURST_SECONDS = 240
+QUERIES = [
+    "undersoking.png?survey=demo_national&question=q22&by=age_group",
+    "undersoking.svg?survey=demo_national&question=q23&by=gender",
+    "undersoking.png?survey=demo_national&question=q12&by=education",
+    "oversikt.png?survey=demo_national&region=hardangerradet",
+    "undersoking.pdf?survey=demo_national&question=q6_1&by=gender",
+]
+
+pytestmark = pytest.mark.slow
+
+
+def readme_gunicorn_arguments() -> list[str]:
+    """The arguments of the gunicorn command in the README's "Production deployment" section."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Production deployment", 1)[1]
+    line = next(line for line in section.splitlines() if re.match(r"^(\.venv/bin/)?gunicorn ", line.strip()))
+    return shlex.split(line)[1:]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def production_server(database_url, tmp_path):
+    arguments = readme_gunicorn_arguments()
+    port = _free_port()
+    bind = arguments.index("--bind")
+    arguments[bind + 1] = f"127.0.0.1:{port}"  # loopback only
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "FJERNARBEID_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": "load-test-" + "k" * 40,
+    }
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", *arguments], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(url + "/health", timeout=10).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("gunicorn did not start:\n" + log_path.read_text())
+        time.sleep(0.3)
+    yield url, log_path
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def test_twenty_clients_asking_for_images_at_once_kill_no_worker_and_health_stays_fast(production_server):
+    url, log_path = production_server
+    start = threading.Barrier(CLIENTS + 1)
+    done = threading.Event()
+    answers: list[tuple[int, str | None]] = []
+    errors: list[str] = []
+    health: list[tuple[float, int]] = []
+
+    def client(number: int) -> None:
+        start.wait()
+        for i in range(IMAGES_PER_CLIENT):
+            query = QUERIES[(number + i) % len(QUERIES)]
+            try:
+                answer = requests.get(f"{url}/export/{query}", timeout=90)
+                answers.append((answer.status_code, answer.headers.get("Retry-After")))
+            except requests.RequestException as error:
+                errors.append(f"{query}: {error!r}")
+
+    def poll_health() -> None:
+        start.wait()
+        while not done.is_set():
+            began = time.monotonic()
+            try:
+                status = requests.get(url + "/health", timeout=30).status_code
+            except requests.RequestException:
+                status = 0
+            health.append((time.monotonic() - began, status))
+            time.sleep(0.1)
+
+    clients = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    poller = threading.Thread(target=poll_health)
+    for thread in [*clients, poller]:
+        thread.start()
+    deadline = time.monotonic() + BURST_SECONDS
+    for thread in clients:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    done.set()
+    poller.join(60)
+    assert not any(t.is_alive() for t in clients), f"the burst took longer than {BURST_SECONDS} s"
+
+    log = log_path.read_text()
+    assert "WORKER TIMEOUT" not in log and "SIGKILL" not in log, log[-3000:]
+    assert not errors, errors[:5]
+    statuses = sorted(status for status, _ in answers)
+    assert len(answers) == CLIENTS * IMAGES_PER_CLIENT
+    assert set(statuses) <= {200, 429}, f"answers: {statuses}\n{log[-3000:]}"
+    assert statuses.count(200) >= CLIENTS, f"most images should be drawn: {statuses}"
+    assert all(retry and int(retry) >= 1 for status, retry in answers if status == 429)
+
+    assert len(health) >= 5 and all(status == 200 for _, status in health), health
+    seconds = sorted(s for s, _ in health)
+    p95 = seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))]
+    print(
+        f"images: {statuses.count(200)} drawn, {statuses.count(429)} refused (429); "
+        f"/health: {len(seconds)} polls, median {seconds[len(seconds) // 2]:.3f} s, p95 {p95:.3f} s, "
+        f"max {seconds[-1]:.3f} s"
+    )
+    assert p95 <= HEALTH_P95_SECONDS, f"/health p95 {p95:.2f} s: {[round(s, 2) for s in seconds]}"
