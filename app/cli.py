@@ -224,6 +224,39 @@ def _one_line(exc: BaseException) -> str:
     return f"{label}: {first}" if first else label
 
 
+IMPORT_STEPS = {
+    "read": "reading the file",
+    "check": "checking rows",
+    "weights": "computing the weights",
+    "save": "saving",
+}
+
+
+class _TerminalProgress:
+    """An import's progress as a tqdm bar when stdout is a terminal; nothing otherwise (a log, a pipe, cron)."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        if sys.stdout.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=None, unit=" rows", file=sys.stdout, leave=False, dynamic_ncols=True)
+
+    def __call__(self, step: str, current: int | None = None, total: int | None = None) -> None:
+        if self.bar is None:
+            return
+        self.bar.set_description(IMPORT_STEPS.get(step, step), refresh=False)
+        if total is not None and self.bar.total != total:
+            self.bar.total = total
+        if current is not None:
+            self.bar.n = current
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def cmd_import_survey(args, config: Config) -> int:
     from pathlib import Path
 
@@ -231,22 +264,27 @@ def cmd_import_survey(args, config: Config) -> int:
 
     _engine(config)
     path, codebook = Path(args.file), Path(args.codebook)
-    result = _run_import(
-        "survey",
-        path,
-        lambda session: import_survey(
-            session,
+    progress = _TerminalProgress()
+    try:
+        result = _run_import(
+            "survey",
             path,
-            codebook,
-            slug=args.survey,
-            replace=args.replace,
-            margin_paths=[Path(m) for m in args.margins or []],
-            created_by=_user(),
-        ),
-        lambda session, error: record_failure(
-            session, path, args.survey, error, created_by=_user(), codebook_path=codebook
-        ),
-    )
+            lambda session: import_survey(
+                session,
+                path,
+                codebook,
+                slug=args.survey,
+                replace=args.replace,
+                margin_paths=[Path(m) for m in args.margins or []],
+                created_by=_user(),
+                progress=progress,
+            ),
+            lambda session, error: record_failure(
+                session, path, args.survey, error, created_by=_user(), codebook_path=codebook
+            ),
+        )
+    finally:
+        progress.close()
     for warning in result.warnings:
         print(f"warning: {warning}")
     print(result.summary())
@@ -260,12 +298,18 @@ def cmd_import_coworking(args, config: Config) -> int:
 
     _engine(config)
     path = Path(args.file)
-    result = _run_import(
-        "coworking",
-        path,
-        lambda session: import_coworking(session, path, replace=args.replace, created_by=_user()),
-        lambda session, error: record_failure(session, path, error, created_by=_user()),
-    )
+    progress = _TerminalProgress()
+    try:
+        result = _run_import(
+            "coworking",
+            path,
+            lambda session: import_coworking(
+                session, path, replace=args.replace, created_by=_user(), progress=progress
+            ),
+            lambda session, error: record_failure(session, path, error, created_by=_user()),
+        )
+    finally:
+        progress.close()
     for warning in result.warnings:
         print(f"warning: {warning}")
     print(result.summary())

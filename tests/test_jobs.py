@@ -132,7 +132,9 @@ def test_the_handout_route_answers_at_once_joins_the_same_job_and_then_sends_the
     assert again.status_code == 202 and again.get_json()["id"] == first.get_json()["id"]  # joined
     other_client = server.test_client()
     joined = other_client.get(
-        f"/deck/{deck_token}.pdf?lang=nb", headers={"Accept": "application/json"}, environ_base={"REMOTE_ADDR": "10.1.2.3"}
+        f"/deck/{deck_token}.pdf?lang=nb",
+        headers={"Accept": "application/json"},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
     )
     assert joined.get_json()["id"] == first.get_json()["id"]  # whoever asks
     page = client.get(f"/deck/{deck_token}.pdf?lang=nb", headers={"Accept": "text/html"})

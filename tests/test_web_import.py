@@ -1,6 +1,8 @@
 """Admins import from the browser with the command line's checks: a check that changes nothing and
-shows the problems or a preview, then an import that is all or nothing. Uploads are refused when too
-large, misnamed or not what they claim to be (a zip bomb named .xlsx, an image named .csv)."""
+shows the problems or a preview, then an import that is all or nothing, each run by the job queue's worker
+(here in this process, until the queue is empty). Uploads are refused when too large, misnamed or not what
+they claim to be (a zip bomb named .xlsx, an image named .csv), and are kept by reference: no path a client
+sends is ever opened."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
-from app.db.models import Survey
+from app.db import jobs, uploads
+from app.db.models import Job, Survey
+from app.db.session import session_scope
 from app.web.auth import CSRF_COOKIE, CSRF_HEADER
 from app.web.pages import admin_import
 from tests.accounts import committed, logged_in, test_accounts
@@ -47,6 +51,30 @@ def client_for(app, name):
 
 def data_url(raw: bytes) -> str:
     return "data:application/octet-stream;base64," + base64.b64encode(raw).decode()
+
+
+def work(app) -> None:
+    """The worker takes every queued job and runs it."""
+    from app.web.jobs import run_worker
+
+    run_worker(app.server.config["FJERNARBEID"], app.server, wait=False, signals=False)
+
+
+def follow(app, client) -> dict:
+    """What the page shows of the admin's newest import job (the poll's answer)."""
+    answer = post(client, callback_request(app, admin_import.POLL, {f"{admin_import.URL}.search": ""}))
+    assert answer.status_code == 200
+    return answer.get_json()["response"]
+
+
+def checked(app, client, request) -> str:
+    """Send a check, let the worker run it, and return the page's report as text."""
+    answer = post(client, request)
+    assert answer.status_code == 200, answer.data[:300]
+    if "import-problems" in str(answer.get_json()):  # refused before any job
+        return str(answer.get_json())
+    work(app)
+    return str(follow(app, client))
 
 
 def check_request(app, kind: str, data: tuple[str, bytes], codebook: tuple[str, bytes] | None = None) -> dict:
@@ -88,25 +116,18 @@ def test_check_changes_nothing_and_import_then_writes_the_survey(app, accounts):
     slug = f"webimport_{secrets.token_hex(3)}"
     data, codebook = small_survey(slug)
     client = client_for(app, accounts["admin"])
-    checked = post(client, check_request(app, "survey", data, codebook))
-    assert checked.status_code == 200
-    body = checked.get_json()["response"]
-    text = str(body)
+    text = checked(app, client, check_request(app, "survey", data, codebook))
     assert "60 respondents" in text and "import-summary" in text
     assert surveys(slug) == 0  # the check wrote nothing
-    staged = body[admin_import.STAGED]["data"]
     confirm = callback_request(
-        app,
-        admin_import.CONFIRM,
-        {
-            f"{admin_import.CONFIRM}.n_clicks": 1,
-            f"{admin_import.STAGED}.data": staged,
-            f"{admin_import.URL}.search": "",
-        },
+        app, admin_import.CONFIRM, {f"{admin_import.CONFIRM}.n_clicks": 1, f"{admin_import.URL}.search": ""}
     )
-    done = post(client, confirm)
-    assert done.status_code == 200 and "import-done" in str(done.get_json())
+    assert post(client, confirm).status_code == 200
+    work(app)
+    assert "import-done" in str(follow(app, client))
     assert surveys(slug) == 1
+    again = post(client, confirm)  # a second Import of the same check is refused
+    assert "Check the files first" in str(again.get_json()) or "Kontroller filene" in str(again.get_json())
     with scope() as session:
         session.execute(delete(Survey).where(Survey.slug == slug))
 
@@ -136,9 +157,7 @@ def zip_bomb() -> bytes:
 )
 def test_malformed_and_malicious_uploads_are_refused_cleanly(app, accounts, kind, name, content, fragment):
     client = client_for(app, accounts["admin"])
-    answer = post(client, check_request(app, kind, (name, content)))
-    assert answer.status_code == 200
-    text = str(answer.get_json())
+    text = checked(app, client, check_request(app, kind, (name, content)))
     assert "import-problems" in text and fragment in text, text[:500]
 
 
@@ -147,3 +166,95 @@ def test_a_file_over_the_limit_is_refused_before_reading(app, accounts):
     big = b"a;b\n" + b"1;2\n" * (admin_import.MAX_UPLOAD_BYTES // 4 + 10)
     answer = post(client, check_request(app, "coworking", ("stor.csv", big)))
     assert answer.status_code == 200 and "større enn 50 MB" in str(answer.get_json())
+
+
+class OpenedFiles:
+    """Every file this process opens while it watches (Python's audit hook: no way around it from Python)."""
+
+    watching: list[set[str]] = []
+    installed = False
+
+    def __enter__(self) -> set[str]:
+        import sys
+
+        if not OpenedFiles.installed:
+            sys.addaudithook(OpenedFiles._hook)
+            OpenedFiles.installed = True
+        opened: set[str] = set()
+        OpenedFiles.watching.append(opened)
+        return opened
+
+    def __exit__(self, *exc) -> None:
+        OpenedFiles.watching.pop()
+
+    @staticmethod
+    def _hook(event: str, args: tuple) -> None:
+        if event == "open" and OpenedFiles.watching and isinstance(args[0], str | bytes | Path):
+            OpenedFiles.watching[-1].add(str(Path(str(args[0], "utf-8") if isinstance(args[0], bytes) else args[0])))
+
+
+def test_a_forged_callback_naming_a_server_path_is_refused_and_nothing_outside_the_uploads_is_read(
+    app, accounts, tmp_path
+):
+    """The old page read the file list the browser sent back; a forged one named /etc/passwd. Now the browser
+    holds no file names the server would open: forged names are only names, forged ids are unknown."""
+    secret = tmp_path / "outside" / "secret.csv"
+    secret.parent.mkdir()
+    secret.write_text("id;navn\n1;hemmelig\n")
+    client = client_for(app, accounts["admin"])
+    upload_root = str(app.server.config["FJERNARBEID"].data_dir / "uploads")
+    with OpenedFiles() as opened:
+        # 1. the old attack: the checked files as the browser sent them back, pointing at server files
+        forged = callback_request(
+            app, admin_import.CONFIRM, {f"{admin_import.CONFIRM}.n_clicks": 1, f"{admin_import.URL}.search": ""}
+        )
+        forged["state"].append(
+            {"id": "import-staged", "property": "data", "value": {"token": "x" * 22, "kind": "coworking",
+             "files": {"coworking": "/etc/passwd"}, "digests": {}, "table": None, "replace": False}}
+        )  # fmt: skip
+        answer = post(client, forged)
+        assert "import-done" not in str(answer.get_json() if answer.is_json else answer.data)
+        # 2. a server path as the upload's name: stored as a name under the upload folder, with the sent bytes
+        text = checked(app, client, check_request(app, "coworking", (str(secret), b"kommunenummer;navn\n")))
+        assert "hemmelig" not in text
+        # 3. an upload id that is a path, in a job: unknown, and never opened
+        with session_scope() as session:
+            for forged_id in (str(secret), "../outside/secret.csv", "/etc/passwd"):
+                with pytest.raises(uploads.UploadMissing):
+                    uploads.resolve(session, app.server.config["FJERNARBEID"].data_dir, forged_id, "user:1")
+    outside = {p for p in opened if p in (str(secret), "/etc/passwd")}
+    assert outside == set(), outside
+    stored = [p for p in opened if p.startswith(upload_root)]
+    assert stored and all(Path(p).name == "secret.csv" for p in stored if p.endswith(".csv"))
+
+
+def test_uploads_are_private_and_unconfirmed_ones_go_after_a_day(app, tmp_path):
+    import datetime as dt
+
+    with session_scope() as session:
+        upload = uploads.store(session, tmp_path, "user:1", "coworking", "../../rom.csv", b"a;b\n")
+        assert upload.path.parent.parent == tmp_path / "uploads" and upload.path.name == "rom.csv"
+        assert upload.path.stat().st_mode & 0o777 == 0o600
+        assert uploads.resolve(session, tmp_path, upload.id, "user:1").path == upload.path
+        with pytest.raises(uploads.UploadMissing):
+            uploads.resolve(session, tmp_path, upload.id, "user:2")  # someone else's
+        upload.path.write_bytes(b"changed")
+        with pytest.raises(uploads.UploadMissing):
+            uploads.resolve(session, tmp_path, upload.id, "user:1")
+        uploads.delete_stale(session, tmp_path, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
+        assert not upload.path.exists()
+
+
+def test_the_admin_cancels_a_running_import_and_nothing_is_written(app, accounts):
+    slug = f"webimport_{secrets.token_hex(3)}"
+    data, codebook = small_survey(slug)
+    client = client_for(app, accounts["admin"])
+    assert post(client, check_request(app, "survey", data, codebook)).status_code == 200
+    with session_scope() as session:
+        job = session.scalar(select(Job).where(Job.kind == "import").order_by(Job.id.desc()).limit(1))
+        jobs.cancel(session, job.id, job.owner)  # before the worker gets to it: it never runs
+    cancel = callback_request(app, admin_import.CANCEL, {f"{admin_import.CANCEL}.n_clicks": 1})
+    assert post(client, cancel).status_code == 200
+    work(app)
+    shown = str(follow(app, client))
+    assert "import-cancelled" in shown and surveys(slug) == 0

@@ -134,9 +134,12 @@ def job_for_key(session: Session, key: str) -> JobInfo | None:
 
 
 def active_count(session: Session, owner: str, kind: str) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Job).where(Job.owner == owner, Job.kind == kind, Job.state.in_(ACTIVE))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count()).select_from(Job).where(Job.owner == owner, Job.kind == kind, Job.state.in_(ACTIVE))
+        )
+        or 0
+    )
 
 
 def submit(
@@ -223,6 +226,13 @@ def cancel(session: Session, job_id: int, owner: str) -> JobInfo | None:
         session.flush()
         session.refresh(job)
     return _info(job)
+
+
+def update_params(session: Session, job_id: int, **changes: Any) -> None:
+    """Add ``changes`` to a job's parameters (e.g. that a checked import has been confirmed)."""
+    job = session.get(Job, job_id, with_for_update=True)
+    if job is not None:
+        job.params = dict(job.params or {}) | changes
 
 
 def set_queue_id(session: Session, job_id: int, queue_job_id: int) -> None:

@@ -81,7 +81,9 @@ def ensure_handout(token: str, lang: str | None, owner: str, host: str = "") -> 
         last = session.scalar(_newest_for_key(key))
         if last is not None and last.state == "failed" and _age(last.updated_at) < FAILED_SHOWN_FOR:
             return HandoutState(None, jobs.get_job(session, last.id), download)
-        job, created = jobs.submit(session, KIND, owner, {"token": token, "lang": lang, "file": name, "host": host}, key)
+        job, created = jobs.submit(
+            session, KIND, owner, {"token": token, "lang": lang, "file": name, "host": host}, key
+        )
     if created:
         jobs.enqueue(current_app.config["FJERNARBEID"], job.id)
     return HandoutState(None, job, download)

@@ -1,13 +1,17 @@
 """Importer data: admins load a survey (with its codebook and margins), a coworking inventory or an
 SSB table from the browser, with the same checks as the command line.
 
-Two steps. **Check** stores the uploaded files in a private directory under the data directory and
-runs the real importer in a transaction that is always rolled back: the page shows every problem,
-or a preview (what would change; for a survey the weighted shares of its first questions). **Import**
-runs the importer again on the same files (their SHA-256 must be unchanged) and commits: all or
-nothing, logged in ``import_batch`` and the change log. Uploads are refused before any import when
-they are too large or have a name the slot does not take; the importers then check the contents
-(an image or a zip bomb named .xlsx, a wrong encoding …).
+Two steps, each a job of the worker (``app/web/jobs.py``), so a 60 000-respondent file never runs inside a
+request. **Check** keeps the uploaded files by reference (``app/db/uploads.py``: a random id, the file 0600
+under the data directory; the browser never names a file) and runs the real importer in a transaction that
+is always rolled back: the page shows every problem, or a preview (what would change; for a survey the
+weighted shares of its first questions). **Import** runs the importer again on the same uploads (found from
+the admin's own checked job on the server, their SHA-256 unchanged) and commits: all or nothing, logged in
+``import_batch`` and the change log. While a job runs the page shows its step ("Kontrollerer rad 40 000 av
+100 000") and a Cancel button (the transaction is rolled back); the job is found again from the server after
+a reload or in another tab. Uploads are refused before any import when they are too large or have a name
+the slot does not take; the importers then check the contents (an image or a zip bomb named .xlsx, a wrong
+encoding …). The admin role is checked before an upload is decoded.
 
 Writing survey tables needs the owner's rights: with two database roles (README: Database roles)
 the import uses ``FJERNARBEID_IMPORT_DATABASE_URL``.
@@ -17,11 +21,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import re
-import secrets
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +28,9 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 from flask import current_app
 
+from app.db import jobs, uploads
 from app.db.audit import record
-from app.db.session import import_scope
+from app.db.session import import_scope, session_scope
 from app.errors import FjernarbeidError, ImportValidationError
 from app.web import auth
 from app.web.components import page_language
@@ -53,7 +53,11 @@ REPLACE = "import-replace"
 CHECK = "import-check"
 CONFIRM = "import-confirm"
 REPORT = "import-report"
-STAGED = "import-staged"
+POLL = "import-poll"
+CANCEL = "import-cancel"
+PROGRESS = "import-progress"
+NOTICE = "import-notice"
+JOB_KIND = "import"
 SURVEY_PARTS = "import-survey-parts"
 SSB_PARTS = "import-ssb-parts"
 
@@ -95,7 +99,7 @@ def layout(lang: str, search: str = "") -> html.Div:
     return html.Div(
         [
             dcc.Location(id=URL, refresh=False),
-            dcc.Store(id=STAGED),
+            dcc.Interval(id=POLL, interval=1000, disabled=True),
             html.H1(_("Import data", lang)),
             html.P(
                 _(
@@ -141,95 +145,89 @@ def layout(lang: str, search: str = "") -> html.Div:
                 ],
                 className="mb-3",
             ),
+            html.Div(id=NOTICE, role="alert"),
+            html.Div(
+                [
+                    dbc.Progress(id=PROGRESS, value=0, className="mb-1", style={"maxWidth": "40rem"}),
+                    html.Span(id=f"{PROGRESS}-step", className="small text-muted me-3"),
+                    dbc.Button(_("Cancel", lang), id=CANCEL, color="secondary", outline=True, size="sm"),
+                ],
+                id=f"{PROGRESS}-box",
+                className="mb-3",
+                hidden=True,
+            ),
             html.Div(id=REPORT, role="status"),
         ]
     )
 
 
-@dataclass(frozen=True)
-class Staged:
-    token: str
-    kind: str
-    files: dict[str, Any]  # slot → file name (margins: list)
-    digests: dict[str, str]
-    table: str | None
-    replace: bool
-
-
-def _uploads_dir() -> Path:
-    return Path(current_app.config["FJERNARBEID"].data_dir) / "uploads"
-
-
-def _safe_name(name: str | None) -> str:
-    base = Path(str(name or "file")).name
-    cleaned = re.sub(r"[^\w.\- ]", "_", base, flags=re.UNICODE).strip(" .") or "file"
-    return cleaned[:120]
+def _data_dir() -> Path:
+    return Path(current_app.config["FJERNARBEID"].data_dir)
 
 
 class UploadRefused(FjernarbeidError):
     pass
 
 
-def _store(directory: Path, slot: str, contents: str | None, name: str | None, lang: str) -> str | None:
-    """Decode one upload into ``directory``; its safe name, or None when the slot is empty."""
+def _decode(slot: str, contents: str | None, name: str | None, lang: str) -> tuple[str, bytes] | None:
+    """One upload's cleaned name and bytes, or None when the slot is empty (the caller has checked the role)."""
     if not contents:
         return None
-    filename = _safe_name(name)
+    filename = uploads.clean_name(name)
     if Path(filename).suffix.lower() not in SUFFIXES[slot]:
         raise UploadRefused(
             _("{file}: this slot takes {suffixes} files.", lang).format(
                 file=filename, suffixes=", ".join(sorted(SUFFIXES[slot]))
             )
         )
-    payload = contents.partition(",")[2]
+    payload = str(contents).partition(",")[2]
     if len(payload) * 3 // 4 > MAX_UPLOAD_BYTES:
         raise UploadRefused(
             _("{file}: the file is larger than {mb} MB.", lang).format(file=filename, mb=MAX_UPLOAD_BYTES // 2**20)
         )
     try:
-        raw = base64.b64decode(payload, validate=True)
+        return filename, base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
         raise UploadRefused(_("{file}: the upload arrived damaged; try again.", lang).format(file=filename)) from None
-    (directory / slot).mkdir(exist_ok=True)  # a folder per slot: the same name may come twice
-    (directory / slot / filename).write_bytes(raw)
-    return f"{slot}/{filename}"
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _owner(who) -> str:
+    return f"user:{who.id}"
 
 
-def _run(staged: Staged, directory: Path, session, actor: str) -> str:
-    """Run the importer on the staged files in ``session``; a one-line summary of what it did."""
-    if staged.kind == "survey":
+# --- the worker's part ----------------------------------------------------------------------------------
+
+
+def _run(kind: str, files: dict[str, Any], table: str | None, replace: bool, session, actor: str, report) -> str:
+    """Run the importer on the resolved files in ``session``; a one-line summary of what it did."""
+    if kind == "survey":
         from app.ingest.survey_import import import_survey
 
-        margins = [directory / m for m in staged.files.get("margins") or []]
         result = import_survey(
-            session, directory / staged.files["survey"], directory / staged.files["codebook"], replace=staged.replace,
-            margin_paths=margins, created_by=actor,
+            session, files["survey"], files["codebook"], replace=replace, margin_paths=files.get("margins") or [],
+            created_by=actor, progress=report,
         )  # fmt: skip
         return result.summary()
-    if staged.kind == "coworking":
+    if kind == "coworking":
         from app.ingest.coworking_import import import_coworking
 
         return import_coworking(
-            session, directory / staged.files["coworking"], replace=staged.replace, created_by=actor
+            session, files["coworking"], replace=replace, created_by=actor, progress=report
         ).summary()
     from app.ingest.ssb_import import import_ssb
 
-    return import_ssb(session, directory / staged.files["ssb"], staged.table, created_by=actor).summary()
+    return import_ssb(session, files["ssb"], table, created_by=actor, progress=report).summary()
 
 
-def _before(staged: Staged, session, lang: str) -> str | None:
+def _before(kind: str, files: dict[str, Any], session, lang: str) -> str | None:
     """What is there now that the import would change."""
     from sqlalchemy import func, select
 
     from app.db.models import CoworkingSpace, Respondent, Survey
     from app.ingest.codebook import load_codebook
 
-    if staged.kind == "survey":
-        slug = load_codebook(_staged_dir(staged) / staged.files["codebook"]).survey.slug
+    if kind == "survey":
+        slug = load_codebook(files["codebook"]).survey.slug
         count = session.scalar(
             select(func.count())
             .select_from(Respondent)
@@ -241,39 +239,98 @@ def _before(staged: Staged, session, lang: str) -> str | None:
         return _("The survey {slug} has {n} respondents now; the import replaces them.", lang).format(
             slug=slug, n=count
         )
-    if staged.kind == "coworking":
+    if kind == "coworking":
         count = session.scalar(select(func.count()).select_from(CoworkingSpace))
         return _("The inventory has {n} spaces now.", lang).format(n=count)
     return None
 
 
-def _preview(staged: Staged, session, lang: str) -> list:
+def _preview(kind: str, files: dict[str, Any], session, lang: str) -> list[dict[str, Any]]:
     """For a survey: the weighted shares of its first three questions with answer options, as they would be."""
-    if staged.kind != "survey":
+    if kind != "survey":
         return []
     from app.ingest.codebook import load_codebook
     from app.query.estimates import estimate_shares
     from app.web.i18n import format_share, pick
 
-    codebook = load_codebook(_staged_dir(staged) / staged.files["codebook"])
+    codebook = load_codebook(files["codebook"])
     questions = [q for q in codebook.questions if q.type in ("single_choice", "likert")][:3]
-    parts: list = [html.H3(_("Preview: weighted shares", lang), className="h5 mt-3")]
+    tables = []
     for question in questions:
         result = estimate_shares(session, codebook.survey.slug, question.variable)
         rows = [
-            html.Tr(
-                [
-                    html.Td(pick(r.label, lang)),
-                    html.Td(format_share(r.estimate, lang) if r.estimate is not None else "–"),
-                    html.Td(r.n),
-                ]
-            )
+            [pick(r.label, lang), format_share(r.estimate, lang) if r.estimate is not None else "–", r.n]
             for r in result.rows
         ]
+        tables.append({"caption": f"{question.variable}: {pick(result.question, lang)}", "rows": rows})
+    return tables
+
+
+def run_import_job(job: jobs.JobInfo, report) -> dict[str, Any]:
+    """A check (always rolled back) or an import (committed) of the uploads the job names."""
+    from app.ingest.batches import record_failed_import
+
+    params = job.params
+    kind, mode, lang, actor = params["kind"], params["mode"], params["lang"], params["actor"]
+    data_dir = _data_dir()
+    with session_scope() as session:
+        resolved = {
+            slot: [uploads.resolve(session, data_dir, u, job.owner).path for u in ids]
+            if isinstance(ids, list)
+            else uploads.resolve(session, data_dir, ids, job.owner).path
+            for slot, ids in params["uploads"].items()
+        }
+    table, replace = params.get("table"), bool(params.get("replace"))
+    try:
+        with import_scope(trial=mode == "check") as session:
+            before = _before(kind, resolved, session, lang) if mode == "check" else None
+            summary = _run(kind, resolved, table, replace, session, actor, report)
+            report("preview")
+            if mode == "check":
+                return {
+                    "mode": mode,
+                    "summary": summary,
+                    "before": before,
+                    "preview": _preview(kind, resolved, session, lang),
+                }
+            record(session, actor, f"import.{kind}", "import", str(job.id), None, {"summary": summary})
+    except ImportValidationError as error:
+        if mode == "run":
+            batch_kind = {"survey": "survey", "coworking": "coworking", "ssb": f"ssb_{table}"}[kind]
+            with import_scope() as session:
+                failed_file = resolved[kind]
+                assert isinstance(failed_file, Path)
+                record_failed_import(session, failed_file, error, batch_kind, actor)
+        raise
+    with session_scope() as session:
+        ids = [u for v in params["uploads"].values() for u in (v if isinstance(v, list) else [v])]
+        uploads.confirm_and_delete(session, data_dir, ids)
+    return {"mode": mode, "summary": summary}
+
+
+# --- the page's part ------------------------------------------------------------------------------------
+
+
+def _problems(message: str, lang: str) -> dbc.Alert:
+    return dbc.Alert(
+        [
+            html.P(_("The file was not imported; nothing was changed. Correct these problems and check again:", lang)),
+            html.Pre(message, className="import-problems"),
+        ],
+        color="danger",
+        id="import-problems",
+    )
+
+
+def _preview_tables(preview: list[dict[str, Any]], lang: str) -> list:
+    if not preview:
+        return []
+    parts: list = [html.H3(_("Preview: weighted shares", lang), className="h5 mt-3")]
+    for table in preview:
         parts.append(
             html.Table(
                 [
-                    html.Caption(f"{question.variable}: {pick(result.question, lang)}"),
+                    html.Caption(table["caption"]),
                     html.Thead(
                         html.Tr(
                             [
@@ -283,7 +340,7 @@ def _preview(staged: Staged, session, lang: str) -> list:
                             ]
                         )
                     ),
-                    html.Tbody(rows),
+                    html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in table["rows"]]),
                 ],
                 className="table table-sm import-preview",
             )
@@ -291,29 +348,47 @@ def _preview(staged: Staged, session, lang: str) -> list:
     return parts
 
 
-def _log_failure(staged: Staged, directory: Path, error: Exception, actor: str) -> None:
-    """A confirmed import that failed is logged in ``import_batch`` like a failed command-line import."""
-    from app.ingest.batches import record_failed_import
+def job_report(job: jobs.JobInfo | None, lang: str) -> tuple[Any, bool, bool, int, str, bool]:
+    """The page for the admin's newest import job: (report, import disabled, poll disabled, percent, step,
+    progress hidden)."""
+    from app.web.jobs import describe, percent
 
-    kind = {"survey": "survey", "coworking": "coworking", "ssb": f"ssb_{staged.table}"}[staged.kind]
-    with import_scope() as session:
-        record_failed_import(session, directory / staged.files[staged.kind], error, kind, actor)
+    if job is None:
+        return None, True, True, 0, "", True
+    if job.active:
+        return None, True, False, percent(job), describe(job, lang), False
+    result = job.result or {}
+    if job.state == "failed":
+        return _problems(job.error or "", lang), True, True, 0, "", True
+    if job.state == "cancelled":
+        message = _("The import was cancelled; nothing was changed.", lang)
+        return dbc.Alert(message, color="warning", id="import-cancelled"), True, True, 0, "", True
+    if result.get("mode") == "check":
+        report = dbc.Alert(
+            [
+                html.P(_("The check found no problems. This is what the import will do:", lang)),
+                html.P(result["before"], id="import-before") if result.get("before") else None,
+                html.P(result.get("summary"), className="fw-semibold", id="import-summary"),
+                *_preview_tables(result.get("preview") or [], lang),
+                html.P(_("Nothing has changed yet. Press Import to carry it out.", lang)),
+            ],
+            color="success",
+        )
+        return report, bool(job.params.get("confirmed")), True, 100, "", True
+    done = dbc.Alert([_("Imported.", lang), " ", html.Span(result.get("summary"), id="import-done")], color="success")
+    return done, True, True, 100, "", True
 
 
-def _staged_dir(staged: Staged) -> Path:
-    return _uploads_dir() / staged.token
-
-
-def _problems(error: ImportValidationError, lang: str) -> dbc.Alert:
-    lines = str(error).splitlines()
-    return dbc.Alert(
-        [
-            html.P(_("The file was not imported; nothing was changed. Correct these problems and check again:", lang)),
-            html.Pre("\n".join(lines), className="import-problems"),
-        ],
-        color="danger",
-        id="import-problems",
-    )
+def _start(who, params: dict[str, Any], lang: str) -> Any:
+    """Queue an import job for ``who``; None, or the message why not."""
+    try:
+        with session_scope() as session:
+            job, _created = jobs.submit(session, JOB_KIND, _owner(who), params)
+    except jobs.JobLimitReached:
+        message = _("You already have two imports waiting or running; wait until one has finished.", lang)
+        return dbc.Alert(message, color="warning", id="import-limit")
+    jobs.enqueue(current_app.config["FJERNARBEID"], job.id)
+    return None
 
 
 def register_callbacks(app) -> None:
@@ -330,9 +405,8 @@ def register_callbacks(app) -> None:
             return ", ".join(name) if isinstance(name, list) else str(name)
 
     @app.callback(
-        Output(REPORT, "children"),
-        Output(STAGED, "data"),
-        Output(CONFIRM, "disabled"),
+        Output(NOTICE, "children"),
+        Output(POLL, "disabled"),
         Input(CHECK, "n_clicks"),
         State(KIND, "value"),
         State(DATA, "contents"),
@@ -349,94 +423,107 @@ def register_callbacks(app) -> None:
     def _check(clicks, kind, data, data_name, codebook, codebook_name, margins, margin_names, table, replace, search):
         do_not_cache_this_response()
         if not clicks:
-            return no_update, no_update, no_update
-        who = auth.require(ROLE)
+            return no_update, no_update
+        who = auth.require(ROLE)  # before anything of the upload is decoded
         lang = page_language(parse_search(search).get("lang"))
         if kind not in KINDS:
-            return dbc.Alert(_("Choose what to import.", lang), color="warning"), None, True
-        token = secrets.token_urlsafe(16)
-        directory = _uploads_dir() / token
-        directory.mkdir(parents=True)
+            return dbc.Alert(_("Choose what to import.", lang), color="warning"), True
         try:
-            files: dict[str, Any] = {
-                kind: _store(directory, kind if kind != "survey" else "survey", data, data_name, lang)
-            }
+            decoded: dict[str, Any] = {kind: _decode(kind, data, data_name, lang)}
             if kind == "survey":
-                files["codebook"] = _store(directory, "codebook", codebook, codebook_name, lang)
-                files["margins"] = [
-                    _store(directory, "margins", c, n, lang)
-                    for c, n in zip(margins or [], margin_names or [], strict=False)
+                decoded["codebook"] = _decode("codebook", codebook, codebook_name, lang)
+                decoded["margins"] = [
+                    _decode("margins", c, n, lang) for c, n in zip(margins or [], margin_names or [], strict=False)
                 ]
-            missing = [slot for slot in (kind, "codebook" if kind == "survey" else kind) if not files.get(slot)]
-            if missing:
+            if not decoded[kind] or (kind == "survey" and not decoded["codebook"]):
                 raise UploadRefused(_("Choose the data file (and for a survey its codebook) first.", lang))
-        except UploadRefused as refused:
-            shutil.rmtree(directory, ignore_errors=True)
-            return dbc.Alert(str(refused), color="danger", id="import-problems"), None, True
-        digests = {str(p.relative_to(directory)): _digest(p) for p in directory.rglob("*") if p.is_file()}
-        staged = Staged(token, kind, files, digests, table if kind == "ssb" else None, bool(replace))
-        try:
-            with import_scope(trial=True) as session:
-                before = _before(staged, session, lang)
-                summary = _run(staged, directory, session, who.name)
-                preview = _preview(staged, session, lang)
-        except ImportValidationError as error:
-            shutil.rmtree(directory, ignore_errors=True)
-            return _problems(error, lang), None, True
-        report = dbc.Alert(
-            [
-                html.P(_("The check found no problems. This is what the import will do:", lang)),
-                html.P(before, id="import-before") if before else None,
-                html.P(summary, className="fw-semibold", id="import-summary"),
-                *preview,
-                html.P(_("Nothing has changed yet. Press Import to carry it out.", lang)),
-            ],
-            color="success",
-        )
-        return report, staged.__dict__, False
+        except UploadRefused as problem:
+            return dbc.Alert(str(problem), color="danger", id="import-problems"), True
+        owner = _owner(who)
+        with session_scope() as session:
+            uploads.delete_stale(session, _data_dir())
+            stored: dict[str, Any] = {}
+            for slot, value in decoded.items():
+                if isinstance(value, list):
+                    stored[slot] = [
+                        uploads.store(session, _data_dir(), owner, slot, n, raw).id for n, raw in value if raw
+                    ]
+                elif value is not None:
+                    stored[slot] = uploads.store(session, _data_dir(), owner, slot, value[0], value[1]).id
+        params = {
+            "mode": "check", "kind": kind, "uploads": stored, "table": table if kind == "ssb" else None,
+            "replace": bool(replace), "lang": lang, "actor": who.name,
+        }  # fmt: skip
+        notice = _start(who, params, lang)
+        return notice, notice is not None
 
     @app.callback(
-        Output(REPORT, "children", allow_duplicate=True),
-        Output(STAGED, "data", allow_duplicate=True),
-        Output(CONFIRM, "disabled", allow_duplicate=True),
+        Output(NOTICE, "children", allow_duplicate=True),
+        Output(POLL, "disabled", allow_duplicate=True),
         Input(CONFIRM, "n_clicks"),
-        State(STAGED, "data"),
         State(URL, "search"),
         prevent_initial_call=True,
     )
-    def _confirm(clicks, staged_data, search):
+    def _confirm(clicks, search):
+        """Import what this admin's newest job checked: the uploads come from that job on the server, never
+        from the browser."""
         do_not_cache_this_response()
         if not clicks:
-            return no_update, no_update, no_update
+            return no_update, no_update
         who = auth.require(ROLE)
         lang = page_language(parse_search(search).get("lang"))
-        if not staged_data or not re.fullmatch(r"[\w-]{20,}", str(staged_data.get("token", ""))):
-            return dbc.Alert(_("Check the files first.", lang), color="warning"), None, True
-        staged = Staged(**staged_data)
-        directory = _staged_dir(staged)
-        if not directory.is_dir() or any(
-            _digest(directory / n) != d for n, d in staged.digests.items() if (directory / n).exists()
-        ):
-            return (
-                dbc.Alert(_("The checked files are gone or changed; check them again.", lang), color="warning"),
-                None,
-                True,
+        with session_scope() as session:
+            checked = jobs.latest_job(session, _owner(who), JOB_KIND)
+            ready = (
+                checked is not None
+                and checked.state == "succeeded"
+                and checked.params.get("mode") == "check"
+                and not checked.params.get("confirmed")
             )
-        try:
-            with import_scope() as session:
-                summary = _run(staged, directory, session, who.name)
-                record(
-                    session,
-                    who.name,
-                    f"import.{staged.kind}",
-                    "import",
-                    ", ".join(staged.digests),
-                    None,
-                    {"summary": summary},
-                )
-        except ImportValidationError as error:
-            _log_failure(staged, directory, error, who.name)
-            return _problems(error, lang), None, True
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
-        return dbc.Alert([_("Imported.", lang), " ", html.Span(summary, id="import-done")], color="success"), None, True
+            if ready and checked is not None:
+                jobs.update_params(session, checked.id, confirmed=True)  # one import per check
+        if not ready or checked is None:
+            return dbc.Alert(_("Check the files first.", lang), color="warning"), True
+        notice = _start(who, checked.params | {"mode": "run", "confirmed": False}, lang)
+        return notice, notice is not None
+
+    @app.callback(
+        Output(NOTICE, "children", allow_duplicate=True),
+        Output(POLL, "disabled", allow_duplicate=True),
+        Input(CANCEL, "n_clicks"),
+        State(URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _cancel(clicks, search):
+        do_not_cache_this_response()
+        if not clicks:
+            return no_update, no_update
+        who = auth.require(ROLE)
+        with session_scope() as session:
+            running = jobs.latest_job(session, _owner(who), JOB_KIND)
+            if running is not None and running.active:
+                jobs.cancel(session, running.id, _owner(who))
+        return None, False
+
+    @app.callback(
+        Output(REPORT, "children"),
+        Output(CONFIRM, "disabled"),
+        Output(POLL, "disabled", allow_duplicate=True),
+        Output(PROGRESS, "value"),
+        Output(f"{PROGRESS}-step", "children"),
+        Output(f"{PROGRESS}-box", "hidden"),
+        Input(POLL, "n_intervals"),
+        Input(URL, "search"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _follow(_ticks, search):
+        """The admin's newest import job as it stands: found from the server, so a reload or another tab
+        shows the same progress and then the same result."""
+        do_not_cache_this_response()
+        who = auth.account()
+        if who is None or not who.may(ROLE):
+            return None, True, True, 0, "", True
+        lang = page_language(parse_search(search).get("lang"))
+        with session_scope() as session:
+            job = jobs.latest_job(session, _owner(who), JOB_KIND)
+        return job_report(job, lang)
