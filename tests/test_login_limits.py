@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PARALLEL = 19
 
 
-def _start(database_url: str, data_dir: Path, trusted_proxies: int) -> tuple[subprocess.Popen, str]:
+def _start(database_url: str, data_dir: Path, trusted_proxies: int, **settings: str) -> tuple[subprocess.Popen, str]:
+    """gunicorn as the README starts it (three workers), with these settings."""
     port = _free_port()
     env = {
         **os.environ,
@@ -34,6 +35,7 @@ def _start(database_url: str, data_dir: Path, trusted_proxies: int) -> tuple[sub
         "FJERNARBEID_DATA_DIR": str(data_dir),
         "SECRET_KEY": "a test secret key long enough for the app to accept it",
         "FJERNARBEID_TRUSTED_PROXIES": str(trusted_proxies),
+        **settings,
     }
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "3"]
     proc = subprocess.Popen(
