@@ -60,6 +60,9 @@ class View:
         method: how they were computed, in one line.
         sentence: the one sentence a meeting should take away (shown under the chart on a slide).
         synthetic: the synthetic-data label when the numbers come from synthetic data.
+        decimals: of the numbers the figure's traces carry; None: the finest of the table's percent and number
+            columns other than p-values, and at least 1. The figure is rounded to it when the view is made
+            (``app.web.rounding``), so no page, slide, image or handout sends more than the view shows.
     """
 
     id: str
@@ -72,6 +75,18 @@ class View:
     sentence: str = ""
     synthetic: str = ""
     notes: list[str] = field(default_factory=list)
+    decimals: int | None = None
+
+    def __post_init__(self) -> None:
+        from app.web.rounding import round_figure
+
+        round_figure(self.figure, self.figure_decimals())
+
+    def figure_decimals(self) -> int:
+        if self.decimals is not None:
+            return self.decimals
+        shown = [c.decimals for c in self.table.columns if c.kind in ("percent", "number") and c.key != "p"]
+        return max([1, *shown])
 
 
 # The method line of the views of weighted survey estimates
