@@ -1,11 +1,18 @@
 """``fjernarbeid export-all DIR`` and ``import-all DIR``: everything the councils made, as files
 the importers read back.
 
-The export holds what is not in ``seed/``: the coworking inventory (the importer's CSV), the measures
-catalogue (the seed's YAML format), measure progress (CSV), presentations (JSON), every survey as its
-respondent file with exact weights and its codebook (YAML), and the change log (CSV, for reading).
-Reference data (municipalities, postal codes, SSB series) come from ``seed/reference`` and are loaded
-again by ``import-all``; accounts are not exported (their password hashes stay in the database).
+The export holds every table that ``seed/reference`` does not rebuild: the coworking inventory (the
+importer's CSV), the measures catalogue (the seed's YAML format), measure progress (CSV), presentations
+(JSON), every survey as its respondent file with exact weights and its codebook (YAML), and, row for row
+as JSON lines in ``tables/`` (``TABLE_FILES``), the change log, the published figures, the national
+series, the SSB series (an admin may have imported newer ones than the seed's), other centrality
+classifications and the import history. The change log is also written as CSV, for reading.
+
+Rebuilt instead of copied (``REBUILT_FROM_REFERENCE``): municipalities, postal codes and regions come
+from ``seed/reference`` again. Not in the copy at all (``NOT_COPIED``, said in the manifest): accounts,
+their sessions and failed logins (password hashes stay in the database; add the accounts again with
+``fjernarbeid users add``), the data version counter (the triggers move it), and the server's background
+jobs and unconfirmed uploads.
 
 ``import-all`` runs in one transaction: either the whole copy is in the database, or nothing is.
 It is meant for an empty (migrated) database, as after a disaster; on a database with the same
@@ -16,18 +23,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from psycopg.types.json import Jsonb
+from sqlalchemy import Date, DateTime, Integer, Numeric, Table, delete, func, select, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, selectinload
 
 from app.db.audit import entries
 from app.db.models import (
     Answer,
+    Base,
     CoworkingSpace,
     Deck,
     DeckView,
@@ -41,7 +52,7 @@ from app.db.models import (
     Survey,
 )
 from app.errors import ImportValidationError
-from app.ingest import measures, reference
+from app.ingest import figures, measures, reference
 from app.ingest.coworking_import import COLUMNS as COWORKING_COLUMNS
 from app.ingest.coworking_import import import_coworking
 from app.ingest.editing import ProgressInput
@@ -49,7 +60,8 @@ from app.ingest.seed import SEED_DIR
 from app.ingest.survey_import import import_survey
 
 MANIFEST = "manifest.json"
-FORMAT = 1
+FORMAT = 2
+READABLE_FORMATS = (1, 2)  # a format-1 copy has no tables/: its figures and SSB series come from seed/
 PROGRESS_COLUMNS = (
     "activity",
     "place",
@@ -61,7 +73,35 @@ PROGRESS_COLUMNS = (
     "link",
     "is_example",
     "updated_by",
+    "updated_at",
 )
+# Tables copied row for row (ids too) into tables/<name>.jsonl, in the order they are restored.
+TABLE_FILES = (
+    "centrality_class",
+    "municipality_statistic",
+    "population_age_sex",
+    "population_total",
+    "population_change",
+    "commuting_flow",
+    "education_level",
+    "published_figure",
+    "context_series",
+    "import_batch",
+    "audit_entry",
+)
+# Loaded from seed/reference by import-all, not copied.
+REBUILT_FROM_REFERENCE = ("municipality", "postal_code", "region", "region_member")
+# Deliberately not in the copy, with the reason the manifest gives.
+NOT_COPIED = {
+    "app_user": "accounts are not copied (password hashes stay in the database): add them again with "
+    "`fjernarbeid users add`",
+    "user_session": "sessions end with the database they were made in",
+    "login_attempt": "failed logins only count for the rate limit's 15 minutes",
+    "login_throttle": "failed logins only count for the rate limit's window",
+    "data_version": "a counter the triggers move on every write; the restore moves it too",
+    "job": "background work of the running server (its results are files in its data directory)",
+    "upload": "files uploaded for an import that was not confirmed; they are deleted after a day anyway",
+}
 
 
 @dataclass
@@ -88,10 +128,16 @@ def export_all(session: Session, directory: Path) -> BackupReport:
         _export_survey(session, survey, directory / "surveys")
     report.counts["surveys"] = len(surveys)
     report.counts["change log entries"] = _export_audit(session, directory / "change_log.csv")
+    (directory / "tables").mkdir()
+    for name in TABLE_FILES:
+        report.counts[f"{name} rows"] = _export_table(session, _table(name), directory / "tables" / f"{name}.jsonl")
     manifest = {
         "format": FORMAT,
         "made": dt.datetime.now(dt.UTC).isoformat(),
         "surveys": [s.slug for s in surveys],
+        "tables": list(TABLE_FILES),
+        "rebuilt_from_reference": list(REBUILT_FROM_REFERENCE),
+        "not_included": NOT_COPIED,
         "counts": report.counts,
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -175,6 +221,7 @@ def _export_progress(session: Session, path: Path) -> int:
                 _text(p.link),
                 _text(p.is_example),
                 _text(p.updated_by),
+                p.updated_at.isoformat(),
             ]
             for p, code, slug in rows
         ],
@@ -187,7 +234,18 @@ def _export_decks(session: Session, path: Path) -> int:
         {
             "token": d.token,
             "title": d.title,
-            "views": [{"path": v.path, "query": v.query_string, "title": v.title, "note": v.note} for v in d.views],
+            "created_at": d.created_at.isoformat(),
+            "updated_at": d.updated_at.isoformat(),
+            "views": [
+                {
+                    "path": v.path,
+                    "query": v.query_string,
+                    "title": v.title,
+                    "note": v.note,
+                    "created_at": v.created_at.isoformat(),
+                }
+                for v in d.views
+            ],
         }
         for d in decks
     ]
@@ -248,6 +306,30 @@ def _export_audit(session: Session, path: Path) -> int:
     return _write_csv(path, ["at", "actor", "action", "entity", "entity_id", "before", "after"], rows)
 
 
+def _table(name: str) -> Table:
+    return Base.metadata.tables[name]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _export_table(session: Session, table: Table, path: Path) -> int:
+    """Every row of ``table`` as one JSON object per line (floats exactly: JSON keeps Python's repr)."""
+    count = 0
+    names = [c.name for c in table.columns]
+    with path.open("w", encoding="utf-8") as handle:
+        for row in session.execute(select(table).order_by(*table.primary_key.columns)).yield_per(5000):
+            handle.write(json.dumps(dict(zip(names, map(_json_value, row), strict=True)), ensure_ascii=False))
+            handle.write("\n")
+            count += 1
+    return count
+
+
 # --- restoring ------------------------------------------------------------------------------------
 
 
@@ -264,16 +346,25 @@ def import_all(session: Session, directory: Path, created_by: str = "fjernarbeid
             f"{directory}: no {MANIFEST}. Fix: give a directory made by `fjernarbeid export-all`."
         )
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if manifest.get("format") != FORMAT:
-        raise ImportValidationError(f"{manifest_path}: format {manifest.get('format')!r}, this version reads {FORMAT}.")
+    if manifest.get("format") not in READABLE_FORMATS:
+        raise ImportValidationError(
+            f"{manifest_path}: format {manifest.get('format')!r}, this version reads {READABLE_FORMATS}."
+        )
     ref = SEED_DIR / "reference"
     reference.load_municipalities(session, ref)
     reference.load_postal_codes(session, ref)
     reference.load_regions(session, ref)
-    reference.load_municipality_statistics(session, ref)
-    reference.load_population_age_sex(session, ref)
-    reference.load_municipal_series(session, ref)
     report = BackupReport()
+    copied = set(manifest.get("tables", []))
+    if not copied:  # a format-1 copy: what it lacks, as the seed has it
+        reference.load_municipality_statistics(session, ref)
+        reference.load_population_age_sex(session, ref)
+        reference.load_municipal_series(session, ref)
+        figures.load_published_figures(session, SEED_DIR / "published_figures.csv")
+        figures.load_context_series(session, SEED_DIR / "national_home_office.csv")
+    for name in TABLE_FILES:
+        if name in copied:
+            report.counts[f"{name} rows"] = _import_table(session, _table(name), directory / "tables" / f"{name}.jsonl")
     report.counts["measure catalogue rows"] = measures.load_measures(session, directory / "measures.yaml")
     coworking = import_coworking(session, directory / "coworking.csv", replace=True, created_by=created_by)
     report.counts["coworking spaces"] = coworking.rows
@@ -315,6 +406,7 @@ def _import_progress(session: Session, path: Path) -> int:
                 region_id=region_id,
                 is_example=row["is_example"] == "true",
                 updated_by=row["updated_by"] or None,
+                **({"updated_at": dt.datetime.fromisoformat(row["updated_at"])} if row.get("updated_at") else {}),
                 **checked,
             )
         )
@@ -325,11 +417,71 @@ def _import_progress(session: Session, path: Path) -> int:
 def _import_decks(session: Session, path: Path) -> int:
     document = json.loads(path.read_text(encoding="utf-8"))
     for item in document:
-        deck = Deck(token=item["token"], title=item["title"])
+        deck = Deck(token=item["token"], title=item["title"], **_times(item, "created_at", "updated_at"))
         deck.views = [
-            DeckView(position=i, path=v["path"], query_string=v["query"], title=v["title"], note=v["note"])
+            DeckView(
+                position=i,
+                path=v["path"],
+                query_string=v["query"],
+                title=v["title"],
+                note=v["note"],
+                **_times(v, "created_at"),
+            )
             for i, v in enumerate(item["views"], start=1)
         ]
         session.add(deck)
     session.flush()
     return len(document)
+
+
+def _times(item: dict[str, Any], *names: str) -> dict[str, dt.datetime]:
+    return {name: dt.datetime.fromisoformat(item[name]) for name in names if item.get(name)}
+
+
+def _import_table(session: Session, table: Table, path: Path) -> int:
+    """Replace the rows of ``table`` by those of ``path`` (written by ``_export_table``), ids included; a
+    serial id's sequence then continues after the highest one."""
+    readers = {
+        c.name: (
+            dt.datetime.fromisoformat
+            if isinstance(c.type, DateTime)
+            else dt.date.fromisoformat
+            if isinstance(c.type, Date)
+            else decimal.Decimal
+            if isinstance(c.type, Numeric) and c.type.asdecimal
+            else None
+        )
+        for c in table.columns
+    }
+    session.execute(delete(table))
+    names = [c.name for c in table.columns]
+    documents = {c.name for c in table.columns if isinstance(c.type, JSONB)}
+    columns = ", ".join(f'"{n}"' for n in names)
+    count = 0
+    connection = session.connection().connection.driver_connection  # psycopg's own: COPY, not INSERTs
+    assert connection is not None
+    with (
+        path.open(encoding="utf-8") as handle,
+        connection.cursor() as cursor,
+        cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy,
+    ):
+        for number, line in enumerate(handle, start=1):
+            try:
+                row = json.loads(line)
+                for name, read in readers.items():
+                    if read is not None and row.get(name) is not None:
+                        row[name] = read(row[name])
+                values = [Jsonb(row.get(n)) if n in documents and row.get(n) is not None else row.get(n) for n in names]
+            except (ValueError, TypeError, AttributeError) as error:
+                raise ImportValidationError(
+                    f"{path.name}, line {number}: not a row of {table.name} ({error}). Fix: restore the file "
+                    "from the copy as export-all wrote it."
+                ) from None
+            copy.write_row(values)
+            count += 1
+    if "id" in table.c and isinstance(table.c.id.type, Integer) and count:
+        session.execute(
+            text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
+            {"table": table.name, "last": session.scalar(select(func.max(table.c.id)))},
+        )
+    return count
