@@ -49,3 +49,85 @@ def test_the_web_role_writes_what_the_web_app_edits(web_engine):
         ).scalar_one()
         assert inserted > 0
         transaction.rollback()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO app_user (name, password_hash, role, session_stamp) VALUES ('evil', 'x', 'admin', 'x')",
+        "UPDATE app_user SET role = 'admin'",
+        "UPDATE app_user SET password_hash = 'x'",
+        "UPDATE app_user SET disabled = false",
+        "UPDATE app_user SET name = 'kari'",
+        "DELETE FROM app_user",
+        "UPDATE audit_entry SET actor = 'someone else'",
+        "DELETE FROM audit_entry",
+        "TRUNCATE audit_entry",
+        "INSERT INTO answer (respondent_id, question_id, number) VALUES (1, 1, 1)",
+        "UPDATE answer SET code = code",
+        "UPDATE answer_vector SET weight = 1",
+        "TRUNCATE answer",
+        "DELETE FROM measure_progress",
+        "TRUNCATE coworking_space",
+        "UPDATE import_batch SET status = 'failed'",
+        "UPDATE data_version SET id = 2",
+        "SELECT nextval(pg_get_serial_sequence('app_user', 'id'))",
+    ],
+)
+def test_the_web_role_is_refused_what_the_web_app_never_writes(web_engine, statement):
+    with web_engine.connect() as connection, pytest.raises(ProgrammingError, match="permission denied"):
+        connection.execute(text(statement))
+
+
+def test_the_web_role_may_do_each_write_the_web_app_does(web_engine):
+    with web_engine.connect() as connection:
+        transaction = connection.begin()
+        version = connection.execute(text("SELECT version FROM data_version")).scalar_one()
+        space = connection.execute(
+            text(
+                "INSERT INTO coworking_space (name, kommunenummer, seats, cell_offices, meeting_rooms, facilities, "
+                "status, is_example) VALUES ('Rolletest', '4622', 0, 0, 0, '[]', 'active', false) RETURNING id"
+            )
+        ).scalar_one()
+        connection.execute(text("UPDATE coworking_space SET seats = 4 WHERE id = :id"), {"id": space})
+        connection.execute(text("DELETE FROM coworking_space WHERE id = :id"), {"id": space})
+        assert connection.execute(text("SELECT version FROM data_version")).scalar_one() == version + 3  # triggers
+        progress = connection.execute(
+            text(
+                "INSERT INTO measure_progress (activity_id, kommunenummer, status, is_example) "
+                "SELECT min(id), '4622', 'planned', false FROM measure_activity RETURNING id"
+            )
+        ).scalar_one()
+        connection.execute(text("UPDATE measure_progress SET note = 'ok' WHERE id = :id"), {"id": progress})
+        deck = connection.execute(
+            text("INSERT INTO deck (token, title) VALUES (repeat('t', 24), 'Møte') RETURNING id")
+        ).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO deck_view (deck_id, position, path, query_string, title, note) "
+                "VALUES (:deck, 1, '/', '', 'Oversikt', '')"
+            ),
+            {"deck": deck},
+        )
+        connection.execute(text("UPDATE deck SET title = 'Nytt møte' WHERE id = :id"), {"id": deck})
+        connection.execute(text("DELETE FROM deck WHERE id = :id"), {"id": deck})
+        connection.execute(text("UPDATE app_user SET last_login_at = now()"))
+        entry = connection.execute(
+            text(
+                "INSERT INTO audit_entry (actor, action, entity) VALUES ('test', 'test.check', 'nothing') RETURNING id"
+            )
+        ).scalar_one()
+        assert (
+            connection.execute(text("SELECT actor FROM audit_entry WHERE id = :id"), {"id": entry}).scalar() == "test"
+        )
+        tables = set(connection.execute(text("SELECT tablename FROM pg_tables")).scalars())
+        if "login_attempt" in tables:
+            connection.execute(text("INSERT INTO login_attempt (name, address) VALUES ('x', '192.0.2.1')"))
+            connection.execute(text("DELETE FROM login_attempt WHERE name = 'x'"))
+        for table in ("user_session", "login_throttle"):  # sessions and login limits (migration 0010)
+            if table in tables:
+                for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+                    assert connection.execute(
+                        text("SELECT has_table_privilege(:table, :privilege)"), {"table": table, "privilege": privilege}
+                    ).scalar_one(), (table, privilege)
+        transaction.rollback()

@@ -17,38 +17,58 @@ import re
 
 from sqlalchemy import Engine, text
 
+# Tables the web app inserts, changes and deletes rows of. Everything else it may only read, or write as
+# narrowly as WEB_PRIVILEGES says. A table named here that a migration has not made yet is skipped.
 WEB_WRITES = (
     "coworking_space",
-    "measure_progress",
     "deck",
     "deck_view",
-    "audit_entry",
-    "app_user",
-    "user_session",
-    "login_throttle",
-    "data_version",
-    "import_batch",
+    "user_session",  # a login adds its session, logout and expiry delete it
+    "login_throttle",  # failed logins per (name, address)
 )
-    # the job queue (app/db/jobs.py): the web app enqueues and follows jobs, keeps uploads by reference
-    "job",
-    "upload",
-    "procrastinate_jobs",
-    "procrastinate_events",
-    "procrastinate_periodic_defers",
-    "procrastinate_workers",
+# Narrower rights: exactly these privileges; a column list limits an UPDATE to those columns.
+WEB_PRIVILEGES: dict[str, tuple[str, ...]] = {
+    "measure_progress": ("INSERT", "UPDATE"),  # recorded and changed, never deleted
+    "audit_entry": ("INSERT",),  # the change log is added to, never changed or emptied
+    "app_user": ("UPDATE (last_login_at)",),  # a login's time; never names, roles, passwords or disabling
+    "login_attempt": ("INSERT", "DELETE"),  # failed logins, dropped after the rate limit's window
+    "data_version": ("UPDATE (version)",),  # the triggers count the web's own edits as the invoker
+}
 
 
 def grant_web_role(engine: Engine, role: str) -> None:
-    """Give ``role`` (which must exist) read access to every table and write access to ``WEB_WRITES`` only."""
+    """Give ``role`` (which must exist) read access to every table, write access to ``WEB_WRITES`` and the
+    narrow ``WEB_PRIVILEGES``, and the sequences of the tables it inserts into; nothing else."""
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
         raise ValueError(f"{role!r} is not a plain PostgreSQL role name")
     with engine.begin() as connection:
         schema: str = connection.execute(text("SELECT current_schema()")).scalar_one()
-        connection.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"'))
-        connection.execute(
-            text(f'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA "{schema}" FROM "{role}"')
+        tables: set[str] = set(
+            connection.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = :schema"), {"schema": schema}
+            ).scalars()
         )
+        connection.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"'))
+        # revoking a table's privilege revokes its column privileges too, so a narrowed grant does not linger
+        connection.execute(text(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM "{role}"'))
+        connection.execute(text(f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA "{schema}" FROM "{role}"'))
         connection.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"'))
-        for table in WEB_WRITES:
-            connection.execute(text(f'GRANT INSERT, UPDATE, DELETE ON "{table}" TO "{role}"'))
-        connection.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO "{role}"'))
+        privileges: dict[str, tuple[str, ...]] = {table: ("INSERT", "UPDATE", "DELETE") for table in WEB_WRITES}
+        privileges.update(WEB_PRIVILEGES)
+        for table, granted in privileges.items():
+            if table not in tables:
+                continue
+            connection.execute(text(f'GRANT {", ".join(granted)} ON "{schema}"."{table}" TO "{role}"'))
+            if "INSERT" in granted:
+                sequences: list[str] = list(
+                    connection.execute(
+                        text(
+                            "SELECT s.relname FROM pg_class s JOIN pg_depend d ON d.objid = s.oid "
+                            "JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace n ON n.oid = t.relnamespace "
+                            "WHERE s.relkind = 'S' AND t.relname = :table AND n.nspname = :schema"
+                        ),
+                        {"table": table, "schema": schema},
+                    ).scalars()
+                )
+                for sequence in sequences:
+                    connection.execute(text(f'GRANT USAGE, SELECT ON SEQUENCE "{schema}"."{sequence}" TO "{role}"'))
