@@ -140,3 +140,41 @@ def test_a_new_version_of_the_code_does_not_reuse_answers_drawn_by_the_old_one(a
     restarted = create_app(app_config).server.test_client()
     assert post(restarted, "?survey=demo_national").headers[CACHE_HEADER] == "miss"
     assert post(restarted, "?survey=demo_national").headers[CACHE_HEADER] == "hit"
+
+
+def test_the_shared_directory_keeps_no_lock_files_and_at_most_its_bound(app_config, monkeypatch):
+    from app.web import response_cache
+
+    monkeypatch.setattr(response_cache, "MAX_SHARED_FILES", 3)
+    client = create_app(app_config).server.test_client()
+    searches = [
+        f"?survey=demo_national&region={r}&lang={lang}"
+        for r in ("norge", "hardangerradet")
+        for lang in ("nb", "en", "nn")
+    ]
+    for search in searches:
+        assert post(client, search).headers[CACHE_HEADER] == "miss"
+    files = [p for p in (app_config.data_dir / "response-cache").rglob("*") if p.is_file()]
+    assert [p.name for p in files if p.suffix] == []  # no .lock (nor .tmp) left after the answers
+    assert len(files) == 3
+    assert post(client, searches[-1]).headers[CACHE_HEADER] == "hit"
+
+
+def test_files_a_killed_process_left_are_removed_but_a_held_lock_stays(tmp_path):
+    import os
+
+    from app.web.response_cache import ABANDONED_AFTER_S, SharedStore
+
+    store = SharedStore(tmp_path, max_bytes=1 << 20, max_files=10)
+    held = store.lock(("g", b"\x01"))  # an answer being computed right now
+    generation = tmp_path / "g"
+    abandoned = [generation / "02.lock", generation / "tmpx.tmp"]
+    for path in abandoned:
+        path.write_text("")
+    long_ago = os.stat(held.path).st_mtime - ABANDONED_AFTER_S - 60
+    for path in [*abandoned, held.path]:
+        os.utime(path, (long_ago, long_ago))
+    store.put(("g", b"\x03"), b"{}")
+    assert sorted(p.name for p in generation.iterdir()) == ["01.lock", "03"]
+    held.close()
+    assert sorted(p.name for p in generation.iterdir()) == ["03"]

@@ -9,7 +9,11 @@ where twenty people open the same view computes it once:
 - answers are also written to ``<data dir>/response-cache/<data version>-<code version>/``, so the other
   gunicorn workers reuse them instead of computing them again;
 - a request for an answer being computed waits for it (a lock file per answer, held by the
-  computing thread of whichever process), instead of computing it in parallel.
+  computing thread of whichever process), instead of computing it in parallel. The holder deletes
+  the lock file when it is done, so lock files exist only while answers are being computed;
+- the directory is bounded by bytes (``FJERNARBEID_CACHE_MB``) and by files (``MAX_SHARED_FILES``):
+  the oldest answers go first, and leftovers of a killed process (temporary files, lock files nobody
+  holds) are removed too.
 
 Answers to failed renders (the friendly error messages) are never kept, and when the data
 version cannot be read (database down) requests bypass the cache.
@@ -38,6 +42,8 @@ log = logging.getLogger(__name__)
 
 CALLBACK_ROUTE = "_dash-update-component"
 HEADER = "X-Fjernarbeid-Cache"
+MAX_SHARED_FILES = 4000  # answers kept on disk, whatever their size
+ABANDONED_AFTER_S = 600  # a temporary or lock file this old that nobody holds is a killed process's
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,12 +94,30 @@ class ResponseCache:
                 self._size -= len(self._items.pop(stale))
 
 
+class HeldLock:
+    """An answer's lock file, held; ``close`` deletes the file (while still holding it) and releases it."""
+
+    def __init__(self, path: Path, handle):
+        self.path, self.handle = path, handle
+
+    def close(self) -> None:
+        if self.handle.closed:
+            return
+        try:
+            if os.stat(self.path).st_ino == os.fstat(self.handle.fileno()).st_ino:
+                self.path.unlink()
+        except OSError:
+            pass  # already gone (another data version's directory was pruned)
+        self.handle.close()  # closing the file releases its flock
+
+
 class SharedStore:
     """Answers as files, one directory per data version, for every process on the machine."""
 
-    def __init__(self, directory: Path, max_bytes: int):
+    def __init__(self, directory: Path, max_bytes: int, max_files: int | None = None):
         self.directory = directory
         self.max_bytes = max_bytes
+        self.max_files = MAX_SHARED_FILES if max_files is None else max_files
         directory.mkdir(parents=True, exist_ok=True)
 
     def _path(self, key: tuple) -> Path:
@@ -106,13 +130,28 @@ class SharedStore:
         except OSError:
             return None
 
-    def lock(self, key: tuple):
-        """Block until no other thread or process computes this answer; returns the held lock."""
+    def lock(self, key: tuple) -> HeldLock:
+        """Block until no other thread or process computes this answer; returns the held lock.
+
+        A holder deletes the lock file when done, so a waiter may get the lock of a file no longer in the
+        directory: it then tries again with the file now there (the usual flock-and-unlink pattern)."""
         path = self._path(key).with_suffix(".lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a")  # one open file description per caller: flock excludes threads too
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        return handle
+        while True:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                handle = open(path, "a")  # one open file description per caller: flock excludes threads too
+            except FileNotFoundError:  # the directory was pruned just now
+                continue
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                if os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino:
+                    return HeldLock(path, handle)
+            except FileNotFoundError:
+                pass
+            except BaseException:
+                handle.close()
+                raise
+            handle.close()
 
     def put(self, key: tuple, body: bytes) -> None:
         path = self._path(key)
@@ -123,21 +162,45 @@ class SharedStore:
         self._prune(keep=path.parent)
 
     def _prune(self, keep: Path) -> None:
-        """Drop other data versions' answers, then the oldest answers beyond ``max_bytes``."""
+        """Drop other data versions' answers, then the oldest answers beyond ``max_bytes`` or ``max_files``,
+        and temporary and lock files a killed process left behind."""
         for other in self.directory.iterdir():
             if other != keep:
                 shutil.rmtree(other, ignore_errors=True)
+        answers, leftovers = [], []
         try:
-            files = sorted((p.stat().st_mtime, p.stat().st_size, p) for p in keep.iterdir() if not p.suffix)
+            for path in keep.iterdir():
+                status = path.stat()
+                (leftovers if path.suffix else answers).append((status.st_mtime, status.st_size, path))
         except OSError:
             return
-        total = sum(size for _, size, _ in files)
-        for _, size, path in files:
-            if total <= self.max_bytes:
+        answers.sort()
+        total, count = sum(size for _, size, _ in answers), len(answers)
+        for _, size, path in answers:
+            if total <= self.max_bytes and count <= self.max_files:
                 break
             path.unlink(missing_ok=True)
-            path.with_suffix(".lock").unlink(missing_ok=True)
-            total -= size
+            total, count = total - size, count - 1
+        abandoned = dt.datetime.now().timestamp() - ABANDONED_AFTER_S
+        for mtime, _, path in leftovers:
+            if mtime < abandoned:
+                if path.suffix == ".lock":
+                    _remove_unheld_lock(path)
+                else:
+                    path.unlink(missing_ok=True)
+
+
+def _remove_unheld_lock(path: Path) -> None:
+    try:
+        handle = open(path, "a")
+    except OSError:
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()  # held: an answer is being computed
+        return
+    HeldLock(path, handle).close()
 
 
 def cache_key(version: int, host: str, body: bytes) -> tuple[str, bytes]:
@@ -160,7 +223,7 @@ def install(server: Flask, routes_prefix: str, max_bytes: int, directory: Path) 
         return None
     memory = ResponseCache(max_bytes)
     try:
-        shared = SharedStore(directory, max_bytes)
+        shared = SharedStore(directory, max_bytes, MAX_SHARED_FILES)
     except OSError:
         log.warning("cannot write %s: the response cache is not shared between processes", directory)
         shared = None
@@ -214,8 +277,8 @@ def install(server: Flask, routes_prefix: str, max_bytes: int, directory: Path) 
 
     @server.teardown_request
     def release(_exc):
-        handle = g.pop("fjernarbeid_cache_lock", None)
-        if handle is not None:
-            handle.close()  # closing the file releases its flock
+        held = g.pop("fjernarbeid_cache_lock", None)
+        if held is not None:
+            held.close()  # deletes the lock file and releases it
 
     return memory
