@@ -167,7 +167,8 @@ class SharedStore:
         for other in self.directory.iterdir():
             if other != keep:
                 shutil.rmtree(other, ignore_errors=True)
-        answers, leftovers = [], []
+        answers: list[tuple[float, int, Path]] = []
+        leftovers: list[tuple[float, int, Path]] = []
         try:
             for path in keep.iterdir():
                 status = path.stat()
