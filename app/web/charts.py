@@ -6,7 +6,9 @@ without a browser.
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+import html
+from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 
@@ -18,6 +20,36 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 DIVERGING = ["#08519C", "#6BAED6", "#BDBDBD", "#F4A582", "#B2182B"]
 SEPARATORS = {"nb": ",\u00a0", "nn": ",\u00a0", "en": ".,"}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+Result = TypeVar("Result")
+
+
+def plain(text: Any) -> Any:
+    """Text from a codebook, a data file or a person as Plotly must draw it: as its own characters.
+
+    Plotly reads a subset of HTML (``<b>``, ``<br>``, ``<a href>``, ``<span style>`` …) in every text of a
+    figure — titles, tick labels, legend names, hover texts, annotations — and shows ``&lt;`` as ``<``.
+    So such text is escaped once, where it enters a figure, and the figure's own markup stays markup.
+    Anything that is not a string (None, a number) is returned as it is."""
+    return html.escape(text, quote=False) if isinstance(text, str) else text
+
+
+def plain_result(result: Result) -> Result:
+    """A query result (``ShareResult``, ``MeanResult``) with its question, breakdown, group and answer
+    labels made ``plain``, for a figure builder to draw."""
+    texts = ("question", "by_label", "group", "label")
+
+    def escaped(item: Any, **more: Any) -> Any:
+        names = [f.name for f in dataclasses.fields(item) if f.name in texts]
+        return dataclasses.replace(item, **{name: plain(getattr(item, name)) for name in names}, **more)
+
+    more: dict[str, Any] = {}
+    if hasattr(result, "rows"):
+        more["rows"] = [escaped(row) for row in result.rows]
+    if hasattr(result, "suppressed_groups"):
+        more["suppressed_groups"] = [plain(group) for group in result.suppressed_groups]
+    return escaped(result, **more)
 
 
 def base_layout(lang: str, title: str | None = None, height: int = 420) -> dict:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from app.query.boundaries import Ring, bbox
 from app.query.coworking import MunicipalityCapacity, Space
-from app.web.charts import PALETTE, base_layout, empty_figure
+from app.web.charts import PALETTE, base_layout, empty_figure, plain
 from app.web.i18n import N_, format_number
 from app.web.i18n import gettext as _
 
@@ -90,7 +90,7 @@ def map_figure(
                 fillpattern={"shape": "/", "fgcolor": NO_OFFER_LINE, "size": 8, "solidity": 0.15} if empty else None,
                 line={"color": NO_OFFER_LINE if empty else OFFER_LINE, "width": 1.2},
                 hoveron="fills",
-                text=name,
+                text=plain(name),
                 hoverinfo="text",
             )
         )
@@ -101,7 +101,7 @@ def map_figure(
             x=[p[0] for p in labels],
             y=[p[1] for p in labels],
             mode="text",
-            text=[name for name, _ in scope.values()],
+            text=[plain(name) for name, _ in scope.values()],
             textfont={"size": 13, "color": "#333"},
             hoverinfo="skip",
             showlegend=False,
@@ -126,7 +126,8 @@ def map_figure(
                     "line": {"color": "white", "width": 1.2},
                     "opacity": 0.9,
                 },
-                customdata=[[s.name, format_number(s.seats, lang), s.municipality] for s in group],
+                # what editors type is drawn as text: Plotly would read markup in it
+                customdata=[[plain(s.name), format_number(s.seats, lang), plain(s.municipality)] for s in group],
                 hovertemplate="<b>%{customdata[0]}</b><br>"
                 + _("Seats", lang)
                 + ": %{customdata[1]}<br>"
@@ -192,7 +193,7 @@ def demand_figure(rows: Sequence[DemandRow], lang: str, height: int = 380) -> go
     fig = go.Figure(layout=base_layout(lang, title, height=height))
     fig.add_trace(
         go.Bar(
-            y=[r.name for r, _indicator in usable],
+            y=[plain(r.name) for r, _indicator in usable],
             x=[indicator for _r, indicator in usable],
             orientation="h",
             marker={"color": [NO_OFFER_LINE if r.seats == 0 else PALETTE[0] for r, _indicator in usable]},

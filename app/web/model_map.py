@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from app.query.boundaries import Ring
-from app.web.charts import base_layout, empty_figure
+from app.web.charts import base_layout, empty_figure, plain
 from app.web.coworking_figures import ring_lines
 from app.web.i18n import format_share
 from app.web.i18n import gettext as _
@@ -50,7 +50,7 @@ def model_map(
         found = estimates.get(number)
         if found is None:
             key, fill, legend = "none", UNKNOWN_FILL, _("No model-based estimate", lang)
-            text = f"{name}: " + _("no model-based estimate", lang)
+            text = f"{plain(name)}: " + _("no model-based estimate", lang)
             wide = False
         else:
             estimate, low, high = found
@@ -60,7 +60,7 @@ def model_map(
             legend = f"{format_share(edges[band], lang, 0)}–{format_share(edges[band + 1], lang, 0)}"
             wide = (high - low) * 100 > WIDE_PP
             text = (
-                f"<b>{name}</b><br>{format_share(estimate, lang, 0)} "
+                f"<b>{plain(name)}</b><br>{format_share(estimate, lang, 0)} "
                 f"({format_share(low, lang, 0)}–{format_share(high, lang, 0)})"
             )
         fig.add_trace(

@@ -14,7 +14,7 @@ from dash import html
 
 from app.query.estimates import EstimateRow, MeanResult, ShareResult, Test
 from app.query.relationships import WALD_METHOD
-from app.web.charts import PALETTE, base_layout, percent_axis, percent_axis_settings
+from app.web.charts import PALETTE, base_layout, percent_axis, percent_axis_settings, plain
 from app.web.i18n import N_, format_number, format_share, percent_suffix
 from app.web.i18n import gettext as _
 
@@ -200,7 +200,8 @@ def reading_education(result: ShareResult, lang: str) -> str:
 
 
 def _wrap(text: str, width: int = 28) -> str:
-    return "<br>".join(textwrap.wrap(text, width)) or text
+    """Codebook text in lines for a figure: each line ``plain`` (never markup), joined by Plotly's ``<br>``."""
+    return "<br>".join(plain(line) for line in textwrap.wrap(text, width)) or plain(text)
 
 
 def _error(est: list, low: list, high: list) -> dict:
@@ -235,7 +236,7 @@ def facet_figure(results: list[ShareResult], lang: str, title: str) -> go.Figure
     traces, layout = (
         [],
         {
-            **base_layout(lang, title, height=340),
+            **base_layout(lang, plain(title), height=340),
             "margin": {"l": 10, "r": 20, "t": 105, "b": 40},
             "bargap": 0.35,
             "annotations": [],
@@ -349,16 +350,16 @@ def travel_figure(result: ShareResult, lang: str) -> go.Figure:
         est = [None if r.suppressed else r.estimate for r in rows]
         fig.add_trace(
             go.Bar(
-                x=[r.label for r in rows],
+                x=[plain(r.label) for r in rows],
                 y=[None if e is None else round(e * 100, 1) for e in est],
-                name=group,
+                name=plain(group),
                 marker_color=PALETTE[i % len(PALETTE)],
                 hovertemplate=_hover(lang, "y"),
                 error_y=_error(est, [r.ci_low for r in rows], [r.ci_high for r in rows]),
             )
         )
     percent_axis(fig, "y", lang)
-    fig.update_layout(legend={"title": {"text": result.by_label or ""}}, bargap=0.25)
+    fig.update_layout(legend={"title": {"text": plain(result.by_label or "")}}, bargap=0.25)
     return fig
 
 

@@ -13,7 +13,7 @@ import math
 import plotly.graph_objects as go
 
 from app.query.estimates import EstimateRow, MeanResult, ShareResult
-from app.web.charts import DIVERGING, PALETTE, base_layout, empty_figure, percent_axis
+from app.web.charts import DIVERGING, PALETTE, base_layout, empty_figure, percent_axis, plain, plain_result
 from app.web.i18n import format_interval, format_number, format_share, percent_suffix
 from app.web.i18n import gettext as _
 
@@ -117,6 +117,7 @@ def _side_colours(positive: list, negative: list) -> dict:
 
 def likert_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
     """Diverging stacked bars: one row per group, negative answers to the left of zero."""
+    result, title = plain_result(result), plain(title)  # codebook texts drawn as text, never as markup
     groups = _groups(result)
     shown = [g for g in groups if not g[2]]
     if not shown:
@@ -258,6 +259,7 @@ def bar_figure(result: ShareResult, title: str, lang: str) -> go.Figure:
     Without a breakdown one row per answer; with a few groups one colour per group (rows are
     answers); with many groups one row per group and one colour per answer.
     """
+    result, title = plain_result(result), plain(title)  # codebook texts drawn as text, never as markup
     groups = _groups(result)
     shown = [g for g in groups if not g[2]]
     if not shown:
@@ -333,6 +335,7 @@ def _add_bars(
 
 def mean_figure(result: MeanResult, title: str, lang: str) -> go.Figure:
     """Bars of weighted means with 95 % intervals, one row per group."""
+    result, title = plain_result(result), plain(title)  # codebook texts drawn as text, never as markup
     shown = [r for r in result.rows if not r.suppressed]
     if not shown:
         return empty_figure(_("Too few respondents to show", lang), lang)
