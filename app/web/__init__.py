@@ -9,7 +9,18 @@ import dash
 
 from app.config import Config
 from app.db import session as db_session
-from app.web import auth, delivery, export, health, limits, page_state, response_cache, security, shell
+from app.web import (
+    auth,
+    callback_guard,
+    delivery,
+    export,
+    health,
+    limits,
+    page_state,
+    response_cache,
+    security,
+    shell,
+)
 from app.web.pages import pages
 
 log = logging.getLogger(__name__)
@@ -48,6 +59,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
             page_state.register(app, page)
     auth.install(app.server, config)  # before the response cache: who may read comes first
     limits.install(app, config)  # its hook runs first of all: no body is read before its size is known
+    callback_guard.install(app)  # wrong types in a callback request: 400, not 500
     security.install(app, config)
     health.register(app.server)
     export.register(app.server)

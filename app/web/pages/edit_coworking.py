@@ -12,6 +12,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from app.db.session import session_scope
 from app.ingest.editing import EditConflict, EditError, delete_space, load_space, save_space
@@ -209,8 +210,8 @@ def register_callbacks(app) -> None:
     )
     def _save(clicks, values, loaded, search):
         do_not_cache_this_response()
-        if not clicks:
-            return (no_update,) * 5
+        if not clicks:  # the renderer never sends this; no_update cannot stand for the fields' list outputs
+            raise PreventUpdate
         who = auth.require(ROLE)
         lang = page_language(parse_search(search).get("lang"))
         names = names_of(ctx.outputs_list[0])
