@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from app.errors import ImportValidationError
 from app.ingest.problems import document_error
-from app.ingest.tables import bad_byte
+from app.ingest.tables import bad_byte, check_text_limits
 
 LANGS = ("nb", "nn", "en")
 # Bounds of the database columns the codebook ends up in, so a codebook that fits the format
@@ -263,6 +263,10 @@ def load_codebook(path: Path) -> Codebook:
 def _read_yaml(path: Path, given_in: str = "--codebook") -> dict:
     fix = "Fix: see docs/codebook-format.md; seed/codebooks/norce2025.yaml is a full example."
     try:
+        if path.is_file():
+            check_text_limits(
+                path, "codebook", "a codebook is a YAML text file of a few hundred kilobytes: check it is one"
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ImportValidationError(f"{path}: codebook not found. Fix: check the path given in {given_in}.") from None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,9 +327,60 @@ def _refuse_binary_text(path: Path, raw: bytes) -> tuple[str, str]:
     return encoding, lines[0] if lines else ""
 
 
+MAX_TEXT_BYTES = 512 * 1024 * 1024  # a text file (CSV, SSB table, codebook) read into memory
+MAX_LINE_BYTES = 1024 * 1024  # one line of it; a real row is a few kilobytes
+_LINE_END = re.compile(rb"[\r\n]")
+
+
+def check_text_limits(path: Path, what: str = "file", fix: str | None = None) -> int:
+    """Refuse a text file larger than ``MAX_TEXT_BYTES`` or with a line longer than ``MAX_LINE_BYTES`` before
+    anything reads it whole or line by line (a file of one 2 GB line would otherwise fill the memory twice);
+    it is read in 1 MB blocks. Returns the number of lines.
+
+    Raises:
+        ImportValidationError: naming the file, the row and the fix.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportValidationError(f"{path}: the {what} cannot be read ({exc.strerror or exc}).") from None
+    if size > MAX_TEXT_BYTES:
+        raise ImportValidationError(
+            f"{path.name}: the {what} has {_megabytes(size)}, more than the {_megabytes(MAX_TEXT_BYTES)} an import "
+            f"reads. Fix: {fix or 'split it into smaller files, or leave out columns that are not needed'}."
+        )
+    newlines, length = 0, 0
+    with path.open("rb") as handle:
+        while block := handle.read(1024 * 1024):
+            offset = 0
+            for i, piece in enumerate(_LINE_END.split(block)):
+                length = len(piece) if i else length + len(piece)
+                if length > MAX_LINE_BYTES:
+                    row = newlines + block.count(b"\n", 0, offset) + 1
+                    raise ImportValidationError(
+                        f"{path.name}, row {row}: the line is longer than {_megabytes(MAX_LINE_BYTES)}; nothing was "
+                        f"read. Fix: {fix or _LONG_LINE_FIX}."
+                    )
+                offset += len(piece) + 1
+            newlines += block.count(b"\n")
+    return newlines
+
+
+_LONG_LINE_FIX = (
+    "check that the file has its line breaks (one row per line; a file saved with other line breaks, or a "
+    "cell that opens a double quote and never closes it, reads as one long line) and that no cell holds a whole "
+    "document; save it again as CSV from the spreadsheet"
+)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
 def read_text(path: Path) -> str:
     """The whole of ``path`` as text (UTF-8 with or without BOM, or Windows-1252), after refusing
-    what is not a text file the way ``open_table`` does."""
+    what is not a text file the way ``open_table`` does, and one too large or with too long a line."""
+    check_text_limits(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -338,6 +390,7 @@ def read_text(path: Path) -> str:
 
 
 def _csv_table(path: Path) -> Table:
+    check_text_limits(path)  # before the whole file, or one of its lines, is read into memory
     try:
         raw = path.read_bytes()
     except OSError as exc:
