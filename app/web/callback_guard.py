@@ -94,9 +94,9 @@ def _where(error: BaseException) -> str:
     """The innermost frame of the app's own code, else the innermost frame (``file:line``)."""
     frames = traceback.extract_tb(error.__traceback__)
     own = [f for f in frames if f.filename.startswith(str(APP_ROOT))]
-    frame = (own or frames or [None])[-1]
-    if frame is None:
+    if not (own or frames):
         return "?"
+    frame = (own or frames)[-1]
     path = Path(frame.filename)
     shown = path.relative_to(APP_ROOT.parent) if path.is_relative_to(APP_ROOT.parent) else path.name
     return f"{shown}:{frame.lineno}"
