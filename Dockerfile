@@ -23,6 +23,7 @@ USER fjernarbeid
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health').status != 200)"
-# Alone (one container), migrations and the idempotent seed run at every start, then gunicorn takes over;
+# Alone (one container), migrations and the idempotent seed run at every start, then a job worker starts
+# beside gunicorn;
 # docker-compose.yml runs them in its one-shot `migrate` service instead and starts a `worker` beside it.
-CMD ["sh", "-c", "fjernarbeid db upgrade && fjernarbeid seed && exec gunicorn --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --threads 8 --timeout 60 --access-logfile - app.wsgi:server"]
+CMD ["sh", "-c", "fjernarbeid db upgrade && fjernarbeid seed && { fjernarbeid worker & } && exec gunicorn --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --threads 8 --timeout 60 --access-logfile - app.wsgi:server"]

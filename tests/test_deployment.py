@@ -53,11 +53,13 @@ def test_migrations_seed_and_grants_run_once_as_the_owner_before_the_app():
         assert COMPOSE["services"][service]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
-def test_a_worker_runs_the_jobs_with_the_import_rights():
+def test_a_worker_runs_the_jobs_as_the_owner_and_the_app_has_no_import_rights():
     worker = COMPOSE["services"]["worker"]
-    assert worker["command"] == "fjernarbeid worker"
-    assert _environment("worker")["FJERNARBEID_IMPORT_DATABASE_URL"].startswith("postgresql://fjernarbeid:")
+    assert worker["command"] == "fjernarbeid worker" and "ports" not in worker
+    assert _environment("worker")["DATABASE_URL"].startswith("postgresql://fjernarbeid:${POSTGRES_PASSWORD:?")
     assert "FJERNARBEID_IMPORT_DATABASE_URL" not in _environment("app")
+    # both see the same data directory: the worker writes handouts and reads uploads the app stored
+    assert worker["volumes"] == COMPOSE["services"]["app"]["volumes"]
 
 
 def test_the_app_port_is_published_on_loopback_only():

@@ -188,3 +188,16 @@ def test_a_note_is_written_on_an_image_as_text_not_markup(app):
 def test_a_table_view_has_no_image_but_says_where_its_numbers_are(client):
     response = client.get("/export/tiltak.png?chart=measures-progress")
     assert response.status_code == 404 and b"/data/tiltak.csv" in response.data
+
+
+def test_a_codebook_title_is_drawn_on_an_image_and_a_table_page_as_text(app):
+    import dataclasses
+
+    from app.web.export import standalone_figure
+
+    with app.server.test_request_context("/"):
+        rendered = render_views(survey, "?survey=demo_national&by=gender")
+    for figure in (rendered.views[0].figure, None):  # the chart, and the table drawn for a handout page
+        view = dataclasses.replace(rendered.views[0], title="Spørsmål <b>fet</b>", figure=figure)
+        drawn = standalone_figure(view, rendered)
+        assert drawn.layout.title.text == "<b>Spørsmål &lt;b&gt;fet&lt;/b&gt;</b>"

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
+import procrastinate
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.orm import Session
 
+from app.db import jobs, uploads, users
 from app.db.roles import grant_web_role
 
 
@@ -121,9 +126,6 @@ def test_the_web_role_may_do_each_write_the_web_app_does(web_engine):
             connection.execute(text("SELECT actor FROM audit_entry WHERE id = :id"), {"id": entry}).scalar() == "test"
         )
         tables = set(connection.execute(text("SELECT tablename FROM pg_tables")).scalars())
-        if "login_attempt" in tables:
-            connection.execute(text("INSERT INTO login_attempt (name, address) VALUES ('x', '192.0.2.1')"))
-            connection.execute(text("DELETE FROM login_attempt WHERE name = 'x'"))
         for table in ("user_session", "login_throttle"):  # sessions and login limits (migration 0010)
             if table in tables:
                 for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE"):
@@ -131,3 +133,67 @@ def test_the_web_role_may_do_each_write_the_web_app_does(web_engine):
                         text("SELECT has_table_privilege(:table, :privilege)"), {"table": table, "privilege": privilege}
                     ).scalar_one(), (table, privilege)
         transaction.rollback()
+
+
+@pytest.fixture
+def outdated_user(engine):
+    """An account whose hash was made with weaker Argon2 parameters than today's (an older release)."""
+    name, password = f"gammal{secrets.token_hex(3)}", "eit langt passord for testen"
+    weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(password)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO app_user (name, password_hash, role, session_stamp) VALUES (:n, :h, 'editor', 'x')"),
+            {"n": name, "h": weak},
+        )
+    yield name, password, weak
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM app_user WHERE name = :n"), {"n": name})
+
+
+def test_a_login_through_the_web_role_works_with_an_outdated_hash_and_leaves_it(web_engine, outdated_user):
+    name, password, weak = outdated_user
+    with Session(web_engine) as session:
+        account = users.authenticate(session, name, password, "192.0.2.7")
+        assert account is not None and account.name == name
+        users.start_session(session, account)
+        session.commit()
+    with web_engine.connect() as connection:
+        stored = connection.execute(text("SELECT password_hash FROM app_user WHERE name = :n"), {"n": name}).scalar()
+    assert stored == weak  # the web role may not write hashes: unchanged, and the login went through
+
+
+def test_a_login_through_the_owner_brings_an_outdated_hash_up_to_date(engine, outdated_user):
+    name, password, weak = outdated_user
+    with Session(engine) as session:
+        assert users.authenticate(session, name, password, "192.0.2.8") is not None
+        session.commit()
+        stored = session.scalar(text("SELECT password_hash FROM app_user WHERE name = :n"), {"n": name})
+    assert stored != weak and not PasswordHasher().check_needs_rehash(stored)
+
+
+def test_the_web_role_queues_cancels_and_confirms_jobs_and_keeps_uploads(web_engine, database_url, tmp_path):
+    """What the web app does with jobs, done as the web role: queue one (also in procrastinate's table),
+    keep an upload, confirm a checked import, cancel; the worker's part runs as the owner."""
+    with Session(web_engine) as session:
+        stored = uploads.store(session, tmp_path, "user:1", "data", "svar.csv", b"id;vekt\n1;1\n")
+        job, created = jobs.submit(session, "rolletest", "user:1", {"uploads": {"data": stored.id}})
+        jobs.update_params(session, job.id, confirmed=True)
+        session.commit()
+    assert created
+    web_url = make_url(database_url).set(username=web_engine.url.username, drivername="postgresql")
+    connector = procrastinate.SyncPsycopgConnector(conninfo=web_url.render_as_string(hide_password=False))
+    with procrastinate.App(connector=connector).open() as queue:
+        queued = queue.configure_task(name=jobs.TASK, queue="rolletest").defer(job_id=job.id)
+    with Session(web_engine) as session:
+        jobs.set_queue_id(session, job.id, queued)
+        cancelled = jobs.cancel(session, job.id, "user:1")
+        uploads.delete_stale(session, tmp_path, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
+        session.commit()
+    assert cancelled is not None and cancelled.state == "cancelled"
+    with web_engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM upload WHERE id = :id"), {"id": stored.id}).scalar() == 0
+        with pytest.raises(ProgrammingError, match="permission denied"):
+            connection.execute(text("DELETE FROM job WHERE id = :id"), {"id": job.id})
+        connection.rollback()
+        with pytest.raises(ProgrammingError, match="permission denied"):  # the result is the worker's to write
+            connection.execute(text("UPDATE job SET result = '{}' WHERE id = :id"), {"id": job.id})

@@ -4,7 +4,8 @@ Migrations, seeding and imports run as the owner of the tables (``DATABASE_URL``
 web server can connect as a second role (``fjernarbeid db grant-web ROLE`` gives it its rights) that
 can read the survey tables but not change them, so a flaw in the web app cannot alter respondents'
 answers. What the web app writes: coworking spaces, measure progress, presentations, accounts' last
-logins, sessions and failed logins, the audit trail, and the data version the triggers count.
+logins, sessions and failed logins, the audit trail, the data version the triggers count, and the jobs
+it queues (with the uploads they import). The worker that runs the jobs connects as the owner.
 
 Web imports (surveys, coworking inventories, SSB tables by admins) need the owner's rights; a
 deployment with the two roles gives the web server the owner's URL for them in
@@ -31,8 +32,13 @@ WEB_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "measure_progress": ("INSERT", "UPDATE"),  # recorded and changed, never deleted
     "audit_entry": ("INSERT",),  # the change log is added to, never changed or emptied
     "app_user": ("UPDATE (last_login_at)",),  # a login's time; never names, roles, passwords or disabling
-    "login_attempt": ("INSERT", "DELETE"),  # failed logins, dropped after the rate limit's window
     "data_version": ("UPDATE (version)",),  # the triggers count the web's own edits as the invoker
+    # The job queue (app/db/jobs.py): the web app queues jobs, its admins cancel and confirm them, and an
+    # upload is kept by reference until it is imported; the worker, which runs them, is not the web role.
+    "job": ("INSERT", "UPDATE (state, cancel_requested, params, queue_job_id, updated_at)"),
+    "upload": ("INSERT", "DELETE"),
+    "procrastinate_jobs": ("INSERT",),  # procrastinate's defer function, run as the caller
+    "procrastinate_events": ("INSERT",),  # written by the trigger of that insert
 }
 
 

@@ -96,7 +96,6 @@ NOT_COPIED = {
     "app_user": "accounts are not copied (password hashes stay in the database): add them again with "
     "`fjernarbeid users add`",
     "user_session": "sessions end with the database they were made in",
-    "login_attempt": "failed logins only count for the rate limit's 15 minutes",
     "login_throttle": "failed logins only count for the rate limit's window",
     "data_version": "a counter the triggers move on every write; the restore moves it too",
     "job": "background work of the running server (its results are files in its data directory)",

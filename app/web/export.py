@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 import io
 import json
 import logging
@@ -29,6 +28,7 @@ from app.db.session import session_scope
 from app.errors import DatabaseUnavailable, FjernarbeidError, QueryTimeout
 from app.query.data_version import data_version
 from app.query.metadata import QueryError
+from app.web.charts import plain
 from app.web.i18n import format_long_date
 from app.web.i18n import gettext as _
 from app.web.page_state import PageState, chosen_survey, default_language, parse_search
@@ -294,7 +294,7 @@ def table_figure(view: View, lang: str, width: int = IMAGE_WIDTH) -> go.Figure:
 
     columns = view.table.columns
     rows = view.table.rows[:MAX_TABLE_ROWS]
-    cells = [[view.table.cell_text(row, c, lang) for row in rows] for c in columns]
+    cells = [[plain(view.table.cell_text(row, c, lang)) for row in rows] for c in columns]
     left = len(view.table.rows) - len(rows)
     if left:
         cells[0].append(
@@ -306,7 +306,7 @@ def table_figure(view: View, lang: str, width: int = IMAGE_WIDTH) -> go.Figure:
     lines = [max(math.ceil(len(col[i]) / chars) or 1 for col in cells) for i in range(len(cells[0]))]
     fig = go.Figure(
         go.Table(
-            header={"values": [f"<b>{c.header}</b>" for c in columns], "align": "left", "fill_color": "#e9ecef"},
+            header={"values": [f"<b>{plain(c.header)}</b>" for c in columns], "align": "left", "fill_color": "#e9ecef"},
             cells={"values": cells, "align": ["left" if c.kind == "text" else "right" for c in columns]},
         )
     )
@@ -321,7 +321,7 @@ def standalone_figure(
     words under it, and under the chart the source, n, method and synthetic-data label (and a note)."""
     lang = rendered.lang
     fig = go.Figure(view.figure) if view.figure is not None else table_figure(view, lang)
-    selection = rendered.state.describe() or _("Everyone", lang)
+    selection = plain(rendered.state.describe() or _("Everyone", lang))  # codebook labels: text, not markup
     footer = [
         _("Selection", lang) + ": " + selection,
         _("Source", lang) + ": " + (view.source or "–") + (f" ({n_text(view.n, lang)})" if view.n is not None else ""),
@@ -331,9 +331,9 @@ def standalone_figure(
     if view.synthetic:
         footer.append(view.synthetic)
     if note:
-        footer.append(_("Note", lang) + ": " + html.escape(note))  # Plotly reads tags in text; a note is text
+        footer.append(_("Note", lang) + ": " + note)
     footer.append(view_address(rendered.page.PATH, rendered.state))
-    lines = [_wrap_line(line, width) for line in footer]
+    lines = [_wrap_line(plain(line), width) for line in footer]  # Plotly reads tags in text; these are text
     line_count = sum(text.count("<br>") + 1 for text in lines)
     footer_px = 24 + 17 * line_count
     layout = fig.layout
@@ -347,7 +347,7 @@ def standalone_figure(
         height=height,
         margin={"l": max(int(layout.margin.l or 0), 30), "r": 40, "t": top, "b": bottom},
         title={
-            "text": f"<b>{html.escape(title) if title else view.title}</b>",  # a deck title is text
+            "text": f"<b>{plain(title or view.title)}</b>",  # a deck's or a codebook's title is text
             "x": 0.02,
             "xanchor": "left",
             "y": 1 - 14 / height,
