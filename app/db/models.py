@@ -679,7 +679,10 @@ class Job(Base):
         CheckConstraint(_in("state", JOB_STATES), name="state_known"),
         Index("ix_job_owner_kind_state", "owner", "kind", "state"),
         Index(
-            "uq_job_active_key", "key", unique=True, postgresql_where="state IN ('queued', 'running') AND key IS NOT NULL"
+            "uq_job_active_key",
+            "key",
+            unique=True,
+            postgresql_where="state IN ('queued', 'running') AND key IS NOT NULL",
         ),
         Index("ix_job_key", "key"),
     )

@@ -75,7 +75,11 @@ def live_server(database_url, tmp_path_factory):
             pytest.fail("gunicorn did not start: " + (proc.stderr.read() if proc.stderr else ""))
         time.sleep(0.3)
     worker = subprocess.Popen(  # the job queue's worker beside gunicorn, as in production
-        [sys.executable, "-m", "app.cli", "worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [sys.executable, "-m", "app.cli", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     yield url
     worker.terminate()
