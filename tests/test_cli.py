@@ -1,5 +1,6 @@
 """The command line: clear messages and exit codes, no tracebacks for expected failures."""
 
+import io
 import os
 import subprocess
 import sys
@@ -56,3 +57,33 @@ def test_mobility_help_reads_as_plain_words(capsys):
     flat = " ".join(help_text.split())
     assert "default 1 300 000; NORCE (2025) ch. 3.2.5: 40–50 % of all jobs, 1.2–1.4 million" in flat
     assert "--travel-time 2|3|4" in flat
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_an_import_on_a_terminal_shows_its_step_and_rows_as_a_bar(monkeypatch):
+    from app.cli import _TerminalProgress
+
+    screen = _Terminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    progress = _TerminalProgress()
+    progress("read")
+    progress("check", 40_000, 100_000)
+    shown = screen.getvalue()
+    progress.close()
+    assert "reading the file" in shown
+    assert "checking rows" in shown and "40%" in shown and "40000/100000" in shown
+
+
+def test_an_import_into_a_pipe_or_log_prints_no_bar(monkeypatch):
+    from app.cli import _TerminalProgress
+
+    pipe = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", pipe)
+    progress = _TerminalProgress()
+    progress("check", 40_000, 100_000)
+    progress.close()
+    assert pipe.getvalue() == ""
