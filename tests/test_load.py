@@ -29,6 +29,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.queue import start_worker, stop_worker
+
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = 20
 IMAGES_PER_CLIENT = 3
@@ -91,7 +93,9 @@ def production_server(database_url, tmp_path):
             proc.kill()
             pytest.fail("gunicorn did not start:\n" + log_path.read_text())
         time.sleep(0.3)
+    worker = start_worker(env)  # handouts are built beside gunicorn, as the README says to run it
     yield url, log_path
+    stop_worker(worker, database_url)
     proc.terminate()
     try:
         proc.wait(timeout=30)

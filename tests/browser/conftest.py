@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.queue import start_worker, stop_worker
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -32,15 +34,21 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(database_url, tmp_path_factory):
-    port = _free_port()
-    env = {
+def live_env(database_url, tmp_path_factory) -> dict[str, str]:
+    """The environment of the browser tests' server and of its job worker: one database, one data directory."""
+    return {
         **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "browser-tests-" + secrets.token_urlsafe(24),
         "FJERNARBEID_DATA_DIR": str(tmp_path_factory.mktemp("live")),
         "FJERNARBEID_LANGUAGE": "nb",
     }
+
+
+@pytest.fixture(scope="session")
+def live_server(live_env):
+    port = _free_port()
+    env = live_env
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -74,18 +82,18 @@ def live_server(database_url, tmp_path_factory):
             proc.kill()
             pytest.fail("gunicorn did not start: " + (proc.stderr.read() if proc.stderr else ""))
         time.sleep(0.3)
-    worker = subprocess.Popen(  # the job queue's worker beside gunicorn, as in production
-        [sys.executable, "-m", "app.cli", "worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     yield url
-    worker.terminate()
     proc.terminate()
-    worker.wait(timeout=30)
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def live_worker(live_server, live_env):
+    """The job queue's worker beside the live server, as in production, for the modules that need one; stopped
+    after them, so that it never takes the jobs of the tests that run their own worker."""
+    worker = start_worker(live_env)
+    yield worker
+    stop_worker(worker, live_env["DATABASE_URL"])
 
 
 @pytest.fixture(scope="session")

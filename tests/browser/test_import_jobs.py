@@ -10,7 +10,7 @@ from app.web.pages import admin_import
 SEED = Path(__file__).resolve().parents[2] / "seed"
 
 
-def test_a_check_started_survives_a_reload_and_shows_its_result(page, accounts):
+def test_a_check_started_survives_a_reload_and_shows_its_result(page, accounts, live_worker):
     page.log_in(accounts["admin"])
     page.open(admin_import.PATH, f"#{admin_import.CHECK}")
     page.wait_idle()

@@ -63,7 +63,7 @@ def _projector(page, on: bool) -> None:
         page.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def test_save_three_views_reorder_and_present_them_with_the_keyboard(page, db, live_server, accounts):
+def test_save_three_views_reorder_and_present_them_with_the_keyboard(page, db, live_server, live_worker, accounts):
     from selenium.webdriver.common.keys import Keys
 
     page.log_in(accounts["editor"])
