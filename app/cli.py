@@ -466,6 +466,7 @@ def cmd_small_area(args, config: Config) -> int:
     from app.db.session import session_scope
     from app.query.small_area import small_area_estimate
     from app.web.i18n import pick
+    from app.web.small_area_texts import caveats
 
     _engine(config)
     with session_scope() as session:
@@ -473,6 +474,7 @@ def cmd_small_area(args, config: Config) -> int:
     document = result.as_dict()
     document["question"] = pick(result.question, args.lang)
     document["synthetic_note"] = pick(result.synthetic_note, args.lang) if result.synthetic_note else None
+    document["caveats"] = caveats(args.lang)  # what the estimate cannot say, in --lang
     for cell in document["cells"]:
         cell["age_group_label"] = pick(cell["age_group_label"], args.lang)
         cell["gender_label"] = pick(cell["gender_label"], args.lang)
@@ -488,6 +490,8 @@ def cmd_small_area(args, config: Config) -> int:
     print(f"{'population_year':>16}: {result.population_year}")
     print(f"{'respondents':>16}: {result.respondents} (the whole survey; the model is not a direct estimate)")
     print(f"{'method':>16}: {result.method}")
+    for caveat in document["caveats"]:
+        print(f"{'caveat':>16}: {caveat}")
     print(f"\n{'age group':<12} {'gender':<10} {'residents':>10} {'weight':>8} {'predicted':>10}")
     for cell in document["cells"]:
         print(

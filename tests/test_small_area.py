@@ -108,3 +108,50 @@ def test_the_command_says_what_a_survey_lacks(database_url, monkeypatch, capsys)
     assert main(["small-area", "--survey", "demo_national", "--question", "q22", "--municipality", "9999"]) != 0
     err = capsys.readouterr().err
     assert "answer categories" in err and "9999" in err
+
+
+# --- what a model-based estimate cannot say (issue 20 §6) ------------------------------------------------
+
+CAVEAT_WORDS = {
+    "nb": ("bare utvalgsfeil", "Eidfjord og Ulvik", "ikke undersøkelsens populasjon"),
+    "nn": ("berre utvalsfeil", "Eidfjord og Ulvik", "ikkje populasjonen i undersøkinga"),
+    "en": ("sampling error only", "Eidfjord and Ulvik", "not the survey's population"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_the_command_says_what_the_estimate_cannot(database_url, monkeypatch, capsys, lang):
+    from app.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    args = ["small-area", "--survey", "demo_national", "--question", "q22", "--collapse", "top2"]
+    assert main([*args, "--municipality", "4619", "--lang", lang, "--format", "json"]) == 0
+    caveats = " ".join(json.loads(capsys.readouterr().out)["caveats"])
+    assert all(words in caveats for words in CAVEAT_WORDS[lang])
+    assert main([*args, "--municipality", "4619", "--lang", lang]) == 0
+    table = capsys.readouterr().out
+    assert all(words in table for words in CAVEAT_WORDS[lang])
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_the_kommune_page_and_its_data_file_say_it_beside_the_model(client, lang):
+    """The model column's note, the county map and both views' data files carry the caveats."""
+    from app.web.pages import municipality
+
+    for view in (municipality.SURVEY_TABLE, municipality.MODEL_MAP):
+        address = f"/data/kommune.json?kommune=4619&survey=demo_national&lang={lang}&chart={view}"
+        metadata = json.dumps(json.loads(client.get(address).data)["metadata"], ensure_ascii=False)
+        assert all(words in metadata for words in CAVEAT_WORDS[lang]), view
+
+
+def test_the_kommune_page_lists_the_caveats_under_the_table_and_the_map(database_url, tmp_path):
+    from app.config import Config
+    from app.web import create_app
+    from app.web.pages import municipality
+    from tests.page_answers import page_answer
+
+    app = create_app(Config(database_url=database_url, data_dir=tmp_path, secret_key="t"))
+    answer = page_answer(app, municipality, "?kommune=4619&survey=demo_national", "nb")
+    text = json.dumps(answer["content"], default=str, ensure_ascii=False)
+    for words in CAVEAT_WORDS["nb"]:
+        assert text.count(words) >= 2, words  # under the key figures and under the map

@@ -22,6 +22,7 @@ from app.web.components import key_figure_card, labelled_dropdown, needs_message
 from app.web.i18n import N_, format_interval, format_number, format_share
 from app.web.i18n import gettext as _
 from app.web.page_state import Context, Option, PageState, Param, Spec, chosen_survey, survey_param
+from app.web.small_area_texts import caveats
 from app.web.view_block import Views
 from app.web.views import Column, DataTable, View, estimate_columns, percent, survey_source
 
@@ -243,7 +244,7 @@ def _survey_section(state: PageState, where: facts.Place, figures: dict, views: 
         _("Key figures by area", lang),
         DataTable(columns, rows),
         source=source,
-        method=_(MODEL_NOTE, lang),
+        method=" ".join([_(MODEL_NOTE, lang), *caveats(lang)]),
         synthetic=synthetic,
     )
     views.views.append(view)
@@ -279,8 +280,9 @@ def _survey_section(state: PageState, where: facts.Place, figures: dict, views: 
             ),
             html.P(
                 [html.Strong(_("Model-based estimate", lang) + ": "), _(MODEL_NOTE, lang)],
-                className="small model-note",
+                className="small model-note mb-1",
             ),
+            html.Ul([html.Li(c) for c in caveats(lang)], className="small model-caveats"),
             html.P(
                 _(
                     "A direct estimate is shown only where the area has enough respondents; it is never replaced "
@@ -344,7 +346,7 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
         table,
         model_map(boundaries(names), estimates, set(where.numbers), lang),
         source=f"{source}; " + _source("07459", lang),
-        method=_("Model-based estimate", lang) + ": " + _(MODEL_NOTE, lang),
+        method=" ".join([_("Model-based estimate", lang) + ": " + _(MODEL_NOTE, lang), *caveats(lang)]),
         synthetic=synthetic,
     )
     return html.Div(
@@ -357,6 +359,7 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
                     lang,
                 )
             ),
+            html.Ul([html.Li(c) for c in caveats(lang)], className="small model-caveats"),
         ]
     )
 
