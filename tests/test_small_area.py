@@ -155,3 +155,121 @@ def test_the_kommune_page_lists_the_caveats_under_the_table_and_the_map(database
     text = json.dumps(answer["content"], default=str, ensure_ascii=False)
     for words in CAVEAT_WORDS["nb"]:
         assert text.count(words) >= 2, words  # under the key figures and under the map
+
+
+# --- education as a covariate, the cells raked to both margins (issue 20 §6) --------------------------------
+
+EDUCATION_GROUPS = {1: 1, 2: 1, 3: 2, 4: 3}  # q4 → the codebook's education_covariate groups ("Annet" left out)
+WITH_EDUCATION = ("age_group", "gender", "education", "centrality")
+
+
+@pytest.fixture(scope="module")
+def education_reference() -> dict:
+    return json.loads((R / "small_area_education_fixtures.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def education_fit():
+    d = pd.read_csv(R / "data" / "demo_national.csv")
+    d["education"] = d.education.map(EDUCATION_GROUPS)
+    valid = d[d.q22.notna() & (d.q22 != 6) & d[list(WITH_EDUCATION)].notna().all(axis=1)]
+    y = valid.q22.isin([1, 2]).astype(float)
+    data = {p: valid[p].astype(int).tolist() for p in WITH_EDUCATION}
+    seed = valid.groupby(["age_group", "gender", "education"]).w.sum()
+    seed_cells = {tuple(int(v) for v in key): float(w) for key, w in seed.items()}
+    return fit_logistic(y, valid.w, data, WITH_EDUCATION, len(d)), seed_cells
+
+
+def test_the_model_with_education_is_rs_svyglm(education_fit, education_reference):
+    fit, _seed = education_fit
+    assert fit.n == education_reference["n"] == 460  # the 488 of the model without education, less 28 "Annet"
+    assert fit.design.names[5:7] == ["education2", "education3"]
+    np.testing.assert_allclose(fit.coefficients, education_reference["coefficients"], rtol=0, atol=1e-8)
+    r_covariance = np.array(education_reference["covariance"])
+    np.testing.assert_allclose(np.diag(fit.covariance), np.diag(r_covariance), rtol=1e-5)
+
+
+@pytest.mark.parametrize("municipality", ["0301", "4601", "4619", "4622"])
+def test_the_raked_cells_and_the_estimate_agree_with_rs_rake(education_fit, education_reference, municipality):
+    from app.stats.small_area import rake
+
+    fit, seed = education_fit
+    pop = pd.read_csv(R / "data" / "small_area_population.csv", dtype={"kommunenummer": str})
+    cells = pop[pop.kommunenummer == municipality]
+    education = pd.read_csv(R / "data" / "small_area_education.csv", dtype={"kommunenummer": str, "nivaa_code": str})
+    percent = education[education.kommunenummer == municipality].set_index("nivaa_code").percent_of_residents_16plus
+    shares = {1: percent[["01", "02a", "11"]].sum(), 2: percent["03a"], 3: percent["04a"]}
+    total = float(cells.population.sum())
+    raked = rake(
+        seed,
+        [
+            ((0, 1), {(int(r.age_group), int(r.gender)): float(r.population) for r in cells.itertuples()}),
+            ((2,), {(k,): total * s / sum(shares.values()) for k, s in shares.items()}),
+        ],
+    )
+    expected = education_reference["areas"][municipality]
+    r_cells = {(c["age_group"], c["gender"], c["education"]): c["population"] for c in expected["cells"]}
+    assert set(raked) == set(r_cells)
+    for key, people in r_cells.items():
+        assert raked[key] == pytest.approx(people, rel=1e-7)
+    result = area_estimate(fit, {"centrality": int(cells.centrality.iloc[0])}, raked)
+    assert result.estimate == pytest.approx(expected["estimate"], abs=1e-6)
+    assert result.se == pytest.approx(expected["se"], rel=1e-4)
+    assert (result.ci_low, result.ci_high) == pytest.approx((expected["ci_low"], expected["ci_high"]), abs=1e-6)
+
+
+def test_raking_meets_both_margins_and_refuses_an_empty_category():
+    from app.stats.small_area import rake
+
+    seed = {(1, 1): 4.0, (1, 2): 1.0, (2, 1): 1.0, (2, 2): 4.0}
+    raked = rake(seed, [((0,), {(1,): 60.0, (2,): 40.0}), ((1,), {(1,): 50.0, (2,): 50.0})])
+    assert raked[(1, 1)] + raked[(1, 2)] == pytest.approx(60) and raked[(1, 1)] + raked[(2, 1)] == pytest.approx(50)
+    assert raked[(1, 1)] * raked[(2, 2)] / (raked[(1, 2)] * raked[(2, 1)]) == pytest.approx(16)  # the seed's odds ratio
+    with pytest.raises(ValueError, match="no cell"):
+        rake(seed, [((0,), {(3,): 10.0})])
+
+
+@pytest.mark.parametrize("municipality", ["4622", "4619"])
+def test_the_command_with_education_on_the_seeded_survey_agrees_with_r(
+    database_url, monkeypatch, capsys, education_reference, reference, municipality
+):
+    from app.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    args = ["small-area", "--survey", "demo_national", "--question", "q22", "--collapse", "top2"]
+    assert main([*args, "--municipality", municipality, "--education", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    expected = education_reference["areas"][municipality]
+    assert document["estimate"] == pytest.approx(expected["estimate"], abs=1e-6)
+    assert document["se"] == pytest.approx(expected["se"], rel=1e-4)
+    assert document["ci_low"] == pytest.approx(expected["ci_low"], abs=1e-6)
+    assert document["covariates"] == list(WITH_EDUCATION) and document["education_year"] == 2024
+    assert "education" in document["method"] and "09429" in " ".join(document["caveats"])
+    assert {c["education_label"] for c in document["cells"]} == {
+        "Grunnskole, videregående eller fagskole",
+        "Universitet eller høyskole, kort",
+        "Universitet eller høyskole, lang",
+    }
+    # without --education the model is the one it always was
+    assert main([*args, "--municipality", municipality, "--format", "json"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert plain["estimate"] == pytest.approx(reference["areas"][municipality]["estimate"], abs=1e-6)
+    assert plain["covariates"] == ["age_group", "gender", "centrality"] and plain["education_year"] is None
+    assert main([*args, "--municipality", municipality, "--education"]) == 0
+    assert "Utdanning" in capsys.readouterr().out  # the caveat on the education margin, in bokmål
+
+
+def test_education_groups_must_not_overlap():
+    from pydantic import ValidationError
+
+    from app.ingest.codebook import EducationCovariate
+
+    label = {"nb": "a", "nn": "a", "en": "a"}
+    with pytest.raises(ValidationError, match="two groups"):
+        EducationCovariate(
+            variable="education",
+            groups=[
+                {"codes": [1, 2], "ssb_09429": ["01"], "label": label},
+                {"codes": [2], "ssb_09429": ["02a"], "label": label},
+            ],
+        )

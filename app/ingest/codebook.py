@@ -172,6 +172,33 @@ class KeyFigureSpec(BaseModel):
     label: I18nText
 
 
+class EducationGroup(BaseModel):
+    """Answer codes of the survey's education variable that together match SSB 09429 levels."""
+
+    model_config = ConfigDict(extra="forbid")
+    codes: list[Code] = Field(min_length=1)
+    ssb_09429: list[Annotated[str, Field(pattern=r"^[0-9a-z]{2,4}$")]] = Field(min_length=1)
+    label: I18nText
+
+
+class EducationCovariate(BaseModel):
+    """The model-based estimates may add education as a covariate (``fjernarbeid small-area --education``):
+    ``variable``'s answer codes grouped so each group is a set of SSB 09429 levels (the municipality's
+    education margin). Codes in no group (e.g. "other") leave a respondent out of that model."""
+
+    model_config = ConfigDict(extra="forbid")
+    variable: Variable
+    groups: list[EducationGroup] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _groups_do_not_overlap(self):
+        codes = [c for g in self.groups for c in g.codes]
+        levels = [level for g in self.groups for level in g.ssb_09429]
+        if len(codes) != len(set(codes)) or len(levels) != len(set(levels)):
+            raise ValueError("education groups: an answer code or SSB level is in two groups")
+        return self
+
+
 class Codebook(BaseModel):
     model_config = ConfigDict(extra="forbid")
     format: Literal[1] = 1
@@ -184,6 +211,7 @@ class Codebook(BaseModel):
     filters: list[Variable] = []
     benchmarks: list[BenchmarkSpec] = []
     key_figures: list[KeyFigureSpec] = Field(default=[], max_length=3)
+    education_covariate: EducationCovariate | None = None
 
     @model_validator(mode="after")
     def _references_resolve(self):
@@ -207,6 +235,8 @@ class Codebook(BaseModel):
         for b in self.benchmarks:
             if b.variable not in grouping:
                 raise ValueError(f"benchmark {b.national}: {b.variable!r} is not a question with answer options")
+        if self.education_covariate and self.education_covariate.variable not in grouping:
+            raise ValueError(f"education_covariate: {self.education_covariate.variable!r} has no answer codes")
         for k in self.key_figures:
             if k.variable not in grouping:
                 raise ValueError(f"key_figures: {k.variable!r} is not a question with answer options")

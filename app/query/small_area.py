@@ -9,6 +9,15 @@ groups summed from single years of age). It assumes that people of the same age 
 centrality class answer alike wherever they live: it is a model's answer, never a direct estimate,
 and every place that shows it says so.
 
+With ``education=True`` (where the survey's codebook declares ``education_covariate``: its education answers
+grouped as SSB 09429 levels) the model adds education, and each municipality's age group × gender ×
+education cells are raked (``app.stats.small_area.rake``, as R's ``survey::rake``) to both its residents
+25–60 by age group and gender (SSB 07459) and its education level (SSB 09429, residents 16 and over),
+starting from the survey's own weighted counts of the same cells, so the cells keep the survey's
+association between age, gender and education. tests/test_small_area.py holds it against R
+(tests/r_reference/make_small_area_education.R). The default model stays the one without education: a
+survey without the declaration, and every page, gets the model every user has seen.
+
 Only cell sums leave the database (n, Σw, Σw·y, Σw², Σw²·y per predictor combination); a cell with
 few respondents is part of the fit but is never shown.
 """
@@ -22,9 +31,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import AnswerVector, Municipality, PopulationAgeSex, Survey
+from app.db.models import AnswerVector, EducationLevel, Municipality, PopulationAgeSex, Survey
 from app.query.metadata import QueryError, QuestionInfo, survey_meta
-from app.stats.small_area import AreaEstimate, Cell, LogisticFit, area_estimate, fit_cells
+from app.stats.small_area import AreaEstimate, Cell, LogisticFit, area_estimate, fit_cells, rake
 
 VECTOR = AnswerVector.__table__
 PREDICTORS = ("age_group", "gender", "centrality")
@@ -33,6 +42,13 @@ METHOD = (
     "(as R's survey::svyglm, quasibinomial), predicted per age group × gender at the municipality's "
     "centrality class and weighted by its residents (SSB 07459); delta-method standard error, 95 % interval "
     "on the logit scale"
+)
+METHOD_EDUCATION = (
+    "model-based estimate: design-weighted logistic regression on age group + gender + education + centrality "
+    "class (as R's survey::svyglm, quasibinomial), predicted per age group × gender × education at the "
+    "municipality's centrality class and weighted by its residents, the cells raked (as R's survey::rake) to "
+    "residents 25–60 by age group and gender (SSB 07459) and to education level (SSB 09429, residents 16 and "
+    "over) from the survey's weighted cells; delta-method standard error, 95 % interval on the logit scale"
 )
 SSB_SEX = {1: 1, 2: 2}  # the survey's gender code → SSB's sex code (1 male, 2 female)
 
@@ -54,6 +70,8 @@ class SmallAreaResult:
     respondents: int  # in the model
     method: str = METHOD
     cells: list[dict] = field(default_factory=list)
+    covariates: list[str] = field(default_factory=lambda: list(PREDICTORS))
+    education_year: int | None = None  # SSB 09429's year, when education is a covariate
     synthetic_note: dict | None = None  # the survey's label when its data are synthetic
 
     def as_dict(self) -> dict:
@@ -81,6 +99,24 @@ class Model:
     gender: QuestionInfo
     fit: LogisticFit
     synthetic_note: dict | None
+    education: Education | None = None
+
+
+@dataclass
+class Education:
+    """Education as a covariate: the codebook's groups (answer codes → SSB 09429 levels) and the survey's
+    weighted count of each age group × gender × education cell, the raking's seed."""
+
+    variable: QuestionInfo
+    groups: list[dict]  # the codebook's education_covariate groups: codes, ssb_09429, label
+    seed: dict[tuple[int, ...], float]
+
+    @property
+    def predictors(self) -> tuple[str, ...]:
+        return ("age_group", "gender", "education", "centrality")
+
+    def group_of(self) -> dict[int, int]:
+        return {code: k + 1 for k, g in enumerate(self.groups) for code in g["codes"]}
 
 
 def fit_model(
@@ -89,9 +125,11 @@ def fit_model(
     variable: str,
     collapse: str | None = None,
     categories: Sequence[int] | None = None,
+    education: bool = False,
 ) -> Model:
     """The model of ``variable``'s first valid answer (``collapse="top2"``: its two first; ``categories``:
-    these answer codes) over the whole survey."""
+    these answer codes) over the whole survey; ``education``: with education as a covariate (the survey's
+    codebook must declare ``education_covariate``)."""
     meta = survey_meta(session, survey)
     question = meta.question(variable)
     valid = question.valid_codes
@@ -112,11 +150,25 @@ def fit_model(
             f"The age groups of survey {survey!r} have no age ranges (it was imported before they were kept); "
             "import it again."
         )
-    cells = _cells(session, meta, question, chosen, age, gender, centrality)
-    fit = fit_cells(cells, PREDICTORS, meta.n_design)
+    covariate = None
+    if education:
+        declared = (meta.codebook or {}).get("education_covariate")
+        if not declared:
+            raise QueryError(
+                f"Survey {survey!r} does not declare education_covariate in its codebook (its education answers "
+                "as SSB 09429 levels), so education cannot be a covariate."
+            )
+        covariate = Education(_predictor(meta, declared["variable"]), declared["groups"], {})
+    cells = _cells(session, meta, question, chosen, age, gender, centrality, covariate)
+    predictors = covariate.predictors if covariate else PREDICTORS
+    fit = fit_cells(cells, predictors, meta.n_design)
+    if covariate:
+        for c in cells:
+            key = (c.values["age_group"], c.values["gender"], c.values["education"])
+            covariate.seed[key] = covariate.seed.get(key, 0.0) + c.sw
     synthetic = session.execute(select(Survey.is_synthetic, Survey.synthetic_note).where(Survey.id == meta.id)).one()
     note = (synthetic.synthetic_note or {"en": "synthetic data"}) if synthetic.is_synthetic else None
-    return Model(survey, question, chosen, age, gender, fit, note)
+    return Model(survey, question, chosen, age, gender, fit, note, covariate)
 
 
 def predict(session: Session, model: Model, kommunenummer: str) -> SmallAreaResult:
@@ -133,6 +185,9 @@ def predict(session: Session, model: Model, kommunenummer: str) -> SmallAreaResu
             f"{place.centrality_class}, so the model cannot speak for {place.name}."
         )
     year, population = _population(session, kommunenummer, model.age, model.gender, fit.design.levels)
+    education_year = None
+    if model.education:
+        education_year, population = _raked(session, kommunenummer, model.education, population)
     result = area_estimate(fit, {"centrality": place.centrality_class}, population)
     return SmallAreaResult(
         model.survey,
@@ -153,10 +208,14 @@ def predict(session: Session, model: Model, kommunenummer: str) -> SmallAreaResu
                 **c,
                 "age_group_label": model.age.label(c["age_group"]),
                 "gender_label": model.gender.label(c["gender"]),
+                **({"education_label": model.education.groups[c["education"] - 1]["label"]} if model.education else {}),
             }
             for c in result.cells
         ],
         synthetic_note=model.synthetic_note,
+        method=METHOD_EDUCATION if model.education else METHOD,
+        covariates=list(fit.design.predictors),
+        education_year=education_year,
     )
 
 
@@ -177,8 +236,10 @@ def predict_area(session: Session, model: Model, numbers: Sequence[str]) -> Area
         if centrality not in fit.design.levels["centrality"]:
             raise QueryError(f"The model cannot speak for {number}: its centrality class is not in the survey.")
         _year, cells = _population(session, number, model.age, model.gender, fit.design.levels)
-        for (age, gender), people in cells.items():
-            population[(age, gender, centrality)] += people
+        if model.education:
+            _year, cells = _raked(session, number, model.education, cells)
+        for cell, people in cells.items():
+            population[(*cell, centrality)] += people
     return area_estimate(fit, {}, population)
 
 
@@ -189,9 +250,10 @@ def small_area_estimate(
     kommunenummer: str,
     collapse: str | None = None,
     categories: Sequence[int] | None = None,
+    education: bool = False,
 ) -> SmallAreaResult:
     """The model-based share for one municipality (see ``fit_model`` and ``predict``)."""
-    return predict(session, fit_model(session, survey, variable, collapse, categories), kommunenummer)
+    return predict(session, fit_model(session, survey, variable, collapse, categories, education), kommunenummer)
 
 
 def county_estimates(
@@ -213,9 +275,16 @@ def county_estimates(
     return found
 
 
-def _cells(session, meta, question, categories, age, gender, centrality) -> list[Cell]:
-    """Cell sums per predictor combination, over the respondents with a valid answer and all predictors."""
-    columns = [VECTOR.c.codes[info.slot] for info in (age, gender, centrality)]
+def _cells(session, meta, question, categories, age, gender, centrality, education=None) -> list[Cell]:
+    """Cell sums per predictor combination, over the respondents with a valid answer and all predictors
+    (``education``: also an education answer in one of its groups, counted as the group's number)."""
+    infos = (age, gender, centrality)
+    columns = [VECTOR.c.codes[info.slot] for info in infos]
+    allowed = [info.valid_codes for info in infos]
+    if education:
+        group_of = education.group_of()
+        columns.append(VECTOR.c.codes[education.variable.slot])
+        allowed.append([code for code in education.variable.valid_codes if code in group_of])
     y = VECTOR.c.codes[question.slot]
     w = VECTOR.c.weight
     stmt = (
@@ -223,20 +292,23 @@ def _cells(session, meta, question, categories, age, gender, centrality) -> list
         .where(
             VECTOR.c.survey_id == meta.id,
             y.in_(question.valid_codes),
-            *[column.in_(info.valid_codes) for column, info in zip(columns, (age, gender, centrality), strict=True)],
+            *[column.in_(codes) for column, codes in zip(columns, allowed, strict=True)],
         )
         .group_by(*columns, y)
     )
-    sums: dict[tuple[int, int, int], list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0.0, 0.0])
-    for a, g, c, code, n, sw, sw2 in session.execute(stmt):
-        cell = sums[(a, g, c)]
+    sums: dict[tuple[int, ...], list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0.0, 0.0])
+    for a, g, c, *rest in session.execute(stmt):
+        code, n, sw, sw2 = rest[-4:]
+        key: tuple[int, ...] = (a, g, group_of[rest[0]], c) if education else (a, g, c)
+        cell = sums[key]
         yes = code in categories
         cell[0] += n
         cell[1] += sw
         cell[2] += sw if yes else 0.0
         cell[3] += sw2
         cell[4] += sw2 if yes else 0.0
-    return [Cell(dict(zip(PREDICTORS, key, strict=True)), int(s[0]), *s[1:]) for key, s in sorted(sums.items())]
+    predictors = education.predictors if education else PREDICTORS
+    return [Cell(dict(zip(predictors, key, strict=True)), int(s[0]), *s[1:]) for key, s in sorted(sums.items())]
 
 
 def _population(session, kommunenummer: str, age: QuestionInfo, gender: QuestionInfo, levels) -> tuple[int, dict]:
@@ -260,3 +332,31 @@ def _population(session, kommunenummer: str, age: QuestionInfo, gender: Question
     if not population:
         raise QueryError(f"No residents of {kommunenummer} fall in the survey's age groups and genders.")
     return year, dict(population)
+
+
+def _raked(session, kommunenummer: str, education: Education, population: dict) -> tuple[int, dict]:
+    """(SSB 09429's year, {(age group, gender, education group): residents}): the survey's weighted cells
+    raked to the municipality's residents by age group × gender and to its education level (09429's
+    percentages of residents 16 and over, over the levels the groups name, times its residents 25–60)."""
+    year = session.scalar(select(func.max(EducationLevel.year)).where(EducationLevel.kommunenummer == kommunenummer))
+    if year is None:
+        raise QueryError(f"There are no SSB education figures (09429) for {kommunenummer}.")
+    percent = dict(
+        session.execute(
+            select(EducationLevel.level, EducationLevel.percent).where(
+                EducationLevel.kommunenummer == kommunenummer, EducationLevel.year == year
+            )
+        ).all()
+    )
+    shares = {k + 1: sum(percent.get(level, 0.0) for level in g["ssb_09429"]) for k, g in enumerate(education.groups)}
+    total, named = sum(population.values()), sum(shares.values())
+    if named <= 0:
+        raise QueryError(f"SSB 09429 has none of the codebook's education levels for {kommunenummer}.")
+    try:
+        cells = rake(
+            education.seed,
+            [((0, 1), population), ((2,), {(k,): total * share / named for k, share in shares.items()})],
+        )
+    except ValueError as error:
+        raise QueryError(f"The cells of {kommunenummer} cannot be raked to its margins: {error}") from None
+    return int(year), cells

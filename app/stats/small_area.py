@@ -179,3 +179,35 @@ def area_estimate(
     half = norm.ppf(0.5 + level / 2) * se / (estimate * (1 - estimate))
     centre = float(logit(estimate))
     return AreaEstimate(estimate, se, float(expit(centre - half)), float(expit(centre + half)), cells)
+
+
+def rake(
+    seed: Mapping[tuple[int, ...], float],
+    margins: Sequence[tuple[Sequence[int], Mapping[tuple[int, ...], float]]],
+    tolerance: float = 1e-10,
+    max_iterations: int = 1000,
+) -> dict[tuple[int, ...], float]:
+    """Iterative proportional fitting, as R's ``survey::rake`` on a design with the seed as weights: the
+    cells of ``seed`` scaled, margin after margin, until each margin's totals are met. A margin is (the
+    positions in the cell key it sums over, {their values: the total}). A cell keeps the seed's
+    associations between the margins (a seed of 0 stays 0)."""
+    cells = {key: float(value) for key, value in seed.items() if value > 0}
+    for positions, totals in margins:
+        for category, total in totals.items():
+            if total > 0 and not any(tuple(key[p] for p in positions) == category for key in cells):
+                raise ValueError(f"no cell of the seed falls in {category}, so its total {total} cannot be met")
+    for _ in range(max_iterations):
+        worst = 0.0
+        for positions, totals in margins:
+            sums: dict[tuple[int, ...], float] = {}
+            for key, value in cells.items():
+                category = tuple(key[p] for p in positions)
+                sums[category] = sums.get(category, 0.0) + value
+            for key in cells:
+                category = tuple(key[p] for p in positions)
+                target = float(totals.get(category, 0.0))
+                worst = max(worst, abs(sums[category] - target) / max(target, 1.0))
+                cells[key] *= target / sums[category] if sums[category] > 0 else 0.0
+        if worst < tolerance:
+            return cells
+    raise ValueError(f"raking did not converge in {max_iterations} iterations")
