@@ -19,6 +19,8 @@ from app.db.models import ContextSeries, PublishedFigure
 from app.db.upsert import table_of, upsert
 from app.ingest.problems import Problems
 
+# How the source words an approximate figure (seed/README.md, "CSV conventions").
+QUALIFIERS = ("about", "over", "under", "nearly", "at least", "range")
 RANGE = re.compile(r"^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$")
 
 
@@ -45,6 +47,12 @@ def _figure_rows(path: Path) -> list[dict[str, Any]]:
                     number, "value", r["value"], "a number, a range lo-hi or a fraction a/b", "correct the value"
                 )
                 continue
+            qualifier = (r.get("qualifier") or "").strip()
+            if qualifier and qualifier not in QUALIFIERS:
+                problems.add(
+                    number, "qualifier", qualifier, ", ".join(QUALIFIERS) + " or empty", "correct the qualifier"
+                )
+                continue
             rows.append(
                 {
                     "source_document": r["source"],
@@ -58,6 +66,7 @@ def _figure_rows(path: Path) -> list[dict[str, Any]]:
                     "value_high": high,
                     "unit": r["unit"],
                     "approx": r["approx"].strip().lower() == "true",
+                    "qualifier": qualifier or None,
                     "quote": r["quote"],
                 }
             )

@@ -43,6 +43,8 @@ class Figure:
     location: str | None
     quote: str
     source: str
+    qualifier: str | None = None  # how the source words it: about, over, under, nearly, at least, range
+    value_high: float | None = None  # the top of a range
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,9 @@ class Wave:
 
 
 def _figure(row: PublishedFigure) -> Figure:
-    return Figure(row.value, row.unit, row.breakdown, row.location, row.quote, row.source_document)
+    return Figure(
+        row.value, row.unit, row.breakdown, row.location, row.quote, row.source_document, row.qualifier, row.value_high
+    )
 
 
 def home_office_possibility(session: Session) -> list[Wave]:

@@ -40,6 +40,9 @@ class Comparison:
     approx: bool
     quote: str
     computed: EstimateRow | None  # None: the base cannot be rebuilt from the data
+    as_published: float = 0.0  # the value as the source prints it (2.3 for "ca. 2,3%", in ``unit``)
+    unit: str = "percent"
+    qualifier: str | None = None  # how the source words it: about, over, under, nearly, at least
 
 
 def published_figures(session: Session, variable: str, survey_code: str = SOURCE_SURVEY) -> list[PublishedFigure]:
@@ -78,5 +81,18 @@ def comparisons(session: Session, survey: str, variable: str, min_n: int = 10) -
         computed = None
         if breakdown in BASES:
             computed = estimate_category(session, survey, variable, codes, BASES[breakdown], min_n)
-        result.append(Comparison(figure.location, breakdown, codes, value, figure.approx, figure.quote, computed))
+        result.append(
+            Comparison(
+                figure.location,
+                breakdown,
+                codes,
+                value,
+                figure.approx,
+                figure.quote,
+                computed,
+                figure.value,
+                figure.unit,
+                figure.qualifier,
+            )  # fmt: skip
+        )
     return result

@@ -163,3 +163,61 @@ def number_locale(lang: str) -> dict[str, str]:
 
     locale = BABEL_LOCALES.get(lang, "nb_NO")
     return {"decimal": get_decimal_symbol(locale), "thousands": get_group_symbol(locale)}
+
+
+# How a published figure is worded in its source (``qualifier`` in seed/published_figures.csv).
+QUALIFIED = {
+    "about": N_("about {value}"),
+    "over": N_("over {value}"),
+    "under": N_("under {value}"),
+    "nearly": N_("nearly {value}"),
+    "at least": N_("at least {value}"),
+}
+HALF = {
+    None: N_("half"),
+    "about": N_("about half"),
+    "over": N_("over half"),
+    "under": N_("under half"),
+    "nearly": N_("nearly half"),
+}
+
+
+def source_decimals(value: float) -> int:
+    """The decimals the source wrote: 2.3 → 1, 50 → 0 (values are stored as the source printed them)."""
+    text = repr(float(value))
+    return 0 if text.endswith(".0") or "e" in text else len(text.split(".")[1])
+
+
+def format_published(
+    value: float,
+    unit: str,
+    qualifier: str | None,
+    lang: str,
+    *,
+    value_high: float | None = None,
+    quote: str = "",
+) -> str:
+    """A published figure worded as its source words it: «over halvparten» (a "halvparten" in the
+    quote), «over 90 %», «nesten 90 %», «ca. 2,3 %» (the source's decimals), «ca. 1/3», «40–50 %»;
+    never «ca. 50 %» for "over halvparten". Percent figures as shares, anything else as a number."""
+
+    def number(v: float) -> str:
+        if unit == "percent":
+            return format_share(v / 100, lang, source_decimals(v))
+        if unit == "fraction":
+            from fractions import Fraction
+
+            return str(Fraction(v).limit_denominator(12))
+        return format_number(v, lang, source_decimals(v))
+
+    if value_high is not None or qualifier == "range":
+        high = value if value_high is None else value_high
+        low = number(value)
+        if unit == "percent":  # "40–50 %", not "40 %–50 %"
+            low = format_number(value, lang, source_decimals(value))
+        return f"{low}–{number(high)}"
+    if unit == "percent" and value == 50 and "halvpart" in quote.lower() and qualifier in HALF:
+        return gettext(HALF[qualifier], lang)
+    if qualifier in QUALIFIED:
+        return gettext(QUALIFIED[qualifier], lang).format(value=number(value))
+    return number(value)

@@ -30,7 +30,7 @@ from app.query.national import (
 from app.web import page_state
 from app.web.charts import base_layout
 from app.web.components import labelled_dropdown, survey_label
-from app.web.i18n import N_, format_interval, format_share, pick
+from app.web.i18n import N_, format_interval, format_published, format_share, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import PageState, Spec, survey_param
 from app.web.view_block import Views
@@ -98,7 +98,7 @@ EMPLOYER_FIGURES = (
     Wanted(N_("Will give employees more flexibility than before the pandemic (fully or partly agree)"), STATE_EMPLOYERS, "Hva sier", "share of state employers fully/partly agreeing they will give employees more flexibility than before the pandemic"),
     Wanted(N_("Have already given more flexibility (permanent or temporary)"), STATE_EMPLOYERS, "Hva sier", "share that have already given more flexibility (permanent or temporary)"),
     Wanted(N_("Have an upper limit on home-office days"), STATE_EMPLOYERS, "Hva sier", "share with an upper limit on the number of days employees can work from home"),
-    Wanted(N_("Have a maximum of 2 home-office days a week"), STATE_EMPLOYERS, "Hva sier", "share with a maximum of 2 home-office days"),
+    Wanted(N_("Of those with an upper limit: a maximum of 2 home-office days a week"), STATE_EMPLOYERS, "Hva sier", "share with a maximum of 2 home-office days", "state employers with an upper limit"),
 )  # fmt: skip
 BAERUM = "004_4d3028aa1a6a6b28.txt"
 MUNICIPAL_FIGURES = (
@@ -113,7 +113,7 @@ MUNICIPAL_FIGURES = (
 )  # fmt: skip
 MUNICIPAL = "national-municipal"
 BAERUM_SOURCE = N_(
-    "Bærum kommune (2020–2021): Digitalt kontor – hjemmekontor (the municipality's survey of its managers and employees, about 2 000 answers)"
+    "Bærum kommune (2020–2021): Digitalt kontor – hjemmekontor (the municipality's survey of its managers and employees, over 2 000 answers)"
 )
 WAVE_NAMES = {
     "AKU 2017": N_("Labour force survey 2017"),
@@ -223,10 +223,12 @@ def possibility_view(waves: list[Wave], lang: str) -> View:
         source=_(AFI_SOURCE, lang) + ", " + _("Table 1", lang),
         method=_(PUBLISHED_METHOD, lang),
         sentence=_(
-            "About half of employees could work from home throughout; as a fixed arrangement {spring2020} in spring 2020, "
-            "{winter2021} in 2021 and {winter2022} in 2022.",
+            "{y2017} of employees said they could work from home if they wished in 2017, {y2022} in 2022; as a fixed "
+            "arrangement {spring2020} in spring 2020, {winter2021} in 2021 and {winter2022} in 2022.",
             lang,
         ).format(
+            y2017=_share(waves[0].values["total"], lang),
+            y2022=_share(waves[4].values["total"], lang),
             spring2020=_share(waves[2].values["fixed"], lang),
             winter2021=_share(waves[3].values["fixed"], lang),
             winter2022=_share(waves[4].values["fixed"], lang),
@@ -267,21 +269,57 @@ def frequency_view(found: list[tuple[str, Figure | None, Figure | None]], lang: 
 
 
 def figures_view(
-    view_id: str, title: str, wanted: tuple[Wanted, ...], found: list[Figure | None], source: str, lang: str
+    view_id: str,
+    title: str,
+    wanted: tuple[Wanted, ...],
+    found: list[Figure | None],
+    source: str,
+    lang: str,
+    sentence: str = "",
 ) -> View:
     rows = [
-        {"figure": _(w.label, lang), "value": _as_percent(f), "location": f.location if f else None}
+        {
+            "figure": _(w.label, lang),
+            "published": _worded(f, lang),
+            "value": _as_percent(f),
+            "location": f.location if f else None,
+        }
         for w, f in zip(wanted, found, strict=True)
     ]
     table = DataTable(
         [
             Column("figure", _("Figure", lang)),
-            Column("value", _("Share (%)", lang), "number", 0),
+            Column("published", _("As the source words it", lang)),
+            Column("value", _("Share (%)", lang), "number", 1),
             Column("location", _("Where in the source", lang)),
         ],
         rows,
     )
-    return View(view_id, title, table, None, source=source, method=_(PUBLISHED_METHOD, lang))
+    return View(view_id, title, table, None, source=source, method=_(PUBLISHED_METHOD, lang), sentence=sentence)
+
+
+def _worded(figure: Figure | None, lang: str) -> str | None:
+    """The figure as the source words it («over 90 %», «under halvparten», «ca. 1/3»)."""
+    if figure is None:
+        return None
+    return format_published(
+        figure.value, figure.unit, figure.qualifier, lang, value_high=figure.value_high, quote=figure.quote
+    )
+
+
+def _sub_share(part: Figure | None, whole: Figure | None, lang: str) -> str:
+    """A share of a share said on both bases: "85 % of the 75 % with an upper limit, about 64 % of all"."""
+    if part is None or whole is None:
+        return ""
+    return _(
+        "{part} of those with an upper limit ({whole} of all) have a maximum of 2 home-office days, that is about "
+        "{all} of all state employers.",
+        lang,
+    ).format(
+        part=_worded(part, lang),
+        whole=_worded(whole, lang),
+        all=format_share(part.value * whole.value / 10000, lang, 0),
+    )
 
 
 def _as_percent(figure: Figure | None) -> float | None:
@@ -313,7 +351,8 @@ def render(state: PageState, session) -> dict:
             _(AFI_SOURCE, lang), lang,
         ),
         figures_view(
-            EMPLOYERS, _("What state employers say", lang), EMPLOYER_FIGURES, employers, _(STATE_SOURCE, lang), lang
+            EMPLOYERS, _("What state employers say", lang), EMPLOYER_FIGURES, employers, _(STATE_SOURCE, lang), lang,
+            _sub_share(employers[3], employers[2], lang),
         ),
         figures_view(
             MUNICIPAL, _("A municipality's own employees: Bærum 2020", lang), MUNICIPAL_FIGURES, municipal,
@@ -365,8 +404,8 @@ def _breaks(lang: str) -> html.Div:
                 [
                     html.Li(
                         _(
-                            "2017 is Statistics Norway's labour force survey (as reported by Nergaard et al. 2018); 2020–2022 are "
-                            "AFI's own surveys. All four asked “Can you work from home if you wish?” with the answers “yes, as "
+                            "2017 is Statistics Norway's labour force survey (as reported by Nergaard et al. 2018); 2020 is YS "
+                            "Arbeidslivsbarometer and 2021–2022 are AFI's own surveys (AFI's own analyses of all three). All four asked “Can you work from home if you wish?” with the answers “yes, as "
                             "a fixed arrangement”, “yes, but only when needed”, “no” and “not sure”.",
                             lang,
                         )

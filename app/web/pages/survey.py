@@ -22,7 +22,7 @@ from app.query.published import BASES, COMPARABLE, comparisons
 from app.query.survey import answer_codes, list_questions
 from app.web import page_state
 from app.web.components import labelled_dropdown, survey_label
-from app.web.i18n import N_, format_interval, format_number, format_share, localized, pick
+from app.web.i18n import N_, format_interval, format_number, format_published, format_share, localized, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import Context, Option, PageState, Param, Spec, survey_param
 from app.web.survey_figures import MAX_LISTED_HIDDEN, bar_figure, likert_figure, listed_rows, mean_figure
@@ -592,10 +592,9 @@ def _published_card(session, c: dict, min_n: int, lang: str):
         )
     for item in items:
         answers = " / ".join(labels.get(code, str(code)).lower() for code in item.categories)
-        approx = _("approx.", lang) + " " if item.approx else ""
         base = _(BASE_TEXT.get(item.breakdown, ""), lang) if item.breakdown in BASE_TEXT else item.breakdown
         published: list[Component | str] = [
-            html.Strong(f"{approx}{format_share(item.published, lang, 0)}"),
+            html.Strong(format_published(item.as_published, item.unit, item.qualifier, lang, quote=item.quote)),
             f" ({answers}; {base})",
         ]
         computed = item.computed
