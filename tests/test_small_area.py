@@ -273,3 +273,14 @@ def test_education_groups_must_not_overlap():
                 {"codes": [2], "ssb_09429": ["02a"], "label": label},
             ],
         )
+
+
+def test_the_county_table_gives_each_municipalitys_centrality_class_beside_its_estimate(client):
+    """Why Eidfjord and Ulvik come out nearly alike: the same class, and a similar age structure."""
+    from app.web.pages import municipality
+
+    address = f"/data/kommune.json?kommune=4619&survey=demo_national&chart={municipality.MODEL_MAP}"
+    rows = {r["municipality"]: r for r in json.loads(client.get(address).data)["views"][0]["rows"]}
+    eidfjord, ulvik, bergen = rows["Eidfjord"], rows["Ulvik"], rows["Bergen"]
+    assert eidfjord["centrality"] == ulvik["centrality"] == 6 and bergen["centrality"] == 2
+    assert abs(eidfjord["value"] - ulvik["value"]) < 1  # percentage points

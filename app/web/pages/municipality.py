@@ -406,10 +406,13 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
     }
     names = {r.kommunenummer: r.municipality for r in found if not isinstance(r, tuple)}
     names.update({r[0]: r[1] for r in found if isinstance(r, tuple)})
+    # the class beside each estimate: municipalities of one class and a similar age structure come out alike
+    classes = {r.kommunenummer: r.centrality for r in found if not isinstance(r, tuple)}
     title = _("{figure}: model-based estimate by municipality", lang).format(figure=_(title_id, lang))
     rows = [
         {
             "municipality": names[n],
+            "centrality": classes[n],
             "value": percent(e[0]),
             "ci_low": percent(e[1]),
             "ci_high": percent(e[2]),
@@ -420,6 +423,7 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
     table = DataTable(
         [
             Column("municipality", _("Municipality", lang)),
+            Column("centrality", _("Centrality (SSB)", lang), "integer"),
             *estimate_columns(lang),
             Column("width", _("Interval width (percentage points)", lang), "number"),
         ],
