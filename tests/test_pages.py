@@ -14,12 +14,14 @@ PATHS = {
     "national": "/nasjonalt",
     "coworking": "/kontorfellesskap",
     "measures": "/tiltak",
+    "interviews": "/intervju",
     "decks": "/presentasjon",
     "about": "/om",
 }
 EDITING_PATHS = {  # for editors and admins: in the account bar, not the navigation
     "edit_coworking": "/rediger/kontorfellesskap",
     "edit_progress": "/rediger/tiltak",
+    "edit_criteria": "/rediger/suksesskriterier",
     "audit": "/admin/endringslogg",
     "admin_import": "/admin/import",
 }

@@ -73,6 +73,8 @@ def test_the_web_role_writes_what_the_web_app_edits(web_engine):
         "UPDATE answer_vector SET weight = 1",
         "TRUNCATE answer",
         "DELETE FROM measure_progress",
+        "DELETE FROM measure_criterion",
+        "UPDATE interview_quote SET text = 'x'",
         "TRUNCATE coworking_space",
         "UPDATE import_batch SET status = 'failed'",
         "UPDATE data_version SET id = 2",
@@ -104,6 +106,13 @@ def test_the_web_role_may_do_each_write_the_web_app_does(web_engine):
             )
         ).scalar_one()
         connection.execute(text("UPDATE measure_progress SET note = 'ok' WHERE id = :id"), {"id": progress})
+        criterion = connection.execute(
+            text(
+                "INSERT INTO measure_criterion (area_id, description, target_value, target_date, is_example) "
+                "SELECT min(id), 'Mål', 3, '2027-12-31', false FROM measure_area RETURNING id"
+            )
+        ).scalar_one()
+        connection.execute(text("UPDATE measure_criterion SET target_value = 4 WHERE id = :id"), {"id": criterion})
         deck = connection.execute(
             text("INSERT INTO deck (token, title) VALUES (repeat('t', 24), 'Møte') RETURNING id")
         ).scalar_one()

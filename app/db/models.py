@@ -484,6 +484,63 @@ class MeasureProgress(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
+class MeasureCriterion(Base):
+    """A goal and success criterion editors set for a measure area or one of its activities (exactly one):
+    what counts as success, a target (a number with its unit, or words) and the date it is due."""
+
+    __tablename__ = "measure_criterion"
+    __table_args__ = (
+        CheckConstraint("(area_id IS NULL) <> (activity_id IS NULL)", name="one_measure"),
+        CheckConstraint("target_value IS NOT NULL OR target_text IS NOT NULL", name="has_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("measure_area.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("measure_activity.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    target_value: Mapped[float | None] = mapped_column(Float)
+    target_unit: Mapped[str | None] = mapped_column(String(60))
+    target_text: Mapped[str | None] = mapped_column(String(500))
+    target_date: Mapped[dt.date] = mapped_column(Date)
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = _now()
+    updated_by: Mapped[str | None] = mapped_column(String(120))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class InterviewTheme(Base):
+    """A theme of the seven interviews with remote workers in Hardanger (NORCE 2025, section 3.1), with
+    how it matches the survey's findings and which measure areas it bears on (seed/interviews.yaml)."""
+
+    __tablename__ = "interview_theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    position: Mapped[int] = mapped_column(SmallInteger)
+    section: Mapped[str] = mapped_column(String(20))  # where in the report, e.g. 3.1.2
+    title: Mapped[I18n]
+    summary: Mapped[I18n]
+    survey: Mapped[I18n]  # how the survey's findings match the theme
+    survey_section: Mapped[str] = mapped_column(String(40))
+    measure_areas: Mapped[list[Any]] = mapped_column(JSONB, default=list)  # codes of measure_area
+    quotes: Mapped[list[InterviewQuote]] = relationship(
+        cascade="all, delete-orphan", order_by="InterviewQuote.position"
+    )
+
+
+class InterviewQuote(Base):
+    """A quote, verbatim and in Norwegian as the report has it, with the section it is in."""
+
+    __tablename__ = "interview_quote"
+    __table_args__ = (UniqueConstraint("theme_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("interview_theme.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(SmallInteger)
+    text: Mapped[str] = mapped_column(Text)
+    section: Mapped[str] = mapped_column(String(20))
+
+
 class Opportunity(Base):
     """One of the eight opportunities for municipalities (seed 000)."""
 

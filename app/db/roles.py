@@ -3,9 +3,10 @@
 Migrations, seeding and imports run as the owner of the tables (``DATABASE_URL`` of the commands). The
 web server can connect as a second role (``fjernarbeid db grant-web ROLE`` gives it its rights) that
 can read the survey tables but not change them, so a flaw in the web app cannot alter respondents'
-answers. What the web app writes: coworking spaces, measure progress, presentations, accounts' last
-logins, sessions and failed logins, the audit trail, the data version the triggers count, and the jobs
-it queues (with the uploads they import). The worker that runs the jobs connects as the owner.
+answers. What the web app writes: coworking spaces, measure progress and success criteria,
+presentations, accounts' last logins, sessions and failed logins, the audit trail, the data version the
+triggers count, and the jobs it queues (with the uploads they import). The worker that runs the jobs
+connects as the owner.
 
 Web imports (surveys, coworking inventories, SSB tables by admins) need the owner's rights; a
 deployment with the two roles gives the web server the owner's URL for them in
@@ -30,6 +31,7 @@ WEB_WRITES = (
 # Narrower rights: exactly these privileges; a column list limits an UPDATE to those columns.
 WEB_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "measure_progress": ("INSERT", "UPDATE"),  # recorded and changed, never deleted
+    "measure_criterion": ("INSERT", "UPDATE"),  # success criteria: set and changed, never deleted
     "audit_entry": ("INSERT",),  # the change log is added to, never changed or emptied
     "app_user": ("UPDATE (last_login_at)",),  # a login's time; never names, roles, passwords or disabling
     "data_version": ("UPDATE (version)",),  # the triggers count the web's own edits as the invoker

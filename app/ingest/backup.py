@@ -3,13 +3,14 @@ the importers read back.
 
 The export holds every table that ``seed/reference`` does not rebuild: the coworking inventory (the
 importer's CSV), the measures catalogue (the seed's YAML format), measure progress (CSV), presentations
-(JSON), every survey as its respondent file with exact weights and its codebook (YAML), and, row for row
+(JSON), success criteria (CSV), every survey as its respondent file with exact weights and its codebook (YAML), and, row for row
 as JSON lines in ``tables/`` (``TABLE_FILES``), the change log, the published figures, the national
 series, the SSB series (an admin may have imported newer ones than the seed's), other centrality
 classifications and the import history. The change log is also written as CSV, for reading.
 
 Rebuilt instead of copied (``REBUILT_FROM_REFERENCE``): municipalities, postal codes and regions come
-from ``seed/reference`` again. Not in the copy at all (``NOT_COPIED``, said in the manifest): accounts,
+from ``seed/reference`` again, and the report's interviews from ``seed/interviews.yaml``
+(``REBUILT_FROM_SEED``). Not in the copy at all (``NOT_COPIED``, said in the manifest): accounts,
 their sessions and failed logins (password hashes stay in the database; add the accounts again with
 ``fjernarbeid users add``), the data version counter (the triggers move it), and the server's background
 jobs and unconfirmed uploads.
@@ -44,6 +45,7 @@ from app.db.models import (
     DeckView,
     MeasureActivity,
     MeasureArea,
+    MeasureCriterion,
     MeasureProgress,
     Opportunity,
     Question,
@@ -52,10 +54,10 @@ from app.db.models import (
     Survey,
 )
 from app.errors import ImportValidationError
-from app.ingest import figures, measures, reference
+from app.ingest import figures, interviews, measures, reference
 from app.ingest.coworking_import import COLUMNS as COWORKING_COLUMNS
 from app.ingest.coworking_import import import_coworking
-from app.ingest.editing import ProgressInput
+from app.ingest.editing import CriterionInput, ProgressInput
 from app.ingest.seed import SEED_DIR
 from app.ingest.survey_import import import_survey
 
@@ -71,6 +73,17 @@ PROGRESS_COLUMNS = (
     "due_date",
     "note",
     "link",
+    "is_example",
+    "updated_by",
+    "updated_at",
+)
+CRITERIA_COLUMNS = (
+    "measure",
+    "description",
+    "target_value",
+    "target_unit",
+    "target_text",
+    "target_date",
     "is_example",
     "updated_by",
     "updated_at",
@@ -91,6 +104,8 @@ TABLE_FILES = (
 )
 # Loaded from seed/reference by import-all, not copied.
 REBUILT_FROM_REFERENCE = ("municipality", "postal_code", "region", "region_member")
+# Loaded from the seed's own files by import-all, not copied: the report's interviews are not the councils' data.
+REBUILT_FROM_SEED = ("interview_theme", "interview_quote")
 # Deliberately not in the copy, with the reason the manifest gives.
 NOT_COPIED = {
     "app_user": "accounts are not copied (password hashes stay in the database): add them again with "
@@ -121,6 +136,7 @@ def export_all(session: Session, directory: Path) -> BackupReport:
     report.counts["coworking spaces"] = _export_coworking(session, directory / "coworking.csv")
     report.counts["measure areas"] = _export_measures(session, directory / "measures.yaml")
     report.counts["progress records"] = _export_progress(session, directory / "progress.csv")
+    report.counts["success criteria"] = _export_criteria(session, directory / "criteria.csv")
     report.counts["presentations"] = _export_decks(session, directory / "decks.json")
     surveys = session.scalars(select(Survey).order_by(Survey.slug)).all()
     for survey in surveys:
@@ -136,6 +152,7 @@ def export_all(session: Session, directory: Path) -> BackupReport:
         "surveys": [s.slug for s in surveys],
         "tables": list(TABLE_FILES),
         "rebuilt_from_reference": list(REBUILT_FROM_REFERENCE),
+        "rebuilt_from_seed": list(REBUILT_FROM_SEED),
         "not_included": NOT_COPIED,
         "counts": report.counts,
     }
@@ -223,6 +240,33 @@ def _export_progress(session: Session, path: Path) -> int:
                 p.updated_at.isoformat(),
             ]
             for p, code, slug in rows
+        ],
+    )
+
+
+def _export_criteria(session: Session, path: Path) -> int:
+    rows = session.execute(
+        select(MeasureCriterion, MeasureArea.code, MeasureActivity.code)
+        .outerjoin(MeasureArea, MeasureArea.id == MeasureCriterion.area_id)
+        .outerjoin(MeasureActivity, MeasureActivity.id == MeasureCriterion.activity_id)
+        .order_by(MeasureCriterion.id)
+    ).all()
+    return _write_csv(
+        path,
+        CRITERIA_COLUMNS,
+        [
+            [
+                f"area:{area}" if area else f"activity:{activity}",
+                c.description,
+                "" if c.target_value is None else repr(c.target_value),
+                _text(c.target_unit),
+                _text(c.target_text),
+                c.target_date.isoformat(),
+                _text(c.is_example),
+                _text(c.updated_by),
+                c.updated_at.isoformat(),
+            ]
+            for c, area, activity in rows
         ],
     )
 
@@ -368,6 +412,9 @@ def import_all(session: Session, directory: Path, created_by: str = "fjernarbeid
     coworking = import_coworking(session, directory / "coworking.csv", replace=True, created_by=created_by)
     report.counts["coworking spaces"] = coworking.rows
     report.counts["progress records"] = _import_progress(session, directory / "progress.csv")
+    if (directory / "criteria.csv").is_file():  # copies made before success criteria existed have none
+        report.counts["success criteria"] = _import_criteria(session, directory / "criteria.csv")
+    report.counts["interview themes"] = interviews.load_interviews(session, SEED_DIR / "interviews.yaml")
     report.counts["presentations"] = _import_decks(session, directory / "decks.json")
     for slug in manifest.get("surveys", []):
         import_survey(
@@ -403,6 +450,36 @@ def _import_progress(session: Session, path: Path) -> int:
                 activity_id=activity,
                 kommunenummer=None if region_id else place,
                 region_id=region_id,
+                is_example=row["is_example"] == "true",
+                updated_by=row["updated_by"] or None,
+                **({"updated_at": dt.datetime.fromisoformat(row["updated_at"])} if row.get("updated_at") else {}),
+                **checked,
+            )
+        )
+    session.flush()
+    return len(rows)
+
+
+def _import_criteria(session: Session, path: Path) -> int:
+    areas = dict(session.execute(select(MeasureArea.code, MeasureArea.id)).all())
+    activities = dict(session.execute(select(MeasureActivity.code, MeasureActivity.id)).all())
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for number, row in enumerate(rows, start=2):
+        kind, _, code = row["measure"].partition(":")
+        area_id = areas.get(code) if kind == "area" else None
+        activity_id = activities.get(code) if kind == "activity" else None
+        if area_id is None and activity_id is None:
+            raise ImportValidationError(
+                f"{path.name}, row {number}: unknown measure {row['measure']!r}. Fix: restore the measures catalogue "
+                "of the same copy."
+            )
+        values = {k: row[k] or None for k in CriterionInput.model_fields}
+        checked = CriterionInput.model_validate({k: v for k, v in values.items() if v is not None}).model_dump()
+        session.add(
+            MeasureCriterion(
+                area_id=area_id,
+                activity_id=activity_id,
                 is_example=row["is_example"] == "true",
                 updated_by=row["updated_by"] or None,
                 **({"updated_at": dt.datetime.fromisoformat(row["updated_at"])} if row.get("updated_at") else {}),

@@ -1,4 +1,4 @@
-"""Edits made in the browser: coworking spaces and measure progress, one record at a time.
+"""Edits made in the browser: coworking spaces, measure progress and success criteria, one record at a time.
 
 Each edit is validated like an imported row (a coworking space by the importer's own row model),
 checked against the municipality's boundary, written with **optimistic locking** and logged in the
@@ -24,14 +24,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from shapely.geometry import Point, shape
 from shapely.prepared import PreparedGeometry, prep
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.db.audit import record
-from app.db.models import CoworkingSpace, MeasureActivity, MeasureProgress, Municipality, Region
+from app.db.models import (
+    CoworkingSpace,
+    MeasureActivity,
+    MeasureArea,
+    MeasureCriterion,
+    MeasureProgress,
+    Municipality,
+    Region,
+)
 from app.errors import FjernarbeidError
 from app.ingest.coworking_import import WEBSITE, CoworkingRow
 from app.ingest.reference_lookup import ReferenceLookup
@@ -286,6 +294,129 @@ def _place_filter(session: Session, activity_id: int, place: str) -> Any:
     if number is not None:
         return and_(MeasureProgress.activity_id == activity_id, MeasureProgress.kommunenummer == number)
     return and_(MeasureProgress.activity_id == activity_id, MeasureProgress.region_id == region_id)
+
+
+# --- success criteria ---------------------------------------------------------------------------
+
+
+class CriterionInput(BaseModel):
+    """A goal for a measure: what counts as success, a target (a number with its unit, or words) and a date."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    description: str = Field(min_length=1, max_length=1000)
+    target_value: float | None = None
+    target_unit: str | None = Field(None, max_length=60)
+    target_text: str | None = Field(None, max_length=500)
+    target_date: dt.date
+
+    @model_validator(mode="after")
+    def _has_target(self) -> CriterionInput:
+        if self.target_value is None and self.target_text is None:
+            raise ValueError("no_target")
+        return self
+
+
+def criterion_values(criterion: MeasureCriterion) -> dict[str, Any]:
+    return {
+        "id": criterion.id,
+        "version": criterion.version,
+        "area_id": criterion.area_id,
+        "activity_id": criterion.activity_id,
+        "is_example": criterion.is_example,
+        **{name: getattr(criterion, name) for name in CriterionInput.model_fields},
+    }
+
+
+def _measure_columns(session: Session, measure: str) -> tuple[int | None, int | None]:
+    """(area_id, activity_id) of ``measure``: ``area:<code>`` or ``activity:<code>`` of the catalogue."""
+    kind, _, code = measure.partition(":")
+    if kind == "area":
+        area_id = session.scalar(select(MeasureArea.id).where(MeasureArea.code == code))
+        if area_id is not None:
+            return area_id, None
+    elif kind == "activity":
+        activity_id = session.scalar(select(MeasureActivity.id).where(MeasureActivity.code == code))
+        if activity_id is not None:
+            return None, activity_id
+    raise EditError([FieldProblem("measure", "invalid")])
+
+
+def find_criteria(session: Session, measure: str) -> list[dict[str, Any]]:
+    """The criteria set for ``measure`` (``area:<code>`` or ``activity:<code>``), oldest first."""
+    area_id, activity_id = _measure_columns(session, measure)
+    column = MeasureCriterion.area_id if area_id is not None else MeasureCriterion.activity_id
+    rows = session.scalars(
+        select(MeasureCriterion).where(column == (area_id or activity_id)).order_by(MeasureCriterion.id)
+    )
+    return [criterion_values(c) for c in rows]
+
+
+def load_criterion(session: Session, criterion_id: int) -> dict[str, Any] | None:
+    criterion = session.get(MeasureCriterion, criterion_id)
+    return criterion_values(criterion) if criterion else None
+
+
+def save_criterion(
+    session: Session,
+    actor: str,
+    measure: str,
+    values: dict[str, Any],
+    criterion_id: int | None = None,
+    version: int | None = None,
+) -> dict[str, Any]:
+    """Add a criterion to ``measure`` (``criterion_id`` None) or change one; saved by an editor, it is the
+    council's own and no longer an example.
+
+    Raises:
+        EditError: unknown measure, or an invalid field.
+        EditConflict: someone changed the criterion since ``version``, or it is gone.
+    """
+    area_id, activity_id = _measure_columns(session, measure)
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    cleaned = {k: v for k, v in cleaned.items() if v not in (None, "")}
+    if isinstance(cleaned.get("target_value"), str):
+        cleaned["target_value"] = cleaned["target_value"].replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        checked = CriterionInput.model_validate(cleaned).model_dump()
+    except ValidationError as error:
+        raise EditError([_criterion_problem(e) for e in error.errors()]) from None
+    if criterion_id is None:
+        criterion = MeasureCriterion(area_id=area_id, activity_id=activity_id, updated_by=actor, **checked)
+        session.add(criterion)
+        session.flush()
+        after = criterion_values(criterion)
+        record(session, actor, "criterion.create", "measure_criterion", str(criterion.id), None, after)
+        return after
+    before = _locked(session, MeasureCriterion, criterion_id, version, criterion_values)
+    if (before["area_id"], before["activity_id"]) != (area_id, activity_id):
+        raise EditError([FieldProblem("measure", "invalid")])
+    session.execute(
+        update(MeasureCriterion)
+        .where(MeasureCriterion.id == criterion_id)
+        .values(
+            **checked, is_example=False, updated_by=actor, version=MeasureCriterion.version + 1, updated_at=func.now()
+        )
+    )
+    changed = session.get(MeasureCriterion, criterion_id)
+    assert changed is not None
+    session.refresh(changed)
+    after = criterion_values(changed)
+    record(session, actor, "criterion.update", "measure_criterion", str(criterion_id), before, after)
+    return after
+
+
+def _criterion_problem(error: Any) -> FieldProblem:
+    if not error["loc"]:  # the model's own check: neither a number nor words as the target
+        return FieldProblem("target_value", "no_target")
+    field = str(error["loc"][0])
+    if error["type"] == "string_too_long":
+        return FieldProblem(field, "too_long")
+    if field == "target_date":
+        return FieldProblem(field, "required" if error["type"] == "missing" else "bad_date")
+    if field == "target_value":
+        return FieldProblem(field, "not_a_number")
+    return FieldProblem(field, "required" if error["type"] in ("missing", "string_too_short") else "invalid")
 
 
 # --- shared ---------------------------------------------------------------------------------------

@@ -12,12 +12,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db.models import (
     PROGRESS_STATUSES,
+    MeasureActivity,
     MeasureArea,
+    MeasureCriterion,
     MeasureProgress,
     Municipality,
     Opportunity,
@@ -145,6 +147,77 @@ def progress_grid(session: Session, region_slug: str) -> ProgressGrid:
         )
         grid.recorded += 1
     return grid
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A goal an editor set for a measure area (``activity_id`` None) or one activity of it."""
+
+    id: int
+    area_code: str
+    activity_id: int | None
+    description: str
+    target_value: float | None
+    target_unit: str | None
+    target_text: str | None
+    target_date: dt.date
+    is_example: bool
+
+
+def criteria(session: Session) -> list[Criterion]:
+    """Every success criterion, by area, the area's own before its activities', oldest first."""
+    activity_area = select(MeasureActivity.area_id).where(MeasureActivity.id == MeasureCriterion.activity_id)
+    area_id = func.coalesce(MeasureCriterion.area_id, activity_area.scalar_subquery())
+    rows = session.execute(
+        select(MeasureCriterion, MeasureArea.code)
+        .join(MeasureArea, MeasureArea.id == area_id)
+        .order_by(MeasureArea.number, MeasureCriterion.activity_id.nulls_first(), MeasureCriterion.id)
+    ).all()
+    return [
+        Criterion(
+            c.id,
+            code,
+            c.activity_id,
+            c.description,
+            c.target_value,
+            c.target_unit,
+            c.target_text,
+            c.target_date,
+            c.is_example,
+        )
+        for c, code in rows
+    ]
+
+
+MET, ON_THE_WAY, OVERDUE = "met", "on_the_way", "overdue"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How far a place has come against a criterion: its measure's activities done by the target date."""
+
+    done: int
+    total: int
+    state: str  # met | on_the_way | overdue
+
+
+def standing(criterion: Criterion, area: Area, grid: ProgressGrid, place_key: str, today: dt.date) -> Standing:
+    """``criterion`` in ``place_key``: met when every activity of its measure (the one activity, or all the
+    area's) is done there; overdue when the target date has passed before that; on the way otherwise."""
+    ids = [criterion.activity_id] if criterion.activity_id is not None else [a.id for a in area.activities]
+    done = sum(grid.get(i, place_key).status == "done" for i in ids)
+    if ids and done == len(ids):
+        state = MET
+    elif criterion.target_date < today:
+        state = OVERDUE
+    else:
+        state = ON_THE_WAY
+    return Standing(done, len(ids), state)
+
+
+def area_done(area: Area, grid: ProgressGrid, place_key: str) -> int:
+    """How many of the area's activities are done in the place."""
+    return sum(grid.get(a.id, place_key).status == "done" for a in area.activities)
 
 
 @dataclass(frozen=True)

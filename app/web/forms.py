@@ -32,6 +32,7 @@ PROBLEM_TEXT = {
     "unknown_municipality": N_("Choose a municipality from the list."),
     "unknown_postal_code": N_("This postal code is not in Posten's register."),
     "bad_date": N_("Write the date as YYYY-MM-DD, e.g. 2026-12-01."),
+    "no_target": N_("Give a target: a number (with its unit), words, or both."),
     "invalid": N_("This value is not allowed here."),
 }
 

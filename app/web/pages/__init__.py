@@ -18,11 +18,13 @@ PAGE_MODULES = (
     "national",
     "coworking",
     "measures",
+    "interviews",
     "decks",
     "about",
     # for editors and admins, reached from the account bar (each has ROLE)
     "edit_coworking",
     "edit_progress",
+    "edit_criteria",
     "audit",
     "admin_import",
 )

@@ -1,26 +1,38 @@
-"""Tiltak: the five measure areas with rationale, the survey figures behind them and each activity's
-progress per municipality, plus the eight opportunities for municipalities.
+"""Tiltak: the five measure areas with rationale, the survey figures behind them, their goals and success
+criteria with each place's standing against them, and each activity's progress per municipality, plus the
+eight opportunities for municipalities.
 
-Progress is read-only here; editors record it on "Record measure progress" (/rediger/tiltak). An activity
+A compact summary per area comes first (activities done per place, the criteria set); the full status grid
+of each area is folded away below it. Progress and criteria are read-only here; editors record them on
+"Record measure progress" (/rediger/tiltak) and "Success criteria" (/rediger/suksesskriterier). An activity
 without a record is shown as "not started", so the grid is complete even before anyone reports.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
 from app.query.measures import (
+    MET,
     NOT_STARTED,
+    ON_THE_WAY,
+    OVERDUE,
     STATUSES,
     Area,
+    Criterion,
     Evidence,
     ProgressGrid,
+    area_done,
     catalogue,
+    criteria,
     evidence_for,
     opportunities,
     progress_grid,
+    standing,
 )
 from app.web import page_state
 from app.web.components import aria, labelled_dropdown, survey_label
@@ -38,6 +50,7 @@ SURVEY = "measures-survey"
 REGION = "measures-region"
 STATUS = "measures-status"
 CONTENT = "measures-content"
+SUMMARY = "measures-summary"
 
 ALL = "all"
 
@@ -56,6 +69,14 @@ STATUS_STYLE = {
     "done": ("success", None),
     "paused": ("dark", None),
 }
+
+
+STANDING_TEXT = {
+    MET: N_("Met"),
+    ON_THE_WAY: N_("On the way"),
+    OVERDUE: N_("Overdue"),
+}
+STANDING_STYLE = {MET: ("success", None), ON_THE_WAY: ("light", "dark"), OVERDUE: ("danger", None)}
 
 
 STATE = Spec(
@@ -117,15 +138,17 @@ def render(state: PageState, session) -> dict:
         else {v: Evidence(v, "unavailable") for v in variables}
     )
     chances = opportunities(session)
+    goals = criteria(session)
     view = progress_view(areas, grid, status, lang)
     return {
         "views": [view],
         "content": [
             *survey_label(state),
             _contents(areas, lang),
+            _summary(areas, goals, grid, lang),
             _progress_note(grid, lang),
             toolbar(PATH, view, state) if grid.places else None,
-            *[_area_card(area, figures, grid, state, status) for area in areas],
+            *[_area_card(area, figures, grid, state, status, goals) for area in areas],
             _opportunities(chances, lang),
         ],
     }
@@ -181,7 +204,145 @@ def _progress_note(grid: ProgressGrid, lang: str) -> html.P:
     return html.P(text, className="alert alert-info measures-progress-note", role="note")
 
 
-def _area_card(area: Area, figures: dict[str, Evidence], grid: ProgressGrid, state: PageState, status: str) -> dbc.Card:
+def _place_name(place, lang: str) -> str:
+    return _("{name} (whole region)", lang).format(name=place.name) if place.is_region else place.name
+
+
+def _summary(areas: list[Area], goals: list[Criterion], grid: ProgressGrid, lang: str) -> html.Section:
+    """One row per area: activities done in each place, and the goals set for the area and its activities."""
+    head = [html.Th(_("Measure area", lang), scope="col")]
+    head += [html.Th(_place_name(p, lang), scope="col") for p in grid.places]
+    head.append(html.Th(_("Success criteria", lang), scope="col"))
+    rows = []
+    for area in areas:
+        mine = [c for c in goals if c.area_code == area.code]
+        cells: list[Component] = [
+            html.Th(html.A(f"{area.number}. {pick(area.title, lang)}", href=f"#measures-area-{area.code}"), scope="row")
+        ]
+        cells += [
+            html.Td(
+                _("{done} of {total} done", lang).format(done=area_done(area, grid, p.key), total=len(area.activities))
+            )
+            for p in grid.places
+        ]
+        if mine:
+            soonest = min(c.target_date for c in mine)
+            text = _("{count} set, the first due {date}", lang).format(count=len(mine), date=f"{soonest:%d.%m.%Y}")
+            if all(c.is_example for c in mine):
+                text += " (" + _("examples", lang) + ")"
+        else:
+            text = _("None set yet", lang)
+        cells.append(html.Td(text))
+        rows.append(html.Tr(cells, id=f"measures-summary-{area.code}"))
+    caption = html.Caption(
+        _("Activities done per place, and the success criteria set, by area", lang), className="small"
+    )
+    return html.Section(
+        [
+            html.H2(_("Summary by area", lang), className="h4"),
+            html.Div(
+                dbc.Table(
+                    [caption, html.Thead(html.Tr(head)), html.Tbody(rows)],
+                    bordered=True,
+                    size="sm",
+                    className="caption-top align-middle mb-0",
+                ),
+                className="table-responsive",
+            ),
+        ],
+        id=SUMMARY,
+        className="mb-4",
+    )
+
+
+def _target_text(criterion: Criterion, lang: str) -> str:
+    parts = []
+    if criterion.target_value is not None:
+        value = criterion.target_value
+        number = format_number(value, lang, 0 if float(value).is_integer() else 2)
+        parts.append(" ".join(filter(None, [number, criterion.target_unit])))
+    if criterion.target_text:
+        parts.append(criterion.target_text)
+    return " – ".join(parts)
+
+
+def _criteria_block(area: Area, goals: list[Criterion], grid: ProgressGrid, lang: str) -> html.Div:
+    """The area's goals, each with every place's standing against it by its date."""
+    mine = [c for c in goals if c.area_code == area.code]
+    title = html.H3(_("Goals and success criteria", lang), className="h5 mt-3")
+    if not mine:
+        return html.Div(
+            [
+                title,
+                html.P(
+                    _("No success criteria have been set for this area yet.", lang), className="measures-criteria-none"
+                ),
+            ]
+        )
+    activities = {a.id: a for a in area.activities}
+    today = dt.date.today()
+    head = [html.Th(_("Criterion", lang), scope="col")]
+    head += [html.Th(_place_name(p, lang), scope="col") for p in grid.places]
+    rows = []
+    for criterion in mine:
+        what: list[Component | str] = [html.Div(criterion.description)]
+        measure = (
+            pick(activities[criterion.activity_id].title, lang)
+            if criterion.activity_id in activities
+            else _("The whole area", lang)
+        )
+        what.append(html.Div(_("Measure", lang) + f": {measure}", className="small"))
+        what.append(html.Div(_("Target", lang) + f": {_target_text(criterion, lang)}", className="small"))
+        what.append(html.Div(_("By", lang) + f" {criterion.target_date:%d.%m.%Y}", className="small"))
+        if criterion.is_example:
+            what.append(
+                html.Div(
+                    _("Example, not a decision of the council", lang),
+                    className="small fst-italic measures-criterion-example",
+                )
+            )
+        cells: list[Component] = [html.Th(what, scope="row", className="fw-normal")]
+        for place in grid.places:
+            result = standing(criterion, area, grid, place.key, today)
+            color, text_color = STANDING_STYLE[result.state]
+            cells.append(
+                html.Td(
+                    [
+                        dbc.Badge(
+                            _(STANDING_TEXT[result.state], lang),
+                            color=color,
+                            text_color=text_color,
+                            className="measures-standing" + (" border" if result.state == ON_THE_WAY else ""),
+                        ),
+                        html.Div(
+                            _("{done} of {total} activities done", lang).format(done=result.done, total=result.total),
+                            className="small",
+                        ),
+                    ]
+                )
+            )
+        rows.append(html.Tr(cells, id=f"measures-criterion-{criterion.id}"))
+    caption = html.Caption(
+        _("Met: every activity of the measure is done in the place; overdue: the date has passed before that.", lang),
+        className="small",
+    )
+    table = dbc.Table(
+        [caption, html.Thead(html.Tr(head)), html.Tbody(rows)],
+        bordered=True,
+        size="sm",
+        className="measures-criteria caption-top align-middle mb-0",
+    )
+    return html.Div([title, html.Div(table, className="table-responsive")])
+
+
+def _area_card(
+    area: Area,
+    figures: dict[str, Evidence],
+    grid: ProgressGrid,
+    state: PageState,
+    status: str,
+    goals: list[Criterion],
+) -> dbc.Card:
     lang = state.lang
     return dbc.Card(
         dbc.CardBody(
@@ -190,8 +351,14 @@ def _area_card(area: Area, figures: dict[str, Evidence], grid: ProgressGrid, sta
                 html.P(pick(area.rationale, lang)),
                 html.P([_("Source", lang), f": {area.source}"], className="small text-muted"),
                 _evidence_box(area, figures, state),
-                html.H3(_("Activities and progress", lang), className="h5 mt-3"),
-                _progress_table(area, grid, status, lang),
+                _criteria_block(area, goals, grid, lang) if grid.places else None,
+                html.Details(
+                    [
+                        html.Summary(_("Activities and progress", lang), className="h5 mt-3"),
+                        _progress_table(area, grid, status, lang),
+                    ],
+                    className="measures-grid",
+                ),
             ]
         ),
         className="mb-4 measures-area",

@@ -1,0 +1,246 @@
+"""Suksesskriterier: editors set goals and success criteria for a measure area or one of its activities
+(NORCE 2025, chapter 4: "Definere mål for bruk og suksesskriterier"): what counts as success, a target (a
+number with its unit, or words) and the date it is due. The Tiltak page shows each place's standing
+against them. Optimistic locking and the audit trail as for measure progress (``app/ingest/editing.py``);
+the role is checked in each callback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from app.db.session import session_scope
+from app.ingest.editing import EditConflict, EditError, find_criteria, load_criterion, save_criterion
+from app.query.measures import catalogue
+from app.web import auth
+from app.web.components import page_language
+from app.web.forms import answered, field, names_of, refused, save_outputs, text_input
+from app.web.i18n import N_, format_number, pick
+from app.web.i18n import gettext as _
+from app.web.page_state import parse_search
+from app.web.pages.measures import PATH as MEASURES_PATH
+from app.web.response_cache import do_not_cache_this_response
+
+PATH = "/rediger/suksesskriterier"
+NAME = N_("Success criteria")
+ROLE = "editor"
+
+URL = "edit-criteria-url"
+MEASURE = "edit-criteria-measure"
+CRITERION = "edit-criteria-criterion"
+FIELD = "edit-criteria-field"
+FEEDBACK = "edit-criteria-feedback"
+LOADED = "edit-criteria-loaded"  # {"id", "version"} of the criterion the form holds (id None: a new one)
+SAVE = "edit-criteria-save"
+MESSAGE = "edit-criteria-message"
+NEW = "new"
+FIELDS = ("description", "target_value", "target_unit", "target_text", "target_date")
+
+
+def layout(lang: str, search: str = "") -> html.Div:
+    with session_scope() as session:
+        areas = catalogue(session)
+    measures = []
+    for area in areas:
+        measures.append({"label": f"{area.number}. {pick(area.title, lang)}", "value": f"area:{area.code}"})
+        measures += [
+            {"label": f"{area.number}. – {pick(activity.title, lang)}", "value": f"activity:{activity.code}"}
+            for activity in area.activities
+        ]
+
+    def f(name: str, label: str, control: Any, help_text: str | None = None) -> html.Div:
+        return field(FIELD, FEEDBACK, name, label, control, help_text)
+
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh=False),
+            dcc.Store(id=LOADED),
+            html.H1(_("Success criteria", lang)),
+            html.P(
+                _(
+                    "Choose a measure area or one of its activities, then set what counts as success: a target "
+                    "(a number with its unit, words, or both) and the date it is due. The Measures page shows how "
+                    "far each municipality and the region have come against it; every save is kept in the change "
+                    "log.",
+                    lang,
+                )
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label(_("Measure", lang), html_for=MEASURE, className="fw-semibold"),
+                            dbc.Select(id=MEASURE, options=measures, value=measures[0]["value"] if measures else None),
+                        ],
+                        md=7,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label(_("Criterion", lang), html_for=CRITERION, className="fw-semibold"),
+                            dbc.Select(id=CRITERION, options=[], value=NEW),
+                        ],
+                        md=5,
+                    ),
+                ],
+                className="mb-4",
+            ),
+            f("description", _("What counts as success", lang), dbc.Textarea(maxLength=1000, rows=3)),
+            dbc.Row(
+                [
+                    dbc.Col(f("target_value", _("Target (number)", lang), text_input(20)), md=3),
+                    dbc.Col(
+                        f("target_unit", _("Unit", lang), text_input(60), _("e.g. coworking spaces, %", lang)), md=3
+                    ),
+                    dbc.Col(
+                        f(
+                            "target_date",
+                            _("Due", lang),
+                            text_input(10),
+                            _("YYYY-MM-DD, e.g. 2026-12-01", lang),
+                        ),
+                        md=3,
+                    ),
+                ]
+            ),
+            f(
+                "target_text",
+                _("Target (in words)", lang),
+                text_input(500),
+                _("Instead of a number, or beside it", lang),
+            ),
+            dbc.Button(_("Save", lang), id=SAVE, color="primary"),
+            html.Div(id=MESSAGE, role="status", className="mt-3"),
+        ]
+    )
+
+
+def _shown(values: dict[str, Any] | None, name: str) -> str:
+    if values is None:
+        return ""
+    value = values.get(name)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format_number(value, "en", 0 if value.is_integer() else 2).replace(",", "")
+    return "" if value is None else str(value)
+
+
+def _options(stored: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
+    options = [{"label": _("New criterion", lang), "value": NEW}]
+    options += [{"label": c["description"][:80], "value": str(c["id"])} for c in stored]
+    return options
+
+
+def register_callbacks(app) -> None:
+    @app.callback(
+        Output(CRITERION, "options"),
+        Output(CRITERION, "value"),
+        Input(MEASURE, "value"),
+        State(URL, "search"),
+    )
+    def _choices(measure, search):
+        do_not_cache_this_response()
+        auth.require(ROLE)
+        lang = page_language(parse_search(search).get("lang"))
+        if not measure or not isinstance(measure, str):
+            return _options([], lang), NEW
+        with session_scope() as session:
+            try:
+                stored = find_criteria(session, measure)
+            except EditError:
+                stored = []
+        return _options(stored, lang), NEW
+
+    @app.callback(
+        Output({"type": FIELD, "name": ALL}, "value"),
+        Output({"type": FIELD, "name": ALL}, "invalid"),
+        Output(LOADED, "data"),
+        Output(MESSAGE, "children", allow_duplicate=True),
+        Input(CRITERION, "value"),
+        State(LOADED, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _load(criterion, loaded):
+        do_not_cache_this_response()
+        auth.require(ROLE)
+        names = names_of(ctx.outputs_list[0])
+        if isinstance(loaded, dict) and loaded.get("id") is not None and str(loaded["id"]) == str(criterion):
+            raise PreventUpdate  # the form already holds it: it was just saved
+        stored = None
+        if isinstance(criterion, str) and criterion.isdigit():
+            with session_scope() as session:
+                stored = load_criterion(session, int(criterion))
+        return (
+            [_shown(stored, n) for n in names],
+            [False] * len(names),
+            {"id": stored["id"], "version": stored["version"]} if stored else {"id": None, "version": None},
+            None,
+        )
+
+    @app.callback(
+        *save_outputs(FIELD, FEEDBACK, LOADED, MESSAGE),
+        Output(CRITERION, "options", allow_duplicate=True),
+        Output(CRITERION, "value", allow_duplicate=True),
+        Input(SAVE, "n_clicks"),
+        State(MEASURE, "value"),
+        State({"type": FIELD, "name": ALL}, "value"),
+        State(LOADED, "data"),
+        State(URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _save(clicks, measure, values, loaded, search):
+        do_not_cache_this_response()
+        if not clicks:  # the renderer never sends this; no_update cannot stand for the fields' list outputs
+            raise PreventUpdate
+        who = auth.require(ROLE)
+        lang = page_language(parse_search(search).get("lang"))
+        names = names_of(ctx.outputs_list[0])
+        loaded = loaded if isinstance(loaded, dict) else {}
+        criterion_id, version = loaded.get("id"), loaded.get("version")
+        criterion_id = criterion_id if isinstance(criterion_id, int) else None
+        version = version if isinstance(version, int) else None
+        try:
+            with session_scope() as session:
+                stored = save_criterion(
+                    session,
+                    who.name,
+                    measure if isinstance(measure, str) else "",
+                    dict(zip(names, values, strict=True)),
+                    criterion_id,
+                    version,
+                )
+                options = _options(find_criteria(session, measure), lang)
+        except EditError as error:
+            return *refused(names, error.problems, lang), no_update, no_update
+        except EditConflict as conflict:
+            current = conflict.current
+            message = dbc.Alert(
+                _(
+                    "Nothing was saved: someone else changed this criterion after you opened it. The form now shows "
+                    "what is stored; make your change again.",
+                    lang,
+                ),
+                color="warning",
+            )
+            held = {"id": current["id"], "version": current["version"]} if current else {"id": None, "version": None}
+            return *answered(names, [_shown(current, n) for n in names], held, message), no_update, no_update
+        lang_part = f"?lang={lang}" if parse_search(search).get("lang") else ""
+        message = dbc.Alert(
+            [
+                _("Saved.", lang),
+                " ",
+                dcc.Link(
+                    _("See it on the Measures page", lang), href=MEASURES_PATH + lang_part, className="alert-link"
+                ),
+            ],
+            color="success",
+            id="edit-criteria-saved",
+        )
+        held = {"id": stored["id"], "version": stored["version"]}
+        shown = [_shown(stored, n) for n in names]
+        return *answered(names, shown, held, message), options, str(stored["id"])
