@@ -423,7 +423,14 @@ def _min_n(requested: int | None, config: Config) -> int:
 def cmd_mobility(args, config: Config) -> int:
     from app.db.session import session_scope
     from app.query.format import render
-    from app.query.mobility import is_rural_region, mobility_funnel, publishable, regional_funnel, standard_conditions
+    from app.query.mobility import (
+        is_rural_region,
+        mobility_funnel,
+        net_migration,
+        publishable,
+        regional_funnel,
+        standard_conditions,
+    )
     from app.web.mobility_texts import in_words
 
     _engine(config)
@@ -438,11 +445,12 @@ def cmd_mobility(args, config: Config) -> int:
         conditions = standard_conditions(
             attractive, args.take_job, args.travel_time, ints(args.age_group), ints(args.centrality)
         )
-        shares = None
+        shares, net = None, None
         if args.region:
             result, shares = regional_funnel(
                 session, args.survey, args.region, args.jobs, conditions, args.region_share, config.min_n
             )
+            net = net_migration(session, args.region)
         else:
             result = mobility_funnel(
                 session,
@@ -454,7 +462,7 @@ def cmd_mobility(args, config: Config) -> int:
             )
     given = "--region-share" if args.region_share is not None else None  # the share's source: the user
     shown = result if args.exact else publishable(result)
-    print(render(in_words(shown, args.lang, shares, given), args.format))  # labels and sources in --lang
+    print(render(in_words(shown, args.lang, shares, given, net), args.format))  # labels and sources in --lang
     return 0
 
 

@@ -42,19 +42,31 @@ def test_boundaries_are_read_from_the_local_file_with_neighbours():
     assert "4621" in around and not HARDANGER & set(around)  # Voss borders Ulvik and Kvam
 
 
-def test_demand_rows_use_share_times_population():
-    capacity = [MunicipalityCapacity("4622", "Kvam", 8000, 4, 2, 20), MunicipalityCapacity("4619", "E", 1000, 6, 0, 0)]
+def test_demand_rows_use_share_times_employed_residents():
+    capacity = [
+        MunicipalityCapacity("4622", "Kvam", 8000, 4, 2, 20, 4000, "2022-Q4"),
+        MunicipalityCapacity("4619", "E", 1000, 6, 0, 0, 500, "2022-Q4"),
+    ]
     rows = demand_rows(capacity, 0.5)
-    assert rows[0].remote_weekly == 4000 and rows[0].seats_per_1000_remote == pytest.approx(5.0)
+    assert rows[0].remote_weekly == 2000 and rows[0].seats_per_1000_remote == pytest.approx(10.0)
+    assert rows[0].employed == 4000 and rows[0].employed_period == "2022-Q4"
     assert rows[0].seats_per_1000 == pytest.approx(2.5)
     assert rows[1].seats_per_1000_remote == 0
     assert all(r.remote_weekly is None for r in demand_rows(capacity, None))
+    # without employed residents there is no count (never the whole population instead)
+    assert demand_rows([MunicipalityCapacity("4622", "Kvam", 8000, 4, 2, 20)], 0.5)[0].remote_weekly is None
+
+
+def test_capacity_carries_the_employed_residents_of_ssb_11618(db):
+    capacity = {m.kommunenummer: m for m in capacity_by_municipality(db, "hardangerradet")}
+    assert (capacity["4622"].employed, capacity["4620"].employed) == (4258, 512)
+    assert {m.employed_period for m in capacity.values()} == {"2022-Q4"}
 
 
 def test_demand_figure_is_translated_and_explains_a_suppressed_share():
-    capacity = [MunicipalityCapacity("4622", "Kvam", 8000, 4, 2, 20)]
+    capacity = [MunicipalityCapacity("4622", "Kvam", 8000, 4, 2, 20, 4000, "2022-Q4")]
     fig = demand_figure(demand_rows(capacity, 0.5), "nb")
-    assert fig.data[0].text == ("5,0",) and "Arbeidsplasser" in fig.layout.title.text
+    assert fig.data[0].text == ("10,0",) and "Arbeidsplasser" in fig.layout.title.text
     empty = demand_figure(demand_rows(capacity, None), "en")
     assert "Too few respondents" in empty.layout.annotations[0].text
 

@@ -119,7 +119,12 @@ def test_each_funnel_step_is_smaller_and_carries_an_interval(db):
     assert people == sorted(people, reverse=True)
     for step in result.steps[1:]:
         assert step.people_low <= step.people <= step.people_high
-    assert {s["assumption"] for s in result.sensitivity} == {"jobs_anywhere", "survey_share", "region_share"}
+    assert {s["assumption"] for s in result.sensitivity} == {
+        "jobs_anywhere",
+        "survey_share",
+        "region_share",
+        "attraction_link",  # how "would move" and rural attraction go together (issue 20 §5)
+    }
     bare = mobility_funnel(db, "demo_national", region_share=0.01)  # a share without a range is taken as given
     assert {s["assumption"] for s in bare.sensitivity} == {"jobs_anywhere", "survey_share"}
 
@@ -189,7 +194,10 @@ def test_the_regional_funnel_shows_the_assumptions_range_with_the_result(db):
     assert ranges["region_share"] == pytest.approx(
         (before.people * shares.low.share, before.people * shares.high.share)
     )
-    assert result.overall_low == pytest.approx(1_200_000 * (before.people_low / 1_300_000) * shares.low.share)
+    # the low end also takes "would move" and rural attraction as unrelated (issue 20 §5)
+    link = ranges["attraction_link"][0] / last.people
+    assert link < 1
+    assert result.overall_low == pytest.approx(1_200_000 * (before.people_low / 1_300_000) * shares.low.share * link)
     assert result.overall_high == pytest.approx(1_400_000 * (before.people_high / 1_300_000) * shares.high.share)
     assert result.overall_low < last.people_low < last.people < last.people_high < result.overall_high
 

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.db.models import CoworkingSpace, Municipality, Region, RegionMember
+from app.db.models import CoworkingSpace, Municipality, MunicipalityStatistic, Region, RegionMember
 
 ACTIVE = ("active",)
+# The people a survey share of employed people applies to: employed residents aged 15–74 (SSB 11618), latest
+# quarter loaded
+EMPLOYED = "employed_by_residence_15_74"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class MunicipalityCapacity:
     centrality_class: int | None
     spaces: int
     seats: int
+    employed: int | None = None  # employed residents aged 15–74 (SSB 11618) in ``employed_period``
+    employed_period: str | None = None  # e.g. "2022-Q4"
 
     @property
     def seats_per_1000(self) -> float:
@@ -118,8 +123,8 @@ def list_spaces(session: Session, region_slug: str | None = None, statuses: Sequ
 def capacity_by_municipality(
     session: Session, region_slug: str | None = None, statuses: Sequence[str] = ACTIVE
 ) -> list[MunicipalityCapacity]:
-    """Every municipality in scope with its population and the spaces/seats with ``statuses``
-    (zero where there are none), by name."""
+    """Every municipality in scope with its population, its employed residents (SSB 11618, the latest quarter
+    loaded) and the spaces/seats with ``statuses`` (zero where there are none), by name."""
     spaces = (
         select(
             CoworkingSpace.kommunenummer,
@@ -145,7 +150,20 @@ def capacity_by_municipality(
         .where(_scope_condition(region_slug))
         .order_by(Municipality.name)
     ).all()
-    return [MunicipalityCapacity(k, n, int(p or 0), c, int(sp), int(se)) for k, n, p, c, sp, se in rows]
+    period = session.scalar(
+        select(func.max(MunicipalityStatistic.period)).where(MunicipalityStatistic.measure == EMPLOYED)
+    )
+    employed = dict(
+        session.execute(
+            select(MunicipalityStatistic.kommunenummer, MunicipalityStatistic.value).where(
+                MunicipalityStatistic.measure == EMPLOYED, MunicipalityStatistic.period == period
+            )
+        ).all()
+    )
+    return [
+        MunicipalityCapacity(k, n, int(p or 0), c, int(sp), int(se), employed.get(k), period if k in employed else None)
+        for k, n, p, c, sp, se in rows
+    ]
 
 
 def municipalities_without_space(

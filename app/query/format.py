@@ -53,6 +53,9 @@ def _table(records: list[dict], meta: dict) -> str:
         lines.append(f"Cronbach's alpha of the index items: {meta['cronbach_alpha']:.3f}")
     if meta.get("suppressed_groups"):
         lines.append("Suppressed: " + _hidden_text(meta))
+    if meta.get("notes"):  # the mobility funnel: what its number is, and what happened instead
+        lines.append("")
+        lines += meta["notes"]
     return "\n".join(lines)
 
 

@@ -33,7 +33,15 @@ from dataclasses import asdict, dataclass, field, replace
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.db.models import AnswerVector, Municipality, MunicipalityStatistic, Region, RegionMember, Survey
+from app.db.models import (
+    AnswerVector,
+    Municipality,
+    MunicipalityStatistic,
+    PopulationChange,
+    Region,
+    RegionMember,
+    Survey,
+)
 from app.query.disclosure import check_min_n, is_selected, single_view_is_safe
 from app.query.estimates import pattern_columns
 from app.query.metadata import QueryError, SurveyMeta, survey_meta
@@ -243,6 +251,10 @@ class MobilityResult:
     # the result with every assumption at its low (high) end: jobs, survey interval and region share
     overall_low: float | None = None
     overall_high: float | None = None
+    # The result if "would move" and "finds a rural municipality attractive" were unrelated: the report does not
+    # publish how the two go together, so the survey's link between them is one reading and this the other.
+    # None without the attraction step (or when one of its two shares rests on too few respondents).
+    independent: float | None = None
 
     @property
     def shown(self) -> bool:
@@ -369,6 +381,10 @@ def mobility_funnel(
                     prev.n,
                 )
             )
+    independent_share = None
+    if last is not None and any(c.key == "attractive" for c in conditions):
+        index = next(k for k, c in enumerate(all_conditions) if c.key == "attractive")
+        independent_share = share_if_independent(hypercube, index, min_n)
     jobs = JOBS_ANYWHERE
     result.assumptions = [{"name": jobs.name, "default": jobs.default, "low": jobs.low, "high": jobs.high}]
     if region_share is not None:
@@ -397,9 +413,61 @@ def mobility_funnel(
                     "high": jobs_anywhere * last.estimate * region_high,
                 }
             )
-        result.overall_low = min(JOBS_ANYWHERE.low, jobs_anywhere) * last.ci_low * region_low
-        result.overall_high = max(JOBS_ANYWHERE.high, jobs_anywhere) * last.ci_high * region_high
+        # how "would move" and "find rural municipalities attractive" go together is unknown: the survey's link
+        # and no link at all are the two ends, in the sensitivity and in the headline's range
+        link = 1.0 if independent_share is None or not last.estimate else independent_share / last.estimate
+        if independent_share is not None:
+            result.independent = jobs_anywhere * independent_share * region
+            result.sensitivity.append(
+                {
+                    "assumption": "attraction_link",
+                    "low": jobs_anywhere * last.estimate * region * min(1.0, link),
+                    "high": jobs_anywhere * last.estimate * region * max(1.0, link),
+                }
+            )
+        result.overall_low = min(JOBS_ANYWHERE.low, jobs_anywhere) * last.ci_low * region_low * min(1.0, link)
+        result.overall_high = max(JOBS_ANYWHERE.high, jobs_anywhere) * last.ci_high * region_high * max(1.0, link)
     return result
+
+
+def share_if_independent(hypercube: Sequence[tuple], index: int, min_n: int) -> float | None:
+    """The last step's share if the condition at ``index`` (finding a rural municipality attractive) were
+    independent of the others: the share meeting every other condition × the share meeting that one, both
+    over the base. None when either rests on fewer than ``min_n`` respondents."""
+    sw = sum(row[2] for row in hypercube)
+    others = [row for row in hypercube if all(v is not None for k, v in enumerate(row[0]) if k != index)]
+    this = [row for row in hypercube if row[0][index] is not None]
+    if not sw or sum(r[1] for r in others) < min_n or sum(r[1] for r in this) < min_n:
+        return None
+    return (sum(r[2] for r in others) / sw) * (sum(r[2] for r in this) / sw)
+
+
+@dataclass(frozen=True)
+class NetMigration:
+    """What actually happened: the region's net migration (in minus out, Norway and abroad) summed over the
+    years SSB 06913 is loaded for every member."""
+
+    first_year: int
+    last_year: int
+    total: int
+    table: str = "06913"
+
+
+def net_migration(session: Session, region_slug: str) -> NetMigration | None:
+    """The region's net migration over the years loaded for all its members (None when none is loaded)."""
+    members = select(RegionMember.kommunenummer).join(Region, Region.id == RegionMember.region_id)
+    members = members.where(Region.slug == region_slug)
+    count = session.scalar(select(func.count()).select_from(members.subquery()))
+    rows = session.execute(
+        select(PopulationChange.year, func.sum(PopulationChange.net_migration), func.count())
+        .where(PopulationChange.kommunenummer.in_(members))
+        .group_by(PopulationChange.year)
+        .order_by(PopulationChange.year)
+    ).all()
+    years = [(int(year), int(total)) for year, total, n in rows if count and n == count]
+    if not years:
+        return None
+    return NetMigration(years[0][0], years[-1][0], sum(total for _year, total in years))
 
 
 def regional_funnel(
@@ -501,4 +569,5 @@ def publishable(result: MobilityResult) -> MobilityResult:
         region_range=region_range,
         overall_low=people(result.overall_low),
         overall_high=people(result.overall_high),
+        independent=people(result.independent),
     )

@@ -18,6 +18,7 @@ from app.db.models import (
     MeasureActivity,
     MeasureProgress,
     Municipality,
+    MunicipalityStatistic,
     PopulationAgeSex,
     PopulationChange,
     PopulationTotal,
@@ -207,6 +208,20 @@ def commuting(session: Session, numbers: tuple[str, ...], top: int = 10) -> Comm
         largest(into),
         [(y, sum(o.values()), sum(i.values()), o.get("", 0)) for y, o, i in years],
     )
+
+
+def employed_residents(session: Session, numbers: tuple[str, ...], year: int) -> int | None:
+    """Employed residents aged 15–74 in Q4 of ``year`` as SSB 11618 counts them, summed over ``numbers``
+    (None unless every one has the figure). Not the commuting matrix's total (03321), which counts a little
+    differently: pages name each by its table."""
+    rows = session.execute(
+        select(MunicipalityStatistic.value).where(
+            MunicipalityStatistic.kommunenummer.in_(numbers),
+            MunicipalityStatistic.measure == "employed_by_residence_15_74",
+            MunicipalityStatistic.period == f"{year}-Q4",
+        )
+    ).all()
+    return sum(int(v) for (v,) in rows) if len(rows) == len(numbers) else None
 
 
 def education(session: Session, numbers: tuple[str, ...], county_number: str) -> list[dict]:

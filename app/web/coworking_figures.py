@@ -156,28 +156,44 @@ def map_figure(
 
 @dataclass(frozen=True)
 class DemandRow:
-    """Seats in a municipality next to a rough indicator of residents who use home office weekly."""
+    """Seats in a municipality next to a rough indicator of employed residents who use home office weekly."""
 
     kommunenummer: str
     name: str
     population: int
     seats: int
     seats_per_1000: float
-    remote_weekly: float | None  # population × survey share, to the nearest ten; None when the share is suppressed
+    remote_weekly: float | None  # employed residents × survey share, to the nearest ten; None: share suppressed
     seats_per_1000_remote: float | None
+    employed: int | None = None  # employed residents aged 15–74 (SSB 11618)
+    employed_period: str | None = None  # e.g. "2022-Q4"
 
 
 def demand_rows(capacity: Sequence[MunicipalityCapacity], weekly_share: float | None) -> list[DemandRow]:
-    """The indicator: the survey's share using home office at least weekly × the whole population.
+    """The indicator: the survey's share using home office at least weekly × the municipality's employed
+    residents aged 15–74 (SSB 11618), the population the share is a share of.
 
-    Rough on purpose: the share is among employed people who *can* work remotely, while the
-    population includes children and pensioners — it shows relative need, not a head count.
+    Rough on purpose: the share is the whole survey's (employed people aged 25–60), not the municipality's,
+    so it shows relative need between municipalities rather than a head count. Without employed residents
+    loaded there is no indicator.
     """
     rows = []
     for m in capacity:
-        remote = None if weekly_share is None else round(weekly_share * m.population, -1)
+        remote = None if weekly_share is None or m.employed is None else float(round(weekly_share * m.employed, -1))
         per_remote = round(1000 * m.seats / remote, 1) if remote else None
-        rows.append(DemandRow(m.kommunenummer, m.name, m.population, m.seats, m.seats_per_1000, remote, per_remote))
+        rows.append(
+            DemandRow(
+                m.kommunenummer,
+                m.name,
+                m.population,
+                m.seats,
+                m.seats_per_1000,
+                remote,
+                per_remote,
+                m.employed,
+                m.employed_period,
+            )
+        )
     return rows
 
 
@@ -189,7 +205,7 @@ def demand_figure(rows: Sequence[DemandRow], lang: str, height: int = 380) -> go
     if not usable:
         return empty_figure(_("Too few respondents to estimate the indicator.", lang), lang)
     height = max(height, 90 + 34 * len(usable))
-    title = _("Seats per 1 000 residents<br>who use home office at least weekly", lang)
+    title = _("Seats per 1 000 employed residents<br>who use home office at least weekly", lang)
     fig = go.Figure(layout=base_layout(lang, title, height=height))
     fig.add_trace(
         go.Bar(
@@ -207,7 +223,7 @@ def demand_figure(rows: Sequence[DemandRow], lang: str, height: int = 380) -> go
             hovertemplate="<b>%{y}</b><br>"
             + _("Seats", lang)
             + ": %{customdata[0]}<br>"
-            + _("Residents who use home office at least weekly", lang)
+            + _("Employed residents who use home office at least weekly", lang)
             + ": ≈ %{customdata[1]}<extra></extra>",
             showlegend=False,
         )

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.query.mobility import SHARE_MEASURES, MobilityResult, RegionShare, ShareDefinition
+from app.query.mobility import (
+    SHARE_MEASURES,
+    MobilityResult,
+    NetMigration,
+    RegionShare,
+    ShareDefinition,
+    round_people,
+)
 from app.web.i18n import N_, format_number
 from app.web.i18n import gettext as _
 
@@ -28,6 +35,10 @@ ASSUMPTION_NAMES = {
     "jobs_anywhere": N_("Number of jobs that can be done anywhere"),
     "survey_share": N_("Survey uncertainty (95 %)"),
     "region_share": N_("Share who could choose the region"),
+    # the survey's link between "would consider moving" and "find a rural municipality attractive", or none
+    "attraction_link": N_(
+        "How “would move” and “find rural municipalities attractive” go together (survey – unrelated)"
+    ),
 }
 
 
@@ -143,13 +154,59 @@ class FunnelInWords:
     assumptions: list[dict] = field(default_factory=list)
     overall_low: float | None = None
     overall_high: float | None = None
+    independent: float | None = None  # the result if "would move" and rural attraction were unrelated
+    # what the number is (a pool, not a forecast, no time frame), the result without the survey's link between
+    # would-move and rural attraction, and what actually happened in the region: printed under the table
+    notes: list[str] = field(default_factory=list)
 
     def as_records(self) -> list[dict]:
         return [dict(s) for s in self.steps]
 
 
+def pool_note(lang: str) -> str:
+    """What the result is, and what it is not."""
+    return _(
+        "A pool, not a forecast: people who say they would consider moving. Being willing is not moving, and "
+        "the number has no time frame – it is not people per year or in any period.",
+        lang,
+    )
+
+
+def independence_note(result: MobilityResult, lang: str) -> str:
+    """The result with the survey's link between "would move" and rural attraction, and without it."""
+    people = result.steps[-1].people or 0.0
+    return _(
+        "{n} counts the link the survey shows between “would consider moving” and “find a rural municipality "
+        "attractive”. The report does not publish how the two go together, and in the demo survey the link is "
+        "invented; if they were unrelated, the result would be about {independent}. The range above covers both.",
+        lang,
+    ).format(
+        n=format_number(round_people(people), lang),
+        independent=format_number(round_people(result.independent or 0.0), lang),
+    )
+
+
+def net_migration_text(net: NetMigration, region_name: str, lang: str) -> str:
+    """The region's actual net migration over the years loaded, with its source."""
+    return _(
+        "What actually happened: net migration to {region} {first}–{last} was {net} people in all (moved in minus "
+        "moved out, from Norway and abroad; Statistics Norway (SSB), table {table}).",
+        lang,
+    ).format(
+        region=region_name,
+        first=net.first_year,
+        last=net.last_year,
+        net=("+" if net.total > 0 else "") + format_number(net.total, lang),
+        table=net.table,
+    )
+
+
 def in_words(
-    result: MobilityResult, lang: str, shares: RegionShare | None = None, region_share_source_text: str | None = None
+    result: MobilityResult,
+    lang: str,
+    shares: RegionShare | None = None,
+    region_share_source_text: str | None = None,
+    net: NetMigration | None = None,
 ) -> FunnelInWords:
     """``result`` with its step labels and sources in ``lang``. The regional share's source is
     ``region_share_source_text`` when given, else the sentence for ``shares`` (when the result has a region
@@ -161,6 +218,11 @@ def in_words(
     for step in result.as_records():
         key = step.pop("key")
         steps.append({"key": key, "label": step_label(key, lang), **step})
+    notes = [pool_note(lang)]
+    if result.independent is not None and result.shown:
+        notes.append(independence_note(result, lang))
+    if net is not None and shares is not None:
+        notes.append(net_migration_text(net, shares.region_name, lang))
     assumptions = []
     for a in result.assumptions:
         if a["name"] == "jobs_anywhere":
@@ -179,4 +241,6 @@ def in_words(
         assumptions,
         result.overall_low,
         result.overall_high,
+        result.independent,
+        notes,
     )

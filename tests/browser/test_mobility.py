@@ -63,6 +63,10 @@ def test_region_step_uses_employed_residents_of_the_rural_municipalities_by_defa
     assert _value(page, "mobility-jobs-input") == "1 300 000"
     headline = page.text("#mobility-headline")
     assert "alle forutsetningene i nedre eller øvre ende" in headline and "usikkerheten i undersøkelsen" in headline
+    # a pool, not a forecast, with what actually happened beside it and the reading without the invented link
+    assert "ikke en prognose" in headline and "ingen tidsramme" in headline
+    assert "Hardangerrådet 2020–2025 var +386 personer" in headline and "hvis de ikke hang sammen" in headline
+    assert "slått av rundt" in page.text("#mobility-switch-effect")
     assert "Nedre ende 1,28" in page.text("#mobility-assumptions")
     assert "share" not in _params(page) and "filters" not in _params(page)  # defaults stay out of the address
     page.screenshot("mobilitet")

@@ -201,19 +201,26 @@ def render(state: PageState, session) -> dict:
                     _demand_table(rows, lang),
                     demand_figure(rows, lang),
                     n=weekly.n if weekly else None,
-                    source=f"{inventory}. {population}. " + survey_source(chosen_survey(state), lang)[0],
-                    method=_("Seats per 1 000 residents who use home office at least weekly (rough indicator).", lang),
+                    source=f"{inventory}. {population}. {employed_source(rows, lang)}. "
+                    + survey_source(chosen_survey(state), lang)[0],
+                    method=_(
+                        "Seats per 1 000 employed residents who use home office at least weekly (rough indicator).",
+                        lang,
+                    ),
                     synthetic=survey_source(chosen_survey(state), lang)[1],
                 )
             ),
             html.P(
                 _(
-                    "Rough indicator: the survey's share who use home office at least weekly (whole survey, "
-                    "not the municipality) × the municipality's whole population. It assumes the share is the "
-                    "same everywhere and counts children and pensioners, so it shows relative need between "
-                    "municipalities, not a number of people. The table below gives the numbers.",
+                    "Rough indicator: the survey's share of employed people who use home office at least weekly "
+                    "(whole survey, not the municipality) × the municipality's employed residents aged 15–74. It "
+                    "assumes the share is the same everywhere, so it shows relative need between municipalities "
+                    "rather than a number of people. The table below gives the numbers.",
                     lang,
-                ),
+                )
+                + " "
+                + employed_source(rows, lang)
+                + ".",
                 className="small",
                 id="coworking-demand-note",
             ),
@@ -275,13 +282,39 @@ def _no_offer_section(no_offer, status_text: str, lang: str) -> html.Section:
     )
 
 
+def _quarter(period: str | None, lang: str) -> str:
+    """ "2022-Q4" as the language says it ("4. kvartal 2022", "Q4 2022")."""
+    if not period or "-Q" not in period:
+        return period or "–"
+    year, quarter = period.split("-Q", 1)
+    return _("Q{quarter} {year}", lang).format(quarter=quarter, year=year)
+
+
+def _employed_period(rows) -> str | None:
+    return next((r.employed_period for r in rows if r.employed_period), None)
+
+
+def employed_heading(rows, lang: str) -> str:
+    """The employed residents' column: what they are, from which table and quarter."""
+    return _("Employed residents 15–74 (SSB 11618, {quarter})", lang).format(
+        quarter=_quarter(_employed_period(rows), lang)
+    )
+
+
+def employed_source(rows, lang: str) -> str:
+    return _(
+        "Employed residents aged 15–74 by place of residence: Statistics Norway (SSB), table 11618, {quarter}", lang
+    ).format(quarter=_quarter(_employed_period(rows), lang))
+
+
 def _demand_table(rows: list[DemandRow], lang: str) -> DataTable:
     columns = [
         Column("municipality", _("Municipality", lang)),
         Column("population", _("Inhabitants", lang), "integer"),
         Column("seats", _("Seats", lang), "integer"),
         Column("per_1000", _("Seats per 1 000 inhabitants", lang), "number"),
-        Column("remote", _("Residents who use home office at least weekly (≈)", lang), "integer"),
+        Column("employed", employed_heading(rows, lang), "integer"),
+        Column("remote", _("Employed residents who use home office at least weekly (≈)", lang), "integer"),
         Column("per_1000_remote", _("Seats per 1 000 of them", lang), "number"),
     ]
     return DataTable(
@@ -292,6 +325,7 @@ def _demand_table(rows: list[DemandRow], lang: str) -> DataTable:
                 "population": r.population,
                 "seats": r.seats,
                 "per_1000": round(r.seats_per_1000, 1),
+                "employed": r.employed,
                 "remote": None if r.remote_weekly is None else round(r.remote_weekly, -1),
                 "per_1000_remote": None if r.seats_per_1000_remote is None else round(r.seats_per_1000_remote, 1),
             }
@@ -334,11 +368,21 @@ def _capacity_table(rows: list[DemandRow], lang: str) -> html.Section:
         N_("Inhabitants"),
         "Seats",
         N_("Seats per 1 000 inhabitants"),
-        N_("Residents who use home office at least weekly (≈)"),
+        None,  # employed residents, with their table and quarter
+        N_("Employed residents who use home office at least weekly (≈)"),
         N_("Seats per 1 000 of them"),
     )
     head = html.Thead(
-        html.Tr([html.Th(_(h, lang), scope="col", className="text-end" if i else None) for i, h in enumerate(headings)])
+        html.Tr(
+            [
+                html.Th(
+                    employed_heading(rows, lang) if h is None else _(h, lang),
+                    scope="col",
+                    className="text-end" if i else None,
+                )
+                for i, h in enumerate(headings)
+            ]
+        )
     )
     body = html.Tbody(
         [
@@ -350,6 +394,7 @@ def _capacity_table(rows: list[DemandRow], lang: str) -> html.Section:
                         num(r.population),
                         num(r.seats),
                         num(r.seats_per_1000, 1),
+                        num(r.employed),
                         num(None if r.remote_weekly is None else round(r.remote_weekly, -1)),
                         num(r.seats_per_1000_remote, 1),
                     )

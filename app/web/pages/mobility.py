@@ -30,10 +30,12 @@ from app.query.mobility import (
     JOBS_ANYWHERE,
     FunnelStep,
     MobilityResult,
+    NetMigration,
     NotNationalSurvey,
     ReportCheck,
     is_rural_region,
     mobility_funnel,
+    net_migration,
     publishable,
     region_share,
     regional_funnel,
@@ -55,8 +57,11 @@ from app.web.i18n import gettext as _
 from app.web.mobility_texts import (
     assumption_name,
     definition_text,
+    independence_note,
     jobs_anywhere_caveats,
     jobs_anywhere_source,
+    net_migration_text,
+    pool_note,
     region_share_source,
     step_label,
     willing_note,
@@ -101,6 +106,9 @@ TORNADO_CHART = "mobility-tornado"
 ASSUMPTIONS = "mobility-assumptions"
 REFUSED = "mobility-refused"
 REPORT_CHECK = "mobility-report-check"
+NET_MIGRATION = "mobility-net-migration"
+INDEPENDENT = "mobility-independent"
+SWITCH_EFFECT = "mobility-switch-effect"
 
 
 JOBS_MIN, JOBS_MAX, JOBS_STEP = 1_000_000, 1_600_000, 50_000
@@ -321,13 +329,26 @@ def layout(lang: str) -> html.Div:
                 dbc.Checklist(id=FILTERS, options=[], value=[]),
                 html.P(
                     _(
-                        "For a region with rural municipalities (Statistics Norway centrality classes 4–6) “Find "
-                        "living in a rural municipality attractive” is on by default, and the share who could choose "
-                        "the region is taken among those municipalities. Switched off, it is taken among all "
-                        "municipalities.",
+                        "“Find living in a rural municipality attractive” does two things: it counts only those who "
+                        "also find a rural municipality attractive, and it shares them out among the rural "
+                        "municipalities (Statistics Norway centrality classes 4–6) instead of all municipalities, "
+                        "so the region's share is larger. The second outweighs the first: switched on, the result "
+                        "is higher. It is on by default for a region with rural municipalities.",
                         lang,
                     ),
-                    className="small text-muted mt-1 mb-0",
+                    className="small text-muted mt-1 mb-1",
+                    id=f"{FILTERS}-attractive-help",
+                ),
+                html.P(
+                    _(
+                        "“Can probably take the job along” and “Accept at least one hour's trip to the office” are "
+                        "off by default: the report's reasoning (NORCE 2025, 3.2.5) counts everyone for whom moving "
+                        "is relevant without them. Switch them on to count only those for whom a move also looks "
+                        "practical.",
+                        lang,
+                    ),
+                    className="small text-muted mb-0",
+                    id=f"{FILTERS}-defaults-help",
                 ),
             ],
             className="mb-3",
@@ -521,12 +542,25 @@ def render(state: PageState, session) -> dict:
         age_groups=c["ages"],
         centrality=c["centrality"],
     )
+    switch_words, net = "", None
     try:
         if c["region"] == NATIONAL:
             exact = mobility_funnel(session, c["survey"], c["jobs"], conditions, min_n=min_n)
         else:
             override = None if c["share"] == c["shares"].value else c["share"]
             exact, _shares = regional_funnel(session, c["survey"], c["region"], c["jobs"], conditions, override, min_n)
+            # the same view with the attraction condition switched the other way (the region's default share)
+            flipped = standard_conditions(
+                attractive="attractive" not in c["filters"],
+                take_job="take_job" in c["filters"],
+                travel_time_min=TRAVEL_TIME_MIN if "travel" in c["filters"] else None,
+                age_groups=c["ages"],
+                centrality=c["centrality"],
+            )
+            other, _other_shares = regional_funnel(session, c["survey"], c["region"], c["jobs"], flipped, None, min_n)
+            off, on = (other, exact) if "attractive" in c["filters"] else (exact, other)
+            switch_words = switch_effect(publishable(off), publishable(on), lang)
+            net = net_migration(session, c["region"])
         check = report_check(session, c["survey"], min_n)
     except NotNationalSurvey:  # the survey changed its coverage since the list was read
         return {"content": [*head, refused(c, state)], **controls}
@@ -557,7 +591,8 @@ def render(state: PageState, session) -> dict:
     )
     content = [
         *head,
-        headline(result, lang),
+        headline(result, lang, net, c["shares"].region_name if c["shares"] is not None else ""),
+        *([html.P(switch_words, className="small", id=SWITCH_EFFECT)] if switch_words else []),
         views.block(funnel),
         funnel_table(result, lang),
         html.P([html.Strong(_("About the second step:", lang) + " "), willing_note(lang)], className="small"),
@@ -679,13 +714,17 @@ def _people(step: FunnelStep) -> tuple[float, float, float]:
     return step.people, step.people_low, step.people_high
 
 
-def headline(result: MobilityResult, lang: str) -> dbc.Card:
+def headline(result: MobilityResult, lang: str, net: NetMigration | None = None, region_name: str = "") -> dbc.Card:
+    """The result as what it is: a pool of people who say they would consider moving, not a forecast and with
+    no time frame; its range (the unknown link between would-move and rural attraction included); and, for a
+    region, what actually happened: its net migration over the years loaded."""
     last = result.steps[-1]
     title = (
-        _("Potential movers who could choose the region", lang)
+        _("People who say they would consider moving and could choose the region", lang)
         if result.region_share is not None
-        else _("Potential movers with a job they can do anywhere", lang)
+        else _("People with a job they can do anywhere who say they would consider moving", lang)
     )
+    body: list[Component] = []
     if not result.shown:
         value = "–"
         words = _(
@@ -712,16 +751,55 @@ def headline(result: MobilityResult, lang: str) -> dbc.Card:
         )
         if people_high - people_low > 2 * people:  # roughly: standard error over half the estimate
             words += " " + _("Very uncertain: few respondents meet all the conditions.", lang)
+        body.append(
+            html.P(
+                pool_note(lang),
+                className="mb-1 fw-semibold",
+                id=f"{HEADLINE}-pool",
+            )
+        )
+        if result.independent is not None:
+            body.append(
+                html.P(
+                    independence_note(result, lang),
+                    className="mb-1",
+                    id=INDEPENDENT,
+                )
+            )
+    if net is not None:
+        body.append(
+            html.P(
+                net_migration_text(net, region_name, lang),
+                className="mb-0",
+                id=NET_MIGRATION,
+            )
+        )
     return dbc.Card(
         dbc.CardBody(
             [
                 html.H2(title, className="h6 text-muted mb-1"),
                 html.P(value, className="display-6 mb-1 key-figure-value"),
-                html.P(words, className="mb-0"),
+                html.P(words, className="mb-1"),
+                *body,
             ]
         ),
         id=HEADLINE,
         className="mb-3 key-figure",
+    )
+
+
+def switch_effect(off: MobilityResult, on: MobilityResult, lang: str) -> str:
+    """What switching the attraction condition does here, in numbers (both results as published)."""
+    if not (off.shown and on.shown):
+        return ""
+    return _(
+        "Here, “Find living in a rural municipality attractive” switched off gives about {off} (everyone for whom "
+        "moving is relevant, shared among all municipalities); switched on, about {on} (only those who find a rural "
+        "municipality attractive, shared among the rural municipalities).",
+        lang,
+    ).format(
+        off=format_number(round_people(_people(off.steps[-1])[0]), lang),
+        on=format_number(round_people(_people(on.steps[-1])[0]), lang),
     )
 
 
