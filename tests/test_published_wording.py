@@ -186,3 +186,29 @@ def test_a_kommune_source_line_says_source_once(app, lang):
         assert word not in (view.source or ""), (view.id, view.source)
     text = content(app, municipality, "?kommune=4622", lang)
     assert f"{word}: {word}:" not in text
+
+
+# Published figures written into the pages' prose: (page, the words in English, CSV row: document, value,
+# qualifier, a piece of its quote). The words must be on the page and say what the CSV row says.
+PROSE = [
+    ("about", "50 % of jobs, about 1.4 million", [("000_e989ef3b93fa4e15.txt", "50", "", "50% av jobbene"),
+                                                  ("000_e989ef3b93fa4e15.txt", "1400000", "about", "ca 1,4 mill")]),
+    ("about", "about 15 % of 1.2–1.4 million jobs", [("001_2f0da68bd0405d38.txt", "15", "about", "ca. 15%"),
+                                                     ("001_2f0da68bd0405d38.txt", "1200000-1400000", "range", "1,2-1,4")]),
+    ("relationships", "just under 25 % of those living in central municipalities",
+     [("001_2f0da68bd0405d38.txt", "25", "under", "i underkant av 25%")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("module", "words", "sources"), PROSE)
+def test_published_figures_in_the_prose_say_what_the_source_says(app, module, words, sources):
+    import importlib
+
+    page = importlib.import_module(f"app.web.pages.{module}")
+    assert words in content(app, page, "", "en")
+    table = rows()
+    for document, value, qualifier, quote in sources:
+        assert any(
+            r["source"] == document and r["value"] == value and r["qualifier"] == qualifier and quote in r["quote"]
+            for r in table
+        ), (words, document, value, quote)
