@@ -54,6 +54,7 @@ LEVELS = {
     "model": N_("Model-based estimate"),
 }
 SSB_SOURCE = N_("Source: Statistics Norway (SSB), table {table}")
+SSB_TABLE = N_("Statistics Norway (SSB), table {table}")  # a view's source: the block says "Source:" itself
 
 
 def _places(context: Context) -> list[Option]:
@@ -159,6 +160,10 @@ def render(state: PageState, session) -> dict:
 
 def _source(table: str, lang: str) -> str:
     return _(SSB_SOURCE, lang).format(table=table)
+
+
+def _view_source(table: str, lang: str) -> str:
+    return _(SSB_TABLE, lang).format(table=table)
 
 
 def _caption(text: str) -> html.P:
@@ -318,10 +323,13 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
     }
     names = {r.kommunenummer: r.municipality for r in found if not isinstance(r, tuple)}
     names.update({r[0]: r[1] for r in found if isinstance(r, tuple)})
+    # the class beside each estimate: municipalities of one class and a similar age structure come out alike
+    classes = {r.kommunenummer: r.centrality for r in found if not isinstance(r, tuple)}
     title = _("{figure}: model-based estimate by municipality", lang).format(figure=_(title_id, lang))
     rows = [
         {
             "municipality": names[n],
+            "centrality": classes[n],
             "value": percent(e[0]),
             "ci_low": percent(e[1]),
             "ci_high": percent(e[2]),
@@ -332,6 +340,7 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
     table = DataTable(
         [
             Column("municipality", _("Municipality", lang)),
+            Column("centrality", _("Centrality (SSB)", lang), "integer"),
             *estimate_columns(lang),
             Column("width", _("Interval width (percentage points)", lang), "number"),
         ],
@@ -345,7 +354,7 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
         title,
         table,
         model_map(boundaries(names), estimates, set(where.numbers), lang),
-        source=f"{source}; " + _source("07459", lang),
+        source=f"{source}; " + _view_source("07459", lang),
         method=" ".join([_("Model-based estimate", lang) + ": " + _(MODEL_NOTE, lang), *caveats(lang)]),
         synthetic=synthetic,
     )
@@ -400,7 +409,7 @@ def _trend(session, where: facts.Place, views: Views) -> html.Div:
             for y, n, exact in points
         ],
     )
-    view = View(TREND, title, table, fig, source=_source("07459", lang))
+    view = View(TREND, title, table, fig, source=_view_source("07459", lang))
     return html.Div([views.block(view), _caption(_source("07459", lang) + ". " + _("2024 borders.", lang))])
 
 
@@ -441,7 +450,7 @@ def _pyramid(session, where: facts.Place, views: Views) -> html.Div:
         ],
         [{"age": str(a) if a < 105 else "105+", "men": m, "women": w} for a, m, w in ages],
     )
-    view = View(PYRAMID, title, table, fig, source=_source("07459", lang))
+    view = View(PYRAMID, title, table, fig, source=_view_source("07459", lang))
     note = _("Ages 25–60, the survey's population, in colour.", lang)
     return html.Div([views.block(view), _caption(_source("07459", lang) + ". " + note)])
 
@@ -521,7 +530,7 @@ def _change(session, where: facts.Place, views: Views) -> html.Div | None:
         ],
         [{"year": str(y), "birth_surplus": b, "net_migration": n} for y, b, n in years],
     )
-    view = View(CHANGE, title, table, fig, source=_source("06913", lang))
+    view = View(CHANGE, title, table, fig, source=_view_source("06913", lang))
     return html.Div([views.block(view), _caption(_source("06913", lang))])
 
 
@@ -590,7 +599,7 @@ def _commuting(session, where: facts.Place, views: Views) -> html.Div | html.P:
             year=flows.year,
             residents=format_number(flows.employed_residents, lang),
         )
-    view = View(COMMUTING, title, table, fig, source=_source("03321", lang), sentence=sentence)
+    view = View(COMMUTING, title, table, fig, source=_view_source("03321", lang), sentence=sentence)
     years = dbc.Table(
         [
             html.Thead(
@@ -652,7 +661,7 @@ def _education(session, where: facts.Place, views: Views) -> html.Div | html.P:
         ],
         levels,
     )
-    view = View(EDUCATION, title, table, fig, source=_source("09429", lang))
+    view = View(EDUCATION, title, table, fig, source=_view_source("09429", lang))
     note = _(
         "The county's and Norway's shares are the municipalities' weighted by their residents aged 16 and over "
         "(SSB 07459), not SSB's own figures.",
