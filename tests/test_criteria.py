@@ -246,3 +246,12 @@ def test_tiltak_says_so_when_no_criteria_are_set(app):
     answer = page_answer(app, measures, "?region=hardangerradet&survey=demo_national", "en")
     text = _text(answer["content"])
     assert "No success criteria have been set for this area yet." in text and "None set yet" in text
+
+
+def test_a_status_filter_opens_the_grids_it_filters(app):
+    for search, opened in (("?region=hardangerradet", False), ("?region=hardangerradet&status=done", True)):
+        content = json.loads(pio_json.to_json_plotly(page_answer(app, measures, search, "en")["content"]))
+        grids = _find(
+            content, lambda n: n.get("type") == "Details" and n["props"].get("className") == "measures-grid", []
+        )
+        assert len(grids) == 5 and all(bool(g["props"].get("open")) is opened for g in grids), search

@@ -24,6 +24,8 @@ def test_the_page_shows_the_evidence_the_progress_grid_and_the_synthetic_label(p
     assert page.text(Q13) == _own_room(db, "demo_national")
     link = page.find_all("#measures-evidence-q13 a")[0].get_attribute("href")
     assert "/undersoking?" in link and "survey=demo_national" in link and "question=q13" in link
+    assert page.find_all("#measures-area-coworking details.measures-grid[open]") == []  # folded away
+    page.click("#measures-area-coworking .measures-grid summary")
     table = page.text("#measures-area-coworking .measures-progress")
     for name in ("Kvam", "Ulvik", "Eidfjord", "Ullensvang", "Hardangerrådet"):
         assert name in table
@@ -82,4 +84,29 @@ def test_every_language_shows_all_areas_and_opportunities_accessibly(page, db, l
     assert len(wanted) == 8 and len(items) == 8
     for item, opportunity in zip(items, wanted, strict=False):
         assert item.startswith(opportunity.title[lang])
+    assert page.axe_violations() == []
+
+
+def test_the_summary_comes_first_and_the_grids_are_folded_so_the_page_is_short(page):
+    page.open("/tiltak", CONTENT)
+    page.wait_idle()
+    rows = page.find_all("#measures-summary tbody tr")
+    assert len(rows) == 5 and "av" in rows[0].text  # "0 av 7 gjennomført" per place
+    assert page.find_all("details.measures-grid[open]") == [] and len(page.find_all("details.measures-grid")) == 5
+    height = page.driver.execute_script("return document.documentElement.scrollHeight")
+    assert height < 4500, height  # the open status grids made it 6 620 px
+    page.click("#measures-area-skills .measures-grid summary")
+    page.wait_until(lambda: page.text("#measures-area-skills .measures-progress") != "", message="did not open")
+    assert page.axe_violations() == []
+
+
+@pytest.mark.parametrize("lang,heading", [("nb", "Intervju"), ("nn", "Intervju"), ("en", "Interviews")])
+def test_the_interviews_page_shows_themes_and_quotes_accessibly(page, lang, heading):
+    page.open(f"/intervju?lang={lang}", "#interviews-content .card")
+    page.wait_idle()
+    assert page.text("h1") == heading
+    assert len(page.find_all("#interviews-content blockquote")) >= 12
+    assert "Vi har senket skuldrene" in page.text("#interviews-theme-why")
+    assert page.find_all("#interviews-content blockquote p[lang='nb']")
+    assert page.console_errors() == []
     assert page.axe_violations() == []

@@ -358,6 +358,7 @@ def _area_card(
                         _progress_table(area, grid, status, lang),
                     ],
                     className="measures-grid",
+                    open=status != ALL,  # a status filter is about the grid: show what it kept
                 ),
             ]
         ),
