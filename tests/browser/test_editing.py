@@ -11,8 +11,8 @@ from selenium.webdriver.support.ui import Select
 from sqlalchemy import create_engine, delete
 from sqlalchemy.orm import Session
 
-from app.db.models import CoworkingSpace, MeasureActivity, MeasureProgress
-from app.web.pages import edit_coworking, edit_progress
+from app.db.models import CoworkingSpace, MeasureActivity, MeasureCriterion, MeasureProgress
+from app.web.pages import edit_coworking, edit_criteria, edit_progress
 
 SPACE = "Testhuset <b>Ulvik</b>"
 NOTE = "<script>window.injected = 1</script> Vedtak i formannskapet"
@@ -103,9 +103,56 @@ def test_an_editor_adds_a_space_sees_it_on_the_map_and_records_progress(page, ac
 
     page.open("/tiltak?survey=demo_national", "#measures-content .measures-area")
     page.wait_idle()
+    page.click("#measures-area-coworking .measures-grid summary")  # the status grid is folded away
     table = page.text("#measures-content")
     assert NOTE in table and "30.11.2026" in table
     assert page.driver.execute_script("return window.injected === undefined")
+    assert page.console_errors() == []
+
+
+CRITERION = "Ett <i>kontorfellesskap</i> i hver kommune"
+
+
+@pytest.fixture
+def criteria_cleanup(database_url):
+    engine = create_engine(database_url)
+    yield
+    with Session(engine) as session, session.begin():
+        session.execute(delete(MeasureCriterion).where(MeasureCriterion.updated_by.like("browser-%")))
+    engine.dispose()
+
+
+def test_an_editor_sets_a_success_criterion_and_tiltak_shows_the_standing(page, accounts, criteria_cleanup):
+    page.log_in(accounts["editor"])
+    page.open(edit_criteria.PATH, f"#{edit_criteria.SAVE}")
+    page.wait_idle()
+    Select(page.driver.find_element("css selector", f"#{edit_criteria.MEASURE}")).select_by_value("area:coworking")
+    page.wait_idle()
+    _type(page, edit_criteria.FIELD, "description", CRITERION)
+    _type(page, edit_criteria.FIELD, "target_date", "2099-12-31")
+    page.click(f"#{edit_criteria.SAVE}")
+    page.wait_until(lambda: "Ingenting ble lagret" in page.text(f"#{edit_criteria.MESSAGE}"))
+    assert "is-invalid" in _field(page, edit_criteria.FIELD, "target_value").get_attribute("class")
+    assert page.axe_violations() == []
+    _type(page, edit_criteria.FIELD, "target_value", "4")
+    _type(page, edit_criteria.FIELD, "target_unit", "kontorfellesskap")
+    page.click(f"#{edit_criteria.SAVE}")
+    page.wait_for("#edit-criteria-saved")
+    chosen = page.driver.find_element("css selector", f"#{edit_criteria.CRITERION}").get_attribute("value")
+    assert chosen.isdigit()  # the form now holds the saved criterion: a second save changes it
+    _type(page, edit_criteria.FIELD, "target_value", "5")
+    page.click(f"#{edit_criteria.SAVE}")
+    page.wait_until(lambda: _field(page, edit_criteria.FIELD, "target_value").get_attribute("value") == "5")
+    page.wait_for("#edit-criteria-saved")
+
+    page.open("/tiltak", "#measures-content .measures-criteria")
+    page.wait_idle()
+    block = page.text("#measures-area-coworking .measures-criteria")
+    assert CRITERION in block and "5 kontorfellesskap" in block and "31.12.2099" in block
+    assert block.count("På vei") == 5
+    assert "1 satt" in page.text("#measures-summary-coworking")
+    assert page.driver.execute_script("return document.querySelector('.measures-criteria i') === null")
+    assert page.axe_violations() == []
     assert page.console_errors() == []
 
 
