@@ -291,27 +291,107 @@ class AreaFigure:
     ci_low: float | None
     ci_high: float | None
     n: int | None
+    survey: str | None = None  # the survey the figure comes from (None: no survey covers the area)
+    reason: str = ""  # why there is no figure: "too_few" | "not_covered" ("" when there is one)
+
+
+def sampled_municipalities(session: Session, survey: str) -> frozenset[str] | None:
+    """Where a survey's respondents stand for the residents: None for a survey of the whole country
+    (``coverage: national`` in its codebook); for a regional one the municipalities its respondents live
+    in (empty when it records no municipality). A regional survey says nothing about the areas around it."""
+    from app.query.estimates import VECTOR, _code
+    from app.query.metadata import survey_meta
+    from app.query.mobility import survey_coverage
+
+    if survey_coverage(session, survey) == "national":
+        return None
+    meta = survey_meta(session, survey)
+    try:
+        column = _code(meta.question("municipality"))
+    except QueryError:
+        return frozenset()
+    codes: list[Any] = list(
+        session.scalars(select(column).where(VECTOR.c.survey_id == meta.id, column.is_not(None)).distinct())
+    )
+    return frozenset(f"{int(code):04d}" for code in codes)
+
+
+def covers(sampled: frozenset[str] | None, numbers: tuple[str, ...] | None) -> bool:
+    """Whether a survey that ``sampled`` these municipalities (None: the whole country) covers an area
+    (its municipalities; None: the whole country)."""
+    if sampled is None:
+        return True
+    return numbers is not None and bool(numbers) and set(numbers) <= sampled
+
+
+def stand_ins(session: Session, survey: str, variables: list[str]) -> list[str]:
+    """The surveys that may give an area's figure the chosen ``survey`` cannot (it does not cover the area):
+    the others asking every one of ``variables``, real surveys first, then national before regional."""
+    from app.query.catalog import list_surveys
+    from app.query.metadata import survey_meta
+
+    found = [s for s in list_surveys(session) if s.slug != survey and s.respondents]
+    found.sort(key=lambda s: s.coverage != "national")  # stable: keeps real first, newest first
+    return [s.slug for s in found if not survey_meta(session, s.slug).missing(variables)]
+
+
+def _area_numbers(session: Session, where: Place, level: str) -> tuple[str, ...] | None:
+    """The municipalities of one column's area (None: the whole country)."""
+    if level in ("municipality", "region"):
+        if level == "region" and not where.is_region and where.region_id is not None:
+            return tuple(
+                session.scalars(select(RegionMember.kommunenummer).where(RegionMember.region_id == where.region_id))
+            )
+        return where.numbers
+    if level == "county":
+        return tuple(
+            session.scalars(select(Municipality.kommunenummer).where(Municipality.county_number == where.county_number))
+        )
+    return None
 
 
 def survey_figures(
-    session: Session, survey: str, items: list[tuple[str, tuple[int, ...]]], where: Place, min_n: int
+    session: Session,
+    survey: str,
+    items: list[tuple[str, tuple[int, ...]]],
+    where: Place,
+    min_n: int,
+    others: list[str] | None = None,
 ) -> dict[str, list[AreaFigure]]:
     """Per (variable, codes): the direct estimate in the municipality, its region, its county and the
     country (each suppressed when too small, none replaced by another area's figure), and the
-    model-based estimate for the municipality (None when the survey cannot give one)."""
+    model-based estimate for the municipality (None when the survey cannot give one).
+
+    Each area's figure comes from a survey whose respondents cover the area: ``survey`` where it does, else
+    the first of ``others`` (default ``stand_ins``) that does, else none (``reason`` "not_covered"): a survey
+    of Hardanger's residents gives no figure for Vestland or Norway."""
     levels = [] if where.is_region else [("municipality", where.name, {"municipality": [int(where.kommunenummer)]})]
     if where.region_id is not None:
         levels.append(("region", where.region_name or "", {"region": [where.region_id]}))
     if where.county_number:
         levels.append(("county", where.county_name, {"county": [int(where.county_number)]}))
     levels.append(("national", "", {}))
+    if others is None:
+        others = stand_ins(session, survey, [variable for variable, _ in items])
+    sampled: dict[str, frozenset[str] | None] = {}
     figures: dict[str, list[AreaFigure]] = {variable: [] for variable, _ in items}
     for level, name, filters in levels:
+        numbers = _area_numbers(session, where, level)
+        source = None
+        for candidate in [survey, *others]:
+            if candidate not in sampled:
+                sampled[candidate] = sampled_municipalities(session, candidate)
+            if covers(sampled[candidate], numbers):
+                source = candidate
+                break
         rows: list[Any]
-        try:
-            rows = estimate_categories(session, survey, items, where=filters, min_n=min_n)
-        except QueryError:  # the survey lacks this geography
+        if source is None:
             rows = [None] * len(items)
+        else:
+            try:
+                rows = estimate_categories(session, source, items, where=filters, min_n=min_n)
+            except QueryError:  # the survey lacks this geography
+                rows = [None] * len(items)
         for (variable, _codes), row in zip(items, rows, strict=True):
             shown = row is not None and not row.suppressed
             figures[variable].append(
@@ -322,6 +402,8 @@ def survey_figures(
                     row.ci_low if shown else None,
                     row.ci_high if shown else None,
                     row.n if shown else None,
+                    source,
+                    "" if shown else ("not_covered" if source is None else "too_few"),
                 )
             )
     for variable, codes in items:
@@ -334,10 +416,36 @@ def survey_figures(
                 one = predict(session, model, where.kommunenummer)
                 estimate, low, high = one.estimate, one.ci_low, one.ci_high
         except QueryError:
-            figures[variable].append(AreaFigure("model", where.name, None, None, None, None))
+            figures[variable].append(AreaFigure("model", where.name, None, None, None, None, survey))
             continue
-        figures[variable].append(AreaFigure("model", where.name, estimate, low, high, model.fit.n))
+        figures[variable].append(AreaFigure("model", where.name, estimate, low, high, model.fit.n, survey))
     return figures
+
+
+def better_survey(
+    session: Session, survey: str, items: list[tuple[str, tuple[int, ...]]], where: Place, min_n: int
+) -> tuple[str, int] | None:
+    """(another survey, its respondents) when ``survey`` gives no figure for the area itself (too few
+    respondents there, or it does not cover it) and another survey covering the area does: the Hardanger
+    demo has 237 respondents in Kvam, where the national demo has too few."""
+    filters = {"region": [where.region_id or 0]} if where.is_region else {"municipality": [int(where.kommunenummer)]}
+
+    def shown(candidate: str) -> int | None:
+        if not covers(sampled_municipalities(session, candidate), where.numbers):
+            return None
+        try:
+            rows = estimate_categories(session, candidate, items, where=filters, min_n=min_n)
+        except QueryError:
+            return None
+        return max((row.n or 0 for row in rows if not row.suppressed), default=0) or None
+
+    if shown(survey) is not None:
+        return None
+    for candidate in stand_ins(session, survey, [variable for variable, _ in items]):
+        n = shown(candidate)
+        if n is not None:
+            return candidate, n
+    return None
 
 
 def coworking_spaces(session: Session, numbers: tuple[str, ...]) -> list[tuple[str, str, int, str, bool]]:

@@ -60,8 +60,8 @@ def model_map(
             legend = f"{format_share(edges[band], lang, 0)}–{format_share(edges[band + 1], lang, 0)}"
             wide = (high - low) * 100 > WIDE_PP
             text = (
-                f"<b>{plain(name)}</b><br>{format_share(estimate, lang, 0)} "
-                f"({format_share(low, lang, 0)}–{format_share(high, lang, 0)})"
+                f"<b>{plain(name)}</b><br>{format_share(estimate, lang, 1)} "  # as the table: a tenth of a point
+                f"({format_share(low, lang, 1)}–{format_share(high, lang, 1)})"
             )
         fig.add_trace(
             go.Scatter(

@@ -104,6 +104,23 @@ def percent(proportion: float | None) -> float | None:
     return None if proportion is None else round(100 * proportion, 1)
 
 
+def percent_text(proportion: float | None, lang: str) -> str:
+    """A share as every page, slide, image and data file shows it: ``percent`` (the one rounding, from the
+    exact value, to a tenth of a percentage point) written with that one decimal ("23,5 %"), never
+    rounded again to fewer digits (23,46 % is 23,5 % everywhere, not 23 % here and 24 % there)."""
+    from app.web.i18n import percent_suffix
+
+    shown = percent(proportion)
+    return "–" if shown is None else format_number(shown, lang, 1) + percent_suffix(lang)
+
+
+def interval_text(low: float | None, high: float | None, lang: str) -> str:
+    """A 95 % interval as ``percent_text`` writes its bounds ("37,5 %–65,5 %"); "–" when it is missing."""
+    if low is None or high is None:
+        return "–"
+    return f"{percent_text(low, lang)}–{percent_text(high, lang)}"
+
+
 def survey_source(survey, lang: str) -> tuple[str, str]:
     """(source line, synthetic label) of a survey's views."""
     from app.web.i18n import pick

@@ -15,16 +15,24 @@ from dash import dcc, html
 
 from app.query import municipality as facts
 from app.query.metadata import survey_meta
-from app.query.publish import SHARE_DECIMALS
 from app.web import page_state
 from app.web.charts import PALETTE, base_layout
 from app.web.components import key_figure_card, labelled_dropdown, needs_message, survey_label
-from app.web.i18n import N_, format_interval, format_number, format_share
+from app.web.i18n import N_, format_number
 from app.web.i18n import gettext as _
 from app.web.page_state import Context, Option, PageState, Param, Spec, chosen_survey, survey_param
 from app.web.small_area_texts import caveats
 from app.web.view_block import Views
-from app.web.views import Column, DataTable, View, estimate_columns, percent, survey_source
+from app.web.views import (
+    Column,
+    DataTable,
+    View,
+    estimate_columns,
+    interval_text,
+    percent,
+    percent_text,
+    survey_source,
+)
 
 PATH = "/kommune"
 NAME = N_("Municipality")
@@ -130,10 +138,14 @@ def render(state: PageState, session) -> dict:
     if missing:  # a survey with other questions: the SSB side stands alone
         survey_side = [needs_message(missing, lang, state.link("/undersoking", survey=state["survey"]))]
     else:
-        figures = facts.survey_figures(
-            session, state["survey"], [(v, codes) for v, codes, _t in KEY_FIGURES], where, page_state.min_n()
-        )
-        survey_side = [_survey_section(state, where, figures, views), _model_map(session, state, where, views)]
+        items: list[tuple[str, tuple[int, ...]]] = [(v, codes) for v, codes, _t in KEY_FIGURES]
+        figures = facts.survey_figures(session, state["survey"], items, where, page_state.min_n())
+        better = facts.better_survey(session, state["survey"], items, where, page_state.min_n())
+        survey_side = [
+            *([_better_survey(state, where, better)] if better else []),
+            _survey_section(state, where, figures, views),
+            _model_map(session, state, where, views),
+        ]
     content = [
         html.H2(where.name, className="h2 municipality-name", id="municipality-name"),
         _cards(where, lang),
@@ -207,9 +219,14 @@ def _cards(where: facts.Place, lang: str, session=None) -> dbc.Row:
 
 def _cell(figure: facts.AreaFigure, lang: str) -> str:
     if figure.estimate is None:
-        return _("too few respondents", lang) if figure.level != "model" else _("not available", lang)
-    share = format_share(round(figure.estimate, SHARE_DECIMALS), lang, 0)
-    interval = format_interval(round(figure.ci_low or 0, 3), round(figure.ci_high or 0, 3), lang, 0)
+        if figure.level == "model":
+            return _("not available", lang)
+        return (
+            _("no survey covers this area", lang) if figure.reason == "not_covered" else _("too few respondents", lang)
+        )
+    # rounded once, from the exact value, as the data files and slides show it (views.percent)
+    share = percent_text(figure.estimate, lang)
+    interval = interval_text(figure.ci_low, figure.ci_high, lang)
     if figure.level == "model":
         return f"{share} ({interval})"
     return f"{share} ({interval}), n = {format_number(figure.n, lang)}"
@@ -225,6 +242,8 @@ def _survey_section(state: PageState, where: facts.Place, figures: dict, views: 
         "national": _("Norway", lang),
         "model": _("{name}, model-based estimate", lang).format(name=where.name),
     }
+    titles = _survey_titles(state)
+    sources = {f.level: f.survey for f in next(iter(figures.values()))}  # one survey per column
     columns = [Column("figure", _("Key figure", lang))]
     for level in levels:
         columns += [
@@ -232,18 +251,25 @@ def _survey_section(state: PageState, where: facts.Place, figures: dict, views: 
             Column(f"{level}_low", f"{names[level]}: " + _("95 % interval, lower", lang), "percent"),
             Column(f"{level}_high", f"{names[level]}: " + _("95 % interval, upper", lang), "percent"),
             *([Column(f"{level}_n", f"{names[level]}: n", "integer")] if level != "model" else []),
+            Column(f"{level}_survey", f"{names[level]}: " + _("survey", lang)),
         ]
     rows = []
     for variable, _codes, title in KEY_FIGURES:
         row: dict = {"figure": _(title, lang)}
         for f in figures[variable]:
-            row[f.level] = percent(None if f.estimate is None else round(f.estimate, SHARE_DECIMALS))
-            row[f"{f.level}_low"] = percent(None if f.ci_low is None else round(f.ci_low, SHARE_DECIMALS))
-            row[f"{f.level}_high"] = percent(None if f.ci_high is None else round(f.ci_high, SHARE_DECIMALS))
+            row[f.level] = percent(f.estimate)  # the one rounding, from the exact value
+            row[f"{f.level}_low"] = percent(f.ci_low)
+            row[f"{f.level}_high"] = percent(f.ci_high)
             if f.level != "model":
                 row[f"{f.level}_n"] = f.n
+            row[f"{f.level}_survey"] = (
+                titles.get(f.survey, f.survey) if f.survey else _("no survey covers this area", lang)
+            )
         rows.append(row)
-    source, synthetic = survey_source(chosen_survey(state), lang)
+    infos = {s.slug: s for s in state.lookups.get("surveys", [])}
+    used = [survey_source(infos.get(slug), lang) for slug in dict.fromkeys(s for s in sources.values() if s)]
+    source = "; ".join(dict.fromkeys(text for text, _label in used if text))  # every column's survey
+    synthetic = " ".join(dict.fromkeys(label for _text, label in used if label))
     view = View(
         SURVEY_TABLE,
         _("Key figures by area", lang),
@@ -257,7 +283,20 @@ def _survey_section(state: PageState, where: facts.Place, figures: dict, views: 
         html.Tr(
             [html.Th(_("Key figure", lang), scope="col")]
             + [
-                html.Th(names[level], scope="col", className="model-column" if level == "model" else None)
+                html.Th(
+                    [
+                        names[level],
+                        html.Br(),
+                        html.Span(
+                            titles.get(sources[level] or "", sources[level] or "")
+                            if sources[level]
+                            else _("no survey covers this area", lang),
+                            className="small fw-normal survey-of-column",
+                        ),
+                    ],
+                    scope="col",
+                    className="model-column" if level == "model" else None,
+                )
                 for level in levels
             ]
         )
@@ -296,7 +335,51 @@ def _survey_section(state: PageState, where: facts.Place, figures: dict, views: 
                 ),
                 className="small text-muted",
             ),
+            html.P(
+                _(
+                    "Each column comes from a survey whose respondents cover its area, named under the area: a survey "
+                    "of one region's residents says nothing about its county or the country. Where no survey covers "
+                    "an area, its column stays empty.",
+                    lang,
+                ),
+                className="small text-muted",
+                id="municipality-column-surveys",
+            ),
         ]
+    )
+
+
+def _shown(proportion: float) -> float:
+    """A proportion as the table shows it (``views.percent``, the one rounding), as a proportion again."""
+    return (percent(proportion) or 0.0) / 100
+
+
+def _survey_titles(state: PageState) -> dict[str, str]:
+    """Each survey's name as the survey menu shows it."""
+    from app.web.page_state import survey_option_label
+
+    return {s.slug: survey_option_label(s)(state.lang) for s in state.lookups.get("surveys", [])}
+
+
+def _better_survey(state: PageState, where: facts.Place, better: tuple[str, int]) -> dbc.Alert:
+    """The chosen survey has too few respondents in the area (or does not cover it); another has enough."""
+    lang = state.lang
+    slug, n = better
+    titles = _survey_titles(state)
+    return dbc.Alert(
+        [
+            _(
+                "The chosen survey has too few respondents in {name} to show its figures; {survey} has {n}.", lang
+            ).format(name=where.name, survey=titles.get(slug, slug), n=format_number(n, lang)),
+            " ",
+            dcc.Link(
+                _("Show {name} with {survey}", lang).format(name=where.name, survey=titles.get(slug, slug)),
+                href=state.link(PATH, kommune=state["kommune"], survey=slug, figure=state["figure"]),
+                className="alert-link",
+            ),
+        ],
+        color="info",
+        id="municipality-better-survey",
     )
 
 
@@ -316,8 +399,8 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
         found = county_estimates(session, state["survey"], variable, where.county_number, codes)
     except QueryError as error:
         return html.Div([heading, dbc.Alert(str(error), color="info")])
-    estimates = {
-        r.kommunenummer: (round(r.estimate, 3), round(r.ci_low, 3), round(r.ci_high, 3))
+    estimates = {  # the shares as the table shows them (views.percent), so the map's hover says the same
+        r.kommunenummer: (_shown(r.estimate), _shown(r.ci_low), _shown(r.ci_high))
         for r in found
         if not isinstance(r, tuple)
     }

@@ -12,11 +12,21 @@ from app.query.overview import context_series, coworking_capacity, key_figures, 
 from app.web import page_state
 from app.web.charts import base_layout, percent_axis
 from app.web.components import key_figure_card, labelled_dropdown, survey_label
-from app.web.i18n import N_, format_interval, format_number, format_share, percent_suffix, pick
+from app.web.i18n import N_, format_interval, format_number, percent_suffix, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import NATIONAL, PageState, Spec, chosen_survey, region_param, survey_param
 from app.web.view_block import Views, toolbar
-from app.web.views import SURVEY_METHOD, Column, DataTable, View, estimate_columns, percent, survey_source
+from app.web.views import (
+    SURVEY_METHOD,
+    Column,
+    DataTable,
+    View,
+    estimate_columns,
+    interval_text,
+    percent,
+    percent_text,
+    survey_source,
+)
 
 PATH = "/"
 NAME = N_("Overview")
@@ -239,14 +249,14 @@ def _share_card(title: str, figure, lang: str, link, card_id: str) -> dbc.Card:
     ]
     detail = " · ".join(
         [
-            _("95 % interval: {interval}", lang).format(interval=format_interval(figure.ci_low, figure.ci_high, lang)),
+            _("95 % interval: {interval}", lang).format(interval=interval_text(figure.ci_low, figure.ci_high, lang)),
             f"n = {format_number(figure.n, lang)}",
             where
             if figure.level == "region"
             else _("(too few respondents in the region; shown for {where})", lang).format(where=where),
         ]
     )
-    return key_figure_card(title, format_share(figure.estimate, lang, 0), detail, link, card_id)
+    return key_figure_card(title, percent_text(figure.estimate, lang), detail, link, card_id)
 
 
 def _context_chart(series, views: Views) -> dbc.Card:
