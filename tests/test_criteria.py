@@ -255,3 +255,14 @@ def test_a_status_filter_opens_the_grids_it_filters(app):
             content, lambda n: n.get("type") == "Details" and n["props"].get("className") == "measures-grid", []
         )
         assert len(grids) == 5 and all(bool(g["props"].get("open")) is opened for g in grids), search
+
+
+def test_the_standing_is_in_the_data_file_as_an_analyst_reads_it(client, stored_criteria):
+    answer = client.get("/data/tiltak.csv?region=hardangerradet&chart=measures-criteria&lang=en")
+    assert answer.status_code == 200
+    text = answer.data.decode("utf-8-sig")
+    lines = [line for line in text.splitlines() if "Kontorfellesskap nær alle" in line]
+    assert len(lines) == 5 and all("4 kontorfellesskap" in line and "On the way" in line for line in lines)
+    kvam = next(line for line in text.splitlines() if "Kart over kontorene publisert" in line and "Kvam" in line)
+    assert "Met" in kvam and "Yes" in kvam  # done in Kvam; an example criterion
+    assert sum("Kart over kontorene publisert" in line and "Overdue" in line for line in text.splitlines()) == 4

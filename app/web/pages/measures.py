@@ -140,12 +140,14 @@ def render(state: PageState, session) -> dict:
     chances = opportunities(session)
     goals = criteria(session)
     view = progress_view(areas, grid, status, lang)
+    goals_view = criteria_view(areas, goals, grid, lang, dt.date.today())
     return {
-        "views": [view],
+        "views": [view, goals_view] if goals_view.table.rows else [view],  # no empty table in the data files
         "content": [
             *survey_label(state),
             _contents(areas, lang),
             _summary(areas, goals, grid, lang),
+            toolbar(PATH, goals_view, state) if goals and grid.places else None,
             _progress_note(grid, lang),
             toolbar(PATH, view, state) if grid.places else None,
             *[_area_card(area, figures, grid, state, status, goals) for area in areas],
@@ -186,6 +188,49 @@ def progress_view(areas: list[Area], grid: ProgressGrid, status: str, lang: str)
         _("Status of each activity by municipality", lang),
         DataTable(columns, rows),
         source=_("Measures catalogue: NORCE (2025), chapter 4; progress as recorded by the region", lang),
+    )
+
+
+def criteria_view(areas: list[Area], goals: list[Criterion], grid: ProgressGrid, lang: str, today: dt.date) -> View:
+    """Each success criterion's standing in each place, one row per criterion and place."""
+    columns = [
+        Column("area", _("Measure area", lang)),
+        Column("measure", _("Measure", lang)),
+        Column("criterion", _("Criterion", lang)),
+        Column("target", _("Target", lang)),
+        Column("due", _("Due", lang)),
+        Column("place", _("Municipality", lang)),
+        Column("done", _("Activities done", lang), "integer"),
+        Column("total", _("Activities", lang), "integer"),
+        Column("standing", _("Standing", lang)),
+        Column("example", _("Example", lang)),
+    ]
+    by_code = {a.code: a for a in areas}
+    rows = []
+    for criterion in goals:
+        area = by_code[criterion.area_code]
+        activity = next((a for a in area.activities if a.id == criterion.activity_id), None)
+        for place in grid.places:
+            result = standing(criterion, area, grid, place.key, today)
+            rows.append(
+                {
+                    "area": pick(area.title, lang),
+                    "measure": pick(activity.title, lang) if activity else _("The whole area", lang),
+                    "criterion": criterion.description,
+                    "target": _target_text(criterion, lang),
+                    "due": criterion.target_date.isoformat(),
+                    "place": _place_name(place, lang),
+                    "done": result.done,
+                    "total": result.total,
+                    "standing": _(STANDING_TEXT[result.state], lang),
+                    "example": _("Yes", lang) if criterion.is_example else _("No", lang),
+                }
+            )
+    return View(
+        "measures-criteria",
+        _("Success criteria and each place's standing", lang),
+        DataTable(columns, rows),
+        source=_("Success criteria as set by the region's editors; standing from the progress they record", lang),
     )
 
 
