@@ -190,3 +190,19 @@ def test_too_few_in_the_municipality_points_to_the_survey_that_has_enough(app):
     # with enough respondents in the chosen survey there is nothing to point to
     answer = page_answer(app, municipality, HARDANGER_KVAM)
     assert "municipality-better-survey" not in json.dumps(answer["content"], default=lambda c: c.to_plotly_json())
+
+
+def test_the_overview_never_shows_a_regional_survey_for_the_country(client):
+    """With the Hardanger demo chosen and all of Norway as the area, the Overview's key figures stay empty
+    and say why, instead of showing Hardanger's 600 as Norway; for Hardangerrådet they are its own."""
+    norway = _json_view(client, "/data/oversikt.json?survey=demo_hardanger&region=norge", overview.KEY_FIGURES)
+    assert norway["rows"] and all(r["value"] is None and r["n"] is None for r in norway["rows"])
+    region = _json_view(client, "/data/oversikt.json?survey=demo_hardanger&region=hardangerradet", overview.KEY_FIGURES)
+    weekly = next(r for r in region["rows"] if r["figure"].startswith("Bruker hjemmekontor"))
+    assert weekly["n"] == 600 and weekly["area"] == "Hardangerrådet"
+
+
+def test_the_overview_card_says_the_survey_does_not_cover_the_area(app):
+    answer = page_answer(app, overview, "?survey=demo_hardanger&region=norge")
+    card = " ".join(_texts(_by_id(answer["content"], "overview-card-weekly")))
+    assert "dekker ikke dette området" in card and "n = 600" not in card

@@ -31,6 +31,7 @@ class KeyFigure:
     n: int | None
     level: str  # region | county | national
     level_name: str
+    reason: str = ""  # no figure: "not_covered" when the survey's respondents cover none of the areas
 
 
 def region_levels(session: Session, region_slug: str | None) -> list[tuple[str, str, dict]]:
@@ -57,9 +58,18 @@ def key_figures(
     session: Session, survey: str, items: list[tuple[str, tuple[int, ...]]], region_slug: str | None, min_n: int
 ) -> dict[str, KeyFigure]:
     """The weighted share answering one of ``codes``, per (variable, codes), each in the smallest area
-    (region, county, country) with at least ``min_n`` respondents; one scan per area level tried."""
+    (region, county, country) with at least ``min_n`` respondents; one scan per area level tried. Only areas
+    the survey's respondents cover are tried: a survey of one region's residents says nothing about its
+    county or the country (``app.query.municipality.covers``)."""
+    from app.query.municipality import covers, sampled_municipalities
+
     found: dict[str, KeyFigure] = {}
+    sampled = sampled_municipalities(session, survey)
+    covered = False
     for level, name, where in region_levels(session, region_slug):
+        if not covers(sampled, _numbers(session, where)):
+            continue
+        covered = True
         pending = [(variable, codes) for variable, codes in items if variable not in found]
         if not pending:
             break
@@ -70,10 +80,25 @@ def key_figures(
         for (variable, codes), row in zip(pending, rows, strict=False):
             if not row.suppressed:
                 found[variable] = KeyFigure(variable, codes, row.estimate, row.ci_low, row.ci_high, row.n, level, name)
+    reason = "" if covered else "not_covered"
     return {
-        variable: found.get(variable, KeyFigure(variable, codes, None, None, None, None, "none", ""))
+        variable: found.get(variable, KeyFigure(variable, codes, None, None, None, None, "none", "", reason))
         for variable, codes in items
     }
+
+
+def _numbers(session: Session, where: dict) -> tuple[str, ...] | None:
+    """The municipalities of an area level's filter (None: the whole country)."""
+    if "region" in where:
+        return tuple(
+            session.scalars(select(RegionMember.kommunenummer).where(RegionMember.region_id.in_(where["region"])))
+        )
+    if "county" in where:
+        counties = [f"{int(c):02d}" for c in where["county"]]
+        return tuple(
+            session.scalars(select(Municipality.kommunenummer).where(Municipality.county_number.in_(counties)))
+        )
+    return None
 
 
 def coworking_capacity(session: Session, region_slug: str | None) -> dict:

@@ -243,7 +243,12 @@ def _mobility_card(funnel, lang: str, href: str) -> dbc.Card:
 
 def _share_card(title: str, figure, lang: str, link, card_id: str) -> dbc.Card:
     if figure.estimate is None:
-        return key_figure_card(title, "–", _("Too few respondents to show", lang), link, card_id)
+        why = (
+            _("The chosen survey's respondents do not cover this area.", lang)
+            if figure.reason == "not_covered"
+            else _("Too few respondents to show", lang)
+        )
+        return key_figure_card(title, "–", why, link, card_id)
     where = {"region": figure.level_name, "county": figure.level_name, "national": _("all of Norway", lang)}[
         figure.level
     ]
