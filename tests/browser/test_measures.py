@@ -110,3 +110,5 @@ def test_the_interviews_page_shows_themes_and_quotes_accessibly(page, lang, head
     assert page.find_all("#interviews-content blockquote p[lang='nb']")
     assert page.console_errors() == []
     assert page.axe_violations() == []
+    if lang == "nb":
+        page.screenshot("intervju")
