@@ -33,7 +33,6 @@ def test_the_page_shows_the_evidence_the_progress_grid_and_the_synthetic_label(p
     assert "ikke registrert framdrift" in page.text(".measures-progress-note")
     assert "measure_progress" not in page.text("#measures-content")
     assert page.console_errors() == []
-    page.screenshot("tiltak")
 
 
 def test_changing_the_survey_updates_the_address_and_the_evidence(page, db):
@@ -95,6 +94,8 @@ def test_the_summary_comes_first_and_the_grids_are_folded_so_the_page_is_short(p
     assert page.find_all("details.measures-grid[open]") == [] and len(page.find_all("details.measures-grid")) == 5
     height = page.driver.execute_script("return document.documentElement.scrollHeight")
     assert height < 4500, height  # the open status grids made it 6 620 px
+    page.driver.execute_script("document.getElementById('measures-summary').scrollIntoView({block: 'center'})")
+    page.screenshot("tiltak")
     page.click("#measures-area-skills .measures-grid summary")
     page.wait_until(lambda: page.text("#measures-area-skills .measures-progress") != "", message="did not open")
     assert page.axe_violations() == []
