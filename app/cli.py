@@ -447,8 +447,9 @@ def cmd_mobility(args, config: Config) -> int:
         )
         shares, net = None, None
         if args.region:
+            leave_out = args.leave_out_residents is not False  # default: on with a region, as on the page
             result, shares = regional_funnel(
-                session, args.survey, args.region, args.jobs, conditions, args.region_share, config.min_n
+                session, args.survey, args.region, args.jobs, conditions, args.region_share, config.min_n, leave_out
             )
             net = net_migration(session, args.region)
         else:
@@ -462,7 +463,9 @@ def cmd_mobility(args, config: Config) -> int:
             )
     given = "--region-share" if args.region_share is not None else None  # the share's source: the user
     shown = result if args.exact else publishable(result)
-    print(render(in_words(shown, args.lang, shares, given, net), args.format))  # labels and sources in --lang
+    print(
+        render(in_words(shown, args.lang, shares, given, net, config.min_n), args.format)
+    )  # labels and sources in --lang
     return 0
 
 
@@ -711,6 +714,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--region",
         help="add the region step with the region's share of employed residents in the "
         "municipalities movers could choose (SSB 11618), e.g. hardangerradet",
+    )
+    mob.add_argument(
+        "--leave-out-residents",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="leave out those who already live in the --region (default: on), when there are enough of them to "
+        "do so without revealing them",
     )
     mob.add_argument(
         "--region-share", type=float, help="share (0–1) that could choose the region, instead of the region's default"

@@ -136,3 +136,45 @@ def test_the_command_says_the_same(database_url, tmp_path, monkeypatch, capsys, 
     assert {r["assumption"] for r in payload["sensitivity"]} >= {"attraction_link"}
     assert main([*args, "--format", "table"]) == 0
     assert "not a forecast" in capsys.readouterr().out
+
+
+def test_those_who_already_live_in_the_region_are_left_out_when_that_reveals_no_one(db):
+    """Leaving them out is a last condition (municipality of residence outside the region). With the demo
+    survey fewer than 10 of those counted live in Hardanger: leaving them out would reveal them, so they stay
+    counted and the result says why; with a minimum of 1 they are left out and the result says how many."""
+    conditions = standard_conditions(attractive=True)
+    kept, _shares = mobility.regional_funnel(db, "demo_national", "hardangerradet", conditions=conditions)
+    default, _shares = mobility.regional_funnel(
+        db, "demo_national", "hardangerradet", conditions=conditions, leave_out_residents=True
+    )
+    assert default.residents == mobility.ResidentsLeftOut(None, too_few=True)
+    assert default.steps[-1].people == kept.steps[-1].people
+    loose, _shares = mobility.regional_funnel(
+        db, "demo_national", "hardangerradet", conditions=conditions, min_n=1, leave_out_residents=True
+    )
+    assert [s.key for s in loose.steps][-2:] == ["outside_region", "region"]
+    members = mobility.Condition("in_region", "municipality", (4618, 4619, 4620, 4622))
+    inside = mobility.mobility_funnel(db, "demo_national", conditions=[*conditions, members], min_n=1)
+    expected = inside.steps[-1].people * loose.region_share
+    assert expected > 0 and loose.residents.people == pytest.approx(expected)
+    assert loose.steps[-1].people == pytest.approx(kept.steps[-1].people - expected)
+
+
+def test_the_page_leaves_them_out_by_default_and_says_so(page_app, app_config):
+    answer = render_page(page, DEFAULT, "en")
+    assert "outside" in answer[f"{page.FILTERS}.value"]
+    note = _text(_find(answer["content"], page.RESIDENTS))
+    assert f"fewer than {app_config.min_n} of the respondents counted live there" in note
+    off = render_page(page, DEFAULT + "&filters=attractive", "en")
+    assert _find(off["content"], page.RESIDENTS) is None
+    assert "outside" not in render_page(page, "?survey=demo_national&region=norge", "en")[f"{page.FILTERS}.value"]
+
+
+def test_the_command_leaves_them_out_unless_told(database_url, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("FJERNARBEID_DATA_DIR", str(tmp_path))
+    args = ["mobility", "--survey", "demo_national", "--region", "hardangerradet", "--lang", "en", "--format", "json"]
+    assert main(args) == 0
+    assert "too few to leave out" in " ".join(json.loads(capsys.readouterr().out)["notes"])
+    assert main([*args, "--no-leave-out-residents"]) == 0
+    assert "already live in the region" not in " ".join(json.loads(capsys.readouterr().out)["notes"])

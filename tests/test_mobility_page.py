@@ -220,7 +220,7 @@ def test_the_number_fields_use_the_pages_format(page_app):
 
 def test_the_rural_condition_is_on_by_default_for_the_region_and_can_be_switched_off(page_app):
     default = _render("")
-    assert default[5] == ["attractive"]
+    assert default[5] == ["attractive", "outside"]  # and leaving out those who already live there (issue 20 §5)
     off = _render("?filters=none")
     assert off[5] == []
     national = _render("?region=norge")
@@ -237,7 +237,7 @@ def _url(db, search, triggered, **values):
         "region": "hardangerradet",
         "jobs": 1_300_000,
         "jobs_text": "1 300 000",
-        "filters": ["attractive"],
+        "filters": ["attractive", "outside"],
         "ages": [],
         "centrality": [],
         "share": 1.38,
@@ -254,7 +254,7 @@ def test_the_address_keeps_the_rural_condition_switched_off(db):
     assert _url(db, "?filters=take_job", {mobility.FILTERS}, filters=["take_job"])["filters"] == "take_job"
     # a new region brings its own default for the rural condition, other conditions stay
     moved = _url(db, "?region=norge&filters=take_job", {mobility.REGION}, filters=["take_job"])
-    assert moved["filters"] == "attractive,take_job"
+    assert moved["filters"] == "attractive,take_job,outside"
     assert "filters" not in _url(db, "?filters=none", {mobility.REGION}, region="norge", filters=[])
 
 

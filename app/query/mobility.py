@@ -255,6 +255,8 @@ class MobilityResult:
     # publish how the two go together, so the survey's link between them is one reading and this the other.
     # None without the attraction step (or when one of its two shares rests on too few respondents).
     independent: float | None = None
+    # with the region step: those counted who already live in the region (left out, or why not)
+    residents: ResidentsLeftOut | None = None
 
     @property
     def shown(self) -> bool:
@@ -470,6 +472,37 @@ def net_migration(session: Session, region_slug: str) -> NetMigration | None:
     return NetMigration(years[0][0], years[-1][0], sum(total for _year, total in years))
 
 
+@dataclass(frozen=True)
+class ResidentsLeftOut:
+    """Those counted who already live in the region, left out of the pool (moving there is no move in).
+
+    ``people``: how many that is at the region step (rounded by ``publishable``). ``too_few``: fewer than
+    ``min_n`` respondents counted live there (or leaving them out would isolate too few), so they could not be
+    left out without revealing them; they are then counted, and ``people`` is None. ``unknown``: the survey
+    records no municipality of residence."""
+
+    people: float | None
+    too_few: bool = False
+    unknown: bool = False
+
+
+def outside_region(session: Session, meta: SurveyMeta, region_slug: str) -> Condition | None:
+    """Living outside the region: every municipality of residence but the region's members (None when the
+    survey records no municipality)."""
+    if "municipality" not in meta.questions:
+        return None
+    members = {
+        int(number)
+        for number in session.scalars(
+            select(RegionMember.kommunenummer)
+            .join(Region, Region.id == RegionMember.region_id)
+            .where(Region.slug == region_slug)
+        )
+    }
+    codes = tuple(c for c in meta.question("municipality").valid_codes if c not in members)
+    return Condition("outside_region", "municipality", codes)
+
+
 def regional_funnel(
     session: Session,
     survey: str,
@@ -478,16 +511,32 @@ def regional_funnel(
     conditions: Sequence[Condition] = (),
     region_share_override: float | None = None,
     min_n: int = 10,
+    leave_out_residents: bool = False,
 ) -> tuple[MobilityResult, RegionShare]:
     """The funnel with the region step: the region's share computed for the destination set the
-    conditions imply (rural when the q23 condition is among them), or ``region_share_override``."""
+    conditions imply (rural when the q23 condition is among them), or ``region_share_override``.
+    ``leave_out_residents``: a last condition leaves out those who already live in the region, when that can
+    be done without revealing them (``MobilityResult.residents``)."""
     rural_only = any(c.variable == "q23" for c in conditions)
     shares = region_share(session, region_slug, rural_only)
     share = shares.value if region_share_override is None else region_share_override
-    result = mobility_funnel(
-        session, survey, jobs_anywhere, conditions, share, min_n, region_range=(shares.low.share, shares.high.share)
+    region_range = (shares.low.share, shares.high.share)
+    result = mobility_funnel(session, survey, jobs_anywhere, conditions, share, min_n, region_range=region_range)
+    if not leave_out_residents or not result.shown:
+        return result, shares
+    outside = outside_region(session, survey_meta(session, survey), region_slug)
+    if outside is None:
+        result.residents = ResidentsLeftOut(None, unknown=True)
+        return result, shares
+    narrowed = mobility_funnel(
+        session, survey, jobs_anywhere, [*conditions, outside], share, min_n, region_range=region_range
     )
-    return result, shares
+    if not narrowed.shown:  # too few live in the region to leave them out unseen: they stay counted
+        result.residents = ResidentsLeftOut(None, too_few=True)
+        return result, shares
+    people, fewer = result.steps[-1].people, narrowed.steps[-1].people
+    narrowed.residents = ResidentsLeftOut((people or 0.0) - (fewer or 0.0))
+    return narrowed, shares
 
 
 @dataclass(frozen=True)
@@ -570,4 +619,7 @@ def publishable(result: MobilityResult) -> MobilityResult:
         overall_low=people(result.overall_low),
         overall_high=people(result.overall_high),
         independent=people(result.independent),
+        residents=None
+        if result.residents is None
+        else replace(result.residents, people=people(result.residents.people)),
     )

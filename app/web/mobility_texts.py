@@ -29,6 +29,7 @@ STEP_LABELS = {
     "travel_time": N_("… accept a longer trip to the office"),
     "age_group": N_("… in the chosen age groups"),
     "centrality": N_("… live in the chosen centrality classes"),
+    "outside_region": N_("… do not already live in the region"),
     "region": N_("… and could choose this region"),
 }
 ASSUMPTION_NAMES = {
@@ -186,6 +187,27 @@ def independence_note(result: MobilityResult, lang: str) -> str:
     )
 
 
+def residents_note(result: MobilityResult, lang: str, min_n: int) -> str:
+    """How many of those counted already live in the region and are left out (or why they are not)."""
+    residents = result.residents
+    if residents is None:
+        return ""
+    if residents.unknown:
+        return _(
+            "The survey does not record where respondents live, so those who already live in the region are counted.",
+            lang,
+        )
+    if residents.too_few or residents.people is None:
+        return _(
+            "Those who already live in the region are counted: fewer than {min_n} of the respondents counted live "
+            "there, too few to leave out without revealing them.",
+            lang,
+        ).format(min_n=min_n)
+    return _("Left out: about {n} of those counted already live in the region.", lang).format(
+        n=format_number(round_people(residents.people), lang)
+    )
+
+
 def net_migration_text(net: NetMigration, region_name: str, lang: str) -> str:
     """The region's actual net migration over the years loaded, with its source."""
     return _(
@@ -207,6 +229,7 @@ def in_words(
     shares: RegionShare | None = None,
     region_share_source_text: str | None = None,
     net: NetMigration | None = None,
+    min_n: int = 10,
 ) -> FunnelInWords:
     """``result`` with its step labels and sources in ``lang``. The regional share's source is
     ``region_share_source_text`` when given, else the sentence for ``shares`` (when the result has a region
@@ -221,6 +244,8 @@ def in_words(
     notes = [pool_note(lang)]
     if result.independent is not None and result.shown:
         notes.append(independence_note(result, lang))
+    if result.residents is not None:
+        notes.append(residents_note(result, lang, min_n))
     if net is not None and shares is not None:
         notes.append(net_migration_text(net, shares.region_name, lang))
     assumptions = []

@@ -77,14 +77,15 @@ def test_the_rural_condition_can_be_switched_off_and_the_address_keeps_it(page, 
     page.wait_idle()
     checkbox = next(label for label in page.find_all("#mobility-filters label") if "distriktskommune" in label.text)
     page.driver.execute_script("arguments[0].click();", checkbox)
-    page.wait_until(lambda: _params(page).get("filters") == "none", message="URL did not say the condition is off")
+    page.wait_until(lambda: _params(page).get("filters") == "outside", message="URL did not say the condition is off")
     page.wait_until(lambda: _shown(page) == _headline(_regional(db)), message="headline did not change")
     assert "alle kommuner" in page.text("#mobility-share-source")
     page.driver.refresh()  # the address alone reproduces the view
     page.wait_for(HEADLINE)
     page.wait_idle()
     assert _shown(page) == _headline(_regional(db))
-    assert not any(box.is_selected() for box in page.find_all("#mobility-filters input"))
+    # only "leave out those who already live in the region" stays on
+    assert [box.is_selected() for box in page.find_all("#mobility-filters input")] == [False, False, False, True]
 
 
 def test_changing_the_assumptions_updates_the_address_and_the_headline(page, db):

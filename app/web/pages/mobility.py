@@ -63,6 +63,7 @@ from app.web.mobility_texts import (
     net_migration_text,
     pool_note,
     region_share_source,
+    residents_note,
     step_label,
     willing_note,
 )
@@ -109,24 +110,30 @@ REPORT_CHECK = "mobility-report-check"
 NET_MIGRATION = "mobility-net-migration"
 INDEPENDENT = "mobility-independent"
 SWITCH_EFFECT = "mobility-switch-effect"
+RESIDENTS = "mobility-residents"
 
 
 JOBS_MIN, JOBS_MAX, JOBS_STEP = 1_000_000, 1_600_000, 50_000
 SHARE_MAX, SHARE_STEP = 5.0, 0.01  # region share slider, in per cent
-FILTER_KEYS = ("attractive", "take_job", "travel")
+FILTER_KEYS = ("attractive", "take_job", "travel", "outside")
+REGION_DEFAULTS = ("attractive", "outside")  # conditions whose default follows the region
 NO_FILTERS = "none"  # ?filters=none: every condition switched off (an absent parameter means the default)
 TRAVEL_TIME_MIN = 2  # q21 code 2 = "up to one hour": accepts at least an hour's trip
 
 
 def default_filters(session, region: str) -> list[str]:
-    """The conditions on when nothing is said: for a rural region, finding a rural municipality attractive."""
-    return ["attractive"] if region != NATIONAL and is_rural_region(session, region) else []
+    """The conditions on when nothing is said: for a rural region, finding a rural municipality attractive; for
+    any region, leaving out those who already live there (moving there would be no move in)."""
+    if region == NATIONAL:
+        return []
+    return (["attractive"] if is_rural_region(session, region) else []) + ["outside"]
 
 
 FILTER_LABELS = {
     "attractive": "Find living in a rural municipality attractive",
     "take_job": N_("Can probably take the job along"),
     "travel": N_("Accept at least one hour's trip to the office"),
+    "outside": N_("Leave out those who already live in the region"),
 }
 
 
@@ -474,7 +481,7 @@ def url_for_controls(
     chosen = [k for k in FILTER_KEYS if k in (filters or [])]
     new_default = default_filters(session, region)
     if region_changed:  # the rural condition follows the new region's default; the others stay
-        chosen = [k for k in FILTER_KEYS if ((k in new_default) if k == "attractive" else (k in chosen))]
+        chosen = [k for k in FILTER_KEYS if ((k in new_default) if k in REGION_DEFAULTS else (k in chosen))]
     filters_param = None if chosen == new_default else (chosen or NO_FILTERS)
 
     if JOBS_INPUT in triggered:
@@ -548,7 +555,10 @@ def render(state: PageState, session) -> dict:
             exact = mobility_funnel(session, c["survey"], c["jobs"], conditions, min_n=min_n)
         else:
             override = None if c["share"] == c["shares"].value else c["share"]
-            exact, _shares = regional_funnel(session, c["survey"], c["region"], c["jobs"], conditions, override, min_n)
+            leave_out = "outside" in c["filters"]
+            exact, _shares = regional_funnel(
+                session, c["survey"], c["region"], c["jobs"], conditions, override, min_n, leave_out
+            )
             # the same view with the attraction condition switched the other way (the region's default share)
             flipped = standard_conditions(
                 attractive="attractive" not in c["filters"],
@@ -557,7 +567,9 @@ def render(state: PageState, session) -> dict:
                 age_groups=c["ages"],
                 centrality=c["centrality"],
             )
-            other, _other_shares = regional_funnel(session, c["survey"], c["region"], c["jobs"], flipped, None, min_n)
+            other, _other_shares = regional_funnel(
+                session, c["survey"], c["region"], c["jobs"], flipped, None, min_n, leave_out
+            )
             off, on = (other, exact) if "attractive" in c["filters"] else (exact, other)
             switch_words = switch_effect(publishable(off), publishable(on), lang)
             net = net_migration(session, c["region"])
@@ -593,6 +605,7 @@ def render(state: PageState, session) -> dict:
         *head,
         headline(result, lang, net, c["shares"].region_name if c["shares"] is not None else ""),
         *([html.P(switch_words, className="small", id=SWITCH_EFFECT)] if switch_words else []),
+        *([html.P(residents_note(result, lang, min_n), className="small", id=RESIDENTS)] if result.residents else []),
         views.block(funnel),
         funnel_table(result, lang),
         html.P([html.Strong(_("About the second step:", lang) + " "), willing_note(lang)], className="small"),
