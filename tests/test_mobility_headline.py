@@ -178,3 +178,10 @@ def test_the_command_leaves_them_out_unless_told(database_url, tmp_path, monkeyp
     assert "too few to leave out" in " ".join(json.loads(capsys.readouterr().out)["notes"])
     assert main([*args, "--no-leave-out-residents"]) == 0
     assert "already live in the region" not in " ".join(json.loads(capsys.readouterr().out)["notes"])
+
+
+def test_the_overview_card_says_its_number_is_a_pool_not_a_forecast(page_app):
+    from app.web.pages import overview
+
+    card = _text(_find(render_page(overview, "?survey=demo_national", "nb")["content"], "overview-card-mobility"))
+    assert "ikke en prognose" in card and "uten tidsramme" in card

@@ -234,6 +234,7 @@ def _mobility_card(funnel, lang: str, href: str) -> dbc.Card:
             ),
             _("assumes {jobs} jobs", lang).format(jobs=format_number(JOBS_ANYWHERE.default, lang)),
             _("moving to any municipality, not only to this region", lang),
+            _("people who say they would consider it: a pool, not a forecast, with no time frame", lang),
         ]
     )
     return key_figure_card(
