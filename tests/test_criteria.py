@@ -60,7 +60,9 @@ def test_a_criterion_is_set_changed_locked_and_audited(db):
             saved["version"],
         )
     entries = db.scalars(
-        select(AuditEntry).where(AuditEntry.entity == "measure_criterion").order_by(AuditEntry.id)
+        select(AuditEntry)
+        .where(AuditEntry.entity == "measure_criterion", AuditEntry.entity_id == str(saved["id"]))
+        .order_by(AuditEntry.id)
     ).all()
     assert [e.action for e in entries] == ["criterion.create", "criterion.update"]
     assert entries[-1].before["description"] == "Kontorfellesskap i alle kommunene"

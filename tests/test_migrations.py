@@ -42,3 +42,43 @@ def test_migrated_schema_matches_the_models(engine):
         context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": migrate.include_name})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
+
+
+# Tables whose rows no page shows as content: a write to them need not make cached pages stale.
+NOT_SHOWN_ON_PAGES = {
+    "alembic_version",
+    "data_version",
+    "app_user",
+    "user_session",
+    "login_throttle",
+    "audit_entry",
+    "import_batch",
+    "deck",
+    "deck_view",
+    "job",
+    "upload",
+    "procrastinate_jobs",
+    "procrastinate_events",
+    "procrastinate_periodic_defers",
+    "procrastinate_workers",
+}
+
+
+def test_every_table_the_pages_show_makes_cached_answers_stale_when_written(engine):
+    """The response cache keys answers on data_version; a content table without the trigger would keep
+    serving what was there before an edit (a deleted success criterion stayed on Tiltak)."""
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        tables = set(
+            connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars()
+        )
+        bumping = set(
+            connection.execute(
+                text(
+                    "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    "WHERE t.tgname = 'data_version_bump'"
+                )
+            ).scalars()
+        )
+    assert sorted(tables - NOT_SHOWN_ON_PAGES - bumping) == []

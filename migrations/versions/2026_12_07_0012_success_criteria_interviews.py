@@ -15,6 +15,8 @@ down_revision = "0011"
 branch_labels = None
 depends_on = None
 
+CONTENT_TABLES = ("measure_criterion", "interview_theme", "interview_quote")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -79,8 +81,17 @@ def upgrade() -> None:
         sa.UniqueConstraint("theme_id", "position", name=op.f("uq_interview_quote_theme_id_position")),
     )
 
+    # what the pages show from them is cached until the data change (see migration 0003)
+    for table in CONTENT_TABLES:
+        op.execute(
+            f"CREATE TRIGGER data_version_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version()"
+        )
+
 
 def downgrade() -> None:
+    for table in CONTENT_TABLES:
+        op.execute(f"DROP TRIGGER data_version_bump ON {table}")
     op.drop_table("interview_quote")
     op.drop_table("interview_theme")
     op.drop_index(op.f("ix_measure_criterion_activity_id"), table_name="measure_criterion")
