@@ -284,3 +284,25 @@ def test_the_county_table_gives_each_municipalitys_centrality_class_beside_its_e
     eidfjord, ulvik, bergen = rows["Eidfjord"], rows["Ulvik"], rows["Bergen"]
     assert eidfjord["centrality"] == ulvik["centrality"] == 6 and bergen["centrality"] == 2
     assert abs(eidfjord["value"] - ulvik["value"]) < 1  # percentage points
+
+
+def _legend_of_a_county_map(estimates: list[float]) -> list[str]:
+    from app.web.model_map import model_map
+
+    shapes = {
+        f"46{k:02d}": (f"K{k}", [[(k, 0.0), (k + 1, 0.0), (k + 1, 1.0), (k, 0.0)]]) for k in range(len(estimates))
+    }
+    found = {f"46{k:02d}": (e, e - 0.05, e + 0.05) for k, e in enumerate(estimates)}
+    figure = model_map(shapes, found, set(), "nb")
+    return [t.name for t in figure.data if t.showlegend is not False and (t.legendgroup or "").startswith("band")]
+
+
+def test_the_map_legend_tells_narrow_bands_apart():
+    """Estimates within two points (14–16 %) make bands of 0,4 points: whole percentages labelled them
+    «15 %–15 %»; each band now reads differently, with its own ends."""
+    legend = _legend_of_a_county_map([0.142, 0.146, 0.150, 0.154, 0.158])
+    assert len(legend) == 5 and len(set(legend)) == 5, legend
+    assert all(low != high for low, high in (name.split("–") for name in legend)), legend
+    assert legend[0] == "14,0\u00a0%–14,4\u00a0%"
+    wide = _legend_of_a_county_map([0.10, 0.20, 0.30, 0.40, 0.59])
+    assert wide[0] == "10\u00a0%–20\u00a0%"  # bands of whole points keep whole percentages

@@ -31,6 +31,12 @@ def bands(values: Sequence[float]) -> list[float]:
     return [low + k * step for k in range(6)]
 
 
+def band_decimals(edges: Sequence[float]) -> int:
+    """Decimals that tell the bands apart: none while every edge is a whole percentage, else one. Estimates
+    within two points (14–16 %) make bands of 0,4 points, which whole percentages would label 15 %–15 %."""
+    return 0 if all(abs(100 * e - round(100 * e)) < 1e-9 for e in edges) else 1
+
+
 def model_map(
     shapes: Mapping[str, tuple[str, Sequence[Ring]]],
     estimates: Mapping[str, tuple[float, float, float]],
@@ -57,7 +63,8 @@ def model_map(
             band = min(4, max(0, next((k for k in range(5) if estimate < edges[k + 1]), 4)))
             fill = BLUES[band]
             key = f"band{band}"
-            legend = f"{format_share(edges[band], lang, 0)}–{format_share(edges[band + 1], lang, 0)}"
+            places = band_decimals(edges)
+            legend = f"{format_share(edges[band], lang, places)}–{format_share(edges[band + 1], lang, places)}"
             wide = (high - low) * 100 > WIDE_PP
             text = (
                 f"<b>{plain(name)}</b><br>{format_share(estimate, lang, 1)} "  # as the table: a tenth of a point
