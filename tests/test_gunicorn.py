@@ -3,66 +3,25 @@
 import json
 import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import start_gunicorn, stop, wait_until_healthy
 
 
 @pytest.fixture
 def gunicorn_url(database_url, tmp_path):
-    port = _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "FJERNARBEID_DATA_DIR": str(tmp_path),
         "SECRET_KEY": secrets.token_urlsafe(48),
     }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--timeout",
-            "60",
-            "app.wsgi:server",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            requests.get(url + "/health", timeout=10)
-            break
-        except requests.RequestException:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("gunicorn did not start:\n" + (proc.stdout.read() if proc.stdout else ""))
-            time.sleep(0.3)
+    proc, url = start_gunicorn(["--workers", "2", "--timeout", "60", "app.wsgi:server"], env)
+    wait_until_healthy(proc, url)
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop(proc)
 
 
 def test_gunicorn_serves_health_and_the_front_page(gunicorn_url):

@@ -19,9 +19,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -30,6 +27,7 @@ import pytest
 import requests
 
 from tests.queue import start_worker, stop_worker
+from tests.servers import start_gunicorn, stop, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = 20
@@ -58,18 +56,8 @@ def readme_gunicorn_arguments() -> list[str]:
     return shlex.split(line)[1:]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def production_server(database_url, tmp_path):
-    arguments = readme_gunicorn_arguments()
-    port = _free_port()
-    bind = arguments.index("--bind")
-    arguments[bind + 1] = f"127.0.0.1:{port}"  # loopback only
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -77,31 +65,13 @@ def production_server(database_url, tmp_path):
         "SECRET_KEY": "load-test-" + "k" * 40,
     }
     log_path = tmp_path / "gunicorn.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", *arguments], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(url + "/health", timeout=10).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("gunicorn did not start:\n" + log_path.read_text())
-        time.sleep(0.3)
+    with log_path.open("w") as log:  # on loopback only: start_gunicorn replaces the README's --bind
+        proc, url = start_gunicorn(readme_gunicorn_arguments(), env, output=log)
+    wait_until_healthy(proc, url, log=log_path)
     worker = start_worker(env)  # handouts are built beside gunicorn, as the README says to run it
     yield url, log_path
     stop_worker(worker, database_url)
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+    stop(proc)
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,15 +18,13 @@ from sqlalchemy import delete, select
 from app.db.models import LoginThrottle
 from app.db.users import MAX_FAILURES_PER_PAIR
 from tests.accounts import PASSWORD, committed, test_accounts
-from tests.test_gunicorn import _free_port
+from tests.servers import start_gunicorn, wait_until_healthy
 
-ROOT = Path(__file__).resolve().parents[1]
 PARALLEL = 19
 
 
 def _start(database_url: str, data_dir: Path, trusted_proxies: int, **settings: str) -> tuple[subprocess.Popen, str]:
     """gunicorn as the README starts it (three workers), with these settings."""
-    port = _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -37,29 +33,7 @@ def _start(database_url: str, data_dir: Path, trusted_proxies: int, **settings: 
         "FJERNARBEID_TRUSTED_PROXIES": str(trusted_proxies),
         **settings,
     }
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "3"]
-    proc = subprocess.Popen(
-        [*command, "--timeout", "60", "--graceful-timeout", "5", "app.wsgi:server"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def _wait_for(proc: subprocess.Popen, url: str) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            requests.get(url + "/health", timeout=10)
-            return
-        except requests.RequestException:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("gunicorn did not start:\n" + (proc.stdout.read() if proc.stdout else ""))
-            time.sleep(0.3)
+    return start_gunicorn(["--workers", "3", "--timeout", "60", "--graceful-timeout", "5", "app.wsgi:server"], env)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +43,7 @@ def servers(database_url, engine, tmp_path_factory):
     started = [_start(database_url, tmp_path_factory.mktemp(f"proxies{n}"), n) for n in (0, 1)]
     try:
         for proc, url in started:
-            _wait_for(proc, url)
+            wait_until_healthy(proc, url, seconds=90)
         yield [url for _, url in started]
     finally:
         for proc, _ in started:

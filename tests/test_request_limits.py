@@ -12,7 +12,8 @@ import pytest
 from app.web.limits import upload_callbacks
 from tests.accounts import csrf, logged_in, test_accounts
 from tests.dash_calls import callback_request
-from tests.test_login_limits import _start, _wait_for
+from tests.servers import wait_until_healthy
+from tests.test_login_limits import _start
 
 LIMIT_KB = 256  # small, so that the tests send little
 ABOVE = (LIMIT_KB + 64) * 1024
@@ -78,7 +79,7 @@ def test_an_admin_may_not_send_a_large_body_to_another_callback(app, accounts):
 def server_url(database_url, tmp_path_factory):
     proc, url = _start(database_url, tmp_path_factory.mktemp("bodies"), 0, FJERNARBEID_MAX_REQUEST_KB=str(LIMIT_KB))
     try:
-        _wait_for(proc, url)
+        wait_until_healthy(proc, url, seconds=90)
         yield url
     finally:
         proc.terminate()

@@ -9,28 +9,19 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-import requests
 
 from tests.queue import start_worker, stop_worker
+from tests.servers import start_gunicorn, stop, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -46,45 +37,15 @@ def live_env(database_url, tmp_path_factory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def live_server(live_env):
-    port = _free_port()
-    env = live_env
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--timeout",
-            "60",
-            "app.wsgi:server",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(url + "/health", timeout=10).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("gunicorn did not start: " + (proc.stderr.read() if proc.stderr else ""))
-        time.sleep(0.3)
+def live_server(live_env, tmp_path_factory):
+    log_path = tmp_path_factory.mktemp("live-log") / "gunicorn.log"
+    with log_path.open("w") as log:
+        proc, url = start_gunicorn(
+            ["--workers", "2", "--threads", "4", "--timeout", "60", "app.wsgi:server"], live_env, output=log
+        )
+    wait_until_healthy(proc, url, log=log_path)
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop(proc)
 
 
 @pytest.fixture(scope="module")
