@@ -12,7 +12,8 @@ those published figures. It is **not** the real survey.
 
 * ``seed/data/demo_national.csv``: 500 remote-capable workers aged 25–60 (q1 in {1,2}, q2 = 1)
   answering the NORCE 2025 questionnaire. Weighted shares match the report's published figures
-  within ±0.6 percentage points, except q21 (see ``TARGETS``), and the check allows ±2. The
+  within ±0.6 percentage points, a bound ("over halvparten") on its own side, and the check
+  allows ±2 (see ``TARGETS`` and app/stats/published.py). The
   relationships the report calls significant hold, in the same direction, in weighted tests.
 * ``seed/data/demo_hardanger.csv``: 600 residents of Kvam, Ulvik, Eidfjord and Ullensvang (also
   25–60, remote-capable), drawn from the same model with Hardanger demographics. Nothing has
@@ -81,6 +82,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app.ingest.raking import Margin, rake  # noqa: E402
+from app.stats.published import agrees_with_published  # noqa: E402
 
 SEED = 20250424  # first fieldwork day of the NORCE survey
 SURVEY_YEAR = 2025
@@ -163,15 +165,15 @@ TARGETS: dict[str, list[float]] = {
     "q10_1": [45.0, 30.0, 9.0, 9.0, 7.0],  # 1+2 = 75
     "q10_2": [30.0, 32.0, 12.0, 15.0, 11.0],  # 1+2 = 62
     "q16_1": [35.0, 42.0, 14.0, 6.0, 3.0],
-    "q16_2": [60.0, 30.0, 6.0, 3.0, 1.0],  # 1+2 = 90
+    "q16_2": [59.0, 30.0, 7.0, 3.0, 1.0],  # 1+2 = 89: "nesten 90 %"
     "q16_3": [25.0, 35.0, 20.0, 13.0, 7.0],
     "q16_4": [40.0, 42.0, 11.0, 5.0, 2.0],
     "q16_5": [48.0, 36.0, 9.0, 5.0, 2.0],  # 1+2 = 84
-    # q21: the report gives 42 / 2.3 / 2.3 and "over halvparten" for code 1 (100 − 46.6 = 53.4).
-    # seed/published_figures.csv records code 1 as ≈ 50; 51.7 / 43.7 is within ±2 pp of both.
-    "q21": [51.7, 43.7, 2.3, 2.3],
+    # q21: the report gives 42 / 2.3 / 2.3 and "over halvparten" for code 1. "Over halvparten" is a
+    # bound, not a point; the other categories imply 100 − 46.6 = 53.4, so that is the target.
+    "q21": [53.4, 42.0, 2.3, 2.3],
     "q22": [5.0, 10.0, 21.0, 24.0, 40.0],  # 1+2 = 15, 4+5 = 64
-    "q23": [12.0, 26.0, 24.0, 22.0, 16.0],  # 1+2 = 38
+    "q23": [12.5, 26.5, 23.5, 22.0, 15.5],  # 1+2 = 39: "i overkant av 38 %"
 }
 Q23_CENTRAL_TARGET = 24.0  # "i underkant av 25 %" among centrality class 1–2
 
@@ -687,7 +689,7 @@ def check_calibration(df: pd.DataFrame, c: Checker) -> list[tuple[str, float, fl
         ("q21 code 4 (> 2 hours)", "q21", [4], 2.3, None),
         ("q22 codes 1+2 (relevant to move)", "q22", [1, 2], 15.0, None),
         ("q22 codes 4+5 (not relevant)", "q22", [4, 5], 64.0, None),
-        ("q23 codes 1+2 (rural attractive)", "q23", [1, 2], 38.0, None),
+        ("q23 codes 1+2 (rural attractive)", "q23", [1, 2], 39.0, None),
         ("q23 codes 1+2, centrality class 1–2", "q23", [1, 2], 24.0, central),
         ("q14 codes 1+2 (likely), q12 < 6", "q14", [1, 2], 33.3, uses),
         ("q14 codes 4+5 (unlikely), q12 < 6", "q14", [4, 5], 57.0, uses),
@@ -698,7 +700,7 @@ def check_calibration(df: pd.DataFrame, c: Checker) -> list[tuple[str, float, fl
         ("q10_2 codes 1+2 (agree)", "q10_2", [1, 2], 62.0, None),
         ("q6_2 codes 4+5 (disagree)", "q6_2", [4, 5], 50.0, None),
         ("q6_2 code 2 (partly agree)", "q6_2", [2], 34.0, None),
-        ("q16_2 codes 1+2 (important)", "q16_2", [1, 2], 90.0, None),
+        ("q16_2 codes 1+2 (important)", "q16_2", [1, 2], 89.0, None),
         ("q16_5 codes 1+2 (important)", "q16_5", [1, 2], 84.0, None),
     ]
     table = []
@@ -747,7 +749,10 @@ PUBLISHED_FIGURES = ROOT / "seed" / "published_figures.csv"
 
 
 def check_published_figures(df: pd.DataFrame, c: Checker) -> None:
-    """Every NORCE 2025 share in seed/published_figures.csv (if present), within ±2 pp."""
+    """Every NORCE 2025 share in seed/published_figures.csv (if present), worded as the source words it.
+
+    A point or "about" figure is met within ±2 pp; "over", "under", "nearly" and "at least" on their side.
+    """
     if not PUBLISHED_FIGURES.exists():
         print(f"\n{PUBLISHED_FIGURES.relative_to(ROOT)} not found; published-figure check skipped")
         return
@@ -756,7 +761,7 @@ def check_published_figures(df: pd.DataFrame, c: Checker) -> None:
         "uses home office (q12 < 6)": df["q12"] < 6,
         "centrality index 1-2 (central municipalities)": df["centrality"].isin([1, 2]),
     }
-    print(f"\nFigures in {PUBLISHED_FIGURES.relative_to(ROOT)} (survey norce2025, shares; ±2 pp)")
+    print(f"\nFigures in {PUBLISHED_FIGURES.relative_to(ROOT)} (survey norce2025, shares; as worded)")
     with PUBLISHED_FIGURES.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if not (
@@ -773,8 +778,11 @@ def check_published_figures(df: pd.DataFrame, c: Checker) -> None:
             value = float(Fraction(row["value"])) * (100 if row["unit"] == "fraction" else 1)
             codes = [int(x) for x in row["categories"].split("+")]
             achieved = wshare(df, item, codes, breakdowns[row["breakdown"]])
-            label = f"{item} [{row['categories']}] {row['breakdown'][:28]}"
-            c.line(abs(achieved - value) <= 2.0, f"{label:42} {value:7.1f} {achieved:9.1f} {achieved - value:+6.1f}")
+            label = f"{item} [{row['categories']}] {row['qualifier'] or 'point'} {row['breakdown'][:20]}"
+            c.line(
+                agrees_with_published(achieved, value, row["qualifier"]),
+                f"{label:42} {value:7.1f} {achieved:9.1f} {achieved - value:+6.1f}",
+            )
 
 
 def report(c: Checker, label: str, res, term: str, sign: int, n: int) -> None:

@@ -1,7 +1,8 @@
 """The synthetic national demo survey reproduces every NORCE 2025 share in published_figures.csv.
 
 Each figure is recomputed from PostgreSQL (weighted, "don't know" excluded from the base) and
-must lie within ±2 percentage points of the published value.
+must agree with the figure as the source words it: a point or "about" figure within ±2
+percentage points, "over halvparten" above 50 %, "nesten 90 %" below 90 %.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db.models import Answer, AnswerOption, Question, Respondent, Survey
+from app.stats.published import agrees_with_published
 
 FIGURES = Path(__file__).resolve().parents[1] / "seed" / "published_figures.csv"
 TOLERANCE_PP = 2.0
@@ -63,7 +65,17 @@ def test_weighted_share_matches_the_published_figure(db, row):
     shares = weighted_shares(db, "demo_national", "q" + row["question_id"], where=BREAKDOWNS[row["breakdown"]])
     codes = [int(c) for c in row["categories"].split("+")]
     computed = 100 * sum(shares.get(c, 0.0) for c in codes)
-    assert computed == pytest.approx(published_percent(row), abs=TOLERANCE_PP), row["quote"]
+    value = published_percent(row)
+    assert agrees_with_published(computed, value, row["qualifier"], TOLERANCE_PP), (
+        f"{computed:.1f} % does not agree with «{row['quote']}» ({row['qualifier'] or 'point'} {value})"
+    )
+
+
+def test_a_bound_is_not_calibrated_as_if_it_were_a_point(db):
+    """ "Over halvparten" for ≤ 30 minutes: the other categories (42 / 2,3 / 2,3) leave 53,4 %."""
+    shares = weighted_shares(db, "demo_national", "q21")
+    assert 100 * shares[1] == pytest.approx(53.4, abs=0.6)
+    assert not agrees_with_published(50.0, 50.0, "over") and not agrees_with_published(90.0, 90.0, "nearly")
 
 
 def test_demo_surveys_are_flagged_synthetic(db):
