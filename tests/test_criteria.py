@@ -13,7 +13,14 @@ from sqlalchemy import delete, select
 
 from app.db.models import AuditEntry, MeasureActivity, MeasureArea, MeasureCriterion, MeasureProgress
 from app.db.session import session_scope
-from app.ingest.editing import EditConflict, EditError, find_criteria, save_criterion
+from app.ingest.editing import (
+    EditConflict,
+    EditError,
+    find_criteria,
+    find_measurements,
+    record_measurement,
+    save_criterion,
+)
 from app.query.measures import MET, ON_THE_WAY, OVERDUE, catalogue, criteria, progress_grid, standing
 from app.web.pages import measures
 from tests.page_answers import page_answer
@@ -150,6 +157,77 @@ def test_standing_is_met_when_every_activity_is_done_and_overdue_after_the_date(
     assert standing(on_area, area, grid, "region", before).state == ON_THE_WAY
 
 
+def test_a_measured_value_decides_the_standing_of_a_numeric_target(db):
+    """Where the target is a number and a value is measured in the place, the latest value against the target
+    decides: reached is met whatever the activities; not reached is on the way, or overdue after the date. A
+    ceiling (at most) is met at or below it."""
+    area = next(a for a in catalogue(db) if a.code == "coworking")
+    users = save_criterion(
+        db,
+        "kari",
+        "area:coworking",
+        {"description": "Faste brukere", "target_value": "20", "target_unit": "brukere", "target_date": "2027-06-30"},
+    )
+    long_trips = save_criterion(
+        db,
+        "kari",
+        "area:coworking",
+        {"description": "Lange reiser", "target_value": "10", "target_unit": "%", "target_date": "2027-06-30"}
+        | {"at_most": "true"},
+    )
+    record_measurement(db, "kari", users["id"], "4622", {"value": "12", "measured_on": "2026-03-01"})
+    record_measurement(db, "kari", users["id"], "4622", {"value": "21", "measured_on": "2026-09-01"})  # the latest
+    record_measurement(db, "kari", users["id"], "4620", {"value": "7", "measured_on": "2026-09-01"})
+    record_measurement(db, "kari", users["id"], "region:hardangerradet", {"value": "28", "measured_on": "2026-09-01"})
+    record_measurement(db, "kari", long_trips["id"], "4622", {"value": "9,5", "measured_on": "2026-09-01"})
+    record_measurement(db, "kari", long_trips["id"], "4620", {"value": "14", "measured_on": "2026-09-01"})
+    grid = progress_grid(db, "hardangerradet")
+    goals = {c.description: c for c in criteria(db)}
+    before, after = dt.date(2026, 12, 1), dt.date(2027, 7, 1)
+
+    kvam = standing(goals["Faste brukere"], area, grid, "4622", before)
+    assert kvam.state == MET and kvam.measured.value == 21 and kvam.measured.measured_on == dt.date(2026, 9, 1)
+    assert standing(goals["Faste brukere"], area, grid, "4620", before).state == ON_THE_WAY
+    assert standing(goals["Faste brukere"], area, grid, "4620", after).state == OVERDUE
+    assert standing(goals["Faste brukere"], area, grid, "region", before).measured.value == 28
+    unmeasured = standing(goals["Faste brukere"], area, grid, "4619", before)
+    assert unmeasured.measured is None and unmeasured.state == ON_THE_WAY  # back to the activities
+    assert standing(goals["Lange reiser"], area, grid, "4622", before).state == MET  # 9,5 ≤ 10
+    assert standing(goals["Lange reiser"], area, grid, "4620", after).state == OVERDUE  # 14 > 10
+    assert [m["value"] for m in find_measurements(db, users["id"]) if m["place"] == "4622"] == [21, 12]
+    logged = db.scalars(select(AuditEntry).where(AuditEntry.action == "criterion.measure")).all()
+    assert len(logged) == 6 and all(e.actor == "kari" for e in logged)
+
+
+@pytest.mark.parametrize(
+    ("place", "values", "problem"),
+    [
+        ("4622", {"value": "mange", "measured_on": "2026-09-01"}, ("value", "not_a_number")),
+        ("4622", {"measured_on": "2026-09-01"}, ("value", "required")),
+        ("4622", {"value": "3", "measured_on": "2099-01-01"}, ("measured_on", "in_future")),
+        ("4622", {"value": "3", "measured_on": "1.9.2026"}, ("measured_on", "bad_date")),
+        ("9999", {"value": "3", "measured_on": "2026-09-01"}, ("place", "unknown_municipality")),
+    ],
+)
+def test_a_measured_value_that_is_wrong_is_refused_and_nothing_written(db, place, values, problem):
+    goal = save_criterion(
+        db, "kari", "area:skills", {"description": "Kurs", "target_value": "3", "target_date": "2027-01-01"}
+    )
+    with pytest.raises(EditError) as caught:
+        record_measurement(db, "kari", goal["id"], place, values)
+    assert problem in codes(caught)
+    assert find_measurements(db, goal["id"]) == []
+
+
+def test_a_target_in_words_takes_no_measured_value(db):
+    goal = save_criterion(
+        db, "kari", "area:skills", {"description": "Kurs", "target_text": "holdt", "target_date": "2027-01-01"}
+    )
+    with pytest.raises(EditError) as caught:
+        record_measurement(db, "kari", goal["id"], "4622", {"value": "1", "measured_on": "2026-09-01"})
+    assert ("value", "no_numeric_target") in codes(caught)
+
+
 def _text(value) -> str:
     return json.dumps(json.loads(pio_json.to_json_plotly(value)), ensure_ascii=False)
 
@@ -268,3 +346,25 @@ def test_the_standing_is_in_the_data_file_as_an_analyst_reads_it(client, stored_
     kvam = next(line for line in text.splitlines() if "Kart over kontorene publisert" in line and "Kvam" in line)
     assert "Met" in kvam and "Yes" in kvam  # done in Kvam; an example criterion
     assert sum("Kart over kontorene publisert" in line and "Overdue" in line for line in text.splitlines()) == 4
+
+
+def test_a_measured_value_is_on_tiltak_and_in_its_data_file(app, client, stored_criteria):
+    with app.server.app_context(), session_scope() as session:
+        goal = session.scalar(
+            select(MeasureCriterion).where(MeasureCriterion.description == "Kontorfellesskap nær alle")
+        )
+        record_measurement(session, "kari", goal.id, "4622", {"value": "4", "measured_on": "2026-10-01"})
+        record_measurement(session, "kari", goal.id, "4620", {"value": "1", "measured_on": "2026-10-01"})
+    answer = page_answer(app, measures, "?region=hardangerradet&survey=demo_national", "nb")
+    content = json.loads(pio_json.to_json_plotly(answer["content"]))
+    [row] = [
+        _text(r)
+        for r in _find(content, lambda n: str(n.get("props", {}).get("id", "")).startswith("measures-criterion-"), [])
+        if "Kontorfellesskap nær alle" in _text(r)
+    ]
+    assert "minst 4 kontorfellesskap" in row
+    assert "Målt: 4 kontorfellesskap (01.10.2026)" in row and "Målt: 1 kontorfellesskap (01.10.2026)" in row
+    assert row.count("Nådd") == 1 and row.count("På vei") == 4
+    text = client.get("/data/tiltak.csv?region=hardangerradet&chart=measures-criteria&lang=en").data.decode("utf-8-sig")
+    kvam = next(line for line in text.splitlines() if "Kontorfellesskap nær alle" in line and "Kvam" in line)
+    assert "2026-10-01" in kvam and "Met" in kvam

@@ -100,3 +100,38 @@ def test_a_region_is_its_members_together(app, db, lang):
 def test_the_region_address_leads_to_the_page(client):
     response = client.get("/region/hardangerradet")
     assert response.status_code == 302 and response.headers["Location"].endswith("/kommune?kommune=hardangerradet")
+
+
+def test_the_model_can_take_education_into_account_where_the_codebook_maps_it(app, db):
+    """Issue 20 §6: where the survey's codebook maps its education answers to SSB 09429 levels, the page
+    offers education as a covariate; the model column, the county map and their notes then say so."""
+    answer = page_answer(app, municipality, "?kommune=4622&survey=demo_national&model=education", "nb")
+    offered = [o["value"] for o in answer[f"{municipality.MODEL_KIND}.options"]]
+    assert offered == [municipality.BASE_MODEL, municipality.EDUCATION_MODEL]
+    assert answer[f"{municipality.MODEL_KIND}.value"] == municipality.EDUCATION_MODEL
+    assert "utdanningsnivå (SSB 09429)" in json.dumps(answer["content"], default=str, ensure_ascii=False)
+
+    def views(search: str) -> dict:
+        from app.web.export import render_views
+
+        with app.server.app_context():
+            rendered = render_views(municipality, f"?kommune=4622&survey=demo_national{search}", "nb")
+        return {v.id: v for v in rendered.views}
+
+    plain, educated = views(""), views("&model=education")
+    kvam = place(db, "4622")
+    with_education = survey_figures(db, "demo_national", [("q22", (1, 2))], kvam, 10, education=True)["q22"][-1]
+    without = survey_figures(db, "demo_national", [("q22", (1, 2))], kvam, 10)["q22"][-1]
+    assert with_education.estimate != pytest.approx(without.estimate, abs=1e-6)
+    table = educated[municipality.SURVEY_TABLE]
+    row = next(r for r in table.table.rows if "flytte" in r["figure"].lower())
+    assert row["model"] == pytest.approx(round(100 * with_education.estimate, 1))
+    assert "09429" in table.method and "09429" not in plain[municipality.SURVEY_TABLE].method
+    county_map = educated[municipality.MODEL_MAP]
+    assert "09429" in county_map.source and "09429" not in plain[municipality.MODEL_MAP].source
+
+
+def test_education_is_not_offered_for_a_survey_without_the_mapping(app):
+    answer = page_answer(app, municipality, "?kommune=4622&survey=demo_ansatte&model=education", "nb")
+    assert [o["value"] for o in answer[f"{municipality.MODEL_KIND}.options"]] == [municipality.BASE_MODEL]
+    assert answer[f"{municipality.MODEL_KIND}.value"] == municipality.BASE_MODEL

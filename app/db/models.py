@@ -502,10 +502,32 @@ class MeasureCriterion(Base):
     target_unit: Mapped[str | None] = mapped_column(String(60))
     target_text: Mapped[str | None] = mapped_column(String(500))
     target_date: Mapped[dt.date] = mapped_column(Date)
+    # the target is a level to reach (at least) or, for something to bring down, a ceiling (at most)
+    at_most: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[dt.datetime] = _now()
     updated_by: Mapped[str | None] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class CriterionMeasurement(Base):
+    """A value measured for a success criterion with a numeric target, in one municipality or one region
+    (exactly one), on a date. Kept as a history: the Tiltak page shows each place's latest against the
+    target; a correction is a newer measurement."""
+
+    __tablename__ = "criterion_measurement"
+    __table_args__ = (CheckConstraint("(kommunenummer IS NULL) <> (region_id IS NULL)", name="one_place"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("measure_criterion.id", ondelete="CASCADE"), index=True)
+    kommunenummer: Mapped[str | None] = mapped_column(ForeignKey("municipality.kommunenummer"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
+    value: Mapped[float] = mapped_column(Float)
+    measured_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))  # how it was measured, or where it comes from
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = _now()
+    updated_by: Mapped[str | None] = mapped_column(String(120))
 
 
 class InterviewTheme(Base):

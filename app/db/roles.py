@@ -3,7 +3,7 @@
 Migrations, seeding and imports run as the owner of the tables (``DATABASE_URL`` of the commands). The
 web server can connect as a second role (``fjernarbeid db grant-web ROLE`` gives it its rights) that
 can read the survey tables but not change them, so a flaw in the web app cannot alter respondents'
-answers. What the web app writes: coworking spaces, measure progress and success criteria,
+answers. What the web app writes: coworking spaces, measure progress, success criteria and their measured values,
 presentations, accounts' last logins, sessions and failed logins, the audit trail, the data version the
 triggers count, and the jobs it queues (with the uploads they import). The worker that runs the jobs
 connects as the owner.
@@ -32,6 +32,7 @@ WEB_WRITES = (
 WEB_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "measure_progress": ("INSERT", "UPDATE"),  # recorded and changed, never deleted
     "measure_criterion": ("INSERT", "UPDATE"),  # success criteria: set and changed, never deleted
+    "criterion_measurement": ("INSERT",),  # measured values: a history, corrected by a newer one
     "audit_entry": ("INSERT",),  # the change log is added to, never changed or emptied
     "app_user": ("UPDATE (last_login_at)",),  # a login's time; never names, roles, passwords or disabling
     "data_version": ("UPDATE (version)",),  # the triggers count the web's own edits as the invoker

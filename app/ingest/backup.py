@@ -3,7 +3,7 @@ the importers read back.
 
 The export holds every table that ``seed/reference`` does not rebuild: the coworking inventory (the
 importer's CSV), the measures catalogue (the seed's YAML format), measure progress (CSV), presentations
-(JSON), success criteria (CSV), every survey as its respondent file with exact weights and its codebook (YAML), and, row for row
+(JSON), success criteria and their measured values (CSV), every survey as its respondent file with exact weights and its codebook (YAML), and, row for row
 as JSON lines in ``tables/`` (``TABLE_FILES``), the change log, the published figures, the national
 series, the SSB series (an admin may have imported newer ones than the seed's), other centrality
 classifications and the import history. The change log is also written as CSV, for reading.
@@ -41,6 +41,7 @@ from app.db.models import (
     Answer,
     Base,
     CoworkingSpace,
+    CriterionMeasurement,
     Deck,
     DeckView,
     MeasureActivity,
@@ -57,7 +58,7 @@ from app.errors import ImportValidationError
 from app.ingest import figures, interviews, measures, reference
 from app.ingest.coworking_import import COLUMNS as COWORKING_COLUMNS
 from app.ingest.coworking_import import import_coworking
-from app.ingest.editing import CriterionInput, ProgressInput
+from app.ingest.editing import CriterionInput, MeasurementInput, ProgressInput
 from app.ingest.seed import SEED_DIR
 from app.ingest.survey_import import import_survey
 
@@ -87,7 +88,10 @@ CRITERIA_COLUMNS = (
     "is_example",
     "updated_by",
     "updated_at",
+    "at_most",
 )
+# A measured value names its criterion by the criterion's row in criteria.csv (1 = the first data row).
+MEASUREMENT_COLUMNS = ("criterion", "place", "value", "measured_on", "note", "is_example", "updated_by", "updated_at")
 # Tables copied row for row (ids too) into tables/<name>.jsonl, in the order they are restored.
 TABLE_FILES = (
     "centrality_class",
@@ -137,6 +141,7 @@ def export_all(session: Session, directory: Path) -> BackupReport:
     report.counts["measure areas"] = _export_measures(session, directory / "measures.yaml")
     report.counts["progress records"] = _export_progress(session, directory / "progress.csv")
     report.counts["success criteria"] = _export_criteria(session, directory / "criteria.csv")
+    report.counts["measured values"] = _export_measurements(session, directory / "criterion_measurements.csv")
     report.counts["presentations"] = _export_decks(session, directory / "decks.json")
     surveys = session.scalars(select(Survey).order_by(Survey.slug)).all()
     for survey in surveys:
@@ -265,8 +270,38 @@ def _export_criteria(session: Session, path: Path) -> int:
                 _text(c.is_example),
                 _text(c.updated_by),
                 c.updated_at.isoformat(),
+                _text(c.at_most),
             ]
             for c, area, activity in rows
+        ],
+    )
+
+
+def _export_measurements(session: Session, path: Path) -> int:
+    row_of = {
+        cid: number
+        for number, cid in enumerate(session.scalars(select(MeasureCriterion.id).order_by(MeasureCriterion.id)), 1)
+    }
+    rows = session.execute(
+        select(CriterionMeasurement, Region.slug)
+        .outerjoin(Region, Region.id == CriterionMeasurement.region_id)
+        .order_by(CriterionMeasurement.id)
+    ).all()
+    return _write_csv(
+        path,
+        MEASUREMENT_COLUMNS,
+        [
+            [
+                row_of[m.criterion_id],
+                m.kommunenummer or f"region:{slug}",
+                repr(m.value),
+                m.measured_on.isoformat(),
+                _text(m.note),
+                _text(m.is_example),
+                _text(m.updated_by),
+                m.updated_at.isoformat(),
+            ]
+            for m, slug in rows
         ],
     )
 
@@ -413,7 +448,12 @@ def import_all(session: Session, directory: Path, created_by: str = "fjernarbeid
     report.counts["coworking spaces"] = coworking.rows
     report.counts["progress records"] = _import_progress(session, directory / "progress.csv")
     if (directory / "criteria.csv").is_file():  # copies made before success criteria existed have none
-        report.counts["success criteria"] = _import_criteria(session, directory / "criteria.csv")
+        criteria_ids = _import_criteria(session, directory / "criteria.csv")
+        report.counts["success criteria"] = len(criteria_ids)
+        if (directory / "criterion_measurements.csv").is_file():
+            report.counts["measured values"] = _import_measurements(
+                session, directory / "criterion_measurements.csv", criteria_ids
+            )
     report.counts["interview themes"] = interviews.load_interviews(session, SEED_DIR / "interviews.yaml")
     report.counts["presentations"] = _import_decks(session, directory / "decks.json")
     for slug in manifest.get("surveys", []):
@@ -460,11 +500,13 @@ def _import_progress(session: Session, path: Path) -> int:
     return len(rows)
 
 
-def _import_criteria(session: Session, path: Path) -> int:
+def _import_criteria(session: Session, path: Path) -> list[int]:
+    """The criteria of the copy, added; their new ids in the file's order."""
     areas = dict(session.execute(select(MeasureArea.code, MeasureArea.id)).all())
     activities = dict(session.execute(select(MeasureActivity.code, MeasureActivity.id)).all())
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    added: list[MeasureCriterion] = []
     for number, row in enumerate(rows, start=2):
         kind, _, code = row["measure"].partition(":")
         area_id = areas.get(code) if kind == "area" else None
@@ -474,12 +516,42 @@ def _import_criteria(session: Session, path: Path) -> int:
                 f"{path.name}, row {number}: unknown measure {row['measure']!r}. Fix: restore the measures catalogue "
                 "of the same copy."
             )
-        values = {k: row[k] or None for k in CriterionInput.model_fields}
+        values = {k: row.get(k) or None for k in CriterionInput.model_fields}  # at_most: not in copies before 0013
         checked = CriterionInput.model_validate({k: v for k, v in values.items() if v is not None}).model_dump()
+        criterion = MeasureCriterion(
+            area_id=area_id,
+            activity_id=activity_id,
+            is_example=row["is_example"] == "true",
+            updated_by=row["updated_by"] or None,
+            **({"updated_at": dt.datetime.fromisoformat(row["updated_at"])} if row.get("updated_at") else {}),
+            **checked,
+        )
+        session.add(criterion)
+        added.append(criterion)
+    session.flush()
+    return [c.id for c in added]
+
+
+def _import_measurements(session: Session, path: Path, criteria_ids: list[int]) -> int:
+    regions = dict(session.execute(select(Region.slug, Region.id)).all())
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for number, row in enumerate(rows, start=2):
+        criterion = int(row["criterion"]) if row["criterion"].isdigit() else 0
+        place = row["place"]
+        region_id = regions.get(place.removeprefix("region:")) if place.startswith("region:") else None
+        if not 1 <= criterion <= len(criteria_ids) or (place.startswith("region:") and region_id is None):
+            raise ImportValidationError(
+                f"{path.name}, row {number}: no criterion row {row['criterion']!r} in criteria.csv, or unknown place "
+                f"{place!r}. Fix: restore criteria.csv and criterion_measurements.csv of the same copy."
+            )
+        values = {k: row[k] or None for k in MeasurementInput.model_fields}
+        checked = MeasurementInput.model_validate({k: v for k, v in values.items() if v is not None}).model_dump()
         session.add(
-            MeasureCriterion(
-                area_id=area_id,
-                activity_id=activity_id,
+            CriterionMeasurement(
+                criterion_id=criteria_ids[criterion - 1],
+                kommunenummer=None if region_id is not None else place,
+                region_id=region_id,
                 is_example=row["is_example"] == "true",
                 updated_by=row["updated_by"] or None,
                 **({"updated_at": dt.datetime.fromisoformat(row["updated_at"])} if row.get("updated_at") else {}),

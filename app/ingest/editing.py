@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from app.db.audit import record
 from app.db.models import (
     CoworkingSpace,
+    CriterionMeasurement,
     MeasureActivity,
     MeasureArea,
     MeasureCriterion,
@@ -309,6 +310,7 @@ class CriterionInput(BaseModel):
     target_unit: str | None = Field(None, max_length=60)
     target_text: str | None = Field(None, max_length=500)
     target_date: dt.date
+    at_most: bool = False  # the target is a ceiling (something to bring down), not a level to reach
 
     @model_validator(mode="after")
     def _has_target(self) -> CriterionInput:
@@ -417,6 +419,91 @@ def _criterion_problem(error: Any) -> FieldProblem:
     if field == "target_value":
         return FieldProblem(field, "not_a_number")
     return FieldProblem(field, "required" if error["type"] in ("missing", "string_too_short") else "invalid")
+
+
+class MeasurementInput(BaseModel):
+    """A value measured for a criterion's numeric target, on a date that has come."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    value: float
+    measured_on: dt.date
+    note: str | None = Field(None, max_length=500)
+
+    @field_validator("measured_on")
+    @classmethod
+    def _not_ahead(cls, value: dt.date) -> dt.date:
+        if value > dt.date.today():
+            raise ValueError("in_future")
+        return value
+
+
+def measurement_values(measurement: CriterionMeasurement, place: str) -> dict[str, Any]:
+    return {
+        "id": measurement.id,
+        "criterion_id": measurement.criterion_id,
+        "place": place,
+        "is_example": measurement.is_example,
+        "updated_by": measurement.updated_by,
+        **{name: getattr(measurement, name) for name in MeasurementInput.model_fields},
+    }
+
+
+def record_measurement(
+    session: Session, actor: str, criterion_id: int, place: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    """Add a measured value of criterion ``criterion_id`` in ``place`` (a kommunenummer or ``region:<slug>``).
+    Measurements are a history: a correction is a newer one, the old stays in the log.
+
+    Raises:
+        EditError: no such criterion, its target is not a number, an unknown place, or an invalid field.
+    """
+    criterion = session.get(MeasureCriterion, criterion_id)
+    if criterion is None:
+        raise EditError([FieldProblem("criterion", "invalid")])
+    if criterion.target_value is None:
+        raise EditError([FieldProblem("value", "no_numeric_target")])
+    number, region_id = _place_columns(session, place)
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    cleaned = {k: v for k, v in cleaned.items() if v not in (None, "")}
+    if isinstance(cleaned.get("value"), str):
+        cleaned["value"] = cleaned["value"].replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        checked = MeasurementInput.model_validate(cleaned).model_dump()
+    except ValidationError as error:
+        raise EditError([_measurement_problem(e) for e in error.errors()]) from None
+    measurement = CriterionMeasurement(
+        criterion_id=criterion_id, kommunenummer=number, region_id=region_id, updated_by=actor, **checked
+    )
+    session.add(measurement)
+    session.flush()
+    after = measurement_values(measurement, place)
+    record(session, actor, "criterion.measure", "criterion_measurement", str(measurement.id), None, after)
+    return after
+
+
+def find_measurements(session: Session, criterion_id: int) -> list[dict[str, Any]]:
+    """The values recorded for a criterion, newest first."""
+    rows = session.execute(
+        select(CriterionMeasurement, Region.slug)
+        .outerjoin(Region, Region.id == CriterionMeasurement.region_id)
+        .where(CriterionMeasurement.criterion_id == criterion_id)
+        .order_by(CriterionMeasurement.measured_on.desc(), CriterionMeasurement.id.desc())
+    ).all()
+    return [measurement_values(m, m.kommunenummer or f"region:{slug}") for m, slug in rows]
+
+
+def _measurement_problem(error: Any) -> FieldProblem:
+    field = str(error["loc"][0]) if error["loc"] else "value"
+    if error["type"] == "string_too_long":
+        return FieldProblem(field, "too_long")
+    if field == "measured_on":
+        if error["type"] == "missing":
+            return FieldProblem(field, "required")
+        return FieldProblem(field, "in_future" if "in_future" in str(error.get("msg", "")) else "bad_date")
+    if field == "value":
+        return FieldProblem(field, "required" if error["type"] == "missing" else "not_a_number")
+    return FieldProblem(field, "invalid")
 
 
 # --- shared ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db.models import (
     PROGRESS_STATUSES,
+    CriterionMeasurement,
     MeasureActivity,
     MeasureArea,
     MeasureCriterion,
@@ -108,11 +109,22 @@ class Progress:
     link: str | None = None  # False: no row in measure_progress, shown as not started
 
 
+@dataclass(frozen=True)
+class Measured:
+    """The latest value measured for a criterion in a place."""
+
+    value: float
+    measured_on: dt.date
+    note: str | None = None
+    is_example: bool = False
+
+
 @dataclass
 class ProgressGrid:
     places: list[Place]
     cells: dict[tuple[int, str], Progress] = field(default_factory=dict)
     recorded: int = 0
+    measured: dict[tuple[int, str], Measured] = field(default_factory=dict)  # (criterion id, place key)
 
     def get(self, activity_id: int, place_key: str) -> Progress:
         return self.cells.get((activity_id, place_key), Progress())
@@ -146,6 +158,14 @@ def progress_grid(session: Session, region_slug: str) -> ProgressGrid:
             row.status, row.owner, row.due_date, row.note, row.is_example, True, row.status_date, row.link
         )
         grid.recorded += 1
+    measurements = session.scalars(
+        select(CriterionMeasurement)
+        .where(or_(CriterionMeasurement.region_id == region.id, CriterionMeasurement.kommunenummer.in_(numbers)))
+        .order_by(CriterionMeasurement.measured_on, CriterionMeasurement.id)
+    )
+    for m in measurements:  # in time order: each place's latest stays
+        key = "region" if m.region_id is not None else str(m.kommunenummer)
+        grid.measured[(m.criterion_id, key)] = Measured(m.value, m.measured_on, m.note, m.is_example)
     return grid
 
 
@@ -162,6 +182,7 @@ class Criterion:
     target_text: str | None
     target_date: dt.date
     is_example: bool
+    at_most: bool = False  # the target is a ceiling: met at or below it
 
 
 def criteria(session: Session) -> list[Criterion]:
@@ -184,6 +205,7 @@ def criteria(session: Session) -> list[Criterion]:
             c.target_text,
             c.target_date,
             c.is_example,
+            c.at_most,
         )
         for c, code in rows
     ]
@@ -194,18 +216,28 @@ MET, ON_THE_WAY, OVERDUE = "met", "on_the_way", "overdue"
 
 @dataclass(frozen=True)
 class Standing:
-    """How far a place has come against a criterion: its measure's activities done by the target date."""
+    """How far a place has come against a criterion: the latest measured value against a numeric target
+    where one is recorded, else its measure's activities done by the target date."""
 
     done: int
     total: int
     state: str  # met | on_the_way | overdue
+    measured: Measured | None = None
 
 
 def standing(criterion: Criterion, area: Area, grid: ProgressGrid, place_key: str, today: dt.date) -> Standing:
-    """``criterion`` in ``place_key``: met when every activity of its measure (the one activity, or all the
-    area's) is done there; overdue when the target date has passed before that; on the way otherwise."""
+    """``criterion`` in ``place_key``. With a numeric target and a value measured there: met when the latest
+    value reaches the target (at or below it for a ceiling). Otherwise met when every activity of its measure
+    (the one activity, or all the area's) is done there. Overdue when the target date has passed before that;
+    on the way otherwise."""
     ids = [criterion.activity_id] if criterion.activity_id is not None else [a.id for a in area.activities]
     done = sum(grid.get(i, place_key).status == "done" for i in ids)
+    measured = grid.measured.get((criterion.id, place_key)) if criterion.target_value is not None else None
+    if measured is not None and criterion.target_value is not None:
+        target = criterion.target_value
+        reached = measured.value <= target if criterion.at_most else measured.value >= target
+        state = MET if reached else OVERDUE if criterion.target_date < today else ON_THE_WAY
+        return Standing(done, len(ids), state, measured)
     if ids and done == len(ids):
         state = MET
     elif criterion.target_date < today:

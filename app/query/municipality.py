@@ -357,6 +357,7 @@ def survey_figures(
     where: Place,
     min_n: int,
     others: list[str] | None = None,
+    education: bool = False,
 ) -> dict[str, list[AreaFigure]]:
     """Per (variable, codes): the direct estimate in the municipality, its region, its county and the
     country (each suppressed when too small, none replaced by another area's figure), and the
@@ -364,7 +365,8 @@ def survey_figures(
 
     Each area's figure comes from a survey whose respondents cover the area: ``survey`` where it does, else
     the first of ``others`` (default ``stand_ins``) that does, else none (``reason`` "not_covered"): a survey
-    of Hardanger's residents gives no figure for Vestland or Norway."""
+    of Hardanger's residents gives no figure for Vestland or Norway. ``education``: the model-based estimate
+    with education as a covariate (see ``app.query.small_area``)."""
     levels = [] if where.is_region else [("municipality", where.name, {"municipality": [int(where.kommunenummer)]})]
     if where.region_id is not None:
         levels.append(("region", where.region_name or "", {"region": [where.region_id]}))
@@ -408,7 +410,7 @@ def survey_figures(
             )
     for variable, codes in items:
         try:
-            model = fit_model(session, survey, variable, categories=codes)
+            model = fit_model(session, survey, variable, categories=codes, education=education)
             if where.is_region:
                 found = predict_area(session, model, where.numbers)
                 estimate, low, high = found.estimate, found.ci_low, found.ci_high

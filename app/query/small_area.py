@@ -257,11 +257,16 @@ def small_area_estimate(
 
 
 def county_estimates(
-    session: Session, survey: str, variable: str, county_number: str, categories: Sequence[int] | None = None
+    session: Session,
+    survey: str,
+    variable: str,
+    county_number: str,
+    categories: Sequence[int] | None = None,
+    education: bool = False,
 ) -> list[SmallAreaResult | tuple[str, str]]:
-    """The model-based share for every municipality of a county, from one fit; a municipality the model
-    cannot speak for is (kommunenummer, name)."""
-    model = fit_model(session, survey, variable, categories=categories)
+    """The model-based share for every municipality of a county, from one fit (``education``: with education
+    as a covariate); a municipality the model cannot speak for is (kommunenummer, name)."""
+    model = fit_model(session, survey, variable, categories=categories, education=education)
     found: list[SmallAreaResult | tuple[str, str]] = []
     for number, name in session.execute(
         select(Municipality.kommunenummer, Municipality.name)

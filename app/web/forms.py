@@ -33,6 +33,8 @@ PROBLEM_TEXT = {
     "unknown_postal_code": N_("This postal code is not in Posten's register."),
     "bad_date": N_("Write the date as YYYY-MM-DD, e.g. 2026-12-01."),
     "no_target": N_("Give a target: a number (with its unit), words, or both."),
+    "no_numeric_target": N_("This criterion's target is not a number: give it one before recording values."),
+    "in_future": N_("The date has not come yet: record a value once it is measured."),
     "invalid": N_("This value is not allowed here."),
 }
 
@@ -61,6 +63,23 @@ def text_input(max_length: int | None = None, input_type: str = "text", **kwargs
 def choice(options: list[dict[str, Any]]) -> dbc.Select:
     """A native select: labelled like any input, and it can be marked invalid."""
     return dbc.Select(options=options)
+
+
+def place_options(session: Any, lang: str) -> list[dict[str, str]]:
+    """Where progress or a measured value can be recorded: the regions' municipalities first, then each
+    region as a whole (``region:<slug>``), then every other municipality."""
+    from app.query.municipality import municipalities, regions
+
+    places = municipalities(session)
+    members = [p for p in places if p[2]]
+    return (
+        [{"label": f"{name} ({number})", "value": number} for number, name, _slug in members]
+        + [
+            {"label": _("{region} (the whole region)", lang).format(region=name), "value": f"region:{slug}"}
+            for slug, name in regions(session)
+        ]
+        + [{"label": f"{name} ({number})", "value": number} for number, name, slug in places if not slug]
+    )
 
 
 def names_of(outputs: list[dict[str, Any]]) -> list[str]:

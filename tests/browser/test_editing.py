@@ -145,11 +145,32 @@ def test_an_editor_sets_a_success_criterion_and_tiltak_shows_the_standing(page, 
     page.wait_until(lambda: _field(page, edit_criteria.FIELD, "target_value").get_attribute("value") == "5")
     page.wait_for("#edit-criteria-saved")
 
+    # the target is a number: the value measured in Kvam is recorded beside it
+    page.wait_until(lambda: page.driver.find_element("id", edit_criteria.MEASURED).is_displayed())
+    Select(_field(page, edit_criteria.MEASURED_FIELD, "place")).select_by_value("4622")
+    _type(page, edit_criteria.MEASURED_FIELD, "value", "6")
+    _type(page, edit_criteria.MEASURED_FIELD, "measured_on", "2099-01-01")
+    page.click(f"#{edit_criteria.MEASURED_SAVE}")
+    page.wait_until(lambda: "Ingenting ble registrert" in page.text(f"#{edit_criteria.MEASURED_MESSAGE}"))
+    assert "is-invalid" in _field(page, edit_criteria.MEASURED_FIELD, "measured_on").get_attribute("class")
+    _type(page, edit_criteria.MEASURED_FIELD, "measured_on", "2026-11-30")
+    page.click(f"#{edit_criteria.MEASURED_SAVE}")
+    page.wait_for("#edit-criteria-recorded")
+    assert "30.11.2026" in page.text("#edit-criteria-values")
+    assert page.axe_violations() == []
+
     page.open("/tiltak", "#measures-content .measures-criteria")
     page.wait_idle()
     block = page.text("#measures-area-coworking .measures-criteria")
-    assert CRITERION in block and "5 kontorfellesskap" in block and "31.12.2099" in block
-    assert block.count("På vei") == 5
+    assert CRITERION in block and "minst 5 kontorfellesskap" in block and "31.12.2099" in block
+    assert "Målt: 6 kontorfellesskap (30.11.2026)" in block
+    badges = [
+        b.text
+        for b in page.driver.find_elements(
+            "css selector", "#measures-area-coworking .measures-criteria .measures-standing"
+        )
+    ]
+    assert sorted(badges) == ["Nådd", "På vei", "På vei", "På vei", "På vei"]  # Kvam measured 6 of 5
     assert "1 satt" in page.text("#measures-summary-coworking")
     assert page.driver.execute_script("return document.querySelector('.measures-criteria i') === null")
     assert page.axe_violations() == []

@@ -1,8 +1,9 @@
 """Suksesskriterier: editors set goals and success criteria for a measure area or one of its activities
 (NORCE 2025, chapter 4: "Definere mål for bruk og suksesskriterier"): what counts as success, a target (a
-number with its unit, or words) and the date it is due. The Tiltak page shows each place's standing
-against them. Optimistic locking and the audit trail as for measure progress (``app/ingest/editing.py``);
-the role is checked in each callback.
+number with its unit, or words), whether the number is a level to reach or a ceiling, and the date it is
+due. For a numeric target they record the values measured per municipality or for the region, on a date;
+the Tiltak page shows each place's latest value against the target. Optimistic locking and the audit
+trail as for measure progress (``app/ingest/editing.py``); the role is checked in each callback.
 """
 
 from __future__ import annotations
@@ -15,11 +16,30 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from app.db.session import session_scope
-from app.ingest.editing import EditConflict, EditError, find_criteria, load_criterion, save_criterion
+from app.ingest.editing import (
+    EditConflict,
+    EditError,
+    find_criteria,
+    find_measurements,
+    load_criterion,
+    record_measurement,
+    save_criterion,
+)
 from app.query.measures import catalogue
 from app.web import auth
 from app.web.components import page_language
-from app.web.forms import answered, field, names_of, refused, save_outputs, text_input
+from app.web.forms import (
+    answered,
+    choice,
+    field,
+    marks,
+    names_of,
+    place_options,
+    refused,
+    save_outputs,
+    text_input,
+    unplaced,
+)
 from app.web.i18n import N_, format_number, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
@@ -39,7 +59,14 @@ LOADED = "edit-criteria-loaded"  # {"id", "version"} of the criterion the form h
 SAVE = "edit-criteria-save"
 MESSAGE = "edit-criteria-message"
 NEW = "new"
-FIELDS = ("description", "target_value", "target_unit", "target_text", "target_date")
+FIELDS = ("description", "target_value", "target_unit", "at_most", "target_text", "target_date")
+# recording a measured value of the loaded criterion
+MEASURED = "edit-criteria-measured"  # the section, shown for a saved criterion with a numeric target
+MEASURED_FIELD = "edit-criteria-measured-field"
+MEASURED_FEEDBACK = "edit-criteria-measured-feedback"
+MEASURED_SAVE = "edit-criteria-measured-save"
+MEASURED_MESSAGE = "edit-criteria-measured-message"
+MEASURED_LIST = "edit-criteria-measured-list"
 
 
 def layout(lang: str, search: str = "") -> html.Div:
@@ -53,8 +80,20 @@ def layout(lang: str, search: str = "") -> html.Div:
             for activity in area.activities
         ]
 
+        places = place_options(session, lang)
+
     def f(name: str, label: str, control: Any, help_text: str | None = None) -> html.Div:
         return field(FIELD, FEEDBACK, name, label, control, help_text)
+
+    def m(name: str, label: str, control: Any, help_text: str | None = None) -> html.Div:
+        return field(MEASURED_FIELD, MEASURED_FEEDBACK, name, label, control, help_text)
+
+    kinds = [
+        {"label": _("a level to reach (at least)", lang), "value": "false"},
+        {"label": _("a ceiling (at most)", lang), "value": "true"},
+    ]
+    place_control = choice(places)
+    place_control.value = places[0]["value"] if places else None
 
     return html.Div(
         [
@@ -96,6 +135,7 @@ def layout(lang: str, search: str = "") -> html.Div:
                     dbc.Col(
                         f("target_unit", _("Unit", lang), text_input(60), _("e.g. coworking spaces, %", lang)), md=3
                     ),
+                    dbc.Col(f("at_most", _("The number is", lang), choice(kinds)), md=3),
                     dbc.Col(
                         f(
                             "target_date",
@@ -115,8 +155,78 @@ def layout(lang: str, search: str = "") -> html.Div:
             ),
             dbc.Button(_("Save", lang), id=SAVE, color="primary"),
             html.Div(id=MESSAGE, role="status", className="mt-3"),
+            html.Section(
+                [
+                    html.H2(_("Measured values", lang), className="h4 mt-4"),
+                    html.P(
+                        _(
+                            "Record what has been measured against this criterion's number, in a municipality or for "
+                            "the whole region, and when. The Measures page shows each place's latest value against "
+                            "the target. A correction is a newer value; the old one stays in the change log.",
+                            lang,
+                        )
+                    ),
+                    dbc.Row(
+                        [
+                            dbc.Col(m("place", _("Municipality or region", lang), place_control), md=4),
+                            dbc.Col(m("value", _("Measured value", lang), text_input(20)), md=2),
+                            dbc.Col(
+                                m("measured_on", _("Measured on", lang), text_input(10), _("YYYY-MM-DD", lang)), md=2
+                            ),
+                            dbc.Col(
+                                m("note", _("How it was measured", lang), text_input(500), _("Optional", lang)), md=4
+                            ),
+                        ]
+                    ),
+                    dbc.Button(_("Record the value", lang), id=MEASURED_SAVE, color="secondary"),
+                    html.Div(id=MEASURED_MESSAGE, role="status", className="mt-3"),
+                    html.Div(id=MEASURED_LIST, className="mt-2"),
+                ],
+                id=MEASURED,
+                hidden=True,
+            ),
         ]
     )
+
+
+def _measurements_table(stored: list[dict[str, Any]], places: dict[str, str], lang: str) -> Any:
+    """The values recorded for the criterion, newest first."""
+    if not stored:
+        return html.P(_("No values have been recorded for this criterion yet.", lang), className="text-muted")
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(_("Municipality or region", lang), scope="col"),
+                html.Th(_("Measured value", lang), scope="col"),
+                html.Th(_("Measured on", lang), scope="col"),
+                html.Th(_("How it was measured", lang), scope="col"),
+                html.Th(_("Recorded by", lang), scope="col"),
+            ]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(places.get(row["place"], row["place"])),
+                    html.Td(format_number(row["value"], lang, 0 if float(row["value"]).is_integer() else 2)),
+                    html.Td(f"{row['measured_on']:%d.%m.%Y}"),
+                    html.Td(row["note"] or ""),
+                    html.Td(row["updated_by"] or (_("example", lang) if row["is_example"] else "")),
+                ]
+            )
+            for row in stored
+        ]
+    )
+    caption = html.Caption(_("Values recorded for this criterion, newest first", lang), className="small")
+    return dbc.Table(
+        [caption, head, body], bordered=True, size="sm", className="caption-top", id="edit-criteria-values"
+    )
+
+
+def _place_names(lang: str) -> dict[str, str]:
+    with session_scope() as session:
+        return {o["value"]: o["label"] for o in place_options(session, lang)}
 
 
 def _shown(values: dict[str, Any] | None, name: str) -> str:
@@ -125,6 +235,8 @@ def _shown(values: dict[str, Any] | None, name: str) -> str:
     value = values.get(name)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float):
         return format_number(value, "en", 0 if value.is_integer() else 2).replace(",", "")
     return "" if value is None else str(value)
@@ -244,3 +356,64 @@ def register_callbacks(app) -> None:
         held = {"id": stored["id"], "version": stored["version"]}
         shown = [_shown(stored, n) for n in names]
         return *answered(names, shown, held, message), options, str(stored["id"])
+
+    @app.callback(
+        Output(MEASURED, "hidden"),
+        Output(MEASURED_LIST, "children"),
+        Input(LOADED, "data"),
+        State(URL, "search"),
+    )
+    def _measured_section(loaded, search):
+        """Shown for a saved criterion whose target is a number, with the values recorded so far."""
+        do_not_cache_this_response()
+        auth.require(ROLE)
+        criterion_id = loaded.get("id") if isinstance(loaded, dict) else None
+        if not isinstance(criterion_id, int):
+            return True, None
+        lang = page_language(parse_search(search).get("lang"))
+        with session_scope() as session:
+            stored = load_criterion(session, criterion_id)
+            if stored is None or stored["target_value"] is None:
+                return True, None
+            values = find_measurements(session, criterion_id)
+        return False, _measurements_table(values, _place_names(lang), lang)
+
+    @app.callback(
+        Output({"type": MEASURED_FIELD, "name": ALL}, "invalid"),
+        Output({"type": MEASURED_FEEDBACK, "name": ALL}, "children"),
+        Output(MEASURED_MESSAGE, "children"),
+        Output(MEASURED_LIST, "children", allow_duplicate=True),
+        Input(MEASURED_SAVE, "n_clicks"),
+        State(LOADED, "data"),
+        State({"type": MEASURED_FIELD, "name": ALL}, "value"),
+        State(URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _record(clicks, loaded, values, search):
+        do_not_cache_this_response()
+        if not clicks:
+            raise PreventUpdate
+        who = auth.require(ROLE)
+        lang = page_language(parse_search(search).get("lang"))
+        names = names_of(ctx.outputs_list[0])
+        criterion_id = loaded.get("id") if isinstance(loaded, dict) else None
+        given = dict(zip(names, values, strict=True))
+        place = given.pop("place", None)
+        try:
+            if not isinstance(criterion_id, int):
+                raise EditError([])
+            with session_scope() as session:
+                record_measurement(session, who.name, criterion_id, place if isinstance(place, str) else "", given)
+                stored = find_measurements(session, criterion_id)
+        except EditError as error:
+            invalid, said = marks(names, error.problems, lang)
+            alert = dbc.Alert(
+                [
+                    _("Nothing was recorded. Correct the marked fields.", lang),
+                    *[html.Div(t) for t in unplaced(names, error.problems, lang)],
+                ],
+                color="danger",
+            )
+            return invalid, said, alert, no_update
+        message = dbc.Alert(_("Recorded.", lang), color="success", id="edit-criteria-recorded")
+        return [False] * len(names), [""] * len(names), message, _measurements_table(stored, _place_names(lang), lang)

@@ -16,10 +16,9 @@ from dash.exceptions import PreventUpdate
 from app.db.session import session_scope
 from app.ingest.editing import EditConflict, EditError, find_progress, save_progress
 from app.query.measures import catalogue
-from app.query.municipality import municipalities, regions
 from app.web import auth
 from app.web.components import page_language
-from app.web.forms import answered, choice, field, names_of, refused, save_outputs, text_input
+from app.web.forms import answered, choice, field, names_of, place_options, refused, save_outputs, text_input
 from app.web.i18n import N_, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
@@ -45,22 +44,12 @@ FIELDS = ("status", "status_date", "owner", "due_date", "note", "link")
 def layout(lang: str, search: str = "") -> html.Div:
     with session_scope() as session:
         areas = catalogue(session)
-        places = municipalities(session)
-        region_list = regions(session)
+        place_choices = place_options(session, lang)
     activities = [
         {"label": f"{area.number}. {pick(area.title, lang)} – {pick(activity.title, lang)}", "value": str(activity.id)}
         for area in areas
         for activity in area.activities
     ]
-    members = [p for p in places if p[2]]
-    place_options = (
-        [{"label": f"{name} ({number})", "value": number} for number, name, _slug in members]
-        + [
-            {"label": _("{region} (the whole region)", lang).format(region=name), "value": f"region:{slug}"}
-            for slug, name in region_list
-        ]
-        + [{"label": f"{name} ({number})", "value": number} for number, name, slug in places if not slug]
-    )
     statuses = [{"label": _(text, lang), "value": value} for value, text in STATUS_TEXT.items()]
 
     def f(name: str, label: str, control: Any, help_text: str | None = None) -> html.Div:
@@ -95,8 +84,8 @@ def layout(lang: str, search: str = "") -> html.Div:
                             dbc.Label(_("Municipality or region", lang), html_for=PLACE, className="fw-semibold"),
                             dbc.Select(
                                 id=PLACE,
-                                options=place_options,
-                                value=place_options[0]["value"] if place_options else None,
+                                options=place_choices,
+                                value=place_choices[0]["value"] if place_choices else None,
                             ),
                         ],
                         md=4,

@@ -26,6 +26,7 @@ from app.query.measures import (
     Criterion,
     Evidence,
     ProgressGrid,
+    Standing,
     area_done,
     catalogue,
     criteria,
@@ -202,6 +203,8 @@ def criteria_view(areas: list[Area], goals: list[Criterion], grid: ProgressGrid,
         Column("place", _("Municipality", lang)),
         Column("done", _("Activities done", lang), "integer"),
         Column("total", _("Activities", lang), "integer"),
+        Column("measured", _("Measured value", lang), "number"),
+        Column("measured_on", _("Measured on", lang)),
         Column("standing", _("Standing", lang)),
         Column("example", _("Example", lang)),
     ]
@@ -222,6 +225,8 @@ def criteria_view(areas: list[Area], goals: list[Criterion], grid: ProgressGrid,
                     "place": _place_name(place, lang),
                     "done": result.done,
                     "total": result.total,
+                    "measured": result.measured.value if result.measured else None,
+                    "measured_on": result.measured.measured_on.isoformat() if result.measured else "",
                     "standing": _(STANDING_TEXT[result.state], lang),
                     "example": _("Yes", lang) if criterion.is_example else _("No", lang),
                 }
@@ -230,7 +235,11 @@ def criteria_view(areas: list[Area], goals: list[Criterion], grid: ProgressGrid,
         "measures-criteria",
         _("Success criteria and each place's standing", lang),
         DataTable(columns, rows),
-        source=_("Success criteria as set by the region's editors; standing from the progress they record", lang),
+        source=_(
+            "Success criteria as set by the region's editors; standing from the values they measure, else from the "
+            "progress they record",
+            lang,
+        ),
     )
 
 
@@ -300,15 +309,34 @@ def _summary(areas: list[Area], goals: list[Criterion], grid: ProgressGrid, lang
     )
 
 
+def _number(value: float, unit: str | None, lang: str) -> str:
+    return " ".join(filter(None, [format_number(value, lang, 0 if float(value).is_integer() else 2), unit]))
+
+
 def _target_text(criterion: Criterion, lang: str) -> str:
     parts = []
     if criterion.target_value is not None:
-        value = criterion.target_value
-        number = format_number(value, lang, 0 if float(value).is_integer() else 2)
-        parts.append(" ".join(filter(None, [number, criterion.target_unit])))
+        number = _number(criterion.target_value, criterion.target_unit, lang)
+        parts.append(
+            (_("at most {target}", lang) if criterion.at_most else _("at least {target}", lang)).format(target=number)
+        )
     if criterion.target_text:
         parts.append(criterion.target_text)
     return " – ".join(parts)
+
+
+def _standing_detail(criterion: Criterion, result: Standing, lang: str) -> html.Div:
+    """What the standing rests on: the value measured (and when), else the activities done."""
+    if result.measured is None:
+        text = _("{done} of {total} activities done", lang).format(done=result.done, total=result.total)
+        return html.Div(text, className="small")
+    measured = result.measured
+    text = _("Measured {value} on {date}", lang).format(
+        value=_number(measured.value, criterion.target_unit, lang), date=f"{measured.measured_on:%d.%m.%Y}"
+    )
+    if measured.is_example:
+        text += " (" + _("example", lang) + ")"
+    return html.Div(text, className="small measures-measured", title=measured.note or None)
 
 
 def _criteria_block(area: Area, goals: list[Criterion], grid: ProgressGrid, lang: str) -> html.Div:
@@ -359,16 +387,18 @@ def _criteria_block(area: Area, goals: list[Criterion], grid: ProgressGrid, lang
                             text_color=text_color,
                             className="measures-standing" + (" border" if result.state == ON_THE_WAY else ""),
                         ),
-                        html.Div(
-                            _("{done} of {total} activities done", lang).format(done=result.done, total=result.total),
-                            className="small",
-                        ),
+                        _standing_detail(criterion, result, lang),
                     ]
                 )
             )
         rows.append(html.Tr(cells, id=f"measures-criterion-{criterion.id}"))
     caption = html.Caption(
-        _("Met: every activity of the measure is done in the place; overdue: the date has passed before that.", lang),
+        _(
+            "Met: the latest value measured in the place reaches the target (where a number is the target and a "
+            "value is recorded), else every activity of the measure is done there; overdue: the date has passed "
+            "before that.",
+            lang,
+        ),
         className="small",
     )
     table = dbc.Table(

@@ -48,6 +48,8 @@ EDUCATION = "municipality-education"
 SURVEY_TABLE = "municipality-survey-figures"
 MODEL_FIGURE = "municipality-model-figure"
 MODEL_MAP = "municipality-model-map"
+MODEL_KIND = "municipality-model-kind"
+BASE_MODEL, EDUCATION_MODEL = "base", "education"
 
 KEY_FIGURES = (
     ("q12", (1, 2, 3), N_("Use home office at least weekly")),
@@ -86,9 +88,27 @@ def _default_place(context: Context) -> str | None:
     return str(options[0].value) if options else None
 
 
+def _model_options(context: Context) -> list[Option]:
+    """The model without education always; with it where the survey's codebook maps its education answers
+    to SSB 09429 levels (``education_covariate``)."""
+    options = [Option(BASE_MODEL, N_("Age group, gender and centrality class"))]
+    survey = context.values.get("survey")
+    if survey:
+        from app.query.estimates import QueryError
+
+        try:
+            declared = (survey_meta(context.session, survey).codebook or {}).get("education_covariate")
+        except QueryError:
+            declared = None
+        if declared:
+            options.append(Option(EDUCATION_MODEL, N_("… and education (SSB 09429)")))
+    return options
+
+
 STATE = Spec(
     Param("kommune", PLACE, options=_places, default=_default_place, in_words=True),
     survey_param(SURVEY),
+    Param("model", MODEL_KIND, options=_model_options, default=BASE_MODEL, widget="radio"),
     Param(
         "figure",
         MODEL_FIGURE,
@@ -118,12 +138,35 @@ def layout(lang: str) -> html.Div:
                     dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), [], None), md=7),
                 ]
             ),
-            html.Fieldset(  # the key figure of the county map (in the layout: the state fills it)
+            dbc.Row(
                 [
-                    html.Legend(_("Key figure on the county map", lang), className="form-label fw-semibold fs-6 mb-1"),
-                    dbc.RadioItems(id=MODEL_FIGURE, options=[], value=None, inline=True),
-                ],
-                className="mb-2",
+                    dbc.Col(
+                        html.Fieldset(  # the key figure of the county map (in the layout: the state fills it)
+                            [
+                                html.Legend(
+                                    _("Key figure on the county map", lang),
+                                    className="form-label fw-semibold fs-6 mb-1",
+                                ),
+                                dbc.RadioItems(id=MODEL_FIGURE, options=[], value=None, inline=True),
+                            ],
+                            className="mb-2",
+                        ),
+                        lg=7,
+                    ),
+                    dbc.Col(
+                        html.Fieldset(  # what the model-based estimates know of a municipality
+                            [
+                                html.Legend(
+                                    _("The model-based estimates take into account", lang),
+                                    className="form-label fw-semibold fs-6 mb-1",
+                                ),
+                                dbc.RadioItems(id=MODEL_KIND, options=[], value=None, inline=True),
+                            ],
+                            className="mb-2",
+                        ),
+                        lg=5,
+                    ),
+                ]
             ),
             dcc.Loading(html.Div(id=CONTENT), type="dot"),
         ]
@@ -139,7 +182,9 @@ def render(state: PageState, session) -> dict:
         survey_side = [needs_message(missing, lang, state.link("/undersoking", survey=state["survey"]))]
     else:
         items: list[tuple[str, tuple[int, ...]]] = [(v, codes) for v, codes, _t in KEY_FIGURES]
-        figures = facts.survey_figures(session, state["survey"], items, where, page_state.min_n())
+        figures = facts.survey_figures(
+            session, state["survey"], items, where, page_state.min_n(), education=_with_education(state)
+        )
         better = facts.better_survey(session, state["survey"], items, where, page_state.min_n())
         survey_side = [
             *([_better_survey(state, where, better)] if better else []),
@@ -275,7 +320,7 @@ def _survey_section(state: PageState, where: facts.Place, figures: dict, views: 
         _("Key figures by area", lang),
         DataTable(columns, rows),
         source=source,
-        method=" ".join([_(MODEL_NOTE, lang), *caveats(lang)]),
+        method=" ".join([_(model_note(state), lang), *caveats(lang, _with_education(state))]),
         synthetic=synthetic,
     )
     views.views.append(view)
@@ -323,10 +368,10 @@ def _survey_section(state: PageState, where: facts.Place, figures: dict, views: 
                 className="table-responsive",
             ),
             html.P(
-                [html.Strong(_("Model-based estimate", lang) + ": "), _(MODEL_NOTE, lang)],
+                [html.Strong(_("Model-based estimate", lang) + ": "), _(model_note(state), lang)],
                 className="small model-note mb-1",
             ),
-            html.Ul([html.Li(c) for c in caveats(lang)], className="small model-caveats"),
+            html.Ul([html.Li(c) for c in caveats(lang, _with_education(state))], className="small model-caveats"),
             html.P(
                 _(
                     "A direct estimate is shown only where the area has enough respondents; it is never replaced "
@@ -396,7 +441,9 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
         _("Model-based estimates in {county}", lang).format(county=where.county_name), className="h5 mt-4"
     )
     try:
-        found = county_estimates(session, state["survey"], variable, where.county_number, codes)
+        found = county_estimates(
+            session, state["survey"], variable, where.county_number, codes, education=_with_education(state)
+        )
     except QueryError as error:
         return html.Div([heading, dbc.Alert(str(error), color="info")])
     estimates = {  # the shares as the table shows them (views.percent), so the map's hover says the same
@@ -437,8 +484,13 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
         title,
         table,
         model_map(boundaries(names), estimates, set(where.numbers), lang),
-        source=f"{source}; " + _view_source("07459", lang),
-        method=" ".join([_("Model-based estimate", lang) + ": " + _(MODEL_NOTE, lang), *caveats(lang)]),
+        source="; ".join([source, *(_view_source(t, lang) for t in model_tables(state))]),
+        method=" ".join(
+            [
+                _("Model-based estimate", lang) + ": " + _(model_note(state), lang),
+                *caveats(lang, _with_education(state)),
+            ]
+        ),
         synthetic=synthetic,
     )
     return html.Div(
@@ -451,11 +503,31 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
                     lang,
                 )
             ),
-            html.Ul([html.Li(c) for c in caveats(lang)], className="small model-caveats"),
+            html.Ul([html.Li(c) for c in caveats(lang, _with_education(state))], className="small model-caveats"),
         ]
     )
 
 
+def _with_education(state: PageState) -> bool:
+    return state["model"] == EDUCATION_MODEL
+
+
+def model_note(state: PageState) -> str:
+    """The message id saying what the chosen model is."""
+    return MODEL_NOTE_EDUCATION if _with_education(state) else MODEL_NOTE
+
+
+def model_tables(state: PageState) -> tuple[str, ...]:
+    """The SSB tables the chosen model weights to."""
+    return ("07459", "09429") if _with_education(state) else ("07459",)
+
+
+MODEL_NOTE_EDUCATION = N_(
+    "not a measurement in the municipality. A model of the whole survey (age group, gender, education and "
+    "centrality class) predicts each age group, gender and education level at the municipality's centrality "
+    "class, weighted by its residents aged 25–60 (SSB 07459) raked to its education level (SSB 09429). It "
+    "assumes people alike in these respects answer alike wherever they live."
+)
 MODEL_NOTE = N_(
     "not a measurement in the municipality. A model of the whole survey (age group, gender and centrality "
     "class) predicts each age group and gender at the municipality's centrality class, weighted by its "
