@@ -7,9 +7,11 @@ gets a migrated, seeded database and runs inside a transaction rolled back after
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -22,6 +24,17 @@ from app.config import Config
 from app.db import migrate
 from app.db import session as db_session
 from app.db.embedded import embedded_database_url, to_sqlalchemy_url
+from tests.servers import start_gunicorn, stop, wait_until_healthy
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        metavar="DIR",
+        default=None,
+        help="browser tests save the README's screenshots into DIR (`python -m tools.screenshots` passes "
+        "docs/screenshots); without it they save none, and a test run leaves the working tree as it was",
+    )
 
 
 class PostgresServerForTests:
@@ -105,10 +118,67 @@ def app_config(database_url, tmp_path) -> Config:
     return Config(database_url=database_url, data_dir=tmp_path, secret_key="test-secret")
 
 
-@pytest.fixture
-def client(app_config):
+@pytest.fixture(scope="session")
+def _shared_app(database_url, tmp_path_factory):
     from app.web import create_app
 
-    app = create_app(app_config)
-    yield app.server.test_client()
+    return create_app(Config(database_url=database_url, data_dir=tmp_path_factory.mktemp("app"), secret_key="t"))
+
+
+@pytest.fixture
+def app(_shared_app):
+    """The app on the test database with the default settings, built once for the session.
+
+    Building an app points the process's database engine at its settings (``db_session.configure``), so
+    another app built since (``make_app``, a test of its own) is undone before the test uses this one.
+    """
+    config = _shared_app.server.config["FJERNARBEID"]
+    if db_session._config is not config or db_session._statement_timeout_ms != config.statement_timeout_ms:
+        db_session.configure(config, web=True)
+    return _shared_app
+
+
+@pytest.fixture
+def make_app(app_config) -> Iterator[Callable[..., object]]:
+    """A new app of the test's own, on its own data directory (empty response cache and uploads), with
+    settings changed from ``app_config``: ``make_app(max_request_kb=1)``."""
+    from app.web import create_app
+
+    def make(**changes):
+        return create_app(dataclasses.replace(app_config, **changes))
+
+    yield make
     db_session.configure(app_config)
+
+
+@pytest.fixture
+def client(make_app):
+    """A test client of a new app of the test's own (nothing cached by an earlier test)."""
+    return make_app().server.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_env(database_url, tmp_path_factory) -> dict[str, str]:
+    """The environment of the session's gunicorn server and of a job worker beside it: one database, one data
+    directory."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "live-server-" + secrets.token_urlsafe(24),
+        "FJERNARBEID_DATA_DIR": str(tmp_path_factory.mktemp("live")),
+        "FJERNARBEID_LANGUAGE": "nb",
+    }
+
+
+@pytest.fixture(scope="session")
+def live_server(live_env, tmp_path_factory) -> Iterator[str]:
+    """One gunicorn server with the default settings on the test database for the whole session (the browser
+    tests and the tests of the production path); its address."""
+    log_path = tmp_path_factory.mktemp("live-log") / "gunicorn.log"
+    with log_path.open("w") as log:
+        proc, url = start_gunicorn(
+            ["--workers", "2", "--threads", "4", "--timeout", "60", "app.wsgi:server"], live_env, output=log
+        )
+    wait_until_healthy(proc, url, log=log_path)
+    yield url
+    stop(proc)

@@ -42,20 +42,22 @@ def write_answers(path: Path, n: int = 240) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def app(database_url, tmp_path_factory):
-    from app.config import Config
-    from app.db.session import session_scope
-    from app.ingest.survey_import import import_survey
-    from app.web import create_app
+@pytest.fixture(scope="module", autouse=True)
+def own_survey(database_url, tmp_path_factory):
+    """The survey imported (committed) for the module's tests, and removed after them."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
 
-    application = create_app(Config(database_url=database_url, data_dir=tmp_path_factory.mktemp("any"), secret_key="t"))
+    from app.ingest.survey_import import import_survey
+
+    engine = create_engine(database_url)
     data = write_answers(tmp_path_factory.mktemp("data") / "ansatte.csv")
-    with session_scope() as session:
+    with Session(engine) as session, session.begin():
         import_survey(session, data, CODEBOOK, replace=True)
-    yield application
-    with session_scope() as session:
+    yield SLUG
+    with Session(engine) as session, session.begin():
         session.execute(delete(Survey).where(Survey.slug == SLUG))
+    engine.dispose()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -39,13 +39,6 @@ def accounts(engine):
     yield from test_accounts(engine, "test")
 
 
-@pytest.fixture
-def app(app_config):
-    from app.web import create_app
-
-    return create_app(app_config)
-
-
 def space_request(app, name: str) -> dict:
     ids = [{"name": f, "type": edit_coworking.FIELD} for f in SPACE_FIELDS]
     values = {
@@ -284,12 +277,8 @@ def test_injection_attempts_are_stored_as_text_and_exports_neutralise_formulas(a
             session.execute(delete(CoworkingSpace).where(CoworkingSpace.name.in_(names)))
 
 
-def test_reading_can_require_a_login(app_config, accounts):
-    import dataclasses
-
-    from app.web import create_app
-
-    closed = create_app(dataclasses.replace(app_config, require_login=True))
+def test_reading_can_require_a_login(make_app, accounts):
+    closed = make_app(require_login=True)
     client = closed.server.test_client()
     front = client.get("/")
     assert front.status_code == 302 and front.headers["Location"].startswith(LOGIN_PATH)

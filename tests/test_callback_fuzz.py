@@ -21,14 +21,6 @@ def accounts(engine):
     yield from test_accounts(engine, "fuzz")
 
 
-@pytest.fixture(scope="module")
-def app(database_url, tmp_path_factory):
-    from app.config import Config
-    from app.web import create_app
-
-    return create_app(Config(database_url=database_url, data_dir=tmp_path_factory.mktemp("fuzz"), secret_key="t"))
-
-
 def _concrete(pattern: str) -> tuple[dict | str, str]:
     """A component id for an id or an id pattern, and how Dash sends it (``one`` or ``many``)."""
     if not pattern.startswith("{"):

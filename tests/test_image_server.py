@@ -119,13 +119,10 @@ def test_beyond_the_queue_an_image_request_gets_429_with_retry_after(client, mon
     assert statuses == [200, 200]
 
 
-def test_the_settings_reach_the_gate(app_config):
-    from dataclasses import replace
-
-    from app.web import create_app
+def test_the_settings_reach_the_gate(make_app):
     from app.web.export import image_settings
 
-    app = create_app(replace(app_config, image_renders=3, image_queue=5))
+    app = make_app(image_renders=3, image_queue=5)
     with app.server.app_context():
         assert image_settings() == (3, 5)
 

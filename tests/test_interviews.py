@@ -75,14 +75,6 @@ def test_a_quote_removed_from_the_file_is_removed_from_the_database(db, tmp_path
     assert db.scalar(select(InterviewTheme.id).where(InterviewTheme.code == data["themes"][0]["code"])) is not None
 
 
-@pytest.fixture(scope="module")
-def app(database_url, tmp_path_factory):
-    from app.config import Config
-    from app.web import create_app
-
-    return create_app(Config(database_url=database_url, data_dir=tmp_path_factory.mktemp("intervju"), secret_key="t"))
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_page_shows_every_quote_in_norwegian_with_its_section_in_every_language(app, lang):
     answer = page_answer(app, interviews, "", lang)

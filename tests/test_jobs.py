@@ -40,10 +40,8 @@ def cancelling_runner(job, report):
 
 
 @pytest.fixture
-def server(app_config):
-    from app.web import create_app
-
-    app = create_app(app_config)
+def server(make_app):
+    app = make_app()
     web_jobs.RUNNERS["test"] = "tests.test_jobs:counting_runner"
     web_jobs.RUNNERS["test_cancel"] = "tests.test_jobs:cancelling_runner"
     owner = f"user:test-{secrets.token_hex(4)}"

@@ -117,14 +117,10 @@ def test_forwarded_for_is_ignored_without_a_trusted_proxy(servers, engine):
 
 
 @pytest.mark.parametrize("trusted", [0, 1])
-def test_https_is_believed_from_a_trusted_proxy_only(app_config, trusted):
+def test_https_is_believed_from_a_trusted_proxy_only(make_app, trusted):
     """Behind a TLS proxy (X-Forwarded-Proto: https) cookies are Secure and HSTS is sent, but only when
     the proxy is trusted: otherwise anyone could claim HTTPS."""
-    import dataclasses
-
-    from app.web import create_app
-
-    app = create_app(dataclasses.replace(app_config, trusted_proxies=trusted))
+    app = make_app(trusted_proxies=trusted)
     answer = app.server.test_client().get(
         "/logg-inn", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.9"}
     )

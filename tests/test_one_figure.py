@@ -15,8 +15,6 @@ import io
 import json
 import re
 
-import pytest
-
 from app.query.municipality import place, sampled_municipalities, survey_figures
 from app.web.pages import municipality, overview
 from tests.page_answers import page_answer
@@ -26,14 +24,6 @@ KOMMUNE = "?kommune=4622&survey=demo_national"
 HARDANGER_KVAM = "?kommune=4622&survey=demo_hardanger"
 NATIONAL_TITLE = "Syntetiske demodata – landsdekkende"
 HARDANGER_TITLE = "Syntetiske demodata – Hardanger"
-
-
-@pytest.fixture(scope="module")
-def app(database_url, tmp_path_factory):
-    from app.config import Config
-    from app.web import create_app
-
-    return create_app(Config(database_url=database_url, data_dir=tmp_path_factory.mktemp("one-figure"), secret_key="t"))
 
 
 def _texts(component) -> list[str]:

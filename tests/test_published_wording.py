@@ -42,14 +42,6 @@ def worded(row: dict[str, str], lang: str) -> str:
     return format_published(value, row["unit"], row["qualifier"] or None, lang, quote=row["quote"])
 
 
-@pytest.fixture(scope="module")
-def app(database_url, tmp_path_factory):
-    from app.config import Config
-    from app.web import create_app
-
-    return create_app(Config(database_url=database_url, data_dir=tmp_path_factory.mktemp("wording"), secret_key="t"))
-
-
 def content(app, page, search: str, lang: str) -> str:
     """The page's content as text (the JSON the browser gets, with its characters unescaped)."""
     answer = page_answer(app, page, search, lang)["content"]

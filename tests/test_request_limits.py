@@ -25,12 +25,8 @@ def accounts(engine):
 
 
 @pytest.fixture
-def app(app_config):
-    import dataclasses
-
-    from app.web import create_app
-
-    return create_app(dataclasses.replace(app_config, max_request_kb=LIMIT_KB))
+def app(make_app):
+    return make_app(max_request_kb=LIMIT_KB)
 
 
 def upload_request(app, size: int) -> dict:

@@ -78,28 +78,28 @@ def test_the_cache_drops_least_recently_used_answers_beyond_its_size():
     assert [cache.get((1, k)) for k in (b"a", b"c")] == [None, None]
 
 
-def test_cache_can_be_switched_off(app_config):
-    app = create_app(Config(**{**app_config.__dict__, "cache_mb": 0}))
+def test_cache_can_be_switched_off(make_app):
+    app = make_app(cache_mb=0)
     client = app.server.test_client()
     assert CACHE_HEADER not in post(client, "?survey=demo_national").headers
 
 
-def test_workers_sharing_a_data_directory_reuse_each_others_answers(app_config):
-    first = create_app(app_config).server.test_client()
-    second = create_app(app_config).server.test_client()  # another gunicorn worker, same machine
+def test_workers_sharing_a_data_directory_reuse_each_others_answers(make_app):
+    first = make_app().server.test_client()
+    second = make_app().server.test_client()  # another gunicorn worker, same machine
     computed = post(first, "?survey=demo_hardanger&region=hardangerradet")
     reused = post(second, "?survey=demo_hardanger&region=hardangerradet")
     assert (computed.headers[CACHE_HEADER], reused.headers[CACHE_HEADER]) == ("miss", "hit")
     assert reused.get_data() == computed.get_data()
 
 
-def test_a_request_for_an_answer_being_computed_waits_for_it(app_config, database_url):
+def test_a_request_for_an_answer_being_computed_waits_for_it(make_app, app_config, database_url):
     import json
     import threading
 
     from app.web.response_cache import SharedStore, cache_key
 
-    client = create_app(app_config).server.test_client()
+    client = make_app().server.test_client()
     body = json.dumps(overview_request("?survey=demo_national&region=norge&lang=nn")).encode()
     engine = create_engine(database_url)
     with engine.connect() as conn:
@@ -123,30 +123,30 @@ def test_a_request_for_an_answer_being_computed_waits_for_it(app_config, databas
     assert answers[0].headers[CACHE_HEADER] == "hit" and answers[0].get_data() == b'{"computed": "elsewhere"}'
 
 
-def test_without_a_writable_data_directory_the_cache_stays_in_memory(app_config, tmp_path):
+def test_without_a_writable_data_directory_the_cache_stays_in_memory(make_app, tmp_path):
     not_a_directory = tmp_path / "plain-file"
     not_a_directory.write_text("")
-    client = create_app(Config(**{**app_config.__dict__, "data_dir": not_a_directory})).server.test_client()
+    client = make_app(data_dir=not_a_directory).server.test_client()
     assert post(client, "?survey=demo_national&lang=nn").headers[CACHE_HEADER] == "miss"
     assert post(client, "?survey=demo_national&lang=nn").headers[CACHE_HEADER] == "hit"
 
 
-def test_a_new_version_of_the_code_does_not_reuse_answers_drawn_by_the_old_one(app_config, monkeypatch):
+def test_a_new_version_of_the_code_does_not_reuse_answers_drawn_by_the_old_one(make_app, monkeypatch):
     from app.web import response_cache
 
-    first = create_app(app_config).server.test_client()
+    first = make_app().server.test_client()
     assert post(first, "?survey=demo_national").headers[CACHE_HEADER] == "miss"
     monkeypatch.setattr(response_cache, "code_version", lambda: "upgraded")  # as after an upgrade and restart
-    restarted = create_app(app_config).server.test_client()
+    restarted = make_app().server.test_client()
     assert post(restarted, "?survey=demo_national").headers[CACHE_HEADER] == "miss"
     assert post(restarted, "?survey=demo_national").headers[CACHE_HEADER] == "hit"
 
 
-def test_the_shared_directory_keeps_no_lock_files_and_at_most_its_bound(app_config, monkeypatch):
+def test_the_shared_directory_keeps_no_lock_files_and_at_most_its_bound(make_app, app_config, monkeypatch):
     from app.web import response_cache
 
     monkeypatch.setattr(response_cache, "MAX_SHARED_FILES", 3)
-    client = create_app(app_config).server.test_client()
+    client = make_app().server.test_client()
     searches = [
         f"?survey=demo_national&region={r}&lang={lang}"
         for r in ("norge", "hardangerradet")

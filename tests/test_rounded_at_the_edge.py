@@ -154,25 +154,16 @@ def _requests(app, values: dict[str, Any]):
         )
 
 
-@pytest.fixture(scope="module")
-def server(database_url, tmp_path_factory):
-    from app.config import Config
-    from app.web import create_app
-
-    config = Config(database_url=database_url, data_dir=tmp_path_factory.mktemp("edge"), secret_key="t" * 40)
-    return create_app(config)
-
-
 @pytest.mark.parametrize("path, search", SELECTIONS, ids=[p + s for p, s in SELECTIONS])
-def test_every_callback_answer_carries_numbers_as_shown(server, path, search):
+def test_every_callback_answer_carries_numbers_as_shown(app, path, search):
     global _MEANS
     _MEANS = any(m in search for m in MEAN_ADDRESSES)
     page = next(p for p in pages() if p.PATH == path)
-    client = server.server.test_client()
+    client = app.server.test_client()
     values = _page_values(page, search)
     found: list[str] = []
     answered = 0
-    for key, body in _requests(server, values):
+    for key, body in _requests(app, values):
         response = client.post("/_dash-update-component", json=body)
         if response.status_code != 200:
             continue  # PreventUpdate (204), or a callback that needs a login or a click
@@ -182,8 +173,8 @@ def test_every_callback_answer_carries_numbers_as_shown(server, path, search):
     assert not found, f"{path}{search}: numbers finer than shown:\n" + "\n".join(found[:10])
 
 
-def test_the_initial_layout_carries_no_unrounded_number(server):
-    client = server.server.test_client()
+def test_the_initial_layout_carries_no_unrounded_number(app):
+    client = app.server.test_client()
     found: list[str] = []
     too_fine(client.get("/_dash-layout").get_json(), OTHER_DECIMALS, "layout", found)
     for page in pages():
@@ -192,10 +183,10 @@ def test_the_initial_layout_carries_no_unrounded_number(server):
 
 
 @pytest.mark.parametrize("path, search", [s for s in SELECTIONS if s[0] not in ("/nasjonalt",)])
-def test_data_files_carry_numbers_as_shown(server, path, search):
+def test_data_files_carry_numbers_as_shown(app, path, search):
     from app.web.export import export_name
 
-    client = server.server.test_client()
+    client = app.server.test_client()
     response = client.get(f"/data/{export_name(path)}.json{search}")
     if response.status_code == 404 and b"no" in response.data.lower():
         pytest.skip(f"{path} has no data file")

@@ -144,13 +144,10 @@ def test_the_kommune_page_and_its_data_file_say_it_beside_the_model(client, lang
         assert all(words in metadata for words in CAVEAT_WORDS[lang]), view
 
 
-def test_the_kommune_page_lists_the_caveats_under_the_table_and_the_map(database_url, tmp_path):
-    from app.config import Config
-    from app.web import create_app
+def test_the_kommune_page_lists_the_caveats_under_the_table_and_the_map(app):
     from app.web.pages import municipality
     from tests.page_answers import page_answer
 
-    app = create_app(Config(database_url=database_url, data_dir=tmp_path, secret_key="t"))
     answer = page_answer(app, municipality, "?kommune=4619&survey=demo_national", "nb")
     text = json.dumps(answer["content"], default=str, ensure_ascii=False)
     for words in CAVEAT_WORDS["nb"]:

@@ -10,19 +10,11 @@ import pytest
 
 from app.errors import DatabaseUnavailable
 from app.query.metadata import QueryError
-from app.web import create_app
 from app.web.components import error_message, friendly
 from app.web.pages import page_for, pages
 from tests.page_answers import page_answer
 
 MANY = ",".join(["1"] * 100_000)
-
-
-@pytest.fixture(scope="module")
-def app(database_url, tmp_path_factory):
-    from app.config import Config
-
-    return create_app(Config(database_url=database_url, data_dir=tmp_path_factory.mktemp("urls"), secret_key="t"))
 
 
 def _render(app, path: str, search: str, lang: str = "nb") -> str:

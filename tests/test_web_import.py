@@ -38,13 +38,6 @@ def accounts(engine):
     yield from test_accounts(engine, "import")
 
 
-@pytest.fixture
-def app(app_config):
-    from app.web import create_app
-
-    return create_app(app_config)
-
-
 def client_for(app, name):
     return logged_in(app, name)
 
