@@ -80,7 +80,9 @@ def cmd_compare(args, config: Config) -> int:
     min_n = _min_n(args.min_n, config)
     _engine(config)
     with session_scope() as session:
-        result = compare_shares(session, args.survey, args.with_survey, args.question, args.by, args.collapse, min_n)
+        result = compare_shares(
+            session, args.survey, args.with_survey, args.question, args.by, args.collapse, min_n=min_n
+        )
     if args.format == "json":
         document = {k: v for k, v in result.__dict__.items() if k != "rows"} | {"rows": result.as_records()}
         print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
@@ -449,7 +451,14 @@ def cmd_mobility(args, config: Config) -> int:
         if args.region:
             leave_out = args.leave_out_residents is not False  # default: on with a region, as on the page
             result, shares = regional_funnel(
-                session, args.survey, args.region, args.jobs, conditions, args.region_share, config.min_n, leave_out
+                session,
+                args.survey,
+                args.region,
+                args.jobs,
+                conditions,
+                args.region_share,
+                min_n=config.min_n,
+                leave_out_residents=leave_out,
             )
             net = net_migration(session, args.region)
         else:
@@ -464,7 +473,7 @@ def cmd_mobility(args, config: Config) -> int:
     given = "--region-share" if args.region_share is not None else None  # the share's source: the user
     shown = result if args.exact else publishable(result)
     print(
-        render(in_words(shown, args.lang, shares, given, net, config.min_n), args.format)
+        render(in_words(shown, args.lang, shares, given, net, min_n=config.min_n), args.format)
     )  # labels and sources in --lang
     return 0
 

@@ -248,11 +248,14 @@ def _import_watched(url: str, csv: Path, slug: str, timeout: float, max_rss_gb: 
 
 
 def layer_call(slug: str, query: Query):
+    from app.config import Config
     from app.db.session import session_scope
     from app.query.estimates import estimate_shares
 
-    with session_scope() as session:
-        return estimate_shares(session, slug, query["variable"], by=query["by"], where=query["where"])
+    with session_scope() as session:  # the threshold of a deployment that leaves FJERNARBEID_MIN_N unset
+        return estimate_shares(
+            session, slug, query["variable"], by=query["by"], where=query["where"], min_n=Config.min_n
+        )
 
 
 def pandas_call(engine, slug: str, query: Query, missing: dict[str, set[int]]):

@@ -32,13 +32,13 @@ def _check(rows, expected: dict) -> None:
 
 
 def test_the_whole_surveys_agree_with_r(db):
-    result = compare_shares(db, A, B, "q22")
+    result = compare_shares(db, A, B, "q22", min_n=10)
     _check(result.rows, FIXTURES["all"][0])
     assert not any(r.suppressed for r in result.rows)
 
 
 def test_by_gender_agrees_with_r(db):
-    result = compare_shares(db, A, B, "q22", by="gender")
+    result = compare_shares(db, A, B, "q22", by="gender", min_n=10)
     assert {str(r.group_code) for r in result.rows} == {e["group"] for e in FIXTURES["by_gender"]}
     for expected in FIXTURES["by_gender"]:
         rows = [r for r in result.rows if str(r.group_code) == expected["group"]]
@@ -53,9 +53,9 @@ def test_a_group_too_small_in_either_survey_is_suppressed_in_the_comparison(db):
 
 def test_questions_with_other_codes_cannot_be_compared(db):
     with pytest.raises(QueryError, match="no question"):
-        compare_shares(db, A, B, "does_not_exist")
+        compare_shares(db, A, B, "does_not_exist", min_n=10)
     with pytest.raises(QueryError, match="two different surveys"):
-        compare_shares(db, A, A, "q22")
+        compare_shares(db, A, A, "q22", min_n=10)
 
 
 def test_cli_prints_the_comparison(database_url, monkeypatch, capsys):

@@ -77,13 +77,13 @@ def test_min_n_below_one_is_refused(db):
 
 def test_the_ulvik_men_attack_no_longer_shows_two_views_one_respondent_apart(db):
     base = {"municipality": [4620], "gender": [1]}
-    one = estimate_shares(db, "demo_hardanger", "q22", where=base)
-    two = estimate_shares(db, "demo_hardanger", "q22", where={**base, "age_group": [1, 2, 3]})
+    one = estimate_shares(db, "demo_hardanger", "q22", where=base, min_n=10)
+    two = estimate_shares(db, "demo_hardanger", "q22", where={**base, "age_group": [1, 2, 3]}, min_n=10)
     shown = [r.n for r in (one.rows[0], two.rows[0]) if not r.suppressed]
     assert len(shown) < 2 or shown[0] == shown[1] or abs(shown[0] - shown[1]) >= MIN_N
     # and the same with the mean age that gave his age away
-    one = estimate_mean(db, "demo_hardanger", "age", where=base)
-    two = estimate_mean(db, "demo_hardanger", "age", where={**base, "age_group": [1, 2, 3]})
+    one = estimate_mean(db, "demo_hardanger", "age", where=base, min_n=10)
+    two = estimate_mean(db, "demo_hardanger", "age", where={**base, "age_group": [1, 2, 3]}, min_n=10)
     shown = [r.n for r in (one.rows[0], two.rows[0]) if not r.suppressed]
     assert len(shown) < 2 or shown[0] == shown[1] or abs(shown[0] - shown[1]) >= MIN_N
 
@@ -100,8 +100,8 @@ def test_an_empty_group_behaves_exactly_like_a_small_one(db, microdata):
     for combo in (small, empty):
         where = {"municipality": [int(combo[0])], "gender": [int(combo[1])], "age_group": [int(combo[2])]}
         for call in (
-            lambda w: estimate_shares(db, "demo_hardanger", "q22", where=w),
-            lambda w: estimate_mean(db, "demo_hardanger", "age", where=w),
+            lambda w: estimate_shares(db, "demo_hardanger", "q22", where=w, min_n=10),
+            lambda w: estimate_mean(db, "demo_hardanger", "age", where=w, min_n=10),
         ):
             result = call(where)
             views.append([(r.suppressed, r.n, r.estimate) for r in result.rows])
@@ -110,7 +110,7 @@ def test_an_empty_group_behaves_exactly_like_a_small_one(db, microdata):
 
 
 def test_a_breakdown_lists_empty_groups_like_small_ones(db):
-    result = estimate_shares(db, "demo_hardanger", "q22", by="municipality")
+    result = estimate_shares(db, "demo_hardanger", "q22", by="municipality", min_n=10)
     groups = {r.group_code for r in result.rows}
     assert len(groups) == len(survey_meta(db, "demo_hardanger").question("municipality").valid_codes)
     hidden = {r.group_code for r in result.rows if r.suppressed}
@@ -330,7 +330,7 @@ def test_headline_shares_are_protected_like_the_explorer(db, microdata):
     for municipality in (4618, 4619, 4620, 4622):
         for age in [None, *survey_meta(db, "demo_hardanger").question("age_group").valid_codes]:
             where = {"municipality": [municipality], **({"age_group": [age]} if age else {})}
-            row = estimate_categories(db, "demo_hardanger", [("q12", (1, 2, 3))], where=where)[0]
+            row = estimate_categories(db, "demo_hardanger", [("q12", (1, 2, 3))], where=where, min_n=10)[0]
             if row.suppressed:
                 continue
             everyone = _members(data, "q12", None, None, {"municipality": [municipality]}, False)

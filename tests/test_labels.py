@@ -156,7 +156,7 @@ def test_one_term_per_concept_in_each_language():
 
 
 def test_likert_bars_carry_the_intervals_the_page_promises(db):
-    result = estimate_shares(db, "demo_national", "q6_1", by="gender")
+    result = estimate_shares(db, "demo_national", "q6_1", by="gender", min_n=10)
     figure = likert_figure(localized(result, "nb"), "q6_1", "nb")
     intervals = [t for t in figure.data if t.type == "scatter" and t.error_x and t.error_x.array is not None]
     assert len(intervals) == 2  # the agreeing and the disagreeing end
@@ -164,7 +164,9 @@ def test_likert_bars_carry_the_intervals_the_page_promises(db):
 
 
 def test_when_every_group_is_hidden_the_page_does_not_claim_n_is_zero(db):
-    result = estimate_shares(db, "demo_hardanger", "q22", by="age_group", where={"municipality": [4619], "gender": [1]})
+    result = estimate_shares(
+        db, "demo_hardanger", "q22", by="age_group", where={"municipality": [4619], "gender": [1]}, min_n=10
+    )
     assert all(r.suppressed for r in result.rows)
     sentence = json.dumps(_base_sentence(result.rows, {"municipality": [4619]}, "nb").to_plotly_json(), default=str)
     assert "n = 0" not in sentence and "Ingen grupper kan vises" in sentence

@@ -52,7 +52,7 @@ def _find(component, component_id):
 
 def _regional(db, attractive: bool = True):
     result, _shares = mobility.regional_funnel(
-        db, "demo_national", "hardangerradet", conditions=standard_conditions(attractive=attractive)
+        db, "demo_national", "hardangerradet", conditions=standard_conditions(attractive=attractive), min_n=10
     )
     return result
 
@@ -78,7 +78,7 @@ def test_the_result_if_would_move_and_rural_attraction_were_unrelated(db):
     last = result.steps[-1]
     assert result.independent is not None and result.independent < 0.8 * last.people  # today ≈ 1 000 vs 1 600
     # the two shares over the base, multiplied, × jobs × the region's share
-    unrelated = mobility.mobility_funnel(db, "demo_national").steps[-1].share
+    unrelated = mobility.mobility_funnel(db, "demo_national", min_n=10).steps[-1].share
     attracted = mobility.condition_hypercube(
         db, mobility.survey_meta(db, "demo_national"), [mobility.Condition("attractive", "q23", (1, 2))]
     )
@@ -143,9 +143,9 @@ def test_those_who_already_live_in_the_region_are_left_out_when_that_reveals_no_
     survey fewer than 10 of those counted live in Hardanger: leaving them out would reveal them, so they stay
     counted and the result says why; with a minimum of 1 they are left out and the result says how many."""
     conditions = standard_conditions(attractive=True)
-    kept, _shares = mobility.regional_funnel(db, "demo_national", "hardangerradet", conditions=conditions)
+    kept, _shares = mobility.regional_funnel(db, "demo_national", "hardangerradet", conditions=conditions, min_n=10)
     default, _shares = mobility.regional_funnel(
-        db, "demo_national", "hardangerradet", conditions=conditions, leave_out_residents=True
+        db, "demo_national", "hardangerradet", conditions=conditions, leave_out_residents=True, min_n=10
     )
     assert default.residents == mobility.ResidentsLeftOut(None, too_few=True)
     assert default.steps[-1].people == kept.steps[-1].people

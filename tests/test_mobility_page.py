@@ -139,10 +139,10 @@ def test_the_browser_gets_people_and_shares_rounded_as_displayed(page_app, db, s
         c["centrality"],
     )
     if c["region"] == "norge":
-        exact = mobility_funnel(db, "demo_national", c["jobs"], conditions)
+        exact = mobility_funnel(db, "demo_national", c["jobs"], conditions, min_n=10)
     else:
         override = None if c["share"] == c["shares"].value else c["share"]
-        exact, _shares = regional_funnel(db, "demo_national", c["region"], c["jobs"], conditions, override)
+        exact, _shares = regional_funnel(db, "demo_national", c["region"], c["jobs"], conditions, override, min_n=10)
     text = json.dumps(sent)
     secret = [
         v

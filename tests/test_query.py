@@ -24,48 +24,48 @@ from app.query.mobility import mobility_funnel, standard_conditions
 
 
 def test_shares_of_each_group_sum_to_one(db):
-    result = estimate_shares(db, "demo_national", "q22", by="age_group")
+    result = estimate_shares(db, "demo_national", "q22", by="age_group", min_n=10)
     for group in {r.group_code for r in result.rows}:
         assert sum(r.estimate for r in result.rows if r.group_code == group) == pytest.approx(1.0)
     assert result.test is not None and 0 <= result.test.p_value <= 1
 
 
 def test_intervals_contain_the_estimate(db):
-    for row in estimate_shares(db, "demo_national", "q13", by="gender").rows:
+    for row in estimate_shares(db, "demo_national", "q13", by="gender", min_n=10).rows:
         assert row.ci_low <= row.estimate <= row.ci_high
 
 
 def test_dont_know_is_excluded_unless_asked_for(db):
-    codes = {r.code for r in estimate_shares(db, "demo_national", "q22").rows}
+    codes = {r.code for r in estimate_shares(db, "demo_national", "q22", min_n=10).rows}
     assert 6 not in codes
-    assert 6 in {r.code for r in estimate_shares(db, "demo_national", "q22", include_missing=True).rows}
+    assert 6 in {r.code for r in estimate_shares(db, "demo_national", "q22", include_missing=True, min_n=10).rows}
 
 
 def test_collapse_top2_reproduces_the_published_share_willing_to_move(db):
-    rows = estimate_shares(db, "demo_national", "q22", collapse="top2").rows
+    rows = estimate_shares(db, "demo_national", "q22", collapse="top2", min_n=10).rows
     top2 = next(r for r in rows if r.code == "1+2")
     assert top2.estimate == pytest.approx(0.15, abs=0.02)
 
 
 def test_where_filters_restrict_the_base(db):
-    everyone = estimate_shares(db, "demo_national", "q23").rows[0].n
-    young = estimate_shares(db, "demo_national", "q23", where={"age_group": [1]}).rows[0].n
+    everyone = estimate_shares(db, "demo_national", "q23", min_n=10).rows[0].n
+    young = estimate_shares(db, "demo_national", "q23", where={"age_group": [1]}, min_n=10).rows[0].n
     assert 0 < young < everyone
 
 
 def test_mean_of_the_factory_index_with_cronbach_alpha(db):
-    result = estimate_mean(db, "demo_national", "factory_index", by="home_office_3plus")
+    result = estimate_mean(db, "demo_national", "factory_index", by="home_office_3plus", min_n=10)
     assert all(1 <= r.estimate <= 5 for r in result.rows)
     assert result.cronbach_alpha == pytest.approx(0.78, abs=0.05)
 
 
 def test_unknown_names_give_clear_errors(db):
     with pytest.raises(QueryError, match="Unknown survey"):
-        estimate_shares(db, "nope", "q22")
+        estimate_shares(db, "nope", "q22", min_n=10)
     with pytest.raises(QueryError, match="no variable"):
-        estimate_shares(db, "demo_national", "q999")
+        estimate_shares(db, "demo_national", "q999", min_n=10)
     with pytest.raises(QueryError, match="codes"):
-        estimate_shares(db, "demo_national", "q22", where={"age_group": [9]})
+        estimate_shares(db, "demo_national", "q22", where={"age_group": [9]}, min_n=10)
 
 
 # --- suppression (the differencing rules are specified in test_disclosure.py) ----------------
@@ -102,8 +102,8 @@ def test_no_combination_of_filters_shows_a_cell_under_min_n(db, survey):
 
 
 def test_mobility_reproduces_the_reports_200000_at_its_assumptions(db):
-    low = mobility_funnel(db, "demo_national", jobs_anywhere=1_200_000).steps[-1].people
-    high = mobility_funnel(db, "demo_national", jobs_anywhere=1_400_000).steps[-1].people
+    low = mobility_funnel(db, "demo_national", jobs_anywhere=1_200_000, min_n=10).steps[-1].people
+    high = mobility_funnel(db, "demo_national", jobs_anywhere=1_400_000, min_n=10).steps[-1].people
     assert 170_000 <= low <= 200_000 <= high <= 230_000
 
 
@@ -114,6 +114,7 @@ def test_each_funnel_step_is_smaller_and_carries_an_interval(db):
         conditions=standard_conditions(attractive=True, take_job=True),
         region_share=0.01,
         region_range=(0.008, 0.012),
+        min_n=10,
     )
     people = [s.people for s in result.steps]
     assert people == sorted(people, reverse=True)
@@ -125,7 +126,9 @@ def test_each_funnel_step_is_smaller_and_carries_an_interval(db):
         "region_share",
         "attraction_link",  # how "would move" and rural attraction go together (issue 20 §5)
     }
-    bare = mobility_funnel(db, "demo_national", region_share=0.01)  # a share without a range is taken as given
+    bare = mobility_funnel(
+        db, "demo_national", region_share=0.01, min_n=10
+    )  # a share without a range is taken as given
     assert {s["assumption"] for s in bare.sensitivity} == {"jobs_anywhere", "survey_share"}
 
 
@@ -187,7 +190,7 @@ def test_without_the_rural_condition_the_set_is_every_municipality(db):
 
 def test_the_regional_funnel_shows_the_assumptions_range_with_the_result(db):
     conditions = standard_conditions(attractive=True)
-    result, shares = mobility.regional_funnel(db, "demo_national", "hardangerradet", conditions=conditions)
+    result, shares = mobility.regional_funnel(db, "demo_national", "hardangerradet", conditions=conditions, min_n=10)
     last, before = result.steps[-1], result.steps[-2]
     assert last.key == "region" and last.people == pytest.approx(before.people * shares.value)
     ranges = {r["assumption"]: (r["low"], r["high"]) for r in result.sensitivity}
@@ -209,28 +212,31 @@ def test_a_share_set_by_hand_widens_the_range_to_include_it(db):
         "hardangerradet",
         conditions=standard_conditions(attractive=True),
         region_share_override=0.03,
+        min_n=10,
     )
     assert result.region_share == 0.03 and result.region_range == (pytest.approx(shares.low.share), 0.03)
 
 
 def test_the_national_funnel_is_refused_for_a_regional_survey(db):
     with pytest.raises(mobility.NotNationalSurvey, match="national"):
-        mobility_funnel(db, "demo_hardanger")
+        mobility_funnel(db, "demo_hardanger", min_n=10)
     assert mobility.survey_coverage(db, "demo_hardanger") == "regional"
     assert mobility.survey_coverage(db, "demo_national") == "national"
 
 
 def test_the_report_check_says_whether_the_default_funnel_lands_near_200000(db, monkeypatch):
-    check = mobility.report_check(db, "demo_national")
+    check = mobility.report_check(db, "demo_national", min_n=10)
     assert check.reproduces and abs(check.difference) < 25_000
     monkeypatch.setattr(mobility, "REPORT_FIGURE", 300_000)
-    far = mobility.report_check(db, "demo_national")
+    far = mobility.report_check(db, "demo_national", min_n=10)
     assert not far.reproduces and far.difference == pytest.approx(check.people - 300_000)
 
 
 def test_the_funnel_names_its_steps_by_key_and_holds_no_words(db):
     """Language at the edge: the query layer gives keys and numbers; app.web.mobility_texts says them."""
-    result = mobility_funnel(db, "demo_national", conditions=standard_conditions(attractive=True, take_job=True))
+    result = mobility_funnel(
+        db, "demo_national", conditions=standard_conditions(attractive=True, take_job=True), min_n=10
+    )
     assert [s.key for s in result.steps] == ["jobs", "willing", "attractive", "take_job"]
     assert not hasattr(result.steps[0], "label") and [a["name"] for a in result.assumptions] == ["jobs_anywhere"]
     for function in (mobility.mobility_funnel, mobility.regional_funnel, mobility.region_share, mobility.report_check):
@@ -241,7 +247,7 @@ def test_the_funnel_names_its_steps_by_key_and_holds_no_words(db):
 
 def test_published_funnel_is_rounded_as_shown(db):
     exact, _shares = mobility.regional_funnel(
-        db, "demo_national", "hardangerradet", conditions=standard_conditions(attractive=True)
+        db, "demo_national", "hardangerradet", conditions=standard_conditions(attractive=True), min_n=10
     )
     shown = mobility.publishable(exact)
     for step in shown.steps:
@@ -369,30 +375,32 @@ def test_mobility_command_turns_the_rural_condition_on_for_a_region_unless_told(
 @pytest.mark.parametrize("where", [{}, {"gender": [2]}, {"home_office_3plus": [1], "age_group": [2, 3]}])
 def test_several_category_shares_from_one_scan_equal_the_collapsed_breakdowns(db, where):
     items = [("q22", (1, 2)), ("q23", (1, 2)), ("q6_1", (1, 2))]
-    together = estimate_categories(db, "demo_national", items, where=where)
+    together = estimate_categories(db, "demo_national", items, where=where, min_n=10)
     for (variable, codes), row in zip(items, together, strict=False):
         top2 = next(
             r
-            for r in estimate_shares(db, "demo_national", variable, where=where, collapse="top2").rows
+            for r in estimate_shares(db, "demo_national", variable, where=where, collapse="top2", min_n=10).rows
             if r.code == "1+2"
         )
         assert (row.estimate, row.se, row.ci_low, row.ci_high, row.n) == pytest.approx(
             (top2.estimate, top2.se, top2.ci_low, top2.ci_high, top2.n), rel=1e-12
         )
-        assert estimate_category(db, "demo_national", variable, codes, where=where) == row
+        assert estimate_category(db, "demo_national", variable, codes, where=where, min_n=10) == row
 
 
 def test_a_dont_know_code_is_never_counted_in_a_category_share(db):
-    with_missing = estimate_category(db, "demo_national", "q6_1", (1, 2, 6))
-    assert with_missing.estimate == pytest.approx(estimate_category(db, "demo_national", "q6_1", (1, 2)).estimate)
+    with_missing = estimate_category(db, "demo_national", "q6_1", (1, 2, 6), min_n=10)
+    assert with_missing.estimate == pytest.approx(
+        estimate_category(db, "demo_national", "q6_1", (1, 2), min_n=10).estimate
+    )
 
 
 @pytest.mark.parametrize("by,where", [("home_office", {}), ("workspace", {"gender": [1]}), (None, {"age_group": [2]})])
 def test_several_variables_from_one_scan_equal_one_at_a_time(db, by, where):
     variables = ["q6_1", "q6_2", "q6_3", "q6_4"]
-    together = estimate_shares_many(db, "demo_national", variables, by=by, where=where, collapse="top2")
+    together = estimate_shares_many(db, "demo_national", variables, by=by, where=where, collapse="top2", min_n=10)
     for variable, result in zip(variables, together, strict=False):
-        alone = estimate_shares(db, "demo_national", variable, by=by, where=where, collapse="top2")
+        alone = estimate_shares(db, "demo_national", variable, by=by, where=where, collapse="top2", min_n=10)
         assert [(r.group_code, r.code, r.n, r.suppressed) for r in result.rows] == [
             (r.group_code, r.code, r.n, r.suppressed) for r in alone.rows
         ]
@@ -413,10 +421,10 @@ def test_shares_for_several_breakdowns_from_one_scan_equal_one_at_a_time(db):
         ("q22", None, None, "all"),
         ("q23", "centrality", "top2", "top2"),
     ]  # a repeated request gets the same answer
-    together = estimate_shares_sets(db, "demo_national", requests, where={"gender": [2]})
+    together = estimate_shares_sets(db, "demo_national", requests, where={"gender": [2]}, min_n=10)
     for (variable, by, collapse, test), result in zip(requests, together, strict=True):
         alone = estimate_shares(
-            db, "demo_national", variable, by=by, where={"gender": [2]}, collapse=collapse, test=test
+            db, "demo_national", variable, by=by, where={"gender": [2]}, collapse=collapse, test=test, min_n=10
         )
         assert [(r.group_code, r.code, r.n, r.suppressed) for r in result.rows] == [
             (r.group_code, r.code, r.n, r.suppressed) for r in alone.rows

@@ -106,7 +106,7 @@ def test_equal_means_test_matches_a_two_group_z_test_and_skips_suppressed_groups
 def test_figures_and_tables_for_both_demo_surveys_in_every_language(db):
     for survey in ("demo_national", "demo_hardanger"):
         for lang in ("nb", "nn", "en"):
-            found = findings(db, survey, 10).map(lambda r, lang=lang: localized(r, lang))
+            found = findings(db, survey, min_n=10).map(lambda r, lang=lang: localized(r, lang))
             state = relationships.STATE.parse(
                 db, Config(database_url=None, data_dir=Path("unused")), f"?survey={survey}", lang
             )
@@ -121,21 +121,21 @@ def test_figures_and_tables_for_both_demo_surveys_in_every_language(db):
 
 
 def test_the_centrality_table_shows_the_query_layers_number(db):
-    result = estimate_shares(db, "demo_national", "q23", by="centrality", collapse="top2")
+    result = estimate_shares(db, "demo_national", "q23", by="centrality", collapse="top2", min_n=10)
     central = next(r for r in result.rows if r.group_code == 1)
     table = page.share_table(localized(result, "nb"), "nb", "Tabell")
     assert format_share(central.estimate, "nb", 0) in " ".join(_texts(table))
 
 
 def test_factory_reading_is_written_from_the_means(db):
-    result = estimate_mean(db, "demo_national", "factory_index", by="q22")
+    result = estimate_mean(db, "demo_national", "factory_index", by="q22", min_n=10)
     text = page.reading_factory(localized(result, "nb"), "nb")
     assert "«Svært aktuelt»" in text and "«Helt uaktuelt»" in text
     assert equal_means_test(result).p_value < 0.05  # the report's direction holds in the demo data
 
 
 def test_the_share_test_runs_where_the_all_categories_test_fails_on_a_sparse_table(db):
-    full = estimate_shares(db, "demo_national", "q6_1", by="home_office", collapse="top2")
+    full = estimate_shares(db, "demo_national", "q6_1", by="home_office", collapse="top2", min_n=10)
     test = top2_test(db, "demo_national", "q6_1", "home_office")
     assert full.test is None  # "every day" has empty disagree cells: singular, as in R's svychisq
     assert test is not None and test.df[0] == pytest.approx(test.df[0]) and test.p_value < 0.05

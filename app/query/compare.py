@@ -73,7 +73,8 @@ def compare_shares(
     variable: str,
     by: str | None = None,
     collapse: str | None = None,
-    min_n: int = 10,
+    *,
+    min_n: int,
     where: dict[str, list[int]] | None = None,
 ) -> Comparison:
     """Each answer share of ``variable`` in ``survey_a`` and ``survey_b`` (per group of ``by``), with the

@@ -31,6 +31,13 @@ to ``min_n − 1`` respondents in a cell both show.
 
 Empty groups are hidden exactly like small ones. A zero cell is not protected: knowing that
 nobody in the survey has some combination discloses no one's answers.
+
+The threshold is the deployment's (``FJERNARBEID_MIN_N``) and travels with each request: every query
+function that decides what to show takes ``min_n`` as a required keyword argument, with no default, so a
+caller that forgets it fails at once instead of publishing at some built-in value. It is one number,
+checked by ``check_min_n``, so a keyword argument says all a disclosure-policy object would, without a
+type every caller must build. The pages read it in one place (``app.web.page_state.min_n``), the CLI
+from its ``Config``.
 """
 
 from __future__ import annotations

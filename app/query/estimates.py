@@ -332,7 +332,8 @@ def estimate_shares(
     where: Mapping[str, Sequence[int]] | None = None,
     collapse: str | None = None,
     include_missing: bool = False,
-    min_n: int = 10,
+    *,
+    min_n: int,
     test: str = "all",
 ) -> ShareResult:
     """Weighted shares of each answer category of ``variable``, per group of ``by``.
@@ -343,7 +344,9 @@ def estimate_shares(
     (``test="all"``), or of the top-2 share against the other valid answers (``test="top2"``,
     what a chart of one "agree" share per group shows).
     """
-    return estimate_shares_many(session, survey, [variable], by, where, collapse, include_missing, min_n, test)[0]
+    return estimate_shares_many(
+        session, survey, [variable], by, where, collapse, include_missing, min_n=min_n, test=test
+    )[0]
 
 
 def estimate_shares_many(
@@ -354,12 +357,13 @@ def estimate_shares_many(
     where: Mapping[str, Sequence[int]] | None = None,
     collapse: str | None = None,
     include_missing: bool = False,
-    min_n: int = 10,
+    *,
+    min_n: int,
     test: str = "all",
 ) -> list[ShareResult]:
     """``estimate_shares`` for several variables with the same breakdown, from one scan of the survey."""
     return estimate_shares_sets(
-        session, survey, [(v, by, collapse, test) for v in variables], where, include_missing, min_n
+        session, survey, [(v, by, collapse, test) for v in variables], where, include_missing, min_n=min_n
     )
 
 
@@ -369,7 +373,8 @@ def estimate_shares_sets(
     requests: Sequence[tuple[str, str | None, str | None, str]],
     where: Mapping[str, Sequence[int]] | None = None,
     include_missing: bool = False,
-    min_n: int = 10,
+    *,
+    min_n: int,
 ) -> list[ShareResult]:
     """``estimate_shares`` for several (variable, by, collapse, test) requests with the same filters, from
     one scan of the survey, whatever their breakdowns."""
@@ -568,7 +573,8 @@ def estimate_mean(
     variable: str,
     by: str | None = None,
     where: Mapping[str, Sequence[int]] | None = None,
-    min_n: int = 10,
+    *,
+    min_n: int,
 ) -> MeanResult:
     """Weighted mean of a numeric variable (e.g. ``factory_index``, ``age``) per group of ``by``.
 
@@ -664,13 +670,14 @@ def estimate_category(
     variable: str,
     codes: Sequence[int],
     where: Mapping[str, Sequence[int]] | None = None,
-    min_n: int = 10,
+    *,
+    min_n: int,
 ) -> EstimateRow:
     """The weighted share answering any of ``codes`` (e.g. 1–3: at least weekly), with SE and CI.
 
     Suppressed (no estimate) when the base has fewer than ``min_n`` respondents.
     """
-    return estimate_categories(session, survey, [(variable, codes)], where, min_n)[0]
+    return estimate_categories(session, survey, [(variable, codes)], where, min_n=min_n)[0]
 
 
 def estimate_categories(
@@ -678,7 +685,8 @@ def estimate_categories(
     survey: str,
     items: Sequence[tuple[str, Sequence[int]]],
     where: Mapping[str, Sequence[int]] | None = None,
-    min_n: int = 10,
+    *,
+    min_n: int,
 ) -> list[EstimateRow]:
     """``estimate_category`` for several (variable, codes) at once, from one scan of the survey.
 

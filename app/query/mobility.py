@@ -312,7 +312,8 @@ def mobility_funnel(
     jobs_anywhere: float = JOBS_ANYWHERE.default,
     conditions: Sequence[Condition] = (),
     region_share: float | None = None,
-    min_n: int = 10,
+    *,
+    min_n: int,
     region_range: tuple[float, float] | None = None,
 ) -> MobilityResult:
     """Each step of the funnel from remote-capable jobs to potential movers, with 95 % intervals.
@@ -510,7 +511,8 @@ def regional_funnel(
     jobs_anywhere: float = JOBS_ANYWHERE.default,
     conditions: Sequence[Condition] = (),
     region_share_override: float | None = None,
-    min_n: int = 10,
+    *,
+    min_n: int,
     leave_out_residents: bool = False,
 ) -> tuple[MobilityResult, RegionShare]:
     """The funnel with the region step: the region's share computed for the destination set the
@@ -521,7 +523,7 @@ def regional_funnel(
     shares = region_share(session, region_slug, rural_only)
     share = shares.value if region_share_override is None else region_share_override
     region_range = (shares.low.share, shares.high.share)
-    result = mobility_funnel(session, survey, jobs_anywhere, conditions, share, min_n, region_range=region_range)
+    result = mobility_funnel(session, survey, jobs_anywhere, conditions, share, min_n=min_n, region_range=region_range)
     if not leave_out_residents or not result.shown:
         return result, shares
     outside = outside_region(session, survey_meta(session, survey), region_slug)
@@ -529,7 +531,7 @@ def regional_funnel(
         result.residents = ResidentsLeftOut(None, unknown=True)
         return result, shares
     narrowed = mobility_funnel(
-        session, survey, jobs_anywhere, [*conditions, outside], share, min_n, region_range=region_range
+        session, survey, jobs_anywhere, [*conditions, outside], share, min_n=min_n, region_range=region_range
     )
     if not narrowed.shown:  # too few live in the region to leave them out unseen: they stay counted
         result.residents = ResidentsLeftOut(None, too_few=True)
@@ -549,7 +551,7 @@ class ReportCheck:
     difference: float | None  # people − REPORT_FIGURE
 
 
-def report_check(session: Session, survey: str, min_n: int = 10) -> ReportCheck:
+def report_check(session: Session, survey: str, *, min_n: int) -> ReportCheck:
     """Run the default national funnel (1.3 million jobs, q22 only, no region) and say whether it lands
     where the report's "rundt 200 000" does (within REPORT_TOLERANCE)."""
     last = mobility_funnel(session, survey, min_n=min_n).steps[-1]

@@ -103,7 +103,7 @@ class Benchmark:
     estimate: EstimateRow
 
 
-def benchmarks(session: Session, survey: str, min_n: int = 10) -> list[Benchmark]:
+def benchmarks(session: Session, survey: str, *, min_n: int) -> list[Benchmark]:
     """The survey's benchmarks with their weighted shares (suppressed below ``min_n`` as everywhere)."""
     declared = survey_meta(session, survey).codebook.get("benchmarks") or []
     if not declared:

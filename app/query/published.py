@@ -63,7 +63,7 @@ def _codes(categories: str | None) -> tuple[int, ...] | None:
         return None
 
 
-def comparisons(session: Session, survey: str, variable: str, min_n: int = 10) -> list[Comparison]:
+def comparisons(session: Session, survey: str, variable: str, *, min_n: int) -> list[Comparison]:
     """The report's shares for ``variable`` with the share computed from ``survey`` on the same base.
 
     Only shares (percent/fraction) of named answer categories are returned; counts and national
@@ -80,7 +80,7 @@ def comparisons(session: Session, survey: str, variable: str, min_n: int = 10) -
         breakdown = figure.breakdown or "all"
         computed = None
         if breakdown in BASES:
-            computed = estimate_category(session, survey, variable, codes, BASES[breakdown], min_n)
+            computed = estimate_category(session, survey, variable, codes, BASES[breakdown], min_n=min_n)
         result.append(
             Comparison(
                 figure.location,

@@ -70,7 +70,7 @@ class Findings:
         return rounded
 
 
-def findings(session: Session, survey: str, min_n: int = 10) -> Findings:
+def findings(session: Session, survey: str, *, min_n: int) -> Findings:
     """Every relationship the page shows. All the shares come from one scan of the survey (one grouping
     set per statement and breakdown), the means from one more."""
     agree = [(v, by, "top2", "top2") for by in ("home_office", "workspace") for v in STATEMENTS]

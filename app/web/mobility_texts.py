@@ -229,7 +229,8 @@ def in_words(
     shares: RegionShare | None = None,
     region_share_source_text: str | None = None,
     net: NetMigration | None = None,
-    min_n: int = 10,
+    *,
+    min_n: int,
 ) -> FunnelInWords:
     """``result`` with its step labels and sources in ``lang``. The regional share's source is
     ``region_share_source_text`` when given, else the sentence for ``shares`` (when the result has a region

@@ -11,7 +11,7 @@ Q13 = "#measures-evidence-q13 .measures-evidence-value"
 
 
 def _own_room(db, survey: str) -> str:
-    rows = estimate_shares(db, survey, "q13").rows
+    rows = estimate_shares(db, survey, "q13", min_n=10).rows
     return format_share(next(r for r in rows if r.code == 1).estimate, "nb", 0).replace(
         "\xa0", " "
     )  # as Selenium reads it

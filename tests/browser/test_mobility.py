@@ -33,13 +33,13 @@ def _params(page) -> dict:
 
 def _regional(db, **conditions) -> float:
     result, _shares = regional_funnel(
-        db, "demo_national", "hardangerradet", conditions=standard_conditions(**conditions)
+        db, "demo_national", "hardangerradet", conditions=standard_conditions(**conditions), min_n=10
     )
     return result.steps[-1].people
 
 
 def test_default_national_funnel_reproduces_the_reports_200_000(page, db):
-    expected = format_number(round(mobility_funnel(db, "demo_national").steps[-1].people, -3), "nb")
+    expected = format_number(round(mobility_funnel(db, "demo_national", min_n=10).steps[-1].people, -3), "nb")
     page.open(NATIONAL, HEADLINE)
     page.wait_idle()
     assert _shown(page) == ("≈ " + expected).replace("\u00a0", " ")
@@ -91,13 +91,15 @@ def test_the_rural_condition_can_be_switched_off_and_the_address_keeps_it(page, 
 def test_changing_the_assumptions_updates_the_address_and_the_headline(page, db):
     page.open(NATIONAL + "&jobs=1400000", HEADLINE)
     page.wait_idle()
-    at_1_4 = mobility_funnel(db, "demo_national", 1_400_000).steps[-1].people
+    at_1_4 = mobility_funnel(db, "demo_national", 1_400_000, min_n=10).steps[-1].people
     assert _shown(page) == _headline(at_1_4)
     assert _value(page, "mobility-jobs-input") == "1 400 000"
     checkbox = next(label for label in page.find_all("#mobility-filters label") if "jobben med seg" in label.text)
     page.driver.execute_script("arguments[0].click();", checkbox)  # a real click event; no scrolling races
     page.wait_until(lambda: _params(page).get("filters") == "take_job", message="URL did not change")
-    filtered = mobility_funnel(db, "demo_national", 1_400_000, standard_conditions(take_job=True)).steps[-1].people
+    filtered = (
+        mobility_funnel(db, "demo_national", 1_400_000, standard_conditions(take_job=True), min_n=10).steps[-1].people
+    )
     page.wait_until(lambda: _shown(page) == _headline(filtered), message="headline did not change")
     assert _params(page)["jobs"] == "1400000"
     page.driver.back()
@@ -116,7 +118,7 @@ def test_jobs_typed_in_norwegian_format(page, db):
     field.clear()
     field.send_keys("1 250 000", Keys.ENTER)
     page.wait_until(lambda: _params(page).get("jobs") == "1250000", message="typed number not in the address")
-    expected = mobility_funnel(db, "demo_national", 1_250_000).steps[-1].people
+    expected = mobility_funnel(db, "demo_national", 1_250_000, min_n=10).steps[-1].people
     page.wait_until(lambda: _shown(page) == _headline(expected), message="headline did not change")
     page.wait_until(lambda: _value(page, "mobility-jobs-input") == "1 250 000")
     assert _params(page).get("jobs") == "1250000" and _shown(page) == _headline(expected)
@@ -126,7 +128,7 @@ def test_region_share_from_the_address_and_reset_to_default(page, db):
     page.open("/mobilitet?survey=demo_national&region=hardangerradet&share=2.5", HEADLINE)
     page.wait_idle()
     conditions = standard_conditions(attractive=True)
-    at_2_5 = mobility_funnel(db, "demo_national", conditions=conditions, region_share=0.025).steps[-1].people
+    at_2_5 = mobility_funnel(db, "demo_national", conditions=conditions, region_share=0.025, min_n=10).steps[-1].people
     assert _shown(page) == _headline(at_2_5)
     assert _value(page, "mobility-share-input") == "2,50"
     assert "Satt for hånd" in page.text("#mobility-assumptions")
@@ -172,7 +174,7 @@ def test_a_bad_parameter_falls_back_to_defaults_with_a_notice(page, db):
     page.open(NATIONAL + "&jobs=9", HEADLINE)
     page.wait_idle()
     assert "jobs=9" in page.text(".url-notice")
-    assert _shown(page) == _headline(mobility_funnel(db, "demo_national").steps[-1].people)
+    assert _shown(page) == _headline(mobility_funnel(db, "demo_national", min_n=10).steps[-1].people)
 
 
 def test_an_unknown_language_shows_the_page_in_bokmal(page):

@@ -22,7 +22,7 @@ def test_default_view_shows_q22_with_the_synthetic_label_and_the_published_figur
     # The report's "ca. 15 %" beside the share computed from the data on the same base.
     card = page.text("#survey-published")
     assert "Publisert i NORCE (2025)" in card and "ca. 15 %" in card
-    computed = estimate_category(db, "demo_national", "q22", (1, 2))
+    computed = estimate_category(db, "demo_national", "q22", (1, 2), min_n=10)
     assert format_share(computed.estimate, "nb", 1) in card
     page.wait_until(lambda: page.find_all("#survey-table .ag-row"), message="table has no rows")
     assert page.console_errors() == []
@@ -38,7 +38,7 @@ def test_default_view_shows_q22_with_the_synthetic_label_and_the_published_figur
 def test_a_known_share_appears_in_the_table(page, db):
     page.open("/undersoking?survey=demo_national&question=q22&by=gender", CONTENT)
     page.wait_idle()
-    result = localized(estimate_shares(db, "demo_national", "q22", by="gender"), "nb")
+    result = localized(estimate_shares(db, "demo_national", "q22", by="gender", min_n=10), "nb")
     row = next(r for r in result.rows if r.group == "Kvinne" and r.code == 5)
     page.wait_until(
         lambda: format_share(row.estimate, "nb") in page.text("#survey-table"),
@@ -69,7 +69,7 @@ def test_small_groups_are_shown_as_too_few_respondents(page, db):
     page.open("/undersoking?survey=demo_hardanger&question=q22&by=age_group&f_municipality=4620", CONTENT)
     page.wait_idle()
     result = localized(
-        estimate_shares(db, "demo_hardanger", "q22", by="age_group", where={"municipality": [4620]}), "nb"
+        estimate_shares(db, "demo_hardanger", "q22", by="age_group", where={"municipality": [4620]}, min_n=10), "nb"
     )
     assert result.suppressed_groups  # the test needs a suppressed group
     content = page.text("#survey-content")
@@ -82,7 +82,7 @@ def test_small_groups_are_shown_as_too_few_respondents(page, db):
 def test_a_breakdown_by_municipality_counts_the_hidden_municipalities_instead_of_listing_them(page, db):
     page.open("/undersoking?survey=demo_hardanger&question=q22&by=municipality", CONTENT)
     page.wait_idle()
-    result = localized(estimate_shares(db, "demo_hardanger", "q22", by="municipality"), "nb")
+    result = localized(estimate_shares(db, "demo_hardanger", "q22", by="municipality", min_n=10), "nb")
     hidden = len(result.suppressed_groups)
     assert hidden > 300  # every municipality of Norway is listed, with or without respondents
     count = f"{hidden // 1000} {hidden % 1000:03d}" if hidden >= 1000 else str(hidden)

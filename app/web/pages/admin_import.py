@@ -251,13 +251,14 @@ def _preview(kind: str, files: dict[str, Any], session, lang: str) -> list[dict[
         return []
     from app.ingest.codebook import load_codebook
     from app.query.estimates import estimate_shares
+    from app.web import page_state
     from app.web.i18n import format_share, pick
 
     codebook = load_codebook(files["codebook"])
     questions = [q for q in codebook.questions if q.type in ("single_choice", "likert")][:3]
     tables = []
     for question in questions:
-        result = estimate_shares(session, codebook.survey.slug, question.variable)
+        result = estimate_shares(session, codebook.survey.slug, question.variable, min_n=page_state.min_n())
         rows = [
             [pick(r.label, lang), format_share(r.estimate, lang) if r.estimate is not None else "–", r.n]
             for r in result.rows

@@ -557,7 +557,14 @@ def render(state: PageState, session) -> dict:
             override = None if c["share"] == c["shares"].value else c["share"]
             leave_out = "outside" in c["filters"]
             exact, _shares = regional_funnel(
-                session, c["survey"], c["region"], c["jobs"], conditions, override, min_n, leave_out
+                session,
+                c["survey"],
+                c["region"],
+                c["jobs"],
+                conditions,
+                override,
+                min_n=min_n,
+                leave_out_residents=leave_out,
             )
             # the same view with the attraction condition switched the other way (the region's default share)
             flipped = standard_conditions(
@@ -568,12 +575,12 @@ def render(state: PageState, session) -> dict:
                 centrality=c["centrality"],
             )
             other, _other_shares = regional_funnel(
-                session, c["survey"], c["region"], c["jobs"], flipped, None, min_n, leave_out
+                session, c["survey"], c["region"], c["jobs"], flipped, None, min_n=min_n, leave_out_residents=leave_out
             )
             off, on = (other, exact) if "attractive" in c["filters"] else (exact, other)
             switch_words = switch_effect(publishable(off), publishable(on), lang)
             net = net_migration(session, c["region"])
-        check = report_check(session, c["survey"], min_n)
+        check = report_check(session, c["survey"], min_n=min_n)
     except NotNationalSurvey:  # the survey changed its coverage since the list was read
         return {"content": [*head, refused(c, state)], **controls}
     result = publishable(exact)

@@ -360,7 +360,7 @@ def render(state: PageState, session) -> dict:
         ),
     ]  # fmt: skip
     survey = state["survey"]
-    beside = benchmarks(session, survey, page_state.min_n()) if survey else []
+    beside = benchmarks(session, survey, min_n=page_state.min_n()) if survey else []
     national = {key: find_figure(session, w.source, w.location, w.measure, w.base) for key, w in NATIONAL.items()}
     if beside:
         views.append(beside_view(state, beside, national))

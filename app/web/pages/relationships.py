@@ -94,7 +94,7 @@ def render(state: PageState, session) -> dict:
     if missing:
         link = state.link("/undersoking", survey=state["survey"])
         return {"content": [*survey_label(state), needs_message(missing, lang, link)], "views": []}
-    found = findings(session, state["survey"], page_state.min_n()).published().map(lambda r: localized(r, lang))
+    found = findings(session, state["survey"], min_n=page_state.min_n()).published().map(lambda r: localized(r, lang))
     views = Views(PATH, state)
     return {
         "content": [

@@ -574,7 +574,7 @@ def _published_card(session, c: dict, min_n: int, lang: str):
     survey = c["survey"]
     if survey not in COMPARABLE or c["entry"] is None:
         return None
-    items = comparisons(session, survey, c["entry"].variable, min_n)
+    items = comparisons(session, survey, c["entry"].variable, min_n=min_n)
     if not items:
         return None
     labels = {code: pick(label, lang) for code, label in answer_codes(session, survey, c["entry"].variable)}
