@@ -1,4 +1,15 @@
 # Production image: gunicorn serving the dashboard against an external PostgreSQL (DATABASE_URL).
+
+# Build stage: the wheel, which carries seed/, migrations/, assets/ and the compiled catalogues (setup.py)
+FROM python:3.11-slim AS wheel
+WORKDIR /src
+COPY pyproject.toml setup.py MANIFEST.in README.md ./
+COPY app ./app
+COPY assets ./assets
+COPY migrations ./migrations
+COPY seed ./seed
+RUN pip wheel --no-deps --wheel-dir /wheels .
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
@@ -12,12 +23,9 @@ RUN useradd --create-home --uid 10001 fjernarbeid \
  && mkdir -p /var/lib/fjernarbeid && chown fjernarbeid /var/lib/fjernarbeid
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY app ./app
-COPY assets ./assets
-COPY migrations ./migrations
-COPY seed ./seed
-RUN pip install -e .
+# the installed wheel alone: no source tree in the image, the package finds its data inside itself
+COPY --from=wheel /wheels /tmp/wheels
+RUN pip install /tmp/wheels/*.whl && rm -rf /tmp/wheels
 
 USER fjernarbeid
 EXPOSE 8000

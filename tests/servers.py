@@ -22,10 +22,15 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    arguments: list[str], env: dict[str, str], output: IO[str] | None = None
+    arguments: list[str],
+    env: dict[str, str],
+    output: IO[str] | None = None,
+    python: str | Path = sys.executable,
+    cwd: Path = ROOT,
 ) -> tuple[subprocess.Popen, str]:
     """``gunicorn ARGUMENTS`` bound to a free loopback port (``--bind`` is set or replaced); its output goes to
-    ``output``, or to a pipe read when it fails to start. Returns the process and its address."""
+    ``output``, or to a pipe read when it fails to start. Started by ``python`` (another environment's) in
+    ``cwd``, the checkout unless told. Returns the process and its address."""
     port = free_port()
     arguments = list(arguments)
     if "--bind" in arguments:
@@ -33,8 +38,8 @@ def start_gunicorn(
     else:
         arguments = ["--bind", f"127.0.0.1:{port}", *arguments]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", *arguments],
-        cwd=ROOT,
+        [str(python), "-m", "gunicorn", *arguments],
+        cwd=cwd,
         env=env,
         stdout=output if output is not None else subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -76,3 +76,16 @@ def test_env_example_names_every_secret_without_a_value():
 def test_env_files_stay_out_of_git_and_the_image():
     assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
     assert ".env" in (ROOT / ".dockerignore").read_text().splitlines()
+
+
+def test_the_image_installs_the_built_wheel_not_the_checkout():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    build, image = re.split(r"^FROM ", dockerfile, flags=re.MULTILINE)[1:]
+    copied = " ".join(re.findall(r"^COPY (.*) \S+$", build, flags=re.MULTILINE)).split()
+    # what setup.py builds the wheel from: the package, its data directories and the build step itself
+    assert {"pyproject.toml", "setup.py", "app", "seed", "migrations", "assets"} <= set(copied)
+    assert "pip wheel --no-deps" in build
+    assert re.search(r"^RUN pip install \S+\.whl", image, flags=re.MULTILINE)
+    assert "pip install -e" not in dockerfile
+    # nothing of the checkout in the image itself: only the wheel, from the build stage
+    assert [line for line in image.splitlines() if line.startswith("COPY")] == ["COPY --from=wheel /wheels /tmp/wheels"]

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from app import resources
 from app.errors import ImportValidationError
 from app.ingest.problems import document_error
 from app.ingest.tables import bad_byte, check_text_limits
@@ -250,7 +251,7 @@ class Codebook(BaseModel):
         return next(q for q in self.questions if q.variable == variable)
 
 
-SHIPPED_CODEBOOKS = Path(__file__).resolve().parents[2] / "seed" / "codebooks"
+SHIPPED_CODEBOOKS = resources.seed_dir() / "codebooks"
 
 
 def load_codebook(path: Path) -> Codebook:

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import resources
 from app.db.models import Survey
 from app.ingest import figures, interviews, measures, reference
 from app.ingest.batches import last_succeeded_sha256, sha256_of
@@ -19,7 +20,7 @@ from app.ingest.codebook import load_codebook
 from app.ingest.survey_import import KIND as SURVEY
 from app.ingest.survey_import import import_survey
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
+SEED_DIR = resources.seed_dir()
 
 # (data file, codebook) for each demo survey, relative to seed/
 DEMO_SURVEYS = (

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import dash
 
+from app import resources
 from app.config import Config
 from app.db import session as db_session
 from app.web import (
@@ -25,8 +25,7 @@ from app.web.pages import pages
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-ASSETS_DIR = PROJECT_ROOT / "assets"
+ASSETS_DIR = resources.assets_dir()
 
 
 def create_app(config: Config | None = None) -> dash.Dash:

@@ -1,9 +1,10 @@
-"""Translation catalogues (gettext .po files read with Babel) and Norwegian number formats.
+"""Translation catalogues (gettext, through Babel) and Norwegian number formats.
 
 Message ids are English. ``translations/messages.pot`` is extracted from app/web by ``pybabel``
 (``python tools/i18n.py extract``: every ``_()``, ``gettext()`` and ``N_()``); ``translations/<lang>/
 LC_MESSAGES/messages.po`` hold nb and nn (``python tools/i18n.py update``); English falls back to the
-message id. Catalogues are read once per process, on first use.
+message id. A wheel carries them compiled (``messages.mo``, built by setup.py); a checkout has only the
+``.po``, compiled in memory. Catalogues are read once per process, on first use.
 """
 
 from __future__ import annotations
@@ -11,41 +12,67 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
+from io import BytesIO
 from string import Formatter
 from typing import TypeVar
 
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
 
+from app import resources
 from app.config import LANGUAGES
 
-TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+TRANSLATIONS_DIR = resources.translations_dir()
 BABEL_LOCALES = {"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}
 NO_VALUE = "–"  # a number that is not there (hidden, or no estimate): an en dash, as in statistical tables
 
 
 @cache
+def _compiled(lang: str) -> bytes:
+    """``lang``'s catalogue as a compiled ``.mo``: the one built with the wheel, or its ``.po`` compiled
+    here when there is none or the ``.po`` was changed after it (a checkout). Fuzzy and empty
+    translations are left out either way."""
+    directory = TRANSLATIONS_DIR / lang / "LC_MESSAGES"
+    mo, po = directory / "messages.mo", directory / "messages.po"
+    if mo.is_file() and not (po.is_file() and po.stat().st_mtime > mo.stat().st_mtime):
+        return mo.read_bytes()
+    compiled = BytesIO()
+    if po.is_file():
+        with po.open("rb") as handle:
+            write_mo(compiled, read_po(handle, locale=BABEL_LOCALES[lang]), use_fuzzy=False)
+    return compiled.getvalue()
+
+
+@cache
+def translations(lang: str) -> Translations:
+    """Babel's translations of ``lang`` (``gettext``, ``ngettext`` with the language's plural forms,
+    ``pgettext``); no catalogue translates nothing."""
+    compiled = _compiled(lang)
+    return Translations(BytesIO(compiled), domain="messages") if compiled else Translations(domain="messages")
+
+
+@cache
 def catalogue(lang: str) -> dict[str, str]:
-    messages: dict[str, str] = {}
-    for path in sorted((TRANSLATIONS_DIR / lang / "LC_MESSAGES").glob("*.po")):
-        with path.open("rb") as handle:
-            cat = read_po(handle, locale=BABEL_LOCALES[lang])
-        messages.update(
-            {
-                m.id: m.string
-                for m in cat
-                if isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy
-            }
-        )
-    return messages
+    """Every translated message id of ``lang`` and its translation (plural messages left out)."""
+    compiled = _compiled(lang)
+    if not compiled:
+        return {}
+    return {
+        m.id: m.string
+        for m in read_mo(BytesIO(compiled))
+        if m.id and isinstance(m.id, str) and isinstance(m.string, str)
+    }
 
 
 def gettext(message: str, lang: str) -> str:
     """Translate ``message`` into ``lang``; unknown messages come back unchanged."""
     if lang not in LANGUAGES:
         lang = "nb"
-    return catalogue(lang).get(message, message)
+    if not message or lang == "en":
+        return message  # the ids are English; "" would give the catalogue's header
+    return translations(lang).gettext(message)
 
 
 def pick(texts: dict[str, str] | None, lang: str) -> str:

@@ -48,14 +48,15 @@ ABANDONED_AFTER_S = 600  # a temporary or lock file this old that nobody holds i
 
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
-    """A fingerprint of the code and texts that draw the answers (the ``app`` package and its translations).
+    """A fingerprint of the code and texts that draw the answers (the ``app`` package and its translations,
+    ``.po`` in a checkout, ``.mo`` in a wheel).
 
     An answer depends on the data *and* on the code: after an upgrade a restarted server must not serve
     pages drawn by the old code from the shared cache directory, even when the data did not change."""
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parents[1]
     for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".po") and path.is_file():
+        if path.suffix in (".py", ".po", ".mo") and path.is_file():
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
