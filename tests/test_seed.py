@@ -15,11 +15,28 @@ def test_second_seed_changes_nothing(db):
     assert after == before
 
 
-def test_seed_restores_a_changed_row(db):
+def test_one_seed_restores_a_changed_row_a_surveys_coverage_and_its_describing_texts(db):
+    """Three changes, each restored and counted by one seed (a seed takes seconds, so they share it): a
+    municipality's row; a survey's coverage, which comes from its codebook; a demo survey's describing texts,
+    brought up to date without reimporting its answers."""
+    assert db.scalar(select(Survey.coverage).where(Survey.slug == "demo_hardanger")) == "regional"
+    assert db.scalar(select(Survey.coverage).where(Survey.slug == "demo_national")) == "national"
     db.execute(Municipality.__table__.update().where(Municipality.kommunenummer == "4622").values(population=1))
+    db.execute(Survey.__table__.update().where(Survey.slug == "demo_hardanger").values(coverage="national"))
+    db.execute(
+        Survey.__table__.update()
+        .where(Survey.slug == "demo_national")
+        .values(citation="old text (seed/generate_demo.py)", weighting={"nb": "old"})
+    )
     report = seed_all(db)
     assert report.changed["municipalities"] == 1
     assert db.get(Municipality, "4622").population == 8490
+    assert report.changed["survey demo_hardanger"] == 1
+    assert db.scalar(select(Survey.coverage).where(Survey.slug == "demo_hardanger")) == "regional"
+    assert report.changed["survey demo_national"] == 1
+    survey = db.scalar(select(Survey).where(Survey.slug == "demo_national"))
+    assert survey.citation.startswith("Syntetisk") and "seed/" not in survey.citation
+    assert "seed/" not in survey.weighting["nb"] and "aldersgruppe" in survey.weighting["nb"]
 
 
 def test_reference_data_is_complete(db):
@@ -67,31 +84,9 @@ def test_ssb_figures_per_municipality_are_loaded_with_2024_codes(db):
     assert aalesund.value > 5 * haram.value
 
 
-def test_a_surveys_coverage_comes_from_its_codebook_and_seed_restores_it(db):
-    assert db.scalar(select(Survey.coverage).where(Survey.slug == "demo_hardanger")) == "regional"
-    assert db.scalar(select(Survey.coverage).where(Survey.slug == "demo_national")) == "national"
-    db.execute(Survey.__table__.update().where(Survey.slug == "demo_hardanger").values(coverage="national"))
-    report = seed_all(db)
-    assert report.changed["survey demo_hardanger"] == 1
-    assert db.scalar(select(Survey.coverage).where(Survey.slug == "demo_hardanger")) == "regional"
-
-
 def test_share_out_keeps_the_total():
     assert reference.share_out(10, [1, 1, 1]) == [4, 3, 3]
     assert reference.share_out(38_059, [43_815, 6_786]) == [32_955, 5_104]  # 32 955.2 and 5 103.8
-
-
-def test_seed_brings_a_demo_surveys_describing_texts_up_to_date_without_reimporting(db):
-    db.execute(
-        Survey.__table__.update()
-        .where(Survey.slug == "demo_national")
-        .values(citation="old text (seed/generate_demo.py)", weighting={"nb": "old"})
-    )
-    report = seed_all(db)
-    assert report.changed["survey demo_national"] == 1
-    survey = db.scalar(select(Survey).where(Survey.slug == "demo_national"))
-    assert survey.citation.startswith("Syntetisk") and "seed/" not in survey.citation
-    assert "seed/" not in survey.weighting["nb"] and "aldersgruppe" in survey.weighting["nb"]
 
 
 def test_the_ssb_series_are_seeded_as_the_files_say(db):
