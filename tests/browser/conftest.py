@@ -1,13 +1,15 @@
-"""Browser tests: the app under gunicorn on the test database, driven by headless Chromium.
+"""Browser tests: the app under gunicorn on the test database (the session's ``live_server``), driven by
+headless Chromium. Every test here carries the ``browser`` marker: ``pytest -m "not browser"`` leaves them out.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them). Nothing is
 loaded from the internet: the page's assets are served by the app, axe-core from tests/.
+
+The README's screenshots are taken by the tests that reach each pictured state, but saved only when
+pytest is given ``--screenshots DIR`` (``python -m tools.screenshots`` does): a test run writes none.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
 import time
 from pathlib import Path
@@ -15,37 +17,25 @@ from pathlib import Path
 import pytest
 
 from tests.queue import start_worker, stop_worker
-from tests.servers import start_gunicorn, stop, wait_until_healthy
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+HERE = Path(__file__).resolve().parent
+AXE = HERE / "vendor" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
-@pytest.fixture(scope="session")
-def live_env(database_url, tmp_path_factory) -> dict[str, str]:
-    """The environment of the browser tests' server and of its job worker: one database, one data directory."""
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "browser-tests-" + secrets.token_urlsafe(24),
-        "FJERNARBEID_DATA_DIR": str(tmp_path_factory.mktemp("live")),
-        "FJERNARBEID_LANGUAGE": "nb",
-    }
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test under tests/browser is a browser test (the hook sees the whole session's items)."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
-def live_server(live_env, tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("live-log") / "gunicorn.log"
-    with log_path.open("w") as log:
-        proc, url = start_gunicorn(
-            ["--workers", "2", "--threads", "4", "--timeout", "60", "app.wsgi:server"], live_env, output=log
-        )
-    wait_until_healthy(proc, url, log=log_path)
-    yield url
-    stop(proc)
+def screenshots(pytestconfig) -> Path | None:
+    """Where the README's screenshots go: ``--screenshots DIR``, or nowhere."""
+    value = pytestconfig.getoption("screenshots")
+    return Path(value).resolve() if value else None
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +81,8 @@ def browser():
 class Page:
     """Small helpers over a Selenium driver, so tests read like what a user does."""
 
-    def __init__(self, driver, base_url: str):
-        self.driver, self.base_url = driver, base_url
+    def __init__(self, driver, base_url: str, screenshots: Path | None = None):
+        self.driver, self.base_url, self.screenshots = driver, base_url, screenshots
 
     def open(self, path: str, ready_css: str, timeout: float = 60):
         self.driver.get(self.base_url + path)
@@ -191,10 +181,19 @@ class Page:
         self.driver.find_element("css selector", "#login-submit").click()
         self.wait_for("#account-name")
 
-    def screenshot(self, name: str) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
-        self.driver.save_screenshot(str(path))
+    def screenshot(self, name: str) -> Path | None:
+        """The README's picture ``name`` of the window as it is now, when the run saves them (``--screenshots``)."""
+        if self.screenshots is None:
+            return None
+        return self.save_picture(name, self.driver.get_screenshot_as_png())
+
+    def save_picture(self, name: str, png: bytes) -> Path | None:
+        """``png`` as the README's picture ``name``, when the run saves them (``--screenshots``)."""
+        if self.screenshots is None:
+            return None
+        self.screenshots.mkdir(parents=True, exist_ok=True)
+        path = self.screenshots / f"{name}.png"
+        path.write_bytes(png)
         return path
 
 
@@ -221,8 +220,8 @@ def accounts(database_url):
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, screenshots):
     browser.get_log("browser")  # start each test with an empty console log
     if browser.current_url.startswith(live_server):
         browser.delete_all_cookies()  # every test starts logged out
-    return Page(browser, live_server)
+    return Page(browser, live_server, screenshots)
