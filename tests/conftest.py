@@ -119,23 +119,33 @@ def app_config(database_url, tmp_path) -> Config:
 
 
 @pytest.fixture(scope="session")
-def _shared_app(database_url, tmp_path_factory):
+def session_app(database_url, tmp_path_factory):
+    """The app on the test database with the default settings, built once for the session. Tests ask for
+    ``app``, fixtures of a module for ``module_app``: both make it the current app first (below)."""
     from app.web import create_app
 
     return create_app(Config(database_url=database_url, data_dir=tmp_path_factory.mktemp("app"), secret_key="t"))
 
 
-@pytest.fixture
-def app(_shared_app):
-    """The app on the test database with the default settings, built once for the session.
-
-    Building an app points the process's database engine at its settings (``db_session.configure``), so
-    another app built since (``make_app``, a test of its own) is undone before the test uses this one.
-    """
-    config = _shared_app.server.config["FJERNARBEID"]
+def _current(app):
+    """``app``, with the process's database engine pointed at its settings again: building an app does that
+    (``db_session.configure``), so another app built since (``make_app``, a test's own) is undone here."""
+    config = app.server.config["FJERNARBEID"]
     if db_session._config is not config or db_session._statement_timeout_ms != config.statement_timeout_ms:
         db_session.configure(config, web=True)
-    return _shared_app
+    return app
+
+
+@pytest.fixture
+def app(session_app):
+    """The session's app (default settings), current for this test."""
+    return _current(session_app)
+
+
+@pytest.fixture(scope="module")
+def module_app(session_app):
+    """The session's app for a module-scoped fixture that computes something once from it."""
+    return _current(session_app)
 
 
 @pytest.fixture
