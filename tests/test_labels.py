@@ -13,7 +13,6 @@ import plotly.io.json as pio_json
 import pytest
 
 from app.query.estimates import estimate_shares
-from app.web import create_app
 from app.web.i18n import catalogue, localized
 from app.web.pages import pages
 from app.web.pages.survey import _base_sentence
@@ -22,13 +21,6 @@ from tests.page_answers import page_answer
 
 LANGUAGES = ("nb", "nn", "en")
 VISIBLE_KEYS = ("children", "label", "placeholder", "title", "text", "headerName", "alt")
-
-
-@pytest.fixture(scope="module")
-def app(database_url, tmp_path_factory):
-    from app.config import Config
-
-    return create_app(Config(database_url=database_url, data_dir=tmp_path_factory.mktemp("labels"), secret_key="t"))
 
 
 def _visible_text(value, found: list) -> list:
@@ -70,11 +62,11 @@ def _page_text(app, page, lang: str, search: str = "") -> str:
 
 
 @pytest.fixture(scope="module")
-def texts(app) -> dict:
+def texts(module_app) -> dict:
     """Visible text of every page in every language, default settings. The administrators' change log is
     left out: it shows records exactly as stored (table names, fields and values), which is its purpose."""
     return {
-        (page.PATH, lang): _page_text(app, page, lang)
+        (page.PATH, lang): _page_text(module_app, page, lang)
         for page in pages()
         for lang in LANGUAGES
         if getattr(page, "ROLE", None) != "admin"

@@ -36,14 +36,6 @@ def published(measure: str, base_start: str = "") -> float:
         )
 
 
-@pytest.fixture(scope="module")
-def app(database_url, tmp_path_factory):
-    from app.config import Config
-    from app.web import create_app
-
-    return create_app(Config(database_url=database_url, data_dir=tmp_path_factory.mktemp("national"), secret_key="t"))
-
-
 def test_table_1_is_the_published_series_with_its_break(db):
     waves = {w.survey: w.values for w in home_office_possibility(db)}
     assert waves["HK2022"]["fixed"] == published("possibility to work from home: yes, as a fixed arrangement (HK2022)")

@@ -15,7 +15,6 @@ import plotly.io.json as pio_json
 import pytest
 
 from app.query.estimates import estimate_mean, estimate_shares
-from app.web import create_app
 from app.web.pages import page_for
 from tests.page_answers import page_answer
 
@@ -36,14 +35,6 @@ VIEWS = [
 ]
 
 FORBIDDEN_KEYS = ("n_weighted", "se", "share_se")
-
-
-@pytest.fixture(scope="module")
-def app(database_url, tmp_path_factory):
-    from app.config import Config
-
-    config = Config(database_url=database_url, data_dir=tmp_path_factory.mktemp("payloads"), secret_key="t")
-    return create_app(config)
 
 
 NOT_DATA = ("geojson", "lon", "lat", "coordinates")  # public map geometry
