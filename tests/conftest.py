@@ -37,6 +37,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """mypy takes a minute: when its test is selected, it starts now, beside the other tests."""
+    from tests import test_tooling
+
+    if not session.config.option.collectonly and any(i.nodeid == test_tooling.MYPY_TEST for i in session.items):
+        test_tooling.start_mypy()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests import test_tooling
+
+    test_tooling.stop_mypy()
+
+
 class PostgresServerForTests:
     """Creates and drops throw-away databases on one server."""
 
