@@ -318,6 +318,23 @@ def cmd_import_coworking(args, config: Config) -> int:
     return 0
 
 
+def cmd_codebook_draft(args, config: Config) -> int:
+    from pathlib import Path
+
+    from app.ingest.codebook import open_decisions
+    from app.ingest.codebook_draft import draft_codebook
+
+    nettskjema = Path(args.nettskjema_codebook) if args.nettskjema_codebook else None
+    text = draft_codebook(Path(args.file), nettskjema)
+    sys.stdout.write(text)
+    print(
+        f"Drafted a codebook for {Path(args.file).name} with {len(open_decisions(text))} decisions marked TODO. "
+        "Edit them, then: fjernarbeid import survey FILE --codebook CODEBOOK (docs/codebook-format.md).",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_import_centrality(args, config: Config) -> int:
     from pathlib import Path
 
@@ -671,6 +688,18 @@ def build_parser() -> argparse.ArgumentParser:
     ssb.add_argument("--table", help="the table number, e.g. 07459 (default: the one the file names)")
     ssb.set_defaults(func=cmd_import_ssb)
 
+    codebook = sub.add_parser("codebook", help="codebooks for survey data files (docs/codebook-format.md)")
+    codebook_sub = codebook.add_subparsers(dest="codebook_command", required=True)
+    draft = codebook_sub.add_parser(
+        "draft",
+        help="draft a codebook from a data file (SPSS labels, Nettskjema, Excel question texts, CSV values); "
+        "prints YAML with the decisions left to you marked TODO",
+    )
+    draft.add_argument("file", help="the survey's data file: .sav, .xlsx, .csv or Nettskjema's .txt")
+    draft.add_argument(
+        "--nettskjema-codebook", metavar="FILE", help="Nettskjema's codebook: the classic .txt or the v3 elements .json"
+    )
+    draft.set_defaults(func=cmd_codebook_draft)
     query = sub.add_parser("query", help="weighted estimates with intervals, breakdowns and tests")
     query.add_argument("--survey", required=True, help="survey slug, e.g. demo_national")
     query.add_argument("--question", required=True, help="variable, e.g. q22 or factory_index")

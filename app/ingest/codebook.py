@@ -6,6 +6,7 @@ Loaded into pydantic models so a malformed codebook fails with the path of the b
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from app import resources
 from app.errors import ImportValidationError
-from app.ingest.problems import document_error
+from app.ingest.problems import Problems, document_error
 from app.ingest.tables import bad_byte, check_text_limits
 
 LANGS = ("nb", "nn", "en")
@@ -42,6 +43,9 @@ class Option(BaseModel):
     code: Code
     label: I18nText
     missing: bool = False
+    # texts a data file may hold for this option besides its labels (e.g. Nettskjema's "Ja" for a
+    # checkbox whose label is the whole sentence); matched like the labels, ignoring case and spaces
+    answers: list[str] = []
 
 
 class SurveyMeta(BaseModel):
@@ -99,6 +103,16 @@ class QuestionSpec(BaseModel):
     @cached_property
     def missing_codes(self) -> frozenset[int]:
         return frozenset(o.code for o in self.options if o.missing)
+
+    @cached_property
+    def answer_texts(self) -> dict[str, set[int]]:
+        """Texts that stand for an answer code in a data file: each option's labels (every language) and
+        ``answers``, compared ignoring case and runs of spaces (``column_key``); a text may name several."""
+        texts: dict[str, set[int]] = {}
+        for option in self.options:
+            for text in [*option.label.as_dict().values(), *option.answers]:
+                texts.setdefault(column_key(text), set()).add(option.code)
+        return texts
 
 
 class Bin(BaseModel):
@@ -200,6 +214,17 @@ class EducationCovariate(BaseModel):
         return self
 
 
+IGNORE = "ignore"  # a ``columns`` target: the column is read past, not stored
+NONE = "none"  # ``id_column``/``weight_column``/``municipality_column``: the file has no such column
+ColumnName = Annotated[str, Field(min_length=1, max_length=300)]
+ColumnTarget = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+
+
+def column_key(name: str) -> str:
+    """A column name as the codebook and the file are compared: case and runs of spaces ignored."""
+    return " ".join(name.split()).casefold()
+
+
 class Codebook(BaseModel):
     model_config = ConfigDict(extra="forbid")
     format: Literal[1] = 1
@@ -213,6 +238,29 @@ class Codebook(BaseModel):
     benchmarks: list[BenchmarkSpec] = []
     key_figures: list[KeyFigureSpec] = Field(default=[], max_length=3)
     education_covariate: EducationCovariate | None = None
+    # How the data file's columns are read (see "Columns of the data file" in docs/codebook-format.md):
+    # a column's name in the file -> a question's variable, or ``ignore``; the respondent key column
+    # (default ``id``; ``none``: the row number); the weight column (default ``vekt`` or ``weight``;
+    # ``none``: every weight 1 or --margins); the municipality-number column (default ``kommunenummer``).
+    columns: dict[str, ColumnTarget] = {}
+    id_column: ColumnName | None = None
+    weight_column: ColumnName | None = None
+    municipality_column: ColumnName | None = None
+
+    @model_validator(mode="after")
+    def _columns_resolve(self):
+        questions = {q.variable for q in self.questions}
+        unknown = sorted(t for t in self.columns.values() if t != IGNORE and t not in questions)
+        if unknown:
+            raise ValueError(f"columns: {unknown} are not questions of this codebook (or write ignore)")
+        targets = [t for t in self.columns.values() if t != IGNORE]
+        twice = sorted({t for t in targets if targets.count(t) > 1})
+        if twice:
+            raise ValueError(f"columns: more than one column is mapped to {twice}")
+        keys = [column_key(k) for k in self.columns]
+        if len(keys) != len(set(keys)):
+            raise ValueError("columns: a column is named twice (names are compared ignoring case and spaces)")
+        return self
 
     @model_validator(mode="after")
     def _references_resolve(self):
@@ -325,4 +373,58 @@ def _read_yaml(path: Path, given_in: str = "--codebook") -> dict:
         ) from None
     if not isinstance(data, dict):
         raise ImportValidationError(f"{path.name}: a codebook must be a YAML mapping with survey and questions. {fix}")
+    _refuse_open_decisions(path, source)
     return data
+
+
+# A value a drafted codebook leaves for a person to decide (``fjernarbeid codebook draft``): any text
+# that starts with "TODO", e.g. ``weight_column: "TODO: weight? a column, or none"``.
+TODO_MARK = re.compile(r"^\s*TODO\b")
+
+
+def open_decisions(source: str) -> list[tuple[str, int, str]]:
+    """The TODO values of a codebook's YAML text: (field path, line, value), in file order."""
+    found: list[tuple[str, int, str]] = []
+
+    def walk(node: yaml.Node, where: list[str]) -> None:
+        if isinstance(node, yaml.ScalarNode):
+            if isinstance(node.value, str) and TODO_MARK.match(node.value):
+                found.append((".".join(where) or "(top level)", node.start_mark.line + 1, node.value.strip()))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(key, where)  # a key can be a TODO too
+                walk(value, [*where, str(key.value)])
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, [*where, str(i)])
+
+    try:
+        root = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return found  # safe_load has read it already; cannot happen
+    if root is not None:
+        walk(root, [])
+    return found
+
+
+def _refuse_open_decisions(path: Path, source: str) -> None:
+    decisions = open_decisions(source)
+    if not decisions:
+        return
+    problems = Problems(path.name)
+    for where, line, value in decisions:
+        problems.add(
+            line,
+            where,
+            value,
+            "a decision in place of the TODO",
+            "replace the value with your choice as the comment above it says (docs/codebook-format.md)",
+        )
+    lines = "\n".join(f"  - line {line}, {where}: {value}" for where, line, value in decisions[:30])
+    more = f"\n  … and {len(decisions) - 30} more" if len(decisions) > 30 else ""
+    raise ImportValidationError(
+        f"{path.name}: the codebook still has {len(decisions)} open decision(s) marked TODO; nothing was imported. "
+        f"Fix: replace each TODO value with your choice (the comment above it says what to decide), then import "
+        f"again:\n{lines}{more}",
+        problems=problems.as_dicts(),
+    )

@@ -10,6 +10,7 @@ numbers, never as Python objects per cell.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from app.db.models import AnswerOption, Question, Survey
 from app.errors import ImportValidationError
 from app.ingest.batches import last_succeeded_sha256, record_failed_import, record_import, sha256_of
-from app.ingest.codebook import Codebook, DerivedSpec, QuestionSpec, load_codebook
+from app.ingest.codebook import IGNORE, NONE, Codebook, DerivedSpec, QuestionSpec, column_key, load_codebook
 from app.ingest.problems import Problems
 from app.ingest.progress import CHECK_EVERY, Progress, no_progress
 from app.ingest.raking import Margin, rake, read_margin
@@ -204,15 +205,32 @@ def _read_and_validate(
 ) -> Parsed:
     problems = Problems(table.path.name)
     questions = {q.variable: q for q in codebook.questions}
-    known = set(questions) | set(ID_COLUMNS) | set(WEIGHT_COLUMNS) | {MUNICIPALITY_COLUMN}
+    table, shown, ignored = _mapped_table(table, codebook, problems)
+    row_keys = _is_none(codebook.id_column)  # no key column: the row number is the key
+    weight_names: tuple[str, ...] = WEIGHT_COLUMNS if codebook.weight_column is None else ("weight",)
+    if _is_none(codebook.weight_column):
+        weight_names = ()
+    known = set(questions) | set(ID_COLUMNS) | set(weight_names) | {MUNICIPALITY_COLUMN} | ignored
     columns = table.columns(
         problems,
         known,
-        lambda name: ("a column defined in the codebook", "remove the column, or add the variable to the codebook"),
+        lambda name: (
+            "a column defined in the codebook",
+            "remove the column, add the variable to the codebook, or name it under columns: with ignore",
+        ),
     )
     seen = columns.index
-    if "id" not in seen:
-        problems.add(1, "id", None, "a respondent key column named id", "add an id column with one key per respondent")
+    for name, position in seen.items():  # problems name a column as the file's heading writes it
+        shown.setdefault(name, table.header[position])
+    if "id" not in seen and not row_keys:
+        problems.add(
+            1,
+            "id",
+            None,
+            "a respondent key column named id",
+            "add an id column with one key per respondent, or name the key column in the codebook "
+            "(id_column: NAME, or id_column: none to use the row number)",
+        )
     for variable in questions:
         if variable not in seen:
             problems.add(
@@ -220,9 +238,10 @@ def _read_and_validate(
                 variable,
                 None,
                 f"a column for codebook variable {variable}",
-                "add the column (empty cells are allowed for questions not asked)",
+                "add the column (empty cells are allowed for questions not asked), or map the file's column to it "
+                "under columns:",
             )
-    weight_columns = [c for c in WEIGHT_COLUMNS if c in seen]
+    weight_columns = [c for c in weight_names if c in seen]
     if len(weight_columns) > 1:
         problems.add(1, "weight", None, "one weight column", "keep either vekt or weight")
     problems.raise_if_any()
@@ -249,13 +268,13 @@ def _read_and_validate(
             row_number, cells, problems, "give the column a codebook variable's name in row 1, or remove the value"
         )
         row_numbers.append(row_number)
-        key = cells[seen["id"]]
+        key = str(row_number) if row_keys else cells[seen["id"]]
         if key is None:
-            problems.add(row_number, "id", None, "a respondent key", "give every row a unique id")
+            problems.add(row_number, shown.get("id", "id"), None, "a respondent key", "give every row a unique id")
         elif len(key) > KEY_MAX:
             problems.add(
                 row_number,
-                "id",
+                shown.get("id", "id"),
                 key,
                 f"a respondent key of at most {KEY_MAX} characters",
                 "shorten the id (it only has to be unique within the file)",
@@ -263,7 +282,7 @@ def _read_and_validate(
         elif key in key_rows:
             problems.add(
                 row_number,
-                "id",
+                shown.get("id", "id"),
                 key,
                 "a key used once",
                 f"the same id is on row {key_rows[key]}; give each respondent its own id",
@@ -281,7 +300,7 @@ def _read_and_validate(
                 if raw not in lookup.municipalities:
                     problems.add(
                         row_number,
-                        MUNICIPALITY_COLUMN,
+                        shown.get(MUNICIPALITY_COLUMN, MUNICIPALITY_COLUMN),
                         raw,
                         "a municipality number of the 2024 structure (4 digits, e.g. 4622)",
                         "correct the number or leave the cell empty",
@@ -298,12 +317,18 @@ def _read_and_validate(
                     fixed = leading_zero(raw)
                     padded, raw = padded + (fixed != raw), fixed
                 if raw is not None and not (raw.isdigit() and len(raw) == 4):
-                    problems.add(row_number, variable, raw, "a 4-digit postal code", "write the postal code, e.g. 5600")
+                    problems.add(
+                        row_number,
+                        shown.get(variable, variable),
+                        raw,
+                        "a 4-digit postal code",
+                        "write the postal code, e.g. 5600",
+                    )
                     raw = None
                 elif raw is not None and raw not in lookup.postal_to_municipality and row_kommune is None:
                     problems.add(
                         row_number,
-                        variable,
+                        shown.get(variable, variable),
                         raw,
                         "a postal code in Posten's register (January 2026)",
                         "correct the postal code, or add a kommunenummer column for this respondent",
@@ -313,7 +338,7 @@ def _read_and_validate(
                     row_postal = raw
                 values[variable].append(np.nan if raw is None else float(raw))
                 continue
-            values[variable].append(_parse_value(raw, question, row_number, problems))
+            values[variable].append(_parse_value(raw, question, row_number, problems, shown.get(variable)))
         postal.append(row_postal)
 
         if weight_idx is not None:
@@ -356,24 +381,92 @@ def _read_and_validate(
     )
 
 
-def _parse_value(raw: str | None, question: QuestionSpec, row: int, problems: Problems) -> float:
+def _mapped_table(table: Table, codebook: Codebook, problems: Problems) -> tuple[Table, dict[str, str], set[str]]:
+    """``table`` with its columns named as the codebook's ``columns``, ``id_column``, ``weight_column`` and
+    ``municipality_column`` say; the file's own name of each renamed column (to name it in problems) and the
+    names given to the ignored columns."""
+    targets = {column_key(name): target for name, target in codebook.columns.items()}
+    roles = {
+        "id": codebook.id_column,
+        "weight": codebook.weight_column,
+        MUNICIPALITY_COLUMN: codebook.municipality_column,
+    }
+    for role, name in roles.items():
+        if name is not None and not _is_none(name):
+            targets[column_key(name)] = role  # wins over columns: (a drafted weight column is listed as ignore)
+    if not targets:
+        return table, {}, set()
+    header: list[str] = []
+    shown: dict[str, str] = {}
+    ignored: set[str] = set()
+    found: set[str] = set()
+    for position, name in enumerate(table.header):
+        target = targets.get(column_key(name))
+        if target is None:
+            header.append(name)
+            continue
+        found.add(column_key(name))
+        if target == IGNORE:
+            target = f"\x00ignored column {position + 1}"
+            ignored.add(target)
+        else:
+            shown[target] = name
+        header.append(target)
+    named = {column_key(name): name for name in codebook.columns}
+    named.update({column_key(n): n for n in roles.values() if n is not None and not _is_none(n)})
+    for key, name in named.items():
+        if key not in found:
+            problems.add(
+                1,
+                name,
+                None,
+                "the column the codebook names (columns:, id_column:, weight_column: or municipality_column:)",
+                "correct the name in the codebook to the file's column heading, or remove it there",
+            )
+    return dataclasses.replace(table, header=header), shown, ignored
+
+
+def _is_none(name: str | None) -> bool:
+    return name is not None and name.strip().casefold() == NONE
+
+
+def _parse_value(
+    raw: str | None, question: QuestionSpec, row: int, problems: Problems, column: str | None = None
+) -> float:
     if raw is None:
         return np.nan
+    column = column or question.variable
     text = number_text(raw)
     try:
         number = float(text)
         if not np.isfinite(number):
             raise ValueError(text)
     except ValueError:
-        expected = "a whole-number answer code" if question.options else "a number"
-        problems.add(row, question.variable, raw, expected, "write the value as digits, or leave the cell empty")
+        if question.options:
+            codes = question.answer_texts.get(column_key(raw), set())
+            if len(codes) == 1:
+                return float(next(iter(codes)))
+            labels = ", ".join(repr(o.label.nb) for o in question.options[:8])
+            more = ", …" if len(question.options) > 8 else ""
+            if codes:
+                expected = f"a text that names one option (it matches the options {sorted(codes)})"
+                fix = "give the options different labels in the codebook, or write the code"
+            else:
+                expected = f"an answer code or an option's label ({labels}{more}), ignoring case and spaces"
+                fix = (
+                    "correct the answer, or add the text to the option's answers: in the codebook, or leave the "
+                    "cell empty for no answer"
+                )
+            problems.add(row, column, raw, expected, fix)
+            return np.nan
+        problems.add(row, column, raw, "a number", "write the value as digits, or leave the cell empty")
         return np.nan
     if question.options:
         if not number.is_integer() or int(number) not in question.codes:
             allowed = ", ".join(str(c) for c in sorted(question.codes))
             problems.add(
                 row,
-                question.variable,
+                column,
                 raw,
                 f"one of the codes {allowed}",
                 "use a code from the codebook, or leave the cell empty for no answer",
@@ -389,7 +482,7 @@ def _parse_value(raw: str | None, question: QuestionSpec, row: int, problems: Pr
             bounds = f"of at least {low:g}" if low is not None else f"of at most {high:g}"
         problems.add(
             row,
-            question.variable,
+            column,
             raw,
             f"a {what} {bounds}",
             "correct the value, or leave the cell empty if it is unknown",
@@ -398,7 +491,7 @@ def _parse_value(raw: str | None, question: QuestionSpec, row: int, problems: Pr
     if question.type == "year" and not (number.is_integer() and 1900 <= number <= 2100):
         problems.add(
             row,
-            question.variable,
+            column,
             raw,
             "a whole year between 1900 and 2100, e.g. 1985",
             "write the year with four digits",
