@@ -260,7 +260,9 @@ def test_injection_attempts_are_stored_as_text_and_exports_neutralise_formulas(a
             save_space(session, "test", {"name": name, "kommunenummer": "4622", "seats": 3, "status": "active"})
     try:
         client = app.server.test_client()
-        csv_text = client.get("/data/kontorfellesskap.csv?region=hardangerradet").get_data(as_text=True)
+        csv_text = client.get("/data/kontorfellesskap.csv?region=hardangerradet&chart=coworking-map").get_data(
+            as_text=True
+        )
         page = client.post(
             "/_dash-update-component",
             json=callback_request(

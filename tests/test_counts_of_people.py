@@ -50,7 +50,7 @@ def test_weekly_home_office_is_counted_among_employed_residents_with_table_and_q
 
 def test_the_indicator_names_its_source_in_the_data_file(client):
     document = json.loads(client.get(f"/data/kontorfellesskap.json{SEARCH}&lang=en").data)
-    source = document["metadata"]["Source"]
+    source = document["metadata"]["source"]
     assert "table 11618, Q4 2022" in source
 
 

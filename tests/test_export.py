@@ -23,28 +23,19 @@ from tests.page_answers import page_answer
 SURVEY_VIEW = "survey=demo_national&question=q22&by=gender"
 
 
-def _csv(body: bytes) -> tuple[dict[str, str], list[list[str]]]:
-    """(header block as label → value, the table rows after the view's title and header)."""
+def _csv(body: bytes) -> list[list[str]]:
+    """The rows of a CSV answer, the header row first."""
     assert body.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, so Excel reads æøå"
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
-    blank = rows.index([])
-    header = {r[0]: r[1] for r in rows[:blank]}
-    return header, rows[blank + 3 :]
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
 
 
-def test_the_csv_of_a_survey_view_holds_the_query_layers_numbers_in_norwegian_format(client, db):
+def test_the_csv_of_a_survey_view_holds_only_its_table_in_norwegian_format(client, db):
     response = client.get(f"/data/undersoking.csv?{SURVEY_VIEW}&f_age_group=2,3")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
-    assert 'filename="undersoking.csv"' in response.headers["Content-Disposition"]
-    header, rows = _csv(response.data)
-    # the header block says what the numbers are
-    assert header["Tittel"] == "Aktuelt å flytte til annen kommune – etter kjønn"
-    assert header["Utvalg"] == "35–44 år, 45–54 år"
-    assert "syntetisk" in header["Kilde"] and header["Syntetiske data"].startswith("Syntetiske data")
-    assert "færre enn 10" in header["Skjuling"]
-    assert "/undersoking?survey=demo_national&question=q22&by=gender&f_age_group=2%2C3" in header["Adresse"]
-    assert int(header["Dataversjon"]) >= 1 and header["n"].startswith("n = ")
+    assert 'filename="undersoking_q22_gender_2-3.csv"' in response.headers["Content-Disposition"]
+    header, *rows = _csv(response.data)
+    assert header == ["group", "answer", "value", "ci_low", "ci_high", "n", "note"]  # short, stable names
     # the numbers: the published (rounded) estimate, with a decimal comma
     result = localized(
         publishable(estimate_shares(db, "demo_national", "q22", by="gender", where={"age_group": [2, 3]}, min_n=10)),
@@ -53,14 +44,63 @@ def test_the_csv_of_a_survey_view_holds_the_query_layers_numbers_in_norwegian_fo
     expected = {
         (r.group, r.label): f"{100 * r.estimate:.1f}".replace(".", ",") for r in result.rows if not r.suppressed
     }
-    found = {(r[0], r[1]): r[2] for r in rows}
-    assert found == expected
+    assert {(r[0], r[1]): r[2] for r in rows} == expected
 
 
-def test_english_data_use_a_decimal_point_and_english_labels(client):
-    header, rows = _csv(client.get(f"/data/undersoking.csv?{SURVEY_VIEW}&lang=en").data)
-    assert "Title" in header and rows[0][0] in ("Man", "Woman")
-    assert "." in rows[0][2] and "," not in rows[0][2]
+def test_a_script_reads_the_csv_with_plain_read_csv(client):
+    """The contract: ``pandas.read_csv(url, sep=";", decimal=",")``, nothing to skip; numbers come as numbers."""
+    import pandas as pd
+
+    frame = pd.read_csv(io.BytesIO(client.get(f"/data/undersoking.csv?{SURVEY_VIEW}").data), sep=";", decimal=",")
+    assert list(frame.columns)[:3] == ["group", "answer", "value"]
+    assert frame["value"].dtype == float and frame["value"].between(0, 100).all()
+    english = pd.read_csv(io.BytesIO(client.get(f"/data/undersoking.csv?{SURVEY_VIEW}&lang=en").data), sep=";")
+    assert english["value"].tolist() == frame["value"].tolist() and set(english["group"]) == {"Man", "Woman"}
+
+
+def test_what_describes_the_data_is_beside_it_with_keys_in_english(client):
+    described = json.loads(client.get(f"/data/undersoking.metadata.json?{SURVEY_VIEW}&f_age_group=2,3").data)
+    assert described["title"] == "Aktuelt å flytte til annen kommune – etter kjønn"
+    assert described["selection"] == "35–44 år, 45–54 år"
+    assert "syntetisk" in described["source"] and described["synthetic"].startswith("Syntetiske data")
+    assert "færre enn 10" in described["suppression"] and described["suppressed_symbol"] == ":"
+    assert "/undersoking?survey=demo_national&question=q22&by=gender&f_age_group=2%2C3" in described["address"]
+    assert int(described["data_version"]) >= 1 and described["language"] == "nb"
+    (view,) = described["views"]
+    assert view["csv"] == f"{survey.CHART}.csv" and view["columns"][0] == {
+        "key": "group",
+        "header": "Gruppe",
+        "kind": "text",
+    }
+    nynorsk = json.loads(client.get(f"/data/undersoking.metadata.json?{SURVEY_VIEW}&lang=nn").data)
+    assert set(nynorsk) == set(described) - {"selection"} | {"selection"}  # the same keys in every language
+
+
+def test_the_zip_bundles_each_csv_the_metadata_and_a_readme(client):
+    import zipfile
+
+    response = client.get(f"/data/undersoking.zip?{SURVEY_VIEW}")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert sorted(archive.namelist()) == sorted([f"{survey.CHART}.csv", "metadata.json", "README.txt"])
+    assert archive.read(f"{survey.CHART}.csv") == client.get(f"/data/undersoking.csv?{SURVEY_VIEW}").data
+    assert 'sep=";", decimal=","' in archive.read("README.txt").decode()
+    assert json.loads(archive.read("metadata.json"))["views"][0]["id"] == survey.CHART
+
+
+def test_a_withheld_group_carries_ssbs_symbol_and_a_reason_never_a_blank(client):
+    search = "?survey=demo_national&question=q22&by=education"  # "Grunnskole" has too few respondents
+    rows = _csv(client.get(f"/data/undersoking.csv{search}").data)
+    header, body = rows[0], rows[1:]
+    withheld = [r for r in body if r[header.index("value")] == ":"]
+    assert withheld and all(r[header.index(k)] == ":" for r in withheld for k in ("ci_low", "ci_high", "n"))
+    assert not [r for r in body if r[header.index("value")] == ""]
+    book = load_workbook(io.BytesIO(client.get(f"/data/undersoking.xlsx{search}").data))
+    assert ":" in [c.value for row in book.worksheets[0].iter_rows() for c in row]
+    document = json.loads(client.get(f"/data/undersoking.json{search}").data)
+    hidden = [r for r in document["views"][0]["rows"] if r["value"] is None]
+    assert hidden and all(r["suppressed"]["columns"] == ["value", "ci_low", "ci_high", "n"] for r in hidden)
+    assert all("fewer than 10" in r["suppressed"]["reason"] for r in hidden)
 
 
 def test_the_workbook_has_the_numbers_as_numbers_and_a_metadata_sheet(client, db):
@@ -76,12 +116,35 @@ def test_the_workbook_has_the_numbers_as_numbers_and_a_metadata_sheet(client, db
     assert {"Tittel", "Utvalg", "Kilde", "Metode", "Skjuling", "Dataversjon", "Hentet", "Adresse"} <= set(labels)
 
 
-def test_json_carries_the_data_and_the_metadata(client):
+def test_json_carries_the_data_and_the_metadata_under_english_keys(client):
     document = json.loads(client.get(f"/data/undersoking.json?{SURVEY_VIEW}&lang=nn").data)
-    assert document["metadata"]["Utval"] == "Alle"
+    assert document["metadata"]["selection"] == "Alle" and document["metadata"]["language"] == "nn"
     (view,) = document["views"]
     assert view["id"] == survey.CHART and view["columns"][0] == {"key": "group", "header": "Gruppe", "kind": "text"}
     assert all(isinstance(r["value"], float) for r in view["rows"])
+
+
+@pytest.mark.parametrize(
+    ("search", "said"),
+    [
+        ("?survey=demo_national&question=no_such_question", "'question'"),
+        ("?survey=no_such_survey", "'survey'"),
+        ("?survey=demo_national&qestion=q22", "Unknown parameter 'qestion'"),
+        ("?survey=demo_national&lang=se", "'lang'"),
+    ],
+)
+def test_a_bad_parameter_answers_400_with_what_was_wrong(client, search, said):
+    for fmt in ("csv", "json", "xlsx", "zip", "metadata.json"):
+        response = client.get(f"/data/undersoking.{fmt}{search}")
+        assert response.status_code == 400 and said in response.data.decode(), (fmt, search)
+
+
+def test_a_csv_of_a_page_with_several_tables_asks_which(client):
+    from app.web.pages import municipality
+
+    response = client.get("/data/kommune.csv?kommune=4622")
+    assert response.status_code == 400 and b"chart=" in response.data and municipality.PYRAMID.encode() in response.data
+    assert client.get(f"/data/kommune.csv?kommune=4622&chart={municipality.PYRAMID}").status_code == 200
 
 
 def test_a_data_address_shows_exactly_the_groups_and_numbers_the_page_shows(client, app, app_config):
@@ -111,13 +174,6 @@ def _find(component, component_id):
     return None
 
 
-@pytest.fixture
-def app(app_config):
-    from app.web import create_app
-
-    return create_app(app_config)
-
-
 @pytest.mark.parametrize(
     "name", ["oversikt", "undersoking", "samanhengar", "mobilitet", "kontorfellesskap", "tiltak", "om"]
 )
@@ -140,8 +196,8 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(app):
         [Column("group", "=Gruppe"), Column("value", "Andel", "percent")], [{"group": '=HYPERLINK("x")', "value": -1.5}]
     )
     view = View("v", "+title", table)
-    text = to_csv(rendered, [view]).decode("utf-8-sig")
-    assert "'=HYPERLINK" in text and "'+title" in text and "'=Gruppe" in text
+    text = to_csv(rendered, view).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
     assert ";-1,5" in text  # a number stays a number
     book = load_workbook(io.BytesIO(to_xlsx(rendered, [view])))
     cells = [c.value for row in book.worksheets[0].iter_rows() for c in row if isinstance(c.value, str)]

@@ -27,15 +27,15 @@ def test_activities_without_a_record_are_not_started_and_records_are_read(db):
 
 
 def test_evidence_is_the_share_of_the_first_answer_the_top_two_or_the_mean(db):
-    q13 = evidence(db, "demo_national", "q13")
+    q13 = evidence(db, "demo_national", "q13", min_n=10)
     own_room = next(r for r in estimate_shares(db, "demo_national", "q13", min_n=10).rows if r.code == 1)
     assert q13.kind == "share" and abs(q13.estimate - own_room.estimate) < 1e-12
-    q22 = evidence(db, "demo_national", "q22")
+    q22 = evidence(db, "demo_national", "q22", min_n=10)
     top2 = next(
         r for r in estimate_shares(db, "demo_national", "q22", collapse="top2", min_n=10).rows if r.code == "1+2"
     )
     assert abs(q22.estimate - top2.estimate) < 1e-12
-    index = evidence(db, "demo_national", "factory_index")
+    index = evidence(db, "demo_national", "factory_index", min_n=10)
     assert index.kind == "mean"
     assert abs(index.estimate - estimate_mean(db, "demo_national", "factory_index", min_n=10).rows[0].estimate) < 1e-12
-    assert evidence(db, "demo_national", "no_such_variable").kind == "unavailable"
+    assert evidence(db, "demo_national", "no_such_variable", min_n=10).kind == "unavailable"

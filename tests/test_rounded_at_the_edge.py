@@ -196,6 +196,8 @@ def test_data_files_carry_numbers_as_shown(app, path, search):
         kinds = {c["key"]: c["kind"] for c in view["columns"]}
         for row in view["rows"]:
             for key, value in row.items():
+                if key == "suppressed":  # which cells are withheld, and why: words, not numbers
+                    continue
                 allowed = 1 if kinds[key] == "percent" else 0 if kinds[key] == "integer" else OTHER_DECIMALS
                 too_fine(value, allowed, f"{view['id']}.{key}", found)
     assert not found, found[:10]

@@ -192,10 +192,11 @@ def test_no_page_or_data_address_shows_a_group_under_the_configured_threshold(pa
     assert seen.small and data.small and set(data.thresholds) == {DEFAULT}, (contrast, data.thresholds)
     if ns:  # the views carry n: the small group is in them
         assert [n for n in ns if n in SMALL] and [n for n in data_ns if n in SMALL], (contrast, ns)
-    # …and the csv says which threshold it was written under
+    # …and the data's description says which threshold it was written under
     for deployment, min_n in ((strict, STRICT), (default, DEFAULT)):
-        body = deployment.server.test_client().get(f"/data/{export_name(page.PATH)}.csv{contrast}").data
-        assert f"færre enn {min_n} " in body.decode("utf-8-sig"), (contrast, min_n)
+        body = deployment.server.test_client().get(f"/data/{export_name(page.PATH)}.metadata.json{contrast}").data
+        described = json.loads(body)
+        assert described["min_n"] == min_n and f"færre enn {min_n} " in described["suppression"], (contrast, min_n)
 
 
 def test_no_query_function_has_a_default_threshold():
@@ -210,5 +211,4 @@ def test_no_query_function_has_a_default_threshold():
             if function.__module__ == module.__name__ and parameter is not None:
                 if parameter.default is not inspect.Parameter.empty:
                     with_default.append(f"{module.__name__}.{name}")
-    # app/query/measures.py was being rewritten elsewhere when the defaults were removed (issue 21 §1)
-    assert set(with_default) <= {"app.query.measures.evidence", "app.query.measures.evidence_for"}, with_default
+    assert with_default == []

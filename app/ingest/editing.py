@@ -21,7 +21,6 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -30,6 +29,7 @@ from shapely.prepared import PreparedGeometry, prep
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from app import resources
 from app.db.audit import record
 from app.db.models import (
     CoworkingSpace,
@@ -45,7 +45,7 @@ from app.errors import FjernarbeidError
 from app.ingest.coworking_import import WEBSITE, CoworkingRow
 from app.ingest.reference_lookup import ReferenceLookup
 
-GEOJSON = Path(__file__).resolve().parents[2] / "seed" / "reference" / "municipalities.geojson"
+GEOJSON = resources.seed_dir() / "reference" / "municipalities.geojson"
 # The boundaries are simplified (~650 kB for the country): a point this close outside still counts.
 BOUNDARY_MARGIN_DEGREES = 0.02  # about 1–2 km
 SPACE_FIELDS = tuple(CoworkingRow.model_fields)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 
-GEOJSON = Path(__file__).resolve().parents[2] / "seed" / "reference" / "municipalities.geojson"
+from app import resources
+
+GEOJSON = resources.seed_dir() / "reference" / "municipalities.geojson"
 
 Ring = list[tuple[float, float]]  # (longitude, latitude)
 

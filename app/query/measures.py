@@ -278,12 +278,12 @@ def evidence_codes(options: Sequence[tuple[int, dict, bool]], qtype: str, variab
     return tuple(valid[:1])
 
 
-def evidence(session: Session, survey: str, variable: str, min_n: int = 10) -> Evidence:
+def evidence(session: Session, survey: str, variable: str, *, min_n: int) -> Evidence:
     """A weighted share (coded variable) or mean (numeric variable) of ``variable`` in ``survey``."""
-    return evidence_for(session, survey, [variable], min_n)[variable]
+    return evidence_for(session, survey, [variable], min_n=min_n)[variable]
 
 
-def evidence_for(session: Session, survey: str, variables: Sequence[str], min_n: int = 10) -> dict[str, Evidence]:
+def evidence_for(session: Session, survey: str, variables: Sequence[str], *, min_n: int) -> dict[str, Evidence]:
     """``evidence`` for each of ``variables``; the shares come from one scan of the survey."""
     meta = survey_meta(session, survey)
     found: dict[str, Evidence] = {}

@@ -1,6 +1,14 @@
 """Numbers and charts at stable addresses (the contract of Our World in Data's Grapher).
 
-* ``/data/<page>.csv|xlsx|json?<the page's own query string>`` — the tables of the page's views;
+* ``/data/<page>.csv?<the page's own query string>[&chart=<id>]`` — one view's table and nothing else: one
+  header row of short, stable column names (``group;answer;value;ci_low;ci_high;n``), so
+  ``pandas.read_csv(url, sep=";", decimal=",")`` reads it (decimal point in English); a page with several
+  views needs ``chart=``;
+* ``/data/<page>.metadata.json?…`` — what describes it: title, selection, source, method, n, the
+  suppression rule, the data version, each column's header in the page's language and its kind;
+* ``/data/<page>.zip?…`` — the CSV of every view, the metadata and a README (the Our World in Data contract);
+* ``/data/<page>.xlsx|json?…`` — every view: a workbook for people (a sheet per view and a metadata sheet),
+  JSON for programs (keys in English, never translated);
 * ``/export/<page>.png|svg|pdf?<query>&chart=<id>`` — one chart as an image that stands alone in a
   report: title, filters in words, source, n, method and (for synthetic data) the label.
 
@@ -33,7 +41,7 @@ from app.web.i18n import format_long_date
 from app.web.i18n import gettext as _
 from app.web.page_state import PageState, chosen_survey, default_language, parse_search
 from app.web.pages import pages
-from app.web.views import SUPPRESSION_RULE, Column, View, n_text, survey_source
+from app.web.views import SUPPRESSION_RULE, Column, View, is_suppressed, n_text, survey_source
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +49,13 @@ DATA_FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
+    "metadata.json": "application/json",
+    "zip": "application/zip",
 }
+SUPPRESSED_SYMBOL = ":"  # SSB's symbol for a figure withheld to protect privacy
 IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
-OWN_PARAMS = ("chart", "present", "deck", "slide")  # the export's and the presentation's, not the page's
+OWN_PARAMS = ("chart", "present", "deck", "slide", "show")  # the export's, the presentation's and the view switch's
+EVERY_PAGE_PARAMS = ("lang",)
 IMAGE_WIDTH = 1100  # px at scale 1; PNGs are drawn at twice that
 PNG_SCALE = 2
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula
@@ -98,8 +110,35 @@ class Rendered:
         return self.state.lang
 
     def metadata(self, views: list[View] | None = None) -> list[tuple[str, str]]:
-        """(label, value) pairs describing the export, in its language: the header block of a CSV,
-        the metadata sheet of a workbook, the ``metadata`` of JSON."""
+        """(label, value) pairs describing the export, in its language: the metadata sheet of a workbook."""
+        return [(label, value) for _key, label, value in self.described(views)]
+
+    def metadata_document(self, views: list[View] | None = None) -> dict[str, Any]:
+        """The same for programs: stable English keys (never translated), the values in the page's language, and
+        each view's columns with their headers."""
+        views = self.views if views is None else views
+        document: dict[str, Any] = {key: value for key, _label, value in self.described(views)}
+        document["retrieved"] = dt.date.today().isoformat()
+        document["language"] = self.lang
+        document["min_n"] = self.min_n
+        document["suppressed_symbol"] = SUPPRESSED_SYMBOL
+        document["views"] = [
+            {
+                "id": v.id,
+                "title": v.title,
+                "csv": f"{v.id}.csv",
+                "n": v.n,
+                "source": v.source,
+                "method": v.method,
+                "synthetic": v.synthetic or None,
+                "columns": [{"key": c.key, "header": c.header, "kind": c.kind} for c in v.table.columns],
+            }
+            for v in views
+        ]
+        return document
+
+    def described(self, views: list[View] | None = None) -> list[tuple[str, str, str]]:
+        """(key, label in the language, value) of what describes the export; empty values left out."""
         lang = self.lang
         views = self.views if views is None else views
         survey = chosen_survey(self.state)
@@ -108,21 +147,22 @@ class Rendered:
         ns = [v.n for v in views if v.n is not None]
         methods = list(dict.fromkeys(v.method for v in views if v.method))
         rows = [
-            (_("Title", lang), " / ".join(v.title for v in views) or _(self.page.NAME, lang)),
-            (_("Page", lang), _(self.page.NAME, lang)),
-            (_("Selection", lang), self.state.describe() or _("Everyone", lang)),
-            (_("Source", lang), " · ".join(sources)),
-            (_("Survey", lang), self.state.label("survey") if "survey" in self.state.values else ""),
-            ("n", " · ".join(n_text(n, lang) for n in ns)),
-            (_("Method", lang), " ".join(methods)),
-            (_("Suppression", lang), _(SUPPRESSION_RULE, lang).format(min_n=self.min_n)),
-            (_("Data version", lang), str(self.data_version)),
-            (_("Retrieved", lang), format_long_date(dt.date.today(), lang)),
-            (_("Address", lang), view_address(self.page.PATH, self.state)),
+            ("title", _("Title", lang), " / ".join(v.title for v in views) or _(self.page.NAME, lang)),
+            ("page", _("Page", lang), _(self.page.NAME, lang)),
+            ("selection", _("Selection", lang), self.state.describe() or _("Everyone", lang)),
+            ("source", _("Source", lang), " · ".join(sources)),
+            ("survey", _("Survey", lang), self.state.label("survey") if "survey" in self.state.values else ""),
+            ("n", "n", " · ".join(n_text(n, lang) for n in ns)),
+            ("method", _("Method", lang), " ".join(methods)),
+            ("suppression", _("Suppression", lang), _(SUPPRESSION_RULE, lang).format(min_n=self.min_n)),
+            ("data_version", _("Data version", lang), str(self.data_version)),
+            ("retrieved", _("Retrieved", lang), format_long_date(dt.date.today(), lang)),
+            ("address", _("Address", lang), view_address(self.page.PATH, self.state)),
         ]
         if synthetic or any(v.synthetic for v in views):
-            rows.insert(1, (_("Synthetic data", lang), synthetic or next(v.synthetic for v in views if v.synthetic)))
-        return [(label, value) for label, value in rows if value]
+            label = synthetic or next(v.synthetic for v in views if v.synthetic)
+            rows.insert(1, ("synthetic", _("Synthetic data", lang), label))
+        return [row for row in rows if row[2]]
 
 
 def render_views(page, search: str, lang: str | None = None) -> Rendered:
@@ -182,7 +222,10 @@ def _number_text(value: float, column: Column, lang: str) -> str:
     return text.replace(".", ",") if lang in ("nb", "nn") else text
 
 
-def _cell(value: Any, column: Column, lang: str) -> str:
+def _cell(row: dict[str, Any], column: Column, lang: str) -> str:
+    value = row.get(column.key)
+    if is_suppressed(row, column):
+        return SUPPRESSED_SYMBOL
     if value is None or value == "":
         return ""
     if column.kind == "text" or not isinstance(value, int | float):
@@ -190,20 +233,54 @@ def _cell(value: Any, column: Column, lang: str) -> str:
     return _number_text(float(value), column, lang)
 
 
-def to_csv(rendered: Rendered, views: list[View]) -> bytes:
-    """UTF-8 with BOM, ``;``-separated, decimal comma in nb/nn: Norwegian Excel opens it as it is."""
+def to_csv(rendered: Rendered, view: View) -> bytes:
+    """One view's table and nothing else: a header row of the columns' keys, then the rows. ``;``-separated,
+    decimal comma in nb/nn, UTF-8 with a BOM (Norwegian Excel opens it as it is; pandas skips the BOM). What
+    describes it is at the ``.metadata.json`` address."""
     lang = rendered.lang
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    for label, value in rendered.metadata(views):
-        writer.writerow([safe_text(label), safe_text(value)])
-    for view in views:
-        writer.writerow([])
-        writer.writerow([safe_text(view.title)])
-        writer.writerow([safe_text(c.header) for c in view.table.columns])
-        for row in view.table.rows:
-            writer.writerow([_cell(row.get(c.key), c, lang) for c in view.table.columns])
+    writer.writerow([c.key for c in view.table.columns])
+    for row in view.table.rows:
+        writer.writerow([_cell(row, c, lang) for c in view.table.columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+README_TEXT = """{title}
+
+Files
+- <view>.csv: one table each; the first row holds the column keys. Separator ";", decimal {decimal},
+  UTF-8. A cell of ":" is withheld to protect privacy (SSB's symbol): {suppression}
+  Read one with pandas: pandas.read_csv("<view>.csv", sep=";", decimal="{decimal_char}")
+- metadata.json: the title, selection, source, method, n and each column's header and kind.
+
+Address: {address}
+Data version: {data_version}
+"""
+
+
+def to_zip(rendered: Rendered, views: list[View]) -> bytes:
+    """Every view's CSV, the metadata and a README in one archive."""
+    import zipfile
+
+    lang = rendered.lang
+    document = rendered.metadata_document(views)
+    decimal_char = "," if lang in ("nb", "nn") else "."
+    readme = README_TEXT.format(
+        title=document.get("title", ""),
+        decimal="comma" if decimal_char == "," else "point",
+        decimal_char=decimal_char,
+        suppression=document.get("suppression", ""),
+        address=document.get("address", ""),
+        data_version=document.get("data_version", ""),
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for view in views:
+            archive.writestr(f"{view.id}.csv", to_csv(rendered, view))
+        archive.writestr("metadata.json", json.dumps(document, ensure_ascii=False, indent=1))
+        archive.writestr("README.txt", readme)
+    return out.getvalue()
 
 
 def to_xlsx(rendered: Rendered, views: list[View]) -> bytes:
@@ -224,7 +301,12 @@ def to_xlsx(rendered: Rendered, views: list[View]) -> bytes:
         for cell in sheet[4]:
             cell.font = Font(bold=True)
         for row in view.table.rows:
-            sheet.append([_xlsx_value(row.get(c.key), c) for c in view.table.columns])
+            sheet.append(
+                [
+                    SUPPRESSED_SYMBOL if is_suppressed(row, c) else _xlsx_value(row.get(c.key), c)
+                    for c in view.table.columns
+                ]
+            )
         for index, column in enumerate(view.table.columns, start=1):
             if column.kind in ("percent", "number"):
                 for (cell,) in sheet.iter_rows(min_row=5, min_col=index, max_col=index):
@@ -265,15 +347,26 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 def to_json(rendered: Rendered, views: list[View]) -> bytes:
+    """Every view for programs: keys in English (never translated), numbers as numbers, a withheld cell null
+    with the reason beside it (``suppressed``: the reason, for the row's empty numbers)."""
+    reason = _(SUPPRESSION_RULE, "en").format(min_n=rendered.min_n)
+
+    def row_document(view: View, row: dict[str, Any]) -> dict[str, Any]:
+        document = {c.key: row.get(c.key) for c in view.table.columns}
+        withheld = [c.key for c in view.table.columns if is_suppressed(row, c)]
+        if withheld:
+            document["suppressed"] = {"columns": withheld, "reason": reason}
+        return document
+
     document = {
-        "metadata": dict(rendered.metadata(views)),
+        "metadata": rendered.metadata_document(views),
         "views": [
             {
                 "id": v.id,
                 "title": v.title,
                 "n": v.n,
                 "columns": [{"key": c.key, "header": c.header, "kind": c.kind} for c in v.table.columns],
-                "rows": [{c.key: row.get(c.key) for c in v.table.columns} for row in v.table.rows],
+                "rows": [row_document(v, row) for row in v.table.rows],
             }
             for v in views
         ],
@@ -453,7 +546,9 @@ def _rendered_or_problem(name: str) -> Rendered | Response:
     if page is None:
         return _problem(404, f"No page is called {name!r}.")
     try:
-        return render_views(page, _page_search())
+        rendered = render_views(page, _page_search())
+        wrong = bad_parameters(rendered)
+        return _problem(400, "\n".join(wrong)) if wrong else rendered
     except QueryError as error:
         return _problem(400, f"This view cannot be computed: {error}")
     except DatabaseUnavailable:
@@ -462,13 +557,49 @@ def _rendered_or_problem(name: str) -> Rendered | Response:
         return _problem(503, "This view took too long to compute; try fewer filters, or again in a moment.")
 
 
+def bad_parameters(rendered: Rendered) -> list[str]:
+    """What is wrong with the request's parameters, one sentence each (empty: nothing). A page shows its
+    default in place of a bad value, with a notice; a data or image address answers 400 instead, since a
+    script that asked for something else must not silently get the default."""
+    spec = rendered.page.STATE
+    known = [p.name for p in spec.params]
+    problems = [
+        f"Unknown parameter {name!r}. This page takes: {', '.join([*known, *EVERY_PAGE_PARAMS, 'chart'])}."
+        for name in request.args
+        if name not in known and name not in EVERY_PAGE_PARAMS and name not in OWN_PARAMS
+    ]
+    for name, value in rendered.state.ignored:
+        allowed = [str(o.value) for o in rendered.state.options.get(name, [])][:20]
+        hint = f" Allowed: {', '.join(allowed)}." if allowed else ""
+        problems.append(f"Parameter {name!r}: {value!r} is not allowed here.{hint}")
+    lang = request.args.get("lang")
+    if lang is not None and lang not in LANGUAGES:
+        problems.append(f"Parameter 'lang': {lang!r} is not a language here. Allowed: {', '.join(LANGUAGES)}.")
+    return problems
+
+
 def _filename(rendered: Rendered, fmt: str, chart: str | None = None) -> str:
-    return f"{export_name(rendered.page.PATH)}{'-' + chart if chart else ''}.{fmt}"
+    """A name that says what the file holds: the page, then what it is about (a choice whose default depends on
+    the data, such as the question or the municipality) and each choice that differs from the page's fixed
+    default (``undersoking_q22_age-group.csv``), then the chart when the page has several. The survey is
+    left to the metadata."""
+    state = rendered.state
+    parts = [export_name(rendered.page.PATH)]
+    for param in rendered.page.STATE.params:
+        value = state.values.get(param.name)
+        if param.name == "survey" or value in (None, "", []):
+            continue
+        if value == state.defaults.get(param.name) and not callable(param.default):
+            continue
+        parts.append(_slug("-".join(map(str, value)) if isinstance(value, list) else str(value)))
+    if chart and len(rendered.views) > 1:
+        parts.append(_slug(chart))
+    return "_".join(parts)[:120] + "." + fmt
 
 
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
+def _download(body: bytes, mimetype: str, filename: str, inline: bool = False) -> Response:
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -476,6 +607,8 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 def register(server: Flask) -> None:
     @server.route("/data/<name>.<fmt>")
     def data_file(name: str, fmt: str):
+        if name.endswith(".metadata") and fmt == "json":
+            name, fmt = name.removesuffix(".metadata"), "metadata.json"
         if fmt not in DATA_FORMATS:
             return _problem(404, f"Data come as {', '.join(DATA_FORMATS)}, not {fmt!r}.")
         rendered = _rendered_or_problem(name)
@@ -485,8 +618,16 @@ def register(server: Flask) -> None:
         views = [v for v in rendered.views if chart in (None, v.id)]
         if chart and not views:
             return _problem(404, f"The page has no chart {chart!r}.")
-        writer = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}[fmt]
-        return _download(writer(rendered, views), DATA_FORMATS[fmt], _filename(rendered, fmt, chart))
+        if fmt == "csv" and len(views) != 1:
+            charts = ", ".join(v.id for v in views)
+            return _problem(
+                400, f"A CSV holds one table and this page has {len(views)}: add chart= one of {charts} (or take .zip)."
+            )
+        if fmt == "metadata.json":
+            body = json.dumps(rendered.metadata_document(views), ensure_ascii=False, indent=1).encode("utf-8")
+            return _download(body, DATA_FORMATS[fmt], _filename(rendered, fmt, chart), inline=True)
+        writers = {"csv": lambda r, v: to_csv(r, v[0]), "xlsx": to_xlsx, "json": to_json, "zip": to_zip}
+        return _download(writers[fmt](rendered, views), DATA_FORMATS[fmt], _filename(rendered, fmt, chart))
 
     from app.web import handouts
 

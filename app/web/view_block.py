@@ -4,6 +4,7 @@ and a toolbar to download it, copy its link and cite it."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -25,6 +26,7 @@ FORMAT_LABELS = {
     "csv": N_("Table (CSV)"),
     "xlsx": N_("Excel workbook (XLSX)"),
     "json": N_("Data (JSON)"),
+    "zip": N_("Table, description and README (ZIP)"),
 }
 
 
@@ -114,9 +116,10 @@ def toolbar(path: str, view: View, state: PageState) -> html.Div:
         if view.figure is not None
         else []
     )
-    data = [item(fmt, data_address(path, state, fmt, view.id)) for fmt in ("csv", "xlsx", "json")]
+    data = [item(fmt, data_address(path, state, fmt, view.id)) for fmt in ("csv", "xlsx", "json", "zip")]
     items = [*images, *([dbc.DropdownMenuItem(divider=True)] if images else []), *data]
     address = view_address(path, state)
+    copy_data: dict[str, Any] = {"data-address": address, "data-chart": view.id, "data-done": _("copied", lang)}
     present = path + export_query(state, chart=view.id) + "&present=1"
     return html.Div(
         [
@@ -129,13 +132,16 @@ def toolbar(path: str, view: View, state: PageState) -> html.Div:
                 id=f"{view.id}-download",
                 toggle_style={"minHeight": "32px"},
             ),
-            html.Div(
+            html.Button(  # assets/copy_link.js copies, adding the chart/table choice
                 [
-                    dcc.Clipboard(content=address, className="clipboard", title=_("Copy link", lang)),
-                    html.Span(_("Copy link", lang)),
+                    html.Span("⧉ ", **aria(hidden="true")),
+                    _("Copy link", lang),
+                    html.Span(className="copy-status ms-1", role="status"),
                 ],
+                type="button",
                 className="copy-link btn btn-sm btn-outline-secondary",
                 id=f"{view.id}-copy-link",
+                **copy_data,
             ),
             html.A(  # a page load: the slide stands in for the page
                 _("Present", lang) + " ▶",

@@ -18,6 +18,18 @@ from app.web.i18n import N_, format_number
 from app.web.i18n import gettext as _
 
 Kind = Literal["text", "percent", "number", "integer"]
+# A row of a view's table with this key set true is a group the disclosure rules hide: its empty numbers are
+# suppressed, not missing (SSB's symbol ":" in CSV and XLSX, null with the reason in JSON). A set of column
+# keys instead: only those cells are.
+SUPPRESSED = "_suppressed"
+
+
+def is_suppressed(row: dict[str, Any], column: Column) -> bool:
+    """Whether the row's cell in ``column`` is empty because the disclosure rules hide it."""
+    marked = row.get(SUPPRESSED)
+    if not marked or column.kind == "text" or row.get(column.key) not in (None, ""):
+        return False
+    return marked is True or column.key in marked
 
 
 @dataclass(frozen=True)
@@ -174,6 +186,7 @@ def share_table(results: list, lang: str, with_question: bool = False) -> DataTa
             "ci_high": None if row.suppressed else percent(row.ci_high),
             "n": row.n,
             "note": _("too few respondents", lang) if row.suppressed else "",
+            SUPPRESSED: row.suppressed,
         }
         for result in results
         for row in _listed(result.rows)
@@ -197,6 +210,7 @@ def mean_table(result, lang: str, value_header: str | None = None) -> DataTable:
             "ci_high": None if row.suppressed else row.ci_high,
             "n": row.n,
             "note": _("too few respondents", lang) if row.suppressed else "",
+            SUPPRESSED: row.suppressed,
         }
         for row in _listed(result.rows)
     ]

@@ -7,6 +7,7 @@ import html
 import io
 import struct
 
+import pandas as pd
 import pytest
 import requests
 from openpyxl import load_workbook
@@ -35,7 +36,7 @@ def _menu_links(page, chart: str) -> dict[str, str]:
     page.click(f"#{chart}-download .dropdown-toggle")
     page.wait_for(f"#{chart}-download .dropdown-menu.show a")
     links = {}
-    for fmt in ("png", "svg", "pdf", "csv", "xlsx", "json"):
+    for fmt in ("png", "svg", "pdf", "csv", "xlsx", "json", "zip"):
         found = page.find_all(f"#{chart}-download a.export-{fmt}")
         if found:
             links[fmt] = found[0].get_attribute("href")
@@ -52,14 +53,14 @@ def _png_size(data: bytes) -> tuple[int, int]:
 def test_each_format_downloads_from_the_chart_menu(page, address, chart):
     page.open(address, f"#{chart}-download")
     links = _menu_links(page, chart)
-    assert {"csv", "xlsx", "json"} <= set(links)
+    assert {"csv", "xlsx", "json", "zip"} <= set(links)
     described = requests.get(links["json"], timeout=60).json()
     title = described["views"][0]["title"]
-    selection = described["metadata"]["Utvalg"]
-    # CSV: æøå intact, semicolons, the view's title
-    text = requests.get(links["csv"], timeout=60).content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0] == ["Tittel", title] and ["Undersøkelse"] == [r[0] for r in rows if r and r[0] == "Undersøkelse"]
+    selection = described["metadata"]["selection"]
+    # CSV: the table alone, its column keys first, read by a script as it is
+    body = requests.get(links["csv"], timeout=60).content
+    frame = pd.read_csv(io.BytesIO(body), sep=";", decimal=",")
+    assert list(frame.columns) == [c["key"] for c in described["views"][0]["columns"]] and len(frame) > 0
     # XLSX: the same title, a metadata sheet
     book = load_workbook(io.BytesIO(requests.get(links["xlsx"], timeout=60).content))
     assert book.worksheets[0]["A1"].value == title and "Metadata" in book.sheetnames
@@ -87,8 +88,8 @@ def test_the_survey_csv_and_workbook_hold_the_query_layers_numbers(page, db):
     expected = {(r.group, r.label): round(100 * r.estimate, 1) for r in result.rows if not r.suppressed}
     text = requests.get(links["csv"], timeout=60).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    start = rows.index(["Gruppe", "Svar", "Andel (%)", "95 %-intervall, nedre", "95 %-intervall, øvre", "n", "Merknad"])
-    found = {(r[0], r[1]): float(r[2].replace(",", ".")) for r in rows[start + 1 :]}
+    assert rows[0] == ["group", "answer", "value", "ci_low", "ci_high", "n", "note"]
+    found = {(r[0], r[1]): float(r[2].replace(",", ".")) for r in rows[1:]}
     assert found == expected
     book = load_workbook(io.BytesIO(requests.get(links["xlsx"], timeout=60).content))
     values = {(r[0], r[1]): r[2] for r in book.worksheets[0].iter_rows(min_row=5, values_only=True)}
@@ -115,3 +116,34 @@ def test_an_exported_chart_image_for_the_screenshots(page, live_server):
     image = requests.get(live_server + address, timeout=120)
     assert image.status_code == 200 and _png_size(image.content)[0] >= 2000
     page.save_picture("eksportert-diagram", image.content)
+
+
+def test_copy_link_works_from_the_keyboard_and_keeps_the_table_choice(page):
+    """The whole "Kopier lenke" button copies, from the mouse or the keyboard; a view shown as a table is
+    linked as a table, and opening that link shows the table again."""
+    from selenium.webdriver.common.keys import Keys
+
+    address, chart = CHARTS[1]
+    page.open(address, f"#{chart}-copy-link")
+    page.wait_idle()
+    button = page.find_all(f"#{chart}-copy-link")[0]
+    assert button.tag_name == "button"
+    page.driver.execute_script("arguments[0].focus()", button)
+    button.send_keys(Keys.ENTER)
+    page.wait_until(lambda: "kopiert" in button.text, message="no confirmation")
+    copied = button.get_attribute("data-copied")
+    assert "question=q22" in copied and "f_age_group=2%2C3" in copied and "show=table" not in copied
+    page.click(f"#{chart}-show input[value=table]")
+    button.send_keys(Keys.SPACE)
+    page.wait_until(lambda: "show=table" in (button.get_attribute("data-copied") or ""), message="no table link")
+    linked = button.get_attribute("data-copied")
+    assert f"chart={chart}" in linked
+    page.driver.get(linked)
+    page.wait_until(
+        lambda: (
+            page.find_all(f"#{chart}-block .view-table")
+            and page.find_all(f"#{chart}-block .view-table")[0].is_displayed()
+        ),
+        message="the link did not open the table",
+    )
+    assert page.console_errors() == []

@@ -134,7 +134,7 @@ def render(state: PageState, session) -> dict:
     grid = progress_grid(session, region) if region else ProgressGrid([])
     variables = [v for a in areas for v in a.evidence]
     figures = (
-        {v: localized(e, lang) for v, e in evidence_for(session, survey, variables, page_state.min_n()).items()}
+        {v: localized(e, lang) for v, e in evidence_for(session, survey, variables, min_n=page_state.min_n()).items()}
         if survey
         else {v: Evidence(v, "unavailable") for v in variables}
     )

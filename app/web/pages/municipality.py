@@ -24,6 +24,7 @@ from app.web.page_state import Context, Option, PageState, Param, Spec, chosen_s
 from app.web.small_area_texts import caveats
 from app.web.view_block import Views
 from app.web.views import (
+    SUPPRESSED,
     Column,
     DataTable,
     View,
@@ -310,6 +311,10 @@ def _survey_section(state: PageState, where: facts.Place, figures: dict, views: 
             row[f"{f.level}_survey"] = (
                 titles.get(f.survey, f.survey) if f.survey else _("no survey covers this area", lang)
             )
+            if f.reason == "too_few":  # hidden by the disclosure rules, not missing
+                row.setdefault(SUPPRESSED, set()).update(
+                    {f.level, f"{f.level}_low", f"{f.level}_high", f"{f.level}_n"}
+                )
         rows.append(row)
     infos = {s.slug: s for s in state.lookups.get("surveys", [])}
     used = [survey_source(infos.get(slug), lang) for slug in dict.fromkeys(s for s in sources.values() if s)]
