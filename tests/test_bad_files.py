@@ -527,9 +527,9 @@ def test_coworking_header_problems_are_named(cli, tmp_path):
     assert_refused(
         cli("import", "coworking", path), "coworking", "spaces.csv", "row 1, column Seats", "each column once"
     )
-    path.write_bytes(csv_bytes(["Testkontor,4622"], "name,kommunenummer"))
+    path.write_bytes(csv_bytes(["4622,10"], "kommunenummer,seats"))
     assert_refused(
-        cli("import", "coworking", path), "coworking", "spaces.csv", "row 1, column seats", "add a seats column"
+        cli("import", "coworking", path), "coworking", "spaces.csv", "row 1, column name", "add a name column"
     )
 
 

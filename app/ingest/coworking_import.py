@@ -7,9 +7,12 @@ case-insensitive:
 column             required  meaning
 =================  ========  ================================================================
 name               yes       name of the space; unique within its municipality
-kommunenummer      yes       4-digit municipality number (2024 structure, e.g. 4622 Kvam);
-                             3 digits are read with the lost leading zero (301 → 0301)
-seats              yes       desk places, whole number ≥ 0
+kommunenummer                4-digit municipality number (2024 structure, e.g. 4622 Kvam);
+                             3 digits are read with the lost leading zero (301 → 0301).
+                             Without it the municipality is found from the coordinates (the
+                             point in the shipped boundaries) or else the postal code, and the
+                             import report says so for every row
+seats                        desk places, whole number ≥ 0 (without it: 0, and a warning)
 address                      street address
 postal_code                  4-digit postal code in Posten's register
 latitude                     decimal degrees north, 57–72 (give both coordinates or none)
@@ -30,6 +33,11 @@ is_example                   true/false, ja/nei, yes/no, 1/0 (default false): in
                              rows, shown as such and meant to be replaced
 =================  ========  ================================================================
 
+A GeoJSON FeatureCollection of points (``.geojson``, ``.json``) is read as a table: one row per
+feature, its properties as the columns, the point as latitude and longitude. Some common other
+headings are read as the names above (``url`` → website, ``navn`` → name, ``lat``/``lon`` …).
+A point outside Norway's municipalities is refused as such (coordinates outside Norway).
+
 Every row is validated with a pydantic model; every problem in the file is reported (file,
 row, column, value, what was expected, how to fix it) and nothing is written if there is one.
 Writes happen in the caller's transaction (the caller commits): spaces are matched on
@@ -41,10 +49,14 @@ Every import is recorded as an ``ImportBatch`` of kind ``coworking``.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,13 +65,15 @@ from pydantic_core import ErrorDetails
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app import resources
 from app.db.models import CoworkingSpace
 from app.db.upsert import upsert
+from app.errors import ImportValidationError
 from app.ingest.batches import last_succeeded_sha256, record_failed_import, record_import, sha256_of
 from app.ingest.problems import Problems, add_validation_error, problem_error
 from app.ingest.progress import Progress, no_progress
 from app.ingest.reference_lookup import ReferenceLookup
-from app.ingest.tables import Table, leading_zero, number_text, open_table
+from app.ingest.tables import Cells, Table, check_text_limits, leading_zero, number_text, open_table
 
 KIND = "coworking"
 KEY = ("kommunenummer", "name")
@@ -82,9 +96,8 @@ COLUMNS: dict[str, ColumnSpec] = {
     "kommunenummer": ColumnSpec(
         "a municipality number of the 2024 structure (4 digits, e.g. 4622)",
         "correct the number; see seed/reference/municipalities.csv",
-        True,
     ),
-    "seats": ColumnSpec("a whole number ≥ 0 (desk places, e.g. 12)", "write the number of desk places as digits", True),
+    "seats": ColumnSpec("a whole number ≥ 0 (desk places, e.g. 12)", "write the number of desk places as digits"),
     "address": ColumnSpec("an address of at most 300 characters", "shorten the address"),
     "postal_code": ColumnSpec("a 4-digit postal code, e.g. 5600", "correct the postal code or leave the cell empty"),
     "latitude": ColumnSpec(
@@ -117,6 +130,33 @@ COLUMNS: dict[str, ColumnSpec] = {
     ),
 }
 REQUIRED = tuple(name for name, spec in COLUMNS.items() if spec.required)
+# Other headings lists have for the columns above (compared ignoring case and spaces).
+ALIASES = {
+    "navn": "name",
+    "url": "website",
+    "nettside": "website",
+    "nettstad": "website",
+    "web": "website",
+    "adresse": "address",
+    "postnummer": "postal_code",
+    "postnr": "postal_code",
+    "lat": "latitude",
+    "breddegrad": "latitude",
+    "lon": "longitude",
+    "lng": "longitude",
+    "lengdegrad": "longitude",
+    "plasser": "seats",
+    "arbeidsplasser": "seats",
+    "kontorplasser": "seats",
+    "knr": "kommunenummer",
+    "kommunenr": "kommunenummer",
+}
+GEOJSON_SUFFIXES = {".geojson", ".json"}
+BOUNDARIES = resources.seed_dir() / "reference" / "municipalities.geojson"
+# The shipped boundaries are simplified (~650 kB for the country): a point this close outside still counts
+# (the same margin as the editing form's check, app/ingest/editing.py).
+BOUNDARY_MARGIN_DEGREES = 0.02
+OUTSIDE_SHOWN = 5  # features outside Norway named one by one; the rest are counted
 
 
 def _describe(column: str | None, error: ErrorDetails) -> tuple[str, str]:
@@ -147,7 +187,7 @@ class CoworkingRow(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     kommunenummer: str
-    seats: int = Field(ge=0)
+    seats: int = Field(ge=0)  # required here (the editing form); the import fills in 0 with a warning
     address: str | None = Field(None, max_length=300)
     postal_code: str | None = None
     latitude: float | None = Field(None, ge=57, le=72)
@@ -298,7 +338,8 @@ def import_coworking(
     """
     path = Path(path)
     progress("read")
-    table = open_table(path)  # refuses a missing, binary or wrongly encoded file before anything else
+    # refuses a missing, binary or wrongly encoded file before anything else
+    table = geojson_table(path) if path.suffix.lower() in GEOJSON_SUFFIXES else open_table(path)
     digest = sha256_of(path)
     if not replace and last_succeeded_sha256(session, KIND) == digest:
         batch = record_import(session, path, digest, KIND, "unchanged", created_by)
@@ -357,9 +398,11 @@ def record_failure(session: Session, path: Path, error: Exception, created_by: s
 
 
 def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, Any]], list[str]]:
-    problems = Problems(table.path.name)
+    is_geojson = table.path.suffix.lower() in GEOJSON_SUFFIXES
+    problems: Problems = FeatureProblems(table.path.name) if is_geojson else Problems(table.path.name)
     lookup = ReferenceLookup.load(session)
 
+    table = dataclasses.replace(table, header=[ALIASES.get(" ".join(h.split()).casefold(), h) for h in table.header])
     columns = table.columns(problems, COLUMNS, _unknown_column)
     missing = [c for c in REQUIRED if c not in columns]
     for column in missing:
@@ -370,9 +413,33 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
     first_row_of: dict[tuple[str, str], int] = {}
     padded = 0
     other_municipality: list[str] = []
+    inferred: dict[str, list[str]] = {"coordinates": [], "postal code": []}
+    no_seats: list[int] = []
+    outside: list[tuple[int, str, str]] = []
     for number, cells in table.rows(problems):
         raw = columns.values(cells)
         columns.check_unnamed(number, cells, problems, "give the column a name from the list, or remove the value")
+        if raw.get("kommunenummer") is None:
+            found, source = _infer_municipality(raw, lookup)
+            if source == "outside":
+                outside.append((number, raw.get("name") or "", found or ""))
+                continue
+            if found is not None:
+                raw["kommunenummer"] = found
+                name = lookup.municipalities[found].name if found in lookup.municipalities else ""
+                inferred[source].append(f"row {number} → {found} {name}".rstrip())
+            elif "kommunenummer" not in missing:
+                problems.add(
+                    number,
+                    "kommunenummer",
+                    None,
+                    "a municipality number, or coordinates or a postal code to find it from",
+                    "write the 4-digit municipality number (e.g. 4622), or the space's latitude and longitude",
+                )
+                continue
+        if raw.get("seats") is None and "seats" not in missing:
+            raw["seats"] = "0"
+            no_seats.append(number)
         try:
             row = CoworkingRow.model_validate({k: v for k, v in raw.items() if v is not None}, context=context)
         except ValidationError as exc:
@@ -406,6 +473,7 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
             other_municipality.append(f"row {number}: {row.postal_code}")
         rows.append(row.as_row())
 
+    _report_outside(problems, outside, is_geojson)
     if not rows and not problems:
         problems.add(
             None,
@@ -417,6 +485,20 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
     problems.raise_if_any()
 
     warnings: list[str] = []
+    for source, places in inferred.items():
+        if places:
+            warnings.append(
+                f"Municipality inferred from the {source} for {len(places)} space(s) without kommunenummer: "
+                + ", ".join(places[:10])
+                + (" …" if len(places) > 10 else "")
+                + ". Check them, or add a kommunenummer column."
+            )
+    if no_seats:
+        shown = ", ".join(str(n) for n in no_seats[:10]) + (" …" if len(no_seats) > 10 else "")
+        warnings.append(
+            f"{len(no_seats)} space(s) have no seats (rows {shown}): stored as 0 desk places, so totals of seats "
+            "leave them out. Add the number of seats where you know it."
+        )
     if padded:
         warnings.append(
             f"{padded} municipality number(s) or postal code(s) had lost their leading zero "
@@ -435,6 +517,162 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
             "such; replace them with real offers."
         )
     return rows, warnings
+
+
+class FeatureProblems(Problems):
+    """Problems of a GeoJSON file: its rows are features, and the message says so."""
+
+    def raise_if_any(self) -> None:
+        try:
+            super().raise_if_any()
+        except ImportValidationError as exc:
+            text = str(exc).replace(f"{self.file}, row ", f"{self.file}, feature ")
+            raise ImportValidationError(text, problems=exc.problems) from None
+
+
+def _report_outside(problems: Problems, outside: list[tuple[int, str, str]], is_geojson: bool) -> None:
+    unit = "feature" if is_geojson else "row"
+    expected = "coordinates in Norway (latitude 57–72° N, longitude 4–32° E, inside a Norwegian municipality)"
+    fix = (
+        "coordinates outside Norway: this list is not of Norwegian places, or latitude and longitude are swapped "
+        "or have lost their sign; import only Norwegian spaces, or give each row its kommunenummer"
+    )
+    for number, name, where in outside[:OUTSIDE_SHOWN]:
+        problems.add(number, "latitude, longitude", where, expected, fix + (f" ({name})" if name else ""))
+    rest = outside[OUTSIDE_SHOWN:]
+    if rest:
+        numbers = ", ".join(str(n) for n, _, _ in rest[:20]) + (" …" if len(rest) > 20 else "")
+        problems.add(
+            None,
+            "latitude, longitude",
+            None,
+            expected,
+            f"{len(rest)} more {unit}s have coordinates outside Norway ({unit}s {numbers}); " + fix,
+        )
+
+
+def _infer_municipality(raw: dict[str, str | None], lookup: ReferenceLookup) -> tuple[str | None, str]:
+    """A row's municipality from its coordinates, else its postal code: (number, source), (None, "") when
+    neither tells, or (the coordinates as written, "outside") for a point outside Norway's municipalities."""
+    latitude, longitude = _coordinate(raw.get("latitude")), _coordinate(raw.get("longitude"))
+    if latitude is not None and longitude is not None:
+        found = municipality_at(latitude, longitude)
+        if found is None or found not in lookup.municipalities:
+            return f"{raw.get('latitude')}, {raw.get('longitude')}", "outside"
+        return found, "coordinates"
+    postal = raw.get("postal_code")
+    if postal is not None and latitude is None and longitude is None:
+        found = lookup.postal_to_municipality.get(leading_zero(postal.strip()))
+        if found is not None:
+            return found, "postal code"
+    return None, ""
+
+
+def _coordinate(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(number_text(text))
+    except ValueError:
+        return None
+
+
+def municipality_at(latitude: float, longitude: float) -> str | None:
+    """The municipality (shipped boundaries, seed/reference/municipalities.geojson) whose area holds the
+    point, or the nearest within ``BOUNDARY_MARGIN_DEGREES``; None outside Norway."""
+    from shapely.geometry import Point
+
+    if not (57 <= latitude <= 72 and 4 <= longitude <= 32):
+        return None
+    point = Point(longitude, latitude)
+    areas = _boundaries()
+    for number, (area, bounds) in areas.items():
+        if bounds[0] <= longitude <= bounds[2] and bounds[1] <= latitude <= bounds[3] and area.contains(point):
+            return number
+    near = point.buffer(BOUNDARY_MARGIN_DEGREES)
+    close = [(number, shape.distance(point)) for number, (shape, _) in _shapes().items() if shape.intersects(near)]
+    return min(close, key=lambda c: c[1])[0] if close else None
+
+
+@lru_cache(maxsize=1)
+def _shapes() -> dict[str, Any]:
+    from shapely.geometry import shape
+
+    with BOUNDARIES.open(encoding="utf-8") as handle:
+        features = json.load(handle)["features"]
+    return {f["properties"]["kommunenummer"]: shape(f["geometry"]) for f in features}
+
+
+@lru_cache(maxsize=1)
+def _boundaries() -> dict[str, tuple[Any, tuple[float, float, float, float]]]:
+    from shapely.prepared import prep
+
+    return {number: (prep(area), area.bounds) for number, area in _shapes().items()}
+
+
+def geojson_table(path: Path) -> Table:
+    """A GeoJSON FeatureCollection of points as a table: each feature a row (numbered from 1), its
+    properties the columns, the point's coordinates latitude and longitude.
+
+    Raises:
+        ImportValidationError: not GeoJSON, or a geometry that is not a point.
+    """
+    fix = "export the list as GeoJSON (a FeatureCollection of Point features), or as CSV or .xlsx"
+    check_text_limits(path, "GeoJSON file", fix)
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ImportValidationError(f"{path.name}: GeoJSON is UTF-8 text; this file is not. Fix: {fix}.") from None
+    except json.JSONDecodeError as exc:
+        raise ImportValidationError(
+            f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). Fix: {fix}."
+        ) from None
+    features = document.get("features") if isinstance(document, dict) else None
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise ImportValidationError(f"{path.name}: not a GeoJSON FeatureCollection (no list of features). Fix: {fix}.")
+    problems = FeatureProblems(path.name)
+    header: list[str] = []
+    for number, feature in enumerate(features, start=1):
+        properties = feature.get("properties") or {}
+        if not isinstance(properties, dict):
+            problems.add(number, "properties", None, "an object of properties", fix)
+            continue
+        for key in properties:
+            if str(key) not in header:
+                header.append(str(key))
+        geometry = feature.get("geometry")
+        if geometry is not None and (
+            not isinstance(geometry, dict)
+            or geometry.get("type") != "Point"
+            or not isinstance(geometry.get("coordinates"), list)
+            or len(geometry["coordinates"]) < 2
+        ):
+            kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
+            problems.add(number, "geometry", kind, "a Point (one location per space)", "give each space one point")
+    problems.raise_if_any()
+    header += [c for c in ("latitude", "longitude") if c not in {h.strip().lower() for h in header}]
+
+    def rows() -> Iterator[tuple[int, Cells]]:
+        for number, feature in enumerate(features, start=1):
+            properties = feature.get("properties") or {}
+            cells: Cells = [_cell(properties.get(h)) for h in header]
+            geometry = feature.get("geometry")
+            if isinstance(geometry, dict):
+                longitude, latitude = geometry["coordinates"][:2]
+                cells[header.index("latitude")] = _cell(latitude)
+                cells[header.index("longitude")] = _cell(longitude)
+            yield number, cells
+
+    return Table(path, header, "utf-8, GeoJSON", rows, size_hint=len(features))
+
+
+def _cell(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = "|".join(str(v) for v in value)
+    text = str(value).strip()
+    return text or None
 
 
 def _unknown_column(name: str) -> tuple[str, str]:
