@@ -81,7 +81,8 @@ def test_a_norwegian_geojson_list_gets_its_municipalities_from_the_points(db, tm
     assert (norheimsund.kommunenummer, norheimsund.seats, norheimsund.website) == ("4622", 12, "https://example.no")
     assert (odda.kommunenummer, odda.seats, odda.address) == ("4618", 0, "Storgata 1")
     assert float(norheimsund.latitude) == pytest.approx(NORHEIMSUND[0])
-    inferred = next(w for w in result.warnings if "inferred from the coordinates" in w)
+    inferred = next(w for w in result.inferred if "inferred from the coordinates" in w)
+    assert inferred in result.summary()  # what the check (CLI and browser) shows
     assert "row 1 → 4622 Kvam" in inferred and "row 2 → 4618" in inferred
     assert any("1 space(s) have no seats (rows 2)" in w for w in result.warnings)
     batch = db.get(ImportBatch, result.batch_id)
@@ -104,8 +105,8 @@ def test_an_xlsx_list_without_municipality_numbers(db, tmp_path):
         "Hub Norheimsund": ("4622", 8),
         "Hub Odda": ("4618", 0),
     }
-    assert any("inferred from the postal code for 1 space(s)" in w and "row 2 → 4622" in w for w in result.warnings)
-    assert any("inferred from the coordinates for 1 space(s)" in w and "row 3 → 4618" in w for w in result.warnings)
+    assert any("inferred from the postal code for 1 space(s)" in w and "row 2 → 4622" in w for w in result.inferred)
+    assert any("inferred from the coordinates for 1 space(s)" in w and "row 3 → 4618" in w for w in result.inferred)
 
 
 def test_a_row_with_nothing_to_find_its_municipality_from_is_refused(db, tmp_path):
@@ -125,7 +126,7 @@ def test_a_given_municipality_number_is_kept(db, tmp_path):
     path.write_text(f"name,kommunenummer,latitude,longitude\nKontoret,4622,{NORHEIMSUND[0]},{NORHEIMSUND[1]}\n")
     result = import_coworking(db, path)
     assert spaces(db)["Kontoret"].kommunenummer == "4622"
-    assert not any("inferred" in w for w in result.warnings)
+    assert not result.inferred and "inferred" not in result.summary()
 
 
 def test_points_and_their_municipalities():

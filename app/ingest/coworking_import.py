@@ -303,6 +303,7 @@ class CoworkingImportResult:
     batch_id: int | None = None
     file_name: str = ""
     rows: int = 0
+    inferred: list[str] = field(default_factory=list)  # municipalities found from coordinates or postal codes
 
     def summary(self) -> str:
         if self.status == "unchanged":
@@ -315,7 +316,8 @@ class CoworkingImportResult:
             f"{self.file_name}: {self.rows} coworking spaces in the file — {self.inserted} new, "
             f"{self.updated} updated, {unchanged} unchanged"
         )
-        return text + (f", {self.removed} removed (not in the file)." if self.removed else ".")
+        text += f", {self.removed} removed (not in the file)." if self.removed else "."
+        return " ".join([text, *self.inferred])
 
 
 def import_coworking(
@@ -346,7 +348,7 @@ def import_coworking(
         return CoworkingImportResult("unchanged", batch_id=batch.id, file_name=path.name)
 
     progress("check", None, table.size_hint)
-    rows, warnings = _read_and_validate(session, table)
+    rows, warnings, inferred = _read_and_validate(session, table)
     progress("save")
 
     keys = {(r["kommunenummer"], r["name"]) for r in rows}
@@ -375,9 +377,12 @@ def import_coworking(
                 "database; import with --replace to keep only the spaces in this file."
             )
 
-    batch = record_import(session, path, digest, KIND, "succeeded", created_by, rows=len(rows), warnings=warnings)
+    report = [*inferred, *warnings]  # the batch's report keeps what was inferred
+    batch = record_import(session, path, digest, KIND, "succeeded", created_by, rows=len(rows), warnings=report)
     session.expire_all()
-    return CoworkingImportResult("succeeded", inserted, updated, removed, warnings, batch.id, path.name, len(rows))
+    return CoworkingImportResult(
+        "succeeded", inserted, updated, removed, warnings, batch.id, path.name, len(rows), inferred
+    )
 
 
 def is_current(session: Session, path: Path) -> bool:
@@ -397,7 +402,8 @@ def record_failure(session: Session, path: Path, error: Exception, created_by: s
 # --- reading and validation ---------------------------------------------------------------
 
 
-def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, Any]], list[str]]:
+def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """The rows, the warnings, and what was inferred (a sentence per source)."""
     is_geojson = table.path.suffix.lower() in GEOJSON_SUFFIXES
     problems: Problems = FeatureProblems(table.path.name) if is_geojson else Problems(table.path.name)
     lookup = ReferenceLookup.load(session)
@@ -485,9 +491,10 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
     problems.raise_if_any()
 
     warnings: list[str] = []
+    said: list[str] = []
     for source, places in inferred.items():
         if places:
-            warnings.append(
+            said.append(
                 f"Municipality inferred from the {source} for {len(places)} space(s) without kommunenummer: "
                 + ", ".join(places[:10])
                 + (" …" if len(places) > 10 else "")
@@ -516,7 +523,7 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
             f"{examples} of {len(rows)} rows are marked is_example: invented example data, shown as "
             "such; replace them with real offers."
         )
-    return rows, warnings
+    return rows, warnings, said
 
 
 class FeatureProblems(Problems):
