@@ -671,7 +671,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--margins", action="append", metavar="MARGINS.csv", help="population margins to rake weights to (repeatable)"
     )
     survey.set_defaults(func=cmd_import_survey)
-    cowork = impsub.add_parser("coworking", help="coworking inventory (CSV or XLSX, see seed/coworking_README.md)")
+    cowork = impsub.add_parser(
+        "coworking", help="coworking inventory (CSV, XLSX or GeoJSON, see seed/coworking_README.md)"
+    )
     cowork.add_argument("file")
     cowork.add_argument("--replace", action="store_true", help="remove spaces that are not in the file")
     cowork.set_defaults(func=cmd_import_coworking)
