@@ -2,6 +2,8 @@
 
 Every problem names the file, row, column and value, what was expected and how to fix it.
 Row numbers are as a person sees them in a spreadsheet: the header is row 1, data start at 2.
+A cause (column, expected, fix) that repeats is kept and said once, with its count and first rows,
+so that the cap of ``MAX_PROBLEMS`` never hides a different problem.
 
 All importers report through ``Problems``: a table's own checks call ``Problems.add``, and a
 pydantic model's ``ValidationError`` becomes problems through ``add_validation_error`` (a
@@ -22,6 +24,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from app.errors import ImportValidationError
 
 MAX_PROBLEMS = 200
+SAME_CAUSE_SHOWN = 3  # problems kept (and shown) of one cause; the rest are counted
 PROBLEM = "problem"  # the type of a pydantic error raised with ``problem_error``
 
 
@@ -63,6 +66,8 @@ class Problems:
     limit: int = MAX_PROBLEMS
     items: list[Problem] = field(default_factory=list)
     total: int = 0
+    # how often each cause (column, expected, fix) occurred: a repeated cause is listed once
+    causes: dict[tuple[str | None, str, str], int] = field(default_factory=dict)
 
     def add(
         self,
@@ -74,7 +79,10 @@ class Problems:
         detail: str | None = None,
     ) -> None:
         self.total += 1
-        if len(self.items) < self.limit:
+        cause = (column, expected, fix)
+        seen = self.causes.get(cause, 0)
+        self.causes[cause] = seen + 1
+        if seen < SAME_CAUSE_SHOWN and len(self.items) < self.limit:
             shown = None if value is None else str(value)
             self.items.append(Problem(self.file, row, column, shown, expected, fix, detail))
 
@@ -84,11 +92,31 @@ class Problems:
     def as_dicts(self) -> list[dict[str, Any]]:
         return [p.as_dict() for p in self.items]
 
+    def lines(self) -> list[str]:
+        """One line per problem; a cause that repeats more than ``SAME_CAUSE_SHOWN`` times is said once, with
+        its count and its first rows (so the cap never hides a different cause)."""
+        grouped: dict[tuple[str | None, str, str], list[Problem]] = {}
+        for problem in self.items:
+            grouped.setdefault((problem.column, problem.expected, problem.fix), []).append(problem)
+        lines: list[str] = []
+        for cause, shown in grouped.items():
+            count = self.causes.get(cause, len(shown))
+            if count <= SAME_CAUSE_SHOWN:
+                lines.extend(str(p) for p in shown)
+                continue
+            rows = [str(p.row) for p in shown if p.row is not None]
+            where = f": rows {', '.join(rows)}{' …' if count > len(rows) else ''}" if rows else ""
+            lines.append(f"{shown[0]} [the same cause {count} times{where}]")
+        return lines
+
     def raise_if_any(self) -> None:
         if not self.total:
             return
-        more = f" (showing the first {self.limit})" if self.total > self.limit else ""
-        lines = "\n".join(f"  - {p}" for p in self.items)
+        causes = len(self.causes)
+        more = f"; {causes} different causes" if causes != self.total else ""
+        if len(self.items) >= self.limit and self.total > len(self.items):
+            more += f" (showing the first {self.limit})"
+        lines = "\n".join(f"  - {line}" for line in self.lines())
         raise ImportValidationError(
             f"{self.file}: {self.total} problem(s) found{more}; nothing was imported.\n{lines}",
             problems=self.as_dicts(),

@@ -51,7 +51,25 @@ DIMENSIONS = {
     "ar": "time",
     "tid": "time",
     "kvartal": "time",
+    # Statistikkbanken's English interface
+    "age": "age",
+    "sex": "sex",
+    "year": "time",
+    "time": "time",
+    "quarter": "time",
+    "contents": "contents",
+    "municipalityofresidence": "home",
+    "placeofresidence": "home",
+    "municipalityofwork": "work",
+    "placeofwork": "work",
+    "workplace": "work",
+    "level": "level",
+    "levelofeducation": "level",
+    "educationallevel": "level",
 }
+# Sex written inside a value column's heading ("Persons 2023 Males", "Personer 2023 Kvinner").
+SEX_IN_HEADING = re.compile(r"(?:^|\s)(males|females|menn|kvinner|both sexes|begge kjønn)(?=\s|$)", re.IGNORECASE)
+NAME_TABLE_NUMBER = re.compile(r"(?<![0-9])(\d{5})(?![0-9])")
 TIME = re.compile(r"(\d{4}(?:K[1-4]|M\d{2})?)$")
 TABLE_NUMBER = re.compile(r"\b(\d{5})\s*:")
 # SSB's symbols for a value that is not there: not applicable, not available, not yet, confidential.
@@ -90,6 +108,8 @@ class SsbFile:
     dimensions: list[str]  # our names, in file order
     cells: list[Cell] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # dimension names we do not know
+    title: str | None = None  # the table's title as the file gives it ("Befolkning, etter region …")
+    table_in_name: str | None = None  # a table number in the file's name (SSB names downloads "07459_2026…")
 
     def categories(self, dimension: str) -> set[Category]:
         return {cell.categories[dimension] for cell in self.cells if dimension in cell.categories}
@@ -107,8 +127,13 @@ def read_ssb_file(path: Path) -> SsbFile:
         raise ImportValidationError(f"{path.name}: unknown file type {suffix!r} for an SSB table. Fix: {FORMAT_FIX}.")
     text = read_text(path)
     if suffix == ".json" or text.lstrip().startswith("{"):
-        return _json_stat(path.name, text)
-    return _csv(path.name, text)
+        result = _json_stat(path.name, text)
+    else:
+        result = _csv(path.name, text)
+    in_name = set(NAME_TABLE_NUMBER.findall(path.stem))
+    if len(in_name) == 1:
+        result.table_in_name = in_name.pop()
+    return result
 
 
 def dimension_name(text: str) -> str | None:
@@ -156,8 +181,12 @@ def _json_stat(name: str, text: str) -> SsbFile:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise refuse(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    if not isinstance(data, dict) or data.get("class") != "dataset":
-        raise refuse('not a JSON-stat 2.0 dataset (no "class": "dataset"; the API\'s older "json" format is not read)')
+    data = _json_stat_2(data)
+    if data is None:
+        raise refuse(
+            'not a JSON-stat 2.0 dataset (no "class": "dataset"), nor a JSON-stat 1.x one '
+            '({"dataset": {"dimension": …}})'
+        )
     try:
         ids: list[str] = list(data["id"])
         sizes: list[int] = [int(s) for s in data["size"]]
@@ -175,12 +204,14 @@ def _json_stat(name: str, text: str) -> SsbFile:
     if isinstance(values, list) and len(values) != total:
         raise refuse(f"{len(values)} values for {total} combinations of categories")
     ours = [dimension_name(i) or dimension_name(str(n)) for i, n in zip(ids, names, strict=True)]
-    table_match = TABLE_NUMBER.search(str(data.get("label", "")))
+    label = str(data.get("label", ""))
+    table_match = TABLE_NUMBER.search(label)
     result = SsbFile(
         name,
         table_match.group(1) if table_match else None,
         [d for d in ours if d],
         unknown=[str(n) for n, d in zip(names, ours, strict=True) if d is None],
+        title=TABLE_NUMBER.sub("", label, count=1).strip() or None,
     )
     for position, combination in enumerate(itertools.product(*codes)):
         value = values[position] if isinstance(values, list) else values.get(str(position))
@@ -196,6 +227,26 @@ def _json_stat(name: str, text: str) -> SsbFile:
             shown = str(symbol)
         result.cells.append(Cell(categories, shown, None, f"value {position + 1} ({where})"))
     return result
+
+
+def _json_stat_2(data: object) -> dict | None:
+    """A JSON-stat dataset in 2.0's shape: 2.0 as it is; 1.x (``{"dataset": {"dimension": {"id": …,
+    "size": …, …}}}``, or a bundle of named datasets, the first taken) with ``id`` and ``size`` moved up."""
+    if not isinstance(data, dict):
+        return None
+    if data.get("class") == "dataset":
+        return data
+    bundle = [v for v in data.values() if isinstance(v, dict) and isinstance(v.get("dimension"), dict)]
+    if not bundle:
+        return None
+    dataset = bundle[0]
+    dimension = dataset["dimension"]
+    return {
+        **dataset,
+        "id": dimension.get("id"),
+        "size": dimension.get("size"),
+        "dimension": {k: v for k, v in dimension.items() if k not in {"id", "size", "role"}},
+    }
 
 
 def _category_codes(category: dict, size: int) -> list[str]:
@@ -219,42 +270,76 @@ def _csv(name: str, text: str) -> SsbFile:
     found = _find_header(lines)
     if found is None:
         raise ImportValidationError(
-            f"{name}: no header row naming SSB's dimensions (region, kjønn, alder, statistikkvariabel, år …) in the "
-            f"first 20 lines. Fix: {FORMAT_FIX}."
+            f"{name}: no header row naming SSB's dimensions (region, kjønn, alder, statistikkvariabel, år; in English "
+            f"region, sex, age, contents, year …) in the first 20 lines. Fix: {FORMAT_FIX}."
         )
     header_line, delimiter = found
     reader = csv.reader(io.StringIO("\n".join(lines[header_line:])), delimiter=delimiter)
     header = [h.strip() for h in next(reader)]
-    ours = [dimension_name(h) for h in header]
-    # SSB writes the dimensions first and the values after them: a column we do not know before the
-    # last known dimension is a dimension of another table.
-    last_dimension = max(k for k, d in enumerate(ours) if d)
-    value_columns = [k for k, h in enumerate(header) if h and ours[k] is None and k > last_dimension]
-    unknown = [h for k, h in enumerate(header) if ours[k] is None and k < last_dimension]
-    title = " ".join(lines[:header_line]) + " " + " ".join(header[k] for k in value_columns)
-    table_match = TABLE_NUMBER.search(title)
-    result = SsbFile(name, table_match.group(1) if table_match else None, [d for d in ours if d], unknown=unknown)
-    if not value_columns:
-        raise ImportValidationError(
-            f"{name}, line {header_line + 1}: every column names a dimension, none holds values. Fix: {FORMAT_FIX}."
-        )
-    headings = {k: _heading(header[k], "contents" in result.dimensions) for k in value_columns}
-    for dimension in ("contents", "time"):  # in the heading rather than a column of their own
-        if dimension not in result.dimensions and any(dimension in h for h in headings.values()):
-            result.dimensions.append(dimension)
+    while header and not header[-1]:  # a spreadsheet saved again adds empty columns
+        header.pop()
+    rows: list[tuple[int, list[str]]] = []
     for offset, cells in enumerate(reader):
         if not any(c.strip() for c in cells):
             continue
         line = header_line + 2 + offset
+        while len(cells) > len(header) and not cells[-1].strip():
+            cells.pop()
         if len(cells) != len(header):
             raise ImportValidationError(
-                f"{name}, line {line}: {len(cells)} cells, but the header has {len(header)}. Fix: download the "
-                "table again; a cell holding the separator must be in double quotes."
+                f"{name}, line {line}: {len(cells)} cells, but the header (line {header_line + 1}) has {len(header)}. "
+                "Fix: download the table again; a cell holding the separator must be in double quotes."
             )
+        rows.append((line, cells))
+    ours = [dimension_name(h) for h in header]
+    # A column whose name we do not know holds values when its heading carries a period or all its cells
+    # are numbers (or SSB's symbols); otherwise it is a dimension, of another table.
+    value_columns = [
+        k
+        for k, h in enumerate(header)
+        if ours[k] is None
+        and (TABLE_NUMBER.search(h) or _heading_period(h) or all(_is_value(cells[k]) for _, cells in rows))
+    ]
+    if not value_columns and any(ours):  # SSB writes the values after the dimensions
+        last_dimension = max(k for k, d in enumerate(ours) if d)
+        value_columns = [k for k, h in enumerate(header) if h and ours[k] is None and k > last_dimension]
+    unknown = [h or f"column {k + 1}" for k, h in enumerate(header) if ours[k] is None and k not in value_columns]
+    above = " ".join(c for line in lines[:header_line] for c in next(csv.reader([line], delimiter=delimiter), []))
+    title = above + " " + " ".join(header[k] for k in value_columns)
+    table_match = TABLE_NUMBER.search(title)
+    result = SsbFile(
+        name,
+        table_match.group(1) if table_match else None,
+        [d for d in ours if d],
+        unknown=unknown,
+        title=TABLE_NUMBER.sub("", above, count=1).strip() or None,
+    )
+    if not value_columns:
+        raise ImportValidationError(
+            f"{name}, line {header_line + 1}: no column holds values (every column names a dimension or holds "
+            f"labels). Fix: {FORMAT_FIX}."
+        )
+    headings = {k: _heading(header[k], "contents" in result.dimensions) for k in value_columns}
+    for dimension in ("contents", "time", "sex"):  # in the heading rather than a column of their own
+        if dimension not in result.dimensions and any(dimension in h for h in headings.values()):
+            result.dimensions.append(dimension)
+    for line, cells in rows:
         categories = {dim: _split_label(c) for dim, c in zip(ours, cells, strict=True) if dim}
         for k in value_columns:
             result.cells.append(Cell({**categories, **headings[k]}, cells[k].strip() or None, line, header[k]))
     return result
+
+
+def _is_value(text: str) -> bool:
+    try:
+        number(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _heading_period(text: str) -> bool:
+    return "time" in _heading(text, True)
 
 
 def _find_header(lines: list[str]) -> tuple[int, str] | None:
@@ -268,10 +353,15 @@ def _find_header(lines: list[str]) -> tuple[int, str] | None:
 
 
 def _heading(text: str, contents_is_a_column: bool) -> dict[str, Category]:
-    """What a value column's header says: a period at its end, and (when the statistics variable is not
-    a column of its own) the variable before it."""
+    """What a value column's header says: a sex where Statistikkbanken has put it in the heading
+    ("Persons 2023 Males"), a period at its end, and (when the statistics variable is not a column of its
+    own) the variable before it."""
     text = TABLE_NUMBER.sub("", text, count=1).strip()
     found: dict[str, Category] = {}
+    sex = SEX_IN_HEADING.search(text)
+    if sex:
+        found["sex"] = Category(None, sex.group(1))
+        text = (text[: sex.start()] + " " + text[sex.end() :]).strip()
     match = TIME.search(text)
     if match:
         found["time"] = Category(match.group(1), match.group(1))

@@ -44,6 +44,7 @@ from app.db.models import (
 from app.db.upsert import copy_upsert, upsert
 from app.errors import ImportValidationError
 from app.ingest.batches import record_failed_import, record_import, sha256_of
+from app.ingest.municipal_changes import Divisions, Translation
 from app.ingest.problems import Problems
 from app.ingest.progress import Progress, no_progress
 from app.ingest.ssb_files import Category, Cell, SsbFile, number, read_ssb_file
@@ -69,6 +70,7 @@ class Checked:
     removed_flows: list[tuple[int, str, str]] = field(default_factory=list)
     skipped_areas: int = 0
     missing_values: int = 0
+    translated: list[str] = field(default_factory=list)  # what was translated to today's numbers, in words
 
 
 @dataclass(frozen=True)
@@ -89,15 +91,17 @@ class SsbImportResult:
     skipped_areas: int
     missing_values: int
     unchanged_file: bool = False
+    translated: tuple[str, ...] = ()
 
     def summary(self) -> str:
         if self.unchanged_file:
             return f"SSB {self.table}: this file was imported already; nothing changed."
         rows = ", ".join(f"{n} {table}" for table, n in self.written.items() if n) or "no rows"
+        translated = "".join(f"\n{line}" for line in self.translated)
         return (
             f"SSB {self.table}: {rows} read; {self.changed} rows inserted or changed. "
             f"Skipped: {self.skipped_areas} cells of the country, counties and areas outside the municipalities, "
-            f"{self.missing_values} cells without a value."
+            f"{self.missing_values} cells without a value.{translated}"
         )
 
 
@@ -107,10 +111,14 @@ def import_ssb(
     table: str | None = None,
     created_by: str | None = None,
     progress: Progress = no_progress,
+    leave_out_split: bool = False,
 ) -> SsbImportResult:
     """Validate ``path`` as SSB table ``table`` (or the table the file names) and write its cells.
 
     The caller commits; on a problem nothing has been written and ``record_failure`` logs the attempt.
+    Municipality numbers of an older division are translated to today's (``municipal_changes``); the
+    figures of a municipality split since are refused unless the file has the new numbers, or left out
+    with ``leave_out_split``.
 
     Raises:
         ImportValidationError: unreadable file, another table than ``table``, an unsupported table,
@@ -119,17 +127,17 @@ def import_ssb(
     path = Path(path)
     progress("read")
     ssb = read_ssb_file(path)
-    spec = _table_spec(path.name, table, ssb.table)
+    spec = _table_spec(path.name, table, ssb)
     problems = Problems(path.name)
     _check_dimensions(ssb, spec, problems)
     problems.raise_if_any()
-    known = set(session.scalars(select(Municipality.kommunenummer)))
+    divisions = Divisions(dict(session.execute(select(Municipality.kommunenummer, Municipality.name)).all()))
     checked = Checked()
 
     def value_of(cell: Cell) -> float | None:
         return _value(cell, problems, checked)
 
-    _check_areas(ssb, spec, known, problems, checked)
+    _check_areas(ssb, spec, divisions, problems, checked, leave_out_split)
     spec.check(ssb, checked, problems, value_of)
     if not any(checked.rows.values()) and not checked.removed_flows and not problems:
         problems.add(
@@ -145,7 +153,14 @@ def import_ssb(
     changed = _write(session, checked)
     written = {name: len(rows) for name, rows in checked.rows.items()}
     record_import(session, path, digest, f"ssb_{spec.number}", "succeeded", created_by, rows=sum(written.values()))
-    return SsbImportResult(spec.number, written, changed, checked.skipped_areas, checked.missing_values)
+    return SsbImportResult(
+        spec.number,
+        written,
+        changed,
+        checked.skipped_areas,
+        checked.missing_values,
+        translated=tuple(checked.translated),
+    )
 
 
 def record_failure(
@@ -158,25 +173,46 @@ def record_failure(
 # --- checks shared by every table ---------------------------------------------------------------
 
 
-def _table_spec(name: str, asked: str | None, stated: str | None) -> SsbTable:
-    number = asked or stated
+def _table_spec(name: str, asked: str | None, ssb: SsbFile) -> SsbTable:
+    stated = ssb.table
+    number = asked or stated or (ssb.table_in_name if ssb.table_in_name in TABLES else None)
     if asked and stated and asked != stated:
+        if stated not in TABLES:
+            raise ImportValidationError(
+                f"{name}: the file is SSB table {stated}, not {asked}. {_not_read(stated, ssb)}"
+            )
         raise ImportValidationError(
             f"{name}: the file is SSB table {stated}, not {asked}. Fix: import it with --table {stated}, or download "
             f"table {asked}."
         )
     if number is None:
+        fits = [t for t in TABLES.values() if set(t.required) <= set(ssb.dimensions)]
+        if ssb.unknown or not fits:
+            title = f" («{ssb.title}»)" if ssb.title else ""
+            dimensions = ", ".join([*ssb.unknown, *(DIMENSION_WORDS.get(d, d) for d in ssb.dimensions)])
+            raise ImportValidationError(
+                f"{name}: the file does not say which SSB table it is{title}, and its dimensions ({dimensions}) are "
+                f"not those of a table the dashboard reads. Fix: download one of the tables it reads: {_table_list()}."
+            )
         raise ImportValidationError(
             f"{name}: the file does not say which SSB table it is. Fix: give it with --table, one of "
-            f"{', '.join(TABLES)}."
+            f"{', '.join(t.number for t in fits)} ({_table_list(fits)})."
         )
     if number not in TABLES:
-        raise ImportValidationError(
-            f"{name}: SSB table {number} is not one the dashboard reads. Fix: use one of "
-            + "; ".join(f"{t.number} ({t.title})" for t in TABLES.values())
-            + "."
-        )
+        raise ImportValidationError(f"{name}: {_not_read(number, ssb)}")
     return TABLES[number]
+
+
+def _table_list(tables: list[SsbTable] | None = None) -> str:
+    return "; ".join(f"{t.number} ({t.title})" for t in (tables or TABLES.values()))
+
+
+def _not_read(number: str, ssb: SsbFile) -> str:
+    title = f" («{ssb.title}»)" if ssb.title else ""
+    return (
+        f"SSB table {number} is not one the dashboard reads{title}. Fix: the dashboard reads only these tables; "
+        f"download the figures you need from one of them: {_table_list()}."
+    )
 
 
 def _check_dimensions(ssb: SsbFile, spec: SsbTable, problems: Problems) -> None:
@@ -210,38 +246,324 @@ def _check_dimensions(ssb: SsbFile, spec: SsbTable, problems: Problems) -> None:
         )
 
 
-def _check_areas(ssb: SsbFile, spec: SsbTable, known: set[str], problems: Problems, checked: Checked) -> None:
-    """Keep the cells of municipalities only; a municipality not in the current list is a problem
-    unless the cell has no value (SSB lists discontinued municipalities with '..' or '.')."""
-    kept = []
+NOT_MUNICIPALITY_NAMES = {  # rows of a names-only file that are not municipalities (folded)
+    "heilelandet", "helelandet", "landet", "norge", "norway", "wholecountry", "thewholecountry", "svalbard",
+    "janmayen", "svalbardogjanmayen", "kontinentalsokkelen", "continentalshelf", "uoppgitt", "unknown", "ialt",
+    "total", "ostfold", "akershus", "hedmark", "oppland", "buskerud", "vestfold", "telemark", "austagder",
+    "vestagder", "rogaland", "hordaland", "sognogfjordane", "moreogromsdal", "sortrondelag", "nordtrondelag",
+    "nordland", "troms", "finnmark", "viken", "innlandet", "vestfoldogtelemark", "agder", "vestland", "trondelag",
+    "tromsogfinnmark", "romsa", "finnmarku",
+}  # fmt: skip
+
+
+@dataclass
+class _Placed:
+    """A cell with its municipalities as today's numbers."""
+
+    cell: Cell
+    codes: tuple[str, ...]  # today's number per area dimension
+    sources: tuple[str, ...]  # the number the file has, per area dimension
+    year: int | None
+    translated: bool
+
+
+def _check_areas(
+    ssb: SsbFile,
+    spec: SsbTable,
+    divisions: Divisions,
+    problems: Problems,
+    checked: Checked,
+    leave_out_split: bool = False,
+) -> None:
+    """Keep the cells of municipalities only, under today's numbers (``municipal_changes``): a renumbered
+    municipality maps one to one, merged ones are summed, a split one is refused unless the file has the
+    new numbers. A number that is no municipality of the cell's year or of today is a problem unless the
+    cell has no value (SSB lists discontinued municipalities with '..' or '.')."""
+    known = set(divisions.current)
+    placed: list[_Placed] = []
+    splits: list[tuple[Cell, tuple[str, ...], Translation]] = []
+    renumbered: dict[tuple[str, str], Translation] = {}
     for cell in ssb.cells:
-        codes = [_area_code(cell.categories[d]) for d in spec.area_dimensions]
-        if any(code is None or code.startswith(NOT_MUNICIPALITIES) for code in codes):
-            checked.skipped_areas += 1
+        year = _year(cell)
+        codes: list[str] = []
+        sources: list[str] = []
+        translated = False
+        split: Translation | None = None
+        skip = False
+        for dimension in spec.area_dimensions:
+            category = cell.categories[dimension]
+            code = _area_code(category)
+            if code is None and category.code is None and not re.search(r"\d|^[A-Z]{1,3}-", category.label):
+                code = _by_name(category.label, year, divisions, cell, problems, checked)
+                if code is None:
+                    skip = True
+                    break
+            if code is None or code.startswith(NOT_MUNICIPALITIES):
+                checked.skipped_areas += 1
+                skip = True
+                break
+            translation = divisions.translate(code, year) if year is not None else None
+            if translation is not None and translation.changed:
+                if len(translation.codes) > 1:
+                    split = translation
+                    codes.append(code)
+                else:
+                    codes.append(translation.codes[0])
+                    renumbered[(code, translation.codes[0])] = translation
+                translated = True
+            else:
+                codes.append(code)
+            sources.append(code)
+        if skip:
+            continue
+        if year is not None and _filler(cell, sources, divisions.division(year)):
+            checked.missing_values += 1  # SSB writes 0 for a municipality in a year it did not exist
+            continue
+        if split is not None:
+            splits.append((cell, tuple(sources), split))
             continue
         unknown = [code for code in codes if code not in known]
         if unknown:
-            try:
-                empty = number(cell.value) is None
-            except ValueError:
-                empty = False
-            if empty:
+            if _empty(cell):
                 checked.missing_values += 1
             else:
                 problems.add(
                     cell.row,
                     cell.column,
                     unknown[0],
-                    "a municipality number of the current municipality list",
-                    "download the table with the current regional division (Statistikkbanken: 'Kommuner, gjeldende'), "
-                    "or remove the row",
+                    "a municipality number of SSB's division in the figure's year (translated to the current regional "
+                    "division) or of today's",
+                    "download the table with SSB's own region codes (Statistikkbanken: 'Kommuner'), or remove the row",
                 )
             continue
-        areas = {
-            d: Category(code, cell.categories[d].label) for d, code in zip(spec.area_dimensions, codes, strict=True)
-        }
-        kept.append(Cell({**cell.categories, **areas}, cell.value, cell.row, cell.column))
-    ssb.cells = kept
+        placed.append(_Placed(cell, tuple(codes), tuple(sources), year, translated))
+    direct: set[tuple] = set()
+    kept = _combine(spec, divisions, placed, problems, checked, direct, splits)
+    _check_splits(spec, divisions, splits, direct, problems, checked, leave_out_split)
+    ssb.cells = list(kept.values())
+    _describe(divisions, placed, renumbered, checked)
+
+
+def _year(cell: Cell) -> int | None:
+    category = cell.categories.get("time")
+    match = re.match(r"(\d{4})", (category.code or category.label) if category else "")
+    return int(match.group(1)) if match else None
+
+
+def _filler(cell: Cell, sources: list[str], division: dict[str, str]) -> bool:
+    """A 0 for a number that was no municipality in the cell's year: not a figure."""
+    if all(source in division for source in sources):
+        return False
+    try:
+        return number(cell.value) == 0
+    except ValueError:
+        return False
+
+
+def _empty(cell: Cell) -> bool:
+    try:
+        return number(cell.value) is None
+    except ValueError:
+        return False
+
+
+def _by_name(
+    name: str, year: int | None, divisions: Divisions, cell: Cell, problems: Problems, checked: Checked
+) -> str | None:
+    """The number of a municipality the file names only (pyjstat exports): unique in the year's division."""
+    from app.ingest.municipal_changes import fold
+
+    codes, division_year = divisions.by_name(name, year or max(divisions.years))
+    if len(codes) == 1:
+        return codes.pop()
+    if not codes and (fold(name) in NOT_MUNICIPALITY_NAMES or not fold(name)):
+        checked.skipped_areas += 1
+        return None
+    if codes:
+        names = ", ".join(f"{c} {divisions.division(division_year)[c]}" for c in sorted(codes))
+        problems.add(
+            cell.row,
+            cell.column,
+            name,
+            f"a municipality name that is unique in {division_year}'s division (it names {names})",
+            "download the table with municipality numbers (Statistikkbanken: 'kode og tekst'; pyjstat: keep the "
+            "codes), or write the county in brackets, e.g. 'Våler (Østfold)'",
+        )
+    else:
+        problems.add(
+            cell.row,
+            cell.column,
+            name,
+            f"the name of a municipality of {year or 'today'}'s division or of today's",
+            "download the table with municipality numbers (Statistikkbanken: 'kode og tekst')",
+        )
+    return None
+
+
+def _others(cell: Cell, spec: SsbTable) -> tuple[tuple[str, Category], ...]:
+    return tuple(sorted((d, c) for d, c in cell.categories.items() if d not in spec.area_dimensions))
+
+
+def _with_codes(cell: Cell, spec: SsbTable, codes: tuple[str, ...], value: str | None) -> Cell:
+    areas = {d: Category(code, cell.categories[d].label) for d, code in zip(spec.area_dimensions, codes, strict=True)}
+    return Cell({**cell.categories, **areas}, value, cell.row, cell.column)
+
+
+def _combine(
+    spec: SsbTable,
+    divisions: Divisions,
+    placed: list[_Placed],
+    problems: Problems,
+    checked: Checked,
+    direct_keys: set[tuple],
+    splits: list[tuple[Cell, tuple[str, ...], Translation]],
+) -> dict[tuple, Cell]:
+    """One cell per today's municipalities and other categories: the file's own when it has the number
+    already (SSB's series in today's division), else the sum of the municipalities merged into it."""
+    groups: dict[tuple, list[_Placed]] = defaultdict(list)
+    for item in placed:
+        groups[(item.codes, _others(item.cell, spec))].append(item)
+    kept: dict[tuple, Cell] = {}
+    for key, items in groups.items():
+        direct = [item for item in items if not item.translated]
+        if direct:
+            for item in direct:
+                kept.setdefault(key, _with_codes(item.cell, spec, item.codes, item.cell.value))
+            direct_keys.add(key)
+            continue
+        first = items[0]
+        receiver = next(
+            (t for t in (divisions.split_into(first.year or 0).get(c) for c in first.codes) if t is not None), None
+        )
+        if receiver is not None:  # it got part of a divided municipality: the old figures do not add up to it
+            splits.append((first.cell, first.sources, receiver))
+            continue
+        if len(items) == 1 and all(divisions.partners(source, first.year or 0) == {source} for source in first.sources):
+            kept[key] = _with_codes(first.cell, spec, first.codes, first.cell.value)
+            continue
+        missing = _missing_partners(divisions, items, spec)
+        if missing:
+            problems.add(
+                first.cell.row,
+                first.cell.column,
+                ", ".join(sorted({s for item in items for s in item.sources})),
+                missing,
+                "select every one of the municipalities merged since, or download the table with today's "
+                "division (Statistikkbanken: the newest 'Kommuner' list)",
+            )
+            continue
+        total = 0.0
+        empty = False
+        for item in items:
+            try:
+                value = number(item.cell.value)
+            except ValueError:
+                _value(item.cell, problems, checked)
+                empty = True
+                break
+            if value is None:
+                empty = True
+            else:
+                total += value
+        kept[key] = _with_codes(first.cell, spec, first.codes, None if empty else _shown(total))
+    return kept
+
+
+def _shown(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _missing_partners(divisions: Divisions, items: list[_Placed], spec: SsbTable) -> str | None:
+    year = items[0].year or 0
+    for k, _dimension in enumerate(spec.area_dimensions):
+        present = {item.sources[k] for item in items}
+        expected: set[str] = set()
+        for source in present:
+            expected |= divisions.partners(source, year)
+        if present < expected:
+            division = divisions.division(year)
+            target = items[0].codes[k]
+            return (
+                f"every municipality of {year} that is {target} {divisions.current.get(target, '')} today ("
+                + ", ".join(f"{c} {division.get(c, '')}" for c in sorted(expected))
+                + "), to sum them; the file lacks "
+                + ", ".join(f"{c} {division.get(c, '')}" for c in sorted(expected - present))
+            )
+    return None
+
+
+def _check_splits(
+    spec: SsbTable,
+    divisions: Divisions,
+    splits: list[tuple[Cell, tuple[str, ...], Translation]],
+    direct: set[tuple],
+    problems: Problems,
+    checked: Checked,
+    leave_out_split: bool,
+) -> None:
+    """A figure of a municipality divided since cannot be shared out: the file's figures for the new numbers
+    are used when it has them; otherwise the cell is refused (or left out with ``leave_out_split``)."""
+    left_out: dict[str, int] = defaultdict(int)
+    for cell, sources, translation in splits:
+        others = _others(cell, spec)
+        has_new = (
+            any(any(code in key[0] for code in translation.codes) and key[1] == others for key in direct)
+            if len(spec.area_dimensions) > 1
+            else all(((code,), others) in direct for code in translation.codes)
+        )
+        if has_new or _empty(cell):
+            if not has_new:
+                checked.missing_values += 1
+            continue
+        split = translation.split
+        assert split is not None
+        news = " and ".join(f"{c} {divisions.current.get(c, '')}" for c in translation.codes)
+        if leave_out_split:
+            left_out[f"{split.old_code} {split.old_name} (divided {split.year} into {news})"] += 1
+            continue
+        area = spec.area_dimensions[sources.index(translation.code)] if translation.code in sources else None
+        problems.add(
+            cell.row,
+            cell.column,
+            " ".join(sources) if area is None else f"{translation.code} {cell.categories[area].label}",
+            f"a municipality that still exists: {split.old_code} {split.old_name} was divided on 1 January "
+            f"{split.year} into {news}, and its figure for {translation.year} cannot be shared out between them",
+            "download the table with today's division (Statistikkbanken: the newest 'Kommuner' list), which has "
+            "figures for the new municipalities, or leave these rows out (fjernarbeid import ssb --leave-out-split)",
+        )
+    for what, count in left_out.items():
+        checked.translated.append(f"Left out: {count} cells of {what}; the file has no figures for the new ones.")
+
+
+def _describe(
+    divisions: Divisions, placed: list[_Placed], renumbered: dict[tuple[str, str], Translation], checked: Checked
+) -> None:
+    """The check step's words for what was translated: renumberings and how many municipalities were merged."""
+    sources_of: dict[str, set[str]] = defaultdict(set)
+    for item in placed:
+        if item.translated:
+            for source, code in zip(item.sources, item.codes, strict=True):
+                sources_of[code].add(source)
+    merged = {code: sources for code, sources in sources_of.items() if len(sources) > 1}
+    one_to_one = sorted(
+        (t for (source, code), t in renumbered.items() if code not in merged), key=lambda t: (t.codes[0], t.code)
+    )
+    if one_to_one:
+        shown = ", ".join(
+            f"{divisions.current.get(t.codes[0], '')} {t.code} → {t.codes[0]} ({t.steps[-1].year})"
+            for t in one_to_one[:5]
+        )
+        more = f" and {len(one_to_one) - 5} more" if len(one_to_one) > 5 else ""
+        checked.translated.append(f"Translated to today's municipality numbers: {shown}{more}.")
+    if merged:
+        count = sum(len(s) for s in merged.values())
+        checked.translated.append(
+            f"{count} municipalities merged into {len(merged)} (their figures summed), e.g. "
+            + "; ".join(
+                f"{', '.join(sorted(s))} → {c} {divisions.current.get(c, '')}" for c, s in list(merged.items())[:3]
+            )
+            + "."
+        )
 
 
 def _area_code(category: Category) -> str | None:
@@ -307,13 +629,14 @@ def _fold(text: str) -> str:
 
 
 def _population(ssb: SsbFile, checked: Checked, problems: Problems, value_of: Callable[[Cell], float | None]) -> None:
-    by_age = "sex" in ssb.dimensions or "age" in ssb.dimensions
-    if by_age and not {"sex", "age"} <= set(ssb.dimensions):
+    by_sex = "sex" in ssb.dimensions
+    by_age = "age" in ssb.dimensions
+    if by_sex and not by_age:
         problems.add(
             1,
             None,
             ", ".join(ssb.dimensions),
-            "both sex and age, or neither",
+            "both sex and age, or neither (or age alone)",
             "select both kjønn and alder (every single year), or leave both out for totals",
         )
         return
@@ -332,15 +655,16 @@ def _population(ssb: SsbFile, checked: Checked, problems: Problems, value_of: Ca
                 {"kommunenummer": municipality, "year": year, "population": persons, "is_ssb_figure": True}
             )
             continue
-        sex, age = _sex(cell, problems), _age(cell, problems)
+        sex, age = (_sex(cell, problems) if by_sex else 0), _age(cell, problems)
         if sex is None or age is None:
             continue
-        checked.rows["population_age_sex"].append(
-            {"kommunenummer": municipality, "year": year, "sex": sex, "age": age, "population": persons}
-        )
+        if by_sex:
+            checked.rows["population_age_sex"].append(
+                {"kommunenummer": municipality, "year": year, "sex": sex, "age": age, "population": persons}
+            )
         complete[(municipality, year)][(sex, age)] = persons
     for (municipality, year), cells in complete.items():
-        if len(cells) < 2 * (OLDEST_AGE + 1):
+        if len(cells) < (2 if by_sex else 1) * (OLDEST_AGE + 1):
             continue
         checked.rows["population_total"].append(
             {"kommunenummer": municipality, "year": year, "population": sum(cells.values()), "is_ssb_figure": True}
@@ -376,7 +700,9 @@ def _sex(cell: Cell, problems: Problems) -> int | None:
 def _age(cell: Cell, problems: Problems) -> int | None:
     category = cell.categories["age"]
     text = category.text
-    match = re.fullmatch(r"(\d{1,3})(\+)?(?:\s+(\d{1,3}\s+)?år(?:\s+eller\s+eldre)?)?(\s+år)?", text)
+    match = re.fullmatch(
+        r"(\d{1,3})(\+)?(?:\s+(\d{1,3}\s+)?(?:år|years?)(?:\s+(?:eller\s+eldre|or\s+older))?)?(\s+år)?", text
+    )
     if match:
         age = int(match.group(1))
         if age <= OLDEST_AGE:
@@ -407,10 +733,15 @@ def _commuting(ssb: SsbFile, checked: Checked, problems: Problems, value_of: Cal
 
 EMPLOYMENT_MEASURES = (  # words in a statistics variable of 11618 → our measure; the first match counts
     ("arbeidssted", "employed_by_workplace_15_74"),
+    ("placeofwork", "employed_by_workplace_15_74"),
+    ("workplace", "employed_by_workplace_15_74"),
     ("bosted", "employed_by_residence_15_74"),
+    ("residence", "employed_by_residence_15_74"),
     ("prosent", None),
+    ("percent", None),
     ("befolkning", "population_15_74"),
     ("personer", "population_15_74"),
+    ("population", "population_15_74"),
 )
 
 
@@ -431,6 +762,50 @@ def _employment(ssb: SsbFile, checked: Checked, problems: Problems, value_of: Ca
                     "period": f"{year}-Q4",
                     "value": persons,
                     "source": "SSB 11618",
+                    "is_estimate": False,
+                }
+            )
+
+
+COMMUTER_MEASURES = (  # words in a statistics variable of 11616 → our measure; the first match counts
+    ("pendlerinn", "in_commuters_15_74"),
+    ("innpendl", "in_commuters_15_74"),
+    ("commutinginto", "in_commuters_15_74"),
+    ("incommut", "in_commuters_15_74"),
+    ("pendlerut", "out_commuters_15_74"),
+    ("utpendl", "out_commuters_15_74"),
+    ("commutingoutof", "out_commuters_15_74"),
+    ("outcommut", "out_commuters_15_74"),
+    ("prosent", None),
+    ("percent", None),
+    ("arbeidssted", "employed_by_workplace_15_74"),
+    ("workplace", "employed_by_workplace_15_74"),
+    ("placeofwork", "employed_by_workplace_15_74"),
+    ("bosatt", "employed_by_residence_15_74"),
+    ("bosted", "employed_by_residence_15_74"),
+    ("resid", "employed_by_residence_15_74"),
+)
+
+
+def _commuters(ssb: SsbFile, checked: Checked, problems: Problems, value_of: Callable[[Cell], float | None]) -> None:
+    measures = _contents(
+        ssb, problems, COMMUTER_MEASURES, "employed by residence, in-commuters, out-commuters, employed by workplace"
+    )
+    for cell in ssb.cells:
+        measure = measures.get(cell.categories["contents"])
+        year = _period(cell, problems, quarter_ok=True)
+        value = value_of(cell)
+        if measure is None or year is None or value is None:
+            continue
+        persons = _whole(value, cell, problems)
+        if persons is not None:
+            checked.rows["municipality_statistic"].append(
+                {
+                    "kommunenummer": cell.categories["region"].code,
+                    "measure": measure,
+                    "period": f"{year}-Q4",
+                    "value": persons,
+                    "source": "SSB 11616",
                     "is_estimate": False,
                 }
             )
@@ -564,6 +939,14 @@ TABLES = {
         ),
         SsbTable("03321", "commuting", ("home", "work", "time"), ("contents",), ("home", "work"), _commuting),
         SsbTable("11618", "employment", ("region", "contents", "time"), (), ("region",), _employment),
+        SsbTable(
+            "11616",
+            "employed persons by residence and workplace, in- and out-commuters",
+            ("region", "contents", "time"),
+            (),
+            ("region",),
+            _commuters,
+        ),
         SsbTable("06913", "population change", ("region", "contents", "time"), (), ("region",), _population_change),
         SsbTable("09429", "education", ("region", "level", "time"), ("contents",), ("region",), _education),
     )
