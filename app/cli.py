@@ -369,7 +369,7 @@ def cmd_import_ssb(args, config: Config) -> int:
     result = _run_import(
         "ssb",
         path,
-        lambda session: import_ssb(session, path, args.table, created_by=_user()),
+        lambda session: import_ssb(session, path, args.table, created_by=_user(), leave_out_split=args.leave_out_split),
         lambda session, error: record_failure(session, path, args.table, error, created_by=_user()),
     )
     print(result.summary())
@@ -684,10 +684,15 @@ def build_parser() -> argparse.ArgumentParser:
     central.set_defaults(func=cmd_import_centrality)
     ssb = impsub.add_parser(
         "ssb",
-        help="an SSB table downloaded as CSV or json-stat2 (07459, 03321, 11618, 06913, 09429; docs/ssb-import.md)",
+        help="an SSB table downloaded as CSV or JSON-stat (07459, 03321, 11616, 11618, 06913, 09429; docs/ssb-import.md)",
     )
     ssb.add_argument("file")
     ssb.add_argument("--table", help="the table number, e.g. 07459 (default: the one the file names)")
+    ssb.add_argument(
+        "--leave-out-split",
+        action="store_true",
+        help="leave out the figures of a municipality divided since (e.g. 1507 Ålesund 2020–2023) instead of refusing",
+    )
     ssb.set_defaults(func=cmd_import_ssb)
 
     codebook = sub.add_parser("codebook", help="codebooks for survey data files (docs/codebook-format.md)")

@@ -304,3 +304,18 @@ def test_names_only_from_pyjstat(db):
         )
     )
     assert codes_2010 == sum(int(r[3]) for r in rows if r[2] == "2010")
+
+
+@absent
+def test_cli_refuses_a_divided_municipality_then_leaves_it_out(database_url, monkeypatch, capsys):
+    """``--leave-out-split`` is the fix the refusal names (the import is rolled back by the failure of the
+    first call; the second writes the file's 2022 figures, which equal the seed's for these numbers)."""
+    from app.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    path = REAL / "download-07459_20220914-092711.json"
+    assert main(["import", "ssb", str(path)]) == 4
+    assert "--leave-out-split" in capsys.readouterr().err
+    assert main(["import", "ssb", str(path), "--leave-out-split"]) == 0
+    out = capsys.readouterr().out
+    assert "Halden 3001 → 3101 (2024)" in out and "Left out" in out, out
