@@ -319,3 +319,17 @@ def test_cli_refuses_a_divided_municipality_then_leaves_it_out(database_url, mon
     assert main(["import", "ssb", str(path), "--leave-out-split"]) == 0
     out = capsys.readouterr().out
     assert "Halden 3001 → 3101 (2024)" in out and "Left out" in out, out
+
+
+def test_an_ambiguous_name_is_refused_naming_it_and_a_repeated_cause_is_said_once(db, tmp_path):
+    """Not a real file: 'Våler' was two municipalities in 2015 (Hedmark, Østfold); 'Bø' two until 2019."""
+    path = tmp_path / "07459_names.csv"
+    lines = ["region,statistikkvariabel,år,value", "Våler,Personer,2015,5000", "Bø,Personer,2019,2600"]
+    lines += [f"Atlantis,Personer,{year},1" for year in range(2006, 2016)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ImportValidationError) as caught:
+        import_ssb(db, path, None)
+    message = str(caught.value)
+    assert "'Våler'" in message and "0137 Våler (Østfold)" in message and "0426 Våler (Hedmark)" in message, message
+    assert "'Bø'" in message and "column value" in message and "Fix:" in message, message
+    assert message.count("'Atlantis'") == 1 and "the same cause 10 times: rows 4, 5, 6 …" in message, message

@@ -394,7 +394,7 @@ def _by_name(
             cell.row,
             cell.column,
             name,
-            f"the name of a municipality of {year or 'today'}'s division or of today's",
+            "the name of a municipality of SSB's division in the figure's year or of today's",
             "download the table with municipality numbers (Statistikkbanken: 'kode og tekst')",
         )
     return None
