@@ -145,7 +145,7 @@ def zip_bomb() -> bytes:
         ("coworking", "rom.xlsx", zip_bomb(), "would unpack to 40 MB"),
         ("coworking", "rom.csv", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "PNG image"),
         ("coworking", "rom.exe", b"MZ\x90\0", "her kan du laste opp .csv, .xlsx-filer"),
-        ("ssb", "befolkning.csv", b'"region";"alder"\n', "none holds values"),
+        ("ssb", "befolkning.csv", b'"region";"alder"\n', "no column holds values"),
     ],
 )
 def test_malformed_and_malicious_uploads_are_refused_cleanly(app, accounts, kind, name, content, fragment):

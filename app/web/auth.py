@@ -43,9 +43,10 @@ from app.db.users import (
     end_session,
     start_session,
 )
+from app.web import urls
 from app.web.i18n import gettext as _
+from app.web.urls import LOGIN_PATH
 
-LOGIN_PATH = "/logg-inn"
 LOGOUT_PATH = "/logg-ut"
 CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads
 CSRF_HEADER = "X-CSRFToken"
@@ -130,7 +131,7 @@ def install(server: Flask, config: Config) -> None:
                 and "." not in request.path.rsplit("/", 1)[-1]
                 and not request.path.startswith("/_")
             ):
-                return redirect(f"{LOGIN_PATH}?next={request.full_path.rstrip('?')}", 302)
+                return redirect(urls.login(None, request.full_path.rstrip("?")), 302)
             raise Unauthorized("Log in to read this dashboard.")
         return None
 
@@ -223,7 +224,7 @@ def _login_page(lang: str, target: str, error: str | None = None) -> str:
 <h1 class="h3 mb-3">{escape(title)}</h1>
 <p>{escape(intro)}</p>
 {alert}
-<form method="post" action="{LOGIN_PATH}?lang={lang}">
+<form method="post" action="{escape(urls.link(LOGIN_PATH, lang))}">
 <input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">
 <input type="hidden" name="next" value="{escape(target)}">
 <div class="mb-3"><label class="form-label" for="login-name">{escape(name_label)}</label>
@@ -232,7 +233,7 @@ def _login_page(lang: str, target: str, error: str | None = None) -> str:
 <input class="form-control" id="login-password" name="password" type="password" autocomplete="current-password"
  required></div>
 <button class="btn btn-primary" type="submit" id="login-submit">{escape(title)}</button>
-<a class="ms-3" href="/?lang={lang}">{escape(back)}</a>
+<a class="ms-3" href="{escape(urls.link("/", lang))}">{escape(back)}</a>
 </form>
 </main>
 </body>

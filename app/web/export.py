@@ -26,7 +26,6 @@ import json
 import logging
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 from flask import Flask, Response, current_app, has_request_context, request
@@ -36,6 +35,7 @@ from app.db.session import session_scope
 from app.errors import DatabaseUnavailable, FjernarbeidError, QueryTimeout
 from app.query.data_version import data_version
 from app.query.metadata import QueryError
+from app.web import urls
 from app.web.charts import plain
 from app.web.i18n import format_long_date
 from app.web.i18n import gettext as _
@@ -72,10 +72,7 @@ def page_named(name: str):
 
 def export_query(state: PageState, **extra: str | None) -> str:
     """The view's query string for an export address: the page's state, always with its language."""
-    params = parse_search(state.query(explicit=True))
-    params["lang"] = state.lang
-    params.update({k: v for k, v in extra.items() if v})
-    return "?" + urlencode(params)
+    return urls.with_changes(state.query(explicit=True), lang=state.lang, **{k: v for k, v in extra.items() if v})
 
 
 def data_address(path: str, state: PageState, fmt: str, chart: str | None = None) -> str:
@@ -190,13 +187,11 @@ def chosen_view(rendered: Rendered, chart: str | None) -> View | None:
 
 def _page_search() -> str:
     """The request's query string without the export's own parameters."""
-    kept = [(k, v) for k, v in request.args.items(multi=False) if k not in OWN_PARAMS]
-    return "?" + urlencode(kept) if kept else ""
+    return urls.query({k: v for k, v in request.args.items(multi=False) if k not in OWN_PARAMS})
 
 
 def _without_own(search: str) -> str:
-    kept = {k: v for k, v in parse_search(search).items() if k not in OWN_PARAMS}
-    return "?" + urlencode(kept) if kept else ""
+    return urls.query({k: v for k, v in parse_search(search).items() if k not in OWN_PARAMS})
 
 
 def _slug(title: str) -> str:

@@ -24,7 +24,6 @@ import logging
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import parse_qs, urlencode
 
 from dash import Input, Output, State, ctx, dcc, no_update
 from flask import current_app, has_app_context
@@ -32,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from app.config import LANGUAGES, Config
 from app.db.session import session_scope
+from app.web import urls
 from app.web.i18n import N_, gettext, pick
 from app.web.response_cache import do_not_cache_this_response
 
@@ -157,13 +157,13 @@ class PageState:
             text = to_text(param, value)
             if text:
                 params[param.name] = text
-        return "?" + urlencode(params) if params else ""
+        return urls.query(params)
 
     def link(self, path: str, **params: Any) -> str:
         """An address on another page with ``params`` (None dropped), keeping the language of this one."""
         kept = {"lang": self.lang} if self.lang_in_address else {}
         chosen = {k: v for k, v in params.items() if v not in (None, "", [])}
-        return path + ("?" + urlencode({**kept, **chosen}) if kept or chosen else "")
+        return path + urls.query({**kept, **chosen})
 
     def describe(self, lang: str | None = None) -> str:
         """What the state selects, in words, for titles, exports and citations: the labels of the values
@@ -238,7 +238,7 @@ class Spec:
 
 def parse_search(search: str | None) -> dict[str, str]:
     """``?a=1&b=x`` → ``{"a": "1", "b": "x"}`` (the first value of each name)."""
-    return {k: v[0] for k, v in parse_qs((search or "").lstrip("?"), keep_blank_values=False).items() if v}
+    return urls.parse(search)
 
 
 def to_text(param: Param, value: Any) -> str:
@@ -379,7 +379,7 @@ def register_address_writer(app, page) -> None:
                 params.pop(param.name, None)
             else:
                 params[param.name] = text
-        new = "?" + urlencode(params) if params else ""
+        new = urls.query(params)
         return no_update if new == (search or "") else new
 
 

@@ -10,7 +10,6 @@ on-screen buttons step through it and Esc leaves (``assets/present.js``).
 from __future__ import annotations
 
 import copy
-from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -18,6 +17,7 @@ from dash.development.base_component import Component
 
 from app.db.decks import DeckError, DeckInfo, get_deck
 from app.db.session import session_scope
+from app.web import urls
 from app.web.charts import graph_config
 from app.web.components import aria, error_message
 from app.web.export import OWN_PARAMS, chosen_view, render_views
@@ -42,16 +42,11 @@ def presenting(search: str | None) -> bool:
 
 def page_search(search: str | None) -> str:
     """The page's own query string: without the presentation's and the export's parameters."""
-    kept = {k: v for k, v in parse_search(search).items() if k not in OWN_PARAMS}
-    return "?" + urlencode(kept) if kept else ""
+    return urls.query({k: v for k, v in parse_search(search).items() if k not in OWN_PARAMS})
 
 
 def slide_address(path: str, query_string: str, token: str, number: int, lang: str | None) -> str:
-    params = parse_search(query_string)
-    if lang:
-        params["lang"] = lang
-    params.update(present="1", deck=token, slide=str(number))
-    return path + "?" + urlencode(params)
+    return path + urls.with_changes(query_string, lang=lang or None, present="1", deck=token, slide=str(number))
 
 
 def enlarge(figure: go.Figure, minimum: int = MIN_TEXT_PX) -> go.Figure:
@@ -163,11 +158,7 @@ def _frame(
         view = deck.views[k - 1]
         return slide_address(view.path, view.query_string, deck.token, k, in_address)
 
-    leave = (
-        DECKS_PATH + "?" + urlencode({"deck": deck.token, **({"lang": in_address} if in_address else {})})
-        if deck
-        else (pathname or "/") + page_search(search)
-    )
+    leave = urls.link(DECKS_PATH, in_address, deck=deck.token) if deck else (pathname or "/") + page_search(search)
     controls = html.Nav(
         [
             _step(PREV, "←", _("Previous", lang), go_to(number - 1)),

@@ -7,8 +7,6 @@ accounts, a deck's link is the only key to it.
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
@@ -16,7 +14,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from app.db.audit import record
 from app.db.decks import DeckError, add_view, create_deck, find_decks
 from app.db.session import session_scope
-from app.web import auth
+from app.web import auth, urls
 from app.web.export import render_views
 from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
@@ -126,7 +124,7 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
         lang = language_of(search)
         who = auth.account()
         if who is None or not who.may("editor"):
-            login = html.A(_("Log in", lang), href=f"{auth.LOGIN_PATH}?lang={lang}&next={quote(pathname or '/')}")
+            login = html.A(_("Log in", lang), href=urls.login(lang, pathname or "/"))
             refusal = dbc.Alert([_("Saving views needs an editor's login.", lang), " ", login], color="info")
             return True, no_update, [], None, [], None, refusal
         page = page_for(pathname)
@@ -166,7 +164,7 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
         params.pop("lang", None)  # a deck is shown in the language of whoever plays it
         if chart:
             params["chart"] = chart
-        query = "?" + urlencode(params) if params else ""
+        query = urls.query(params)
         try:
             with session_scope() as session:
                 if token in (None, NEW):
@@ -176,13 +174,14 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
         except DeckError as error:
             return dbc.Alert(str(error), color="danger"), no_update
         known = [token, *[t for t in (known or []) if t != token]]
-        lang_part = f"&lang={lang}" if parse_search(search).get("lang") else ""
         message = dbc.Alert(
             [
                 _("Saved as view {number} of the presentation.", lang).format(number=saved.position),
                 " ",
                 dcc.Link(
-                    _("Open the presentation", lang), href=f"{DECKS_PATH}?deck={token}{lang_part}", id="save-view-link"
+                    _("Open the presentation", lang),
+                    href=urls.link(DECKS_PATH, urls.language_kept(search, lang), deck=token),
+                    id="save-view-link",
                 ),
             ],
             color="success",

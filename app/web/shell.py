@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
 from app.config import LANGUAGES
-from app.web import auth, present, save_view, state
+from app.web import auth, present, save_view, urls
 from app.web.components import aria, friendly
 from app.web.i18n import N_
 from app.web.i18n import gettext as _
@@ -36,14 +34,8 @@ LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 
 def language_from_search(search: str | None, default: str) -> str:
     """The ``lang`` query parameter if it is a supported language, else the default."""
-    value = state.parse(search).get("lang")
+    value = urls.parse(search).get("lang")
     return value if value in LANGUAGES else default
-
-
-def with_language(search: str | None, lang: str) -> str:
-    params = state.parse(search)
-    params["lang"] = lang
-    return state.build(params)
 
 
 def layout(default_lang: str) -> html.Div:
@@ -66,9 +58,9 @@ def layout(default_lang: str) -> html.Div:
 
 
 def navigation(pathname: str, search: str, lang: str, default_lang: str) -> html.Nav:
-    query = "" if lang == default_lang else f"?lang={lang}"
+    chosen = None if lang == default_lang else lang
     links = [
-        dbc.NavItem(dbc.NavLink(_(page.NAME, lang), href=page.PATH + query, active=pathname == page.PATH))
+        dbc.NavItem(dbc.NavLink(_(page.NAME, lang), href=urls.link(page.PATH, chosen), active=pathname == page.PATH))
         for page in pages()
         if not hasattr(page, "ROLE")  # the editing pages are reached from the account bar
     ]
@@ -76,7 +68,7 @@ def navigation(pathname: str, search: str, lang: str, default_lang: str) -> html
         [
             html.A(
                 LANGUAGE_NAMES[code],
-                href=pathname + with_language(search, code),
+                href=pathname + urls.with_changes(search, lang=code),
                 lang=code,
                 hrefLang=code,
                 className="lang-link" + (" active" if code == lang else ""),
@@ -91,7 +83,7 @@ def navigation(pathname: str, search: str, lang: str, default_lang: str) -> html
     navbar = dbc.Navbar(
         dbc.Container(
             [
-                dbc.NavbarBrand(_(SITE_NAME, lang), href="/" + query),
+                dbc.NavbarBrand(_(SITE_NAME, lang), href=urls.link("/", chosen)),
                 # on a phone the links and languages fold behind one button
                 html.Button(
                     html.Span(className="navbar-toggler-icon"),
@@ -129,18 +121,12 @@ def footer(lang: str) -> list:
     ]
 
 
-def _here(pathname: str, search: str) -> str:
-    return pathname + (search if search.startswith("?") or not search else "?" + search)
-
-
 def account_bar(who, pathname: str, search: str, lang: str) -> list:
     """Log in, or who is logged in with the editing pages their role opens and a logout button."""
-    query = f"?lang={lang}"
     if who is None:
-        target = quote(_here(pathname, search), safe="")
-        return [html.A(_("Log in", lang), href=f"{auth.LOGIN_PATH}?lang={lang}&next={target}", id="account-login")]
+        return [html.A(_("Log in", lang), href=urls.login(lang, urls.here(pathname, search)), id="account-login")]
     links = [
-        html.A(_(page.NAME, lang), href=page.PATH + query, className="ms-3")
+        html.A(_(page.NAME, lang), href=urls.link(page.PATH, lang), className="ms-3")
         for page in pages()
         if hasattr(page, "ROLE") and who.may(page.ROLE)
     ]
@@ -164,7 +150,6 @@ def account_bar(who, pathname: str, search: str, lang: str) -> list:
 
 
 def login_needed(pathname: str, search: str, lang: str, logged_in: bool) -> html.Div:
-    target = quote(_here(pathname, search or ""), safe="")
     text = (
         _("Your role does not give access to this page.", lang)
         if logged_in
@@ -174,7 +159,7 @@ def login_needed(pathname: str, search: str, lang: str, logged_in: bool) -> html
         [
             html.H1(_("Login needed", lang)),
             html.P(text, id="login-needed"),
-            html.P(html.A(_("Log in", lang), href=f"{auth.LOGIN_PATH}?lang={lang}&next={target}")),
+            html.P(html.A(_("Log in", lang), href=urls.login(lang, urls.here(pathname, search)))),
         ]
     )
 
@@ -203,7 +188,7 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
     def _render_frame(pathname, search):
         lang = language_from_search(search, default_lang)
         frame = [navigation(pathname or "/", search or "", lang, default_lang)]
-        requested = state.parse(search).get("lang")
+        requested = urls.parse(search).get("lang")
         if requested is not None and requested not in LANGUAGES:
             frame.append(
                 dbc.Alert(
@@ -302,13 +287,13 @@ def register_not_found(app: dash.Dash) -> None:
         path = request.path.rstrip("/") or "/"
         if request.method != "GET" or path in known or _served_by_dash(path) or _own_route(request.url_rule):
             return None
-        query = request.query_string.decode()
+        rest = dict(request.args.items())
         number = path.removeprefix("/kommune/")
         if number != path and number.isdigit() and len(number) == 4:  # /kommune/4622: the municipality page
-            return redirect(f"/kommune?kommune={number}" + (f"&{query}" if query else ""), 302)
+            return redirect("/kommune" + urls.query({"kommune": number, **rest}), 302)
         slug = path.removeprefix("/region/")
         if slug != path and slug.replace("_", "").isalnum():  # /region/hardangerradet: the same page, for a region
-            return redirect(f"/kommune?kommune={slug}" + (f"&{query}" if query else ""), 302)
+            return redirect("/kommune" + urls.query({"kommune": slug, **rest}), 302)
         return app.index(), 404
 
 

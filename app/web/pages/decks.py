@@ -7,15 +7,13 @@ view to a presentation" above every page with data.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from app.db.audit import record
 from app.db.decks import DeckError, DeckInfo, delete_deck, find_decks, get_deck, move_view, remove_view, rename_deck
 from app.db.session import session_scope
-from app.web import auth
+from app.web import auth, urls
 from app.web.components import aria, error_message, page_language
 from app.web.i18n import N_
 from app.web.i18n import gettext as _
@@ -188,7 +186,7 @@ def _handout_callbacks(app) -> None:
         if state.file is not None:
             link = html.A(
                 _("Download the handout (PDF)", lang),
-                href=f"/deck/{token}.pdf?lang={lang}",
+                href=urls.link(f"/deck/{token}.pdf", lang),
                 id=HANDOUT_READY,
                 className="btn btn-success",
             )
@@ -205,8 +203,7 @@ def _handout_callbacks(app) -> None:
 
 
 def _deck_link(token: str, search: str | None) -> str:
-    lang = parse_search(search).get("lang")
-    return f"{PATH}?deck={token}" + (f"&lang={lang}" if lang else "")
+    return urls.link(PATH, urls.parse(search).get("lang"), deck=token)
 
 
 def editor(deck: DeckInfo, search: str | None, lang: str, role: str | None = "admin") -> list:
@@ -253,9 +250,7 @@ def editor(deck: DeckInfo, search: str | None, lang: str, role: str | None = "ad
         [
             _("Changing the presentation needs an editor's login.", lang),
             " ",
-            html.A(
-                _("Log in", lang), href=f"{auth.LOGIN_PATH}?lang={lang}&next={quote(_deck_link(deck.token, search))}"
-            ),
+            html.A(_("Log in", lang), href=urls.login(lang, _deck_link(deck.token, search))),
         ],
         className="alert alert-info",
         id="decks-login",
@@ -273,9 +268,7 @@ def editor(deck: DeckInfo, search: str | None, lang: str, role: str | None = "ad
 def _view_row(deck: DeckInfo, number: int, view, in_address: str | None, lang: str, may_edit: bool) -> html.Li:
     page = page_for(view.path)
     page_name = _(page.NAME, lang) if page else view.path
-    address = view.path + view.query_string
-    if in_address:
-        address += ("&" if view.query_string else "?") + f"lang={in_address}"
+    address = view.path + urls.with_changes(view.query_string, lang=in_address)
     buttons = [
         _icon_button("↑", UP, view.id, _("Move up", lang), disabled=number == 1),
         _icon_button("↓", DOWN, view.id, _("Move down", lang), disabled=number == len(deck.views)),

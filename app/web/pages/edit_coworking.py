@@ -18,7 +18,7 @@ from app.db.session import session_scope
 from app.ingest.editing import EditConflict, EditError, delete_space, load_space, save_space
 from app.query.coworking import list_spaces
 from app.query.municipality import municipalities
-from app.web import auth
+from app.web import auth, urls
 from app.web.components import page_language
 from app.web.forms import answered, choice, field, names_of, refused, save_outputs, text_input
 from app.web.i18n import N_
@@ -238,14 +238,14 @@ def register_callbacks(app) -> None:
             shown = [_shown(current, n) for n in names] if current else [no_update] * len(names)
             kept = {"id": current["id"], "version": current["version"]} if current else None
             return answered(names, shown, kept, message)
-        lang_part = f"?lang={lang}" if parse_search(search).get("lang") else ""
+        back_lang = urls.language_kept(search, lang)
         message = dbc.Alert(
             [
                 _("Saved: {name}.", lang).format(name=stored["name"]),
                 " ",
                 dcc.Link(
                     _("See it on the coworking page", lang),
-                    href=f"/kontorfellesskap{lang_part}",
+                    href=urls.link("/kontorfellesskap", back_lang),
                     className="alert-link",
                 ),
             ],

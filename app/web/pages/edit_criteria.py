@@ -26,7 +26,7 @@ from app.ingest.editing import (
     save_criterion,
 )
 from app.query.measures import catalogue
-from app.web import auth
+from app.web import auth, urls
 from app.web.components import page_language
 from app.web.forms import (
     answered,
@@ -341,13 +341,15 @@ def register_callbacks(app) -> None:
             )
             held = {"id": current["id"], "version": current["version"]} if current else {"id": None, "version": None}
             return *answered(names, [_shown(current, n) for n in names], held, message), no_update, no_update
-        lang_part = f"?lang={lang}" if parse_search(search).get("lang") else ""
+        back_lang = urls.language_kept(search, lang)
         message = dbc.Alert(
             [
                 _("Saved.", lang),
                 " ",
                 dcc.Link(
-                    _("See it on the Measures page", lang), href=MEASURES_PATH + lang_part, className="alert-link"
+                    _("See it on the Measures page", lang),
+                    href=urls.link(MEASURES_PATH, back_lang),
+                    className="alert-link",
                 ),
             ],
             color="success",

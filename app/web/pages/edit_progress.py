@@ -16,7 +16,7 @@ from dash.exceptions import PreventUpdate
 from app.db.session import session_scope
 from app.ingest.editing import EditConflict, EditError, find_progress, save_progress
 from app.query.measures import catalogue
-from app.web import auth
+from app.web import auth, urls
 from app.web.components import page_language
 from app.web.forms import answered, choice, field, names_of, place_options, refused, save_outputs, text_input
 from app.web.i18n import N_, pick
@@ -200,13 +200,15 @@ def register_callbacks(app) -> None:
                 {"version": current["version"] if current else None},
                 message,
             )
-        lang_part = f"?lang={lang}" if parse_search(search).get("lang") else ""
+        back_lang = urls.language_kept(search, lang)
         message = dbc.Alert(
             [
                 _("Saved.", lang),
                 " ",
                 dcc.Link(
-                    _("See it on the Measures page", lang), href=MEASURES_PATH + lang_part, className="alert-link"
+                    _("See it on the Measures page", lang),
+                    href=urls.link(MEASURES_PATH, back_lang),
+                    className="alert-link",
                 ),
             ],
             color="success",

@@ -43,10 +43,9 @@ from app.query.mobility import (
     round_people,
     standard_conditions,
 )
-from app.web import page_state, state
+from app.web import page_state
 from app.web.charts import PALETTE, base_layout
 from app.web.components import (
-    default_language,
     labelled_dropdown,
     needs_message,
     page_language,
@@ -75,6 +74,7 @@ from app.web.page_state import (
     Param,
     Spec,
     chosen_survey,
+    parse_search,
     region_param,
     survey_param,
 )
@@ -474,15 +474,16 @@ def url_for_controls(
     """The address for the controls' values. ``triggered``: the ids of the controls the user changed (the
     slider and the field beside it hold the same value; the one changed wins). Values equal to their
     defaults are left out, so a new region brings its own defaults."""
-    raw = state.parse(search)
-    lang = page_language(raw.get("lang") or default_language())
     shown = _choices(session, search)
+    resolved: PageState = shown["state"]
+    raw = parse_search(search)
+    lang = resolved.lang
     region_changed = region != shown["region"]
     chosen = [k for k in FILTER_KEYS if k in (filters or [])]
     new_default = default_filters(session, region)
     if region_changed:  # the rural condition follows the new region's default; the others stay
         chosen = [k for k in FILTER_KEYS if ((k in new_default) if k in REGION_DEFAULTS else (k in chosen))]
-    filters_param = None if chosen == new_default else (chosen or NO_FILTERS)
+    filters_param = None if chosen == new_default else chosen  # none chosen: the address says NO_FILTERS
 
     if JOBS_INPUT in triggered:
         typed = parse_number(jobs_text, lang, integer=True)
@@ -507,17 +508,16 @@ def url_for_controls(
             share_param = share_text or None  # not a number: the page says so
         else:
             share_param = None if abs(value - default) < 0.005 else f"{value:g}"
-    params = {
-        **raw,
-        "survey": survey,
-        "region": region,
-        "jobs": jobs_param,
-        "filters": filters_param,
-        "age": sorted(ages or []),
-        "centrality": sorted(centrality or []),
-        "share": share_param,
-    }
-    return state.build(params, search)
+    # the page's own spec writes the address (the language kept); a value left None takes its default there
+    return resolved.query(
+        survey=survey,
+        region=region,
+        jobs=jobs_param,
+        filters=filters_param,
+        age=sorted(ages or []),
+        centrality=sorted(centrality or []),
+        share=share_param,
+    )
 
 
 def render(state: PageState, session) -> dict:

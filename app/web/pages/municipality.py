@@ -20,6 +20,7 @@ from app.web.charts import PALETTE, base_layout
 from app.web.components import key_figure_card, labelled_dropdown, needs_message, survey_label
 from app.web.i18n import N_, format_number
 from app.web.i18n import gettext as _
+from app.web.light_table import light_table
 from app.web.page_state import Context, Option, PageState, Param, Spec, chosen_survey, survey_param
 from app.web.small_area_texts import caveats
 from app.web.view_block import Views
@@ -216,6 +217,12 @@ def render(state: PageState, session) -> dict:
     return {"content": [c for c in content if c is not None], "views": views.views}
 
 
+def _block(views: Views, view: View) -> html.Div:
+    """The view's block, its table (the chart's text alternative) drawn as one component: the page's tables
+    hold some 1 000 cells, and as Dash components they were most of the browser's work on every change."""
+    return views.block(view, table=light_table(view.table, view.title, views.state.lang))
+
+
 def _source(table: str, lang: str) -> str:
     return _(SSB_SOURCE, lang).format(table=table)
 
@@ -312,9 +319,7 @@ def _survey_section(state: PageState, where: facts.Place, figures: dict, views: 
                 titles.get(f.survey, f.survey) if f.survey else _("no survey covers this area", lang)
             )
             if f.reason == "too_few":  # hidden by the disclosure rules, not missing
-                row.setdefault(SUPPRESSED, set()).update(
-                    {f.level, f"{f.level}_low", f"{f.level}_high", f"{f.level}_n"}
-                )
+                row.setdefault(SUPPRESSED, set()).update({f.level, f"{f.level}_low", f"{f.level}_high", f"{f.level}_n"})
         rows.append(row)
     infos = {s.slug: s for s in state.lookups.get("surveys", [])}
     used = [survey_source(infos.get(slug), lang) for slug in dict.fromkeys(s for s in sources.values() if s)]
@@ -501,7 +506,7 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
     return html.Div(
         [
             heading,
-            views.block(view),
+            _block(views, view),
             _caption(
                 _(
                     "Model-based estimates, not measurements: see the note above. Municipal boundaries © Kartverket.",
@@ -570,7 +575,7 @@ def _trend(session, where: facts.Place, views: Views) -> html.Div:
         ],
     )
     view = View(TREND, title, table, fig, source=_view_source("07459", lang))
-    return html.Div([views.block(view), _caption(_source("07459", lang) + ". " + _("2024 borders.", lang))])
+    return html.Div([_block(views, view), _caption(_source("07459", lang) + ". " + _("2024 borders.", lang))])
 
 
 def _pyramid(session, where: facts.Place, views: Views) -> html.Div:
@@ -612,7 +617,7 @@ def _pyramid(session, where: facts.Place, views: Views) -> html.Div:
     )
     view = View(PYRAMID, title, table, fig, source=_view_source("07459", lang))
     note = _("Ages 25–60, the survey's population, in colour.", lang)
-    return html.Div([views.block(view), _caption(_source("07459", lang) + ". " + note)])
+    return html.Div([_block(views, view), _caption(_source("07459", lang) + ". " + note)])
 
 
 def _local(session, state: PageState, where: facts.Place) -> dbc.Row:
@@ -691,7 +696,7 @@ def _change(session, where: facts.Place, views: Views) -> html.Div | None:
         [{"year": str(y), "birth_surplus": b, "net_migration": n} for y, b, n in years],
     )
     view = View(CHANGE, title, table, fig, source=_view_source("06913", lang))
-    return html.Div([views.block(view), _caption(_source("06913", lang))])
+    return html.Div([_block(views, view), _caption(_source("06913", lang))])
 
 
 def _commuting(session, where: facts.Place, views: Views) -> html.Div | html.P:
@@ -786,7 +791,7 @@ def _commuting(session, where: facts.Place, views: Views) -> html.Div | html.P:
     return html.Div(
         [
             html.P(sentence, className="commuting-sentence"),
-            views.block(view),
+            _block(views, view),
             _caption(_source("03321", lang) + ". " + _("4th quarter; employed persons aged 15–74.", lang)),
             html.H3(_("2020–2022", lang), className="h6"),
             years,
@@ -827,4 +832,4 @@ def _education(session, where: facts.Place, views: Views) -> html.Div | html.P:
         "(SSB 07459), not SSB's own figures.",
         lang,
     )
-    return html.Div([views.block(view), _caption(_source("09429", lang) + ". " + note)])
+    return html.Div([_block(views, view), _caption(_source("09429", lang) + ". " + note)])
