@@ -5,6 +5,8 @@ logged-in request without the CSRF token is refused too, and every answer carrie
 
 from __future__ import annotations
 
+import json
+
 import re
 import secrets
 
@@ -68,6 +70,19 @@ def test_saving_a_coworking_space(app, accounts, who, status):
     assert count(CoworkingSpace, CoworkingSpace.name == name) == (1 if status == 200 else 0)
     with session_scope() as session:
         session.execute(delete(CoworkingSpace).where(CoworkingSpace.name == name))
+
+
+def test_saving_a_space_someone_deleted_keeps_the_form_and_says_so(app, accounts):
+    """A conflict with a deleted space answers with the typed values kept (a list output cannot hold no_update)."""
+    request = space_request(app, "Slettet imens")
+    loaded = next(s for s in request["state"] if isinstance(s, dict) and s["id"] == edit_coworking.LOADED)
+    loaded["value"] = {"id": 987_654_321, "version": 1}  # no such space: it was deleted
+    client = logged_in(app, accounts["editor"])
+    answer = client.post("/_dash-update-component", json=request, headers=csrf(client))
+    assert answer.status_code == 200, answer.data[:300]
+    text = json.dumps(answer.get_json()["response"], ensure_ascii=False)
+    assert "Slettet imens" in text and "er slettet" in text  # the typed name kept; the deletion said
+    assert count(CoworkingSpace, CoworkingSpace.name == "Slettet imens") == 0
 
 
 def test_opening_the_space_form_needs_a_login(app, accounts):

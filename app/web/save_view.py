@@ -128,6 +128,16 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
             refusal = dbc.Alert([_("Saving views needs an editor's login.", lang), " ", login], color="info")
             return True, no_update, [], None, [], None, refusal
         page = page_for(pathname)
+        if page is None:  # an address no page answers has no view to save
+            return (
+                True,
+                no_update,
+                [],
+                None,
+                [],
+                None,
+                dbc.Alert(_("This page has no view to save.", lang), color="warning"),
+            )
         rendered = render_views(page, page_search(search), lang)
         charts = [{"label": v.title, "value": v.id} for v in rendered.views]
         with session_scope() as session:

@@ -235,7 +235,8 @@ def register_callbacks(app) -> None:
                 else _("Nothing was saved: the space has been deleted.", lang),
                 color="warning",
             )
-            shown = [_shown(current, n) for n in names] if current else [no_update] * len(names)
+            # deleted: the form keeps what was typed (a list output cannot hold no_update)
+            shown = [_shown(current, n) for n in names] if current else ["" if v is None else v for v in values]
             kept = {"id": current["id"], "version": current["version"]} if current else None
             return answered(names, shown, kept, message)
         back_lang = urls.language_kept(search, lang)
