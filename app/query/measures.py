@@ -27,6 +27,7 @@ from app.db.models import (
     Region,
     RegionMember,
 )
+from app.query.data_version import remembered
 from app.query.estimates import Label, estimate_categories, estimate_mean, joined
 from app.query.metadata import survey_meta
 
@@ -284,7 +285,14 @@ def evidence(session: Session, survey: str, variable: str, *, min_n: int) -> Evi
 
 
 def evidence_for(session: Session, survey: str, variables: Sequence[str], *, min_n: int) -> dict[str, Evidence]:
-    """``evidence`` for each of ``variables``; the shares come from one scan of the survey."""
+    """``evidence`` for each of ``variables``; the shares come from one scan of the survey. Remembered until the
+    data version changes: Tiltak asks the same for every region and status it shows (100 000 respondents:
+    most of its time)."""
+    key = ("measures.evidence_for", survey, tuple(dict.fromkeys(variables)), min_n)
+    return dict(remembered(session, key, lambda: _evidence_for(session, survey, variables, min_n)))
+
+
+def _evidence_for(session: Session, survey: str, variables: Sequence[str], min_n: int) -> dict[str, Evidence]:
     meta = survey_meta(session, survey)
     found: dict[str, Evidence] = {}
     shares = []

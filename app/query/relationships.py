@@ -19,6 +19,7 @@ import numpy as np
 from scipy import stats
 from sqlalchemy.orm import Session
 
+from app.query.data_version import remembered
 from app.query.estimates import (
     MeanResult,
     ShareResult,
@@ -72,7 +73,12 @@ class Findings:
 
 def findings(session: Session, survey: str, *, min_n: int) -> Findings:
     """Every relationship the page shows. All the shares come from one scan of the survey (one grouping
-    set per statement and breakdown), the means from one more."""
+    set per statement and breakdown), the means from one more; remembered until the data version changes
+    (the page has one state per survey and language, and the two scans are most of its time)."""
+    return remembered(session, ("relationships.findings", survey, min_n), lambda: _findings(session, survey, min_n))
+
+
+def _findings(session: Session, survey: str, min_n: int) -> Findings:
     agree = [(v, by, "top2", "top2") for by in ("home_office", "workspace") for v in STATEMENTS]
     rest = [
         ("q21", "home_office_3plus", None, "all"),

@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import AnswerVector, EducationLevel, Municipality, PopulationAgeSex, Survey
+from app.query.data_version import remembered
 from app.query.metadata import QueryError, QuestionInfo, survey_meta
 from app.stats.small_area import AreaEstimate, Cell, LogisticFit, area_estimate, fit_cells, rake
 
@@ -129,7 +130,27 @@ def fit_model(
 ) -> Model:
     """The model of ``variable``'s first valid answer (``collapse="top2"``: its two first; ``categories``:
     these answer codes) over the whole survey; ``education``: with education as a covariate (the survey's
-    codebook must declare ``education_covariate``)."""
+    codebook must declare ``education_covariate``). Remembered until the data version changes: Kommune fits
+    the same models for every municipality (the fit reads the whole survey; it is not changed by its users)."""
+    key = (
+        "small_area.fit_model",
+        survey,
+        variable,
+        collapse,
+        None if categories is None else tuple(categories),
+        education,
+    )
+    return remembered(session, key, lambda: _fit_model(session, survey, variable, collapse, categories, education))
+
+
+def _fit_model(
+    session: Session,
+    survey: str,
+    variable: str,
+    collapse: str | None,
+    categories: Sequence[int] | None,
+    education: bool,
+) -> Model:
     meta = survey_meta(session, survey)
     question = meta.question(variable)
     valid = question.valid_codes
@@ -265,7 +286,31 @@ def county_estimates(
     education: bool = False,
 ) -> list[SmallAreaResult | tuple[str, str]]:
     """The model-based share for every municipality of a county, from one fit (``education``: with education
-    as a covariate); a municipality the model cannot speak for is (kommunenummer, name)."""
+    as a covariate); a municipality the model cannot speak for is (kommunenummer, name). Remembered until the
+    data version changes: every municipality of the county shows the same map (some 130 statements)."""
+    key = (
+        "small_area.county_estimates",
+        survey,
+        variable,
+        county_number,
+        None if categories is None else tuple(categories),
+        education,
+    )
+    return list(
+        remembered(
+            session, key, lambda: _county_estimates(session, survey, variable, county_number, categories, education)
+        )
+    )
+
+
+def _county_estimates(
+    session: Session,
+    survey: str,
+    variable: str,
+    county_number: str,
+    categories: Sequence[int] | None,
+    education: bool,
+) -> list[SmallAreaResult | tuple[str, str]]:
     model = fit_model(session, survey, variable, categories=categories, education=education)
     found: list[SmallAreaResult | tuple[str, str]] = []
     for number, name in session.execute(
