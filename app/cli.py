@@ -596,13 +596,14 @@ def _user() -> str:
 def cmd_worker(args, config: Config) -> int:
     """Run jobs (handouts, browser imports) until stopped (SIGINT/SIGTERM let the running job finish)."""
     from app.db import migrate
+    from app.web import create_app
     from app.web.jobs import run_worker
 
     engine = _engine(config)
     if migrate.current_revision(engine) != migrate.head_revision(engine):
         raise FjernarbeidError("The database schema is not at the newest revision; run `fjernarbeid db upgrade` first.")
     print(f"Worker running ({args.concurrency} jobs at a time; Ctrl+C to stop).")
-    run_worker(config, concurrency=args.concurrency)
+    run_worker(config, create_app(config).server, concurrency=args.concurrency)
     return 0
 
 

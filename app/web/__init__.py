@@ -14,6 +14,7 @@ from app.web import (
     callback_guard,
     delivery,
     export,
+    handouts,
     health,
     limits,
     page_state,
@@ -62,6 +63,7 @@ def create_app(config: Config | None = None) -> dash.Dash:
     security.install(app, config)
     health.register(app.server)
     export.register(app.server)
+    handouts.register(app.server)  # /deck/<token>.pdf: built by the job queue, not in the request
     shell.register_not_found(app)
     delivery.install(app)  # before the response cache, which must see uncompressed answers
     response_cache.install(

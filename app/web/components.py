@@ -182,9 +182,7 @@ def dropdown_labels(lang: str) -> dcc.Dropdown.Labels:
 
 def survey_label(state) -> list:
     """The synthetic-data label for the state's survey (nothing for a real survey)."""
-    from app.web.page_state import chosen_survey
-
-    survey = chosen_survey(state)
+    survey = state.survey_info()
     return [synthetic_label(survey.synthetic_note, state.lang)] if survey is not None and survey.is_synthetic else []
 
 

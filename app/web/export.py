@@ -624,10 +624,6 @@ def register(server: Flask) -> None:
         writers = {"csv": lambda r, v: to_csv(r, v[0]), "xlsx": to_xlsx, "json": to_json, "zip": to_zip}
         return _download(writers[fmt](rendered, views), DATA_FORMATS[fmt], _filename(rendered, fmt, chart))
 
-    from app.web import handouts
-
-    handouts.register(server)  # /deck/<token>.pdf: built by the job queue, not in the request
-
     @server.route("/export/<name>.<fmt>")
     def image_file(name: str, fmt: str):
         """A chart as an image. The request takes its turn before it computes anything, so a refused one (429

@@ -152,15 +152,11 @@ def worker_app(config: Config) -> procrastinate.App:
     return app
 
 
-def prepare(config: Config, server: Flask | None = None) -> Flask:
-    """Everything a worker needs before its first job: the Flask app, stale uploads gone, abandoned jobs
-    marked failed."""
+def prepare(config: Config, server: Flask) -> Flask:
+    """Everything a worker needs before its first job: the Flask app (the caller makes it: this module is
+    below the app factory), stale uploads gone, abandoned jobs marked failed."""
     from app.db.uploads import delete_stale
 
-    if server is None:
-        from app.web import create_app
-
-        server = create_app(config).server
     _server[:] = [server]
     with session_scope() as session:
         removed = delete_stale(session, config.data_dir)
@@ -170,9 +166,7 @@ def prepare(config: Config, server: Flask | None = None) -> Flask:
     return server
 
 
-def run_worker(
-    config: Config, server: Flask | None = None, wait: bool = True, signals: bool = True, concurrency: int = 2
-) -> None:
+def run_worker(config: Config, server: Flask, wait: bool = True, signals: bool = True, concurrency: int = 2) -> None:
     """Run the worker: until stopped (``wait``), or until the queue is empty (tests)."""
     prepare(config, server)
     worker_app(config).run_worker(

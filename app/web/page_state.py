@@ -159,6 +159,10 @@ class PageState:
                 params[param.name] = text
         return urls.query(params)
 
+    def survey_info(self):
+        """The ``SurveyInfo`` of the chosen survey (None when there is none)."""
+        return next((s for s in self.lookups.get("surveys", []) if s.slug == self.get("survey")), None)
+
     def link(self, path: str, **params: Any) -> str:
         """An address on another page with ``params`` (None dropped), keeping the language of this one."""
         kept = {"lang": self.lang} if self.lang_in_address else {}
@@ -439,7 +443,7 @@ def surveys(context: Context):
 
 def chosen_survey(state: PageState):
     """The ``SurveyInfo`` of the state's survey (None when there is none)."""
-    return next((s for s in state.lookups.get("surveys", []) if s.slug == state.get("survey")), None)
+    return state.survey_info()
 
 
 def _regions(context: Context):

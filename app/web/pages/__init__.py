@@ -38,6 +38,13 @@ def pages() -> list[ModuleType]:
     ]
 
 
+def path_of(name: str) -> str:
+    """The address of the page module ``name`` (a page links to another without importing it)."""
+    if name not in PAGE_MODULES:
+        raise KeyError(f"No page module {name!r}; the pages are {', '.join(PAGE_MODULES)}.")
+    return importlib.import_module(f"app.web.pages.{name}").PATH
+
+
 def page_for(pathname: str | None) -> ModuleType | None:
     path = (pathname or "/").rstrip("/") or "/"
     return next((p for p in pages() if p.PATH == path), None)

@@ -221,26 +221,19 @@ def _run(kind: str, files: dict[str, Any], table: str | None, replace: bool, ses
 
 def _before(kind: str, files: dict[str, Any], session, lang: str) -> str | None:
     """What is there now that the import would change."""
-    from sqlalchemy import func, select
-
-    from app.db.models import CoworkingSpace, Respondent, Survey
     from app.ingest.codebook import load_codebook
+    from app.query.catalog import coworking_space_count, respondent_count
 
     if kind == "survey":
         slug = load_codebook(files["codebook"]).survey.slug
-        count = session.scalar(
-            select(func.count())
-            .select_from(Respondent)
-            .join(Survey, Survey.id == Respondent.survey_id)
-            .where(Survey.slug == slug)
-        )
+        count = respondent_count(session, slug)
         if not count:
             return _("A new survey: {slug}.", lang).format(slug=slug)
         return _("The survey {slug} has {n} respondents now; the import replaces them.", lang).format(
             slug=slug, n=count
         )
     if kind == "coworking":
-        count = session.scalar(select(func.count()).select_from(CoworkingSpace))
+        count = coworking_space_count(session)
         return _("The inventory has {n} spaces now.", lang).format(n=count)
     return None
 

@@ -43,7 +43,7 @@ from app.web.forms import (
 from app.web.i18n import N_, format_number, pick
 from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
-from app.web.pages.measures import PATH as MEASURES_PATH
+from app.web.pages import path_of
 from app.web.response_cache import do_not_cache_this_response
 
 PATH = "/rediger/suksesskriterier"
@@ -348,7 +348,7 @@ def register_callbacks(app) -> None:
                 " ",
                 dcc.Link(
                     _("See it on the Measures page", lang),
-                    href=urls.link(MEASURES_PATH, back_lang),
+                    href=urls.link(path_of("measures"), back_lang),
                     className="alert-link",
                 ),
             ],

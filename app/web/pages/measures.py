@@ -40,6 +40,7 @@ from app.web.components import aria, labelled_dropdown, survey_label
 from app.web.i18n import N_, format_number, format_share, localized, pick, quoted
 from app.web.i18n import gettext as _
 from app.web.page_state import Option, PageState, Param, Spec, region_param, survey_param
+from app.web.progress_texts import STATUS_TEXT
 from app.web.view_block import toolbar
 from app.web.views import Column, DataTable, View
 
@@ -56,13 +57,6 @@ SUMMARY = "measures-summary"
 ALL = "all"
 
 # Text, not colour alone, carries the status; colours only help scanning (all pass AA contrast).
-STATUS_TEXT = {
-    "not_started": N_("Not started"),
-    "planned": N_("Planned"),
-    "in_progress": N_("In progress"),
-    "done": N_("Done"),
-    "paused": N_("Paused"),
-}
 STATUS_STYLE = {
     "not_started": ("light", "dark"),
     "planned": ("primary", None),

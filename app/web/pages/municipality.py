@@ -623,7 +623,7 @@ def _pyramid(session, where: facts.Place, views: Views) -> html.Div:
 def _local(session, state: PageState, where: facts.Place) -> dbc.Row:
     """The area's coworking spaces and how far its measure activities have come, linked to their pages."""
     from app.web.coworking_figures import STATUS_NAMES
-    from app.web.pages.measures import STATUS_TEXT
+    from app.web.progress_texts import STATUS_TEXT
 
     lang = state.lang
     spaces = facts.coworking_spaces(session, where.numbers)
