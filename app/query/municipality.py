@@ -25,6 +25,7 @@ from app.db.models import (
     Region,
     RegionMember,
 )
+from app.query.data_version import remembered
 from app.query.estimates import QueryError, estimate_categories
 from app.query.small_area import fit_model, predict, predict_area
 
@@ -366,7 +367,22 @@ def survey_figures(
     Each area's figure comes from a survey whose respondents cover the area: ``survey`` where it does, else
     the first of ``others`` (default ``stand_ins``) that does, else none (``reason`` "not_covered"): a survey
     of Hardanger's residents gives no figure for Vestland or Norway. ``education``: the model-based estimate
-    with education as a covariate (see ``app.query.small_area``)."""
+    with education as a covariate (see ``app.query.small_area``). Remembered until the data version changes."""
+    stand = None if others is None else tuple(others)
+    key = ("municipality.survey_figures", survey, tuple(items), where, min_n, stand, education)
+    found = remembered(session, key, lambda: _survey_figures(session, survey, items, where, min_n, others, education))
+    return {variable: list(figures) for variable, figures in found.items()}
+
+
+def _survey_figures(
+    session: Session,
+    survey: str,
+    items: list[tuple[str, tuple[int, ...]]],
+    where: Place,
+    min_n: int,
+    others: list[str] | None,
+    education: bool,
+) -> dict[str, list[AreaFigure]]:
     levels = [] if where.is_region else [("municipality", where.name, {"municipality": [int(where.kommunenummer)]})]
     if where.region_id is not None:
         levels.append(("region", where.region_name or "", {"region": [where.region_id]}))
@@ -429,7 +445,15 @@ def better_survey(
 ) -> tuple[str, int] | None:
     """(another survey, its respondents) when ``survey`` gives no figure for the area itself (too few
     respondents there, or it does not cover it) and another survey covering the area does: the Hardanger
-    demo has 237 respondents in Kvam, where the national demo has too few."""
+    demo has 237 respondents in Kvam, where the national demo has too few. Remembered until the data version
+    changes."""
+    key = ("municipality.better_survey", survey, tuple(items), where, min_n)
+    return remembered(session, key, lambda: _better_survey(session, survey, items, where, min_n))
+
+
+def _better_survey(
+    session: Session, survey: str, items: list[tuple[str, tuple[int, ...]]], where: Place, min_n: int
+) -> tuple[str, int] | None:
     filters = {"region": [where.region_id or 0]} if where.is_region else {"municipality": [int(where.kommunenummer)]}
 
     def shown(candidate: str) -> int | None:
