@@ -2,7 +2,7 @@
 
 The repository keeps ``seed/``, ``migrations/`` and ``assets/`` at its top level and its translations as
 ``.po``; a wheel needs them inside the package. ``build_py`` therefore copies the three directories to
-``app/_data/<name>`` and compiles ``app/web/translations/<lang>/LC_MESSAGES/messages.po`` to
+``app/_data/<name>`` and compiles ``app/language/translations/<lang>/LC_MESSAGES/messages.po`` to
 ``messages.mo`` (Babel), in the build directory only: nothing is written into the checkout, and an
 editable install reads the checkout itself (app/resources.py finds either).
 """
@@ -21,7 +21,7 @@ DATA_DIRECTORIES = {  # top-level directory → what of it the wheel leaves out
     "migrations": ("__pycache__", "*.pyc"),
     "assets": ("__pycache__",),
 }
-TRANSLATIONS = Path("app", "web", "translations")
+TRANSLATIONS = Path("app", "language", "translations")
 
 
 class BuildWithData(build_py):

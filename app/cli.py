@@ -74,8 +74,8 @@ def cmd_compare(args, config: Config) -> int:
     import json
 
     from app.db.session import session_scope
+    from app.language import pick
     from app.query.compare import compare_shares
-    from app.web.i18n import pick
 
     min_n = _min_n(args.min_n, config)
     _engine(config)
@@ -395,11 +395,11 @@ def _parse_where(items: list[str] | None) -> dict[str, list[int]]:
 
 def cmd_query(args, config: Config) -> int:
     from app.db.session import session_scope
+    from app.language import localized
     from app.query.estimates import MeanResult, ShareResult, estimate_mean, estimate_shares
     from app.query.format import render
     from app.query.metadata import survey_meta
     from app.query.publish import publishable
-    from app.web.i18n import localized
 
     min_n = _min_n(args.min_n, config)
     _engine(config)
@@ -441,6 +441,7 @@ def _min_n(requested: int | None, config: Config) -> int:
 
 def cmd_mobility(args, config: Config) -> int:
     from app.db.session import session_scope
+    from app.language.mobility import in_words
     from app.query.format import render
     from app.query.mobility import (
         is_rural_region,
@@ -450,7 +451,6 @@ def cmd_mobility(args, config: Config) -> int:
         regional_funnel,
         standard_conditions,
     )
-    from app.web.mobility_texts import in_words
 
     _engine(config)
 
@@ -501,9 +501,9 @@ def cmd_small_area(args, config: Config) -> int:
     import json
 
     from app.db.session import session_scope
+    from app.language import pick
+    from app.language.small_area import caveats
     from app.query.small_area import small_area_estimate
-    from app.web.i18n import pick
-    from app.web.small_area_texts import caveats
 
     _engine(config)
     with session_scope() as session:

@@ -40,4 +40,4 @@ def assets_dir() -> Path:
 
 def translations_dir() -> Path:
     """``<lang>/LC_MESSAGES/messages.mo`` (compiled at build time) or ``.po`` (in a checkout)."""
-    return Path(str(files("app") / "web" / "translations"))
+    return Path(str(files("app") / "language" / "translations"))

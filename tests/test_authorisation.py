@@ -6,7 +6,6 @@ logged-in request without the CSRF token is refused too, and every answer carrie
 from __future__ import annotations
 
 import json
-
 import re
 import secrets
 

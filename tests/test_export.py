@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from app.language import localized
 from app.query.estimates import estimate_shares
 from app.query.publish import publishable
 from app.web.export import render_views, safe_text, to_csv, to_xlsx
-from app.web.i18n import localized
 from app.web.pages import survey
 from app.web.views import Column, DataTable, View
 from tests.page_answers import page_answer

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.web.i18n import format_number, format_share, gettext
+from app.language import format_number, format_share, gettext
 
 
 @pytest.mark.parametrize("lang,expected", [("nb", "15,2\u00a0%"), ("nn", "15,2\u00a0%"), ("en", "15.2%")])
@@ -26,7 +26,7 @@ def test_unknown_language_falls_back_to_bokmal():
 
 
 def test_the_message_template_is_what_the_code_says():
-    """messages.pot is extracted from app/web as it is now (run ``python tools/i18n.py extract``)."""
+    """messages.pot is extracted from app as it is now (run ``python tools/i18n.py extract``)."""
     import tempfile
     from pathlib import Path
 
@@ -48,7 +48,7 @@ def test_every_message_is_translated_into_bokmal_and_nynorsk_with_the_same_place
 
     from babel.messages.pofile import read_po
 
-    from app.web.i18n import catalogue
+    from app.language import catalogue
     from tools.i18n import TEMPLATE
 
     with TEMPLATE.open("rb") as handle:

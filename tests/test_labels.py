@@ -12,8 +12,8 @@ import re
 import plotly.io.json as pio_json
 import pytest
 
+from app.language import catalogue, localized
 from app.query.estimates import estimate_shares
-from app.web.i18n import catalogue, localized
 from app.web.pages import pages
 from app.web.pages.survey import _base_sentence
 from app.web.survey_figures import likert_figure

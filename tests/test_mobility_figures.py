@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from app.language import catalogue
+from app.language import mobility as mobility_texts
 from app.query.mobility import (
     FunnelStep,
     MobilityResult,
@@ -16,8 +18,6 @@ from app.query.mobility import (
     ShareDefinition,
     standard_conditions,
 )
-from app.web import mobility_texts
-from app.web.i18n import catalogue
 from app.web.pages import mobility
 
 
@@ -60,7 +60,7 @@ def test_tornado_puts_the_widest_assumption_on_top_in_the_chosen_language():
 
 
 def _message_ids() -> list[str]:
-    """Every literal passed to ``_()`` on the page and in its texts (app/web/mobility_texts.py)."""
+    """Every literal passed to ``_()`` on the page and in its texts (app/language/mobility.py)."""
     ids = []
     for module in (mobility, mobility_texts):
         tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))

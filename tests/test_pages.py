@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.web.i18n import gettext
+from app.language import gettext
 from app.web.pages import PAGE_MODULES, pages
 
 PATHS = {

@@ -13,7 +13,7 @@ import plotly.io._json as pio_json
 import pytest
 
 from app.config import LANGUAGES
-from app.web.i18n import format_published, gettext
+from app.language import format_published, gettext
 from app.web.pages import municipality, national, pages, survey
 from tests.page_answers import page_answer
 

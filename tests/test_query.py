@@ -233,7 +233,7 @@ def test_the_report_check_says_whether_the_default_funnel_lands_near_200000(db, 
 
 
 def test_the_funnel_names_its_steps_by_key_and_holds_no_words(db):
-    """Language at the edge: the query layer gives keys and numbers; app.web.mobility_texts says them."""
+    """Language at the edge: the query layer gives keys and numbers; app.language.mobility says them."""
     result = mobility_funnel(
         db, "demo_national", conditions=standard_conditions(attractive=True, take_job=True), min_n=10
     )

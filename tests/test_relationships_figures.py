@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from app.config import Config
+from app.language import format_share, localized
 from app.query.estimates import EstimateRow, MeanResult, MeanRow, ShareResult, estimate_mean, estimate_shares
 from app.query.estimates import Test as GroupTest
 from app.query.relationships import WALD_METHOD, equal_means_test, findings, top2_test
 from app.web import relationships_view as page
-from app.web.i18n import format_share, localized
 from app.web.pages import relationships
 from app.web.view_block import Views
 

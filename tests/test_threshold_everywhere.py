@@ -203,7 +203,7 @@ def test_no_query_function_has_a_default_threshold():
     """``min_n`` is required wherever the query layer (or a text about its results) takes it: a caller that
     forgets it fails at once rather than publishing at some built-in value."""
     modules = [import_module(f"app.query.{m.name}") for m in pkgutil.iter_modules(app.query.__path__)]
-    modules.append(import_module("app.web.mobility_texts"))
+    modules.append(import_module("app.language.mobility"))
     with_default = []
     for module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):

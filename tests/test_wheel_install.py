@@ -96,7 +96,7 @@ from app.db import migrate
 from app.ingest.codebook import load_codebook
 from app.ingest.seed import DEMO_SURVEYS, SEED_DIR
 from app.web import ASSETS_DIR
-from app.web.i18n import TRANSLATIONS_DIR, gettext
+from app.language import TRANSLATIONS_DIR, gettext
 from sqlalchemy import create_engine
 
 engine = create_engine({url!r})
@@ -147,7 +147,7 @@ def test_the_installed_wheel_serves_nynorsk_pages_on_the_demo_data(installed, da
         shown = json.dumps(layout.json(), ensure_ascii=False)
         assert all(text in shown for text in NYNORSK.values()), "the navigation is not in nynorsk"
         assert "Undersøkelse" not in shown
-        from app.web.i18n import gettext  # the checkout's catalogues: the wheel was built from them
+        from app.language import gettext  # the checkout's catalogues: the wheel was built from them
         from tests.test_health import overview_request
 
         overview = requests.post(

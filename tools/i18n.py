@@ -1,11 +1,11 @@
 """The translation workflow, on Babel's own tools (``pybabel extract`` / ``update``).
 
-    python tools/i18n.py extract      # app/web → app/web/translations/messages.pot (every _(), gettext(), N_())
+    python tools/i18n.py extract      # app → app/language/translations/messages.pot (every _(), gettext(), N_())
     python tools/i18n.py update       # the .pot → nb and nn messages.po (new ids empty, gone ids dropped)
     python tools/i18n.py missing      # ids without a bokmål or nynorsk translation (exit 1 if any)
     python tools/i18n.py set FILE     # fill translations from lines "English id|bokmål|nynorsk"
 
-Message ids are English (English needs no catalogue). After changing texts in app/web: extract,
+Message ids are English (English needs no catalogue). After changing texts in app: extract,
 update, translate the new ids (in the .po files or with ``set``), and run the tests —
 tests/test_i18n.py fails while an id lacks a translation or the .pot is not up to date.
 """
@@ -19,7 +19,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
-TRANSLATIONS = ROOT / "app" / "web" / "translations"
+TRANSLATIONS = ROOT / "app" / "language" / "translations"
 TEMPLATE = TRANSLATIONS / "messages.pot"
 LANGUAGES = ("nb", "nn")
 KEYWORDS = ("_", "gettext", "N_")
@@ -42,7 +42,7 @@ def extract(target: Path = TEMPLATE) -> None:
         "--omit-header",
         "-o",
         str(target),
-        str(ROOT / "app" / "web"),
+        str(ROOT / "app"),  # every module with text: the web, the command line, the shared texts
     )
 
 

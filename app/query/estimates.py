@@ -53,7 +53,7 @@ VECTOR = AnswerVector.__table__
 
 
 Texts = dict[str, str]  # a text per language, from the codebook; the web or the CLI picks one
-# A result's labels: ``Texts`` as the query layer returns them, one ``str`` once ``app.web.i18n.localized``
+# A result's labels: ``Texts`` as the query layer returns them, one ``str`` once ``app.language.localized``
 # has put the result in a language. The same dataclass carries both, so the type says "either".
 Label = Any
 

@@ -22,7 +22,7 @@ survey whose coverage is regional (``survey.coverage``, from the codebook).
 
 This module holds numbers and codes only: steps, conditions, assumptions and the regional share's
 definitions are named by keys (``FunnelStep.key``, ``Assumption.name``, ``ShareDefinition.measure`` …),
-and ``app.web.mobility_texts`` says them in nb, nn or en through the translation catalogues.
+and ``app.language.mobility`` says them in nb, nn or en through the translation catalogues.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from app.stats import design
 @dataclass(frozen=True)
 class Assumption:
     """A number the funnel takes from outside the survey: its default and the range tried. What it is and
-    where it comes from is said in the web layer (``app.web.mobility_texts``), by ``name``."""
+    where it comes from is said in the web layer (``app.language.mobility``), by ``name``."""
 
     name: str
     default: float

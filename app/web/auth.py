@@ -43,8 +43,8 @@ from app.db.users import (
     end_session,
     start_session,
 )
+from app.language import gettext as _
 from app.web import urls
-from app.web.i18n import gettext as _
 from app.web.urls import LOGIN_PATH
 
 LOGOUT_PATH = "/logg-ut"

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from app.web.i18n import percent_suffix
+from app.language import percent_suffix
 
 # Okabe & Ito (2008) colour-blind-safe palette; dark enough on white for text at large sizes.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

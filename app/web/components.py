@@ -13,9 +13,9 @@ from flask import current_app, has_app_context
 
 from app.config import LANGUAGES
 from app.errors import DatabaseUnavailable, QueryTimeout
+from app.language import gettext as _
+from app.language import pick
 from app.query.metadata import QueryError
-from app.web.i18n import gettext as _
-from app.web.i18n import pick
 from app.web.response_cache import do_not_cache_this_response
 
 if TYPE_CHECKING:

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from app.language import N_, format_number
+from app.language import gettext as _
 from app.query.boundaries import Ring, bbox
 from app.query.coworking import MunicipalityCapacity, Space
 from app.web.charts import PALETTE, base_layout, empty_figure, plain
-from app.web.i18n import N_, format_number
-from app.web.i18n import gettext as _
 
 Boundaries = Mapping[str, tuple[str, Sequence[Ring]]]
 

@@ -33,12 +33,12 @@ from flask import Flask, Response, current_app, has_request_context, request
 from app.config import LANGUAGES, Config
 from app.db.session import session_scope
 from app.errors import DatabaseUnavailable, FjernarbeidError, QueryTimeout
+from app.language import format_long_date
+from app.language import gettext as _
 from app.query.data_version import data_version
 from app.query.metadata import QueryError
 from app.web import urls
 from app.web.charts import plain
-from app.web.i18n import format_long_date
-from app.web.i18n import gettext as _
 from app.web.page_state import PageState, chosen_survey, default_language, parse_search
 from app.web.pages import pages
 from app.web.views import SUPPRESSION_RULE, Column, View, is_suppressed, n_text, survey_source

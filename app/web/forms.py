@@ -13,8 +13,8 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Output, html, no_update
 
 from app.ingest.editing import FieldProblem
-from app.web.i18n import N_
-from app.web.i18n import gettext as _
+from app.language import N_
+from app.language import gettext as _
 
 PROBLEM_TEXT = {
     "required": N_("This field is required."),

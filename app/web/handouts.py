@@ -30,8 +30,8 @@ from app.config import LANGUAGES
 from app.db import jobs
 from app.db.decks import DeckError, deck_version, get_deck
 from app.db.session import session_scope
+from app.language import gettext as _
 from app.query.data_version import data_version
-from app.web.i18n import gettext as _
 from app.web.page_state import default_language, parse_search
 
 KIND = "handout"

@@ -22,8 +22,8 @@ from app.config import Config
 from app.db import jobs
 from app.db.session import session_scope
 from app.errors import FjernarbeidError
-from app.web.i18n import N_, format_number
-from app.web.i18n import gettext as _
+from app.language import N_, format_number
+from app.language import gettext as _
 
 log = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 
 from app.config import LANGUAGES, Config
 from app.db.session import session_scope
+from app.language import N_, gettext, pick
 from app.web import urls
-from app.web.i18n import N_, gettext, pick
 from app.web.response_cache import do_not_cache_this_response
 
 log = logging.getLogger(__name__)

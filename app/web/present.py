@@ -17,11 +17,11 @@ from dash.development.base_component import Component
 
 from app.db.decks import DeckError, DeckInfo, get_deck
 from app.db.session import session_scope
+from app.language import gettext as _
 from app.web import urls
 from app.web.charts import graph_config
 from app.web.components import aria, error_message
 from app.web.export import OWN_PARAMS, chosen_view, render_views
-from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
 from app.web.pages import page_for
 from app.web.view_block import data_table

@@ -3,7 +3,7 @@ that records it (Registrer framdrift), so no page imports another."""
 
 from __future__ import annotations
 
-from app.web.i18n import N_
+from app.language import N_
 
 STATUS_TEXT = {
     "not_started": N_("Not started"),

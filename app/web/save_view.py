@@ -14,9 +14,9 @@ from dash import Input, Output, State, dcc, html, no_update
 from app.db.audit import record
 from app.db.decks import DeckError, add_view, create_deck, find_decks
 from app.db.session import session_scope
+from app.language import gettext as _
 from app.web import auth, urls
 from app.web.export import render_views
-from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
 from app.web.pages import page_for
 from app.web.present import DECKS_PATH, page_search

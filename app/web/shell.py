@@ -7,10 +7,10 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
 from app.config import LANGUAGES
+from app.language import N_
+from app.language import gettext as _
 from app.web import auth, present, save_view, urls
 from app.web.components import aria, friendly
-from app.web.i18n import N_
-from app.web.i18n import gettext as _
 from app.web.pages import page_for, pages
 from app.web.response_cache import do_not_cache_this_response
 

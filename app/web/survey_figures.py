@@ -12,10 +12,10 @@ import math
 
 import plotly.graph_objects as go
 
+from app.language import format_interval, format_number, format_share, percent_suffix
+from app.language import gettext as _
 from app.query.estimates import EstimateRow, MeanResult, ShareResult
 from app.web.charts import DIVERGING, PALETTE, base_layout, empty_figure, percent_axis, plain, plain_result
-from app.web.i18n import format_interval, format_number, format_share, percent_suffix
-from app.web.i18n import gettext as _
 
 MAX_COLOUR_GROUPS = 6  # more groups than this: one row per group instead of one colour per group
 MAX_LISTED_HIDDEN = 8  # more hidden groups than this (e.g. municipalities): counted in a note, not drawn as rows

@@ -10,11 +10,11 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from app.language import N_, format_long_date
+from app.language import gettext as _
 from app.web.charts import graph_config
 from app.web.components import aria
 from app.web.export import data_address, export_query, image_address, view_address
-from app.web.i18n import N_, format_long_date
-from app.web.i18n import gettext as _
 from app.web.page_state import PageState
 from app.web.views import DataTable, View
 

@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 import plotly.graph_objects as go
 
-from app.web.i18n import N_, format_number
-from app.web.i18n import gettext as _
+from app.language import N_, format_number
+from app.language import gettext as _
 
 Kind = Literal["text", "percent", "number", "integer"]
 # A row of a view's table with this key set true is a group the disclosure rules hide: its empty numbers are
@@ -120,7 +120,7 @@ def percent_text(proportion: float | None, lang: str) -> str:
     """A share as every page, slide, image and data file shows it: ``percent`` (the one rounding, from the
     exact value, to a tenth of a percentage point) written with that one decimal ("23,5 %"), never
     rounded again to fewer digits (23,46 % is 23,5 % everywhere, not 23 % here and 24 % there)."""
-    from app.web.i18n import percent_suffix
+    from app.language import percent_suffix
 
     shown = percent(proportion)
     return "–" if shown is None else format_number(shown, lang, 1) + percent_suffix(lang)
@@ -135,7 +135,7 @@ def interval_text(low: float | None, high: float | None, lang: str) -> str:
 
 def survey_source(survey, lang: str) -> tuple[str, str]:
     """(source line, synthetic label) of a survey's views."""
-    from app.web.i18n import pick
+    from app.language import pick
 
     if survey is None:
         return "", ""

@@ -5,8 +5,8 @@ import os
 import pytest
 
 from app.config import Config
+from app.language import format_number
 from app.query.about import survey_details
-from app.web.i18n import format_number
 
 CONTENT = "#about-content #about-methods"
 ATTRIBUTION_NB = (

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import delete, insert
 
 from app.db.models import CoworkingSpace
+from app.language import format_number
 from app.query.coworking import list_spaces, total_seats
-from app.web.i18n import format_number
 
 PATH = "/kontorfellesskap"
 CONTENT = "#coworking-content #coworking-total-seats .key-figure-value"

@@ -13,9 +13,9 @@ import requests
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from app.language import localized
 from app.query.estimates import estimate_shares
 from app.query.publish import publishable
-from app.web.i18n import localized
 from app.web.pages import coworking, mobility, overview, survey
 
 # (page address, the chart whose menu is used)

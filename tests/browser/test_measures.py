@@ -2,9 +2,9 @@
 
 import pytest
 
+from app.language import format_share
 from app.query.estimates import estimate_shares
 from app.query.measures import catalogue, opportunities
-from app.web.i18n import format_share
 
 CONTENT = "#measures-content .measures-area"
 Q13 = "#measures-evidence-q13 .measures-evidence-value"

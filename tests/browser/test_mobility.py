@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from app.language import format_number
 from app.query.mobility import mobility_funnel, region_share, regional_funnel, standard_conditions
-from app.web.i18n import format_number
 from app.web.pages.mobility import round_people
 
 HEADLINE = "#mobility-headline .key-figure-value"

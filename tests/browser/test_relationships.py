@@ -4,8 +4,8 @@ import time
 
 import pytest
 
+from app.language import format_share, localized
 from app.query.estimates import estimate_shares
-from app.web.i18n import format_share, localized
 
 READY = "#relationships-content .relationships-reading"
 CENTRALITY = "#relationships-reading-centrality"

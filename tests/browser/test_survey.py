@@ -2,9 +2,9 @@
 
 import pytest
 
+from app.language import format_share as _format_share
+from app.language import localized
 from app.query.estimates import estimate_category, estimate_shares
-from app.web.i18n import format_share as _format_share
-from app.web.i18n import localized
 
 CONTENT = "#survey-content #survey-table"
 

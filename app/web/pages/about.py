@@ -11,13 +11,13 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 import app as fjernarbeid
+from app.language import N_, fill, format_long_date, format_number, pick
+from app.language import gettext as _
+from app.language.mobility import jobs_anywhere_source
 from app.query.about import SurveyDetails, reference_info, schema_revision, survey_details
 from app.query.mobility import JOBS_ANYWHERE
 from app.web import page_state
 from app.web.components import labelled_dropdown, survey_label
-from app.web.i18n import N_, fill, format_long_date, format_number, pick
-from app.web.i18n import gettext as _
-from app.web.mobility_texts import jobs_anywhere_source
 from app.web.page_state import PageState, Spec, survey_param
 from app.web.view_block import toolbar
 from app.web.views import Column, DataTable, View

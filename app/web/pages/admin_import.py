@@ -32,10 +32,10 @@ from app.db import jobs, uploads
 from app.db.audit import record
 from app.db.session import import_scope, session_scope
 from app.errors import FjernarbeidError, ImportValidationError
+from app.language import N_
+from app.language import gettext as _
 from app.web import auth
 from app.web.components import page_language
-from app.web.i18n import N_
-from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
 from app.web.response_cache import do_not_cache_this_response
 
@@ -243,9 +243,9 @@ def _preview(kind: str, files: dict[str, Any], session, lang: str) -> list[dict[
     if kind != "survey":
         return []
     from app.ingest.codebook import load_codebook
+    from app.language import format_share, pick
     from app.query.estimates import estimate_shares
     from app.web import page_state
-    from app.web.i18n import format_share, pick
 
     codebook = load_codebook(files["codebook"])
     questions = [q for q in codebook.questions if q.type in ("single_choice", "likert")][:3]

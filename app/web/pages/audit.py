@@ -15,11 +15,11 @@ from flask import Flask, Response
 
 from app.db.audit import entries
 from app.db.session import session_scope
+from app.language import N_
+from app.language import gettext as _
 from app.web import auth
 from app.web.components import aria
 from app.web.export import safe_text
-from app.web.i18n import N_
-from app.web.i18n import gettext as _
 
 PATH = "/admin/endringslogg"
 NAME = N_("Change log")

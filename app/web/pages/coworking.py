@@ -12,6 +12,8 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from app.db.models import SPACE_STATUSES
+from app.language import N_, format_number, format_share, number_locale
+from app.language import gettext as _
 from app.query.boundaries import boundaries, neighbours
 from app.query.coworking import capacity_by_municipality, list_spaces
 from app.query.estimates import estimate_category
@@ -21,8 +23,6 @@ from app.web import page_state
 from app.web.charts import graph_config
 from app.web.components import key_figure_card, labelled_dropdown, needs_message, survey_label
 from app.web.coworking_figures import STATUS_NAMES, DemandRow, demand_figure, demand_rows, map_figure
-from app.web.i18n import N_, format_number, format_share, number_locale
-from app.web.i18n import gettext as _
 from app.web.page_state import NATIONAL, Option, PageState, Param, Spec, chosen_survey, region_param, survey_param
 from app.web.view_block import Views
 from app.web.views import Column, DataTable, View, survey_source

@@ -13,10 +13,10 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from app.db.audit import record
 from app.db.decks import DeckError, DeckInfo, delete_deck, find_decks, get_deck, move_view, remove_view, rename_deck
 from app.db.session import session_scope
+from app.language import N_
+from app.language import gettext as _
 from app.web import auth, urls
 from app.web.components import aria, error_message, page_language
-from app.web.i18n import N_
-from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
 from app.web.pages import page_for
 from app.web.present import slide_address

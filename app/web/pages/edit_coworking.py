@@ -16,13 +16,13 @@ from dash.exceptions import PreventUpdate
 
 from app.db.session import session_scope
 from app.ingest.editing import EditConflict, EditError, delete_space, load_space, save_space
+from app.language import N_
+from app.language import gettext as _
 from app.query.coworking import list_spaces
 from app.query.municipality import municipalities
 from app.web import auth, urls
 from app.web.components import page_language
 from app.web.forms import answered, choice, field, names_of, refused, save_outputs, text_input
-from app.web.i18n import N_
-from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
 from app.web.response_cache import do_not_cache_this_response
 

@@ -25,6 +25,8 @@ from app.ingest.editing import (
     record_measurement,
     save_criterion,
 )
+from app.language import N_, format_number, pick
+from app.language import gettext as _
 from app.query.measures import catalogue
 from app.web import auth, urls
 from app.web.components import page_language
@@ -40,8 +42,6 @@ from app.web.forms import (
     text_input,
     unplaced,
 )
-from app.web.i18n import N_, format_number, pick
-from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
 from app.web.pages import path_of
 from app.web.response_cache import do_not_cache_this_response

@@ -15,12 +15,12 @@ from dash.exceptions import PreventUpdate
 
 from app.db.session import session_scope
 from app.ingest.editing import EditConflict, EditError, find_progress, save_progress
+from app.language import N_, pick
+from app.language import gettext as _
 from app.query.measures import catalogue
 from app.web import auth, urls
 from app.web.components import page_language
 from app.web.forms import answered, choice, field, names_of, place_options, refused, save_outputs, text_input
-from app.web.i18n import N_, pick
-from app.web.i18n import gettext as _
 from app.web.page_state import parse_search
 from app.web.pages import path_of
 from app.web.progress_texts import STATUS_TEXT

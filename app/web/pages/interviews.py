@@ -11,12 +11,12 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from app.language import N_, pick
+from app.language import gettext as _
 from app.query.interviews import Theme, themes
 from app.query.measures import catalogue
 from app.web import page_state
 from app.web.components import labelled_dropdown
-from app.web.i18n import N_, pick
-from app.web.i18n import gettext as _
 from app.web.page_state import Context, Option, PageState, Param, Spec
 from app.web.view_block import toolbar
 from app.web.views import Column, DataTable, View

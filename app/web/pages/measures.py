@@ -16,6 +16,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from app.language import N_, format_number, format_share, localized, pick, quoted
+from app.language import gettext as _
 from app.query.measures import (
     MET,
     NOT_STARTED,
@@ -37,8 +39,6 @@ from app.query.measures import (
 )
 from app.web import page_state
 from app.web.components import aria, labelled_dropdown, survey_label
-from app.web.i18n import N_, format_number, format_share, localized, pick, quoted
-from app.web.i18n import gettext as _
 from app.web.page_state import Option, PageState, Param, Spec, region_param, survey_param
 from app.web.progress_texts import STATUS_TEXT
 from app.web.view_block import toolbar

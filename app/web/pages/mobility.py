@@ -25,6 +25,21 @@ from flask import current_app, has_app_context
 
 from app.config import Config
 from app.db.session import session_scope
+from app.language import BABEL_LOCALES, N_, format_number, format_share, pick
+from app.language import gettext as _
+from app.language.mobility import (
+    assumption_name,
+    definition_text,
+    independence_note,
+    jobs_anywhere_caveats,
+    jobs_anywhere_source,
+    net_migration_text,
+    pool_note,
+    region_share_source,
+    residents_note,
+    step_label,
+    willing_note,
+)
 from app.query.metadata import survey_meta
 from app.query.mobility import (
     JOBS_ANYWHERE,
@@ -50,21 +65,6 @@ from app.web.components import (
     needs_message,
     page_language,
     survey_label,
-)
-from app.web.i18n import BABEL_LOCALES, N_, format_number, format_share, pick
-from app.web.i18n import gettext as _
-from app.web.mobility_texts import (
-    assumption_name,
-    definition_text,
-    independence_note,
-    jobs_anywhere_caveats,
-    jobs_anywhere_source,
-    net_migration_text,
-    pool_note,
-    region_share_source,
-    residents_note,
-    step_label,
-    willing_note,
 )
 from app.web.page_state import (
     NATIONAL,

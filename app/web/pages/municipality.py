@@ -13,16 +13,16 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from app.language import N_, format_number
+from app.language import gettext as _
+from app.language.small_area import caveats
 from app.query import municipality as facts
 from app.query.metadata import survey_meta
 from app.web import page_state
 from app.web.charts import PALETTE, base_layout
 from app.web.components import key_figure_card, labelled_dropdown, needs_message, survey_label
-from app.web.i18n import N_, format_number
-from app.web.i18n import gettext as _
 from app.web.light_table import light_table
 from app.web.page_state import Context, Option, PageState, Param, Spec, chosen_survey, survey_param
-from app.web.small_area_texts import caveats
 from app.web.view_block import Views
 from app.web.views import (
     SUPPRESSED,

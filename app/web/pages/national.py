@@ -17,6 +17,8 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from app.language import N_, format_interval, format_published, format_share, pick
+from app.language import gettext as _
 from app.query.national import (
     AFI,
     STATE_EMPLOYERS,
@@ -30,8 +32,6 @@ from app.query.national import (
 from app.web import page_state
 from app.web.charts import base_layout
 from app.web.components import labelled_dropdown, survey_label
-from app.web.i18n import N_, format_interval, format_published, format_share, pick
-from app.web.i18n import gettext as _
 from app.web.page_state import PageState, Spec, survey_param
 from app.web.view_block import Views
 from app.web.views import SURVEY_METHOD, Column, DataTable, View, percent, survey_source

@@ -6,14 +6,14 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from app.language import N_, format_interval, format_number, percent_suffix, pick
+from app.language import gettext as _
 from app.query.metadata import QueryError, survey_meta
 from app.query.mobility import JOBS_ANYWHERE, NotNationalSurvey, mobility_funnel, publishable, round_people
 from app.query.overview import context_series, coworking_capacity, key_figures, measure_progress
 from app.web import page_state
 from app.web.charts import base_layout, percent_axis
 from app.web.components import key_figure_card, labelled_dropdown, survey_label
-from app.web.i18n import N_, format_interval, format_number, percent_suffix, pick
-from app.web.i18n import gettext as _
 from app.web.page_state import NATIONAL, PageState, Spec, chosen_survey, region_param, survey_param
 from app.web.view_block import Views, toolbar
 from app.web.views import (

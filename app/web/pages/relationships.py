@@ -12,13 +12,13 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from app.language import N_, localized
+from app.language import gettext as _
 from app.query.metadata import survey_meta
 from app.query.relationships import NEEDED, Findings, findings
 from app.web import page_state
 from app.web import relationships_view as view
 from app.web.components import aria, labelled_dropdown, needs_message, survey_label
-from app.web.i18n import N_, localized
-from app.web.i18n import gettext as _
 from app.web.page_state import PageState, Spec, survey_param
 from app.web.view_block import Views
 from app.web.views import mean_table, share_table, survey_view

@@ -15,6 +15,8 @@ import plotly.graph_objects as go
 from dash import Output, dcc, html
 from dash.development.base_component import Component
 
+from app.language import N_, format_interval, format_number, format_published, format_share, localized, pick
+from app.language import gettext as _
 from app.query.estimates import estimate_mean, estimate_shares
 from app.query.metadata import survey_meta
 from app.query.publish import publishable
@@ -22,8 +24,6 @@ from app.query.published import BASES, COMPARABLE, comparisons
 from app.query.survey import answer_codes, list_questions
 from app.web import page_state
 from app.web.components import labelled_dropdown, survey_label
-from app.web.i18n import N_, format_interval, format_number, format_published, format_share, localized, pick
-from app.web.i18n import gettext as _
 from app.web.page_state import Context, Option, PageState, Param, Spec, survey_param
 from app.web.survey_figures import MAX_LISTED_HIDDEN, bar_figure, likert_figure, listed_rows, mean_figure
 from app.web.view_block import view_block

@@ -9,8 +9,8 @@ to the survey's population.
 
 from __future__ import annotations
 
-from app.web.i18n import N_
-from app.web.i18n import gettext as _
+from app.language import N_
+from app.language import gettext as _
 
 SAMPLING_ONLY = N_(
     "The interval covers sampling error only: the uncertainty of the survey's answers, not whether the "

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.language import N_, format_number
+from app.language import gettext as _
 from app.query.mobility import (
     SHARE_MEASURES,
     MobilityResult,
@@ -18,8 +20,6 @@ from app.query.mobility import (
     ShareDefinition,
     round_people,
 )
-from app.web.i18n import N_, format_number
-from app.web.i18n import gettext as _
 
 STEP_LABELS = {
     "jobs": N_("Jobs that can be done anywhere"),

@@ -1,6 +1,8 @@
-"""Translation catalogues (gettext, through Babel) and Norwegian number formats.
+"""The language floor: translation catalogues (gettext, through Babel), Norwegian number formats, and (in
+``app.language.mobility`` and ``app.language.small_area``) the texts the web pages and the command line
+share. It sits above the query layer (it words its results) and below the web and the command line.
 
-Message ids are English. ``translations/messages.pot`` is extracted from app/web by ``pybabel``
+Message ids are English. ``translations/messages.pot`` is extracted from all of ``app`` by ``pybabel``
 (``python tools/i18n.py extract``: every ``_()``, ``gettext()`` and ``N_()``); ``translations/<lang>/
 LC_MESSAGES/messages.po`` hold nb and nn (``python tools/i18n.py update``); English falls back to the
 message id. A wheel carries them compiled (``messages.mo``, built by setup.py); a checkout has only the
