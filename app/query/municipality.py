@@ -351,6 +351,17 @@ def _area_numbers(session: Session, where: Place, level: str) -> tuple[str, ...]
     return None
 
 
+def _area_estimates(
+    session: Session, survey: str, items: list[tuple[str, tuple[int, ...]]], filters: dict, min_n: int
+) -> list[Any]:
+    """``estimate_categories`` for one area, remembered until the data version changes: the region's, the
+    county's and the country's figures are the same for every municipality in them, and the municipality's
+    own is asked twice (its column and the better-survey hint). The rows are read, never changed."""
+    area = tuple(sorted((name, tuple(codes)) for name, codes in filters.items()))
+    key = ("municipality.area_estimates", survey, tuple(items), area, min_n)
+    return remembered(session, key, lambda: estimate_categories(session, survey, items, where=filters, min_n=min_n))
+
+
 def survey_figures(
     session: Session,
     survey: str,
@@ -407,7 +418,7 @@ def _survey_figures(
             rows = [None] * len(items)
         else:
             try:
-                rows = estimate_categories(session, source, items, where=filters, min_n=min_n)
+                rows = _area_estimates(session, source, items, filters, min_n)
             except QueryError:  # the survey lacks this geography
                 rows = [None] * len(items)
         for (variable, _codes), row in zip(items, rows, strict=True):
@@ -460,7 +471,7 @@ def _better_survey(
         if not covers(sampled_municipalities(session, candidate), where.numbers):
             return None
         try:
-            rows = estimate_categories(session, candidate, items, where=filters, min_n=min_n)
+            rows = _area_estimates(session, candidate, items, filters, min_n)
         except QueryError:
             return None
         return max((row.n or 0 for row in rows if not row.suppressed), default=0) or None
