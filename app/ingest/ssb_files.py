@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from app.errors import ImportValidationError
@@ -161,6 +162,7 @@ def number(text: str | None) -> float | None:
     return value
 
 
+@lru_cache(maxsize=8192)
 def _split_label(text: str) -> Category:
     """'4622 Kvam' → code 4622; 'K-4622 Kvam' → code 4622; '03a Universitetsnivå' → code 03a;
     'Menn' → no code."""

@@ -26,6 +26,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -401,7 +402,13 @@ def _by_name(
 
 
 def _others(cell: Cell, spec: SsbTable) -> tuple[tuple[str, Category], ...]:
-    return tuple(sorted((d, c) for d, c in cell.categories.items() if d not in spec.area_dimensions))
+    """The cell's categories other than its areas, by dimension name (a key the cells of one place share)."""
+    return tuple((d, cell.categories[d]) for d in _other_dimensions(tuple(cell.categories), spec.area_dimensions))
+
+
+@lru_cache(maxsize=64)
+def _other_dimensions(dimensions: tuple[str, ...], areas: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(d for d in dimensions if d not in areas))
 
 
 def _with_codes(cell: Cell, spec: SsbTable, codes: tuple[str, ...], value: str | None) -> Cell:
@@ -566,6 +573,7 @@ def _describe(
         )
 
 
+@lru_cache(maxsize=4096)
 def _area_code(category: Category) -> str | None:
     """A region's 4-digit number ('K-4622' as SSB's API sometimes writes it → '4622'), or None."""
     match = re.fullmatch(r"(?:[A-Z]{1,3}-)?(\d{4})", category.code or "")
@@ -620,6 +628,7 @@ def _whole(value: float, cell: Cell, problems: Problems, signed: bool = False) -
     return int(value)
 
 
+@lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     table = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
     return "".join(c for c in text.lower().translate(table) if c.isalnum())
