@@ -42,6 +42,7 @@ from app.db.models import (
     RegionMember,
     Survey,
 )
+from app.query.data_version import remembered
 from app.query.disclosure import check_min_n, is_selected, single_view_is_safe
 from app.query.estimates import pattern_columns
 from app.query.metadata import QueryError, SurveyMeta, survey_meta
@@ -270,7 +271,14 @@ class MobilityResult:
 def condition_hypercube(session: Session, meta: SurveyMeta, conditions: Sequence[Condition]) -> list[tuple]:
     """(pattern, n, Σw, Σw²) over the base (a valid q22 answer): ``pattern`` holds, per condition, the
     respondent's code where it meets the condition and None where not (``app.query.disclosure``).
-    One scan gives every step of the funnel: step k's figures are the rows meeting conditions 1..k."""
+    One scan gives every step of the funnel: step k's figures are the rows meeting conditions 1..k.
+    Remembered until the data version changes (a page draws up to five funnels, each a scan of the survey);
+    the rows are sums, and every figure and suppression is worked out from them afresh (``step_figures``)."""
+    key = ("mobility.condition_hypercube", meta.id, tuple((c.variable, tuple(c.codes), c.fixed) for c in conditions))
+    return list(remembered(session, key, lambda: _condition_hypercube(session, meta, conditions)))
+
+
+def _condition_hypercube(session: Session, meta: SurveyMeta, conditions: Sequence[Condition]) -> list[tuple]:
     q22 = meta.question("q22")
     patterns = pattern_columns(
         meta, {c.variable: list(c.codes) for c in conditions}, fixed={c.variable for c in conditions if c.fixed}
