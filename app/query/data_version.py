@@ -34,9 +34,8 @@ def remembered(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     An import changes the version, so nothing computed before it is used after it. A transaction that has
     written (an import, a test) computes afresh and remembers nothing: its uncommitted data may be rolled
     back, and the version number with it."""
-    version, writing = session.execute(
-        select(DataVersion.version, func.pg_current_xact_id_if_assigned()).where(DataVersion.id == 1)
-    ).one()
+    version_now = select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery()
+    version, writing = session.execute(select(version_now, func.pg_current_xact_id_if_assigned())).one()
     if writing is not None:  # this transaction has written: what it sees is not the version's data
         return compute()
     full = (session.connection().engine.url.render_as_string(hide_password=True), version or 0, key)
