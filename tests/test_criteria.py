@@ -175,12 +175,16 @@ def test_a_measured_value_decides_the_standing_of_a_numeric_target(db):
         {"description": "Lange reiser", "target_value": "10", "target_unit": "%", "target_date": "2027-06-30"}
         | {"at_most": "true"},
     )
-    record_measurement(db, "kari", users["id"], "4622", {"value": "12", "measured_on": "2026-03-01"})
-    record_measurement(db, "kari", users["id"], "4622", {"value": "21", "measured_on": "2026-09-01"})  # the latest
-    record_measurement(db, "kari", users["id"], "4620", {"value": "7", "measured_on": "2026-09-01"})
-    record_measurement(db, "kari", users["id"], "region:hardangerradet", {"value": "28", "measured_on": "2026-09-01"})
-    record_measurement(db, "kari", long_trips["id"], "4622", {"value": "9,5", "measured_on": "2026-09-01"})
-    record_measurement(db, "kari", long_trips["id"], "4620", {"value": "14", "measured_on": "2026-09-01"})
+    recorded = [
+        record_measurement(db, "kari", users["id"], "4622", {"value": "12", "measured_on": "2026-03-01"}),
+        record_measurement(db, "kari", users["id"], "4622", {"value": "21", "measured_on": "2026-09-01"}),  # latest
+        record_measurement(db, "kari", users["id"], "4620", {"value": "7", "measured_on": "2026-09-01"}),
+        record_measurement(
+            db, "kari", users["id"], "region:hardangerradet", {"value": "28", "measured_on": "2026-09-01"}
+        ),
+        record_measurement(db, "kari", long_trips["id"], "4622", {"value": "9,5", "measured_on": "2026-09-01"}),
+        record_measurement(db, "kari", long_trips["id"], "4620", {"value": "14", "measured_on": "2026-09-01"}),
+    ]
     grid = progress_grid(db, "hardangerradet")
     goals = {c.description: c for c in criteria(db)}
     before, after = dt.date(2026, 12, 1), dt.date(2027, 7, 1)
@@ -195,7 +199,10 @@ def test_a_measured_value_decides_the_standing_of_a_numeric_target(db):
     assert standing(goals["Lange reiser"], area, grid, "4622", before).state == MET  # 9,5 ≤ 10
     assert standing(goals["Lange reiser"], area, grid, "4620", after).state == OVERDUE  # 14 > 10
     assert [m["value"] for m in find_measurements(db, users["id"]) if m["place"] == "4622"] == [21, 12]
-    logged = db.scalars(select(AuditEntry).where(AuditEntry.action == "criterion.measure")).all()
+    ids = [str(m["id"]) for m in recorded]
+    logged = db.scalars(
+        select(AuditEntry).where(AuditEntry.action == "criterion.measure", AuditEntry.entity_id.in_(ids))
+    ).all()
     assert len(logged) == 6 and all(e.actor == "kari" for e in logged)
 
 

@@ -29,6 +29,7 @@ import app.query
 from app.config import Config
 from app.db.session import session_scope
 from app.query import disclosure
+from app.query.data_version import forget_remembered
 from app.web.export import export_name
 from app.web.pages import pages
 
@@ -121,6 +122,7 @@ def _render(app, page, search: str, seen: Decisions) -> tuple[Decisions, list[in
     raised, not turned into a message)."""
     seen.thresholds.clear()
     seen.shown.clear()
+    forget_remembered()  # decided afresh, not served from what an earlier request computed (under its own min_n)
     with app.server.app_context(), session_scope() as session:
         state = page.STATE.parse(session, app.server.config["FJERNARBEID"], search, "nb")
         outputs = page.render(state, session)
@@ -136,6 +138,7 @@ def _ns(rows: list[dict]) -> list[int]:
 def _data(app, page, search: str, seen: Decisions) -> tuple[Decisions, list[int]]:
     seen.thresholds.clear()
     seen.shown.clear()
+    forget_remembered()
     response = app.server.test_client().get(f"/data/{export_name(page.PATH)}.json{search}")
     assert response.status_code == 200, (page.PATH, search, response.data[:300])
     rows = [row for view in json.loads(response.data)["views"] for row in view["rows"]]
