@@ -1,10 +1,24 @@
 """The small exception hierarchy that CLI and web turn into user-facing messages."""
 
 
+def N_(message: str) -> str:  # noqa: N802 - the conventional name gettext tools look for
+    """Mark an English message id for the catalogues without translating it (the floors below the language
+    floor raise errors whose words the web translates: ``FjernarbeidError.message_id``)."""
+    return message
+
+
 class FjernarbeidError(Exception):
-    """An expected failure with a message meant for the user (no traceback shown)."""
+    """An expected failure with a message meant for the user (no traceback shown).
+
+    Raised with ``message_id`` (an English id marked with ``N_``) and ``values``, it can be said in the
+    page's language: ``gettext(error.message_id, lang).format(**error.values)``; ``str(error)`` is English."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", message_id: str | None = None, **values: object):
+        super().__init__(message or (message_id.format(**values) if message_id else ""))
+        self.message_id = message_id
+        self.values = values
 
 
 class ConfigurationError(FjernarbeidError):

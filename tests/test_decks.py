@@ -117,3 +117,37 @@ def test_the_handout_has_one_page_per_view_with_title_and_note(client):
     finally:
         with client.application.app_context(), session_scope() as session:
             delete_deck(session, token)
+
+
+def test_a_deck_error_is_said_in_the_pages_language(db):
+    """The data floor raises its errors with a message id; the pages say them in their language."""
+    from app.language import error_text
+
+    with pytest.raises(DeckError) as caught:
+        get_deck(db, "no-such-token")
+    assert error_text(caught.value, "nb") == "Ingen presentasjon har denne lenken; den kan være slettet."
+    assert (
+        error_text(caught.value, "en")
+        == str(caught.value)
+        == "No presentation has this link; it may have been deleted."
+    )
+    with pytest.raises(DeckError) as long:
+        create_deck(db, "x" * 500)
+    assert "500" in error_text(long.value, "nn") and "teikn" in error_text(long.value, "nn")
+
+
+def test_the_presentations_page_has_every_id_its_callbacks_name_with_or_without_a_deck():
+    """Without ?deck= the page lists this browser's presentations, and still holds the editor's and the
+    handout's ids, so Dash logs no "nonexistent object" error on every load."""
+    from app.web.pages import decks
+
+    def ids(component) -> set[str]:
+        found = {component.id} if isinstance(getattr(component, "id", None), str) else set()
+        children = getattr(component, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and not isinstance(child, str):
+                found |= ids(child)
+        return found
+
+    for search in ("", "?deck=abc"):
+        assert {decks.EDITOR, decks.LIST, decks.HANDOUT_STATUS, decks.HANDOUT_POLL} <= ids(decks.layout("nb", search))

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db.models import Deck, DeckView
-from app.errors import FjernarbeidError
+from app.errors import N_, FjernarbeidError
 
 MAX_TITLE = 200
 MAX_NOTE = 2000
@@ -50,16 +50,20 @@ class DeckInfo:
 def _clean(text: str | None, limit: int, what: str, required: bool = False) -> str:
     text = (text or "").strip()
     if required and not text:
-        raise DeckError(f"The {what} is empty; give it a few words.")
+        raise DeckError(message_id=N_("The text is empty; give it a few words."))
     if len(text) > limit:
-        raise DeckError(f"The {what} is {len(text)} characters long; at most {limit} are kept.")
+        raise DeckError(
+            message_id=N_("The text is {length} characters long; at most {limit} are kept."),
+            length=len(text),
+            limit=limit,
+        )
     return text
 
 
 def _deck(session: Session, token: str) -> Deck:
     deck = session.scalar(select(Deck).where(Deck.token == token).options(selectinload(Deck.views)))
     if deck is None:
-        raise DeckError("No presentation has this link; it may have been deleted.")
+        raise DeckError(message_id=N_("No presentation has this link; it may have been deleted."))
     return deck
 
 
@@ -93,7 +97,7 @@ def add_view(session: Session, token: str, path: str, query_string: str, title: 
     """Append a view to the deck (``query_string`` with its ``?``, or empty)."""
     deck = _deck(session, token)
     if len(deck.views) >= MAX_VIEWS:
-        raise DeckError(f"A presentation holds at most {MAX_VIEWS} views.")
+        raise DeckError(message_id=N_("A presentation holds at most {count} views."), count=MAX_VIEWS)
     query = _clean(query_string, MAX_QUERY, "address")
     if query and not query.startswith("?"):
         query = "?" + query
@@ -125,7 +129,7 @@ def delete_deck(session: Session, token: str) -> None:
 def _view(deck: Deck, view_id: int) -> DeckView:
     view = next((v for v in deck.views if v.id == view_id), None)
     if view is None:
-        raise DeckError("This view is no longer in the presentation.")
+        raise DeckError(message_id=N_("This view is no longer in the presentation."))
     return view
 
 

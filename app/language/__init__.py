@@ -146,6 +146,15 @@ def localized(result: ResultT, lang: str) -> ResultT:
     return dataclasses.replace(result, **changes)
 
 
+def error_text(error: Exception, lang: str) -> str:
+    """An expected error in ``lang``: its ``message_id`` translated and filled in (``app.errors``), else its
+    English message."""
+    message_id = getattr(error, "message_id", None)
+    if not message_id:
+        return str(error)
+    return gettext(message_id, lang).format(**getattr(error, "values", {}))
+
+
 def N_(message: str) -> str:  # noqa: N802 - the conventional name gettext tools look for
     """Mark a message id where it is defined (a constant, a table of names); it is translated where it is
     shown, with ``gettext``. ``pybabel extract`` finds it by this name."""

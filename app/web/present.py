@@ -17,6 +17,7 @@ from dash.development.base_component import Component
 
 from app.db.decks import DeckError, DeckInfo, get_deck
 from app.db.session import session_scope
+from app.language import error_text
 from app.language import gettext as _
 from app.web import urls
 from app.web.charts import graph_config
@@ -89,7 +90,12 @@ def slide(pathname: str | None, search: str | None, lang: str) -> html.Div:
         rendered = render_views(page, page_search(search), lang) if page and hasattr(page, "STATE") else None
     except DeckError as error:
         return _frame(
-            [html.H1(_("This presentation cannot be shown", lang)), html.P(str(error))], None, 1, pathname, search, lang
+            [html.H1(_("This presentation cannot be shown", lang)), html.P(error_text(error, lang))],
+            None,
+            1,
+            pathname,
+            search,
+            lang,
         )
     except Exception as error:  # noqa: BLE001 - shown as a message, logged with its details
         return _frame([error_message(error, lang)], None, 1, pathname, search, lang)

@@ -14,6 +14,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from app.db.audit import record
 from app.db.decks import DeckError, add_view, create_deck, find_decks
 from app.db.session import session_scope
+from app.language import error_text
 from app.language import gettext as _
 from app.web import auth, urls
 from app.web.export import render_views
@@ -182,7 +183,7 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
                 saved = add_view(session, token, page.PATH, query, title or _(page.NAME, lang), note or "")
                 record(session, who.name, "deck.add_view", "deck", token, None, {"path": page.PATH, "query": query})
         except DeckError as error:
-            return dbc.Alert(str(error), color="danger"), no_update
+            return dbc.Alert(error_text(error, lang), color="danger"), no_update
         known = [token, *[t for t in (known or []) if t != token]]
         message = dbc.Alert(
             [

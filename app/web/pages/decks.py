@@ -13,7 +13,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from app.db.audit import record
 from app.db.decks import DeckError, DeckInfo, delete_deck, find_decks, get_deck, move_view, remove_view, rename_deck
 from app.db.session import session_scope
-from app.language import N_
+from app.language import N_, error_text
 from app.language import gettext as _
 from app.web import auth, urls
 from app.web.components import aria, error_message, page_language
@@ -58,9 +58,11 @@ def layout(lang: str, search: str = "") -> html.Div:
             html.H1(_("Presentations", lang)),
             html.P(intro),
             html.Div(id=MESSAGE, role="status"),
-            html.Div(id=EDITOR) if token else html.Div(id=LIST),
-            html.Div(id=HANDOUT_STATUS, role="status", className="mt-2") if token else None,
-            dcc.Interval(id=HANDOUT_POLL, interval=1500, disabled=True) if token else None,
+            # every id a callback names is in the layout whether a deck is chosen or not (no console errors)
+            html.Div(id=EDITOR),
+            html.Div(id=LIST, hidden=bool(token)),
+            html.Div(id=HANDOUT_STATUS, role="status", className="mt-2"),
+            dcc.Interval(id=HANDOUT_POLL, interval=1500, disabled=True),
         ]
     )
 
@@ -115,6 +117,8 @@ def register_callbacks(app) -> None:
         do_not_cache_this_response()  # a write, or a read of what the data version does not track
         lang = page_language(parse_search(search).get("lang"))
         token = parse_search(search).get("deck") or ""
+        if not token:  # the list of this browser's presentations, not one of them
+            return None, None, no_update
         trigger = ctx.triggered_id
         clicked = bool(ctx.triggered and ctx.triggered[0].get("value"))
         kind = trigger["type"] if clicked and isinstance(trigger, dict) else None
@@ -146,7 +150,7 @@ def register_callbacks(app) -> None:
                     return html.P(dcc.Link(_("See your presentations", lang), href=PATH)), done, remaining
                 deck = get_deck(session, token)
         except DeckError as error:
-            return None, dbc.Alert(str(error), color="warning"), no_update
+            return None, dbc.Alert(error_text(error, lang), color="warning"), no_update
         except Exception as error:  # noqa: BLE001 - shown as a message, logged with its details
             return None, error_message(error, lang), no_update
         who = auth.account()
