@@ -756,6 +756,18 @@ EMPLOYMENT_MEASURES = (  # words in a statistics variable of 11618 → our measu
 
 def _employment(ssb: SsbFile, checked: Checked, problems: Problems, value_of: Callable[[Cell], float | None]) -> None:
     measures = _contents(ssb, problems, EMPLOYMENT_MEASURES, "population 15–74, employed by residence, by workplace")
+    _quarterly_persons(ssb, checked, problems, value_of, measures, "SSB 11618")
+
+
+def _quarterly_persons(
+    ssb: SsbFile,
+    checked: Checked,
+    problems: Problems,
+    value_of: Callable[[Cell], float | None],
+    measures: dict[Category, str],
+    source: str,
+) -> None:
+    """Persons per municipality, measure and year (as of the fourth quarter): 11618's and 11616's cells."""
     for cell in ssb.cells:
         measure = measures.get(cell.categories["contents"])
         year = _period(cell, problems, quarter_ok=True)
@@ -770,7 +782,7 @@ def _employment(ssb: SsbFile, checked: Checked, problems: Problems, value_of: Ca
                     "measure": measure,
                     "period": f"{year}-Q4",
                     "value": persons,
-                    "source": "SSB 11618",
+                    "source": source,
                     "is_estimate": False,
                 }
             )
@@ -800,24 +812,7 @@ def _commuters(ssb: SsbFile, checked: Checked, problems: Problems, value_of: Cal
     measures = _contents(
         ssb, problems, COMMUTER_MEASURES, "employed by residence, in-commuters, out-commuters, employed by workplace"
     )
-    for cell in ssb.cells:
-        measure = measures.get(cell.categories["contents"])
-        year = _period(cell, problems, quarter_ok=True)
-        value = value_of(cell)
-        if measure is None or year is None or value is None:
-            continue
-        persons = _whole(value, cell, problems)
-        if persons is not None:
-            checked.rows["municipality_statistic"].append(
-                {
-                    "kommunenummer": cell.categories["region"].code,
-                    "measure": measure,
-                    "period": f"{year}-Q4",
-                    "value": persons,
-                    "source": "SSB 11616",
-                    "is_estimate": False,
-                }
-            )
+    _quarterly_persons(ssb, checked, problems, value_of, measures, "SSB 11616")
 
 
 CHANGE_MEASURES = (("fodselsoverskudd", "birth_surplus"), ("nettoinnflytting", "net_migration"))
