@@ -119,6 +119,18 @@ def test_no_page_text_shows_a_share_to_fewer_digits_than_its_data(app):
             assert "," in number, text
 
 
+def test_the_share_computed_beside_a_published_figure_has_its_tenth_and_so_has_its_interval(app):
+    """Undersøking's "computed from these data" beside a published figure: share and bounds both to a tenth."""
+    from app.web.pages import survey
+
+    texts = _texts(page_answer(app, survey, "?survey=demo_national&question=q22")["content"])
+    computed = [t for t in texts if re.search(r"95\s%-intervall .*n = ", t)]
+    assert computed, texts[:20]
+    for text in computed:
+        numbers = re.findall(r"(\d+(?:,\d+)?)\s%", re.sub(r"95\s%-intervall", "", text))
+        assert len(numbers) >= 3 and all("," in n for n in numbers), text
+
+
 def test_a_regional_survey_fills_only_the_columns_it_covers(app, client, db):
     """With the Hardanger demo chosen, Kvam and Hardangerrådet come from it (237 and 600 respondents);
     Vestland and Norway from the national demo, whose respondents cover them — never the 600 again."""

@@ -134,7 +134,6 @@ def toolbar(path: str, view: View, state: PageState) -> html.Div:
             ),
             html.Button(  # assets/copy_link.js copies, adding the chart/table choice
                 [
-                    html.Span("⧉ ", **aria(hidden="true")),
                     _("Copy link", lang),
                     html.Span(className="copy-status ms-1", role="status"),
                 ],

@@ -27,7 +27,7 @@ from app.web.components import labelled_dropdown, survey_label
 from app.web.page_state import Context, Option, PageState, Param, Spec, survey_param
 from app.web.survey_figures import MAX_LISTED_HIDDEN, bar_figure, likert_figure, listed_rows, mean_figure
 from app.web.view_block import view_block
-from app.web.views import View, mean_table, share_table, survey_view
+from app.web.views import View, interval_text, mean_table, percent_text, share_table, survey_view
 
 PATH = "/undersoking"
 NAME = N_("Survey explorer")
@@ -604,8 +604,8 @@ def _published_card(session, c: dict, min_n: int, lang: str):
             mine = _("Too few respondents to show", lang)
         else:
             mine = _("{share} (95 % interval {interval}, n = {n})", lang).format(
-                share=format_share(computed.estimate, lang, 1),
-                interval=format_interval(computed.ci_low, computed.ci_high, lang, 0),
+                share=percent_text(computed.estimate, lang),  # the one rounding, as every page writes it
+                interval=interval_text(computed.ci_low, computed.ci_high, lang),
                 n=format_number(computed.n, lang),
             )
         body.append(
