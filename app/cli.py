@@ -597,7 +597,7 @@ def cmd_worker(args, config: Config) -> int:
     """Run jobs (handouts, browser imports) until stopped (SIGINT/SIGTERM let the running job finish)."""
     from app.db import migrate
     from app.web import create_app
-    from app.web.jobs import run_worker
+    from app.web.server.jobs import run_worker
 
     engine = _engine(config)
     if migrate.current_revision(engine) != migrate.head_revision(engine):
@@ -612,7 +612,7 @@ def _start_worker_thread(config: Config, server) -> None:
     separate ``fjernarbeid worker`` works the same)."""
     import threading
 
-    from app.web.jobs import run_worker
+    from app.web.server.jobs import run_worker
 
     def work() -> None:
         try:

@@ -65,7 +65,7 @@ def _ms(fn) -> float:
 
 def _warm_against_cold(client) -> list[str]:
     """The first ten images of this process (the first starts its browser) and a cold-start render."""
-    from app.web import image_server
+    from app.web.server import image_server
 
     address = f"/export/undersoking.png{WARM_QUERY}"
 
@@ -76,10 +76,10 @@ def _warm_against_cold(client) -> list[str]:
     assert image_server.current() == (None, None), "no image may be drawn before the first one is timed"
     sequence = [_ms(image) for _ in range(10)]
     with client.application.test_request_context(address):
-        from app.web.export import chosen_view, render_views, standalone_figure
         from app.web.pages import survey
+        from app.web.views.export import chosen_view, render_views, standalone_figure
 
-        rendered = render_views(survey, WARM_QUERY)
+        rendered = render_views(survey.PAGE, WARM_QUERY)
         view = chosen_view(rendered, None)
         assert view is not None
         figure = standalone_figure(view, rendered)
@@ -111,7 +111,7 @@ def main() -> None:
 
     from app.config import Config
     from app.web import create_app
-    from app.web.export import to_image
+    from app.web.views.export import to_image
 
     url = build_database(0)
     app = create_app(Config(database_url=url, data_dir=Path(tempfile.mkdtemp()), secret_key="bench", cache_mb=0))

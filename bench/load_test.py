@@ -115,11 +115,16 @@ def main_callbacks(base: str) -> dict[str, dict]:
 
 
 def main_callbacks_in(deps: list[dict]) -> dict[str, dict]:
-    """``main_callbacks`` from the answer of ``/_dash-dependencies``: the callbacks whose one input is ``<page>-url.search``."""
+    """``main_callbacks`` from the answer of ``/_dash-dependencies``: the callbacks whose inputs are the page's address,
+    ``<page>-url.search`` and ``<page>-url.pathname``."""
     found = {}
     for dep in deps:
         inputs = dep["inputs"]
-        if len(inputs) == 1 and inputs[0]["id"].endswith("-url") and inputs[0]["property"] == "search":
+        if (
+            [i["property"] for i in inputs] == ["search", "pathname"]
+            and inputs[0]["id"].endswith("-url")
+            and inputs[1]["id"] == inputs[0]["id"]
+        ):
             page = inputs[0]["id"][: -len("-url")]
             outputs = dep["output"].strip(".").split("...")
             found[page] = {
@@ -137,7 +142,10 @@ def payload(callback: dict, search: str) -> dict:
     return {
         "output": callback["output"],
         "outputs": callback["outputs"],
-        "inputs": [{"id": callback["input_id"], "property": "search", "value": search}],
+        "inputs": [
+            {"id": callback["input_id"], "property": "search", "value": search},
+            {"id": callback["input_id"], "property": "pathname", "value": None},  # the page's own path
+        ],
         "changedPropIds": [callback["input_id"] + ".search"],
         "state": [{"id": s["id"], "property": s["property"], "value": None} for s in callback["state"]],
     }

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import AppUser
 from app.db.users import add_user
-from app.web.auth import CSRF_COOKIE, CSRF_HEADER, LOGIN_PATH
+from app.web.server.auth import CSRF_COOKIE, CSRF_HEADER, LOGIN_PATH
 
 PASSWORD = "et langt passord for test"
 

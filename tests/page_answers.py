@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.web.page_state import render_page
+from app.web.kit.page_state import render_page
 
 
 def page_answer(app, page, search: str, lang: str = "nb") -> dict[str, Any]:
-    """The page's named outputs for ``search`` (``content`` first), as its callback would send them."""
+    """The page's named outputs for ``search`` (``content`` first), as its callback would send them.
+    ``page`` is a ``Page`` or the module that ends with one."""
     with app.server.app_context():
-        return render_page(page, search, lang)
+        return render_page(getattr(page, "PAGE", page), search, lang)

@@ -63,10 +63,10 @@ def own_survey(database_url, tmp_path_factory):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_behaves_for_the_new_survey(app, lang):
     for page in pages():
-        if not hasattr(page, "STATE"):
+        if not page.has_views:
             continue
         text = json.dumps(page_answer(app, page, f"?survey={SLUG}", lang), default=str, ensure_ascii=False)
-        assert not [f for f in FAILURES if f in text], page.PATH
+        assert not [f for f in FAILURES if f in text], page.path
 
 
 def test_the_pages_built_for_norce_questions_say_what_is_missing(app):
@@ -74,7 +74,7 @@ def test_the_pages_built_for_norce_questions_say_what_is_missing(app):
 
     for page in (relationships, coworking):
         text = json.dumps(page_answer(app, page, f"?survey={SLUG}", "nn"), default=str, ensure_ascii=False)
-        assert "survey-lacks" in text and "/undersoking?" in text, page.PATH
+        assert "survey-lacks" in text and "/undersoking?" in text, page.path
 
 
 def test_the_explorer_offers_the_surveys_own_breakdowns_and_filters_in_its_own_words(app):

@@ -14,9 +14,9 @@ from sqlalchemy import delete, func, select
 
 from app.db.decks import create_deck, get_deck
 from app.db.models import AuditEntry, CoworkingSpace, Deck, MeasureActivity, MeasureProgress
-from app.web import save_view
-from app.web.auth import CSRF_COOKIE, CSRF_HEADER, LOGIN_PATH
 from app.web.pages import edit_coworking, edit_progress
+from app.web.server.auth import CSRF_COOKIE, CSRF_HEADER, LOGIN_PATH
+from app.web.views import save as save_view
 from tests.accounts import PASSWORD, committed, csrf, logged_in, test_accounts
 from tests.dash_calls import callback_request
 

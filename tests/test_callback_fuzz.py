@@ -89,7 +89,7 @@ def test_no_callback_answers_wrong_types_with_a_server_error(app, accounts, who,
                 failures.append(f"{answer.status_code} {json.dumps(body)[:300]}")
     assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures[:20])
     assert "Traceback" not in caplog.text
-    refused = [r for r in caplog.records if r.name == "app.web.callback_guard"]
+    refused = [r for r in caplog.records if r.name == "app.web.server.callback_guard"]
     assert refused and all("\n" not in r.getMessage() for r in refused)  # one line each
     with committed(engine) as session:  # wrong types changed nothing, even for an admin
         assert session.scalar(select(func.count()).where(AuditEntry.actor == (accounts.get(who) or ""))) == 0

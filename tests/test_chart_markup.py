@@ -8,9 +8,10 @@ from typing import Any
 import plotly.graph_objects as go
 
 from app.query.estimates import EstimateRow, MeanResult, MeanRow, ShareResult
-from app.web import relationships_view, survey_figures
-from app.web.charts import plain
-from app.web.coworking_figures import DemandRow, demand_figure
+from app.web.kit.charts import plain
+from app.web.pages.coworking.figures import DemandRow, demand_figure
+from app.web.pages.relationships import figures as relationships_view
+from app.web.pages.survey import figures as survey_figures
 
 MARKUP = "<b>fet</b>"
 ESCAPED = "&lt;b&gt;fet&lt;/b&gt;"

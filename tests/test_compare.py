@@ -73,8 +73,8 @@ def test_cli_prints_the_comparison(database_url, monkeypatch, capsys):
 def test_the_explorer_shows_the_comparison_the_query_layer_computes(database_url, tmp_path):
     from app.config import Config
     from app.web import create_app
-    from app.web.export import render_views
     from app.web.pages import survey
+    from app.web.views.export import render_views
     from tests.page_answers import page_answer
 
     app = create_app(Config(database_url=database_url, data_dir=tmp_path, secret_key="t"))
@@ -83,7 +83,7 @@ def test_the_explorer_shows_the_comparison_the_query_layer_computes(database_url
     assert survey.WITH + ".options" in answer
     assert [o["value"] for o in answer[survey.WITH + ".options"]] == ["none", B]  # the surveys asking q22 the same way
     with app.server.app_context():
-        view = next(v for v in render_views(survey, search, "nn").views if v.id == survey.COMPARE)
+        view = next(v for v in render_views(survey.PAGE, search, "nn").views if v.id == survey.COMPARE)
     first = view.table.rows[0]
     assert first["difference"] == round(100 * FIXTURES["all"][0]["difference"][0], 1)
     assert first["a"] == round(100 * FIXTURES["all"][0]["a"][0], 1)

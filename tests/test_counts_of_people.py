@@ -58,13 +58,13 @@ def test_the_kommune_page_names_each_count_of_employed_residents_by_its_table(ap
     """Kvam's employed residents: 4 258 in SSB 11618 (as the coworking page and the mobility share use them) and
     the commuting matrix's 4 204 (SSB 03321) on the Kommune page, each named by its table."""
     from app.query.municipality import employed_residents
-    from app.web.page_state import render_page
+    from app.web.kit.page_state import render_page
     from app.web.pages import municipality
 
     assert employed_residents(db, ("4622",), 2022) == 4258
     assert employed_residents(db, ("4618", "4619", "4620", "4622"), 2022) == 10_881  # the mobility share's
     with app.server.app_context():
-        content = render_page(municipality, "?kommune=4622", "en")["content"]
+        content = render_page(municipality.PAGE, "?kommune=4622", "en")["content"]
     text = json.dumps(content, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
     assert "4,204 employed residents in the commuting table" in text
     assert "table 11618 counts 4,258 employed residents aged 15–74 in Q4 2022" in text

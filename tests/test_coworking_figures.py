@@ -12,7 +12,7 @@ from app.query.coworking import (
     municipalities_without_space,
     total_seats,
 )
-from app.web.coworking_figures import demand_figure, demand_rows, map_figure
+from app.web.pages.coworking.figures import demand_figure, demand_rows, map_figure
 
 HARDANGER = {"4618", "4619", "4620", "4622"}
 

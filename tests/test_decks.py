@@ -19,8 +19,8 @@ from app.db.decks import (
     remove_view,
     rename_deck,
 )
-from app.web import present
 from app.web.pages import pages
+from app.web.views import present
 
 
 @pytest.fixture
@@ -78,14 +78,14 @@ def test_a_figure_for_the_projector_has_no_text_under_20_px():
     assert fig.layout.annotations[0].font.size == 10  # the page's own figure is untouched
 
 
-@pytest.mark.parametrize("page", [p for p in pages() if hasattr(p, "STATE")], ids=lambda p: p.PATH)
+@pytest.mark.parametrize("page", [p for p in pages() if p.has_views], ids=lambda p: p.path)
 def test_every_page_can_be_shown_as_a_slide(client, page):
     """Each page's first view (or a message for a page without one) fits a slide; no error."""
     from flask import current_app
 
     with client.application.test_request_context("/"):
         assert current_app
-        slide = present.slide(page.PATH, "?present=1", "nn")
+        slide = present.slide(page.path, "?present=1", "nn")
     text = str(slide.to_plotly_json())
     assert "slide-title" in text or "Ingenting å presentere" in text
     assert "render-failed" not in text and "database-error" not in text
@@ -103,7 +103,7 @@ def test_the_handout_has_one_page_per_view_with_title_and_note(client):
         add_view(session, token, "/tiltak", "", "Framdrift")
         add_view(session, token, "/presentasjon", "", "Ingen")  # a page without views gives no page
     try:
-        from app.web.jobs import run_worker
+        from app.web.server.jobs import run_worker
 
         assert client.get(f"/deck/{token}.pdf?lang=nb").status_code == 202  # made by the worker, not the request
         run_worker(client.application.config["FJERNARBEID"], client.application, wait=False, signals=False)

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from app.language import localized
 from app.query.estimates import estimate_shares
 from app.query.publish import publishable
-from app.web.export import render_views, safe_text, to_csv, to_xlsx
 from app.web.pages import survey
 from app.web.views import Column, DataTable, View
+from app.web.views.export import render_views, safe_text, to_csv, to_xlsx
 from tests.page_answers import page_answer
 
 SURVEY_VIEW = "survey=demo_national&question=q22&by=gender"
@@ -191,7 +191,7 @@ def test_unknown_pages_formats_and_charts_are_refused_plainly(client):
 
 def test_cells_a_spreadsheet_would_run_are_neutralised(app):
     with app.server.test_request_context("/data/undersoking.csv"):
-        rendered = render_views(survey, "?survey=demo_national")
+        rendered = render_views(survey.PAGE, "?survey=demo_national")
     table = DataTable(
         [Column("group", "=Gruppe"), Column("value", "Andel", "percent")], [{"group": '=HYPERLINK("x")', "value": -1.5}]
     )
@@ -233,10 +233,10 @@ def test_without_a_browser_an_image_request_says_so_and_the_data_still_come(clie
 
 
 def test_a_note_is_written_on_an_image_as_text_not_markup(app):
-    from app.web.export import standalone_figure
+    from app.web.views.export import standalone_figure
 
     with app.server.test_request_context("/"):
-        rendered = render_views(survey, "?survey=demo_national&by=gender")
+        rendered = render_views(survey.PAGE, "?survey=demo_national&by=gender")
     figure = standalone_figure(rendered.views[0], rendered, note='<a href="javascript:x">klikk</a>', title="<i>T</i>")
     texts = " ".join(a.text for a in figure.layout.annotations) + figure.layout.title.text
     assert "&lt;a href=" in texts and "<a href" not in texts and "&lt;i&gt;T" in texts
@@ -250,10 +250,10 @@ def test_a_table_view_has_no_image_but_says_where_its_numbers_are(client):
 def test_a_codebook_title_is_drawn_on_an_image_and_a_table_page_as_text(app):
     import dataclasses
 
-    from app.web.export import standalone_figure
+    from app.web.views.export import standalone_figure
 
     with app.server.test_request_context("/"):
-        rendered = render_views(survey, "?survey=demo_national&by=gender")
+        rendered = render_views(survey.PAGE, "?survey=demo_national&by=gender")
     for figure in (rendered.views[0].figure, None):  # the chart, and the table drawn for a handout page
         view = dataclasses.replace(rendered.views[0], title="Spørsmål <b>fet</b>", figure=figure)
         drawn = standalone_figure(view, rendered)

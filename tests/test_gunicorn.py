@@ -54,7 +54,7 @@ def test_gunicorn_names_no_software_version_and_sends_the_security_headers(live_
 def test_the_development_server_names_no_python_version():
     from werkzeug.serving import WSGIRequestHandler
 
-    from app.web.security import hide_server_banner
+    from app.web.server.security import hide_server_banner
 
     hide_server_banner()
     assert WSGIRequestHandler.version_string(None) == "fjernarbeid"  # type: ignore[arg-type]

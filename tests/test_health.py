@@ -63,7 +63,7 @@ def test_health_when_unreachable_names_no_host_socket_or_error_text(tmp_path, ca
     config = Config(database_url=database_url, data_dir=tmp_path, secret_key="x", connect_timeout=1)
     client = create_app(config).server.test_client()
     try:
-        with caplog.at_level(logging.WARNING, logger="app.web.health"):
+        with caplog.at_level(logging.WARNING, logger="app.web.server.health"):
             response = client.get("/health")
     finally:
         db_session.configure(config)
@@ -81,8 +81,8 @@ def test_health_on_an_unexpected_error_names_only_the_category(client, monkeypat
     def broken(engine):
         raise RuntimeError("could not open /var/lib/postgresql/secret on host db-internal")
 
-    monkeypatch.setattr("app.web.health.migrate.current_revision", broken)
-    with caplog.at_level(logging.WARNING, logger="app.web.health"):
+    monkeypatch.setattr("app.web.server.health.migrate.current_revision", broken)
+    with caplog.at_level(logging.WARNING, logger="app.web.server.health"):
         response = client.get("/health")
     assert response.status_code == 503
     assert response.get_json() == {
@@ -114,11 +114,14 @@ def test_pages_show_a_friendly_message_when_the_database_is_unreachable(tmp_path
 def _page_request(pathname: str, search: str = "") -> dict:
     """The request Dash's renderer makes to route to ``pathname`` (the shell's router callback)."""
     return {
-        "output": "shell-page.children",
-        "outputs": {"id": "shell-page", "property": "children"},
+        "output": "..shell-page.children...shell-routed.data..",
+        "outputs": [{"id": "shell-page", "property": "children"}, {"id": "shell-routed", "property": "data"}],
         "inputs": [{"id": "shell-url", "property": "pathname", "value": pathname}],
         "changedPropIds": ["shell-url.pathname"],
-        "state": [{"id": "shell-url", "property": "search", "value": search}],
+        "state": [
+            {"id": "shell-url", "property": "search", "value": search},
+            {"id": "shell-routed", "property": "data"},
+        ],
     }
 
 
@@ -129,21 +132,24 @@ def overview_request(search: str = "") -> dict:
 
 def main_callback_request(path: str, search: str = "") -> dict:
     """The request Dash's renderer makes when a page's address changes: the outputs in the order
-    ``page_state.register_renderer`` declares them."""
-    from app.web.page_state import ids
+    ``page_state.register_renderer`` declares them (``path`` may carry path parameters: ``/kommune/4622``)."""
+    from app.web.kit.page_state import ids
     from app.web.pages import page_for
 
     page = page_for(path)
-    names = ids(page.ID)
-    controls = page.STATE.controls
+    names = ids(page.id)
+    controls = page.state.controls
     outputs = [(names["content"], "children"), (names["defaults"], "data")]
     outputs += [(p.control, "value") for p in controls]
     outputs += [(p.control, "options") for p in controls if p.has_options_prop]
-    outputs += [(o.component_id, o.component_property) for o in getattr(page, "EXTRA_OUTPUTS", {}).values()]
+    outputs += [(o.component_id, o.component_property) for o in page.extra_outputs.values()]
     return {
         "output": ".." + "...".join(f"{c}.{prop}" for c, prop in outputs) + "..",
         "outputs": [{"id": c, "property": prop} for c, prop in outputs],
-        "inputs": [{"id": names["url"], "property": "search", "value": search}],
+        "inputs": [
+            {"id": names["url"], "property": "search", "value": search},
+            {"id": names["url"], "property": "pathname", "value": path},
+        ],
         "changedPropIds": [f"{names['url']}.search"],
         "state": [],
     }

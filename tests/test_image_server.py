@@ -15,8 +15,8 @@ import time
 import plotly.graph_objects as go
 import pytest
 
-from app.web import image_server
-from app.web.image_server import Busy, RenderGate, WarmBrowser
+from app.web.server import image_server
+from app.web.server.image_server import Busy, RenderGate, WarmBrowser
 
 SURVEY_IMAGE = "/export/undersoking.png?survey=demo_national&question=q22&by=gender"
 
@@ -120,7 +120,7 @@ def test_beyond_the_queue_an_image_request_gets_429_with_retry_after(client, mon
 
 
 def test_the_settings_reach_the_gate(make_app):
-    from app.web.export import image_settings
+    from app.web.views.export import image_settings
 
     app = make_app(image_renders=3, image_queue=5)
     with app.server.app_context():
@@ -131,7 +131,7 @@ def test_importing_the_app_starts_no_browser():
     """gunicorn imports the app and forks: a browser started at import would be shared by every worker."""
     code = (
         "import app.wsgi\n"
-        "from app.web import image_server\n"
+        "from app.web.server import image_server\n"
         "assert image_server.current() == (None, None), image_server.current()\n"
     )
     env = {**os.environ, "SECRET_KEY": "x" * 40, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}

@@ -14,7 +14,7 @@ from app.db import jobs
 from app.db.decks import add_view, create_deck, delete_deck
 from app.db.models import Job
 from app.db.session import session_scope
-from app.web import jobs as web_jobs
+from app.web.server import jobs as web_jobs
 
 CALLS: list[int] = []
 
@@ -42,8 +42,8 @@ def cancelling_runner(job, report):
 @pytest.fixture
 def server(make_app):
     app = make_app()
-    web_jobs.RUNNERS["test"] = "tests.test_jobs:counting_runner"
-    web_jobs.RUNNERS["test_cancel"] = "tests.test_jobs:cancelling_runner"
+    web_jobs.add_runner("test", counting_runner)
+    web_jobs.add_runner("test_cancel", cancelling_runner)
     owner = f"user:test-{secrets.token_hex(4)}"
     app.server.config["TEST_OWNER"] = owner
     yield app.server

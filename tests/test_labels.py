@@ -16,7 +16,7 @@ from app.language import catalogue, localized
 from app.query.estimates import estimate_shares
 from app.web.pages import pages
 from app.web.pages.survey import _base_sentence
-from app.web.survey_figures import likert_figure
+from app.web.pages.survey.figures import likert_figure
 from tests.page_answers import page_answer
 
 LANGUAGES = ("nb", "nn", "en")
@@ -66,10 +66,10 @@ def texts(module_app) -> dict:
     """Visible text of every page in every language, default settings. The administrators' change log is
     left out: it shows records exactly as stored (table names, fields and values), which is its purpose."""
     return {
-        (page.PATH, lang): _page_text(module_app, page, lang)
+        (page.path, lang): _page_text(module_app, page, lang)
         for page in pages()
         for lang in LANGUAGES
-        if getattr(page, "ROLE", None) != "admin"
+        if page.role != "admin"
     }
 
 

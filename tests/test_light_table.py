@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 
 from dash import dcc
 
-from app.web.light_table import light_table, table_markup
-from app.web.view_block import data_table
 from app.web.views import SUPPRESSED, Column, DataTable
+from app.web.views.block import data_table
+from app.web.views.light_table import light_table, table_markup
 
 TABLE = DataTable(
     [Column("group", "Gruppe <b>&</b> {x}"), Column("value", "Andel (%)", "percent"), Column("n", "n", "integer")],

@@ -7,7 +7,7 @@ or "SIGKILL"), no request may fail with a 5xx (429 with ``Retry-After`` is how a
 says no), and ``/health`` must keep answering: p95 ≤ 1 s.
 
 At the same moment 3 clients ask for the handout of a presentation with 30 views: handouts are built by
-the job queue (``app/web/handouts.py``), so ``/deck/<token>.pdf`` must answer at once (202 with the job's
+the job queue (``app/web/views/handouts.py``), so ``/deck/<token>.pdf`` must answer at once (202 with the job's
 progress, 429 if the job limit is reached, or the finished file) however busy the images keep the server.
 
 Bounded: 20 clients × 3 images and 3 handout requests, each request at most 90 s, the whole burst at most

@@ -13,7 +13,7 @@ import pytest
 from app.cli import main
 from app.query import mobility
 from app.query.mobility import publishable, round_people, standard_conditions
-from app.web.page_state import render_page
+from app.web.kit.page_state import render_page
 from app.web.pages import mobility as page
 
 DEFAULT = "?survey=demo_national&region=hardangerradet"
@@ -63,13 +63,13 @@ def test_the_regions_net_migration_is_summed_from_ssb_06913(db):
 
 
 def test_the_headline_says_it_is_a_pool_not_a_forecast_with_the_actual_net_migration_beside_it(page_app):
-    content = render_page(page, DEFAULT, "nb")["content"]
+    content = render_page(page.PAGE, DEFAULT, "nb")["content"]
     card = _text(_find(content, page.HEADLINE))
     assert "ikke en prognose" in card and "ingen tidsramme" in card and "Å være villig er ikke å flytte" in card
     assert "Mulige tilflyttere" not in card  # the old title read as people who will move in
     net = _text(_find(content, page.NET_MIGRATION))
     assert "Hardangerrådet 2020–2025" in net and "+386" in net and "tabell 06913" in net
-    english = _text(_find(render_page(page, DEFAULT, "en")["content"], page.HEADLINE))
+    english = _text(_find(render_page(page.PAGE, DEFAULT, "en")["content"], page.HEADLINE))
     assert "not a forecast" in english and "no time frame" in english and "+386" in english
 
 
@@ -92,7 +92,7 @@ def test_the_result_if_would_move_and_rural_attraction_were_unrelated(db):
 
 def test_the_unrelated_reading_is_in_the_headline_and_the_sensitivity_data(page_app, client, db):
     shown = publishable(_regional(db))
-    content = render_page(page, DEFAULT, "en")["content"]
+    content = render_page(page.PAGE, DEFAULT, "en")["content"]
     words = _text(_find(content, page.INDEPENDENT))
     assert f"would be about {round_people(shown.independent):,.0f}" in words and "invented" in words
     assert shown.overall_low <= shown.independent
@@ -103,14 +103,14 @@ def test_the_unrelated_reading_is_in_the_headline_and_the_sensitivity_data(page_
 
 
 def test_the_attraction_switch_says_what_it_does_in_words_and_numbers(page_app, db):
-    content = render_page(page, DEFAULT, "en")["content"]
+    content = render_page(page.PAGE, DEFAULT, "en")["content"]
     effect = _text(_find(content, page.SWITCH_EFFECT))
     on, off = publishable(_regional(db)).steps[-1].people, publishable(_regional(db, False)).steps[-1].people
     assert on > 1.5 * off  # the switch doubles the result (760 → 1 600 today)
     assert f"switched off gives about {off:,.0f}" in effect and f"switched on, about {on:,.0f}" in effect
     assert "shared among all municipalities" in effect and "shared among the rural municipalities" in effect
     # the same sentence when the switch is off
-    off_page = _text(_find(render_page(page, DEFAULT + "&filters=none", "en")["content"], page.SWITCH_EFFECT))
+    off_page = _text(_find(render_page(page.PAGE, DEFAULT + "&filters=none", "en")["content"], page.SWITCH_EFFECT))
     assert off_page == effect
 
 
@@ -161,13 +161,13 @@ def test_those_who_already_live_in_the_region_are_left_out_when_that_reveals_no_
 
 
 def test_the_page_leaves_them_out_by_default_and_says_so(page_app, app_config):
-    answer = render_page(page, DEFAULT, "en")
+    answer = render_page(page.PAGE, DEFAULT, "en")
     assert "outside" in answer[f"{page.FILTERS}.value"]
     note = _text(_find(answer["content"], page.RESIDENTS))
     assert f"fewer than {app_config.min_n} of the respondents counted live there" in note
-    off = render_page(page, DEFAULT + "&filters=attractive", "en")
+    off = render_page(page.PAGE, DEFAULT + "&filters=attractive", "en")
     assert _find(off["content"], page.RESIDENTS) is None
-    assert "outside" not in render_page(page, "?survey=demo_national&region=norge", "en")[f"{page.FILTERS}.value"]
+    assert "outside" not in render_page(page.PAGE, "?survey=demo_national&region=norge", "en")[f"{page.FILTERS}.value"]
 
 
 def test_the_command_leaves_them_out_unless_told(database_url, tmp_path, monkeypatch, capsys):
@@ -183,5 +183,5 @@ def test_the_command_leaves_them_out_unless_told(database_url, tmp_path, monkeyp
 def test_the_overview_card_says_its_number_is_a_pool_not_a_forecast(page_app):
     from app.web.pages import overview
 
-    card = _text(_find(render_page(overview, "?survey=demo_national", "nb")["content"], "overview-card-mobility"))
+    card = _text(_find(render_page(overview.PAGE, "?survey=demo_national", "nb")["content"], "overview-card-mobility"))
     assert "ikke en prognose" in card and "uten tidsramme" in card

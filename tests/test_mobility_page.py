@@ -13,8 +13,8 @@ import pytest
 from dash import dcc
 
 from app.query.mobility import mobility_funnel, regional_funnel, round_people, standard_conditions
-from app.web import urls
-from app.web.page_state import render_page
+from app.web.kit import urls
+from app.web.kit.page_state import render_page
 from app.web.pages import mobility
 
 SEARCHES = [
@@ -42,7 +42,7 @@ def page_app(app_config):
 def _render(search: str, lang: str = "nb"):
     """The main callback's answer in the order of its outputs: content, survey, region, jobs, jobs field,
     conditions, age groups, centrality, share, share field, share disabled (slider, field), share source."""
-    answer = render_page(mobility, search, lang)
+    answer = render_page(mobility.PAGE, search, lang)
     return (
         answer["content"],
         answer.get(f"{mobility.SURVEY}.value"),

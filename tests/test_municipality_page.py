@@ -11,6 +11,7 @@ from app.query.estimates import estimate_categories
 from app.query.municipality import place, survey_figures
 from app.web.pages import municipality
 from tests.page_answers import page_answer
+from tests.test_health import main_callback_request
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +53,26 @@ def test_the_page_labels_the_model_and_says_too_few(app):
     assert "eksempeldata" in text.lower() and "Ikke startet" in text
 
 
-def test_the_short_address_leads_to_the_page(client):
-    response = client.get("/kommune/4622?lang=nn")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/kommune?kommune=4622&lang=nn")
+def test_a_municipality_has_its_own_address(client):
+    """``/kommune/4622`` is the page for Kvam (a path template, not a redirect); a number that is no
+    municipality or region is not a page."""
+    assert client.get("/kommune/4622?lang=nn").status_code == 200
+    assert client.get("/kommune/hardangerradet").status_code == 200
     assert client.get("/kommune/46").status_code == 404
+    assert client.get("/kommune/4622/x").status_code == 404
+    answer = client.post("/_dash-update-component", json=main_callback_request("/kommune/4622", "?lang=nn"))
+    assert answer.status_code == 200 and "Kvam" in answer.get_data(as_text=True)
+    other = client.post("/_dash-update-component", json=main_callback_request("/kommune/4621", "?lang=nn"))
+    assert "Voss" in other.get_data(as_text=True) and "Kvam kommune" not in other.get_data(as_text=True)
+
+
+def test_choosing_a_municipality_writes_it_in_the_path(app):
+    """The page's address writer moves the municipality into the path and keeps the rest in the query."""
+    page = municipality.PAGE
+    assert page.address({"kommune": "4622", "lang": "nn"}) == ("/kommune/4622", {"lang": "nn"})
+    assert page.address({"lang": "nn"}) == ("/kommune", {"lang": "nn"})
+    assert page.query_for("/kommune/4622", "?lang=nn&kommune=4621") == "?lang=nn&kommune=4622"  # the path wins
+    assert page.query_for("/kommune", "?kommune=4621") == "?kommune=4621"  # the long form still works
 
 
 def test_the_municipality_data_come_at_their_address(client):
@@ -69,7 +86,7 @@ def test_the_municipality_data_come_at_their_address(client):
 def test_the_county_map_colours_every_municipality_the_model_can_speak_for(db):
     from app.query.boundaries import boundaries
     from app.query.small_area import county_estimates
-    from app.web.model_map import WIDE_PP, model_map
+    from app.web.pages.municipality.model_map import WIDE_PP, model_map
 
     found = county_estimates(db, "demo_national", "q22", "46", (1, 2))
     results = [r for r in found if not isinstance(r, tuple)]
@@ -99,7 +116,7 @@ def test_a_region_is_its_members_together(app, db, lang):
 
 def test_the_region_address_leads_to_the_page(client):
     response = client.get("/region/hardangerradet")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/kommune?kommune=hardangerradet")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/kommune/hardangerradet")
 
 
 def test_the_model_can_take_education_into_account_where_the_codebook_maps_it(app, db):
@@ -112,10 +129,10 @@ def test_the_model_can_take_education_into_account_where_the_codebook_maps_it(ap
     assert "utdanningsnivå (SSB 09429)" in json.dumps(answer["content"], default=str, ensure_ascii=False)
 
     def views(search: str) -> dict:
-        from app.web.export import render_views
+        from app.web.views.export import render_views
 
         with app.server.app_context():
-            rendered = render_views(municipality, f"?kommune=4622&survey=demo_national{search}", "nb")
+            rendered = render_views(municipality.PAGE, f"?kommune=4622&survey=demo_national{search}", "nb")
         return {v.id: v for v in rendered.views}
 
     plain, educated = views(""), views("&model=education")

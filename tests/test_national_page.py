@@ -18,10 +18,10 @@ from tests.page_answers import page_answer
 
 
 def views_of(app, search: str, lang: str) -> dict:
-    from app.web.export import render_views
+    from app.web.views.export import render_views
 
     with app.server.app_context():
-        return {v.id: v for v in render_views(national, search, lang).views}
+        return {v.id: v for v in render_views(national.PAGE, search, lang).views}
 
 
 PUBLISHED = Path(__file__).resolve().parents[1] / "seed" / "published_figures.csv"
@@ -89,7 +89,7 @@ def test_a_survey_is_set_beside_only_where_its_codebook_says_so(app, db):
 
 
 def test_without_benchmarks_the_page_says_what_is_missing(app):
-    from app.web.view_block import Views
+    from app.web.views.block import Views
 
     section = national._beside_section(Views(national.PATH, None), None, [], "nn")  # type: ignore[arg-type]
     assert "benchmarks" in json.dumps(section.to_plotly_json(), default=str)

@@ -70,7 +70,7 @@ def _json_view(client, address: str, view_id: str) -> dict:
 
 def _slide_cells(app, path: str, search: str, chart: str) -> list[str]:
     """The texts of the slide (presentation mode; images and handouts are drawn from the same view)."""
-    from app.web.present import slide
+    from app.web.views.present import slide
 
     with app.server.app_context():
         return _texts(slide(path, f"{search}&present=1&chart={chart}", "nb"))

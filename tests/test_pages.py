@@ -28,12 +28,12 @@ EDITING_PATHS = {  # for editors and admins: in the account bar, not the navigat
 
 
 def test_all_ten_pages_exist_in_navigation_order_and_those_for_editors_after_them():
-    assert [p.__name__.rsplit(".", 1)[1] for p in pages()] == list(PAGE_MODULES)
-    assert {p.__name__.rsplit(".", 1)[1]: p.PATH for p in pages() if not hasattr(p, "ROLE")} == PATHS
-    assert {p.__name__.rsplit(".", 1)[1]: p.PATH for p in pages() if hasattr(p, "ROLE")} == EDITING_PATHS
+    assert [p.name for p in pages()] == list(PAGE_MODULES)
+    assert {p.name: p.path for p in pages() if p.role is None} == PATHS
+    assert {p.name: p.path for p in pages() if p.role is not None} == EDITING_PATHS
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn"])
 def test_page_names_are_translated(lang):
     for page in pages():
-        assert gettext(page.NAME, lang) != page.NAME or page.NAME == "Overview" and lang == "en"
+        assert gettext(page.title, lang) != page.title or page.title == "Overview" and lang == "en"

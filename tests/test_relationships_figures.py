@@ -12,9 +12,9 @@ from app.language import format_share, localized
 from app.query.estimates import EstimateRow, MeanResult, MeanRow, ShareResult, estimate_mean, estimate_shares
 from app.query.estimates import Test as GroupTest
 from app.query.relationships import WALD_METHOD, equal_means_test, findings, top2_test
-from app.web import relationships_view as page
 from app.web.pages import relationships
-from app.web.view_block import Views
+from app.web.pages.relationships import figures as page
+from app.web.views.block import Views
 
 
 def _texts(component) -> list[str]:

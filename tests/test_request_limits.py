@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app.web.limits import upload_callbacks
+from app.web.server.limits import upload_callbacks
 from tests.accounts import csrf, logged_in, test_accounts
 from tests.dash_calls import callback_request
 from tests.servers import wait_until_healthy

@@ -6,7 +6,7 @@ from sqlalchemy import create_engine, text
 from app.config import Config
 from app.query.data_version import data_version
 from app.web import create_app
-from app.web.response_cache import ResponseCache
+from app.web.server.response_cache import ResponseCache
 from tests.test_health import overview_request
 
 CACHE_HEADER = "X-Fjernarbeid-Cache"
@@ -97,7 +97,7 @@ def test_a_request_for_an_answer_being_computed_waits_for_it(make_app, app_confi
     import json
     import threading
 
-    from app.web.response_cache import SharedStore, cache_key
+    from app.web.server.response_cache import SharedStore, cache_key
 
     client = make_app().server.test_client()
     body = json.dumps(overview_request("?survey=demo_national&region=norge&lang=nn")).encode()
@@ -132,7 +132,7 @@ def test_without_a_writable_data_directory_the_cache_stays_in_memory(make_app, t
 
 
 def test_a_new_version_of_the_code_does_not_reuse_answers_drawn_by_the_old_one(make_app, monkeypatch):
-    from app.web import response_cache
+    from app.web.server import response_cache
 
     first = make_app().server.test_client()
     assert post(first, "?survey=demo_national").headers[CACHE_HEADER] == "miss"
@@ -143,7 +143,7 @@ def test_a_new_version_of_the_code_does_not_reuse_answers_drawn_by_the_old_one(m
 
 
 def test_the_shared_directory_keeps_no_lock_files_and_at_most_its_bound(make_app, app_config, monkeypatch):
-    from app.web import response_cache
+    from app.web.server import response_cache
 
     monkeypatch.setattr(response_cache, "MAX_SHARED_FILES", 3)
     client = make_app().server.test_client()
@@ -163,7 +163,7 @@ def test_the_shared_directory_keeps_no_lock_files_and_at_most_its_bound(make_app
 def test_files_a_killed_process_left_are_removed_but_a_held_lock_stays(tmp_path):
     import os
 
-    from app.web.response_cache import ABANDONED_AFTER_S, SharedStore
+    from app.web.server.response_cache import ABANDONED_AFTER_S, SharedStore
 
     store = SharedStore(tmp_path, max_bytes=1 << 20, max_files=10)
     held = store.lock(("g", b"\x01"))  # an answer being computed right now

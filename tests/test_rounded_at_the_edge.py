@@ -123,8 +123,8 @@ def _page_values(page, search: str) -> dict[str, Any]:
     for key in [k for k in values if k.endswith(".refresh")]:  # a dcc.Location: the page's address
         location = key.rsplit(".", 1)[0]
         values[f"{location}.search"] = search
-        values[f"{location}.pathname"] = page.PATH
-        values[f"{location}.href"] = f"http://localhost{page.PATH}{search}"
+        values[f"{location}.pathname"] = page.path
+        values[f"{location}.href"] = f"http://localhost{page.path}{search}"
     return values
 
 
@@ -158,7 +158,7 @@ def _requests(app, values: dict[str, Any]):
 def test_every_callback_answer_carries_numbers_as_shown(app, path, search):
     global _MEANS
     _MEANS = any(m in search for m in MEAN_ADDRESSES)
-    page = next(p for p in pages() if p.PATH == path)
+    page = next(p for p in pages() if p.path == path)
     client = app.server.test_client()
     values = _page_values(page, search)
     found: list[str] = []
@@ -178,13 +178,13 @@ def test_the_initial_layout_carries_no_unrounded_number(app):
     found: list[str] = []
     too_fine(client.get("/_dash-layout").get_json(), OTHER_DECIMALS, "layout", found)
     for page in pages():
-        too_fine(json.loads(pio_json.to_json_plotly(_page_values(page, ""))), OTHER_DECIMALS, page.PATH, found)
+        too_fine(json.loads(pio_json.to_json_plotly(_page_values(page, ""))), OTHER_DECIMALS, page.path, found)
     assert not found, found[:10]
 
 
 @pytest.mark.parametrize("path, search", [s for s in SELECTIONS if s[0] not in ("/nasjonalt",)])
 def test_data_files_carry_numbers_as_shown(app, path, search):
-    from app.web.export import export_name
+    from app.web.views.export import export_name
 
     client = app.server.test_client()
     response = client.get(f"/data/{export_name(path)}.json{search}")

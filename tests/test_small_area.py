@@ -284,7 +284,7 @@ def test_the_county_table_gives_each_municipalitys_centrality_class_beside_its_e
 
 
 def _legend_of_a_county_map(estimates: list[float]) -> list[str]:
-    from app.web.model_map import model_map
+    from app.web.pages.municipality.model_map import model_map
 
     shapes = {
         f"46{k:02d}": (f"K{k}", [[(k, 0.0), (k + 1, 0.0), (k + 1, 1.0), (k, 0.0)]]) for k in range(len(estimates))

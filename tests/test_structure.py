@@ -128,14 +128,50 @@ def test_the_lower_floors_know_no_web_library(library):
     assert users == []
 
 
+def _page_of(name: str) -> str | None:
+    """The page a module belongs to: ``app.web.pages.survey.figures`` → ``survey`` (None: not a page's)."""
+    parts = name.split(".")
+    return parts[3] if len(parts) > 3 and parts[:3] == ["app", "web", "pages"] else None
+
+
 def test_pages_write_no_sql_and_import_no_other_page():
-    pages = {name: imported for name, imported in GRAPH.items() if name.startswith("app.web.pages.")}
-    assert pages
+    pages = {name: imported for name, imported in GRAPH.items() if _page_of(name)}
+    assert {"survey", "municipality", "about"} <= {_page_of(name) for name in pages}
     with_sql = [name for name, imported in pages.items() if any(m.split(".")[0] == "sqlalchemy" for m in imported)]
     other_page = [
         f"{name} → {other}"
         for name, imported in pages.items()
         for other in imported
-        if other in pages and other != name
+        if other == "app.web.pages" or _page_of(other) not in (None, _page_of(name))
     ]
     assert with_sql == [] and other_page == []
+
+
+# The web floor by role (docs/architecture.md): its kit and its server parts are at the bottom, the views
+# (a chart or table with its files and its slide) use them, the pages use all three, and only the shell
+# and the app factory know the pages.
+WEB_ROOMS = {"app.web.kit": 0, "app.web.server": 0, "app.web.views": 1, "app.web.pages": 2}
+WEB_TOP = ("app.web", "app.web.shell")
+
+
+def _room(name: str) -> int | None:
+    if name in WEB_TOP:
+        return 3
+    return next((room for prefix, room in WEB_ROOMS.items() if name == prefix or name.startswith(prefix + ".")), None)
+
+
+def test_the_web_floor_has_rooms_by_role():
+    web = [name for name in MODULES if name.startswith("app.web.")]
+    assert all(_room(name) is not None for name in web), [name for name in web if _room(name) is None]
+    upward = [
+        f"{name} → {other}"
+        for name in web
+        for other in GRAPH[name] & MODULES.keys()
+        if other.startswith("app.web") and (_room(other) or 0) > (_room(name) or 0)
+    ]
+    assert upward == []
+
+
+def test_only_the_app_factory_knows_the_page_registry():
+    users = sorted(name for name, imported in GRAPH.items() if "app.web.pages" in imported and name != "app.web.pages")
+    assert users == ["app.web"]

@@ -3,7 +3,7 @@
 from app.query.estimates import EstimateRow, ShareResult
 from app.query.estimates import Test as Independence
 from app.web.pages.survey import independence_sentence, p_text
-from app.web.survey_figures import bar_figure, group_label, likert_figure, likert_sides
+from app.web.pages.survey.figures import bar_figure, group_label, likert_figure, likert_sides
 
 
 def _result(by="gender", suppress_second=False) -> ShareResult:

@@ -30,8 +30,8 @@ from app.config import Config
 from app.db.session import session_scope
 from app.query import disclosure
 from app.query.data_version import forget_remembered
-from app.web.export import export_name
 from app.web.pages import pages
+from app.web.views.export import export_name
 
 STRICT = 15  # the deployment's FJERNARBEID_MIN_N
 DEFAULT = 10  # the default (Config.min_n); checked below
@@ -45,11 +45,11 @@ HINTS = {
     "mobility": ["?survey=demo_national&region=hardangerradet&filters=attractive%2Coutside&centrality=5"],
 }
 SPREAD = 24  # values tried of a parameter with many (every k-th)
-STATEFUL = [p for p in pages() if hasattr(p, "STATE") and hasattr(p, "render")]
+STATEFUL = [p for p in pages() if p.has_views]
 
 
 def _name(page) -> str:
-    return page.__name__.rsplit(".", 1)[-1]
+    return page.name
 
 
 @dataclass
@@ -124,7 +124,7 @@ def _render(app, page, search: str, seen: Decisions) -> tuple[Decisions, list[in
     seen.shown.clear()
     forget_remembered()  # decided afresh, not served from what an earlier request computed (under its own min_n)
     with app.server.app_context(), session_scope() as session:
-        state = page.STATE.parse(session, app.server.config["FJERNARBEID"], search, "nb")
+        state = page.state.parse(session, app.server.config["FJERNARBEID"], search, "nb")
         outputs = page.render(state, session)
     rows = [row for view in outputs.get("views", []) for row in view.table.rows]
     return Decisions(Counter(seen.thresholds), list(seen.shown)), _ns(rows)
@@ -139,8 +139,8 @@ def _data(app, page, search: str, seen: Decisions) -> tuple[Decisions, list[int]
     seen.thresholds.clear()
     seen.shown.clear()
     forget_remembered()
-    response = app.server.test_client().get(f"/data/{export_name(page.PATH)}.json{search}")
-    assert response.status_code == 200, (page.PATH, search, response.data[:300])
+    response = app.server.test_client().get(f"/data/{export_name(page.path)}.json{search}")
+    assert response.status_code == 200, (page.path, search, response.data[:300])
     rows = [row for view in json.loads(response.data)["views"] for row in view["rows"]]
     return Decisions(Counter(seen.thresholds), list(seen.shown)), _ns(rows)
 
@@ -148,9 +148,9 @@ def _data(app, page, search: str, seen: Decisions) -> tuple[Decisions, list[int]
 def _addresses(app, page) -> list[str]:
     """``HINTS``, the default address, and each parameter changed on its own."""
     with app.server.app_context(), session_scope() as session:
-        state = page.STATE.parse(session, app.server.config["FJERNARBEID"], "", "nb")
+        state = page.state.parse(session, app.server.config["FJERNARBEID"], "", "nb")
     found = [*HINTS.get(_name(page), []), ""]
-    for param in page.STATE.params:
+    for param in page.state.params:
         options = state.options.get(param.name, [])
         for option in options[:: max(1, len(options) // SPREAD)]:
             value = [option.value] if param.many else option.value
@@ -197,7 +197,7 @@ def test_no_page_or_data_address_shows_a_group_under_the_configured_threshold(pa
         assert [n for n in ns if n in SMALL] and [n for n in data_ns if n in SMALL], (contrast, ns)
     # …and the data's description says which threshold it was written under
     for deployment, min_n in ((strict, STRICT), (default, DEFAULT)):
-        body = deployment.server.test_client().get(f"/data/{export_name(page.PATH)}.metadata.json{contrast}").data
+        body = deployment.server.test_client().get(f"/data/{export_name(page.path)}.metadata.json{contrast}").data
         described = json.loads(body)
         assert described["min_n"] == min_n and f"færre enn {min_n} " in described["suppression"], (contrast, min_n)
 

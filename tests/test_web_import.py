@@ -19,8 +19,8 @@ from sqlalchemy import delete, func, select
 from app.db import jobs, uploads
 from app.db.models import Job, Survey
 from app.db.session import session_scope
-from app.web.auth import CSRF_COOKIE, CSRF_HEADER
 from app.web.pages import admin_import
+from app.web.server.auth import CSRF_COOKIE, CSRF_HEADER
 from tests.accounts import committed, logged_in, test_accounts
 from tests.dash_calls import callback_request
 
@@ -48,7 +48,7 @@ def data_url(raw: bytes) -> str:
 
 def work(app) -> None:
     """The worker takes every queued job and runs it."""
-    from app.web.jobs import run_worker
+    from app.web.server.jobs import run_worker
 
     run_worker(app.server.config["FJERNARBEID"], app.server, wait=False, signals=False)
 

@@ -18,7 +18,7 @@ JSON), the error, and the times. Cancelling is cooperative: the owner sets ``can
 running job sees it at its next progress report (between steps or rows) and stops, and since imports are
 one transaction, that is a rollback.
 
-Nothing here imports Dash or Flask: the tasks themselves (a handout, an import) are in ``app/web/jobs.py``.
+Nothing here imports Dash or Flask: the tasks themselves (a handout, an import) are in ``app/web/server/jobs.py``.
 """
 
 from __future__ import annotations

@@ -774,7 +774,7 @@ class Job(Base):
     key: Mapped[str | None] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(12), default="queued", server_default="queued")
     params: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
-    step: Mapped[str | None] = mapped_column(String(40))  # a message key, e.g. check (app/web/jobs.py)
+    step: Mapped[str | None] = mapped_column(String(40))  # a message key, e.g. check (app/web/server/jobs.py)
     step_params: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     progress_current: Mapped[int | None] = mapped_column(BigInteger)
     progress_total: Mapped[int | None] = mapped_column(BigInteger)

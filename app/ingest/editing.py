@@ -11,7 +11,7 @@ audit trail in the same transaction:
 - problems come back as ``FieldProblem`` codes per field, which the web layer words in the user's
   language.
 
-Authorisation is the caller's (``app.web.auth.require``); these functions trust their ``actor``.
+Authorisation is the caller's (``app.web.server.auth.require``); these functions trust their ``actor``.
 """
 
 from __future__ import annotations

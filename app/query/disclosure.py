@@ -36,7 +36,7 @@ The threshold is the deployment's (``FJERNARBEID_MIN_N``) and travels with each 
 function that decides what to show takes ``min_n`` as a required keyword argument, with no default, so a
 caller that forgets it fails at once instead of publishing at some built-in value. It is one number,
 checked by ``check_min_n``, so a keyword argument says all a disclosure-policy object would, without a
-type every caller must build. The pages read it in one place (``app.web.page_state.min_n``), the CLI
+type every caller must build. The pages read it in one place (``app.web.kit.page_state.min_n``), the CLI
 from its ``Config``.
 """
 

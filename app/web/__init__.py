@@ -9,20 +9,12 @@ import dash
 from app import resources
 from app.config import Config
 from app.db import session as db_session
-from app.web import (
-    auth,
-    callback_guard,
-    delivery,
-    export,
-    handouts,
-    health,
-    limits,
-    page_state,
-    response_cache,
-    security,
-    shell,
-)
-from app.web.pages import pages
+from app.web import shell
+from app.web.kit import page_state
+from app.web.kit import site as web_site
+from app.web.pages import site
+from app.web.server import auth, callback_guard, delivery, health, jobs, limits, response_cache, security
+from app.web.views import export, handouts
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +42,19 @@ def create_app(config: Config | None = None) -> dash.Dash:
     app.server.config["SECRET_KEY"] = config.resolved_secret_key()
     app.server.config["FJERNARBEID"] = config
     app.index_string = app.index_string.replace("<html>", f'<html lang="{config.language}">')
-    app.layout = shell.layout(config.language)
+    pages = site()
+    web_site.install(app.server, pages)  # first: the shell's navigation lists the pages
+    with app.server.app_context():
+        app.layout = shell.layout(config.language)
     shell.register_callbacks(app, config.language)
-    for page in pages():
-        if hasattr(page, "register_callbacks"):  # a page with controls the state cannot describe alone
+    for page in pages:
+        if page.register_callbacks is not None:  # a page with controls the state cannot describe alone
             page.register_callbacks(app)
         else:
             page_state.register(app, page)
+        for kind, work in page.jobs.items():
+            jobs.add_runner(kind, work)
+    jobs.add_runner("handout", handouts.run)
     auth.install(app.server, config)  # before the response cache: who may read comes first
     limits.install(app, config)  # its hook runs first of all: no body is read before its size is known
     callback_guard.install(app)  # wrong types in a callback request: 400, not 500

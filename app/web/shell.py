@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, dcc, html, no_update
 
 from app.config import LANGUAGES
 from app.language import N_
 from app.language import gettext as _
-from app.web import auth, present, save_view, urls
-from app.web.components import aria, friendly
-from app.web.pages import page_for, pages
-from app.web.response_cache import do_not_cache_this_response
+from app.web.kit import urls
+from app.web.kit.components import aria, friendly
+from app.web.kit.site import EXTENSION as SITE
+from app.web.kit.site import installed
+from app.web.server import auth
+from app.web.server.response_cache import do_not_cache_this_response
+from app.web.views import present
+from app.web.views import save as save_view
 
 URL = "shell-url"
 NAV = "shell-nav"
@@ -26,6 +30,7 @@ NAV_TOGGLE = "shell-nav-toggle"
 NAV_COLLAPSE = "shell-nav-collapse"
 SAVE_HOST = "shell-save-view"
 SLIDE_HOST = "shell-slide"
+ROUTED = "shell-routed"  # which page the main area shows, so a change of its path parameter does not redraw it
 ACCOUNT = "shell-account"
 SITE_NAME = N_("Remote work in the region")
 
@@ -44,6 +49,7 @@ def layout(default_lang: str) -> html.Div:
             dcc.Location(id=URL, refresh=False),
             dcc.Store(id=TITLE_SINK),
             dcc.Store(id=TITLE),
+            dcc.Store(id=ROUTED),
             html.A(_("Skip to main content", default_lang), href=f"#{MAIN}", className="skip-link", id=SKIP),
             html.Header(id=NAV, children=navigation("/", "", default_lang, default_lang)),
             html.Div(id=ACCOUNT, className="container-xl account-bar"),
@@ -60,9 +66,11 @@ def layout(default_lang: str) -> html.Div:
 def navigation(pathname: str, search: str, lang: str, default_lang: str) -> html.Nav:
     chosen = None if lang == default_lang else lang
     links = [
-        dbc.NavItem(dbc.NavLink(_(page.NAME, lang), href=urls.link(page.PATH, chosen), active=pathname == page.PATH))
-        for page in pages()
-        if not hasattr(page, "ROLE")  # the editing pages are reached from the account bar
+        dbc.NavItem(
+            dbc.NavLink(_(page.title, lang), href=urls.link(page.path, chosen), active=page.match(pathname) is not None)
+        )
+        for page in installed()
+        if page.role is None  # the editing pages are reached from the account bar
     ]
     switch = html.Div(
         [
@@ -126,9 +134,9 @@ def account_bar(who, pathname: str, search: str, lang: str) -> list:
     if who is None:
         return [html.A(_("Log in", lang), href=urls.login(lang, urls.here(pathname, search)), id="account-login")]
     links = [
-        html.A(_(page.NAME, lang), href=urls.link(page.PATH, lang), className="ms-3")
-        for page in pages()
-        if hasattr(page, "ROLE") and who.may(page.ROLE)
+        html.A(_(page.title, lang), href=urls.link(page.path, lang), className="ms-3")
+        for page in installed()
+        if page.role is not None and who.may(page.role)
     ]
     logout = html.Form(
         [
@@ -166,8 +174,8 @@ def login_needed(pathname: str, search: str, lang: str, logged_in: bool) -> html
 
 def title(pathname: str | None, lang: str) -> str:
     """The browser tab's title: the page's name, then the site's, in the page's language."""
-    page = page_for(pathname)
-    name = _(page.NAME, lang) if page else _("Page not found", lang)
+    page = installed().for_path(pathname)
+    name = _(page.title, lang) if page else _("Page not found", lang)
     return f"{name} – {_(SITE_NAME, lang)}"
 
 
@@ -201,26 +209,38 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
                     className="container-xl url-notice language-notice",
                 )
             )
-        page = page_for(pathname)
-        savable = page is not None and hasattr(page, "STATE") and not present.presenting(search)
+        page = installed().for_path(pathname)
+        savable = page is not None and page.has_views and not present.presenting(search)
         bar = save_view.bar(lang) if savable else None
         return frame, footer(lang), _("Skip to main content", lang), title(pathname, lang), bar
 
-    @app.callback(Output(PAGE, "children"), Input(URL, "pathname"), State(URL, "search"))
-    def _route(pathname, search):
-        """Render the page for ``pathname``. Later query-string changes are the page's own business."""
+    @app.callback(
+        Output(PAGE, "children"),
+        Output(ROUTED, "data"),
+        Input(URL, "pathname"),
+        State(URL, "search"),
+        State(ROUTED, "data"),
+    )
+    def _route(pathname, search, routed):
+        """Render the page for ``pathname``. Later changes of its query string, and of its path parameters
+        (``/kommune/4622`` → ``/kommune/4621``), are the page's own business."""
         lang = language_from_search(search, default_lang)
-        page = page_for(pathname)
+        page = installed().for_path(pathname)
         if present.presenting(search):
-            return None  # the slide stands in for the page (see _slide)
+            return None, None  # the slide stands in for the page (see _slide)
         if page is None:
-            return not_found(lang)
-        if hasattr(page, "ROLE"):  # an editing page: for whom it is, never from the response cache
+            return not_found(lang), None
+        if page.path_params and routed == page.name:
+            return no_update, no_update  # the page's own address changed: it redraws what changed
+        return _page_layout(page, pathname, search, lang), page.name
+
+    def _page_layout(page, pathname, search, lang):
+        if page.role is not None:  # an editing page: for whom it is, never from the response cache
             do_not_cache_this_response()
             who = auth.account()
-            if who is None or not who.may(page.ROLE):
+            if who is None or not who.may(page.role):
                 return login_needed(pathname, search, lang, logged_in=who is not None)
-        if hasattr(page, "STATE"):  # the page's state comes with its first callback
+        if page.state is not None:  # the page's state comes with its first callback
             return friendly(page.layout)(lang)
         return friendly(page.layout)(lang, search or "")
 
@@ -280,21 +300,34 @@ def register_not_found(app: dash.Dash) -> None:
     from flask import redirect, request
 
     server = app.server
-    known = {page.PATH for page in pages()}
 
     @server.before_request
     def _not_found():
         path = request.path.rstrip("/") or "/"
-        if request.method != "GET" or path in known or _served_by_dash(path) or _own_route(request.url_rule):
+        site = app.server.extensions[SITE]
+        page, given = site.locate(path)
+        if page is not None and given and request.method == "GET":
+            return None if _path_values_known(page, path) else (app.index(), 404)
+        if request.method != "GET" or page is not None or _served_by_dash(path) or _own_route(request.url_rule):
             return None
-        rest = dict(request.args.items())
-        number = path.removeprefix("/kommune/")
-        if number != path and number.isdigit() and len(number) == 4:  # /kommune/4622: the municipality page
-            return redirect("/kommune" + urls.query({"kommune": number, **rest}), 302)
         slug = path.removeprefix("/region/")
-        if slug != path and slug.replace("_", "").isalnum():  # /region/hardangerradet: the same page, for a region
-            return redirect("/kommune" + urls.query({"kommune": slug, **rest}), 302)
+        if slug != path and slug.replace("_", "").isalnum():  # /region/hardangerradet: the municipality page
+            return redirect(urls.here(site.path_of("municipality") + "/" + slug, request.query_string.decode()), 302)
         return app.index(), 404
+
+
+def _path_values_known(page, path: str) -> bool:
+    """``/kommune/4622`` names a municipality there is (``/kommune/46`` does not: a 404, not a notice)."""
+    from flask import current_app
+
+    from app.db.session import session_scope
+
+    try:
+        with session_scope() as session:
+            state = page.state.parse(session, current_app.config["FJERNARBEID"], page.query_for(path, ""))
+    except Exception:  # noqa: BLE001 - the database is away: the page says so, in its own words
+        return True
+    return not any(name in page.path_params for name, _text in state.ignored)
 
 
 def _own_route(rule) -> bool:

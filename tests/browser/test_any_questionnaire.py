@@ -30,15 +30,15 @@ def test_every_page_behaves_for_a_survey_written_from_the_documentation(page, ow
     for module in pages():
         if not hasattr(module, "STATE"):
             continue
-        page.open(f"{module.PATH}?survey={own_survey}&lang=nn", "main h1")
+        page.open(f"{module.path}?survey={own_survey}&lang=nn", "main h1")
         page.wait_idle()
         text = page.text("main")
         assert not [f for f in ("Databasen svarar ikkje", "Noko gjekk gale", "has no variable") if f in text], (
-            module.PATH
+            module.path
         )
-        if any(p.name == "survey" for p in module.STATE.params):  # /intervju shows the report, no survey data
-            assert "Oppdikta testdata" in text, module.PATH  # labelled as invented everywhere
-        assert page.axe_violations() == [], module.PATH
+        if any(p.name == "survey" for p in module.state.params):  # /intervju shows the report, no survey data
+            assert "Oppdikta testdata" in text, module.path  # labelled as invented everywhere
+        assert page.axe_violations() == [], module.path
     assert page.console_errors() == []
 
 

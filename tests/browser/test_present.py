@@ -11,8 +11,9 @@ import requests
 from pypdf import PdfReader
 
 from app.db.decks import get_deck
-from app.web import present, save_view
 from app.web.pages import decks
+from app.web.views import present
+from app.web.views import save as save_view
 
 VIEWS = [
     ("/undersoking?survey=demo_national&question=q22&by=age_group", "Flytting etter alder"),

@@ -1,12 +1,13 @@
-"""The page registry: one module per page, each with ``PATH``, ``NAME`` (an English message id),
-``layout(lang, search)`` and ``register_callbacks(app)``. Component ids are constants in the
-module that owns them, prefixed with the page's name."""
+"""The pages, in navigation order: each module (or package, when it has figures of its own) ends with
+``PAGE = Page(...)`` (``app.web.kit.site``). Component ids are constants in the module that owns them,
+prefixed with the page's id. Only the app factory and the tests import this registry; the rest of the
+web floor finds a page through ``site.installed()``."""
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
-from types import ModuleType
+
+from app.web.kit.site import Page, Site
 
 # In navigation order. tests/test_pages.py checks that every one exists.
 PAGE_MODULES = (
@@ -21,7 +22,7 @@ PAGE_MODULES = (
     "interviews",
     "decks",
     "about",
-    # for editors and admins, reached from the account bar (each has ROLE)
+    # for editors and admins, reached from the account bar (each has a role)
     "edit_coworking",
     "edit_progress",
     "edit_criteria",
@@ -30,21 +31,26 @@ PAGE_MODULES = (
 )
 
 
-def pages() -> list[ModuleType]:
-    return [
-        importlib.import_module(f"app.web.pages.{name}")
-        for name in PAGE_MODULES
-        if importlib.util.find_spec(f"app.web.pages.{name}") is not None
-    ]
+def page(name: str) -> Page:
+    """The ``PAGE`` of module ``name``; a module without one fails here, naming what it lacks."""
+    module = importlib.import_module(f"app.web.pages.{name}")
+    found = getattr(module, "PAGE", None)
+    if not isinstance(found, Page):
+        raise TypeError(f"{module.__name__} must end with PAGE = Page(...) (app.web.kit.site.Page).")
+    if found.name != name:
+        raise ValueError(f"{module.__name__}: PAGE.name is {found.name!r}, not {name!r}.")
+    return found
 
 
-def path_of(name: str) -> str:
-    """The address of the page module ``name`` (a page links to another without importing it)."""
-    if name not in PAGE_MODULES:
-        raise KeyError(f"No page module {name!r}; the pages are {', '.join(PAGE_MODULES)}.")
-    return importlib.import_module(f"app.web.pages.{name}").PATH
+def site() -> Site:
+    """Every page, in navigation order."""
+    return Site([page(name) for name in PAGE_MODULES])
 
 
-def page_for(pathname: str | None) -> ModuleType | None:
-    path = (pathname or "/").rstrip("/") or "/"
-    return next((p for p in pages() if p.PATH == path), None)
+def pages() -> list[Page]:
+    return list(site())
+
+
+def page_for(pathname: str | None) -> Page | None:
+    """The page at ``pathname`` (for tests and the command line; the web floor asks ``site.installed()``)."""
+    return site().for_path(pathname)

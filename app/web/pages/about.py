@@ -16,11 +16,12 @@ from app.language import gettext as _
 from app.language.mobility import jobs_anywhere_source
 from app.query.about import SurveyDetails, reference_info, schema_revision, survey_details
 from app.query.mobility import JOBS_ANYWHERE
-from app.web import page_state
-from app.web.components import labelled_dropdown, survey_label
-from app.web.page_state import PageState, Spec, survey_param
-from app.web.view_block import toolbar
+from app.web.kit import page_state
+from app.web.kit.components import labelled_dropdown, survey_label
+from app.web.kit.page_state import PageState, Spec, survey_param
+from app.web.kit.site import Page
 from app.web.views import Column, DataTable, View
+from app.web.views.block import toolbar
 
 PATH = "/om"
 NAME = N_("About data and methods")
@@ -377,3 +378,6 @@ def _version(surveys: list[SurveyDetails], revision: str | None, lang: str) -> h
             table,
         ]
     )
+
+
+PAGE = Page(name="about", path=PATH, title=NAME, layout=layout, id=ID, state=STATE, render=render)

@@ -1,7 +1,7 @@
 """Importer data: admins load a survey (with its codebook and margins), a coworking inventory or an
 SSB table from the browser, with the same checks as the command line.
 
-Two steps, each a job of the worker (``app/web/jobs.py``), so a 60 000-respondent file never runs inside a
+Two steps, each a job of the worker (``app/web/server/jobs.py``), so a 60 000-respondent file never runs inside a
 request. **Check** keeps the uploaded files by reference (``app/db/uploads.py``: a random id, the file 0600
 under the data directory; the browser never names a file) and runs the real importer in a transaction that
 is always rolled back: the page shows every problem, or a preview (what would change; for a survey the
@@ -34,10 +34,11 @@ from app.db.session import import_scope, session_scope
 from app.errors import FjernarbeidError, ImportValidationError
 from app.language import N_
 from app.language import gettext as _
-from app.web import auth
-from app.web.components import page_language
-from app.web.page_state import parse_search
-from app.web.response_cache import do_not_cache_this_response
+from app.web.kit.components import page_language
+from app.web.kit.page_state import parse_search
+from app.web.kit.site import Page
+from app.web.server import auth
+from app.web.server.response_cache import do_not_cache_this_response
 
 PATH = "/admin/import"
 NAME = N_("Import data")
@@ -245,7 +246,7 @@ def _preview(kind: str, files: dict[str, Any], session, lang: str) -> list[dict[
     from app.ingest.codebook import load_codebook
     from app.language import format_share, pick
     from app.query.estimates import estimate_shares
-    from app.web import page_state
+    from app.web.kit import page_state
 
     codebook = load_codebook(files["codebook"])
     questions = [q for q in codebook.questions if q.type in ("single_choice", "likert")][:3]
@@ -345,7 +346,7 @@ def _preview_tables(preview: list[dict[str, Any]], lang: str) -> list:
 def job_report(job: jobs.JobInfo | None, lang: str) -> tuple[Any, bool, bool, int, str, bool]:
     """The page for the admin's newest import job: (report, import disabled, poll disabled, percent, step,
     progress hidden)."""
-    from app.web.jobs import describe, percent
+    from app.web.server.jobs import describe, percent
 
     if job is None:
         return None, True, True, 0, "", True
@@ -521,3 +522,14 @@ def register_callbacks(app) -> None:
         with session_scope() as session:
             job = jobs.latest_job(session, _owner(who), JOB_KIND)
         return job_report(job, lang)
+
+
+PAGE = Page(
+    name="admin_import",
+    path=PATH,
+    title=NAME,
+    layout=layout,
+    register_callbacks=register_callbacks,
+    role=ROLE,
+    jobs={"import": run_import_job},
+)

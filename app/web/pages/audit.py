@@ -17,9 +17,10 @@ from app.db.audit import entries
 from app.db.session import session_scope
 from app.language import N_
 from app.language import gettext as _
-from app.web import auth
-from app.web.components import aria
-from app.web.export import safe_text
+from app.web.kit.components import aria
+from app.web.kit.site import Page
+from app.web.server import auth
+from app.web.views.export import safe_text
 
 PATH = "/admin/endringslogg"
 NAME = N_("Change log")
@@ -113,3 +114,6 @@ def register_routes(server: Flask) -> None:
         response.headers["Content-Disposition"] = 'attachment; filename="endringslogg.csv"'
         response.headers["Cache-Control"] = "no-store"
         return response
+
+
+PAGE = Page(name="audit", path=PATH, title=NAME, layout=layout, register_callbacks=register_callbacks, role=ROLE)

@@ -15,13 +15,14 @@ from app.db.decks import DeckError, DeckInfo, delete_deck, find_decks, get_deck,
 from app.db.session import session_scope
 from app.language import N_, error_text
 from app.language import gettext as _
-from app.web import auth, urls
-from app.web.components import aria, error_message, page_language
-from app.web.page_state import parse_search
-from app.web.pages import page_for
-from app.web.present import slide_address
-from app.web.response_cache import do_not_cache_this_response
-from app.web.save_view import KNOWN_DECKS
+from app.web.kit import urls
+from app.web.kit.components import aria, error_message, page_language
+from app.web.kit.page_state import parse_search
+from app.web.kit.site import Page, installed
+from app.web.server import auth
+from app.web.server.response_cache import do_not_cache_this_response
+from app.web.views.present import slide_address
+from app.web.views.save import KNOWN_DECKS
 
 PATH = "/presentasjon"
 NAME = N_("Presentations")
@@ -171,8 +172,8 @@ def _handout_callbacks(app) -> None:
         from flask import request
 
         from app.db.jobs import JobLimitReached
-        from app.web.handouts import ensure_handout
-        from app.web.jobs import describe, owner_of_request, percent
+        from app.web.server.jobs import describe, owner_of_request, percent
+        from app.web.views.handouts import ensure_handout
 
         do_not_cache_this_response()
         if not clicks:
@@ -270,8 +271,8 @@ def editor(deck: DeckInfo, search: str | None, lang: str, role: str | None = "ad
 
 
 def _view_row(deck: DeckInfo, number: int, view, in_address: str | None, lang: str, may_edit: bool) -> html.Li:
-    page = page_for(view.path)
-    page_name = _(page.NAME, lang) if page else view.path
+    page = installed().for_path(view.path)
+    page_name = _(page.title, lang) if page else view.path
     address = view.path + urls.with_changes(view.query_string, lang=in_address)
     buttons = [
         _icon_button("↑", UP, view.id, _("Move up", lang), disabled=number == 1),
@@ -309,3 +310,6 @@ def _icon_button(icon: str, kind: str, view_id: int, label: str, disabled: bool 
         title=label,
         **aria(label=label),
     )
+
+
+PAGE = Page(name="decks", path=PATH, title=NAME, layout=layout, register_callbacks=register_callbacks)

@@ -20,11 +20,13 @@ from app.language import N_
 from app.language import gettext as _
 from app.query.coworking import list_spaces
 from app.query.municipality import municipalities
-from app.web import auth, urls
-from app.web.components import page_language
-from app.web.forms import answered, choice, field, names_of, refused, save_outputs, text_input
-from app.web.page_state import parse_search
-from app.web.response_cache import do_not_cache_this_response
+from app.web.kit import urls
+from app.web.kit.components import page_language
+from app.web.kit.forms import answered, choice, field, names_of, refused, save_outputs, text_input
+from app.web.kit.page_state import parse_search
+from app.web.kit.site import Page, installed
+from app.web.server import auth
+from app.web.server.response_cache import do_not_cache_this_response
 
 PATH = "/rediger/kontorfellesskap"
 NAME = N_("Edit coworking spaces")
@@ -246,7 +248,7 @@ def register_callbacks(app) -> None:
                 " ",
                 dcc.Link(
                     _("See it on the coworking page", lang),
-                    href=urls.link("/kontorfellesskap", back_lang),
+                    href=urls.link(installed().path_of("coworking"), back_lang),
                     className="alert-link",
                 ),
             ],
@@ -281,3 +283,8 @@ def register_callbacks(app) -> None:
                 _("Nothing was deleted: someone else changed the space; choose it again.", lang), color="warning"
             ), no_update
         return dbc.Alert(_("The space is deleted.", lang), color="success", id="edit-coworking-deleted"), None
+
+
+PAGE = Page(
+    name="edit_coworking", path=PATH, title=NAME, layout=layout, register_callbacks=register_callbacks, role=ROLE
+)

@@ -28,9 +28,9 @@ from app.ingest.editing import (
 from app.language import N_, format_number, pick
 from app.language import gettext as _
 from app.query.measures import catalogue
-from app.web import auth, urls
-from app.web.components import page_language
-from app.web.forms import (
+from app.web.kit import urls
+from app.web.kit.components import page_language
+from app.web.kit.forms import (
     answered,
     choice,
     field,
@@ -42,9 +42,10 @@ from app.web.forms import (
     text_input,
     unplaced,
 )
-from app.web.page_state import parse_search
-from app.web.pages import path_of
-from app.web.response_cache import do_not_cache_this_response
+from app.web.kit.page_state import parse_search
+from app.web.kit.site import Page, installed
+from app.web.server import auth
+from app.web.server.response_cache import do_not_cache_this_response
 
 PATH = "/rediger/suksesskriterier"
 NAME = N_("Success criteria")
@@ -348,7 +349,7 @@ def register_callbacks(app) -> None:
                 " ",
                 dcc.Link(
                     _("See it on the Measures page", lang),
-                    href=urls.link(path_of("measures"), back_lang),
+                    href=urls.link(installed().path_of("measures"), back_lang),
                     className="alert-link",
                 ),
             ],
@@ -419,3 +420,8 @@ def register_callbacks(app) -> None:
             return invalid, said, alert, no_update
         message = dbc.Alert(_("Recorded.", lang), color="success", id="edit-criteria-recorded")
         return [False] * len(names), [""] * len(names), message, _measurements_table(stored, _place_names(lang), lang)
+
+
+PAGE = Page(
+    name="edit_criteria", path=PATH, title=NAME, layout=layout, register_callbacks=register_callbacks, role=ROLE
+)

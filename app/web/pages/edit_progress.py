@@ -18,13 +18,14 @@ from app.ingest.editing import EditConflict, EditError, find_progress, save_prog
 from app.language import N_, pick
 from app.language import gettext as _
 from app.query.measures import catalogue
-from app.web import auth, urls
-from app.web.components import page_language
-from app.web.forms import answered, choice, field, names_of, place_options, refused, save_outputs, text_input
-from app.web.page_state import parse_search
-from app.web.pages import path_of
-from app.web.progress_texts import STATUS_TEXT
-from app.web.response_cache import do_not_cache_this_response
+from app.web.kit import urls
+from app.web.kit.components import page_language
+from app.web.kit.forms import answered, choice, field, names_of, place_options, refused, save_outputs, text_input
+from app.web.kit.page_state import parse_search
+from app.web.kit.shared_texts import STATUS_TEXT
+from app.web.kit.site import Page, installed
+from app.web.server import auth
+from app.web.server.response_cache import do_not_cache_this_response
 
 PATH = "/rediger/tiltak"
 NAME = N_("Record measure progress")
@@ -207,7 +208,7 @@ def register_callbacks(app) -> None:
                 " ",
                 dcc.Link(
                     _("See it on the Measures page", lang),
-                    href=urls.link(path_of("measures"), back_lang),
+                    href=urls.link(installed().path_of("measures"), back_lang),
                     className="alert-link",
                 ),
             ],
@@ -215,3 +216,8 @@ def register_callbacks(app) -> None:
             id="edit-progress-saved",
         )
         return answered(names, [_shown(stored, n) for n in names], {"version": stored["version"]}, message)
+
+
+PAGE = Page(
+    name="edit_progress", path=PATH, title=NAME, layout=layout, register_callbacks=register_callbacks, role=ROLE
+)

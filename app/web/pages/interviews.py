@@ -15,11 +15,12 @@ from app.language import N_, pick
 from app.language import gettext as _
 from app.query.interviews import Theme, themes
 from app.query.measures import catalogue
-from app.web import page_state
-from app.web.components import labelled_dropdown
-from app.web.page_state import Context, Option, PageState, Param, Spec
-from app.web.view_block import toolbar
+from app.web.kit import page_state
+from app.web.kit.components import labelled_dropdown
+from app.web.kit.page_state import Context, Option, PageState, Param, Spec
+from app.web.kit.site import Page, link_to
 from app.web.views import Column, DataTable, View
+from app.web.views.block import toolbar
 
 PATH = "/intervju"
 NAME = N_("Interviews")
@@ -93,7 +94,7 @@ def _area_links(codes: list[str], areas: dict, state: PageState) -> list:
         if links:
             links.append(", ")
         area = areas[code]
-        href = state.link("/tiltak") + f"#measures-area-{code}"
+        href = link_to(state, "measures") + f"#measures-area-{code}"
         links.append(dcc.Link(f"{area.number}. {pick(area.title, state.lang)}", href=href))
     return links
 
@@ -219,3 +220,6 @@ def quotes_view(chosen: list[Theme], areas: dict, lang: str) -> View:
         DataTable(columns, rows),
         source=_("NORCE (2025), section 3.1: interviews with seven remote workers living in Hardanger", lang),
     )
+
+
+PAGE = Page(name="interviews", path=PATH, title=NAME, layout=layout, id=ID, state=STATE, render=render)

@@ -37,12 +37,13 @@ from app.query.measures import (
     progress_grid,
     standing,
 )
-from app.web import page_state
-from app.web.components import aria, labelled_dropdown, survey_label
-from app.web.page_state import Option, PageState, Param, Spec, region_param, survey_param
-from app.web.progress_texts import STATUS_TEXT
-from app.web.view_block import toolbar
+from app.web.kit import page_state
+from app.web.kit.components import aria, labelled_dropdown, survey_label
+from app.web.kit.page_state import Option, PageState, Param, Spec, region_param, survey_param
+from app.web.kit.shared_texts import STATUS_TEXT
+from app.web.kit.site import Page, link_to
 from app.web.views import Column, DataTable, View
+from app.web.views.block import toolbar
 
 PATH = "/tiltak"
 NAME = N_("Measures")
@@ -471,7 +472,7 @@ def _evidence_item(figure: Evidence, state: PageState) -> html.Li:
     if figure.n:
         parts.append(f", n = {format_number(figure.n, lang)}")
     if survey and figure.kind != "unavailable":
-        href = state.link("/undersoking", survey=survey, question=figure.variable)
+        href = link_to(state, "survey", survey=survey, question=figure.variable)
         parts += [" · ", dcc.Link(_("See the survey explorer", lang), href=href)]
     return html.Li(parts, id=f"measures-evidence-{figure.variable}")
 
@@ -560,3 +561,6 @@ def _opportunities(chances, lang: str) -> html.Section:
         className="mb-4",
         id="measures-opportunities-section",
     )
+
+
+PAGE = Page(name="measures", path=PATH, title=NAME, layout=layout, id=ID, state=STATE, render=render)

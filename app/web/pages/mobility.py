@@ -12,7 +12,6 @@ What reaches the browser is what is displayed: the result is rounded by
 from __future__ import annotations
 
 import re
-import sys
 import textwrap
 from typing import Any
 
@@ -58,15 +57,15 @@ from app.query.mobility import (
     round_people,
     standard_conditions,
 )
-from app.web import page_state
-from app.web.charts import PALETTE, base_layout
-from app.web.components import (
+from app.web.kit import page_state
+from app.web.kit.charts import PALETTE, base_layout
+from app.web.kit.components import (
     labelled_dropdown,
     needs_message,
     page_language,
     survey_label,
 )
-from app.web.page_state import (
+from app.web.kit.page_state import (
     NATIONAL,
     Context,
     Option,
@@ -78,8 +77,9 @@ from app.web.page_state import (
     region_param,
     survey_param,
 )
-from app.web.view_block import Views
+from app.web.kit.site import Page, link_to
 from app.web.views import Column, DataTable, View, percent, survey_source
+from app.web.views.block import Views
 
 __all__ = ["round_people"]  # re-exported for the tests: the page rounds with the query layer's function
 
@@ -453,7 +453,7 @@ def register_callbacks(app) -> None:
             )
         return no_update if new == (search or "") else new
 
-    page_state.register_renderer(app, sys.modules[__name__])
+    page_state.register_renderer(app, PAGE)
 
 
 def url_for_controls(
@@ -539,7 +539,7 @@ def render(state: PageState, session) -> dict:
     missing = survey_meta(session, c["survey"]).missing(NEEDED)
     if missing:
         return {
-            "content": [*head, needs_message(missing, lang, state.link("/undersoking", survey=c["survey"]))],
+            "content": [*head, needs_message(missing, lang, link_to(state, "survey", survey=c["survey"]))],
             **controls,
         }
     conditions = standard_conditions(
@@ -1139,3 +1139,16 @@ def report_check_text(check: ReportCheck, lang: str) -> str:
             lang,
         )
     return intro + " " + sentence.format(**values)
+
+
+PAGE = Page(
+    name="mobility",
+    path=PATH,
+    title=NAME,
+    layout=layout,
+    id=ID,
+    state=STATE,
+    render=render,
+    extra_outputs=EXTRA_OUTPUTS,
+    register_callbacks=register_callbacks,
+)

@@ -29,12 +29,13 @@ from app.query.national import (
     find_figure,
     home_office_possibility,
 )
-from app.web import page_state
-from app.web.charts import base_layout
-from app.web.components import labelled_dropdown, survey_label
-from app.web.page_state import PageState, Spec, survey_param
-from app.web.view_block import Views
+from app.web.kit import page_state
+from app.web.kit.charts import base_layout
+from app.web.kit.components import labelled_dropdown, survey_label
+from app.web.kit.page_state import PageState, Spec, survey_param
+from app.web.kit.site import Page
 from app.web.views import SURVEY_METHOD, Column, DataTable, View, percent, survey_source
+from app.web.views.block import Views
 
 PATH = "/nasjonalt"
 NAME = N_("The national picture")
@@ -522,3 +523,6 @@ def _beside_section(blocks: Views, view: View | None, beside: list[Benchmark], l
 def _section(title: str, *children: Component) -> html.Section:
     """One part of the page: its heading, then what it holds."""
     return html.Section([html.H2(title, className="h4"), *children], className="mb-4")
+
+
+PAGE = Page(name="national", path=PATH, title=NAME, layout=layout, id=ID, state=STATE, render=render)

@@ -11,11 +11,11 @@ from app.language import gettext as _
 from app.query.metadata import QueryError, survey_meta
 from app.query.mobility import JOBS_ANYWHERE, NotNationalSurvey, mobility_funnel, publishable, round_people
 from app.query.overview import context_series, coworking_capacity, key_figures, measure_progress
-from app.web import page_state
-from app.web.charts import base_layout, percent_axis
-from app.web.components import key_figure_card, labelled_dropdown, survey_label
-from app.web.page_state import NATIONAL, PageState, Spec, chosen_survey, region_param, survey_param
-from app.web.view_block import Views, toolbar
+from app.web.kit import page_state
+from app.web.kit.charts import base_layout, percent_axis
+from app.web.kit.components import key_figure_card, labelled_dropdown, survey_label
+from app.web.kit.page_state import NATIONAL, PageState, Spec, chosen_survey, region_param, survey_param
+from app.web.kit.site import Page, link_to
 from app.web.views import (
     SURVEY_METHOD,
     Column,
@@ -27,6 +27,7 @@ from app.web.views import (
     percent_text,
     survey_source,
 )
+from app.web.views.block import Views, toolbar
 
 PATH = "/"
 NAME = N_("Overview")
@@ -84,7 +85,7 @@ def render(state: PageState, session) -> dict:
             title,
             by_variable[variable],
             lang,
-            (state.link("/undersoking", survey=survey, question=variable), _("See the survey explorer", lang)),
+            (link_to(state, "survey", survey=survey, question=variable), _("See the survey explorer", lang)),
             f"overview-card-{CARD_IDS.get(variable, variable)}",
         )
         for variable, _codes, title in chosen
@@ -122,7 +123,7 @@ def render(state: PageState, session) -> dict:
     return {
         "content": [
             *survey_label(state),
-            *([] if chosen else [_no_key_figures(lang, state.link("/undersoking", survey=survey))]),
+            *([] if chosen else [_no_key_figures(lang, link_to(state, "survey", survey=survey))]),
             dbc.Row([dbc.Col(c, md=6, lg=3, className="mb-3") for c in cards], className="g-3"),
             *(
                 [
@@ -131,7 +132,7 @@ def render(state: PageState, session) -> dict:
                             _(
                                 "{region}: SSB's figures, the survey beside county and Norway, each municipality", lang
                             ).format(region=state.label("region")),
-                            href=state.link("/kommune", kommune=region, survey=survey),
+                            href=link_to(state, "municipality", kommune=region, survey=survey),
                             id="overview-region-link",
                         ),
                         className="mb-2",
@@ -335,3 +336,6 @@ def _context_chart(series, views: Views) -> dbc.Card:
             ]
         )
     )
+
+
+PAGE = Page(name="overview", path=PATH, title=NAME, layout=layout, id=ID, state=STATE, render=render)

@@ -16,12 +16,13 @@ from app.db.decks import DeckError, add_view, create_deck, find_decks
 from app.db.session import session_scope
 from app.language import error_text
 from app.language import gettext as _
-from app.web import auth, urls
-from app.web.export import render_views
-from app.web.page_state import parse_search
-from app.web.pages import page_for
-from app.web.present import DECKS_PATH, page_search
-from app.web.response_cache import do_not_cache_this_response
+from app.web.kit import urls
+from app.web.kit.page_state import parse_search
+from app.web.kit.site import installed
+from app.web.server import auth
+from app.web.server.response_cache import do_not_cache_this_response
+from app.web.views.export import render_views
+from app.web.views.present import DECKS_PATH, page_search
 
 OPEN = "save-view-open"
 MODAL = "save-view-modal"
@@ -128,7 +129,7 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
             login = html.A(_("Log in", lang), href=urls.login(lang, pathname or "/"))
             refusal = dbc.Alert([_("Saving views needs an editor's login.", lang), " ", login], color="info")
             return True, no_update, [], None, [], None, refusal
-        page = page_for(pathname)
+        page = installed().for_path(pathname)
         if page is None:  # an address no page answers has no view to save
             return (
                 True,
@@ -139,13 +140,13 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
                 None,
                 dbc.Alert(_("This page has no view to save.", lang), color="warning"),
             )
-        rendered = render_views(page, page_search(search), lang)
+        rendered = render_views(page, page_search(page.query_for(pathname, search)), lang)
         charts = [{"label": v.title, "value": v.id} for v in rendered.views]
         with session_scope() as session:
             decks = find_decks(session, list(known or []))
         options = [{"label": d.title, "value": d.token} for d in decks]
         options.append({"label": _("New presentation", lang), "value": NEW})
-        first = charts[0] if charts else {"label": _(page.NAME, lang), "value": None}
+        first = charts[0] if charts else {"label": _(page.title, lang), "value": None}
         return True, first["label"], charts, first["value"], options, options[0]["value"], None
 
     @app.callback(
@@ -168,10 +169,10 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
         do_not_cache_this_response()  # a write: every click is carried out
         who = auth.require("editor")
         lang = language_of(search)
-        page = page_for(pathname)
-        if page is None or not hasattr(page, "STATE"):
+        page = installed().for_path(pathname)
+        if page is None or not page.has_views:
             return dbc.Alert(_("This page has no view to save.", lang), color="warning"), no_update
-        params = parse_search(page_search(search))
+        params = parse_search(page_search(page.query_for(pathname, search)))
         params.pop("lang", None)  # a deck is shown in the language of whoever plays it
         if chart:
             params["chart"] = chart
@@ -180,8 +181,8 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
             with session_scope() as session:
                 if token in (None, NEW):
                     token = create_deck(session, new_title or _("Council meeting", lang)).token
-                saved = add_view(session, token, page.PATH, query, title or _(page.NAME, lang), note or "")
-                record(session, who.name, "deck.add_view", "deck", token, None, {"path": page.PATH, "query": query})
+                saved = add_view(session, token, page.path, query, title or _(page.title, lang), note or "")
+                record(session, who.name, "deck.add_view", "deck", token, None, {"path": page.path, "query": query})
         except DeckError as error:
             return dbc.Alert(error_text(error, lang), color="danger"), no_update
         known = [token, *[t for t in (known or []) if t != token]]

@@ -44,8 +44,8 @@ from app.db.users import (
     start_session,
 )
 from app.language import gettext as _
-from app.web import urls
-from app.web.urls import LOGIN_PATH
+from app.web.kit import urls
+from app.web.kit.urls import LOGIN_PATH
 
 LOGOUT_PATH = "/logg-ut"
 CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads

@@ -16,7 +16,7 @@ from app.language import N_, format_number, format_share, percent_suffix
 from app.language import gettext as _
 from app.query.estimates import EstimateRow, MeanResult, ShareResult, Test
 from app.query.relationships import WALD_METHOD
-from app.web.charts import PALETTE, base_layout, percent_axis, percent_axis_settings, plain
+from app.web.kit.charts import PALETTE, base_layout, percent_axis, percent_axis_settings, plain
 
 ALPHA = 0.05
 

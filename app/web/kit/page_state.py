@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 from app.config import LANGUAGES, Config
 from app.db.session import session_scope
 from app.language import N_, gettext, pick
-from app.web import urls
-from app.web.response_cache import do_not_cache_this_response
+from app.web.kit import urls
+from app.web.server.response_cache import do_not_cache_this_response
 
 log = logging.getLogger(__name__)
 
@@ -294,21 +294,21 @@ def page_state(page, search: str | None, lang: str | None = None) -> PageState:
     """Parse ``search`` into ``page``'s state (in a request or app context)."""
     config: Config = current_app.config["FJERNARBEID"]
     with session_scope() as session:
-        return page.STATE.parse(session, config, search, lang)
+        return page.state.parse(session, config, search, lang)
 
 
 def render_page(page, search: str | None, lang: str | None = None) -> dict[str, Any]:
     """Everything the page's main callback answers for ``search``: its named outputs (at least
     ``content``), and each control's value and options. A failure becomes a message in ``content``
     (see ``components.error_message``) and leaves the controls as they are."""
-    from app.web.components import error_message, notices
+    from app.web.kit.components import error_message, notices
 
     lang = lang if lang in LANGUAGES else parse_search(search).get("lang")
     lang = lang if lang in LANGUAGES else default_language()
     try:
         config: Config = current_app.config["FJERNARBEID"]
         with session_scope() as session:
-            state = page.STATE.parse(session, config, search, lang)
+            state = page.state.parse(session, config, search, lang)
             outputs = dict(page.render(state, session))
         outputs.pop("views", None)  # what the exports take; the page shows them through its content
         outputs["content"] = [*notices(state.ignored, state.lang), *_as_list(outputs["content"])]
@@ -316,7 +316,7 @@ def render_page(page, search: str | None, lang: str | None = None) -> dict[str, 
             outputs[f"{control}.value"] = value
         for control, options in state.control_options().items():
             outputs[f"{control}.options"] = options
-        outputs["defaults"] = {p.name: to_text(p, state.defaults[p.name]) for p in page.STATE.controls}
+        outputs["defaults"] = {p.name: to_text(p, state.defaults[p.name]) for p in page.state.controls}
         return outputs
     except Exception as error:  # noqa: BLE001 - shown as a message, logged with its details
         do_not_cache_this_response()
@@ -351,17 +351,21 @@ def register(app, page) -> None:
 def register_address_writer(app, page) -> None:
     """Changing a control writes the address: a changed value is written (left out when it is the default),
     the others stay as the address had them, and a change of a parameter forgets the ones it ``resets``."""
-    names = ids(page.ID)
-    controls = page.STATE.controls
+    names = ids(page.id)
+    controls = page.state.controls
 
     @app.callback(
-        output=Output(names["url"], "search"),
+        output={"search": Output(names["url"], "search"), "pathname": Output(names["url"], "pathname")},
         inputs={p.name: Input(p.control, "value") for p in controls},
-        state={"search": State(names["url"], "search"), "defaults": State(names["defaults"], "data")},
+        state={
+            "search": State(names["url"], "search"),
+            "pathname": State(names["url"], "pathname"),
+            "defaults": State(names["defaults"], "data"),
+        },
         prevent_initial_call=True,
     )
-    def controls_to_address(search, defaults, **values):
-        current = parse_search(search)
+    def controls_to_address(search, pathname, defaults, **values):
+        current = parse_search(page.query_for(pathname, search))
         defaults = defaults or {}
         params = dict(current)  # what the address said; only what changed is rewritten
         changed = [
@@ -383,26 +387,32 @@ def register_address_writer(app, page) -> None:
                 params.pop(param.name, None)
             else:
                 params[param.name] = text
-        new = urls.query(params)
-        return no_update if new == (search or "") else new
+        path, rest = page.address(params)  # a path parameter (the municipality) is written in the path
+        new = urls.query(rest)
+        return {
+            "search": no_update if new == (search or "") else new,
+            "pathname": no_update if path == (pathname or page.path) else path,
+        }
 
 
 def register_renderer(app, page) -> None:
-    """A new address draws the page: its content, its ``EXTRA_OUTPUTS``, and every control's value and
+    """A new address draws the page: its content, its ``extra_outputs``, and every control's value and
     options from the state."""
-    names = ids(page.ID)
-    controls = page.STATE.controls
+    names = ids(page.id)
+    controls = page.state.controls
     outputs = {
         "content": Output(names["content"], "children"),
         "defaults": Output(names["defaults"], "data"),
         **{f"{p.control}.value": Output(p.control, "value") for p in controls},
         **{f"{p.control}.options": Output(p.control, "options") for p in controls if p.has_options_prop},
-        **dict(getattr(page, "EXTRA_OUTPUTS", {})),
+        **dict(page.extra_outputs),
     }
 
-    @app.callback(output=outputs, inputs={"search": Input(names["url"], "search")})
-    def address_to_page(search):
-        answer = render_page(page, search)
+    @app.callback(
+        output=outputs, inputs={"search": Input(names["url"], "search"), "pathname": Input(names["url"], "pathname")}
+    )
+    def address_to_page(search, pathname):
+        answer = render_page(page, page.query_for(pathname, search))
         return {key: answer.get(key, no_update) for key in outputs}
 
 

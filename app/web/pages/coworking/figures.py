@@ -16,7 +16,7 @@ from app.language import N_, format_number
 from app.language import gettext as _
 from app.query.boundaries import Ring, bbox
 from app.query.coworking import MunicipalityCapacity, Space
-from app.web.charts import PALETTE, base_layout, empty_figure, plain
+from app.web.kit.charts import PALETTE, base_layout, empty_figure, plain, ring_lines
 
 Boundaries = Mapping[str, tuple[str, Sequence[Ring]]]
 
@@ -25,21 +25,10 @@ STATUS_STYLE = {  # colour and symbol, so status does not rely on colour alone
     "planned": (PALETTE[5], "diamond"),
     "closed": ("#6c757d", "x"),
 }
-STATUS_NAMES = {"active": N_("Active"), "planned": N_("Planned"), "closed": N_("Closed")}
 STATUS_LEGEND = {"active": N_("Active space"), "planned": N_("Planned space"), "closed": N_("Closed space")}
 OFFER_FILL, OFFER_LINE = "rgba(86, 180, 233, 0.18)", "#4a6f8a"
 NO_OFFER_FILL, NO_OFFER_LINE = "rgba(230, 159, 0, 0.35)", "#8a5a00"
 CONTEXT_FILL, CONTEXT_LINE = "rgba(0, 0, 0, 0.03)", "#c8c8c8"
-
-
-def ring_lines(rings: Sequence[Ring]) -> tuple[list, list]:
-    """All rings of a municipality as one None-separated line, so it is one trace."""
-    xs: list = []
-    ys: list = []
-    for ring in rings:
-        xs.extend([x for x, _ in ring] + [None])
-        ys.extend([y for _, y in ring] + [None])
-    return xs, ys
 
 
 def _label_point(rings: Sequence[Ring]) -> tuple[float, float]:

@@ -22,12 +22,22 @@ from app.query.metadata import survey_meta
 from app.query.publish import publishable
 from app.query.published import BASES, COMPARABLE, comparisons
 from app.query.survey import answer_codes, list_questions
-from app.web import page_state
-from app.web.components import labelled_dropdown, survey_label
-from app.web.page_state import Context, Option, PageState, Param, Spec, survey_param
-from app.web.survey_figures import MAX_LISTED_HIDDEN, bar_figure, likert_figure, listed_rows, mean_figure
-from app.web.view_block import view_block
-from app.web.views import View, interval_text, mean_table, percent_text, share_table, survey_view
+from app.web.kit import page_state
+from app.web.kit.components import labelled_dropdown, survey_label
+from app.web.kit.page_state import Context, Option, PageState, Param, Spec, survey_param
+from app.web.kit.site import Page
+from app.web.pages.survey.figures import bar_figure, likert_figure, mean_figure
+from app.web.views import (
+    MAX_LISTED_HIDDEN,
+    View,
+    interval_text,
+    listed_rows,
+    mean_table,
+    percent_text,
+    share_table,
+    survey_view,
+)
+from app.web.views.block import view_block
 
 PATH = "/undersoking"
 NAME = N_("Survey explorer")
@@ -654,7 +664,7 @@ def _comparison(session, c: dict, other: str, min_n: int, lang: str, views: list
     difference B − A with its 95 % interval and test (independent samples, app/query/compare.py)."""
     from app.query.compare import compare_shares
     from app.query.metadata import QueryError
-    from app.web.charts import base_layout
+    from app.web.kit.charts import base_layout
     from app.web.views import Column, DataTable
 
     state = c["state"]
@@ -755,3 +765,8 @@ def _comparison(session, c: dict, other: str, min_n: int, lang: str, views: list
         ),
         view_block(PATH, view, state),
     ]
+
+
+PAGE = Page(
+    name="survey", path=PATH, title=NAME, layout=layout, id=ID, state=STATE, render=render, extra_outputs=EXTRA_OUTPUTS
+)

@@ -32,7 +32,7 @@ from app.db.decks import DeckError, deck_version, get_deck
 from app.db.session import session_scope
 from app.language import gettext as _
 from app.query.data_version import data_version
-from app.web.page_state import default_language, parse_search
+from app.web.kit.page_state import default_language, parse_search
 
 KIND = "handout"
 FAILED_SHOWN_FOR = dt.timedelta(minutes=1)  # a failed handout is reported, not retried, for this long
@@ -102,7 +102,7 @@ def _age(moment: dt.datetime) -> dt.timedelta:
 
 
 def _slug(title: str) -> str:
-    from app.web.export import _slug as slug
+    from app.web.views.export import _slug as slug
 
     return slug(title)
 
@@ -111,14 +111,14 @@ def run(job: jobs.JobInfo, report) -> dict[str, Any]:
     """The worker's part: draw each view as a PDF page, join them, keep the file."""
     from pypdf import PdfWriter
 
-    from app.web.export import (
+    from app.web.kit.site import installed
+    from app.web.views.export import (
         _without_own,
         chosen_view,
         render_views,
         standalone_figure,
         to_image,
     )
-    from app.web.pages import page_for
 
     token, lang, name = job.params["token"], job.params["lang"], job.params["file"]
     with session_scope() as session:
@@ -127,8 +127,8 @@ def run(job: jobs.JobInfo, report) -> dict[str, Any]:
     total = len(deck.views)
     for number, saved in enumerate(deck.views, start=1):
         report("handout", number, total)
-        page = page_for(saved.path)
-        if page is None or not hasattr(page, "STATE"):
+        page = installed().for_path(saved.path)
+        if page is None or not page.has_views:
             continue
         rendered = render_views(page, _without_own(saved.query_string), lang)
         view = chosen_view(rendered, parse_search(saved.query_string).get("chart"))
@@ -149,7 +149,7 @@ def run(job: jobs.JobInfo, report) -> dict[str, Any]:
 
 
 def _progress_page(state: HandoutState, lang: str) -> str:
-    from app.web.jobs import describe, percent
+    from app.web.server.jobs import describe, percent
 
     job = state.job
     title = html.escape(_("Handout (PDF)", lang))
@@ -179,7 +179,7 @@ def register(server: Flask) -> None:
     @server.route("/deck/<token>.pdf")
     def deck_handout(token: str):
         """The deck's handout if it is ready; else 202 and the progress of the job making it."""
-        from app.web.jobs import describe, owner_of_request, percent
+        from app.web.server.jobs import describe, owner_of_request, percent
 
         lang = _language(request.args.get("lang"))
         try:

@@ -15,17 +15,10 @@ import plotly.graph_objects as go
 from app.language import format_interval, format_number, format_share, percent_suffix
 from app.language import gettext as _
 from app.query.estimates import EstimateRow, MeanResult, ShareResult
-from app.web.charts import DIVERGING, PALETTE, base_layout, empty_figure, percent_axis, plain, plain_result
+from app.web.kit.charts import DIVERGING, PALETTE, base_layout, empty_figure, percent_axis, plain, plain_result
+from app.web.views import listed_rows
 
 MAX_COLOUR_GROUPS = 6  # more groups than this: one row per group instead of one colour per group
-MAX_LISTED_HIDDEN = 8  # more hidden groups than this (e.g. municipalities): counted in a note, not drawn as rows
-
-
-def listed_rows(rows: list) -> list:
-    """The rows a chart or table lists: every group when few are hidden; otherwise only the shown ones
-    (the hidden ones are counted in a note)."""
-    hidden = {r.group for r in rows if r.suppressed}
-    return rows if len(hidden) <= MAX_LISTED_HIDDEN else [r for r in rows if not r.suppressed]
 
 
 def _pct(proportion: float | None) -> float:

@@ -18,12 +18,11 @@ from app.language import gettext as _
 from app.language.small_area import caveats
 from app.query import municipality as facts
 from app.query.metadata import survey_meta
-from app.web import page_state
-from app.web.charts import PALETTE, base_layout
-from app.web.components import key_figure_card, labelled_dropdown, needs_message, survey_label
-from app.web.light_table import light_table
-from app.web.page_state import Context, Option, PageState, Param, Spec, chosen_survey, survey_param
-from app.web.view_block import Views
+from app.web.kit import page_state
+from app.web.kit.charts import PALETTE, base_layout
+from app.web.kit.components import key_figure_card, labelled_dropdown, needs_message, survey_label
+from app.web.kit.page_state import Context, Option, PageState, Param, Spec, chosen_survey, survey_param
+from app.web.kit.site import Page, link_to
 from app.web.views import (
     SUPPRESSED,
     Column,
@@ -35,6 +34,8 @@ from app.web.views import (
     percent_text,
     survey_source,
 )
+from app.web.views.block import Views
+from app.web.views.light_table import light_table
 
 PATH = "/kommune"
 NAME = N_("Municipality")
@@ -181,7 +182,7 @@ def render(state: PageState, session) -> dict:
     views = Views(PATH, state)
     missing = survey_meta(session, state["survey"]).missing([v for v, _codes, _t in KEY_FIGURES])
     if missing:  # a survey with other questions: the SSB side stands alone
-        survey_side = [needs_message(missing, lang, state.link("/undersoking", survey=state["survey"]))]
+        survey_side = [needs_message(missing, lang, link_to(state, "survey", survey=state["survey"]))]
     else:
         items: list[tuple[str, tuple[int, ...]]] = [(v, codes) for v, codes, _t in KEY_FIGURES]
         figures = facts.survey_figures(
@@ -368,7 +369,7 @@ def _survey_section(state: PageState, where: facts.Place, figures: dict, views: 
             for variable, _codes, title in KEY_FIGURES
         ]
     )
-    from app.web.view_block import toolbar
+    from app.web.views.block import toolbar
 
     return html.Div(
         [
@@ -411,7 +412,7 @@ def _shown(proportion: float) -> float:
 
 def _survey_titles(state: PageState) -> dict[str, str]:
     """Each survey's name as the survey menu shows it."""
-    from app.web.page_state import survey_option_label
+    from app.web.kit.page_state import survey_option_label
 
     return {s.slug: survey_option_label(s)(state.lang) for s in state.lookups.get("surveys", [])}
 
@@ -487,7 +488,7 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
         rows,
     )
     source, synthetic = survey_source(chosen_survey(state), lang)
-    from app.web.model_map import model_map
+    from app.web.pages.municipality.model_map import model_map
 
     view = View(
         MODEL_MAP,
@@ -622,8 +623,7 @@ def _pyramid(session, where: facts.Place, views: Views) -> html.Div:
 
 def _local(session, state: PageState, where: facts.Place) -> dbc.Row:
     """The area's coworking spaces and how far its measure activities have come, linked to their pages."""
-    from app.web.coworking_figures import STATUS_NAMES
-    from app.web.progress_texts import STATUS_TEXT
+    from app.web.kit.shared_texts import STATUS_NAMES, STATUS_TEXT
 
     lang = state.lang
     spaces = facts.coworking_spaces(session, where.numbers)
@@ -646,7 +646,7 @@ def _local(session, state: PageState, where: facts.Place) -> dbc.Row:
                     html.Ul(items, id="municipality-spaces")
                     if items
                     else html.P(_("No coworking space is registered.", lang)),
-                    dcc.Link(_("See the map", lang), href=state.link("/kontorfellesskap", region=region or None)),
+                    dcc.Link(_("See the map", lang), href=link_to(state, "coworking", region=region or None)),
                 ],
                 md=6,
             ),
@@ -660,7 +660,7 @@ def _local(session, state: PageState, where: facts.Place) -> dbc.Row:
                         ],
                         id="municipality-measures",
                     ),
-                    dcc.Link(_("See the measures", lang), href=state.link("/tiltak", region=region or None)),
+                    dcc.Link(_("See the measures", lang), href=link_to(state, "measures", region=region or None)),
                 ],
                 md=6,
             ),
@@ -833,3 +833,15 @@ def _education(session, where: facts.Place, views: Views) -> html.Div | html.P:
         lang,
     )
     return html.Div([_block(views, view), _caption(_source("09429", lang) + ". " + note)])
+
+
+PAGE = Page(
+    name="municipality",
+    path=PATH,
+    title=NAME,
+    layout=layout,
+    id=ID,
+    state=STATE,
+    render=render,
+    path_params=("kommune",),
+)

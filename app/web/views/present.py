@@ -19,14 +19,14 @@ from app.db.decks import DeckError, DeckInfo, get_deck
 from app.db.session import session_scope
 from app.language import error_text
 from app.language import gettext as _
-from app.web import urls
-from app.web.charts import graph_config
-from app.web.components import aria, error_message
-from app.web.export import OWN_PARAMS, chosen_view, render_views
-from app.web.page_state import parse_search
-from app.web.pages import page_for
-from app.web.view_block import data_table
+from app.web.kit import urls
+from app.web.kit.charts import graph_config
+from app.web.kit.components import aria, error_message
+from app.web.kit.page_state import parse_search
+from app.web.kit.site import installed
 from app.web.views import n_text
+from app.web.views.block import data_table
+from app.web.views.export import OWN_PARAMS, chosen_view, render_views
 
 SLIDE = "present-slide"
 PREV = "present-prev"
@@ -81,13 +81,15 @@ def enlarge(figure: go.Figure, minimum: int = MIN_TEXT_PX) -> go.Figure:
 def slide(pathname: str | None, search: str | None, lang: str) -> html.Div:
     """The slide for an address in presentation mode (a message slide when the address shows nothing)."""
     params = parse_search(search)
-    page = page_for(pathname)
+    page = installed().for_path(pathname)
     token = params.get("deck")
     try:
         deck = _deck(token) if token else None
         number = _number(params.get("slide"), deck)
         saved = deck.views[number - 1] if deck and deck.views else None
-        rendered = render_views(page, page_search(search), lang) if page and hasattr(page, "STATE") else None
+        rendered = (
+            render_views(page, page_search(page.query_for(pathname, search)), lang) if page and page.has_views else None
+        )
     except DeckError as error:
         return _frame(
             [html.H1(_("This presentation cannot be shown", lang)), html.P(error_text(error, lang))],

@@ -12,11 +12,11 @@ from dash.development.base_component import Component
 
 from app.language import N_, format_long_date
 from app.language import gettext as _
-from app.web.charts import graph_config
-from app.web.components import aria
-from app.web.export import data_address, export_query, image_address, view_address
-from app.web.page_state import PageState
+from app.web.kit.charts import graph_config
+from app.web.kit.components import aria
+from app.web.kit.page_state import PageState
 from app.web.views import DataTable, View
+from app.web.views.export import data_address, export_query, image_address, view_address
 
 SITE_NAME = N_("Remote work in the region")
 FORMAT_LABELS = {

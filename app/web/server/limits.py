@@ -21,7 +21,7 @@ from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.config import Config
-from app.web import auth
+from app.web.server import auth
 
 UPLOAD_REQUEST_BYTES = 160 * 1024 * 1024  # three uploads of 50 MB, base64-encoded, in one callback
 UPLOAD_PROPERTY = "contents"  # dcc.Upload's file, as a data: URL

@@ -19,13 +19,15 @@ from app.query.coworking import capacity_by_municipality, list_spaces
 from app.query.estimates import estimate_category
 from app.query.metadata import survey_meta
 from app.query.publish import publishable
-from app.web import page_state
-from app.web.charts import graph_config
-from app.web.components import key_figure_card, labelled_dropdown, needs_message, survey_label
-from app.web.coworking_figures import STATUS_NAMES, DemandRow, demand_figure, demand_rows, map_figure
-from app.web.page_state import NATIONAL, Option, PageState, Param, Spec, chosen_survey, region_param, survey_param
-from app.web.view_block import Views
+from app.web.kit import page_state
+from app.web.kit.charts import graph_config
+from app.web.kit.components import key_figure_card, labelled_dropdown, needs_message, survey_label
+from app.web.kit.page_state import NATIONAL, Option, PageState, Param, Spec, chosen_survey, region_param, survey_param
+from app.web.kit.shared_texts import STATUS_NAMES
+from app.web.kit.site import Page, link_to
+from app.web.pages.coworking.figures import DemandRow, demand_figure, demand_rows, map_figure
 from app.web.views import Column, DataTable, View, survey_source
+from app.web.views.block import Views
 
 PATH = "/kontorfellesskap"
 NAME = N_("Coworking")
@@ -192,7 +194,7 @@ def render(state: PageState, session) -> dict:
     demand_section = html.Section(
         [
             html.H2(_("Capacity against demand", lang), className="h4"),
-            needs_message(lacks, lang, state.link("/undersoking", survey=survey))
+            needs_message(lacks, lang, link_to(state, "survey", survey=survey))
             if weekly is None
             else views.block(
                 View(
@@ -521,3 +523,6 @@ GRID_TEXTS = {  # AG Grid's own words (filter menus), English ids as in AG Grid'
 
 def _grid_texts(lang: str) -> dict[str, str]:
     return {key: _(text, lang) for key, text in GRID_TEXTS.items()}
+
+
+PAGE = Page(name="coworking", path=PATH, title=NAME, layout=layout, id=ID, state=STATE, render=render)

@@ -74,7 +74,7 @@ class View:
         synthetic: the synthetic-data label when the numbers come from synthetic data.
         decimals: of the numbers the figure's traces carry; None: the finest of the table's percent and number
             columns other than p-values, and at least 1. The figure is rounded to it when the view is made
-            (``app.web.rounding``), so no page, slide, image or handout sends more than the view shows.
+            (``app.web.views.rounding``), so no page, slide, image or handout sends more than the view shows.
     """
 
     id: str
@@ -90,7 +90,7 @@ class View:
     decimals: int | None = None
 
     def __post_init__(self) -> None:
-        from app.web.rounding import round_figure
+        from app.web.views.rounding import round_figure
 
         round_figure(self.figure, self.figure_decimals())
 
@@ -150,10 +150,14 @@ def n_text(n: int | None, lang: str) -> str:
     return "" if n is None else f"n = {format_number(n, lang)}"
 
 
-def _listed(rows: list) -> list:
-    from app.web.survey_figures import listed_rows
+MAX_LISTED_HIDDEN = 8  # more hidden groups than this (e.g. municipalities): counted in a note, not drawn as rows
 
-    return listed_rows(rows)
+
+def listed_rows(rows: list) -> list:
+    """The rows a chart or table lists: every group when few are hidden; otherwise only the shown ones
+    (the hidden ones are counted in a note)."""
+    hidden = {r.group for r in rows if r.suppressed}
+    return rows if len(hidden) <= MAX_LISTED_HIDDEN else [r for r in rows if not r.suppressed]
 
 
 def estimate_columns(lang: str, header: str | None = None, kind: Kind = "percent", decimals: int = 1) -> list[Column]:
@@ -189,7 +193,7 @@ def share_table(results: list, lang: str, with_question: bool = False) -> DataTa
             SUPPRESSED: row.suppressed,
         }
         for result in results
-        for row in _listed(result.rows)
+        for row in listed_rows(result.rows)
     ]
     return DataTable(columns, rows)
 
@@ -212,7 +216,7 @@ def mean_table(result, lang: str, value_header: str | None = None) -> DataTable:
             "note": _("too few respondents", lang) if row.suppressed else "",
             SUPPRESSED: row.suppressed,
         }
-        for row in _listed(result.rows)
+        for row in listed_rows(result.rows)
     ]
     return DataTable(columns, rows)
 
@@ -227,7 +231,7 @@ def survey_view(
     state, view_id: str, title: str, table: DataTable, figure: go.Figure | None, results: list, sentence: str = ""
 ) -> View:
     """A view of weighted estimates from the state's survey, with its source, method and label."""
-    from app.web.page_state import chosen_survey
+    from app.web.kit.page_state import chosen_survey
 
     source, synthetic = survey_source(chosen_survey(state), state.lang)
     return View(

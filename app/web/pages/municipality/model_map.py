@@ -15,8 +15,7 @@ import plotly.graph_objects as go
 from app.language import format_share
 from app.language import gettext as _
 from app.query.boundaries import Ring
-from app.web.charts import base_layout, empty_figure, plain
-from app.web.coworking_figures import ring_lines
+from app.web.kit.charts import base_layout, empty_figure, plain, ring_lines
 
 WIDE_PP = 20  # an interval wider than this (percentage points) is hatched
 BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]  # light to dark; text stays readable

@@ -1,7 +1,7 @@
 """Addresses inside the dashboard, written in one place.
 
 A page's own address comes from its state (``PageState.query`` and ``PageState.link``, see
-``app.web.page_state``); every other link — the navigation, the language switch, the login form and
+``app.web.kit.page_state``); every other link — the navigation, the language switch, the login form and
 its way back, a deck, the editing pages' "see it on the page" — is built here, so that the language
 travels the same way everywhere and no module writes ``?lang=`` or a query string by hand.
 """

@@ -16,7 +16,7 @@ from app.errors import DatabaseUnavailable, QueryTimeout
 from app.language import gettext as _
 from app.language import pick
 from app.query.metadata import QueryError
-from app.web.response_cache import do_not_cache_this_response
+from app.web.server.response_cache import do_not_cache_this_response
 
 if TYPE_CHECKING:
     from dash import dcc

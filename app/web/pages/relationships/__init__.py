@@ -3,7 +3,7 @@
 One section per finding: the report's claim with its chapter, a chart with 95 % intervals, the
 test in plain words and a one-line reading written from the estimates (never hard-coded), and a
 table with the same numbers as the chart's text alternative. Figures, readings and tables are
-pure functions of query results in app/web/relationships_view.py.
+pure functions of query results in app/web/pages/relationships/figures.py.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from app.language import N_, localized
 from app.language import gettext as _
 from app.query.metadata import survey_meta
 from app.query.relationships import NEEDED, Findings, findings
-from app.web import page_state
-from app.web import relationships_view as view
-from app.web.components import aria, labelled_dropdown, needs_message, survey_label
-from app.web.page_state import PageState, Spec, survey_param
-from app.web.view_block import Views
+from app.web.kit import page_state
+from app.web.kit.components import aria, labelled_dropdown, needs_message, survey_label
+from app.web.kit.page_state import PageState, Spec, survey_param
+from app.web.kit.site import Page, link_to
+from app.web.pages.relationships import figures as view
 from app.web.views import mean_table, share_table, survey_view
+from app.web.views.block import Views
 
 PATH = "/samanhengar"
 NAME = N_("Relationships")
@@ -92,7 +93,7 @@ def render(state: PageState, session) -> dict:
     lang = state.lang
     missing = survey_meta(session, state["survey"]).missing(NEEDED)
     if missing:
-        link = state.link("/undersoking", survey=state["survey"])
+        link = link_to(state, "survey", survey=state["survey"])
         return {"content": [*survey_label(state), needs_message(missing, lang, link)], "views": []}
     found = findings(session, state["survey"], min_n=page_state.min_n()).published().map(lambda r: localized(r, lang))
     views = Views(PATH, state)
@@ -314,3 +315,6 @@ def _attractiveness_section(found: Findings, titles, chart, lang) -> html.Sectio
         id="relationships-attractiveness",
         className="mb-5",
     )
+
+
+PAGE = Page(name="relationships", path=PATH, title=NAME, layout=layout, id=ID, state=STATE, render=render)

@@ -37,10 +37,10 @@ from app.language import format_long_date
 from app.language import gettext as _
 from app.query.data_version import data_version
 from app.query.metadata import QueryError
-from app.web import urls
-from app.web.charts import plain
-from app.web.page_state import PageState, chosen_survey, default_language, parse_search
-from app.web.pages import pages
+from app.web.kit import urls
+from app.web.kit.charts import plain
+from app.web.kit.page_state import PageState, chosen_survey, default_language, parse_search
+from app.web.kit.site import installed
 from app.web.views import SUPPRESSION_RULE, Column, View, is_suppressed, n_text, survey_source
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def export_name(path: str) -> str:
 
 
 def page_named(name: str):
-    return next((p for p in pages() if hasattr(p, "STATE") and export_name(p.PATH) == name), None)
+    return next((p for p in installed().with_views() if export_name(p.path) == name), None)
 
 
 def export_query(state: PageState, **extra: str | None) -> str:
@@ -144,8 +144,8 @@ class Rendered:
         ns = [v.n for v in views if v.n is not None]
         methods = list(dict.fromkeys(v.method for v in views if v.method))
         rows = [
-            ("title", _("Title", lang), " / ".join(v.title for v in views) or _(self.page.NAME, lang)),
-            ("page", _("Page", lang), _(self.page.NAME, lang)),
+            ("title", _("Title", lang), " / ".join(v.title for v in views) or _(self.page.title, lang)),
+            ("page", _("Page", lang), _(self.page.title, lang)),
             ("selection", _("Selection", lang), self.state.describe() or _("Everyone", lang)),
             ("source", _("Source", lang), " · ".join(sources)),
             ("survey", _("Survey", lang), self.state.label("survey") if "survey" in self.state.values else ""),
@@ -154,7 +154,7 @@ class Rendered:
             ("suppression", _("Suppression", lang), _(SUPPRESSION_RULE, lang).format(min_n=self.min_n)),
             ("data_version", _("Data version", lang), str(self.data_version)),
             ("retrieved", _("Retrieved", lang), format_long_date(dt.date.today(), lang)),
-            ("address", _("Address", lang), view_address(self.page.PATH, self.state)),
+            ("address", _("Address", lang), view_address(self.page.path, self.state)),
         ]
         if synthetic or any(v.synthetic for v in views):
             label = synthetic or next(v.synthetic for v in views if v.synthetic)
@@ -168,7 +168,7 @@ def render_views(page, search: str, lang: str | None = None) -> Rendered:
     requested = lang or parse_search(search).get("lang")
     lang = requested if requested in LANGUAGES else default_language()
     with session_scope() as session:
-        state = page.STATE.parse(session, config, search, lang)
+        state = page.state.parse(session, config, search, lang)
         outputs = page.render(state, session)
         version = data_version(session)
     return Rendered(page, state, list(outputs.get("views", [])), version, config.min_n)
@@ -420,7 +420,7 @@ def standalone_figure(
         footer.append(view.synthetic)
     if note:
         footer.append(_("Note", lang) + ": " + note)
-    footer.append(view_address(rendered.page.PATH, rendered.state))
+    footer.append(view_address(rendered.page.path, rendered.state))
     lines = [_wrap_line(plain(line), width) for line in footer]  # Plotly reads tags in text; these are text
     line_count = sum(text.count("<br>") + 1 for text in lines)
     footer_px = 24 + 17 * line_count
@@ -496,18 +496,18 @@ def image_settings() -> tuple[int, int]:
 def image_turn(bounded: bool = True):
     """One of this process's image slots, held for the ``with`` block (``to_image`` inside it takes no other):
     waits in the queue, or with ``bounded`` raises ``image_server.Busy`` when the slots and the queue are full."""
-    from app.web import image_server
+    from app.web.server import image_server
 
     return image_server.browser_and_gate(*image_settings())[1].turn(bounded=bounded)
 
 
 def to_image(figure: go.Figure, fmt: str, *, in_turn: bool = False) -> bytes:
-    """``figure`` drawn by kaleido in this process's warm headless Chromium (``app.web.image_server``;
+    """``figure`` drawn by kaleido in this process's warm headless Chromium (``app.web.server.image_server``;
     ``BROWSER_PATH`` names the browser, Debian's is found). Waits for one of the process's render slots,
     unless the caller holds one already (``in_turn``, inside ``image_turn()``)."""
     import contextlib
 
-    from app.web import image_server
+    from app.web.server import image_server
 
     browser, gate = image_server.browser_and_gate(*image_settings())
     spec = figure.to_dict()
@@ -556,7 +556,7 @@ def bad_parameters(rendered: Rendered) -> list[str]:
     """What is wrong with the request's parameters, one sentence each (empty: nothing). A page shows its
     default in place of a bad value, with a notice; a data or image address answers 400 instead, since a
     script that asked for something else must not silently get the default."""
-    spec = rendered.page.STATE
+    spec = rendered.page.state
     known = [p.name for p in spec.params]
     problems = [
         f"Unknown parameter {name!r}. This page takes: {', '.join([*known, *EVERY_PAGE_PARAMS, 'chart'])}."
@@ -579,8 +579,8 @@ def _filename(rendered: Rendered, fmt: str, chart: str | None = None) -> str:
     default (``undersoking_q22_age-group.csv``), then the chart when the page has several. The survey is
     left to the metadata."""
     state = rendered.state
-    parts = [export_name(rendered.page.PATH)]
-    for param in rendered.page.STATE.params:
+    parts = [export_name(rendered.page.path)]
+    for param in rendered.page.state.params:
         value = state.values.get(param.name)
         if param.name == "survey" or value in (None, "", []):
             continue
@@ -628,7 +628,7 @@ def register(server: Flask) -> None:
     def image_file(name: str, fmt: str):
         """A chart as an image. The request takes its turn before it computes anything, so a refused one (429
         with ``Retry-After``: the process's image slots and queue are full) costs next to nothing."""
-        from app.web.image_server import Busy
+        from app.web.server.image_server import Busy
 
         if fmt not in IMAGE_FORMATS:
             return _problem(404, f"Images come as {', '.join(IMAGE_FORMATS)}, not {fmt!r}.")

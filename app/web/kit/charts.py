@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import plotly.graph_objects as go
@@ -125,3 +126,13 @@ def graph_config(lang: str, **extra: object) -> Any:  # Dash's stub wants its ow
     """The charts' toolbar settings, with Plotly's own texts (tooltips, dates) in the page's language
     (``assets/plotly_locales.js``; English is Plotly's default)."""
     return {**GRAPH_CONFIG, "locale": lang if lang in ("nb", "nn") else "en", **extra}
+
+
+def ring_lines(rings: Sequence[Sequence[tuple[float, float]]]) -> tuple[list, list]:
+    """All rings of a municipality as one None-separated line, so it is one trace."""
+    xs: list = []
+    ys: list = []
+    for ring in rings:
+        xs.extend([x for x, _ in ring] + [None])
+        ys.extend([y for _, y in ring] + [None])
+    return xs, ys

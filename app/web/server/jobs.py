@@ -9,7 +9,6 @@ that shows it) and ends succeeded (with a result), failed (with the message) or 
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from collections.abc import Callable
@@ -40,8 +39,9 @@ STEPS = {
     "done": N_("Done"),
     "cancelling": N_("Cancelling"),
 }
-# Where each kind's work is: "module:function(job, report) -> result".
-RUNNERS = {"handout": "app.web.handouts:run", "import": "app.web.pages.admin_import:run_import_job"}
+# Each kind's work, ``work(job, report) -> result``: added by the app factory (a handout; a page's own jobs,
+# such as the browser's imports), so the queue knows no page.
+RUNNERS: dict[str, Callable[..., dict[str, Any]]] = {}
 REPORT_EVERY = 0.5  # seconds between two writes of the same step's progress
 
 blueprint = procrastinate.Blueprint()
@@ -50,7 +50,7 @@ _server: list[Flask] = []  # the Flask app jobs run in (set by run_worker)
 
 def owner_of_request() -> str:
     """Whose job this is: the logged-in account, or the anonymous client's address."""
-    from app.web import auth
+    from app.web.server import auth
 
     who = auth.account()
     if who is not None:
@@ -110,9 +110,15 @@ class Reporter:
             return jobs.report(session, self.job_id, *pending)
 
 
+def add_runner(kind: str, work: Callable[..., dict[str, Any]]) -> None:
+    """``work(job, report)`` does the jobs of ``kind``."""
+    RUNNERS[kind] = work
+
+
 def _runner(kind: str) -> Callable[[jobs.JobInfo, Reporter], dict[str, Any]]:
-    module, _sep, name = RUNNERS[kind].partition(":")
-    return getattr(importlib.import_module(module), name)
+    if kind not in RUNNERS:
+        raise LookupError(f"No work is known for jobs of kind {kind!r}: build the app with create_app first.")
+    return RUNNERS[kind]
 
 
 def execute(job_id: int) -> str:
