@@ -162,3 +162,14 @@ def test_when_every_group_is_hidden_the_page_does_not_claim_n_is_zero(db):
     assert all(r.suppressed for r in result.rows)
     sentence = json.dumps(_base_sentence(result.rows, {"municipality": [4619]}, "nb").to_plotly_json(), default=str)
     assert "n = 0" not in sentence and "Ingen grupper kan vises" in sentence
+
+
+def test_ssb_categories_are_named_in_the_page_language(texts):
+    """SSB's education levels are imported with the bokmål labels of the downloaded file; a page in English or
+    nynorsk names them as SSB does in that language (issue 23 §6)."""
+    kommune = {lang: texts[("/kommune", lang)] for lang in LANGUAGES}
+    assert "Grunnskolenivå" in kommune["nb"] and "Videregående skolenivå" in kommune["nb"]
+    assert "Vidaregåande skulenivå" in kommune["nn"] and "Videregående skolenivå" not in kommune["nn"]
+    assert "Upper secondary education" in kommune["en"] and "Higher education, long" in kommune["en"]
+    for norwegian in ("Grunnskolenivå", "Videregående", "skulenivå", "høgskolenivå", "Fagskolenivå"):
+        assert norwegian not in kommune["en"]

@@ -16,6 +16,7 @@ from dash import dcc, html
 from app.language import N_, format_number
 from app.language import gettext as _
 from app.language.small_area import caveats
+from app.language.ssb import education_level_name
 from app.query import municipality as facts
 from app.query.metadata import survey_meta
 from app.web.kit import page_state
@@ -804,6 +805,7 @@ def _education(session, where: facts.Place, views: Views) -> html.Div | html.P:
     levels = facts.education(session, where.numbers, where.county_number)
     if not levels:
         return html.P(_("No education figures are loaded.", lang))
+    levels = [{**lv, "label": education_level_name(lv["level"], lv["label"], lang)} for lv in levels]  # SSB's names
     year = levels[0]["year"]
     title = _("Highest education, residents 16 and over, {year}", lang).format(year=year)
     fig = go.Figure(layout=base_layout(lang, title, height=380))
