@@ -12,7 +12,11 @@ from app.db.decks import (
     DeckError,
     add_view,
     create_deck,
+    decks_of,
     delete_deck,
+    duplicate_view,
+    edit_view,
+    editable,
     find_decks,
     get_deck,
     move_view,
@@ -54,6 +58,59 @@ def test_views_are_reordered_removed_and_the_deck_renamed_and_deleted(db, deck):
     delete_deck(db, deck)
     with pytest.raises(DeckError, match="No presentation has this link"):
         get_deck(db, deck)
+
+
+def test_a_saved_slide_is_edited_and_duplicated_right_after_itself(db, deck):
+    first, second, third = get_deck(db, deck).views
+    edit_view(db, deck, second.id, "Smultring i mars", "Se på den store delen")
+    copy = duplicate_view(db, deck, second.id)
+    views = get_deck(db, deck).views
+    assert [(v.position, v.title, v.note) for v in views] == [
+        (1, "Flytting etter kjønn", ""),
+        (2, "Smultring i mars", "Se på den store delen"),
+        (3, "Smultring i mars", "Se på den store delen"),
+        (4, "Framdrift", "Status per mars"),
+    ]
+    assert copy.id not in (first.id, second.id, third.id) and copy.position == 3
+    assert views[2].address == views[1].address
+    edit_view(db, deck, copy.id, "Kopien", "")  # the copy is a view of its own
+    assert [v.title for v in get_deck(db, deck).views] == [
+        "Flytting etter kjønn",
+        "Smultring i mars",
+        "Kopien",
+        "Framdrift",
+    ]
+    with pytest.raises(DeckError, match="empty"):
+        edit_view(db, deck, copy.id, " ", "")
+
+
+def _user(db, name: str, role: str = "editor") -> int:
+    from app.db.users import add_user
+
+    return add_user(db, name, role, "et langt passord 123", "test").id
+
+
+def test_a_deck_belongs_to_the_editor_who_made_it_and_only_they_or_an_admin_change_it(db):
+    anne, bjorn, admin = _user(db, "anne-deck"), _user(db, "bjorn-deck"), _user(db, "admin-deck", "admin")
+    mine = create_deck(db, "Annes møte", owner_id=anne).token
+    create_deck(db, "Bjørns møte", owner_id=bjorn)
+    assert [d.title for d in decks_of(db, anne)] == ["Annes møte"]
+    assert [d.title for d in decks_of(db, bjorn)] == ["Bjørns møte"]
+    assert editable(db, mine, anne).owner_id == anne
+    assert editable(db, mine, admin, is_admin=True).owner_id == anne  # an admin changes it, without taking it
+    with pytest.raises(DeckError, match="belongs to another editor"):
+        editable(db, mine, bjorn)
+    assert get_deck(db, mine).may_edit(None) is False  # nobody logged in: shown, not changed
+
+
+def test_a_deck_made_before_decks_had_owners_is_claimed_by_the_first_editor_who_changes_it(db):
+    anne, bjorn = _user(db, "anne-claim"), _user(db, "bjorn-claim")
+    old = create_deck(db, "Gammel").token
+    assert find_decks(db, [old], without_owner=True)[0].token == old
+    assert editable(db, old, bjorn).owner_id == bjorn
+    assert [d.token for d in decks_of(db, bjorn)] == [old] and find_decks(db, [old], without_owner=True) == []
+    with pytest.raises(DeckError, match="belongs to another editor"):
+        editable(db, old, anne)
 
 
 def test_bad_requests_are_refused_with_a_reason(db, deck):

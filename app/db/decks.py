@@ -1,8 +1,10 @@
 """Presentations (decks): saved views in order, for council meetings.
 
-A deck is reached by its token alone (``secrets.token_urlsafe``: 32 characters, unguessable), so
-whoever has the link may show and edit it until accounts exist. Every function takes the session
-of one request and leaves committing to ``session_scope``.
+A deck is shown to whoever has its link (its token, ``secrets.token_urlsafe``: 32 characters, unguessable)
+and belongs to the editor who made it (``owner_id``): it is listed for that account on any computer, and
+only its owner or an admin changes it (``editable``). A deck made before decks had owners is claimed by
+the first editor who changes it. Every function takes the session of one request and leaves committing
+to ``session_scope``.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ class DeckInfo:
     token: str
     title: str
     views: list[SavedView]
+    owner_id: int | None = None
+
+    def may_edit(self, account_id: int | None, is_admin: bool = False) -> bool:
+        """Whether this account may change the deck: its owner, an admin, or any editor while it has no owner."""
+        return account_id is not None and (is_admin or self.owner_id in (None, account_id))
 
 
 def _clean(text: str | None, limit: int, what: str, required: bool = False) -> str:
@@ -69,27 +76,62 @@ def _deck(session: Session, token: str) -> Deck:
 
 def _info(deck: Deck) -> DeckInfo:
     views = [SavedView(v.id, v.position, v.path, v.query_string, v.title, v.note) for v in deck.views]
-    return DeckInfo(deck.token, deck.title, views)
+    return DeckInfo(deck.token, deck.title, views, deck.owner_id)
 
 
-def create_deck(session: Session, title: str) -> DeckInfo:
-    deck = Deck(token=secrets.token_urlsafe(24), title=_clean(title, MAX_TITLE, "title", required=True))
+def create_deck(session: Session, title: str, owner_id: int | None = None) -> DeckInfo:
+    deck = Deck(
+        token=secrets.token_urlsafe(24), title=_clean(title, MAX_TITLE, "title", required=True), owner_id=owner_id
+    )
     session.add(deck)
     session.flush()
-    return DeckInfo(deck.token, deck.title, [])
+    return DeckInfo(deck.token, deck.title, [], deck.owner_id)
+
+
+def editable(session: Session, token: str, account_id: int, is_admin: bool = False) -> DeckInfo:
+    """The deck if this account may change it; a deck without an owner becomes this account's.
+
+    Raises:
+        DeckError: no deck has the token, or it belongs to another editor.
+    """
+    deck = _deck(session, token)
+    if not _info(deck).may_edit(account_id, is_admin):
+        raise DeckError(
+            message_id=N_(
+                "This presentation belongs to another editor: you may show it and hand it out, not change it."
+            )
+        )
+    if deck.owner_id is None and not is_admin:
+        deck.owner_id = account_id
+        session.flush()
+    return _info(deck)
+
+
+def decks_of(session: Session, owner_id: int) -> list[DeckInfo]:
+    """The decks that belong to this account, the one changed last first."""
+    decks = session.scalars(
+        select(Deck)
+        .where(Deck.owner_id == owner_id)
+        .options(selectinload(Deck.views))
+        .order_by(Deck.updated_at.desc(), Deck.id.desc())
+        .limit(200)
+    )
+    return [_info(d) for d in decks]
 
 
 def get_deck(session: Session, token: str) -> DeckInfo:
     return _info(_deck(session, token))
 
 
-def find_decks(session: Session, tokens: list[str]) -> list[DeckInfo]:
-    """The decks among ``tokens`` that still exist (a browser remembers the ones it made), newest first."""
+def find_decks(session: Session, tokens: list[str], without_owner: bool = False) -> list[DeckInfo]:
+    """The decks among ``tokens`` that still exist (a browser remembered the ones it made before decks had
+    owners), newest first; ``without_owner``: only those nobody has claimed yet."""
     if not tokens:
         return []
-    decks = session.scalars(
-        select(Deck).where(Deck.token.in_(tokens[:200])).options(selectinload(Deck.views)).order_by(Deck.id.desc())
-    )
+    query = select(Deck).where(Deck.token.in_(tokens[:200]))
+    if without_owner:
+        query = query.where(Deck.owner_id.is_(None))
+    decks = session.scalars(query.options(selectinload(Deck.views)).order_by(Deck.id.desc()))
     return [_info(d) for d in decks]
 
 
@@ -159,6 +201,28 @@ def edit_view(session: Session, token: str, view_id: int, title: str, note: str)
     view.title = _clean(title, MAX_TITLE, "title", required=True)
     view.note = _clean(note, MAX_NOTE, "note")
     deck.updated_at = func.now()
+
+
+def duplicate_view(session: Session, token: str, view_id: int) -> SavedView:
+    """A copy of a view (its address, title and note) right after it; the views after it move down one."""
+    deck = _deck(session, token)
+    if len(deck.views) >= MAX_VIEWS:
+        raise DeckError(message_id=N_("A presentation holds at most {count} views."), count=MAX_VIEWS)
+    original = _view(deck, view_id)
+    index = deck.views.index(original)
+    copy = DeckView(
+        position=original.position,
+        path=original.path,
+        query_string=original.query_string,
+        title=original.title,
+        note=original.note,
+    )
+    deck.views.insert(index + 1, copy)
+    for position, item in enumerate(deck.views, start=1):
+        item.position = position
+    deck.updated_at = func.now()
+    session.flush()
+    return SavedView(copy.id, copy.position, copy.path, copy.query_string, copy.title, copy.note)
 
 
 def deck_version(session: Session, token: str) -> tuple[int, str]:

@@ -651,6 +651,8 @@ class Deck(Base):
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = _now()
     updated_at: Mapped[dt.datetime] = _now()
+    # the editor whose presentation it is (None: made before accounts owned decks, or the account is gone)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), index=True)
     views: Mapped[list[DeckView]] = relationship(
         back_populates="deck", cascade="all, delete-orphan", order_by="DeckView.position"
     )
