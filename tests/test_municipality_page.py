@@ -152,3 +152,10 @@ def test_education_is_not_offered_for_a_survey_without_the_mapping(app):
     answer = page_answer(app, municipality, "?kommune=4622&survey=demo_ansatte&model=education", "nb")
     assert [o["value"] for o in answer[f"{municipality.MODEL_KIND}.options"]] == [municipality.BASE_MODEL]
     assert answer[f"{municipality.MODEL_KIND}.value"] == municipality.BASE_MODEL
+
+
+def test_the_data_files_cite_the_municipality_at_its_own_address(client):
+    """A file's citation is the address the page itself shows: ``/kommune/4622?…``."""
+    metadata = json.loads(client.get("/data/kommune.metadata.json?kommune=4622&lang=nn").data)
+    address = next(value for key, value in metadata.items() if key == "address")
+    assert "/kommune/4622?" in address and "kommune=" not in address

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
-from flask import Flask, Response, current_app, has_request_context, request
+from flask import Flask, Response, current_app, has_app_context, has_request_context, request
 
 from app.config import LANGUAGES, Config
 from app.db.session import session_scope
@@ -84,9 +84,15 @@ def image_address(path: str, state: PageState, fmt: str, chart: str) -> str:
 
 
 def view_address(path: str, state: PageState) -> str:
-    """The page's own address for the state (absolute in a request)."""
+    """The page's own address for the state (absolute in a request); a path parameter in the path
+    (``/kommune/4622?…``), as the page writes its address."""
     base = request.host_url.rstrip("/") if has_request_context() else ""
-    return base + path + state.query(explicit=True)
+    query = state.query(explicit=True)
+    page = installed().for_path(path) if has_app_context() else None
+    if page is not None and page.path_params:
+        where, rest = page.address(urls.parse(query))
+        return base + where + urls.query(rest)
+    return base + path + query
 
 
 # --- rendering a page's views -------------------------------------------------------------------------
