@@ -22,6 +22,7 @@ from app.query.publish import publishable
 from app.web.kit import page_state
 from app.web.kit.charts import graph_config
 from app.web.kit.components import key_figure_card, labelled_dropdown, needs_message, survey_label
+from app.web.kit.grid_texts import grid_texts
 from app.web.kit.page_state import NATIONAL, Option, PageState, Param, Spec, chosen_survey, region_param, survey_param
 from app.web.kit.shared_texts import STATUS_NAMES
 from app.web.kit.site import Page, link_to
@@ -31,6 +32,7 @@ from app.web.views.block import Views
 
 PATH = "/kontorfellesskap"
 NAME = N_("Coworking")
+NO_SPACES = N_("No spaces with the chosen status.")
 
 ID = "coworking"
 SURVEY = "coworking-survey"
@@ -487,7 +489,7 @@ def _spaces_section(spaces, lang: str) -> html.Section:
                 dashGridOptions={
                     "domLayout": "autoHeight",
                     "animateRows": False,
-                    "localeText": _grid_texts(lang),
+                    "localeText": grid_texts(lang, noRowsToShow=NO_SPACES),
                     "tabToNextCell": {"function": "false"},  # Tab leaves the table; arrows move inside it
                     "tabToNextHeader": {"function": "false"},
                 },
@@ -496,33 +498,6 @@ def _spaces_section(spaces, lang: str) -> html.Section:
         ],
         className="my-3",
     )
-
-
-GRID_TEXTS = {  # AG Grid's own words (filter menus), English ids as in AG Grid's defaults
-    "noRowsToShow": N_("No spaces with the chosen status."),
-    "filterOoo": N_("Filter..."),
-    "equals": N_("Equals"),
-    "notEqual": N_("Does not equal"),
-    "contains": N_("Contains"),
-    "notContains": N_("Does not contain"),
-    "startsWith": N_("Begins with"),
-    "endsWith": N_("Ends with"),
-    "blank": N_("Blank"),
-    "notBlank": N_("Not blank"),
-    "lessThan": N_("Less than"),
-    "greaterThan": N_("Greater than"),
-    "lessThanOrEqual": N_("Less than or equal to"),
-    "greaterThanOrEqual": N_("Greater than or equal to"),
-    "inRange": N_("Between"),
-    "andCondition": N_("AND"),
-    "orCondition": N_("OR"),
-    "ariaFilterInput": N_("Filter input"),
-    "ariaFilterValue": N_("Filter value"),
-}
-
-
-def _grid_texts(lang: str) -> dict[str, str]:
-    return {key: _(text, lang) for key, text in GRID_TEXTS.items()}
 
 
 PAGE = Page(name="coworking", path=PATH, title=NAME, layout=layout, id=ID, state=STATE, render=render)

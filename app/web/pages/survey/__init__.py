@@ -24,6 +24,7 @@ from app.query.published import BASES, COMPARABLE, comparisons
 from app.query.survey import answer_codes, list_questions
 from app.web.kit import page_state
 from app.web.kit.components import labelled_dropdown, survey_label
+from app.web.kit.grid_texts import grid_texts
 from app.web.kit.page_state import Context, Option, PageState, Param, Spec, survey_param
 from app.web.kit.site import Page
 from app.web.pages.survey.figures import bar_figure, likert_figure, mean_figure
@@ -573,6 +574,7 @@ def _grid(records: list[dict], value_header: str, lang: str) -> dag.AgGrid:
             "suppressColumnVirtualisation": True,
             "tabToNextCell": {"function": "false"},  # Tab leaves the table; arrows move inside it
             "tabToNextHeader": {"function": "false"},
+            "localeText": grid_texts(lang),
         },
         className="ag-theme-alpine survey-table",
         style={"height": None},
