@@ -135,6 +135,87 @@ def test_a_figure_for_the_projector_has_no_text_under_20_px():
     assert fig.layout.annotations[0].font.size == 10  # the page's own figure is untouched
 
 
+def test_on_a_slide_every_category_keeps_its_name_wrapped_with_its_labels():
+    names = [f"Kommune nummer {k} med et svært langt navn som ikke får plass" for k in range(15)]
+    fig = go.Figure(go.Bar(x=list(range(15)), y=names, orientation="h"))
+    fig.add_annotation(x=3, y=names[3], text="3", showarrow=False)
+    big = present.enlarge(fig)
+    shown = list(big.data[0].y)
+    assert len(shown) == 15 and all(len(line) <= present.WRAP_Y for name in shown for line in name.split("<br>"))
+    assert [n.replace("<br>", " ") for n in shown] == names  # the same names, only broken into lines
+    assert big.layout.yaxis.tickmode == "linear" and big.layout.yaxis.dtick == 1  # a tick for every one
+    assert big.layout.annotations[0].y == shown[3]  # a label placed at a category follows its name
+    assert list(fig.data[0].y) == names  # the page's figure is untouched
+    numbers = present.enlarge(go.Figure(go.Bar(x=[1, 2], y=["2021", "2022"], orientation="h")))
+    assert numbers.layout.yaxis.dtick is None  # years are no names: left to Plotly
+
+
+def test_on_a_slide_an_interval_at_a_bars_end_moves_to_its_lower_edge():
+    groups = ["25–34 år", "35–44 år", "45–54 år"]
+    fig = go.Figure(go.Bar(x=[40, 41, 37], y=groups, orientation="h", text=["40 %", "41 %", "37 %"]))
+    fig.add_trace(go.Scatter(x=[40, 41, 37], y=groups, mode="markers", error_x={"type": "data", "array": [5, 5, 5]}))
+    fig.update_layout(bargap=0.35)
+    fig.update_yaxes(autorange="reversed")
+    big = present.enlarge(fig)
+    whiskers = big.data[1]
+    assert whiskers.yaxis == "y2" and big.layout.yaxis2.overlaying == "y"
+    assert list(big.layout.yaxis2.range) == [2.5, -0.5]  # the category axis, reversed, as numbers
+    assert [round(y - k, 2) for k, y in enumerate(whiskers.y)] == [0.26] * 3  # below each bar's middle
+    assert big.data[0].y == big.layout.yaxis.categoryarray or list(big.data[0].y) == groups
+
+
+def _funnel_view(last: int, low: int, high: int):
+    from app.web.views import Column, DataTable, View
+
+    columns = [
+        Column("step", "Steg"),
+        Column("people", "Personer", "integer"),
+        Column("people_low", "95 %-intervall, nedre", "integer"),
+        Column("people_high", "95 %-intervall, øvre", "integer"),
+    ]
+    rows = [
+        {"step": "Jobber", "people": 1_300_000, "people_low": 1_200_000, "people_high": 1_400_000},
+        {"step": "… og kunne valgt regionen", "people": last, "people_low": low, "people_high": high},
+    ]
+    figure = go.Figure(go.Bar(x=[r["people"] for r in rows], y=[r["step"] for r in rows], orientation="h"))
+    figure.add_annotation(x=last, y=rows[1]["step"], text="≈\u00a0" + f"{last:,}".replace(",", "\u00a0"))
+    return View("funnel", "Traktmodell", DataTable(columns, rows), figure, sentence="Om lag 1 600 kan flytte hit.")
+
+
+def test_a_number_drawn_as_a_sliver_gets_a_key_figure_slide_with_its_range():
+    key = present.key_figure(_funnel_view(1600, 1100, 2200), "nb")
+    assert key is not None
+    assert (key.number, key.low, key.high) == ("≈\u00a01\u00a0600", "1\u00a0100", "2\u00a0200")
+    assert key.label == "… og kunne valgt regionen"
+    assert present.key_figure(_funnel_view(600_000, 500_000, 700_000), "nb") is None  # a bar one can read
+
+
+def test_a_slides_headline_is_the_views_key_sentence_and_a_funnel_shows_its_number_big(client):
+    from app.web.views.export import chosen_view, render_views
+
+    search = "?survey=demo_national&chart=mobility-funnel&present=1"
+    with client.application.test_request_context("/"):
+        page = next(p for p in pages() if p.path == "/mobilitet")
+        view = chosen_view(render_views(page, search.replace("&present=1", ""), "nb"), "mobility-funnel")
+        slide = present.slide("/mobilitet", search, "nb")
+
+    def find(component, test):
+        if test(component):
+            yield component
+        children = getattr(component, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and not isinstance(child, str):
+                yield from find(child, test)
+
+    headline = next(find(slide, lambda c: getattr(c, "className", "").startswith("slide-title")))
+    assert view.sentence and headline.children == view.sentence
+    number = next(find(slide, lambda c: getattr(c, "id", None) == present.KEY_NUMBER))
+    key = present.key_figure(view, "nb")
+    assert key is not None and number.children == key.number
+    assert f"{key.low}–" not in number.children and "≈" in number.children
+    assert not list(find(slide, lambda c: getattr(c, "id", None) == f"{present.SLIDE}-chart"))  # no sliver
+
+
 @pytest.mark.parametrize("page", [p for p in pages() if p.has_views], ids=lambda p: p.path)
 def test_every_page_can_be_shown_as_a_slide(client, page):
     """Each page's first view (or a message for a page without one) fits a slide; no error."""
@@ -167,8 +248,8 @@ def test_the_handout_has_one_page_per_view_with_title_and_note(client):
         response = client.get(f"/deck/{token}.pdf?lang=nb")
         assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
         reader = PdfReader(io.BytesIO(response.data))
-        assert len(reader.pages) == 2
-        first = reader.pages[0].extract_text()
+        assert len(reader.pages) == 3  # a cover, then a page per view
+        first = reader.pages[1].extract_text()
         assert "Flytting etter kjønn" in first and "Merk: syntetisk" in first
         assert client.get("/deck/not-a-deck-token-at-all.pdf").status_code == 404
     finally:

@@ -1,17 +1,35 @@
-"""Presentasjonar: the presentations this browser made, and one presentation's views to reorder,
-rename, play, hand out as PDF or delete.
+"""Presentasjonar: the logged-in editor's presentations (on any computer), and one presentation's views to
+reorder, retitle, annotate, duplicate, play, hand out as PDF or delete.
 
-A presentation is opened by its link (``/presentasjon?deck=<token>``); views are added with "Save
-view to a presentation" above every page with data.
+A presentation is opened by its link (``/presentasjon?deck=<token>``), by anyone; views are added with
+"Save view to a presentation" above every page with data. Only its owner (or an admin) changes it; the
+presentations this browser made before decks had owners are listed too, and become the first editor's to
+change one.
 """
 
 from __future__ import annotations
 
+import json
+
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from dash.development.base_component import Component
 
 from app.db.audit import record
-from app.db.decks import DeckError, DeckInfo, delete_deck, find_decks, get_deck, move_view, remove_view, rename_deck
+from app.db.decks import (
+    DeckError,
+    DeckInfo,
+    decks_of,
+    delete_deck,
+    duplicate_view,
+    edit_view,
+    editable,
+    find_decks,
+    get_deck,
+    move_view,
+    remove_view,
+    rename_deck,
+)
 from app.db.session import session_scope
 from app.language import N_, error_text
 from app.language import gettext as _
@@ -39,6 +57,10 @@ HANDOUT = "decks-handout"
 UP = "decks-up"
 DOWN = "decks-down"
 REMOVE = "decks-remove"
+DUPLICATE = "decks-duplicate"
+EDIT_TITLE = "decks-edit-title"
+EDIT_NOTE = "decks-edit-note"
+EDIT_SAVE = "decks-edit-save"
 MESSAGE = "decks-message"
 HANDOUT_STATUS = "decks-handout-status"
 HANDOUT_POLL = "decks-handout-poll"
@@ -50,7 +72,8 @@ def layout(lang: str, search: str = "") -> html.Div:
     intro = _(
         "A presentation is a series of views for a meeting. Add a view with “Save view to a presentation” above "
         "any page with data; play it on the projector with the arrow keys, or hand it out as a PDF. Anyone with "
-        "the link to a presentation can show it; saving and changing views needs an editor's login.",
+        "the link to a presentation can show it; it belongs to the editor who made it, who sees it here on any "
+        "computer once logged in.",
         lang,
     )
     return html.Div(
@@ -75,30 +98,22 @@ def register_callbacks(app) -> None:
     def _list(known, search):
         do_not_cache_this_response()  # decks change without a new data version
         lang = page_language(parse_search(search).get("lang"))
+        who = auth.account()
         with session_scope() as session:
-            decks = find_decks(session, list(known or []))
-        if not decks:
-            return html.P(_("This browser has made no presentation yet.", lang), className="decks-none")
-        return html.Section(
-            [
-                html.H2(_("Presentations made in this browser", lang), className="h4"),
-                html.Ul(
-                    [
-                        html.Li(
-                            [
-                                dcc.Link(d.title, href=_deck_link(d.token, search)),
-                                " ",
-                                html.Span(
-                                    _("{count} views", lang).format(count=len(d.views)), className="text-muted small"
-                                ),
-                            ]
-                        )
-                        for d in decks
-                    ],
-                    className="decks-known",
-                ),
-            ]
-        )
+            mine = decks_of(session, who.id) if who is not None else []
+            older = find_decks(session, list(known or []), without_owner=True)
+        sections: list[Component] = []
+        if who is None:
+            login = html.A(_("Log in", lang), href=urls.login(lang, urls.link(PATH, parse_search(search).get("lang"))))
+            sections.append(html.P([_("Log in to see your presentations.", lang), " ", login], className="decks-none"))
+        elif mine:
+            sections.append(_deck_list(_("Your presentations", lang), mine, search, lang, "decks-mine"))
+        else:
+            sections.append(html.P(_("You have made no presentation yet.", lang), className="decks-none"))
+        if older:
+            title = _("Made in this browser before presentations belonged to accounts", lang)
+            sections.append(_deck_list(title, older, search, lang, "decks-known"))
+        return html.Section(sections)
 
     @app.callback(
         Output(EDITOR, "children"),
@@ -110,11 +125,15 @@ def register_callbacks(app) -> None:
         Input({"type": REMOVE, "index": ALL}, "n_clicks"),
         Input({"type": RENAME_SAVE, "index": ALL}, "n_clicks"),
         Input({"type": DELETE, "index": ALL}, "submit_n_clicks"),
+        Input({"type": DUPLICATE, "index": ALL}, "n_clicks"),
+        Input({"type": EDIT_SAVE, "index": ALL}, "n_clicks"),
         State({"type": RENAME, "index": ALL}, "value"),
+        State({"type": EDIT_TITLE, "index": ALL}, "value"),
+        State({"type": EDIT_NOTE, "index": ALL}, "value"),
         State(KNOWN_DECKS, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def _edit(search, _up, _down, _remove, _rename, _delete, new_titles, known):
+    def _edit(search, _up, _down, _remove, _rename, _delete, _duplicate, _save, new_titles, titles, notes, known):
         do_not_cache_this_response()  # a write, or a read of what the data version does not track
         lang = page_language(parse_search(search).get("lang"))
         token = parse_search(search).get("deck") or ""
@@ -127,6 +146,7 @@ def register_callbacks(app) -> None:
         try:
             with session_scope() as session:
                 if who is not None and kind is not None:
+                    editable(session, token, who.id, who.may("admin"))  # its owner's, or an admin's
                     record(
                         session,
                         who.name,
@@ -142,6 +162,12 @@ def register_callbacks(app) -> None:
                         remove_view(session, token, view_id)
                     else:
                         move_view(session, token, view_id, -1 if kind == UP else 1)
+                elif kind == DUPLICATE:
+                    duplicate_view(session, token, int(trigger["index"]))
+                elif kind == EDIT_SAVE:
+                    view_id = int(trigger["index"])
+                    at = [item["id"]["index"] for item in ctx.states_list[1]].index(view_id)
+                    edit_view(session, token, view_id, titles[at] or "", notes[at] or "")
                 elif kind == RENAME_SAVE:
                     rename_deck(session, token, (new_titles or [""])[0] or "")
                 elif kind == DELETE:
@@ -155,7 +181,7 @@ def register_callbacks(app) -> None:
         except Exception as error:  # noqa: BLE001 - shown as a message, logged with its details
             return None, error_message(error, lang), no_update
         who = auth.account()
-        return editor(deck, search, lang, who.role if who else None), None, no_update
+        return editor(deck, search, lang, who.role if who else None, who.id if who else None), None, no_update
 
 
 def _handout_callbacks(app) -> None:
@@ -207,14 +233,40 @@ def _handout_callbacks(app) -> None:
         ], False
 
 
+def _deck_list(title: str, decks: list[DeckInfo], search: str | None, lang: str, class_name: str) -> html.Div:
+    return html.Div(
+        [
+            html.H2(title, className="h4"),
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            dcc.Link(d.title, href=_deck_link(d.token, search)),
+                            " ",
+                            html.Span(
+                                _("{count} views", lang).format(count=len(d.views)), className="text-muted small"
+                            ),
+                        ]
+                    )
+                    for d in decks
+                ],
+                className=class_name,
+            ),
+        ]
+    )
+
+
 def _deck_link(token: str, search: str | None) -> str:
     return urls.link(PATH, urls.parse(search).get("lang"), deck=token)
 
 
-def editor(deck: DeckInfo, search: str | None, lang: str, role: str | None = "admin") -> list:
-    """The deck's title (to rename), its actions and its views in order (to move or remove). Without an
-    editor's login (``role``) only showing it and handing it out; the callbacks check the role anyway."""
-    may_edit = role in ("editor", "admin")
+def editor(
+    deck: DeckInfo, search: str | None, lang: str, role: str | None = "admin", account_id: int | None = None
+) -> list:
+    """The deck's title (to rename), its actions and its views in order (to move, retitle, annotate, duplicate
+    or remove). Without the login of its owner (``account_id``) or an admin only showing it and handing it
+    out; the callbacks check the same again."""
+    may_edit = role in ("editor", "admin") and (role == "admin" or deck.may_edit(account_id))
     in_address = parse_search(search).get("lang")
     first = (
         slide_address(deck.views[0].path, deck.views[0].query_string, deck.token, 1, in_address) if deck.views else None
@@ -256,7 +308,9 @@ def editor(deck: DeckInfo, search: str | None, lang: str, role: str | None = "ad
             _("Changing the presentation needs an editor's login.", lang),
             " ",
             html.A(_("Log in", lang), href=urls.login(lang, _deck_link(deck.token, search))),
-        ],
+        ]
+        if role is None
+        else _("This presentation belongs to another editor: you may show it and hand it out, not change it.", lang),
         className="alert alert-info",
         id="decks-login",
     )
@@ -277,8 +331,40 @@ def _view_row(deck: DeckInfo, number: int, view, in_address: str | None, lang: s
     buttons = [
         _icon_button("↑", UP, view.id, _("Move up", lang), disabled=number == 1),
         _icon_button("↓", DOWN, view.id, _("Move down", lang), disabled=number == len(deck.views)),
+        _icon_button("⧉", DUPLICATE, view.id, _("Duplicate the slide", lang)),
         _icon_button("✕", REMOVE, view.id, _("Remove from the presentation", lang), danger=True),
     ]
+    edit = html.Details(
+        [
+            html.Summary(_("Edit title and note", lang), className="small"),
+            html.Label(
+                _("Title of the slide", lang), htmlFor=_dom_id(EDIT_TITLE, view.id), className="form-label small mt-2"
+            ),
+            dbc.Input(
+                id={"type": EDIT_TITLE, "index": view.id}, value=view.title, maxLength=200, className="decks-edit-title"
+            ),
+            html.Label(
+                _("Note (shown on the slide and in the handout)", lang),
+                htmlFor=_dom_id(EDIT_NOTE, view.id),
+                className="form-label small mt-2",
+            ),
+            dbc.Textarea(
+                id={"type": EDIT_NOTE, "index": view.id},
+                value=view.note,
+                maxLength=2000,
+                rows=3,
+                className="decks-edit-note",
+            ),
+            dbc.Button(
+                _("Save title and note", lang),
+                id={"type": EDIT_SAVE, "index": view.id},
+                color="secondary",
+                size="sm",
+                className="mt-2 decks-edit-save",
+            ),
+        ],
+        className="decks-edit mt-1",
+    )
     return html.Li(
         [
             html.Div(
@@ -286,6 +372,7 @@ def _view_row(deck: DeckInfo, number: int, view, in_address: str | None, lang: s
                     html.Div(dcc.Link(view.title, href=address), className="fw-semibold decks-view-title"),
                     html.Div(page_name, className="small text-muted"),
                     html.Div(view.note, className="small decks-view-note") if view.note else None,
+                    edit if may_edit else None,
                 ],
                 className="ms-2 me-auto",
             ),
@@ -298,6 +385,11 @@ def _view_row(deck: DeckInfo, number: int, view, in_address: str | None, lang: s
         ],
         className="list-group-item d-flex justify-content-between align-items-start decks-view",
     )
+
+
+def _dom_id(kind: str, index: int) -> str:
+    """The id Dash gives a pattern-matching component in the page (for a label's ``for``)."""
+    return json.dumps({"index": index, "type": kind}, sort_keys=True, separators=(",", ":"))
 
 
 def _icon_button(icon: str, kind: str, view_id: int, label: str, disabled: bool = False, danger: bool = False):

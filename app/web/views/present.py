@@ -10,6 +10,9 @@ on-screen buttons step through it and Esc leaves (``assets/present.js``).
 from __future__ import annotations
 
 import copy
+import re
+import textwrap
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -24,7 +27,7 @@ from app.web.kit.charts import graph_config
 from app.web.kit.components import aria, error_message
 from app.web.kit.page_state import parse_search
 from app.web.kit.site import installed
-from app.web.views import n_text
+from app.web.views import View, n_text
 from app.web.views.block import data_table
 from app.web.views.export import OWN_PARAMS, chosen_view, render_views
 
@@ -33,6 +36,7 @@ PREV = "present-prev"
 NEXT = "present-next"
 EXIT = "present-exit"
 COUNTER = "present-counter"
+KEY_NUMBER = "present-key-number"
 MIN_TEXT_PX = 20
 DECKS_PATH = "/presentasjon"
 
@@ -52,7 +56,10 @@ def slide_address(path: str, query_string: str, token: str, number: int, lang: s
 
 def enlarge(figure: go.Figure, minimum: int = MIN_TEXT_PX) -> go.Figure:
     """A copy of ``figure`` for a projector: every text at least ``minimum`` px, black on white, no title
-    (the slide says it above the chart) and its height from the screen."""
+    (the slide says it above the chart) and its height from the screen. Nothing the page's chart shows is
+    left out at that size: long category names are wrapped and every one gets its tick, number axes get
+    fewer, level ticks, and an interval drawn on its own (whiskers at a bar's end) moves to the bar's lower
+    edge, off the bar's labels."""
     fig = go.Figure(copy.deepcopy(figure.to_dict()))
 
     def bigger(font) -> dict:
@@ -64,7 +71,7 @@ def enlarge(figure: go.Figure, minimum: int = MIN_TEXT_PX) -> go.Figure:
         autosize=True,
         font={"size": max(minimum + 2, fig.layout.font.size or 0), "color": "#000"},
         legend={"font": bigger(fig.layout.legend.font)},
-        margin={"t": 20, "b": 60},
+        margin={"t": 20, "b": 40, "l": 10, "r": 20},
         uniformtext={"minsize": minimum, "mode": "hide"},  # a label too long for its bar at this size is left out
     )
     fig.for_each_xaxis(lambda axis: axis.update(tickfont=bigger(axis.tickfont), title_font=bigger(axis.title.font)))
@@ -75,11 +82,167 @@ def enlarge(figure: go.Figure, minimum: int = MIN_TEXT_PX) -> go.Figure:
         for key in ("textfont", "insidetextfont", "outsidetextfont"):
             if key in trace and trace[key] is not None:
                 trace[key] = {**trace[key].to_plotly_json(), **bigger(trace[key])}
+    for trace in fig.data:  # a legend beside the chart (a map's) is no wider than a wrapped category name
+        if isinstance(trace.name, str) and len(trace.name) > WRAP_Y and trace.showlegend is not False:
+            trace.name = wrap(trace.name, WRAP_Y)
+    _every_category_named(fig, "y", WRAP_Y)
+    _every_category_named(fig, "x", WRAP_X)
+    _level_number_ticks(fig)
+    _whiskers_off_the_labels(fig)
     return fig
 
 
+WRAP_Y = 30  # characters a line of a category name on the side of a horizontal chart holds at 20 px
+WRAP_X = 16  # … under a column
+SLIVER = 0.02  # a value under this share of a chart's largest is drawn too thin to read: it gets a key-figure slide
+
+
+def _is_name(value) -> bool:
+    return isinstance(value, str) and not re.fullmatch(r"[\d\s.,:+\-–%]*", value.replace("<br>", ""))
+
+
+def wrap(label: str, width: int) -> str:
+    """``label`` in lines of at most ``width`` characters (at spaces; lines it already has are kept)."""
+    return "<br>".join(
+        "<br>".join(textwrap.wrap(line, width, break_long_words=False) or [""]) for line in label.split("<br>")
+    )
+
+
+def _categories(fig: go.Figure, letter: str, axis) -> list:
+    """The category axis's categories in its order (its array, else as the traces first name them)."""
+    if axis.categoryorder == "array" and axis.categoryarray is not None:
+        return list(axis.categoryarray)
+    seen: dict = {}
+    for trace in fig.data:
+        if getattr(trace, f"{letter}axis", None) in (None, letter):
+            for value in getattr(trace, letter, None) or ():
+                seen.setdefault(value, None)
+    return list(seen)
+
+
+def _every_category_named(fig: go.Figure, letter: str, width: int) -> None:
+    """On the main ``letter`` axis of named categories: wrap long names (in every trace, alike) and tick each
+    one, so none is skipped for want of room."""
+    axis = fig.layout[f"{letter}axis"]
+    if axis.type not in (None, "-", "category") or axis.tickvals is not None:
+        return
+    names = [
+        getattr(t, letter)
+        for t in fig.data
+        if getattr(t, f"{letter}axis", None) in (None, letter) and getattr(t, letter, None) is not None
+    ]
+    values = [v for listed in names for v in listed]
+    if not values or not all(_is_name(v) for v in values):
+        return
+    wrapped = {v: wrap(v, width) for v in values}
+    for trace in fig.data:
+        if getattr(trace, f"{letter}axis", None) in (None, letter) and getattr(trace, letter, None) is not None:
+            trace[letter] = [wrapped[v] for v in getattr(trace, letter)]
+    if axis.categoryarray is not None:
+        axis.categoryarray = [wrapped.get(v, v) for v in axis.categoryarray]
+    for note in [*(fig.layout.annotations or ()), *(fig.layout.shapes or ())]:  # placed at a category by its name
+        for key in (letter, f"{letter}0", f"{letter}1"):
+            if note[f"{letter}ref"] in (None, letter) and key in note and note[key] in wrapped:
+                note[key] = wrapped[note[key]]
+    axis.update(type="category", tickmode="linear", tick0=0, dtick=1, automargin=True)
+
+
+def _level_number_ticks(fig: go.Figure) -> None:
+    """Number axes with ticks of their own choosing: at most five, level (never turned), so 20 px labels
+    cannot run into each other."""
+
+    def level(axis) -> None:
+        if axis.type in (None, "-", "linear") and axis.tickvals is None and axis.dtick is None:
+            axis.update(nticks=min(axis.nticks or 5, 5), tickangle=0, automargin=True)
+
+    fig.for_each_xaxis(level)
+
+
+def _whiskers_off_the_labels(fig: go.Figure) -> None:
+    """A horizontal interval drawn on its own (a scatter trace of whiskers on a category axis, at the end of
+    a bar whose label sits in the bar's middle) is drawn along the bar's lower edge instead, through no label."""
+    axis = fig.layout.yaxis
+    whiskers = [
+        t
+        for t in fig.data
+        if t.type == "scatter"
+        and t.error_x is not None
+        and t.error_x.visible is not False
+        and t.error_x.array is not None
+        and t.yaxis in (None, "y")
+        and t.y is not None
+        and all(isinstance(v, str) for v in t.y)
+    ]
+    if not whiskers or axis.type != "category":
+        return
+    categories = _categories(fig, "y", axis)
+    index = {name: k for k, name in enumerate(categories)}
+    if not all(v in index for t in whiskers for v in t.y):
+        return
+    downwards = axis.autorange == "reversed"
+    edge = 0.8 * (1 - (fig.layout.bargap if fig.layout.bargap is not None else 0.2)) / 2
+    free = next(k for k in range(2, 20) if f"yaxis{k}" not in fig.layout.to_plotly_json())
+    span = [len(categories) - 0.5, -0.5] if downwards else [-0.5, len(categories) - 0.5]
+    fig.layout[f"yaxis{free}"] = {"overlaying": "y", "range": span, "visible": False, "fixedrange": True}
+    for trace in whiskers:
+        trace.y = [index[v] + (edge if downwards else -edge) for v in trace.y]
+        trace.yaxis = f"y{free}"
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """The number a view is about, as its table shows it, with its range and what it counts."""
+
+    number: str
+    low: str
+    high: str
+    label: str
+
+
+def key_figure(view: View, lang: str) -> KeyFigure | None:
+    """The number a slide is about when its chart would draw it as a sliver: the table's last value when it
+    is under 2 % of the column's largest and the table gives its range (columns ``KEY``, ``KEY_low`` and
+    ``KEY_high``), as at the end of a funnel. None for every other view."""
+    table = view.table
+    columns = {c.key: c for c in table.columns}
+    if not table.rows:
+        return None
+    last = table.rows[-1]
+    for column in table.columns:
+        low, high = columns.get(f"{column.key}_low"), columns.get(f"{column.key}_high")
+        if column.kind not in ("integer", "number") or low is None or high is None:
+            continue
+        values = [r[column.key] for r in table.rows if isinstance(r.get(column.key), int | float)]
+        value = last.get(column.key)
+        if not isinstance(value, int | float) or not values or value >= SLIVER * max(values):
+            continue
+        number = table.cell_text(last, column, lang)
+        figure = view.figure or go.Figure()
+        drawn = [str(t) for trace in figure.data for t in (getattr(trace, "text", None) or ())]
+        drawn += [str(a.text) for a in figure.layout.annotations or () if a.text]
+        if any("≈" in t and t.replace("≈", "").strip() == number for t in drawn):
+            number = "≈\u00a0" + number  # the chart says it is rounded: so does the slide
+        label = next((str(last[c.key]) for c in table.columns if c.kind == "text" and last.get(c.key)), "")
+        return KeyFigure(number, table.cell_text(last, low, lang), table.cell_text(last, high, lang), label)
+    return None
+
+
+def _title_size(text: str) -> str:
+    """The headline's class: a key sentence of two or three lines is set smaller than a short title."""
+    return "slide-title" + (" slide-title-long" if len(text) > 150 else " slide-title-medium" if len(text) > 80 else "")
+
+
+def _note_size(text: str) -> str:
+    return "slide-note" + (" slide-note-long" if len(text) > 400 else " slide-note-medium" if len(text) > 180 else "")
+
+
 def slide(pathname: str | None, search: str | None, lang: str) -> html.Div:
-    """The slide for an address in presentation mode (a message slide when the address shows nothing)."""
+    """The slide for an address in presentation mode (a message slide when the address shows nothing).
+
+    The headline is the view's key sentence (its title when it has none); under it, smaller, the chart's
+    title (a saved slide's own title) and the selection; the presenter's note, large, beside the chart; a
+    number the chart would draw as a sliver gets a key-figure slide instead (the number, its range, the
+    sentence)."""
     params = parse_search(search)
     page = installed().for_path(pathname)
     token = params.get("deck")
@@ -106,9 +269,22 @@ def slide(pathname: str | None, search: str | None, lang: str) -> html.Div:
         nothing = [html.H1(_("Nothing to present on this page", lang)), html.P(_("Choose a page with a chart.", lang))]
         return _frame(nothing, deck, number, pathname, search, lang)
     title = saved.title if saved else view.title
+    headline = view.sentence or title
     selection = rendered.state.describe() or _("Everyone", lang)
+    key = key_figure(view, lang) if view.figure is not None else None
     main: Component
-    if view.figure is not None:
+    if key is not None:
+        main = html.Div(
+            [
+                html.P(key.label, className="slide-key-label"),
+                html.P(key.number, className="slide-key-number", id=KEY_NUMBER),
+                html.P(
+                    _("Range: {low} to {high}", lang).format(low=key.low, high=key.high), className="slide-key-range"
+                ),
+            ],
+            className="slide-key",
+        )
+    elif view.figure is not None:
         main = dcc.Graph(
             id=f"{SLIDE}-chart",
             figure=enlarge(view.figure),
@@ -119,22 +295,28 @@ def slide(pathname: str | None, search: str | None, lang: str) -> html.Div:
     else:
         main = html.Div(data_table(view.table, view.title, lang), className="slide-table")
     source = _("Source", lang) + ": " + (view.source or "–") + (f" ({n_text(view.n, lang)})" if view.n else "")
+    caption: list[Component | str] = (
+        [] if title == headline else [html.Span(title, className="slide-chart-title"), " · "]
+    )
+    note = saved.note if saved and saved.note else ""
     body: list[Component | None] = [
         html.Header(
             [
-                html.H1(title, className="slide-title"),
+                html.H1(headline, className=_title_size(headline)),
                 html.P(
-                    [html.Span(_("Selection", lang) + ": ", className="fw-semibold"), selection],
+                    [*caption, html.Span(_("Selection", lang) + ": ", className="fw-semibold"), str(selection)],
                     className="slide-selection",
                 ),
             ]
         ),
-        html.Div(main, className="slide-main"),
-        html.P(view.sentence, className="slide-sentence") if view.sentence else None,
-        html.P(saved.note, className="slide-note") if saved and saved.note else None,
-        html.P(
-            [source, *([html.Br(), html.Strong(view.synthetic)] if view.synthetic else [])], className="slide-source"
+        html.Div(
+            [
+                html.Div(main, className="slide-main"),
+                html.Aside(note, className=_note_size(note), **aria(label=_("Note", lang))) if note else None,
+            ],
+            className="slide-body" + (" slide-body-noted" if note else ""),
         ),
+        html.P([source, " ", html.Strong(view.synthetic)] if view.synthetic else [source], className="slide-source"),
     ]
     return _frame(body, deck, number, pathname, search, lang)
 
@@ -177,7 +359,10 @@ def _frame(
         className="slide-controls",
         **aria(label=_("Presentation", lang)),
     )
-    return html.Div([*[b for b in body if b is not None], controls], className="slide", id=SLIDE)
+    shown = [b for b in body if b is not None]
+    source = [b for b in shown if getattr(b, "className", None) == "slide-source"]
+    footer = html.Footer([*source, controls], className="slide-footer")
+    return html.Div([*[b for b in shown if b not in source], footer], className="slide", id=SLIDE)
 
 
 def _step(component_id: str, arrow: str, label: str, href: str | None):

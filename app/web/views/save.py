@@ -1,8 +1,9 @@
 """ "Save this view": put the current page and its full state into a presentation (a deck).
 
-The button sits above every page with data. The browser remembers the decks it made (their tokens,
-in local storage) so they can be chosen again and listed on the presentations page; without
-accounts, a deck's link is the only key to it.
+The button sits above every page with data. A deck belongs to the editor who made it: the dialog offers
+that account's decks (on any computer), and the ones this browser made before decks had owners (their
+tokens, remembered in local storage, ``KNOWN_DECKS``), which become the account's when a view is saved
+into them. The slide's title follows the chart chosen in the dialog.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
 from app.db.audit import record
-from app.db.decks import DeckError, add_view, create_deck, find_decks
+from app.db.decks import DeckError, add_view, create_deck, decks_of, editable, find_decks
 from app.db.session import session_scope
 from app.language import error_text
 from app.language import gettext as _
@@ -34,7 +35,7 @@ NEW_TITLE = "save-view-new-title"
 SUBMIT = "save-view-submit"
 STATUS = "save-view-status"
 BAR = "save-view-bar"
-KNOWN_DECKS = "known-decks"  # tokens of the decks this browser made (local storage)
+KNOWN_DECKS = "known-decks"  # tokens of the decks this browser made before decks had owners (local storage)
 NEW = "__new__"
 
 
@@ -143,15 +144,28 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
         rendered = render_views(page, page_search(page.query_for(pathname, search)), lang)
         charts = [{"label": v.title, "value": v.id} for v in rendered.views]
         with session_scope() as session:
-            decks = find_decks(session, list(known or []))
+            mine = decks_of(session, who.id)
+            older = find_decks(session, list(known or []), without_owner=True)
+        decks = [*mine, *older]
         options = [{"label": d.title, "value": d.token} for d in decks]
         options.append({"label": _("New presentation", lang), "value": NEW})
         first = charts[0] if charts else {"label": _(page.title, lang), "value": None}
         return True, first["label"], charts, first["value"], options, options[0]["value"], None
 
+    # the slide's title follows the chart chosen (the dialog opens with the first chart's)
+    app.clientside_callback(
+        """function (chart, options) {
+            const chosen = (options || []).find(o => o.value === chart);
+            return chosen ? chosen.label : window.dash_clientside.no_update;
+        }""",
+        Output(TITLE, "value", allow_duplicate=True),
+        Input(CHART, "value"),
+        State(CHART, "options"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output(STATUS, "children", allow_duplicate=True),
-        Output(KNOWN_DECKS, "data"),
         Input(SUBMIT, "n_clicks"),
         State(url, "pathname"),
         State(url, "search"),
@@ -160,18 +174,17 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
         State(CHART, "value"),
         State(DECK, "value"),
         State(NEW_TITLE, "value"),
-        State(KNOWN_DECKS, "data"),
         prevent_initial_call=True,
     )
-    def _save(clicks, pathname, search, title, note, chart, token, new_title, known):
+    def _save(clicks, pathname, search, title, note, chart, token, new_title):
         if not clicks:  # drawn anew, not clicked
-            return no_update, no_update
+            return no_update
         do_not_cache_this_response()  # a write: every click is carried out
         who = auth.require("editor")
         lang = language_of(search)
         page = installed().for_path(pathname)
         if page is None or not page.has_views:
-            return dbc.Alert(_("This page has no view to save.", lang), color="warning"), no_update
+            return dbc.Alert(_("This page has no view to save.", lang), color="warning")
         params = parse_search(page_search(page.query_for(pathname, search)))
         params.pop("lang", None)  # a deck is shown in the language of whoever plays it
         if chart:
@@ -180,13 +193,14 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
         try:
             with session_scope() as session:
                 if token in (None, NEW):
-                    token = create_deck(session, new_title or _("Council meeting", lang)).token
+                    token = create_deck(session, new_title or _("Council meeting", lang), owner_id=who.id).token
+                else:
+                    editable(session, token, who.id, who.may("admin"))
                 saved = add_view(session, token, page.path, query, title or _(page.title, lang), note or "")
                 record(session, who.name, "deck.add_view", "deck", token, None, {"path": page.path, "query": query})
         except DeckError as error:
-            return dbc.Alert(error_text(error, lang), color="danger"), no_update
-        known = [token, *[t for t in (known or []) if t != token]]
-        message = dbc.Alert(
+            return dbc.Alert(error_text(error, lang), color="danger")
+        return dbc.Alert(
             [
                 _("Saved as view {number} of the presentation.", lang).format(number=saved.position),
                 " ",
@@ -199,4 +213,3 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
             color="success",
             className="mb-0",
         )
-        return message, known
