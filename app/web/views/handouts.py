@@ -9,7 +9,9 @@
 * a client with ``MAX_ACTIVE`` handout jobs of its own waiting gets **429** with ``Retry-After``.
 
 The file is ``<data dir>/jobs/handout-<deck id>-<hash>.pdf``, the hash over the deck's title, views and
-notes, the language and the data version, so a changed deck or new data make a new handout.
+notes, the language, the data version and the layout (``LAYOUT``), so a changed deck or new data make a new
+handout. What the file holds and how it is printed: ``app.web.views.handout_document`` (a cover, then a page
+per view, all A4, numbered, tagged). It is sent under the deck's title, æ, ø and å kept (``filename*``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import io
 import json
 import os
 from dataclasses import dataclass
@@ -33,10 +34,12 @@ from app.db.session import session_scope
 from app.language import gettext as _
 from app.query.data_version import data_version
 from app.web.kit.page_state import default_language, parse_search
+from app.web.views.handout_document import content_disposition, download_name
 
 KIND = "handout"
 FAILED_SHOWN_FOR = dt.timedelta(minutes=1)  # a failed handout is reported, not retried, for this long
 POLL_SECONDS = 2
+LAYOUT = 2  # of the handout's pages: a new one makes every handout anew (2: a cover, equal A4 pages, tagged)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class HandoutState:
 
     file: Path | None  # ready
     job: jobs.JobInfo | None  # being built (or failed)
-    filename: str
+    filename: str  # the deck's title as a file name, æ, ø and å kept
 
 
 def jobs_dir() -> Path:
@@ -70,10 +73,10 @@ def ensure_handout(token: str, lang: str | None, owner: str, host: str = "") -> 
             raise DeckError("The presentation has no view to hand out.")
         deck_id, content = deck_version(session, token)
         version = data_version(session)
-    digest = hashlib.sha256(f"{content}:{lang}:{version}".encode()).hexdigest()[:24]
+    digest = hashlib.sha256(f"{LAYOUT}:{content}:{lang}:{version}".encode()).hexdigest()[:24]
     name = f"handout-{deck_id}-{digest}.pdf"
     path = jobs_dir() / name
-    download = _slug(deck.title) + ".pdf"
+    download = download_name(deck.title, _("Presentation", lang))
     if path.is_file():
         return HandoutState(path, None, download)
     key = f"handout:{deck_id}:{digest}"
@@ -101,29 +104,20 @@ def _age(moment: dt.datetime) -> dt.timedelta:
     return dt.datetime.now(dt.UTC) - moment
 
 
-def _slug(title: str) -> str:
-    from app.web.views.export import _slug as slug
-
-    return slug(title)
-
-
 def run(job: jobs.JobInfo, report) -> dict[str, Any]:
-    """The worker's part: draw each view as a PDF page, join them, keep the file."""
-    from pypdf import PdfWriter
-
+    """The worker's part: the cover and a sheet per view as one HTML document (``handout_document``), printed
+    to one tagged PDF of equal A4 pages by Chromium, kept as the file. Progress is reported per view."""
+    from app.language import format_long_date
     from app.web.kit.site import installed
-    from app.web.views.export import (
-        _without_own,
-        chosen_view,
-        render_views,
-        standalone_figure,
-        to_image,
-    )
+    from app.web.views import handout_document as document
+    from app.web.views.export import _without_own, chosen_view, render_views
 
     token, lang, name = job.params["token"], job.params["lang"], job.params["file"]
     with session_scope() as session:
         deck = get_deck(session, token)
-    writer = PdfWriter()
+        version = data_version(session)
+    sheets: list[document.Sheet] = []
+    states = []
     total = len(deck.views)
     for number, saved in enumerate(deck.views, start=1):
         report("handout", number, total)
@@ -131,21 +125,33 @@ def run(job: jobs.JobInfo, report) -> dict[str, Any]:
         if page is None or not page.has_views:
             continue
         rendered = render_views(page, _without_own(saved.query_string), lang)
-        view = chosen_view(rendered, parse_search(saved.query_string).get("chart"))
+        asked = parse_search(saved.query_string)
+        view = chosen_view(rendered, asked.get("chart"))
         if view is None:
             continue
-        figure = standalone_figure(view, rendered, note=saved.note, title=saved.title)
-        writer.append(io.BytesIO(to_image(figure, "pdf")))
-    if not writer.pages:
+        as_table = asked.get("show") == "table"  # the view was saved shown as a table
+        sheet = document.sheet_for(
+            view, rendered, number=len(sheets) + 2, title=saved.title, note=saved.note, as_table=as_table
+        )
+        sheets.append(sheet)
+        states.append(rendered.state)
+    if not sheets:
         raise DeckError("The presentation has no view to hand out.")
+    cover = document.Cover(
+        title=deck.title,
+        date=format_long_date(dt.date.today(), lang),
+        data_version=version,
+        places=document.places(states),
+        synthetic=next((s.synthetic for s in sheets if s.synthetic), ""),
+    )
     report("save", total, total)
+    pdf = document.print_pdf(document.document(cover, sheets, lang))
     folder = jobs_dir()
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f".{name}.{os.getpid()}.part"
-    with partial.open("wb") as handle:
-        writer.write(handle)
+    partial.write_bytes(pdf)
     partial.replace(folder / name)  # whole or not at all
-    return {"file": name}
+    return {"file": name, "pages": len(sheets) + 1}
 
 
 def _progress_page(state: HandoutState, lang: str) -> str:
@@ -192,7 +198,7 @@ def register(server: Flask) -> None:
             return response
         if state.file is not None:
             response = Response(state.file.read_bytes(), mimetype="application/pdf")
-            response.headers["Content-Disposition"] = f'attachment; filename="{state.filename}"'
+            response.headers["Content-Disposition"] = content_disposition(state.filename)
             response.headers["Cache-Control"] = "no-cache"
             return response
         job = state.job
