@@ -1,0 +1,58 @@
+"""Every page on a phone (390 × 844, issue 23 §6): nothing scrolls sideways, and a table becomes one card per
+row with each value under its column's heading, instead of being cut off."""
+
+import pytest
+
+PAGES = {  # path → what shows the page is drawn
+    "/": "#overview-content .key-figure-value",
+    "/kommune/4622": "#municipality-survey-figures",
+    "/undersoking": "#survey-content .js-plotly-plot",
+    "/samanhengar": "#relationships-content .js-plotly-plot",
+    "/mobilitet": "#mobility-content .js-plotly-plot",
+    "/nasjonalt": "#national-content .js-plotly-plot",
+    "/kontorfellesskap": "#coworking-content .js-plotly-plot",
+    "/tiltak": "#measures-content table",
+    "/intervju": "#interviews-content table",
+    "/om": "main table",
+}
+
+
+@pytest.fixture
+def phone(page):
+    page.driver.set_window_size(390, 844)
+    yield page
+    page.driver.set_window_size(1366, 768)
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_no_page_is_wider_than_a_phone(phone, path):
+    phone.open(path, PAGES[path])
+    phone.wait_idle()
+    width, viewport = phone.driver.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    wider = phone.driver.execute_script(
+        "const W = document.documentElement.clientWidth;"
+        "return [...document.querySelectorAll('main table')].filter(t => t.getBoundingClientRect().right > W + 1)"
+        ".map(t => t.id || t.className);"
+    )
+    assert width <= viewport, (path, width, viewport)
+    assert wider == [], (path, wider)  # no table runs off the screen, even inside a scrolling box
+
+
+def test_a_table_on_a_phone_is_one_card_per_row_with_its_headings(phone):
+    phone.open("/kommune/4622?lang=nn", "#municipality-survey-figures")
+    phone.wait_idle()
+    phone.wait_until(lambda: phone.find_all("#municipality-survey-figures.cards-on-phone td[data-label]"))
+    labels = phone.driver.execute_script(
+        "return [...document.querySelectorAll('#municipality-survey-figures tbody tr:first-child td')]"
+        ".map(td => [td.dataset.label, getComputedStyle(td, '::before').content, getComputedStyle(td).display]);"
+    )
+    assert [label for label, _before, _display in labels][:2] == ["Kvam", "Hardangerrådet"]
+    assert all(before.strip('"') == label and display == "block" for label, before, display in labels)
+    head = phone.driver.execute_script(
+        "const r = document.querySelector('#municipality-survey-figures thead').getBoundingClientRect();"
+        "return [r.width, r.height];"
+    )
+    assert head[0] <= 1 and head[1] <= 1  # the headings are read by screen readers, not shown twice
+    assert phone.axe_violations() == []
