@@ -107,6 +107,12 @@ SETTINGS: tuple[Setting, ...] = (
         "(the client's address for the login limits; HTTPS for Secure cookies and HSTS). 0: none.",
     ),
     Setting(
+        "FJERNARBEID_SSB_API",
+        "https://data.ssb.no/api/pxwebapi/v2",
+        "SSB's PxWebApi v2, where `fjernarbeid fetch ssb` and the import page's «Oppdater fra SSB» ask for "
+        "tables (tests point it at a local server replaying recorded answers).",
+    ),
+    Setting(
         "FJERNARBEID_MAX_REQUEST_KB",
         "1024",
         "Largest request body (kilobytes) anyone may send; only an admin's upload to the import page may "
@@ -168,6 +174,7 @@ class Config:
     secure_cookies: str = "auto"
     trusted_proxies: int = 0
     max_request_kb: int = 1024
+    ssb_api: str = "https://data.ssb.no/api/pxwebapi/v2"
     secret_key: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -195,6 +202,7 @@ class Config:
             secure_cookies=_choice("FJERNARBEID_SECURE_COOKIES", ("auto", "1", "0")),
             trusted_proxies=_int_setting("FJERNARBEID_TRUSTED_PROXIES", minimum=0),
             max_request_kb=_int_setting("FJERNARBEID_MAX_REQUEST_KB", minimum=64),
+            ssb_api=_url_setting("FJERNARBEID_SSB_API"),
             secret_key=_secret_key(_env("SECRET_KEY")),
         )
 
@@ -252,3 +260,13 @@ def _frame_ancestors(raw: str | None) -> tuple[str, ...]:
                 f"FJERNARBEID_FRAME_ANCESTORS: {origin!r} is not an https origin such as https://www.kvam.kommune.no."
             )
     return origins
+
+
+def _url_setting(name: str) -> str:
+    """An http(s) address without a query, e.g. https://data.ssb.no/api/pxwebapi/v2."""
+    value = (_env(name) or "").rstrip("/")
+    if not value.startswith(("https://", "http://")) or "?" in value or any(c.isspace() for c in value):
+        raise ConfigurationError(
+            f"{name}={value!r}: give an http(s) address such as https://data.ssb.no/api/pxwebapi/v2."
+        )
+    return value

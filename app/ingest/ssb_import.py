@@ -209,7 +209,12 @@ def _table_list(tables: list[SsbTable] | None = None) -> str:
 
 
 def _not_read(number: str, ssb: SsbFile) -> str:
-    title = f" («{ssb.title}»)" if ssb.title else ""
+    return not_read(number, ssb.title)
+
+
+def not_read(number: str, title: str | None) -> str:
+    """The refusal of SSB table ``number`` (titled ``title``), which the dashboard does not read."""
+    title = f" («{title}»)" if title else ""
     return (
         f"SSB table {number} is not one the dashboard reads{title}. Fix: the dashboard reads only these tables; "
         f"download the figures you need from one of them: {_table_list()}."

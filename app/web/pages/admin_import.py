@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 from flask import current_app
 
 from app.db import jobs, uploads
 from app.db.audit import record
 from app.db.session import import_scope, session_scope
 from app.errors import FjernarbeidError, ImportValidationError
-from app.language import N_
+from app.language import N_, format_number
 from app.language import gettext as _
 from app.web.kit.components import page_language
 from app.web.kit.page_state import parse_search
@@ -61,6 +61,26 @@ NOTICE = "import-notice"
 JOB_KIND = "import"
 SURVEY_PARTS = "import-survey-parts"
 SSB_PARTS = "import-ssb-parts"
+
+FETCH = "ssb-fetch"  # «Oppdater fra SSB»: one button per table, f"{FETCH}-{table}"
+FETCH_FROM = "ssb-fetch-from"
+FETCH_REGION = "ssb-fetch-region"
+FETCH_NOTICE = "ssb-fetch-notice"
+FETCH_POLL = "ssb-fetch-poll"
+FETCH_PROGRESS = "ssb-fetch-progress"
+FETCH_REPORT = "ssb-fetch-report"
+FETCH_JOB_KIND = "ssb_fetch"
+FETCH_ALL = "all"
+# The tables «Oppdater fra SSB» offers (those app/ingest/ssb_import.py reads), as the page names them.
+FETCH_TABLES = {
+    "07459": N_("Population by sex and age"),
+    "03321": N_("Commuting between municipalities"),
+    "11616": N_("Employed persons, in- and out-commuters"),
+    "11618": N_("Population and employed persons 15–74"),
+    "06913": N_("Birth surplus and net migration"),
+    "09429": N_("Education level"),
+}
+FETCH_STEP = N_("Fetching answer {current} of {total} from SSB")
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # one file
 KINDS = {"survey": N_("Survey"), "coworking": N_("Coworking inventory"), "ssb": N_("SSB table")}
@@ -158,7 +178,79 @@ def layout(lang: str, search: str = "") -> html.Div:
                 hidden=True,
             ),
             html.Div(id=REPORT, role="status"),
+            _fetch_section(lang),
         ]
+    )
+
+
+def _fetch_section(lang: str) -> html.Section:
+    """«Oppdater fra SSB»: one button per table; the fetch runs as a job with its progress below."""
+    rows = [
+        html.Li(
+            [
+                html.Span(f"{table} {_(title, lang)}", className="me-3"),
+                dbc.Button(
+                    _("Update {table} from SSB", lang).format(table=table),
+                    id=f"{FETCH}-{table}",
+                    color="primary",
+                    outline=True,
+                    size="sm",
+                ),
+            ],
+            className="d-flex justify-content-between align-items-center mb-2",
+            style={"maxWidth": "44rem"},
+        )
+        for table, title in FETCH_TABLES.items()
+    ]
+    return html.Section(
+        [
+            html.H2(_("Update from SSB", lang), className="h4"),
+            html.P(
+                _(
+                    "Fetch a table's newest figures straight from Statistics Norway (SSB) and import them, checked "
+                    "as a downloaded file is: all or nothing. The server needs access to the internet.",
+                    lang,
+                )
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            dbc.Label(_("From the year (empty: the newest only)", lang), html_for=FETCH_FROM),
+                            dbc.Input(
+                                id=FETCH_FROM, type="number", min=1980, max=2100, step=1, style={"maxWidth": "10rem"}
+                            ),
+                        ],
+                        className="me-4",
+                    ),
+                    html.Div(
+                        [
+                            dbc.Label(_("Municipalities", lang), html_for=FETCH_REGION),
+                            dbc.Select(
+                                id=FETCH_REGION,
+                                options=[{"label": _("All municipalities", lang), "value": FETCH_ALL}],
+                                value=FETCH_ALL,
+                            ),
+                        ]
+                    ),
+                ],
+                className="d-flex flex-wrap mb-3",
+            ),
+            html.Ul(rows, className="list-unstyled"),
+            dcc.Interval(id=FETCH_POLL, interval=1000, disabled=True),
+            html.Div(id=FETCH_NOTICE, role="alert"),
+            html.Div(
+                [
+                    dbc.Progress(id=FETCH_PROGRESS, value=0, className="mb-1", style={"maxWidth": "40rem"}),
+                    html.Span(id=f"{FETCH_PROGRESS}-step", className="small text-muted"),
+                ],
+                id=f"{FETCH_PROGRESS}-box",
+                className="mb-3",
+                hidden=True,
+            ),
+            html.Div(id=FETCH_REPORT, role="status"),
+        ],
+        className="mt-5",
     )
 
 
@@ -303,6 +395,37 @@ def run_import_job(job: jobs.JobInfo, report) -> dict[str, Any]:
     return {"mode": mode, "summary": summary}
 
 
+def run_fetch_job(job: jobs.JobInfo, report) -> dict[str, Any]:
+    """«Oppdater fra SSB»: ask SSB for the table (``app/ingest/ssb_fetch.py``) and import the answers, all or
+    nothing; an expected failure (no internet, SSB's refusal, an answer the importer refuses) ends the job
+    with its message in the admin's language."""
+    from app.ingest.batches import record_failed_import
+    from app.ingest.ssb_fetch import fetch_ssb
+    from app.language import error_text
+
+    params = job.params
+    table, lang, actor = params["table"], params["lang"], params["actor"]
+    config = current_app.config["FJERNARBEID"]
+    try:
+        with import_scope() as session:
+            result = fetch_ssb(
+                session, table, base=config.ssb_api, first_year=params.get("first_year"),
+                region=params.get("region"), created_by=actor, report=report,
+            )  # fmt: skip
+            summary = result.summary()
+            record(session, actor, "import.ssb_fetch", "import", str(job.id), None, {"summary": summary})
+    except ImportValidationError as error:  # SSB's answer was refused: logged like a refused file
+        with import_scope() as session:
+            record_failed_import(session, Path(f"ssb-api_{table}.json"), error, f"ssb_{table}", actor)
+        raise
+    except FjernarbeidError as error:
+        if error.message_id:  # its values too, where they are message ids ("connection refused")
+            error.values = {k: _(v, lang) if isinstance(v, str) and v else v for k, v in error.values.items()}
+            raise FjernarbeidError(error_text(error, lang)) from None
+        raise
+    return {"table": table, "rows": result.rows, "changed": result.changed, "summary": summary}
+
+
 # --- the page's part ------------------------------------------------------------------------------------
 
 
@@ -374,11 +497,54 @@ def job_report(job: jobs.JobInfo | None, lang: str) -> tuple[Any, bool, bool, in
     return done, True, True, 100, "", True
 
 
-def _start(who, params: dict[str, Any], lang: str) -> Any:
+def fetch_report(job: jobs.JobInfo | None, lang: str) -> tuple[Any, bool, int, str, bool]:
+    """The admin's newest «Oppdater fra SSB» job: (report, poll disabled, percent, step, progress hidden)."""
+    from app.web.server.jobs import describe, percent
+
+    if job is None:
+        return None, True, 0, "", True
+    if job.active:
+        step = describe(job, lang)
+        if job.state == "running" and job.step == "download" and not job.cancel_requested:
+            step = _(FETCH_STEP, lang).format(
+                current=format_number(job.current or 0, lang), total=format_number(job.total or 0, lang)
+            )
+        return None, False, percent(job), step, False
+    table = job.params.get("table", "")
+    if job.state != "succeeded":
+        message = job.error or _("The job was cancelled; nothing was changed.", lang)
+        alert = dbc.Alert(
+            [html.Strong(_("SSB table {table} was not updated.", lang).format(table=table)), " ", message],
+            color="danger",
+            id="ssb-fetch-failed",
+        )
+        return alert, True, 0, "", True
+    result = job.result or {}
+    done = dbc.Alert(
+        [
+            html.P(
+                _(
+                    "SSB table {table} fetched and imported: {rows} rows read, {changed} inserted or changed.", lang
+                ).format(
+                    table=table,
+                    rows=format_number(result.get("rows", 0), lang),
+                    changed=format_number(result.get("changed", 0), lang),
+                ),
+                id="ssb-fetch-done",
+                className="fw-semibold",
+            ),
+            html.Div(result.get("summary", ""), className="small mb-0", style={"whiteSpace": "pre-line"}),
+        ],
+        color="success",
+    )
+    return done, True, 100, "", True
+
+
+def _start(who, params: dict[str, Any], lang: str, kind: str = JOB_KIND) -> Any:
     """Queue an import job for ``who``; None, or the message why not."""
     try:
         with session_scope() as session:
-            job, _created = jobs.submit(session, JOB_KIND, _owner(who), params)
+            job, _created = jobs.submit(session, kind, _owner(who), params)
     except jobs.JobLimitReached:
         message = _("You already have two imports waiting or running; wait until one has finished.", lang)
         return dbc.Alert(message, color="warning", id="import-limit")
@@ -523,6 +689,74 @@ def register_callbacks(app) -> None:
             job = jobs.latest_job(session, _owner(who), JOB_KIND)
         return job_report(job, lang)
 
+    _register_fetch(app)
+
+
+def _register_fetch(app) -> None:
+    @app.callback(Output(FETCH_REGION, "options"), Input(URL, "search"))
+    def _regions(search):
+        do_not_cache_this_response()
+        from app.query.catalog import list_regions
+
+        lang = page_language(parse_search(search).get("lang"))
+        with session_scope() as session:
+            regions = list_regions(session)
+        return [{"label": _("All municipalities", lang), "value": FETCH_ALL}] + [
+            {"label": r.name, "value": r.slug} for r in regions
+        ]
+
+    @app.callback(
+        Output(FETCH_NOTICE, "children"),
+        Output(FETCH_POLL, "disabled"),
+        *[Input(f"{FETCH}-{table}", "n_clicks") for table in FETCH_TABLES],
+        State(FETCH_FROM, "value"),
+        State(FETCH_REGION, "value"),
+        State(URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _fetch(*values):
+        """Queue «Oppdater fra SSB» for the table whose button was pressed."""
+        do_not_cache_this_response()
+        first_year, region, search = values[-3:]
+        table = str(ctx.triggered_id or "").removeprefix(f"{FETCH}-")
+        if table not in FETCH_TABLES or not any(values[: len(FETCH_TABLES)]):
+            return no_update, no_update
+        who = auth.require(ROLE)
+        lang = page_language(parse_search(search).get("lang"))
+        try:
+            year = int(first_year) if first_year not in (None, "") else None
+        except (TypeError, ValueError):
+            year = -1
+        if year is not None and not 1900 <= year <= 2100:
+            return dbc.Alert(_("Give a year such as 2015, or leave the field empty.", lang), color="warning"), True
+        params = {
+            "table": table, "first_year": year, "region": None if region in (None, FETCH_ALL) else str(region),
+            "lang": lang, "actor": who.name,
+        }  # fmt: skip
+        notice = _start(who, params, lang, FETCH_JOB_KIND)
+        return notice, notice is not None
+
+    @app.callback(
+        Output(FETCH_REPORT, "children"),
+        Output(FETCH_POLL, "disabled", allow_duplicate=True),
+        Output(FETCH_PROGRESS, "value"),
+        Output(f"{FETCH_PROGRESS}-step", "children"),
+        Output(f"{FETCH_PROGRESS}-box", "hidden"),
+        Input(FETCH_POLL, "n_intervals"),
+        Input(URL, "search"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def _follow_fetch(_ticks, search):
+        """The admin's newest fetch as it stands on the server (a reload finds it again)."""
+        do_not_cache_this_response()
+        who = auth.account()
+        if who is None or not who.may(ROLE):
+            return None, True, 0, "", True
+        lang = page_language(parse_search(search).get("lang"))
+        with session_scope() as session:
+            job = jobs.latest_job(session, _owner(who), FETCH_JOB_KIND)
+        return fetch_report(job, lang)
+
 
 PAGE = Page(
     name="admin_import",
@@ -531,5 +765,5 @@ PAGE = Page(
     layout=layout,
     register_callbacks=register_callbacks,
     role=ROLE,
-    jobs={"import": run_import_job},
+    jobs={JOB_KIND: run_import_job, FETCH_JOB_KIND: run_fetch_job},
 )
