@@ -7,9 +7,11 @@ cannot be added without being documented.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from app.errors import ConfigurationError
 
@@ -118,6 +120,35 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest request body (kilobytes) anyone may send; only an admin's upload to the import page may "
         "be larger. Larger requests get 413 before anything reads them.",
     ),
+    Setting(
+        "FJERNARBEID_OIDC_ISSUER",
+        None,
+        "Single sign-on: the OpenID Connect issuer (e.g. `https://login.microsoftonline.com/<tenant>/v2.0`); its "
+        "`/.well-known/openid-configuration` is read. Unset: only local accounts.",
+    ),
+    Setting("FJERNARBEID_OIDC_CLIENT_ID", None, "Single sign-on: the client id the provider gave the dashboard."),
+    Setting(
+        "FJERNARBEID_OIDC_CLIENT_SECRET",
+        None,
+        "Single sign-on: the client's secret. No default: the app refuses to start with an issuer but no secret.",
+    ),
+    Setting(
+        "FJERNARBEID_OIDC_ROLE_MAP",
+        None,
+        "Single sign-on: `group=role,…` (or `group=role@region-slug`) from the groups claim to editor or admin. "
+        "Required with an issuer; a person with no mapped group cannot log in.",
+    ),
+    Setting(
+        "FJERNARBEID_OIDC_GROUPS_CLAIM",
+        "groups",
+        "Single sign-on: the ID token claim whose values (a list or one string) are looked up in the role map.",
+    ),
+    Setting("FJERNARBEID_OIDC_SCOPES", "openid profile email", "Single sign-on: the scopes asked for."),
+    Setting(
+        "FJERNARBEID_OIDC_NAME",
+        None,
+        "Single sign-on: the provider's name on the login button (\"Logg inn med …\"). Unset: the issuer's host.",
+    ),
 )
 
 LANGUAGES = ("nb", "nn", "en")
@@ -154,6 +185,28 @@ def _env(name: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class RoleRule:
+    """One entry of FJERNARBEID_OIDC_ROLE_MAP: members of ``group`` get ``role`` (in ``region`` only, if set)."""
+
+    group: str
+    role: str
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """Single sign-on through one OpenID Connect provider (``app/web/server/oidc.py``)."""
+
+    issuer: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    role_map: tuple[RoleRule, ...]
+    groups_claim: str = "groups"
+    scopes: str = "openid profile email"
+    name: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     """The settings in force for one process."""
 
@@ -176,6 +229,7 @@ class Config:
     max_request_kb: int = 1024
     ssb_api: str = "https://data.ssb.no/api/pxwebapi/v2"
     secret_key: str | None = field(default=None, repr=False)
+    oidc: OidcSettings | None = None
 
     @classmethod
     def from_env(cls) -> Config:
@@ -204,6 +258,7 @@ class Config:
             max_request_kb=_int_setting("FJERNARBEID_MAX_REQUEST_KB", minimum=64),
             ssb_api=_url_setting("FJERNARBEID_SSB_API"),
             secret_key=_secret_key(_env("SECRET_KEY")),
+            oidc=_oidc_settings(),
         )
 
     def resolved_secret_key(self) -> str:
@@ -260,6 +315,69 @@ def _frame_ancestors(raw: str | None) -> tuple[str, ...]:
                 f"FJERNARBEID_FRAME_ANCESTORS: {origin!r} is not an https origin such as https://www.kvam.kommune.no."
             )
     return origins
+
+
+def _oidc_settings() -> OidcSettings | None:
+    """Single sign-on if FJERNARBEID_OIDC_ISSUER is set, with everything it needs; refused when half set."""
+    issuer, client_id, secret = (
+        _env("FJERNARBEID_OIDC_ISSUER"),
+        _env("FJERNARBEID_OIDC_CLIENT_ID"),
+        _env("FJERNARBEID_OIDC_CLIENT_SECRET"),
+    )
+    if issuer is None:
+        if client_id or secret or _env("FJERNARBEID_OIDC_ROLE_MAP"):
+            raise ConfigurationError("FJERNARBEID_OIDC_* settings are given but FJERNARBEID_OIDC_ISSUER is not.")
+        return None
+    parts = urlsplit(issuer)
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if not parts.hostname or parts.query or parts.fragment or not (parts.scheme == "https" or loopback):
+        raise ConfigurationError(f"FJERNARBEID_OIDC_ISSUER={issuer!r} is not an https address of an issuer.")
+    if not client_id:
+        raise ConfigurationError("FJERNARBEID_OIDC_ISSUER is set but FJERNARBEID_OIDC_CLIENT_ID is not.")
+    if not secret:
+        raise ConfigurationError(
+            "FJERNARBEID_OIDC_ISSUER is set but FJERNARBEID_OIDC_CLIENT_SECRET is not: single sign-on needs the "
+            "client secret the provider gave the dashboard."
+        )
+    scopes = _env("FJERNARBEID_OIDC_SCOPES") or "openid"
+    if "openid" not in scopes.split():
+        raise ConfigurationError(f"FJERNARBEID_OIDC_SCOPES={scopes!r} must include openid.")
+    return OidcSettings(
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=secret,
+        role_map=parse_role_map(_env("FJERNARBEID_OIDC_ROLE_MAP")),
+        groups_claim=_env("FJERNARBEID_OIDC_GROUPS_CLAIM") or "groups",
+        scopes=" ".join(scopes.split()),
+        name=_env("FJERNARBEID_OIDC_NAME"),
+    )
+
+
+OIDC_ROLES = ("editor", "admin")  # app.db.models.ROLES; a test holds the two together
+_REGION_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def parse_role_map(raw: str | None) -> tuple[RoleRule, ...]:
+    """``group=role,group=role@region-slug`` → rules; a group may hold no comma (it may hold ``=``)."""
+    rules = []
+    for entry in (raw or "").split(","):
+        if not entry.strip():
+            continue
+        group, equals, target = entry.strip().rpartition("=")
+        role, _, region = target.strip().partition("@")
+        role, region, group = role.strip(), region.strip(), group.strip()
+        if not equals or not group or role not in OIDC_ROLES or (region and not _REGION_SLUG.fullmatch(region)):
+            raise ConfigurationError(
+                f"FJERNARBEID_OIDC_ROLE_MAP: {entry.strip()!r} is not group=role or group=role@region-slug "
+                f"with a role of {', '.join(OIDC_ROLES)}."
+            )
+        rules.append(RoleRule(group, role, region or None))
+    if not rules:
+        raise ConfigurationError(
+            "FJERNARBEID_OIDC_ROLE_MAP is empty: name the groups whose members may log in, e.g. "
+            "'fjernarbeid-redaktorar=editor,fjernarbeid-admin=admin'."
+        )
+    return tuple(rules)
 
 
 def _url_setting(name: str) -> str:

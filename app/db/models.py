@@ -687,7 +687,12 @@ class AppUser(Base):
     ``session_stamp`` changes with them too."""
 
     __tablename__ = "app_user"
-    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role_known"),)
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role_known"),
+        # single sign-on (app/web/server/oidc.py): the provider's person, linked by issuer and subject
+        UniqueConstraint("oidc_issuer", "oidc_subject"),
+        CheckConstraint("(oidc_issuer IS NULL) = (oidc_subject IS NULL)", name="oidc_identity_whole"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
@@ -697,6 +702,10 @@ class AppUser(Base):
     session_stamp: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = _now()
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    oidc_issuer: Mapped[str | None] = mapped_column(String(300))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
+    # group=role@region mappings the last login matched: stored, not in force until roles have regions
+    oidc_region_roles: Mapped[list[Any] | None] = mapped_column(JSONB)
 
 
 class UserSession(Base):

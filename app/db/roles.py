@@ -34,7 +34,10 @@ WEB_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "measure_criterion": ("INSERT", "UPDATE"),  # success criteria: set and changed, never deleted
     "criterion_measurement": ("INSERT",),  # measured values: a history, corrected by a newer one
     "audit_entry": ("INSERT",),  # the change log is added to, never changed or emptied
-    "app_user": ("UPDATE (last_login_at)",),  # a login's time; never names, roles, passwords or disabling
+    # a login's time; never names, roles, passwords or disabling. Single sign-on's people are added and their
+    # role set at each login by app_user_sso_login() (migration 0015, SECURITY DEFINER): it touches only
+    # accounts linked to a provider, so the web role needs no right on app_user for it.
+    "app_user": ("UPDATE (last_login_at)",),
     "data_version": ("UPDATE (version)",),  # the triggers count the web's own edits as the invoker
     # The job queue (app/db/jobs.py): the web app queues jobs, its admins cancel and confirm them, and an
     # upload is kept by reference until it is imported; the worker, which runs them, is not the web role.

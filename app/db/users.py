@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from app.db.audit import record
 from app.db.models import ROLES, AppUser, LoginThrottle, UserSession
-from app.errors import FjernarbeidError
+from app.errors import N_, FjernarbeidError
 
 NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,79}")
 MIN_PASSWORD = 12
@@ -115,6 +116,8 @@ def _user(session: Session, name: str) -> AppUser:
 def set_role(session: Session, name: str, role: str, actor: str) -> None:
     _check_role(role)
     user = _user(session, name)
+    if user.oidc_subject is not None:
+        raise UserError(f"{user.name!r} logs in through single sign-on: its role comes from its groups at each login.")
     before = {"role": user.role}
     user.role, user.session_stamp = role, secrets.token_hex(8)
     end_sessions(session, user.id)
@@ -141,6 +144,8 @@ def set_password(session: Session, name: str, password: str, actor: str) -> None
     if len(password) < MIN_PASSWORD:
         raise UserError(f"The password must have at least {MIN_PASSWORD} characters.")
     user = _user(session, name)
+    if user.oidc_subject is not None:
+        raise UserError(f"{user.name!r} logs in through single sign-on and has no password here.")
     user.password_hash, user.session_stamp = _hasher.hash(password), secrets.token_hex(8)
     end_sessions(session, user.id)
     record(session, actor, "user.set_password", "app_user", user.name, None, None)
@@ -267,4 +272,101 @@ def current_account(session: Session, token: str) -> Account | None:
     )
     if user is None or user.disabled:
         return None
+    return _account(user)
+
+
+SSO_PASSWORD = "!sso"  # the password "hash" of an account of single sign-on: no password matches it
+
+
+class SsoRefused(FjernarbeidError):
+    """A person the OpenID provider vouched for may not log in here (no mapped group, or disabled)."""
+
+
+@dataclass(frozen=True)
+class SsoIdentity:
+    """What a verified ID token says about the person, and what the role map makes of their groups."""
+
+    issuer: str
+    subject: str
+    name_hint: str  # preferred_username, email or the subject: the account's name is made from it
+    role: str | None  # the strongest global role the groups give; None: no global role
+    region_roles: tuple[tuple[str, str], ...] = ()  # (region slug, role): stored, not in force yet
+    groups: tuple[str, ...] = ()  # the mapped groups the person is in (never the unmapped ones)
+
+
+def _sso_name(session: Session, identity: SsoIdentity) -> str:
+    """``sso:`` and the hint (a local name never has a colon); made unique with a digest if taken."""
+    hint = re.sub(r"[^a-z0-9._@-]", "", identity.name_hint.strip().lower()) or "person"
+    name = f"sso:{hint[:60]}"
+    if session.scalar(select(AppUser.id).where(AppUser.name == name)) is not None:
+        digest = hashlib.sha256(f"{identity.issuer} {identity.subject}".encode()).hexdigest()[:10]
+        name = f"sso:{hint[:60]}~{digest}"
+    return name
+
+
+def sso_login(session: Session, identity: SsoIdentity) -> Account:
+    """The account of a person the provider vouched for, with the role the groups give now.
+
+    Made on the first login; the role is set again at every login, so a person who left a group has
+    lost its role from the next login on (and a changed role ends the person's other sessions). The
+    write goes through ``app_user_sso_login`` (migration 0015), which the web server's database role may
+    call though it may not write accounts itself. Logins and role changes go to the audit trail.
+
+    Raises:
+        SsoRefused: no mapped group gives a role outside a region, or the account is disabled.
+    """
+    user = session.scalar(
+        select(AppUser).where(AppUser.oidc_issuer == identity.issuer, AppUser.oidc_subject == identity.subject)
+    )
+    actor = user.name if user is not None else f"sso:{identity.name_hint[:70]}"
+    if identity.role is None:
+        if user is not None:
+            end_sessions(session, user.id)
+        record(
+            session,
+            actor,
+            "user.sso_refused",
+            "app_user",
+            user.name if user is not None else None,
+            {"role": user.role} if user is not None else None,
+            {"groups": list(identity.groups), "region_roles": [list(pair) for pair in identity.region_roles]},
+        )
+        raise SsoRefused(
+            message_id=N_(
+                "None of your groups at the sign-in service gives you a role in this dashboard. Ask its "
+                "administrator to add your group."
+            )
+        )
+    if user is not None and user.disabled:
+        record(session, actor, "user.sso_refused", "app_user", user.name, None, {"disabled": True})
+        raise SsoRefused(message_id=N_("Your account in this dashboard is disabled. Ask its administrator."))
+    _check_role(identity.role)
+    name = user.name if user is not None else _sso_name(session, identity)
+    region_roles = [{"region": region, "role": role} for region, role in identity.region_roles]
+    row = session.execute(
+        text(
+            "SELECT user_id, previous_role FROM app_user_sso_login("
+            "CAST(:issuer AS text), CAST(:subject AS text), CAST(:name AS text), CAST(:role AS text), "
+            "CAST(:region_roles AS jsonb), CAST(:stamp AS text))"
+        ),
+        {
+            "issuer": identity.issuer,
+            "subject": identity.subject,
+            "name": name,
+            "role": identity.role,
+            "region_roles": json.dumps(region_roles),
+            "stamp": secrets.token_hex(8),
+        },
+    ).one()
+    user_id, previous = row.user_id, row.previous_role
+    after = {"role": identity.role, "groups": list(identity.groups), "region_roles": region_roles}
+    if previous is None:
+        record(session, name, "user.sso_add", "app_user", name, None, after)
+    elif previous != identity.role:
+        end_sessions(session, user_id)
+        record(session, name, "user.sso_set_role", "app_user", name, {"role": previous}, after)
+    record(session, name, "user.sso_login", "app_user", name, None, after)
+    session.expire_all()  # the function wrote the row behind the ORM's back
+    user = session.get(AppUser, user_id)
+    assert user is not None
     return _account(user)

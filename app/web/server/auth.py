@@ -18,34 +18,44 @@
   redirects to the login page (pages).
 
 The login page is a plain server-rendered form, not a Dash page, so it works the same when reading
-needs a login, and it is never served from the response cache.
+needs a login, and it is never served from the response cache. With single sign-on configured
+(``FJERNARBEID_OIDC_*``, ``app/web/server/oidc.py``) it also offers "Log in with <provider>"; such a login
+ends in the same kind of session, and logging out of it offers the provider's logout as well.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Request, Response, g, has_request_context, make_response, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import escape
 from werkzeug.exceptions import Forbidden, Unauthorized
+from werkzeug.wrappers import Response as BaseResponse
 
 from app.config import LANGUAGES, Config
 from app.db.session import session_scope
 from app.db.users import (
     SESSION_LIFETIME,
     Account,
+    SsoRefused,
     TooManyAttempts,
     authenticate,
     current_account,
     end_session,
+    sso_login,
     start_session,
 )
+from app.language import error_text
 from app.language import gettext as _
 from app.web.kit import urls
 from app.web.kit.urls import LOGIN_PATH
+from app.web.server import oidc
+
+log = logging.getLogger(__name__)
 
 LOGOUT_PATH = "/logg-ut"
 CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads
@@ -113,6 +123,7 @@ def _token_matches(req: Request) -> bool:
 
 def install(server: Flask, config: Config) -> None:
     server.session_interface = _SessionInterface(config.secure_cookies)
+    provider = oidc.create(server, config.oidc) if config.oidc is not None else None
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -145,12 +156,28 @@ def install(server: Flask, config: Config) -> None:
                 )
         return response
 
+    def _logged_in(token: str, target: str, sso: bool = False, sso_id_token: str | None = None) -> BaseResponse:
+        csrf = secrets.token_urlsafe(32)  # a new session on login: nothing from before it carries over
+        session.clear()
+        session.permanent = True
+        session.update(sid=token, csrf=csrf)
+        if sso:
+            session["sso"] = sso_id_token or ""  # logging out offers the provider's logout too
+        response = redirect(target, 303)
+        response.set_cookie(
+            CSRF_COOKIE, csrf, samesite="Strict", secure=server.session_interface.get_cookie_secure(server)
+        )
+        return response
+
     @server.route(LOGIN_PATH, methods=["GET", "POST"])
     def _login():
         lang = _language(config)
         target = _safe_next(request.values.get("next"))
         if request.method == "GET":
-            return _login_page(lang, target)
+            notice = None
+            if provider is not None and request.args.get("ut") == "sso":
+                notice = _logged_out_notice(provider, lang)
+            return _login_page(lang, target, provider=provider, notice=notice)
         name, password = request.form.get("name", ""), request.form.get("password", "")
         try:
             with session_scope() as db:
@@ -159,20 +186,50 @@ def install(server: Flask, config: Config) -> None:
         except TooManyAttempts as refused:
             minutes = math.ceil(refused.retry_after.total_seconds() / 60)
             message = _("Too many failed logins. Wait {minutes} minutes and try again.", lang).format(minutes=minutes)
-            answer = make_response(_login_page(lang, target, message), 429)
+            answer = make_response(_login_page(lang, target, message, provider=provider), 429)
             answer.headers["Retry-After"] = str(math.ceil(refused.retry_after.total_seconds()))
             return answer
-        if who is None:
-            return _login_page(lang, target, _("Wrong user name or password.", lang)), 401
-        csrf = secrets.token_urlsafe(32)  # a new session on login: nothing from before it carries over
-        session.clear()
-        session.permanent = True
-        session.update(sid=token, csrf=csrf)
-        response = redirect(target, 303)
-        response.set_cookie(
-            CSRF_COOKIE, csrf, samesite="Strict", secure=server.session_interface.get_cookie_secure(server)
-        )
-        return response
+        if who is None or token is None:
+            return _login_page(lang, target, _("Wrong user name or password.", lang), provider=provider), 401
+        return _logged_in(token, target)
+
+    if provider is not None:
+
+        @server.route(oidc.START_PATH)
+        def _sso_start():
+            lang = _language(config)
+            session["sso_next"], session["sso_lang"] = _safe_next(request.args.get("next")), lang
+            try:
+                return provider.start(request.host_url.rstrip("/") + oidc.CALLBACK_PATH)
+            except oidc.LoginFailed as failure:
+                log.warning("single sign-on: %s", failure)
+                message = _("{provider} does not answer as it should. Try again later.", lang)
+                page = _login_page(lang, session["sso_next"], message.format(provider=provider.name), provider=provider)
+                return page, 502
+
+        @server.route(oidc.CALLBACK_PATH)
+        def _sso_callback():
+            lang = session.get("sso_lang") or config.language
+            lang = lang if lang in LANGUAGES else config.language
+            target = _safe_next(session.pop("sso_next", None))
+            refused: SsoRefused | None = None
+            try:
+                claims, id_token = provider.finish()
+                with session_scope() as db:
+                    try:
+                        token = start_session(db, sso_login(db, provider.identity(claims)))
+                    except SsoRefused as error:  # the refusal and its ended sessions are committed
+                        refused = error
+            except oidc.LoginFailed as failure:
+                log.warning("single sign-on: %s", failure)
+                message = _(
+                    "The login through {provider} failed. Try again; if it keeps failing, tell the administrator.",
+                    lang,
+                ).format(provider=provider.name)
+                return _login_page(lang, target, message, provider=provider), 401
+            if refused is not None:
+                return _login_page(lang, target, error_text(refused, lang), provider=provider), 403
+            return _logged_in(token, target, sso=True, sso_id_token=id_token)
 
     @server.route(LOGOUT_PATH, methods=["POST"])
     def _logout():
@@ -180,8 +237,14 @@ def install(server: Flask, config: Config) -> None:
         if isinstance(token, str):
             with session_scope() as db:
                 end_session(db, token)
+        sso = session.get("sso")
         session.clear()
-        response = redirect(_safe_next(request.values.get("next")), 303)
+        target = _safe_next(request.values.get("next"))
+        if provider is not None and isinstance(sso, str):
+            # the provider's own session lives on: the login page offers its logout (with the ID token, if kept)
+            session["sso_logout"] = sso
+            target = LOGIN_PATH + "?" + urlencode({"ut": "sso", "next": target})
+        response = redirect(target, 303)
         response.delete_cookie(CSRF_COOKIE)
         return response
 
@@ -201,7 +264,24 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _login_page(lang: str, target: str, error: str | None = None) -> str:
+def _logged_out_notice(provider: oidc.Provider, lang: str) -> str:
+    """Logged out here, perhaps not at the provider: its logout, if it has one (HTML)."""
+    text = escape(_("You are logged out of the dashboard.", lang))
+    hint = session.pop("sso_logout", None)
+    url = provider.logout_url(request.host_url, hint if isinstance(hint, str) and hint else None)
+    if url is None:
+        return str(text)
+    label = _("Log out of {provider} too", lang).format(provider=provider.name)
+    return f'{text} <a href="{escape(url)}" id="login-sso-logout">{escape(label)}</a>'
+
+
+def _login_page(
+    lang: str,
+    target: str,
+    error: str | None = None,
+    provider: oidc.Provider | None = None,
+    notice: str | None = None,
+) -> str:
     title = _("Log in", lang)
     site = _("Remote work in the region", lang)
     intro = _(
@@ -211,6 +291,17 @@ def _login_page(lang: str, target: str, error: str | None = None) -> str:
     )
     name_label, password_label, back = _("User name", lang), _("Password", lang), _("Back to the dashboard", lang)
     alert = f'<div class="alert alert-danger" role="alert" id="login-error">{escape(error)}</div>' if error else ""
+    if notice:  # already HTML
+        alert += f'<div class="alert alert-info" role="status" id="login-notice">{notice}</div>'
+    sso = ""
+    if provider is not None:
+        start = oidc.START_PATH + "?" + urlencode({"next": target, "lang": lang})
+        label = _("Log in with {provider}", lang).format(provider=provider.name)
+        other = _("Or with a user name and password of this dashboard:", lang)
+        sso = (
+            f'<p><a class="btn btn-primary" id="login-sso" href="{escape(start)}">{escape(label)}</a></p>\n'
+            f'<p class="text-muted">{escape(other)}</p>'
+        )
     return f"""<!doctype html>
 <html lang="{lang}">
 <head>
@@ -224,6 +315,7 @@ def _login_page(lang: str, target: str, error: str | None = None) -> str:
 <h1 class="h3 mb-3">{escape(title)}</h1>
 <p>{escape(intro)}</p>
 {alert}
+{sso}
 <form method="post" action="{escape(urls.link(LOGIN_PATH, lang))}">
 <input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">
 <input type="hidden" name="next" value="{escape(target)}">
