@@ -13,9 +13,9 @@ admin page's «Oppdater fra SSB» both call ``fetch_ssb``. What is asked, per ta
 
 Requests are GET ``{base}/tables/{id}/data?lang=no&outputFormat=json-stat2&valueCodes[VAR]=…`` (SSB's
 PxWebApi v2 documentation; ``FJERNARBEID_SSB_API`` is the base). SSB answers at most 800 000 cells per
-request (``CELL_LIMIT``) and a URL of about 2 000 characters: a request that could be larger is split by
-years (``[range(a,b)]`` pages and a last ``from(c)``), never by municipality, so a merger's parts are always
-in the same answer. Where a value list is ``*`` its length is not known before asking; ``QUERIES`` says
+request (``CELL_LIMIT``), 30 requests a minute (a longer plan pauses between them) and a URL of about
+2 000 characters: a request that could be larger is split by years (``[range(a,b)]`` pages and a last
+``from(c)``), never by municipality, so a merger's parts are always in the same answer. Where a value list is ``*`` its length is not known before asking; ``QUERIES`` says
 the upper estimate used for the split.
 
 Every answer is downloaded before anything is written, so a lost connection changes nothing
@@ -34,6 +34,7 @@ import http.client
 import re
 import socket
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -56,6 +57,8 @@ DEFAULT_API = next(s.default for s in SETTINGS if s.name == "FJERNARBEID_SSB_API
 CELL_LIMIT = 800_000  # SSB's PxWebApi v2: maxDataCells of its /config answer
 URL_LIMIT = 2_000  # SSB: "about 2 100 characters"; a longer GET is answered 404
 TIMEOUT = 60  # seconds to wait for SSB's answer to one request
+CALLS_PER_MINUTE = 30  # SSB's limit: more are answered 429
+PAUSE = 2.1  # seconds between two requests of a plan longer than SSB's limit allows in one minute
 MAX_ANSWER_BYTES = 200 * 1024 * 1024  # one answer of 800 000 cells as json-stat2 is far below this
 ALL = "*"
 
@@ -418,6 +421,8 @@ def fetch_ssb(
         paths = []
         for k, request in enumerate(requests, start=1):
             report("download", k, len(requests))
+            if k > 1 and len(requests) > CALLS_PER_MINUTE - 5:
+                time.sleep(PAUSE)
             path = Path(folder) / f"ssb-api_{table}_{k}-of-{len(requests)}.json"
             path.write_bytes(download(request.url, timeout))
             paths.append(path)
