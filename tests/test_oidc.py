@@ -19,11 +19,11 @@ from app.config import Config, OidcSettings, RoleRule, parse_role_map
 from app.db import session as db_session
 from app.db.models import AppUser, AuditEntry, UserSession
 from app.db.roles import grant_web_role
-from app.db.users import SsoIdentity, SsoRefused, sso_login
+from app.db.users import SsoIdentity, SsoRefused, set_disabled, sso_login
 from app.errors import ConfigurationError
 from app.web.server import auth
 from app.web.server.auth import CSRF_FIELD, LOGIN_PATH, LOGOUT_PATH
-from tests.accounts import committed
+from tests.accounts import committed, logged_in, test_accounts
 from tests.oidc import CLIENT_SECRET, run_provider
 
 ROLE_MAP = "redaktorar=editor,leiing=admin,kvam-admin=admin@kvam"
@@ -364,3 +364,33 @@ def test_the_settings_read_from_the_environment(monkeypatch):
     monkeypatch.delenv("FJERNARBEID_OIDC_CLIENT_SECRET")
     monkeypatch.delenv("FJERNARBEID_OIDC_ROLE_MAP")
     assert Config.from_env().oidc is None
+
+
+def test_a_disabled_account_stays_out_whatever_its_groups(sso_apps, oidc_provider, engine):
+    app = sso_apps()
+    person = new_person(oidc_provider, ["leiing"])
+    client, _ = log_in(app, person)
+    account = who(client)
+    with committed(engine) as session:
+        set_disabled(session, account.name, True, "test")
+    assert who(client) is None
+    again, answer = log_in(app, person)
+    assert answer.status_code == 403
+    assert "Kontoen din i dette dashbordet er deaktivert" in answer.get_data(as_text=True)
+    assert who(again) is None
+
+
+def test_local_accounts_log_in_beside_single_sign_on(sso_apps, engine):
+    app = sso_apps()
+    accounts = test_accounts(engine, "local")
+    names = next(accounts)
+    try:
+        client = logged_in(app, names["editor"])
+        account = who(client)
+        assert account is not None and account.name == names["editor"] and account.role == "editor"
+        page = client.get(LOGIN_PATH).get_data(as_text=True)
+        token = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', page).group(1)
+        answer = client.post(LOGOUT_PATH, data={CSRF_FIELD: token})
+        assert answer.headers["Location"] == "/"  # no provider's logout to offer after a local login
+    finally:
+        next(accounts, None)  # runs the generator on: its accounts are deleted
