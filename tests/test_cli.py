@@ -65,7 +65,7 @@ class _Terminal(io.StringIO):
 
 
 def test_an_import_on_a_terminal_shows_its_step_and_rows_as_a_bar(monkeypatch):
-    from app.cli import _TerminalProgress
+    from app.cli.imports import _TerminalProgress
 
     screen = _Terminal()
     monkeypatch.setattr(sys, "stdout", screen)
@@ -79,7 +79,7 @@ def test_an_import_on_a_terminal_shows_its_step_and_rows_as_a_bar(monkeypatch):
 
 
 def test_an_import_into_a_pipe_or_log_prints_no_bar(monkeypatch):
-    from app.cli import _TerminalProgress
+    from app.cli.imports import _TerminalProgress
 
     pipe = io.StringIO()
     monkeypatch.setattr(sys, "stdout", pipe)

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import create_engine, text
 
-from app import cli
+from app.cli import common
 from app.config import Config
 from app.db import session as db_session
 from app.errors import DatabaseUnavailable, QueryTimeout
@@ -29,7 +29,7 @@ def test_a_slow_query_of_the_web_app_is_cancelled_as_query_timeout(tiny_timeout)
 
 
 def test_commands_are_not_limited(tiny_timeout):
-    cli._engine(tiny_timeout)  # how every command (import, seed, db …) sets up the database
+    common._engine(tiny_timeout)  # how every command (import, seed, db …) sets up the database
     with db_session.session_scope() as session:
         assert session.execute(text("SHOW statement_timeout")).scalar() == "0"
         session.execute(text("SELECT pg_sleep(0.3)"))  # three times the web limit
