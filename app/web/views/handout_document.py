@@ -6,9 +6,10 @@ per sheet, all of one size, and the page numbers ("Side 2 av 5") are known when 
 
 * the cover: the deck's title, the date, the municipality or region the views select (when they name one),
   the data version, the synthetic-data label when any view is synthetic, the contents and the sources;
-* a view's sheet: its title (and key sentence), the chart as SVG (drawn by kaleido at the sheet's width and
-  scaled down by CSS when the texts leave less room) or its table when the view was saved as a table, then
-  the selection in words, n, source, method, the note and the view's address, and the footer.
+* a view's sheet: as on a slide, its key sentence as the headline and the title under it (the title alone when
+  it has none), the selection in words, the chart as SVG (drawn by kaleido at the sheet's width, an image
+  with its alternative text, scaled down by CSS when the texts leave less room) or its table when the view was
+  saved as a table, then n, source, method, the note and the view's address, and the footer.
 
 A small script in the page shrinks a table's or the contents' type, and then drops rows it still cannot hold
 (they are counted, and all of them are in the data files), before the page is printed.
@@ -16,7 +17,8 @@ A small script in the page shrinks a table's or the contents' type, and then dro
 Chromium prints with ``Page.printToPDF`` (``generateTaggedPDF``: headings, paragraphs, tables and lists are
 tagged, the language and title set; ``preferCSSPageSize``), in a tab of the browser kaleido already keeps
 open in this process (``app.web.server.image_server``), so no other browser driver is needed. Nothing is
-fetched from the network: the charts are inline SVG, the styles are in the page, the fonts are the system's.
+fetched from the network: the charts are SVG in the page (``data:`` addresses), the styles are in the page,
+the fonts are the system's (``assets/`` has none; Liberation Sans, else DejaVu Sans).
 """
 
 from __future__ import annotations
@@ -69,12 +71,12 @@ p { margin: 0 0 1.5mm; }
 .contents li { margin-bottom: 1mm; }
 .contents .at { color: #555; }
 .sources { margin: 0; padding-left: 5mm; }
-.sentence { font-size: 12pt; font-weight: 600; }
+.subtitle { font-size: 11pt; font-weight: 600; color: #333; }
 .selection { color: #333; }
 .fit { flex: 1 1 0; min-height: 0; overflow: hidden; margin: 2mm 0; }
 .cover .fit { margin: 0; }
-figure { margin: 0; height: 100%; }
-figure svg { display: block; width: 100%; height: 100%; }
+.chart { height: 100%; }
+.chart img { display: block; width: 100%; height: 100%; object-fit: contain; object-position: top left; }
 table { width: 100%; border-collapse: collapse; font-size: 8.5pt; }
 th, td { text-align: left; vertical-align: top; padding: .6mm 1.5mm; border-bottom: .3pt solid #bbb; }
 th { background: #e9ecef; }
@@ -119,7 +121,7 @@ class Sheet:
     selection: str
     source: str
     sentence: str = ""
-    chart: str = ""  # the chart as SVG markup, or "" for a table
+    chart: bytes = b""  # the chart as SVG, or nothing for a table
     table: DataTable | None = None
     note: str = ""
     n: str = ""
@@ -146,31 +148,19 @@ def handout_figure(view: View) -> go.Figure:
     return figure
 
 
-def chart_svg(view: View, number: int) -> str:
-    """The view's chart drawn by kaleido as SVG, made to scale into its box (top-aligned), its ids prefixed
-    with the sheet's number so that no two charts of a document share an id."""
+def chart_svg(view: View) -> bytes:
+    """The view's chart drawn by kaleido as SVG."""
     from app.web.views.export import to_image
 
-    markup = to_image(handout_figure(view), "svg").decode("utf-8")
-    return scoped_svg(markup, f"s{number}-")
+    return to_image(handout_figure(view), "svg")
 
 
-def scoped_svg(markup: str, prefix: str) -> str:
-    markup = re.sub(r"<\?xml[^>]*\?>", "", markup).strip()
-    markup = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', markup)
-    markup = re.sub(r"url\((['\"]?)#", lambda m: f"url({m.group(1)}#{prefix}", markup)
-    markup = re.sub(r'href="#', f'href="#{prefix}', markup)
-    return re.sub(
-        r"<svg\b", '<svg preserveAspectRatio="xMidYMin meet" aria-hidden="true" focusable="false"', markup, count=1
-    )
-
-
-def sheet_for(view: View, rendered: Any, *, number: int, title: str = "", note: str = "", as_table: bool) -> Sheet:
-    """A saved view's sheet: the chart drawn (``number``: its place in the document) or its table."""
+def sheet_for(view: View, rendered: Any, *, title: str = "", note: str = "", as_table: bool) -> Sheet:
+    """A saved view's sheet: its chart drawn, or its table when it was saved as one (or is one)."""
     from app.web.views.export import view_address
 
     lang = rendered.lang
-    chart = "" if as_table or view.figure is None else chart_svg(view, number)
+    chart = b"" if as_table or view.figure is None else chart_svg(view)
     return Sheet(
         title=title or view.title,
         selection=rendered.state.describe() or _("Everyone", lang),
@@ -270,13 +260,15 @@ def _table(table: DataTable, lang: str) -> str:
 
 
 def _sheet(sheet: Sheet, cover: Cover, number: int, total: int, lang: str) -> str:
-    heading = f"<h2 id='view-{number}'>{_e(sheet.title)}</h2>"
-    sentence = f"<p class='sentence'>{_e(sheet.sentence)}</p>" if sheet.sentence else ""
+    # as on a slide: the key sentence is the headline (the title when there is none), the title under it
+    heading = f"<h2 id='view-{number}'>{_e(sheet.sentence or sheet.title)}</h2>"
+    subtitle = f"<p class='subtitle'>{_e(sheet.title)}</p>" if sheet.sentence else ""
     words = {key: _e(_(key, lang)) for key in (N_("Selection"), N_("Source"), N_("Method"), N_("Note"))}
     selection = f"<p class='selection'><strong>{words['Selection']}:</strong> {_e(sheet.selection)}</p>"
-    if sheet.chart:
-        label = _("Chart: {title}", lang).format(title=sheet.sentence or sheet.title)
-        body = f"<figure role='img' aria-label='{_e(label)}'>{sheet.chart}</figure>"
+    if sheet.chart:  # an image (a Figure with its alternative text in the tagged PDF), drawn as vectors
+        label = _("Chart: {title}", lang).format(title=sheet.title) + (f". {sheet.sentence}" if sheet.sentence else "")
+        source = "data:image/svg+xml;base64," + base64.b64encode(sheet.chart).decode("ascii")
+        body = f"<div class='chart'><img src='{source}' alt='{_e(label)}'></div>"
     else:
         body = _table(sheet.table or DataTable([], []), lang)
     source = sheet.source + (f" ({sheet.n})" if sheet.n else "")
@@ -290,7 +282,7 @@ def _sheet(sheet: Sheet, cover: Cover, number: int, total: int, lang: str) -> st
     if sheet.address:
         about.append(f"<p class='address'>{_e(sheet.address)}</p>")
     return (
-        f"<section class='sheet' aria-labelledby='view-{number}'>{heading}{sentence}{selection}"
+        f"<section class='sheet' aria-labelledby='view-{number}'>{heading}{subtitle}{selection}"
         f"<div class='fit'>{body}</div><div class='about'>{''.join(about)}</div>"
         f"{_footer(cover, number, total, lang)}</section>"
     )

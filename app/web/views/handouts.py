@@ -130,10 +130,7 @@ def run(job: jobs.JobInfo, report) -> dict[str, Any]:
         if view is None:
             continue
         as_table = asked.get("show") == "table"  # the view was saved shown as a table
-        sheet = document.sheet_for(
-            view, rendered, number=len(sheets) + 2, title=saved.title, note=saved.note, as_table=as_table
-        )
-        sheets.append(sheet)
+        sheets.append(document.sheet_for(view, rendered, title=saved.title, note=saved.note, as_table=as_table))
         states.append(rendered.state)
     if not sheets:
         raise DeckError("The presentation has no view to hand out.")
