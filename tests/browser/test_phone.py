@@ -56,3 +56,24 @@ def test_a_table_on_a_phone_is_one_card_per_row_with_its_headings(phone):
     )
     assert head[0] <= 1 and head[1] <= 1  # the headings are read by screen readers, not shown twice
     assert phone.axe_violations() == []
+
+
+def test_a_bar_chart_on_a_phone_names_its_groups_above_the_bars(phone):
+    """The Likert chart by age group: on a phone the group names go above the bars, so the bars get the width
+    (on a wide screen the same figure keeps its names beside the bars)."""
+    phone.open("/undersoking?survey=demo_national&question=q6_1&by=age_group", "#survey-content .js-plotly-plot")
+    phone.wait_idle()
+    script = (
+        "const gd = document.querySelector('#survey-content .js-plotly-plot'); const f = gd._fullLayout;"
+        "return [f.yaxis.showticklabels, (f.annotations || []).filter(a => a.name === 'phone-labels').map(a => a.text),"
+        " f.xaxis._length / f.width, gd.layout.yaxis.categoryarray];"
+    )
+    phone.wait_until(lambda: phone.driver.execute_script(script)[0] is False, message="not drawn for a phone")
+    ticks, names, plot_share, groups = phone.driver.execute_script(script)
+    assert names == groups and [g.split(" år")[0] for g in groups] == ["25–34", "35–44", "45–54", "55–60"]
+    assert plot_share > 0.9  # the bars have the screen, not a sliver beside the names
+    phone.driver.set_window_size(1366, 768)
+    phone.open("/undersoking?survey=demo_national&question=q6_1&by=age_group", "#survey-content .js-plotly-plot")
+    phone.wait_idle()
+    ticks, names, plot_share, groups = phone.driver.execute_script(script)
+    assert ticks is True and names == [] and len(groups) == 4
