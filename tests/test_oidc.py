@@ -262,6 +262,20 @@ def test_an_answer_with_a_wrong_or_used_state_is_refused(sso_apps, oidc_provider
     assert who(client) is None
 
 
+def test_an_answer_naming_another_issuer_or_none_is_refused(sso_apps, oidc_provider):
+    """Mix-up defence (RFC 9207): the provider says it names itself in every answer, so an answer naming
+    another issuer, or none, is refused before its code is used; the true answer still logs in after."""
+    app = sso_apps()
+    person = new_person(oidc_provider, ["redaktorar"])
+    client, callback = provider_answer(app, person)
+    assert "iss=" in callback
+    elsewhere = re.sub(r"iss=[^&]+", "iss=http%3A%2F%2F127.0.0.1%3A1", callback)
+    assert client.get(elsewhere).status_code == 401 and who(client) is None
+    nameless = re.sub(r"&?iss=[^&]+", "", callback)
+    assert client.get(nameless).status_code == 401 and who(client) is None
+    assert client.get(callback).status_code == 303 and who(client).role == "editor"
+
+
 def test_an_answer_sent_to_another_browser_is_refused(sso_apps, oidc_provider):
     """Login CSRF: an attacker's own finished login, sent to a victim's browser, must not log the victim in."""
     app = sso_apps()

@@ -90,8 +90,10 @@ class Provider:
             raise LoginFailed(
                 f"the provider answered {request.args.get('error')}: {request.args.get('error_description')}"
             )
-        self.metadata()
+        metadata = self.metadata()
         sent_issuer = request.args.get("iss")
+        if sent_issuer is None and metadata.get("authorization_response_iss_parameter_supported"):
+            raise LoginFailed("the answer names no issuer, though the provider says it always does (RFC 9207)")
         if sent_issuer is not None and sent_issuer != self.settings.issuer:
             raise LoginFailed(f"the answer comes from the issuer {sent_issuer!r}")
         options = {
