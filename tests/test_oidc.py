@@ -41,10 +41,10 @@ def sso_apps(oidc_provider, database_url, tmp_path_factory):
     """Apps with single sign-on, one per (client id, issuer) asked for, built once for the module."""
     from app.web import create_app
 
-    built: dict[tuple[str, str], object] = {}
+    built: dict[tuple[str, str, bool], object] = {}
 
-    def app_for(client_id: str = "fjernarbeid", issuer: str | None = None):
-        key = (client_id, issuer or oidc_provider)
+    def app_for(client_id: str = "fjernarbeid", issuer: str | None = None, require_login: bool = False):
+        key = (client_id, issuer or oidc_provider, require_login)
         if key not in built:
             settings = OidcSettings(
                 issuer=key[1],
@@ -59,6 +59,7 @@ def sso_apps(oidc_provider, database_url, tmp_path_factory):
                 data_dir=tmp_path_factory.mktemp("sso"),
                 secret_key=secrets.token_urlsafe(32),
                 oidc=settings,
+                require_login=require_login,
             )
             built[key] = create_app(config)
         app = built[key]
@@ -408,3 +409,15 @@ def test_local_accounts_log_in_beside_single_sign_on(sso_apps, engine):
         assert answer.headers["Location"] == "/"  # no provider's logout to offer after a local login
     finally:
         next(accounts, None)  # runs the generator on: its accounts are deleted
+
+
+def test_single_sign_on_works_when_reading_needs_a_login(sso_apps, oidc_provider):
+    app = sso_apps(require_login=True)
+    anonymous = app.server.test_client()
+    assert anonymous.get("/").status_code == 302  # to the login page
+    page = anonymous.get(LOGIN_PATH).get_data(as_text=True)
+    assert 'id="login-sso"' in page
+    person = new_person(oidc_provider, ["redaktorar"])
+    client, answer = log_in(app, person, next_path="/")
+    assert answer.status_code == 303 and answer.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
