@@ -81,6 +81,14 @@ def structure(node) -> list[tuple[str, str | None]]:
     return found + (structure(node["/K"]) if "/K" in node else [])
 
 
+def region_of(server, path: str, query: str) -> str:
+    from app.web.kit.site import installed
+    from app.web.views.export import render_views
+
+    with server.test_request_context("/"):
+        return render_views(installed().for_path(path), query, "nb").state.label("region")
+
+
 def texts(pdf: bytes) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
 
@@ -120,6 +128,7 @@ def test_the_handout_is_a_cover_and_an_a4_page_per_view_numbered_with_selection_
         version = data_version(session)
     cover = pages[0]
     assert "Møte i Kvam" in cover and format_long_date(dt.date.today(), "nb") in cover
+    assert f"Kommune eller region {region_of(server, '/tiltak', '')}" in cover  # the region the views select
     assert f"Dataversjon {version}" in cover
     assert "Syntetiske data" in cover  # the demo survey is synthetic
     assert "Flytting etter kjønn" in cover and "Framdrift" in cover  # the contents
@@ -186,18 +195,23 @@ def test_a_handout_that_cannot_be_printed_fails_with_a_message(server, monkeypat
     answer = client.get(f"/deck/{token}.pdf?lang=nb", headers={"Accept": "application/json"})
     assert answer.status_code == 503
     document = answer.get_json()
-    assert document["state"] == "failed" and "could not be" in document["error"]
+    assert document["state"] == "failed" and "could not be printed" in document["error"]
     page = client.get(f"/deck/{token}.pdf?lang=nb", headers={"Accept": "text/html"})
-    assert page.status_code == 503 and b"role='alert'" in page.data and b"could not be" in page.data
+    assert page.status_code == 503 and b"role='alert'" in page.data
+    assert "Utdelingsarket kunne ikke lages som PDF på serveren" in page.get_data(as_text=True)  # in bokmål
 
 
 def test_a_deck_whose_views_show_nothing_fails_with_a_message(server):
     token = make_deck(server, "Tom", [("/presentasjon", "", "Ingen", "")])
     client = server.test_client()
-    assert client.get(f"/deck/{token}.pdf", headers={"Accept": "application/json"}).status_code == 202
+    assert client.get(f"/deck/{token}.pdf?lang=nn", headers={"Accept": "application/json"}).status_code == 202
     run_worker(server)
-    answer = client.get(f"/deck/{token}.pdf", headers={"Accept": "application/json"})
+    answer = client.get(f"/deck/{token}.pdf?lang=nn", headers={"Accept": "application/json"})
     assert answer.status_code == 503 and "no view to hand out" in answer.get_json()["error"]
+    page = client.get(f"/deck/{token}.pdf?lang=nn", headers={"Accept": "text/html"})
+    assert "Presentasjonen har inga vising å dele ut." in page.get_data(as_text=True)  # in nynorsk
+    unknown = client.get("/deck/no-such-deck-token-at-all-here.pdf?lang=nn")
+    assert unknown.status_code == 404 and unknown.get_data(as_text=True).startswith("Ingen presentasjon har")
 
 
 @pytest.mark.parametrize(

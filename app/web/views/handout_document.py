@@ -48,6 +48,10 @@ CHART_WIDTH = 680  # CSS px: the sheet's width (A4 less 15 mm each side, at 96 p
 CHART_HEIGHT = (320, 560)  # CSS px: a chart's height is kept within these
 MAX_ROWS = 45  # of a table on a sheet, before the page's script fits them; the rest are counted
 PRINT_SECONDS = 60.0
+PRINT_FAILED = N_(
+    "The handout could not be printed on the server. Whoever runs the dashboard can install Chromium and set "
+    "BROWSER_PATH (see the README)."
+)
 ASCII_SPELLING = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "å": "a", "Å": "A"})
 FILENAME_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
@@ -395,10 +399,7 @@ def print_pdf(markup: str) -> bytes:
                     raise
             except Exception as error:  # noqa: BLE001 - the browser raises many kinds; the log keeps them
                 log.error("printing a handout failed (is Chromium installed, BROWSER_PATH set?)", exc_info=error)
-                raise ImagesUnavailable(
-                    "The handout could not be printed on the server. Whoever runs the dashboard can install "
-                    "Chromium and set BROWSER_PATH (see the README)."
-                ) from error
+                raise ImagesUnavailable(message_id=PRINT_FAILED) from error
     if spilling:
         log.warning("%d sheet(s) of a handout hold more than a page; the rest is cut off", spilling)
     return pdf

@@ -31,6 +31,7 @@ from app.config import LANGUAGES
 from app.db import jobs
 from app.db.decks import DeckError, deck_version, get_deck
 from app.db.session import session_scope
+from app.language import N_, error_text
 from app.language import gettext as _
 from app.query.data_version import data_version
 from app.web.kit.page_state import default_language, parse_search
@@ -39,6 +40,7 @@ from app.web.views.handout_document import content_disposition, download_name
 KIND = "handout"
 FAILED_SHOWN_FOR = dt.timedelta(minutes=1)  # a failed handout is reported, not retried, for this long
 POLL_SECONDS = 2
+NO_VIEW = N_("The presentation has no view to hand out.")
 LAYOUT = 2  # of the handout's pages: a new one makes every handout anew (2: a cover, equal A4 pages, tagged)
 
 
@@ -70,7 +72,7 @@ def ensure_handout(token: str, lang: str | None, owner: str, host: str = "") -> 
     with session_scope() as session:
         deck = get_deck(session, token)
         if not deck.views:
-            raise DeckError("The presentation has no view to hand out.")
+            raise DeckError(message_id=NO_VIEW)
         deck_id, content = deck_version(session, token)
         version = data_version(session)
     digest = hashlib.sha256(f"{LAYOUT}:{content}:{lang}:{version}".encode()).hexdigest()[:24]
@@ -133,7 +135,7 @@ def run(job: jobs.JobInfo, report) -> dict[str, Any]:
         sheets.append(document.sheet_for(view, rendered, title=saved.title, note=saved.note, as_table=as_table))
         states.append(rendered.state)
     if not sheets:
-        raise DeckError("The presentation has no view to hand out.")
+        raise DeckError(message_id=NO_VIEW)
     cover = document.Cover(
         title=deck.title,
         date=format_long_date(dt.date.today(), lang),
@@ -157,7 +159,10 @@ def _progress_page(state: HandoutState, lang: str) -> str:
     job = state.job
     title = html.escape(_("Handout (PDF)", lang))
     if job is not None and job.state == "failed":
-        failed = html.escape(_("The handout could not be made:", lang) + " " + (job.error or ""))
+        # a job keeps its error in English; one the catalogues know is said in the page's language
+        failed = html.escape(
+            _("The handout could not be made:", lang) + " " + (_(job.error, lang) if job.error else "")
+        )
         body, refresh = f"<p role='alert'>{failed}</p>", ""
     else:
         done = percent(job)
@@ -188,7 +193,7 @@ def register(server: Flask) -> None:
         try:
             state = ensure_handout(token, lang, owner_of_request(), request.host_url)
         except DeckError as error:
-            return Response(str(error) + "\n", status=404, mimetype="text/plain")
+            return Response(error_text(error, lang) + "\n", status=404, mimetype="text/plain")
         except jobs.JobLimitReached as error:
             response = Response(str(error) + "\n", status=429, mimetype="text/plain")
             response.headers["Retry-After"] = str(error.retry_after)
