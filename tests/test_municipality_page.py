@@ -159,3 +159,37 @@ def test_the_data_files_cite_the_municipality_at_its_own_address(client):
     metadata = json.loads(client.get("/data/kommune.metadata.json?kommune=4622&lang=nn").data)
     address = next(value for key, value in metadata.items() if key == "address")
     assert "/kommune/4622?" in address and "kommune=" not in address
+
+
+@pytest.mark.parametrize(
+    "search", ["?kommune=4622&survey=demo_national", "?kommune=hardangerradet&survey=demo_national"]
+)
+def test_the_figures_are_the_same_as_plotly_validated_them(app, monkeypatch, search):
+    """The page builds its figures from dicts without Plotly's validation of each property (``figure_of``):
+    with validation switched on, every figure comes out the same, number for number."""
+    from dash._utils import to_json
+
+    from app.web.kit import charts
+
+    def figures() -> dict:
+        answer = page_answer(app, municipality, search, "nn")
+        found: dict = {}
+
+        def walk(node):
+            if isinstance(node, dict):
+                if isinstance(node.get("figure"), dict):
+                    found[node.get("id")] = node["figure"]
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(json.loads(to_json(answer["content"])))
+        return found
+
+    fast = figures()
+    monkeypatch.setattr(charts, "VALIDATE", True)
+    checked = figures()
+    assert set(fast) >= {municipality.TREND, municipality.PYRAMID, municipality.MODEL_MAP, municipality.EDUCATION}
+    assert fast == checked

@@ -150,3 +150,29 @@ def test_the_top2_test_from_the_shares_cells_equals_the_separate_top2_test(db, v
     separate = top2_test(db, "demo_national", variable, by)
     assert shares.test.statistic == pytest.approx(separate.statistic, rel=1e-9)
     assert shares.test.df == pytest.approx(separate.df) and shares.test.p_value == pytest.approx(separate.p_value)
+
+
+def test_the_figures_built_unvalidated_are_as_plotly_validates_them(db, monkeypatch):
+    """``facet_figure`` and ``bars_figure`` make their traces as dicts without Plotly's validation
+    (``charts.figure_of``); with it switched on they come out the same."""
+    from app.web.kit import charts
+
+    found = findings(db, "demo_national", min_n=10).map(lambda r: localized(r, "nn"))
+
+    def drawn():
+        return (
+            page.facet_figure(found.home_office, "nn", "t").to_dict(),
+            page.bars_figure(found.centrality, "nn", "t").to_dict(),
+        )
+
+    fast = drawn()
+    monkeypatch.setattr(charts, "VALIDATE", True)
+    assert drawn() == fast
+
+
+def test_a_table_is_one_component_with_every_text_escaped():
+    table = page.share_table(_share([_row("<b>A</b> & {b}", 1, 0.5)]), "nb", "Tabell <i>")
+    markup = table.children
+    assert isinstance(markup, str) and "relationships-table" in markup
+    assert "<b>A</b>" not in markup and "&lt;b&gt;A&lt;/b&gt; &amp; &#123;b&#125;" in markup
+    assert '<th scope="row">' in markup and "Tabell &lt;i&gt;" in markup

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import PublishedFigure
+from app.query.data_version import remembered
 from app.query.estimates import EstimateRow, estimate_categories
 from app.query.metadata import survey_meta
 
@@ -80,16 +81,28 @@ def home_office_possibility(session: Session) -> list[Wave]:
 
 def find_figure(session: Session, source: str, location: str, measure: str, base: str | None = None) -> Figure | None:
     """The figure of ``source`` whose location starts with ``location``, with exactly ``measure`` (and a base
-    starting with ``base``), or None."""
-    query = select(PublishedFigure).where(
-        PublishedFigure.source_document == source,
-        PublishedFigure.location.startswith(location),
-        PublishedFigure.measure == measure,
-    )
-    if base is not None:
-        query = query.where(PublishedFigure.breakdown.startswith(base))
-    row = session.scalars(query.order_by(PublishedFigure.id)).first()
-    return _figure(row) if row else None
+    starting with ``base``), or None: the first by id, as ``published`` lists them."""
+    for row_source, row_location, row_measure, row_base, figure in published(session):
+        if (
+            row_source == source
+            and row_measure == measure
+            and row_location is not None
+            and row_location.startswith(location)
+            and (base is None or (row_base is not None and row_base.startswith(base)))
+        ):
+            return figure
+    return None
+
+
+def published(session: Session) -> tuple[tuple[str, str | None, str, str | None, Figure], ...]:
+    """Every published figure as (source, location, measure, base, figure), by id, read once per data version:
+    Nasjonalt looks up some 30 of them on every render, and they change only with an import."""
+
+    def read() -> tuple[tuple[str, str | None, str, str | None, Figure], ...]:
+        rows = session.scalars(select(PublishedFigure).order_by(PublishedFigure.id)).all()
+        return tuple((r.source_document, r.location, r.measure, r.breakdown, _figure(r)) for r in rows)
+
+    return remembered(session, ("national.published",), read)
 
 
 @dataclass(frozen=True)
@@ -104,12 +117,18 @@ class Benchmark:
 
 
 def benchmarks(session: Session, survey: str, *, min_n: int) -> list[Benchmark]:
-    """The survey's benchmarks with their weighted shares (suppressed below ``min_n`` as everywhere)."""
+    """The survey's benchmarks with their weighted shares (suppressed below ``min_n`` as everywhere), remembered
+    until the data version changes (the threshold is in the key)."""
+    found = remembered(session, ("national.benchmarks", survey, min_n), lambda: _benchmarks(session, survey, min_n))
+    return list(found)
+
+
+def _benchmarks(session: Session, survey: str, min_n: int) -> tuple[Benchmark, ...]:
     declared = survey_meta(session, survey).codebook.get("benchmarks") or []
     if not declared:
-        return []
+        return ()
     rows = estimate_categories(session, survey, [(b["variable"], b["categories"]) for b in declared], min_n=min_n)
-    return [
+    return tuple(
         Benchmark(b["national"], b["variable"], tuple(b["categories"]), b["note"], row)
         for b, row in zip(declared, rows, strict=True)
-    ]
+    )

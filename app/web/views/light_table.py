@@ -52,3 +52,19 @@ def light_table(table: DataTable, caption: str, lang: str) -> dcc.Markdown:
     return dcc.Markdown(
         table_markup(table, caption, lang), dangerously_allow_html=True, dedent=False, className="light-table"
     )
+
+
+def rows_table(caption: str, header: list[str], body: list[list[str]], class_name: str) -> dcc.Markdown:
+    """A table of texts in one component: a caption, a header row (``scope="col"``) and rows whose first cell
+    heads the row (``scope="row"``), every text escaped as in ``table_markup``. For pages that wrote such a
+    table as ``html.Table`` of a component per cell (Samanhengar: some 400 a render)."""
+    head = "".join(f'<th scope="col">{_text(h)}</th>' for h in header)
+    rows = "".join(
+        f'<tr><th scope="row">{_text(cells[0])}</th>' + "".join(f"<td>{_text(c)}</td>" for c in cells[1:]) + "</tr>"
+        for cells in body
+    )
+    markup = (
+        f'<table class="{_text(class_name)}"><caption>{_text(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
+    return dcc.Markdown(markup, dangerously_allow_html=True, dedent=False, className="light-table")

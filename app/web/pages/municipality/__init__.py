@@ -10,7 +10,6 @@ replaced by another area's figure, with a model-based estimate beside them, labe
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from app.language import N_, format_number
@@ -20,7 +19,7 @@ from app.language.ssb import education_level_name
 from app.query import municipality as facts
 from app.query.metadata import survey_meta
 from app.web.kit import page_state
-from app.web.kit.charts import PALETTE, base_layout
+from app.web.kit.charts import PALETTE, base_layout, figure_of
 from app.web.kit.components import key_figure_card, labelled_dropdown, needs_message, survey_label
 from app.web.kit.page_state import Context, Option, PageState, Param, Spec, chosen_survey, survey_param
 from app.web.kit.site import Page, link_to
@@ -551,18 +550,17 @@ def _trend(session, where: facts.Place, views: Views) -> html.Div:
     lang = views.state.lang
     points = facts.population_trend(session, where.numbers)
     title = _("Residents 1 January", lang)
-    fig = go.Figure(layout=base_layout(lang, title, height=320))
-    fig.add_trace(
-        go.Scatter(
-            x=[p[0] for p in points],
-            y=[p[1] for p in points],
-            mode="lines+markers",
-            marker={"color": [PALETTE[0] if p[2] else "#999" for p in points], "size": 7},
-            line={"color": PALETTE[0]},
-            name=title,
-            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
-        )
+    trace = dict(
+        type="scatter",
+        x=[p[0] for p in points],
+        y=[p[1] for p in points],
+        mode="lines+markers",
+        marker={"color": [PALETTE[0] if p[2] else "#999" for p in points], "size": 7},
+        line={"color": PALETTE[0]},
+        name=title,
+        hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
     )
+    fig = figure_of([trace], base_layout(lang, title, height=320))
     fig.update_yaxes(tickformat=",.0f", gridcolor="#e5e5e5", rangemode="tozero")
     fig.update_layout(showlegend=False)
     table = DataTable(
@@ -584,11 +582,11 @@ def _pyramid(session, where: facts.Place, views: Views) -> html.Div:
     lang = views.state.lang
     year, ages = facts.age_pyramid(session, where.numbers)
     title = _("Age pyramid 1 January {year}", lang).format(year=year)
-    fig = go.Figure(layout=base_layout(lang, title, height=420))
     marked = [25 <= a <= 60 for a, _m, _w in ages]
-    for sex, index, sign, colour in ((_("Men", lang), 1, -1, PALETTE[0]), (_("Women", lang), 2, 1, PALETTE[1])):
-        fig.add_trace(
-            go.Bar(
+    fig = figure_of(
+        [
+            dict(
+                type="bar",
                 y=[a for a, *_rest in ages],
                 x=[sign * row[index] for row in ages],
                 orientation="h",
@@ -597,7 +595,13 @@ def _pyramid(session, where: facts.Place, views: Views) -> html.Div:
                 customdata=[row[index] for row in ages],
                 hovertemplate="%{y}: %{customdata}<extra>" + sex + "</extra>",
             )
-        )
+            for sex, index, sign, colour in (
+                (_("Men", lang), 1, -1, PALETTE[0]),
+                (_("Women", lang), 2, 1, PALETTE[1]),
+            )
+        ],
+        base_layout(lang, title, height=420),
+    )
     fig.update_layout(barmode="overlay", bargap=0.05)
     top = max([max(m, w) for _a, m, w in ages] or [1])
     step = _nice_step(top)
@@ -683,9 +687,13 @@ def _change(session, where: facts.Place, views: Views) -> html.Div | None:
     if not years:
         return None
     title = _("Birth surplus and net migration", lang)
-    fig = go.Figure(layout=base_layout(lang, title, height=320))
-    fig.add_trace(go.Bar(x=[y for y, *_r in years], y=[b for _y, b, _n in years], name=_("Birth surplus", lang)))
-    fig.add_trace(go.Bar(x=[y for y, *_r in years], y=[n for _y, _b, n in years], name=_("Net migration", lang)))
+    fig = figure_of(
+        [
+            dict(type="bar", x=[y for y, *_r in years], y=[b for _y, b, _n in years], name=_("Birth surplus", lang)),
+            dict(type="bar", x=[y for y, *_r in years], y=[n for _y, _b, n in years], name=_("Net migration", lang)),
+        ],
+        base_layout(lang, title, height=320),
+    )
     fig.update_layout(barmode="group")
     fig.update_yaxes(gridcolor="#e5e5e5", zerolinecolor="#333")
     table = DataTable(
@@ -708,24 +716,26 @@ def _commuting(session, where: facts.Place, views: Views) -> html.Div | html.P:
     title = _("Commuting {year}: the largest flows out of and into {name}", lang).format(
         year=flows.year, name=where.name
     )
-    fig = go.Figure(layout=base_layout(lang, title, height=460))
-    fig.add_trace(
-        go.Bar(
-            y=[n for n, _v in flows.out_flows],
-            x=[v for _n, v in flows.out_flows],
-            orientation="h",
-            name=_("Residents who work there", lang),
-            marker_color=PALETTE[0],
-        )
-    )
-    fig.add_trace(
-        go.Bar(
-            y=[n for n, _v in flows.in_flows],
-            x=[v for _n, v in flows.in_flows],
-            orientation="h",
-            name=_("Workers who live there", lang),
-            marker_color=PALETTE[1],
-        )
+    fig = figure_of(
+        [
+            dict(
+                type="bar",
+                y=[n for n, _v in flows.out_flows],
+                x=[v for _n, v in flows.out_flows],
+                orientation="h",
+                name=_("Residents who work there", lang),
+                marker={"color": PALETTE[0]},
+            ),
+            dict(
+                type="bar",
+                y=[n for n, _v in flows.in_flows],
+                x=[v for _n, v in flows.in_flows],
+                orientation="h",
+                name=_("Workers who live there", lang),
+                marker={"color": PALETTE[1]},
+            ),
+        ],
+        base_layout(lang, title, height=460),
     )
     fig.update_layout(barmode="group")
     fig.update_yaxes(autorange="reversed", automargin=True)
@@ -808,15 +818,23 @@ def _education(session, where: facts.Place, views: Views) -> html.Div | html.P:
     levels = [{**lv, "label": education_level_name(lv["level"], lv["label"], lang)} for lv in levels]  # SSB's names
     year = levels[0]["year"]
     title = _("Highest education, residents 16 and over, {year}", lang).format(year=year)
-    fig = go.Figure(layout=base_layout(lang, title, height=380))
-    for key, name, colour in (
-        ("municipality", where.name, PALETTE[0]),
-        ("county", where.county_name, PALETTE[1]),
-        ("norway", _("Norway", lang), PALETTE[2]),
-    ):
-        fig.add_trace(
-            go.Bar(x=[lv["label"] for lv in levels], y=[lv[key] for lv in levels], name=name, marker_color=colour)
-        )
+    fig = figure_of(
+        [
+            dict(
+                type="bar",
+                x=[lv["label"] for lv in levels],
+                y=[lv[key] for lv in levels],
+                name=name,
+                marker={"color": colour},
+            )
+            for key, name, colour in (
+                ("municipality", where.name, PALETTE[0]),
+                ("county", where.county_name, PALETTE[1]),
+                ("norway", _("Norway", lang), PALETTE[2]),
+            )
+        ],
+        base_layout(lang, title, height=380),
+    )
     fig.update_layout(barmode="group")
     fig.update_yaxes(ticksuffix=" %", gridcolor="#e5e5e5")
     table = DataTable(

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from app.language import format_share
 from app.language import gettext as _
 from app.query.boundaries import Ring
-from app.web.kit.charts import base_layout, empty_figure, plain, ring_lines
+from app.web.kit.charts import base_layout, empty_figure, figure_of, plain, ring_arrays
 
 WIDE_PP = 20  # an interval wider than this (percentage points) is hatched
 BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]  # light to dark; text stays readable
@@ -47,11 +47,12 @@ def model_map(
     or a region's members) is outlined."""
     if not shapes:
         return empty_figure(_("No municipal boundaries to draw.", lang), lang)
-    traces: list[go.Scatter] = []  # made first, and the figure from them at once: 1.5× faster than add_trace
+    # the traces as dicts, and the figure made of them at once (``figure_of``: without validating each)
+    traces: list[dict] = []
     edges = bands([e[0] for e in estimates.values()]) if estimates else []
     shown: set[str] = set()
     for number, (name, rings) in sorted(shapes.items(), key=lambda item: item[0] in chosen):
-        xs, ys = ring_lines(rings)
+        xs, ys = ring_arrays(rings)
         found = estimates.get(number)
         if found is None:
             key, fill, legend = "none", UNKNOWN_FILL, _("No model-based estimate", lang)
@@ -70,7 +71,8 @@ def model_map(
                 f"({format_share(low, lang, 1)}–{format_share(high, lang, 1)})"
             )
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=xs,
                 y=ys,
                 mode="lines",
@@ -89,7 +91,8 @@ def model_map(
         if key not in shown:
             shown.add(key)
             traces.append(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=[None],
                     y=[None],
                     mode="markers",
@@ -100,7 +103,8 @@ def model_map(
                 )
             )
     traces.append(  # a legend entry for the hatching
-        go.Scatter(
+        dict(
+            type="scatter",
             x=[None],
             y=[None],
             mode="markers",
@@ -113,7 +117,7 @@ def model_map(
             legendrank=100,
         )
     )
-    fig = go.Figure(data=traces, layout=base_layout(lang, height=height))
+    fig = figure_of(traces, base_layout(lang, height=height))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=2.0)  # about right at 60° N
     fig.update_layout(legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.01}, margin={"r": 10})

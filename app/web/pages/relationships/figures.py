@@ -10,13 +10,14 @@ from __future__ import annotations
 import textwrap
 
 import plotly.graph_objects as go
-from dash import html
+from dash import dcc, html
 
 from app.language import N_, format_number, format_share, percent_suffix
 from app.language import gettext as _
 from app.query.estimates import EstimateRow, MeanResult, ShareResult, Test
 from app.query.relationships import WALD_METHOD
-from app.web.kit.charts import PALETTE, base_layout, percent_axis, percent_axis_settings, plain
+from app.web.kit.charts import PALETTE, base_layout, figure_of, percent_axis, percent_axis_settings, plain
+from app.web.views.light_table import rows_table
 
 ALPHA = 0.05
 
@@ -249,13 +250,14 @@ def facet_figure(results: list[ShareResult], lang: str, title: str) -> go.Figure
         est = [None if r.suppressed else r.estimate for r in rows]
         labels = [_wrap(r.group, 30) for r in rows]
         traces.append(
-            go.Bar(
+            dict(
+                type="bar",
                 x=[None if e is None else round(e * 100, 1) for e in est],
                 y=labels,
                 orientation="h",
                 xaxis=f"x{suffix}",
                 yaxis=f"y{suffix}",
-                marker_color=PALETTE[0],
+                marker={"color": PALETTE[0]},
                 hovertemplate=_hover(lang),
                 showlegend=False,
                 error_x=_error(est, [r.ci_low for r in rows], [r.ci_high for r in rows]),
@@ -281,7 +283,7 @@ def facet_figure(results: list[ShareResult], lang: str, title: str) -> go.Figure
             }
         )
         layout["annotations"] += _suppressed_annotations(rows, labels, lang, f"x{suffix}", f"y{suffix}")
-    return go.Figure(data=traces, layout=layout)
+    return figure_of(traces, layout)  # the traces as dicts, unvalidated (``charts.figure_of``)
 
 
 def bars_figure(result: ShareResult, lang: str, title: str) -> go.Figure:
@@ -296,18 +298,23 @@ def bars_figure(result: ShareResult, lang: str, title: str) -> go.Figure:
         "bargap": 0.3,
         "xaxis": {**percent_axis_settings(lang), "dtick": 25},
         "yaxis": {"autorange": "reversed"},
-        "annotations": _suppressed_annotations(rows, labels, lang),
     }
-    return go.Figure(
-        go.Bar(
-            x=[None if e is None else round(e * 100, 1) for e in est],
-            y=labels,
-            orientation="h",
-            marker_color=PALETTE[0],
-            error_x=_error(est, [r.ci_low for r in rows], [r.ci_high for r in rows]),
-            hovertemplate=_hover(lang),
-        ),
-        layout=layout,
+    notes = _suppressed_annotations(rows, labels, lang)
+    if notes:  # none is no key, as Plotly's validation leaves it
+        layout["annotations"] = notes
+    return figure_of(
+        [
+            dict(
+                type="bar",
+                x=[None if e is None else round(e * 100, 1) for e in est],
+                y=labels,
+                orientation="h",
+                marker={"color": PALETTE[0]},
+                error_x=_error(est, [r.ci_low for r in rows], [r.ci_high for r in rows]),
+                hovertemplate=_hover(lang),
+            )
+        ],
+        layout,
     )
 
 
@@ -407,18 +414,13 @@ def mean_figure(result: MeanResult, lang: str) -> go.Figure:
 # --- text alternatives ------------------------------------------------------------------------
 
 
-def _table(caption: str, header: list[str], body: list[list[str]]) -> html.Table:
-    return html.Table(
-        [
-            html.Caption(caption),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-            html.Tbody([html.Tr([html.Th(cells[0], scope="row")] + [html.Td(c) for c in cells[1:]]) for cells in body]),
-        ],
-        className="table table-sm relationships-table",
-    )
+def _table(caption: str, header: list[str], body: list[list[str]]) -> dcc.Markdown:
+    """The table as one component (``light_table.rows_table``): the same ``<table>``, caption and header cells,
+    without Dash's machinery for each of its cells."""
+    return rows_table(caption, header, body, "table table-sm relationships-table")
 
 
-def statements_table(results: list[ShareResult], lang: str, caption: str) -> html.Table:
+def statements_table(results: list[ShareResult], lang: str, caption: str) -> dcc.Markdown:
     groups = top_rows(results[0])
     columns = [{r.group_code: r for r in top_rows(res)} for res in results]
     body = [
@@ -432,7 +434,7 @@ def statements_table(results: list[ShareResult], lang: str, caption: str) -> htm
     )
 
 
-def share_table(result: ShareResult, lang: str, caption: str) -> html.Table:
+def share_table(result: ShareResult, lang: str, caption: str) -> dcc.Markdown:
     body = [
         [r.group, _interval_text(r, lang), "–" if r.n is None else format_number(r.n, lang)] for r in top_rows(result)
     ]
@@ -441,7 +443,7 @@ def share_table(result: ShareResult, lang: str, caption: str) -> html.Table:
     )
 
 
-def travel_table(result: ShareResult, lang: str) -> html.Table:
+def travel_table(result: ShareResult, lang: str) -> dcc.Markdown:
     groups: dict[str, dict[int | str, EstimateRow]] = {}
     for row in result.rows:
         groups.setdefault(row.group, {})[row.code] = row
@@ -463,7 +465,7 @@ def travel_table(result: ShareResult, lang: str) -> html.Table:
     )
 
 
-def mean_table(result: MeanResult, lang: str) -> html.Table:
+def mean_table(result: MeanResult, lang: str) -> dcc.Markdown:
     body = []
     for r in result.rows:
         if r.suppressed or r.estimate is None:
