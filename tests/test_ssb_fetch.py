@@ -184,3 +184,96 @@ def test_a_flow_table_for_a_region_asks_for_flows_out_of_and_into_it(db):
         (False, True),
         (True, False),
     ]
+
+
+# --- the command ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_counts(engine):
+    def read():
+        with engine.connect() as connection:
+            return {m.__tablename__: connection.scalar(select(func.count()).select_from(m)) for m in MODELS}
+
+    return read
+
+
+def test_dry_run_prints_the_exact_requests_and_asks_nothing(database_url, monkeypatch, capsys, shared_counts):
+    from app.cli import main
+
+    before = shared_counts()
+    with replay_server() as replay:
+        monkeypatch.setenv("DATABASE_URL", database_url)
+        monkeypatch.setenv("FJERNARBEID_SSB_API", replay.base)
+        assert main(["fetch", "ssb", "07459", "--from", "1986", "--dry-run"]) == 0
+        printed = capsys.readouterr()
+        assert printed.out.splitlines() == [r.url for r in plan("07459", replay.base, 1986)]
+        assert len(printed.out.splitlines()) > 1 and "nothing was asked or changed" in printed.err
+        assert main(["fetch", "ssb", "11618", "--municipalities", "region", "hardangerradet", "--dry-run"]) == 0
+        (url,) = capsys.readouterr().out.splitlines()
+        assert url.startswith(f"{replay.base}/tables/11618/data?") and "valueCodes[Region]=4601," not in url
+        assert "4622" in url and "valueCodes[Region]=*" not in url
+        assert replay.requests == []
+    assert shared_counts() == before
+
+
+def test_without_internet_the_command_prints_one_line_exits_3_and_changes_nothing(database_url, shared_counts):
+    import os
+    import subprocess
+    import sys
+
+    before = shared_counts()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "FJERNARBEID_SSB_API": f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "fetch", "ssb", "07459", "--from", "2020"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: SSB cannot be reached at 127.0.0.1:{env['FJERNARBEID_SSB_API'].split(':')[2].split('/')[0]} "
+        "(connection refused); nothing was changed. Check the internet connection (or FJERNARBEID_SSB_API) and "
+        "try again."
+    ]
+    assert result.stdout == ""
+    assert shared_counts() == before
+
+
+def test_the_command_imports_the_replayed_answer(database_url, engine, monkeypatch, capsys):
+    """Writes SSB's 2022 totals to the shared database: the seed has the same figures (SSB's)."""
+    from app.cli import main
+
+    values = recorded_values()
+    with replay_server() as replay:
+        monkeypatch.setenv("DATABASE_URL", database_url)
+        monkeypatch.setenv("FJERNARBEID_SSB_API", replay.base)
+        assert main(["fetch", "ssb", "07459"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("SSB 07459: 1 answer(s) from SSB's API imported.") and "Halden 3001 → 3101 (2024)" in out
+    with engine.connect() as connection:
+        kvam = connection.scalar(
+            select(PopulationTotal.population).where(
+                PopulationTotal.kommunenummer == "4622", PopulationTotal.year == 2022
+            )
+        )
+    assert kvam == values["K-4622"]
+
+
+def test_the_command_refuses_a_table_the_dashboard_does_not_read(database_url, monkeypatch, capsys, shared_counts):
+    from app.cli import main
+
+    before = shared_counts()
+    with replay_server() as replay:
+        monkeypatch.setenv("DATABASE_URL", database_url)
+        monkeypatch.setenv("FJERNARBEID_SSB_API", replay.base)
+        assert main(["fetch", "ssb", "13861"]) == 4
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "13861" in err and "Lønnsfordelingen belyst" in err and "09429 (education)" in err
+    assert shared_counts() == before

@@ -22,11 +22,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from app.cli import accounts, backup, database, imports, server, small_area, statistics
+from app.cli import accounts, backup, database, fetch, imports, server, small_area, statistics
 from app.config import Config
 from app.errors import FjernarbeidError
 
-GROUPS = (database, imports, statistics, backup, accounts, small_area, server)
+GROUPS = (database, imports, fetch, statistics, backup, accounts, small_area, server)
 
 
 def build_parser() -> argparse.ArgumentParser:
