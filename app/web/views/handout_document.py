@@ -82,9 +82,11 @@ p { margin: 0 0 1.5mm; }
 .chart { height: 100%; }
 .chart img { display: block; width: 100%; height: 100%; object-fit: contain; object-position: top left; }
 table { width: 100%; border-collapse: collapse; font-size: 8.5pt; }
-th, td { text-align: left; vertical-align: top; padding: .6mm 1.5mm; border-bottom: .3pt solid #bbb; }
+th, td { text-align: left; vertical-align: top; padding: .6mm 1.5mm; border-bottom: .3pt solid #bbb;
+  overflow-wrap: anywhere; }
 th { background: #e9ecef; }
 td.number, th.number { text-align: right; }
+td.number { overflow-wrap: normal; white-space: nowrap; }
 .more { font-style: italic; color: #444; font-size: 8.5pt; margin-top: 1mm; }
 .about { font-size: 8.5pt; color: #222; border-top: .5pt solid #999; padding-top: 1.5mm; }
 .about p { margin: 0 0 .8mm; }
