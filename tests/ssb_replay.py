@@ -17,6 +17,7 @@ The recorded answers are in /work/shared/real/ssb (provenance in its README.md),
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,9 +44,10 @@ class Replay:
 
 
 @contextmanager
-def replay_server(answers: dict[str, Path] | None = None) -> Iterator[Replay]:
-    """Serve ``answers`` (table → recorded file) at ``http://127.0.0.1:PORT/api/pxwebapi/v2``; any other
-    address is a 404, as SSB answers an unknown table."""
+def replay_server(answers: dict[str, Path] | None = None, delay: float = 0.0) -> Iterator[Replay]:
+    """Serve ``answers`` (table → recorded file) at ``http://127.0.0.1:PORT/api/pxwebapi/v2``, each after
+    ``delay`` seconds (as a slow connection would); any other address is a 404, as SSB answers an unknown
+    table."""
     replay = Replay("", dict(ANSWERS if answers is None else answers))
 
     class Handler(BaseHTTPRequestHandler):
@@ -56,6 +58,7 @@ def replay_server(answers: dict[str, Path] | None = None) -> Iterator[Replay]:
             if path is None:
                 self.send_error(404, "Not found")
                 return
+            time.sleep(delay)
             body = path.read_bytes()
             self.send_response(200)
             self.send_header("Content-Type", "application/json; charset=UTF-8")

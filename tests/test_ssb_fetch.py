@@ -28,7 +28,7 @@ from app.db.models import (
 )
 from app.errors import FjernarbeidError, ImportValidationError
 from app.ingest import ssb_fetch
-from app.ingest.ssb_fetch import CELL_LIMIT, QUERIES, SsbUnreachable, fetch_ssb, plan
+from app.ingest.ssb_fetch import CELL_LIMIT, QUERIES, SsbRefused, SsbUnreachable, fetch_ssb, plan
 from tests.ssb_replay import ANSWERS, REAL, closed_port, replay_server
 
 MODELS = (
@@ -119,6 +119,17 @@ def test_an_answer_that_is_not_the_table_asked_for_is_refused_and_nothing_change
     with replay_server({"11618": REAL / "29843.json"}) as replay, pytest.raises(ImportValidationError) as refused:
         fetch_ssb(db, "11618", base=replay.base)
     assert "industry/main industrial grouping" in str(refused.value)
+    assert counts(db) == before
+
+
+def test_an_error_status_from_ssb_is_one_line_naming_it_and_nothing_changes(db):
+    """The replay answers 404 for a table it has no recording of, as SSB does for a table it does not have."""
+    before = counts(db)
+    with replay_server({}) as replay, pytest.raises(SsbRefused) as refused:
+        fetch_ssb(db, "06913", base=replay.base)
+    message = str(refused.value)
+    assert "(HTTP 404)" in message and "nothing was changed" in message and "\n" not in message, message
+    assert refused.value.exit_code == 1 and len(replay.requests) == 1
     assert counts(db) == before
 
 

@@ -21,7 +21,7 @@ from tests.ssb_replay import ANSWERS, closed_port, replay_server
 
 @pytest.fixture(scope="module")
 def replay():
-    with replay_server() as server:
+    with replay_server(delay=4) as server:  # slow enough for the page to show the step it is at
         yield server
 
 
@@ -64,6 +64,11 @@ def test_update_from_ssb_imports_the_answer_and_says_how_many_rows(page, account
     worker_for(replay.base)
     page.log_in(accounts["admin"])
     _fetch(page, "07459")
+    page.wait_until(
+        lambda: page.text(f"#{admin_import.FETCH_PROGRESS}-step") == "Henter svar 1 av 1 fra SSB",
+        timeout=60,
+        message="the step of the fetch was not shown",
+    )
     page.wait_until(lambda: page.find_all("#ssb-fetch-done"), timeout=90, message="no result")
     done = page.text("#ssb-fetch-done")
     assert done.startswith("SSB-tabell 07459 hentet og importert:") and "rader lest" in done, done
