@@ -52,7 +52,7 @@ def test_a_person_logs_in_with_the_provider_and_out_again(browser, sso_site):
     answer = requests.put(f"{issuer}/_test/users/{person}", json={"groups": ["redaktorar"]}, timeout=5)
     assert answer.status_code == 204
     browser.delete_all_cookies()
-    wait = WebDriverWait(browser, 30)
+    wait = WebDriverWait(browser, 90)  # a cold server draws its first page slowly on a busy machine
 
     browser.get(f"{url}/logg-inn")
     button = wait.until(lambda b: b.find_element(By.ID, "login-sso"))

@@ -86,10 +86,12 @@ def run_provider(
     if not ready:
         process.kill()
         pytest.fail("the OpenID provider did not start:\n" + "".join(output))
-    yield ready[0]
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        yield ready[0]
+    finally:  # also when the generator is closed (``close()``) rather than run on
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
