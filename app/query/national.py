@@ -82,7 +82,18 @@ def home_office_possibility(session: Session) -> list[Wave]:
 def find_figure(session: Session, source: str, location: str, measure: str, base: str | None = None) -> Figure | None:
     """The figure of ``source`` whose location starts with ``location``, with exactly ``measure`` (and a base
     starting with ``base``), or None: the first by id, as ``published`` lists them."""
-    for row_source, row_location, row_measure, row_base, figure in published(session):
+    return pick_figure(published(session), source, location, measure, base)
+
+
+def pick_figure(
+    rows: tuple[tuple[str, str | None, str, str | None, Figure], ...],
+    source: str,
+    location: str,
+    measure: str,
+    base: str | None = None,
+) -> Figure | None:
+    """``find_figure`` in the rows ``published`` gave (a page that looks up many reads them once)."""
+    for row_source, row_location, row_measure, row_base, figure in rows:
         if (
             row_source == source
             and row_measure == measure

@@ -26,8 +26,9 @@ from app.query.national import (
     Figure,
     Wave,
     benchmarks,
-    find_figure,
     home_office_possibility,
+    pick_figure,
+    published,
 )
 from app.web.kit import page_state
 from app.web.kit.charts import base_layout
@@ -333,17 +334,15 @@ def _as_percent(figure: Figure | None) -> float | None:
 def render(state: PageState, session) -> dict:
     lang = state.lang
     waves = home_office_possibility(session)
-    frequency = [
-        (
-            year,
-            find_figure(session, w.source, w.location, w.measure, w.base),
-            find_figure(session, d.source, d.location, d.measure, d.base),
-        )
-        for year, w, d in FREQUENCY_FIGURES
-    ]
-    conditions = [find_figure(session, w.source, w.location, w.measure, w.base) for w in CONDITION_FIGURES]
-    employers = [find_figure(session, w.source, w.location, w.measure, w.base) for w in EMPLOYER_FIGURES]
-    municipal = [find_figure(session, w.source, w.location, w.measure, w.base) for w in MUNICIPAL_FIGURES]
+    rows = published(session)  # every published figure, read once per data version; the lookups below in memory
+
+    def find(w: Wanted) -> Figure | None:
+        return pick_figure(rows, w.source, w.location, w.measure, w.base)
+
+    frequency = [(year, find(w), find(d)) for year, w, d in FREQUENCY_FIGURES]
+    conditions = [find(w) for w in CONDITION_FIGURES]
+    employers = [find(w) for w in EMPLOYER_FIGURES]
+    municipal = [find(w) for w in MUNICIPAL_FIGURES]
     views = [
         possibility_view(waves, lang),
         frequency_view(frequency, lang),
@@ -362,7 +361,7 @@ def render(state: PageState, session) -> dict:
     ]  # fmt: skip
     survey = state["survey"]
     beside = benchmarks(session, survey, min_n=page_state.min_n()) if survey else []
-    national = {key: find_figure(session, w.source, w.location, w.measure, w.base) for key, w in NATIONAL.items()}
+    national = {key: find(w) for key, w in NATIONAL.items()}
     if beside:
         views.append(beside_view(state, beside, national))
     blocks = Views(PATH, state)
