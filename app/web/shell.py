@@ -52,9 +52,11 @@ def layout(default_lang: str) -> html.Div:
             dcc.Store(id=ROUTED),
             html.A(_("Skip to main content", default_lang), href=f"#{MAIN}", className="skip-link", id=SKIP),
             html.Header(id=NAV, children=navigation("/", "", default_lang, default_lang)),
-            html.Div(id=ACCOUNT, className="container-xl account-bar"),
             dcc.Store(id=save_view.KNOWN_DECKS, storage_type="local"),
-            html.Div(id=SAVE_HOST),
+            html.Div(  # one thin row: who is logged in, and saving the view (the page's answer comes sooner)
+                [html.Div(id=ACCOUNT, className="account-bar"), html.Div(id=SAVE_HOST, className="ms-auto")],
+                className="container-xl d-flex flex-wrap align-items-center gap-2 shell-bar",
+            ),
             html.Main(
                 [html.Div(id=SLIDE_HOST), html.Div(id=PAGE)], id=MAIN, tabIndex="-1", className="container-xl py-3"
             ),

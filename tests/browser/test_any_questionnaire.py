@@ -46,6 +46,7 @@ def test_the_explorer_breaks_down_by_the_surveys_own_variable(page, own_survey):
     page.open(f"/undersoking?survey={own_survey}&question=motivert&by=tjenesteomrade", "#survey-content")
     page.wait_idle()
     assert "Helse og omsorg" in page.text("#survey-content")
+    page.click("#survey-more > summary")  # the filters, folded under one line
     labels = [e.text for e in page.find_all("#survey-filter-f1-label, #survey-filter-f2-label")]
     assert labels == ["Tenesteområde", "Kjønn"] or labels == ["Tjenesteområde", "Kjønn"]
     hidden = page.driver.execute_script(

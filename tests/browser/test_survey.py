@@ -54,6 +54,7 @@ def test_changing_a_filter_changes_the_address_and_the_numbers(page):
     page.open("/undersoking?survey=demo_national&question=q22", CONTENT)
     page.wait_idle()
     before = page.text("#survey-table")
+    page.click("#survey-more > summary")  # the filters are folded under one line that says what they choose
     page.choose("survey-filter-gender", "Kvinne")
     page.wait_until(lambda: "f_gender=2" in page.driver.current_url, message="URL did not change")
     page.wait_until(lambda: page.text("#survey-table") != before, message="table did not change")

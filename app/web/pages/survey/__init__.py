@@ -49,6 +49,8 @@ QUESTION = "survey-question"
 BY = "survey-by"
 COLLAPSE = "survey-collapse"
 VIEW = "survey-view"
+MORE = "survey-more"  # the folded filters and display choices
+MORE_SUMMARY = "survey-more-summary"  # what they choose, in words, on the fold
 FILTER = "survey-filter"  # one dropdown per dimension: survey-filter-<variable>
 WITH = "survey-with"  # another survey asking the same question, to compare with
 COMPARE = "survey-compare"
@@ -216,6 +218,7 @@ STATE = Spec(
     ),
 )
 EXTRA_OUTPUTS = {
+    "more": Output(MORE_SUMMARY, "children"),
     **{f"{dim}-label": Output(f"{_filter_id(dim)}-label", "children") for dim in (*FILTERS, *OWN_SLOTS)},
     **{f"{dim}-shown": Output(f"{_filter_id(dim)}-col", "style") for dim in (*FILTERS, *OWN_SLOTS)},
 }
@@ -262,19 +265,29 @@ def layout(lang: str) -> html.Div:
                     dbc.Col(labelled_dropdown(lang, WITH, _("Compare with another survey", lang), [], None), lg=3),
                 ]
             ),
-            html.Fieldset(
+            # the answer first: filters and display choices folded under one line that says what they choose
+            html.Details(
                 [
-                    html.Legend(_("Filters", lang), className="h6 fw-semibold"),
-                    dbc.Row(filter_controls, className="g-2"),
+                    html.Summary(
+                        html.Span(_("Filters and display", lang), id=MORE_SUMMARY), className="fw-semibold mb-2"
+                    ),
+                    html.Fieldset(
+                        [
+                            html.Legend(_("Filters", lang), className="h6 fw-semibold"),
+                            dbc.Row(filter_controls, className="g-2"),
+                        ],
+                        className="mb-1",
+                    ),
+                    dbc.Row(
+                        [
+                            dbc.Col(_radio(COLLAPSE, _("Answer categories", lang)), md="auto"),
+                            dbc.Col(_radio(VIEW, _("Show", lang)), md="auto"),
+                        ],
+                        className="g-4 mb-2",
+                    ),
                 ],
-                className="mb-1",
-            ),
-            dbc.Row(
-                [
-                    dbc.Col(_radio(COLLAPSE, _("Answer categories", lang)), md="auto"),
-                    dbc.Col(_radio(VIEW, _("Show", lang)), md="auto"),
-                ],
-                className="g-4 mb-2",
+                id=MORE,
+                className="mb-2 filter-fold",
             ),
             dcc.Loading(html.Div(id=CONTENT), type="dot"),
         ]
@@ -326,7 +339,14 @@ def render(state: PageState, session) -> dict:
             _(SHORT_LABELS[dim], lang) if dim in SHORT_LABELS else pick(info.short or info.text, lang) if info else ""
         )
         labels[f"{dim}-shown"] = None if info is not None else HIDDEN
-    return {"content": [*survey_label(state), *body], "views": views, **labels}
+    return {"content": [*survey_label(state), *body], "views": views, "more": _more_summary(state), **labels}
+
+
+def _more_summary(state: PageState) -> str:
+    """The folded choices in words: "Filters and display: Woman, 25–34 · chart and table"."""
+    lang = state.lang
+    chosen = state.describe() or _("everyone", lang)
+    return _("Filters and display", lang) + ": " + chosen + " · " + state.label("view").lower()
 
 
 def _chosen_filters(state: PageState) -> dict[str, list]:
