@@ -50,6 +50,11 @@ def model_map(
     # the traces as dicts, and the figure made of them at once (``figure_of``: without validating each)
     traces: list[dict] = []
     edges = bands([e[0] for e in estimates.values()]) if estimates else []
+    places = band_decimals(edges) if edges else 0
+    labels = [  # each band's legend text, written once (not once per municipality)
+        f"{format_share(edges[k], lang, places)}–{format_share(edges[k + 1], lang, places)}"
+        for k in range(len(edges) - 1)
+    ]
     shown: set[str] = set()
     for number, (name, rings) in sorted(shapes.items(), key=lambda item: item[0] in chosen):
         xs, ys = ring_arrays(rings)
@@ -63,8 +68,7 @@ def model_map(
             band = min(4, max(0, next((k for k in range(5) if estimate < edges[k + 1]), 4)))
             fill = BLUES[band]
             key = f"band{band}"
-            places = band_decimals(edges)
-            legend = f"{format_share(edges[band], lang, places)}–{format_share(edges[band + 1], lang, places)}"
+            legend = labels[band]
             wide = (high - low) * 100 > WIDE_PP
             text = (
                 f"<b>{plain(name)}</b><br>{format_share(estimate, lang, 1)} "  # as the table: a tenth of a point
