@@ -146,6 +146,8 @@ def test_on_a_slide_every_category_keeps_its_name_wrapped_with_its_labels():
     assert big.layout.yaxis.tickmode == "linear" and big.layout.yaxis.dtick == 1  # a tick for every one
     assert big.layout.annotations[0].y == shown[3]  # a label placed at a category follows its name
     assert list(fig.data[0].y) == names  # the page's figure is untouched
+    long = "Hvordan «kunne flyttet» og «synes distriktskommuner er attraktive» henger sammen (undersøkelsen – ingen sammenheng)"
+    assert present.enlarge(go.Figure(go.Bar(x=[1], y=[long], orientation="h"))).data[0].y[0].count("<br>") == 2
     numbers = present.enlarge(go.Figure(go.Bar(x=[1, 2], y=["2021", "2022"], orientation="h")))
     assert numbers.layout.yaxis.dtick is None  # years are no names: left to Plotly
 

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.db.audit import entries
 from app.db.models import (
     Answer,
+    AppUser,
     Base,
     CoworkingSpace,
     CriterionMeasurement,
@@ -307,11 +308,15 @@ def _export_measurements(session: Session, path: Path) -> int:
 
 
 def _export_decks(session: Session, path: Path) -> int:
+    """Every deck with its views; its owner by account name (accounts are not copied: the restore gives a deck
+    back to the account of that name if it exists there, else to nobody, and the first editor to change it)."""
     decks = session.scalars(select(Deck).options(selectinload(Deck.views)).order_by(Deck.id)).all()
+    owners = dict(session.execute(select(AppUser.id, AppUser.name)).tuples().all())
     document = [
         {
             "token": d.token,
             "title": d.title,
+            "owner": owners.get(d.owner_id) if d.owner_id is not None else None,
             "created_at": d.created_at.isoformat(),
             "updated_at": d.updated_at.isoformat(),
             "views": [
@@ -564,8 +569,14 @@ def _import_measurements(session: Session, path: Path, criteria_ids: list[int]) 
 
 def _import_decks(session: Session, path: Path) -> int:
     document = json.loads(path.read_text(encoding="utf-8"))
+    accounts = dict(session.execute(select(AppUser.name, AppUser.id)).tuples().all())
     for item in document:
-        deck = Deck(token=item["token"], title=item["title"], **_times(item, "created_at", "updated_at"))
+        deck = Deck(
+            token=item["token"],
+            title=item["title"],
+            owner_id=accounts.get(item.get("owner") or ""),  # copies made before decks had owners have none
+            **_times(item, "created_at", "updated_at"),
+        )
         deck.views = [
             DeckView(
                 position=i,

@@ -22,7 +22,7 @@ VIEWS = [
 ]
 
 
-def _save(page, address: str, title: str, note: str = "") -> str:
+def _save(page, address: str, title: str, note: str = "", new_deck: bool = False) -> str:
     page.open(address, f"#{save_view.OPEN}")
     page.wait_idle()
     page.click(f"#{save_view.OPEN}")
@@ -37,6 +37,8 @@ def _save(page, address: str, title: str, note: str = "") -> str:
     field.send_keys(title)
     if note:
         page.find_all(f"#{save_view.NOTE}")[0].send_keys(note)
+    if new_deck:  # the dialog offers the editor's latest presentation first
+        page.choose(save_view.DECK, "Ny presentasjon")
     page.click(f"#{save_view.SUBMIT}")
     link = page.wait_for("#save-view-link")
     return parse_qs(urlparse(link.get_attribute("href")).query)["deck"][0]
@@ -69,7 +71,8 @@ def test_save_three_views_reorder_and_present_them_with_the_keyboard(page, db, l
 
     page.log_in(accounts["editor"])
     tokens = {
-        _save(page, address, title, note="Til diskusjon" if i == 0 else "") for i, (address, title) in enumerate(VIEWS)
+        _save(page, address, title, note="Til diskusjon" if i == 0 else "", new_deck=i == 0)
+        for i, (address, title) in enumerate(VIEWS)
     }
     assert len(tokens) == 1, "the second and third view go into the presentation made by the first"
     token = tokens.pop()
@@ -96,7 +99,7 @@ def test_save_three_views_reorder_and_present_them_with_the_keyboard(page, db, l
         page.wait_until(lambda: page.text(f"#{present.COUNTER}") == "1 / 3")
         page.wait_for("#present-slide-chart .main-svg")
         page.wait_idle()
-        assert page.text(".slide-title") == "Samanhengar"
+        assert "Samanhengar" in page.text(f"#{present.SLIDE} > header")
         viewport = page.driver.execute_script("return [window.innerWidth, window.innerHeight]")
         fits = page.driver.execute_script(
             "const r = document.querySelector('.slide-controls').getBoundingClientRect();"
@@ -110,8 +113,17 @@ def test_save_three_views_reorder_and_present_them_with_the_keyboard(page, db, l
         body = page.find_all("body")[0]
         body.send_keys(Keys.ARROW_RIGHT)
         page.wait_until(lambda: page.text(f"#{present.COUNTER}") == "2 / 3", message="arrow right did not step")
-        page.wait_until(lambda: page.text(".slide-title") == "Flytting etter alder")
+        # the headline is the view's key sentence; the slide's own title is the chart's caption under it
+        page.wait_until(lambda: page.text(".slide-chart-title") == "Flytting etter alder")
+        assert "signifikant" in page.text(".slide-title")
         assert "Til diskusjon" in page.text(".slide-note")
+        note_px = page.driver.execute_script(
+            "return parseFloat(getComputedStyle(document.querySelector('.slide-note')).fontSize)"
+        )
+        title_px = page.driver.execute_script(
+            "return parseFloat(getComputedStyle(document.querySelector('.slide-selection')).fontSize)"
+        )
+        assert note_px >= 24 and note_px > title_px, "the presenter's note is large, not small print"
         page.wait_for("#present-slide-chart .main-svg")
         page.wait_idle()
         page.screenshot("presentasjonsmodus")
@@ -126,13 +138,13 @@ def test_save_three_views_reorder_and_present_them_with_the_keyboard(page, db, l
         page.wait_for(".decks-view")
     finally:
         _projector(page, False)
-    # the handout: one page per view
+    # the handout: a cover and one page per view
     handout = requests.get(f"{live_server}/deck/{token}.pdf", timeout=30)
     deadline = time.monotonic() + 180
     while handout.status_code == 202 and time.monotonic() < deadline:  # the worker makes it
         time.sleep(1)
         handout = requests.get(f"{live_server}/deck/{token}.pdf", timeout=30)
-    assert handout.status_code == 200 and len(PdfReader(io.BytesIO(handout.content)).pages) == 3
+    assert handout.status_code == 200 and len(PdfReader(io.BytesIO(handout.content)).pages) == 1 + 3
     assert page.console_errors() == []
 
 
@@ -145,7 +157,7 @@ def test_any_view_can_be_presented_alone_and_left_with_escape(page):
         page.wait_idle()
         page.click("#relationships-chart-factory-present")  # the chart's own Present button
         page.wait_for("#present-slide-chart .main-svg")
-        page.wait_until(lambda: page.text(".slide-title") == "Fabrikkparadigmet og vilje til å flytte")
+        page.wait_until(lambda: "Fabrikkparadigmet og vilje til å flytte" in page.text(f"#{present.SLIDE} > header"))
         page.open("/undersoking?survey=demo_national&by=gender&present=1", "#present-slide-chart .main-svg")
         page.wait_idle()
         assert page.text(f"#{present.COUNTER}") == "1 / 1"

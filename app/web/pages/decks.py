@@ -331,7 +331,7 @@ def _view_row(deck: DeckInfo, number: int, view, in_address: str | None, lang: s
     buttons = [
         _icon_button("↑", UP, view.id, _("Move up", lang), disabled=number == 1),
         _icon_button("↓", DOWN, view.id, _("Move down", lang), disabled=number == len(deck.views)),
-        _icon_button("⧉", DUPLICATE, view.id, _("Duplicate the slide", lang)),
+        _icon_button(_("Duplicate", lang), DUPLICATE, view.id, _("Duplicate the slide", lang)),
         _icon_button("✕", REMOVE, view.id, _("Remove from the presentation", lang), danger=True),
     ]
     edit = html.Details(

@@ -1,10 +1,13 @@
 """Presentation mode: any view as a slide for a projector, and a deck as a sequence of slides.
 
-``?present=1`` on any page's address shows its first chart (or ``chart=<id>``) as a slide: the
-title, the selection in words, the chart with text of at least 20 px, its key sentence, the source
-and the synthetic-data label, sized to fit a 1280×720 screen without scrolling. A deck plays as the
-same addresses with ``deck=<token>&slide=<k>``; the arrow keys, PageUp/PageDown (a clicker) and the
-on-screen buttons step through it and Esc leaves (``assets/present.js``).
+``?present=1`` on any page's address shows its first chart (or ``chart=<id>``) as a slide: the view's key
+sentence as the headline (its title when it has none), the chart's title (a saved slide's own) and the
+selection in words under it, the chart with text of at least 20 px and the presenter's note large beside
+it, then the source and the synthetic-data label, sized to fit a 1280×720 screen without scrolling. A
+number the chart would draw as a sliver (the end of a funnel) is shown as a key figure instead: the
+number, its range, what it counts. A deck plays as the same addresses with ``deck=<token>&slide=<k>``; the
+arrow keys, PageUp/PageDown (a clicker) and the on-screen buttons step through it and Esc leaves
+(``assets/present.js``). The slide's look is ``assets/slides.css``.
 """
 
 from __future__ import annotations
@@ -134,6 +137,9 @@ def _every_category_named(fig: go.Figure, letter: str, width: int) -> None:
     values = [v for listed in names for v in listed]
     if not values or not all(_is_name(v) for v in values):
         return
+    if letter == "y":  # a name of more than three lines crowds its neighbours: a wider column instead, up to half again
+        longest = max(len(v) for v in values)
+        width = min(width * 3 // 2, max(width, -(-longest // 3) + 6))
     wrapped = {v: wrap(v, width) for v in values}
     for trace in fig.data:
         if getattr(trace, f"{letter}axis", None) in (None, letter) and getattr(trace, letter, None) is not None:
