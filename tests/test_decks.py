@@ -155,7 +155,8 @@ def test_on_a_slide_every_category_keeps_its_name_wrapped_with_its_labels():
 def test_on_a_slide_an_interval_at_a_bars_end_moves_to_its_lower_edge():
     groups = ["25–34 år", "35–44 år", "45–54 år"]
     fig = go.Figure(go.Bar(x=[40, 41, 37], y=groups, orientation="h", text=["40 %", "41 %", "37 %"]))
-    fig.add_trace(go.Scatter(x=[40, 41, 37], y=groups, mode="markers", error_x={"type": "data", "array": [5, 5, 5]}))
+    whisker = {"type": "data", "array": [5, 5, 5]}
+    fig.add_trace(go.Scatter(x=[40, 41, 37], y=groups, mode="markers", marker={"size": 1}, error_x=whisker))
     fig.update_layout(bargap=0.35)
     fig.update_yaxes(autorange="reversed")
     big = present.enlarge(fig)
@@ -163,7 +164,10 @@ def test_on_a_slide_an_interval_at_a_bars_end_moves_to_its_lower_edge():
     assert whiskers.yaxis == "y2" and big.layout.yaxis2.overlaying == "y"
     assert list(big.layout.yaxis2.range) == [2.5, -0.5]  # the category axis, reversed, as numbers
     assert [round(y - k, 2) for k, y in enumerate(whiskers.y)] == [0.26] * 3  # below each bar's middle
-    assert big.data[0].y == big.layout.yaxis.categoryarray or list(big.data[0].y) == groups
+    assert list(big.data[0].y) == groups  # the bars stay where they are
+    dots = go.Figure(go.Scatter(x=[1, 2], y=groups[:2], mode="markers", error_x={"type": "data", "array": [1, 1]}))
+    dots.update_yaxes(type="category")
+    assert list(present.enlarge(dots).data[0].y) == groups[:2]  # a dot with its interval stays on its category
 
 
 def _funnel_view(last: int, low: int, high: int):

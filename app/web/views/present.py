@@ -168,10 +168,13 @@ def _whiskers_off_the_labels(fig: go.Figure) -> None:
     """A horizontal interval drawn on its own (a scatter trace of whiskers on a category axis, at the end of
     a bar whose label sits in the bar's middle) is drawn along the bar's lower edge instead, through no label."""
     axis = fig.layout.yaxis
+    if not any(t.type == "bar" for t in fig.data):  # dots with intervals are no bars' ends: left where they are
+        return
     whiskers = [
         t
         for t in fig.data
         if t.type == "scatter"
+        and (t.marker.size if t.marker and t.marker.size is not None else 6) <= 2  # whiskers alone, no dot
         and t.error_x is not None
         and t.error_x.visible is not False
         and t.error_x.array is not None
