@@ -166,6 +166,7 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
 
     @app.callback(
         Output(STATUS, "children", allow_duplicate=True),
+        Output(NOTE, "value"),  # emptied once saved: a note belongs to its slide, not to the next one
         Input(SUBMIT, "n_clicks"),
         State(url, "pathname"),
         State(url, "search"),
@@ -178,13 +179,13 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
     )
     def _save(clicks, pathname, search, title, note, chart, token, new_title):
         if not clicks:  # drawn anew, not clicked
-            return no_update
+            return no_update, no_update
         do_not_cache_this_response()  # a write: every click is carried out
         who = auth.require("editor")
         lang = language_of(search)
         page = installed().for_path(pathname)
         if page is None or not page.has_views:
-            return dbc.Alert(_("This page has no view to save.", lang), color="warning")
+            return dbc.Alert(_("This page has no view to save.", lang), color="warning"), no_update
         params = parse_search(page_search(page.query_for(pathname, search)))
         params.pop("lang", None)  # a deck is shown in the language of whoever plays it
         if chart:
@@ -199,8 +200,8 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
                 saved = add_view(session, token, page.path, query, title or _(page.title, lang), note or "")
                 record(session, who.name, "deck.add_view", "deck", token, None, {"path": page.path, "query": query})
         except DeckError as error:
-            return dbc.Alert(error_text(error, lang), color="danger")
-        return dbc.Alert(
+            return dbc.Alert(error_text(error, lang), color="danger"), no_update
+        saved_message = dbc.Alert(
             [
                 _("Saved as view {number} of the presentation.", lang).format(number=saved.position),
                 " ",
@@ -213,3 +214,4 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
             color="success",
             className="mb-0",
         )
+        return saved_message, ""
