@@ -1,7 +1,8 @@
 """The answer above the fold (issue 23 §5): at 1366 × 768 and 1280 × 720 each page shows the top of its first
 answer — a key figure, a chart or a table — without scrolling. The header takes two thin rows (the name and
 the languages; every page in one line) and the survey explorer folds its filters under one line that says
-what they choose."""
+what they choose; Samanhengar and Tiltak list their sections in one wrapping line, a view's toolbar
+and its chart/table switch share one row."""
 
 import pytest
 
@@ -13,9 +14,11 @@ PAGES = {  # path → what shows the page is drawn
     "/": "#overview-content .key-figure-value",
     "/kommune/4622": "#municipality-survey-figures",
     "/undersoking": "#survey-content .js-plotly-plot",
+    "/samanhengar": "#relationships-content .js-plotly-plot",
     "/mobilitet": "#mobility-content .js-plotly-plot",
     "/nasjonalt": "#national-content .js-plotly-plot",
     "/kontorfellesskap": "#coworking-content .js-plotly-plot",
+    "/tiltak": "#measures-content table",
     "/intervju": "#interviews-content table",
 }
 

@@ -242,7 +242,10 @@ def _contents(areas: list[Area], lang: str) -> html.Nav:
     """Links to each area: the page is long, and this lets keyboard and screen-reader users jump."""
     links = [html.Li(html.A(f"{a.number}. {pick(a.title, lang)}", href=f"#measures-area-{a.code}")) for a in areas]
     links.append(html.Li(html.A(_("Opportunities for municipalities", lang), href="#measures-opportunities-section")))
-    return html.Nav(html.Ul(links, className="mb-3"), **aria(label=_("On this page", lang)))
+    # one wrapping line, so the summary table shows on the first screen
+    return html.Nav(
+        html.Ul(links, className="list-inline-links"), className="small mb-3", **aria(label=_("On this page", lang))
+    )
 
 
 def _progress_note(grid: ProgressGrid, lang: str) -> html.P:

@@ -52,36 +52,42 @@ def layout(lang: str) -> html.Div:
     return html.Div(
         [
             *page_state.frame(ID),
-            html.H1(_("Relationships", lang)),
-            html.P(
-                _(
-                    "The report's key findings, each reproduced from the survey you choose: the claim as the report "
-                    "states it, a chart with 95 % intervals, a test, and a one-line reading of the numbers.",
-                    lang,
-                ),
-                className="lead",
-            ),
+            # the first finding's chart on the first screen: the survey beside the introduction, the findings
+            # as one line of links
             dbc.Row(
                 [
-                    dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), [], None), md=7),
                     dbc.Col(
-                        html.Nav(
-                            [
-                                html.P(
-                                    _("Jump to a finding", lang),
-                                    className="form-label fw-semibold mb-1",
-                                    id="relationships-jump-label",
+                        [
+                            html.H1(_("Relationships", lang)),
+                            html.P(
+                                _(
+                                    "The report's key findings, each reproduced from the survey you choose: the claim "
+                                    "as the report states it, a chart with 95 % intervals, a test, and a one-line "
+                                    "reading of the numbers.",
+                                    lang,
                                 ),
-                                html.Ul(
-                                    [html.Li(html.A(titles[key], href=f"#relationships-{key}")) for key in SECTIONS],
-                                    className="small mb-3 ps-3",
-                                ),
-                            ],
-                            **aria(labelledby="relationships-jump-label"),
-                        ),
-                        md=5,
+                                className="mb-2",
+                            ),
+                        ],
+                        lg=7,
                     ),
+                    dbc.Col(labelled_dropdown(lang, SURVEY, _("Survey", lang), [], None), lg=5, className="pt-lg-2"),
                 ]
+            ),
+            html.Nav(
+                [
+                    html.Span(
+                        _("Jump to a finding", lang) + ":",
+                        className="fw-semibold me-2",
+                        id="relationships-jump-label",
+                    ),
+                    html.Ul(
+                        [html.Li(html.A(titles[key], href=f"#relationships-{key}")) for key in SECTIONS],
+                        className="small list-inline-links",
+                    ),
+                ],
+                className="mb-2 small",
+                **aria(labelledby="relationships-jump-label"),
             ),
             dcc.Loading(html.Div(id=CONTENT), type="dot"),
         ]
@@ -100,7 +106,8 @@ def render(state: PageState, session) -> dict:
     return {
         "content": [
             *survey_label(state),
-            html.P(
+            *sections(found, views),
+            html.P(  # how to read them, after the findings: the first chart comes first
                 _(
                     "The claims are quoted from the report; the charts, tests and readings are computed from the "
                     "survey chosen above. A difference is called statistically significant when a difference this "
@@ -108,9 +115,8 @@ def render(state: PageState, session) -> dict:
                     "Error bars show 95 % intervals.",
                     lang,
                 ),
-                className="small text-body-secondary",
+                className="small text-body-secondary mt-3",
             ),
-            *sections(found, views),
         ],
         "views": views.views,
     }
