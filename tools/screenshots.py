@@ -47,6 +47,12 @@ PICTURES: dict[str, str] = {
     "eksportert-diagram": B + "test_export.py::test_an_exported_chart_image_for_the_screenshots",
     "rediger-kontorfellesskap": B
     + "test_editing.py::test_an_editor_adds_a_space_sees_it_on_the_map_and_records_progress",
+    "lysbilde-nokkeltall": B
+    + "test_slides.py::test_a_sliver_at_the_end_of_the_funnel_is_a_key_figure_slide_under_its_key_sentence",
+    "presentasjon-rediger": B
+    + "test_slides.py::test_an_editor_retitles_annotates_and_duplicates_slides_of_a_deck_that_is_theirs_on_any_computer",
+    "lysbilde-med-merknad": B
+    + "test_slides.py::test_an_editor_retitles_annotates_and_duplicates_slides_of_a_deck_that_is_theirs_on_any_computer",
 }
 
 
