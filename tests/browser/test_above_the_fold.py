@@ -6,21 +6,13 @@ and its chart/table switch share one row."""
 
 import pytest
 
+from tests.browser.pages import READY
+
 ANSWER = (
     "return [...document.querySelectorAll('main .key-figure-value, main .js-plotly-plot, main table')]"
     ".map(e => e.getBoundingClientRect()).filter(r => r.height > 0).map(r => r.top).sort((a, b) => a - b)[0];"
 )
-PAGES = {  # path → what shows the page is drawn
-    "/": "#overview-content .key-figure-value",
-    "/kommune/4622": "#municipality-survey-figures",
-    "/undersoking": "#survey-content .js-plotly-plot",
-    "/samanhengar": "#relationships-content .js-plotly-plot",
-    "/mobilitet": "#mobility-content .js-plotly-plot",
-    "/nasjonalt": "#national-content .js-plotly-plot",
-    "/kontorfellesskap": "#coworking-content .js-plotly-plot",
-    "/tiltak": "#measures-content table",
-    "/intervju": "#interviews-content table",
-}
+PAGES = {path: ready for path, ready in READY.items() if path != "/om"}  # the pages that answer something
 
 
 @pytest.fixture(params=[(1366, 768), (1280, 720)], ids=["1366x768", "1280x720"])

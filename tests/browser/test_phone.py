@@ -3,18 +3,9 @@ row with each value under its column's heading, instead of being cut off."""
 
 import pytest
 
-PAGES = {  # path → what shows the page is drawn
-    "/": "#overview-content .key-figure-value",
-    "/kommune/4622": "#municipality-survey-figures",
-    "/undersoking": "#survey-content .js-plotly-plot",
-    "/samanhengar": "#relationships-content .js-plotly-plot",
-    "/mobilitet": "#mobility-content .js-plotly-plot",
-    "/nasjonalt": "#national-content .js-plotly-plot",
-    "/kontorfellesskap": "#coworking-content .js-plotly-plot",
-    "/tiltak": "#measures-content table",
-    "/intervju": "#interviews-content table",
-    "/om": "main table",
-}
+from tests.browser.pages import READY
+
+PAGES = READY
 
 
 @pytest.fixture
