@@ -188,10 +188,7 @@ def cmd_import_survey(args, config: Config) -> int:
         )
     finally:
         progress.close()
-    for warning in result.warnings:
-        print(f"warning: {warning}")
-    print(result.summary())
-    return 0
+    return _print_outcome(result)
 
 
 def cmd_import_coworking(args, config: Config) -> int:
@@ -213,10 +210,7 @@ def cmd_import_coworking(args, config: Config) -> int:
         )
     finally:
         progress.close()
-    for warning in result.warnings:
-        print(f"warning: {warning}")
-    print(result.summary())
-    return 0
+    return _print_outcome(result)
 
 
 def cmd_import_centrality(args, config: Config) -> int:
@@ -274,4 +268,12 @@ def cmd_codebook_draft(args, config: Config) -> int:
         "Edit them, then: fjernarbeid import survey FILE --codebook CODEBOOK (docs/codebook-format.md).",
         file=sys.stderr,
     )
+    return 0
+
+
+def _print_outcome(result) -> int:
+    """What a survey or coworking import says when it is done: its warnings, then its summary."""
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    print(result.summary())
     return 0

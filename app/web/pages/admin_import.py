@@ -680,16 +680,22 @@ def register_callbacks(app) -> None:
     def _follow(_ticks, search):
         """The admin's newest import job as it stands: found from the server, so a reload or another tab
         shows the same progress and then the same result."""
-        do_not_cache_this_response()
-        who = auth.account()
-        if who is None or not who.may(ROLE):
-            return None, True, True, 0, "", True
-        lang = page_language(parse_search(search).get("lang"))
-        with session_scope() as session:
-            job = jobs.latest_job(session, _owner(who), JOB_KIND)
-        return job_report(job, lang)
+        found = _newest_job(search, JOB_KIND)
+        return job_report(*found) if found else (None, True, True, 0, "", True)
 
     _register_fetch(app)
+
+
+def _newest_job(search: str | None, kind: str):
+    """(the signed-in admin's newest job of ``kind``, the page's language), or None for anyone else: found on
+    the server, so a reload or another tab shows the same progress and result. Never from the response cache."""
+    do_not_cache_this_response()
+    who = auth.account()
+    if who is None or not who.may(ROLE):
+        return None
+    with session_scope() as session:
+        job = jobs.latest_job(session, _owner(who), kind)
+    return job, page_language(parse_search(search).get("lang"))
 
 
 def _register_fetch(app) -> None:
@@ -748,14 +754,8 @@ def _register_fetch(app) -> None:
     )
     def _follow_fetch(_ticks, search):
         """The admin's newest fetch as it stands on the server (a reload finds it again)."""
-        do_not_cache_this_response()
-        who = auth.account()
-        if who is None or not who.may(ROLE):
-            return None, True, 0, "", True
-        lang = page_language(parse_search(search).get("lang"))
-        with session_scope() as session:
-            job = jobs.latest_job(session, _owner(who), FETCH_JOB_KIND)
-        return fetch_report(job, lang)
+        found = _newest_job(search, FETCH_JOB_KIND)
+        return fetch_report(*found) if found else (None, True, 0, "", True)
 
 
 PAGE = Page(
