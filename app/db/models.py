@@ -398,7 +398,7 @@ class CoworkingSpace(Base):
     postal_code: Mapped[str | None] = mapped_column(String(4))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-    seats: Mapped[int] = mapped_column(Integer, default=0)
+    seats: Mapped[int | None] = mapped_column(Integer)  # NULL: unknown (migration 0016)
     cell_offices: Mapped[int] = mapped_column(Integer, default=0)
     meeting_rooms: Mapped[int] = mapped_column(Integer, default=0)
     price_day_nok: Mapped[float | None] = mapped_column(Numeric(10, 2))

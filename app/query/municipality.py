@@ -504,8 +504,8 @@ def _better_survey(
     return None
 
 
-def coworking_spaces(session: Session, numbers: tuple[str, ...]) -> list[tuple[str, str, int, str, bool]]:
-    """(name, municipality, seats, status, is example) of the area's coworking spaces."""
+def coworking_spaces(session: Session, numbers: tuple[str, ...]) -> list[tuple[str, str, int | None, str, bool]]:
+    """(name, municipality, seats or None when unknown, status, is example) of the area's coworking spaces."""
     rows = session.execute(
         select(
             CoworkingSpace.name,
@@ -518,7 +518,7 @@ def coworking_spaces(session: Session, numbers: tuple[str, ...]) -> list[tuple[s
         .where(CoworkingSpace.kommunenummer.in_(numbers))
         .order_by(Municipality.name, CoworkingSpace.name)
     ).all()
-    return [(str(a), str(b), int(c), str(d), bool(e)) for a, b, c, d, e in rows]
+    return [(str(a), str(b), None if c is None else int(c), str(d), bool(e)) for a, b, c, d, e in rows]
 
 
 def measure_status(session: Session, area: Place) -> dict[str, int]:
