@@ -1,8 +1,10 @@
 """Coworking page: the query layer on the seeded example inventory and the pure figure builders."""
 
+import json
 import math
 
 import pytest
+from sqlalchemy import select
 
 from app.query.boundaries import boundaries, neighbours
 from app.query.coworking import (
@@ -11,7 +13,10 @@ from app.query.coworking import (
     list_spaces,
     municipalities_without_space,
     total_seats,
+    unknown_seats,
 )
+from app.query.overview import coworking_capacity
+from app.web.kit.page_state import render_page
 from app.web.pages.coworking.figures import demand_figure, demand_rows, map_figure
 
 HARDANGER = {"4618", "4619", "4620", "4622"}
@@ -87,3 +92,79 @@ def test_map_figure_uses_no_tiles_and_keeps_the_proportions(db):
     assert [t.text for t in hatched] == ["Ulvik"]
     markers = [t for t in fig.data if t.mode == "markers"]
     assert sum(len(t.x) for t in markers) == len(spaces)
+
+
+def _unknown_in_kvam(db) -> tuple[str, int]:
+    """One active Kvam space's seats made unknown (NULL): its name and the seats it had."""
+    from app.db.models import CoworkingSpace
+
+    space = db.scalars(
+        select(CoworkingSpace)
+        .where(CoworkingSpace.kommunenummer == "4622", CoworkingSpace.status == "active")
+        .order_by(CoworkingSpace.name)
+    ).first()
+    had = space.seats
+    space.seats = None
+    db.flush()
+    return space.name, had
+
+
+def test_unknown_seats_are_counted_as_unknown_never_as_0(db):
+    before = total_seats(db, "hardangerradet")
+    kvam_before = {m.kommunenummer: m for m in capacity_by_municipality(db, "hardangerradet")}["4622"]
+    name, had = _unknown_in_kvam(db)
+    assert total_seats(db, "hardangerradet") == before - had  # the known seats only
+    assert unknown_seats(db, "hardangerradet") == 1
+    assert next(s for s in list_spaces(db, "hardangerradet") if s.name == name).seats is None
+    kvam = {m.kommunenummer: m for m in capacity_by_municipality(db, "hardangerradet")}["4622"]
+    assert (kvam.spaces, kvam.seats, kvam.unknown_seats) == (kvam_before.spaces, kvam_before.seats - had, 1)
+    overview = coworking_capacity(db, "hardangerradet")
+    assert (overview["seats"], overview["unknown_seats"]) == (before - had, 1)
+    row = next(r for r in demand_rows([kvam], 0.5) if r.kommunenummer == "4622")
+    assert row.unknown_seats == 1 and not row.seats_unknown  # Kvam's other space still says how many
+    every_unknown = MunicipalityCapacity("4622", "Kvam", 8000, 4, 2, 0, 4000, "2022-Q4", unknown_seats=2)
+    only = demand_rows([every_unknown], 0.5)[0]
+    assert only.seats_unknown and only.seats_per_1000 is None and only.seats_per_1000_remote is None
+
+
+def test_the_page_says_how_many_spaces_have_unknown_seats(db, app, monkeypatch):
+    """The page, its table and its exports: "unknown" on the page, an empty cell (CSV) or null (JSON) out of it,
+    and the meaning in the view's method."""
+    from contextlib import contextmanager
+
+    from app.web.kit import page_state
+    from app.web.pages import coworking
+    from app.web.views.export import render_views, to_csv, to_json
+
+    name, _had = _unknown_in_kvam(db)
+
+    @contextmanager
+    def this_session():
+        yield db
+
+    monkeypatch.setattr(page_state, "session_scope", this_session)  # the page reads the test's transaction
+    search = "?region=hardangerradet&survey=demo_national"
+    for lang, word, phrase in (
+        ("nb", "ukjent", "1 kontorfellesskap uten oppgitt antall plasser"),
+        ("nn", "ukjend", "1 kontorfellesskap utan oppgitt tal på plassar"),
+        ("en", "unknown", "1 space without a stated number of seats"),
+    ):
+        with app.server.app_context():
+            answer = render_page(coworking.PAGE, search, lang)
+        text = json.dumps(answer["content"], default=str, ensure_ascii=False)
+        assert phrase in text, lang
+        assert word in text, lang  # the capacity table and the grid's seats column
+    with app.server.app_context(), app.server.test_request_context():
+        monkeypatch.setattr("app.web.views.export.session_scope", this_session, raising=False)
+        rendered = render_views(coworking.PAGE, search, "nb")
+        spaces_view = next(v for v in rendered.views if v.id == coworking.MAP)
+        row = next(r for r in spaces_view.table.rows if r["name"] == name)
+        assert row["seats"] is None
+        column = next(c for c in spaces_view.table.columns if c.key == "seats")
+        assert spaces_view.table.cell_text(row, column, "nb") == "ukjent"
+        assert "ikke 0" in spaces_view.method
+        csv_text = to_csv(rendered, spaces_view).decode("utf-8-sig")
+        assert any(line.startswith(f"{name};Kvam;;") for line in csv_text.splitlines())
+        document = json.loads(to_json(rendered, [spaces_view]))
+        exported = next(r for r in document["views"][0]["rows"] if r["name"] == name)
+        assert exported["seats"] is None

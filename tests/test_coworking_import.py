@@ -435,3 +435,24 @@ def test_an_xlsx_file_reports_spreadsheet_row_numbers(db, tmp_path):
 
     (problem,) = problems_of(db, path)
     assert (problem["file"], problem["row"], problem["column"], problem["value"]) == ("spaces.xlsx", 3, "seats", "-4")
+
+
+def test_a_list_without_seats_stores_them_as_unknown_and_says_so(db, tmp_path):
+    """Seats unknown is NULL, never 0 (migration 0016): a list with no seats column, and a row with an empty cell."""
+    path = write(
+        tmp_path,
+        [["Utan plassar", "4622"], ["Òg utan", "4618"]],
+        header=["name", "kommunenummer"],
+        name="no_seats.csv",
+    )
+    result = import_coworking(db, path)
+    stored = spaces(db)
+    assert {name: s.seats for name, s in stored.items()} == {"Utan plassar": None, "Òg utan": None}
+    assert result.unknown_seats == 2
+    assert "2 space(s) have unknown seats (stored as unknown, not 0)" in result.summary()
+    assert any("2 space(s) have unknown seats (rows 2, 3)" in w for w in result.warnings)
+
+    mixed = write(tmp_path, [GOOD, {**OTHER, "seats": ""}], name="mixed.csv")
+    result = import_coworking(db, mixed, replace=True)
+    assert {n: s.seats for n, s in spaces(db).items()} == {GOOD["name"]: 10, OTHER["name"]: None}
+    assert result.unknown_seats == 1 and "1 space(s) have unknown seats (rows 3)" in " ".join(result.warnings)

@@ -41,6 +41,15 @@ def test_a_new_space_is_stored_and_audited(db):
     )
 
 
+def test_empty_seats_are_saved_as_unknown_not_0(db):
+    stored = save_space(db, "kari", new_space(seats=""))
+    assert stored["seats"] is None and db.get(CoworkingSpace, stored["id"]).seats is None
+    again = save_space(db, "kari", {**stored, "seats": "7"}, stored["id"], stored["version"])
+    assert again["seats"] == 7
+    cleared = save_space(db, "kari", {**again, "seats": " "}, again["id"], again["version"])
+    assert db.get(CoworkingSpace, cleared["id"]).seats is None
+
+
 @pytest.mark.parametrize(
     ("changes", "problem"),
     [

@@ -79,12 +79,17 @@ def test_a_norwegian_geojson_list_gets_its_municipalities_from_the_points(db, tm
     stored = spaces(db)
     norheimsund, odda = stored["Kontorfellesskapet Norheimsund"], stored["Odda Cowork"]
     assert (norheimsund.kommunenummer, norheimsund.seats, norheimsund.website) == ("4622", 12, "https://example.no")
-    assert (odda.kommunenummer, odda.seats, odda.address) == ("4618", 0, "Storgata 1")
+    assert (odda.kommunenummer, odda.seats, odda.address) == ("4618", None, "Storgata 1")  # unknown, not 0
     assert float(norheimsund.latitude) == pytest.approx(NORHEIMSUND[0])
     inferred = next(w for w in result.inferred if "inferred from the coordinates" in w)
     assert inferred in result.summary()  # what the check (CLI and browser) shows
     assert "row 1 → 4622 Kvam" in inferred and "row 2 → 4618" in inferred
-    assert any("1 space(s) have no seats (rows 2)" in w for w in result.warnings)
+    assert any("1 space(s) have unknown seats (rows 2)" in w for w in result.warnings)
+    assert result.unknown_seats == 1 and "1 space(s) have unknown seats (stored as unknown, not 0)" in result.summary()
+    assert [(row, name, number, source) for row, name, number, source in result.inferred_rows] == [
+        (1, "Kontorfellesskapet Norheimsund", "4622", "coordinates"),
+        (2, "Odda Cowork", "4618", "coordinates"),
+    ]
     batch = db.get(ImportBatch, result.batch_id)
     assert any("inferred" in w for w in batch.warnings)  # the import report says what was inferred
 
@@ -103,7 +108,7 @@ def test_an_xlsx_list_without_municipality_numbers(db, tmp_path):
     stored = spaces(db)
     assert {name: (s.kommunenummer, s.seats) for name, s in stored.items()} == {
         "Hub Norheimsund": ("4622", 8),
-        "Hub Odda": ("4618", 0),
+        "Hub Odda": ("4618", None),
     }
     assert any("inferred from the postal code for 1 space(s)" in w and "row 2 → 4622" in w for w in result.inferred)
     assert any("inferred from the coordinates for 1 space(s)" in w and "row 3 → 4618" in w for w in result.inferred)

@@ -12,7 +12,8 @@ kommunenummer                4-digit municipality number (2024 structure, e.g. 4
                              Without it the municipality is found from the coordinates (the
                              point in the shipped boundaries) or else the postal code, and the
                              import report says so for every row
-seats                        desk places, whole number ≥ 0 (without it: 0, and a warning)
+seats                        desk places, whole number ≥ 0; empty or missing: unknown (stored as
+                             NULL, never 0; totals of seats say how many spaces they leave out)
 address                      street address
 postal_code                  4-digit postal code in Posten's register
 latitude                     decimal degrees north, 57–72 (give both coordinates or none)
@@ -187,7 +188,7 @@ class CoworkingRow(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     kommunenummer: str
-    seats: int = Field(ge=0)  # required here (the editing form); the import fills in 0 with a warning
+    seats: int | None = Field(None, ge=0)  # None: unknown (the list or the form did not say), not 0
     address: str | None = Field(None, max_length=300)
     postal_code: str | None = None
     latitude: float | None = Field(None, ge=57, le=72)
@@ -304,6 +305,9 @@ class CoworkingImportResult:
     file_name: str = ""
     rows: int = 0
     inferred: list[str] = field(default_factory=list)  # municipalities found from coordinates or postal codes
+    # (row, name, kommunenummer, source: "coordinates" | "postal code") of each space whose municipality was inferred
+    inferred_rows: list[tuple[int, str, str, str]] = field(default_factory=list)
+    unknown_seats: int = 0  # spaces in the file without a number of seats (stored as NULL)
 
     def summary(self) -> str:
         if self.status == "unchanged":
@@ -317,7 +321,12 @@ class CoworkingImportResult:
             f"{self.updated} updated, {unchanged} unchanged"
         )
         text += f", {self.removed} removed (not in the file)." if self.removed else "."
-        return " ".join([text, *self.inferred])
+        unknown = (
+            [f"{self.unknown_seats} space(s) have unknown seats (stored as unknown, not 0)."]
+            if self.unknown_seats
+            else []
+        )
+        return " ".join([text, *self.inferred, *unknown])
 
 
 def import_coworking(
@@ -348,7 +357,7 @@ def import_coworking(
         return CoworkingImportResult("unchanged", batch_id=batch.id, file_name=path.name)
 
     progress("check", None, table.size_hint)
-    rows, warnings, inferred = _read_and_validate(session, table)
+    rows, warnings, inferred, inferred_rows = _read_and_validate(session, table)
     progress("save")
 
     keys = {(r["kommunenummer"], r["name"]) for r in rows}
@@ -381,7 +390,17 @@ def import_coworking(
     batch = record_import(session, path, digest, KIND, "succeeded", created_by, rows=len(rows), warnings=report)
     session.expire_all()
     return CoworkingImportResult(
-        "succeeded", inserted, updated, removed, warnings, batch.id, path.name, len(rows), inferred
+        "succeeded",
+        inserted,
+        updated,
+        removed,
+        warnings,
+        batch.id,
+        path.name,
+        len(rows),
+        inferred,
+        inferred_rows,
+        sum(1 for r in rows if r["seats"] is None),
     )
 
 
@@ -402,8 +421,11 @@ def record_failure(session: Session, path: Path, error: Exception, created_by: s
 # --- reading and validation ---------------------------------------------------------------
 
 
-def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, Any]], list[str], list[str]]:
-    """The rows, the warnings, and what was inferred (a sentence per source)."""
+def _read_and_validate(
+    session: Session, table: Table
+) -> tuple[list[dict[str, Any]], list[str], list[str], list[tuple[int, str, str, str]]]:
+    """The rows, the warnings, what was inferred (a sentence per source) and the rows it was inferred for
+    ((row, name, kommunenummer, source))."""
     is_geojson = table.path.suffix.lower() in GEOJSON_SUFFIXES
     problems: Problems = FeatureProblems(table.path.name) if is_geojson else Problems(table.path.name)
     lookup = ReferenceLookup.load(session)
@@ -420,6 +442,7 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
     padded = 0
     other_municipality: list[str] = []
     inferred: dict[str, list[str]] = {"coordinates": [], "postal code": []}
+    inferred_rows: list[tuple[int, str, str, str]] = []
     no_seats: list[int] = []
     outside: list[tuple[int, str, str]] = []
     for number, cells in table.rows(problems):
@@ -434,6 +457,7 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
                 raw["kommunenummer"] = found
                 name = lookup.municipalities[found].name if found in lookup.municipalities else ""
                 inferred[source].append(f"row {number} → {found} {name}".rstrip())
+                inferred_rows.append((number, raw.get("name") or "", found, source))
             elif "kommunenummer" not in missing:
                 problems.add(
                     number,
@@ -443,8 +467,7 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
                     "write the 4-digit municipality number (e.g. 4622), or the space's latitude and longitude",
                 )
                 continue
-        if raw.get("seats") is None and "seats" not in missing:
-            raw["seats"] = "0"
+        if raw.get("seats") is None:
             no_seats.append(number)
         try:
             row = CoworkingRow.model_validate({k: v for k, v in raw.items() if v is not None}, context=context)
@@ -503,8 +526,8 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
     if no_seats:
         shown = ", ".join(str(n) for n in no_seats[:10]) + (" …" if len(no_seats) > 10 else "")
         warnings.append(
-            f"{len(no_seats)} space(s) have no seats (rows {shown}): stored as 0 desk places, so totals of seats "
-            "leave them out. Add the number of seats where you know it."
+            f"{len(no_seats)} space(s) have unknown seats (rows {shown}): stored as unknown, not 0; totals of "
+            "seats count them as spaces without a stated number. Add the number of seats where you know it."
         )
     if padded:
         warnings.append(
@@ -523,7 +546,7 @@ def _read_and_validate(session: Session, table: Table) -> tuple[list[dict[str, A
             f"{examples} of {len(rows)} rows are marked is_example: invented example data, shown as "
             "such; replace them with real offers."
         )
-    return rows, warnings, said
+    return rows, warnings, said, inferred_rows
 
 
 class FeatureProblems(Problems):

@@ -32,7 +32,7 @@ class Space:
     postal_code: str | None
     latitude: float | None
     longitude: float | None
-    seats: int
+    seats: int | None  # None: unknown (the list did not say), never counted as 0
     cell_offices: int
     meeting_rooms: int
     price_day_nok: float | None
@@ -54,9 +54,10 @@ class MunicipalityCapacity:
     population: int
     centrality_class: int | None
     spaces: int
-    seats: int
+    seats: int  # the seats of the spaces that say how many (see ``unknown_seats``)
     employed: int | None = None  # employed residents aged 15–74 (SSB 11618) in ``employed_period``
     employed_period: str | None = None  # e.g. "2022-Q4"
+    unknown_seats: int = 0  # spaces whose number of seats is unknown (not in ``seats``)
 
     @property
     def seats_per_1000(self) -> float:
@@ -102,7 +103,7 @@ def list_spaces(session: Session, region_slug: str | None = None, statuses: Sequ
             s.postal_code,
             s.latitude,
             s.longitude,
-            int(s.seats or 0),
+            None if s.seats is None else int(s.seats),
             int(s.cell_offices or 0),
             int(s.meeting_rooms or 0),
             None if s.price_day_nok is None else float(s.price_day_nok),
@@ -130,6 +131,7 @@ def capacity_by_municipality(
             CoworkingSpace.kommunenummer,
             func.count(CoworkingSpace.id).label("spaces"),
             func.sum(CoworkingSpace.seats).label("seats"),
+            func.count(CoworkingSpace.id).filter(CoworkingSpace.seats.is_(None)).label("unknown"),
         )
         .where(CoworkingSpace.status.in_(list(statuses)))
         .group_by(CoworkingSpace.kommunenummer)
@@ -137,6 +139,7 @@ def capacity_by_municipality(
     )
     space_count: ColumnElement[int] = spaces.c.spaces
     seat_sum: ColumnElement[int] = spaces.c.seats
+    unknown: ColumnElement[int] = spaces.c.unknown
     rows = session.execute(
         select(
             Municipality.kommunenummer,
@@ -145,6 +148,7 @@ def capacity_by_municipality(
             Municipality.centrality_class,
             func.coalesce(space_count, 0),
             func.coalesce(seat_sum, 0),
+            func.coalesce(unknown, 0),
         )
         .outerjoin(spaces, spaces.c.kommunenummer == Municipality.kommunenummer)
         .where(_scope_condition(region_slug))
@@ -161,8 +165,10 @@ def capacity_by_municipality(
         ).all()
     )
     return [
-        MunicipalityCapacity(k, n, int(p or 0), c, int(sp), int(se), employed.get(k), period if k in employed else None)
-        for k, n, p, c, sp, se in rows
+        MunicipalityCapacity(
+            k, n, int(p or 0), c, int(sp), int(se), employed.get(k), period if k in employed else None, int(un)
+        )
+        for k, n, p, c, sp, se, un in rows
     ]
 
 
@@ -174,5 +180,21 @@ def municipalities_without_space(
 
 
 def total_seats(session: Session, region_slug: str | None = None, statuses: Sequence[str] = ACTIVE) -> int:
-    """Seats in the spaces with ``statuses`` in the region (the page's headline number)."""
-    return sum(s.seats for s in list_spaces(session, region_slug, statuses))
+    """Seats in the spaces with ``statuses`` in the region that say how many (the page's headline number; the
+    spaces with unknown seats are counted by ``unknown_seats``, never as 0)."""
+    return known_seats(list_spaces(session, region_slug, statuses))
+
+
+def unknown_seats(session: Session, region_slug: str | None = None, statuses: Sequence[str] = ACTIVE) -> int:
+    """How many spaces with ``statuses`` in the region have no number of seats."""
+    return spaces_without_seats(list_spaces(session, region_slug, statuses))
+
+
+def known_seats(spaces: Sequence[Space]) -> int:
+    """The seats of the spaces that say how many."""
+    return sum(s.seats for s in spaces if s.seats is not None)
+
+
+def spaces_without_seats(spaces: Sequence[Space]) -> int:
+    """How many of the spaces have unknown seats."""
+    return sum(1 for s in spaces if s.seats is None)

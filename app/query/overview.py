@@ -106,6 +106,7 @@ def coworking_capacity(session: Session, region_slug: str | None) -> dict:
         func.count(CoworkingSpace.id),
         func.coalesce(func.sum(CoworkingSpace.seats), 0),
         func.bool_or(CoworkingSpace.is_example),
+        func.count(CoworkingSpace.id).filter(CoworkingSpace.seats.is_(None)),
     ).where(CoworkingSpace.status == "active")
     if region_slug:
         stmt = (
@@ -113,8 +114,13 @@ def coworking_capacity(session: Session, region_slug: str | None) -> dict:
             .join(Region, Region.id == RegionMember.region_id)
             .where(Region.slug == region_slug)
         )
-    spaces, seats, any_example = session.execute(stmt).one()
-    return {"spaces": int(cast(int, spaces)), "seats": int(cast(int, seats)), "has_examples": bool(any_example)}
+    spaces, seats, any_example, unknown = session.execute(stmt).one()
+    return {
+        "spaces": int(cast(int, spaces)),
+        "seats": int(cast(int, seats)),  # of the spaces that say how many
+        "unknown_seats": int(cast(int, unknown)),  # spaces whose seats are unknown (not counted as 0)
+        "has_examples": bool(any_example),
+    }
 
 
 def measure_progress(session: Session, region_slug: str | None) -> dict[str, int]:

@@ -84,7 +84,15 @@ def layout(lang: str, search: str = "") -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(f("seats", _("Desk places", lang), text_input(6, inputMode="numeric")), md=4),
+                    dbc.Col(
+                        f(
+                            "seats",
+                            _("Desk places", lang),
+                            text_input(6, inputMode="numeric"),
+                            _("Empty: unknown (not 0)", lang),
+                        ),
+                        md=4,
+                    ),
                     dbc.Col(f("cell_offices", _("Closed offices", lang), text_input(6, inputMode="numeric")), md=4),
                     dbc.Col(f("meeting_rooms", _("Meeting rooms", lang), text_input(6, inputMode="numeric")), md=4),
                 ]
@@ -189,7 +197,7 @@ def register_callbacks(app) -> None:
         auth.require(ROLE)
         names = names_of(ctx.outputs_list[0])
         if not choice_value or choice_value == NEW:
-            blank = {"status": "active", "seats": 0}
+            blank = {"status": "active"}  # seats empty: unknown until someone knows
             return [_shown(blank, n) for n in names], [False] * len(names), None, None
         with session_scope() as session:
             values = load_space(session, int(choice_value))

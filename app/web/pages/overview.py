@@ -15,6 +15,7 @@ from app.web.kit import page_state
 from app.web.kit.charts import base_layout, percent_axis
 from app.web.kit.components import key_figure_card, labelled_dropdown, survey_label
 from app.web.kit.page_state import NATIONAL, PageState, Spec, chosen_survey, region_param, survey_param
+from app.web.kit.shared_texts import unknown_seats_text
 from app.web.kit.site import Page, link_to
 from app.web.views import (
     SURVEY_METHOD,
@@ -95,6 +96,7 @@ def render(state: PageState, session) -> dict:
         _("Coworking seats in the region", lang) if region != NATIONAL else _("Coworking seats", lang),
         format_number(capacity["seats"], lang),
         _("{spaces} spaces", lang).format(spaces=format_number(capacity["spaces"], lang))
+        + (" · " + unknown_seats_text(capacity["unknown_seats"], lang) if capacity["unknown_seats"] else "")
         + (" · " + _("example data, to be replaced", lang) if capacity["has_examples"] else ""),
         ("/kontorfellesskap" + query, _("See the map", lang)),
         "overview-card-coworking",

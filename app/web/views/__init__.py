@@ -34,12 +34,15 @@ def is_suppressed(row: dict[str, Any], column: Column) -> bool:
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a view's table. ``percent`` holds percentages (15.2 for 15,2 %)."""
+    """A column of a view's table. ``percent`` holds percentages (15.2 for 15,2 %). ``missing``: what the page
+    says for an empty cell whose emptiness means something ("unknown"); exports keep the cell empty (CSV) or null
+    (JSON), and the view's method says what it means."""
 
     key: str
     header: str  # in the view's language
     kind: Kind = "text"
     decimals: int = 1
+    missing: str = ""
 
 
 @dataclass
@@ -51,7 +54,7 @@ class DataTable:
         """A cell as the page shows it (Norwegian number format, "–" for no value)."""
         value = row.get(column.key)
         if value is None or value == "":
-            return "–" if column.kind != "text" else ""
+            return column.missing or ("–" if column.kind != "text" else "")
         if column.kind == "text":
             return str(value)
         decimals = 0 if column.kind == "integer" else column.decimals

@@ -6,6 +6,8 @@ The map uses the local boundary file only (no web tiles); the table is its text 
 
 from __future__ import annotations
 
+import json
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -15,7 +17,7 @@ from app.db.models import SPACE_STATUSES
 from app.language import N_, format_number, format_share, number_locale
 from app.language import gettext as _
 from app.query.boundaries import boundaries, neighbours
-from app.query.coworking import capacity_by_municipality, list_spaces
+from app.query.coworking import capacity_by_municipality, known_seats, list_spaces, spaces_without_seats
 from app.query.estimates import estimate_category
 from app.query.metadata import survey_meta
 from app.query.publish import publishable
@@ -24,9 +26,15 @@ from app.web.kit.charts import graph_config
 from app.web.kit.components import key_figure_card, labelled_dropdown, needs_message, survey_label
 from app.web.kit.grid_texts import grid_texts
 from app.web.kit.page_state import NATIONAL, Option, PageState, Param, Spec, chosen_survey, region_param, survey_param
-from app.web.kit.shared_texts import STATUS_NAMES
+from app.web.kit.shared_texts import SEATS_UNKNOWN, SEATS_UNKNOWN_MEANING, STATUS_NAMES, unknown_seats_text
 from app.web.kit.site import Page, link_to
-from app.web.pages.coworking.figures import DemandRow, demand_figure, demand_rows, map_figure
+from app.web.pages.coworking.figures import (
+    DemandRow,
+    demand_figure,
+    demand_rows,
+    map_figure,
+    municipality_seats_text,
+)
 from app.web.views import Column, DataTable, View, survey_source
 from app.web.views.block import Views
 
@@ -121,13 +129,19 @@ def render(state: PageState, session) -> dict:
     weekly_share = weekly.estimate if weekly else None
     rows = demand_rows(capacity, weekly_share)
     no_offer = [m for m in capacity if m.spaces == 0]
-    total = sum(s.seats for s in spaces)
+    total = known_seats(spaces)  # spaces with unknown seats are counted apart, never as 0
+    unknown = spaces_without_seats(spaces)
+    unknown_text = unknown_seats_text(unknown, lang)
     scope = boundaries(m.kommunenummer for m in capacity)
     status_text = ", ".join(_(STATUS_NAMES[s], lang).lower() for s in statuses)
 
     cards = [
         key_figure_card(
-            _("Seats", lang), format_number(total, lang), _("Status", lang) + f": {status_text}", None, TOTAL_SEATS
+            _("Seats", lang),
+            format_number(total, lang),
+            _("Status", lang) + f": {status_text}" + (f" · {unknown_text}" if unknown else ""),
+            None,
+            TOTAL_SEATS,
         ),
         key_figure_card(
             _("Spaces", lang),
@@ -174,7 +188,9 @@ def render(state: PageState, session) -> dict:
                     synthetic=examples,
                     sentence=_("{spaces} spaces with {seats} seats", lang).format(
                         spaces=format_number(len(spaces), lang), seats=format_number(total, lang)
-                    ),
+                    )
+                    + (f" ({unknown_text})" if unknown else ""),
+                    method=_(SEATS_UNKNOWN_MEANING, lang) if unknown else "",
                 ),
                 graph=dcc.Graph(id=MAP, figure=space_map, config=graph_config(lang, scrollZoom=False)),
             ),
@@ -210,7 +226,8 @@ def render(state: PageState, session) -> dict:
                     method=_(
                         "Seats per 1 000 employed residents who use home office at least weekly (rough indicator).",
                         lang,
-                    ),
+                    )
+                    + (" " + _(SEATS_UNKNOWN_MEANING, lang) if unknown else ""),
                     synthetic=survey_source(chosen_survey(state), lang)[1],
                 )
             ),
@@ -312,23 +329,27 @@ def employed_source(rows, lang: str) -> str:
 
 
 def _demand_table(rows: list[DemandRow], lang: str) -> DataTable:
+    unknown = _(SEATS_UNKNOWN, lang)
     columns = [
         Column("municipality", _("Municipality", lang)),
         Column("population", _("Inhabitants", lang), "integer"),
-        Column("seats", _("Seats", lang), "integer"),
-        Column("per_1000", _("Seats per 1 000 inhabitants", lang), "number"),
+        Column("seats", _("Seats", lang), "integer", missing=unknown),
+        Column("per_1000", _("Seats per 1 000 inhabitants", lang), "number", missing=unknown),
         Column("employed", employed_heading(rows, lang), "integer"),
         Column("remote", _("Employed residents who use home office at least weekly (≈)", lang), "integer"),
         Column("per_1000_remote", _("Seats per 1 000 of them", lang), "number"),
     ]
+    if any(r.unknown_seats for r in rows):  # how many spaces each municipality's seats leave out
+        columns.insert(3, Column("unknown_seats", _("Spaces with unknown seats", lang), "integer"))
     return DataTable(
         columns,
         [
             {
                 "municipality": r.name,
                 "population": r.population,
-                "seats": r.seats,
-                "per_1000": round(r.seats_per_1000, 1),
+                "seats": None if r.seats_unknown else r.seats,
+                "unknown_seats": r.unknown_seats,
+                "per_1000": None if r.seats_per_1000 is None else round(r.seats_per_1000, 1),
                 "employed": r.employed,
                 "remote": None if r.remote_weekly is None else round(r.remote_weekly, -1),
                 "per_1000_remote": None if r.seats_per_1000_remote is None else round(r.seats_per_1000_remote, 1),
@@ -342,7 +363,7 @@ def _spaces_table(spaces, lang: str) -> DataTable:
     columns = [
         Column("name", _("Name", lang)),
         Column("municipality", _("Municipality", lang)),
-        Column("seats", _("Seats", lang), "integer"),
+        Column("seats", _("Seats", lang), "integer", missing=_(SEATS_UNKNOWN, lang)),
         Column("status", _("Status", lang)),
         Column("address", _("Address", lang)),
     ]
@@ -396,8 +417,8 @@ def _capacity_table(rows: list[DemandRow], lang: str) -> html.Section:
                     html.Td(v, className="text-end")
                     for v in (
                         num(r.population),
-                        num(r.seats),
-                        num(r.seats_per_1000, 1),
+                        municipality_seats_text(r, lang),
+                        _(SEATS_UNKNOWN, lang) if r.seats_per_1000 is None else num(r.seats_per_1000, 1),
                         num(r.employed),
                         num(None if r.remote_weekly is None else round(r.remote_weekly, -1)),
                         num(r.seats_per_1000_remote, 1),
@@ -436,6 +457,10 @@ def _spaces_section(spaces, lang: str) -> html.Section:
             spec.update(type="numericColumn", valueFormatter={"function": number}, width=150)
         return {**spec, **extra}
 
+    # unknown seats (NULL) say so; they sort and filter as no number, never as 0
+    unknown = json.dumps(_(SEATS_UNKNOWN, lang))
+    seats_format = {"function": number.replace("params.value == null ? ''", f"params.value == null ? {unknown}", 1)}
+
     row_data = [
         {
             "name": s.name,
@@ -459,7 +484,7 @@ def _spaces_section(spaces, lang: str) -> html.Section:
         col("name", N_("Name"), pinned="left", width=260),
         col("municipality", "Municipality", width=140),
         col("status", "Status", width=110),
-        col("seats", "Seats", True),
+        col("seats", "Seats", True, valueFormatter=seats_format),
         col("cell_offices", N_("Cell offices"), True),
         col("meeting_rooms", N_("Meeting rooms"), True),
         col("price_day", N_("Price per day (NOK)"), True, width=150),

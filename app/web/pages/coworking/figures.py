@@ -17,6 +17,7 @@ from app.language import gettext as _
 from app.query.boundaries import Ring, bbox
 from app.query.coworking import MunicipalityCapacity, Space
 from app.web.kit.charts import PALETTE, base_layout, empty_figure, plain, ring_lines
+from app.web.kit.shared_texts import seats_text
 
 Boundaries = Mapping[str, tuple[str, Sequence[Ring]]]
 
@@ -108,15 +109,15 @@ def map_figure(
                 y=[s.latitude for s in group],
                 mode="markers",
                 name=_(STATUS_LEGEND[status], lang),
-                marker={
-                    "size": [8 + 2.2 * math.sqrt(s.seats) for s in group],
+                marker={  # a space whose seats are unknown: the smallest marker, and "unknown" when pointed at
+                    "size": [8 + 2.2 * math.sqrt(s.seats or 0) for s in group],
                     "color": colour,
                     "symbol": symbol,
                     "line": {"color": "white", "width": 1.2},
                     "opacity": 0.9,
                 },
                 # what editors type is drawn as text: Plotly would read markup in it
-                customdata=[[plain(s.name), format_number(s.seats, lang), plain(s.municipality)] for s in group],
+                customdata=[[plain(s.name), seats_text(s.seats, lang), plain(s.municipality)] for s in group],
                 hovertemplate="<b>%{customdata[0]}</b><br>"
                 + _("Seats", lang)
                 + ": %{customdata[1]}<br>"
@@ -150,12 +151,19 @@ class DemandRow:
     kommunenummer: str
     name: str
     population: int
-    seats: int
-    seats_per_1000: float
+    seats: int  # of the spaces that say how many
+    seats_per_1000: float | None  # None: every space's seats are unknown
     remote_weekly: float | None  # employed residents × survey share, to the nearest ten; None: share suppressed
-    seats_per_1000_remote: float | None
+    seats_per_1000_remote: float | None  # None also when every space's seats are unknown
     employed: int | None = None  # employed residents aged 15–74 (SSB 11618)
     employed_period: str | None = None  # e.g. "2022-Q4"
+    spaces: int = 0
+    unknown_seats: int = 0  # spaces whose seats are unknown: the rates count the known seats only (a lower bound)
+
+    @property
+    def seats_unknown(self) -> bool:
+        """Whether no space of the municipality says how many seats it has (there is no number to show)."""
+        return self.spaces > 0 and self.unknown_seats == self.spaces
 
 
 def demand_rows(capacity: Sequence[MunicipalityCapacity], weekly_share: float | None) -> list[DemandRow]:
@@ -169,18 +177,21 @@ def demand_rows(capacity: Sequence[MunicipalityCapacity], weekly_share: float | 
     rows = []
     for m in capacity:
         remote = None if weekly_share is None or m.employed is None else float(round(weekly_share * m.employed, -1))
-        per_remote = round(1000 * m.seats / remote, 1) if remote else None
+        unknown = m.spaces > 0 and m.unknown_seats == m.spaces
+        per_remote = round(1000 * m.seats / remote, 1) if remote and not unknown else None
         rows.append(
             DemandRow(
                 m.kommunenummer,
                 m.name,
                 m.population,
                 m.seats,
-                m.seats_per_1000,
+                None if unknown else m.seats_per_1000,
                 remote,
                 per_remote,
                 m.employed,
                 m.employed_period,
+                m.spaces,
+                m.unknown_seats,
             )
         )
     return rows
@@ -201,12 +212,12 @@ def demand_figure(rows: Sequence[DemandRow], lang: str, height: int = 380) -> go
             y=[plain(r.name) for r, _indicator in usable],
             x=[indicator for _r, indicator in usable],
             orientation="h",
-            marker={"color": [NO_OFFER_LINE if r.seats == 0 else PALETTE[0] for r, _indicator in usable]},
-            text=[format_number(indicator, lang, 1) if r.seats else _("no space", lang) for r, indicator in usable],
+            marker={"color": [NO_OFFER_LINE if r.spaces == 0 else PALETTE[0] for r, _indicator in usable]},
+            text=[format_number(indicator, lang, 1) if r.spaces else _("no space", lang) for r, indicator in usable],
             textposition="outside",
             cliponaxis=False,
             customdata=[
-                [format_number(r.seats, lang), format_number(round(r.remote_weekly or 0, -1), lang)]
+                [municipality_seats_text(r, lang), format_number(round(r.remote_weekly or 0, -1), lang)]
                 for r, _indicator in usable
             ],
             hovertemplate="<b>%{y}</b><br>"
@@ -228,3 +239,17 @@ def demand_figure(rows: Sequence[DemandRow], lang: str, height: int = 380) -> go
     fig.update_yaxes(automargin=True)
     fig.update_layout(margin={"l": 10, "r": 30, "t": 80, "b": 50})
     return fig
+
+
+def municipality_seats_text(row: DemandRow, lang: str) -> str:
+    """A municipality's seats as the table says them: "12", "12 (1 without a number)", or "unknown"."""
+    if row.seats_unknown:
+        return seats_text(None, lang)
+    if row.unknown_seats:
+        return (
+            format_number(row.seats, lang)
+            + " ("
+            + _("{n} without a number", lang).format(n=format_number(row.unknown_seats, lang))
+            + ")"
+        )
+    return format_number(row.seats, lang)

@@ -628,14 +628,14 @@ def _pyramid(session, where: facts.Place, views: Views) -> html.Div:
 
 def _local(session, state: PageState, where: facts.Place) -> dbc.Row:
     """The area's coworking spaces and how far its measure activities have come, linked to their pages."""
-    from app.web.kit.shared_texts import STATUS_NAMES, STATUS_TEXT
+    from app.web.kit.shared_texts import STATUS_NAMES, STATUS_TEXT, seats_text
 
     lang = state.lang
     spaces = facts.coworking_spaces(session, where.numbers)
     items = [
         html.Li(
-            f"{name} ({town}): {format_number(seats, lang)} "
-            + _("seats", lang)
+            f"{name} ({town}): "
+            + (_("seats unknown", lang) if seats is None else seats_text(seats, lang) + " " + _("seats", lang))
             + ", "
             + _(STATUS_NAMES.get(status, status), lang).lower()
             + (" – " + _("example data, to be replaced", lang) if example else "")
