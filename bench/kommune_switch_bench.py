@@ -11,7 +11,7 @@ One **switch**: the municipality menu is opened and the name typed into its sear
 then a script in the page clicks the option and starts its clock (``performance.now()``). From then on
 every change to the page's DOM is noted with the time of the first frame painted after it. The switch has
 **settled** when the new municipality's name is the heading, Dash has no callback in flight, every chart
-in the page's content has drawn its SVG, and nothing has changed for ``QUIET_MS``: its time is the
+shown on the page has drawn its SVG, and nothing has changed for ``QUIET_MS``: its time is the
 painted frame after the last change (the quiet wait is not counted). The page's callback request seen
 in the browser's resource timing (``/_dash-update-component``: server plus loopback network) and its
 answer's size are recorded beside it, so the rest is the browser's own work (parsing the answer, React,
@@ -57,6 +57,8 @@ TOUR = [
 # Clicks the option, then waits in the page until it has settled; calls back with the times.
 SWITCH_JS = """
 const [option, expected, quietMs, done] = arguments;
+// the content and, below it, the standing blocks of the charts (app/web/pages/municipality)
+const PLOTS = '#municipality-content .js-plotly-plot, #municipality-body .js-plotly-plot';
 const t0 = performance.now();
 let changed = t0, painted = t0;
 const observer = new MutationObserver(() => {
@@ -70,8 +72,8 @@ function settled() {
   const name = document.querySelector('#municipality-name');
   if (!name || name.textContent.trim() !== expected) return false;
   if (document.querySelector('[data-dash-is-loading="true"]')) return false;
-  for (const plot of document.querySelectorAll('#municipality-content .js-plotly-plot')) {
-    if (!plot.querySelector('.main-svg')) return false;
+  for (const plot of document.querySelectorAll(PLOTS)) {
+    if (plot.offsetParent !== null && !plot.querySelector('.main-svg')) return false;  // shown, not drawn
   }
   return true;
 }
@@ -84,8 +86,8 @@ function poll() {
     done({
       ms: painted - t0,
       requests: calls.map(e => ({ms: e.responseEnd - e.startTime, bytes: e.encodedBodySize, decoded: e.decodedBodySize})),
-      graphs: document.querySelectorAll('#municipality-content .js-plotly-plot').length,
-      nodes: document.querySelectorAll('#municipality-content *').length,
+      graphs: [...document.querySelectorAll(PLOTS)].filter(plot => plot.offsetParent !== null).length,
+      nodes: document.querySelectorAll('#municipality-content *, #municipality-body *').length,
     });
   } else if (now - t0 > 60000) {
     observer.disconnect();

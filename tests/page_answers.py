@@ -12,3 +12,14 @@ def page_answer(app, page, search: str, lang: str = "nb") -> dict[str, Any]:
     ``page`` is a ``Page`` or the module that ends with one."""
     with app.server.app_context():
         return render_page(getattr(page, "PAGE", page), search, lang)
+
+
+def drawn(answer: dict[str, Any]) -> list[Any]:
+    """What the page draws for an answer: its content and every other output that holds components or a
+    figure (Kommune's standing chart blocks), not the controls' values and options."""
+    skipped = ("defaults", "failed")
+    return [answer["content"]] + [
+        value
+        for key, value in answer.items()
+        if key != "content" and key not in skipped and not key.endswith((".value", ".options"))
+    ]

@@ -60,11 +60,12 @@ def test_the_kommune_page_names_each_count_of_employed_residents_by_its_table(ap
     from app.query.municipality import employed_residents
     from app.web.kit.page_state import render_page
     from app.web.pages import municipality
+    from tests.page_answers import drawn
 
     assert employed_residents(db, ("4622",), 2022) == 4258
     assert employed_residents(db, ("4618", "4619", "4620", "4622"), 2022) == 10_881  # the mobility share's
     with app.server.app_context():
-        content = render_page(municipality.PAGE, "?kommune=4622", "en")["content"]
+        content = drawn(render_page(municipality.PAGE, "?kommune=4622", "en"))
     text = json.dumps(content, default=lambda c: c.to_plotly_json(), ensure_ascii=False)
     assert "4,204 employed residents in the commuting table" in text
     assert "table 11618 counts 4,258 employed residents aged 15–74 in Q4 2022" in text

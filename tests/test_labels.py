@@ -17,7 +17,7 @@ from app.query.estimates import estimate_shares
 from app.web.pages import pages
 from app.web.pages.survey import _base_sentence
 from app.web.pages.survey.figures import likert_figure
-from tests.page_answers import page_answer
+from tests.page_answers import drawn, page_answer
 
 LANGUAGES = ("nb", "nn", "en")
 VISIBLE_KEYS = ("children", "label", "placeholder", "title", "text", "headerName", "alt")
@@ -55,8 +55,8 @@ def _page_text(app, page, lang: str, search: str = "") -> str:
     answer = page_answer(app, page, search, lang)
     with app.server.app_context():
         parts = [page.layout(lang)]
-    # the content and the controls' options (labels), not their values (codes) or the defaults store
-    parts += [value for key, value in answer.items() if key == "content" or key.endswith(".options")]
+    # what the page draws and the controls' options (labels), not their values (codes) or the defaults store
+    parts += [*drawn(answer), *(value for key, value in answer.items() if key.endswith(".options"))]
     raw = json.loads(pio_json.to_json_plotly(parts))
     return "\n".join(_visible_text(raw, []))
 

@@ -10,7 +10,7 @@ from app.config import LANGUAGES
 from app.query.estimates import estimate_categories
 from app.query.municipality import place, survey_figures
 from app.web.pages import municipality
-from tests.page_answers import page_answer
+from tests.page_answers import drawn, page_answer
 from tests.test_health import main_callback_request
 
 
@@ -26,7 +26,7 @@ def app(database_url, tmp_path_factory):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_hardanger_municipality_and_oslo_is_drawn_in_every_language(app, number, lang):
     answer = page_answer(app, municipality, f"?kommune={number}&survey=demo_national", lang)
-    text = json.dumps(answer["content"], default=str, ensure_ascii=False)
+    text = json.dumps(drawn(answer), default=str, ensure_ascii=False)
     assert "render-failed" not in text and "database-error" not in text and "query-error" not in text
     assert {"Kilde", "Kjelde", "Source"} & set(text.replace(":", " ").split())
     assert "07459" in text and "03321" in text and "09429" in text
@@ -47,7 +47,7 @@ def test_a_small_municipality_is_never_given_another_areas_figure(db):
 
 def test_the_page_labels_the_model_and_says_too_few(app):
     answer = page_answer(app, municipality, "?kommune=4622&survey=demo_national", "nb")
-    text = json.dumps(answer["content"], default=str, ensure_ascii=False)
+    text = json.dumps(drawn(answer), default=str, ensure_ascii=False)
     assert "for få svar" in text and "modellbasert anslag" in text and "ikke en måling i kommunen" in text
     # the municipality's coworking spaces (the example inventory has two in Kvam) and measure progress
     assert "eksempeldata" in text.lower() and "Ikke startet" in text
@@ -105,7 +105,7 @@ def test_the_county_map_colours_every_municipality_the_model_can_speak_for(db):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_region_is_its_members_together(app, db, lang):
     answer = page_answer(app, municipality, "?kommune=hardangerradet&survey=demo_national", lang)
-    text = json.dumps(answer["content"], default=str, ensure_ascii=False)
+    text = json.dumps(drawn(answer), default=str, ensure_ascii=False)
     assert "render-failed" not in text and "database-error" not in text
     assert "Eidfjord, Kvam, Ullensvang, Ulvik" in text
     hardanger = place(db, "hardangerradet")
@@ -126,7 +126,7 @@ def test_the_model_can_take_education_into_account_where_the_codebook_maps_it(ap
     offered = [o["value"] for o in answer[f"{municipality.MODEL_KIND}.options"]]
     assert offered == [municipality.BASE_MODEL, municipality.EDUCATION_MODEL]
     assert answer[f"{municipality.MODEL_KIND}.value"] == municipality.EDUCATION_MODEL
-    assert "utdanningsnivå (SSB 09429)" in json.dumps(answer["content"], default=str, ensure_ascii=False)
+    assert "utdanningsnivå (SSB 09429)" in json.dumps(drawn(answer), default=str, ensure_ascii=False)
 
     def views(search: str) -> dict:
         from app.web.views.export import render_views
@@ -172,21 +172,12 @@ def test_the_figures_are_the_same_as_plotly_validated_them(app, monkeypatch, sea
     from app.web.kit import charts
 
     def figures() -> dict:
-        answer = page_answer(app, municipality, search, "nn")
-        found: dict = {}
-
-        def walk(node):
-            if isinstance(node, dict):
-                if isinstance(node.get("figure"), dict):
-                    found[node.get("id")] = node["figure"]
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
-
-        walk(json.loads(to_json(answer["content"])))
-        return found
+        answer = page_answer(app, municipality, search, "nn")  # each chart's figure is an output of its own
+        return {
+            key.removesuffix(".figure"): json.loads(to_json(value))
+            for key, value in answer.items()
+            if key.endswith(".figure")
+        }
 
     fast = figures()
     monkeypatch.setattr(charts, "VALIDATE", True)

@@ -146,10 +146,10 @@ def test_the_kommune_page_and_its_data_file_say_it_beside_the_model(client, lang
 
 def test_the_kommune_page_lists_the_caveats_under_the_table_and_the_map(app):
     from app.web.pages import municipality
-    from tests.page_answers import page_answer
+    from tests.page_answers import drawn, page_answer
 
     answer = page_answer(app, municipality, "?kommune=4619&survey=demo_national", "nb")
-    text = json.dumps(answer["content"], default=str, ensure_ascii=False)
+    text = json.dumps(drawn(answer), default=str, ensure_ascii=False)
     for words in CAVEAT_WORDS["nb"]:
         assert text.count(words) >= 2, words  # under the key figures and under the map
 

@@ -7,6 +7,12 @@ import pytest
 READY = "#municipality-pyramid .main-svg"
 
 
+# the page's charts (in the content and in the standing blocks below it) that are shown
+PLOTS_JS = (
+    "const plots = [...document.querySelectorAll('#municipality-content .js-plotly-plot, "
+    "#municipality-body .js-plotly-plot')].filter(p => p.offsetParent !== null);"
+)
+TREND_JS = "return JSON.stringify(document.querySelector('#municipality-trend .js-plotly-plot').data[0].y);"
 NAMES = {"4622": "Kvam", "4620": "Ulvik", "4619": "Eidfjord", "4618": "Ullensvang", "0301": "Oslo - Oslove"}
 
 
@@ -39,6 +45,10 @@ def test_choosing_another_municipality_changes_the_address_and_the_page(page):
     page.open("/kommune/4622", READY)
     page.wait_idle()
     page.driver.execute_script("document.getElementById('municipality-place').dataset.kept = 'yes';")
+    charts = page.driver.execute_script(
+        PLOTS_JS + "plots.forEach(p => { p.dataset.kept = 'yes'; }); return plots.length;"
+    )
+    kvam = page.driver.execute_script(TREND_JS)
     page.click("#municipality-place")  # 357 municipalities: search, as a user would
     page.wait_for("[role=listbox] [role=option]")
     page.find_all("input.dash-dropdown-search")[0].send_keys("Ulvik")
@@ -50,6 +60,11 @@ def test_choosing_another_municipality_changes_the_address_and_the_page(page):
     assert page.driver.execute_script("return document.getElementById('municipality-place').dataset.kept") == "yes"
     assert "kommune=" not in page.driver.current_url
     page.wait_until(lambda: "Ulvik" in page.text("#municipality-survey-figures .model-column"), message="stale model")
+    # only what changed is drawn again: the six charts are the same plots, updated in place with Ulvik's numbers
+    page.wait_until(lambda: page.driver.execute_script(TREND_JS) != kvam, message="the trend chart kept Kvam's numbers")
+    page.wait_idle()
+    kept = page.driver.execute_script(PLOTS_JS + "return plots.filter(p => p.dataset.kept === 'yes').length;")
+    assert charts == 6 and kept == charts
     page.driver.back()  # the browser's history holds each municipality
     page.wait_until(lambda: page.text("#municipality-name") == "Kvam", message="Back did not return to Kvam")
     assert urlparse(page.driver.current_url).path == "/kommune/4622"

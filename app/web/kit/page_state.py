@@ -320,7 +320,10 @@ def render_page(page, search: str | None, lang: str | None = None) -> dict[str, 
         return outputs
     except Exception as error:  # noqa: BLE001 - shown as a message, logged with its details
         do_not_cache_this_response()
-        return {"content": error_message(error, lang)}
+        return {"content": error_message(error, lang), FAILED: True}
+
+
+FAILED = "failed"  # render_page's answer when the page could not be drawn: only the message in ``content``
 
 
 def _as_list(content: Any) -> list:
@@ -413,7 +416,8 @@ def register_renderer(app, page) -> None:
     )
     def address_to_page(search, pathname):
         answer = render_page(page, page.query_for(pathname, search))
-        return {key: answer.get(key, no_update) for key in outputs}
+        otherwise = page.on_failure if answer.get(FAILED) else {}
+        return {key: answer.get(key, otherwise.get(key, no_update)) for key in outputs}
 
 
 # --- parameters every page shares --------------------------------------------------------------------

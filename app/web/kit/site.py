@@ -37,6 +37,8 @@ class Page:
         state: its parameters, parsed from the address (``page_state.Spec``); with it, ``render``.
         render: ``render(state, session) -> {"content": …, "views": […], …}``.
         extra_outputs: outputs of its main callback beyond ``content``, by name.
+        on_failure: values of ``extra_outputs`` when its render fails and ``content`` says why (e.g. hide the
+            charts of the state before); the others stay as they were.
         register_callbacks: for a page whose controls the state cannot describe alone (it wires its own).
         role: the role an account needs to open it (an editing page, reached from the account bar).
         jobs: work it hands to the job queue, by kind (``{"import": run_import_job}``).
@@ -52,6 +54,7 @@ class Page:
     state: Spec | None = None
     render: Callable[..., Mapping[str, Any]] | None = None
     extra_outputs: Mapping[str, Any] = field(default_factory=dict)
+    on_failure: Mapping[str, Any] = field(default_factory=dict)
     register_callbacks: Callable[[Any], None] | None = None
     role: str | None = None
     jobs: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
@@ -65,6 +68,8 @@ class Page:
             raise TypeError(f"{where}: a page has both state and render, or neither.")
         if self.state is not None and not self.id:
             raise TypeError(f"{where}: a page with state needs an id (the prefix of its component ids).")
+        if set(self.on_failure) - set(self.extra_outputs):
+            raise ValueError(f"{where}: on_failure names outputs that are not among its extra_outputs.")
         for name in self.path_params:
             if self.state is None or name not in {p.name for p in self.state.params}:
                 raise ValueError(f"{where}: the path parameter {name!r} is not a parameter of its state.")

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Output, dcc, html
 from dash.development.base_component import Component
 
 from app.language import N_, format_long_date
@@ -56,30 +56,9 @@ def view_block(
     table = table or data_table(view.table, view.title, lang)
     if view.figure is not None:
         graph = graph or dcc.Graph(id=view.id, figure=view.figure, config=graph_config(lang))
-        # which one shows follows the checked radio button, in CSS (assets/app.css): no round trip, and
-        # a printed page shows both
-        switch = html.Fieldset(
-            [
-                html.Legend(_("Show as", lang), className="visually-hidden"),
-                dbc.RadioItems(
-                    id=f"{view.id}-show",
-                    options=[
-                        {"label": _("Chart", lang), "value": "chart"},
-                        {"label": _("Table", lang), "value": "table"},
-                    ],
-                    value="chart",
-                    inline=True,
-                    className="btn-group",
-                    input_class_name="btn-check",
-                    label_class_name="btn btn-sm btn-outline-secondary",
-                    label_checked_class_name="active",
-                ),
-            ],
-            className="view-switch mb-1",
-        )
         body = html.Div(
             [
-                switch,
+                _switch(view.id, lang),
                 html.Div(graph, className="view-chart"),
                 html.Div(table, className="view-table-pane table-responsive"),
             ]
@@ -90,17 +69,91 @@ def view_block(
         [
             toolbar(path, view, state),
             body,
-            html.P(
-                [
-                    html.Span(_("Selection", lang) + ": ", className="fw-semibold"),
-                    state.describe() or _("Everyone", lang),
-                ],
-                className="small text-muted view-selection mb-2",
-            ),
+            html.P(_selection(state), className="small text-muted view-selection mb-2"),
         ],
         className="view-block mb-3",
         id=f"{view.id}-block",
     )
+
+
+def _switch(view_id: str, lang: str) -> html.Fieldset:
+    """Chart or table: which one shows follows the checked radio button, in CSS (assets/app.css): no round
+    trip, and a printed page shows both."""
+    return html.Fieldset(
+        [
+            html.Legend(_("Show as", lang), className="visually-hidden"),
+            dbc.RadioItems(
+                id=f"{view_id}-show",
+                options=[
+                    {"label": _("Chart", lang), "value": "chart"},
+                    {"label": _("Table", lang), "value": "table"},
+                ],
+                value="chart",
+                inline=True,
+                className="btn-group",
+                input_class_name="btn-check",
+                label_class_name="btn btn-sm btn-outline-secondary",
+                label_checked_class_name="active",
+            ),
+        ],
+        className="view-switch mb-1",
+    )
+
+
+def _selection(state: PageState) -> list:
+    lang = state.lang
+    return [html.Span(_("Selection", lang) + ": ", className="fw-semibold"), state.describe() or _("Everyone", lang)]
+
+
+class StandingBlock:
+    """A chart's view block laid out once with its page; the page's main callback fills its parts.
+
+    Dash draws an output's new ``children`` from scratch, so a chart inside a page's content is a new Plotly
+    plot, and a new DOM, on every change of state: on Kommune six of them per change of municipality (issue
+    21 §5). A standing block stays: the callback sends the chart's ``figure`` (Plotly updates the plot in
+    place), its toolbar, its table and the selection, or hides the block when the page has no such view.
+    The chart/table choice stays as the reader left it. The markup is ``view_block``'s."""
+
+    def __init__(self, view_id: str):
+        self.id = view_id
+        self._tools, self._table, self._selection, self._block = (
+            f"{view_id}-tools",
+            f"{view_id}-table-pane",
+            f"{view_id}-selection",
+            f"{view_id}-block",
+        )
+
+    def layout(self, lang: str) -> html.Div:
+        return html.Div(
+            [
+                html.Div(id=self._tools, className="view-tools"),
+                html.Div(
+                    [
+                        _switch(self.id, lang),
+                        html.Div(dcc.Graph(id=self.id, config=graph_config(lang)), className="view-chart"),
+                        html.Div(id=self._table, className="view-table-pane table-responsive"),
+                    ]
+                ),
+                html.P(id=self._selection, className="small text-muted view-selection mb-2"),
+            ],
+            className="view-block mb-3",
+            id=self._block,
+            hidden=True,
+        )
+
+    def outputs(self) -> dict[str, Output]:
+        """The main callback's outputs that fill the block, by name."""
+        return {
+            f"{self.id}.tools": Output(self._tools, "children"),
+            f"{self.id}.figure": Output(self.id, "figure"),
+            f"{self.id}.table": Output(self._table, "children"),
+            f"{self.id}.selection": Output(self._selection, "children"),
+            f"{self.id}.hidden": Output(self._block, "hidden"),
+        }
+
+    def hidden(self) -> dict[str, Any]:
+        """The outputs that hide the block (its chart stays as it was, out of sight)."""
+        return {f"{self.id}.hidden": True}
 
 
 def toolbar(path: str, view: View, state: PageState) -> html.Div:
@@ -212,3 +265,15 @@ class Views:
     def block(self, view: View, graph: dcc.Graph | None = None, table: Component | None = None) -> html.Div:
         self.views.append(view)
         return view_block(self.path, view, self.state, graph=graph, table=table)
+
+    def fill(self, standing: StandingBlock, view: View, table: Component | None = None) -> dict[str, Any]:
+        """The outputs that show ``view`` in ``standing`` (a view with a chart), as ``block`` would draw it."""
+        assert view.figure is not None and view.id == standing.id, "a standing block shows its own chart"
+        self.views.append(view)
+        return {
+            f"{view.id}.tools": toolbar(self.path, view, self.state),
+            f"{view.id}.figure": view.figure,
+            f"{view.id}.table": table or data_table(view.table, view.title, self.state.lang),
+            f"{view.id}.selection": _selection(self.state),
+            f"{view.id}.hidden": False,
+        }

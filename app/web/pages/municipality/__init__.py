@@ -10,7 +10,7 @@ replaced by another area's figure, with a model-based estimate beside them, labe
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Output, dcc, html
 
 from app.language import N_, format_number
 from app.language import gettext as _
@@ -34,7 +34,7 @@ from app.web.views import (
     percent_text,
     survey_source,
 )
-from app.web.views.block import Views
+from app.web.views.block import StandingBlock, Views
 from app.web.views.light_table import light_table
 
 PATH = "/kommune"
@@ -53,6 +53,35 @@ MODEL_FIGURE = "municipality-model-figure"
 MODEL_MAP = "municipality-model-map"
 MODEL_KIND = "municipality-model-kind"
 BASE_MODEL, EDUCATION_MODEL = "base", "education"
+# Everything below the survey's table stands in the layout, filled by the main callback: its six charts are
+# laid out once, so a change of municipality updates them in place (views.block.StandingBlock).
+BODY = "municipality-body"
+MAP_HEAD, MAP_NOTES = "municipality-map-head", "municipality-map-notes"
+TREND_NOTE, PYRAMID_NOTE, CHANGE_NOTE = (
+    "municipality-trend-note",
+    "municipality-pyramid-note",
+    "municipality-change-note",
+)
+COMMUTING_HEAD, COMMUTING_NOTES = "municipality-commuting-head", "municipality-commuting-notes"
+EDUCATION_NOTES, LOCAL = "municipality-education-notes", "municipality-local"
+SLOTS = (
+    MAP_HEAD,
+    MAP_NOTES,
+    TREND_NOTE,
+    PYRAMID_NOTE,
+    CHANGE_NOTE,
+    COMMUTING_HEAD,
+    COMMUTING_NOTES,
+    EDUCATION_NOTES,
+    LOCAL,
+)
+BLOCKS = {view_id: StandingBlock(view_id) for view_id in (MODEL_MAP, TREND, PYRAMID, CHANGE, COMMUTING, EDUCATION)}
+SHOWN = "body.hidden"
+EXTRA_OUTPUTS = {
+    SHOWN: Output(BODY, "hidden"),
+    **{slot: Output(slot, "children") for slot in SLOTS},
+    **{name: output for block in BLOCKS.values() for name, output in block.outputs().items()},
+}
 
 KEY_FIGURES = (
     ("q12", (1, 2, 3), N_("Use home office at least weekly")),
@@ -171,8 +200,39 @@ def layout(lang: str) -> html.Div:
                     ),
                 ]
             ),
-            dcc.Loading(html.Div(id=CONTENT), type="dot"),
+            dcc.Loading([html.Div(id=CONTENT), _body(lang)], type="dot"),
         ]
+    )
+
+
+def _body(lang: str) -> html.Div:
+    """The page below the survey's table: its charts and the texts around them, filled by ``render``."""
+    return html.Div(
+        [
+            html.Div(id=MAP_HEAD),
+            BLOCKS[MODEL_MAP].layout(lang),
+            html.Div(id=MAP_NOTES),
+            html.H2(_("People", lang), className="h4 mt-4"),
+            dbc.Row(
+                [
+                    dbc.Col([BLOCKS[TREND].layout(lang), html.Div(id=TREND_NOTE)], lg=6),
+                    dbc.Col([BLOCKS[PYRAMID].layout(lang), html.Div(id=PYRAMID_NOTE)], lg=6),
+                ]
+            ),
+            BLOCKS[CHANGE].layout(lang),
+            html.Div(id=CHANGE_NOTE),
+            html.H2(_("Commuting", lang), className="h4 mt-4"),
+            html.Div(id=COMMUTING_HEAD),
+            BLOCKS[COMMUTING].layout(lang),
+            html.Div(id=COMMUTING_NOTES),
+            html.H2(_("Education", lang), className="h4 mt-4"),
+            BLOCKS[EDUCATION].layout(lang),
+            html.Div(id=EDUCATION_NOTES),
+            html.H2(_("Coworking spaces and measures", lang), className="h4 mt-4"),
+            html.Div(id=LOCAL),
+        ],
+        id=BODY,
+        hidden=True,
     )
 
 
@@ -183,6 +243,7 @@ def render(state: PageState, session) -> dict:
     missing = survey_meta(session, state["survey"]).missing([v for v, _codes, _t in KEY_FIGURES])
     if missing:  # a survey with other questions: the SSB side stands alone
         survey_side = [needs_message(missing, lang, link_to(state, "survey", survey=state["survey"]))]
+        model_map: dict = {MAP_HEAD: None, MAP_NOTES: None, **BLOCKS[MODEL_MAP].hidden()}
     else:
         items: list[tuple[str, tuple[int, ...]]] = [(v, codes) for v, codes, _t in KEY_FIGURES]
         figures = facts.survey_figures(
@@ -192,36 +253,34 @@ def render(state: PageState, session) -> dict:
         survey_side = [
             *([_better_survey(state, where, better)] if better else []),
             _survey_section(state, where, figures, views),
-            _model_map(session, state, where, views),
         ]
+        model_map = _model_map(session, state, where, views)
     content = [
         html.H2(where.name, className="h2 municipality-name", id="municipality-name"),
         _cards(where, lang),
         html.H2(_("The survey for {name} and around it", lang).format(name=where.name), className="h4 mt-4"),
         *survey_label(state),
         *survey_side,
-        html.H2(_("People", lang), className="h4 mt-4"),
-        dbc.Row(
-            [
-                dbc.Col(_trend(session, where, views), lg=6),
-                dbc.Col(_pyramid(session, where, views), lg=6),
-            ]
-        ),
-        _change(session, where, views),
-        html.H2(_("Commuting", lang), className="h4 mt-4"),
-        _commuting(session, where, views),
-        html.H2(_("Education", lang), className="h4 mt-4"),
-        _education(session, where, views),
-        html.H2(_("Coworking spaces and measures", lang), className="h4 mt-4"),
-        _local(session, state, where),
     ]
-    return {"content": [c for c in content if c is not None], "views": views.views}
+    return {
+        "content": content,
+        **model_map,
+        **_trend(session, where, views),
+        **_pyramid(session, where, views),
+        **_change(session, where, views),
+        **_commuting(session, where, views),
+        **_education(session, where, views),
+        LOCAL: _local(session, state, where),
+        SHOWN: False,
+        "views": views.views,
+    }
 
 
-def _block(views: Views, view: View) -> html.Div:
-    """The view's block, its table (the chart's text alternative) drawn as one component: the page's tables
-    hold some 1 000 cells, and as Dash components they were most of the browser's work on every change."""
-    return views.block(view, table=light_table(view.table, view.title, views.state.lang))
+def _fill(views: Views, view: View) -> dict:
+    """The view in its standing block, its table (the chart's text alternative) drawn as one component: the
+    page's tables hold some 1 000 cells, and as Dash components they were most of the browser's work on every
+    change."""
+    return views.fill(BLOCKS[view.id], view, table=light_table(view.table, view.title, views.state.lang))
 
 
 def _source(table: str, lang: str) -> str:
@@ -439,7 +498,7 @@ def _better_survey(state: PageState, where: facts.Place, better: tuple[str, int]
     )
 
 
-def _model_map(session, state: PageState, where: facts.Place, views: Views) -> html.Div:
+def _model_map(session, state: PageState, where: facts.Place, views: Views) -> dict:
     """The county's municipalities coloured by the chosen key figure's model-based estimate."""
     from app.query.boundaries import boundaries
     from app.query.estimates import QueryError
@@ -456,7 +515,7 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
             session, state["survey"], variable, where.county_number, codes, education=_with_education(state)
         )
     except QueryError as error:
-        return html.Div([heading, dbc.Alert(str(error), color="info")])
+        return {MAP_HEAD: heading, MAP_NOTES: dbc.Alert(str(error), color="info"), **BLOCKS[MODEL_MAP].hidden()}
     estimates = {  # the shares as the table shows them (views.percent), so the map's hover says the same
         r.kommunenummer: (_shown(r.estimate), _shown(r.ci_low), _shown(r.ci_high))
         for r in found
@@ -504,10 +563,10 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
         ),
         synthetic=synthetic,
     )
-    return html.Div(
-        [
-            heading,
-            _block(views, view),
+    return {
+        MAP_HEAD: heading,
+        **_fill(views, view),
+        MAP_NOTES: [
             _caption(
                 _(
                     "Model-based estimates, not measurements: see the note above. Municipal boundaries © Kartverket.",
@@ -515,8 +574,8 @@ def _model_map(session, state: PageState, where: facts.Place, views: Views) -> h
                 )
             ),
             html.Ul([html.Li(c) for c in caveats(lang, _with_education(state))], className="small model-caveats"),
-        ]
-    )
+        ],
+    }
 
 
 def _with_education(state: PageState) -> bool:
@@ -546,7 +605,7 @@ MODEL_NOTE = N_(
 )
 
 
-def _trend(session, where: facts.Place, views: Views) -> html.Div:
+def _trend(session, where: facts.Place, views: Views) -> dict:
     lang = views.state.lang
     points = facts.population_trend(session, where.numbers)
     title = _("Residents 1 January", lang)
@@ -575,10 +634,10 @@ def _trend(session, where: facts.Place, views: Views) -> html.Div:
         ],
     )
     view = View(TREND, title, table, fig, source=_view_source("07459", lang))
-    return html.Div([_block(views, view), _caption(_source("07459", lang) + ". " + _("2024 borders.", lang))])
+    return {**_fill(views, view), TREND_NOTE: _caption(_source("07459", lang) + ". " + _("2024 borders.", lang))}
 
 
-def _pyramid(session, where: facts.Place, views: Views) -> html.Div:
+def _pyramid(session, where: facts.Place, views: Views) -> dict:
     lang = views.state.lang
     year, ages = facts.age_pyramid(session, where.numbers)
     title = _("Age pyramid 1 January {year}", lang).format(year=year)
@@ -623,7 +682,7 @@ def _pyramid(session, where: facts.Place, views: Views) -> html.Div:
     )
     view = View(PYRAMID, title, table, fig, source=_view_source("07459", lang))
     note = _("Ages 25–60, the survey's population, in colour.", lang)
-    return html.Div([_block(views, view), _caption(_source("07459", lang) + ". " + note)])
+    return {**_fill(views, view), PYRAMID_NOTE: _caption(_source("07459", lang) + ". " + note)}
 
 
 def _local(session, state: PageState, where: facts.Place) -> dbc.Row:
@@ -681,11 +740,11 @@ def _nice_step(top: float) -> int:
     return 20000
 
 
-def _change(session, where: facts.Place, views: Views) -> html.Div | None:
+def _change(session, where: facts.Place, views: Views) -> dict:
     lang = views.state.lang
     years = facts.population_change(session, where.numbers)
     if not years:
-        return None
+        return {CHANGE_NOTE: None, **BLOCKS[CHANGE].hidden()}
     title = _("Birth surplus and net migration", lang)
     fig = figure_of(
         [
@@ -705,14 +764,18 @@ def _change(session, where: facts.Place, views: Views) -> html.Div | None:
         [{"year": str(y), "birth_surplus": b, "net_migration": n} for y, b, n in years],
     )
     view = View(CHANGE, title, table, fig, source=_view_source("06913", lang))
-    return html.Div([_block(views, view), _caption(_source("06913", lang))])
+    return {**_fill(views, view), CHANGE_NOTE: _caption(_source("06913", lang))}
 
 
-def _commuting(session, where: facts.Place, views: Views) -> html.Div | html.P:
+def _commuting(session, where: facts.Place, views: Views) -> dict:
     lang = views.state.lang
     flows = facts.commuting(session, where.numbers)
     if flows is None:
-        return html.P(_("No commuting figures are loaded.", lang))
+        return {
+            COMMUTING_HEAD: html.P(_("No commuting figures are loaded.", lang)),
+            COMMUTING_NOTES: None,
+            **BLOCKS[COMMUTING].hidden(),
+        }
     title = _("Commuting {year}: the largest flows out of and into {name}", lang).format(
         year=flows.year, name=where.name
     )
@@ -799,22 +862,22 @@ def _commuting(session, where: facts.Place, views: Views) -> html.Div | html.P:
         className="commuting-years",
         id="municipality-commuting-years",
     )
-    return html.Div(
-        [
-            html.P(sentence, className="commuting-sentence"),
-            _block(views, view),
+    return {
+        COMMUTING_HEAD: html.P(sentence, className="commuting-sentence"),
+        **_fill(views, view),
+        COMMUTING_NOTES: [
             _caption(_source("03321", lang) + ". " + _("4th quarter; employed persons aged 15–74.", lang)),
             html.H3(_("2020–2022", lang), className="h6"),
             years,
-        ]
-    )
+        ],
+    }
 
 
-def _education(session, where: facts.Place, views: Views) -> html.Div | html.P:
+def _education(session, where: facts.Place, views: Views) -> dict:
     lang = views.state.lang
     levels = facts.education(session, where.numbers, where.county_number)
     if not levels:
-        return html.P(_("No education figures are loaded.", lang))
+        return {EDUCATION_NOTES: html.P(_("No education figures are loaded.", lang)), **BLOCKS[EDUCATION].hidden()}
     levels = [{**lv, "label": education_level_name(lv["level"], lv["label"], lang)} for lv in levels]  # SSB's names
     year = levels[0]["year"]
     title = _("Highest education, residents 16 and over, {year}", lang).format(year=year)
@@ -852,7 +915,7 @@ def _education(session, where: facts.Place, views: Views) -> html.Div | html.P:
         "(SSB 07459), not SSB's own figures.",
         lang,
     )
-    return html.Div([_block(views, view), _caption(_source("09429", lang) + ". " + note)])
+    return {**_fill(views, view), EDUCATION_NOTES: _caption(_source("09429", lang) + ". " + note)}
 
 
 PAGE = Page(
@@ -863,5 +926,7 @@ PAGE = Page(
     id=ID,
     state=STATE,
     render=render,
+    extra_outputs=EXTRA_OUTPUTS,
+    on_failure={SHOWN: True},
     path_params=("kommune",),
 )
