@@ -66,6 +66,23 @@ def test_a_municipality_has_its_own_address(client):
     assert "Voss" in other.get_data(as_text=True) and "Kvam kommune" not in other.get_data(as_text=True)
 
 
+def test_a_page_that_cannot_be_drawn_says_why_and_hides_the_charts_of_the_one_before(client, monkeypatch):
+    """The charts stand in the layout (filled by the main callback): when a render fails, the message comes in
+    the content and the part holding the charts is hidden, not left showing the previous municipality."""
+    drawn_page = client.post("/_dash-update-component", json=main_callback_request("/kommune/4622", "?lang=nb"))
+    assert drawn_page.json["response"][municipality.BODY]["hidden"] is False
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(municipality.facts, "population_trend", broken)
+    failed = client.post("/_dash-update-component", json=main_callback_request("/kommune/4621", "?lang=nb"))
+    response = failed.json["response"]
+    assert response[municipality.BODY]["hidden"] is True
+    assert "render-failed" in json.dumps(response[municipality.CONTENT])
+    assert municipality.TREND not in response  # the chart keeps what it had, out of sight
+
+
 def test_choosing_a_municipality_writes_it_in_the_path(app):
     """The page's address writer moves the municipality into the path and keeps the rest in the query."""
     page = municipality.PAGE
