@@ -31,6 +31,12 @@ SETTINGS: tuple[Setting, ...] = (
         "PostgreSQL cluster is started in the data directory.",
     ),
     Setting(
+        "DATABASE_READ_URL",
+        None,
+        "PostgreSQL URL of a streaming replica of DATABASE_URL: the pages' and data addresses' queries go there; "
+        "writes, editing, logins, imports and jobs stay on DATABASE_URL. Unset: everything on DATABASE_URL.",
+    ),
+    Setting(
         "FJERNARBEID_DATA_DIR",
         "instance",
         "Directory for the embedded PostgreSQL cluster and the generated secret key.",
@@ -223,6 +229,7 @@ class Config:
     default_region: str | None = None
     require_login: bool = False
     import_database_url: str | None = field(default=None, repr=False)
+    database_read_url: str | None = field(default=None, repr=False)
     frame_ancestors: tuple[str, ...] = ()
     secure_cookies: str = "auto"
     trusted_proxies: int = 0
@@ -252,6 +259,7 @@ class Config:
             default_region=_env("FJERNARBEID_DEFAULT_REGION"),
             require_login=_env("FJERNARBEID_REQUIRE_LOGIN") in ("1", "true", "yes"),
             import_database_url=_env("FJERNARBEID_IMPORT_DATABASE_URL"),
+            database_read_url=_env("DATABASE_READ_URL"),
             frame_ancestors=_frame_ancestors(_env("FJERNARBEID_FRAME_ANCESTORS")),
             secure_cookies=_choice("FJERNARBEID_SECURE_COOKIES", ("auto", "1", "0")),
             trusted_proxies=_int_setting("FJERNARBEID_TRUSTED_PROXIES", minimum=0),

@@ -6,12 +6,20 @@ that needs the database.
 The web app configures its engine with a ``statement_timeout`` (``FJERNARBEID_STATEMENT_TIMEOUT_MS``),
 so one slow query cannot hold a worker; commands (import, seed, db) configure theirs without one.
 A cancelled statement raises ``QueryTimeout`` in both.
+
+**Reads on a replica.** With ``DATABASE_READ_URL`` (a streaming replica of ``DATABASE_URL``) the pages'
+queries run on the replica through ``read_scope``; everything else (writes, editing, logins and sessions,
+imports, jobs, decks) keeps ``session_scope`` on the primary. A read session is one ``REPEATABLE READ``
+transaction: every statement in it, the data version (``app.query.data_version``) too, sees the one
+snapshot of what the replica had replayed when it began, so an answer and the version it is remembered
+under always belong together, however far the replica lags. Without ``DATABASE_READ_URL``, ``read_scope``
+is ``session_scope``.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import psycopg.errors
@@ -27,6 +35,7 @@ _lock = threading.Lock()
 _engine: Engine | None = None
 _config: Config | None = None
 _statement_timeout_ms = 0
+_read_engine: Engine | None = None
 
 
 def configure(config: Config, *, web: bool = False) -> None:
@@ -37,13 +46,12 @@ def configure(config: Config, *, web: bool = False) -> None:
             that runs longer than ``config.statement_timeout_ms`` (0: no limit). Commands leave it
             False: an import legitimately runs for minutes.
     """
-    global _config, _engine, _statement_timeout_ms, _import_engine
+    global _config, _engine, _statement_timeout_ms, _import_engine, _read_engine
     with _lock:
-        if _engine is not None:
-            _engine.dispose()
-        if _import_engine is not None:
-            _import_engine.dispose()
-        _config, _engine, _import_engine = config, None, None
+        for old in (_engine, _import_engine, _read_engine):
+            if old is not None:
+                old.dispose()
+        _config, _engine, _import_engine, _read_engine = config, None, None, None
         _statement_timeout_ms = config.statement_timeout_ms if web else 0
 
 
@@ -54,42 +62,86 @@ def database_url(config: Config) -> str:
 
 
 def get_engine() -> Engine:
+    """The primary's engine (``DATABASE_URL``): every write, and every read that is not a page's."""
     global _engine
     with _lock:
         if _engine is None:
             config = _config or Config.from_env()
-            url = database_url(config)
-            connect_args: dict = {"connect_timeout": config.connect_timeout, "prepare_threshold": None}
-            if _statement_timeout_ms > 0:
-                # set at connection start (no extra round trip per request); kept with options
-                # the URL may already carry, such as a search_path
-                options = make_url(url).query.get("options")
-                options = " ".join(options) if isinstance(options, tuple) else options
-                timeout = f"-c statement_timeout={_statement_timeout_ms}"
-                connect_args["options"] = f"{options} {timeout}" if options else timeout
-            _engine = create_engine(
-                url,
-                pool_pre_ping=True,
-                pool_size=5,
-                max_overflow=5,
-                # prepare_threshold=None: no server-side prepared statements, so PostgreSQL plans
-                # each aggregate for its actual question ids instead of switching to a generic
-                # plan after five runs (measured 2-3x slower at 100 000 respondents).
-                connect_args=connect_args,
-            )
+            _engine = _web_engine(database_url(config), config)
         return _engine
+
+
+def reads_on_replica() -> bool:
+    """True when ``DATABASE_READ_URL`` sends the pages' queries to a replica."""
+    return bool((_config or Config.from_env()).database_read_url)
+
+
+def get_read_engine() -> Engine:
+    """The engine of the pages' queries: the replica's (``DATABASE_READ_URL``), each transaction
+    ``REPEATABLE READ``; without a replica, the primary's ``get_engine()``."""
+    global _read_engine
+    config = _config or Config.from_env()
+    if not config.database_read_url:
+        return get_engine()
+    with _lock:
+        if _read_engine is None:
+            _read_engine = _web_engine(
+                to_sqlalchemy_url(config.database_read_url), config, isolation_level="REPEATABLE READ"
+            )
+        return _read_engine
+
+
+def _web_engine(url: str, config: Config, **options) -> Engine:
+    connect_args: dict = {"connect_timeout": config.connect_timeout, "prepare_threshold": None}
+    if _statement_timeout_ms > 0:
+        # set at connection start (no extra round trip per request); kept with options
+        # the URL may already carry, such as a search_path
+        url_options = make_url(url).query.get("options")
+        url_options = " ".join(url_options) if isinstance(url_options, tuple) else url_options
+        timeout = f"-c statement_timeout={_statement_timeout_ms}"
+        connect_args["options"] = f"{url_options} {timeout}" if url_options else timeout
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        # prepare_threshold=None: no server-side prepared statements, so PostgreSQL plans
+        # each aggregate for its actual question ids instead of switching to a generic
+        # plan after five runs (measured 2-3x slower at 100 000 respondents).
+        connect_args=connect_args,
+        **options,
+    )
 
 
 @contextmanager
 def session_scope() -> Iterator[Session]:
-    """A session for one command or request: commit on success, roll back on error.
+    """A session on the primary for one command or request: commit on success, roll back on error.
 
     Raises:
         DatabaseUnavailable: the server could not be reached.
         QueryTimeout: the server cancelled a statement (``statement_timeout``, or an operator).
     """
+    with _scope(get_engine) as session:
+        yield session
+
+
+@contextmanager
+def read_scope() -> Iterator[Session]:
+    """A session for a page's queries: on the replica when ``DATABASE_READ_URL`` is set (one ``REPEATABLE
+    READ`` transaction, read only: the replica refuses writes), else exactly ``session_scope()``.
+
+    Raises:
+        DatabaseUnavailable: the server could not be reached.
+        QueryTimeout: the server cancelled a statement (``statement_timeout``, or an operator).
+    """
+    with _scope(get_read_engine) as session:
+        yield session
+
+
+@contextmanager
+def _scope(engine: Callable[[], Engine]) -> Iterator[Session]:
     try:
-        session = sessionmaker(bind=get_engine(), expire_on_commit=False)()
+        session = sessionmaker(bind=engine(), expire_on_commit=False)()
     except OperationalError as exc:
         raise DatabaseUnavailable(_describe(exc)) from exc
     try:
@@ -98,6 +150,8 @@ def session_scope() -> Iterator[Session]:
     except OperationalError as exc:
         session.rollback()
         if isinstance(exc.orig, psycopg.errors.QueryCanceled):
+            raise QueryTimeout(_describe_cancel(exc)) from exc
+        if isinstance(exc.orig, psycopg.errors.SerializationFailure):  # a replica's conflict with recovery
             raise QueryTimeout(_describe_cancel(exc)) from exc
         raise DatabaseUnavailable(_describe(exc)) from exc
     except BaseException:

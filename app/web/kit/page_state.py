@@ -30,10 +30,9 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from app.config import LANGUAGES, Config
-from app.db.session import session_scope
 from app.language import N_, gettext, pick
 from app.web.kit import urls
-from app.web.server.response_cache import do_not_cache_this_response
+from app.web.server.response_cache import do_not_cache_this_response, page_reads
 
 log = logging.getLogger(__name__)
 
@@ -293,7 +292,7 @@ def default_language() -> str:
 def page_state(page, search: str | None, lang: str | None = None) -> PageState:
     """Parse ``search`` into ``page``'s state (in a request or app context)."""
     config: Config = current_app.config["FJERNARBEID"]
-    with session_scope() as session:
+    with page_reads() as session:
         return page.state.parse(session, config, search, lang)
 
 
@@ -307,7 +306,7 @@ def render_page(page, search: str | None, lang: str | None = None) -> dict[str, 
     lang = lang if lang in LANGUAGES else default_language()
     try:
         config: Config = current_app.config["FJERNARBEID"]
-        with session_scope() as session:
+        with page_reads() as session:  # on the replica, with DATABASE_READ_URL
             state = page.state.parse(session, config, search, lang)
             outputs = dict(page.render(state, session))
         outputs.pop("views", None)  # what the exports take; the page shows them through its content

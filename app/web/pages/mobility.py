@@ -23,7 +23,6 @@ from dash.development.base_component import Component
 from flask import current_app, has_app_context
 
 from app.config import Config
-from app.db.session import session_scope
 from app.language import BABEL_LOCALES, N_, format_number, format_share, pick
 from app.language import gettext as _
 from app.language.mobility import (
@@ -78,6 +77,7 @@ from app.web.kit.page_state import (
     survey_param,
 )
 from app.web.kit.site import Page, link_to
+from app.web.server.response_cache import page_reads
 from app.web.views import Column, DataTable, View, percent, survey_source
 from app.web.views.block import Views
 
@@ -436,7 +436,7 @@ def register_callbacks(app) -> None:
     )
     def _controls_to_url(survey, region, jobs, jobs_text, filters, ages, centrality, share, share_text, _reset, search):
         triggered = {t["prop_id"].rsplit(".", 1)[0] for t in (ctx.triggered or [])}
-        with session_scope() as session:
+        with page_reads() as session:
             new = url_for_controls(
                 session,
                 search,

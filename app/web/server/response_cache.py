@@ -17,6 +17,14 @@ where twenty people open the same view computes it once:
 
 Answers to failed renders (the friendly error messages) are never kept, and when the data
 version cannot be read (database down) requests bypass the cache.
+
+**With a replica** (``DATABASE_READ_URL``) the version is read on the replica, where the pages' queries
+run (``page_reads``), never on the primary: a write the replica has not replayed yet must not key an
+answer drawn from the data before it, or that stale answer would be served under the new version for as
+long as the data stay unchanged. A page's queries run in one ``REPEATABLE READ`` transaction that reads the
+version too (``page_reads``), and the answer is kept under *that* version: the one its data belong to, even
+when the replica replayed more between the lookup and the answer (or another replica behind a pooler
+answered). An answer drawn from two versions is not kept.
 """
 
 from __future__ import annotations
@@ -31,11 +39,14 @@ import shutil
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, Response, g, has_request_context, request
+from sqlalchemy.orm import Session
 
-from app.db.session import session_scope
+from app.db.session import read_scope, reads_on_replica
 from app.query.data_version import data_version
 
 log = logging.getLogger(__name__)
@@ -220,6 +231,24 @@ def do_not_cache_this_response() -> None:
         g.fjernarbeid_no_cache = True
 
 
+MIXED = -1  # ``g.fjernarbeid_answered_at`` when one answer read two data versions
+
+
+@contextmanager
+def page_reads() -> Iterator[Session]:
+    """The session a page's queries run in (``read_scope``: on the replica when there is one).
+
+    With a replica, the data version is read in the same transaction as the page's queries, and the
+    response cache keeps the answer under it (see the module's docstring). Without one this is
+    ``read_scope()`` and nothing more."""
+    with read_scope() as session:
+        if has_request_context() and reads_on_replica():
+            version = data_version(session)
+            noted = g.get("fjernarbeid_answered_at")
+            g.fjernarbeid_answered_at = version if noted in (None, version) else MIXED
+        yield session
+
+
 def install(server: Flask, routes_prefix: str, max_bytes: int, directory: Path) -> ResponseCache | None:
     if max_bytes <= 0:
         return None
@@ -244,7 +273,7 @@ def install(server: Flask, routes_prefix: str, max_bytes: int, directory: Path) 
         if request.method != "POST" or request.path != path:
             return None
         try:
-            with session_scope() as session:
+            with read_scope() as session:  # where the page's queries run: the replica's version with a replica
                 version = data_version(session)
         except Exception:  # noqa: BLE001 - database down: compute, so the page shows why
             log.debug("data version unavailable; callback not cached", exc_info=True)
@@ -266,6 +295,12 @@ def install(server: Flask, routes_prefix: str, max_bytes: int, directory: Path) 
     @server.after_request
     def remember(response: Response) -> Response:
         key = g.pop("fjernarbeid_cache_key", None)
+        answered_at = g.pop("fjernarbeid_answered_at", None)
+        if key is not None and answered_at is not None:
+            # kept under the version the page's own transaction read (a replica may have replayed more since
+            # the lookup); an answer drawn from two versions is not kept
+            answered = cache_key(answered_at, request.host, request.get_data())
+            key = answered if answered_at != MIXED else None
         if key is not None and response.status_code == 200 and not g.get("fjernarbeid_no_cache"):
             body = response.get_data()
             memory.put(key, body)

@@ -41,6 +41,7 @@ from app.web.kit import urls
 from app.web.kit.charts import plain
 from app.web.kit.page_state import PageState, chosen_survey, default_language, parse_search
 from app.web.kit.site import installed
+from app.web.server.response_cache import page_reads
 from app.web.views import SUPPRESSION_RULE, Column, View, is_suppressed, n_text, survey_source
 
 log = logging.getLogger(__name__)
@@ -168,12 +169,17 @@ class Rendered:
         return [row for row in rows if row[2]]
 
 
-def render_views(page, search: str, lang: str | None = None) -> Rendered:
-    """Render ``page`` for ``search`` as its callback would and keep its views (in an app context)."""
+def render_views(page, search: str, lang: str | None = None, primary: bool = False) -> Rendered:
+    """Render ``page`` for ``search`` as its callback would and keep its views (in an app context).
+
+    Args:
+        primary: on the primary database even with a replica (``DATABASE_READ_URL``): a job's handout,
+            whose file is named by the primary's data version. Otherwise where the pages' queries run,
+            with the data version read in the same transaction as the views."""
     config: Config = current_app.config["FJERNARBEID"]
     requested = lang or parse_search(search).get("lang")
     lang = requested if requested in LANGUAGES else default_language()
-    with session_scope() as session:
+    with session_scope() if primary else page_reads() as session:
         state = page.state.parse(session, config, search, lang)
         outputs = page.render(state, session)
         version = data_version(session)

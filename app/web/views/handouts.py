@@ -126,7 +126,7 @@ def run(job: jobs.JobInfo, report) -> dict[str, Any]:
         page = installed().for_path(saved.path)
         if page is None or not page.has_views:
             continue
-        rendered = render_views(page, _without_own(saved.query_string), lang)
+        rendered = render_views(page, _without_own(saved.query_string), lang, primary=True)
         asked = parse_search(saved.query_string)
         view = chosen_view(rendered, asked.get("chart"))
         if view is None:
