@@ -2,6 +2,7 @@
 
     python -m bench.load_test [--users 50] [--seconds 60] [--workers 4] [--survey demo_national]
     python -m bench.load_test --cache-mb 0 --distinct      # every request a state nobody asked for before
+    python -m bench.load_test --cache-mb 0 --distinct --compare-processes --workers 1   # two app processes vs one
 
 Starts gunicorn (``app.wsgi:server``) on a free 127.0.0.1 port against ``DATABASE_URL`` (or an
 embedded PostgreSQL seeded with the demo data), then runs ``--users`` threads for ``--seconds``:
@@ -25,6 +26,12 @@ a reference request (``/health``) measured in the same run. ``--cache-mb 0`` swi
 response cache off. Every loop is bounded in time and stops by itself.
 
 Target (issue 10 §3) for ``--cache-mb 0 --distinct`` with 50 users on 2 cores: p95 ≤ 1.5 s, no errors.
+
+``--compare-processes`` (issue 24 §3): one app process against the database, then two — each a gunicorn of
+``--workers`` × ``--threads`` with its own data directory, as two containers behind one proxy — with the
+requests handed to them in turn, as a round-robin proxy does. Phases 1, 2, 2, 1 of ``--seconds`` each, fresh
+processes every phase; it prints each phase and the ratio of two processes' callbacks per second to one's
+(``bench/results/load-processes.json``).
 """
 
 from __future__ import annotations
@@ -203,10 +210,11 @@ def distinct_states(url: str, seed: int = 1) -> dict[str, list[str]]:
     return states
 
 
-def run(args) -> dict:
+def start_server(url: str, args, workers: int | None = None) -> tuple[subprocess.Popen, str]:
+    """One app process (a gunicorn master with its workers, as one container runs it) on a free loopback port,
+    with a data directory of its own; it and its address, once ``/health`` answers."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    url = database_url()
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -223,7 +231,7 @@ def run(args) -> dict:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            str(args.workers),
+            str(workers or args.workers),
             "--threads",
             str(args.threads),
             "--timeout",
@@ -235,93 +243,119 @@ def run(args) -> dict:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(base + "/health", timeout=5).status_code == 200:
+                return server, base
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            stop_server(server)
+            raise SystemExit("gunicorn did not start")
+        time.sleep(0.3)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while True:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
+
+
+def drive(args, bases: list[str], callbacks: dict, pages: list[str], unused: dict[str, list[str]]) -> dict:
+    """``args.users`` simulated users for ``args.seconds``; each request goes to the next of ``bases`` in turn
+    (as a round-robin proxy in front of several app processes sends it). The raw results and the time taken."""
+    results: list[tuple[str, float, bool, str | None]] = []
+    lock = threading.Lock()
+    turn = itertools.count()
+    started_at = time.monotonic()
+    stop_at = started_at + args.seconds
+
+    def next_request(rng: random.Random) -> tuple[str, str | None]:
+        """A page and the query string to ask it for (None: the /health reference)."""
+        if not args.distinct:
+            page = rng.choice(pages + ["health"])
+            if page == "health":
+                return page, None
+            return page, rng.choice(SEARCHES[page]).format(s=args.survey) + "&lang=" + rng.choice(LANGUAGES)
+        with lock:
+            left = [p for p in pages if unused[p]]
+            page = rng.choice(left + ["health"])
+            return page, (unused[page].pop() if page != "health" else None)
+
+    def user(seed: int) -> None:
+        rng = random.Random(seed)
+        session = requests.Session()
+        while time.monotonic() < stop_at:
+            page, search = next_request(rng)
+            base = bases[next(turn) % len(bases)]
+            started = time.perf_counter()
+            cache = None
             try:
-                if requests.get(base + "/health", timeout=5).status_code == 200:
-                    break
+                if search is None:
+                    ok = session.get(base + "/health", timeout=30).status_code == 200
+                else:
+                    response = session.post(
+                        base + "/_dash-update-component", json=payload(callbacks[page], search), timeout=30
+                    )
+                    text = response.text
+                    ok = response.status_code == 200 and "Traceback" not in text and '"color":"danger"' not in text
+                    cache = response.headers.get("X-Fjernarbeid-Cache")
             except requests.RequestException:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("gunicorn did not start")
-            time.sleep(0.3)
+                ok = False
+            with lock:
+                results.append((page, time.perf_counter() - started, ok, cache))
+            time.sleep(rng.uniform(0.2, 1.0))  # think time between clicks
+
+    load_before = os.getloadavg()
+    threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(args.users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=args.seconds + 60)
+    return {
+        "results": results,
+        "elapsed": time.monotonic() - started_at,
+        "loadavg_before": load_before,
+        "loadavg_after": os.getloadavg(),
+    }
+
+
+def summary(rows: list, elapsed: float) -> dict:
+    cpus = os.cpu_count() or 1
+    times = sorted(r[1] * 1000 for r in rows)
+    if not times:
+        return {"requests": 0}
+
+    def pct(q: float) -> float:
+        return round(times[min(len(times) - 1, int(q * len(times)))], 1)
+
+    return {
+        "requests": len(rows),
+        "errors": sum(not r[2] for r in rows),
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "per_second": round(len(rows) / elapsed, 2),
+        "per_second_per_cpu": round(len(rows) / elapsed / cpus, 2),
+    }
+
+
+def run(args) -> dict:
+    url = database_url()
+    server, base = start_server(url, args)
+    try:
         callbacks = main_callbacks(base)
         pages = [p for p in SEARCHES if p in callbacks]
         unused = {p: states for p, states in distinct_states(url).items() if p in pages} if args.distinct else {}
         available = {p: len(states) for p, states in unused.items()}
-        results: list[tuple[str, float, bool, str | None]] = []
-        lock = threading.Lock()
-        started_at = time.monotonic()
-        stop_at = started_at + args.seconds
-
-        def next_request(rng: random.Random) -> tuple[str, str | None]:
-            """A page and the query string to ask it for (None: the /health reference)."""
-            if not args.distinct:
-                page = rng.choice(pages + ["health"])
-                if page == "health":
-                    return page, None
-                return page, rng.choice(SEARCHES[page]).format(s=args.survey) + "&lang=" + rng.choice(LANGUAGES)
-            with lock:
-                left = [p for p in pages if unused[p]]
-                page = rng.choice(left + ["health"])
-                return page, (unused[page].pop() if page != "health" else None)
-
-        def user(seed: int) -> None:
-            rng = random.Random(seed)
-            session = requests.Session()
-            while time.monotonic() < stop_at:
-                page, search = next_request(rng)
-                started = time.perf_counter()
-                cache = None
-                try:
-                    if search is None:
-                        ok = session.get(base + "/health", timeout=30).status_code == 200
-                    else:
-                        response = session.post(
-                            base + "/_dash-update-component", json=payload(callbacks[page], search), timeout=30
-                        )
-                        text = response.text
-                        ok = response.status_code == 200 and "Traceback" not in text and '"color":"danger"' not in text
-                        cache = response.headers.get("X-Fjernarbeid-Cache")
-                except requests.RequestException:
-                    ok = False
-                with lock:
-                    results.append((page, time.perf_counter() - started, ok, cache))
-                time.sleep(rng.uniform(0.2, 1.0))  # think time between clicks
-
-        load_before = os.getloadavg()
-        threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(args.users)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=args.seconds + 60)
-        elapsed = time.monotonic() - started_at
-        load_after = os.getloadavg()
+        driven = drive(args, [base], callbacks, pages, unused)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-    cpus = os.cpu_count() or 1
-
-    def summary(rows):
-        times = sorted(r[1] * 1000 for r in rows)
-        if not times:
-            return {"requests": 0}
-
-        def pct(q: float) -> float:
-            return round(times[min(len(times) - 1, int(q * len(times)))], 1)
-
-        return {
-            "requests": len(rows),
-            "errors": sum(not r[2] for r in rows),
-            "median_ms": round(statistics.median(times), 1),
-            "p95_ms": pct(0.95),
-            "p99_ms": pct(0.99),
-            "per_second": round(len(rows) / elapsed, 2),
-            "per_second_per_cpu": round(len(rows) / elapsed / cpus, 2),
-        }
-
+        stop_server(server)
+    results, elapsed = driven["results"], driven["elapsed"]
     callbacks_only = [r for r in results if r[0] != "health"]
     report = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
@@ -333,14 +367,14 @@ def run(args) -> dict:
         "threads": args.threads,
         "cache_mb": args.cache_mb,
         "distinct": args.distinct,
-        "cpu_count": cpus,
-        "loadavg_before": load_before,
-        "loadavg_after": load_after,
-        "all_callbacks": summary(callbacks_only),
-        "cache_hits": summary([r for r in callbacks_only if r[3] == "hit"]),
-        "cache_misses": summary([r for r in callbacks_only if r[3] != "hit"]),
-        "reference_health": summary([r for r in results if r[0] == "health"]),
-        "per_page": {p: summary([r for r in results if r[0] == p]) for p in pages},
+        "cpu_count": os.cpu_count() or 1,
+        "loadavg_before": driven["loadavg_before"],
+        "loadavg_after": driven["loadavg_after"],
+        "all_callbacks": summary(callbacks_only, elapsed),
+        "cache_hits": summary([r for r in callbacks_only if r[3] == "hit"], elapsed),
+        "cache_misses": summary([r for r in callbacks_only if r[3] != "hit"], elapsed),
+        "reference_health": summary([r for r in results if r[0] == "health"], elapsed),
+        "per_page": {p: summary([r for r in results if r[0] == p], elapsed) for p in pages},
         "distinct_states_available": available,
         "target_p95_ms": TARGET_P95_MS,
     }
@@ -349,6 +383,65 @@ def run(args) -> dict:
         and report["all_callbacks"].get("errors", 1) == 0
     )
     return report
+
+
+def compare_processes(args) -> dict:
+    """One app process against the database, then two (each ``--workers`` × ``--threads``, each with a data
+    directory of its own, as two containers behind one proxy), in the order 1, 2, 2, 1 so that a machine
+    getting busier or quieter weighs on both alike; every phase runs ``--seconds`` with fresh processes. With
+    ``--distinct`` every phase gets the same states in the same order. The ratio is two processes' callbacks
+    per second over one's."""
+    url = database_url()
+    states = distinct_states(url) if args.distinct else {}
+    phases: list[dict] = []
+    for processes in (1, 2, 2, 1):
+        servers = [start_server(url, args) for _ in range(processes)]
+        try:
+            bases = [base for _, base in servers]
+            callbacks = main_callbacks(bases[0])
+            pages = [p for p in SEARCHES if p in callbacks]
+            unused = {p: list(s) for p, s in states.items() if p in pages}
+            driven = drive(args, bases, callbacks, pages, unused)
+        finally:
+            for server, _ in servers:
+                stop_server(server)
+        callbacks_only = [r for r in driven["results"] if r[0] != "health"]
+        phases.append(
+            {
+                "processes": processes,
+                "loadavg_before": driven["loadavg_before"],
+                "loadavg_after": driven["loadavg_after"],
+                "callbacks": summary(callbacks_only, driven["elapsed"]),
+                "health": summary([r for r in driven["results"] if r[0] == "health"], driven["elapsed"]),
+            }
+        )
+
+    def joined(n: int) -> dict:
+        rows = [p["callbacks"] for p in phases if p["processes"] == n]
+        return {
+            "per_second": round(statistics.mean(r["per_second"] for r in rows), 2),
+            "median_ms": round(statistics.mean(r["median_ms"] for r in rows), 1),
+            "p95_ms": round(statistics.mean(r["p95_ms"] for r in rows), 1),
+            "errors": sum(r["errors"] for r in rows),
+        }
+
+    one, two = joined(1), joined(2)
+    return {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "users": args.users,
+        "seconds_per_phase": args.seconds,
+        "workers_per_process": args.workers,
+        "threads": args.threads,
+        "cache_mb": args.cache_mb,
+        "distinct": args.distinct,
+        "cpu_count": os.cpu_count() or 1,
+        "phases": phases,
+        "one_process": one,
+        "two_processes": two,
+        "throughput_ratio": round(two["per_second"] / one["per_second"], 2) if one["per_second"] else None,
+        "p95_ratio": round(two["p95_ms"] / one["p95_ms"], 2) if one["p95_ms"] else None,
+    }
 
 
 def _commit() -> str:
@@ -376,7 +469,15 @@ def main() -> None:
     parser.add_argument(
         "--distinct", action="store_true", help="every request a state nobody asked for before (see the module doc)"
     )
+    parser.add_argument(
+        "--compare-processes",
+        action="store_true",
+        help="one app process, then two behind a round-robin (phases 1, 2, 2, 1 of --seconds each): the ratio",
+    )
     args = parser.parse_args()
+    if args.compare_processes:
+        print_comparison(compare_processes(args), args)
+        return
     report = run(args)
     print(
         f"{args.users} users for {args.seconds} s, gunicorn {args.workers} workers × {args.threads} threads, "
@@ -407,6 +508,35 @@ def main() -> None:
     print(f"target: callbacks p95 ≤ {TARGET_P95_MS:g} ms and no errors — {verdict}")
     name = "load-cache-off" if args.cache_mb == 0 else "load"
     out = ROOT / "bench" / "results" / f"{name}{'-distinct' if args.distinct else ''}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+
+
+def print_comparison(report: dict, args) -> None:
+    print(
+        f"{args.users} users, {args.seconds} s per phase, each app process gunicorn {args.workers} worker(s) × "
+        f"{args.threads} threads, response cache {'default' if args.cache_mb is None else f'{args.cache_mb} MB'}, "
+        f"{'all-distinct states' if args.distinct else 'states drawn from 45'}; commit {report['commit']}, "
+        f"{report['date']}, {report['cpu_count']} CPUs"
+    )
+    print(
+        f"{'phase':>5} {'processes':>9} {'load before':>12} {'requests':>8} {'errors':>6} {'req/s':>6} {'median ms':>9} "
+        f"{'p95 ms':>8}"
+    )
+    for number, phase in enumerate(report["phases"], start=1):
+        row = phase["callbacks"]
+        print(
+            f"{number:>5} {phase['processes']:>9} {phase['loadavg_before'][0]:>12.2f} {row.get('requests', 0):>8} "
+            f"{row.get('errors', 0):>6} {row.get('per_second', 0):>6} {row.get('median_ms', 0):>9} "
+            f"{row.get('p95_ms', 0):>8}"
+        )
+    one, two = report["one_process"], report["two_processes"]
+    print(
+        f"one process: {one['per_second']} callbacks/s, p95 {one['p95_ms']} ms; two processes: {two['per_second']} "
+        f"callbacks/s, p95 {two['p95_ms']} ms; ratio two/one: throughput {report['throughput_ratio']}×, "
+        f"p95 {report['p95_ratio']}×"
+    )
+    out = ROOT / "bench" / "results" / "load-processes.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
 
