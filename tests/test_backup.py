@@ -21,9 +21,11 @@ from app.db.models import (
     MeasureArea,
     MeasureProgress,
     Question,
+    Region,
     Respondent,
     Survey,
 )
+from app.db.regions import add_region
 from app.errors import ImportValidationError
 from app.ingest.backup import (
     NOT_COPIED,
@@ -137,7 +139,7 @@ REIMPORTED = {
     "FROM interview_theme",
     "interview_quote": "SELECT t.code, q.position, q.text, q.section FROM interview_quote q "
     "JOIN interview_theme t ON t.id = q.theme_id",
-    "deck": "SELECT token, title, created_at, updated_at FROM deck",
+    "deck": "SELECT d.token, d.title, d.created_at, d.updated_at, r.slug FROM deck d LEFT JOIN region r ON r.id = d.region_id",
     "deck_view": "SELECT d.token, v.position, v.path, v.query_string, v.title, v.note, v.created_at FROM deck_view v "
     "JOIN deck d ON d.id = v.deck_id",
     "region": "SELECT slug, name FROM region",
@@ -187,6 +189,9 @@ def test_every_table_restores_equal(db, empty_database_url, tmp_path):
     )
     token = create_deck(db, "Kommunestyret").token
     add_view(db, token, "/", "?survey=demo_national", "Oversikt", "Til diskusjon")
+    made = add_region(db, "sunnhordland", "Sunnhordland interkommunale råd", ["4613", "4614"], "cli:test")
+    region_id = db.scalar(select(Region.id).where(Region.slug == made.slug))
+    add_view(db, create_deck(db, "Rådsmøte", region_id=region_id).token, "/", "", "Oversikt")  # a region's deck
     db.flush()
     compared = [t for t in Base.metadata.tables if t not in NOT_COPIED]
     before = {t: table_rows(db, t) for t in compared}

@@ -84,20 +84,20 @@ def test_a_saved_slide_is_edited_and_duplicated_right_after_itself(db, deck):
         edit_view(db, deck, copy.id, " ", "")
 
 
-def _user(db, name: str, role: str = "editor") -> int:
+def _user(db, name: str, role: str = "editor"):
     from app.db.users import add_user
 
-    return add_user(db, name, role, "et langt passord 123", "test").id
+    return add_user(db, name, role, "et langt passord 123", "test")
 
 
 def test_a_deck_belongs_to_the_editor_who_made_it_and_only_they_or_an_admin_change_it(db):
     anne, bjorn, admin = _user(db, "anne-deck"), _user(db, "bjorn-deck"), _user(db, "admin-deck", "admin")
-    mine = create_deck(db, "Annes møte", owner_id=anne).token
-    create_deck(db, "Bjørns møte", owner_id=bjorn)
-    assert [d.title for d in decks_of(db, anne)] == ["Annes møte"]
-    assert [d.title for d in decks_of(db, bjorn)] == ["Bjørns møte"]
-    assert editable(db, mine, anne).owner_id == anne
-    assert editable(db, mine, admin, is_admin=True).owner_id == anne  # an admin changes it, without taking it
+    mine = create_deck(db, "Annes møte", owner_id=anne.id).token
+    create_deck(db, "Bjørns møte", owner_id=bjorn.id)
+    assert [d.title for d in decks_of(db, anne.id)] == ["Annes møte"]
+    assert [d.title for d in decks_of(db, bjorn.id)] == ["Bjørns møte"]
+    assert editable(db, mine, anne).owner_id == anne.id
+    assert editable(db, mine, admin).owner_id == anne.id  # an admin changes it, without taking it
     with pytest.raises(DeckError, match="belongs to another editor"):
         editable(db, mine, bjorn)
     assert get_deck(db, mine).may_edit(None) is False  # nobody logged in: shown, not changed
@@ -107,8 +107,8 @@ def test_a_deck_made_before_decks_had_owners_is_claimed_by_the_first_editor_who_
     anne, bjorn = _user(db, "anne-claim"), _user(db, "bjorn-claim")
     old = create_deck(db, "Gammel").token
     assert find_decks(db, [old], without_owner=True)[0].token == old
-    assert editable(db, old, bjorn).owner_id == bjorn
-    assert [d.token for d in decks_of(db, bjorn)] == [old] and find_decks(db, [old], without_owner=True) == []
+    assert editable(db, old, bjorn).owner_id == bjorn.id
+    assert [d.token for d in decks_of(db, bjorn.id)] == [old] and find_decks(db, [old], without_owner=True) == []
     with pytest.raises(DeckError, match="belongs to another editor"):
         editable(db, old, anne)
 

@@ -49,6 +49,7 @@ NOT_SHOWN_ON_PAGES = {
     "alembic_version",
     "data_version",
     "app_user",
+    "user_region_role",  # roles: the editing pages that read them are never cached
     "user_session",
     "login_throttle",
     "audit_entry",

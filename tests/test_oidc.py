@@ -26,7 +26,7 @@ from app.web.server.auth import CSRF_FIELD, LOGIN_PATH, LOGOUT_PATH
 from tests.accounts import committed, logged_in, test_accounts
 from tests.oidc import CLIENT_SECRET, run_provider
 
-ROLE_MAP = "redaktorar=editor,leiing=admin,kvam-admin=admin@kvam"
+ROLE_MAP = "redaktorar=editor,leiing=admin,hardanger-admin=admin@hardangerradet,nowhere=admin@finst-ikkje"
 APP_HOST = "http://localhost"  # where the Flask test client's requests go: the redirect URI's origin
 
 
@@ -154,21 +154,47 @@ def test_a_login_through_the_provider_gives_the_role_of_the_groups(sso_apps, oid
     assert {"user.sso_add", "user.sso_login"} <= set(actions)
 
 
-def test_the_strongest_global_role_counts_and_region_roles_are_stored_only(sso_apps, oidc_provider, engine):
+def test_the_strongest_national_role_counts_and_region_roles_are_in_force(sso_apps, oidc_provider, engine):
     app = sso_apps()
-    person = new_person(oidc_provider, ["redaktorar", "leiing", "kvam-admin"])
+    person = new_person(oidc_provider, ["redaktorar", "leiing", "hardanger-admin"])
     client, answer = log_in(app, person)
     assert answer.status_code == 303
     assert who(client).role == "admin"
-    only_region = new_person(oidc_provider, ["kvam-admin"])
+    only_region = new_person(oidc_provider, ["hardanger-admin"])
     client, answer = log_in(app, only_region)
-    assert answer.status_code == 403  # admin in Kvam gives nothing until roles have regions
-    assert who(client) is None
-    person_in_region = new_person(oidc_provider, ["redaktorar", "kvam-admin"])
+    assert answer.status_code == 303  # admin in Hardangerrådet only: a regional account
+    account = who(client)
+    assert account.role is None and not account.national("editor")
+    assert [(r.slug, r.role) for r in account.regions] == [("hardangerradet", "admin")]
+    assert account.may("admin") and account.in_region("editor", account.regions[0].region_id)
+    person_in_region = new_person(oidc_provider, ["redaktorar", "hardanger-admin"])
     client, answer = log_in(app, person_in_region)
-    assert who(client).role == "editor"
+    assert who(client).role == "editor" and [r.role for r in who(client).regions] == ["admin"]
     row = person_row(engine, oidc_provider, person_in_region)
-    assert row.oidc_region_roles == [{"region": "kvam", "role": "admin"}]
+    assert row.oidc_region_roles == [{"region": "hardangerradet", "role": "admin"}]
+    unknown_region = new_person(oidc_provider, ["nowhere"])
+    client, answer = log_in(app, unknown_region)
+    assert answer.status_code == 403  # a region that does not exist here gives nothing
+    assert who(client) is None
+
+
+def test_a_removed_regional_group_loses_its_region_at_the_next_login(sso_apps, oidc_provider, engine):
+    app = sso_apps()
+    person = new_person(oidc_provider, ["redaktorar", "hardanger-admin"])
+    first, _ = log_in(app, person)
+    assert [r.role for r in who(first).regions] == ["admin"]
+    set_person(oidc_provider, person, ["redaktorar"])
+    second, answer = log_in(app, person)
+    assert answer.status_code == 303
+    assert who(second).regions == () and who(second).role == "editor"
+    assert who(first) is None  # the regional admin's session ended with the role
+    with Session(engine) as session:
+        row = person_row(engine, oidc_provider, person)
+        changes = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity_id == row.name, AuditEntry.action == "user.sso_set_role")
+        ).all()
+    assert changes[-1].before["regions"] == [{"region": "hardangerradet", "role": "admin"}]
+    assert changes[-1].after["regions"] == []
 
 
 def test_a_removed_group_loses_its_role_at_the_next_login(sso_apps, oidc_provider, engine):

@@ -7,7 +7,7 @@ message and exit code 4 (``-v`` logs the details), and record the attempt in imp
 One module per command group, each holding its commands' arguments (``add_parsers``) beside
 their handlers (``cmd_*``): ``database`` (db, seed), ``imports`` (import, codebook),
 ``statistics`` (query, mobility, compare), ``backup`` (export-all, import-all), ``accounts``
-(users), ``small_area`` (small-area) and ``server`` (serve, worker); ``common`` holds what they
+(users, regions), ``small_area`` (small-area) and ``server`` (serve, worker); ``common`` holds what they
 share (the database engine, the shell user). This module only assembles them and runs one.
 
 A new group is a module with ``add_parsers(subparsers)`` (each command sets ``func=cmd_…``, a

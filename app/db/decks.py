@@ -1,20 +1,23 @@
 """Presentations (decks): saved views in order, for council meetings.
 
 A deck is shown to whoever has its link (its token, ``secrets.token_urlsafe``: 32 characters, unguessable)
-and belongs to the editor who made it (``owner_id``): it is listed for that account on any computer, and
-only its owner or an admin changes it (``editable``). A deck made before decks had owners is claimed by
-the first editor who changes it. Every function takes the session of one request and leaves committing
+and belongs to the editor who made it (``owner_id``) and, when that editor holds roles in regions only, to
+their region (``region_id``): it is listed for that account on any computer, and only its owner, the
+editors of its region or a national admin change it (``editable``; the rules are ``app.db.access``'s). A
+deck made before decks had owners is claimed by the first editor who changes it. Every function takes the session of one request and leaves committing
 to ``session_scope``.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.db.access import Actor, NotAllowed, may_change_deck, may_delete_deck
 from app.db.models import Deck, DeckView
 from app.errors import N_, FjernarbeidError
 
@@ -48,10 +51,14 @@ class DeckInfo:
     title: str
     views: list[SavedView]
     owner_id: int | None = None
+    region_id: int | None = None
 
-    def may_edit(self, account_id: int | None, is_admin: bool = False) -> bool:
-        """Whether this account may change the deck: its owner, an admin, or any editor while it has no owner."""
-        return account_id is not None and (is_admin or self.owner_id in (None, account_id))
+    def may_edit(self, actor: Actor | None) -> bool:
+        """Whether ``actor`` may change the deck (``app.db.access.may_change_deck``; None: nobody logged in)."""
+        return may_change_deck(actor, self.owner_id, self.region_id)
+
+    def may_delete(self, actor: Actor | None) -> bool:
+        return may_delete_deck(actor, self.region_id)
 
 
 def _clean(text: str | None, limit: int, what: str, required: bool = False) -> str:
@@ -76,42 +83,59 @@ def _deck(session: Session, token: str) -> Deck:
 
 def _info(deck: Deck) -> DeckInfo:
     views = [SavedView(v.id, v.position, v.path, v.query_string, v.title, v.note) for v in deck.views]
-    return DeckInfo(deck.token, deck.title, views, deck.owner_id)
+    return DeckInfo(deck.token, deck.title, views, deck.owner_id, deck.region_id)
 
 
-def create_deck(session: Session, title: str, owner_id: int | None = None) -> DeckInfo:
+def create_deck(session: Session, title: str, owner_id: int | None = None, region_id: int | None = None) -> DeckInfo:
     deck = Deck(
-        token=secrets.token_urlsafe(24), title=_clean(title, MAX_TITLE, "title", required=True), owner_id=owner_id
+        token=secrets.token_urlsafe(24),
+        title=_clean(title, MAX_TITLE, "title", required=True),
+        owner_id=owner_id,
+        region_id=region_id,
     )
     session.add(deck)
     session.flush()
-    return DeckInfo(deck.token, deck.title, [], deck.owner_id)
+    return DeckInfo(deck.token, deck.title, [], deck.owner_id, deck.region_id)
 
 
-def editable(session: Session, token: str, account_id: int, is_admin: bool = False) -> DeckInfo:
-    """The deck if this account may change it; a deck without an owner becomes this account's.
+def editable(session: Session, token: str, actor: Actor) -> DeckInfo:
+    """The deck if ``actor`` may change it; a deck without an owner or region becomes this account's.
 
     Raises:
-        DeckError: no deck has the token, or it belongs to another editor.
+        DeckError: no deck has the token, or it belongs to another editor (or region).
     """
     deck = _deck(session, token)
-    if not _info(deck).may_edit(account_id, is_admin):
+    if not _info(deck).may_edit(actor):
         raise DeckError(
             message_id=N_(
                 "This presentation belongs to another editor: you may show it and hand it out, not change it."
             )
         )
-    if deck.owner_id is None and not is_admin:
-        deck.owner_id = account_id
+    if deck.owner_id is None and deck.region_id is None and not isinstance(actor, str) and not actor.national("admin"):
+        deck.owner_id = actor.id
         session.flush()
     return _info(deck)
 
 
-def decks_of(session: Session, owner_id: int) -> list[DeckInfo]:
-    """The decks that belong to this account, the one changed last first."""
+def deletable(session: Session, token: str, actor: Actor) -> DeckInfo:
+    """The deck if ``actor`` may delete it (an admin nationally or of its region).
+
+    Raises:
+        DeckError: no deck has the token.
+        NotAllowed: the actor may not delete it.
+    """
+    deck = _deck(session, token)
+    if not may_delete_deck(actor, deck.region_id):
+        raise NotAllowed(message_id=N_("Only an administrator of its region may delete this presentation."))
+    return _info(deck)
+
+
+def decks_of(session: Session, owner_id: int, region_ids: Collection[int] = ()) -> list[DeckInfo]:
+    """The decks that belong to this account or to one of ``region_ids`` (the regions it edits in), the one
+    changed last first."""
     decks = session.scalars(
         select(Deck)
-        .where(Deck.owner_id == owner_id)
+        .where(or_(Deck.owner_id == owner_id, Deck.region_id.in_(list(region_ids))))
         .options(selectinload(Deck.views))
         .order_by(Deck.updated_at.desc(), Deck.id.desc())
         .limit(200)

@@ -653,6 +653,8 @@ class Deck(Base):
     updated_at: Mapped[dt.datetime] = _now()
     # the editor whose presentation it is (None: made before accounts owned decks, or the account is gone)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), index=True)
+    # the region it belongs to: that region's editors may change it too (None: national, or made before regions)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"), index=True)
     views: Mapped[list[DeckView]] = relationship(
         back_populates="deck", cascade="all, delete-orphan", order_by="DeckView.position"
     )
@@ -681,10 +683,11 @@ ROLES = ("editor", "admin")
 
 
 class AppUser(Base):
-    """A person who may edit (``editor``) or also import, manage users and delete (``admin``).
+    """A person who may edit (``editor``) or also delete (``admin``), nationally (``role``) or in regions
+    (``user_region_role``); a national admin also imports and manages regions and users.
 
-    Changing the password, the role or disabling deletes the user's sessions (``user_session``);
-    ``session_stamp`` changes with them too."""
+    ``role`` None: no national role, only the regions' (migration 0017). Changing the password, a role
+    or disabling deletes the user's sessions (``user_session``); ``session_stamp`` changes with them too."""
 
     __tablename__ = "app_user"
     __table_args__ = (
@@ -697,15 +700,28 @@ class AppUser(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str | None] = mapped_column(String(20))  # national role; None: only regional roles
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     session_stamp: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = _now()
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     oidc_issuer: Mapped[str | None] = mapped_column(String(300))
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
-    # group=role@region mappings the last login matched: stored, not in force until roles have regions
+    # group=role@region mappings the last login matched, as the provider named them (in force through
+    # user_region_role, where the region exists)
     oidc_region_roles: Mapped[list[Any] | None] = mapped_column(JSONB)
+
+
+class UserRegionRole(Base):
+    """A role one account holds in one region: an editor or admin of that region's municipalities, their
+    coworking spaces, measure progress and measured values, and the region's presentations."""
+
+    __tablename__ = "user_region_role"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role_known"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(20))
 
 
 class UserSession(Base):

@@ -1,4 +1,8 @@
-"""Accounts: who may edit (``editor``) and who may also import, manage users and delete (``admin``).
+"""Accounts: who may edit (``editor``) and who may also delete (``admin``), nationally or in a region.
+
+A role is held nationally (``app_user.role``: every region; a national admin also imports, reads the change
+log and manages regions and users) or in regions (``user_region_role``: that region's municipalities and
+presentations). What an account may change where is decided in one place, ``app.db.access``.
 
 Passwords are hashed with Argon2id (argon2-cffi's defaults, which follow RFC 9106).
 
@@ -34,7 +38,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from app.db.audit import record
-from app.db.models import ROLES, AppUser, LoginThrottle, UserSession
+from app.db.models import ROLES, AppUser, LoginThrottle, Region, UserRegionRole, UserSession
 from app.errors import N_, FjernarbeidError
 
 NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,79}")
@@ -66,21 +70,63 @@ class TooManyAttempts(FjernarbeidError):
 
 
 @dataclass(frozen=True)
+class RegionRole:
+    """A role the account holds in one region."""
+
+    region_id: int
+    slug: str
+    name: str
+    role: str
+
+
+def _at_least(held: str | None, role: str) -> bool:
+    return held is not None and ROLES.index(held) >= ROLES.index(role)
+
+
+@dataclass(frozen=True)
 class Account:
-    """The logged-in person as the web layer sees it."""
+    """The logged-in person as the web layer sees it: a national role (``role``; None: none) and the roles
+    held in regions. What they may change where is decided by ``app.db.access``."""
 
     id: int
     name: str
-    role: str
+    role: str | None
     session_stamp: str
+    regions: tuple[RegionRole, ...] = ()
 
     def may(self, role: str) -> bool:
-        """True if this account has ``role`` or a stronger one (admin > editor)."""
-        return ROLES.index(self.role) >= ROLES.index(role)
+        """True if this account has ``role`` or a stronger one (admin > editor) anywhere: nationally or in
+        at least one region (it may open the pages of that role; what it may change there is narrower)."""
+        return self.national(role) or any(_at_least(r.role, role) for r in self.regions)
+
+    def national(self, role: str) -> bool:
+        """True if this account has ``role`` or a stronger one nationally (every region, and for an admin
+        the imports, the change log, regions and users)."""
+        return _at_least(self.role, role)
+
+    def region_ids(self, role: str) -> frozenset[int]:
+        """The regions where this account holds ``role`` or a stronger one (not counting a national role)."""
+        return frozenset(r.region_id for r in self.regions if _at_least(r.role, role))
+
+    def in_region(self, role: str, region_id: int | None) -> bool:
+        """True if this account has ``role`` nationally or in the region ``region_id``."""
+        return self.national(role) or (region_id is not None and region_id in self.region_ids(role))
+
+    def describe(self) -> str:
+        """``editor``, ``admin``, ``editor@hardangerradet`` … (the command line's and the log's words)."""
+        parts = [self.role] if self.role else []
+        return ", ".join(parts + [f"{r.role}@{r.slug}" for r in self.regions]) or "none"
 
 
-def _account(user: AppUser) -> Account:
-    return Account(user.id, user.name, user.role, user.session_stamp)
+def _account(session: Session, user: AppUser) -> Account:
+    rows = session.execute(
+        select(Region.id, Region.slug, Region.name, UserRegionRole.role)
+        .join(UserRegionRole, UserRegionRole.region_id == Region.id)
+        .where(UserRegionRole.user_id == user.id)
+        .order_by(Region.name)
+    ).all()
+    regions = tuple(RegionRole(region_id, slug, name, role) for region_id, slug, name, role in rows)
+    return Account(user.id, user.name, user.role, user.session_stamp, regions)
 
 
 def _check_role(role: str) -> None:
@@ -88,7 +134,15 @@ def _check_role(role: str) -> None:
         raise UserError(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.")
 
 
-def add_user(session: Session, name: str, role: str, password: str, actor: str) -> Account:
+def _region(session: Session, slug: str) -> Region:
+    region = session.scalar(select(Region).where(Region.slug == slug.strip().lower()))
+    if region is None:
+        raise UserError(f"There is no region {slug!r}. `fjernarbeid regions list` shows them.")
+    return region
+
+
+def add_user(session: Session, name: str, role: str, password: str, actor: str, region: str | None = None) -> Account:
+    """A local account with ``role`` nationally, or with ``region`` (a slug) in that region only."""
     name = name.strip().lower()
     if not NAME.fullmatch(name):
         raise UserError(
@@ -99,11 +153,21 @@ def add_user(session: Session, name: str, role: str, password: str, actor: str) 
         raise UserError(f"The password must have at least {MIN_PASSWORD} characters.")
     if session.scalar(select(AppUser.id).where(AppUser.name == name)) is not None:
         raise UserError(f"There is already a user {name!r}.")
-    user = AppUser(name=name, role=role, password_hash=_hasher.hash(password), session_stamp=secrets.token_hex(8))
+    place = _region(session, region) if region is not None else None
+    user = AppUser(
+        name=name,
+        role=None if place is not None else role,
+        password_hash=_hasher.hash(password),
+        session_stamp=secrets.token_hex(8),
+    )
     session.add(user)
     session.flush()
-    record(session, actor, "user.add", "app_user", name, None, {"name": name, "role": role})
-    return _account(user)
+    if place is not None:
+        session.add(UserRegionRole(user_id=user.id, region_id=place.id, role=role))
+        session.flush()
+    after = {"name": name, "role": role} if place is None else {"name": name, "role": role, "region": place.slug}
+    record(session, actor, "user.add", "app_user", name, None, after)
+    return _account(session, user)
 
 
 def _user(session: Session, name: str) -> AppUser:
@@ -113,15 +177,38 @@ def _user(session: Session, name: str) -> AppUser:
     return user
 
 
-def set_role(session: Session, name: str, role: str, actor: str) -> None:
-    _check_role(role)
+def set_role(session: Session, name: str, role: str | None, actor: str, region: str | None = None) -> None:
+    """Give ``name`` the national ``role``, or with ``region`` that role in the region; ``role`` None (the
+    command line's ``none``) takes the national role, or the role in the region, away. Ends their sessions."""
+    if role is not None:
+        _check_role(role)
     user = _user(session, name)
     if user.oidc_subject is not None:
         raise UserError(f"{user.name!r} logs in through single sign-on: its role comes from its groups at each login.")
-    before = {"role": user.role}
-    user.role, user.session_stamp = role, secrets.token_hex(8)
+    if region is None:
+        before: dict[str, object] = {"role": user.role}
+        after: dict[str, object] = {"role": role}
+        user.role = role
+    else:
+        place = _region(session, region)
+        held = session.get(UserRegionRole, (user.id, place.id))
+        before = {"region": place.slug, "role": held.role if held else None}
+        after = {"region": place.slug, "role": role}
+        if held is not None and role is None:
+            session.delete(held)
+        elif held is not None and role is not None:
+            held.role = role
+        elif role is not None:
+            session.add(UserRegionRole(user_id=user.id, region_id=place.id, role=role))
+    user.session_stamp = secrets.token_hex(8)
     end_sessions(session, user.id)
-    record(session, actor, "user.set_role", "app_user", user.name, before, {"role": role})
+    session.flush()
+    record(session, actor, "user.set_role", "app_user", user.name, before, after)
+
+
+def roles_of(session: Session, user: AppUser) -> Account:
+    """The account of a user row, with its roles in regions (``fjernarbeid users list``)."""
+    return _account(session, user)
 
 
 def set_disabled(session: Session, name: str, disabled: bool, actor: str) -> None:
@@ -211,7 +298,7 @@ def authenticate(session: Session, name: str, password: str, address: str) -> Ac
     if _hasher.check_needs_rehash(user.password_hash):
         _rehash(session, user, password)
     user.last_login_at = now
-    return _account(user)
+    return _account(session, user)
 
 
 def _rehash(session: Session, user: AppUser, password: str) -> None:
@@ -272,7 +359,7 @@ def current_account(session: Session, token: str) -> Account | None:
     )
     if user is None or user.disabled:
         return None
-    return _account(user)
+    return _account(session, user)
 
 
 SSO_PASSWORD = "!sso"  # the password "hash" of an account of single sign-on: no password matches it
@@ -289,8 +376,8 @@ class SsoIdentity:
     issuer: str
     subject: str
     name_hint: str  # preferred_username, email or the subject: the account's name is made from it
-    role: str | None  # the strongest global role the groups give; None: no global role
-    region_roles: tuple[tuple[str, str], ...] = ()  # (region slug, role): stored, not in force yet
+    role: str | None  # the strongest national role the groups give; None: no national role
+    region_roles: tuple[tuple[str, str], ...] = ()  # (region slug, role) the groups give
     groups: tuple[str, ...] = ()  # the mapped groups the person is in (never the unmapped ones)
 
 
@@ -305,21 +392,26 @@ def _sso_name(session: Session, identity: SsoIdentity) -> str:
 
 
 def sso_login(session: Session, identity: SsoIdentity) -> Account:
-    """The account of a person the provider vouched for, with the role the groups give now.
+    """The account of a person the provider vouched for, with the roles the groups give now: a national
+    role from ``group=role`` rules, roles in regions from ``group=role@region`` rules (a region that does
+    not exist here gives nothing, and is said in the log).
 
-    Made on the first login; the role is set again at every login, so a person who left a group has
+    Made on the first login; the roles are set again at every login, so a person who left a group has
     lost its role from the next login on (and a changed role ends the person's other sessions). The
-    write goes through ``app_user_sso_login`` (migration 0015), which the web server's database role may
+    write goes through ``app_user_sso_login`` (migration 0017), which the web server's database role may
     call though it may not write accounts itself. Logins and role changes go to the audit trail.
 
     Raises:
-        SsoRefused: no mapped group gives a role outside a region, or the account is disabled.
+        SsoRefused: no mapped group gives a role (nationally or in a region that exists), or the account
+            is disabled.
     """
     user = session.scalar(
         select(AppUser).where(AppUser.oidc_issuer == identity.issuer, AppUser.oidc_subject == identity.subject)
     )
     actor = user.name if user is not None else f"sso:{identity.name_hint[:70]}"
-    if identity.role is None:
+    known = set(session.scalars(select(Region.slug).where(Region.slug.in_([r for r, _ in identity.region_roles]))))
+    in_force = [(region, role) for region, role in identity.region_roles if region in known and role in ROLES]
+    if identity.role is None and not in_force:
         if user is not None:
             end_sessions(session, user.id)
         record(
@@ -340,12 +432,13 @@ def sso_login(session: Session, identity: SsoIdentity) -> Account:
     if user is not None and user.disabled:
         record(session, actor, "user.sso_refused", "app_user", user.name, None, {"disabled": True})
         raise SsoRefused(message_id=N_("Your account in this dashboard is disabled. Ask its administrator."))
-    _check_role(identity.role)
+    if identity.role is not None:
+        _check_role(identity.role)
     name = user.name if user is not None else _sso_name(session, identity)
     region_roles = [{"region": region, "role": role} for region, role in identity.region_roles]
     row = session.execute(
         text(
-            "SELECT user_id, previous_role FROM app_user_sso_login("
+            "SELECT user_id, is_new, changed, previous_role, previous_regions, regions FROM app_user_sso_login("
             "CAST(:issuer AS text), CAST(:subject AS text), CAST(:name AS text), CAST(:role AS text), "
             "CAST(:region_roles AS jsonb), CAST(:stamp AS text))"
         ),
@@ -358,15 +451,20 @@ def sso_login(session: Session, identity: SsoIdentity) -> Account:
             "stamp": secrets.token_hex(8),
         },
     ).one()
-    user_id, previous = row.user_id, row.previous_role
-    after = {"role": identity.role, "groups": list(identity.groups), "region_roles": region_roles}
-    if previous is None:
+    after = {
+        "role": identity.role,
+        "groups": list(identity.groups),
+        "region_roles": region_roles,
+        "regions": row.regions,
+    }
+    if row.is_new:
         record(session, name, "user.sso_add", "app_user", name, None, after)
-    elif previous != identity.role:
-        end_sessions(session, user_id)
-        record(session, name, "user.sso_set_role", "app_user", name, {"role": previous}, after)
+    elif row.changed:
+        end_sessions(session, row.user_id)
+        before = {"role": row.previous_role, "regions": row.previous_regions}
+        record(session, name, "user.sso_set_role", "app_user", name, before, after)
     record(session, name, "user.sso_login", "app_user", name, None, after)
-    session.expire_all()  # the function wrote the row behind the ORM's back
-    user = session.get(AppUser, user_id)
+    session.expire_all()  # the function wrote the rows behind the ORM's back
+    user = session.get(AppUser, row.user_id)
     assert user is not None
-    return _account(user)
+    return _account(session, user)

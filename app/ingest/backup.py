@@ -9,7 +9,7 @@ series, the SSB series (an admin may have imported newer ones than the seed's), 
 classifications and the import history. The change log is also written as CSV, for reading.
 
 Rebuilt instead of copied (``REBUILT_FROM_REFERENCE``): municipalities, postal codes and regions come
-from ``seed/reference`` again, and the report's interviews from ``seed/interviews.yaml``
+from ``seed/reference`` again (and the regions made with ``fjernarbeid regions add`` from ``regions.json``), and the report's interviews from ``seed/interviews.yaml``
 (``REBUILT_FROM_SEED``). Not in the copy at all (``NOT_COPIED``, said in the manifest): accounts,
 their sessions and failed logins (password hashes stay in the database; add the accounts again with
 ``fjernarbeid users add``), the data version counter (the triggers move it), and the server's background
@@ -52,6 +52,7 @@ from app.db.models import (
     Opportunity,
     Question,
     Region,
+    RegionMember,
     Respondent,
     Survey,
 )
@@ -115,6 +116,8 @@ REBUILT_FROM_SEED = ("interview_theme", "interview_quote")
 NOT_COPIED = {
     "app_user": "accounts are not copied (password hashes stay in the database): add them again with "
     "`fjernarbeid users add`",
+    "user_region_role": "accounts' roles in regions go with the accounts: give them again with "
+    "`fjernarbeid users add … --region` or `users set-role … --region`",
     "user_session": "sessions end with the database they were made in",
     "login_throttle": "failed logins only count for the rate limit's window",
     "data_version": "a counter the triggers move on every write; the restore moves it too",
@@ -144,6 +147,7 @@ def export_all(session: Session, directory: Path) -> BackupReport:
     report.counts["success criteria"] = _export_criteria(session, directory / "criteria.csv")
     report.counts["measured values"] = _export_measurements(session, directory / "criterion_measurements.csv")
     report.counts["presentations"] = _export_decks(session, directory / "decks.json")
+    report.counts["regions"] = _export_regions(session, directory / "regions.json")
     surveys = session.scalars(select(Survey).order_by(Survey.slug)).all()
     for survey in surveys:
         _export_survey(session, survey, directory / "surveys")
@@ -312,11 +316,13 @@ def _export_decks(session: Session, path: Path) -> int:
     back to the account of that name if it exists there, else to nobody, and the first editor to change it)."""
     decks = session.scalars(select(Deck).options(selectinload(Deck.views)).order_by(Deck.id)).all()
     owners = dict(session.execute(select(AppUser.id, AppUser.name)).tuples().all())
+    regions = dict(session.execute(select(Region.id, Region.slug)).tuples().all())
     document = [
         {
             "token": d.token,
             "title": d.title,
             "owner": owners.get(d.owner_id) if d.owner_id is not None else None,
+            "region": regions.get(d.region_id) if d.region_id is not None else None,
             "created_at": d.created_at.isoformat(),
             "updated_at": d.updated_at.isoformat(),
             "views": [
@@ -334,6 +340,34 @@ def _export_decks(session: Session, path: Path) -> int:
     ]
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     return len(decks)
+
+
+def _export_regions(session: Session, path: Path) -> int:
+    """Every region with its members (the reference's are made again from seed/reference, the others from
+    this file)."""
+    regions = session.scalars(select(Region).order_by(Region.slug)).all()
+    document = [
+        {"slug": r.slug, "name": r.name, "municipalities": sorted(m.kommunenummer for m in r.members)} for r in regions
+    ]
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+    return len(regions)
+
+
+def _import_regions(session: Session, path: Path) -> int:
+    """The regions of the copy that seed/reference does not make (``fjernarbeid regions add``)."""
+    if not path.is_file():  # copies made before regions could be added have only the reference's
+        return 0
+    known = set(session.scalars(select(Region.slug)))
+    added = 0
+    for item in json.loads(path.read_text(encoding="utf-8")):
+        if item["slug"] in known:
+            continue
+        region = Region(slug=item["slug"], name=item["name"])
+        region.members = [RegionMember(kommunenummer=n) for n in item["municipalities"]]
+        session.add(region)
+        added += 1
+    session.flush()
+    return added
 
 
 def _export_survey(session: Session, survey: Survey, directory: Path) -> None:
@@ -438,6 +472,7 @@ def import_all(session: Session, directory: Path, created_by: str = "fjernarbeid
     reference.load_postal_codes(session, ref)
     reference.load_regions(session, ref)
     report = BackupReport()
+    report.counts["regions added"] = _import_regions(session, directory / "regions.json")
     copied = set(manifest.get("tables", []))
     if not copied:  # a format-1 copy: what it lacks, as the seed has it
         reference.load_municipality_statistics(session, ref)
@@ -570,11 +605,13 @@ def _import_measurements(session: Session, path: Path, criteria_ids: list[int]) 
 def _import_decks(session: Session, path: Path) -> int:
     document = json.loads(path.read_text(encoding="utf-8"))
     accounts = dict(session.execute(select(AppUser.name, AppUser.id)).tuples().all())
+    regions = dict(session.execute(select(Region.slug, Region.id)).tuples().all())
     for item in document:
         deck = Deck(
             token=item["token"],
             title=item["title"],
             owner_id=accounts.get(item.get("owner") or ""),  # copies made before decks had owners have none
+            region_id=regions.get(item.get("region") or ""),  # … and before regions, no region
             **_times(item, "created_at", "updated_at"),
         )
         deck.views = [

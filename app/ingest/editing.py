@@ -11,7 +11,10 @@ audit trail in the same transaction:
 - problems come back as ``FieldProblem`` codes per field, which the web layer words in the user's
   language.
 
-Authorisation is the caller's (``app.web.server.auth.require``); these functions trust their ``actor``.
+Who may change what is decided in one place, ``app.db.access``, and every write here asks it: the actor
+is the web's logged-in ``Account`` (refused with ``NotAllowed`` outside its regions) or a trusted caller's
+name (the command line, the seed, tests). That the actor is logged in with a role at all is checked before,
+in the web layer (``app.web.server.auth.require``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app import resources
+from app.db.access import Actor, actor_name, check_municipality, check_national, check_place
 from app.db.audit import record
 from app.db.models import (
     CoworkingSpace,
@@ -85,15 +89,21 @@ def space_values(space: CoworkingSpace) -> dict[str, Any]:
 
 
 def save_space(
-    session: Session, actor: str, values: dict[str, Any], space_id: int | None = None, version: int | None = None
+    session: Session, actor: Actor, values: dict[str, Any], space_id: int | None = None, version: int | None = None
 ) -> dict[str, Any]:
     """Create a space (``space_id`` None) or change one that is still at ``version``; the stored values.
 
     Raises:
+        NotAllowed: the space's municipality (stored or new) is outside the actor's regions.
         EditError: a field is invalid, the point is outside the municipality, or the name is taken.
         EditConflict: the space changed (or was deleted) since ``version``.
     """
+    if space_id is not None:
+        stored_in = session.scalar(select(CoworkingSpace.kommunenummer).where(CoworkingSpace.id == space_id))
+        check_municipality(session, actor, "editor", stored_in)
     row = _valid_space(session, values)
+    check_municipality(session, actor, "editor", row["kommunenummer"])
+    name = actor_name(actor)
     taken = session.scalar(
         select(CoworkingSpace.id).where(
             CoworkingSpace.kommunenummer == row["kommunenummer"],
@@ -108,7 +118,7 @@ def save_space(
         session.add(space)
         session.flush()
         after = space_values(space)
-        record(session, actor, "coworking.create", "coworking_space", str(space.id), None, after)
+        record(session, name, "coworking.create", "coworking_space", str(space.id), None, after)
         return after
     before = _locked(session, CoworkingSpace, space_id, version, space_values)
     session.execute(
@@ -121,15 +131,18 @@ def save_space(
     session.refresh(stored)
     after = space_values(stored)
     action = "coworking.retire" if row["status"] == "closed" and before["status"] != "closed" else "coworking.update"
-    record(session, actor, action, "coworking_space", str(space_id), before, after)
+    record(session, name, action, "coworking_space", str(space_id), before, after)
     return after
 
 
-def delete_space(session: Session, actor: str, space_id: int, version: int) -> None:
-    """Remove a space for good (an admin's act; editors retire a space by setting it closed)."""
+def delete_space(session: Session, actor: Actor, space_id: int, version: int) -> None:
+    """Remove a space for good (an admin's act, nationally or in the space's region; editors retire a space
+    by setting it closed)."""
+    stored_in = session.scalar(select(CoworkingSpace.kommunenummer).where(CoworkingSpace.id == space_id))
+    check_municipality(session, actor, "admin", stored_in)
     before = _locked(session, CoworkingSpace, space_id, version, space_values)
     session.execute(delete(CoworkingSpace).where(CoworkingSpace.id == space_id))
-    record(session, actor, "coworking.delete", "coworking_space", str(space_id), before, None)
+    record(session, actor_name(actor), "coworking.delete", "coworking_space", str(space_id), before, None)
 
 
 def _valid_space(session: Session, values: dict[str, Any]) -> dict[str, Any]:
@@ -224,14 +237,17 @@ def find_progress(session: Session, activity_id: int, place: str) -> dict[str, A
 
 
 def save_progress(
-    session: Session, actor: str, activity_id: int, place: str, values: dict[str, Any], version: int | None = None
+    session: Session, actor: Actor, activity_id: int, place: str, values: dict[str, Any], version: int | None = None
 ) -> dict[str, Any]:
     """Record the progress of an activity in a municipality or region; ``version`` None: the first record.
 
     Raises:
+        NotAllowed: the place is outside the actor's regions.
         EditError: unknown activity or place, or an invalid field.
         EditConflict: someone recorded progress for the same activity and place since ``version``.
     """
+    check_place(session, actor, "editor", place)
+    actor = actor_name(actor)
     if session.get(MeasureActivity, activity_id) is None:
         raise EditError([FieldProblem("activity", "invalid")])
     where = _place_filter(session, activity_id, place)
@@ -361,7 +377,7 @@ def load_criterion(session: Session, criterion_id: int) -> dict[str, Any] | None
 
 def save_criterion(
     session: Session,
-    actor: str,
+    actor: Actor,
     measure: str,
     values: dict[str, Any],
     criterion_id: int | None = None,
@@ -371,9 +387,12 @@ def save_criterion(
     council's own and no longer an example.
 
     Raises:
+        NotAllowed: the actor is no national editor (the catalogue's criteria are shared by every region).
         EditError: unknown measure, or an invalid field.
         EditConflict: someone changed the criterion since ``version``, or it is gone.
     """
+    check_national(actor, "editor")
+    actor = actor_name(actor)
     area_id, activity_id = _measure_columns(session, measure)
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     cleaned = {k: v for k, v in cleaned.items() if v not in (None, "")}
@@ -450,14 +469,17 @@ def measurement_values(measurement: CriterionMeasurement, place: str) -> dict[st
 
 
 def record_measurement(
-    session: Session, actor: str, criterion_id: int, place: str, values: dict[str, Any]
+    session: Session, actor: Actor, criterion_id: int, place: str, values: dict[str, Any]
 ) -> dict[str, Any]:
     """Add a measured value of criterion ``criterion_id`` in ``place`` (a kommunenummer or ``region:<slug>``).
     Measurements are a history: a correction is a newer one, the old stays in the log.
 
     Raises:
+        NotAllowed: the place is outside the actor's regions.
         EditError: no such criterion, its target is not a number, an unknown place, or an invalid field.
     """
+    check_place(session, actor, "editor", place)
+    actor = actor_name(actor)
     criterion = session.get(MeasureCriterion, criterion_id)
     if criterion is None:
         raise EditError([FieldProblem("criterion", "invalid")])
@@ -519,6 +541,9 @@ def _locked(session: Session, model: Any, record_id: int, version: int | None, v
     return values(current)
 
 
-def load_space(session: Session, space_id: int) -> dict[str, Any] | None:
+def load_space(session: Session, space_id: int, actor: Actor | None = None) -> dict[str, Any] | None:
+    """A space's values for the form; with ``actor``, only one it may change (else ``NotAllowed``)."""
     space = session.get(CoworkingSpace, space_id)
+    if space is not None and actor is not None:
+        check_municipality(session, actor, "editor", space.kommunenummer)
     return space_values(space) if space else None

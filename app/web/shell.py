@@ -138,7 +138,7 @@ def account_bar(who, pathname: str, search: str, lang: str) -> list:
     links = [
         html.A(_(page.title, lang), href=urls.link(page.path, lang), className="ms-3")
         for page in installed()
-        if page.role is not None and who.may(page.role)
+        if page.role is not None and page.opens_for(who)
     ]
     logout = html.Form(
         [
@@ -151,12 +151,20 @@ def account_bar(who, pathname: str, search: str, lang: str) -> list:
         action=auth.LOGOUT_PATH,
         className="d-inline",
     )
-    role = _("administrator", lang) if who.role == "admin" else _("editor", lang)
+    role = _role_words(who, lang)
     return [
         html.Span(_("Logged in as {name} ({role})", lang).format(name=who.name, role=role), id="account-name"),
         *links,
         logout,
     ]
+
+
+def _role_words(who, lang: str) -> str:
+    """ "administrator", or "editor in Hardangerrådet", … (the national role first, then each region's)."""
+    words = {"admin": _("administrator", lang), "editor": _("editor", lang)}
+    parts = [words[who.role]] if who.role else []
+    parts += [_("{role} in {region}", lang).format(role=words[held.role], region=held.name) for held in who.regions]
+    return ", ".join(parts) or _("no role", lang)
 
 
 def login_needed(pathname: str, search: str, lang: str, logged_in: bool) -> html.Div:
@@ -240,7 +248,7 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
         if page.role is not None:  # an editing page: for whom it is, never from the response cache
             do_not_cache_this_response()
             who = auth.account()
-            if who is None or not who.may(page.role):
+            if not page.opens_for(who):
                 return login_needed(pathname, search, lang, logged_in=who is not None)
         if page.state is not None:  # the page's state comes with its first callback
             return friendly(page.layout)(lang)

@@ -65,14 +65,15 @@ def choice(options: list[dict[str, Any]]) -> dbc.Select:
     return dbc.Select(options=options)
 
 
-def place_options(session: Any, lang: str) -> list[dict[str, str]]:
+def place_options(session: Any, lang: str, allowed: Any = None) -> list[dict[str, str]]:
     """Where progress or a measured value can be recorded: the regions' municipalities first, then each
-    region as a whole (``region:<slug>``), then every other municipality."""
+    region as a whole (``region:<slug>``), then every other municipality; with ``allowed`` (an
+    ``app.db.access.Places``) only the places in it."""
     from app.query.municipality import municipalities, regions
 
     places = municipalities(session)
     members = [p for p in places if p[2]]
-    return (
+    options = (
         [{"label": f"{name} ({number})", "value": number} for number, name, _slug in members]
         + [
             {"label": _("{region} (the whole region)", lang).format(region=name), "value": f"region:{slug}"}
@@ -80,6 +81,7 @@ def place_options(session: Any, lang: str) -> list[dict[str, str]]:
         ]
         + [{"label": f"{name} ({number})", "value": number} for number, name, slug in places if not slug]
     )
+    return [o for o in options if allowed is None or allowed.allows(o["value"])]
 
 
 def names_of(outputs: list[dict[str, Any]]) -> list[str]:

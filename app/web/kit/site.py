@@ -40,7 +40,9 @@ class Page:
         on_failure: values of ``extra_outputs`` when its render fails and ``content`` says why (e.g. hide the
             charts of the state before); the others stay as they were.
         register_callbacks: for a page whose controls the state cannot describe alone (it wires its own).
-        role: the role an account needs to open it (an editing page, reached from the account bar).
+        role: the role an account needs to open it (an editing page, reached from the account bar), held
+            nationally or in a region; with ``national`` held nationally.
+        national: only an account with ``role`` nationally opens it (imports, the change log).
         jobs: work it hands to the job queue, by kind (``{"import": run_import_job}``).
         path_params: parameters of ``state`` that are part of the path, in order: with ``("kommune",)``
             ``/kommune/4622`` is the page with ``kommune=4622``.
@@ -57,8 +59,17 @@ class Page:
     on_failure: Mapping[str, Any] = field(default_factory=dict)
     register_callbacks: Callable[[Any], None] | None = None
     role: str | None = None
+    national: bool = False
     jobs: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     path_params: tuple[str, ...] = ()
+
+    def opens_for(self, who: Any) -> bool:
+        """Whether the logged-in account ``who`` (an ``app.db.users.Account``, or None) may open this page."""
+        if self.role is None:
+            return True
+        if who is None or not who.may(self.role):
+            return False
+        return not self.national or who.national(self.role)
 
     def __post_init__(self) -> None:
         where = f"Page {self.name!r} ({self.path})"

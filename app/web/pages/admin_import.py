@@ -88,7 +88,7 @@ SUFFIXES = {
     "survey": {".csv", ".txt", ".xlsx", ".sav", ".zsav"},
     "codebook": {".yaml", ".yml"},
     "margins": {".csv"},
-    "coworking": {".csv", ".xlsx"},
+    "coworking": {".csv", ".xlsx", ".geojson", ".json"},
     "ssb": {".csv", ".json"},
 }
 SSB_TABLES = ("07459", "03321", "11618", "06913", "09429")
@@ -291,25 +291,22 @@ def _owner(who) -> str:
 # --- the worker's part ----------------------------------------------------------------------------------
 
 
-def _run(kind: str, files: dict[str, Any], table: str | None, replace: bool, session, actor: str, report) -> str:
-    """Run the importer on the resolved files in ``session``; a one-line summary of what it did."""
+def _run(kind: str, files: dict[str, Any], table: str | None, replace: bool, session, actor: str, report) -> Any:
+    """Run the importer on the resolved files in ``session``; its result (``.summary()``: one line of what it did)."""
     if kind == "survey":
         from app.ingest.survey_import import import_survey
 
-        result = import_survey(
+        return import_survey(
             session, files["survey"], files["codebook"], replace=replace, margin_paths=files.get("margins") or [],
             created_by=actor, progress=report,
         )  # fmt: skip
-        return result.summary()
     if kind == "coworking":
         from app.ingest.coworking_import import import_coworking
 
-        return import_coworking(
-            session, files["coworking"], replace=replace, created_by=actor, progress=report
-        ).summary()
+        return import_coworking(session, files["coworking"], replace=replace, created_by=actor, progress=report)
     from app.ingest.ssb_import import import_ssb
 
-    return import_ssb(session, files["ssb"], table, created_by=actor, progress=report).summary()
+    return import_ssb(session, files["ssb"], table, created_by=actor, progress=report)
 
 
 def _before(kind: str, files: dict[str, Any], session, lang: str) -> str | None:
@@ -331,8 +328,11 @@ def _before(kind: str, files: dict[str, Any], session, lang: str) -> str | None:
     return None
 
 
-def _preview(kind: str, files: dict[str, Any], session, lang: str) -> list[dict[str, Any]]:
-    """For a survey: the weighted shares of its first three questions with answer options, as they would be."""
+def _preview(kind: str, files: dict[str, Any], session, lang: str, result: Any = None) -> list[dict[str, Any]]:
+    """For a survey: the weighted shares of its first three questions with answer options, as they would be. For a
+    coworking list: where each space's municipality was found (coordinates, postal code) and the unknown seats."""
+    if kind == "coworking":
+        return _coworking_preview(files["coworking"], session, lang, result)
     if kind != "survey":
         return []
     from app.ingest.codebook import load_codebook
@@ -350,6 +350,63 @@ def _preview(kind: str, files: dict[str, Any], session, lang: str) -> list[dict[
             for r in result.rows
         ]
         tables.append({"caption": f"{question.variable}: {pick(result.question, lang)}", "rows": rows})
+    return tables
+
+
+INFERRED_SHOWN = 50  # spaces listed one by one in a coworking check's preview; the rest are counted
+FOUND_FROM = {"coordinates": N_("the coordinates"), "postal code": N_("the postal code")}
+
+
+def _coworking_preview(path: Path, session, lang: str, result: Any) -> list[dict[str, Any]]:
+    """The spaces whose municipality the check inferred (row or feature, name, municipality, from what), and how many
+    have unknown seats: what a person should look at before importing."""
+    from app.query.municipality import municipalities
+    from app.web.kit.shared_texts import unknown_seats_text
+
+    if result is None or getattr(result, "status", "") != "succeeded":
+        return []
+    names = {number: name for number, name, _slug in municipalities(session)}
+    geojson = path.suffix.lower() in {".geojson", ".json"}
+    tables: list[dict[str, Any]] = []
+    inferred = list(result.inferred_rows)
+    if inferred:
+        rows = [
+            [
+                str(number),
+                name,
+                f"{kommunenummer} {names.get(kommunenummer, '')}".strip(),
+                _(FOUND_FROM.get(source, source), lang),
+            ]
+            for number, name, kommunenummer, source in inferred[:INFERRED_SHOWN]
+        ]
+        rest = len(inferred) - INFERRED_SHOWN
+        tables.append(
+            {
+                "heading": _("Preview: what the check inferred", lang),
+                "caption": _("Municipality found from the coordinates or the postal code: {n} spaces", lang).format(
+                    n=format_number(len(inferred), lang)
+                )
+                + (" " + _("(the first {shown} are listed)", lang).format(shown=INFERRED_SHOWN) if rest > 0 else ""),
+                "head": [
+                    _("Feature", lang) if geojson else _("Row", lang),
+                    _("Space", lang),
+                    _("Municipality", lang),
+                    _("Found from", lang),
+                ],
+                "rows": rows,
+                "id": "import-inferred",
+            }
+        )
+    if result.unknown_seats:
+        tables.append(
+            {
+                "heading": None if tables else _("Preview: what the check inferred", lang),
+                "note": unknown_seats_text(result.unknown_seats, lang)
+                + ": "
+                + _("stored as unknown, not 0; add the number of seats where you know it.", lang),
+                "id": "import-unknown-seats",
+            }
+        )
     return tables
 
 
@@ -371,14 +428,15 @@ def run_import_job(job: jobs.JobInfo, report) -> dict[str, Any]:
     try:
         with import_scope(trial=mode == "check") as session:
             before = _before(kind, resolved, session, lang) if mode == "check" else None
-            summary = _run(kind, resolved, table, replace, session, actor, report)
+            result = _run(kind, resolved, table, replace, session, actor, report)
+            summary = result.summary()
             report("preview")
             if mode == "check":
                 return {
                     "mode": mode,
                     "summary": summary,
                     "before": before,
-                    "preview": _preview(kind, resolved, session, lang),
+                    "preview": _preview(kind, resolved, session, lang, result),
                 }
             record(session, actor, f"import.{kind}", "import", str(job.id), None, {"summary": summary})
     except ImportValidationError as error:
@@ -441,26 +499,26 @@ def _problems(message: str, lang: str) -> dbc.Alert:
 
 
 def _preview_tables(preview: list[dict[str, Any]], lang: str) -> list:
+    """A check's preview: tables (a survey's weighted shares by default; ``head`` names other columns) and notes,
+    under a heading (``heading``: another than the survey's, or None for none)."""
     if not preview:
         return []
-    parts: list = [html.H3(_("Preview: weighted shares", lang), className="h5 mt-3")]
+    heading = preview[0].get("heading", _("Preview: weighted shares", lang))
+    parts: list = [html.H3(heading, className="h5 mt-3")] if heading else []
     for table in preview:
+        if "note" in table:
+            parts.append(html.P(table["note"], id=table.get("id")))
+            continue
+        head = table.get("head") or [_("Answer", lang), _("Share", lang), "n"]
         parts.append(
             html.Table(
                 [
                     html.Caption(table["caption"]),
-                    html.Thead(
-                        html.Tr(
-                            [
-                                html.Th(_("Answer", lang), scope="col"),
-                                html.Th(_("Share", lang), scope="col"),
-                                html.Th("n", scope="col"),
-                            ]
-                        )
-                    ),
+                    html.Thead(html.Tr([html.Th(cell, scope="col") for cell in head])),
                     html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in table["rows"]]),
                 ],
                 className="table table-sm import-preview",
+                id=table.get("id"),
             )
         )
     return parts
@@ -585,7 +643,7 @@ def register_callbacks(app) -> None:
         do_not_cache_this_response()
         if not clicks:
             return no_update, no_update
-        who = auth.require(ROLE)  # before anything of the upload is decoded
+        who = auth.require_national(ROLE)  # before anything of the upload is decoded
         lang = page_language(parse_search(search).get("lang"))
         if kind not in KINDS:
             return dbc.Alert(_("Choose what to import.", lang), color="warning"), True
@@ -631,7 +689,7 @@ def register_callbacks(app) -> None:
         do_not_cache_this_response()
         if not clicks:
             return no_update, no_update
-        who = auth.require(ROLE)
+        who = auth.require_national(ROLE)
         lang = page_language(parse_search(search).get("lang"))
         with session_scope() as session:
             checked = jobs.latest_job(session, _owner(who), JOB_KIND)
@@ -659,7 +717,7 @@ def register_callbacks(app) -> None:
         do_not_cache_this_response()
         if not clicks:
             return no_update, no_update
-        who = auth.require(ROLE)
+        who = auth.require_national(ROLE)
         with session_scope() as session:
             running = jobs.latest_job(session, _owner(who), JOB_KIND)
             if running is not None and running.active:
@@ -691,7 +749,7 @@ def _newest_job(search: str | None, kind: str):
     the server, so a reload or another tab shows the same progress and result. Never from the response cache."""
     do_not_cache_this_response()
     who = auth.account()
-    if who is None or not who.may(ROLE):
+    if who is None or not who.national(ROLE):
         return None
     with session_scope() as session:
         job = jobs.latest_job(session, _owner(who), kind)
@@ -727,7 +785,7 @@ def _register_fetch(app) -> None:
         table = str(ctx.triggered_id or "").removeprefix(f"{FETCH}-")
         if table not in FETCH_TABLES or not any(values[: len(FETCH_TABLES)]):
             return no_update, no_update
-        who = auth.require(ROLE)
+        who = auth.require_national(ROLE)
         lang = page_language(parse_search(search).get("lang"))
         try:
             year = int(first_year) if first_year not in (None, "") else None
@@ -765,5 +823,6 @@ PAGE = Page(
     layout=layout,
     register_callbacks=register_callbacks,
     role=ROLE,
+    national=True,
     jobs={JOB_KIND: run_import_job, FETCH_JOB_KIND: run_fetch_job},
 )

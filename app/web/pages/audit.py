@@ -90,7 +90,7 @@ def register_callbacks(app) -> None:
 def register_routes(server: Flask) -> None:
     @server.route(CSV_PATH)
     def _audit_csv() -> Response:
-        auth.require(ROLE)
+        auth.require_national(ROLE)
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
         writer.writerow(["at", "actor", "action", "entity", "entity_id", "before", "after"])
@@ -116,4 +116,6 @@ def register_routes(server: Flask) -> None:
         return response
 
 
-PAGE = Page(name="audit", path=PATH, title=NAME, layout=layout, register_callbacks=register_callbacks, role=ROLE)
+PAGE = Page(
+    name="audit", path=PATH, title=NAME, layout=layout, register_callbacks=register_callbacks, role=ROLE, national=True
+)

@@ -15,11 +15,13 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.development.base_component import Component
 
+from app.db.access import Actor
 from app.db.audit import record
 from app.db.decks import (
     DeckError,
     DeckInfo,
     decks_of,
+    deletable,
     delete_deck,
     duplicate_view,
     edit_view,
@@ -100,7 +102,7 @@ def register_callbacks(app) -> None:
         lang = page_language(parse_search(search).get("lang"))
         who = auth.account()
         with session_scope() as session:
-            mine = decks_of(session, who.id) if who is not None else []
+            mine = decks_of(session, who.id, who.region_ids("editor")) if who is not None else []
             older = find_decks(session, list(known or []), without_owner=True)
         sections: list[Component] = []
         if who is None:
@@ -146,7 +148,9 @@ def register_callbacks(app) -> None:
         try:
             with session_scope() as session:
                 if who is not None and kind is not None:
-                    editable(session, token, who.id, who.may("admin"))  # its owner's, or an admin's
+                    editable(session, token, who)  # its owner's, its region's or a national admin's
+                    if kind == DELETE:
+                        deletable(session, token, who)  # an admin's, nationally or of its region
                     record(
                         session,
                         who.name,
@@ -180,8 +184,7 @@ def register_callbacks(app) -> None:
             return None, dbc.Alert(error_text(error, lang), color="warning"), no_update
         except Exception as error:  # noqa: BLE001 - shown as a message, logged with its details
             return None, error_message(error, lang), no_update
-        who = auth.account()
-        return editor(deck, search, lang, who.role if who else None, who.id if who else None), None, no_update
+        return editor(deck, search, lang, auth.account()), None, no_update
 
 
 def _handout_callbacks(app) -> None:
@@ -260,13 +263,11 @@ def _deck_link(token: str, search: str | None) -> str:
     return urls.link(PATH, urls.parse(search).get("lang"), deck=token)
 
 
-def editor(
-    deck: DeckInfo, search: str | None, lang: str, role: str | None = "admin", account_id: int | None = None
-) -> list:
+def editor(deck: DeckInfo, search: str | None, lang: str, who: Actor | None = "trusted") -> list:
     """The deck's title (to rename), its actions and its views in order (to move, retitle, annotate, duplicate
-    or remove). Without the login of its owner (``account_id``) or an admin only showing it and handing it
-    out; the callbacks check the same again."""
-    may_edit = role in ("editor", "admin") and (role == "admin" or deck.may_edit(account_id))
+    or remove). Without the login of its owner, an editor of its region or a national admin (``who``; a
+    string: everything) only showing it and handing it out; the callbacks check the same again."""
+    may_edit = deck.may_edit(who)
     in_address = parse_search(search).get("lang")
     first = (
         slide_address(deck.views[0].path, deck.views[0].query_string, deck.token, 1, in_address) if deck.views else None
@@ -284,7 +285,7 @@ def editor(
                 id={"type": DELETE, "index": 0},
                 message=_("Delete this presentation and its views? This cannot be undone.", lang),
             )
-            if role == "admin"
+            if deck.may_delete(who)
             else None,
         ],
         className="d-flex flex-wrap gap-2 mb-3",
@@ -309,7 +310,7 @@ def editor(
             " ",
             html.A(_("Log in", lang), href=urls.login(lang, _deck_link(deck.token, search))),
         ]
-        if role is None
+        if who is None
         else _("This presentation belongs to another editor: you may show it and hand it out, not change it.", lang),
         className="alert alert-info",
         id="decks-login",

@@ -2,7 +2,9 @@
 
 Validated like an imported row and inside the chosen municipality (``app/ingest/editing.py``); the
 form keeps the version it loaded, so a save after someone else's is refused with their values shown.
-Every save is in the audit trail. The role is checked in each callback, not only by the shell.
+Every save is in the audit trail. The role is checked in each callback, not only by the shell, and the
+account's regions in each write (``app.db.access``); the form offers only the spaces and municipalities of
+the account's regions.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from app.db.access import editable_places
 from app.db.session import session_scope
 from app.ingest.editing import EditConflict, EditError, delete_space, load_space, save_space
 from app.language import N_
@@ -45,9 +48,11 @@ STATUS_TEXT = {"active": N_("Open"), "planned": N_("Planned"), "closed": N_("Clo
 
 
 def layout(lang: str, search: str = "") -> html.Div:
+    """Only the spaces and municipalities the account may change (``app.db.access``; the save checks again)."""
     with session_scope() as session:
-        spaces = list_spaces(session, None, statuses=tuple(STATUS_TEXT))
-        places = municipalities(session)
+        allowed = editable_places(session, auth.account(), ROLE)
+        spaces = [s for s in list_spaces(session, None, statuses=tuple(STATUS_TEXT)) if allowed.allows(s.kommunenummer)]
+        places = [p for p in municipalities(session) if allowed.allows(p[0])]
     pick = [{"label": _("New space", lang), "value": NEW}] + [
         {"label": f"{s.name} ({s.municipality})", "value": str(s.id)} for s in sorted(spaces, key=lambda s: s.name)
     ]
@@ -194,13 +199,13 @@ def register_callbacks(app) -> None:
     )
     def _load(choice_value):
         do_not_cache_this_response()
-        auth.require(ROLE)
+        who = auth.require(ROLE)
         names = names_of(ctx.outputs_list[0])
         if not choice_value or choice_value == NEW:
             blank = {"status": "active"}  # seats empty: unknown until someone knows
             return [_shown(blank, n) for n in names], [False] * len(names), None, None
         with session_scope() as session:
-            values = load_space(session, int(choice_value))
+            values = load_space(session, int(choice_value), who)
         if values is None:
             return [no_update] * len(names), [False] * len(names), None, None
         return (
@@ -230,7 +235,7 @@ def register_callbacks(app) -> None:
         version = (loaded or {}).get("version")
         try:
             with session_scope() as session:
-                stored = save_space(session, who.name, form, space_id, version)
+                stored = save_space(session, who, form, space_id, version)
         except EditError as error:
             return refused(names, error.problems, lang)
         except EditConflict as conflict:
@@ -285,7 +290,7 @@ def register_callbacks(app) -> None:
             return dbc.Alert(_("Choose a saved space first.", lang), color="warning"), no_update
         try:
             with session_scope() as session:
-                delete_space(session, who.name, int(loaded["id"]), int(loaded["version"]))
+                delete_space(session, who, int(loaded["id"]), int(loaded["version"]))
         except EditConflict:
             return dbc.Alert(
                 _("Nothing was deleted: someone else changed the space; choose it again.", lang), color="warning"

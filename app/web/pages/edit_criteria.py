@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from app.db.access import editable_places
 from app.db.session import session_scope
 from app.ingest.editing import (
     EditConflict,
@@ -80,8 +81,11 @@ def layout(lang: str, search: str = "") -> html.Div:
             {"label": f"{area.number}. – {pick(activity.title, lang)}", "value": f"activity:{activity.code}"}
             for activity in area.activities
         ]
-
-        places = place_options(session, lang)
+    who = auth.account()
+    with session_scope() as session:
+        # only the places of the account's regions (app.db.access; the save checks again)
+        places = place_options(session, lang, editable_places(session, who, ROLE))
+    national = who is not None and who.national(ROLE)
 
     def f(name: str, label: str, control: Any, help_text: str | None = None) -> html.Div:
         return field(FIELD, FEEDBACK, name, label, control, help_text)
@@ -154,7 +158,18 @@ def layout(lang: str, search: str = "") -> html.Div:
                 text_input(500),
                 _("Instead of a number, or beside it", lang),
             ),
-            dbc.Button(_("Save", lang), id=SAVE, color="primary"),
+            dbc.Button(_("Save", lang), id=SAVE, color="primary", style=None if national else {"display": "none"}),
+            None
+            if national
+            else html.P(
+                _(
+                    "The success criteria are shared by every region: a national editor sets them. You record "
+                    "the values measured in your region below.",
+                    lang,
+                ),
+                className="text-muted",
+                id="edit-criteria-national-only",
+            ),
             html.Div(id=MESSAGE, role="status", className="mt-3"),
             html.Section(
                 [
@@ -321,7 +336,7 @@ def register_callbacks(app) -> None:
             with session_scope() as session:
                 stored = save_criterion(
                     session,
-                    who.name,
+                    who,
                     measure if isinstance(measure, str) else "",
                     dict(zip(names, values, strict=True)),
                     criterion_id,
@@ -406,7 +421,7 @@ def register_callbacks(app) -> None:
             if not isinstance(criterion_id, int):
                 raise EditError([])
             with session_scope() as session:
-                record_measurement(session, who.name, criterion_id, place if isinstance(place, str) else "", given)
+                record_measurement(session, who, criterion_id, place if isinstance(place, str) else "", given)
                 stored = find_measurements(session, criterion_id)
         except EditError as error:
             invalid, said = marks(names, error.problems, lang)

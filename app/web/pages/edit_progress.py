@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from app.db.access import editable_places
 from app.db.session import session_scope
 from app.ingest.editing import EditConflict, EditError, find_progress, save_progress
 from app.language import N_, pick
@@ -45,7 +46,8 @@ FIELDS = ("status", "status_date", "owner", "due_date", "note", "link")
 def layout(lang: str, search: str = "") -> html.Div:
     with session_scope() as session:
         areas = catalogue(session)
-        place_choices = place_options(session, lang)
+        # only the places of the account's regions (app.db.access; the save checks again)
+        place_choices = place_options(session, lang, editable_places(session, auth.account(), ROLE))
     activities = [
         {"label": f"{area.number}. {pick(area.title, lang)} – {pick(activity.title, lang)}", "value": str(activity.id)}
         for area in areas
@@ -180,7 +182,7 @@ def register_callbacks(app) -> None:
         try:
             with session_scope() as session:
                 stored = save_progress(
-                    session, who.name, int(activity or 0), place or "", dict(zip(names, values, strict=True)), version
+                    session, who, int(activity or 0), place or "", dict(zip(names, values, strict=True)), version
                 )
         except EditError as error:
             return refused(names, error.problems, lang)

@@ -7,8 +7,10 @@
 - **Failed logins** back off per typed name and client address (``app/db/users.py``); the client
   address is the connection's, or with ``FJERNARBEID_TRUSTED_PROXIES`` the one the proxies name.
 - **Roles are checked where the write happens**: every write callback and route calls
-  ``require(role)``, which answers 401 without a login and 403 with too weak a role. Hiding a button
-  is only a courtesy.
+  ``require(role)`` (the role nationally or in some region) or ``require_national(role)``, which answer
+  401 without a login and 403 with too weak a role; and the write itself asks ``app.db.access`` whether
+  the account's regions reach the record, which raises ``NotAllowed``, answered 403 here. Hiding a
+  button, or leaving a place out of a form, is only a courtesy.
 - **CSRF**: the session holds a random token, also given to the page in the ``_csrf_token`` cookie.
   Dash's renderer sends that cookie's value in the ``X-CSRFToken`` header of every callback, and the
   login and logout forms carry it in a hidden field. A request that changes something while logged
@@ -37,6 +39,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.config import LANGUAGES, Config
+from app.db.access import NotAllowed
 from app.db.session import session_scope
 from app.db.users import (
     SESSION_LIFETIME,
@@ -94,7 +97,8 @@ def account() -> Account | None:
 
 
 def require(role: str) -> Account:
-    """The account if it has ``role`` (or a stronger one).
+    """The account if it has ``role`` (or a stronger one) nationally or in at least one region; what it
+    may change where is ``app.db.access``'s to say, in the write.
 
     Raises:
         Unauthorized: nobody is logged in (401).
@@ -105,6 +109,19 @@ def require(role: str) -> Account:
         raise Unauthorized("Log in to change anything.")
     if not who.may(role):
         raise Forbidden(f"This needs the role {role}.")
+    return who
+
+
+def require_national(role: str) -> Account:
+    """The account if it has ``role`` (or a stronger one) nationally: imports, the change log.
+
+    Raises:
+        Unauthorized: nobody is logged in (401).
+        Forbidden: the account has no such national role (403).
+    """
+    who = require(role)
+    if not who.national(role):
+        raise Forbidden(f"This needs the national role {role}.")
     return who
 
 
@@ -130,6 +147,12 @@ def install(server: Flask, config: Config) -> None:
         SESSION_COOKIE_NAME="fjernarbeid_session",
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
     )
+
+    @server.errorhandler(NotAllowed)
+    def _not_allowed(error: NotAllowed):
+        """A write outside the account's regions (``app.db.access``): 403, as a too weak role."""
+        log.info("refused outside the account's regions: %s", error)
+        return Forbidden(str(error)).get_response()
 
     @server.before_request
     def _check_request():

@@ -55,7 +55,7 @@ def install(app: dash.Dash, config: Config) -> None:
         if request.path != dispatch or length > UPLOAD_REQUEST_BYTES:
             raise RequestEntityTooLarge()
         who = auth.account()  # from the session cookie alone
-        if who is None or not who.may(UPLOAD_ROLE):
+        if who is None or not who.national(UPLOAD_ROLE):
             raise RequestEntityTooLarge()
         request.max_content_length = UPLOAD_REQUEST_BYTES
         if not uploads:

@@ -9,8 +9,8 @@ issuer, and so must the ``iss`` of the answer (RFC 9207) when the provider sends
 
 Who may do what comes from the groups claim at **every** login (``app.db.users.sso_login``): a person
 whose groups no longer give a role has lost it at the next login, and a person with no mapped group
-gets no account. Rules of the form ``group=role@region`` are stored with the account but give no rights
-until roles have regions.
+gets no account. Rules of the form ``group=role@region`` give the role in that region only (a region that
+does not exist here gives nothing); ``group=role`` gives it nationally.
 
 The routes live under the login page's path, so they answer when reading needs a login:
 ``/logg-inn/sso`` sends the person to the provider, ``/logg-inn/sso/svar`` takes them back.

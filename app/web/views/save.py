@@ -12,6 +12,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
+from app.db.access import home_region
 from app.db.audit import record
 from app.db.decks import DeckError, add_view, create_deck, decks_of, editable, find_decks
 from app.db.session import session_scope
@@ -144,7 +145,7 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
         rendered = render_views(page, page_search(page.query_for(pathname, search)), lang)
         charts = [{"label": v.title, "value": v.id} for v in rendered.views]
         with session_scope() as session:
-            mine = decks_of(session, who.id)
+            mine = decks_of(session, who.id, who.region_ids("editor"))
             older = find_decks(session, list(known or []), without_owner=True)
         decks = [*mine, *older]
         options = [{"label": d.title, "value": d.token} for d in decks]
@@ -194,9 +195,10 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
         try:
             with session_scope() as session:
                 if token in (None, NEW):
-                    token = create_deck(session, new_title or _("Council meeting", lang), owner_id=who.id).token
+                    title = new_title or _("Council meeting", lang)
+                    token = create_deck(session, title, owner_id=who.id, region_id=home_region(who)).token
                 else:
-                    editable(session, token, who.id, who.may("admin"))
+                    editable(session, token, who)
                 saved = add_view(session, token, page.path, query, title or _(page.title, lang), note or "")
                 record(session, who.name, "deck.add_view", "deck", token, None, {"path": page.path, "query": query})
         except DeckError as error:

@@ -1,0 +1,86 @@
+"""Regions (regional councils): a slug, a name and the member municipalities, made by a national admin
+from the command line (``fjernarbeid regions add|list``). Roles are held per region (``app.db.access``);
+a municipality may be a member of more than one region."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.db.audit import record
+from app.db.models import Municipality, Region, RegionMember, UserRegionRole
+from app.errors import FjernarbeidError
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{1,59}")
+
+
+class RegionError(FjernarbeidError):
+    """A region command that cannot be carried out (a slug taken, an unknown municipality, …)."""
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    slug: str
+    name: str
+    members: tuple[str, ...]  # kommunenummer, in order
+    accounts: int  # accounts holding a role in it
+
+
+def _numbers(session: Session, municipalities: list[str]) -> list[str]:
+    numbers = sorted({m.strip() for m in municipalities if m.strip()})
+    if not numbers:
+        raise RegionError("A region needs at least one member municipality (--municipalities 4622,4618,…).")
+    bad = [n for n in numbers if not re.fullmatch(r"\d{4}", n)]
+    if bad:
+        raise RegionError(f"Not a four-digit municipality number: {', '.join(bad)}.")
+    known = set(session.scalars(select(Municipality.kommunenummer).where(Municipality.kommunenummer.in_(numbers))))
+    unknown = [n for n in numbers if n not in known]
+    if unknown:
+        raise RegionError(
+            f"No municipality has the number {', '.join(unknown)} (today's numbers, e.g. 4622 Kvam); "
+            "`fjernarbeid db` loads the reference data."
+        )
+    return numbers
+
+
+def add_region(session: Session, slug: str, name: str, municipalities: list[str], actor: str) -> RegionInfo:
+    """A new region with its member municipalities.
+
+    Raises:
+        RegionError: a bad or taken slug, an empty name, or a municipality number that does not exist.
+    """
+    slug = slug.strip().lower()
+    if not SLUG.fullmatch(slug):
+        raise RegionError(
+            f"{slug!r} cannot be a region's slug: 2–60 lower-case letters a–z, digits, - and _ (e.g. hardangerradet)."
+        )
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise RegionError("A region's name has 1–120 characters.")
+    if session.scalar(select(Region.id).where(Region.slug == slug)) is not None:
+        raise RegionError(f"There is already a region {slug!r}.")
+    numbers = _numbers(session, municipalities)
+    region = Region(slug=slug, name=name)
+    session.add(region)
+    session.flush()
+    session.add_all(RegionMember(region_id=region.id, kommunenummer=n) for n in numbers)
+    session.flush()
+    record(session, actor, "region.add", "region", slug, None, {"name": name, "municipalities": numbers})
+    return RegionInfo(slug, name, tuple(numbers), 0)
+
+
+def list_regions(session: Session) -> list[RegionInfo]:
+    regions = session.scalars(select(Region).options(selectinload(Region.members)).order_by(Region.name)).all()
+    counts: dict[int, int] = {
+        region_id: n
+        for region_id, n in session.execute(
+            select(UserRegionRole.region_id, func.count()).group_by(UserRegionRole.region_id)
+        )
+    }
+    return [
+        RegionInfo(r.slug, r.name, tuple(sorted(m.kommunenummer for m in r.members)), counts.get(r.id, 0))
+        for r in regions
+    ]
