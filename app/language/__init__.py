@@ -18,9 +18,10 @@ from io import BytesIO
 from string import Formatter
 from typing import TypeVar
 
+from babel import Locale
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberPattern, parse_pattern
 from babel.support import Translations
 
 from app import resources
@@ -84,12 +85,23 @@ def pick(texts: dict[str, str] | None, lang: str) -> str:
     return texts.get(lang) or texts.get("nb") or next(iter(texts.values()))
 
 
+@cache
+def _pattern(pattern: str) -> NumberPattern:
+    """Babel's parsed number pattern, once: ``format_decimal`` parses its pattern and locale on every call,
+    which was a fifth of drawing a page with a few hundred numbers in its tables (issue 21 §5)."""
+    return parse_pattern(pattern)
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(BABEL_LOCALES.get(lang, "nb_NO"))
+
+
 def format_number(value: float | None, lang: str, decimals: int = 0) -> str:
     """``200000`` → ``200 000`` (nb/nn, non-breaking space) or ``200,000`` (en); no value → "–"."""
     if value is None:
         return NO_VALUE
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=BABEL_LOCALES.get(lang, "nb_NO"))
+    return _pattern("#,##0" + ("." + "0" * decimals if decimals else "")).apply(value, _locale(lang))
 
 
 def format_share(proportion: float | None, lang: str, decimals: int = 1) -> str:
@@ -97,8 +109,7 @@ def format_share(proportion: float | None, lang: str, decimals: int = 1) -> str:
     if proportion is None:
         return NO_VALUE
     suffix = "%" if lang == "en" else "\u00a0%"
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + suffix
-    return format_percent(proportion, format=pattern, locale=BABEL_LOCALES.get(lang, "nb_NO"))
+    return _pattern("#,##0" + ("." + "0" * decimals if decimals else "") + suffix).apply(proportion, _locale(lang))
 
 
 def format_interval(low: float | None, high: float | None, lang: str, decimals: int = 0, share: bool = True) -> str:

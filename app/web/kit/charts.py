@@ -89,6 +89,17 @@ def base_layout(lang: str, title: str | None = None, height: int = 420) -> dict:
     )
 
 
+def layout_with(layout: dict, **changes: Any) -> dict:
+    """``layout`` with ``changes`` merged in, nested dicts key by key, as ``update_layout`` merges them: for
+    ``figure_of``, whose figures Plotly's own ``update_*`` would check property by property (issue 21 §5).
+    Write properties as Plotly stores them (an axis title as ``{"text": …}``)."""
+    merged = dict(layout)
+    for key, value in changes.items():
+        old = merged.get(key)
+        merged[key] = layout_with(old, **value) if isinstance(old, dict) and isinstance(value, dict) else value
+    return merged
+
+
 # Plotly's validation of every property of a trace built by ``figure_of`` (tests switch it on, to hold that
 # the figures come out the same with it)
 VALIDATE = False

@@ -46,32 +46,46 @@ def round_value(value: Any, decimals: int) -> Any:
     return value
 
 
-def round_trace(trace: dict[str, Any], decimals: int) -> dict[str, Any]:
-    """A trace (as a dict) with its data arrays rounded."""
-    out = dict(trace)
-    for key in DATA_KEYS:
-        if key in out and key not in NOT_DATA:
-            out[key] = round_value(out[key], decimals)
-    for key, inner in NESTED.items():
-        if isinstance(out.get(key), dict):
-            nested = dict(out[key])
-            for name in inner:
-                if name in nested and not isinstance(nested[name], str):
-                    nested[name] = round_value(nested[name], decimals)
-            out[key] = nested
-    return out
-
-
 def round_figure(figure: go.Figure | None, decimals: int = 1) -> go.Figure | None:
-    """``figure`` with the numbers of its traces rounded to ``decimals`` (in place; also returned)."""
+    """``figure`` with the numbers of its traces rounded to ``decimals`` (in place; also returned).
+
+    Each trace's properties are read where the trace keeps them (Plotly's ``_props``, falling back to a copy):
+    copying every trace (``to_plotly_json``) copied the county map's 4 400 boundary points on each render only
+    to leave them alone, and Plotly's own property lookup costs more still (issue 21 §5). Only a changed
+    property is written back, through Plotly's API."""
     if figure is None:
         return None
     # a map drawn on equal-aspect axes (coworking spaces, the model map): x and y are places, not numbers
     places = ("x", "y") if figure.layout.yaxis.scaleanchor == "x" else ()
-    rounded = [round_trace(trace.to_plotly_json(), decimals) for trace in figure.data]
     with figure.batch_update():
-        for trace, data in zip(figure.data, rounded, strict=True):
-            for key in (*DATA_KEYS, *NESTED):
-                if key in data and key in trace and key not in places:
-                    trace[key] = data[key]
+        for trace in figure.data:
+            props = getattr(trace, "_props", None)
+            held: dict[str, Any] = props if isinstance(props, dict) else trace.to_plotly_json()
+            for key in DATA_KEYS:
+                if key in places or key in NOT_DATA or held.get(key) is None:
+                    continue
+                rounded = round_value(held[key], decimals)
+                if not _same(rounded, held[key]):
+                    trace[key] = rounded
+            for key, inner in NESTED.items():
+                nested = held.get(key)
+                if not isinstance(nested, dict):
+                    continue
+                for name in inner:
+                    value = nested.get(name)
+                    if value is not None and not isinstance(value, str):
+                        rounded = round_value(value, decimals)
+                        if not _same(rounded, value):
+                            trace[key][name] = rounded
     return figure
+
+
+def _same(rounded: Any, value: Any) -> bool:
+    """Whether rounding left ``value`` as it was (most of a page's numbers are rounded where they are made)."""
+    if rounded is value:
+        return True
+    if isinstance(value, tuple):
+        value = list(value)
+    elif hasattr(value, "tolist"):
+        return False  # a numpy array is written back as a list of rounded numbers
+    return type(rounded) is type(value) and rounded == value

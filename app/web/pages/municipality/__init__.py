@@ -19,7 +19,7 @@ from app.language.ssb import education_level_name
 from app.query import municipality as facts
 from app.query.metadata import survey_meta
 from app.web.kit import page_state
-from app.web.kit.charts import PALETTE, base_layout, figure_of
+from app.web.kit.charts import PALETTE, base_layout, figure_of, layout_with
 from app.web.kit.components import key_figure_card, labelled_dropdown, needs_message, survey_label
 from app.web.kit.page_state import Context, Option, PageState, Param, Spec, chosen_survey, survey_param
 from app.web.kit.site import Page, link_to
@@ -619,9 +619,14 @@ def _trend(session, where: facts.Place, views: Views) -> dict:
         name=title,
         hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
     )
-    fig = figure_of([trace], base_layout(lang, title, height=320))
-    fig.update_yaxes(tickformat=",.0f", gridcolor="#e5e5e5", rangemode="tozero")
-    fig.update_layout(showlegend=False)
+    fig = figure_of(
+        [trace],
+        layout_with(
+            base_layout(lang, title, height=320),
+            yaxis={"tickformat": ",.0f", "gridcolor": "#e5e5e5", "rangemode": "tozero"},
+            showlegend=False,
+        ),
+    )
     table = DataTable(
         [
             Column("year", _("Year", lang)),
@@ -642,6 +647,9 @@ def _pyramid(session, where: facts.Place, views: Views) -> dict:
     year, ages = facts.age_pyramid(session, where.numbers)
     title = _("Age pyramid 1 January {year}", lang).format(year=year)
     marked = [25 <= a <= 60 for a, _m, _w in ages]
+    top = max([max(m, w) for _a, m, w in ages] or [1])
+    step = _nice_step(top)
+    ticks = [k * step for k in range(-int(top // step), int(top // step) + 1)]
     fig = figure_of(
         [
             dict(
@@ -659,19 +667,19 @@ def _pyramid(session, where: facts.Place, views: Views) -> dict:
                 (_("Women", lang), 2, 1, PALETTE[1]),
             )
         ],
-        base_layout(lang, title, height=420),
+        layout_with(
+            base_layout(lang, title, height=420),
+            barmode="overlay",
+            bargap=0.05,
+            xaxis={
+                "tickvals": ticks,
+                "ticktext": [format_number(abs(t), lang) for t in ticks],  # men left of zero, counted as people
+                "gridcolor": "#e5e5e5",
+                "title": {"text": _("Residents (men left, women right)", lang)},
+            },
+            yaxis={"title": {"text": _("Age", lang)}},
+        ),
     )
-    fig.update_layout(barmode="overlay", bargap=0.05)
-    top = max([max(m, w) for _a, m, w in ages] or [1])
-    step = _nice_step(top)
-    ticks = [k * step for k in range(-int(top // step), int(top // step) + 1)]
-    fig.update_xaxes(
-        tickvals=ticks,
-        ticktext=[format_number(abs(t), lang) for t in ticks],  # men drawn left of zero, counted as people
-        gridcolor="#e5e5e5",
-        title=_("Residents (men left, women right)", lang),
-    )
-    fig.update_yaxes(title=_("Age", lang))
     table = DataTable(
         [
             Column("age", _("Age", lang)),
@@ -751,10 +759,12 @@ def _change(session, where: facts.Place, views: Views) -> dict:
             dict(type="bar", x=[y for y, *_r in years], y=[b for _y, b, _n in years], name=_("Birth surplus", lang)),
             dict(type="bar", x=[y for y, *_r in years], y=[n for _y, _b, n in years], name=_("Net migration", lang)),
         ],
-        base_layout(lang, title, height=320),
+        layout_with(
+            base_layout(lang, title, height=320),
+            barmode="group",
+            yaxis={"gridcolor": "#e5e5e5", "zerolinecolor": "#333"},
+        ),
     )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(gridcolor="#e5e5e5", zerolinecolor="#333")
     table = DataTable(
         [
             Column("year", _("Year", lang)),
@@ -798,11 +808,13 @@ def _commuting(session, where: facts.Place, views: Views) -> dict:
                 marker={"color": PALETTE[1]},
             ),
         ],
-        base_layout(lang, title, height=460),
+        layout_with(
+            base_layout(lang, title, height=460),
+            barmode="group",
+            yaxis={"autorange": "reversed", "automargin": True},
+            xaxis={"gridcolor": "#e5e5e5", "tickformat": ",.0f"},
+        ),
     )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(gridcolor="#e5e5e5", tickformat=",.0f")
     rows = [{"direction": _("out", lang), "municipality": n, "employed": v} for n, v in flows.out_flows] + [
         {"direction": _("in", lang), "municipality": n, "employed": v} for n, v in flows.in_flows
     ]
@@ -896,10 +908,10 @@ def _education(session, where: facts.Place, views: Views) -> dict:
                 ("norway", _("Norway", lang), PALETTE[2]),
             )
         ],
-        base_layout(lang, title, height=380),
+        layout_with(
+            base_layout(lang, title, height=380), barmode="group", yaxis={"ticksuffix": " %", "gridcolor": "#e5e5e5"}
+        ),
     )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(ticksuffix=" %", gridcolor="#e5e5e5")
     table = DataTable(
         [
             Column("label", _("Education level", lang)),

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from app.language import format_share
 from app.language import gettext as _
 from app.query.boundaries import Ring
-from app.web.kit.charts import base_layout, empty_figure, figure_of, plain, ring_arrays
+from app.web.kit.charts import base_layout, empty_figure, figure_of, layout_with, plain, ring_arrays
 
 WIDE_PP = 20  # an interval wider than this (percentage points) is hatched
 BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]  # light to dark; text stays readable
@@ -121,8 +121,13 @@ def model_map(
             legendrank=100,
         )
     )
-    fig = figure_of(traces, base_layout(lang, height=height))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=2.0)  # about right at 60° N
-    fig.update_layout(legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.01}, margin={"r": 10})
-    return fig
+    return figure_of(
+        traces,
+        layout_with(
+            base_layout(lang, height=height),
+            xaxis={"visible": False},
+            yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 2.0},  # about right at 60° N
+            legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.01},
+            margin={"r": 10},
+        ),
+    )
