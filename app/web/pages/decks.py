@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.development.base_component import Component
 
-from app.db.access import Actor
+from app.db.access import Actor, NotAllowed
 from app.db.audit import record
 from app.db.decks import (
     DeckError,
@@ -180,7 +180,7 @@ def register_callbacks(app) -> None:
                     done = dbc.Alert(_("The presentation is deleted.", lang), color="success")
                     return html.P(dcc.Link(_("See your presentations", lang), href=PATH)), done, remaining
                 deck = get_deck(session, token)
-        except DeckError as error:
+        except (DeckError, NotAllowed) as error:
             return None, dbc.Alert(error_text(error, lang), color="warning"), no_update
         except Exception as error:  # noqa: BLE001 - shown as a message, logged with its details
             return None, error_message(error, lang), no_update
