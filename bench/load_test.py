@@ -29,7 +29,8 @@ Target (issue 10 §3) for ``--cache-mb 0 --distinct`` with 50 users on 2 cores: 
 
 ``--compare-processes`` (issue 24 §3): one app process against the database, then two — each a gunicorn of
 ``--workers`` × ``--threads`` with its own data directory, as two containers behind one proxy — with the
-requests handed to them in turn, as a round-robin proxy does. Phases 1, 2, 2, 1 of ``--seconds`` each, fresh
+simulated users spread over them in turn (user i to process i mod 2), as a proxy balancing its clients'
+connections does. Phases 1, 2, 2, 1 of ``--seconds`` each, fresh
 processes every phase; it prints each phase and the ratio of two processes' callbacks per second to one's
 (``bench/results/load-processes.json``).
 """
@@ -266,11 +267,12 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 def drive(args, bases: list[str], callbacks: dict, pages: list[str], unused: dict[str, list[str]]) -> dict:
-    """``args.users`` simulated users for ``args.seconds``; each request goes to the next of ``bases`` in turn
-    (as a round-robin proxy in front of several app processes sends it). The raw results and the time taken."""
+    """``args.users`` simulated users for ``args.seconds``, spread over ``bases`` in turn (user i asks
+    ``bases[i % len(bases)]``, as a proxy balancing its clients' connections over several app processes; handing
+    each request to the next process instead leaves a user's connection to each idle beyond gunicorn's keep-alive
+    of 2 s, and the reused connection is then reset). The raw results and the time taken."""
     results: list[tuple[str, float, bool, str | None]] = []
     lock = threading.Lock()
-    turn = itertools.count()
     started_at = time.monotonic()
     stop_at = started_at + args.seconds
 
@@ -289,9 +291,9 @@ def drive(args, bases: list[str], callbacks: dict, pages: list[str], unused: dic
     def user(seed: int) -> None:
         rng = random.Random(seed)
         session = requests.Session()
+        base = bases[seed % len(bases)]
         while time.monotonic() < stop_at:
             page, search = next_request(rng)
-            base = bases[next(turn) % len(bases)]
             started = time.perf_counter()
             cache = None
             try:
@@ -472,7 +474,7 @@ def main() -> None:
     parser.add_argument(
         "--compare-processes",
         action="store_true",
-        help="one app process, then two behind a round-robin (phases 1, 2, 2, 1 of --seconds each): the ratio",
+        help="one app process, then two with the users spread over them (phases 1, 2, 2, 1 of --seconds each): the ratio",
     )
     args = parser.parse_args()
     if args.compare_processes:
