@@ -195,8 +195,8 @@ def register_callbacks(app: dash.Dash, url: str, language_of) -> None:
         try:
             with session_scope() as session:
                 if token in (None, NEW):
-                    title = new_title or _("Council meeting", lang)
-                    token = create_deck(session, title, owner_id=who.id, region_id=home_region(who)).token
+                    deck_title = new_title or _("Council meeting", lang)
+                    token = create_deck(session, deck_title, owner_id=who.id, region_id=home_region(who)).token
                 else:
                     editable(session, token, who)
                 saved = add_view(session, token, page.path, query, title or _(page.title, lang), note or "")
