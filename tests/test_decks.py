@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 
 import plotly.graph_objects as go
 import pytest
+from dash._utils import to_json
 from pypdf import PdfReader
 
 from app.db.decks import (
@@ -295,3 +297,32 @@ def test_the_presentations_page_has_every_id_its_callbacks_name_with_or_without_
 
     for search in ("", "?deck=abc"):
         assert {decks.EDITOR, decks.LIST, decks.HANDOUT_STATUS, decks.HANDOUT_POLL} <= ids(decks.layout("nb", search))
+
+
+def test_the_survey_slide_leads_with_what_the_chart_says(client, db):
+    """The headline of a survey slide is its key sentence, computed from the shown shares: the answer most
+    common over the groups and its range (issue 23 §1), not only whether the test is significant."""
+    from app.language import localized
+    from app.query.estimates import estimate_shares
+    from app.query.publish import publishable
+    from app.web.pages.survey import key_sentence
+
+    result = localized(publishable(estimate_shares(db, "demo_national", "q22", by="gender", min_n=10)), "nb")
+    expected = key_sentence(result, "nb")
+    assert "varierer fra" in expected and "(Kvinne)" in expected and "(Mann)" in expected
+    with client.application.test_request_context("/"):
+        slide = present.slide("/undersoking", "?survey=demo_national&question=q22&by=gender&present=1", "nb")
+    headlines = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "H1":
+                headlines.append(node["props"]["children"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(to_json(slide)))
+    assert headlines == [expected]

@@ -2,7 +2,7 @@
 
 from app.query.estimates import EstimateRow, ShareResult
 from app.query.estimates import Test as Independence
-from app.web.pages.survey import independence_sentence, p_text
+from app.web.pages.survey import independence_sentence, key_sentence, p_text
 from app.web.pages.survey.figures import bar_figure, group_label, likert_figure, likert_sides
 
 
@@ -63,3 +63,24 @@ def test_independence_sentence_in_plain_words():
     )
     assert "er ikkje statistisk signifikant" in independence_sentence(Independence(0.4, (1.0, 400.0), 0.79, "x"), "nn")
     assert p_text(0.0001, "en") == "p < 0.001"
+
+
+def test_the_key_sentence_names_the_most_common_answer_and_its_range_over_the_groups():
+    result = _result()
+    result.rows[4] = result.rows[4].__class__(**{**result.rows[4].__dict__, "estimate": 0.5})  # Mann: A5 50 %
+    result.test = Independence(4.2, (3.9, 1500.0), 0.003, "Rao-Scott")
+    sentence = key_sentence(result, "nb")
+    assert sentence.startswith("«A5» varierer fra 40,0\u00a0% (Kvinne) til 50,0\u00a0% (Mann).")
+    assert sentence.endswith(independence_sentence(result.test, "nb"))
+
+
+def test_without_a_breakdown_the_key_sentence_gives_the_share_and_its_interval():
+    result = _result(by=None)
+    result.rows = [r for r in result.rows if r.group == "Mann"]
+    assert key_sentence(result, "en") == "The most common answer is «A5»: 40.0% (37.0%–43.0%)."
+
+
+def test_no_key_sentence_when_every_group_is_hidden():
+    result = _result(suppress_second=True)
+    result.rows = [r for r in result.rows if r.suppressed]
+    assert key_sentence(result, "nn") == ""

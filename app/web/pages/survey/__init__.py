@@ -56,6 +56,7 @@ WITH = "survey-with"  # another survey asking the same question, to compare with
 COMPARE = "survey-compare"
 CONTENT = "survey-content"
 CHART = "survey-chart"
+KEY_SENTENCE = "survey-key-sentence"
 TABLE = "survey-table"
 PUBLISHED = "survey-published"
 TEST = "survey-test"
@@ -397,10 +398,11 @@ def _coded(session, c: dict, min_n: int, lang: str, views: list[View]) -> list:
     parts += _suppressed_note(result.suppressed_groups, result.min_n, lang)
     if result.test is not None:
         parts.append(_test_sentence(result.test, lang))
-    sentence = independence_sentence(result.test, lang) if result.test else _base_text(result.rows, c["filters"], lang)
+    sentence = key_sentence(result, lang) or _base_text(result.rows, c["filters"], lang)
+    key = html.P(sentence, className="key-sentence fw-semibold mb-1", id=KEY_SENTENCE)
     view = survey_view(c["state"], CHART, title, share_table([result], lang), figure, [result], sentence)
     views.append(view)
-    main = [view_block(PATH, view, c["state"]), *parts] if c["view"] == "chart" else parts
+    main = [key, view_block(PATH, view, c["state"]), *parts] if c["view"] == "chart" else [key, *parts]
     return [
         dbc.Row([dbc.Col(main, lg=9 if published else 12), dbc.Col(published, lg=3) if published else None]),
         html.H2(_("Table", lang), className="h5 mt-3"),
@@ -476,6 +478,35 @@ def _base_text(rows, filters: dict, lang: str) -> str:
 def p_text(p: float, lang: str) -> str:
     """``p = 0,003`` or ``p < 0,001``."""
     return "p < " + format_number(0.001, lang, 3) if p < 0.001 else "p = " + format_number(p, lang, 3)
+
+
+def key_sentence(result, lang: str) -> str:
+    """What the chart says, in one sentence from the shown (rounded) shares: the most common answer with its
+    share and interval; by a breakdown, the range of that answer's share from the lowest group to the highest,
+    and the test. Empty when no group can be shown. The slide's headline and the handout's lead."""
+    shown = [r for r in result.rows if not r.suppressed and r.estimate is not None]
+    if not shown:
+        return ""
+    answers: dict = {}
+    for row in shown:
+        answers.setdefault(row.code, []).append(row)
+    # the answer most common on average over the groups shown (with no breakdown: the most common answer)
+    rows = max(answers.values(), key=lambda rs: sum(r.estimate for r in rs) / len(rs))
+    answer = str(rows[0].label)
+    if not result.by or len(rows) == 1:
+        top = rows[0]
+        return _("The most common answer is «{answer}»: {share} ({interval}).", lang).format(
+            answer=answer, share=percent_text(top.estimate, lang), interval=interval_text(top.ci_low, top.ci_high, lang)
+        )
+    low, high = min(rows, key=lambda r: r.estimate), max(rows, key=lambda r: r.estimate)
+    text = _("«{answer}» ranges from {low} ({low_group}) to {high} ({high_group}).", lang).format(
+        answer=answer,
+        low=percent_text(low.estimate, lang),
+        low_group=low.group or _("All", lang),
+        high=percent_text(high.estimate, lang),
+        high_group=high.group or _("All", lang),
+    )
+    return text + (" " + independence_sentence(result.test, lang) if result.test is not None else "")
 
 
 def independence_sentence(test, lang: str) -> str:
