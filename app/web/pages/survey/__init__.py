@@ -399,7 +399,12 @@ def _coded(session, c: dict, min_n: int, lang: str, views: list[View]) -> list:
     if result.test is not None:
         parts.append(_test_sentence(result.test, lang))
     sentence = key_sentence(result, lang) or _base_text(result.rows, c["filters"], lang)
-    key = html.P(sentence, className="key-sentence fw-semibold mb-1", id=KEY_SENTENCE)
+    # on the page the test has its own paragraph below the chart, with what significance means
+    key = html.P(
+        key_sentence(result, lang, with_test=False) or sentence,
+        className="key-sentence fw-semibold mb-1",
+        id=KEY_SENTENCE,
+    )
     view = survey_view(c["state"], CHART, title, share_table([result], lang), figure, [result], sentence)
     views.append(view)
     main = [key, view_block(PATH, view, c["state"]), *parts] if c["view"] == "chart" else [key, *parts]
@@ -480,7 +485,7 @@ def p_text(p: float, lang: str) -> str:
     return "p < " + format_number(0.001, lang, 3) if p < 0.001 else "p = " + format_number(p, lang, 3)
 
 
-def key_sentence(result, lang: str) -> str:
+def key_sentence(result, lang: str, with_test: bool = True) -> str:
     """What the chart says, in one sentence from the shown (rounded) shares: the most common answer with its
     share and interval; by a breakdown, the range of that answer's share from the lowest group to the highest,
     and the test. Empty when no group can be shown. The slide's headline and the handout's lead."""
@@ -506,7 +511,7 @@ def key_sentence(result, lang: str) -> str:
         high=percent_text(high.estimate, lang),
         high_group=high.group or _("All", lang),
     )
-    return text + (" " + independence_sentence(result.test, lang) if result.test is not None else "")
+    return text + (" " + independence_sentence(result.test, lang) if with_test and result.test is not None else "")
 
 
 def independence_sentence(test, lang: str) -> str:
