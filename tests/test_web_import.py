@@ -144,7 +144,7 @@ def zip_bomb() -> bytes:
     [
         ("coworking", "rom.xlsx", zip_bomb(), "would unpack to 40 MB"),
         ("coworking", "rom.csv", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "PNG image"),
-        ("coworking", "rom.exe", b"MZ\x90\0", "her kan du laste opp .csv, .xlsx-filer"),
+        ("coworking", "rom.exe", b"MZ\x90\0", "her kan du laste opp .csv, .geojson, .json, .xlsx-filer"),
         ("ssb", "befolkning.csv", b'"region";"alder"\n', "no column holds values"),
     ],
 )
@@ -251,3 +251,27 @@ def test_the_admin_cancels_a_running_import_and_nothing_is_written(app, accounts
     work(app)
     shown = str(follow(app, client))
     assert "import-cancelled" in shown and surveys(slug) == 0
+
+
+def test_a_geojson_coworking_list_is_checked_with_the_municipalities_it_inferred(app, accounts):
+    """A coworking list as GeoJSON (issue 22 §4): the check's preview names each space whose municipality was found
+    from its point or postal code, and the spaces with unknown seats; nothing is written."""
+    import json
+
+    from app.db.models import CoworkingSpace
+
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [6.1460, 60.3722]},
+         "properties": {"navn": "Forhandsvist Norheimsund", "plasser": 3}},
+        {"type": "Feature", "geometry": None, "properties": {"navn": "Forhandsvist Odda", "postnummer": "5750"}},
+    ]  # fmt: skip
+    raw = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    client = client_for(app, accounts["admin"])
+    text = checked(app, client, check_request(app, "coworking", ("kontor.geojson", raw)))
+    assert "import-summary" in text and "import-inferred" in text
+    assert "4622 Kvam" in text and "4618 Ullensvang" in text
+    assert "koordinatene" in text and "postnummeret" in text and "Objekt" in text  # a GeoJSON row is a feature
+    assert "import-unknown-seats" in text and "1 kontorfellesskap uten oppgitt antall plasser" in text
+    with scope() as session:
+        names = ["Forhandsvist Norheimsund", "Forhandsvist Odda"]
+        assert session.scalar(select(func.count()).where(CoworkingSpace.name.in_(names))) == 0

@@ -506,8 +506,9 @@ def _preview_tables(preview: list[dict[str, Any]], lang: str) -> list:
     heading = preview[0].get("heading", _("Preview: weighted shares", lang))
     parts: list = [html.H3(heading, className="h5 mt-3")] if heading else []
     for table in preview:
+        named = {"id": table["id"]} if table.get("id") else {}  # Dash refuses id=None
         if "note" in table:
-            parts.append(html.P(table["note"], id=table.get("id")))
+            parts.append(html.P(table["note"], **named))
             continue
         head = table.get("head") or [_("Answer", lang), _("Share", lang), "n"]
         parts.append(
@@ -518,7 +519,7 @@ def _preview_tables(preview: list[dict[str, Any]], lang: str) -> list:
                     html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in table["rows"]]),
                 ],
                 className="table table-sm import-preview",
-                id=table.get("id"),
+                **named,
             )
         )
     return parts
