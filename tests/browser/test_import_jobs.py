@@ -3,8 +3,15 @@ server and shows its progress, then its result."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
+from selenium.webdriver.support.ui import Select
+from sqlalchemy import create_engine, delete, select
+from sqlalchemy.orm import Session
+
+from app.db.models import CoworkingSpace
 from app.web.pages import admin_import
 
 SEED = Path(__file__).resolve().parents[2] / "seed"
@@ -32,3 +39,81 @@ def test_a_check_started_survives_a_reload_and_shows_its_result(page, accounts, 
     assert "demo_hardanger" in page.text("#import-summary")
     assert page.find_all(f"#{admin_import.CONFIRM}:not([disabled])")  # the checked files may now be imported
     assert page.console_errors() == []
+
+
+REAL_COWORKING = Path(__file__).resolve().parents[3] / "shared" / "real" / "coworking" / "seattle_coworking.geojson"
+NORHEIMSUND = (60.3722, 6.1460)  # Kvam 4622
+ODDA = (60.0690, 6.5450)  # Ullensvang 4618
+
+
+def _upload_and_check(page, path: Path, done_css: str) -> None:
+    page.driver.find_element("css selector", f"#{admin_import.DATA} input[type=file]").send_keys(str(path))
+    page.wait_until(lambda: path.name in page.text(f"#{admin_import.DATA}-name"))
+    page.click(f"#{admin_import.CHECK}")
+    page.wait_until(lambda: page.find_all(done_css), timeout=90, message=f"the check of {path.name} did not end")
+
+
+@pytest.fixture
+def geojson_spaces(database_url):
+    """The names of the spaces the test imports; removed again afterwards (the live server's database is shared)."""
+    names = ["Nettlesar-kontoret Norheimsund", "Nettlesar-kontoret Odda", "Nettlesar-huset i Odda"]
+    yield names
+    engine = create_engine(database_url)
+    with Session(engine) as session, session.begin():
+        session.execute(delete(CoworkingSpace).where(CoworkingSpace.name.in_(names)))
+    engine.dispose()
+
+
+def test_a_geojson_coworking_list_is_checked_with_what_was_inferred_and_imported(
+    page, accounts, live_worker, geojson_spaces, database_url, tmp_path
+):
+    """The real (Seattle) GeoJSON list is refused, naming file, feature, column and fix; a Norwegian one shows the
+    municipalities found from its points and postal codes and the unknown seats, then imports them."""
+    page.log_in(accounts["admin"])
+    page.open(admin_import.PATH, f"#{admin_import.CHECK}")
+    page.wait_idle()
+    Select(page.driver.find_element("css selector", f"#{admin_import.KIND}")).select_by_value("coworking")
+    page.wait_until(lambda: page.find_all(f"#{admin_import.SURVEY_PARTS}[hidden]"))
+
+    if REAL_COWORKING.exists():
+        _upload_and_check(page, REAL_COWORKING, "#import-problems")
+        problems = page.text("#import-problems")
+        assert f"{REAL_COWORKING.name}, feature 1, column latitude, longitude" in problems
+        assert "coordinates outside Norway" in problems and "Fix:" in problems
+        assert page.find_all(f"#{admin_import.CONFIRM}[disabled]")  # nothing to import
+
+    norheimsund, odda, house = geojson_spaces
+    path = tmp_path / "kontor_hardanger.geojson"
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [NORHEIMSUND[1], NORHEIMSUND[0]]},
+         "properties": {"navn": norheimsund, "plasser": 12}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [ODDA[1], ODDA[0]]},
+         "properties": {"navn": odda}},
+        {"type": "Feature", "geometry": None, "properties": {"navn": house, "postnummer": "5750", "plasser": "4"}},
+    ]  # fmt: skip
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    _upload_and_check(page, path, "#import-summary")
+    inferred = page.text("#import-inferred")
+    assert "Kommune funnet fra koordinatene eller postnummeret: 3" in inferred
+    rows = [
+        [cell.text for cell in row.find_elements("css selector", "td")]
+        for row in page.find_all("#import-inferred tbody tr")
+    ]
+    assert rows == [
+        ["1", norheimsund, "4622 Kvam", "koordinatene"],
+        ["2", odda, "4618 Ullensvang", "koordinatene"],
+        ["3", house, "4618 Ullensvang", "postnummeret"],
+    ]
+    assert "1 kontorfellesskap uten oppgitt antall plasser" in page.text("#import-unknown-seats")
+    page.click(f"#{admin_import.CONFIRM}")
+    page.wait_until(lambda: page.find_all("#import-done"), timeout=90, message="the import did not end")
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        stored = {
+            s.name: (s.kommunenummer, s.seats)
+            for s in session.scalars(select(CoworkingSpace).where(CoworkingSpace.name.in_(geojson_spaces)))
+        }
+    engine.dispose()
+    assert stored == {norheimsund: ("4622", 12), odda: ("4618", None), house: ("4618", 4)}
+    errors = page.console_errors()
+    assert errors == [], errors
