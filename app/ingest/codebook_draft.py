@@ -23,6 +23,7 @@ from typing import Any
 from app.errors import ImportValidationError
 from app.ingest.codebook import IGNORE, column_key
 from app.ingest.problems import Problems
+from app.ingest.progress import CHECK_EVERY, Progress, no_progress
 from app.ingest.tables import SPSS_SUFFIXES, number_text, open_table, read_text
 
 MAX_ROWS = 200_000  # enough to see every answer a column has; a draft does not need more
@@ -89,14 +90,23 @@ class Draft:
     sources: list[str]  # what the draft was made from, for the heading comment
 
 
-def draft_codebook(path: Path, nettskjema_codebook: Path | None = None) -> str:
+def draft_codebook(path: Path, nettskjema_codebook: Path | None = None, progress: Progress = no_progress) -> str:
     """The YAML text of a drafted codebook for the data file ``path``.
 
     Raises:
         ImportValidationError: the data file or the Nettskjema codebook cannot be read.
     """
+    return drafted(path, nettskjema_codebook, progress)[0]
+
+
+def drafted(
+    path: Path, nettskjema_codebook: Path | None = None, progress: Progress = no_progress
+) -> tuple[str, list[str]]:
+    """The drafted codebook's YAML text and the data file's columns, in the file's order (``progress``: reading
+    the file, then row ``current`` of ``total`` as it is read)."""
     path = Path(path)
-    columns, title = _read_columns(path)
+    progress("read")
+    columns, title = _read_columns(path, progress)
     sources = [path.name]
     if path.suffix.lower() in SPSS_SUFFIXES:
         _spss_labels(path, columns)
@@ -110,19 +120,22 @@ def draft_codebook(path: Path, nettskjema_codebook: Path | None = None) -> str:
         sources.append(nettskjema_codebook.name + " (Nettskjema's codebook)")
     for column in columns:
         _classify(column)
-    return _render(Draft(path, columns, title, sources))
+    return _render(Draft(path, columns, title, sources)), [c.name for c in columns]
 
 
 # --- reading ---------------------------------------------------------------------------------------
 
 
-def _read_columns(path: Path) -> tuple[list[Column], str]:
+def _read_columns(path: Path, progress: Progress = no_progress) -> tuple[list[Column], str]:
     table = open_table(path)  # refuses what is not a data file, as the import does
     columns = [Column(name) for name in table.header]
     ignore = Problems(path.name)  # a ragged row does not matter for a draft; the import reports it
+    total = None if table.size_hint is None else min(table.size_hint, MAX_ROWS)
     for count, (_, cells) in enumerate(table.rows(ignore)):
         if count >= MAX_ROWS:
             break
+        if count % CHECK_EVERY == 0:
+            progress("check", count, total)
         for column, cell in zip(columns, cells, strict=False):
             if cell is not None:
                 column.values.append(cell)
