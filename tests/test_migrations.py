@@ -50,6 +50,7 @@ NOT_SHOWN_ON_PAGES = {
     "data_version",
     "app_user",
     "user_region_role",  # roles: the editing pages that read them are never cached
+    "survey_reader",  # who sees a private survey: the response cache keys on each audience
     "user_session",
     "login_throttle",
     "audit_entry",

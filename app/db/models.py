@@ -45,6 +45,7 @@ SPACE_STATUSES = ("active", "planned", "closed")
 PROGRESS_STATUSES = ("not_started", "planned", "in_progress", "done", "paused")
 BATCH_STATUSES = ("succeeded", "failed", "unchanged")
 SURVEY_COVERAGES = ("national", "regional")
+SURVEY_VISIBILITIES = ("public", "region", "private")  # who may see a survey (app/db/visibility.py)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -232,6 +233,8 @@ class Survey(Base):
         CheckConstraint("slug ~ '^[a-z0-9_]+$'", name="slug_format"),
         CheckConstraint("NOT is_synthetic OR synthetic_note IS NOT NULL", name="synthetic_has_note"),
         CheckConstraint(_in("coverage", SURVEY_COVERAGES), name="coverage_known"),
+        CheckConstraint(_in("visibility", SURVEY_VISIBILITIES), name="visibility_known"),
+        CheckConstraint("visibility <> 'region' OR region_id IS NOT NULL", name="region_has_region"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -250,6 +253,10 @@ class Survey(Base):
     coverage: Mapped[str] = mapped_column(String(20), server_default="national")
     codebook: Mapped[dict[str, Any]]
     created_at: Mapped[dt.datetime] = _now()
+    # who may see it (migration 0018): public (everyone), region (signed-in accounts of region_id, and national
+    # ones) or private (the accounts in survey_reader, and national admins)
+    visibility: Mapped[str] = mapped_column(String(10), server_default="public")
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", cascade="all, delete-orphan", order_by="Question.position"
@@ -710,6 +717,15 @@ class AppUser(Base):
     # group=role@region mappings the last login matched, as the provider named them (in force through
     # user_region_role, where the region exists)
     oidc_region_roles: Mapped[list[Any] | None] = mapped_column(JSONB)
+
+
+class SurveyReader(Base):
+    """An account named to see a ``private`` survey."""
+
+    __tablename__ = "survey_reader"
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
 
 
 class UserRegionRole(Base):

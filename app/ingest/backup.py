@@ -56,6 +56,7 @@ from app.db.models import (
     Respondent,
     Survey,
 )
+from app.db.visibility import access_of
 from app.errors import ImportValidationError
 from app.ingest import figures, interviews, measures, reference
 from app.ingest.coworking_import import COLUMNS as COWORKING_COLUMNS
@@ -118,6 +119,8 @@ NOT_COPIED = {
     "`fjernarbeid users add`",
     "user_region_role": "accounts' roles in regions go with the accounts: give them again with "
     "`fjernarbeid users add … --region` or `users set-role … --region`",
+    "survey_reader": "the accounts named to see a private survey go with the accounts: name them again with "
+    "`fjernarbeid surveys visibility SLUG private --readers …` (the survey itself comes back private)",
     "user_session": "sessions end with the database they were made in",
     "login_throttle": "failed logins only count for the rate limit's window",
     "data_version": "a counter the triggers move on every write; the restore moves it too",
@@ -164,6 +167,7 @@ def export_all(session: Session, directory: Path) -> BackupReport:
         "rebuilt_from_reference": list(REBUILT_FROM_REFERENCE),
         "rebuilt_from_seed": list(REBUILT_FROM_SEED),
         "not_included": NOT_COPIED,
+        "survey_access": access_of(session),  # who may see each non-public survey: it never comes back public
         "counts": report.counts,
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -496,6 +500,8 @@ def import_all(session: Session, directory: Path, created_by: str = "fjernarbeid
             )
     report.counts["interview themes"] = interviews.load_interviews(session, SEED_DIR / "interviews.yaml")
     report.counts["presentations"] = _import_decks(session, directory / "decks.json")
+    access = manifest.get("survey_access", {})
+    regions = dict(session.execute(select(Region.slug, Region.id)).tuples().all())
     for slug in manifest.get("surveys", []):
         import_survey(
             session,
@@ -505,6 +511,14 @@ def import_all(session: Session, directory: Path, created_by: str = "fjernarbeid
             replace=True,
             created_by=created_by,
         )
+        if slug in access:  # region-only or private as it was (its readers are accounts: named again later)
+            restored = session.scalar(select(Survey).where(Survey.slug == slug))
+            assert restored is not None
+            restored.visibility = str(access[slug]["visibility"])
+            restored.region_id = regions.get(str(access[slug].get("region") or ""))
+            if restored.visibility == "region" and restored.region_id is None:
+                restored.visibility = "private"  # its region is gone: nobody but national admins, never everyone
+    session.flush()
     report.counts["surveys"] = len(manifest.get("surveys", []))
     return report
 

@@ -22,7 +22,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db.models import AnswerOption, Question, Survey
+from app.db.models import AnswerOption, Question, Survey, SurveyReader
 from app.errors import ImportValidationError
 from app.ingest.batches import last_succeeded_sha256, record_failed_import, record_import, sha256_of
 from app.ingest.codebook import IGNORE, NONE, Codebook, DerivedSpec, QuestionSpec, column_key, load_codebook
@@ -116,11 +116,18 @@ def import_survey(
     weights = _weights(parsed, derived, margin_paths or [], path, warnings)
     progress("save")
 
-    if existing is not None:
+    kept_access = None
+    if existing is not None:  # a new file for the survey keeps who may see it (app/db/visibility.py)
+        readers = list(session.scalars(select(SurveyReader.user_id).where(SurveyReader.survey_id == existing.id)))
+        kept_access = (existing.visibility, existing.region_id, readers)
         session.execute(delete(Survey).where(Survey.id == existing.id))
         session.flush()
     try:
         survey = _create_survey(session, codebook, slug, parsed, derived, lookup)
+        if kept_access is not None:
+            survey.visibility, survey.region_id = kept_access[0], kept_access[1]
+            session.add_all(SurveyReader(survey_id=survey.id, user_id=user_id) for user_id in kept_access[2])
+            session.flush()
     except IntegrityError as exc:
         # The advisory lock makes imports of one slug take turns; a survey created some other way
         # in the meantime still ends here, as a message rather than a traceback.

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.db.migrate import current_revision
 from app.db.models import ImportBatch, Municipality, Respondent, Survey
 from app.db.session import get_engine
+from app.db.visibility import readable
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,14 @@ class SurveyDetails:
 
 
 def survey_details(session: Session) -> list[SurveyDetails]:
-    """Every survey with its documentation fields and latest successful import, real ones first."""
+    """Every survey the current audience may see (``app.db.visibility``) with its documentation fields and
+    latest successful import, real ones first."""
     counts = select(Respondent.survey_id, func.count().label("n")).group_by(Respondent.survey_id).subquery()
     respondents: ColumnElement[int] = counts.c.n
     rows = session.execute(
         select(Survey, func.coalesce(respondents, 0))
         .outerjoin(counts, counts.c.survey_id == Survey.id)
+        .where(readable())
         .order_by(Survey.is_synthetic, Survey.year.desc(), Survey.slug)
     ).all()
     return [

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Municipality, Region, RegionMember, Respondent, Survey
+from app.db.visibility import may_see
 from app.query.data_version import remembered
 
 
@@ -21,14 +22,18 @@ class SurveyInfo:
     synthetic_note: dict[str, str] | None
     respondents: int
     coverage: str = "national"  # whom the sample represents: national | regional
+    survey_id: int = 0
+    visibility: str = "public"  # who may see it: public | region | private (app/db/visibility.py)
 
 
 def list_surveys(session: Session) -> list[SurveyInfo]:
-    """All surveys with their respondent counts, real surveys first, then by year and slug.
+    """The surveys the current audience may see (``app.db.visibility``: anonymous visitors the public ones)
+    with their respondent counts, real surveys first, then by year and slug.
 
     Every page's state asks for them, and counting the respondents reads every respondent of every survey
-    (100 000 of one survey: ~15 ms): remembered until the data version changes."""
-    return list(remembered(session, "catalog.list_surveys", lambda: _list_surveys(session)))
+    (100 000 of one survey: ~15 ms): remembered (all of them) until the data version changes."""
+    every = remembered(session, "catalog.list_surveys", lambda: _list_surveys(session))
+    return [s for s in every if may_see(s.survey_id, s.visibility)]
 
 
 def _list_surveys(session: Session) -> list[SurveyInfo]:
@@ -40,7 +45,9 @@ def _list_surveys(session: Session) -> list[SurveyInfo]:
         .order_by(Survey.is_synthetic, Survey.year.desc(), Survey.slug)
     ).all()
     return [
-        SurveyInfo(s.slug, s.title, s.year, s.citation, s.is_synthetic, s.synthetic_note, n, s.coverage)
+        SurveyInfo(
+            s.slug, s.title, s.year, s.citation, s.is_synthetic, s.synthetic_note, n, s.coverage, s.id, s.visibility
+        )
         for s, n in rows
     ]
 

@@ -52,6 +52,7 @@ from app.db.users import (
     sso_login,
     start_session,
 )
+from app.db.visibility import Audience, audience, audience_of, reset_audience, set_audience
 from app.language import error_text
 from app.language import gettext as _
 from app.web.kit import urls
@@ -94,6 +95,22 @@ def account() -> Account | None:
                 session.pop("sid", None)
         g.account = found
     return g.account
+
+
+def survey_audience() -> Audience:
+    """The non-public surveys this request may see (``app.db.visibility``), worked out once per request from
+    the logged-in account and set for the query layer; an anonymous visitor sees the public ones only."""
+    if not has_request_context():
+        return audience()
+    if "survey_audience" not in g:
+        who = account()
+        seen: frozenset[int] = frozenset()
+        if who is not None:
+            with session_scope() as db:
+                seen = audience_of(db, who)
+        g.survey_audience = seen
+        g.survey_audience_token = set_audience(seen)
+    return g.survey_audience
 
 
 def require(role: str) -> Account:
@@ -167,7 +184,17 @@ def install(server: Flask, config: Config) -> None:
             ):
                 return redirect(urls.login(None, request.full_path.rstrip("?")), 302)
             raise Unauthorized("Log in to read this dashboard.")
+        survey_audience()
         return None
+
+    @server.teardown_request
+    def _forget_audience(_error):
+        token = g.pop("survey_audience_token", None)
+        if token is not None:
+            try:
+                reset_audience(token)
+            except ValueError:  # set in another context (a copied one): nothing of it is left in this one
+                pass
 
     @server.after_request
     def _csrf_cookie(response: Response) -> Response:

@@ -47,6 +47,7 @@ from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy.orm import Session
 
 from app.db.session import read_scope, reads_on_replica
+from app.db.visibility import audience_key
 from app.query.data_version import data_version
 
 log = logging.getLogger(__name__)
@@ -224,6 +225,17 @@ def cache_key(version: int, host: str, body: bytes) -> tuple[str, bytes]:
     return generation, hashlib.sha256(host.encode() + b"\n" + body).digest()
 
 
+def _audience_host() -> str:
+    """The host, and for a signed-in account that may see surveys others may not, which they are
+    (``app.db.visibility``): an answer listing a region's survey is never served to anyone else. Anonymous
+    visitors and accounts that see only the public surveys share answers as before."""
+    from app.web.server.auth import survey_audience
+
+    survey_audience()
+    seen = audience_key()
+    return request.host if not seen else f"{request.host}\naudience:{seen}"
+
+
 def do_not_cache_this_response() -> None:
     """Called by a callback whose answer must not be reused: it shows an error, or it reads or writes what
     the data version does not track (the presentations)."""
@@ -278,7 +290,7 @@ def install(server: Flask, routes_prefix: str, max_bytes: int, directory: Path) 
         except Exception:  # noqa: BLE001 - database down: compute, so the page shows why
             log.debug("data version unavailable; callback not cached", exc_info=True)
             return None
-        key = cache_key(version, request.host, request.get_data())
+        key = cache_key(version, _audience_host(), request.get_data())
         body = remembered(key)
         if body is None and shared is not None:
             try:
@@ -299,7 +311,7 @@ def install(server: Flask, routes_prefix: str, max_bytes: int, directory: Path) 
         if key is not None and answered_at is not None:
             # kept under the version the page's own transaction read (a replica may have replayed more since
             # the lookup); an answer drawn from two versions is not kept
-            answered = cache_key(answered_at, request.host, request.get_data())
+            answered = cache_key(answered_at, _audience_host(), request.get_data())
             key = answered if answered_at != MIXED else None
         if key is not None and response.status_code == 200 and not g.get("fjernarbeid_no_cache"):
             body = response.get_data()

@@ -32,6 +32,7 @@ from flask import Flask, Response, current_app, has_app_context, has_request_con
 
 from app.config import LANGUAGES, Config
 from app.db.session import session_scope
+from app.db.visibility import audience_key
 from app.errors import DatabaseUnavailable, FjernarbeidError, QueryTimeout
 from app.language import format_long_date
 from app.language import gettext as _
@@ -607,7 +608,8 @@ def _filename(rendered: Rendered, fmt: str, chart: str | None = None) -> str:
 def _download(body: bytes, mimetype: str, filename: str, inline: bool = False) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-cache"
+    # what a signed-in account that sees non-public surveys fetched is for its browser only (app.db.visibility)
+    response.headers["Cache-Control"] = "private, no-cache" if audience_key() else "no-cache"
     return response
 
 
