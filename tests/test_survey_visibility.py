@@ -196,3 +196,17 @@ def test_a_copy_restores_a_survey_as_closed_as_it_was(db, empty_database_url, tm
         "demo_hardanger": ("private", None),
         "demo_national": ("public", None),
     }
+
+
+def test_a_remembered_result_is_kept_per_audience(db):
+    """Query results remembered across requests (Kommune's stand-in surveys among them) are kept apart for
+    audiences that may see different surveys."""
+    from app.query.data_version import remembered
+
+    key = ("test.audience", secrets.token_hex(4))
+    with seeing(frozenset()):
+        assert remembered(db, key, lambda: "public only") == "public only"
+    with seeing(frozenset({999_999})):
+        assert remembered(db, key, lambda: "with a region's survey") == "with a region's survey"
+    with seeing(frozenset()):
+        assert remembered(db, key, lambda: "computed again") == "public only"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import DataVersion
+from app.db.visibility import audience_key
 
 T = TypeVar("T")
 MAX_REMEMBERED = 1024  # results per process: most under 5 kB, the largest (a survey's Samanhengar findings) 45 kB
@@ -38,7 +39,9 @@ def remembered(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     version, writing = session.execute(select(version_now, func.pg_current_xact_id_if_assigned())).one()
     if writing is not None:  # this transaction has written: what it sees is not the version's data
         return compute()
-    full = (session.connection().engine.url.render_as_string(hide_password=True), version or 0, key)
+    # the audience too: a result that chose among surveys (Kommune's stand-ins) is never shared with a request
+    # that may see fewer of them (app/db/visibility.py; "" for the public surveys only, as before)
+    full = (session.connection().engine.url.render_as_string(hide_password=True), version or 0, audience_key(), key)
     with _lock:
         if full in _remembered:
             _remembered.move_to_end(full)
