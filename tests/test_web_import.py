@@ -275,3 +275,88 @@ def test_a_geojson_coworking_list_is_checked_with_the_municipalities_it_inferred
     with scope() as session:
         names = ["Forhandsvist Norheimsund", "Forhandsvist Odda"]
         assert session.scalar(select(func.count()).where(CoworkingSpace.name.in_(names))) == 0
+
+
+REAL_SURVEY = Path(__file__).resolve().parents[2] / "shared" / "real" / "survey"
+
+
+@pytest.mark.skipif(not REAL_SURVEY.is_dir(), reason="the real survey files are not here")
+def test_a_drafted_codebook_is_reviewed_checked_and_imported(app, accounts):
+    """Draft (a job) → the questions and options in words → the answers → check → import, on the real Nettskjema
+    v3 export; a decision left open is named by the check and the form comes back with the answers given."""
+    from app.db.models import Question
+
+    data = REAL_SURVEY / "nettskjema_v3_data-123823.csv"
+    elements = REAL_SURVEY / "nettskjema_v3_elements-123823.json"
+    client = client_for(app, accounts["admin"])
+    draft = callback_request(
+        app,
+        admin_import.DRAFT,
+        {
+            f"{admin_import.DRAFT}.n_clicks": 1,
+            f"{admin_import.DATA}.contents": data_url(data.read_bytes()),
+            f"{admin_import.DATA}.filename": data.name,
+            f"{admin_import.NETTSKJEMA}.contents": data_url(elements.read_bytes()),
+            f"{admin_import.NETTSKJEMA}.filename": elements.name,
+            f"{admin_import.URL}.search": "",
+        },
+    )
+    assert post(client, draft).status_code == 200
+    work(app)
+    form = str(follow(app, client))
+    assert admin_import.REVIEW in form and "How happy are we with Nettskjema?" in form and "Very unhappy!" in form
+    assert "weight_column" in form and "Ta ut denne kolonnen" in form  # the TODO choices, in the page's words
+
+    names = ["survey.title", "survey.citation", "survey.coverage", "weight_column", "municipality_column"]
+    names += ["id_column", "q.0.text", "q.0.o.-1.label", "q.1.ignore"]
+    given = {
+        "survey.title": "Nettskjema-testen",
+        "survey.citation": "",  # left open: the check names it
+        "survey.coverage": "regional",
+        "weight_column": "none",
+        "municipality_column": "none",
+        "id_column": "$submission_id",
+        "q.0.text": "Hvor fornøyd er vi?",
+        "q.0.o.-1.label": "Misfornøyd",
+        "q.1.ignore": True,
+    }
+    ids = [{"type": admin_import.REVIEW_FIELD, "name": n} for n in names]
+
+    def review_check(answers):
+        values = {f"{_key(i)}.value": answers[i["name"]] for i in ids}
+        values |= {f"{admin_import.REVIEW_CHECK}.n_clicks": 1, f"{admin_import.URL}.search": ""}
+        request = callback_request(app, admin_import.REVIEW_CHECK, values, {admin_import.REVIEW_FIELD: ids})
+        return checked(app, client, request)
+
+    refused = review_check(given)
+    assert "survey.citation" in refused and "TODO" in refused and admin_import.REVIEW in refused
+    assert "Misfornøyd" in refused  # the form again, with the answers given
+    slug = "nettskjema_v3_data_123823"
+    assert surveys(slug) == 0
+    text = review_check({**given, "survey.citation": "UiO (2023)"})
+    assert "import-summary" in text and "3 respondents" in text
+    confirm = callback_request(
+        app, admin_import.CONFIRM, {f"{admin_import.CONFIRM}.n_clicks": 1, f"{admin_import.URL}.search": ""}
+    )
+    assert post(client, confirm).status_code == 200
+    work(app)
+    assert "import-done" in str(follow(app, client))
+    with scope() as session:
+        radio = session.scalar(select(Question).join(Survey).where(Survey.slug == slug, Question.variable == "radio"))
+        assert radio.text["nb"] == "Hvor fornøyd er vi?"
+        assert {o.code: o.label["nb"] for o in radio.options} == {1: "Very happy!", -1: "Misfornøyd"}
+        assert session.scalar(select(Survey.title).where(Survey.slug == slug))["nb"] == "Nettskjema-testen"
+        ignored = session.scalar(
+            select(func.count())
+            .select_from(Question)
+            .join(Survey)
+            .where(Survey.slug == slug, Question.variable == "checkbox_questionnaires")
+        )
+        assert ignored == 0
+        session.execute(delete(Survey).where(Survey.slug == slug))
+
+
+def _key(component_id) -> str:
+    import json
+
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))

@@ -3,12 +3,13 @@ server and shows its progress, then its result."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 import pytest
 from selenium.webdriver.support.ui import Select
-from sqlalchemy import create_engine, delete, select
+from sqlalchemy import create_engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import CoworkingSpace
@@ -115,5 +116,97 @@ def test_a_geojson_coworking_list_is_checked_with_what_was_inferred_and_imported
         }
     engine.dispose()
     assert stored == {norheimsund: ("4622", 12), odda: ("4618", None), house: ("4618", 4)}
+    errors = page.console_errors()
+    assert errors == [], errors
+
+
+REAL_SURVEY = Path(__file__).resolve().parents[3] / "shared" / "real" / "survey"
+CLASSIC_DATA = REAL_SURVEY / "nettskjema_data-82087-2018-09-03-1550-utf.txt"
+CLASSIC_CODEBOOK = REAL_SURVEY / "nettskjema_codebook-82087-2018-09-03.txt"
+CLASSIC_SLUG = "interesse_for_deltagelse"
+
+
+@pytest.fixture
+def classic_survey(database_url):
+    """The slug the test imports; removed again afterwards (the live server's database is shared)."""
+    yield CLASSIC_SLUG
+    from app.db.models import Survey
+
+    engine = create_engine(database_url)
+    with Session(engine) as session, session.begin():
+        session.execute(delete(Survey).where(Survey.slug == CLASSIC_SLUG))
+    engine.dispose()
+
+
+def _field(page, name: str):
+    selector = f"[id='{json.dumps({'name': name, 'type': admin_import.REVIEW_FIELD}, separators=(',', ':'))}']"
+    return page.wait_until(lambda: (page.find_all(selector) or [None])[0], message=f"no field {name}")
+
+
+@pytest.mark.skipif(not REAL_SURVEY.is_dir(), reason="the real survey files are not here")
+def test_a_nettskjema_export_is_drafted_reviewed_checked_and_imported(
+    page, accounts, live_worker, classic_survey, database_url
+):
+    """The real classic Nettskjema export and its codebook: draft → the questions and options in words → the
+    decisions chosen, a question retitled, the postal code column (with a code Posten does not know) left out →
+    check → import, with every ticked box stored as the file has it."""
+    from app.db.models import Answer, Question, Survey
+    from app.ingest.codebook_draft import drafted
+    from app.ingest.codebook_review import review_of
+
+    review = review_of(*drafted(CLASSIC_DATA, CLASSIC_CODEBOOK))
+    postal = next(q for q in review.questions if q.column == "Postnummer")
+    inclusion = next(q for q in review.questions if q.column == "Inklusjon_1")
+
+    page.log_in(accounts["admin"])
+    page.open(admin_import.PATH, f"#{admin_import.CHECK}")
+    page.wait_idle()
+    page.click(f"#{admin_import.SURVEY_PARTS} details summary")
+    page.driver.find_element("css selector", f"#{admin_import.DATA} input[type=file]").send_keys(str(CLASSIC_DATA))
+    page.driver.find_element("css selector", f"#{admin_import.NETTSKJEMA} input[type=file]").send_keys(
+        str(CLASSIC_CODEBOOK)
+    )
+    page.wait_until(lambda: CLASSIC_CODEBOOK.name in page.text(f"#{admin_import.NETTSKJEMA}-name"))
+    page.click(f"#{admin_import.DRAFT}")
+    page.wait_until(lambda: page.find_all(f"#{admin_import.REVIEW}"), timeout=90, message="no draft to review")
+    form = page.text(f"#{admin_import.REVIEW}")
+    assert "Interesse for deltagelse" in _field(page, "survey.title").get_attribute("value")
+    assert _field(page, f"q.{inclusion.index}.text").get_attribute("value") == inclusion.text
+    assert _field(page, f"q.{inclusion.index}.o.1.label").get_attribute("value") == inclusion.options[0].label
+    assert "Kode 1" in form and "kolonne Postnummer" in form and "et postnummer" in form  # in words
+    assert "Må avgjøres" in form and "E-post" in page.text(f"#{admin_import.REVIEW}-ignored")  # personal data out
+    assert page.axe_violations() == []
+
+    _field(page, "survey.citation").send_keys("UiO (2018): Interesse for deltagelse")
+    Select(_field(page, "survey.coverage")).select_by_value("regional")
+    Select(_field(page, "weight_column")).select_by_value("none")
+    Select(_field(page, "municipality_column")).select_by_value("none")
+    text = _field(page, f"q.{inclusion.index}.text")
+    text.clear()
+    text.send_keys("Oppfyller inklusjonskriteriene")
+    _field(page, f"q.{postal.index}.ignore").click()
+    page.wait_idle()
+    page.click(f"#{admin_import.REVIEW_CHECK}")
+    page.wait_until(
+        lambda: page.find_all("#import-summary") or page.find_all("#import-problems"), timeout=90, message="no check"
+    )
+    assert page.find_all("#import-summary"), page.text("#import-problems")
+    assert "3 respondents" in page.text("#import-summary")
+    page.click(f"#{admin_import.CONFIRM}")
+    page.wait_until(lambda: page.find_all("#import-done"), timeout=90, message="the import did not end")
+
+    with CLASSIC_DATA.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        question = session.scalar(
+            select(Question).join(Survey).where(Survey.slug == CLASSIC_SLUG, Question.variable == "inklusjon_1")
+        )
+        assert question.text["nb"] == "Oppfyller inklusjonskriteriene"
+        ticked = session.scalar(select(func.count()).select_from(Answer).where(Answer.question_id == question.id))
+        assert ticked == sum(1 for row in rows if row["Inklusjon_1"].strip() == "Ja")
+        variables = set(session.scalars(select(Question.variable).join(Survey).where(Survey.slug == CLASSIC_SLUG)))
+        assert "postnummer" not in variables
+    engine.dispose()
     errors = page.console_errors()
     assert errors == [], errors

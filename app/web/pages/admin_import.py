@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from flask import current_app
 
 from app.db import jobs, uploads
@@ -60,6 +60,11 @@ PROGRESS = "import-progress"
 NOTICE = "import-notice"
 JOB_KIND = "import"
 SURVEY_PARTS = "import-survey-parts"
+NETTSKJEMA = "import-nettskjema"  # Nettskjema's codebook beside a data file, for a draft
+DRAFT = "import-draft"
+REVIEW = "import-review"  # the drafted codebook as a form
+REVIEW_FIELD = "import-review-field"  # its fields: {"type": REVIEW_FIELD, "name": "survey.citation" …}
+REVIEW_CHECK = "import-review-check"
 SSB_PARTS = "import-ssb-parts"
 
 FETCH = "ssb-fetch"  # «Oppdater fra SSB»: one button per table, f"{FETCH}-{table}"
@@ -87,6 +92,7 @@ KINDS = {"survey": N_("Survey"), "coworking": N_("Coworking inventory"), "ssb": 
 SUFFIXES = {
     "survey": {".csv", ".txt", ".xlsx", ".sav", ".zsav"},
     "codebook": {".yaml", ".yml"},
+    "nettskjema": {".txt", ".json"},
     "margins": {".csv"},
     "coworking": {".csv", ".xlsx", ".geojson", ".json"},
     "ssb": {".csv", ".json"},
@@ -141,6 +147,27 @@ def layout(lang: str, search: str = "") -> html.Div:
                 [
                     upload(CODEBOOK, _("Codebook (YAML)", lang)),
                     upload(MARGINS, _("Population margins (CSV, optional, one or more)", lang), multiple=True),
+                    html.Details(
+                        [
+                            html.Summary(_("No codebook yet? Draft one from the data file", lang)),
+                            html.P(
+                                _(
+                                    "The draft takes what the file already knows: SPSS labels, Nettskjema's codebook "
+                                    "(give it below), the question texts of an Excel export, or else the answers in "
+                                    "the file. You then review the questions and options, decide what is marked, and "
+                                    "check and import as usual.",
+                                    lang,
+                                ),
+                                className="small mt-2",
+                            ),
+                            upload(
+                                NETTSKJEMA,
+                                _("Nettskjema's codebook (optional: codebook-….txt or the elements .json)", lang),
+                            ),
+                            dbc.Button(_("Draft a codebook", lang), id=DRAFT, color="primary", outline=True),
+                        ],
+                        className="mb-3",
+                    ),
                 ],
                 id=SURVEY_PARTS,
             ),
@@ -425,6 +452,13 @@ def run_import_job(job: jobs.JobInfo, report) -> dict[str, Any]:
             for slot, ids in params["uploads"].items()
         }
     table, replace = params.get("table"), bool(params.get("replace"))
+    if mode == "draft":  # nothing is written: the draft and the file's columns, for the review form
+        from app.ingest.codebook_draft import drafted
+
+        data, nettskjema = resolved["survey"], resolved.get("nettskjema")
+        assert isinstance(data, Path) and not isinstance(nettskjema, list)
+        text, columns = drafted(data, nettskjema, progress=report)
+        return {"mode": mode, "codebook": text, "columns": columns, "file": data.name}
     try:
         with import_scope(trial=mode == "check") as session:
             before = _before(kind, resolved, session, lang) if mode == "check" else None
@@ -525,6 +559,154 @@ def _preview_tables(preview: list[dict[str, Any]], lang: str) -> list:
     return parts
 
 
+TYPE_WORDS = {
+    "single_choice": N_("one answer from the options"),
+    "multi_choice": N_("several answers from the options"),
+    "likert": N_("a scale"),
+    "number": N_("a number"),
+    "postal_code": N_("a postal code"),
+    "year": N_("a year"),
+}
+NONE_WORDS = {
+    "id_column": N_("none: the row number is the key"),
+    "weight_column": N_("none: every weight 1 (or margins)"),
+    "municipality_column": N_("none: from a postal code question, or no geography"),
+}
+COVERAGE_WORDS = {
+    "national": N_("national: a sample of the whole country"),
+    "regional": N_("regional: residents of one region"),
+}
+COLUMN_WORDS = {
+    "id_column": N_("Respondent key column"),
+    "weight_column": N_("Weight column"),
+    "municipality_column": N_("Municipality column (4-digit numbers)"),
+}
+
+
+def _review_form(draft: dict[str, Any], lang: str) -> html.Div:
+    """The drafted codebook in words, editable: the survey's facts, which column is the key, the weight and the
+    municipality, and each question's text and option labels (or leave the question's column out). An answer
+    still to decide is empty and marked; the check names any left."""
+    from app.ingest.codebook_review import COVERAGES, review_of
+
+    review = review_of(draft["codebook"], draft["columns"])
+    given: dict[str, Any] = draft.get("answers") or {}
+    todo = review.todo
+
+    def value(name: str, drafted: Any) -> Any:
+        return given.get(name, drafted)
+
+    def box(name: str, label: str, control: Any, help_text: str | None = None) -> html.Div:
+        control.id = {"type": REVIEW_FIELD, "name": name}
+        dom_id = f'{{"name":"{name}","type":"{REVIEW_FIELD}"}}'
+        decide = todo.get(name)
+        parts = [dbc.Label(label, html_for=dom_id, className="fw-semibold"), control]
+        if decide:
+            parts.append(html.Div(_("To decide", lang) + ": " + decide, className="form-text text-danger"))
+        elif help_text:
+            parts.append(html.Div(help_text, className="form-text"))
+        return html.Div(parts, className="mb-2")
+
+    def column_choice(name: str) -> dbc.Select:
+        options = [{"label": _("Choose …", lang), "value": ""}, {"label": _(NONE_WORDS[name], lang), "value": "none"}]
+        options += [{"label": c, "value": c} for c in review.columns]
+        return dbc.Select(options=options, value=value(name, getattr(review, name)))
+
+    survey = review.survey
+    facts = dbc.Row(
+        [
+            dbc.Col(
+                box("survey.title", _("Title", lang), dbc.Input(value=value("survey.title", survey["title"]))), md=6
+            ),
+            dbc.Col(box("survey.year", _("Year", lang), dbc.Input(value=value("survey.year", survey["year"]))), md=2),
+            dbc.Col(
+                box(
+                    "survey.coverage",
+                    _("Whom the respondents stand for", lang),
+                    dbc.Select(
+                        options=[{"label": _("Choose …", lang), "value": ""}]
+                        + [{"label": _(COVERAGE_WORDS[c], lang), "value": c} for c in COVERAGES],
+                        value=value("survey.coverage", survey["coverage"]),
+                    ),
+                ),
+                md=4,
+            ),
+            dbc.Col(
+                box(
+                    "survey.citation",
+                    _("Citation (who made the survey)", lang),
+                    dbc.Input(value=value("survey.citation", survey["citation"])),
+                ),
+                md=12,
+            ),
+        ]
+        + [dbc.Col(box(name, _(COLUMN_WORDS[name], lang), column_choice(name)), md=4) for name in COLUMN_WORDS]
+    )
+    questions = []
+    for q in review.questions:
+        prefix = f"q.{q.index}"
+        options = [
+            html.Li(
+                box(
+                    f"{prefix}.o.{o.code}.label",
+                    _("Code {code}", lang).format(code=o.code)
+                    + (" (" + _("missing: read as no answer", lang) + ")" if o.missing else ""),
+                    dbc.Input(value=value(f"{prefix}.o.{o.code}.label", o.label), size="sm"),
+                )
+            )
+            for o in q.options
+        ]
+        questions.append(
+            html.Fieldset(
+                [
+                    html.Legend(
+                        f"{q.variable} · " + _("column {column}", lang).format(column=q.column) + " · "
+                        f"{_(TYPE_WORDS[q.type], lang) if q.type in TYPE_WORDS else q.type}",
+                        className="fs-6 fw-semibold",
+                    ),
+                    box(
+                        f"{prefix}.text",
+                        _("Question text", lang),
+                        dbc.Input(value=value(f"{prefix}.text", q.text)),
+                        None,
+                    ),
+                    html.Div(_("To decide", lang) + ": " + q.todo, className="form-text text-danger")
+                    if q.todo
+                    else None,
+                    html.Ul(options, className="list-unstyled ms-3 mb-1") if options else None,
+                    dbc.Checkbox(
+                        id={"type": REVIEW_FIELD, "name": f"{prefix}.ignore"},
+                        label=_("Leave this column out (not stored)", lang),
+                        value=bool(value(f"{prefix}.ignore", False)),
+                    ),
+                ],
+                className="border rounded p-2 mb-2 import-review-question",
+            )
+        )
+    return html.Div(
+        [
+            html.H3(_("Review the drafted codebook", lang), className="h5 mt-3"),
+            html.P(
+                _(
+                    "Drafted from {file}. Decide what is marked, correct the texts and labels, then check: nothing "
+                    "is stored until you import.",
+                    lang,
+                ).format(file=draft.get("file") or "")
+            ),
+            facts,
+            html.H4(_("Questions ({n})", lang).format(n=len(review.questions)), className="h6 mt-3"),
+            *questions,
+            html.P(
+                _("Columns left out (not stored)", lang) + ": " + (", ".join(review.ignored) or "–"),
+                className="small",
+                id=f"{REVIEW}-ignored",
+            ),
+            dbc.Button(_("Check with this codebook", lang), id=REVIEW_CHECK, color="primary"),
+        ],
+        id=REVIEW,
+    )
+
+
 def job_report(job: jobs.JobInfo | None, lang: str) -> tuple[Any, bool, bool, int, str, bool]:
     """The page for the admin's newest import job: (report, import disabled, poll disabled, percent, step,
     progress hidden)."""
@@ -535,8 +717,12 @@ def job_report(job: jobs.JobInfo | None, lang: str) -> tuple[Any, bool, bool, in
     if job.active:
         return None, True, False, percent(job), describe(job, lang), False
     result = job.result or {}
+    review = job.params.get("review")  # a check of a reviewed draft: its form again, with the answers given
     if job.state == "failed":
-        return _problems(job.error or "", lang), True, True, 0, "", True
+        again = [_review_form(review, lang)] if review else []
+        return html.Div([_problems(job.error or "", lang), *again]), True, True, 0, "", True
+    if result.get("mode") == "draft":
+        return _review_form(result, lang), True, True, 100, "", True
     if job.state == "cancelled":
         message = _("The import was cancelled; nothing was changed.", lang)
         return dbc.Alert(message, color="warning", id="import-cancelled"), True, True, 0, "", True
@@ -616,7 +802,7 @@ def register_callbacks(app) -> None:
     def _parts(kind):
         return kind != "survey", kind != "ssb"
 
-    for slot in (DATA, CODEBOOK, MARGINS):
+    for slot in (DATA, CODEBOOK, MARGINS, NETTSKJEMA):
 
         @app.callback(Output(f"{slot}-name", "children"), Input(slot, "filename"))
         def _chosen(name):
@@ -743,6 +929,89 @@ def register_callbacks(app) -> None:
         return job_report(*found) if found else (None, True, True, 0, "", True)
 
     _register_fetch(app)
+    _register_draft(app)
+
+
+def _register_draft(app) -> None:
+    @app.callback(
+        Output(NOTICE, "children", allow_duplicate=True),
+        Output(POLL, "disabled", allow_duplicate=True),
+        Input(DRAFT, "n_clicks"),
+        State(DATA, "contents"),
+        State(DATA, "filename"),
+        State(NETTSKJEMA, "contents"),
+        State(NETTSKJEMA, "filename"),
+        State(URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _draft(clicks, data, data_name, nettskjema, nettskjema_name, search):
+        """Draft a codebook from the survey's data file (and Nettskjema's codebook): a job, as it reads the file."""
+        do_not_cache_this_response()
+        if not clicks:
+            return no_update, no_update
+        who = auth.require_national(ROLE)  # before anything of the upload is decoded
+        lang = page_language(parse_search(search).get("lang"))
+        try:
+            decoded = {"survey": _decode("survey", data, data_name, lang)}
+            decoded["nettskjema"] = _decode("nettskjema", nettskjema, nettskjema_name, lang)
+            if not decoded["survey"]:
+                raise UploadRefused(_("Choose the data file first.", lang))
+        except UploadRefused as problem:
+            return dbc.Alert(str(problem), color="danger", id="import-problems"), True
+        owner = _owner(who)
+        with session_scope() as session:
+            uploads.delete_stale(session, _data_dir())
+            stored = {
+                slot: uploads.store(session, _data_dir(), owner, slot, value[0], value[1]).id
+                for slot, value in decoded.items()
+                if value is not None
+            }
+        params = {"mode": "draft", "kind": "survey", "uploads": stored, "lang": lang, "actor": who.name}
+        notice = _start(who, params, lang)
+        return notice, notice is not None
+
+    @app.callback(
+        Output(NOTICE, "children", allow_duplicate=True),
+        Output(POLL, "disabled", allow_duplicate=True),
+        Input(REVIEW_CHECK, "n_clicks"),
+        State({"type": REVIEW_FIELD, "name": ALL}, "value"),
+        State(REPLACE, "value"),
+        State(URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _check_review(clicks, values, replace, search):
+        """Check the data file with the codebook the review makes: the draft and the data file come from this
+        admin's newest job on the server, the answers from the form."""
+        from app.ingest.codebook_review import reviewed_codebook
+
+        do_not_cache_this_response()
+        if not clicks:
+            return no_update, no_update
+        who = auth.require_national(ROLE)
+        lang = page_language(parse_search(search).get("lang"))
+        names = [state["id"]["name"] for state in ctx.states_list[0]]
+        answers = dict(zip(names, values, strict=True))
+        owner = _owner(who)
+        with session_scope() as session:
+            latest = jobs.latest_job(session, owner, JOB_KIND)
+            draft = None
+            if latest is not None and latest.state == "succeeded" and (latest.result or {}).get("mode") == "draft":
+                draft = {**(latest.result or {}), "uploads": latest.params["uploads"]}
+            elif latest is not None and latest.params.get("review"):  # a reviewed check, refused: review again
+                draft = latest.params["review"]
+            if draft is None:
+                return dbc.Alert(_("Draft the codebook first.", lang), color="warning"), True
+            text = reviewed_codebook(draft["codebook"], draft["columns"], answers)
+            name = Path(str(draft.get("file") or "survey")).stem + ".yaml"
+            codebook = uploads.store(session, _data_dir(), owner, "codebook", name, text.encode("utf-8")).id
+        review = {k: draft[k] for k in ("codebook", "columns", "file", "uploads") if k in draft} | {"answers": answers}
+        params = {
+            "mode": "check", "kind": "survey", "table": None, "replace": bool(replace), "lang": lang,
+            "actor": who.name, "uploads": {"survey": draft["uploads"]["survey"], "codebook": codebook},
+            "review": review,
+        }  # fmt: skip
+        notice = _start(who, params, lang)
+        return notice, notice is not None
 
 
 def _newest_job(search: str | None, kind: str):
