@@ -68,3 +68,24 @@ def test_a_bar_chart_on_a_phone_names_its_groups_above_the_bars(phone):
     phone.wait_idle()
     ticks, names, plot_share, groups = phone.driver.execute_script(script)
     assert ticks is True and names == [] and len(groups) == 4
+
+
+def test_small_multiples_on_a_phone_are_stacked_one_panel_under_the_other(phone):
+    """Samanhengar's statements side by side are four slivers on a phone: there each panel takes the full width,
+    under the one before, with its statement as its heading and its groups named above their bars."""
+    phone.open("/samanhengar", "#relationships-chart-home-office .js-plotly-plot")
+    phone.wait_idle()
+    script = (
+        "const gd = document.querySelector('#relationships-chart-home-office .js-plotly-plot'); const f = gd._fullLayout;"
+        "const ids = Object.keys(f).filter(k => /^yaxis\\d*$/.test(k)).sort();"
+        "return [gd.layout.meta, ids.map(k => f['x' + k.slice(1)].domain), ids.map(k => f[k].domain),"
+        " ids.map(k => f[k].showticklabels), (f.annotations || []).filter(a => a.name === 'phone-labels').map(a => a.text),"
+        " gd.data.map(t => t.y), gd.getBoundingClientRect().right, document.documentElement.clientWidth];"
+    )
+    phone.wait_until(lambda: phone.driver.execute_script(script)[0] == "phone-labels", message="not drawn for a phone")
+    _meta, widths, bands, ticks, labels, groups, right, screen = phone.driver.execute_script(script)
+    assert len(widths) >= 3 and all(width == [0, 1] for width in widths)  # every panel has the whole width
+    assert all(upper[0] > lower[1] for upper, lower in zip(bands, bands[1:], strict=False))  # one under the other
+    assert not any(ticks)  # the names are above the bars instead
+    assert all(group in labels for group in groups[0]) and right <= screen + 1
+    assert len(labels) == len(widths) * (1 + len(groups[0]))  # a heading per panel and each group's name in it
