@@ -25,7 +25,6 @@ from app.db.models import (
     Respondent,
     Survey,
 )
-from app.db.regions import add_region
 from app.errors import ImportValidationError
 from app.ingest.backup import (
     NOT_COPIED,
@@ -189,8 +188,7 @@ def test_every_table_restores_equal(db, empty_database_url, tmp_path):
     )
     token = create_deck(db, "Kommunestyret").token
     add_view(db, token, "/", "?survey=demo_national", "Oversikt", "Til diskusjon")
-    made = add_region(db, "sunnhordland", "Sunnhordland interkommunale råd", ["4613", "4614"], "cli:test")
-    region_id = db.scalar(select(Region.id).where(Region.slug == made.slug))
+    region_id = db.scalar(select(Region.id).where(Region.slug == "hardangerradet"))
     add_view(db, create_deck(db, "Rådsmøte", region_id=region_id).token, "/", "", "Oversikt")  # a region's deck
     db.flush()
     compared = [t for t in Base.metadata.tables if t not in NOT_COPIED]

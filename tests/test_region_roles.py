@@ -237,3 +237,36 @@ def test_the_web_hands_the_editing_layer_its_account_never_a_bare_name():
                 if len(node.args) <= at or not isinstance(node.args[at], ast.Name):
                     offenders.append(f"{path}:{node.lineno}")
     assert offenders == []
+
+
+def test_a_copy_brings_back_the_regions_made_here_and_the_presentations_regions(db, empty_database_url, tmp_path):
+    """Regions made with ``regions add`` are not in seed/reference: the copy keeps them (regions.json), and a
+    presentation its region. (A survey imported again derives its region variable from every region there.)"""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from app.db import migrate
+    from app.db.models import Deck, RegionMember
+    from app.ingest.backup import export_all, import_all
+
+    add_region(db, "sunnhordland", "Sunnhordland", SUNNHORDLAND, "cli:test")
+    region_id = db.scalar(select(Region.id).where(Region.slug == "sunnhordland"))
+    token = create_deck(db, "Rådsmøte i Sunnhordland", region_id=region_id).token
+    export_all(db, tmp_path / "copy")
+    engine = create_engine(empty_database_url)
+    migrate.upgrade(engine)
+    with Session(engine) as restored, restored.begin():
+        report = import_all(restored, tmp_path / "copy")
+    with Session(engine) as restored:
+        members = restored.scalars(
+            select(RegionMember.kommunenummer)
+            .join(Region, Region.id == RegionMember.region_id)
+            .where(Region.slug == "sunnhordland")
+            .order_by(RegionMember.kommunenummer)
+        ).all()
+        deck_region = restored.scalar(
+            select(Region.slug).join(Deck, Deck.region_id == Region.id).where(Deck.token == token)
+        )
+    engine.dispose()
+    assert members == SUNNHORDLAND and deck_region == "sunnhordland"
+    assert report.counts["regions added"] == 1
