@@ -87,3 +87,16 @@ def test_an_import_into_a_pipe_or_log_prints_no_bar(monkeypatch):
     progress("check", 40_000, 100_000)
     progress.close()
     assert pipe.getvalue() == ""
+
+
+def test_serve_debug_starts_with_dashs_development_tools(app_config):
+    """``fjernarbeid serve --debug`` runs ``app.run(debug=True)``, which adds Dash's error handler: Flask refuses
+    that once the app has answered a request, so an app made for it is not warmed up with one."""
+    from app.web import create_app
+
+    warmed = create_app(app_config)
+    with pytest.raises(AssertionError, match="first request"):
+        warmed.enable_dev_tools(debug=True, dev_tools_hot_reload=False)
+    app = create_app(app_config, dev_tools=True)
+    app.enable_dev_tools(debug=True, dev_tools_hot_reload=False)
+    assert app.server.test_client().get("/om").status_code == 200

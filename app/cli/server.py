@@ -34,7 +34,7 @@ def cmd_serve(args, config: Config) -> int:
     from app.web import create_app
 
     prepare_database(config)
-    app = create_app(config)
+    app = create_app(config, dev_tools=args.debug)
     if not args.no_worker and not (args.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true"):
         _start_worker_thread(config, app.server)  # with --debug only in the reloader's child
     # A service manager stops with SIGTERM: exit normally so the embedded PostgreSQL is stopped too.

@@ -21,11 +21,14 @@ log = logging.getLogger(__name__)
 ASSETS_DIR = resources.assets_dir()
 
 
-def create_app(config: Config | None = None) -> dash.Dash:
+def create_app(config: Config | None = None, dev_tools: bool = False) -> dash.Dash:
     """Build the Dash app (and its Flask server) without touching the database.
 
     Args:
         config: settings to use; read from the environment when omitted.
+        dev_tools: for ``app.run(debug=True)`` (``fjernarbeid serve --debug``): Dash adds its error handler
+            when it starts, which Flask refuses once the app has answered a request, so the app is not
+            warmed up here (one process, no race to avoid).
     """
     config = config or Config.from_env()
     db_session.configure(config, web=True)  # the statement_timeout of web requests
@@ -67,7 +70,8 @@ def create_app(config: Config | None = None) -> dash.Dash:
     response_cache.install(
         app.server, app.config.routes_pathname_prefix, config.cache_mb * 1024 * 1024, config.data_dir / "response-cache"
     )
-    _finish_setup(app)
+    if not dev_tools:
+        _finish_setup(app)
     return app
 
 
