@@ -28,10 +28,11 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 START_SECONDS = 60.0  # for Chromium to start and load plotly.js into its tabs
 RENDER_SECONDS = 45.0  # for one image (kaleido's own limit per image is this too)
@@ -187,10 +188,16 @@ class WarmBrowser:
 
     def render(self, figure: dict, opts: dict) -> bytes:
         """``figure`` (a plotly figure as a dict) as ``opts['format']`` bytes, drawn in the warm browser."""
+        return self.run(lambda browser: browser.calc_fig(figure, opts=opts), RENDER_SECONDS + 5)
+
+    def run(self, work: Callable[[Any], Coroutine[Any, Any, T]], timeout: float) -> T:
+        """The result of ``work(browser)``, a coroutine run on the warm browser's own loop: ``browser`` is
+        kaleido's (a choreographer ``Browser``: a caller may open a tab of its own beside kaleido's, as the
+        handout's printing does). Safe from any thread; cancelled when ``timeout`` seconds pass."""
         loop, browser = self._ensure()
-        future = asyncio.run_coroutine_threadsafe(browser.calc_fig(figure, opts=opts), loop)
+        future = asyncio.run_coroutine_threadsafe(work(browser), loop)
         try:
-            return future.result(timeout=RENDER_SECONDS + 5)
+            return future.result(timeout=timeout)
         except BaseException:
             future.cancel()
             raise

@@ -392,13 +392,7 @@ def print_pdf(markup: str) -> bytes:
         with gate.turn(bounded=False):
             try:
                 # the browser kaleido keeps open (a choreographer Browser): a tab of our own beside kaleido's
-                loop, chromium = browser._ensure()
-                future = asyncio.run_coroutine_threadsafe(_print(chromium, page.as_uri()), loop)
-                try:
-                    pdf, spilling = future.result(timeout=2 * PRINT_SECONDS + 10)
-                except BaseException:
-                    future.cancel()
-                    raise
+                pdf, spilling = browser.run(lambda chromium: _print(chromium, page.as_uri()), 2 * PRINT_SECONDS + 10)
             except Exception as error:  # noqa: BLE001 - the browser raises many kinds; the log keeps them
                 log.error("printing a handout failed (is Chromium installed, BROWSER_PATH set?)", exc_info=error)
                 raise ImagesUnavailable(message_id=PRINT_FAILED) from error
