@@ -175,7 +175,7 @@ def run(args) -> dict:
     report["reference_select_1"] = _timed(reference, args.repeat)
     with SqlClock(get_engine()) as clock:
         for page in PAGES:
-            if page not in callbacks:
+            if page not in callbacks or (args.pages and page not in args.pages):
                 continue
             for kind, survey in surveys.items():
                 states = [
@@ -269,6 +269,12 @@ def main() -> None:
     parser.add_argument(
         "--database-url",
         help="use this database as it is (the demo data and a survey bench_<size>, as an earlier run built it)",
+    )
+    parser.add_argument(
+        "--pages",
+        type=lambda text: text.split(","),
+        default=None,
+        help=f"only these, comma-separated ({', '.join(PAGES)})",
     )
     args = parser.parse_args()
     report = run(args)
