@@ -102,8 +102,8 @@ def draft_codebook(path: Path, nettskjema_codebook: Path | None = None, progress
 def drafted(
     path: Path, nettskjema_codebook: Path | None = None, progress: Progress = no_progress
 ) -> tuple[str, list[str]]:
-    """The drafted codebook's YAML text and the data file's columns, in the file's order (``progress``: reading
-    the file, then row ``current`` of ``total`` as it is read)."""
+    """The drafted codebook's YAML text and the data file's columns, in the file's order (``progress``: ``read``
+    as the file is opened, then ``draft`` with row ``current`` of ``total`` as its answers are read)."""
     path = Path(path)
     progress("read")
     columns, title = _read_columns(path, progress)
@@ -135,7 +135,7 @@ def _read_columns(path: Path, progress: Progress = no_progress) -> tuple[list[Co
         if count >= MAX_ROWS:
             break
         if count % CHECK_EVERY == 0:
-            progress("check", count, total)
+            progress("draft", count, total)
         for column, cell in zip(columns, cells, strict=False):
             if cell is not None:
                 column.values.append(cell)

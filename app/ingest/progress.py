@@ -3,7 +3,7 @@ command line's progress bar, or nobody).
 
 ``progress(step, current=None, total=None)``: ``step`` is a key — ``read`` (reading the file), ``check``
 (checking row ``current`` of ``total``; ``total`` None when unknown), ``weights`` (computing the weights),
-``save`` (writing to the database). The listener may raise (a cancelled job) to stop the import; the import
+``save`` (writing to the database), ``draft`` (a codebook draft reading row ``current`` of ``total``). The listener may raise (a cancelled job) to stop the import; the import
 is one transaction, so stopping rolls it back.
 """
 

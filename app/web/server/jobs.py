@@ -32,6 +32,8 @@ STEPS = {
     "read": N_("Reading the file"),
     "check": N_("Checking row {current} of {total}"),
     "check_rows": N_("Checking row {current}"),
+    "draft": N_("Reading row {current} of {total} for the draft"),
+    "draft_rows": N_("Reading row {current} for the draft"),
     "weights": N_("Computing the weights"),
     "save": N_("Saving"),
     "preview": N_("Preparing the preview"),
@@ -67,8 +69,8 @@ def describe(job: jobs.JobInfo | None, lang: str) -> str:
     step = job.step or "queued"
     if job.cancel_requested and job.state == "running":
         step = "cancelling"
-    if step == "check" and job.total is None:
-        step = "check_rows"
+    if step in ("check", "draft") and job.total is None:
+        step = f"{step}_rows"
     message = _(STEPS.get(step, STEPS["queued"]), lang)
     return message.format(current=format_number(job.current or 0, lang), total=format_number(job.total or 0, lang))
 
