@@ -145,3 +145,16 @@ def test_an_spss_file_reviewed_uses_the_chosen_weight_and_municipality_columns(d
     ).all()
     assert sorted(people) == [("7", 0.8, "4622"), ("8", 1.2, "4618"), ("9", 1.0, "4622")]
     assert "kode" not in stored(db, "innbyggere") and stored(db, "innbyggere")["hjemme"] == Counter({1: 1, 3: 1, 9: 1})
+
+
+@real
+def test_a_draft_reports_its_reading_as_the_job_shows_it():
+    from app.db.jobs import JobInfo
+    from app.web.server.jobs import describe
+
+    steps: list[tuple[str, int | None, int | None]] = []
+    drafted(V3_DATA, V3_ELEMENTS, progress=lambda step, current=None, total=None: steps.append((step, current, total)))
+    assert steps[0] == ("read", None, None) and ("draft", 0, 3) in steps
+    fields = {f: None for f in JobInfo.__dataclass_fields__}
+    running = JobInfo(**{**fields, "state": "running", "step": "draft", "current": 4000, "total": 60000})
+    assert describe(running, "nb") == "Leser rad 4\xa0000 av 60\xa0000 til utkastet"
