@@ -239,19 +239,25 @@ def test_the_web_hands_the_editing_layer_its_account_never_a_bare_name():
     assert offenders == []
 
 
-def test_a_copy_brings_back_the_regions_made_here_and_the_presentations_regions(db, empty_database_url, tmp_path):
-    """Regions made with ``regions add`` are not in seed/reference: the copy keeps them (regions.json), and a
-    presentation its region. (A survey imported again derives its region variable from every region there.)"""
+def test_a_copy_brings_back_the_regions_made_here_the_presentations_regions_and_closed_surveys(
+    db, empty_database_url, tmp_path
+):
+    """Regions made with ``regions add`` are not in seed/reference: the copy keeps them (regions.json), a
+    presentation its region, and a survey its visibility (it never comes back public). (A survey imported
+    again derives its region variable from every region there.)"""
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
     from app.db import migrate
-    from app.db.models import Deck, RegionMember
+    from app.db.models import Deck, RegionMember, Survey
+    from app.db.visibility import set_visibility
     from app.ingest.backup import export_all, import_all
 
     add_region(db, "sunnhordland", "Sunnhordland", SUNNHORDLAND, "cli:test")
     region_id = db.scalar(select(Region.id).where(Region.slug == "sunnhordland"))
     token = create_deck(db, "Rådsmøte i Sunnhordland", region_id=region_id).token
+    set_visibility(db, "demo_ansatte", "region", "test", region="sunnhordland")
+    set_visibility(db, "demo_hardanger", "private", "test", readers=[])
     export_all(db, tmp_path / "copy")
     engine = create_engine(empty_database_url)
     migrate.upgrade(engine)
@@ -267,6 +273,14 @@ def test_a_copy_brings_back_the_regions_made_here_and_the_presentations_regions(
         deck_region = restored.scalar(
             select(Region.slug).join(Deck, Deck.region_id == Region.id).where(Deck.token == token)
         )
+        surveys = restored.execute(
+            select(Survey.slug, Survey.visibility, Region.slug).outerjoin(Region, Region.id == Survey.region_id)
+        ).all()
     engine.dispose()
     assert members == SUNNHORDLAND and deck_region == "sunnhordland"
     assert report.counts["regions added"] == 1
+    assert {slug: (visibility, region) for slug, visibility, region in surveys} == {
+        "demo_ansatte": ("region", "sunnhordland"),
+        "demo_hardanger": ("private", None),
+        "demo_national": ("public", None),
+    }

@@ -172,32 +172,6 @@ def test_the_command_line_sets_and_lists_visibility(people, engine, monkeypatch,
         _visibility(engine, "public")
 
 
-def test_a_copy_restores_a_survey_as_closed_as_it_was(db, empty_database_url, tmp_path):
-    from sqlalchemy import create_engine
-    from sqlalchemy.orm import Session
-
-    from app.db import migrate
-    from app.ingest.backup import export_all, import_all
-
-    set_visibility(db, SURVEY, "region", "test", region="hardangerradet")
-    set_visibility(db, "demo_hardanger", "private", "test", readers=[])
-    export_all(db, tmp_path / "copy")
-    engine = create_engine(empty_database_url)
-    migrate.upgrade(engine)
-    with Session(engine) as restored, restored.begin():
-        import_all(restored, tmp_path / "copy")
-    with Session(engine) as restored:
-        rows = restored.execute(
-            select(Survey.slug, Survey.visibility, Region.slug).outerjoin(Region, Region.id == Survey.region_id)
-        ).all()
-    engine.dispose()
-    assert {slug: (visibility, region) for slug, visibility, region in rows} == {
-        SURVEY: ("region", "hardangerradet"),
-        "demo_hardanger": ("private", None),
-        "demo_national": ("public", None),
-    }
-
-
 def test_a_remembered_result_is_kept_per_audience(db):
     """Query results remembered across requests (Kommune's stand-in surveys among them) are kept apart for
     audiences that may see different surveys."""
