@@ -184,3 +184,35 @@ def test_a_remembered_result_is_kept_per_audience(db):
         assert remembered(db, key, lambda: "with a region's survey") == "with a region's survey"
     with seeing(frozenset()):
         assert remembered(db, key, lambda: "computed again") == "public only"
+
+
+def test_a_presentation_shows_a_view_of_a_closed_survey_only_to_those_who_may_see_it(people, engine, module_app):
+    """The deck's list, its slides and its handout (one file for everyone: the public views only)."""
+    from app.db.decks import add_view, create_deck, delete_deck, shown_deck
+
+    with committed(engine) as session:
+        token = create_deck(session, "Synleg-test").token
+        add_view(session, token, "/undersoking", f"?survey={SURVEY}", "Tilsette sine svar")
+        add_view(session, token, "/undersoking", "?survey=demo_national", "Alle sine svar")
+        survey_id = session.scalar(select(Survey.id).where(Survey.slug == SURVEY))
+    _visibility(engine, "region", region="hardangerradet")
+    try:
+        with committed(engine) as session:
+            with seeing(frozenset()):
+                assert [v.title for v in shown_deck(session, token).views] == ["Alle sine svar"]
+            with seeing(frozenset({survey_id})):
+                assert len(shown_deck(session, token).views) == 2
+                assert [v.title for v in shown_deck(session, token, public_only=True).views] == ["Alle sine svar"]
+        request = callback_request(module_app, "decks-url", {"decks-url.search": f"?deck={token}"})
+        listed = {}
+        for who in ("anonymous", "hardanger"):
+            client = people["clients"][who]
+            answer = client.post("/_dash-update-component", json=request, headers=csrf(client))
+            assert answer.status_code == 200
+            listed[who] = answer.get_data(as_text=True)
+        assert "Tilsette sine svar" in listed["hardanger"] and "Alle sine svar" in listed["hardanger"]
+        assert "Tilsette sine svar" not in listed["anonymous"] and "Alle sine svar" in listed["anonymous"]
+    finally:
+        _visibility(engine, "public")
+        with committed(engine) as session:
+            delete_deck(session, token)

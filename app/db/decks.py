@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db.access import Actor, NotAllowed, may_change_deck, may_delete_deck
 from app.db.models import Deck, DeckView
+from app.db.visibility import hidden_slugs
 from app.errors import N_, FjernarbeidError
 
 MAX_TITLE = 200
@@ -145,6 +147,26 @@ def decks_of(session: Session, owner_id: int, region_ids: Collection[int] = ()) 
 
 def get_deck(session: Session, token: str) -> DeckInfo:
     return _info(_deck(session, token))
+
+
+SURVEY_PARAMETERS = ("survey", "with")  # a view's parameters that name a survey (the survey page compares "with")
+
+
+def surveys_of(query_string: str) -> set[str]:
+    """The surveys a saved view's address names."""
+    found = parse_qs(query_string.lstrip("?"))
+    return {value for name in SURVEY_PARAMETERS for value in found.get(name, [])}
+
+
+def shown_deck(session: Session, token: str, public_only: bool = False) -> DeckInfo:
+    """The deck with only the views the current audience may see (``app.db.visibility``): a view of a
+    region's or a private survey is left out for everyone else, in the deck's list, when it is played and
+    (``public_only``, as the handout is one file for everyone) in its handout."""
+    deck = get_deck(session, token)
+    hidden = hidden_slugs(session, public_only)
+    if not hidden:
+        return deck
+    return replace(deck, views=[v for v in deck.views if not surveys_of(v.query_string) & hidden])
 
 
 def find_decks(session: Session, tokens: list[str], without_owner: bool = False) -> list[DeckInfo]:

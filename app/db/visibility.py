@@ -89,6 +89,15 @@ def audience_key() -> str:
     return ",".join(str(i) for i in sorted(seen))
 
 
+def hidden_slugs(session: Session, public_only: bool = False) -> frozenset[str]:
+    """The surveys the current audience may not see (with ``public_only``: every non-public one), by slug."""
+    seen = frozenset() if public_only else audience()
+    if isinstance(seen, _Everything):
+        return frozenset()
+    rows = session.execute(select(Survey.id, Survey.slug).where(Survey.visibility != "public")).all()
+    return frozenset(slug for survey_id, slug in rows if survey_id not in seen)
+
+
 def audience_of(session: Session, account: Account | None) -> frozenset[int]:
     """The non-public surveys ``account`` may see (none for an anonymous visitor, without asking the database)."""
     if account is None:

@@ -27,10 +27,10 @@ from app.db.decks import (
     edit_view,
     editable,
     find_decks,
-    get_deck,
     move_view,
     remove_view,
     rename_deck,
+    shown_deck,
 )
 from app.db.session import session_scope
 from app.language import N_, error_text
@@ -179,7 +179,7 @@ def register_callbacks(app) -> None:
                     remaining = [t for t in (known or []) if t != token]
                     done = dbc.Alert(_("The presentation is deleted.", lang), color="success")
                     return html.P(dcc.Link(_("See your presentations", lang), href=PATH)), done, remaining
-                deck = get_deck(session, token)
+                deck = shown_deck(session, token)  # without the views of surveys this person may not see
         except (DeckError, NotAllowed) as error:
             return None, dbc.Alert(error_text(error, lang), color="warning"), no_update
         except Exception as error:  # noqa: BLE001 - shown as a message, logged with its details

@@ -29,7 +29,7 @@ from flask import Flask, Response, current_app, request
 
 from app.config import LANGUAGES
 from app.db import jobs
-from app.db.decks import DeckError, deck_version, get_deck
+from app.db.decks import DeckError, deck_version, shown_deck
 from app.db.session import session_scope
 from app.language import N_, error_text
 from app.language import gettext as _
@@ -70,7 +70,7 @@ def ensure_handout(token: str, lang: str | None, owner: str, host: str = "") -> 
     """
     lang = _language(lang)
     with session_scope() as session:
-        deck = get_deck(session, token)
+        deck = shown_deck(session, token, public_only=True)  # one file for everyone: the public surveys' views
         if not deck.views:
             raise DeckError(message_id=NO_VIEW)
         deck_id, content = deck_version(session, token)
@@ -116,7 +116,7 @@ def run(job: jobs.JobInfo, report) -> dict[str, Any]:
 
     token, lang, name = job.params["token"], job.params["lang"], job.params["file"]
     with session_scope() as session:
-        deck = get_deck(session, token)
+        deck = shown_deck(session, token, public_only=True)  # one file for everyone: the public surveys' views
         version = data_version(session)
     sheets: list[document.Sheet] = []
     states = []

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from app.db.decks import DeckError, DeckInfo, get_deck
+from app.db.decks import DeckError, DeckInfo, shown_deck
 from app.db.session import session_scope
 from app.language import error_text
 from app.language import gettext as _
@@ -331,8 +331,9 @@ def slide(pathname: str | None, search: str | None, lang: str) -> html.Div:
 
 
 def _deck(token: str) -> DeckInfo:
+    """The deck as the viewer may see it: a view of a survey they may not see is no slide for them."""
     with session_scope() as session:
-        return get_deck(session, token)
+        return shown_deck(session, token)
 
 
 def _number(text: str | None, deck: DeckInfo | None) -> int:
