@@ -301,3 +301,11 @@ def test_an_answer_is_kept_under_the_version_its_own_transaction_read(app, repli
     assert replayed and cache == "miss"
     assert "Kontoret som kom midt i svaret" in answer
     assert page(client, app, OTHER_SEARCH) == (answer, "hit")
+
+
+def test_without_a_read_url_the_pages_read_where_everything_else_does(app_config):
+    db_session.configure(app_config, web=True)
+    assert not db_session.reads_on_replica()
+    assert db_session.get_read_engine() is db_session.get_engine()
+    with read_scope() as session:  # as session_scope: PostgreSQL's default isolation, nothing noted
+        assert session.scalar(text("SHOW transaction_isolation")) == "read committed"
