@@ -32,8 +32,7 @@ def app(make_app):
 def upload_request(app, size: int) -> dict:
     """The import page's callback with a file of ``size`` bytes in its first upload (and nothing chosen
     to import, so that it answers without storing anything)."""
-    (key,) = upload_callbacks(app)
-    entry = app.callback_map[key]
+    entry = next(app.callback_map[key] for key in upload_callbacks(app) if _trigger(app, key) == "import-check")
     trigger = entry["inputs"][0]
     contents = next(s for s in entry["state"] if s["property"] == "contents")
     data_url = "data:application/octet-stream;base64," + base64.b64encode(b"x" * size).decode()
@@ -46,8 +45,13 @@ def padded(request: dict, size: int) -> dict:
     return {**request, "padding": "x" * size}
 
 
-def test_the_import_page_has_one_upload_callback(app):
-    assert len(upload_callbacks(app)) == 1
+def _trigger(app, key: str) -> str:
+    return app.callback_map[key]["inputs"][0]["id"]
+
+
+def test_only_the_import_pages_check_and_draft_take_uploads(app):
+    """The callbacks that may receive a large body are exactly the import page's two that read its files."""
+    assert sorted(_trigger(app, key) for key in upload_callbacks(app)) == ["import-check", "import-draft"]
 
 
 @pytest.mark.parametrize("path", ["/_dash-update-component", "/logg-inn", "/", "/finnes-ikke"])
