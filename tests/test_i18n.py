@@ -15,6 +15,29 @@ def test_thousands_use_a_non_breaking_space_in_norwegian():
     assert format_number(200000, "en") == "200,000"
 
 
+def test_numbers_are_written_exactly_as_babel_writes_them():
+    """format_number and format_share keep Babel's parsed patterns and write whole numbers without it (issue 21
+    §5: a page's tables hold hundreds of numbers); the text is Babel's own, digit for digit."""
+    import random
+
+    from babel.numbers import format_decimal, format_percent
+
+    from app.language import BABEL_LOCALES
+
+    draw = random.Random(7)
+    values = [0, 1, -1, 999, 1000, -1000, 10**9, 0.05, 0.25, 0.35, 2.5, -0.0049]
+    values += [draw.randint(-(10**8), 10**8) for _ in range(500)] + [draw.uniform(-1e5, 1e5) for _ in range(500)]
+    for value in values:
+        for lang, locale in BABEL_LOCALES.items():
+            for decimals in (0, 1, 2):
+                pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+                assert format_number(value, lang, decimals) == format_decimal(value, format=pattern, locale=locale)
+                suffix = "%" if lang == "en" else "\u00a0%"
+                assert format_share(value, lang, decimals) == format_percent(
+                    value, format=pattern + suffix, locale=locale
+                )
+
+
 def test_messages_are_translated_into_bokmal_and_nynorsk():
     assert gettext("Overview", "nb") == "Oversikt"
     assert gettext("The data are not available right now", "nn") == "Dataa er ikkje tilgjengelege akkurat no"

@@ -101,7 +101,14 @@ def format_number(value: float | None, lang: str, decimals: int = 0) -> str:
     """``200000`` → ``200 000`` (nb/nn, non-breaking space) or ``200,000`` (en); no value → "–"."""
     if value is None:
         return NO_VALUE
+    if type(value) is int and not decimals:  # most of a table's numbers: Babel's text, without its Decimal work
+        return f"{value:,}".replace(",", _group_symbol(lang))
     return _pattern("#,##0" + ("." + "0" * decimals if decimals else "")).apply(value, _locale(lang))
+
+
+@cache
+def _group_symbol(lang: str) -> str:
+    return _locale(lang).number_symbols["latn"]["group"]
 
 
 def format_share(proportion: float | None, lang: str, decimals: int = 1) -> str:
