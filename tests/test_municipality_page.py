@@ -201,3 +201,23 @@ def test_the_figures_are_the_same_as_plotly_validated_them(app, monkeypatch, sea
     checked = figures()
     assert set(fast) >= {municipality.TREND, municipality.PYRAMID, municipality.MODEL_MAP, municipality.EDUCATION}
     assert fast == checked
+
+
+def test_a_standing_chart_is_sent_as_plotly_sends_a_figure_and_the_figure_is_left_as_it_was(app):
+    """``charts.figure_json`` skips Plotly's deep copy of every number: it must give what ``to_dict`` gives
+    (typed arrays included: the county map's boundaries) and leave the view's figure, which the exports use,
+    unchanged."""
+    from dash._utils import to_json
+
+    from app.web.kit.charts import figure_json
+    from app.web.views.export import render_views
+
+    with app.server.test_request_context("/"):
+        views = render_views(municipality.PAGE, "?kommune=4622&survey=demo_national", "nb").views
+    figures = [v.figure for v in views if v.figure is not None]
+    assert len(figures) == 6
+    for figure in figures:
+        before = to_json(figure.to_dict())
+        assert json.loads(to_json(figure_json(figure))) == json.loads(before)
+        assert to_json(figure.to_dict()) == before
+    assert "bdata" in to_json(figure_json(next(v.figure for v in views if v.id == municipality.MODEL_MAP)))

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from _plotly_utils.utils import convert_to_base64
 
 from app.language import percent_suffix
 
@@ -21,7 +22,9 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 # Diverging scale for Likert items: positive end blue, negative end orange-red, neutral grey.
 DIVERGING = ["#08519C", "#6BAED6", "#BDBDBD", "#F4A582", "#B2182B"]
 SEPARATORS = {"nb": ",\u00a0", "nn": ",\u00a0", "en": ".,"}
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+# Inter, as the page's text (Designsystemet's digdir theme; served from assets/vendor/designsystemet/inter/); an
+# image drawn where Inter is not installed falls back to the system's sans-serif
+FONT = "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
 Result = TypeVar("Result")
@@ -112,6 +115,24 @@ def figure_of(traces: Sequence[dict], layout: dict | go.Layout) -> go.Figure:
     (``tests/test_municipality_page.py`` compares them) and is used as any other: ``update_layout``,
     ``update_xaxes``, ``View``'s rounding."""
     return go.Figure(data=list(traces), layout=layout, _validate=VALIDATE)
+
+
+def figure_json(figure: go.Figure) -> dict:
+    """The figure as Plotly's ``to_dict`` gives it to the browser (data and layout, numpy arrays as typed-array
+    specs), without its deep copy of every number: only the dicts and lists on the way to a value are copied
+    (Plotly replaces numpy arrays in place), lists of numbers are shared. The copy was a fifth of a Kommune
+    render (issue 21 §5). Plotly keeps a figure's properties in ``_data`` and ``_layout``."""
+
+    def copied(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: copied(value) for key, value in node.items()}
+        if isinstance(node, list | tuple) and any(isinstance(value, dict | list | tuple) for value in node):
+            return [copied(value) for value in node]
+        return node
+
+    answer = {"data": copied(figure._data), "layout": copied(figure._layout)}
+    convert_to_base64(answer)
+    return answer
 
 
 def empty_figure(message: str, lang: str) -> go.Figure:

@@ -12,7 +12,7 @@ from dash.development.base_component import Component
 
 from app.language import N_, format_long_date
 from app.language import gettext as _
-from app.web.kit.charts import graph_config
+from app.web.kit.charts import figure_json, graph_config
 from app.web.kit.components import aria
 from app.web.kit.page_state import PageState
 from app.web.views import DataTable, View
@@ -272,7 +272,7 @@ class Views:
         self.views.append(view)
         return {
             f"{view.id}.tools": toolbar(self.path, view, self.state),
-            f"{view.id}.figure": view.figure,
+            f"{view.id}.figure": figure_json(view.figure),
             f"{view.id}.table": table or data_table(view.table, view.title, self.state.lang),
             f"{view.id}.selection": _selection(self.state),
             f"{view.id}.hidden": False,
