@@ -6,12 +6,14 @@ from __future__ import annotations
 import html
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 from sqlalchemy import create_engine, delete
 from sqlalchemy.orm import Session
 
 from app.db.models import CoworkingSpace, MeasureActivity, MeasureCriterion, MeasureProgress
+from app.language import gettext
 from app.web.pages import edit_coworking, edit_criteria, edit_progress
 
 SPACE = "Testhuset <b>Ulvik</b>"
@@ -107,6 +109,48 @@ def test_an_editor_adds_a_space_sees_it_on_the_map_and_records_progress(page, ac
     table = page.text("#measures-content")
     assert NOTE in table and "30.11.2026" in table
     assert page.driver.execute_script("return window.injected === undefined")
+    assert page.console_errors() == []
+
+
+def test_a_refused_save_shows_the_error_summary_and_its_links_lead_to_the_fields(page, accounts):
+    """Designsystemet's error summary (issue 23 §4): a heading and one link per problem, named by the field's
+    label; the focus moves to it, so the next Tab reaches the first link, and a link takes the focus to its
+    field. A second refused save moves the focus to the new summary again. Nothing is saved."""
+    page.log_in(accounts["editor"])
+    page.open(edit_coworking.PATH, f"#{edit_coworking.SAVE}")
+    page.wait_idle()
+    _type(page, edit_coworking.FIELD, "name", "")
+    Select(_field(page, edit_coworking.FIELD, "kommunenummer")).select_by_value(ULVIK)
+    _type(page, edit_coworking.FIELD, "seats", "-2")
+    _type(page, edit_coworking.FIELD, "website", "kontor.no")
+    page.click(f"#{edit_coworking.SAVE}")
+    summary = f"#{edit_coworking.MESSAGE} .ds-error-summary"
+    page.wait_for(summary)
+    page.wait_until(
+        lambda: page.driver.execute_script("return document.activeElement.matches(arguments[0])", summary),
+        message="the focus did not move to the error summary",
+    )
+    assert page.text(f"{summary} h2") == "Ingenting ble lagret. Rett opp de merkede feltene."
+    links = page.find_all(f"{summary} li a")
+    label = {name: gettext(edit_coworking.LABELS[name], "nb") for name in ("name", "seats", "website")}
+    assert [link.text.split(":")[0] for link in links] == [label["name"], label["seats"], label["website"]]
+    assert links[1].text == f"{label['seats']}: Tallet kan ikke være negativt."
+    assert page.axe_violations() == []
+
+    ActionChains(page.driver).send_keys(Keys.TAB).perform()  # from the summary to its first link
+    assert page.driver.execute_script("return document.activeElement.textContent") == links[0].text
+    links[1].click()
+    seats = _field(page, edit_coworking.FIELD, "seats")
+    page.wait_until(lambda: page.driver.switch_to.active_element == seats, message="the link did not focus seats")
+    assert page.driver.execute_script("return location.hash") == ""  # Dash's router saw no new address
+
+    _type(page, edit_coworking.FIELD, "seats", "4")
+    page.click(f"#{edit_coworking.SAVE}")  # the name is still missing: a new summary, with one link
+    page.wait_until(lambda: len(page.find_all(f"{summary} li a")) == 2)
+    page.wait_until(
+        lambda: page.driver.execute_script("return document.activeElement.matches(arguments[0])", summary),
+        message="the focus did not move to the second summary",
+    )
     assert page.console_errors() == []
 
 

@@ -3,10 +3,16 @@
 A form's fields have ids ``{"type": <form's field type>, "name": <field>}`` and feedback
 ``{"type": <form's feedback type>, "name": <field>}``, so one callback fills, marks and explains
 every field of the form, in layout order (``ctx.outputs_list`` says which is which).
+
+A form that was refused shows Designsystemet's error summary above its message (``error_summary``): a
+heading and one link per problem to its field, labelled by the field's label; ``assets/error_summary.js``
+moves the focus to it and takes a link's click to the field.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -43,13 +49,17 @@ def problem_text(problem: FieldProblem, lang: str) -> str:
     return _(PROBLEM_TEXT.get(problem.code, PROBLEM_TEXT["invalid"]), lang)
 
 
+def dom_id(field_type: str, name: str) -> str:
+    """The id Dash gives the element of the field ``{"type": field_type, "name": name}`` in the page."""
+    return f'{{"name":"{name}","type":"{field_type}"}}'
+
+
 def field(
     field_type: str, feedback_type: str, name: str, label: str, control: Any, help_text: str | None = None
 ) -> html.Div:
     """A labelled control with room for its problem. ``control`` gets the pattern-matching id."""
     control.id = {"type": field_type, "name": name}
-    dom_id = f'{{"name":"{name}","type":"{field_type}"}}'  # the id Dash gives the element in the page
-    parts = [dbc.Label(label, html_for=dom_id, className="fw-semibold"), control]
+    parts = [dbc.Label(label, html_for=dom_id(field_type, name), className="fw-semibold"), control]
     if help_text:
         parts.append(dbc.FormText(help_text))
     parts.append(dbc.FormFeedback(id={"type": feedback_type, "name": name}, type="invalid"))
@@ -113,14 +123,56 @@ def save_outputs(field_type: str, feedback_type: str, loaded: str, message: str)
     ]
 
 
-def refused(names: list[str], problems: list[FieldProblem], lang: str) -> tuple:
-    """The save callback's answer when nothing was saved: the fields marked, each with its sentence."""
-    invalid, said = marks(names, problems, lang)
-    extra = unplaced(names, problems, lang)
-    alert = dbc.Alert(
-        [_("Nothing was saved. Correct the marked fields.", lang), *[html.Div(t) for t in extra]], color="danger"
+def translated(labels: Mapping[str, str], lang: str) -> dict[str, str]:
+    """A form's labels (field name → message id) in ``lang``."""
+    return {name: _(label, lang) for name, label in labels.items()}
+
+
+def error_summary(
+    heading: str,
+    field_type: str,
+    names: list[str],
+    problems: list[FieldProblem],
+    lang: str,
+    labels: Mapping[str, str],
+) -> html.Div:
+    """Designsystemet's error summary: ``heading``, then each problem as a link to its field ("Label: what is
+    wrong"), in the form's order; a problem of a field the form does not show is said without a link.
+
+    ``labels`` maps a field's name to its label as the form shows it (in ``lang``)."""
+    said: dict[str, str] = {}
+    for problem in problems:
+        said.setdefault(problem.field, problem_text(problem, lang))
+    items = [
+        html.Li(
+            html.A(
+                f"{labels.get(name, name)}: {said[name]}",
+                href="#" + dom_id(field_type, name),
+                className="ds-link",
+            )
+        )
+        for name in names
+        if name in said
+    ]
+    items += [html.Li(text) for text in unplaced(names, problems, lang)]
+    return html.Div(
+        [html.H2(heading, className="ds-heading"), html.Ul(items, className="ds-list")],
+        className="ds-error-summary",
+        id=f"error-summary-{uuid.uuid4().hex[:12]}",  # new each time: assets/error_summary.js focuses a new one
+        tabIndex="-1",
     )
-    return invalid, said, [no_update] * len(names), no_update, alert
+
+
+def refused(
+    field_type: str, names: list[str], problems: list[FieldProblem], lang: str, labels: Mapping[str, str]
+) -> tuple:
+    """The save callback's answer when nothing was saved: the fields marked, each with its sentence, and the
+    error summary linking to them (``labels``: each field's label in ``lang``)."""
+    invalid, said = marks(names, problems, lang)
+    summary = error_summary(
+        _("Nothing was saved. Correct the marked fields.", lang), field_type, names, problems, lang, labels
+    )
+    return invalid, said, [no_update] * len(names), no_update, summary
 
 
 def answered(names: list[str], shown: list[str], loaded: dict | None, message: Any) -> tuple:

@@ -25,7 +25,7 @@ from app.query.coworking import list_spaces
 from app.query.municipality import municipalities
 from app.web.kit import urls
 from app.web.kit.components import page_language
-from app.web.kit.forms import answered, choice, field, names_of, refused, save_outputs, text_input
+from app.web.kit.forms import answered, choice, field, names_of, refused, save_outputs, text_input, translated
 from app.web.kit.page_state import parse_search
 from app.web.kit.site import Page, installed
 from app.web.server import auth
@@ -34,6 +34,28 @@ from app.web.server.response_cache import do_not_cache_this_response
 PATH = "/rediger/kontorfellesskap"
 NAME = N_("Edit coworking spaces")
 ROLE = "editor"
+
+# each field's label: the form shows it, and the error summary links to the field by it
+LABELS = {
+    "name": N_("Name"),
+    "kommunenummer": N_("Municipality"),
+    "address": N_("Address"),
+    "postal_code": N_("Postal code"),
+    "latitude": N_("Latitude"),
+    "longitude": N_("Longitude"),
+    "seats": N_("Desk places"),
+    "cell_offices": N_("Closed offices"),
+    "meeting_rooms": N_("Meeting rooms"),
+    "price_day_nok": N_("Price per day (NOK)"),
+    "price_month_nok": N_("Price per month (NOK)"),
+    "price_note": N_("Note on prices"),
+    "opening_hours": N_("Opening hours"),
+    "facilities": N_("Facilities"),
+    "operator": N_("Operator"),
+    "contact": N_("Contact"),
+    "website": N_("Website"),
+    "status": N_("Status"),
+}
 
 URL = "edit-coworking-url"
 PICK = "edit-coworking-pick"
@@ -60,31 +82,27 @@ def layout(lang: str, search: str = "") -> html.Div:
     municipality_options = [{"label": f"{name} ({number})", "value": number} for number, name, _slug in first]
     status_options = [{"label": _(text, lang), "value": value} for value, text in STATUS_TEXT.items()]
 
-    def f(name: str, label: str, control: Any, help_text: str | None = None) -> html.Div:
-        return field(FIELD, FEEDBACK, name, label, control, help_text)
+    def f(name: str, control: Any, help_text: str | None = None) -> html.Div:
+        return field(FIELD, FEEDBACK, name, _(LABELS[name], lang), control, help_text)
 
     form = html.Div(
         [
             dbc.Row(
                 [
-                    dbc.Col(f("name", _("Name", lang), text_input(200)), md=6),
-                    dbc.Col(f("kommunenummer", _("Municipality", lang), choice(municipality_options)), md=6),
+                    dbc.Col(f("name", text_input(200)), md=6),
+                    dbc.Col(f("kommunenummer", choice(municipality_options)), md=6),
                 ]
             ),
             dbc.Row(
                 [
-                    dbc.Col(f("address", _("Address", lang), text_input(300)), md=8),
-                    dbc.Col(f("postal_code", _("Postal code", lang), text_input(4, inputMode="numeric")), md=4),
+                    dbc.Col(f("address", text_input(300)), md=8),
+                    dbc.Col(f("postal_code", text_input(4, inputMode="numeric")), md=4),
                 ]
             ),
             dbc.Row(
                 [
-                    dbc.Col(
-                        f("latitude", _("Latitude", lang), text_input(20), _("Degrees north, e.g. 60,37", lang)), md=6
-                    ),
-                    dbc.Col(
-                        f("longitude", _("Longitude", lang), text_input(20), _("Degrees east, e.g. 6,14", lang)), md=6
-                    ),
+                    dbc.Col(f("latitude", text_input(20), _("Degrees north, e.g. 60,37", lang)), md=6),
+                    dbc.Col(f("longitude", text_input(20), _("Degrees east, e.g. 6,14", lang)), md=6),
                 ]
             ),
             dbc.Row(
@@ -92,40 +110,37 @@ def layout(lang: str, search: str = "") -> html.Div:
                     dbc.Col(
                         f(
                             "seats",
-                            _("Desk places", lang),
                             text_input(6, inputMode="numeric"),
                             _("Empty: unknown (not 0)", lang),
                         ),
                         md=4,
                     ),
-                    dbc.Col(f("cell_offices", _("Closed offices", lang), text_input(6, inputMode="numeric")), md=4),
-                    dbc.Col(f("meeting_rooms", _("Meeting rooms", lang), text_input(6, inputMode="numeric")), md=4),
+                    dbc.Col(f("cell_offices", text_input(6, inputMode="numeric")), md=4),
+                    dbc.Col(f("meeting_rooms", text_input(6, inputMode="numeric")), md=4),
                 ]
             ),
             dbc.Row(
                 [
-                    dbc.Col(f("price_day_nok", _("Price per day (NOK)", lang), text_input(12)), md=4),
-                    dbc.Col(f("price_month_nok", _("Price per month (NOK)", lang), text_input(12)), md=4),
-                    dbc.Col(f("price_note", _("Note on prices", lang), text_input(300)), md=4),
+                    dbc.Col(f("price_day_nok", text_input(12)), md=4),
+                    dbc.Col(f("price_month_nok", text_input(12)), md=4),
+                    dbc.Col(f("price_note", text_input(300)), md=4),
                 ]
             ),
-            f("opening_hours", _("Opening hours", lang), text_input(300)),
+            f("opening_hours", text_input(300)),
             f(
                 "facilities",
-                _("Facilities", lang),
                 text_input(500),
                 _("Separated by |, e.g. wifi|kaffi|parkering", lang),
             ),
             dbc.Row(
                 [
-                    dbc.Col(f("operator", _("Operator", lang), text_input(200)), md=4),
-                    dbc.Col(f("contact", _("Contact", lang), text_input(300)), md=4),
-                    dbc.Col(f("website", _("Website", lang), text_input(300, input_type="url")), md=4),
+                    dbc.Col(f("operator", text_input(200)), md=4),
+                    dbc.Col(f("contact", text_input(300)), md=4),
+                    dbc.Col(f("website", text_input(300, input_type="url")), md=4),
                 ]
             ),
             f(
                 "status",
-                _("Status", lang),
                 choice(status_options),
                 _("A space that has closed is retired, not deleted.", lang),
             ),
@@ -237,7 +252,7 @@ def register_callbacks(app) -> None:
             with session_scope() as session:
                 stored = save_space(session, who, form, space_id, version)
         except EditError as error:
-            return refused(names, error.problems, lang)
+            return refused(FIELD, names, error.problems, lang, translated(LABELS, lang))
         except EditConflict as conflict:
             current = conflict.current
             message = dbc.Alert(

@@ -34,6 +34,7 @@ from app.web.kit.components import page_language
 from app.web.kit.forms import (
     answered,
     choice,
+    error_summary,
     field,
     marks,
     names_of,
@@ -41,7 +42,7 @@ from app.web.kit.forms import (
     refused,
     save_outputs,
     text_input,
-    unplaced,
+    translated,
 )
 from app.web.kit.page_state import parse_search
 from app.web.kit.site import Page, installed
@@ -51,6 +52,24 @@ from app.web.server.response_cache import do_not_cache_this_response
 PATH = "/rediger/suksesskriterier"
 NAME = N_("Success criteria")
 ROLE = "editor"
+
+# each field's label: the form shows it, and the error summary links to the field by it
+LABELS = {
+    "description": N_("What counts as success"),
+    "target_value": N_("Target (number)"),
+    "target_unit": N_("Unit"),
+    "at_most": N_("The number is"),
+    "target_date": N_("Due"),
+    "target_text": N_("Target (in words)"),
+}
+
+# the labels of the measured value's form
+MEASURED_LABELS = {
+    "place": N_("Municipality or region"),
+    "value": N_("Measured value"),
+    "measured_on": N_("Measured on"),
+    "note": N_("How it was measured"),
+}
 
 URL = "edit-criteria-url"
 MEASURE = "edit-criteria-measure"
@@ -87,11 +106,11 @@ def layout(lang: str, search: str = "") -> html.Div:
         places = place_options(session, lang, editable_places(session, who, ROLE))
     national = who is not None and who.national(ROLE)
 
-    def f(name: str, label: str, control: Any, help_text: str | None = None) -> html.Div:
-        return field(FIELD, FEEDBACK, name, label, control, help_text)
+    def f(name: str, control: Any, help_text: str | None = None) -> html.Div:
+        return field(FIELD, FEEDBACK, name, _(LABELS[name], lang), control, help_text)
 
-    def m(name: str, label: str, control: Any, help_text: str | None = None) -> html.Div:
-        return field(MEASURED_FIELD, MEASURED_FEEDBACK, name, label, control, help_text)
+    def m(name: str, control: Any, help_text: str | None = None) -> html.Div:
+        return field(MEASURED_FIELD, MEASURED_FEEDBACK, name, _(MEASURED_LABELS[name], lang), control, help_text)
 
     kinds = [
         {"label": _("a level to reach (at least)", lang), "value": "false"},
@@ -133,18 +152,15 @@ def layout(lang: str, search: str = "") -> html.Div:
                 ],
                 className="mb-4",
             ),
-            f("description", _("What counts as success", lang), dbc.Textarea(maxLength=1000, rows=3)),
+            f("description", dbc.Textarea(maxLength=1000, rows=3)),
             dbc.Row(
                 [
-                    dbc.Col(f("target_value", _("Target (number)", lang), text_input(20)), md=3),
-                    dbc.Col(
-                        f("target_unit", _("Unit", lang), text_input(60), _("e.g. coworking spaces, %", lang)), md=3
-                    ),
-                    dbc.Col(f("at_most", _("The number is", lang), choice(kinds)), md=3),
+                    dbc.Col(f("target_value", text_input(20)), md=3),
+                    dbc.Col(f("target_unit", text_input(60), _("e.g. coworking spaces, %", lang)), md=3),
+                    dbc.Col(f("at_most", choice(kinds)), md=3),
                     dbc.Col(
                         f(
                             "target_date",
-                            _("Due", lang),
                             text_input(10),
                             _("YYYY-MM-DD, e.g. 2026-12-01", lang),
                         ),
@@ -154,7 +170,6 @@ def layout(lang: str, search: str = "") -> html.Div:
             ),
             f(
                 "target_text",
-                _("Target (in words)", lang),
                 text_input(500),
                 _("Instead of a number, or beside it", lang),
             ),
@@ -184,14 +199,10 @@ def layout(lang: str, search: str = "") -> html.Div:
                     ),
                     dbc.Row(
                         [
-                            dbc.Col(m("place", _("Municipality or region", lang), place_control), md=4),
-                            dbc.Col(m("value", _("Measured value", lang), text_input(20)), md=2),
-                            dbc.Col(
-                                m("measured_on", _("Measured on", lang), text_input(10), _("YYYY-MM-DD", lang)), md=2
-                            ),
-                            dbc.Col(
-                                m("note", _("How it was measured", lang), text_input(500), _("Optional", lang)), md=4
-                            ),
+                            dbc.Col(m("place", place_control), md=4),
+                            dbc.Col(m("value", text_input(20)), md=2),
+                            dbc.Col(m("measured_on", text_input(10), _("YYYY-MM-DD", lang)), md=2),
+                            dbc.Col(m("note", text_input(500), _("Optional", lang)), md=4),
                         ]
                     ),
                     dbc.Button(_("Record the value", lang), id=MEASURED_SAVE, color="secondary"),
@@ -344,7 +355,7 @@ def register_callbacks(app) -> None:
                 )
                 options = _options(find_criteria(session, measure), lang)
         except EditError as error:
-            return *refused(names, error.problems, lang), no_update, no_update
+            return *refused(FIELD, names, error.problems, lang, translated(LABELS, lang)), no_update, no_update
         except EditConflict as conflict:
             current = conflict.current
             message = dbc.Alert(
@@ -425,14 +436,11 @@ def register_callbacks(app) -> None:
                 stored = find_measurements(session, criterion_id)
         except EditError as error:
             invalid, said = marks(names, error.problems, lang)
-            alert = dbc.Alert(
-                [
-                    _("Nothing was recorded. Correct the marked fields.", lang),
-                    *[html.Div(t) for t in unplaced(names, error.problems, lang)],
-                ],
-                color="danger",
+            heading = _("Nothing was recorded. Correct the marked fields.", lang)
+            summary = error_summary(
+                heading, MEASURED_FIELD, names, error.problems, lang, translated(MEASURED_LABELS, lang)
             )
-            return invalid, said, alert, no_update
+            return invalid, said, summary, no_update
         message = dbc.Alert(_("Recorded.", lang), color="success", id="edit-criteria-recorded")
         return [False] * len(names), [""] * len(names), message, _measurements_table(stored, _place_names(lang), lang)
 

@@ -21,7 +21,17 @@ from app.language import gettext as _
 from app.query.measures import catalogue
 from app.web.kit import urls
 from app.web.kit.components import page_language
-from app.web.kit.forms import answered, choice, field, names_of, place_options, refused, save_outputs, text_input
+from app.web.kit.forms import (
+    answered,
+    choice,
+    field,
+    names_of,
+    place_options,
+    refused,
+    save_outputs,
+    text_input,
+    translated,
+)
 from app.web.kit.page_state import parse_search
 from app.web.kit.shared_texts import STATUS_TEXT
 from app.web.kit.site import Page, installed
@@ -31,6 +41,16 @@ from app.web.server.response_cache import do_not_cache_this_response
 PATH = "/rediger/tiltak"
 NAME = N_("Record measure progress")
 ROLE = "editor"
+
+# each field's label: the form shows it, and the error summary links to the field by it
+LABELS = {
+    "status": N_("Status"),
+    "status_date": N_("Date of the status"),
+    "due_date": N_("Due"),
+    "owner": N_("Owner"),
+    "link": N_("Link"),
+    "note": N_("Note"),
+}
 
 URL = "edit-progress-url"
 ACTIVITY = "edit-progress-activity"
@@ -55,8 +75,8 @@ def layout(lang: str, search: str = "") -> html.Div:
     ]
     statuses = [{"label": _(text, lang), "value": value} for value, text in STATUS_TEXT.items()]
 
-    def f(name: str, label: str, control: Any, help_text: str | None = None) -> html.Div:
-        return field(FIELD, FEEDBACK, name, label, control, help_text)
+    def f(name: str, control: Any, help_text: str | None = None) -> html.Div:
+        return field(FIELD, FEEDBACK, name, _(LABELS[name], lang), control, help_text)
 
     date_help = _("YYYY-MM-DD, e.g. 2026-12-01", lang)
     return html.Div(
@@ -98,18 +118,17 @@ def layout(lang: str, search: str = "") -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(f("status", _("Status", lang), choice(statuses)), md=4),
-                    dbc.Col(f("status_date", _("Date of the status", lang), text_input(10), date_help), md=4),
-                    dbc.Col(f("due_date", _("Due", lang), text_input(10), date_help), md=4),
+                    dbc.Col(f("status", choice(statuses)), md=4),
+                    dbc.Col(f("status_date", text_input(10), date_help), md=4),
+                    dbc.Col(f("due_date", text_input(10), date_help), md=4),
                 ]
             ),
             dbc.Row(
                 [
-                    dbc.Col(f("owner", _("Owner", lang), text_input(200)), md=6),
+                    dbc.Col(f("owner", text_input(200)), md=6),
                     dbc.Col(
                         f(
                             "link",
-                            _("Link", lang),
                             text_input(500, input_type="url"),
                             _("A decision, a case or a web page", lang),
                         ),
@@ -117,7 +136,7 @@ def layout(lang: str, search: str = "") -> html.Div:
                     ),
                 ]
             ),
-            f("note", _("Note", lang), dbc.Textarea(maxLength=4000, rows=4)),
+            f("note", dbc.Textarea(maxLength=4000, rows=4)),
             dbc.Button(_("Save", lang), id=SAVE, color="primary"),
             html.Div(id=MESSAGE, role="status", className="mt-3"),
         ]
@@ -185,7 +204,7 @@ def register_callbacks(app) -> None:
                     session, who, int(activity or 0), place or "", dict(zip(names, values, strict=True)), version
                 )
         except EditError as error:
-            return refused(names, error.problems, lang)
+            return refused(FIELD, names, error.problems, lang, translated(LABELS, lang))
         except EditConflict:
             with session_scope() as session:
                 current = find_progress(session, int(activity), place)
