@@ -26,7 +26,7 @@ def test_a_decks_owner_is_given_back_to_the_account_of_the_same_name(db, empty_d
         again = add_user(restored, "kari-deck", "editor", "et annet passord 456", "test").id  # added again first
         import_all(restored, tmp_path / "copy")
     with Session(engine) as restored:
-        owners = dict(restored.execute(select(Deck.token, Deck.owner_id)).tuples().all())
+        owners = dict(restored.execute(select(Deck.token, Deck.owner_id)).all())
         assert owners[mine] == again and owners[nobodys] is None
         assert restored.scalar(select(AppUser.name).where(AppUser.id == again)) == "kari-deck"
     engine.dispose()

@@ -38,7 +38,7 @@ def cmd_surveys(args, config: Config) -> int:
             set_visibility(session, args.slug, args.visibility, f"cli:{_user()}", region=args.region, readers=readers)
             print(f"Survey {args.slug!r} is now {args.visibility}.")
             return 0
-        regions = dict(session.execute(select(Region.id, Region.slug)).tuples().all())
+        regions = dict(session.execute(select(Region.id, Region.slug)).all())
         for survey in session.scalars(select(Survey).order_by(Survey.slug)):
             who = ""
             if survey.visibility == "region":

@@ -146,7 +146,7 @@ def set_visibility(
         if region_id is None:
             raise VisibilityError(f"There is no region {region!r}. `fjernarbeid regions list` shows them.")
     names = sorted({r.strip().lower() for r in readers or [] if r.strip()})
-    ids = dict(session.execute(select(AppUser.name, AppUser.id).where(AppUser.name.in_(names))).tuples().all())
+    ids = dict(session.execute(select(AppUser.name, AppUser.id).where(AppUser.name.in_(names))).all())
     unknown = [n for n in names if n not in ids]
     if unknown:
         raise VisibilityError(f"There is no user {', '.join(map(repr, unknown))}. `fjernarbeid users list` shows them.")

@@ -319,8 +319,8 @@ def _export_decks(session: Session, path: Path) -> int:
     """Every deck with its views; its owner by account name (accounts are not copied: the restore gives a deck
     back to the account of that name if it exists there, else to nobody, and the first editor to change it)."""
     decks = session.scalars(select(Deck).options(selectinload(Deck.views)).order_by(Deck.id)).all()
-    owners = dict(session.execute(select(AppUser.id, AppUser.name)).tuples().all())
-    regions = dict(session.execute(select(Region.id, Region.slug)).tuples().all())
+    owners = dict(session.execute(select(AppUser.id, AppUser.name)).all())
+    regions = dict(session.execute(select(Region.id, Region.slug)).all())
     document = [
         {
             "token": d.token,
@@ -501,7 +501,7 @@ def import_all(session: Session, directory: Path, created_by: str = "fjernarbeid
     report.counts["interview themes"] = interviews.load_interviews(session, SEED_DIR / "interviews.yaml")
     report.counts["presentations"] = _import_decks(session, directory / "decks.json")
     access = manifest.get("survey_access", {})
-    regions = dict(session.execute(select(Region.slug, Region.id)).tuples().all())
+    regions = dict(session.execute(select(Region.slug, Region.id)).all())
     for slug in manifest.get("surveys", []):
         import_survey(
             session,
@@ -618,8 +618,8 @@ def _import_measurements(session: Session, path: Path, criteria_ids: list[int]) 
 
 def _import_decks(session: Session, path: Path) -> int:
     document = json.loads(path.read_text(encoding="utf-8"))
-    accounts = dict(session.execute(select(AppUser.name, AppUser.id)).tuples().all())
-    regions = dict(session.execute(select(Region.slug, Region.id)).tuples().all())
+    accounts = dict(session.execute(select(AppUser.name, AppUser.id)).all())
+    regions = dict(session.execute(select(Region.slug, Region.id)).all())
     for item in document:
         deck = Deck(
             token=item["token"],
