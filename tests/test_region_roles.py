@@ -36,7 +36,7 @@ SUNNHORDLAND = ["4613", "4614", "4615"]  # Bømlo, Stord, Fitjar: not in Hardang
 def regions(db):
     """Hardangerrådet (seeded) and a second region; their ids by slug."""
     add_region(db, "sunnhordland", "Sunnhordland", SUNNHORDLAND, "cli:test")
-    return dict(db.execute(select(Region.slug, Region.id)).tuples().all())
+    return dict(db.execute(select(Region.slug, Region.id)).all())
 
 
 def account(db, name: str, role: str, region: str | None = None):
