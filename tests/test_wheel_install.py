@@ -163,7 +163,7 @@ def test_the_installed_wheel_serves_nynorsk_pages_on_the_demo_data(installed, da
         css = requests.get(url + "/assets/app.css", timeout=10)
         assert css.status_code == 200 and css.text == (ROOT / "assets" / "app.css").read_text(encoding="utf-8")
         page = requests.get(url + "/", timeout=10).text  # Designsystemet and its font, vendored (issue 23 §4)
-        assert "/assets/vendor/designsystemet/10-designsystemet-css-1.22.0.min.css" in page
+        assert "/assets/vendor/designsystemet/10-designsystemet-css-1.22.0-subset.css" in page
         font = requests.get(url + "/assets/vendor/designsystemet/inter/inter-latin-400-normal.woff2", timeout=10)
         vendored = ROOT / "assets" / "vendor" / "designsystemet" / "inter" / "inter-latin-400-normal.woff2"
         assert font.status_code == 200 and font.content == vendored.read_bytes()

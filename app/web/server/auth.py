@@ -358,7 +358,7 @@ def _login_page(
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)} – {escape(site)}</title>
 <link rel="stylesheet" href="/assets/vendor/00-bootstrap-5.3.9.min.css">
-<link rel="stylesheet" href="/assets/vendor/designsystemet/10-designsystemet-css-1.22.0.min.css">
+<link rel="stylesheet" href="/assets/vendor/designsystemet/10-designsystemet-css-1.22.0-subset.css">
 <link rel="stylesheet" href="/assets/vendor/designsystemet/20-designsystemet-theme-1.11.0-digdir.css">
 <link rel="stylesheet" href="/assets/vendor/designsystemet/inter/inter.css">
 <link rel="stylesheet" href="/assets/designsystemet.css">
