@@ -188,7 +188,7 @@ def test_a_remembered_result_is_kept_per_audience(db):
 
 def test_a_presentation_shows_a_view_of_a_closed_survey_only_to_those_who_may_see_it(people, engine, module_app):
     """The deck's list, its slides and its handout (one file for everyone: the public views only)."""
-    from app.db.decks import add_view, create_deck, delete_deck, shown_deck
+    from app.db.decks import add_view, create_deck, delete_deck, find_decks, shown_deck, shown_decks
 
     with committed(engine) as session:
         token = create_deck(session, "Synleg-test").token
@@ -203,6 +203,8 @@ def test_a_presentation_shows_a_view_of_a_closed_survey_only_to_those_who_may_se
             with seeing(frozenset({survey_id})):
                 assert len(shown_deck(session, token).views) == 2
                 assert [v.title for v in shown_deck(session, token, public_only=True).views] == ["Alle sine svar"]
+            with seeing(frozenset()):  # a list of decks counts only the views its reader may see
+                assert [len(d.views) for d in shown_decks(session, find_decks(session, [token]))] == [1]
         request = callback_request(module_app, "decks-url", {"decks-url.search": f"?deck={token}"})
         listed = {}
         for who in ("anonymous", "hardanger"):

@@ -162,11 +162,16 @@ def shown_deck(session: Session, token: str, public_only: bool = False) -> DeckI
     """The deck with only the views the current audience may see (``app.db.visibility``): a view of a
     region's or a private survey is left out for everyone else, in the deck's list, when it is played and
     (``public_only``, as the handout is one file for everyone) in its handout."""
-    deck = get_deck(session, token)
+    return shown_decks(session, [get_deck(session, token)], public_only)[0]
+
+
+def shown_decks(session: Session, decks: list[DeckInfo], public_only: bool = False) -> list[DeckInfo]:
+    """``decks`` with only the views the current audience may see, as ``shown_deck`` (a list of decks counts
+    their views: a hidden view must not show even as a number)."""
     hidden = hidden_slugs(session, public_only)
     if not hidden:
-        return deck
-    return replace(deck, views=[v for v in deck.views if not surveys_of(v.query_string) & hidden])
+        return decks
+    return [replace(d, views=[v for v in d.views if not surveys_of(v.query_string) & hidden]) for d in decks]
 
 
 def find_decks(session: Session, tokens: list[str], without_owner: bool = False) -> list[DeckInfo]:

@@ -31,6 +31,7 @@ from app.db.decks import (
     remove_view,
     rename_deck,
     shown_deck,
+    shown_decks,
 )
 from app.db.session import session_scope
 from app.language import N_, error_text
@@ -104,6 +105,7 @@ def register_callbacks(app) -> None:
         with session_scope() as session:
             mine = decks_of(session, who.id, who.region_ids("editor")) if who is not None else []
             older = find_decks(session, list(known or []), without_owner=True)
+            mine, older = shown_decks(session, mine), shown_decks(session, older)  # a hidden view is not counted
         sections: list[Component] = []
         if who is None:
             login = html.A(_("Log in", lang), href=urls.login(lang, urls.link(PATH, parse_search(search).get("lang"))))
