@@ -1,5 +1,6 @@
 """/health tells a load balancer whether the database answers."""
 
+import dataclasses
 import logging
 import time
 
@@ -153,3 +154,21 @@ def main_callback_request(path: str, search: str = "") -> dict:
         "changedPropIds": [f"{names['url']}.search"],
         "state": [],
     }
+
+
+def test_health_is_503_when_the_read_replica_does_not_answer(app_config, tmp_path, caplog):
+    """With ``DATABASE_READ_URL`` every page reads from the replica: a load balancer asking /health must take an
+    app whose replica is down out of service, and the log says which setting to check."""
+    from tests.servers import free_port
+
+    replica = f"postgresql://nobody@127.0.0.1:{free_port()}/none"
+    config = dataclasses.replace(app_config, data_dir=tmp_path, database_read_url=replica, connect_timeout=1)
+    client = create_app(config).server.test_client()
+    try:
+        with caplog.at_level(logging.WARNING, logger="app.web.server.health"):
+            response = client.get("/health")
+    finally:
+        db_session.configure(app_config)
+    assert response.status_code == 503 and response.get_json()["database"] == "unreachable"
+    assert "DATABASE_READ_URL" in " ".join(r.getMessage() for r in caplog.records)
+    assert create_app(app_config).server.test_client().get("/health").status_code == 200  # the primary alone

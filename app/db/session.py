@@ -134,16 +134,17 @@ def read_scope() -> Iterator[Session]:
         DatabaseUnavailable: the server could not be reached.
         QueryTimeout: the server cancelled a statement (``statement_timeout``, or an operator).
     """
-    with _scope(get_read_engine) as session:
+    with _scope(get_read_engine, "DATABASE_READ_URL" if reads_on_replica() else "DATABASE_URL") as session:
         yield session
 
 
 @contextmanager
-def _scope(engine: Callable[[], Engine]) -> Iterator[Session]:
+def _scope(engine: Callable[[], Engine], setting: str = "DATABASE_URL") -> Iterator[Session]:
+    """``setting``: the one to check when the server cannot be reached (in the message for the log)."""
     try:
         session = sessionmaker(bind=engine(), expire_on_commit=False)()
     except OperationalError as exc:
-        raise DatabaseUnavailable(_describe(exc)) from exc
+        raise DatabaseUnavailable(_describe(exc, setting)) from exc
     try:
         yield session
         session.commit()
@@ -153,7 +154,7 @@ def _scope(engine: Callable[[], Engine]) -> Iterator[Session]:
             raise QueryTimeout(_describe_cancel(exc)) from exc
         if isinstance(exc.orig, psycopg.errors.SerializationFailure):  # a replica's conflict with recovery
             raise QueryTimeout(_describe_cancel(exc)) from exc
-        raise DatabaseUnavailable(_describe(exc)) from exc
+        raise DatabaseUnavailable(_describe(exc, setting)) from exc
     except BaseException:
         session.rollback()
         raise
@@ -199,17 +200,23 @@ def import_scope(trial: bool = False) -> Iterator[Session]:
 
 
 def check_database() -> None:
-    """Run ``SELECT 1``; raise DatabaseUnavailable when the server does not answer."""
-    try:
-        with get_engine().connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        raise DatabaseUnavailable(_describe(exc)) from exc
+    """Run ``SELECT 1`` on the primary and, with ``DATABASE_READ_URL``, on the replica the pages read from;
+    raise DatabaseUnavailable naming the setting of the one that does not answer (a load balancer asking
+    ``/health`` must notice a replica that is down: every page reads from it)."""
+    engines = [(get_engine(), "DATABASE_URL")]
+    if reads_on_replica():
+        engines.append((get_read_engine(), "DATABASE_READ_URL"))
+    for engine, setting in engines:
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except OperationalError as exc:
+            raise DatabaseUnavailable(_describe(exc, setting)) from exc
 
 
-def _describe(exc: OperationalError) -> str:
+def _describe(exc: OperationalError, setting: str = "DATABASE_URL") -> str:
     first_line = str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc).strip() else "no answer"
-    return f"The database cannot be reached ({first_line}). Check DATABASE_URL or that PostgreSQL is running."
+    return f"The database cannot be reached ({first_line}). Check {setting} or that PostgreSQL is running."
 
 
 def _describe_cancel(exc: OperationalError) -> str:
