@@ -38,12 +38,14 @@ processes every phase; it prints each phase and the ratio of two processes' call
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime
 import itertools
 import json
 import os
 import random
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -220,7 +222,7 @@ def start_server(url: str, args, workers: int | None = None) -> tuple[subprocess
         **os.environ,
         "DATABASE_URL": url,
         "SECRET_KEY": secrets.token_urlsafe(48),
-        "FJERNARBEID_DATA_DIR": tempfile.mkdtemp(prefix="fj-load-app-"),
+        "FJERNARBEID_DATA_DIR": _scratch("fj-load-app-"),
     }
     if args.cache_mb is not None:
         env["FJERNARBEID_CACHE_MB"] = str(args.cache_mb)
@@ -255,6 +257,13 @@ def start_server(url: str, args, workers: int | None = None) -> tuple[subprocess
             stop_server(server)
             raise SystemExit("gunicorn did not start")
         time.sleep(0.3)
+
+
+def _scratch(prefix: str) -> str:
+    """A directory of this run's own, removed when the run ends."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def stop_server(server: subprocess.Popen) -> None:
