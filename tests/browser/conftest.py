@@ -120,7 +120,11 @@ class Page:
 
     def click(self, css: str, index: int = 0) -> None:
         """Click the element as a user would after scrolling to it (a sticky bar cannot cover it)."""
-        element = self.wait_until(lambda: (self.find_all(css) or [None])[index], message=f"nothing at {css}")
+        self.click_on(self.wait_until(lambda: (self.find_all(css) or [None])[index], message=f"nothing at {css}"))
+
+    def click_on(self, element) -> None:
+        """Click ``element`` after scrolling it to the middle of the screen. Selenium's own ``click`` aims at
+        where the element was before the page's smooth scrolling ended, and may hit another element."""
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element)
 
     def find_all(self, css: str):

@@ -184,7 +184,7 @@ def test_a_nettskjema_export_is_drafted_reviewed_checked_and_imported(
     text = _field(page, f"q.{inclusion.index}.text")
     text.clear()
     text.send_keys("Oppfyller inklusjonskriteriene")
-    _field(page, f"q.{postal.index}.ignore").click()
+    page.click_on(_field(page, f"q.{postal.index}.ignore"))
     page.wait_idle()
     page.click(f"#{admin_import.REVIEW_CHECK}")
     page.wait_until(
