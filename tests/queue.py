@@ -38,7 +38,19 @@ def start_worker(env: dict[str, str]) -> subprocess.Popen:
     )
 
 
+def ask_jobs_to_stop(database_url: str) -> None:
+    """Ask every queued or running job to cancel itself, the way an owner does: a running one ends at its next
+    progress report instead of working on to its end."""
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE job SET cancel_requested = true WHERE state IN ('queued', 'running')"))
+    engine.dispose()
+
+
 def stop_worker(worker: subprocess.Popen, database_url: str) -> None:
+    """Stop the worker as production does (SIGTERM lets the running job finish), its running job cancelled
+    first so that the worker need not finish work no test waits for (a 30-page handout: 10 s)."""
+    ask_jobs_to_stop(database_url)
     worker.terminate()
     try:
         worker.wait(timeout=30)
