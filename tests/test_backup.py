@@ -37,6 +37,7 @@ from app.ingest.backup import (
 from app.ingest.editing import record_measurement, save_criterion, save_progress
 from app.query.estimates import estimate_shares
 from app.query.metadata import survey_meta
+from tests import catalogues
 
 
 def spaces(session: Session) -> list[tuple]:
@@ -121,16 +122,21 @@ REIMPORTED = {
     "coworking_space": "SELECT name, kommunenummer, address, postal_code, latitude, longitude, seats, cell_offices, "
     "meeting_rooms, price_day_nok, price_month_nok, price_note, opening_hours, facilities, operator, contact, "
     "website, status, is_example FROM coworking_space",
-    "measure_area": "SELECT code, number, title, rationale, source, evidence, evidence_note FROM measure_area",
-    "measure_activity": "SELECT a.code, x.code, x.position, x.title FROM measure_activity x "
-    "JOIN measure_area a ON a.id = x.area_id",
-    "opportunity": "SELECT number, title, source FROM opportunity",
+    # each catalogue row with the slug of its catalogue's region (NULL: the template)
+    "measure_area": "SELECT code, number, title, rationale, source, evidence, evidence_note, "
+    "(SELECT slug FROM region WHERE id = region_id) FROM measure_area",
+    "measure_activity": "SELECT a.code, x.code, x.position, x.title, (SELECT slug FROM region WHERE id = a.region_id) "
+    "FROM measure_activity x JOIN measure_area a ON a.id = x.area_id",
+    "opportunity": "SELECT number, title, source, (SELECT slug FROM region WHERE id = region_id) FROM opportunity",
     "measure_progress": "SELECT x.code, p.kommunenummer, r.slug, p.status, p.owner, p.due_date, p.note, "
-    "p.status_date, p.link, p.is_example, p.updated_at, p.updated_by FROM measure_progress p "
-    "JOIN measure_activity x ON x.id = p.activity_id LEFT JOIN region r ON r.id = p.region_id",
+    "p.status_date, p.link, p.is_example, p.updated_at, p.updated_by, (SELECT slug FROM region WHERE id = a.region_id) "
+    "FROM measure_progress p JOIN measure_activity x ON x.id = p.activity_id JOIN measure_area a ON a.id = x.area_id "
+    "LEFT JOIN region r ON r.id = p.region_id",
     "measure_criterion": "SELECT a.code, x.code, c.description, c.target_value, c.target_unit, c.target_text, "
-    "c.target_date, c.is_example, c.updated_at, c.updated_by, c.at_most FROM measure_criterion c "
-    "LEFT JOIN measure_area a ON a.id = c.area_id LEFT JOIN measure_activity x ON x.id = c.activity_id",
+    "c.target_date, c.is_example, c.updated_at, c.updated_by, c.at_most, "
+    "(SELECT slug FROM region WHERE id = coalesce(a.region_id, xa.region_id)) FROM measure_criterion c "
+    "LEFT JOIN measure_area a ON a.id = c.area_id LEFT JOIN measure_activity x ON x.id = c.activity_id "
+    "LEFT JOIN measure_area xa ON xa.id = x.area_id",
     "criterion_measurement": "SELECT c.description, m.kommunenummer, r.slug, m.value, m.measured_on, m.note, "
     "m.is_example, m.updated_at, m.updated_by FROM criterion_measurement m "
     "JOIN measure_criterion c ON c.id = m.criterion_id LEFT JOIN region r ON r.id = m.region_id",
@@ -167,12 +173,12 @@ def test_every_table_restores_equal(db, empty_database_url, tmp_path):
             "VALUES ('KLASS 128, 2020-versjon', '4622', 5, 640)"
         )
     )
-    activity = db.scalars(select(MeasureActivity).order_by(MeasureActivity.id)).first()
+    activity = catalogues.activity(db)
     save_progress(db, "kari", activity.id, "region:hardangerradet", {"status": "planned"})
     goal = save_criterion(
         db,
         "kari",
-        "area:coworking",
+        "area:coworking@hardangerradet",
         {
             "description": "Æ «mål»",
             "target_value": "2,5",
@@ -185,6 +191,9 @@ def test_every_table_restores_equal(db, empty_database_url, tmp_path):
     record_measurement(db, "kari", goal["id"], "region:hardangerradet", {"value": "1", "measured_on": "2026-10-01"})
     save_criterion(
         db, "kari", "activity:coworking_map", {"description": "Kart", "target_text": "ute", "target_date": "2027-06-30"}
+    )
+    save_criterion(  # one of the template's too
+        db, "kari", "area:skills", {"description": "Kurs", "target_text": "holdt", "target_date": "2027-06-30"}
     )
     token = create_deck(db, "Kommunestyret").token
     add_view(db, token, "/", "?survey=demo_national", "Oversikt", "Til diskusjon")
@@ -214,7 +223,7 @@ def test_every_table_restores_equal(db, empty_database_url, tmp_path):
 
 
 def test_a_copy_restores_into_an_empty_database_with_everything_equal(db, empty_database_url, tmp_path):
-    activity = db.scalars(select(MeasureActivity).order_by(MeasureActivity.id)).first()
+    activity = catalogues.activity(db)
     save_progress(
         db,
         "kari",

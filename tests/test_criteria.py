@@ -11,7 +11,7 @@ import plotly.io.json as pio_json
 import pytest
 from sqlalchemy import delete, select
 
-from app.db.models import AuditEntry, MeasureActivity, MeasureArea, MeasureCriterion, MeasureProgress
+from app.db.models import AuditEntry, MeasureCriterion, MeasureProgress
 from app.db.session import session_scope
 from app.ingest.editing import (
     EditConflict,
@@ -23,6 +23,7 @@ from app.ingest.editing import (
 )
 from app.query.measures import MET, ON_THE_WAY, OVERDUE, catalogue, criteria, progress_grid, standing
 from app.web.pages import measures
+from tests import catalogues
 from tests.page_answers import page_answer
 
 
@@ -34,7 +35,7 @@ def test_a_criterion_is_set_changed_locked_and_audited(db):
     saved = save_criterion(
         db,
         "kari",
-        "area:coworking",
+        "area:coworking@hardangerradet",
         {
             "description": "Kontorfellesskap i alle kommunene",
             "target_value": "4",
@@ -43,11 +44,11 @@ def test_a_criterion_is_set_changed_locked_and_audited(db):
         },
     )
     assert saved["target_value"] == 4.0 and saved["target_date"] == dt.date(2027, 12, 31)
-    assert [c["id"] for c in find_criteria(db, "area:coworking")] == [saved["id"]]
+    assert [c["id"] for c in find_criteria(db, "area:coworking@hardangerradet")] == [saved["id"]]
     changed = save_criterion(
         db,
         "ola",
-        "area:coworking",
+        "area:coworking@hardangerradet",
         {
             "description": "Minst ett kontorfellesskap per kommune",
             "target_text": "ett per kommune",
@@ -61,7 +62,7 @@ def test_a_criterion_is_set_changed_locked_and_audited(db):
         save_criterion(
             db,
             "per",
-            "area:coworking",
+            "area:coworking@hardangerradet",
             {"description": "x", "target_text": "y", "target_date": "2027-01-01"},
             saved["id"],
             saved["version"],
@@ -80,17 +81,17 @@ def test_a_criterion_of_an_activity_belongs_to_the_activity(db):
     saved = save_criterion(
         db,
         "kari",
-        "activity:coworking_map",
+        "activity:coworking_map@hardangerradet",
         {"description": "Kart", "target_text": "publisert", "target_date": "2027-01-01"},
     )
-    activity = db.scalar(select(MeasureActivity).where(MeasureActivity.code == "coworking_map"))
+    activity = catalogues.activity(db, "coworking_map")
     assert (saved["area_id"], saved["activity_id"]) == (None, activity.id)
-    assert find_criteria(db, "area:coworking") == []
+    assert find_criteria(db, "area:coworking@hardangerradet") == []
     with pytest.raises(EditError) as caught:  # a criterion cannot move to another measure
         save_criterion(
             db,
             "kari",
-            "area:coworking",
+            "area:coworking@hardangerradet",
             {"description": "Kart", "target_text": "x", "target_date": "2027-01-01"},
             saved["id"],
             saved["version"],
@@ -112,7 +113,7 @@ def test_a_criterion_of_an_activity_belongs_to_the_activity(db):
 def test_an_invalid_criterion_is_refused_and_nothing_written(db, values, problem):
     before = db.scalars(select(MeasureCriterion)).all()
     with pytest.raises(EditError) as caught:
-        save_criterion(db, "kari", "area:coworking", values)
+        save_criterion(db, "kari", "area:coworking@hardangerradet", values)
     assert problem in codes(caught)
     assert db.scalars(select(MeasureCriterion)).all() == before
 
@@ -120,7 +121,10 @@ def test_an_invalid_criterion_is_refused_and_nothing_written(db, values, problem
 def test_an_unknown_measure_is_refused(db):
     with pytest.raises(EditError) as caught:
         save_criterion(
-            db, "kari", "area:no_such_area", {"description": "x", "target_text": "y", "target_date": "2027-01-01"}
+            db,
+            "kari",
+            "area:no_such_area@hardangerradet",
+            {"description": "x", "target_text": "y", "target_date": "2027-01-01"},
         )
     assert ("measure", "invalid") in codes(caught)
 
@@ -129,24 +133,32 @@ def test_the_target_number_is_read_with_a_decimal_comma(db):
     saved = save_criterion(
         db,
         "kari",
-        "area:skills",
+        "area:skills@hardangerradet",
         {"description": "Kurs", "target_value": "12,5", "target_unit": "%", "target_date": "2027-01-01"},
     )
     assert saved["target_value"] == 12.5
 
 
 def test_standing_is_met_when_every_activity_is_done_and_overdue_after_the_date(db):
-    area = next(a for a in catalogue(db) if a.code == "coworking")
+    area = next(a for a in catalogue(db, "hardangerradet") if a.code == "coworking")
     first, second = area.activities[0], area.activities[1]
     db.add(MeasureProgress(activity_id=first.id, kommunenummer="4622", status="done"))
     db.add(MeasureProgress(activity_id=second.id, kommunenummer="4622", status="in_progress"))
     save_criterion(
-        db, "kari", f"activity:{first.code}", {"description": "a", "target_text": "b", "target_date": "2027-01-01"}
+        db,
+        "kari",
+        f"activity:{first.code}@hardangerradet",
+        {"description": "a", "target_text": "b", "target_date": "2027-01-01"},
     )
-    save_criterion(db, "kari", "area:coworking", {"description": "c", "target_value": 1, "target_date": "2027-01-01"})
+    save_criterion(
+        db,
+        "kari",
+        "area:coworking@hardangerradet",
+        {"description": "c", "target_value": 1, "target_date": "2027-01-01"},
+    )
     db.flush()
     grid = progress_grid(db, "hardangerradet")
-    on_activity, on_area = [c for c in criteria(db) if c.area_code == "coworking"][-2:][::-1]
+    on_activity, on_area = [c for c in criteria(db, "hardangerradet") if c.area_code == "coworking"][-2:][::-1]
     assert on_area.activity_id is None and on_activity.activity_id == first.id
     before, after = dt.date(2026, 12, 1), dt.date(2027, 1, 2)
     assert standing(on_activity, area, grid, "4622", after).state == MET
@@ -161,17 +173,17 @@ def test_a_measured_value_decides_the_standing_of_a_numeric_target(db):
     """Where the target is a number and a value is measured in the place, the latest value against the target
     decides: reached is met whatever the activities; not reached is on the way, or overdue after the date. A
     ceiling (at most) is met at or below it."""
-    area = next(a for a in catalogue(db) if a.code == "coworking")
+    area = next(a for a in catalogue(db, "hardangerradet") if a.code == "coworking")
     users = save_criterion(
         db,
         "kari",
-        "area:coworking",
+        "area:coworking@hardangerradet",
         {"description": "Faste brukere", "target_value": "20", "target_unit": "brukere", "target_date": "2027-06-30"},
     )
     long_trips = save_criterion(
         db,
         "kari",
-        "area:coworking",
+        "area:coworking@hardangerradet",
         {"description": "Lange reiser", "target_value": "10", "target_unit": "%", "target_date": "2027-06-30"}
         | {"at_most": "true"},
     )
@@ -186,7 +198,7 @@ def test_a_measured_value_decides_the_standing_of_a_numeric_target(db):
         record_measurement(db, "kari", long_trips["id"], "4620", {"value": "14", "measured_on": "2026-09-01"}),
     ]
     grid = progress_grid(db, "hardangerradet")
-    goals = {c.description: c for c in criteria(db)}
+    goals = {c.description: c for c in criteria(db, "hardangerradet")}
     before, after = dt.date(2026, 12, 1), dt.date(2027, 7, 1)
 
     kvam = standing(goals["Faste brukere"], area, grid, "4622", before)
@@ -218,7 +230,10 @@ def test_a_measured_value_decides_the_standing_of_a_numeric_target(db):
 )
 def test_a_measured_value_that_is_wrong_is_refused_and_nothing_written(db, place, values, problem):
     goal = save_criterion(
-        db, "kari", "area:skills", {"description": "Kurs", "target_value": "3", "target_date": "2027-01-01"}
+        db,
+        "kari",
+        "area:skills@hardangerradet",
+        {"description": "Kurs", "target_value": "3", "target_date": "2027-01-01"},
     )
     with pytest.raises(EditError) as caught:
         record_measurement(db, "kari", goal["id"], place, values)
@@ -228,7 +243,10 @@ def test_a_measured_value_that_is_wrong_is_refused_and_nothing_written(db, place
 
 def test_a_target_in_words_takes_no_measured_value(db):
     goal = save_criterion(
-        db, "kari", "area:skills", {"description": "Kurs", "target_text": "holdt", "target_date": "2027-01-01"}
+        db,
+        "kari",
+        "area:skills@hardangerradet",
+        {"description": "Kurs", "target_text": "holdt", "target_date": "2027-01-01"},
     )
     with pytest.raises(EditError) as caught:
         record_measurement(db, "kari", goal["id"], "4622", {"value": "1", "measured_on": "2026-09-01"})
@@ -263,8 +281,8 @@ def app(database_url, tmp_path_factory):
 def stored_criteria(app):
     """Two criteria and one done activity, committed (the page reads through its own session)."""
     with app.server.app_context(), session_scope() as session:
-        area = session.scalar(select(MeasureArea).where(MeasureArea.code == "coworking"))
-        first = session.scalar(select(MeasureActivity).where(MeasureActivity.code == "coworking_map"))
+        area = catalogues.area(session, "coworking")
+        first = catalogues.activity(session, "coworking_map")
         session.add(MeasureProgress(activity_id=first.id, kommunenummer="4622", status="done"))
         session.add(
             MeasureCriterion(
@@ -320,7 +338,7 @@ def test_tiltak_shows_a_summary_first_the_standing_against_each_criterion_and_fo
 
 def catalogue_codes(app) -> list[str]:
     with app.server.app_context(), session_scope() as session:
-        return [a.code for a in catalogue(session)]
+        return [a.code for a in catalogue(session, "hardangerradet")]
 
 
 def _inside_details(content, node) -> bool:

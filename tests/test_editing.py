@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.db.models import AuditEntry, CoworkingSpace, MeasureActivity
+from app.db.models import AuditEntry, CoworkingSpace
 from app.ingest.editing import (
     EditConflict,
     EditError,
@@ -15,6 +15,7 @@ from app.ingest.editing import (
     save_space,
     space_values,
 )
+from tests import catalogues
 
 NORHEIMSUND = {"latitude": 60.371, "longitude": 6.146}  # in Kvam
 
@@ -108,7 +109,7 @@ def test_a_name_taken_in_the_municipality_is_refused(db):
 
 
 def test_progress_is_recorded_updated_and_locked(db):
-    activity = db.scalars(select(MeasureActivity).order_by(MeasureActivity.id)).first()
+    activity = catalogues.activity(db)
     place = "4620"
     existing = find_progress(db, activity.id, place)
     version = existing["version"] if existing else None
@@ -149,14 +150,14 @@ def test_progress_is_recorded_updated_and_locked(db):
     ],
 )
 def test_invalid_progress_is_refused(db, values, problem):
-    activity = db.scalars(select(MeasureActivity)).first()
+    activity = catalogues.activity(db)
     with pytest.raises(EditError) as caught:
         save_progress(db, "kari", activity.id, "4622", values, None)
     assert problem in codes(caught)
 
 
 def test_progress_for_an_unknown_place_is_refused(db):
-    activity = db.scalars(select(MeasureActivity)).first()
+    activity = catalogues.activity(db)
     with pytest.raises(EditError) as caught:
         save_progress(db, "kari", activity.id, "9999", {"status": "done"}, None)
     assert ("place", "unknown_municipality") in codes(caught)

@@ -13,7 +13,7 @@ def test_the_catalogue_has_five_areas_with_activities_and_eight_opportunities(db
 
 
 def test_activities_without_a_record_are_not_started_and_records_are_read(db):
-    areas = catalogue(db)
+    areas = catalogue(db, "hardangerradet")
     grid = progress_grid(db, "hardangerradet")
     assert [p.name for p in grid.places][-1] == "Hardangerrådet" and len(grid.places) == 5
     first = areas[0].activities[0]

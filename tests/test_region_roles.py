@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from app.cli import main
 from app.db.access import NotAllowed, editable_places
 from app.db.decks import DeckError, create_deck, deletable, editable
-from app.db.models import AppUser, AuditEntry, CoworkingSpace, MeasureActivity, Region, UserRegionRole
+from app.db.models import AppUser, AuditEntry, CoworkingSpace, Region, UserRegionRole
 from app.db.regions import RegionError, add_region
 from app.db.users import UserError, add_user, authenticate, current_account, set_role, start_session
 from app.ingest.editing import (
@@ -26,6 +26,7 @@ from app.ingest.editing import (
     save_progress,
     save_space,
 )
+from tests import catalogues
 from tests.accounts import committed
 
 PASSWORD = "et langt passord for regionar"
@@ -122,7 +123,7 @@ def test_an_editor_of_one_region_changes_only_its_spaces_progress_and_values(db,
     delete_space(db, admin_sunn, theirs["id"], theirs["version"])  # their own admin may
     assert db.get(CoworkingSpace, theirs["id"]) is None
 
-    activity = db.scalars(select(MeasureActivity).order_by(MeasureActivity.id)).first().id
+    activity = catalogues.activity(db).id
     save_progress(db, hardanger, activity, "4622", {"status": "planned"})
     save_progress(db, hardanger, activity, "region:hardangerradet", {"status": "planned"})
     for place in ("4614", "region:sunnhordland", "0301"):  # theirs, their region, a municipality in no region
@@ -130,13 +131,28 @@ def test_an_editor_of_one_region_changes_only_its_spaces_progress_and_values(db,
             save_progress(db, hardanger, activity, place, {"status": "done"})
 
     goal = save_criterion(
-        db, "cli:test", "area:coworking", {"description": "Mål", "target_value": "3", "target_date": "2027-12-31"}
+        db,
+        "cli:test",
+        "area:coworking@hardangerradet",
+        {"description": "Mål", "target_value": "3", "target_date": "2027-12-31"},
     )
     record_measurement(db, hardanger, goal["id"], "4619", {"value": "2", "measured_on": "2026-11-30"})
     with pytest.raises(NotAllowed):
         record_measurement(db, hardanger, goal["id"], "4613", {"value": "2", "measured_on": "2026-11-30"})
-    with pytest.raises(NotAllowed, match="national"):  # the catalogue's criteria are shared by every region
-        save_criterion(db, hardanger, "area:coworking", {**goal, "description": "Endra"}, goal["id"], goal["version"])
+    changed = save_criterion(  # the region's own catalogue: its editors set its success criteria
+        db,
+        hardanger,
+        "area:coworking@hardangerradet",
+        {k: goal[k] for k in ("target_value", "target_date")} | {"description": "Endra"},
+        goal["id"],
+        goal["version"],
+    )
+    assert changed["description"] == "Endra"
+    new_goal = {"description": "Mål", "target_text": "x", "target_date": "2027-12-31"}
+    with pytest.raises(NotAllowed):  # another region's catalogue
+        save_criterion(db, hardanger, "area:coworking@sunnhordland", new_goal)
+    with pytest.raises(NotAllowed, match="national"):  # the template's are national
+        save_criterion(db, hardanger, "area:coworking", new_goal)
 
     places = editable_places(db, hardanger, "editor")
     assert not places.everywhere and places.municipalities == {"4618", "4619", "4620", "4622"}

@@ -26,7 +26,6 @@ from app.db.models import (
     CoworkingSpace,
     CriterionMeasurement,
     Deck,
-    MeasureActivity,
     MeasureCriterion,
     MeasureProgress,
     Region,
@@ -35,6 +34,7 @@ from app.db.regions import add_region
 from app.db.users import add_user
 from app.ingest.editing import save_criterion, save_space
 from app.web.pages import admin_import, edit_coworking, edit_criteria, edit_progress
+from tests import catalogues
 from tests.accounts import PASSWORD, committed, csrf, logged_in
 from tests.dash_calls import callback_request
 
@@ -79,20 +79,24 @@ def matrix() -> list[tuple[str, str, bool]]:
 
 @pytest.fixture(scope="module")
 def world(engine, module_app):
-    """Region B, the four accounts and their logged-in test clients, an activity and a numeric criterion."""
+    """Region B, the four accounts and their logged-in test clients, and in each region's own catalogue an
+    activity and a numeric criterion."""
     tag = secrets.token_hex(3)
     names = {key: f"matrise-{key}-{tag}" for key in ACCOUNTS}
     with committed(engine) as session:
         add_region(session, B_SLUG, "Sunnhordland (matrise)", ["4613", "4614"], "test")
         for key, (role, region) in ACCOUNTS.items():
             add_user(session, names[key], role, PASSWORD, "test", region=region)
-        activity = session.scalars(select(MeasureActivity).order_by(MeasureActivity.id)).first().id
-        criterion = save_criterion(
-            session,
-            "test",
-            "area:coworking",
-            {"description": f"Matrise {tag}", "target_value": "5", "target_date": "2027-12-31"},
-        )["id"]
+        activity = {target: catalogues.activity(session, region=slug).id for target, (slug, _n) in PLACES.items()}
+        criterion = {
+            target: save_criterion(
+                session,
+                "test",
+                f"area:coworking@{slug}",
+                {"description": f"Matrise {tag}", "target_value": "5", "target_date": "2027-12-31"},
+            )["id"]
+            for target, (slug, _n) in PLACES.items()
+        }
     clients = {key: logged_in(module_app, name) for key, name in names.items()}
     clients["anonymous"] = logged_in(module_app, None)
     yield {"clients": clients, "activity": activity, "criterion": criterion, "tag": tag, "app": module_app}
@@ -203,8 +207,8 @@ def delete_space(world, engine, who, target) -> bool:
     return gone
 
 
-def _progress(world, engine, who, place: str) -> bool:
-    activity = world["activity"]
+def _progress(world, engine, who, target: str, place: str) -> bool:
+    activity = world["activity"][target]
     number, region = (None, place.removeprefix("region:")) if place.startswith("region:") else (place, None)
     with committed(engine) as session:
         where = [MeasureProgress.activity_id == activity]
@@ -233,15 +237,15 @@ def _progress(world, engine, who, place: str) -> bool:
 
 
 def progress_of_municipality(world, engine, who, target) -> bool:
-    return _progress(world, engine, who, PLACES[target][1])
+    return _progress(world, engine, who, target, PLACES[target][1])
 
 
 def progress_of_region(world, engine, who, target) -> bool:
-    return _progress(world, engine, who, f"region:{PLACES[target][0]}")
+    return _progress(world, engine, who, target, f"region:{PLACES[target][0]}")
 
 
 def measured_value(world, engine, who, target) -> bool:
-    criterion = world["criterion"]
+    criterion = world["criterion"][target]
     place = PLACES[target][1]
     before = _count(engine, CriterionMeasurement, CriterionMeasurement.criterion_id == criterion)
     names = ("place", "value", "measured_on", "note")
@@ -271,7 +275,7 @@ def set_criterion(world, engine, who, target) -> bool:
         edit_criteria.SAVE,
         {
             f"{edit_criteria.SAVE}.n_clicks": 1,
-            f"{edit_criteria.MEASURE}.value": "area:coworking",
+            f"{edit_criteria.MEASURE}.value": f"area:coworking@{PLACES[target][0]}",
             f"{edit_criteria.LOADED}.data": {"id": None, "version": None},
             f"{edit_criteria.URL}.search": "",
             **_field_values(edit_criteria.FIELD, values),
@@ -346,7 +350,7 @@ ACTIONS: dict[str, Callable[..., bool]] = {
     "record measure progress of a municipality": progress_of_municipality,
     "record measure progress of the region as a whole": progress_of_region,
     "record a value measured against a success criterion": measured_value,
-    "set a success criterion (shared by every region)": set_criterion,
+    "set a success criterion of the region's measures catalogue": set_criterion,
     "change a presentation of the region": change_deck,
     "delete a presentation of the region": delete_deck,
     "import data in the browser": import_page,

@@ -9,8 +9,12 @@ A role is held nationally (``app_user.role``) or in regions (``user_region_role`
 - a **presentation** if it is its owner, a national admin, an editor or admin of the region the
   presentation belongs to (``deck.region_id``), or the presentation has neither owner nor region (the
   first editor claims it); deleting one needs ``admin`` nationally or in its region;
-- the shared **success criteria**, **imports**, the **change log**, **regions** and **users** only with the
-  role nationally (the measures catalogue is still one for all regions).
+- the **success criteria** of a region's measures catalogue with the role nationally or in that region; the
+  template's (the catalogue with no region) only nationally;
+- **imports**, the **change log**, **regions** and **users** only with the role nationally.
+
+A record of progress or a measured value must also be of a place that uses the activity's catalogue: the
+region or one of its municipalities (``app.ingest.editing``).
 
 Every write of the editing layer (``app.ingest.editing``, ``app.db.decks``) goes through these checks with
 its actor: the logged-in ``Account`` in the web app. A plain string as the actor is a trusted caller (the

@@ -427,11 +427,19 @@ class CoworkingSpace(Base):
 
 
 class MeasureArea(Base):
+    """An area of a measures catalogue: the template (``region_id`` NULL, the report's five areas from
+    seed/measures.yaml) or a region's own catalogue, which starts as a copy of it (migration 0019)."""
+
     __tablename__ = "measure_area"
+    __table_args__ = (
+        Index("uq_measure_area_region_code", "region_id", "code", unique=True, postgresql_nulls_not_distinct=True),
+        Index("uq_measure_area_region_number", "region_id", "number", unique=True, postgresql_nulls_not_distinct=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    number: Mapped[int] = mapped_column(SmallInteger, unique=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    number: Mapped[int] = mapped_column(SmallInteger)
     title: Mapped[I18n]
     rationale: Mapped[I18n]
     source: Mapped[str] = mapped_column(String(300))
@@ -444,10 +452,11 @@ class MeasureArea(Base):
 
 class MeasureActivity(Base):
     __tablename__ = "measure_activity"
+    __table_args__ = (UniqueConstraint("area_id", "code"),)  # codes are unique within a catalogue's area
 
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("measure_area.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(String(60), unique=True)
+    code: Mapped[str] = mapped_column(String(60))
     position: Mapped[int] = mapped_column(SmallInteger)
     title: Mapped[I18n]
 
@@ -571,12 +580,17 @@ class InterviewQuote(Base):
 
 
 class Opportunity(Base):
-    """One of the eight opportunities for municipalities (seed 000)."""
+    """One of the eight opportunities for municipalities (seed 000), in the template (``region_id`` NULL) or
+    a region's catalogue."""
 
     __tablename__ = "opportunity"
+    __table_args__ = (
+        Index("uq_opportunity_region_number", "region_id", "number", unique=True, postgresql_nulls_not_distinct=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(SmallInteger, unique=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(SmallInteger)
     title: Mapped[I18n]
     source: Mapped[str] = mapped_column(String(300))
 

@@ -1,6 +1,7 @@
 """Regions (regional councils): a slug, a name and the member municipalities, made by a national admin
 from the command line (``fjernarbeid regions add|list``). Roles are held per region (``app.db.access``);
-a municipality may be a member of more than one region."""
+a municipality may be a member of more than one region. A new region gets its own measures catalogue, a
+copy of the template (``app.db.catalogues``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db.audit import record
+from app.db.catalogues import copy_template
 from app.db.models import Municipality, Region, RegionMember, UserRegionRole
 from app.errors import FjernarbeidError
 
@@ -68,6 +70,7 @@ def add_region(session: Session, slug: str, name: str, municipalities: list[str]
     session.flush()
     session.add_all(RegionMember(region_id=region.id, kommunenummer=n) for n in numbers)
     session.flush()
+    copy_template(session, region.id)
     record(session, actor, "region.add", "region", slug, None, {"name": name, "municipalities": numbers})
     return RegionInfo(slug, name, tuple(numbers), 0)
 

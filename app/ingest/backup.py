@@ -2,7 +2,8 @@
 the importers read back.
 
 The export holds every table that ``seed/reference`` does not rebuild: the coworking inventory (the
-importer's CSV), the measures catalogue (the seed's YAML format), measure progress (CSV), presentations
+importer's CSV), the measures catalogues (the seed's YAML format: ``measures.yaml`` the template,
+``catalogues/<region>.yaml`` each region's own), measure progress (CSV), presentations
 (JSON), success criteria and their measured values (CSV), every survey as its respondent file with exact weights and its codebook (YAML), and, row for row
 as JSON lines in ``tables/`` (``TABLE_FILES``), the change log, the published figures, the national
 series, the SSB series (an admin may have imported newer ones than the seed's), other centrality
@@ -34,9 +35,10 @@ import yaml
 from psycopg.types.json import Jsonb
 from sqlalchemy import Date, DateTime, Integer, Numeric, Table, delete, func, select, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.db.audit import entries
+from app.db.catalogues import give_regions_catalogues, has_catalogue
 from app.db.models import (
     Answer,
     AppUser,
@@ -61,13 +63,22 @@ from app.errors import ImportValidationError
 from app.ingest import figures, interviews, measures, reference
 from app.ingest.coworking_import import COLUMNS as COWORKING_COLUMNS
 from app.ingest.coworking_import import import_coworking
-from app.ingest.editing import CriterionInput, MeasurementInput, ProgressInput
+from app.ingest.editing import (
+    CriterionInput,
+    EditError,
+    MeasurementInput,
+    ProgressInput,
+    measure_columns,
+    measure_key,
+)
 from app.ingest.seed import SEED_DIR
 from app.ingest.survey_import import import_survey
 
 MANIFEST = "manifest.json"
-FORMAT = 2
-READABLE_FORMATS = (1, 2)  # a format-1 copy has no tables/: its figures and SSB series come from seed/
+FORMAT = 3
+# a format-1 copy has no tables/: its figures and SSB series come from seed/. Copies before format 3 have one
+# catalogue: the regions get copies of it, and each record goes to the catalogue of its place's region.
+READABLE_FORMATS = (1, 2, 3)
 PROGRESS_COLUMNS = (
     "activity",
     "place",
@@ -80,6 +91,7 @@ PROGRESS_COLUMNS = (
     "is_example",
     "updated_by",
     "updated_at",
+    "catalogue",  # the region whose catalogue the activity is in; empty for the template (format 3)
 )
 CRITERIA_COLUMNS = (
     "measure",
@@ -145,7 +157,12 @@ def export_all(session: Session, directory: Path) -> BackupReport:
     (directory / "surveys").mkdir(parents=True)
     report = BackupReport()
     report.counts["coworking spaces"] = _export_coworking(session, directory / "coworking.csv")
-    report.counts["measure areas"] = _export_measures(session, directory / "measures.yaml")
+    report.counts["measure areas"] = _export_measures(session, directory / "measures.yaml", None)
+    (directory / "catalogues").mkdir()
+    for region_id, slug in session.execute(select(Region.id, Region.slug).order_by(Region.slug)).all():
+        if has_catalogue(session, region_id):
+            path = directory / "catalogues" / f"{slug}.yaml"
+            report.counts["measure areas"] += _export_measures(session, path, region_id)
     report.counts["progress records"] = _export_progress(session, directory / "progress.csv")
     report.counts["success criteria"] = _export_criteria(session, directory / "criteria.csv")
     report.counts["measured values"] = _export_measurements(session, directory / "criterion_measurements.csv")
@@ -202,9 +219,16 @@ def _i18n(value: dict | None) -> dict | None:
     return {k: value[k] for k in ("nb", "nn", "en") if k in value} if value else None
 
 
-def _export_measures(session: Session, path: Path) -> int:
+def _in_catalogue(column: Any, region_id: int | None) -> Any:
+    return column.is_(None) if region_id is None else column == region_id
+
+
+def _export_measures(session: Session, path: Path, region_id: int | None) -> int:
     areas = session.scalars(
-        select(MeasureArea).options(selectinload(MeasureArea.activities)).order_by(MeasureArea.number)
+        select(MeasureArea)
+        .options(selectinload(MeasureArea.activities))
+        .where(_in_catalogue(MeasureArea.region_id, region_id))
+        .order_by(MeasureArea.number)
     ).all()
     document = {
         "areas": [
@@ -222,7 +246,9 @@ def _export_measures(session: Session, path: Path) -> int:
         ],
         "opportunities": [
             {"number": o.number, "title": _i18n(o.title), "source": o.source}
-            for o in session.scalars(select(Opportunity).order_by(Opportunity.number))
+            for o in session.scalars(
+                select(Opportunity).where(_in_catalogue(Opportunity.region_id, region_id)).order_by(Opportunity.number)
+            )
         ],
     }
     path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
@@ -230,11 +256,14 @@ def _export_measures(session: Session, path: Path) -> int:
 
 
 def _export_progress(session: Session, path: Path) -> int:
+    catalogue = aliased(Region)
     rows = session.execute(
-        select(MeasureProgress, MeasureActivity.code, Region.slug)
+        select(MeasureProgress, MeasureActivity.code, Region.slug, catalogue.slug)
         .join(MeasureActivity, MeasureActivity.id == MeasureProgress.activity_id)
+        .join(MeasureArea, MeasureArea.id == MeasureActivity.area_id)
+        .outerjoin(catalogue, catalogue.id == MeasureArea.region_id)
         .outerjoin(Region, Region.id == MeasureProgress.region_id)
-        .order_by(MeasureActivity.code, MeasureProgress.kommunenummer, Region.slug)
+        .order_by(catalogue.slug.nulls_first(), MeasureActivity.code, MeasureProgress.kommunenummer, Region.slug)
     ).all()
     return _write_csv(
         path,
@@ -252,17 +281,22 @@ def _export_progress(session: Session, path: Path) -> int:
                 _text(p.is_example),
                 _text(p.updated_by),
                 p.updated_at.isoformat(),
+                _text(in_catalogue),
             ]
-            for p, code, slug in rows
+            for p, code, slug, in_catalogue in rows
         ],
     )
 
 
 def _export_criteria(session: Session, path: Path) -> int:
+    activity_area = aliased(MeasureArea)
+    catalogue = aliased(Region)
     rows = session.execute(
-        select(MeasureCriterion, MeasureArea.code, MeasureActivity.code)
+        select(MeasureCriterion, MeasureArea.code, MeasureActivity.code, catalogue.slug)
         .outerjoin(MeasureArea, MeasureArea.id == MeasureCriterion.area_id)
         .outerjoin(MeasureActivity, MeasureActivity.id == MeasureCriterion.activity_id)
+        .outerjoin(activity_area, activity_area.id == MeasureActivity.area_id)
+        .outerjoin(catalogue, catalogue.id == func.coalesce(MeasureArea.region_id, activity_area.region_id))
         .order_by(MeasureCriterion.id)
     ).all()
     return _write_csv(
@@ -270,7 +304,7 @@ def _export_criteria(session: Session, path: Path) -> int:
         CRITERIA_COLUMNS,
         [
             [
-                f"area:{area}" if area else f"activity:{activity}",
+                measure_key("area", area, slug) if area else measure_key("activity", activity, slug),
                 c.description,
                 "" if c.target_value is None else repr(c.target_value),
                 _text(c.target_unit),
@@ -281,7 +315,7 @@ def _export_criteria(session: Session, path: Path) -> int:
                 c.updated_at.isoformat(),
                 _text(c.at_most),
             ]
-            for c, area, activity in rows
+            for c, area, activity, slug in rows
         ],
     )
 
@@ -488,11 +522,13 @@ def import_all(session: Session, directory: Path, created_by: str = "fjernarbeid
         if name in copied:
             report.counts[f"{name} rows"] = _import_table(session, _table(name), directory / "tables" / f"{name}.jsonl")
     report.counts["measure catalogue rows"] = measures.load_measures(session, directory / "measures.yaml")
+    report.counts["measure catalogue rows"] += _import_catalogues(session, directory / "catalogues")
     coworking = import_coworking(session, directory / "coworking.csv", replace=True, created_by=created_by)
     report.counts["coworking spaces"] = coworking.rows
     report.counts["progress records"] = _import_progress(session, directory / "progress.csv")
     if (directory / "criteria.csv").is_file():  # copies made before success criteria existed have none
-        criteria_ids = _import_criteria(session, directory / "criteria.csv")
+        one_catalogue = manifest["format"] < 3  # made before regions had their own catalogues
+        criteria_ids = _import_criteria(session, directory / "criteria.csv", one_catalogue)
         report.counts["success criteria"] = len(criteria_ids)
         if (directory / "criterion_measurements.csv").is_file():
             report.counts["measured values"] = _import_measurements(
@@ -523,14 +559,55 @@ def import_all(session: Session, directory: Path, created_by: str = "fjernarbeid
     return report
 
 
+def _import_catalogues(session: Session, directory: Path) -> int:
+    """Each region's catalogue of a format-3 copy; then every region still without one (a copy made before
+    regions had their own) gets a copy of the template."""
+    regions = dict(session.execute(select(Region.slug, Region.id)).all())
+    changed = 0
+    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+        if path.stem not in regions:
+            raise ImportValidationError(
+                f"{path}: no region {path.stem!r} in the copy's regions.json or seed/reference. Fix: restore the "
+                "regions.json of the same copy."
+            )
+        changed += measures.load_measures(session, path, regions[path.stem])
+    return changed + give_regions_catalogues(session)
+
+
+def _catalogue_of_place(session: Session, place: str) -> str | None:
+    """For a copy made before regions had their own catalogues: the catalogue a place's records go to (the
+    region's; a municipality's first region by slug; the template for a municipality in no region)."""
+    if place.startswith("region:"):
+        return place.removeprefix("region:")
+    return session.scalar(
+        select(Region.slug)
+        .join(RegionMember, RegionMember.region_id == Region.id)
+        .where(RegionMember.kommunenummer == place)
+        .order_by(Region.slug)
+    )
+
+
+def _activities_by_catalogue(session: Session) -> dict[tuple[str | None, str], int]:
+    """(region slug or None for the template, activity code) -> activity id."""
+    rows = session.execute(
+        select(Region.slug, MeasureActivity.code, MeasureActivity.id)
+        .select_from(MeasureActivity)
+        .join(MeasureArea, MeasureArea.id == MeasureActivity.area_id)
+        .outerjoin(Region, Region.id == MeasureArea.region_id)
+        .order_by(MeasureArea.number.desc())  # an activity code in two areas: the first area's wins
+    ).all()
+    return {(slug, code): activity_id for slug, code, activity_id in rows}
+
+
 def _import_progress(session: Session, path: Path) -> int:
-    activities = dict(session.execute(select(MeasureActivity.code, MeasureActivity.id)).all())
+    activities = _activities_by_catalogue(session)
     regions = dict(session.execute(select(Region.slug, Region.id)).all())
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for number, row in enumerate(rows, start=2):
-        activity = activities.get(row["activity"])
         place = row["place"]
+        in_catalogue = (row["catalogue"] or None) if "catalogue" in row else _catalogue_of_place(session, place)
+        activity = activities.get((in_catalogue, row["activity"]))
         if activity is None or (place.startswith("region:") and place.removeprefix("region:") not in regions):
             raise ImportValidationError(
                 f"{path.name}, row {number}: unknown activity or region {row['activity']!r}/{place!r}. Fix: restore the "
@@ -554,39 +631,49 @@ def _import_progress(session: Session, path: Path) -> int:
     return len(rows)
 
 
-def _import_criteria(session: Session, path: Path) -> list[int]:
-    """The criteria of the copy, added; their new ids in the file's order."""
-    areas = dict(session.execute(select(MeasureArea.code, MeasureArea.id)).all())
-    activities = dict(session.execute(select(MeasureActivity.code, MeasureActivity.id)).all())
+CriterionIds = list[dict[str | None, int]]  # per row of criteria.csv: catalogue (region slug, None) -> new id
+
+
+def _import_criteria(session: Session, path: Path, one_catalogue: bool) -> CriterionIds:
+    """The criteria of the copy, added; their new ids in the file's order, by catalogue. A criterion of a copy
+    made before regions had their own catalogues (``one_catalogue``) is added to the template and to every
+    region's catalogue, as the upgrade to them did (migration 0019)."""
+    slugs = [None, *session.scalars(select(Region.slug).order_by(Region.slug))]
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    added: list[MeasureCriterion] = []
+    added: list[dict[str | None, MeasureCriterion]] = []
     for number, row in enumerate(rows, start=2):
-        kind, _, code = row["measure"].partition(":")
-        area_id = areas.get(code) if kind == "area" else None
-        activity_id = activities.get(code) if kind == "activity" else None
-        if area_id is None and activity_id is None:
-            raise ImportValidationError(
-                f"{path.name}, row {number}: unknown measure {row['measure']!r}. Fix: restore the measures catalogue "
-                "of the same copy."
-            )
+        measure = row["measure"]
+        kind, _, code = measure.partition(":")
+        catalogues = slugs if one_catalogue else [code.partition("@")[2] or None]
         values = {k: row.get(k) or None for k in CriterionInput.model_fields}  # at_most: not in copies before 0013
         checked = CriterionInput.model_validate({k: v for k, v in values.items() if v is not None}).model_dump()
-        criterion = MeasureCriterion(
-            area_id=area_id,
-            activity_id=activity_id,
-            is_example=row["is_example"] == "true",
-            updated_by=row["updated_by"] or None,
-            **({"updated_at": dt.datetime.fromisoformat(row["updated_at"])} if row.get("updated_at") else {}),
-            **checked,
-        )
-        session.add(criterion)
-        added.append(criterion)
+        copies: dict[str | None, MeasureCriterion] = {}
+        for slug in catalogues:
+            try:
+                area_id, activity_id, _region = measure_columns(
+                    session, measure_key(kind, code.partition("@")[0], slug)
+                )
+            except EditError:
+                raise ImportValidationError(
+                    f"{path.name}, row {number}: unknown measure {measure!r}. Fix: restore the measures catalogues "
+                    "(measures.yaml, catalogues/) of the same copy."
+                ) from None
+            copies[slug] = MeasureCriterion(
+                area_id=area_id,
+                activity_id=activity_id,
+                is_example=row["is_example"] == "true",
+                updated_by=row["updated_by"] or None,
+                **({"updated_at": dt.datetime.fromisoformat(row["updated_at"])} if row.get("updated_at") else {}),
+                **checked,
+            )
+        session.add_all(copies.values())
+        added.append(copies)
     session.flush()
-    return [c.id for c in added]
+    return [{slug: c.id for slug, c in copies.items()} for copies in added]
 
 
-def _import_measurements(session: Session, path: Path, criteria_ids: list[int]) -> int:
+def _import_measurements(session: Session, path: Path, criteria_ids: CriterionIds) -> int:
     regions = dict(session.execute(select(Region.slug, Region.id)).all())
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -603,7 +690,7 @@ def _import_measurements(session: Session, path: Path, criteria_ids: list[int]) 
         checked = MeasurementInput.model_validate({k: v for k, v in values.items() if v is not None}).model_dump()
         session.add(
             CriterionMeasurement(
-                criterion_id=criteria_ids[criterion - 1],
+                criterion_id=_criterion_for(session, criteria_ids[criterion - 1], place),
                 kommunenummer=None if region_id is not None else place,
                 region_id=region_id,
                 is_example=row["is_example"] == "true",
@@ -614,6 +701,14 @@ def _import_measurements(session: Session, path: Path, criteria_ids: list[int]) 
         )
     session.flush()
     return len(rows)
+
+
+def _criterion_for(session: Session, ids: dict[str | None, int], place: str) -> int:
+    """The criterion a measured value in ``place`` belongs to: the one criterion of its row, or, for a copy made
+    before regions had their own catalogues, the copy in the catalogue of the place's region."""
+    if len(ids) == 1:
+        return next(iter(ids.values()))
+    return ids.get(_catalogue_of_place(session, place), ids[None])
 
 
 def _import_decks(session: Session, path: Path) -> int:

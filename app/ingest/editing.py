@@ -33,8 +33,17 @@ from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app import resources
-from app.db.access import Actor, actor_name, check_municipality, check_national, check_place
+from app.db.access import (
+    Actor,
+    actor_name,
+    check_municipality,
+    check_national,
+    check_place,
+    check_region,
+    regions_of_municipality,
+)
 from app.db.audit import record
+from app.db.catalogues import catalogue_region_of_activity
 from app.db.models import (
     CoworkingSpace,
     CriterionMeasurement,
@@ -248,8 +257,10 @@ def save_progress(
     """
     check_place(session, actor, "editor", place)
     actor = actor_name(actor)
-    if session.get(MeasureActivity, activity_id) is None:
+    found, catalogue_region = catalogue_region_of_activity(session, activity_id)
+    if not found:
         raise EditError([FieldProblem("activity", "invalid")])
+    _check_in_catalogue(session, place, catalogue_region)
     where = _place_filter(session, activity_id, place)
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     cleaned = {k: v for k, v in cleaned.items() if v not in (None, "")}
@@ -306,6 +317,20 @@ def _place_columns(session: Session, place: str) -> tuple[str | None, int | None
     return place, None
 
 
+def _check_in_catalogue(session: Session, place: str, catalogue_region: int | None) -> None:
+    """A region's catalogue takes records of the region and its member municipalities; the template, of
+    municipalities in no region (``EditError`` on ``place`` otherwise)."""
+    number, region_id = _place_columns(session, place)
+    if number is None:
+        inside = region_id == catalogue_region
+    elif catalogue_region is None:
+        inside = not regions_of_municipality(session, number)
+    else:
+        inside = catalogue_region in regions_of_municipality(session, number)
+    if not inside:
+        raise EditError([FieldProblem("place", "not_in_catalogue")])
+
+
 def _place_filter(session: Session, activity_id: int, place: str) -> Any:
     number, region_id = _place_columns(session, place)
     if number is not None:
@@ -346,23 +371,49 @@ def criterion_values(criterion: MeasureCriterion) -> dict[str, Any]:
     }
 
 
-def _measure_columns(session: Session, measure: str) -> tuple[int | None, int | None]:
-    """(area_id, activity_id) of ``measure``: ``area:<code>`` or ``activity:<code>`` of the catalogue."""
-    kind, _, code = measure.partition(":")
+def measure_key(kind: str, code: str, region_slug: str | None) -> str:
+    """How forms and copies name a measure: ``area:<code>`` or ``activity:<code>`` of the template, with
+    ``@<region-slug>`` for a region's catalogue (``area:coworking@hardangerradet``)."""
+    return f"{kind}:{code}" + (f"@{region_slug}" if region_slug else "")
+
+
+def measure_columns(session: Session, measure: str) -> tuple[int | None, int | None, int | None]:
+    """(area_id, activity_id, the catalogue's region_id) of ``measure`` (see ``measure_key``)."""
+    kind, _, rest = measure.partition(":")
+    code, _, slug = rest.partition("@")
+    region_id = None
+    if slug:
+        region_id = session.scalar(select(Region.id).where(Region.slug == slug))
+        if region_id is None:
+            raise EditError([FieldProblem("measure", "invalid")])
+    in_catalogue = MeasureArea.region_id.is_(None) if region_id is None else MeasureArea.region_id == region_id
     if kind == "area":
-        area_id = session.scalar(select(MeasureArea.id).where(MeasureArea.code == code))
+        area_id = session.scalar(select(MeasureArea.id).where(MeasureArea.code == code, in_catalogue))
         if area_id is not None:
-            return area_id, None
+            return area_id, None, region_id
     elif kind == "activity":
-        activity_id = session.scalar(select(MeasureActivity.id).where(MeasureActivity.code == code))
+        activity_id = session.scalar(
+            select(MeasureActivity.id)
+            .join(MeasureArea, MeasureArea.id == MeasureActivity.area_id)
+            .where(MeasureActivity.code == code, in_catalogue)
+            .order_by(MeasureArea.number)
+        )
         if activity_id is not None:
-            return None, activity_id
+            return None, activity_id, region_id
     raise EditError([FieldProblem("measure", "invalid")])
 
 
+def criterion_region(session: Session, criterion: MeasureCriterion) -> int | None:
+    """The region whose catalogue ``criterion`` belongs to (None: the template)."""
+    area_id = criterion.area_id
+    if area_id is None:
+        area_id = session.scalar(select(MeasureActivity.area_id).where(MeasureActivity.id == criterion.activity_id))
+    return session.scalar(select(MeasureArea.region_id).where(MeasureArea.id == area_id))
+
+
 def find_criteria(session: Session, measure: str) -> list[dict[str, Any]]:
-    """The criteria set for ``measure`` (``area:<code>`` or ``activity:<code>``), oldest first."""
-    area_id, activity_id = _measure_columns(session, measure)
+    """The criteria set for ``measure`` (see ``measure_key``), oldest first."""
+    area_id, activity_id, _region = measure_columns(session, measure)
     column = MeasureCriterion.area_id if area_id is not None else MeasureCriterion.activity_id
     rows = session.scalars(
         select(MeasureCriterion).where(column == (area_id or activity_id)).order_by(MeasureCriterion.id)
@@ -387,13 +438,16 @@ def save_criterion(
     council's own and no longer an example.
 
     Raises:
-        NotAllowed: the actor is no national editor (the catalogue's criteria are shared by every region).
+        NotAllowed: the actor is no editor of the catalogue's region (the template's: no national editor).
         EditError: unknown measure, or an invalid field.
         EditConflict: someone changed the criterion since ``version``, or it is gone.
     """
-    check_national(actor, "editor")
+    area_id, activity_id, catalogue_region = measure_columns(session, measure)
+    if catalogue_region is None:
+        check_national(actor, "editor")
+    else:
+        check_region(actor, "editor", catalogue_region)
     actor = actor_name(actor)
-    area_id, activity_id = _measure_columns(session, measure)
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     cleaned = {k: v for k, v in cleaned.items() if v not in (None, "")}
     if isinstance(cleaned.get("target_value"), str):
@@ -485,6 +539,7 @@ def record_measurement(
         raise EditError([FieldProblem("criterion", "invalid")])
     if criterion.target_value is None:
         raise EditError([FieldProblem("value", "no_numeric_target")])
+    _check_in_catalogue(session, place, criterion_region(session, criterion))
     number, region_id = _place_columns(session, place)
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     cleaned = {k: v for k, v in cleaned.items() if v not in (None, "")}

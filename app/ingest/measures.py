@@ -1,5 +1,6 @@
-"""The measures catalogue (``seed/measures.yaml``): the five measure areas of NORCE (2025)
-chapter 4 with their activities, and the eight opportunities for municipalities (seed 000)."""
+"""The measures catalogue's template (``seed/measures.yaml``): the five measure areas of NORCE (2025)
+chapter 4 with their activities, and the eight opportunities for municipalities (seed 000). Regions get a
+copy of it (``app.db.catalogues``); loading the template again changes the template only."""
 
 from __future__ import annotations
 
@@ -47,7 +48,9 @@ class Catalogue(BaseModel):
     opportunities: list[OpportunitySpec]
 
 
-def load_measures(session: Session, path: Path) -> int:
+def load_measures(session: Session, path: Path, region_id: int | None = None) -> int:
+    """Load the catalogue in ``path`` as the template (``region_id`` None) or as ``region_id``'s own
+    catalogue; idempotent (rows are matched by code within the catalogue). The number of rows changed."""
     try:
         catalogue = Catalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except ValidationError as exc:
@@ -63,6 +66,7 @@ def load_measures(session: Session, path: Path) -> int:
         MeasureArea,
         [
             {
+                "region_id": region_id,
                 "code": a.code,
                 "number": a.number,
                 "title": a.title.as_dict(),
@@ -73,9 +77,10 @@ def load_measures(session: Session, path: Path) -> int:
             }
             for a in catalogue.areas
         ],
-        ["code"],
+        ["region_id", "code"],
     )
-    area_ids = dict(session.execute(select(MeasureArea.code, MeasureArea.id)).all())
+    in_catalogue = MeasureArea.region_id.is_(None) if region_id is None else MeasureArea.region_id == region_id
+    area_ids = dict(session.execute(select(MeasureArea.code, MeasureArea.id).where(in_catalogue)).all())
     changed += upsert(
         session,
         MeasureActivity,
@@ -84,12 +89,15 @@ def load_measures(session: Session, path: Path) -> int:
             for a in catalogue.areas
             for i, act in enumerate(a.activities, start=1)
         ],
-        ["code"],
+        ["area_id", "code"],
     )
     changed += upsert(
         session,
         Opportunity,
-        [{"number": o.number, "title": o.title.as_dict(), "source": o.source} for o in catalogue.opportunities],
-        ["number"],
+        [
+            {"region_id": region_id, "number": o.number, "title": o.title.as_dict(), "source": o.source}
+            for o in catalogue.opportunities
+        ],
+        ["region_id", "number"],
     )
     return changed

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import resources
+from app.db.catalogues import give_regions_catalogues
 from app.db.models import Survey
 from app.ingest import figures, interviews, measures, reference
 from app.ingest.batches import last_succeeded_sha256, sha256_of
@@ -55,6 +56,7 @@ def seed_all(session: Session, seed_dir: Path = SEED_DIR, surveys: bool = True) 
         session, seed_dir / "national_home_office.csv"
     )
     report.changed["measures catalogue"] = measures.load_measures(session, seed_dir / "measures.yaml")
+    report.changed["regions' own measures catalogues"] = give_regions_catalogues(session)
     report.changed["interviews (NORCE 2025, 3.1)"] = interviews.load_interviews(session, seed_dir / "interviews.yaml")
     report.changed["coworking spaces (example)"] = _seed_coworking(session, seed_dir / "coworking_example.csv")
     if surveys:

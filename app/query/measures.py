@@ -1,7 +1,7 @@
-"""The measures catalogue, its progress per place and the survey evidence behind each area.
+"""The measures catalogues, their progress per place and the survey evidence behind each area.
 
-The catalogue (five areas with their activities, eight opportunities) comes from
-seed/measures.yaml. Progress is recorded per activity for a municipality or a whole region;
+The template (five areas with their activities, eight opportunities) comes from seed/measures.yaml; each
+region has its own catalogue, a copy of the template it may change (``app.db.catalogues``). Progress is recorded per activity for a municipality or a whole region;
 an activity without a record counts as "not started", so the page can always show the full
 grid. Evidence turns each area's evidence variables into one short, national-level figure.
 """
@@ -62,10 +62,22 @@ class OpportunityInfo:
     source: str
 
 
-def catalogue(session: Session) -> list[Area]:
-    """The measure areas in their report order, each with its activities in order."""
+def _of_catalogue(column, region_slug: str | None):
+    """The condition that a row with ``column`` (a ``region_id``) is in ``region_slug``'s catalogue (None: the
+    template)."""
+    if region_slug is None:
+        return column.is_(None)
+    return column == select(Region.id).where(Region.slug == region_slug).scalar_subquery()
+
+
+def catalogue(session: Session, region_slug: str | None = None) -> list[Area]:
+    """The measure areas of ``region_slug``'s catalogue (None: the template) in their order, each with its
+    activities in order."""
     areas = session.scalars(
-        select(MeasureArea).options(selectinload(MeasureArea.activities)).order_by(MeasureArea.number)
+        select(MeasureArea)
+        .options(selectinload(MeasureArea.activities))
+        .where(_of_catalogue(MeasureArea.region_id, region_slug))
+        .order_by(MeasureArea.number)
     )
     return [
         Area(
@@ -82,10 +94,12 @@ def catalogue(session: Session) -> list[Area]:
     ]
 
 
-def opportunities(session: Session) -> list[OpportunityInfo]:
+def opportunities(session: Session, region_slug: str | None = None) -> list[OpportunityInfo]:
     return [
         OpportunityInfo(o.number, o.title, o.source)
-        for o in session.scalars(select(Opportunity).order_by(Opportunity.number))
+        for o in session.scalars(
+            select(Opportunity).where(_of_catalogue(Opportunity.region_id, region_slug)).order_by(Opportunity.number)
+        )
     ]
 
 
@@ -186,13 +200,15 @@ class Criterion:
     at_most: bool = False  # the target is a ceiling: met at or below it
 
 
-def criteria(session: Session) -> list[Criterion]:
-    """Every success criterion, by area, the area's own before its activities', oldest first."""
+def criteria(session: Session, region_slug: str | None = None) -> list[Criterion]:
+    """Every success criterion of ``region_slug``'s catalogue (None: the template), by area, the area's own
+    before its activities', oldest first."""
     activity_area = select(MeasureActivity.area_id).where(MeasureActivity.id == MeasureCriterion.activity_id)
     area_id = func.coalesce(MeasureCriterion.area_id, activity_area.scalar_subquery())
     rows = session.execute(
         select(MeasureCriterion, MeasureArea.code)
         .join(MeasureArea, MeasureArea.id == area_id)
+        .where(_of_catalogue(MeasureArea.region_id, region_slug))
         .order_by(MeasureArea.number, MeasureCriterion.activity_id.nulls_first(), MeasureCriterion.id)
     ).all()
     return [
@@ -331,4 +347,30 @@ def _evidence_for(session: Session, survey: str, variables: Sequence[str], min_n
             row.n,
             row.suppressed or row.estimate is None,
         )
+    return found
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A measures catalogue as the editing forms offer it: a region's own, or the template (``region_slug``
+    None), with the places whose progress and measured values it takes."""
+
+    region_slug: str | None
+    region_name: str | None
+    areas: list[Area]
+    places: frozenset[str]  # kommunenummer and region:<slug>; the template's: municipalities in no region
+
+
+def catalogues(session: Session) -> list[Catalogue]:
+    """Every region's catalogue by the region's name, then the template."""
+    found = []
+    for region in session.scalars(select(Region).options(selectinload(Region.members)).order_by(Region.name)):
+        members = frozenset(m.kommunenummer for m in region.members)
+        found.append(
+            Catalogue(region.slug, region.name, catalogue(session, region.slug), members | {f"region:{region.slug}"})
+        )
+    outside = session.scalars(
+        select(Municipality.kommunenummer).where(~Municipality.kommunenummer.in_(select(RegionMember.kommunenummer)))
+    )
+    found.append(Catalogue(None, None, catalogue(session), frozenset(outside)))
     return found

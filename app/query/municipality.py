@@ -16,6 +16,7 @@ from app.db.models import (
     CoworkingSpace,
     EducationLevel,
     MeasureActivity,
+    MeasureArea,
     MeasureProgress,
     Municipality,
     MunicipalityStatistic,
@@ -523,8 +524,12 @@ def coworking_spaces(session: Session, numbers: tuple[str, ...]) -> list[tuple[s
 
 def measure_status(session: Session, area: Place) -> dict[str, int]:
     """How many measure activities have each status for the area (its municipalities' records, or the
-    region's own); activities without a record count as not started."""
-    total = session.scalar(select(func.count()).select_from(MeasureActivity)) or 0
+    region's own) in the catalogue of its region (the template for a municipality in none); activities without
+    a record count as not started."""
+    areas = select(MeasureArea.id).where(
+        MeasureArea.region_id.is_(None) if area.region_id is None else MeasureArea.region_id == area.region_id
+    )
+    total = session.scalar(select(func.count()).where(MeasureActivity.area_id.in_(areas))) or 0
     where = (
         MeasureProgress.region_id == area.region_id
         if area.is_region
@@ -532,7 +537,9 @@ def measure_status(session: Session, area: Place) -> dict[str, int]:
     )
     rows = session.execute(
         select(MeasureProgress.status, func.count(func.distinct(MeasureProgress.activity_id)))
-        .where(where)
+        .where(
+            where, MeasureProgress.activity_id.in_(select(MeasureActivity.id).where(MeasureActivity.area_id.in_(areas)))
+        )
         .group_by(MeasureProgress.status)
     ).all()
     counts = {str(status): int(n) for status, n in rows}

@@ -13,6 +13,7 @@ from app.db.models import (
     ContextSeries,
     CoworkingSpace,
     MeasureActivity,
+    MeasureArea,
     MeasureProgress,
     Municipality,
     Region,
@@ -124,8 +125,14 @@ def coworking_capacity(session: Session, region_slug: str | None) -> dict:
 
 
 def measure_progress(session: Session, region_slug: str | None) -> dict[str, int]:
-    """How many activities have each status in the region (activities without a record: not started)."""
-    total = session.scalar(select(func.count()).select_from(MeasureActivity)) or 0
+    """How many activities of the region's catalogue (all of Norway: the template's) have each status in the
+    region as a whole (activities without a record: not started)."""
+    areas = select(MeasureArea.id).where(
+        MeasureArea.region_id.is_(None)
+        if not region_slug
+        else MeasureArea.region_id == select(Region.id).where(Region.slug == region_slug).scalar_subquery()
+    )
+    total = session.scalar(select(func.count()).where(MeasureActivity.area_id.in_(areas))) or 0
     counts: dict[str, int] = {}
     if region_slug:
         rows = session.execute(

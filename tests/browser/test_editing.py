@@ -12,9 +12,10 @@ from selenium.webdriver.support.ui import Select
 from sqlalchemy import create_engine, delete
 from sqlalchemy.orm import Session
 
-from app.db.models import CoworkingSpace, MeasureActivity, MeasureCriterion, MeasureProgress
+from app.db.models import CoworkingSpace, MeasureCriterion, MeasureProgress
 from app.language import gettext
 from app.web.pages import edit_coworking, edit_criteria, edit_progress
+from tests import catalogues
 
 SPACE = "Testhuset <b>Ulvik</b>"
 NOTE = "<script>window.injected = 1</script> Vedtak i formannskapet"
@@ -90,7 +91,7 @@ def test_an_editor_adds_a_space_sees_it_on_the_map_and_records_progress(page, ac
     )
     assert SPACE in page.text("#coworking-grid")  # as text: the <b> is not markup
 
-    activity = db.query(MeasureActivity).order_by(MeasureActivity.id).first()
+    activity = catalogues.activity(db)
     page.open(edit_progress.PATH, f"#{edit_progress.SAVE}")
     page.wait_idle()
     Select(page.driver.find_element("css selector", f"#{edit_progress.ACTIVITY}")).select_by_value(str(activity.id))
@@ -170,7 +171,9 @@ def test_an_editor_sets_a_success_criterion_and_tiltak_shows_the_standing(page, 
     page.log_in(accounts["editor"])
     page.open(edit_criteria.PATH, f"#{edit_criteria.SAVE}")
     page.wait_idle()
-    Select(page.driver.find_element("css selector", f"#{edit_criteria.MEASURE}")).select_by_value("area:coworking")
+    Select(page.driver.find_element("css selector", f"#{edit_criteria.MEASURE}")).select_by_value(
+        "area:coworking@hardangerradet"
+    )
     page.wait_idle()
     _type(page, edit_criteria.FIELD, "description", CRITERION)
     _type(page, edit_criteria.FIELD, "target_date", "2099-12-31")

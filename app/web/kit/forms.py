@@ -41,6 +41,10 @@ PROBLEM_TEXT = {
     "no_target": N_("Give a target: a number (with its unit), words, or both."),
     "no_numeric_target": N_("This criterion's target is not a number: give it one before recording values."),
     "in_future": N_("The date has not come yet: record a value once it is measured."),
+    "not_in_catalogue": N_(
+        "This place does not use the chosen catalogue: choose the region or one of its municipalities (for the "
+        "report's template: a municipality in no region)."
+    ),
     "invalid": N_("This value is not allowed here."),
 }
 
@@ -92,6 +96,23 @@ def place_options(session: Any, lang: str, allowed: Any = None) -> list[dict[str
         + [{"label": f"{name} ({number})", "value": number} for number, name, slug in places if not slug]
     )
     return [o for o in options if allowed is None or allowed.allows(o["value"])]
+
+
+def editable_catalogues(session: Any, allowed: Any) -> list[Any]:
+    """The measures catalogues (``app.query.measures.Catalogue``) an account may record in, given its
+    ``allowed`` places (``app.db.access.Places``): a region's when its role reaches the region, the template
+    (for municipalities in no region) only with the role nationally."""
+    from app.query.measures import catalogues
+
+    return [
+        c
+        for c in catalogues(session)
+        if (allowed.everywhere if c.region_slug is None else allowed.allows(f"region:{c.region_slug}"))
+    ]
+
+
+def catalogue_name(catalogue: Any, lang: str) -> str:
+    return catalogue.region_name or _("The report's template (municipalities in no region)", lang)
 
 
 def names_of(outputs: list[dict[str, Any]]) -> list[str]:

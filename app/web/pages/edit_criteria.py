@@ -23,17 +23,19 @@ from app.ingest.editing import (
     find_criteria,
     find_measurements,
     load_criterion,
+    measure_key,
     record_measurement,
     save_criterion,
 )
 from app.language import N_, format_number, pick
 from app.language import gettext as _
-from app.query.measures import catalogue
 from app.web.kit import urls
 from app.web.kit.components import page_language
 from app.web.kit.forms import (
     answered,
+    catalogue_name,
     choice,
+    editable_catalogues,
     error_summary,
     field,
     marks,
@@ -88,23 +90,30 @@ MEASURED_FEEDBACK = "edit-criteria-measured-feedback"
 MEASURED_SAVE = "edit-criteria-measured-save"
 MEASURED_MESSAGE = "edit-criteria-measured-message"
 MEASURED_LIST = "edit-criteria-measured-list"
+PLACES_OF = "edit-criteria-places-of"  # each measure's catalogue, and the places each catalogue takes
 
 
 def layout(lang: str, search: str = "") -> html.Div:
+    wanted = parse_search(search).get("region")
     with session_scope() as session:
-        areas = catalogue(session)
-    measures = []
-    for area in areas:
-        measures.append({"label": f"{area.number}. {pick(area.title, lang)}", "value": f"area:{area.code}"})
-        measures += [
-            {"label": f"{area.number}. – {pick(activity.title, lang)}", "value": f"activity:{activity.code}"}
-            for activity in area.activities
-        ]
-    who = auth.account()
-    with session_scope() as session:
-        # only the places of the account's regions (app.db.access; the save checks again)
-        places = place_options(session, lang, editable_places(session, who, ROLE))
-    national = who is not None and who.national(ROLE)
+        # only the catalogues and places of the account's regions (app.db.access; the save checks again)
+        allowed = editable_places(session, auth.account(), ROLE)
+        offered = editable_catalogues(session, allowed)
+        all_places = place_options(session, lang, allowed)
+    offered.sort(key=lambda c: c.region_slug != wanted)  # ?region=<slug>: its catalogue first
+    measures, catalogue_of, places_of = [], {}, {}
+    for c in offered:
+        name = catalogue_name(c, lang)
+        places_of[name] = [o for o in all_places if o["value"] in c.places]
+        for area in c.areas:
+            key = measure_key("area", area.code, c.region_slug)
+            measures.append({"label": f"{name} · {area.number}. {pick(area.title, lang)}", "value": key})
+            catalogue_of[key] = name
+            for activity in area.activities:
+                key = measure_key("activity", activity.code, c.region_slug)
+                measures.append({"label": f"{name} · {area.number}. – {pick(activity.title, lang)}", "value": key})
+                catalogue_of[key] = name
+    places = places_of[catalogue_of[measures[0]["value"]]] if measures else []
 
     def f(name: str, control: Any, help_text: str | None = None) -> html.Div:
         return field(FIELD, FEEDBACK, name, _(LABELS[name], lang), control, help_text)
@@ -123,6 +132,7 @@ def layout(lang: str, search: str = "") -> html.Div:
         [
             dcc.Location(id=URL, refresh=False),
             dcc.Store(id=LOADED),
+            dcc.Store(id=PLACES_OF, data={"catalogue_of": catalogue_of, "places_of": places_of}),
             html.H1(_("Success criteria", lang)),
             html.P(
                 _(
@@ -173,18 +183,7 @@ def layout(lang: str, search: str = "") -> html.Div:
                 text_input(500),
                 _("Instead of a number, or beside it", lang),
             ),
-            dbc.Button(_("Save", lang), id=SAVE, color="primary", style=None if national else {"display": "none"}),
-            None
-            if national
-            else html.P(
-                _(
-                    "The success criteria are shared by every region: a national editor sets them. You record "
-                    "the values measured in your region below.",
-                    lang,
-                ),
-                className="text-muted",
-                id="edit-criteria-national-only",
-            ),
+            dbc.Button(_("Save", lang), id=SAVE, color="primary"),
             html.Div(id=MESSAGE, role="status", className="mt-3"),
             html.Section(
                 [
@@ -276,6 +275,20 @@ def _options(stored: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
 
 
 def register_callbacks(app) -> None:
+    app.clientside_callback(
+        """function(measure, known, place) {
+            const options = known.places_of[known.catalogue_of[measure]] || [];
+            const kept = options.some(o => o.value === place) ? place : (options.length ? options[0].value : null);
+            return [options, kept];
+        }""",
+        Output({"type": MEASURED_FIELD, "name": "place"}, "options"),
+        Output({"type": MEASURED_FIELD, "name": "place"}, "value"),
+        Input(MEASURE, "value"),
+        State(PLACES_OF, "data"),
+        State({"type": MEASURED_FIELD, "name": "place"}, "value"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output(CRITERION, "options"),
         Output(CRITERION, "value"),

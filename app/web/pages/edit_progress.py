@@ -18,12 +18,13 @@ from app.db.session import session_scope
 from app.ingest.editing import EditConflict, EditError, find_progress, save_progress
 from app.language import N_, pick
 from app.language import gettext as _
-from app.query.measures import catalogue
 from app.web.kit import urls
 from app.web.kit.components import page_language
 from app.web.kit.forms import (
     answered,
+    catalogue_name,
     choice,
+    editable_catalogues,
     field,
     names_of,
     place_options,
@@ -60,19 +61,33 @@ FEEDBACK = "edit-progress-feedback"
 LOADED = "edit-progress-loaded"  # the version of the record the form holds (None: nothing recorded yet)
 SAVE = "edit-progress-save"
 MESSAGE = "edit-progress-message"
+PLACES_OF = "edit-progress-places-of"  # each activity's catalogue, and the places each catalogue takes
 FIELDS = ("status", "status_date", "owner", "due_date", "note", "link")
 
 
 def layout(lang: str, search: str = "") -> html.Div:
+    wanted = parse_search(search).get("region")
     with session_scope() as session:
-        areas = catalogue(session)
-        # only the places of the account's regions (app.db.access; the save checks again)
-        place_choices = place_options(session, lang, editable_places(session, auth.account(), ROLE))
-    activities = [
-        {"label": f"{area.number}. {pick(area.title, lang)} – {pick(activity.title, lang)}", "value": str(activity.id)}
-        for area in areas
-        for activity in area.activities
-    ]
+        # only the catalogues and places of the account's regions (app.db.access; the save checks again)
+        allowed = editable_places(session, auth.account(), ROLE)
+        offered = editable_catalogues(session, allowed)
+        all_places = place_options(session, lang, allowed)
+    offered.sort(key=lambda c: c.region_slug != wanted)  # ?region=<slug>: its catalogue first
+    activities, places_of = [], {}
+    for c in offered:
+        name = catalogue_name(c, lang)
+        places_of[name] = [o for o in all_places if o["value"] in c.places]
+        activities += [
+            {
+                "label": f"{name} · {area.number}. {pick(area.title, lang)} – {pick(activity.title, lang)}",
+                "value": str(activity.id),
+                "catalogue": name,
+            }
+            for area in c.areas
+            for activity in area.activities
+        ]
+    catalogue_of = {a["value"]: a.pop("catalogue") for a in activities}
+    place_choices = places_of[catalogue_of[activities[0]["value"]]] if activities else []
     statuses = [{"label": _(text, lang), "value": value} for value, text in STATUS_TEXT.items()]
 
     def f(name: str, control: Any, help_text: str | None = None) -> html.Div:
@@ -83,6 +98,7 @@ def layout(lang: str, search: str = "") -> html.Div:
         [
             dcc.Location(id=URL, refresh=False),
             dcc.Store(id=LOADED),
+            dcc.Store(id=PLACES_OF, data={"catalogue_of": catalogue_of, "places_of": places_of}),
             html.H1(_("Record measure progress", lang)),
             html.P(
                 _(
@@ -153,6 +169,21 @@ def _shown(values: dict[str, Any] | None, name: str) -> str:
 
 
 def register_callbacks(app) -> None:
+    app.clientside_callback(
+        """function(activity, known, place) {
+            const name = known.catalogue_of[activity];
+            const options = known.places_of[name] || [];
+            const kept = options.some(o => o.value === place) ? place : (options.length ? options[0].value : null);
+            return [options, kept];
+        }""",
+        Output(PLACE, "options"),
+        Output(PLACE, "value"),
+        Input(ACTIVITY, "value"),
+        State(PLACES_OF, "data"),
+        State(PLACE, "value"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output({"type": FIELD, "name": ALL}, "value"),
         Output({"type": FIELD, "name": ALL}, "invalid"),

@@ -125,7 +125,7 @@ def layout(lang: str) -> html.Div:
 def render(state: PageState, session) -> dict:
     """Everything below the selectors."""
     lang, survey, region, status = state.lang, state["survey"], state["region"], state["status"]
-    areas = catalogue(session)
+    areas = catalogue(session, region)  # the region's own catalogue; the template while there are no regions
     grid = progress_grid(session, region) if region else ProgressGrid([])
     variables = [v for a in areas for v in a.evidence]
     figures = (
@@ -133,8 +133,8 @@ def render(state: PageState, session) -> dict:
         if survey
         else {v: Evidence(v, "unavailable") for v in variables}
     )
-    chances = opportunities(session)
-    goals = criteria(session)
+    chances = opportunities(session, region)
+    goals = criteria(session, region)
     view = progress_view(areas, grid, status, lang)
     goals_view = criteria_view(areas, goals, grid, lang, dt.date.today())
     return {
