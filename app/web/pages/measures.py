@@ -95,8 +95,9 @@ def layout(lang: str) -> html.Div:
             html.H1(_("Measures", lang)),
             html.P(
                 _(
-                    "The five measure areas proposed in the NORCE report, the survey figures behind each of them, "
-                    "and how far each municipality has come with the activities.",
+                    "The region's own measures catalogue, which starts as the five measure areas proposed in the "
+                    "NORCE report, the survey figures behind each of them, and how far each municipality has come "
+                    "with the activities.",
                     lang,
                 ),
                 className="lead",
