@@ -7,8 +7,8 @@ message and exit code 4 (``-v`` logs the details), and record the attempt in imp
 One module per command group, each holding its commands' arguments (``add_parsers``) beside
 their handlers (``cmd_*``): ``database`` (db, seed), ``imports`` (import, codebook),
 ``statistics`` (query, mobility, compare), ``backup`` (export-all, import-all), ``accounts``
-(users, regions), ``surveys`` (who may see them), ``small_area`` (small-area) and ``server``
-(serve, worker); ``common`` holds what they share (the database engine, the shell user). This module only assembles them and runs one.
+(users, regions), ``surveys`` (who may see them), ``measures`` (a measures catalogue to and from YAML),
+``small_area`` (small-area) and ``server`` (serve, worker); ``common`` holds what they share (the database engine, the shell user). This module only assembles them and runs one.
 
 A new group is a module with ``add_parsers(subparsers)`` (each command sets ``func=cmd_…``, a
 function of ``(args, config)`` returning the exit code) plus its name in ``GROUPS`` below, whose
@@ -22,11 +22,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from app.cli import accounts, backup, database, fetch, imports, server, small_area, statistics, surveys
+from app.cli import accounts, backup, database, fetch, imports, measures, server, small_area, statistics, surveys
 from app.config import Config
 from app.errors import FjernarbeidError
 
-GROUPS = (database, imports, fetch, statistics, backup, accounts, surveys, small_area, server)
+GROUPS = (database, imports, fetch, statistics, backup, accounts, surveys, measures, small_area, server)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,15 +11,19 @@ A role is held nationally (``app_user.role``) or in regions (``user_region_role`
   first editor claims it); deleting one needs ``admin`` nationally or in its region;
 - the **success criteria** of a region's measures catalogue with the role nationally or in that region; the
   template's (the catalogue with no region) only nationally;
+- a **measures catalogue itself** (its areas' texts, its activities and opportunities:
+  ``app.ingest.catalogue_editing``) of a region with ``admin`` nationally or in that region; the template,
+  which regions made later copy, only with ``admin`` nationally (``may_change_catalogue``);
 - **imports**, the **change log**, **regions** and **users** only with the role nationally.
 
 A record of progress or a measured value must also be of a place that uses the activity's catalogue: the
 region or one of its municipalities (``app.ingest.editing``).
 
-Every write of the editing layer (``app.ingest.editing``, ``app.db.decks``) goes through these checks with
-its actor: the logged-in ``Account`` in the web app. A plain string as the actor is a trusted caller (the
-command line, the seed, tests), named in the change log, and may change everything. The forms ask
-``editable_places`` to offer only what the account may change; refusing again here is what counts.
+Every write of the editing layer (``app.ingest.editing``, ``app.ingest.catalogue_editing``, ``app.db.decks``)
+goes through these checks with its actor: the logged-in ``Account`` in the web app. A plain string as the
+actor is a trusted caller (the command line, the seed, tests), named in the change log, and may change
+everything. The forms ask ``editable_places`` to offer only what the account may change; refusing again here
+is what counts.
 """
 
 from __future__ import annotations
@@ -95,6 +99,31 @@ def check_national(actor: Actor, role: str) -> None:
     if isinstance(actor, str) or actor.national(role):
         return
     raise NotAllowed(message_id=N_("Only a national {role} may change this: it is shared by every region."), role=role)
+
+
+def may_change_catalogue(actor: Actor | None, region_id: int | None) -> bool:
+    """Whether ``actor`` may change the measures catalogue of ``region_id`` (None: the template) itself: its
+    areas' texts, its activities and its opportunities."""
+    if actor is None:
+        return False
+    if isinstance(actor, str):
+        return True
+    return actor.national("admin") if region_id is None else actor.in_region("admin", region_id)
+
+
+def check_catalogue(actor: Actor, region_id: int | None) -> None:
+    """Raises ``NotAllowed`` unless ``may_change_catalogue``."""
+    if may_change_catalogue(actor, region_id):
+        return
+    if region_id is None:
+        raise NotAllowed(
+            message_id=N_("Only a national {role} may change this: it is shared by every region."), role="admin"
+        )
+    raise NotAllowed(
+        message_id=N_(
+            "Only an administrator of the region, or a national administrator, may change its measures catalogue."
+        )
+    )
 
 
 @dataclass(frozen=True)

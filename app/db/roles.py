@@ -4,8 +4,9 @@ Migrations, seeding and imports run as the owner of the tables (``DATABASE_URL``
 web server can connect as a second role (``fjernarbeid db grant-web ROLE`` gives it its rights) that
 can read the survey tables but not change them, so a flaw in the web app cannot alter respondents'
 answers. What the web app writes: coworking spaces, measure progress, success criteria and their measured values,
-presentations, accounts' last logins, sessions and failed logins, the audit trail, the data version the
-triggers count, and the jobs it queues (with the uploads they import). The worker that runs the jobs
+the measures catalogues' activities and opportunities and their areas' titles and rationales (a region's admins
+change its catalogue), presentations, accounts' last logins, sessions and failed logins, the audit trail, the
+data version the triggers count, and the jobs it queues (with the uploads they import). The worker that runs the jobs
 connects as the owner.
 
 Web imports (surveys, coworking inventories, SSB tables by admins) need the owner's rights; a
@@ -27,12 +28,15 @@ WEB_WRITES = (
     "deck_view",
     "user_session",  # a login adds its session, logout and expiry delete it
     "login_throttle",  # failed logins per (name, address)
+    "measure_activity",  # a catalogue's admins add, retitle, move and remove activities (app.ingest.catalogue_editing)
+    "opportunity",  # and its opportunities
 )
 # Narrower rights: exactly these privileges; a column list limits an UPDATE to those columns.
 WEB_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "measure_progress": ("INSERT", "UPDATE"),  # recorded and changed, never deleted
     "measure_criterion": ("INSERT", "UPDATE"),  # success criteria: set and changed, never deleted
     "criterion_measurement": ("INSERT",),  # measured values: a history, corrected by a newer one
+    "measure_area": ("UPDATE (title, rationale)",),  # an area's texts; areas are added and removed by import only
     "audit_entry": ("INSERT",),  # the change log is added to, never changed or emptied
     # a login's time; never names, roles, passwords or disabling. Single sign-on's people are added and their
     # role set at each login by app_user_sso_login() (migration 0015, SECURITY DEFINER): it touches only
