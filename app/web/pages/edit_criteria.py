@@ -100,18 +100,20 @@ def layout(lang: str, search: str = "") -> html.Div:
         allowed = editable_places(session, auth.account(), ROLE)
         offered = editable_catalogues(session, allowed)
         all_places = place_options(session, lang, allowed)
-    offered.sort(key=lambda c: c.region_slug != wanted)  # ?region=<slug>: its catalogue first
+    if wanted:  # ?region=<slug>: its catalogue first
+        offered.sort(key=lambda c: c.region_slug != wanted)
     measures, catalogue_of, places_of = [], {}, {}
     for c in offered:
         name = catalogue_name(c, lang)
+        shown = f"{name} · " if len(offered) > 1 else ""  # which catalogue, when there is a choice
         places_of[name] = [o for o in all_places if o["value"] in c.places]
         for area in c.areas:
             key = measure_key("area", area.code, c.region_slug)
-            measures.append({"label": f"{name} · {area.number}. {pick(area.title, lang)}", "value": key})
+            measures.append({"label": f"{shown}{area.number}. {pick(area.title, lang)}", "value": key})
             catalogue_of[key] = name
             for activity in area.activities:
                 key = measure_key("activity", activity.code, c.region_slug)
-                measures.append({"label": f"{name} · {area.number}. – {pick(activity.title, lang)}", "value": key})
+                measures.append({"label": f"{shown}{area.number}. – {pick(activity.title, lang)}", "value": key})
                 catalogue_of[key] = name
     places = places_of[catalogue_of[measures[0]["value"]]] if measures else []
 

@@ -72,14 +72,16 @@ def layout(lang: str, search: str = "") -> html.Div:
         allowed = editable_places(session, auth.account(), ROLE)
         offered = editable_catalogues(session, allowed)
         all_places = place_options(session, lang, allowed)
-    offered.sort(key=lambda c: c.region_slug != wanted)  # ?region=<slug>: its catalogue first
+    if wanted:  # ?region=<slug>: its catalogue first
+        offered.sort(key=lambda c: c.region_slug != wanted)
     activities, places_of = [], {}
     for c in offered:
         name = catalogue_name(c, lang)
+        shown = f"{name} · " if len(offered) > 1 else ""  # which catalogue, when there is a choice
         places_of[name] = [o for o in all_places if o["value"] in c.places]
         activities += [
             {
-                "label": f"{name} · {area.number}. {pick(area.title, lang)} – {pick(activity.title, lang)}",
+                "label": f"{shown}{area.number}. {pick(area.title, lang)} – {pick(activity.title, lang)}",
                 "value": str(activity.id),
                 "catalogue": name,
             }
