@@ -7,6 +7,7 @@ from app.web.pages import PAGE_MODULES, pages
 
 PATHS = {
     "overview": "/",
+    "region": "/region",  # each council's start page: linked, not in the navigation
     "municipality": "/kommune",
     "survey": "/undersoking",
     "relationships": "/samanhengar",
@@ -22,8 +23,10 @@ EDITING_PATHS = {  # for editors and admins: in the account bar, not the navigat
     "edit_coworking": "/rediger/kontorfellesskap",
     "edit_progress": "/rediger/tiltak",
     "edit_criteria": "/rediger/suksesskriterier",
+    "edit_catalogue": "/rediger/katalog",
     "audit": "/admin/endringslogg",
     "admin_import": "/admin/import",
+    "admin_regions": "/admin/regioner",
 }
 
 

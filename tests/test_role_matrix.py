@@ -26,6 +26,7 @@ from app.db.models import (
     CoworkingSpace,
     CriterionMeasurement,
     Deck,
+    MeasureActivity,
     MeasureCriterion,
     MeasureProgress,
     Region,
@@ -33,7 +34,7 @@ from app.db.models import (
 from app.db.regions import add_region
 from app.db.users import add_user
 from app.ingest.editing import save_criterion, save_space
-from app.web.pages import admin_import, edit_coworking, edit_criteria, edit_progress
+from app.web.pages import admin_import, edit_catalogue, edit_coworking, edit_criteria, edit_progress
 from tests import catalogues
 from tests.accounts import PASSWORD, committed, csrf, logged_in
 from tests.dash_calls import callback_request
@@ -104,6 +105,7 @@ def world(engine, module_app):
         session.execute(delete(CoworkingSpace).where(CoworkingSpace.name.like(f"Matrise {tag}%")))
         session.execute(delete(MeasureCriterion).where(MeasureCriterion.description.like(f"Matrise {tag}%")))
         session.execute(delete(Deck).where(Deck.title.like(f"Matrise {tag}%")))
+        session.execute(delete(MeasureActivity).where(MeasureActivity.title["nb"].astext.like(f"Matrise {tag}%")))
         session.execute(
             delete(MeasureProgress).where(
                 MeasureProgress.updated_by.in_(names.values()) | MeasureProgress.region_id.in_(_region_ids(session))
@@ -288,6 +290,35 @@ def set_criterion(world, engine, who, target) -> bool:
     return stored
 
 
+def change_catalogue(world, engine, who, target) -> bool:
+    """Add an activity to the region's own catalogue (the catalogue page's "Save the activity" with "New
+    activity" chosen)."""
+    title = f"Matrise {world['tag']} {secrets.token_hex(3)}"
+    with committed(engine) as session:
+        area = catalogues.area(session, "coworking", PLACES[target][0]).id
+    names = ("title_nb", "title_nn", "title_en")
+    request = callback_request(
+        world["app"],
+        edit_catalogue.ACTIVITY_SAVE,
+        {
+            f"{edit_catalogue.ACTIVITY_SAVE}.n_clicks": 1,
+            f"{edit_catalogue.AREA}.value": str(area),
+            f"{edit_catalogue.ACTIVITY}.value": edit_catalogue.NEW,
+            f"{edit_catalogue.CHANGED}.data": {"n": 0},
+            f"{edit_catalogue.CATALOGUE}.value": PLACES[target][0],
+            f"{edit_catalogue.URL}.search": "",
+            **_field_values(edit_catalogue.ACTIVITY_FIELD, {"title_nb": title}),
+        },
+        _fields(edit_catalogue.ACTIVITY_FIELD, edit_catalogue.ACTIVITY_FEEDBACK, names),
+    )
+    status = _post(world, who, request)
+    stored = _count(
+        engine, MeasureActivity, MeasureActivity.area_id == area, MeasureActivity.title["nb"].astext == title
+    )
+    assert (status == 200) == (stored == 1), status
+    return stored == 1
+
+
 def _regional_deck(engine, world, target) -> str:
     with committed(engine) as session:
         region_id = session.scalar(select(Region.id).where(Region.slug == PLACES[target][0]))
@@ -351,6 +382,7 @@ ACTIONS: dict[str, Callable[..., bool]] = {
     "record measure progress of the region as a whole": progress_of_region,
     "record a value measured against a success criterion": measured_value,
     "set a success criterion of the region's measures catalogue": set_criterion,
+    "change the region's measures catalogue": change_catalogue,
     "change a presentation of the region": change_deck,
     "delete a presentation of the region": delete_deck,
     "import data in the browser": import_page,

@@ -26,6 +26,7 @@ PAGE_MODULES = (
     "edit_coworking",
     "edit_progress",
     "edit_criteria",
+    "edit_catalogue",
     "audit",
     "admin_import",
 )
