@@ -10,10 +10,11 @@ from urllib.parse import parse_qs, urlparse
 import requests
 from pypdf import PdfReader
 
-from app.db.decks import get_deck
+from app.db.decks import add_view, get_deck
 from app.web.pages import decks
 from app.web.views import present
 from app.web.views import save as save_view
+from tests.accounts import committed
 
 VIEWS = [
     ("/undersoking?survey=demo_national&question=q22&by=age_group", "Flytting etter alder"),
@@ -66,16 +67,23 @@ def _projector(page, on: bool) -> None:
         page.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def test_save_three_views_reorder_and_present_them_with_the_keyboard(page, db, live_server, live_worker, accounts):
+def test_save_three_views_reorder_and_present_them_with_the_keyboard(
+    page, db, engine, live_server, live_worker, accounts
+):
     from selenium.webdriver.common.keys import Keys
 
     page.log_in(accounts["editor"])
     tokens = {
         _save(page, address, title, note="Til diskusjon" if i == 0 else "", new_deck=i == 0)
-        for i, (address, title) in enumerate(VIEWS)
+        for i, (address, title) in enumerate(VIEWS[:2])
     }
-    assert len(tokens) == 1, "the second and third view go into the presentation made by the first"
+    assert len(tokens) == 1, "the second view goes into the presentation made by the first"
     token = tokens.pop()
+    # the third as the dialog saves it: saving once more through the dialog would test nothing the second did not
+    # (test_slides saves from the mobility page through it)
+    address, title = VIEWS[2]
+    with committed(engine) as session:
+        add_view(session, token, *address.split("?"), title)
     # the presentations page lists it, in the order saved; move the first view down
     page.open(f"{decks.PATH}?deck={token}", ".decks-view")
     page.wait_idle()
@@ -142,7 +150,7 @@ def test_save_three_views_reorder_and_present_them_with_the_keyboard(page, db, l
     handout = requests.get(f"{live_server}/deck/{token}.pdf", timeout=30)
     deadline = time.monotonic() + 180
     while handout.status_code == 202 and time.monotonic() < deadline:  # the worker makes it
-        time.sleep(1)
+        time.sleep(0.25)
         handout = requests.get(f"{live_server}/deck/{token}.pdf", timeout=30)
     assert handout.status_code == 200 and len(PdfReader(io.BytesIO(handout.content)).pages) == 1 + 3
     assert page.console_errors() == []
