@@ -304,6 +304,9 @@ def test_the_command_line_names_an_unknown_region_and_a_bad_file(cli_region, tmp
     path = tmp_path / "katalog.yaml"
     assert main(["measures", "export", "--region", "finst-ikkje", str(path)]) == 1
     assert "finst-ikkje" in capsys.readouterr().err
+    path.write_text("areas: [\n", encoding="utf-8")
+    assert main(["measures", "import", "--region", cli_region, str(path)]) == 4
+    assert "katalog.yaml: this is not YAML" in capsys.readouterr().err
     path.write_text("areas:\n  - code: x\n    number: 1\nopportunities: []\n", encoding="utf-8")
     assert main(["measures", "import", "--region", cli_region, str(path)]) == 4
     said = capsys.readouterr().err

@@ -491,7 +491,12 @@ def replace_catalogue(session: Session, actor: Actor, path: Path, region_id: int
     check_catalogue(actor, region_id)
     try:
         wanted = CatalogueFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (ValidationError, yaml.YAMLError):
+    except yaml.YAMLError as error:
+        raise ImportValidationError(
+            f"{path.name}: this is not YAML ({error}); nothing was changed. Fix: correct it, or export the catalogue "
+            "again and change that copy."
+        ) from None
+    except ValidationError:
         load_measures(session, path, region_id)  # raises the importer's own message, naming file and field
         raise
     _check_unique(path, wanted)
