@@ -387,6 +387,9 @@ def remove_activity(session: Session, actor: Actor, activity_id: int) -> None:
         InUse: progress, success criteria or measured values are recorded against it (nothing removed).
     """
     activity, _area_row = _activity(session, activity_id, actor)
+    # locked before counting: a record made meanwhile waits for this transaction (its foreign key needs the
+    # row), then fails, instead of being removed with the activity unseen
+    session.execute(select(MeasureActivity.id).where(MeasureActivity.id == activity_id).with_for_update())
     recorded = recorded_against(session, [activity_id])
     if recorded:
         raise InUse(dict(activity.title), recorded)
