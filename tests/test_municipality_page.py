@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from plotly.utils import PlotlyJSONEncoder
 
 from app.config import LANGUAGES
 from app.query.estimates import estimate_categories
@@ -131,9 +132,10 @@ def test_a_region_is_its_members_together(app, db, lang):
     assert [f.level for f in figures] == ["region", "county", "national", "model"]
 
 
-def test_the_region_address_leads_to_the_page(client):
-    response = client.get("/region/hardangerradet")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/kommune/hardangerradet")
+def test_the_region_links_to_its_start_page(app):
+    """/region/<slug> is the region's own start page (tests/test_region_page.py); Kommune links to it."""
+    answer = page_answer(app, municipality, "?kommune=4622&survey=demo_national", "nb")
+    assert "/region/hardangerradet" in json.dumps(answer["content"], cls=PlotlyJSONEncoder)
 
 
 def test_the_model_can_take_education_into_account_where_the_codebook_maps_it(app, db):

@@ -34,13 +34,14 @@ from app.db.models import (
 from app.db.regions import add_region
 from app.db.users import add_user
 from app.ingest.editing import save_criterion, save_space
-from app.web.pages import admin_import, edit_catalogue, edit_coworking, edit_criteria, edit_progress
+from app.web.pages import admin_import, admin_regions, edit_catalogue, edit_coworking, edit_criteria, edit_progress
 from tests import catalogues
 from tests.accounts import PASSWORD, committed, csrf, logged_in
 from tests.dash_calls import callback_request
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 B_SLUG = f"matrise-{secrets.token_hex(3)}"
+NEW_REGIONS = "matrise-ny-"  # the regions the matrix makes, removed with the world
 PLACES = {"A": ("hardangerradet", "4622"), "B": (B_SLUG, "4614")}
 # the table's columns: (account, the region the action is tried on)
 COLUMNS = {
@@ -113,6 +114,7 @@ def world(engine, module_app):
         )
         session.execute(delete(AppUser).where(AppUser.name.in_(names.values())))
         session.execute(delete(Region).where(Region.slug == B_SLUG))
+        session.execute(delete(Region).where(Region.slug.startswith(NEW_REGIONS)))
 
 
 def _region_ids(session) -> list[int]:
@@ -374,6 +376,26 @@ def change_log(world, engine, who, target) -> bool:
     return world["clients"][who].get("/admin/endringslogg.csv").status_code == 200
 
 
+def create_region(world, engine, who, target) -> bool:
+    """The Regions page's form, with a member of the target region; only a national admin makes it."""
+    slug = f"{NEW_REGIONS}{secrets.token_hex(3)}"
+    request = callback_request(
+        world["app"],
+        admin_regions.SAVE,
+        {
+            f"{admin_regions.SAVE}.n_clicks": 1,
+            f"{admin_regions.NAME_FIELD}.value": f"Matrise {world['tag']}",
+            f"{admin_regions.SLUG_FIELD}.value": slug,
+            f"{admin_regions.MEMBERS_FIELD}.value": [PLACES[target][1]],
+            f"{admin_regions.URL}.search": "",
+        },
+    )
+    status = _post(world, who, request)
+    made = _count(engine, Region, Region.slug == slug) == 1
+    assert (status == 200) == made, status
+    return made
+
+
 ACTIONS: dict[str, Callable[..., bool]] = {
     "read pages and data addresses": read,
     "add or change a coworking space": add_or_change_space,
@@ -387,6 +409,7 @@ ACTIONS: dict[str, Callable[..., bool]] = {
     "delete a presentation of the region": delete_deck,
     "import data in the browser": import_page,
     "read the change log": change_log,
+    "create a region": create_region,
 }
 
 

@@ -68,8 +68,9 @@ def test_the_web_role_writes_what_the_web_app_edits(web_engine):
         "INSERT INTO user_region_role (user_id, region_id, role) SELECT id, 1, 'admin' FROM app_user",
         "UPDATE user_region_role SET role = 'admin'",
         "DELETE FROM user_region_role",
-        "INSERT INTO region (slug, name) VALUES ('egen', 'Egen')",
-        "INSERT INTO region_member (region_id, kommunenummer) VALUES (1, '0301')",
+        "UPDATE region SET name = 'Egen'",  # a region is made in the browser, never changed or removed there
+        "DELETE FROM region",
+        "DELETE FROM region_member",
         "UPDATE audit_entry SET actor = 'someone else'",
         "DELETE FROM audit_entry",
         "TRUNCATE audit_entry",
@@ -211,3 +212,15 @@ def test_the_web_role_queues_cancels_and_confirms_jobs_and_keeps_uploads(web_eng
         connection.rollback()
         with pytest.raises(ProgrammingError, match="permission denied"):  # the result is the worker's to write
             connection.execute(text("UPDATE job SET result = '{}' WHERE id = :id"), {"id": job.id})
+
+
+def test_the_web_role_makes_a_region_with_its_members_and_its_catalogue(web_engine):
+    """A national admin's new region in the browser (/admin/regioner): the region, its members, the copy of the
+    measures catalogue's template and the change log, all through the web's own role."""
+    from app.db.regions import add_region
+    from app.query.measures import catalogue
+
+    with Session(web_engine) as session:
+        made = add_region(session, f"rolle-{secrets.token_hex(3)}", "Rolletest", ["4613", "4614"], "test")
+        assert made.members == ("4613", "4614") and len(catalogue(session, made.slug)) == 5
+        session.rollback()

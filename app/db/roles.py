@@ -6,8 +6,9 @@ can read the survey tables but not change them, so a flaw in the web app cannot 
 answers. What the web app writes: coworking spaces, measure progress, success criteria and their measured values,
 the measures catalogues' activities and opportunities and their areas' titles and rationales (a region's admins
 change its catalogue), presentations, accounts' last logins, sessions and failed logins, the audit trail, the
-data version the triggers count, and the jobs it queues (with the uploads they import). The worker that runs the jobs
-connects as the owner.
+data version the triggers count, and the jobs it queues (with the uploads they import); and the regions national
+admins make in the browser (``/admin/regioner``), with their members and their copy of the catalogue's template. The
+worker that runs the jobs connects as the owner.
 
 Web imports (surveys, coworking inventories, SSB tables by admins) need the owner's rights; a
 deployment with the two roles gives the web server the owner's URL for them in
@@ -36,8 +37,12 @@ WEB_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "measure_progress": ("INSERT", "UPDATE"),  # recorded and changed, never deleted
     "measure_criterion": ("INSERT", "UPDATE"),  # success criteria: set and changed, never deleted
     "criterion_measurement": ("INSERT",),  # measured values: a history, corrected by a newer one
-    "measure_area": ("UPDATE (title, rationale)",),  # an area's texts; areas are added and removed by import only
+    # an area's texts; areas are added with a new region's copy of the template (/admin/regioner) and otherwise
+    # added and removed by import only
+    "measure_area": ("INSERT", "UPDATE (title, rationale)"),
     "audit_entry": ("INSERT",),  # the change log is added to, never changed or emptied
+    "region": ("INSERT",),  # a national admin makes a region in the browser (app/db/regions.py); never changed
+    "region_member": ("INSERT",),  # its members, with it
     # a login's time; never names, roles, passwords or disabling. Single sign-on's people are added and their
     # role set at each login by app_user_sso_login() (migration 0015, SECURITY DEFINER): it touches only
     # accounts linked to a provider, so the web role needs no right on app_user for it.

@@ -72,7 +72,7 @@ def navigation(pathname: str, search: str, lang: str, default_lang: str) -> html
             dbc.NavLink(_(page.title, lang), href=urls.link(page.path, chosen), active=page.match(pathname) is not None)
         )
         for page in installed()
-        if page.role is None  # the editing pages are reached from the account bar
+        if page.role is None and page.in_navigation  # the editing pages are reached from the account bar
     ]
     switch = html.Div(
         [
@@ -307,7 +307,7 @@ def register_callbacks(app: dash.Dash, default_lang: str) -> None:
 
 def register_not_found(app: dash.Dash) -> None:
     """An address that is no page answers 404 (with the app, which says so in the page's language)."""
-    from flask import redirect, request
+    from flask import request
 
     server = app.server
 
@@ -320,14 +320,12 @@ def register_not_found(app: dash.Dash) -> None:
             return None if _path_values_known(page, path) else (app.index(), 404)
         if request.method != "GET" or page is not None or _served_by_dash(path) or _own_route(request.url_rule):
             return None
-        slug = path.removeprefix("/region/")
-        if slug != path and slug.replace("_", "").isalnum():  # /region/hardangerradet: the municipality page
-            return redirect(urls.here(site.path_of("municipality") + "/" + slug, request.query_string.decode()), 302)
         return app.index(), 404
 
 
 def _path_values_known(page, path: str) -> bool:
-    """``/kommune/4622`` names a municipality there is (``/kommune/46`` does not: a 404, not a notice)."""
+    """``/kommune/4622`` names a municipality there is, ``/region/hardangerradet`` a region (``/kommune/46`` does
+    not: a 404, not a notice)."""
     from flask import current_app
 
     from app.db.session import session_scope

@@ -46,6 +46,8 @@ class Page:
         jobs: work it hands to the job queue, by kind (``{"import": run_import_job}``).
         path_params: parameters of ``state`` that are part of the path, in order: with ``("kommune",)``
             ``/kommune/4622`` is the page with ``kommune=4622``.
+        in_navigation: a page for everyone shown in the navigation (False: reached by links, as a region's
+            start page ``/region/<slug>`` is from Oversikt and Kommune).
     """
 
     name: str
@@ -62,6 +64,7 @@ class Page:
     national: bool = False
     jobs: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     path_params: tuple[str, ...] = ()
+    in_navigation: bool = True
 
     def opens_for(self, who: Any) -> bool:
         """Whether the logged-in account ``who`` (an ``app.db.users.Account``, or None) may open this page."""

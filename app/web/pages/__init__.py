@@ -12,6 +12,7 @@ from app.web.kit.site import Page, Site
 # In navigation order. tests/test_pages.py checks that every one exists.
 PAGE_MODULES = (
     "overview",
+    "region",  # each council's start page, /region/<slug>: linked from Oversikt and Kommune, not in the navigation
     "municipality",
     "survey",
     "relationships",
@@ -29,6 +30,7 @@ PAGE_MODULES = (
     "edit_catalogue",
     "audit",
     "admin_import",
+    "admin_regions",
 )
 
 

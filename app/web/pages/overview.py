@@ -138,7 +138,17 @@ def render(state: PageState, session) -> dict:
                             id="overview-region-link",
                         ),
                         className="mb-2",
-                    )
+                    ),
+                    html.P(
+                        dcc.Link(
+                            _("{region}'s start page: members, measures and surveys", lang).format(
+                                region=state.label("region")
+                            ),
+                            href=link_to(state, "region", region=region, survey=survey),
+                            id="overview-start-page-link",
+                        ),
+                        className="mb-2",
+                    ),
                 ]
                 if region != NATIONAL
                 else []

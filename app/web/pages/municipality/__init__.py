@@ -257,7 +257,7 @@ def render(state: PageState, session) -> dict:
         model_map = _model_map(session, state, where, views)
     content = [
         html.H2(where.name, className="h2 municipality-name", id="municipality-name"),
-        _cards(where, lang),
+        _cards(where, lang, start_page(state, where)),
         html.H2(_("The survey for {name} and around it", lang).format(name=where.name), className="h4 mt-4"),
         *survey_label(state),
         *survey_side,
@@ -295,7 +295,14 @@ def _caption(text: str) -> html.P:
     return html.P(text, className="small text-muted ssb-source")
 
 
-def _cards(where: facts.Place, lang: str, session=None) -> dbc.Row:
+def start_page(state: PageState, where: facts.Place) -> tuple[str, str] | None:
+    """The link to the start page of the region the place is (in), for the card that names the region."""
+    if not where.region_slug:
+        return None
+    return link_to(state, "region", region=where.region_slug), _("The region's start page", state.lang)
+
+
+def _cards(where: facts.Place, lang: str, region_link: tuple[str, str] | None = None) -> dbc.Row:
     cards = [
         key_figure_card(
             _("Residents 1 January {year}", lang).format(year=where.population_year),
@@ -308,7 +315,7 @@ def _cards(where: facts.Place, lang: str, session=None) -> dbc.Row:
             _("County", lang),
             where.county_name,
             _("Region", lang) + ": " + (where.region_name or "–"),
-            None,
+            region_link,
             "municipality-card-county",
         ),
         key_figure_card(
