@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.db.models import MunicipalityStatistic, PopulationAgeSex, PopulationTotal
 from app.errors import ImportValidationError
@@ -78,14 +79,71 @@ def _refused(db, name: str, table: str | None = None, **options) -> str:
     return message
 
 
+class SharedImports:
+    """Each file imported once, as ``import_ssb(db, file, None, leave_out_split=True)``, for the tests that read
+    what that import wrote (``imported``), in a transaction of the module's own connection that is rolled back
+    before another file's import and before any other test (a big file takes seconds: 2020 and 2023 by sex and
+    age are imported once, not twice)."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.name: str | None = None
+        self.connection = None
+        self.transaction = None
+        self.session: Session | None = None
+        self.outcome: object = None
+
+    def imported(self, name: str) -> tuple[Session, object]:
+        """The session holding the import of ``name`` and its result (or the ``ImportValidationError``)."""
+        if self.name != name:
+            self.clear()
+            self.connection = self.engine.connect()
+            self.transaction = self.connection.begin()
+            self.session = Session(bind=self.connection, join_transaction_mode="create_savepoint")
+            try:
+                self.outcome = import_ssb(self.session, REAL / name, None, leave_out_split=True)
+            except ImportValidationError as error:
+                self.outcome = error
+            self.name = name
+        assert self.session is not None
+        return self.session, self.outcome
+
+    def clear(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.transaction.rollback()
+            self.connection.close()
+        self.name = self.connection = self.transaction = self.session = self.outcome = None
+
+
+@pytest.fixture(scope="module")
+def shared_imports(engine):
+    imports = SharedImports(engine)
+    yield imports
+    imports.clear()
+
+
+@pytest.fixture(autouse=True)
+def _a_shared_import_is_seen_only_by_its_readers(request, shared_imports):
+    """Any test but a reader of the shared import starts from the seeded database (and waits for no lock)."""
+    if "imported" not in request.fixturenames:
+        shared_imports.clear()
+
+
+@pytest.fixture
+def imported(shared_imports, name) -> tuple[Session, object]:
+    """``name`` imported with ``leave_out_split``: the session that holds it and the result or the refusal.
+    Readers only read; their ``name`` is module-scoped, so pytest runs the readers of one file one after another."""
+    return shared_imports.imported(name)
+
+
 @absent
-@pytest.mark.parametrize("name", FILES or ["(none)"])
-def test_every_real_file_is_accepted_or_refused(db, name):
+@pytest.mark.parametrize("name", FILES or ["(none)"], scope="module")
+def test_every_real_file_is_accepted_or_refused(imported, name):
     """No file crashes: an import succeeds, or it is refused naming the file and a fix."""
-    try:
-        result = import_ssb(db, REAL / name, None, leave_out_split=True)
-    except ImportValidationError as error:
-        message = str(error)
+    _db, result = imported
+    if isinstance(result, ImportValidationError):
+        message = str(result)
         assert message.startswith(name), message
         assert "Fix:" in message, message
         if name in NOT_READ:
@@ -138,14 +196,14 @@ def _totals(db, year: int, codes: set[str]) -> dict[str, int]:
 
 
 @absent
-def test_population_by_age_of_2021_in_the_2020_division(db):
+@pytest.mark.parametrize("name", ["Personer2021.csv"], scope="module")
+def test_population_by_age_of_2021_in_the_2020_division(imported, name):
     """'K-3001 Halden' single ages 2021, English headings, title line, Windows-1252."""
-    name = "Personer2021.csv"
     header, rows = raw_rows(name)
     assert header == ["region", "age", "Persons 2021"]
     halden = [int(r[2]) for r in rows if r[0] == "K-3001 Halden"]
     bergen_25_60 = sum(int(r[2]) for r in rows if r[0].startswith("K-4601 ") and 25 <= int(r[1].split()[0]) <= 60)
-    result = import_ssb(db, REAL / name, None, leave_out_split=True)
+    db, result = imported
     assert len(halden) == 106
     assert _totals(db, 2021, {"3101"}) == {"3101": sum(halden)}
     assert db.get(MunicipalityStatistic, ("4601", "population_25_60", "2021-01-01")).value == bergen_25_60
@@ -161,8 +219,10 @@ def test_population_by_age_of_2021_in_the_2020_division(db):
 
 
 @absent
-@pytest.mark.parametrize("name", ["norway_population_by_age_sex_2020.csv", "norway_population_by_age_sex_2023.csv"])
-def test_population_by_sex_and_age_sex_as_a_column_or_in_the_heading(db, name):
+@pytest.mark.parametrize(
+    "name", ["norway_population_by_age_sex_2020.csv", "norway_population_by_age_sex_2023.csv"], scope="module"
+)
+def test_population_by_sex_and_age_sex_as_a_column_or_in_the_heading(imported, name):
     header, rows = raw_rows(name)
     year = int(re.search(r"\d{4}", name).group())
     cells: dict[tuple[str, int, int], int] = {}
@@ -175,7 +235,7 @@ def test_population_by_sex_and_age_sex_as_a_column_or_in_the_heading(db, name):
         else:
             cells[(code, 1, int(r[1].split()[0]))] = int(r[2])
             cells[(code, 2, int(r[1].split()[0]))] = int(r[3])
-    import_ssb(db, REAL / name, None, leave_out_split=True)
+    db, _result = imported
     stored = dict(
         ((code, sex, age), n)
         for code, sex, age, n in db.execute(
@@ -233,12 +293,12 @@ def test_2019_division_with_mergers_of_2020(db):
 
 
 @absent
-def test_json_stat_2_with_k_codes(db):
-    name = "download-07459_20220914-092711.json"
+@pytest.mark.parametrize("name", ["download-07459_20220914-092711.json"], scope="module")
+def test_json_stat_2_with_k_codes(imported, name):
     data = json.loads(raw_text(name))
     codes = list(data["dimension"]["Region"]["category"]["index"])
     values = dict(zip(codes, data["value"], strict=True))
-    import_ssb(db, REAL / name, None, leave_out_split=True)
+    db, _result = imported
     assert _totals(db, 2022, {"3101", "4622", "5501"}) == {
         "3101": values["K-3001"],
         "4622": values["K-4622"],
