@@ -53,6 +53,13 @@ def test_the_start_page_names_the_region_and_links_its_members(app, db):
     assert interval_text(figure.ci_low, figure.ci_high, "nb") in text and "Vestland" in text
 
 
+def test_oversikt_links_to_the_chosen_region_s_start_page(app):
+    from app.web.pages import overview
+
+    answer = page_answer(app, overview, "?region=hardangerradet")
+    assert '"href": "/region/hardangerradet?' in json.dumps(answer["content"], cls=PlotlyJSONEncoder)
+
+
 def test_the_catalogue_counts_are_the_region_s_own(app, db):
     """A progress record in the region moves its count; a second region's copy of the catalogue is untouched."""
     add_region(db, "landingtest", "Landingtest", ["4613", "4614"], "test")

@@ -70,7 +70,14 @@ def add_region(session: Session, slug: str, name: str, municipalities: list[str]
         RegionError: a bad or taken slug, an empty name, or a municipality number that does not exist.
     """
     check_national(actor, "admin")
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise RegionError("name", N_("A region's name has 1–120 characters."))
     slug = slug.strip().lower()
+    if not slug:
+        raise RegionError(
+            "slug", N_("A region needs a slug, its address: e.g. hardangerradet for /region/hardangerradet.")
+        )
     if not SLUG.fullmatch(slug):
         raise RegionError(
             "slug",
@@ -80,9 +87,6 @@ def add_region(session: Session, slug: str, name: str, municipalities: list[str]
             ),
             slug=slug[:60],
         )
-    name = name.strip()
-    if not name or len(name) > 120:
-        raise RegionError("name", N_("A region's name has 1–120 characters."))
     if session.scalar(select(Region.id).where(Region.slug == slug)) is not None:
         raise RegionError("slug", N_("There is already a region '{slug}'."), slug=slug)
     numbers = _numbers(session, municipalities)

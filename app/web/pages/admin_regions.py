@@ -150,7 +150,9 @@ def _region_table(regions: list[RegionInfo], names: dict[str, str], lang: str, k
             [
                 html.Th(dcc.Link(r.name, href=urls.link(f"{start}/{r.slug}", kept)), scope="row"),
                 html.Td(html.Code(r.slug)),
-                html.Td(", ".join(f"{names.get(n, n)} ({n})" for n in r.members)),
+                html.Td(
+                    ", ".join(f"{names.get(n, n)} ({n})" for n in sorted(r.members, key=lambda n: names.get(n, n)))
+                ),
                 html.Td(format_number(r.accounts, lang)),
             ],
             id=f"regions-row-{r.slug}",

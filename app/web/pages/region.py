@@ -120,11 +120,15 @@ def render(state: PageState, session) -> dict:
         _members(state, facts),
         html.H2(_("Key figures", lang), className="h4 mt-4"),
         *survey_label(state),
-        *([] if key_view is None else [dbc.Row(key_cards, className="g-3"), toolbar(PATH, key_view, state)]),
+        *(
+            []
+            if key_view is None
+            else [dbc.Row(key_cards, className="g-3"), html.Div(toolbar(PATH, key_view, state), className="mb-3")]
+        ),
         dbc.Row(
             [
-                dbc.Col(_coworking_card(session, state, slug), md=6, lg=3, className="mb-3"),
-                dbc.Col(_progress_card(session, state, slug), md=6, lg=3, className="mb-3"),
+                dbc.Col(_coworking_card(session, state, slug), md=6, className="mb-3"),
+                dbc.Col(_progress_card(session, state, slug), md=6, className="mb-3"),
             ],
             className="g-3",
         ),
