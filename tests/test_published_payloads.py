@@ -21,6 +21,7 @@ from tests.page_answers import page_answer
 # (path, query string): charts and tables of every kind the pages draw
 VIEWS = [
     ("/", "?survey=demo_national&region=hardangerradet"),
+    ("/region/hardangerradet", "?survey=demo_national"),
     ("/undersoking", "?survey=demo_national&question=q22&by=age_group"),
     ("/undersoking", "?survey=demo_national&question=q6_1&by=gender"),  # Likert, with side intervals
     ("/undersoking", "?survey=demo_national&question=q6_1&collapse=top2"),
