@@ -3,9 +3,9 @@ municipalities, and see every region with its members and how many accounts hold
 
 The region is made by ``app.db.regions.add_region`` as on the command line (``fjernarbeid regions add``): the
 same checks, the member rows, a copy of the measures catalogue's template, and the change log. It checks that
-the account is a national admin itself (``app.db.access.check_national``); the callback asks first too. Neither
-SSB nor Distriktssenteret publishes a machine-readable list of the regional councils that this installation,
-which fetches nothing else, could offer: the members are picked by hand from today's municipalities.
+the account is a national admin itself (``app.db.access.check_national``); the callback asks first too. There
+is no list of Norway's regional councils with their members in this installation's data (README, "The list
+of councils"): the members are picked by hand from today's municipalities.
 """
 
 from __future__ import annotations
@@ -69,9 +69,8 @@ def layout(lang: str, search: str = "") -> html.Div:
             ),
             html.P(
                 _(
-                    "Neither Statistics Norway nor Distriktssenteret publishes a machine-readable list of the regional "
-                    "councils that this installation could offer, so the members are picked by hand from today's "
-                    "municipalities.",
+                    "This installation has no list of the regional councils and their members to pick from, so the "
+                    "members are picked by hand from today's municipalities.",
                     lang,
                 ),
                 className="small text-muted",
