@@ -22,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 AXE = HERE / "vendor" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+POLL = 0.1  # seconds between two looks while waiting (Selenium's default, 0.5 s, adds 0.25 s to a wait on average)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -93,16 +94,18 @@ class Page:
         from selenium.webdriver.support import expected_conditions as ec
         from selenium.webdriver.support.ui import WebDriverWait
 
-        return WebDriverWait(self.driver, timeout).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
+        return WebDriverWait(self.driver, timeout, poll_frequency=POLL).until(
+            ec.presence_of_element_located((By.CSS_SELECTOR, css))
+        )
 
     def wait_until(self, condition, timeout: float = 30, message: str = ""):
         """Wait for ``condition``; elements replaced by a re-render meanwhile are simply looked up again."""
         from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        return WebDriverWait(self.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
-            lambda d: condition(), message
-        )
+        return WebDriverWait(
+            self.driver, timeout, poll_frequency=POLL, ignored_exceptions=(StaleElementReferenceException,)
+        ).until(lambda d: condition(), message)
 
     def text(self, css: str) -> str:
         """The element's visible text; looked up again if a re-render replaces it while reading."""
