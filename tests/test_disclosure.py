@@ -262,6 +262,14 @@ def differencing_search(db, data: pd.DataFrame, survey: str, questions, breakdow
     meta = survey_meta(db, survey)
     rng = random.Random(2025)
     leaks, views_checked = [], 0
+    known: dict[tuple, frozenset] = {}  # a view's group is in many pairs: its members are found once
+
+    def members(question: str, by: str | None, group, where: dict, numeric: bool) -> frozenset:
+        key = (question, by, group, numeric, tuple(sorted((v, tuple(codes)) for v, codes in where.items())))
+        if key not in known:
+            known[key] = _members(data, question, by, group, where, numeric)
+        return known[key]
+
     for (question, numeric), by in itertools.product(questions, breakdowns):
         for attacked in filter_variables:
             if attacked == by:
@@ -280,8 +288,8 @@ def differencing_search(db, data: pd.DataFrame, survey: str, questions, breakdow
                 views_checked += len(views)
                 for (where_a, shown_a), (where_b, shown_b) in itertools.combinations(views.values(), 2):
                     for group in set(shown_a) & set(shown_b):
-                        a = _members(data, question, by, group, where_a, numeric)
-                        b = _members(data, question, by, group, where_b, numeric)
+                        a = members(question, by, group, where_a, numeric)
+                        b = members(question, by, group, where_b, numeric)
                         assert len(a) == shown_a[group] and len(b) == shown_b[group]
                         if 0 < len(a ^ b) < MIN_N:
                             leaks.append((question, by, group, where_a, where_b, len(a ^ b)))
