@@ -177,8 +177,9 @@ def test_the_initial_layout_carries_no_unrounded_number(app):
     client = app.server.test_client()
     found: list[str] = []
     too_fine(client.get("/_dash-layout").get_json(), OTHER_DECIMALS, "layout", found)
-    for page in pages():
-        too_fine(json.loads(pio_json.to_json_plotly(_page_values(page, ""))), OTHER_DECIMALS, page.path, found)
+    with app.server.test_request_context("/"):  # as a page's layout is built: inside a request of the app
+        for page in pages():
+            too_fine(json.loads(pio_json.to_json_plotly(_page_values(page, ""))), OTHER_DECIMALS, page.path, found)
     assert not found, found[:10]
 
 
