@@ -22,13 +22,10 @@ from app.web.views import (
     Column,
     DataTable,
     View,
-    estimate_columns,
-    interval_text,
-    percent,
-    percent_text,
     survey_source,
 )
 from app.web.views.block import Views, toolbar
+from app.web.views.key_figures import key_figure_specs, key_table, share_card
 
 PATH = "/"
 NAME = N_("Overview")
@@ -71,7 +68,7 @@ def render(state: PageState, session) -> dict:
     """Everything below the selectors."""
     lang, survey, region, min_n = state.lang, state["survey"], state["region"], page_state.min_n()
     region_slug = None if region == NATIONAL else region
-    chosen = _key_figure_specs(survey_meta(session, survey), lang)
+    chosen = key_figure_specs(survey_meta(session, survey), lang)
     by_variable = key_figures(session, survey, [(v, codes) for v, codes, _t in chosen], region_slug, min_n)
     try:  # the national funnel, published rounded; a regional survey, or one without q22, cannot give it
         funnel = publishable(mobility_funnel(session, survey, min_n=min_n))
@@ -82,7 +79,7 @@ def render(state: PageState, session) -> dict:
     series = context_series(session)
     query = state.query()
     cards = [
-        _share_card(
+        share_card(
             title,
             by_variable[variable],
             lang,
@@ -114,7 +111,7 @@ def render(state: PageState, session) -> dict:
     key_view = View(
         KEY_FIGURES,
         _("Key figures", lang),
-        _key_table([title for _v, _c, title in chosen], figures, lang),
+        key_table([title for _v, _c, title in chosen], figures, lang),
         n=max((f.n or 0 for f in figures), default=0) or None,
         source=survey_source(chosen_survey(state), lang)[0],
         method=_(SURVEY_METHOD, lang),
@@ -167,22 +164,7 @@ def render(state: PageState, session) -> dict:
     }
 
 
-# The NORCE questionnaire's headline shares, for a codebook that declares no ``key_figures``.
-NORCE_KEY_FIGURES = (
-    ("q12", (1, 2, 3), N_("Use home office at least weekly")),
-    ("q22", (1, 2), N_("Find moving to another municipality relevant")),
-    ("q23", (1, 2), N_("Find living in a rural municipality attractive")),
-)
 CARD_IDS = {"q12": "weekly", "q22": "willing", "q23": "attractive"}  # the cards' ids since before key_figures
-
-
-def _key_figure_specs(meta, lang: str) -> list[tuple[str, tuple[int, ...], str]]:
-    """(variable, categories, title) of the survey's key figures: its codebook's ``key_figures``, or else
-    the NORCE ones it has."""
-    declared = meta.codebook.get("key_figures") or []
-    if declared:
-        return [(k["variable"], tuple(k["categories"]), pick(k["label"], lang)) for k in declared]
-    return [(v, codes, _(title, lang)) for v, codes, title in NORCE_KEY_FIGURES if v in meta.questions]
 
 
 def _no_key_figures(lang: str, explorer: str) -> dbc.Alert:
@@ -195,28 +177,6 @@ def _no_key_figures(lang: str, explorer: str) -> dbc.Alert:
         color="info",
         id="overview-no-key-figures",
     )
-
-
-def _key_table(titles: list[str], figures: list, lang: str) -> DataTable:
-    """The cards' survey figures, each with the area it describes."""
-    columns = [
-        Column("figure", _("Key figure", lang)),
-        *estimate_columns(lang),
-        Column("n", "n", "integer"),
-        Column("area", _("Area", lang)),
-    ]
-    rows = [
-        {
-            "figure": title,
-            "value": percent(f.estimate),
-            "ci_low": percent(f.ci_low),
-            "ci_high": percent(f.ci_high),
-            "n": f.n if f.estimate is not None else None,
-            "area": f.level_name if f.level != "national" else _("all of Norway", lang),
-        }
-        for title, f in zip(titles, figures, strict=True)
-    ]
-    return DataTable(columns, rows)
 
 
 def _mobility_card(funnel, lang: str, href: str) -> dbc.Card:
@@ -253,29 +213,6 @@ def _mobility_card(funnel, lang: str, href: str) -> dbc.Card:
     return key_figure_card(
         title, "≈\u00a0" + format_number(round_people(willing.people), lang), detail, link, "overview-card-mobility"
     )
-
-
-def _share_card(title: str, figure, lang: str, link, card_id: str) -> dbc.Card:
-    if figure.estimate is None:
-        why = (
-            _("The chosen survey's respondents do not cover this area.", lang)
-            if figure.reason == "not_covered"
-            else _("Too few respondents to show", lang)
-        )
-        return key_figure_card(title, "–", why, link, card_id)
-    where = {"region": figure.level_name, "county": figure.level_name, "national": _("all of Norway", lang)}[
-        figure.level
-    ]
-    detail = " · ".join(
-        [
-            _("95 % interval: {interval}", lang).format(interval=interval_text(figure.ci_low, figure.ci_high, lang)),
-            f"n = {format_number(figure.n, lang)}",
-            where
-            if figure.level == "region"
-            else _("(too few respondents in the region; shown for {where})", lang).format(where=where),
-        ]
-    )
-    return key_figure_card(title, percent_text(figure.estimate, lang), detail, link, card_id)
 
 
 def _context_chart(series, views: Views) -> dbc.Card:

@@ -19,7 +19,7 @@ from app.language import gettext as _
 from app.query.catalog import SurveyInfo, list_surveys
 from app.query.measures import MET, ON_THE_WAY, OVERDUE, STATUSES
 from app.query.metadata import survey_meta
-from app.query.overview import KeyFigure, coworking_capacity, key_figures, measure_progress
+from app.query.overview import coworking_capacity, key_figures, measure_progress
 from app.query.region import CatalogueSummary, RegionFacts, catalogue_summary, region_facts
 from app.web.kit import page_state
 from app.web.kit.components import aria, key_figure_card, labelled_dropdown, survey_label
@@ -31,13 +31,10 @@ from app.web.views import (
     Column,
     DataTable,
     View,
-    estimate_columns,
-    interval_text,
-    percent,
-    percent_text,
     survey_source,
 )
 from app.web.views.block import Views, toolbar
+from app.web.views.key_figures import key_figure_specs, key_table, share_card
 
 PATH = "/region"
 NAME = N_("Regional council")
@@ -55,12 +52,6 @@ ONWARD = "region-onward"
 
 STATE = Spec(region_param(REGION, national=None), survey_param(SURVEY))
 
-# The NORCE questionnaire's headline shares, for a codebook that declares no ``key_figures`` (as on Oversikt).
-NORCE_KEY_FIGURES = (
-    ("q12", (1, 2, 3), N_("Use home office at least weekly")),
-    ("q22", (1, 2), N_("Find moving to another municipality relevant")),
-    ("q23", (1, 2), N_("Find living in a rural municipality attractive")),
-)
 STANDING_TEXT = {MET: N_("Met"), ON_THE_WAY: N_("On the way"), OVERDUE: N_("Overdue")}
 VISIBILITY_TEXT = {
     "public": N_("public"),
@@ -166,82 +157,40 @@ def _members(state: PageState, facts: RegionFacts) -> html.Section:
     )
 
 
-def _key_figure_specs(meta, lang: str) -> list[tuple[str, tuple[int, ...], str]]:
-    """(variable, categories, title): the codebook's ``key_figures``, or else the NORCE ones it has."""
-    declared = meta.codebook.get("key_figures") or []
-    if declared:
-        return [(k["variable"], tuple(k["categories"]), pick(k["label"], lang)) for k in declared]
-    return [(v, codes, _(title, lang)) for v, codes, title in NORCE_KEY_FIGURES if v in meta.questions]
-
-
 def _key_figures(session, state: PageState, facts: RegionFacts, survey: str) -> tuple[list, View | None]:
     """The survey's key figures for the region (as Oversikt computes them) as cards, and their view."""
     lang = state.lang
-    chosen = _key_figure_specs(survey_meta(session, survey), lang)
+    chosen = key_figure_specs(survey_meta(session, survey), lang)
     if not chosen:
         return [], None
     found = key_figures(session, survey, [(v, codes) for v, codes, _t in chosen], facts.slug, page_state.min_n())
     figures = [found[variable] for variable, _codes, _title in chosen]
     cards = [
         dbc.Col(
-            _share_card(title, figure, lang, link_to(state, "survey", survey=survey, question=variable), index),
+            share_card(
+                title,
+                figure,
+                lang,
+                (link_to(state, "survey", survey=survey, question=variable), _("See the survey explorer", lang)),
+                f"region-card-{index}",
+            ),
             md=6,
             lg=4,
             className="mb-3",
         )
         for index, ((variable, _codes, title), figure) in enumerate(zip(chosen, figures, strict=True))
     ]
-    columns = [
-        Column("figure", _("Key figure", lang)),
-        *estimate_columns(lang),
-        Column("n", "n", "integer"),
-        Column("area", _("Area", lang)),
-    ]
-    rows = [
-        {
-            "figure": title,
-            "value": percent(f.estimate),
-            "ci_low": percent(f.ci_low),
-            "ci_high": percent(f.ci_high),
-            "n": f.n if f.estimate is not None else None,
-            "area": f.level_name if f.level != "national" else _("all of Norway", lang),
-        }
-        for (_v, _c, title), f in zip(chosen, figures, strict=True)
-    ]
     source, synthetic = survey_source(chosen_survey(state), lang)
     view = View(
         KEY_FIGURES,
         _("Key figures", lang),
-        DataTable(columns, rows),
+        key_table([title for _v, _c, title in chosen], figures, lang),
         n=max((f.n or 0 for f in figures), default=0) or None,
         source=source,
         method=_(SURVEY_METHOD, lang),
         synthetic=synthetic,
     )
     return cards, view
-
-
-def _share_card(title: str, figure: KeyFigure, lang: str, href: str, index: int) -> dbc.Card:
-    link = (href, _("See the survey explorer", lang))
-    card_id = f"region-card-{index}"
-    if figure.estimate is None:
-        why = (
-            _("The chosen survey's respondents do not cover this area.", lang)
-            if figure.reason == "not_covered"
-            else _("Too few respondents to show", lang)
-        )
-        return key_figure_card(title, "–", why, link, card_id)
-    where = figure.level_name if figure.level != "national" else _("all of Norway", lang)
-    detail = " · ".join(
-        [
-            _("95 % interval: {interval}", lang).format(interval=interval_text(figure.ci_low, figure.ci_high, lang)),
-            f"n = {format_number(figure.n, lang)}",
-            where
-            if figure.level == "region"
-            else _("(too few respondents in the region; shown for {where})", lang).format(where=where),
-        ]
-    )
-    return key_figure_card(title, percent_text(figure.estimate, lang), detail, link, card_id)
 
 
 def _coworking_card(session, state: PageState, slug: str) -> dbc.Card:
