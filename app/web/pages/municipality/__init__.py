@@ -631,6 +631,8 @@ def _trend(session, where: facts.Place, views: Views) -> dict:
         layout_with(
             base_layout(lang, title, height=320),
             yaxis={"tickformat": ",.0f", "gridcolor": "#e5e5e5", "rangemode": "tozero"},
+            # half a year beyond the first and last: no year tick in the corner, where it met the y axis's 0
+            xaxis={"range": [points[0][0] - 0.5, points[-1][0] + 0.5]} if points else {},
             showlegend=False,
         ),
     )
@@ -685,6 +687,7 @@ def _pyramid(session, where: facts.Place, views: Views) -> dict:
                 "title": {"text": _("Residents (men left, women right)", lang)},
             },
             yaxis={"title": {"text": _("Age", lang)}},
+            showlegend=False,  # the axis title says which side is whose; a legend showed the grey of age 0
         ),
     )
     table = DataTable(
