@@ -81,6 +81,6 @@ def test_the_screenshot_command_knows_every_picture_of_the_readme_and_the_tests_
     assert taken == {name: test.split("::")[0] for name, test in screenshots.PICTURES.items()}
     command = screenshots.command(list(screenshots.PICTURES), ROOT / "docs" / "screenshots")
     tests = [c for c in command if c.startswith("tests/")]
-    collected = run("pytest", "-p", "no:cacheprovider", "--collect-only", "-q", *tests)
+    collected = run("pytest", "-p", "no:cacheprovider", "-n", "0", "--collect-only", "-q", *tests)
     assert collected.returncode == 0, collected.stdout + collected.stderr
     assert len([line for line in collected.stdout.splitlines() if "::" in line]) == len(tests)

@@ -59,7 +59,8 @@ PICTURES: dict[str, str] = {
 def command(names: list[str], into: Path) -> list[str]:
     """The pytest command that takes the pictures ``names`` (each test once, in the order of PICTURES)."""
     tests = list(dict.fromkeys(PICTURES[name] for name in PICTURES if name in names))
-    return [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", f"--screenshots={into}", *tests]
+    # one process (-n 0): the pictures are taken in the order of PICTURES
+    return [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "-q", f"--screenshots={into}", *tests]
 
 
 def main(argv: list[str] | None = None) -> int:
