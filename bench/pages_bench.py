@@ -40,10 +40,11 @@ from bench.load_test import LANGUAGES, SEARCHES, main_callbacks_in, payload
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_P95_MS = {"demo": 100.0, "large": 300.0}
 WARMUPS = 1
-# every page with a survey state (issue 21 §5: "every page"): the load test's, Kommune and Nasjonalt
+# every page with a survey state (issue 21 §5: "every page"): the load test's, Kommune, Nasjonalt and Region
 PAGES = SEARCHES | {
     "municipality": ["?kommune=4622&survey={s}", "?kommune=hardangerradet&survey={s}", "?kommune=4601&survey={s}"],
     "national": ["?survey={s}"],
+    "region": ["?region=hardangerradet&survey={s}"],  # a council's start page (/region/<slug>)
 }
 
 
