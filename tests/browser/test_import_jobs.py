@@ -79,6 +79,11 @@ def test_a_geojson_coworking_list_is_checked_with_what_was_inferred_and_imported
     if REAL_COWORKING.exists():
         _upload_and_check(page, REAL_COWORKING, "#import-problems")
         problems = page.text("#import-problems")
+        page.wait_until(  # an error summary: the focus moves to it, so a screen reader reads it out
+            lambda: page.driver.execute_script("return document.activeElement.closest('#import-problems') !== null"),
+            message="the focus did not move to the problems",
+        )
+        assert page.find_all("#import-problems .ds-error-summary h2")
         assert f"{REAL_COWORKING.name}, feature 1, column latitude, longitude" in problems
         assert "coordinates outside Norway" in problems and "Fix:" in problems
         assert page.find_all(f"#{admin_import.CONFIRM}[disabled]")  # nothing to import

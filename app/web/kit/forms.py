@@ -184,6 +184,24 @@ def error_summary(
     )
 
 
+def problem_summary(heading: str, problems: list[str], **attributes: Any) -> html.Div:
+    """Designsystemet's error summary for problems that are no fields of a form (the rows of a file): ``heading``,
+    then each problem as an item. Like ``error_summary`` it is new each time, and the focus moves to it."""
+    return html.Div(
+        [
+            html.H2(heading, className="ds-heading"),
+            html.Ul(
+                [html.Li(text.strip().removeprefix("- ")) for text in problems if text.strip()],  # a list's own dash
+                className="ds-list import-problems",
+            ),
+        ],
+        className="ds-error-summary",
+        id=f"error-summary-{uuid.uuid4().hex[:12]}",  # new each time: assets/error_summary.js focuses a new one
+        tabIndex="-1",
+        **attributes,
+    )
+
+
 def refused(
     field_type: str, names: list[str], problems: list[FieldProblem], lang: str, labels: Mapping[str, str]
 ) -> tuple:

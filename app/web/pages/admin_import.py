@@ -35,6 +35,7 @@ from app.errors import FjernarbeidError, ImportValidationError
 from app.language import N_, format_number
 from app.language import gettext as _
 from app.web.kit.components import page_language
+from app.web.kit.forms import problem_summary
 from app.web.kit.page_state import parse_search
 from app.web.kit.site import Page
 from app.web.server import auth
@@ -521,15 +522,11 @@ def run_fetch_job(job: jobs.JobInfo, report) -> dict[str, Any]:
 # --- the page's part ------------------------------------------------------------------------------------
 
 
-def _problems(message: str, lang: str) -> dbc.Alert:
-    return dbc.Alert(
-        [
-            html.P(_("The file was not imported; nothing was changed. Correct these problems and check again:", lang)),
-            html.Pre(message, className="import-problems"),
-        ],
-        color="danger",
-        id="import-problems",
-    )
+def _problems(message: str, lang: str) -> html.Div:
+    """The check's refusal as an error summary: a heading, then each line of the importer's message (which names
+    file, row, column and fix) as an item; the focus moves to it."""
+    heading = _("The file was not imported; nothing was changed. Correct these problems and check again:", lang)
+    return html.Div(problem_summary(heading, message.splitlines()), id="import-problems")
 
 
 def _preview_tables(preview: list[dict[str, Any]], lang: str) -> list:
