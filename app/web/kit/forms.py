@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -113,6 +114,41 @@ def editable_catalogues(session: Any, allowed: Any) -> list[Any]:
 
 def catalogue_name(catalogue: Any, lang: str) -> str:
     return catalogue.region_name or _("The report's template (municipalities in no region)", lang)
+
+
+@dataclass(frozen=True)
+class CatalogueChoice:
+    """A catalogue an editing form offers: ``prefix`` names it before each of its measures when the form offers
+    more than one, and ``places`` are the place options it takes (its region and members, for this account)."""
+
+    key: str  # the catalogue's name, which also keys its places in the page's store
+    prefix: str
+    catalogue: Any  # app.query.measures.Catalogue
+    places: list[dict[str, str]]
+
+
+def catalogue_choices(session: Any, lang: str, allowed: Any, wanted: str | None) -> list[CatalogueChoice]:
+    """The catalogues ``allowed`` (an ``app.db.access.Places``) may record in, ``wanted``'s (a region slug, from
+    ``?region=``) first, each with the places it takes."""
+    offered = editable_catalogues(session, allowed)
+    if wanted:
+        offered.sort(key=lambda c: c.region_slug != wanted)
+    every_place = place_options(session, lang, allowed)
+    choices = []
+    for c in offered:
+        name = catalogue_name(c, lang)
+        places = [o for o in every_place if o["value"] in c.places]
+        choices.append(CatalogueChoice(name, f"{name} · " if len(offered) > 1 else "", c, places))
+    return choices
+
+
+# A clientside callback's body: the place options of the chosen measure's catalogue (the page's store holds
+# ``catalogue_of`` each measure and ``places_of`` each catalogue), keeping the place chosen when it is among them.
+PLACES_OF_CHOSEN_CATALOGUE = """function(measure, known, place) {
+    const options = known.places_of[known.catalogue_of[measure]] || [];
+    const kept = options.some(o => o.value === place) ? place : (options.length ? options[0].value : null);
+    return [options, kept];
+}"""
 
 
 def names_of(outputs: list[dict[str, Any]]) -> list[str]:

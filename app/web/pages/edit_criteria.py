@@ -32,10 +32,10 @@ from app.language import gettext as _
 from app.web.kit import urls
 from app.web.kit.components import page_language
 from app.web.kit.forms import (
+    PLACES_OF_CHOSEN_CATALOGUE,
     answered,
-    catalogue_name,
+    catalogue_choices,
     choice,
-    editable_catalogues,
     error_summary,
     field,
     marks,
@@ -94,27 +94,22 @@ PLACES_OF = "edit-criteria-places-of"  # each measure's catalogue, and the place
 
 
 def layout(lang: str, search: str = "") -> html.Div:
-    wanted = parse_search(search).get("region")
     with session_scope() as session:
         # only the catalogues and places of the account's regions (app.db.access; the save checks again)
         allowed = editable_places(session, auth.account(), ROLE)
-        offered = editable_catalogues(session, allowed)
-        all_places = place_options(session, lang, allowed)
-    if wanted:  # ?region=<slug>: its catalogue first
-        offered.sort(key=lambda c: c.region_slug != wanted)
-    measures, catalogue_of, places_of = [], {}, {}
-    for c in offered:
-        name = catalogue_name(c, lang)
-        shown = f"{name} · " if len(offered) > 1 else ""  # which catalogue, when there is a choice
-        places_of[name] = [o for o in all_places if o["value"] in c.places]
-        for area in c.areas:
-            key = measure_key("area", area.code, c.region_slug)
-            measures.append({"label": f"{shown}{area.number}. {pick(area.title, lang)}", "value": key})
-            catalogue_of[key] = name
-            for activity in area.activities:
-                key = measure_key("activity", activity.code, c.region_slug)
-                measures.append({"label": f"{shown}{area.number}. – {pick(activity.title, lang)}", "value": key})
-                catalogue_of[key] = name
+        choices = catalogue_choices(session, lang, allowed, parse_search(search).get("region"))
+    measures, catalogue_of = [], {}
+    for choice_ in choices:
+        slug, prefix = choice_.catalogue.region_slug, choice_.prefix
+        for area in choice_.catalogue.areas:
+            named = [(measure_key("area", area.code, slug), f"{prefix}{area.number}. {pick(area.title, lang)}")]
+            named += [
+                (measure_key("activity", a.code, slug), f"{prefix}{area.number}. – {pick(a.title, lang)}")
+                for a in area.activities
+            ]
+            measures += [{"label": label, "value": key} for key, label in named]
+            catalogue_of.update({key: choice_.key for key, _label in named})
+    places_of = {c.key: c.places for c in choices}
     places = places_of[catalogue_of[measures[0]["value"]]] if measures else []
 
     def f(name: str, control: Any, help_text: str | None = None) -> html.Div:
@@ -278,11 +273,7 @@ def _options(stored: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
 
 def register_callbacks(app) -> None:
     app.clientside_callback(
-        """function(measure, known, place) {
-            const options = known.places_of[known.catalogue_of[measure]] || [];
-            const kept = options.some(o => o.value === place) ? place : (options.length ? options[0].value : null);
-            return [options, kept];
-        }""",
+        PLACES_OF_CHOSEN_CATALOGUE,
         Output({"type": MEASURED_FIELD, "name": "place"}, "options"),
         Output({"type": MEASURED_FIELD, "name": "place"}, "value"),
         Input(MEASURE, "value"),

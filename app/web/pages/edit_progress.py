@@ -21,13 +21,12 @@ from app.language import gettext as _
 from app.web.kit import urls
 from app.web.kit.components import page_language
 from app.web.kit.forms import (
+    PLACES_OF_CHOSEN_CATALOGUE,
     answered,
-    catalogue_name,
+    catalogue_choices,
     choice,
-    editable_catalogues,
     field,
     names_of,
-    place_options,
     refused,
     save_outputs,
     text_input,
@@ -66,29 +65,18 @@ FIELDS = ("status", "status_date", "owner", "due_date", "note", "link")
 
 
 def layout(lang: str, search: str = "") -> html.Div:
-    wanted = parse_search(search).get("region")
     with session_scope() as session:
         # only the catalogues and places of the account's regions (app.db.access; the save checks again)
         allowed = editable_places(session, auth.account(), ROLE)
-        offered = editable_catalogues(session, allowed)
-        all_places = place_options(session, lang, allowed)
-    if wanted:  # ?region=<slug>: its catalogue first
-        offered.sort(key=lambda c: c.region_slug != wanted)
-    activities, places_of = [], {}
-    for c in offered:
-        name = catalogue_name(c, lang)
-        shown = f"{name} · " if len(offered) > 1 else ""  # which catalogue, when there is a choice
-        places_of[name] = [o for o in all_places if o["value"] in c.places]
-        activities += [
-            {
-                "label": f"{shown}{area.number}. {pick(area.title, lang)} – {pick(activity.title, lang)}",
-                "value": str(activity.id),
-                "catalogue": name,
-            }
-            for area in c.areas
-            for activity in area.activities
-        ]
-    catalogue_of = {a["value"]: a.pop("catalogue") for a in activities}
+        choices = catalogue_choices(session, lang, allowed, parse_search(search).get("region"))
+    activities, catalogue_of = [], {}
+    for choice_ in choices:
+        for area in choice_.catalogue.areas:
+            for activity in area.activities:
+                label = f"{choice_.prefix}{area.number}. {pick(area.title, lang)} – {pick(activity.title, lang)}"
+                activities.append({"label": label, "value": str(activity.id)})
+                catalogue_of[str(activity.id)] = choice_.key
+    places_of = {c.key: c.places for c in choices}
     place_choices = places_of[catalogue_of[activities[0]["value"]]] if activities else []
     statuses = [{"label": _(text, lang), "value": value} for value, text in STATUS_TEXT.items()]
 
@@ -172,12 +160,7 @@ def _shown(values: dict[str, Any] | None, name: str) -> str:
 
 def register_callbacks(app) -> None:
     app.clientside_callback(
-        """function(activity, known, place) {
-            const name = known.catalogue_of[activity];
-            const options = known.places_of[name] || [];
-            const kept = options.some(o => o.value === place) ? place : (options.length ? options[0].value : null);
-            return [options, kept];
-        }""",
+        PLACES_OF_CHOSEN_CATALOGUE,
         Output(PLACE, "options"),
         Output(PLACE, "value"),
         Input(ACTIVITY, "value"),
