@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
 import secrets
 import shutil
@@ -39,7 +38,8 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.common import commit, save_report
+
 TARGET_S = 1.5
 QUIET_MS = 400
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -230,7 +230,7 @@ def run(args) -> dict:
     driver = start_browser()
     report: dict = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "commit": _commit(),
+        "commit": commit(),
         "cpu_count": os.cpu_count(),
         "loadavg_before": os.getloadavg(),
         "repeat": args.repeat,
@@ -294,15 +294,6 @@ def print_report(report: dict) -> None:
     print(f"target: median ≤ {TARGET_S:g} s: {'met' if report['target_met'] else 'NOT MET'}")
 
 
-def _commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "app"], cwd=ROOT, capture_output=True, text=True)
-        return out.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
-    except OSError:
-        return "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="measured switches (and reference loads)")
@@ -310,9 +301,7 @@ def main() -> None:
     args = parser.parse_args()
     report = run(args)
     print_report(report)
-    out = ROOT / "bench" / "results" / "kommune_switch.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    save_report("kommune_switch", report)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,6 @@ import argparse
 import atexit
 import datetime
 import itertools
-import json
 import os
 import random
 import secrets
@@ -56,6 +55,8 @@ import time
 from pathlib import Path
 
 import requests
+
+from bench.common import commit, save_report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -370,7 +371,7 @@ def run(args) -> dict:
     callbacks_only = [r for r in results if r[0] != "health"]
     report = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "commit": _commit(),
+        "commit": commit(),
         "users": args.users,
         "seconds": args.seconds,
         "elapsed_s": round(elapsed, 1),
@@ -439,7 +440,7 @@ def compare_processes(args) -> dict:
     one, two = joined(1), joined(2)
     return {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "commit": _commit(),
+        "commit": commit(),
         "users": args.users,
         "seconds_per_phase": args.seconds,
         "workers_per_process": args.workers,
@@ -453,15 +454,6 @@ def compare_processes(args) -> dict:
         "throughput_ratio": round(two["per_second"] / one["per_second"], 2) if one["per_second"] else None,
         "p95_ratio": round(two["p95_ms"] / one["p95_ms"], 2) if one["p95_ms"] else None,
     }
-
-
-def _commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "app"], cwd=ROOT, capture_output=True, text=True)
-        return out.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
-    except OSError:
-        return "unknown"
 
 
 def main() -> None:
@@ -518,9 +510,7 @@ def main() -> None:
     verdict = "met" if report["target_met"] else "NOT met"
     print(f"target: callbacks p95 ≤ {TARGET_P95_MS:g} ms and no errors — {verdict}")
     name = "load-cache-off" if args.cache_mb == 0 else "load"
-    out = ROOT / "bench" / "results" / f"{name}{'-distinct' if args.distinct else ''}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    save_report(f"{name}{'-distinct' if args.distinct else ''}", report)
 
 
 def print_comparison(report: dict, args) -> None:
@@ -547,9 +537,7 @@ def print_comparison(report: dict, args) -> None:
         f"callbacks/s, p95 {two['p95_ms']} ms; ratio two/one: throughput {report['throughput_ratio']}×, "
         f"p95 {report['p95_ratio']}×"
     )
-    out = ROOT / "bench" / "results" / "load-processes.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    save_report("load-processes", report)
 
 
 if __name__ == "__main__":

@@ -25,16 +25,15 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import math
 import os
 import statistics
-import subprocess
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+from bench.common import commit, save_report
 from bench.load_test import LANGUAGES, SEARCHES, main_callbacks_in, payload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,7 +158,7 @@ def run(args) -> dict:
     surveys = {"demo": "demo_national"} | ({"large": f"bench_{args.size}"} if args.size else {})
     report: dict = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "commit": _commit(),
+        "commit": commit(),
         "cpu_count": os.cpu_count(),
         "loadavg_before": os.getloadavg(),
         "repeat": args.repeat,
@@ -221,15 +220,6 @@ def run(args) -> dict:
     return report
 
 
-def _commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "app"], cwd=ROOT, capture_output=True, text=True)
-        return out.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
-    except OSError:
-        return "unknown"
-
-
 def print_report(report: dict) -> None:
     ref = report["reference_select_1"]
     print(
@@ -280,9 +270,7 @@ def main() -> None:
     args = parser.parse_args()
     report = run(args)
     print_report(report)
-    out = ROOT / "bench" / "results" / "pages.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    save_report("pages", report)
 
 
 if __name__ == "__main__":
