@@ -29,8 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.common import commit
 from bench.load_test import SEARCHES, main_callbacks_in, payload
-from bench.pages_bench import _commit, build_database
+from bench.pages_bench import build_database
 
 # the page's id (as the load test names it) → its name in export addresses
 PAGES = {
@@ -86,7 +87,7 @@ def _warm_against_cold(client) -> list[str]:
     cold = statistics.median(_ms(lambda: figure.to_image(format="png", scale=2)) for _ in range(3))
     first, tenth = sequence[0], sequence[9]
     warm_median = statistics.median(sequence[1:])
-    print(f"commit {_commit()}; /export/undersoking.png{WARM_QUERY}")
+    print(f"commit {commit()}; /export/undersoking.png{WARM_QUERY}")
     print(f"{'image':34} {'ms':>8} {'×first':>7} {'×cold':>6}")
     rows = [
         ("1st of the process (starts Chromium)", first),
