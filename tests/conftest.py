@@ -121,6 +121,26 @@ def db(engine) -> Iterator[Session]:
 
 
 @pytest.fixture
+def web_engine(engine, database_url):
+    """An engine connected as a fresh role with the web server's rights (``fjernarbeid db grant-web``), dropped
+    afterwards: what the web app may and may not write, tried for real."""
+    from sqlalchemy import text
+
+    from app.db.roles import grant_web_role
+
+    role = f"web_{secrets.token_hex(3)}"
+    with engine.begin() as connection:
+        connection.execute(text(f"CREATE ROLE {role} LOGIN"))
+    grant_web_role(engine, role)
+    web = create_engine(make_url(database_url).set(username=role))
+    yield web
+    web.dispose()
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP OWNED BY {role}"))
+        connection.execute(text(f"DROP ROLE {role}"))
+
+
+@pytest.fixture
 def empty_database_url(pg_server) -> Iterator[str]:
     url = pg_server.create_database("fjt_empty")
     yield url

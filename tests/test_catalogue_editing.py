@@ -9,15 +9,13 @@ import secrets
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, delete, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from app.cli import main
 from app.db.access import NotAllowed, may_change_catalogue
 from app.db.models import AuditEntry, MeasureActivity, MeasureArea, Region
 from app.db.regions import add_region
-from app.db.roles import grant_web_role
 from app.db.users import Account, RegionRole
 from app.ingest.catalogue_editing import (
     InUse,
@@ -182,20 +180,6 @@ def test_activity_codes_are_plain_and_short():
 
 
 # --- the web's own database role may do these writes, and no more ----------------------------------
-
-
-@pytest.fixture
-def web_engine(engine, database_url):
-    role = f"web_{secrets.token_hex(3)}"
-    with engine.begin() as connection:
-        connection.execute(text(f"CREATE ROLE {role} LOGIN"))
-    grant_web_role(engine, role)
-    web = create_engine(make_url(database_url).set(username=role))
-    yield web
-    web.dispose()
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP OWNED BY {role}"))
-        connection.execute(text(f"DROP ROLE {role}"))
 
 
 def test_the_web_role_may_change_a_catalogue_but_not_its_areas_codes(web_engine):

@@ -11,14 +11,12 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
-from sqlalchemy import create_engine, delete, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from app.config import Config, OidcSettings, RoleRule, parse_role_map
 from app.db import session as db_session
 from app.db.models import AppUser, AuditEntry, UserSession
-from app.db.roles import grant_web_role
 from app.db.users import SsoIdentity, SsoRefused, set_disabled, sso_login
 from app.errors import ConfigurationError
 from app.web.server import auth
@@ -311,20 +309,6 @@ def test_an_answer_sent_to_another_browser_is_refused(sso_apps, oidc_provider):
     victim = app.server.test_client()
     victim.get(LOGIN_PATH)
     assert victim.get(callback).status_code == 401 and who(victim) is None
-
-
-@pytest.fixture
-def web_engine(engine, database_url):
-    role = f"web_{secrets.token_hex(3)}"
-    with engine.begin() as connection:
-        connection.execute(text(f"CREATE ROLE {role} LOGIN"))
-    grant_web_role(engine, role)
-    web = create_engine(make_url(database_url).set(username=role))
-    yield web
-    web.dispose()
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP OWNED BY {role}"))
-        connection.execute(text(f"DROP ROLE {role}"))
 
 
 def test_the_web_role_logs_people_in_without_rights_on_accounts(web_engine, engine):

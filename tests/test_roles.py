@@ -8,27 +8,12 @@ import secrets
 import procrastinate
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
 from app.db import jobs, uploads, users
-from app.db.roles import grant_web_role
-
-
-@pytest.fixture
-def web_engine(engine, database_url):
-    role = f"web_{secrets.token_hex(3)}"
-    with engine.begin() as connection:
-        connection.execute(text(f"CREATE ROLE {role} LOGIN"))
-    grant_web_role(engine, role)
-    web = create_engine(make_url(database_url).set(username=role))
-    yield web
-    web.dispose()
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP OWNED BY {role}"))
-        connection.execute(text(f"DROP ROLE {role}"))
 
 
 def test_the_web_role_reads_answers_but_cannot_change_them(web_engine):
