@@ -186,7 +186,14 @@ class Page:
         self.wait_for("#login-name").send_keys(name)
         self.driver.find_element("css selector", "#login-password").send_keys(password)
         self.driver.find_element("css selector", "#login-submit").click()
-        self.wait_for("#account-name")
+        from selenium.common.exceptions import TimeoutException
+
+        try:  # the form was taken: the server answered with the dashboard, not the login page again
+            self.wait_until(lambda: "/logg-inn" not in self.driver.current_url)
+        except TimeoutException:
+            raise AssertionError(f"{name} was not logged in; the page says {self.text('body')[:300]!r}") from None
+        # the account bar is drawn by a callback, which waits its turn on a loaded machine (two test processes)
+        self.wait_for("#account-name", timeout=90)
 
     def screenshot(self, name: str) -> Path | None:
         """The README's picture ``name`` of the window as it is now, when the run saves them (``--screenshots``)."""
